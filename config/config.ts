@@ -1,0 +1,108 @@
+import path from 'node:path';
+import { z } from 'zod';
+
+/** Typed, frozen configuration: the only place that reads process.env. */
+export interface Config {
+  readonly port: number;
+  readonly microsoftAppId?: string;
+  readonly microsoftAppPassword?: string;
+  readonly microsoftAppType: 'MultiTenant' | 'SingleTenant' | 'UserAssignedMSI';
+  readonly microsoftAppTenantId?: string;
+  /** Unset: the embedded database in `dataDir`. */
+  readonly mongodbUri?: string;
+  readonly dataDir: string;
+  readonly publicBaseUrl: string;
+  readonly operatorAadObjectIds: readonly string[];
+  /** Unset: mail is written as .eml files under `dataDir/mail`. */
+  readonly smtpUrl?: string;
+  readonly mailFrom: string;
+  readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  /** Proactive messages per second allowed per tenant, on top of Teams' per-conversation limits. */
+  readonly tenantMessagesPerSecond: number;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n  - ${problems.join('\n  - ')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+const emptyToUndefined = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
+const optionalString = z.preprocess(emptyToUndefined, z.string().trim().optional());
+const guid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+const schema = z
+  .object({
+    PORT: z.preprocess(emptyToUndefined, z.coerce.number().int().min(0).max(65535).default(3978)),
+    MicrosoftAppId: optionalString,
+    MicrosoftAppPassword: optionalString,
+    MicrosoftAppType: z.preprocess(
+      emptyToUndefined,
+      z.enum(['MultiTenant', 'SingleTenant', 'UserAssignedMSI']).default('MultiTenant')
+    ),
+    MicrosoftAppTenantId: optionalString,
+    MONGODB_URI: z.preprocess(
+      emptyToUndefined,
+      z
+        .string()
+        .regex(/^mongodb(\+srv)?:\/\//, 'must start with mongodb:// or mongodb+srv://')
+        .optional()
+    ),
+    DATA_DIR: z.preprocess(emptyToUndefined, z.string().default('./data')),
+    PUBLIC_BASE_URL: z.preprocess(emptyToUndefined, z.url().optional()),
+    OPERATOR_AAD_OBJECT_IDS: z.preprocess(
+      emptyToUndefined,
+      z
+        .string()
+        .optional()
+        .transform((s) => (s ?? '').split(',').map((x) => x.trim()).filter(Boolean))
+        .refine((ids) => ids.every((id) => guid.test(id)), 'must be comma-separated AAD object ids (GUIDs)')
+    ),
+    SMTP_URL: z.preprocess(
+      emptyToUndefined,
+      z.string().regex(/^smtps?:\/\//, 'must start with smtp:// or smtps://').optional()
+    ),
+    MAIL_FROM: z.preprocess(emptyToUndefined, z.string().default('Partner Connect <no-reply@partner-connect.local>')),
+    LOG_LEVEL: z.preprocess(
+      emptyToUndefined,
+      z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info')
+    ),
+    TENANT_MESSAGES_PER_SECOND: z.preprocess(emptyToUndefined, z.coerce.number().positive().default(20)),
+  })
+  .superRefine((env, ctx) => {
+    if (env.MicrosoftAppId && env.MicrosoftAppType !== 'UserAssignedMSI' && !env.MicrosoftAppPassword) {
+      ctx.addIssue({ code: 'custom', path: ['MicrosoftAppPassword'], message: 'is required when MicrosoftAppId is set' });
+    }
+    if (env.MicrosoftAppId && env.MicrosoftAppType !== 'MultiTenant' && !env.MicrosoftAppTenantId) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['MicrosoftAppTenantId'],
+        message: `is required when MicrosoftAppType is ${env.MicrosoftAppType}`,
+      });
+    }
+  });
+
+/** Validates the environment once; throws ConfigError naming every problem. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = schema.safeParse(env);
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.') || 'environment'} ${i.message}`));
+  }
+  const e = parsed.data;
+  return Object.freeze({
+    port: e.PORT,
+    microsoftAppId: e.MicrosoftAppId,
+    microsoftAppPassword: e.MicrosoftAppPassword,
+    microsoftAppType: e.MicrosoftAppType,
+    microsoftAppTenantId: e.MicrosoftAppTenantId,
+    mongodbUri: e.MONGODB_URI,
+    dataDir: path.resolve(e.DATA_DIR),
+    publicBaseUrl: (e.PUBLIC_BASE_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, ''),
+    operatorAadObjectIds: Object.freeze([...e.OPERATOR_AAD_OBJECT_IDS]),
+    smtpUrl: e.SMTP_URL,
+    mailFrom: e.MAIL_FROM,
+    logLevel: e.LOG_LEVEL,
+    tenantMessagesPerSecond: e.TENANT_MESSAGES_PER_SECOND,
+  });
+}
