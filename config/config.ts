@@ -32,63 +32,100 @@ const emptyToUndefined = (v: unknown) => (typeof v === 'string' && v.trim() === 
 const optionalString = z.preprocess(emptyToUndefined, z.string().trim().optional());
 const guid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-const schema = z
-  .object({
-    PORT: z.preprocess(emptyToUndefined, z.coerce.number().int().min(0).max(65535).default(3978)),
-    MicrosoftAppId: optionalString,
-    MicrosoftAppPassword: optionalString,
-    MicrosoftAppType: z.preprocess(
-      emptyToUndefined,
-      z.enum(['MultiTenant', 'SingleTenant', 'UserAssignedMSI']).default('MultiTenant')
-    ),
-    MicrosoftAppTenantId: optionalString,
-    MONGODB_URI: z.preprocess(
-      emptyToUndefined,
-      z
-        .string()
-        .regex(/^mongodb(\+srv)?:\/\//, 'must start with mongodb:// or mongodb+srv://')
-        .optional()
-    ),
-    DATA_DIR: z.preprocess(emptyToUndefined, z.string().default('./data')),
-    PUBLIC_BASE_URL: z.preprocess(emptyToUndefined, z.url().optional()),
-    OPERATOR_AAD_OBJECT_IDS: z.preprocess(
-      emptyToUndefined,
-      z
-        .string()
-        .optional()
-        .transform((s) => (s ?? '').split(',').map((x) => x.trim()).filter(Boolean))
-        .refine((ids) => ids.every((id) => guid.test(id)), 'must be comma-separated AAD object ids (GUIDs)')
-    ),
-    SMTP_URL: z.preprocess(
-      emptyToUndefined,
-      z.string().regex(/^smtps?:\/\//, 'must start with smtp:// or smtps://').optional()
-    ),
-    MAIL_FROM: z.preprocess(emptyToUndefined, z.string().default('Partner Connect <no-reply@partner-connect.local>')),
-    LOG_LEVEL: z.preprocess(
-      emptyToUndefined,
-      z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info')
-    ),
-    TENANT_MESSAGES_PER_SECOND: z.preprocess(emptyToUndefined, z.coerce.number().positive().default(20)),
-  })
-  .superRefine((env, ctx) => {
-    if (env.MicrosoftAppId && env.MicrosoftAppType !== 'UserAssignedMSI' && !env.MicrosoftAppPassword) {
-      ctx.addIssue({ code: 'custom', path: ['MicrosoftAppPassword'], message: 'is required when MicrosoftAppId is set' });
-    }
-    if (env.MicrosoftAppId && env.MicrosoftAppType !== 'MultiTenant' && !env.MicrosoftAppTenantId) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['MicrosoftAppTenantId'],
-        message: `is required when MicrosoftAppType is ${env.MicrosoftAppType}`,
-      });
-    }
-  });
+const schema = z.object({
+  PORT: z.preprocess(emptyToUndefined, z.coerce.number().int().min(0).max(65535).default(3978)),
+  MicrosoftAppId: optionalString,
+  MicrosoftAppPassword: optionalString,
+  MicrosoftAppType: z.preprocess(
+    emptyToUndefined,
+    z.enum(['MultiTenant', 'SingleTenant', 'UserAssignedMSI']).default('MultiTenant')
+  ),
+  MicrosoftAppTenantId: optionalString,
+  MONGODB_URI: z.preprocess(
+    emptyToUndefined,
+    z
+      .string()
+      .regex(/^mongodb(\+srv)?:\/\//, 'must start with mongodb:// or mongodb+srv://')
+      .optional()
+  ),
+  DATA_DIR: z.preprocess(emptyToUndefined, z.string().default('./data')),
+  PUBLIC_BASE_URL: z.preprocess(emptyToUndefined, z.url().optional()),
+  OPERATOR_AAD_OBJECT_IDS: z.preprocess(
+    emptyToUndefined,
+    z
+      .string()
+      .optional()
+      .transform((s) =>
+        (s ?? '')
+          .split(',')
+          .map((x) => x.trim())
+          .filter(Boolean)
+      )
+      .refine(
+        (ids) => ids.every((id) => guid.test(id)),
+        'must be comma-separated AAD object ids (GUIDs)'
+      )
+  ),
+  SMTP_URL: z.preprocess(
+    emptyToUndefined,
+    z
+      .string()
+      .regex(/^smtps?:\/\//, 'must start with smtp:// or smtps://')
+      .optional()
+  ),
+  MAIL_FROM: z.preprocess(
+    emptyToUndefined,
+    z.string().default('Partner Connect <no-reply@partner-connect.local>')
+  ),
+  LOG_LEVEL: z.preprocess(
+    emptyToUndefined,
+    z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info')
+  ),
+  TENANT_MESSAGES_PER_SECOND: z.preprocess(
+    emptyToUndefined,
+    z.coerce.number().positive().default(20)
+  ),
+});
+
+/** Variables whose values are never repeated in error messages. */
+const SECRET_VARIABLES = new Set(['MicrosoftAppPassword', 'MONGODB_URI', 'SMTP_URL']);
+
+/**
+ * Checks between variables, kept out of the zod schema because zod skips object refinements
+ * once any field has failed, and every problem must be reported at once.
+ */
+function crossFieldProblems(env: NodeJS.ProcessEnv): string[] {
+  const set = (name: string) => (env[name] ?? '').trim() !== '';
+  const appType = (env.MicrosoftAppType ?? '').trim() || 'MultiTenant';
+  const problems: string[] = [];
+  if (set('MicrosoftAppId') && appType !== 'UserAssignedMSI' && !set('MicrosoftAppPassword')) {
+    problems.push('MicrosoftAppPassword: is required when MicrosoftAppId is set');
+  }
+  if (
+    set('MicrosoftAppId') &&
+    ['SingleTenant', 'UserAssignedMSI'].includes(appType) &&
+    !set('MicrosoftAppTenantId')
+  ) {
+    problems.push(`MicrosoftAppTenantId: is required when MicrosoftAppType is ${appType}`);
+  }
+  return problems;
+}
+
+function describeIssue(env: NodeJS.ProcessEnv, issue: z.core.$ZodIssue): string {
+  const name = issue.path.join('.') || 'environment';
+  const value = env[name];
+  const shown = value !== undefined && !SECRET_VARIABLES.has(name) ? ` (got "${value}")` : '';
+  return `${name}: ${issue.message}${shown}`;
+}
 
 /** Validates the environment once; throws ConfigError naming every problem. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const parsed = schema.safeParse(env);
-  if (!parsed.success) {
-    throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.') || 'environment'} ${i.message}`));
-  }
+  const problems = [
+    ...(parsed.success ? [] : parsed.error.issues.map((i) => describeIssue(env, i))),
+    ...crossFieldProblems(env),
+  ];
+  if (!parsed.success || problems.length > 0) throw new ConfigError(problems);
   const e = parsed.data;
   return Object.freeze({
     port: e.PORT,

@@ -1,0 +1,139 @@
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { open } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { DataStore } from '../../db/embedded/storage/data-store.js';
+import type { Benchmark, BenchContext } from '../bench-types.js';
+import { fmt, partnerDoc, startBenchServer } from '../support/bench-data.js';
+
+const WRITERS = 32;
+const SECONDS = 4;
+const CLIENTS = 1;
+const LOAD = fileURLToPath(new URL('../support/insert-load.ts', import.meta.url));
+
+interface Load {
+  inserted: number;
+  elapsedMs: number;
+  latencyMs: number;
+}
+
+/** Starts the client processes, lets them all connect, starts them at once, collects results. */
+async function runClients(uri: string): Promise<Load[]> {
+  const clients = Array.from({ length: CLIENTS }, (_, c) => {
+    const args = [LOAD, uri, String(WRITERS / CLIENTS), String(SECONDS), String(c * 10_000_000)];
+    const child = spawn(process.execPath, ['--import', 'tsx', ...args], {
+      stdio: ['pipe', 'pipe', 'inherit'],
+    });
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    const exited = once(child, 'exit');
+    const ready = new Promise<void>((resolve, reject) => {
+      child.stdout.on('data', () => out.includes('READY') && resolve());
+      void exited.then(() => reject(new Error(`insert-load exited early: ${out}`)));
+    });
+    return { child, ready, exited, output: () => out };
+  });
+  await Promise.all(clients.map((c) => c.ready));
+  for (const c of clients) c.child.stdin.write('GO\n');
+  await Promise.all(clients.map((c) => c.exited));
+  return clients.map((c) => JSON.parse(c.output().split('\n')[1]) as Load);
+}
+
+/** Small write + fdatasync in a loop on a temp file: the disk's durable-commit rate. */
+async function rawDatasyncsPerSecond(dir: string): Promise<number> {
+  const fh = await open(path.join(dir, 'fsync-probe'), 'w');
+  const record = Buffer.alloc(200, 7);
+  let count = 0;
+  const started = performance.now();
+  try {
+    while (performance.now() - started < SECONDS * 1000) {
+      await fh.write(record, 0, record.length, count * record.length);
+      await fh.datasync();
+      count++;
+    }
+  } finally {
+    await fh.close();
+  }
+  return count / ((performance.now() - started) / 1000);
+}
+
+/** The data store alone: 32 loops committing one put each, awaiting durability every time. */
+async function storeCommitsPerSecond(ctx: BenchContext, dir: string) {
+  const store = await DataStore.open(dir, { logger: ctx.logger });
+  let commits = 0;
+  const before = store.stats().datasyncs;
+  const started = performance.now();
+  const deadline = started + (SECONDS / 2) * 1000;
+  await Promise.all(
+    Array.from({ length: WRITERS }, async () => {
+      while (performance.now() < deadline) {
+        await store.commit([{ op: 'put', ns: 'bench.partners', doc: partnerDoc(commits++) }]);
+      }
+    })
+  );
+  const elapsed = (performance.now() - started) / 1000;
+  const datasyncs = store.stats().datasyncs - before;
+  await store.close();
+  return { perSecond: commits / elapsed, commitsPerDatasync: commits / datasyncs };
+}
+
+/**
+ * Group commit: 32 concurrent writers creating documents through mongoose, each insert
+ * acknowledged only once durable, against the raw fdatasync rate of the same disk.
+ */
+export const durableWrites: Benchmark = {
+  id: 'writes',
+  title: `Durable inserts through mongoose with ${WRITERS} concurrent writers vs raw fdatasync`,
+  async run(ctx) {
+    const dir = ctx.tempDir('writes');
+    ctx.progress('measuring raw fdatasync rate');
+    const raw = await rawDatasyncsPerSecond(dir);
+
+    ctx.progress('measuring the data store alone');
+    const store = await storeCommitsPerSecond(ctx, path.join(dir, 'store-only'));
+
+    const bench = await startBenchServer(path.join(dir, 'data'), ctx.logger);
+    try {
+      ctx.progress(`${WRITERS} writers in ${CLIENTS} client processes inserting for ${SECONDS} s`);
+      const loads = await runClients(bench.server.uri);
+      const inserted = loads.reduce((n, l) => n + l.inserted, 0);
+      const elapsedMs = Math.max(...loads.map((l) => l.elapsedMs));
+      const perSecond = inserted / (elapsedMs / 1000);
+      const ratio = perSecond / raw;
+      const meanLatencyMs = loads.reduce((n, l) => n + l.latencyMs, 0) / inserted;
+      const count = await bench.Partner.countDocuments();
+      if (count !== inserted) throw new Error(`expected ${inserted} documents, found ${count}`);
+      return {
+        measurements: [
+          ['raw write+fdatasync per second (same disk)', fmt(raw)],
+          [`mongoose create() per second, ${WRITERS} writers`, fmt(perSecond)],
+          ['mean create() latency', `${fmt(meanLatencyMs, 2)} ms`],
+          ['documents inserted (all verified present)', fmt(inserted)],
+          [
+            `data store alone: durable commits per second, ${WRITERS} writers`,
+            fmt(store.perSecond),
+          ],
+          ['data store alone: commits per fdatasync', fmt(store.commitsPerDatasync, 1)],
+        ],
+        targets: [
+          {
+            name: 'durable inserts/s ÷ raw fdatasyncs/s (group commit)',
+            measured: `${fmt(ratio, 2)}x`,
+            target: '≥ 2x',
+            pass: ratio >= 2,
+          },
+        ],
+        notes: [
+          `The ${WRITERS} writers run in ${CLIENTS} child process(es) started at the same ` +
+            "instant, so the client's CPU is not billed to the server. Profiles show the server " +
+            'mostly idle during this run: mongoose `create()` costs the client several hundred µs ' +
+            'of CPU, which on a shared 2-core machine bounds the rate below the disk. The data ' +
+            'store alone shows what group commit does: all 32 pending commits share one fdatasync.',
+        ],
+      };
+    } finally {
+      await bench.close();
+    }
+  },
+};

@@ -1,0 +1,95 @@
+import { TeamsInfo, type TurnContext } from 'botbuilder';
+import type { Actor } from '../domain/actor.js';
+import type { ConversationType } from '../domain/conversation-reference.repository.js';
+import type { KnownUser, UserRepository } from '../domain/user.repository.js';
+import { languageOf, type Language } from '../i18n/i18n.js';
+import type { Logger } from '../logging/logger.js';
+
+/** Who acts in a turn, in which language and kind of conversation. */
+export interface ResolvedTurn {
+  readonly actor: Actor;
+  readonly language: Language;
+  readonly conversationType: ConversationType;
+}
+
+/** After a failed roster lookup, wait this long before asking Teams about that user again. */
+const ROSTER_RETRY_MS = 10 * 60_000;
+const MAX_REMEMBERED_FAILURES = 10_000;
+
+/**
+ * Resolves the acting user every turn and records them: tenant from `channelData.tenant.id`
+ * (else `conversation.tenantId`), `from.aadObjectId`, name, and UPN/email from the Teams
+ * roster, asked only while we know neither for this user.
+ */
+export class ActorResolver {
+  private readonly rosterFailures = new Map<string, number>();
+
+  constructor(
+    private readonly users: UserRepository,
+    private readonly logger: Logger,
+    private readonly now: () => number = Date.now
+  ) {}
+
+  async resolve(turn: TurnContext): Promise<ResolvedTurn> {
+    const a = turn.activity;
+    const tenantId: string =
+      a.channelData?.tenant?.id ?? a.conversation?.tenantId ?? 'unknown-tenant';
+    // Outside Teams (Emulator) there is no AAD object id; the channel user id stands in.
+    const aadObjectId = a.from?.aadObjectId ?? a.from?.id ?? 'unknown-user';
+    const known = await this.users.get({ tenantId, aadObjectId });
+    const roster = known?.email || known?.upn ? undefined : await this.lookUpRoster(turn, tenantId, aadObjectId);
+    const name = a.from?.name || roster?.name || known?.name;
+    const email = known?.email ?? known?.upn ?? roster?.email ?? roster?.upn;
+    const actor: Actor = {
+      tenantId,
+      aadObjectId,
+      ...(name ? { name } : {}),
+      ...(email ? { email } : {}),
+    };
+    await this.users.recordSeen({
+      tenantId,
+      aadObjectId,
+      ...(name ? { name } : {}),
+      ...(roster?.email ? { email: roster.email } : {}),
+      ...(roster?.upn ? { upn: roster.upn } : {}),
+    });
+    return {
+      actor,
+      language: languageFor(known, a.locale),
+      conversationType: conversationTypeOf(a.conversation?.conversationType),
+    };
+  }
+
+  private async lookUpRoster(
+    turn: TurnContext,
+    tenantId: string,
+    aadObjectId: string
+  ): Promise<{ name?: string; email?: string; upn?: string } | undefined> {
+    if (turn.activity.channelId !== 'msteams' || !turn.activity.from?.id) return undefined;
+    const key = `${tenantId}/${aadObjectId}`;
+    const failedAt = this.rosterFailures.get(key);
+    if (failedAt !== undefined && this.now() - failedAt < ROSTER_RETRY_MS) return undefined;
+    try {
+      const member = await TeamsInfo.getMember(turn, turn.activity.from.id);
+      this.rosterFailures.delete(key);
+      return { name: member.name, email: member.email, upn: member.userPrincipalName };
+    } catch (err) {
+      if (this.rosterFailures.size >= MAX_REMEMBERED_FAILURES) this.rosterFailures.clear();
+      this.rosterFailures.set(key, this.now());
+      this.logger.warn(
+        { tenantId, aadObjectId, err: (err as Error).message },
+        'roster lookup failed; continuing without UPN/email'
+      );
+      return undefined;
+    }
+  }
+}
+
+/** The user's own choice (`language` command) wins over the Teams client locale. */
+function languageFor(known: KnownUser | null, locale: string | undefined): Language {
+  return known?.language ?? languageOf(locale);
+}
+
+export function conversationTypeOf(type: string | undefined): ConversationType {
+  return type === 'groupChat' || type === 'channel' ? type : 'personal';
+}

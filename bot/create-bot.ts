@@ -1,0 +1,78 @@
+import { ConversationState, type ActivityHandler, type Storage } from 'botbuilder';
+import { DialogSet, type DialogState } from 'botbuilder-dialogs';
+import type mongoose from 'mongoose';
+import type { Config } from '../config/config.js';
+import type { ConversationReferenceRepository } from '../domain/conversation-reference.repository.js';
+import type { UserRepository } from '../domain/user.repository.js';
+import type { Logger } from '../logging/logger.js';
+import { botStateModel } from '../models/bot-state.schema.js';
+import { MongoBotStorage } from '../models/bot-state.storage.js';
+import { conversationReferenceModel } from '../models/conversation-reference.schema.js';
+import { userModel } from '../models/user.schema.js';
+import { MongoConversationReferenceRepository } from '../models/conversation-reference.repository.js';
+import { MongoUserRepository } from '../models/user.repository.js';
+import { ActorResolver } from './actor-resolver.js';
+import type { Feature } from './feature.js';
+import { FeatureRegistry } from './feature-registry.js';
+import { createBasicsFeature } from './features/basics.feature.js';
+import { PartnerConnectBot } from './partner-connect.bot.js';
+
+export interface CreateBotOptions {
+  readonly config: Config;
+  readonly logger: Logger;
+  readonly connection: mongoose.Connection;
+  /** Product features; the built-in basics (help, cancel, language) are added first. */
+  readonly features?: readonly Feature[];
+  /** Use these instead of the MongoDB repositories (features built before the bot share them). */
+  readonly users?: UserRepository;
+  readonly conversationReferences?: ConversationReferenceRepository;
+}
+
+export interface CreatedBot {
+  readonly bot: ActivityHandler;
+  readonly storage: Storage;
+  /** Holds the dialog stacks; the adapter's onTurnError clears it after a failed turn. */
+  readonly conversationState: ConversationState;
+  readonly users: UserRepository;
+  readonly conversationReferences: ConversationReferenceRepository;
+}
+
+/** Builds the bot over one database connection: state storage, repositories, features, dialogs. */
+export async function createBot(options: CreateBotOptions): Promise<CreatedBot> {
+  const { connection, logger } = options;
+  const storage = new MongoBotStorage(connection);
+  const users = options.users ?? new MongoUserRepository(connection);
+  const conversationReferences =
+    options.conversationReferences ?? new MongoConversationReferenceRepository(connection);
+  // Unique indexes must exist before the first turn, or two first turns could both insert.
+  await Promise.all([
+    userModel(connection).init(),
+    conversationReferenceModel(connection).init(),
+    botStateModel(connection).init(),
+  ]);
+
+  let registry: FeatureRegistry | undefined;
+  const basics = createBasicsFeature({
+    users,
+    registry: () => {
+      if (!registry) throw new Error('feature registry used before the bot was built');
+      return registry;
+    },
+  });
+  registry = new FeatureRegistry([basics, ...(options.features ?? [])]);
+
+  const conversationState = new ConversationState(storage);
+  const dialogs = new DialogSet(conversationState.createProperty<DialogState>('dialogState'));
+  for (const dialog of registry.dialogs) dialogs.add(dialog);
+
+  const bot = new PartnerConnectBot({
+    registry,
+    dialogs,
+    conversationState,
+    once: storage,
+    actors: new ActorResolver(users, logger.child({ module: 'actor' })),
+    conversationReferences,
+    logger,
+  });
+  return { bot, storage, conversationState, users, conversationReferences };
+}

@@ -1,0 +1,49 @@
+import type { Dialog } from 'botbuilder-dialogs';
+import type { CardActionHandler, CommandHandler, Feature, TurnScope } from './feature.js';
+
+/**
+ * Every feature's commands, card verbs and dialogs, indexed once at start. Two features
+ * claiming the same command word, verb or dialog id is a wiring bug, so it throws.
+ */
+export class FeatureRegistry {
+  private readonly commandsByName = new Map<string, CommandHandler>();
+  private readonly actionsByVerb = new Map<string, CardActionHandler>();
+  readonly commands: readonly CommandHandler[];
+  readonly dialogs: readonly Dialog[];
+
+  constructor(readonly features: readonly Feature[]) {
+    this.commands = features.flatMap((f) => f.commands ?? []);
+    this.dialogs = features.flatMap((f) => f.dialogs ?? []);
+    for (const command of this.commands) {
+      for (const name of command.names) {
+        const key = name.toLowerCase();
+        if (this.commandsByName.has(key)) throw new Error(`Command "${name}" is registered twice`);
+        this.commandsByName.set(key, command);
+      }
+    }
+    for (const action of features.flatMap((f) => f.cardActions ?? [])) {
+      if (this.actionsByVerb.has(action.verb)) throw new Error(`Card verb "${action.verb}" is registered twice`);
+      this.actionsByVerb.set(action.verb, action);
+    }
+    const ids = new Set<string>();
+    for (const dialog of this.dialogs) {
+      if (ids.has(dialog.id)) throw new Error(`Dialog id "${dialog.id}" is registered twice`);
+      ids.add(dialog.id);
+    }
+  }
+
+  /** The command a word runs (case-insensitive), if any. */
+  findCommand(word: string): CommandHandler | undefined {
+    return this.commandsByName.get(word.toLowerCase());
+  }
+
+  findCardAction(verb: string): CardActionHandler | undefined {
+    return this.actionsByVerb.get(verb);
+  }
+
+  /** Commands `help` lists for this actor, in registration order. */
+  async visibleCommands(scope: TurnScope): Promise<CommandHandler[]> {
+    const visible = await Promise.all(this.commands.map((c) => c.visibleTo(scope)));
+    return this.commands.filter((_, i) => visible[i]);
+  }
+}

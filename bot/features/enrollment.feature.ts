@@ -1,0 +1,253 @@
+import { z } from 'zod';
+import type { AppContext, AppModule } from '../../app.js';
+import { render as renderReview } from '../../cards/review.card.js';
+import { render as renderQueue } from '../../cards/review-queue.card.js';
+import { cardAttachment } from '../../cards/render-card.js';
+import { render as renderStatus } from '../../cards/status.card.js';
+import { render as renderVerify } from '../../cards/enrollment-verify.card.js';
+import { Verbs } from '../../cards/verbs.js';
+import { ENROLLMENT_DIALOG, EnrollmentDialog } from '../../dialogs/enrollment/enrollment.dialog.js';
+import { OutboxEnrollmentNotifier } from '../../dialogs/enrollment/enrollment-notifier.js';
+import type { EnrollmentServices } from '../../dialogs/enrollment/enrollment-services.js';
+import { EnrollmentService } from '../../domain/enrollment.service.js';
+import { InvalidError, NotAllowedError } from '../../domain/errors.js';
+import { MembershipService } from '../../domain/membership.service.js';
+import type { Notifier, RecipientDirectory } from '../../domain/notification.js';
+import { PartnerService } from '../../domain/partner.service.js';
+import {
+  DEFAULT_VERIFICATION_POLICY,
+  VerificationService,
+  type MailSender,
+} from '../../domain/verification.service.js';
+import { t } from '../../i18n/i18n.js';
+import { createEnrollmentStores } from '../../models/enrollment-stores.js';
+import { MongoMembershipRepository } from '../../models/membership.repository.js';
+import { MongoPartnerRepository } from '../../models/partner.repository.js';
+import { MongoUserRepository } from '../../models/user.repository.js';
+import type { CardActionHandler, CardActionResult, Feature, TurnScope } from '../feature.js';
+import { usersFeature } from './users.feature.js';
+
+const reviewSchema = z.object({
+  partnerRef: z.string().min(1).max(64),
+  reason: z.string().max(2000).optional(),
+});
+const RESTART_WORDS = new Set(['restart', 'again', 'заново', 'сначала']);
+
+/**
+ * A click on an enrollment form card. In the enrollment dialog it is that dialog's answer;
+ * otherwise (the dialog was cancelled, or state was lost) the enrollment resumes from the draft.
+ */
+async function continueOrResume(scope: TurnScope): Promise<CardActionResult> {
+  const active = scope.dc.activeDialog;
+  if (active?.id === ENROLLMENT_DIALOG) {
+    await scope.dc.continueDialog();
+    return {};
+  }
+  if (active) await scope.dc.cancelAllDialogs();
+  await scope.dc.beginDialog(ENROLLMENT_DIALOG, {});
+  return {};
+}
+
+const personalOnly = (scope: TurnScope) => {
+  if (scope.conversationType !== 'personal')
+    throw new NotAllowedError('enrollment:errors.personalOnly');
+};
+
+/** Enrollment: `enroll`, `status`, `verify <code>`, `review`, the form's and the review card's verbs. */
+export function enrollmentFeature(services: EnrollmentServices): Feature {
+  const { enrollment, review, memberships } = services;
+  const isOperator = (scope: Pick<TurnScope, 'actor'>) => memberships.isOperator(scope.actor);
+  const formVerb = (verb: string): CardActionHandler => ({
+    verb,
+    async handle(scope) {
+      personalOnly(scope);
+      return continueOrResume(scope);
+    },
+  });
+  const decide = (verb: string, outcome: 'approved' | 'rejected'): CardActionHandler => ({
+    verb,
+    async handle(scope, data) {
+      const parsed = reviewSchema.safeParse(data);
+      if (!parsed.success) throw new InvalidError();
+      const { partnerRef, reason } = parsed.data;
+      const result =
+        outcome === 'approved'
+          ? await review.approve(scope.actor, partnerRef)
+          : await review.reject(scope.actor, partnerRef, reason ?? '');
+      const decision = result.partner.decision;
+      const reply =
+        !result.decidedNow && decision
+          ? t(scope.language, 'enrollment:review.alreadyDecided', {
+              context: decision.outcome,
+              name: decision.by.name ?? decision.by.aadObjectId,
+            })
+          : undefined;
+      return {
+        card: renderReview({ partner: result.partner }, scope.language),
+        ...(reply ? { reply } : {}),
+      };
+    },
+  });
+
+  return {
+    dialogs: [new EnrollmentDialog(services)],
+    commands: [
+      {
+        names: ['enroll', 'register', 'регистрация', 'зарегистрироваться'],
+        descriptionKey: 'enrollment:commands.enroll',
+        visibleTo: (scope) => scope.conversationType === 'personal',
+        async run(scope, args) {
+          personalOnly(scope);
+          const restart = RESTART_WORDS.has(args.trim().toLowerCase());
+          if (scope.dc.activeDialog) await scope.dc.cancelAllDialogs();
+          await scope.dc.beginDialog(ENROLLMENT_DIALOG, { restart });
+        },
+      },
+      {
+        names: ['status', 'статус'],
+        descriptionKey: 'enrollment:commands.status',
+        visibleTo: (scope) => scope.conversationType === 'personal',
+        async run(scope) {
+          // Group chats can include guests from other tenants: partner details stay in 1:1 chats.
+          personalOnly(scope);
+          const status = await enrollment.status(scope.actor);
+          await scope.turn.sendActivity({
+            attachments: [cardAttachment(renderStatus(status, scope.language))],
+          });
+        },
+      },
+      {
+        names: ['verify', 'подтвердить'],
+        descriptionKey: 'enrollment:commands.verify',
+        visibleTo: (scope) => scope.conversationType === 'personal',
+        async run(scope, args) {
+          personalOnly(scope);
+          const code = args.replace(/\s+/g, '');
+          if (!code) {
+            const { partner } = await enrollment.status(scope.actor);
+            if (partner?.status !== 'emailVerificationPending')
+              throw new InvalidError('enrollment:errors.codeMissing');
+            const card = renderVerify(
+              { email: partner.contactEmail, minutes: services.codeMinutes },
+              scope.language
+            );
+            return void (await scope.turn.sendActivity({ attachments: [cardAttachment(card)] }));
+          }
+          await enrollment.verify(scope.actor, code);
+          await scope.turn.sendActivity(t(scope.language, 'enrollment:dialog.verified'));
+        },
+      },
+      {
+        names: ['review', 'заявки'],
+        descriptionKey: 'enrollment:commands.review',
+        visibleTo: (scope) => scope.conversationType === 'personal' && isOperator(scope),
+        async run(scope, args) {
+          personalOnly(scope);
+          const id = args.trim();
+          const card = id
+            ? renderReview({ partner: await review.get(scope.actor, id) }, scope.language)
+            : renderQueue({ partners: await review.reviewQueue(scope.actor) }, scope.language);
+          await scope.turn.sendActivity({ attachments: [cardAttachment(card)] });
+        },
+      },
+    ],
+    cardActions: [
+      formVerb(Verbs.enrollmentSection),
+      formVerb(Verbs.enrollmentEdit),
+      formVerb(Verbs.enrollmentSubmit),
+      {
+        verb: Verbs.enrollmentVerify,
+        async handle(scope, data) {
+          personalOnly(scope);
+          if (scope.dc.activeDialog?.id === ENROLLMENT_DIALOG) return continueOrResume(scope);
+          await enrollment.verify(scope.actor, String(data.code ?? ''));
+          return { reply: t(scope.language, 'enrollment:dialog.verified') };
+        },
+      },
+      {
+        verb: Verbs.enrollmentResendCode,
+        async handle(scope) {
+          const partner = await enrollment.resendCode(scope.actor, scope.language);
+          return {
+            reply: t(scope.language, 'enrollment:dialog.codeSent', { email: partner.contactEmail }),
+          };
+        },
+      },
+      decide(Verbs.reviewApprove, 'approved'),
+      decide(Verbs.reviewReject, 'rejected'),
+    ],
+  };
+}
+
+/** What the enrollment module needs from notifications (built before it). */
+export interface EnrollmentModuleDeps {
+  readonly notifier: Notifier;
+  readonly mail: MailSender;
+}
+
+/** The enrollment module: services on the app's database, the enrollment and users features. */
+export interface EnrollmentModule extends AppModule {
+  readonly services: EnrollmentServices;
+}
+
+/**
+ * The membership service alone, on a connection: notifications need it (partner-role
+ * recipients) before the enrollment module exists. It holds no state, so two instances agree.
+ */
+export function createRecipientDirectory(ctx: AppContext): RecipientDirectory {
+  return createMembershipService(ctx);
+}
+
+function createMembershipService(ctx: AppContext): MembershipService {
+  const conn = ctx.db.connection;
+  // Repositories only wrap models: building them here does not touch the database.
+  return new MembershipService({
+    partners: new MongoPartnerRepository(conn),
+    memberships: new MongoMembershipRepository(conn),
+    users: new MongoUserRepository(conn),
+    operatorIds: ctx.config.operatorAadObjectIds,
+    now: () => new Date(),
+    logger: ctx.logger,
+  });
+}
+
+/** Builds the enrollment services and features (call after createNotifications). */
+export async function createEnrollmentModule(
+  ctx: AppContext,
+  deps: EnrollmentModuleDeps
+): Promise<EnrollmentModule> {
+  const { logger } = ctx;
+  const stores = await createEnrollmentStores(ctx.db.connection);
+  const now = () => new Date();
+  const memberships = createMembershipService(ctx);
+  const notifier = new OutboxEnrollmentNotifier(deps.notifier, deps.mail, logger);
+  const verification = new VerificationService({
+    repo: stores.verifications,
+    mail: deps.mail,
+    now,
+    logger,
+  });
+  const enrollment = new EnrollmentService({
+    partners: stores.partners,
+    drafts: stores.drafts,
+    memberships,
+    verification,
+    notifier,
+    now,
+    logger,
+  });
+  const review = new PartnerService({
+    partners: stores.partners,
+    memberships,
+    notifier,
+    now,
+    logger,
+  });
+  const services: EnrollmentServices = {
+    enrollment,
+    review,
+    memberships,
+    codeMinutes: DEFAULT_VERIFICATION_POLICY.ttlMs / 60_000,
+  };
+  return { services, features: [enrollmentFeature(services), usersFeature(services)] };
+}

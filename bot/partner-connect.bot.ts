@@ -1,0 +1,305 @@
+import {
+  TeamsActivityHandler,
+  TurnContext,
+  type AdaptiveCardInvokeResponse,
+  type AdaptiveCardInvokeValue,
+  type Activity,
+  type ConversationState,
+} from 'botbuilder';
+import type { DialogSet } from 'botbuilder-dialogs';
+import { ADAPTIVE_CARD_CONTENT_TYPE, cardAttachment } from '../cards/render-card.js';
+import { render as renderErrorCard } from '../cards/error.card.js';
+import { Verbs } from '../cards/verbs.js';
+import type { ConversationReferenceRepository } from '../domain/conversation-reference.repository.js';
+import { isDomainError } from '../domain/errors.js';
+import { t } from '../i18n/i18n.js';
+import type { Logger } from '../logging/logger.js';
+import { setTurnScope } from '../dialogs/turn-scope.js';
+import type { ActorResolver, ResolvedTurn } from './actor-resolver.js';
+import { domainErrorInvokeResponse, domainErrorText } from './error-replies.js';
+import type { CardActionResult, TurnScope } from './feature.js';
+import type { FeatureRegistry } from './feature-registry.js';
+import { INTERRUPTING_COMMANDS } from './features/basics.feature.js';
+import { unknownTextReply } from './unknown-reply.js';
+import { sendWelcome } from './welcome.js';
+
+export interface PartnerConnectBotDeps {
+  readonly registry: FeatureRegistry;
+  readonly dialogs: DialogSet;
+  readonly conversationState: ConversationState;
+  /**
+   * Atomic once-per-key claims: Teams sends conversationUpdate and installationUpdate together
+   * on install, often concurrently, and the welcome must go out once.
+   */
+  readonly once: { claim(key: string): Promise<boolean>; release(key: string): Promise<void> };
+  readonly actors: ActorResolver;
+  readonly conversationReferences: ConversationReferenceRepository;
+  readonly logger: Logger;
+}
+
+type Outcome = 'ok' | 'ignored' | 'domainError' | 'error';
+const RESOLVED = Symbol('partnerConnect.resolvedTurn');
+const OUTCOME = Symbol('partnerConnect.outcome');
+const ACTIVITY_MESSAGE = 'application/vnd.microsoft.activity.message';
+
+/**
+ * The Teams bot: resolves and records the actor, saves the conversation reference, then routes
+ * the turn to features (commands, card verbs, dialogs) per bot/feature.ts. Features never see
+ * activities they did not ask for, and DomainErrors become localized replies here only.
+ */
+export class PartnerConnectBot extends TeamsActivityHandler {
+  private readonly log: Logger;
+
+  constructor(private readonly deps: PartnerConnectBotDeps) {
+    super();
+    this.log = deps.logger.child({ module: 'bot' });
+    this.onMessage(async (turn, next) => {
+      await this.handleMessage(turn);
+      await next();
+    });
+    this.onMembersAdded(async (turn, next) => {
+      const botId = turn.activity.recipient?.id;
+      if (turn.activity.membersAdded?.some((m) => m.id === botId)) await this.welcomeOnce(turn);
+      await next();
+    });
+    this.onMembersRemoved(async (turn, next) => {
+      if (isBotRemoval(turn.activity)) await this.forgetConversation(turn);
+      await next();
+    });
+    this.onInstallationUpdateAdd(async (turn, next) => {
+      await this.welcomeOnce(turn);
+      await next();
+    });
+    this.onInstallationUpdateRemove(async (turn, next) => {
+      await this.forgetConversation(turn);
+      await next();
+    });
+  }
+
+  /** One turn: who is acting, remember where they are, route, save state, log one line. */
+  override async run(turn: TurnContext): Promise<void> {
+    const started = Date.now();
+    const a = turn.activity;
+    let resolved: ResolvedTurn | undefined;
+    turn.turnState.set(OUTCOME, 'ok');
+    try {
+      resolved = await this.deps.actors.resolve(turn);
+      turn.turnState.set(RESOLVED, resolved);
+      if (!isBotRemoval(a)) await this.saveReference(turn, resolved);
+      await super.run(turn);
+      await this.deps.conversationState.saveChanges(turn);
+    } catch (err) {
+      turn.turnState.set(OUTCOME, 'error');
+      throw err;
+    } finally {
+      this.log.info(
+        {
+          activityType: a.type,
+          ...(a.name ? { activityName: a.name } : {}),
+          tenantId: resolved?.actor.tenantId,
+          conversationType: resolved?.conversationType,
+          durationMs: Date.now() - started,
+          outcome: turn.turnState.get(OUTCOME) as Outcome,
+        },
+        'turn'
+      );
+    }
+  }
+
+  private async handleMessage(turn: TurnContext): Promise<void> {
+    const resolved = this.resolved(turn);
+    const value = submittedValue(turn.activity);
+    // In group chats and channels the bot only speaks when spoken to; card clicks carry no mention.
+    if (resolved.conversationType !== 'personal' && !value && !isBotMentioned(turn.activity)) {
+      turn.turnState.set(OUTCOME, 'ignored');
+      return;
+    }
+    const text = (TurnContext.removeRecipientMention(turn.activity) ?? '').trim();
+    const scope = await this.scopeFor(turn);
+    await this.guard(scope, async () => {
+      const verb = typeof value?.verb === 'string' ? value.verb : undefined;
+      if (verb === Verbs.commandRun) return this.runButtonCommand(scope, String(value?.command ?? ''));
+      const action = verb ? this.deps.registry.findCardAction(verb) : undefined;
+      if (action && value) return this.deliver(scope, await action.handle(scope, withoutVerb(value)));
+      if (value && scope.dc.activeDialog) return void (await scope.dc.continueDialog());
+      if (value && !text) return void (await turn.sendActivity(t(scope.language, 'bot:cardAction.unknown')));
+      await this.routeText(scope, text);
+    });
+  }
+
+  /** Typed text: interrupting commands first, then the active dialog, then any command. */
+  private async routeText(scope: TurnScope, text: string): Promise<void> {
+    const [word = '', ...rest] = text.split(/\s+/);
+    const command = word ? this.deps.registry.findCommand(word.replace(/^\//, '')) : undefined;
+    if (command && INTERRUPTING_COMMANDS.has(command.names[0])) return command.run(scope, rest.join(' '));
+    if (scope.dc.activeDialog) return void (await scope.dc.continueDialog());
+    if (command) return command.run(scope, rest.join(' '));
+    // A bare @mention in a group chat: show what the bot can do there.
+    const help = this.deps.registry.findCommand('help');
+    if (!text && help) return help.run(scope, '');
+    const visible = await this.deps.registry.visibleCommands(scope);
+    await scope.turn.sendActivity(unknownTextReply(text, visible, scope.language));
+  }
+
+  /**
+   * A `command.run` button: unlike typed text it is never an answer to a prompt, so a dialog in
+   * progress is ended first (the click says what the person wants now).
+   */
+  private async runButtonCommand(scope: TurnScope, text: string): Promise<void> {
+    const [word = '', ...rest] = text.trim().split(/\s+/);
+    const command = this.deps.registry.findCommand(word);
+    if (!command) {
+      const visible = await this.deps.registry.visibleCommands(scope);
+      return void (await scope.turn.sendActivity(unknownTextReply(text, visible, scope.language)));
+    }
+    if (scope.dc.activeDialog && !INTERRUPTING_COMMANDS.has(command.names[0])) {
+      await scope.dc.cancelAllDialogs();
+    }
+    await command.run(scope, rest.join(' '));
+  }
+
+  /** Action.Submit result: the card replaces the clicked one (Teams sends its id as replyToId). */
+  private async deliver(scope: TurnScope, result: CardActionResult): Promise<void> {
+    const { turn } = scope;
+    if (result.card) {
+      const attachments = [cardAttachment(result.card)];
+      const clickedId = turn.activity.replyToId;
+      let replaced = false;
+      if (clickedId) {
+        try {
+          await turn.updateActivity({ id: clickedId, type: 'message', attachments });
+          replaced = true;
+        } catch (err) {
+          this.log.warn({ err: (err as Error).message }, 'could not update the clicked card; sending a new one');
+        }
+      }
+      if (!replaced) await turn.sendActivity({ attachments });
+    }
+    if (result.reply) await turn.sendActivity(result.reply);
+  }
+
+  /** Action.Execute: the returned card is the invoke response and replaces the clicked card. */
+  protected override async onAdaptiveCardInvoke(
+    turn: TurnContext,
+    invokeValue: AdaptiveCardInvokeValue
+  ): Promise<AdaptiveCardInvokeResponse> {
+    const scope = await this.scopeFor(turn);
+    const data = { ...((invokeValue.action?.data ?? {}) as Record<string, unknown>) };
+    const verb = invokeValue.action?.verb ?? (typeof data.verb === 'string' ? data.verb : undefined);
+    try {
+      if (verb === Verbs.commandRun) {
+        await this.runButtonCommand(scope, String(data.command ?? ''));
+        return messageResponse(t(scope.language, 'common:done'));
+      }
+      const action = verb ? this.deps.registry.findCardAction(verb) : undefined;
+      if (!action) {
+        const card = renderErrorCard({ messageKey: 'bot:cardAction.unknown' }, scope.language);
+        return { statusCode: 200, type: ADAPTIVE_CARD_CONTENT_TYPE, value: card };
+      }
+      const result = await action.handle(scope, withoutVerb(data));
+      if (result.card) {
+        if (result.reply) await turn.sendActivity(result.reply);
+        return { statusCode: 200, type: ADAPTIVE_CARD_CONTENT_TYPE, value: result.card };
+      }
+      return messageResponse(result.reply ?? t(scope.language, 'common:done'));
+    } catch (err) {
+      if (!isDomainError(err)) throw err;
+      turn.turnState.set(OUTCOME, 'domainError');
+      this.log.info({ code: err.code, messageKey: err.messageKey, verb }, 'domain error in card action');
+      return domainErrorInvokeResponse(err, scope.language);
+    }
+  }
+
+  private async welcomeOnce(turn: TurnContext): Promise<void> {
+    const scope = await this.scopeFor(turn);
+    if (!(await this.deps.once.claim(welcomeKey(turn)))) return;
+    await this.guard(scope, async () => {
+      await sendWelcome(scope, this.deps.registry);
+      if (scope.conversationType !== 'personal') return;
+      const { dc: _dc, ...withoutDc } = scope;
+      for (const feature of this.deps.registry.features) await feature.onInstalled?.(withoutDc);
+    });
+  }
+
+  /** Uninstalled or removed: no proactive messages there any more, and a reinstall starts fresh. */
+  private async forgetConversation(turn: TurnContext): Promise<void> {
+    const conversationId = turn.activity.conversation?.id;
+    if (conversationId) await this.deps.conversationReferences.markGone(conversationId);
+    await this.deps.once.release(welcomeKey(turn));
+    await this.deps.conversationState.delete(turn);
+  }
+
+  private async saveReference(turn: TurnContext, resolved: ResolvedTurn): Promise<void> {
+    const reference = TurnContext.getConversationReference(turn.activity);
+    const conversationId = reference.conversation?.id;
+    if (!conversationId || !reference.serviceUrl) return;
+    await this.deps.conversationReferences.save({
+      tenantId: resolved.actor.tenantId,
+      ...(resolved.conversationType === 'personal' ? { aadObjectId: resolved.actor.aadObjectId } : {}),
+      conversationId,
+      conversationType: resolved.conversationType,
+      serviceUrl: reference.serviceUrl,
+      botId: reference.bot?.id ?? '',
+      reference: JSON.parse(JSON.stringify(reference)) as Record<string, unknown>,
+      gone: false,
+      updatedAt: new Date(),
+    });
+  }
+
+  /** The DomainError boundary for messages and install events: a localized reply, logged at info. */
+  private async guard(scope: TurnScope, work: () => Promise<void>): Promise<void> {
+    try {
+      await work();
+    } catch (err) {
+      if (!isDomainError(err)) throw err;
+      scope.turn.turnState.set(OUTCOME, 'domainError');
+      this.log.info({ code: err.code, messageKey: err.messageKey }, 'domain error');
+      await scope.turn.sendActivity(domainErrorText(err, scope.language));
+    }
+  }
+
+  private async scopeFor(turn: TurnContext): Promise<TurnScope> {
+    const dc = await this.deps.dialogs.createContext(turn);
+    const scope: TurnScope = { turn, dc, ...this.resolved(turn) };
+    setTurnScope(scope);
+    return scope;
+  }
+
+  private resolved(turn: TurnContext): ResolvedTurn {
+    const resolved = turn.turnState.get(RESOLVED) as ResolvedTurn | undefined;
+    if (!resolved) throw new Error('turn was not resolved: call bot.run(), not a handler directly');
+    return resolved;
+  }
+}
+
+/** An invoke response Teams shows as a short message; its `value` is a string, not an object. */
+function messageResponse(text: string): AdaptiveCardInvokeResponse {
+  return { statusCode: 200, type: ACTIVITY_MESSAGE, value: text as unknown as Record<string, unknown> };
+}
+
+function welcomeKey(turn: TurnContext): string {
+  return `welcomed/${turn.activity.channelId}/${turn.activity.conversation?.id}`;
+}
+
+/** Card values submitted with a message (Action.Submit), if any. */
+function submittedValue(activity: Activity): Record<string, unknown> | undefined {
+  const v: unknown = activity.value;
+  return v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined;
+}
+
+function withoutVerb(data: Record<string, unknown>): Record<string, unknown> {
+  const { verb: _verb, ...rest } = data;
+  return rest;
+}
+
+function isBotMentioned(activity: Activity): boolean {
+  const botId = activity.recipient?.id;
+  return TurnContext.getMentions(activity).some((m) => m.mentioned?.id === botId);
+}
+
+/** Uninstall, or the bot removed from a conversation. */
+function isBotRemoval(activity: Activity): boolean {
+  if (activity.type === 'installationUpdate') return /^remove/.test(String(activity.action ?? ''));
+  const botId = activity.recipient?.id;
+  return activity.type === 'conversationUpdate' && !!activity.membersRemoved?.some((m) => m.id === botId);
+}

@@ -1,0 +1,167 @@
+import {
+  CardFactory,
+  TurnContext,
+  type Activity,
+  type CloudAdapter,
+  type ConversationReference,
+} from 'botbuilder';
+import type { NotificationContent } from '../domain/notification.js';
+import { SendTimeoutError } from '../notifications/delivery-failure.js';
+
+/** Where a message landed: the activity id (for later updates) and the conversation. */
+export interface Delivered {
+  readonly activityId: string;
+  readonly conversationId: string;
+  readonly reference: Record<string, unknown>;
+}
+
+/** Sends proactive messages; errors are thrown as they came from the Bot Connector. */
+export interface ProactiveSender {
+  send(reference: Record<string, unknown>, content: NotificationContent): Promise<Delivered>;
+  /** Creates the user's 1:1 chat (they must have the app) and sends the first message. */
+  sendToNewChat(
+    target: { serviceUrl: string; tenantId: string; aadObjectId: string },
+    content: NotificationContent
+  ): Promise<Delivered>;
+  update(
+    reference: Record<string, unknown>,
+    activityId: string,
+    content: NotificationContent
+  ): Promise<void>;
+}
+
+/** The message activity for a notification: text and/or one Adaptive Card. */
+export function toActivity(content: NotificationContent): Partial<Activity> {
+  return {
+    type: 'message',
+    ...(content.text ? { text: content.text } : {}),
+    ...(content.card ? { attachments: [CardFactory.adaptiveCard(content.card)] } : {}),
+  };
+}
+
+/**
+ * ProactiveSender on the CloudAdapter. Errors are caught inside the turn logic and rethrown
+ * outside it: otherwise the adapter's onTurnError would swallow them (and apologise to the user).
+ * The SDK's own HTTP retries are removed from the connector client so that the outbox alone
+ * decides when to retry, pacing and Retry-After included.
+ */
+export class BotProactiveSender implements ProactiveSender {
+  constructor(
+    private readonly adapter: CloudAdapter,
+    private readonly botAppId: string,
+    private readonly timeoutMs = 15_000
+  ) {}
+
+  async send(reference: Record<string, unknown>, content: NotificationContent): Promise<Delivered> {
+    return this.run(
+      (logic) =>
+        this.adapter.continueConversationAsync(
+          this.botAppId,
+          reference as Partial<ConversationReference>,
+          logic
+        ),
+      async (ctx) => {
+        const res = await ctx.sendActivity(toActivity(content));
+        return delivered(ctx, res?.id);
+      }
+    );
+  }
+
+  async sendToNewChat(
+    target: { serviceUrl: string; tenantId: string; aadObjectId: string },
+    content: NotificationContent
+  ): Promise<Delivered> {
+    const params = {
+      isGroup: false,
+      bot: { id: `28:${this.botAppId}` },
+      members: [{ id: target.aadObjectId, name: '' }],
+      tenantId: target.tenantId,
+      channelData: { tenant: { id: target.tenantId } },
+    };
+    return this.run(
+      (logic) =>
+        this.adapter.createConversationAsync(
+          this.botAppId,
+          'msteams',
+          target.serviceUrl,
+          '',
+          params as never,
+          logic
+        ),
+      async (ctx) => {
+        const res = await ctx.sendActivity(toActivity(content));
+        return delivered(ctx, res?.id);
+      }
+    );
+  }
+
+  async update(
+    reference: Record<string, unknown>,
+    activityId: string,
+    content: NotificationContent
+  ): Promise<void> {
+    await this.run(
+      (logic) =>
+        this.adapter.continueConversationAsync(
+          this.botAppId,
+          reference as Partial<ConversationReference>,
+          logic
+        ),
+      async (ctx) => {
+        await ctx.updateActivity({
+          ...toActivity(content),
+          id: activityId,
+          conversation: ctx.activity.conversation,
+        });
+      }
+    );
+  }
+
+  private async run<T>(
+    start: (logic: (ctx: TurnContext) => Promise<void>) => Promise<void>,
+    work: (ctx: TurnContext) => Promise<T>
+  ): Promise<T> {
+    let result: { value: T } | undefined;
+    let failure: { err: unknown } | undefined;
+    const logic = async (ctx: TurnContext) => {
+      withoutSdkRetries(ctx);
+      try {
+        result = { value: await work(ctx) };
+      } catch (err) {
+        failure = { err };
+      }
+    };
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new SendTimeoutError(this.timeoutMs)), this.timeoutMs);
+    });
+    try {
+      await Promise.race([start(logic), timeout]);
+    } finally {
+      clearTimeout(timer);
+    }
+    if (failure) throw failure.err;
+    if (!result) throw new Error('the proactive turn ended without a result');
+    return result.value;
+  }
+}
+
+function delivered(ctx: TurnContext, activityId: string | undefined): Delivered {
+  const reference = TurnContext.getConversationReference(ctx.activity) as Record<string, unknown>;
+  return {
+    activityId: activityId ?? '',
+    conversationId: ctx.activity.conversation.id,
+    reference,
+  };
+}
+
+interface PipelineHolder {
+  client?: { pipeline?: { removePolicy(opts: { phase: 'Retry' }): unknown } };
+}
+
+function withoutSdkRetries(ctx: TurnContext): void {
+  const adapter = ctx.adapter as CloudAdapter & { ConnectorClientKey?: symbol };
+  const key = adapter.ConnectorClientKey;
+  const client = key ? (ctx.turnState.get(key) as PipelineHolder | undefined) : undefined;
+  client?.client?.pipeline?.removePolicy({ phase: 'Retry' });
+}

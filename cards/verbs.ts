@@ -1,0 +1,27 @@
+/**
+ * Every card verb (`noun.action`), defined once so cards and handlers never disagree and verbs
+ * are never parsed by prefix. Each feature adds its verbs in its own section (edit with a
+ * targeted replace, never rewrite the file).
+ */
+export const Verbs = {
+  // --- bot basics (foundation) ---
+  /** Runs a text command from a button (`data.command`), so buttons work where imBack does not. */
+  commandRun: 'command.run',
+  /** Sets the user's language (`data.language`: en | ru). */
+  languageSet: 'language.set',
+
+  // --- notifications / outbox ---
+  outboxRetry: 'outbox.retry',
+
+  // --- enrollment ---
+  enrollmentSection: 'enrollment.section',
+  enrollmentEdit: 'enrollment.edit',
+  enrollmentSubmit: 'enrollment.submit',
+  enrollmentVerify: 'enrollment.verify',
+  enrollmentResendCode: 'enrollment.resendCode',
+  reviewApprove: 'review.approve',
+  reviewReject: 'review.reject',
+  usersUpdateRoles: 'users.updateRoles',
+} as const;
+
+export type Verb = (typeof Verbs)[keyof typeof Verbs];

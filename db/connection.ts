@@ -1,0 +1,90 @@
+import path from 'node:path';
+import mongoose from 'mongoose';
+import type { Config } from '../config/config.js';
+import type { Logger } from '../logging/logger.js';
+import { startEmbeddedMongo } from './embedded/start.js';
+
+/** One open database: its own mongoose connection (never the global one) and how to close it. */
+export interface DatabaseHandle {
+  readonly connection: mongoose.Connection;
+  /** The URI in use, credentials removed: safe to log or show. */
+  readonly uri: string;
+  /** True when the embedded server was started for this process. */
+  readonly embedded: boolean;
+  /** Resolves when the server answers `ping`; rejects otherwise. */
+  ping(): Promise<void>;
+  /** Closes the connection, then stops the embedded server if one was started. */
+  close(): Promise<void>;
+}
+
+export interface ConnectOptions {
+  /** How long the driver looks for a server before an operation fails (driver default 30 s). */
+  readonly serverSelectionTimeoutMS?: number;
+}
+
+/** Folder under DATA_DIR holding the embedded database's files (mail and others live beside it). */
+export const EMBEDDED_DB_FOLDER = 'db';
+
+/** Database name used on the embedded server. */
+export const EMBEDDED_DB_NAME = 'partner-connect';
+
+/** `mongodb://user:secret@host/db` -> `mongodb://***@host/db`, so URIs can be logged. */
+export function redactUri(uri: string): string {
+  return uri.replace(/^(mongodb(?:\+srv)?:\/\/)[^@/]*@/, '$1***@');
+}
+
+/**
+ * Connects to MONGODB_URI, or starts the embedded server in DATA_DIR when it is unset.
+ * Models are registered per connection by each `*.schema.ts`.
+ */
+export async function connectDatabase(
+  config: Config,
+  logger: Logger,
+  options: ConnectOptions = {}
+): Promise<DatabaseHandle> {
+  const log = logger.child({ module: 'db' });
+  let embedded: { uri: string; stop(): Promise<void> } | undefined;
+  let uri = config.mongodbUri;
+  if (!uri) {
+    const dataDir = path.join(config.dataDir, EMBEDDED_DB_FOLDER);
+    embedded = await startEmbeddedMongo({ dataDir, logger: log });
+    uri = embedded.uri;
+    log.info({ uri: redactUri(uri), dataDir }, 'MONGODB_URI unset: using the embedded database');
+  } else {
+    log.info({ uri: redactUri(uri) }, 'using MongoDB from MONGODB_URI');
+  }
+
+  const connection = mongoose.createConnection(uri, {
+    // The embedded URI names no database; an external MONGODB_URI chooses its own.
+    dbName: embedded ? EMBEDDED_DB_NAME : undefined,
+    serverSelectionTimeoutMS: options.serverSelectionTimeoutMS,
+  });
+  try {
+    await connection.asPromise();
+  } catch (err) {
+    await connection.close().catch(() => undefined);
+    await embedded?.stop();
+    throw err;
+  }
+
+  let closed = false;
+  return {
+    connection,
+    uri: redactUri(uri),
+    embedded: embedded !== undefined,
+    async ping() {
+      const db = connection.db;
+      if (!db || connection.readyState !== mongoose.ConnectionStates.connected) {
+        throw new Error('database connection is not open');
+      }
+      await db.command({ ping: 1 });
+    },
+    async close() {
+      if (closed) return;
+      closed = true;
+      await connection.close();
+      await embedded?.stop();
+      log.info('database closed');
+    },
+  };
+}

@@ -1,0 +1,188 @@
+import type { Document } from 'bson';
+import { Errors, MongoCommandError } from '../errors.js';
+import { compileFilter } from '../query/index.js';
+import type { JournalOp } from '../storage/data-store.js';
+import type { Collection } from '../engine/collection.js';
+import { ID_INDEX_SPEC } from '../engine/collection.js';
+import { collectionName, type CommandHandler } from './command-context.js';
+
+/** Options `create` stores as the collection's options (the rest are command plumbing). */
+const PLUMBING = new Set([
+  'create',
+  '$db',
+  'lsid',
+  '$readPreference',
+  '$clusterTime',
+  'writeConcern',
+  'comment',
+  'apiVersion',
+  'apiStrict',
+  'apiDeprecationErrors',
+]);
+
+function sameOptions(a: Document, b: Document): boolean {
+  return JSON.stringify(a) === JSON.stringify(b);
+}
+
+const create: CommandHandler = async (cmd, ctx) => {
+  const name = collectionName(cmd);
+  const options: Document = {};
+  for (const [k, v] of Object.entries(cmd)) if (!PLUMBING.has(k)) options[k] = v;
+  if (options.capped === true)
+    throw Errors.notImplemented('capped collections are not supported by the embedded server');
+  if (options.viewOn !== undefined)
+    throw Errors.notImplemented('views are not supported by the embedded server');
+  if (options.timeseries !== undefined)
+    throw Errors.notImplemented('time series collections are not supported by the embedded server');
+  const existing = ctx.catalog.get(ctx.db, name);
+  if (existing) {
+    // MongoDB 7 accepts re-creating a collection with identical options.
+    if (sameOptions(existing.options, options)) return {};
+    throw Errors.namespaceExists(`Collection ${existing.ns} already exists.`);
+  }
+  const ops: JournalOp[] = [];
+  ctx.catalog.create(ctx.db, name, options, ops);
+  await ctx.catalog.commit(ops);
+  return {};
+};
+
+const drop: CommandHandler = async (cmd, ctx) => {
+  const name = collectionName(cmd);
+  const ops: JournalOp[] = [];
+  const coll = ctx.catalog.drop(ctx.db, name, ops);
+  ctx.cursors.killNamespace(`${ctx.db}.${name}`);
+  await ctx.catalog.commit(ops);
+  return coll ? { nIndexesWas: coll.indexes.length + 1, ns: coll.ns } : {};
+};
+
+function splitNamespace(ns: unknown): [string, string] {
+  const text = String(ns);
+  const dot = text.indexOf('.');
+  if (dot <= 0 || dot === text.length - 1)
+    throw Errors.invalidNamespace(`Invalid namespace specified '${text}'`);
+  return [text.slice(0, dot), text.slice(dot + 1)];
+}
+
+const renameCollection: CommandHandler = async (cmd, ctx) => {
+  if (ctx.db !== 'admin') {
+    throw new MongoCommandError(
+      13,
+      'Unauthorized',
+      'renameCollection may only be run against the admin database.'
+    );
+  }
+  const [fromDb, fromName] = splitNamespace(cmd.renameCollection);
+  const [toDb, toName] = splitNamespace(cmd.to);
+  const source = ctx.catalog.get(fromDb, fromName);
+  if (!source)
+    throw Errors.namespaceNotFound(`Source collection ${fromDb}.${fromName} does not exist`);
+  if (fromDb === toDb && fromName === toName)
+    throw Errors.illegalOperation("Can't rename a collection to itself");
+  const ops: JournalOp[] = [];
+  if (ctx.catalog.get(toDb, toName)) {
+    if (cmd.dropTarget !== true) throw Errors.namespaceExists('target namespace exists');
+    ctx.catalog.drop(toDb, toName, ops);
+    ctx.cursors.killNamespace(`${toDb}.${toName}`);
+  }
+  ctx.catalog.rename(source, toDb, toName, ops);
+  ctx.cursors.killNamespace(source.ns);
+  await ctx.catalog.commit(ops);
+  return {};
+};
+
+const dropDatabase: CommandHandler = async (_cmd, ctx) => {
+  const ops: JournalOp[] = [];
+  ctx.catalog.dropDatabase(ctx.db, ops);
+  ctx.cursors.killNamespace(`${ctx.db}.`);
+  await ctx.catalog.commit(ops);
+  return { dropped: ctx.db };
+};
+
+function dataSize(colls: Collection[]): number {
+  return colls.reduce((sum, c) => sum + c.bsonSize, 0);
+}
+
+const listDatabases: CommandHandler = (cmd, ctx) => {
+  let databases: Document[] = ctx.catalog.databaseNames().map((name) => {
+    const size = dataSize(ctx.catalog.collections(name));
+    return { name, sizeOnDisk: size, empty: size === 0 };
+  });
+  if (cmd.filter && Object.keys(cmd.filter).length > 0)
+    databases = databases.filter(compileFilter(cmd.filter as Document));
+  if (cmd.nameOnly === true) return { databases: databases.map((d) => ({ name: d.name })) };
+  const totalSize = databases.reduce((s, d) => s + (d.sizeOnDisk as number), 0);
+  return { databases, totalSize, totalSizeMb: Math.floor(totalSize / 1048576) };
+};
+
+const listCollections: CommandHandler = (cmd, ctx) => {
+  let entries: Document[] = ctx.catalog.collections(ctx.db).map((c) => ({
+    name: c.name,
+    type: 'collection',
+    options: c.options,
+    info: { readOnly: false, uuid: c.uuid },
+    idIndex: ID_INDEX_SPEC,
+  }));
+  if (cmd.filter && Object.keys(cmd.filter).length > 0)
+    entries = entries.filter(compileFilter(cmd.filter as Document));
+  if (cmd.nameOnly === true) entries = entries.map((e) => ({ name: e.name, type: e.type }));
+  const ns = `${ctx.db}.$cmd.listCollections`;
+  const batchSize = cmd.cursor?.batchSize === undefined ? undefined : Number(cmd.cursor.batchSize);
+  const batch = ctx.cursors.open(ns, entries[Symbol.iterator](), batchSize);
+  return { cursor: { id: batch.id, ns, firstBatch: batch.docs } };
+};
+
+const dbStats: CommandHandler = (cmd, ctx) => {
+  const colls = ctx.catalog.collections(ctx.db);
+  const size = dataSize(colls);
+  const objects = colls.reduce((s, c) => s + c.docs.size, 0);
+  const scale = Number(cmd.scale ?? 1) || 1;
+  return {
+    db: ctx.db,
+    collections: colls.length,
+    views: 0,
+    objects,
+    avgObjSize: objects > 0 ? size / objects : 0,
+    dataSize: size / scale,
+    storageSize: size / scale,
+    indexes: colls.reduce((s, c) => s + c.indexes.length + 1, 0),
+    indexSize: 0,
+    totalSize: size / scale,
+    scaleFactor: scale,
+  };
+};
+
+const collStats: CommandHandler = (cmd, ctx) => {
+  const name = collectionName(cmd);
+  const coll = ctx.catalog.get(ctx.db, name);
+  const scale = Number(cmd.scale ?? 1) || 1;
+  const count = coll?.docs.size ?? 0;
+  const size = coll?.bsonSize ?? 0;
+  const indexSizes: Document = {};
+  for (const spec of coll?.specs() ?? []) indexSizes[spec.name] = 0;
+  return {
+    ns: `${ctx.db}.${name}`,
+    size: size / scale,
+    count,
+    avgObjSize: count > 0 ? size / count : 0,
+    storageSize: size / scale,
+    nindexes: coll ? coll.indexes.length + 1 : 0,
+    totalIndexSize: 0,
+    indexSizes,
+    scaleFactor: scale,
+    capped: false,
+  };
+};
+
+/** Databases and collections: list, create, drop, statistics. */
+export const catalogCommands: Record<string, CommandHandler> = {
+  create,
+  drop,
+  dropDatabase,
+  renameCollection,
+  listDatabases,
+  listCollections,
+  dbStats,
+  dbstats: dbStats,
+  collStats,
+  collstats: collStats,
+};

@@ -1,0 +1,64 @@
+import type { Document } from 'bson';
+import { Errors } from '../errors.js';
+import { applyProjection, compileSort } from '../query/index.js';
+import type { Hit } from '../engine/collection.js';
+import { topK } from '../engine/top-k.js';
+import { insertUpsert, updateHit, upsertDocument } from '../engine/write-ops.js';
+import type { JournalOp } from '../storage/data-store.js';
+import { collectionName, type CommandHandler } from './command-context.js';
+
+/** findAndModify: one document found, changed or removed atomically, returned before or after. */
+export const findAndModify: CommandHandler = async (cmd, ctx) => {
+  const name = collectionName(cmd);
+  const query = (cmd.query ?? {}) as Document;
+  const remove = cmd.remove === true;
+  if (remove && cmd.update !== undefined)
+    throw Errors.failedToParse('Cannot specify both an update and remove=true');
+  if (!remove && cmd.update === undefined)
+    throw Errors.failedToParse('Either an update or remove=true must be specified');
+  if (remove && cmd.upsert === true)
+    throw Errors.failedToParse('Cannot specify both upsert=true and remove=true');
+  const fields = cmd.fields as Document | undefined;
+  const project = (doc: Document | null): Document | null =>
+    doc && fields && Object.keys(fields).length > 0 ? applyProjection(doc, fields, query) : doc;
+
+  const ops: JournalOp[] = [];
+  const coll = ctx.catalog.get(ctx.db, name);
+  let hit: Hit | undefined;
+  if (coll) {
+    const sort = cmd.sort as Document | undefined;
+    if (sort && Object.keys(sort).length > 0) {
+      const cmp = compileSort(sort);
+      hit = topK(coll.find(query), 1, (a, b) => cmp(a.doc, b.doc))[0];
+    } else hit = coll.find(query, 1)[0];
+  }
+
+  let value: Document | null = null;
+  const lastErrorObject: Document = { n: 0, updatedExisting: false };
+  if (remove) {
+    if (hit && coll) {
+      ops.push(coll.remove(hit.key, hit.doc));
+      value = hit.doc;
+      lastErrorObject.n = 1;
+    }
+  } else {
+    const spec = {
+      update: cmd.update as Document | Document[],
+      arrayFilters: cmd.arrayFilters as Document[] | undefined,
+    };
+    if (hit && coll) {
+      const res = updateHit(coll, hit, spec, query, ops);
+      value = cmd.new === true ? res.doc : hit.doc;
+      lastErrorObject.n = 1;
+      lastErrorObject.updatedExisting = true;
+    } else if (cmd.upsert === true) {
+      const doc = upsertDocument(query, spec);
+      insertUpsert(ctx.catalog, ctx.db, name, doc, ops);
+      value = cmd.new === true ? doc : null;
+      lastErrorObject.n = 1;
+      lastErrorObject.upserted = doc._id;
+    }
+  }
+  await ctx.catalog.commit(ops);
+  return { lastErrorObject, value: project(value) };
+};

@@ -1,0 +1,186 @@
+import type { Document } from 'bson';
+import { Errors, MongoCommandError } from '../errors.js';
+import { valuesEqual } from '../query/index.js';
+import type { IndexSpec } from '../engine/index-structure.js';
+import type { JournalOp } from '../storage/data-store.js';
+import { collectionName, type CommandHandler } from './command-context.js';
+
+/** Spec options that distinguish two indexes with the same key. */
+const OPTION_FIELDS = [
+  'unique',
+  'sparse',
+  'partialFilterExpression',
+  'expireAfterSeconds',
+  'collation',
+];
+const ALLOWED_FIELDS = new Set([
+  'key',
+  'name',
+  'unique',
+  'sparse',
+  'partialFilterExpression',
+  'expireAfterSeconds',
+  'collation',
+  'background',
+  'hidden',
+  'weights',
+  'default_language',
+  'language_override',
+  'textIndexVersion',
+  '2dsphereIndexVersion',
+  'bits',
+  'min',
+  'max',
+  'wildcardProjection',
+  'v',
+  'storageEngine',
+]);
+
+/** The index name MongoDB derives from a key pattern: `a_1_b_-1`. */
+export function defaultIndexName(key: Document): string {
+  return Object.entries(key)
+    .map(([f, d]) => `${f}_${String(d)}`)
+    .join('_');
+}
+
+function normalizeSpec(raw: Document): IndexSpec {
+  if (!raw.key || typeof raw.key !== 'object' || Object.keys(raw.key).length === 0) {
+    throw Errors.failedToParse("The 'key' field is a required property of an index specification");
+  }
+  const spec: IndexSpec = {
+    v: 2,
+    key: raw.key as Document,
+    name: typeof raw.name === 'string' ? raw.name : defaultIndexName(raw.key as Document),
+  };
+  for (const [k, v] of Object.entries(raw)) {
+    if (k === 'key' || k === 'name' || k === 'v' || k === 'background') continue;
+    if (!ALLOWED_FIELDS.has(k))
+      throw Errors.invalidOptions(`The field '${k}' is not valid for an index specification`);
+    if ((k === 'unique' || k === 'sparse') && v !== true) continue;
+    spec[k] = v;
+  }
+  if (spec.expireAfterSeconds !== undefined && Object.keys(spec.key).length > 1) {
+    throw new MongoCommandError(
+      67,
+      'CannotCreateIndex',
+      'TTL indexes are single-field indexes, compound indexes do not support TTL'
+    );
+  }
+  return spec;
+}
+
+function sameOptions(a: IndexSpec, b: IndexSpec): boolean {
+  return OPTION_FIELDS.every((f) => valuesEqual(a[f] ?? null, b[f] ?? null));
+}
+
+function sameKey(a: Document, b: Document): boolean {
+  return (
+    JSON.stringify(Object.entries(a).map(([k, v]) => [k, String(v)])) ===
+    JSON.stringify(Object.entries(b).map(([k, v]) => [k, String(v)]))
+  );
+}
+
+const createIndexes: CommandHandler = async (cmd, ctx) => {
+  const name = collectionName(cmd);
+  if (!Array.isArray(cmd.indexes) || cmd.indexes.length === 0)
+    throw Errors.badValue('Must specify at least one index to create');
+  const specs = (cmd.indexes as Document[]).map(normalizeSpec);
+  const ops: JournalOp[] = [];
+  const existed = ctx.catalog.get(ctx.db, name) !== undefined;
+  const coll = ctx.catalog.ensure(ctx.db, name, ops);
+  const numIndexesBefore = coll.indexes.length + 1;
+  let created = 0;
+  try {
+    for (const spec of specs) {
+      const current = coll.specs();
+      const byName = current.find((s) => s.name === spec.name);
+      const byKey = current.find((s) => sameKey(s.key, spec.key) && sameOptions(s, spec));
+      if (byName) {
+        if (!sameKey(byName.key, spec.key)) {
+          throw Errors.indexKeySpecsConflict(
+            `An existing index has the same name as the requested index. When index names are not specified, they are auto generated and can cause conflicts. Please refer to our documentation. Requested index: ${JSON.stringify(spec)}, existing index: ${JSON.stringify(byName)}`
+          );
+        }
+        if (!sameOptions(byName, spec)) {
+          throw Errors.indexOptionsConflict(
+            `An equivalent index already exists with the same name but different options. Requested index: ${JSON.stringify(spec)}, existing index: ${JSON.stringify(byName)}`
+          );
+        }
+        continue;
+      }
+      if (byKey)
+        throw Errors.indexOptionsConflict(
+          `Index already exists with a different name: ${byKey.name}`
+        );
+      coll.addIndex(spec);
+      ops.push({ op: 'createIndex', ns: coll.ns, spec });
+      created += 1;
+    }
+  } finally {
+    await ctx.catalog.commit(ops);
+  }
+  const reply: Document = {
+    numIndexesBefore,
+    numIndexesAfter: coll.indexes.length + 1,
+    createdCollectionAutomatically: !existed,
+  };
+  if (created === 0) reply.note = 'all indexes already exist';
+  return reply;
+};
+
+const listIndexes: CommandHandler = (cmd, ctx) => {
+  const name = collectionName(cmd);
+  const coll = ctx.catalog.get(ctx.db, name);
+  if (!coll) throw Errors.namespaceNotFound(`ns does not exist: ${ctx.db}.${name}`);
+  const ns = coll.ns;
+  const batchSize = cmd.cursor?.batchSize === undefined ? undefined : Number(cmd.cursor.batchSize);
+  const batch = ctx.cursors.open(
+    ns,
+    coll
+      .specs()
+      .map((s) => ({ ...s }))
+      [Symbol.iterator](),
+    batchSize
+  );
+  return { cursor: { id: batch.id, ns, firstBatch: batch.docs } };
+};
+
+const dropIndexes: CommandHandler = async (cmd, ctx) => {
+  const name = collectionName(cmd);
+  const coll = ctx.catalog.get(ctx.db, name);
+  if (!coll) throw Errors.namespaceNotFound(`ns not found ${ctx.db}.${name}`);
+  const nIndexesWas = coll.indexes.length + 1;
+  const target = cmd.index;
+  let names: string[];
+  if (target === '*') names = coll.indexes.map((i) => i.name);
+  else if (typeof target === 'string') names = [target];
+  else if (Array.isArray(target)) names = target.map(String);
+  else if (target && typeof target === 'object') {
+    const found = coll.specs().find((s) => sameKey(s.key, target as Document));
+    if (!found) throw Errors.indexNotFound(`can't find index with key: ${JSON.stringify(target)}`);
+    names = [found.name];
+  } else throw Errors.typeMismatch('index must be a string, array or document');
+  for (const n of names) {
+    if (n === '_id_') throw Errors.invalidOptions('cannot drop _id index');
+    if (!coll.indexes.some((i) => i.name === n))
+      throw Errors.indexNotFound(`index not found with name [${n}]`);
+  }
+  const ops: JournalOp[] = [];
+  for (const n of names) {
+    coll.dropIndex(n);
+    ops.push({ op: 'dropIndex', ns: coll.ns, name: n });
+  }
+  await ctx.catalog.commit(ops);
+  return {
+    nIndexesWas,
+    ...(target === '*' ? { msg: 'non-_id indexes dropped for collection' } : {}),
+  };
+};
+
+/** createIndexes, listIndexes, dropIndexes. */
+export const indexCommands: Record<string, CommandHandler> = {
+  createIndexes,
+  listIndexes,
+  dropIndexes,
+  deleteIndexes: dropIndexes,
+};

@@ -1,0 +1,208 @@
+import { Long, type Document } from 'bson';
+import { Errors } from '../errors.js';
+import { applyProjection, compileFilter, compileSort, runPipeline } from '../query/index.js';
+import type { Collection } from '../engine/collection.js';
+import { indexPathValues } from '../engine/index-structure.js';
+import { encodeKey } from '../engine/key-encoding.js';
+import { topK } from '../engine/top-k.js';
+import { collectionName, type CommandContext, type CommandHandler } from './command-context.js';
+
+/** Sort + limit up to this many keeps only the best documents instead of sorting them all. */
+const TOP_K_MAX = 1000;
+
+function numberField(v: unknown, field: string): number {
+  const n = v === undefined || v === null ? 0 : Number(v);
+  if (!Number.isFinite(n)) throw Errors.failedToParse(`${field} must be a number`);
+  return n;
+}
+
+function hasKeys(d: unknown): d is Document {
+  return d !== null && typeof d === 'object' && Object.keys(d as Document).length > 0;
+}
+
+/** Matching documents in natural order, decoded lazily so a large result is not held at once. */
+function* scan(coll: Collection, filter: Document): Generator<Document> {
+  const matches = compileFilter(filter);
+  for (const [, buf] of coll.candidates(filter)) {
+    const doc = coll.decode(buf);
+    if (matches(doc)) yield doc;
+  }
+}
+
+/** Sorted (when asked), skipped, limited and projected results of a find-like query. */
+export function* queryResults(
+  coll: Collection | undefined,
+  opts: { filter?: Document; sort?: Document; skip?: number; limit?: number; projection?: Document }
+): Generator<Document> {
+  if (!coll) return;
+  const filter = opts.filter ?? {};
+  let source: Iterable<Document> = scan(coll, filter);
+  const sort = opts.sort;
+  if (hasKeys(sort)) {
+    const natural = sort.$natural;
+    if (natural !== undefined) {
+      const all = [...source];
+      source = Number(natural) < 0 ? all.reverse() : all;
+    } else {
+      const cmp = compileSort(sort);
+      const wanted = (opts.skip ?? 0) + (opts.limit && opts.limit > 0 ? opts.limit : 0);
+      source =
+        wanted > 0 && wanted <= TOP_K_MAX ? topK(source, wanted, cmp) : [...source].sort(cmp);
+    }
+  }
+  let skip = opts.skip ?? 0;
+  let left = opts.limit && opts.limit > 0 ? opts.limit : Infinity;
+  const projection = hasKeys(opts.projection) ? opts.projection : undefined;
+  for (const doc of source) {
+    if (left <= 0) return;
+    if (skip > 0) {
+      skip -= 1;
+      continue;
+    }
+    left -= 1;
+    yield projection ? applyProjection(doc, projection, filter) : doc;
+  }
+}
+
+function cursorReply(ns: string, id: Long, batch: Document[], first: boolean): Document {
+  return { cursor: first ? { firstBatch: batch, id, ns } : { nextBatch: batch, id, ns } };
+}
+
+const find: CommandHandler = (cmd, ctx) => {
+  const name = collectionName(cmd);
+  const coll = ctx.catalog.get(ctx.db, name);
+  let limit = numberField(cmd.limit, 'limit');
+  let singleBatch = cmd.singleBatch === true;
+  if (limit < 0) {
+    limit = -limit;
+    singleBatch = true;
+  }
+  const skip = numberField(cmd.skip, 'skip');
+  if (skip < 0) throw Errors.badValue('skip value must be non-negative');
+  const filter = (cmd.filter ?? {}) as Document;
+  // Compile up front so a bad operator fails the command, not a later getMore.
+  compileFilter(filter);
+  if (hasKeys(cmd.sort) && cmd.sort.$natural === undefined) compileSort(cmd.sort);
+  const source = queryResults(coll, {
+    filter,
+    sort: cmd.sort,
+    skip,
+    limit,
+    projection: cmd.projection,
+  });
+  const ns = `${ctx.db}.${name}`;
+  const batchSize = cmd.batchSize === undefined ? undefined : Number(cmd.batchSize);
+  const effective = limit > 0 && (batchSize === undefined || batchSize > limit) ? limit : batchSize;
+  const batch = ctx.cursors.open(ns, source, effective, singleBatch);
+  return cursorReply(ns, batch.id, batch.docs, true);
+};
+
+const getMore: CommandHandler = (cmd, ctx) => {
+  const id = Long.isLong(cmd.getMore) ? cmd.getMore : Long.fromValue(cmd.getMore as number);
+  const ns = `${ctx.db}.${String(cmd.collection)}`;
+  const batch = ctx.cursors.next(
+    id,
+    ns,
+    cmd.batchSize === undefined ? undefined : Number(cmd.batchSize)
+  );
+  if (!batch) throw Errors.cursorNotFound(`cursor id ${id.toString()} not found`);
+  return cursorReply(ns, batch.id, batch.docs, false);
+};
+
+const killCursors: CommandHandler = (cmd, ctx) => {
+  const cursorsKilled: Long[] = [];
+  const cursorsNotFound: Long[] = [];
+  for (const raw of (cmd.cursors ?? []) as unknown[]) {
+    const id = Long.isLong(raw) ? raw : Long.fromValue(raw as number);
+    (ctx.cursors.kill(id) ? cursorsKilled : cursorsNotFound).push(id);
+  }
+  return { cursorsKilled, cursorsNotFound, cursorsAlive: [], cursorsUnknown: [] };
+};
+
+const count: CommandHandler = (cmd, ctx) => {
+  const coll = ctx.catalog.get(ctx.db, collectionName(cmd));
+  const query = (cmd.query ?? {}) as Document;
+  const skip = numberField(cmd.skip, 'skip');
+  const limit = Math.abs(numberField(cmd.limit, 'limit'));
+  let n: number;
+  if (!coll) n = 0;
+  else if (!hasKeys(query)) n = coll.docs.size;
+  else {
+    n = 0;
+    for (const _ of queryResults(coll, { filter: query })) n += 1;
+  }
+  n = Math.max(0, n - skip);
+  if (limit > 0) n = Math.min(n, limit);
+  return { n };
+};
+
+const distinct: CommandHandler = (cmd, ctx) => {
+  const coll = ctx.catalog.get(ctx.db, collectionName(cmd));
+  if (typeof cmd.key !== 'string')
+    throw Errors.failedToParse("BSON field 'distinct.key' is missing but a required field");
+  const seen = new Map<string, unknown>();
+  for (const doc of queryResults(coll, { filter: (cmd.query ?? {}) as Document })) {
+    for (const v of indexPathValues(doc, cmd.key)) {
+      if (v === undefined) continue;
+      const k = encodeKey(v);
+      if (!seen.has(k)) seen.set(k, v);
+    }
+  }
+  return { values: [...seen.values()] };
+};
+
+const UNSUPPORTED_STAGES = new Set(['$out', '$merge']);
+
+const aggregate: CommandHandler = (cmd, ctx: CommandContext) => {
+  const pipeline = cmd.pipeline;
+  if (!Array.isArray(pipeline))
+    throw Errors.failedToParse("'pipeline' option must be specified as an array");
+  const stages = pipeline as Document[];
+  if (stages.some((s) => s && '$changeStream' in s)) throw Errors.changeStreamsUnsupported();
+  for (const s of stages) {
+    const op = Object.keys(s ?? {})[0];
+    if (UNSUPPORTED_STAGES.has(op))
+      throw Errors.notImplemented(`${op} is not supported by the embedded server`);
+  }
+  if (cmd.explain === true)
+    throw Errors.notImplemented('explain is not supported by the embedded server');
+  const onCollection = typeof cmd.aggregate === 'string';
+  const name = onCollection ? (cmd.aggregate as string) : '$cmd.aggregate';
+  const coll = onCollection ? ctx.catalog.get(ctx.db, name) : undefined;
+  let rest = stages;
+  let input: Iterable<Document> = [];
+  if (coll) {
+    // A leading $match narrows the input through the indexes.
+    const first = stages[0];
+    if (first && hasKeys(first.$match)) {
+      input = queryResults(coll, { filter: first.$match as Document });
+      rest = stages.slice(1);
+    } else input = queryResults(coll, {});
+  }
+  const others = new Map<string, Document[]>();
+  const results = runPipeline(input, rest, {
+    collection: (other: string) => {
+      let docs = others.get(other);
+      if (!docs) {
+        docs = [...queryResults(ctx.catalog.get(ctx.db, other), {})];
+        others.set(other, docs);
+      }
+      return docs;
+    },
+    now: new Date(),
+  });
+  const ns = `${ctx.db}.${name}`;
+  const batchSize = cmd.cursor?.batchSize === undefined ? undefined : Number(cmd.cursor.batchSize);
+  const batch = ctx.cursors.open(ns, results[Symbol.iterator](), batchSize);
+  return cursorReply(ns, batch.id, batch.docs, true);
+};
+
+/** find, getMore, killCursors, count, distinct and aggregate. */
+export const readCommands: Record<string, CommandHandler> = {
+  find,
+  getMore,
+  killCursors,
+  count,
+  distinct,
+  aggregate,
+};

@@ -1,0 +1,206 @@
+import { calculateObjectSize, serialize, UUID, type Document } from 'bson';
+import { decodeBson } from './bson-values.js';
+import { Errors } from '../errors.js';
+import { compileFilter } from '../query/index.js';
+import type { JournalOp } from '../storage/data-store.js';
+import { duplicateKeyError } from './dup-key.js';
+import { IndexStructure, type IndexKey, type IndexSpec } from './index-structure.js';
+import { encodeKey } from './key-encoding.js';
+import { planAccess } from './candidates.js';
+
+/** Largest document a client may store (BSONObjMaxUserSize). */
+export const MAX_BSON_SIZE = 16 * 1024 * 1024;
+
+/** The `_id` index as listIndexes shows it. */
+export const ID_INDEX_SPEC: IndexSpec = { v: 2, key: { _id: 1 }, name: '_id_' };
+
+/** A stored document: its `_id` key and its decoded value. */
+export interface Hit {
+  key: string;
+  doc: Document;
+}
+
+/**
+ * One collection: documents kept as their BSON (compact, and decoding gives every reader a
+ * private copy) in a map keyed by the canonical `_id` encoding, which doubles as the `_id` index.
+ * Every mutating method is synchronous and returns the journal ops describing it.
+ *
+ * The BSON is held as a latin1 string (one byte per char) rather than a Buffer: V8 keeps such a
+ * string in its compacting heap at ~16 bytes overhead, whereas small Buffers are slices of
+ * shared 8 KiB pools that one surviving document keeps alive, so updates would fragment memory.
+ */
+export class Collection {
+  readonly docs = new Map<string, string>();
+  readonly indexes: IndexStructure[] = [];
+  readonly uuid = new UUID();
+  bsonSize = 0;
+
+  constructor(
+    readonly db: string,
+    readonly name: string,
+    public options: Document
+  ) {}
+
+  get ns(): string {
+    return `${this.db}.${this.name}`;
+  }
+
+  /** Index specs as listIndexes returns them, `_id_` first. */
+  specs(): IndexSpec[] {
+    return [ID_INDEX_SPEC, ...this.indexes.map((i) => i.spec)];
+  }
+
+  decode(stored: string | Uint8Array): Document {
+    return decodeBson(typeof stored === 'string' ? Buffer.from(stored, 'latin1') : stored);
+  }
+
+  /** The stored BSON of every document, for a storage snapshot. */
+  bsonDocuments(): Buffer[] {
+    const out: Buffer[] = [];
+    for (const s of this.docs.values()) out.push(Buffer.from(s, 'latin1'));
+    return out;
+  }
+
+  getByKey(key: string): Document | undefined {
+    const buf = this.docs.get(key);
+    return buf ? this.decode(buf) : undefined;
+  }
+
+  /**
+   * Stored entries that may match `filter`: the index hits when an equality on `_id` or on the
+   * first field of an index narrows them, all entries otherwise. A scan iterates the live map,
+   * which is safe under later writes: replaced documents keep their place and deleted ones are
+   * skipped.
+   */
+  candidates(filter: Document | undefined): Iterable<[string, string]> {
+    const keys = planAccess(this, filter ?? {}).keys;
+    if (keys === undefined) return this.docs.entries();
+    const out: Array<[string, string]> = [];
+    for (const k of keys) {
+      const buf = this.docs.get(k);
+      if (buf) out.push([k, buf]);
+    }
+    return out;
+  }
+
+  /** Documents matching `filter` in natural order, decoded; stops after `limit` when given. */
+  find(filter: Document | undefined, limit = 0): Hit[] {
+    const matches = compileFilter(filter ?? {});
+    const hits: Hit[] = [];
+    for (const [key, buf] of this.candidates(filter)) {
+      const doc = this.decode(buf);
+      if (!matches(doc)) continue;
+      hits.push({ key, doc });
+      if (limit > 0 && hits.length >= limit) break;
+    }
+    return hits;
+  }
+
+  /** Inserts a document that already has its `_id`. Throws 11000 before changing anything. */
+  insert(doc: Document, encoded?: Buffer): JournalOp {
+    const buf = encoded ?? encodeForStorage(doc, 'insert');
+    const key = idKeyOf(doc._id);
+    if (this.docs.has(key)) throw duplicateKeyError(this.ns, '_id_', doc._id);
+    const keys = this.indexKeys(doc, key);
+    this.docs.set(key, buf.toString('latin1'));
+    this.bsonSize += buf.length;
+    this.indexes.forEach((ix, i) => ix.add(key, keys[i]));
+    return { op: 'put', ns: this.ns, doc, bson: buf };
+  }
+
+  /** Replaces the stored document under `key` (whose decoded value is `oldDoc`) with `newDoc`. */
+  replace(key: string, oldDoc: Document, newDoc: Document): JournalOp {
+    const buf = encodeForStorage(newDoc, 'update');
+    const newKeys = this.indexKeys(newDoc, key);
+    const old = this.docs.get(key);
+    this.indexes.forEach((ix) => ix.remove(key, ix.keysOf(oldDoc)));
+    this.indexes.forEach((ix, i) => ix.add(key, newKeys[i]));
+    this.docs.set(key, buf.toString('latin1'));
+    this.bsonSize += buf.length - (old?.length ?? 0);
+    return { op: 'put', ns: this.ns, doc: newDoc, bson: buf };
+  }
+
+  remove(key: string, oldDoc: Document): JournalOp {
+    const old = this.docs.get(key);
+    this.indexes.forEach((ix) => ix.remove(key, ix.keysOf(oldDoc)));
+    this.docs.delete(key);
+    this.bsonSize -= old?.length ?? 0;
+    return { op: 'del', ns: this.ns, id: oldDoc._id };
+  }
+
+  /** This collection's documents and indexes under another name (the old object is dropped). */
+  renamed(db: string, name: string): Collection {
+    const moved = new Collection(db, name, this.options);
+    for (const [k, v] of this.docs) moved.docs.set(k, v);
+    for (const ix of this.indexes) moved.indexes.push(ix);
+    moved.bsonSize = this.bsonSize;
+    return moved;
+  }
+
+  /** Loads a recovered document from its BSON. */
+  load(bson: Buffer): void {
+    this.insert(this.decode(bson), bson);
+  }
+
+  /** Builds an index over the existing documents; throws 11000 if a unique one is violated. */
+  addIndex(spec: IndexSpec): void {
+    const ix = new IndexStructure(spec);
+    for (const [key, buf] of this.docs) {
+      const keys = ix.keysOf(this.decode(buf));
+      const clash = ix.conflict(keys, key);
+      if (clash) throw duplicateKeyError(this.ns, ix, clash);
+      ix.add(key, keys);
+    }
+    this.indexes.push(ix);
+  }
+
+  /** Swaps an index's options (same key) without rebuilding its entries, keeping its position. */
+  updateIndexSpec(name: string, spec: IndexSpec): void {
+    const i = this.indexes.findIndex((ix) => ix.name === name);
+    if (i >= 0) this.indexes[i] = this.indexes[i].withSpec(spec);
+  }
+
+  dropIndex(name: string): void {
+    const i = this.indexes.findIndex((ix) => ix.name === name);
+    if (i >= 0) this.indexes.splice(i, 1);
+  }
+
+  /** Keys of `doc` per index, after checking every unique index (so a failure changes nothing). */
+  private indexKeys(doc: Document, key: string): IndexKey[][] {
+    return this.indexes.map((ix) => {
+      const keys = ix.keysOf(doc);
+      const clash = ix.conflict(keys, key);
+      if (clash) throw duplicateKeyError(this.ns, ix, clash);
+      return keys;
+    });
+  }
+}
+
+/** Canonical key of an `_id` value. */
+export function idKeyOf(id: unknown): string {
+  return encodeKey(id);
+}
+
+function encodeForStorage(doc: Document, op: 'insert' | 'update'): Buffer {
+  let u8: Uint8Array;
+  try {
+    u8 = serialize(doc, { checkKeys: false, ignoreUndefined: false });
+  } catch (err) {
+    // bson's serializer overflows its 17 MiB buffer before we can measure the result.
+    if (err instanceof RangeError) throw tooLarge(calculateObjectSize(doc), op);
+    throw err;
+  }
+  if (u8.byteLength > MAX_BSON_SIZE) throw tooLarge(u8.byteLength, op);
+  return Buffer.isBuffer(u8) ? u8 : Buffer.from(u8.buffer, u8.byteOffset, u8.byteLength);
+}
+
+/** mongod's wording: BadValue on insert, BSONObjectTooLarge when an update grows a document. */
+function tooLarge(size: number, op: 'insert' | 'update'): Error {
+  return op === 'insert'
+    ? Errors.badValue(
+        `object to insert too large. size in bytes: ${size}, max size: ${MAX_BSON_SIZE}`
+      )
+    : Errors.badBson(
+        `BSONObj size: ${size} (0x${size.toString(16).toUpperCase()}) is invalid. Size must be between 0 and 16793600(16MB)`
+      );
+}

@@ -1,0 +1,42 @@
+import type { Document } from 'bson';
+import { Context } from 'mingo';
+import * as accumulatorOps from 'mingo/operators/accumulator';
+import { Errors } from '../errors.js';
+import { overrides } from './expression/overrides.js';
+import { mingoOps, sub } from './expression/scope.js';
+import { fastNumber, toExact } from './numbers.js';
+
+const accumulators: Record<string, unknown> = {
+  ...(accumulatorOps as unknown as Record<string, unknown>),
+};
+accumulators.$accumulator = overrides.$function;
+
+const context = Context.init({
+  expression: { ...mingoOps, ...overrides } as never,
+  accumulator: accumulators as never,
+});
+
+/** Evaluates an aggregation expression against `doc`, with `$$name` variables. */
+export function evaluate(doc: unknown, expr: unknown, variables?: Document): unknown {
+  try {
+    return sub(doc, expr, {
+      context,
+      variables: variables ?? {},
+      idKey: '_id',
+      useStrictMode: true,
+    });
+  } catch (e) {
+    if (e instanceof Error && e.name === 'MingoError') throw Errors.badValue(e.message);
+    throw e;
+  }
+}
+
+/** Aggregation truthiness: false, null, missing and 0 are false; everything else is true. */
+export function isTruthy(v: unknown): boolean {
+  if (v === false || v === null || v === undefined) return false;
+  const n = fastNumber(v);
+  if (n !== undefined) return n !== 0;
+  const e = toExact(v);
+  if (e && e.kind === 'rat') return e.num !== 0n;
+  return true;
+}

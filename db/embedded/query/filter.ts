@@ -1,0 +1,251 @@
+import type { Document } from 'bson';
+import { Errors, MongoCommandError } from '../errors.js';
+import { isNumeric, isPlainObject } from './bson-types.js';
+import { evaluate, isTruthy } from './expression.js';
+import { collectLeaves, splitPath } from './paths.js';
+import { isRegexValue } from './regex.js';
+import {
+  anyLeaf,
+  asNumber,
+  compareTest,
+  equalityTest,
+  inTest,
+  isOperatorObject,
+  modTest,
+  regexTest,
+  typeTest,
+  type LeavesPred,
+  type ValueTest,
+} from './value-tests.js';
+import { getOwn, isInheritedName } from './own.js';
+
+type Pred = (doc: Document) => boolean;
+
+/** Message and code a real mongod without a JavaScript engine gives for `$where` in find. */
+function whereRefused(): MongoCommandError {
+  return Errors.location(6108304, 'no globalScriptEngine in $where parsing');
+}
+
+/** Compiles a query filter once; the predicate is then cheap per document. */
+export function compileFilter(filter: Document | undefined | null, variables?: Document): Pred {
+  if (filter === undefined || filter === null) return () => true;
+  if (!isPlainObject(filter)) throw Errors.badValue('query filter must be an object');
+  return compileDoc(filter, variables);
+}
+
+function compileDoc(filter: Document, variables?: Document): Pred {
+  const preds: Pred[] = [];
+  for (const key of Object.keys(filter)) {
+    const cond = filter[key];
+    if (key.startsWith('$')) {
+      const p = compileTopLevel(key, cond, variables);
+      if (p) preds.push(p);
+    } else {
+      const parts = splitPath(key);
+      const lp = compileCondition(cond);
+      if (parts.length === 1) {
+        // Top-level field: no path walk; one reused buffer avoids an allocation per document.
+        const buf: unknown[] = [undefined];
+        const inherited = isInheritedName(key);
+        preds.push((doc) => {
+          buf[0] = inherited ? getOwn(doc, key) : doc[key];
+          return lp(buf);
+        });
+      } else {
+        preds.push((doc) => lp(collectLeaves(doc, parts)));
+      }
+    }
+  }
+  if (preds.length === 0) return () => true;
+  if (preds.length === 1) return preds[0] as Pred;
+  return (doc) => {
+    for (const p of preds) if (!p(doc)) return false;
+    return true;
+  };
+}
+
+function compileTopLevel(
+  key: string,
+  cond: unknown,
+  variables: Document | undefined
+): Pred | undefined {
+  switch (key) {
+    case '$and':
+    case '$or':
+    case '$nor': {
+      if (!Array.isArray(cond) || cond.length === 0) {
+        throw Errors.badValue(`${key} must be a nonempty array`);
+      }
+      const subs = cond.map((c) => {
+        if (!isPlainObject(c))
+          throw Errors.badValue('$or/$and/$nor entries need to be full objects');
+        return compileDoc(c, variables);
+      });
+      if (key === '$and') return (doc) => subs.every((p) => p(doc));
+      if (key === '$or') return (doc) => subs.some((p) => p(doc));
+      return (doc) => !subs.some((p) => p(doc));
+    }
+    case '$expr':
+      return (doc) => isTruthy(evaluate(doc, cond, variables));
+    case '$where':
+      throw whereRefused();
+    case '$comment':
+      return undefined;
+    case '$text':
+      throw Errors.notImplemented('$text queries are not supported by the embedded server');
+    case '$jsonSchema':
+      throw Errors.notImplemented('$jsonSchema is not supported by the embedded server');
+    case '$alwaysTrue':
+      return () => true;
+    case '$alwaysFalse':
+      return () => false;
+    default:
+      throw Errors.badValue(
+        `unknown top level operator: ${key}. If you have a field name that starts with a '$' symbol, consider using $getField or $setField.`
+      );
+  }
+}
+
+/** A field's condition: an operator object or an equality value. */
+function compileCondition(cond: unknown): LeavesPred {
+  if (isOperatorObject(cond)) return compileOperators(cond);
+  return anyLeaf(equalityTest(cond));
+}
+
+function elemMatch(cond: unknown): LeavesPred {
+  if (!isPlainObject(cond)) throw Errors.badValue('$elemMatch needs an Object');
+  const keys = Object.keys(cond);
+  const docMode = keys.some(
+    (k) => !k.startsWith('$') || k === '$and' || k === '$or' || k === '$nor' || k === '$expr'
+  );
+  let test: ValueTest;
+  if (docMode) {
+    if (keys.includes('$where'))
+      throw Errors.badValue('$where is not allowed inside of a $elemMatch');
+    const p = compileDoc(cond);
+    test = (el) => isPlainObject(el) && p(el);
+  } else {
+    const p = compileOperators(cond);
+    test = (el) => p([el]);
+  }
+  return (leaves) => {
+    for (const leaf of leaves) {
+      if (Array.isArray(leaf)) for (const el of leaf) if (test(el)) return true;
+    }
+    return false;
+  };
+}
+
+function allTest(arg: unknown): LeavesPred {
+  if (!Array.isArray(arg)) throw Errors.badValue('$all needs an array');
+  if (arg.length === 0) return () => false;
+  const parts = arg.map((item) => {
+    if (isPlainObject(item) && Object.keys(item)[0] === '$elemMatch')
+      return elemMatch(item.$elemMatch);
+    if (isOperatorObject(item)) throw Errors.badValue('no $ expressions in $all');
+    return anyLeaf(equalityTest(item));
+  });
+  return (leaves) => parts.every((p) => p(leaves));
+}
+
+function sizeTest(arg: unknown): LeavesPred {
+  if (!isNumeric(arg)) throw Errors.badValue('$size needs a number');
+  const n = asNumber(arg);
+  if (!Number.isInteger(n)) throw Errors.badValue('$size must be a whole number');
+  if (n < 0) throw Errors.badValue('$size may not be negative');
+  return (leaves) => leaves.some((l) => Array.isArray(l) && l.length === n);
+}
+
+function notTest(arg: unknown): LeavesPred {
+  if (isRegexValue(arg)) {
+    const p = anyLeaf(equalityTest(arg));
+    return (leaves) => !p(leaves);
+  }
+  if (!isPlainObject(arg)) throw Errors.badValue('$not needs a regex or a document');
+  if (Object.keys(arg).length === 0) throw Errors.badValue('$not cannot be empty');
+  if (!isOperatorObject(arg)) throw Errors.badValue(`unknown operator: ${Object.keys(arg)[0]}`);
+  const p = compileOperators(arg);
+  return (leaves) => !p(leaves);
+}
+
+/** Compiles `{ $gt: 1, $lt: 5, ... }` for one path. */
+function compileOperators(ops: Document): LeavesPred {
+  const preds: LeavesPred[] = [];
+  for (const op of Object.keys(ops)) {
+    const arg = ops[op];
+    switch (op) {
+      case '$eq':
+        preds.push(anyLeaf(equalityTest(arg)));
+        break;
+      case '$ne': {
+        const p = anyLeaf(equalityTest(arg));
+        preds.push((l) => !p(l));
+        break;
+      }
+      case '$gt':
+        preds.push(anyLeaf(compareTest(arg, (c) => c > 0, false)));
+        break;
+      case '$gte':
+        preds.push(anyLeaf(compareTest(arg, (c) => c >= 0, true)));
+        break;
+      case '$lt':
+        preds.push(anyLeaf(compareTest(arg, (c) => c < 0, false)));
+        break;
+      case '$lte':
+        preds.push(anyLeaf(compareTest(arg, (c) => c <= 0, true)));
+        break;
+      case '$in':
+        preds.push(anyLeaf(inTest(arg)));
+        break;
+      case '$nin': {
+        const p = anyLeaf(inTest(arg));
+        preds.push((l) => !p(l));
+        break;
+      }
+      case '$exists': {
+        const want = isTruthy(arg);
+        preds.push((l) => l.some((v) => v !== undefined) === want);
+        break;
+      }
+      case '$type':
+        preds.push(typeTest(arg));
+        break;
+      case '$regex':
+        preds.push(anyLeaf(regexTest(ops)));
+        break;
+      case '$options':
+        if (!('$regex' in ops)) throw Errors.badValue('$options needs a $regex');
+        break;
+      case '$all':
+        preds.push(allTest(arg));
+        break;
+      case '$elemMatch':
+        preds.push(elemMatch(arg));
+        break;
+      case '$size':
+        preds.push(sizeTest(arg));
+        break;
+      case '$mod':
+        preds.push(anyLeaf(modTest(arg)));
+        break;
+      case '$not':
+        preds.push(notTest(arg));
+        break;
+      case '$where':
+        throw whereRefused();
+      case '$near':
+      case '$nearSphere':
+      case '$geoWithin':
+      case '$geoIntersects':
+      case '$text':
+        throw Errors.notImplemented(`${op} is not supported by the embedded server`);
+      default:
+        throw Errors.badValue(`unknown operator: ${op}`);
+    }
+  }
+  if (preds.length === 1) return preds[0] as LeavesPred;
+  return (leaves) => {
+    for (const p of preds) if (!p(leaves)) return false;
+    return true;
+  };
+}

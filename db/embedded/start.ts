@@ -1,0 +1,112 @@
+import type { Document } from 'bson';
+import { createLogger, type Logger } from '../../logging/logger.js';
+import type { CommandContext, ServerFacts } from './commands/command-context.js';
+import { dispatchCommand } from './commands/dispatch.js';
+import { Catalog } from './engine/catalog.js';
+import { CursorRegistry } from './engine/cursors.js';
+import { TtlMonitor } from './engine/ttl-monitor.js';
+import { WireServer } from './server.js';
+import { DataStore } from './storage/data-store.js';
+import type { WireRequest } from './wire/wire-message.js';
+
+/** Options of {@link startEmbeddedMongo}. */
+export interface EmbeddedMongoOptions {
+  /** Folder holding the journal, snapshots and lock file (created if missing). */
+  dataDir: string;
+  /** TCP port; 0 (default) picks a free one. */
+  port?: number;
+  /** Interface to listen on; 127.0.0.1 by default. */
+  host?: string;
+  logger?: Logger;
+  /** Journal size that triggers a snapshot (store default when unset; tests make it small). */
+  compactAfterBytes?: number;
+  /** How often expired TTL documents are swept (default 1000 ms; mongod uses 60 s). */
+  ttlIntervalMs?: number;
+}
+
+/** A running embedded server. */
+export interface EmbeddedMongo {
+  /** `mongodb://host:port/?directConnection=true` */
+  uri: string;
+  port: number;
+  /** Stops accepting connections, closes open ones and the data store (releasing the lock). */
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts the in-process MongoDB-wire-compatible server over the data in `dataDir`: the
+ * official driver and mongoose connect to the returned URI unmodified.
+ */
+export async function startEmbeddedMongo(options: EmbeddedMongoOptions): Promise<EmbeddedMongo> {
+  const logger = (options.logger ?? createLogger()).child({ module: 'embedded-mongo' });
+  const host = options.host ?? '127.0.0.1';
+  const store = await DataStore.open(options.dataDir, {
+    logger,
+    compactAfterBytes: options.compactAfterBytes,
+  });
+  const catalog = new Catalog(store);
+  try {
+    catalog.loadRecovered(store.takeRecoveredBson());
+  } catch (err) {
+    await store.close();
+    throw err;
+  }
+  const cursors = new CursorRegistry();
+  let wire: WireServer | undefined;
+  const facts: ServerFacts = {
+    startedAt: new Date(),
+    host,
+    port: 0,
+    currentConnections: () => wire?.connections ?? 0,
+    totalConnections: () => wire?.totalConnections ?? 0,
+  };
+  const handle = (req: WireRequest, connectionId: number): Promise<Document> => {
+    const ctx: CommandContext = {
+      db: commandDb(req),
+      catalog,
+      cursors,
+      server: facts,
+      connectionId,
+      logger,
+    };
+    return dispatchCommand(req.command, ctx);
+  };
+  wire = new WireServer(handle, logger);
+  let port: number;
+  try {
+    port = await wire.listen(options.port ?? 0, host);
+  } catch (err) {
+    await store.close();
+    throw err;
+  }
+  facts.port = port;
+  const ttl = new TtlMonitor(catalog, logger, options.ttlIntervalMs ?? 1000);
+  ttl.start();
+  const reaper = setInterval(() => cursors.reapIdle(), 60_000);
+  reaper.unref();
+  const uri = `mongodb://${host}:${port}/?directConnection=true`;
+  logger.info({ uri, dataDir: options.dataDir }, 'embedded MongoDB-compatible server listening');
+
+  let stopping: Promise<void> | undefined;
+  return {
+    uri,
+    port,
+    stop: () => {
+      stopping ??= (async () => {
+        clearInterval(reaper);
+        await ttl.stop();
+        await wire.close();
+        cursors.clear();
+        await store.close();
+        logger.info('embedded server stopped');
+      })();
+      return stopping;
+    },
+  };
+}
+
+function commandDb(req: WireRequest): string {
+  if (typeof req.command.$db === 'string') return req.command.$db;
+  const name = req.fullCollectionName ?? 'admin.$cmd';
+  return name.slice(0, name.indexOf('.')) || 'admin';
+}

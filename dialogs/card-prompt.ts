@@ -1,0 +1,97 @@
+import { ActivityTypes, type Activity, type TurnContext } from 'botbuilder';
+import {
+  Prompt,
+  type PromptOptions,
+  type PromptRecognizerResult,
+  type PromptValidator,
+} from 'botbuilder-dialogs';
+import { cardAttachment, type AdaptiveCardJson } from '../cards/render-card.js';
+import { render as renderChoiceCard, type CardChoice } from '../cards/choice.card.js';
+import type { Language } from '../i18n/i18n.js';
+import { t } from '../i18n/i18n.js';
+import { turnLanguage } from './turn-scope.js';
+
+/** What a card prompt returns: the card's submitted values (inputs + action data), or parsed text. */
+export type CardAnswer = Record<string, unknown>;
+
+/** Turns a typed reply into the shape the card would submit; undefined when it does not fit. */
+export type TextParser = (text: string, language: Language) => CardAnswer | undefined;
+
+/**
+ * A prompt that shows an Adaptive Card and accepts either the card's submitted values
+ * (Action.Submit, arriving as `activity.value`) or typed text run through `parseText`.
+ * Use it instead of ChoicePrompt/ConfirmPrompt: in msteams those render imBack buttons that
+ * the Agents Playground cannot click. The card's actions must carry no `verb` that a feature
+ * registered as a card action, or the bot routes the click to that handler instead.
+ */
+export class CardPrompt extends Prompt<CardAnswer> {
+  constructor(
+    dialogId: string,
+    private readonly parseText: TextParser = () => undefined,
+    validator?: PromptValidator<CardAnswer>
+  ) {
+    super(dialogId, validator);
+  }
+
+  protected async onPrompt(
+    context: TurnContext,
+    _state: object,
+    options: PromptOptions,
+    isRetry: boolean
+  ): Promise<void> {
+    if (isRetry && options.retryPrompt) {
+      await context.sendActivity(options.retryPrompt);
+    } else if (isRetry) {
+      await context.sendActivity(t(turnLanguage(context), 'bot:prompt.retry'));
+    } else if (options.prompt) {
+      await context.sendActivity(options.prompt);
+    }
+  }
+
+  protected async onRecognize(context: TurnContext): Promise<PromptRecognizerResult<CardAnswer>> {
+    const { activity } = context;
+    if (activity.type !== ActivityTypes.Message) return { succeeded: false };
+    if (activity.value && typeof activity.value === 'object' && !Array.isArray(activity.value)) {
+      return { succeeded: true, value: { ...(activity.value as CardAnswer) } };
+    }
+    const text = (activity.text ?? '').trim();
+    const parsed = text ? this.parseText(text, turnLanguage(context)) : undefined;
+    return parsed ? { succeeded: true, value: parsed } : { succeeded: false };
+  }
+}
+
+/** A message activity carrying one card (for `prompt` / `retryPrompt`). */
+export function cardMessage(card: AdaptiveCardJson): Partial<Activity> {
+  return { type: ActivityTypes.Message, attachments: [cardAttachment(card)] };
+}
+
+/** Prompt options for a choice question rendered as a card with one button per choice. */
+export function choicePromptOptions(
+  language: Language,
+  promptKey: string,
+  choices: readonly CardChoice[],
+  promptValues?: Record<string, unknown>
+): PromptOptions {
+  return { prompt: cardMessage(renderChoiceCard({ promptKey, promptValues, choices }, language)) };
+}
+
+/**
+ * Parses a typed choice: its value, its localized title (any language), or its 1-based number.
+ * Returns `{ choice: value }`, the same shape the choice card submits.
+ */
+export function choiceParser(choices: readonly CardChoice[]): TextParser {
+  return (text) => {
+    const typed = text.trim().toLowerCase().replace(/[.!]+$/, '');
+    const byNumber = /^\d+$/.test(typed) ? choices[Number(typed) - 1] : undefined;
+    const match =
+      byNumber ??
+      choices.find(
+        (c) =>
+          c.value.toLowerCase() === typed ||
+          (['en', 'ru'] as const).some(
+            (lang) => t(lang, c.titleKey, c.titleValues ?? {}).toLowerCase() === typed
+          )
+      );
+    return match ? { choice: match.value } : undefined;
+  };
+}

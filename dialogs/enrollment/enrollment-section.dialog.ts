@@ -1,0 +1,134 @@
+import {
+  ComponentDialog,
+  WaterfallDialog,
+  type DialogTurnResult,
+  type PromptValidatorContext,
+  type WaterfallStepContext,
+} from 'botbuilder-dialogs';
+import { render as renderSection } from '../../cards/enrollment-section.card.js';
+import { SECTION_IDS, type FieldError, type SectionId } from '../../domain/enrollment-form.js';
+import type { EnrollmentStep } from '../../domain/enrollment-draft.repository.js';
+import { t } from '../../i18n/i18n.js';
+import { CardPrompt, cardMessage, type CardAnswer } from '../card-prompt.js';
+import { turnScope } from '../turn-scope.js';
+import { sectionParser } from './enrollment-parsers.js';
+import type { EnrollmentServices } from './enrollment-services.js';
+
+/** Dialog id of a section's component dialog. */
+export const sectionDialogId = (section: SectionId): string => `enrollment.section.${section}`;
+
+/** Options of a section dialog: editing from the summary returns there after saving. */
+export interface SectionDialogOptions {
+  readonly returnToSummary?: boolean;
+}
+
+/** How a section ended: saved (moved on) or went back. */
+export interface SectionDialogResult {
+  readonly kind: 'saved' | 'back' | 'ended';
+}
+
+const CONTROL_KEYS = new Set(['verb', 'section', 'action']);
+
+/**
+ * One section of the form: shows its card (prefilled from the draft), validates the answers
+ * where they are given, stores them in the draft (so they survive anything), and re-asks with
+ * the specific message for each broken rule.
+ */
+export class EnrollmentSectionDialog extends ComponentDialog {
+  private readonly promptId: string;
+
+  constructor(
+    private readonly section: SectionId,
+    private readonly services: EnrollmentServices
+  ) {
+    super(sectionDialogId(section));
+    this.promptId = `${sectionDialogId(section)}.prompt`;
+    this.addDialog(new CardPrompt(this.promptId, sectionParser(section), (p) => this.validate(p)));
+    this.addDialog(
+      new WaterfallDialog(`${sectionDialogId(section)}.steps`, [
+        this.askStep.bind(this),
+        this.doneStep.bind(this),
+      ])
+    );
+    this.initialDialogId = `${sectionDialogId(section)}.steps`;
+  }
+
+  private async askStep(step: WaterfallStepContext): Promise<DialogTurnResult> {
+    const { actor, language } = turnScope(step.context);
+    const options = (step.options ?? {}) as SectionDialogOptions;
+    const draft = await this.services.enrollment.draftOf(actor);
+    if (!draft) return step.endDialog({ kind: 'ended' } satisfies SectionDialogResult);
+    const card = renderSection(
+      {
+        section: this.section,
+        answers: draft.answers,
+        tenantId: actor.tenantId,
+        editing: !!options.returnToSummary,
+      },
+      language
+    );
+    return step.prompt(this.promptId, { prompt: cardMessage(card), validations: options });
+  }
+
+  private async doneStep(step: WaterfallStepContext): Promise<DialogTurnResult> {
+    const value = step.result as CardAnswer;
+    const result: SectionDialogResult = { kind: value.action === 'back' ? 'back' : 'saved' };
+    return step.endDialog(result);
+  }
+
+  private async validate(prompt: PromptValidatorContext<CardAnswer>): Promise<boolean> {
+    const { actor, language } = turnScope(prompt.context);
+    const options = (prompt.options.validations ?? {}) as SectionDialogOptions;
+    const reshow = (answers: Record<string, unknown>, errors: readonly FieldError[] = []) =>
+      cardMessage(
+        renderSection(
+          {
+            section: this.section,
+            answers,
+            errors,
+            tenantId: actor.tenantId,
+            editing: !!options.returnToSummary,
+          },
+          language
+        )
+      );
+    if (!prompt.recognized.succeeded || !prompt.recognized.value) {
+      prompt.options.retryPrompt = {
+        type: 'message',
+        text: t(language, 'enrollment:form.typedHint', {
+          next: t(language, 'enrollment:form.next'),
+        }),
+      };
+      return false;
+    }
+    const value = prompt.recognized.value;
+    const draft = await this.services.enrollment.draftOf(actor);
+    if (!draft) return true;
+    // A click on an older card of another section: show this section again.
+    if (typeof value.section === 'string' && value.section !== this.section) {
+      prompt.options.retryPrompt = reshow(draft.answers);
+      return false;
+    }
+    const index = SECTION_IDS.indexOf(this.section);
+    if (value.action === 'back') {
+      if (index === 0 && !options.returnToSummary) {
+        prompt.options.retryPrompt = {
+          type: 'message',
+          text: t(language, 'enrollment:form.firstStep'),
+        };
+        return false;
+      }
+      const previous: EnrollmentStep = options.returnToSummary ? 'summary' : SECTION_IDS[index - 1];
+      await this.services.enrollment.moveTo(actor, previous);
+      return true;
+    }
+    const inputs = Object.fromEntries(Object.entries(value).filter(([k]) => !CONTROL_KEYS.has(k)));
+    const next: EnrollmentStep = options.returnToSummary
+      ? 'summary'
+      : (SECTION_IDS[index + 1] ?? 'summary');
+    const saved = await this.services.enrollment.saveSection(actor, this.section, inputs, next);
+    if (saved.ok) return true;
+    prompt.options.retryPrompt = reshow({ ...draft.answers, ...inputs }, saved.errors);
+    return false;
+  }
+}

@@ -1,0 +1,12 @@
+import type { EnrollmentService } from '../../domain/enrollment.service.js';
+import type { MembershipService } from '../../domain/membership.service.js';
+import type { PartnerService } from '../../domain/partner.service.js';
+
+/** The domain services the enrollment dialogs and commands call. */
+export interface EnrollmentServices {
+  readonly enrollment: EnrollmentService;
+  readonly review: PartnerService;
+  readonly memberships: MembershipService;
+  /** How long a mailed code is valid, for the prompt. */
+  readonly codeMinutes: number;
+}

@@ -1,0 +1,96 @@
+import {
+  ComponentDialog,
+  WaterfallDialog,
+  type DialogTurnResult,
+  type PromptValidatorContext,
+  type WaterfallStepContext,
+} from 'botbuilder-dialogs';
+import { render as renderVerify } from '../../cards/enrollment-verify.card.js';
+import { Verbs } from '../../cards/verbs.js';
+import { isDomainError } from '../../domain/errors.js';
+import { t } from '../../i18n/i18n.js';
+import { CardPrompt, cardMessage, type CardAnswer } from '../card-prompt.js';
+import { turnScope } from '../turn-scope.js';
+import { codeParser } from './enrollment-parsers.js';
+import type { EnrollmentServices } from './enrollment-services.js';
+
+export const ENROLLMENT_VERIFY_DIALOG = 'enrollment.verify';
+const PROMPT = 'enrollment.verify.prompt';
+
+export interface VerifyDialogOptions {
+  /** Where the code was sent. */
+  readonly email: string;
+}
+
+/**
+ * Asks for the mailed code until it is right, a new one is requested, or the person types
+ * something else (then they can verify later with `verify <code>`).
+ */
+export class EnrollmentVerifyDialog extends ComponentDialog {
+  constructor(private readonly services: EnrollmentServices) {
+    super(ENROLLMENT_VERIFY_DIALOG);
+    this.addDialog(new CardPrompt(PROMPT, codeParser, (p) => this.validate(p)));
+    this.addDialog(
+      new WaterfallDialog(`${ENROLLMENT_VERIFY_DIALOG}.steps`, [
+        this.askStep.bind(this),
+        this.doneStep.bind(this),
+      ])
+    );
+    this.initialDialogId = `${ENROLLMENT_VERIFY_DIALOG}.steps`;
+  }
+
+  private async askStep(step: WaterfallStepContext): Promise<DialogTurnResult> {
+    const { language } = turnScope(step.context);
+    const { email } = step.options as VerifyDialogOptions;
+    const card = renderVerify({ email, minutes: this.services.codeMinutes }, language);
+    return step.prompt(PROMPT, { prompt: cardMessage(card) });
+  }
+
+  private async doneStep(step: WaterfallStepContext): Promise<DialogTurnResult> {
+    const { language } = turnScope(step.context);
+    const value = step.result as CardAnswer;
+    if (value.action === 'done') return step.endDialog({ kind: 'ended' });
+    if (value.action === 'leave') {
+      const text = String(value.text ?? '').slice(0, 60);
+      await step.context.sendActivity(t(language, 'enrollment:dialog.leftCode', { text }));
+      return step.endDialog({ kind: 'ended' });
+    }
+    await step.context.sendActivity(t(language, 'enrollment:dialog.verified'));
+    return step.endDialog({ kind: 'verified' });
+  }
+
+  private async validate(prompt: PromptValidatorContext<CardAnswer>): Promise<boolean> {
+    const { actor, language } = turnScope(prompt.context);
+    const value = prompt.recognized.value;
+    if (!prompt.recognized.succeeded || !value) return false;
+    if (value.action === 'leave') return true;
+    try {
+      if (value.verb === Verbs.enrollmentResendCode) {
+        const partner = await this.services.enrollment.resendCode(actor, language);
+        prompt.options.retryPrompt = {
+          type: 'message',
+          text: t(language, 'enrollment:dialog.codeSent', { email: partner.contactEmail }),
+        };
+        return false;
+      }
+      await this.services.enrollment.verify(actor, String(value.code ?? ''));
+      return true;
+    } catch (err) {
+      if (!isDomainError(err)) throw err;
+      // The application moved on (verified elsewhere, decided): nothing left to ask here.
+      if (
+        err.code === 'Conflict' &&
+        err.messageKey === 'enrollment:errors.notPendingVerification'
+      ) {
+        await prompt.context.sendActivity(t(language, err.messageKey, err.values));
+        prompt.recognized.value = { action: 'done' };
+        return true;
+      }
+      prompt.options.retryPrompt = {
+        type: 'message',
+        text: t(language, err.messageKey, err.values),
+      };
+      return false;
+    }
+  }
+}

@@ -1,0 +1,18 @@
+import type { Partner } from './partner.js';
+
+/**
+ * What enrollment tells the world, implemented by the bot layer (cards + notifications) so the
+ * domain stays free of cards and SDKs. Calls happen after the state change is stored.
+ */
+export interface EnrollmentNotifier {
+  /** The application is under review: every operator gets the review card. */
+  submittedForReview(partner: Partner): Promise<void>;
+  /** An operator decided: update operators' cards, tell the applicant and the contact. */
+  decided(partner: Partner): Promise<void>;
+}
+
+/** A notifier that tells no one (tests of the domain alone, or before notifications are wired). */
+export const silentEnrollmentNotifier: EnrollmentNotifier = {
+  async submittedForReview() {},
+  async decided() {},
+};

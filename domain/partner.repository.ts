@@ -1,0 +1,30 @@
+import type { NewPartner, Partner, SubmittedStatus } from './partner.js';
+
+/** Thrown by a store when a unique index refuses a write; the service names the existing record. */
+export class DuplicatePartnerError extends Error {
+  constructor(readonly field: 'tenantId' | 'partnerId') {
+    super(`duplicate partner ${field}`);
+    this.name = 'DuplicatePartnerError';
+  }
+}
+
+/** Changes applied by a transition: fields to set, and optional fields to clear. */
+export interface PartnerChanges {
+  readonly set: Partial<Omit<Partner, 'id' | 'tenantId' | 'createdAt' | 'updatedAt'>>;
+  readonly unset?: readonly ('decision' | 'addressLine2' | 'region')[];
+}
+
+/** Partner records. Unique: `tenantId`, `partnerId` (both throw DuplicatePartnerError). */
+export interface PartnerRepository {
+  create(partner: NewPartner): Promise<Partner>;
+  get(id: string): Promise<Partner | null>;
+  findByTenant(tenantId: string): Promise<Partner | null>;
+  findByPartnerId(partnerId: string): Promise<Partner | null>;
+  /**
+   * One conditional update: applies the changes only while the record is in status `from`.
+   * Returns the updated record, or null when it was not (any more) in that status.
+   */
+  transition(id: string, from: SubmittedStatus, changes: PartnerChanges): Promise<Partner | null>;
+  /** Records in a status, oldest submission first. */
+  listByStatus(status: SubmittedStatus): Promise<Partner[]>;
+}

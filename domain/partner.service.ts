@@ -1,0 +1,92 @@
+import type { Logger } from '../logging/logger.js';
+import type { Actor } from './actor.js';
+import type { EnrollmentNotifier } from './enrollment-notifier.js';
+import { InvalidError, NotAllowedError, NotFoundError } from './errors.js';
+import type { MembershipService } from './membership.service.js';
+import type { Partner, PartnerDecision } from './partner.js';
+import type { PartnerRepository } from './partner.repository.js';
+
+export interface PartnerServiceDeps {
+  readonly partners: PartnerRepository;
+  readonly memberships: MembershipService;
+  readonly notifier: EnrollmentNotifier;
+  readonly now: () => Date;
+  readonly logger: Logger;
+}
+
+/** The outcome of a decision click: the record as it now is, and whether this click decided it. */
+export interface DecisionResult {
+  readonly partner: Partner;
+  readonly decidedNow: boolean;
+}
+
+export const MAX_REASON_LENGTH = 1000;
+
+/** The operators' side: the review queue and the decisions. */
+export class PartnerService {
+  private readonly log: Logger;
+
+  constructor(private readonly deps: PartnerServiceDeps) {
+    this.log = deps.logger.child({ module: 'partner-review' });
+  }
+
+  /** Applications under review, oldest first (operators only). */
+  async reviewQueue(actor: Actor): Promise<Partner[]> {
+    this.requireOperator(actor);
+    return this.deps.partners.listByStatus('underReview');
+  }
+
+  /** One application (operators only). */
+  async get(actor: Actor, id: string): Promise<Partner> {
+    this.requireOperator(actor);
+    const partner = await this.deps.partners.get(id);
+    if (!partner) throw new NotFoundError('enrollment:errors.noApplication');
+    return partner;
+  }
+
+  /** Approves an application under review; a second click or a second operator changes nothing. */
+  async approve(actor: Actor, id: string): Promise<DecisionResult> {
+    return this.decide(actor, id, 'approved');
+  }
+
+  /** Rejects with a reason the applicant can act on; the reason is required. */
+  async reject(actor: Actor, id: string, reason: string): Promise<DecisionResult> {
+    const trimmed = (reason ?? '').trim();
+    if (!trimmed) throw new InvalidError('enrollment:validation.reasonRequired');
+    if (trimmed.length > MAX_REASON_LENGTH) {
+      throw new InvalidError('enrollment:validation.tooLong', { max: MAX_REASON_LENGTH });
+    }
+    return this.decide(actor, id, 'rejected', trimmed);
+  }
+
+  private async decide(
+    actor: Actor,
+    id: string,
+    outcome: 'approved' | 'rejected',
+    reason?: string
+  ): Promise<DecisionResult> {
+    this.requireOperator(actor);
+    const decision: PartnerDecision = {
+      outcome,
+      by: { tenantId: actor.tenantId, aadObjectId: actor.aadObjectId, name: actor.name },
+      at: this.deps.now(),
+      ...(reason ? { reason } : {}),
+    };
+    const updated = await this.deps.partners.transition(id, 'underReview', {
+      set: { status: outcome, decision },
+    });
+    if (!updated) {
+      const current = await this.deps.partners.get(id);
+      if (!current) throw new NotFoundError('enrollment:errors.noApplication');
+      return { partner: current, decidedNow: false };
+    }
+    this.log.info({ partnerRef: id, outcome, by: actor.aadObjectId }, 'application decided');
+    await this.deps.notifier.decided(updated);
+    return { partner: updated, decidedNow: true };
+  }
+
+  private requireOperator(actor: Actor): void {
+    if (!this.deps.memberships.isOperator(actor))
+      throw new NotAllowedError('enrollment:errors.operatorsOnly');
+  }
+}

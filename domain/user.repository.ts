@@ -1,0 +1,23 @@
+import type { Actor, UserRef } from './actor.js';
+import type { Language } from '../i18n/i18n.js';
+
+/** A user the bot has seen in a turn, with what Teams told us about them. */
+export interface KnownUser {
+  readonly tenantId: string;
+  readonly aadObjectId: string;
+  readonly name?: string;
+  readonly email?: string;
+  readonly upn?: string;
+  /** Set by the `language` command; overrides the Teams locale. */
+  readonly language?: Language;
+  readonly lastSeenAt: Date;
+}
+
+/** Users known to the bot, keyed by (tenantId, aadObjectId). */
+export interface UserRepository {
+  /** Upserts the user; fields that are undefined keep their stored value. */
+  recordSeen(actor: Actor & { upn?: string }): Promise<void>;
+  get(user: UserRef): Promise<KnownUser | null>;
+  listByTenant(tenantId: string): Promise<KnownUser[]>;
+  setLanguage(user: UserRef, language: Language): Promise<void>;
+}

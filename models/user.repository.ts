@@ -1,0 +1,58 @@
+import type mongoose from 'mongoose';
+import type { Actor, UserRef } from '../domain/actor.js';
+import type { KnownUser, UserRepository } from '../domain/user.repository.js';
+import type { Language } from '../i18n/i18n.js';
+import { userModel, type UserDoc } from './user.schema.js';
+
+/** UserRepository on MongoDB (collection `users`). */
+export class MongoUserRepository implements UserRepository {
+  private readonly model: mongoose.Model<UserDoc>;
+
+  constructor(conn: mongoose.Connection) {
+    this.model = userModel(conn);
+  }
+
+  async recordSeen(actor: Actor & { upn?: string }): Promise<void> {
+    const set: Partial<UserDoc> = { lastSeenAt: new Date() };
+    if (actor.name) set.name = actor.name;
+    if (actor.email) set.email = actor.email;
+    if (actor.upn) set.upn = actor.upn;
+    await this.model.updateOne(
+      { tenantId: actor.tenantId, aadObjectId: actor.aadObjectId },
+      { $set: set },
+      { upsert: true }
+    );
+  }
+
+  async get(user: UserRef): Promise<KnownUser | null> {
+    const doc = await this.model
+      .findOne({ tenantId: user.tenantId, aadObjectId: user.aadObjectId })
+      .lean<UserDoc>();
+    return doc ? toKnownUser(doc) : null;
+  }
+
+  async listByTenant(tenantId: string): Promise<KnownUser[]> {
+    const docs = await this.model.find({ tenantId }).sort({ name: 1 }).lean<UserDoc[]>();
+    return docs.map(toKnownUser);
+  }
+
+  async setLanguage(user: UserRef, language: Language): Promise<void> {
+    await this.model.updateOne(
+      { tenantId: user.tenantId, aadObjectId: user.aadObjectId },
+      { $set: { language } },
+      { upsert: true }
+    );
+  }
+}
+
+function toKnownUser(doc: UserDoc): KnownUser {
+  return {
+    tenantId: doc.tenantId,
+    aadObjectId: doc.aadObjectId,
+    ...(doc.name ? { name: doc.name } : {}),
+    ...(doc.email ? { email: doc.email } : {}),
+    ...(doc.upn ? { upn: doc.upn } : {}),
+    ...(doc.language ? { language: doc.language } : {}),
+    lastSeenAt: doc.lastSeenAt,
+  };
+}

@@ -1,0 +1,322 @@
+import { randomUUID } from 'node:crypto';
+import os from 'node:os';
+import type { Delivered, ProactiveSender } from '../bot/proactive-sender.js';
+import type { MailState, NotificationOutbox, OutboxItem } from '../domain/notification-outbox.js';
+import type { Logger } from '../logging/logger.js';
+import { DEFAULT_RETRY_POLICY, retryDelayMs, type RetryPolicy } from './backoff.js';
+import type { Clock } from './clock.js';
+import type { DeliveryDirectory } from './delivery-directory.js';
+import { classifyFailure, type DeliveryFailure } from './delivery-failure.js';
+import { FallbackMailer } from './fallback-mailer.js';
+import type { MailService } from './mail.service.js';
+import { Pacer } from './pacer.js';
+
+export interface DeliveryWorkerOptions {
+  readonly outbox: NotificationOutbox;
+  readonly directory: DeliveryDirectory;
+  readonly sender: ProactiveSender;
+  readonly mail: MailService;
+  readonly clock: Clock;
+  readonly logger: Logger;
+  readonly tenantMessagesPerSecond: number;
+  /** Unique per process; a lease names its owner. */
+  readonly owner?: string;
+  readonly retry?: RetryPolicy;
+  /** Longer than a send can take (the sender times out first), so a live worker never loses its lease. */
+  readonly leaseMs?: number;
+  /** Sends in flight at once (each to a different conversation). */
+  readonly concurrency?: number;
+  /** How often to look for due items when idle. */
+  readonly pollMs?: number;
+  /** How often to run the sweeps (orphaned fallback mails, held users reachable again, added sweeps). */
+  readonly sweepEveryMs?: number;
+  /** How long an update waits for its original to be sent before looking again. */
+  readonly updateWaitMs?: number;
+  readonly random?: () => number;
+  readonly pacer?: Pacer;
+}
+
+/**
+ * Delivers the outbox: claims due items with a lease, paces, sends, records the activity id at
+ * once with a conditional update, and retries, holds or dead-letters failures. Several workers
+ * (processes) may run on one database: the lease and conditional transitions keep them apart.
+ */
+export class DeliveryWorker {
+  readonly owner: string;
+  private readonly log: Logger;
+  private readonly retry: RetryPolicy;
+  private readonly leaseMs: number;
+  private readonly concurrency: number;
+  private readonly pollMs: number;
+  private readonly updateWaitMs: number;
+  private readonly random: () => number;
+  private readonly pacer: Pacer;
+  private readonly fallback: FallbackMailer;
+  private readonly sweepEveryMs: number;
+  private readonly sweeps: { name: string; run: () => Promise<void> }[] = [];
+  private readonly inFlight = new Set<Promise<void>>();
+  private wakeUp = new AbortController();
+  private loop?: Promise<void>;
+  private stopping = false;
+
+  constructor(private readonly o: DeliveryWorkerOptions) {
+    this.owner = o.owner ?? `${os.hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
+    this.log = o.logger.child({ module: 'outbox-worker', owner: this.owner });
+    this.retry = o.retry ?? DEFAULT_RETRY_POLICY;
+    this.leaseMs = o.leaseMs ?? 60_000;
+    this.concurrency = o.concurrency ?? 8;
+    this.pollMs = o.pollMs ?? 1_000;
+    this.updateWaitMs = o.updateWaitMs ?? 1_000;
+    this.sweepEveryMs = o.sweepEveryMs ?? 60_000;
+    this.random = o.random ?? Math.random;
+    this.pacer = o.pacer ?? new Pacer({ tenantMessagesPerSecond: o.tenantMessagesPerSecond });
+    this.fallback = new FallbackMailer(o.outbox, o.directory, o.mail, o.clock, this.log);
+  }
+
+  start(): void {
+    if (this.loop) return;
+    this.stopping = false;
+    this.loop = this.run();
+  }
+
+  /** Stops claiming, waits for sends in flight to be recorded. */
+  async stop(): Promise<void> {
+    this.stopping = true;
+    this.wake();
+    await this.loop;
+    this.loop = undefined;
+  }
+
+  /**
+   * Runs `run` every sweep (default every minute) in this worker: e.g. a feature re-notifying
+   * domain changes whose notify() a crash interrupted (notify is idempotent by key).
+   */
+  addSweep(name: string, run: () => Promise<void>): void {
+    this.sweeps.push({ name, run });
+  }
+
+  /** Looks for work now (called after enqueue and when held items are released). */
+  wake(): void {
+    this.wakeUp.abort();
+  }
+
+  private async run(): Promise<void> {
+    let lastSweep = 0;
+    while (!this.stopping) {
+      if (this.inFlight.size >= this.concurrency) {
+        await Promise.race(this.inFlight);
+        continue;
+      }
+      const now = this.o.clock.now();
+      if (now - lastSweep >= this.sweepEveryMs) {
+        lastSweep = now;
+        await this.sweep();
+      }
+      let item: OutboxItem | null = null;
+      const blocked = this.pacer.blocked(now);
+      try {
+        item = await this.o.outbox.claimNext({
+          owner: this.owner,
+          now: new Date(now),
+          leaseMs: this.leaseMs,
+          skipAadObjectIds: blocked.conversations,
+          skipTenantIds: blocked.tenants,
+        });
+      } catch (err) {
+        this.log.error({ err }, 'could not claim from the outbox');
+        await this.idle(this.pollMs);
+        continue;
+      }
+      if (!item) {
+        const somethingBlocked = blocked.conversations.length > 0 || blocked.tenants.length > 0;
+        await this.idle(somethingBlocked ? Math.min(50, this.pollMs) : this.pollMs);
+        continue;
+      }
+      const job: Promise<void> = this.process(item)
+        .catch((err) =>
+          this.log.error(
+            { err, id: item.id },
+            'delivery failed unexpectedly; the lease will expire and it is retried'
+          )
+        )
+        .finally(() => {
+          this.inFlight.delete(job);
+          this.wake();
+        });
+      this.inFlight.add(job);
+    }
+    await Promise.allSettled([...this.inFlight]);
+  }
+
+  private async sweep(): Promise<void> {
+    const all = [
+      { name: 'fallback mail', run: () => this.fallback.sweep() },
+      { name: 'held recipients', run: () => this.releaseReachable() },
+      ...this.sweeps,
+    ];
+    for (const s of all) {
+      await s.run().catch((err) => this.log.error({ err, sweep: s.name }, 'sweep failed'));
+    }
+  }
+
+  /**
+   * A held recipient may be reachable again without an install event reaching us (they wrote
+   * to the bot, which saved a fresh reference; a reinstall the bot did not treat as one).
+   */
+  private async releaseReachable(): Promise<void> {
+    for (const to of await this.o.outbox.heldRecipients(100)) {
+      const tenantId = to.tenantId ?? (await this.o.directory.tenantOf(to.aadObjectId));
+      if (!tenantId) continue;
+      const user = { tenantId, aadObjectId: to.aadObjectId };
+      if (await this.o.directory.personalReference(user))
+        await this.o.outbox.release(user, new Date(this.o.clock.now()));
+    }
+  }
+
+  private async idle(ms: number): Promise<void> {
+    if (this.inFlight.size > 0) ms = Math.min(ms, 50);
+    await this.o.clock.sleep(ms, this.wakeUp.signal);
+    if (this.wakeUp.signal.aborted) this.wakeUp = new AbortController();
+  }
+
+  private async process(item: OutboxItem): Promise<void> {
+    if (item.kind === 'update') return this.processUpdate(item);
+    let tenantId = item.to.tenantId;
+    if (!tenantId) {
+      tenantId = (await this.o.directory.tenantOf(item.to.aadObjectId)) ?? undefined;
+      if (!tenantId) return this.o.outbox.hold(item.id, this.owner, 'noTenant');
+      await this.o.outbox.setTenant(item.id, this.owner, tenantId);
+    }
+    const user = { tenantId, aadObjectId: item.to.aadObjectId };
+    const ref = await this.o.directory.personalReference(user);
+    const serviceUrl = ref ? undefined : await this.o.directory.tenantServiceUrl(tenantId);
+    if (!ref && !serviceUrl) {
+      // Never installed (or uninstalled) and no way to open a chat: delivered on install.
+      return this.o.outbox.hold(item.id, this.owner, 'notInstalled');
+    }
+    const slot = this.pacer.tryStart(item.to.aadObjectId, tenantId, this.o.clock.now());
+    if (!slot.ok)
+      return this.o.outbox.postpone(
+        item.id,
+        this.owner,
+        new Date(this.o.clock.now() + slot.waitMs)
+      );
+    let delivered: Delivered;
+    try {
+      delivered = ref
+        ? await this.o.sender.send(ref.reference, item.content)
+        : await this.o.sender.sendToNewChat({ serviceUrl: serviceUrl!, ...user }, item.content);
+    } catch (err) {
+      slot.done(this.o.clock.now());
+      return this.failed(item, classifyFailure(err, this.o.clock.now()), ref?.conversationId);
+    }
+    slot.done(this.o.clock.now());
+    await this.recordSent(item, delivered);
+  }
+
+  private async processUpdate(item: OutboxItem): Promise<void> {
+    const original = item.originalId ? await this.o.outbox.get(item.originalId) : null;
+    if (!original || !['due', 'leased', 'sent', 'held'].includes(original.state)) {
+      return this.o.outbox.finish(
+        item.id,
+        this.owner,
+        'skipped',
+        'the original card was never delivered'
+      );
+    }
+    if (original.state === 'sent' && (!original.reference || !original.activityId)) {
+      return this.o.outbox.finish(item.id, this.owner, 'skipped', 'no activity id was recorded');
+    }
+    if (original.state !== 'sent' || !original.reference || !original.activityId) {
+      // An update never overtakes its card: it waits until the original is sent.
+      const wait = original.state === 'held' ? this.updateWaitMs * 30 : this.updateWaitMs;
+      return this.o.outbox.postpone(item.id, this.owner, new Date(this.o.clock.now() + wait));
+    }
+    const tenantId = original.to.tenantId ?? 'unknown';
+    const slot = this.pacer.tryStart(item.to.aadObjectId, tenantId, this.o.clock.now());
+    if (!slot.ok)
+      return this.o.outbox.postpone(
+        item.id,
+        this.owner,
+        new Date(this.o.clock.now() + slot.waitMs)
+      );
+    try {
+      await this.o.sender.update(original.reference, original.activityId, item.content);
+    } catch (err) {
+      slot.done(this.o.clock.now());
+      return this.failed(item, classifyFailure(err, this.o.clock.now()), original.conversationId);
+    }
+    slot.done(this.o.clock.now());
+    await this.recordSent(item, {
+      activityId: original.activityId,
+      conversationId: original.conversationId ?? '',
+      reference: original.reference,
+    });
+  }
+
+  private async recordSent(item: OutboxItem, delivered: Delivered): Promise<void> {
+    const ok = await this.o.outbox.markSent(item.id, this.owner, {
+      ...delivered,
+      sentAt: new Date(this.o.clock.now()),
+    });
+    if (!ok) {
+      this.log.error(
+        { id: item.id, key: item.key },
+        'sent after the lease was lost: another worker may send it again'
+      );
+    } else {
+      this.log.debug({ id: item.id, key: item.key, kind: item.kind }, 'delivered');
+    }
+  }
+
+  private async failed(
+    item: OutboxItem,
+    failure: DeliveryFailure,
+    conversationId?: string
+  ): Promise<void> {
+    const now = this.o.clock.now();
+    const ctx = {
+      id: item.id,
+      key: item.key,
+      attempt: item.attempts,
+      status: failure.status,
+      kind: failure.kind,
+    };
+    if (failure.kind === 'gone') {
+      if (conversationId) await this.o.directory.markGone(conversationId);
+      this.log.warn(ctx, 'conversation gone: holding until the user installs again');
+      return this.o.outbox.hold(
+        item.id,
+        this.owner,
+        conversationId ? 'gone' : 'notInstalled',
+        failure.message
+      );
+    }
+    if (failure.status === 429 && failure.retryAfterMs)
+      this.pacer.throttled(item.to.aadObjectId, now + failure.retryAfterMs);
+    if (failure.kind === 'permanent' || item.attempts >= this.retry.maxAttempts) {
+      return this.deadLetter(item, failure.message);
+    }
+    const delay = retryDelayMs(item.attempts, this.retry, this.random, failure.retryAfterMs);
+    this.log.warn({ ...ctx, delayMs: delay }, 'delivery failed: retrying later');
+    await this.o.outbox.scheduleRetry(item.id, this.owner, new Date(now + delay), failure.message);
+  }
+
+  private async deadLetter(item: OutboxItem, error: string): Promise<void> {
+    const email =
+      item.kind === 'message' && item.to.tenantId ? await this.fallback.emailOf(item) : undefined;
+    const mail: MailState = email ? 'pending' : 'none';
+    const ok = await this.o.outbox.deadLetter(
+      item.id,
+      this.owner,
+      error,
+      new Date(this.o.clock.now()),
+      mail
+    );
+    this.log.error(
+      { id: item.id, key: item.key, attempts: item.attempts, mail },
+      'notification dead-lettered'
+    );
+    if (ok && email) await this.fallback.mail(item, email);
+  }
+}

@@ -1,0 +1,18 @@
+import { Writable } from 'node:stream';
+import { pino, type Logger } from 'pino';
+
+/** A pino logger that keeps every JSON line, to assert on what the server logs. */
+export function captureLogger(): { logger: Logger; lines: Record<string, any>[]; raw: string[] } {
+  const lines: Record<string, any>[] = [];
+  const raw: string[] = [];
+  const sink = new Writable({
+    write(chunk: Buffer, _enc, done) {
+      for (const line of chunk.toString('utf8').split('\n').filter(Boolean)) {
+        raw.push(line);
+        lines.push(JSON.parse(line));
+      }
+      done();
+    },
+  });
+  return { logger: pino({ level: 'debug' }, sink), lines, raw };
+}

@@ -1,0 +1,275 @@
+import { fork } from 'node:child_process';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { expect } from 'chai';
+import type { ProactiveSender } from '../../bot/proactive-sender.js';
+import type { NotificationOutbox } from '../../domain/notification-outbox.js';
+import { acceleratedClock } from '../../notifications/clock.js';
+import {
+  TEAMS_CONVERSATION_LIMITS,
+  type WindowRule,
+} from '../../notifications/sliding-window.limiter.js';
+import { eventually, startDeliveryHarness, type TestUser } from './helpers/delivery-harness.js';
+
+const tenant = (n: number) => `${String(n).repeat(8)}-1111-4111-8111-111111111111`.slice(0, 36);
+const users = (count: number, tenants = 1): TestUser[] =>
+  Array.from({ length: count }, (_, i) => ({
+    tenantId: tenant((i % tenants) + 1),
+    aadObjectId: `00000000-0000-4000-8000-${String(i + 1).padStart(12, '0')}`,
+  }));
+
+/** Everything after `kill()` hangs forever, as if the process had died mid-call. */
+function killable<T extends object>(target: T): { proxy: T; kill(): void } {
+  let killed = false;
+  const proxy = new Proxy(target, {
+    get(obj, prop, receiver) {
+      const value = Reflect.get(obj, prop, receiver);
+      if (typeof value !== 'function') return value;
+      return (...args: unknown[]) => {
+        if (killed) return new Promise(() => undefined);
+        const result = value.apply(obj, args);
+        // A call that was in flight when the process died never returns either.
+        return result instanceof Promise
+          ? result.then((r) => (killed ? new Promise(() => undefined) : r))
+          : result;
+      };
+    },
+  });
+  return { proxy, kill: () => (killed = true) };
+}
+
+/** Wraps an outbox to remember which items this worker recorded as sent. */
+function recordingSent(outbox: NotificationOutbox, ids: Set<string>): NotificationOutbox {
+  return new Proxy(outbox, {
+    get(obj, prop, receiver) {
+      const value = Reflect.get(obj, prop, receiver);
+      if (prop !== 'markSent') return typeof value === 'function' ? value.bind(obj) : value;
+      return async (id: string, ...rest: unknown[]) => {
+        const ok = await (value as (...a: unknown[]) => Promise<boolean>).call(obj, id, ...rest);
+        if (ok) ids.add(id);
+        return ok;
+      };
+    },
+  });
+}
+
+/** The most events found in any closed window of each rule's length. */
+function worstWindows(times: number[], rules: readonly WindowRule[]) {
+  const sorted = [...times].sort((a, b) => a - b);
+  return rules.map((rule) => {
+    let worst = 0;
+    let start = 0;
+    for (let end = 0; end < sorted.length; end++) {
+      while (sorted[end] - sorted[start] > rule.windowMs) start++;
+      worst = Math.max(worst, end - start + 1);
+    }
+    return { ...rule, worst };
+  });
+}
+
+describe('Outbox delivery under crashes, concurrency and load', function () {
+  this.timeout(60_000);
+  let h: Awaited<ReturnType<typeof startDeliveryHarness>>;
+  afterEach(async () => {
+    await h?.stop();
+  });
+
+  it('a worker killed in the middle of a burst: a new worker delivers the rest and repeats none recorded as sent', async () => {
+    h = await startDeliveryHarness();
+    const people = users(10);
+    for (const p of people) await h.addUser(p);
+    for (const p of people) {
+      for (let i = 0; i < 10; i++) {
+        await h.service.notify({
+          key: `burst:${i}`,
+          to: { kind: 'user', user: p },
+          content: () => ({ text: `${p.aadObjectId}#${i}` }),
+        });
+      }
+    }
+    h.connector.slow(20, { times: Infinity });
+    const recordedByFirst = new Set<string>();
+    const outbox = killable(recordingSent(h.db.outbox, recordedByFirst));
+    const sender = killable(h.directory); // directory reads hang too once dead
+    h.worker({ outbox: outbox.proxy, directory: sender.proxy, leaseMs: 1_000, owner: 'doomed' });
+    await eventually(() => h.posts().length >= 30, 15_000, '30 delivered');
+    outbox.kill();
+    sender.kill();
+    const postsAtKill = h.posts().length;
+    expect(postsAtKill).to.be.lessThan(100);
+
+    h.worker({ leaseMs: 1_000, owner: 'successor' });
+    await eventually(
+      async () => (await h.db.outbox.countsByState()).sent === 100,
+      30_000,
+      'all 100 sent',
+      250
+    );
+
+    const docs = await h.db.conn.collection('notifications').find().toArray();
+    const delivered = h.deliveredCounts();
+    expect(recordedByFirst.size).to.be.greaterThan(0);
+    for (const doc of docs) {
+      const times = delivered.get(doc.text) ?? 0;
+      expect(times, doc.text).to.be.at.least(1);
+      if (recordedByFirst.has(String(doc._id)))
+        expect(times, `${doc.text} was recorded sent before the crash`).to.equal(1);
+    }
+    // Repeats can only be sends that were in flight at the crash (at most one per slot).
+    const repeats = [...delivered.values()].reduce((n, c) => n + c - 1, 0);
+    expect(repeats).to.be.at.most(8);
+  });
+
+  it('a bot process killed with SIGKILL mid-burst: the restarted one delivers the rest and repeats none recorded as sent', async function () {
+    this.timeout(90_000);
+    h = await startDeliveryHarness();
+    const people = users(10);
+    for (const p of people) await h.addUser(p);
+    for (const p of people) {
+      for (let i = 0; i < 10; i++) {
+        await h.service.notify({
+          key: `sigkill:${i}`,
+          to: { kind: 'user', user: p },
+          content: () => ({ text: `${p.aadObjectId}#${i}` }),
+        });
+      }
+    }
+    h.connector.slow(20, { times: Infinity });
+    const here = path.dirname(fileURLToPath(import.meta.url));
+    const child = fork(path.join(here, 'helpers', 'worker-process.ts'), [h.db.uri], {
+      execArgv: ['--import', 'tsx'],
+      stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+    });
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    try {
+      await eventually(() => h.posts().length >= 30, 60_000, 'the child delivered 30', 10);
+    } finally {
+      child.kill('SIGKILL');
+      await exited;
+    }
+    const recordedByChild = new Set(
+      (await h.db.conn.collection('notifications').find({ state: 'sent' }).toArray()).map((d) =>
+        String(d._id)
+      )
+    );
+    expect(recordedByChild.size).to.be.greaterThan(0).and.lessThan(100);
+
+    h.worker({ leaseMs: 1_000, owner: 'restarted' });
+    await eventually(
+      async () => (await h.db.outbox.countsByState()).sent === 100,
+      30_000,
+      'all 100 sent',
+      250
+    );
+    const delivered = h.deliveredCounts();
+    for (const doc of await h.db.conn.collection('notifications').find().toArray()) {
+      const times = delivered.get(doc.text) ?? 0;
+      expect(times, doc.text).to.be.at.least(1);
+      if (recordedByChild.has(String(doc._id)))
+        expect(times, `${doc.text} was recorded sent before the kill`).to.equal(1);
+    }
+  });
+
+  it('two workers on one database never send the same notification twice', async () => {
+    h = await startDeliveryHarness();
+    const people = users(20);
+    for (const p of people) await h.addUser(p);
+    for (const p of people) {
+      for (let i = 0; i < 10; i++) {
+        await h.service.notify({
+          key: `pair:${i}`,
+          to: { kind: 'user', user: p },
+          content: () => ({ text: `${p.aadObjectId}#${i}` }),
+        });
+      }
+    }
+    h.connector.slow(5, { times: Infinity });
+    const byA = new Set<string>();
+    const byB = new Set<string>();
+    h.worker({ outbox: recordingSent(h.db.outbox, byA), owner: 'a' });
+    h.worker({ outbox: recordingSent(h.db.outbox, byB), owner: 'b' });
+    await eventually(() => h.posts().length >= 200, 30_000, '200 delivered');
+    await eventually(
+      async () => (await h.db.outbox.countsByState()).sent === 200,
+      5_000,
+      'all 200 recorded'
+    );
+    await new Promise((r) => setTimeout(r, 200));
+    const delivered = h.deliveredCounts();
+    expect(delivered.size).to.equal(200);
+    expect([...delivered.values()].every((n) => n === 1)).to.equal(true);
+    expect(byA.size).to.be.greaterThan(0);
+    expect(byB.size).to.be.greaterThan(0);
+    expect(byA.size + byB.size).to.equal(200);
+  });
+
+  it('spreads 1,000 notifications to 50 conversations so that no conversation ever exceeds Teams limits', async () => {
+    // Twice real time: the pacing still binds (a burst of 20 per chat), the test takes seconds.
+    const clock = acceleratedClock(2);
+    h = await startDeliveryHarness({ clock });
+    const people = users(50, 5);
+    for (const p of people) await h.addUser(p);
+    // Each person's 20 arrive together: unpaced, they would reach one chat in a fraction of a second.
+    for (const p of people) {
+      await Promise.all(
+        Array.from({ length: 20 }, (_, i) =>
+          h.service.notify({
+            key: `load:${i}`,
+            to: { kind: 'user', user: p },
+            content: () => ({ text: `${p.aadObjectId}#${i}` }),
+          })
+        )
+      );
+    }
+    h.worker({ concurrency: 16 });
+    // Watching the connector, not the database, so the test does not slow the worker down.
+    await eventually(() => h.posts().length >= 1000, 45_000, '1000 delivered');
+    await eventually(
+      async () => (await h.db.outbox.countsByState()).sent === 1000,
+      5_000,
+      'all 1000 recorded'
+    );
+
+    const byConversation = new Map<string, number[]>();
+    for (const call of h.posts()) {
+      const list = byConversation.get(call.conversationId!) ?? [];
+      list.push(clock.toClockTime(call.at.getTime()));
+      byConversation.set(call.conversationId!, list);
+    }
+    expect(byConversation.size).to.equal(50);
+    for (const [conversationId, times] of byConversation) {
+      expect(times, conversationId).to.have.length(20);
+      for (const w of worstWindows(times, TEAMS_CONVERSATION_LIMITS)) {
+        expect(w.worst, `${conversationId}: ${w.limit} per ${w.windowMs} ms`).to.be.at.most(
+          w.limit
+        );
+      }
+    }
+    expect(h.connector.calls.every((c) => c.status < 300)).to.equal(true);
+  });
+
+  it('keeps a tenant within its configured messages per second across its conversations', async () => {
+    h = await startDeliveryHarness();
+    const people = users(10);
+    for (const p of people) await h.addUser(p);
+    for (const p of people) {
+      for (let i = 0; i < 3; i++) {
+        await h.service.notify({
+          key: `tenant:${i}`,
+          to: { kind: 'user', user: p },
+          content: () => ({ text: `${p.aadObjectId}#${i}` }),
+        });
+      }
+    }
+    h.worker({ tenantMessagesPerSecond: 10, concurrency: 16 });
+    await eventually(
+      async () => (await h.db.outbox.countsByState()).sent === 30,
+      15_000,
+      'all 30 sent'
+    );
+    const times = h.posts().map((c) => c.at.getTime());
+    const [perSecond] = worstWindows(times, [{ limit: 10, windowMs: 999 }]);
+    expect(perSecond.worst).to.be.at.most(10);
+    expect(Math.max(...times) - Math.min(...times)).to.be.at.least(1900);
+  });
+});

@@ -1,0 +1,83 @@
+import type { IncomingMessage } from 'node:http';
+
+/** Largest /api/messages body accepted; Teams activities are far smaller (cards included). */
+export const MAX_ACTIVITY_BYTES = 256 * 1024;
+
+export type BodyResult =
+  | { readonly ok: true; readonly value: unknown }
+  | {
+      readonly ok: false;
+      readonly status: 400 | 413;
+      readonly error: string;
+      readonly message: string;
+    };
+
+/**
+ * Reads and parses a JSON body, refusing it as soon as it passes `limit` bytes (by
+ * Content-Length when declared, else while streaming) so an oversized body is never buffered.
+ */
+export async function readJsonBody(
+  req: IncomingMessage,
+  limit = MAX_ACTIVITY_BYTES
+): Promise<BodyResult> {
+  const tooLarge = {
+    ok: false,
+    status: 413,
+    error: 'payload_too_large',
+    message: `The body exceeds ${limit} bytes.`,
+  } as const;
+  const declared = Number(req.headers['content-length']);
+  if (Number.isFinite(declared) && declared > limit) return tooLarge;
+
+  const chunks: Buffer[] = [];
+  let size = 0;
+  try {
+    for await (const chunk of req as AsyncIterable<Buffer>) {
+      size += chunk.length;
+      if (size > limit) return tooLarge;
+      chunks.push(chunk);
+    }
+  } catch {
+    return { ok: false, status: 400, error: 'bad_body', message: 'The body could not be read.' };
+  }
+  try {
+    return { ok: true, value: JSON.parse(Buffer.concat(chunks).toString('utf8')) };
+  } catch {
+    return {
+      ok: false,
+      status: 400,
+      error: 'invalid_json',
+      message: 'The body is not valid JSON.',
+    };
+  }
+}
+
+const isObject = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/**
+ * Why a parsed body is not an activity the adapter can run, or undefined when it is. The
+ * Bot Framework protocol requires these fields; the SDK answers 500 when they are missing or of
+ * the wrong type, which would blame the bot for a bad request.
+ */
+export function activityProblem(value: unknown): string | undefined {
+  if (!isObject(value)) return 'the body is not a JSON object';
+  const requiredStrings = ['type', 'channelId', 'serviceUrl'] as const;
+  for (const field of requiredStrings) {
+    if (typeof value[field] !== 'string' || value[field] === '')
+      return `"${field}" must be a non-empty string`;
+  }
+  if (!isObject(value.conversation) || typeof value.conversation.id !== 'string') {
+    return '"conversation.id" must be a string';
+  }
+  for (const field of ['from', 'recipient', 'channelData'] as const) {
+    if (value[field] !== undefined && !isObject(value[field]))
+      return `"${field}" must be an object`;
+  }
+  for (const field of ['id', 'text', 'locale', 'replyToId', 'name'] as const) {
+    if (value[field] !== undefined && value[field] !== null && typeof value[field] !== 'string') {
+      return `"${field}" must be a string`;
+    }
+  }
+  return undefined;
+}

@@ -1,0 +1,76 @@
+import type { AddressInfo } from 'node:net';
+import restify, { type Next, type Request, type Response, type Server } from 'restify';
+import type { CloudAdapter } from 'botbuilder';
+import type { Logger } from '../logging/logger.js';
+import { InFlight } from './in-flight.js';
+import { healthRoute, type HealthContributor } from './health.route.js';
+import { messagesRoute, type TurnLogic } from './messages.route.js';
+
+export interface WebServerDeps {
+  readonly adapter: CloudAdapter;
+  readonly logic: TurnLogic;
+  readonly ping: () => Promise<void>;
+  readonly healthContributors?: readonly HealthContributor[];
+  readonly logger: Logger;
+  readonly maxBodyBytes?: number;
+}
+
+/** The HTTP side of the bot: routes, plus a shutdown that lets turns in flight finish. */
+export interface WebServer {
+  readonly server: Server;
+  listen(port: number, host?: string): Promise<{ port: number; url: string }>;
+  /** Stops accepting requests, waits up to `timeoutMs` for turns in flight; false if some were cut. */
+  close(timeoutMs: number): Promise<boolean>;
+}
+
+/** Builds the restify server with `/api/messages` and `/healthz`. */
+export function createWebServer(deps: WebServerDeps): WebServer {
+  const log = deps.logger.child({ module: 'web' });
+  const server = restify.createServer({ name: 'partner-connect', handleUncaughtExceptions: false });
+  const inFlight = new InFlight();
+  let draining = false;
+
+  server.pre((req: Request, res: Response, next: Next) => {
+    if (draining) {
+      res.header('Connection', 'close');
+      res.send(503, { error: 'shutting_down', message: 'The bot is restarting; retry shortly.' });
+      return next(false);
+    }
+    return next();
+  });
+
+  const messages = messagesRoute(deps);
+  server.post('/api/messages', async (req: Request, res: Response) => {
+    await inFlight.track(messages(req, res));
+  });
+  server.get(
+    '/healthz',
+    healthRoute({ ping: deps.ping, contributors: deps.healthContributors ?? [], logger: log })
+  );
+
+  return {
+    server,
+    listen(port, host) {
+      return new Promise((resolve, reject) => {
+        server.server.once('error', reject);
+        server.listen(port, host, () => {
+          server.server.off('error', reject);
+          const address = server.server.address() as AddressInfo;
+          const shown = host && host !== '0.0.0.0' && host !== '::' ? host : 'localhost';
+          resolve({ port: address.port, url: `http://${shown}:${address.port}` });
+        });
+      });
+    },
+    async close(timeoutMs) {
+      draining = true;
+      const closed = new Promise<void>((resolve) => server.server.close(() => resolve()));
+      server.server.closeIdleConnections();
+      const drained = await inFlight.drain(timeoutMs);
+      if (!drained)
+        log.warn({ unfinished: inFlight.size }, 'shutdown timeout: turns still running were cut');
+      server.server.closeAllConnections();
+      await closed;
+      return drained;
+    },
+  };
+}
