@@ -9,6 +9,8 @@ export interface EnrollmentSummaryCardData {
   readonly answers: Readonly<Record<string, unknown>>;
   /** The reason of the rejection being fixed, when resubmitting. */
   readonly rejectedReason?: string;
+  /** Set when the contact's email domain differs from the enrolling user's. */
+  readonly contactDomain?: { readonly contactDomain: string; readonly yourDomain: string };
 }
 
 /** Every answer by section, an Edit button per section, and Submit. */
@@ -19,6 +21,9 @@ export function render(data: EnrollmentSummaryCardData, language: Language): Ada
       ? t(language, 'enrollment:summary.rejectedBecause', { reason: data.rejectedReason })
       : '',
     intro: t(language, 'enrollment:summary.intro'),
+    domainText: data.contactDomain
+      ? t(language, 'enrollment:summary.contactDomain', data.contactDomain)
+      : '',
     sections: SECTION_IDS.map((id) => ({
       id,
       title: t(language, `enrollment:sections.${id}`),
@@ -60,5 +65,6 @@ export const samples: readonly EnrollmentSummaryCardData[] = [
   {
     answers: { partnerType: 'provider' },
     rejectedReason: 'The legal name does not match the PartnerID profile',
+    contactDomain: { contactDomain: 'gmail.com', yourDomain: 'contoso.example' },
   },
 ];

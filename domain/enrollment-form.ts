@@ -270,6 +270,22 @@ export function firstIncompleteSection(answers: Record<string, unknown>): Sectio
   return SECTION_IDS.find((s) => !validateSection(s, answers).ok);
 }
 
+/**
+ * The article: the primary contact's email "should belong to your organization". Teams tells us
+ * the enrolling user's address; a contact on another domain is worth a second look (not refused:
+ * organizations often have several domains). Returns both domains when they differ.
+ */
+export function contactDomainMismatch(
+  userEmail: string | undefined,
+  contactEmail: string | undefined
+): { contactDomain: string; yourDomain: string } | undefined {
+  const domain = (email?: string) => email?.split('@')[1]?.trim().toLowerCase();
+  const yourDomain = domain(userEmail);
+  const contactDomain = domain(contactEmail);
+  if (!yourDomain || !contactDomain || yourDomain === contactDomain) return undefined;
+  return { contactDomain, yourDomain };
+}
+
 /** The section a field belongs to. */
 export function sectionOf(field: FieldId): SectionId {
   return SECTION_IDS.find((s) => (SECTION_FIELDS[s] as readonly string[]).includes(field))!;

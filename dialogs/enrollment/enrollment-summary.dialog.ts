@@ -6,7 +6,11 @@ import {
   type WaterfallStepContext,
 } from 'botbuilder-dialogs';
 import { render as renderSummary } from '../../cards/enrollment-summary.card.js';
-import { SECTION_IDS, type SectionId } from '../../domain/enrollment-form.js';
+import {
+  contactDomainMismatch,
+  SECTION_IDS,
+  type SectionId,
+} from '../../domain/enrollment-form.js';
 import { isDomainError } from '../../domain/errors.js';
 import type { Partner } from '../../domain/partner.js';
 import { t } from '../../i18n/i18n.js';
@@ -41,7 +45,8 @@ export class EnrollmentSummaryDialog extends ComponentDialog {
     const { actor, language } = turnScope(step.context);
     const { draft, rejectedReason } = await this.load(actor);
     if (!draft) return step.endDialog({ kind: 'ended' } satisfies SummaryDialogResult);
-    const card = renderSummary({ answers: draft.answers, rejectedReason }, language);
+    const contactDomain = contactDomainMismatch(actor.email, draft.answers.contactEmail);
+    const card = renderSummary({ answers: draft.answers, rejectedReason, contactDomain }, language);
     return step.prompt(PROMPT, { prompt: cardMessage(card), retryPrompt: cardMessage(card) });
   }
 

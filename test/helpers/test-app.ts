@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Activity } from 'botbuilder';
+import { productModules } from '../../app-modules.js';
 import { createApp, type App, type CreateAppOptions } from '../../app.js';
 import { loadConfig, type Config } from '../../config/config.js';
 import { testLogger, type Logger } from '../../logging/logger.js';
@@ -47,7 +48,8 @@ const TEST_APP_PASSWORD = 'test-app-password';
 
 /**
  * The real app on 127.0.0.1 port 0, a fresh data dir with the embedded database, and a fake
- * Bot Connector. `overrides` are environment variables; options reach createApp.
+ * Bot Connector. `overrides` are environment variables; options reach createApp. Without
+ * `modules` or `botFactory`, the product modules (notifications, enrollment) are built as in `npm start`.
  */
 export async function startTestApp(
   overrides: TestEnv = {},
@@ -76,6 +78,8 @@ export async function startTestApp(
     config = loadConfig(env as NodeJS.ProcessEnv);
     app = await createApp({
       ...options,
+      // As `npm start` runs it, unless the test builds its own modules or bot.
+      modules: options.modules ?? (options.botFactory ? undefined : productModules()),
       config,
       logger: options.logger ?? testLogger(),
       host: '127.0.0.1',

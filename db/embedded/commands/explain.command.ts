@@ -1,6 +1,8 @@
-import type { Document } from 'bson';
+import { EJSON, type Document } from 'bson';
 import { Errors } from '../errors.js';
 import { planAccess } from '../engine/candidates.js';
+import type { Interval } from '../engine/key-bounds.js';
+import { leadingQuery } from './aggregate-prefix.js';
 import { SERVER_VERSION } from './handshake.commands.js';
 import type { CommandHandler } from './command-context.js';
 
@@ -29,17 +31,20 @@ export const explain: CommandHandler = (cmd, ctx) => {
     throw Errors.notImplemented(`explain of ${name} is not supported by the embedded server`);
   const collName = String(inner[name]);
   let filter = (inner[field] ?? {}) as Document;
+  let sort = inner.sort as Document | undefined;
+  let limit = Math.abs(Number(inner.limit ?? 0)) || 0;
   if (field === 'pipeline') {
-    const first = Array.isArray(inner.pipeline)
-      ? (inner.pipeline[0] as Document | undefined)
-      : undefined;
-    filter = (first?.$match ?? {}) as Document;
+    const { query } = leadingQuery(Array.isArray(inner.pipeline) ? inner.pipeline : []);
+    filter = query.filter ?? {};
+    sort = query.sort;
+    limit = query.limit ?? 0;
   }
   const coll = ctx.catalog.get(ctx.db, collName);
-  const plan = coll ? planAccess(coll, filter) : {};
+  const wantsSort = sort && Object.keys(sort).length > 0 && sort.$natural === undefined;
+  const plan = coll ? planAccess(coll, filter, wantsSort ? sort : undefined) : undefined;
   let winningPlan: Document;
-  if (plan.index === '_id_') winningPlan = { stage: 'IDHACK' };
-  else if (plan.index) {
+  if (plan?.index === '_id_') winningPlan = { stage: 'IDHACK' };
+  else if (plan?.index) {
     const spec = coll!.specs().find((s) => s.name === plan.index)!;
     winningPlan = {
       stage: 'FETCH',
@@ -47,10 +52,19 @@ export const explain: CommandHandler = (cmd, ctx) => {
         stage: 'IXSCAN',
         keyPattern: spec.key,
         indexName: spec.name,
+        isMultiKey: plan.isMultiKey === true,
         isUnique: spec.unique === true,
+        isSparse: spec.sparse === true,
+        isPartial: spec.partialFilterExpression !== undefined,
+        direction: plan.direction === 1 ? 'forward' : 'backward',
+        indexBounds: renderBounds(Object.keys(spec.key), plan.bounds ?? []),
       },
     };
   } else winningPlan = { stage: 'COLLSCAN', direction: 'forward' };
+  if (wantsSort && !plan?.sorted) {
+    winningPlan = { stage: 'SORT', sortPattern: sort, inputStage: winningPlan };
+    if (limit > 0) winningPlan.limitAmount = limit;
+  } else if (limit > 0) winningPlan = { stage: 'LIMIT', limitAmount: limit, inputStage: winningPlan };
   return {
     explainVersion: '1',
     queryPlanner: {
@@ -68,3 +82,27 @@ export const explain: CommandHandler = (cmd, ctx) => {
     },
   };
 };
+
+function show(v: unknown): string {
+  if (v === Infinity) return 'inf.0';
+  if (v === -Infinity) return '-inf.0';
+  return EJSON.stringify(v, { relaxed: true });
+}
+
+function renderInterval(iv: Interval): string {
+  if (iv.kind === 'point') return `[${show(iv.value)}, ${show(iv.value)}]`;
+  const lo = iv.lo === undefined ? `${iv.bracket} min` : show(iv.lo);
+  const hi = iv.hi === undefined ? `${iv.bracket} max` : show(iv.hi);
+  return `${iv.loInc || iv.lo === undefined ? '[' : '('}${lo}, ${hi}${iv.hiInc || iv.hi === undefined ? ']' : ')'}`;
+}
+
+/** mongod's `indexBounds` shape: per field, the intervals scanned, as text. */
+function renderBounds(fields: string[], prefixes: Interval[][]): Document {
+  const out: Document = {};
+  fields.forEach((f, i) => {
+    const shown = new Set<string>();
+    for (const p of prefixes) shown.add(p[i] ? renderInterval(p[i]) : '[MinKey, MaxKey]');
+    out[f] = [...shown];
+  });
+  return out;
+}

@@ -2,7 +2,6 @@ import type { Document } from 'bson';
 import { Errors } from '../errors.js';
 import { applyProjection, compileSort } from '../query/index.js';
 import type { Hit } from '../engine/collection.js';
-import { topK } from '../engine/top-k.js';
 import { insertUpsert, updateHit, upsertDocument } from '../engine/write-ops.js';
 import type { JournalOp } from '../storage/data-store.js';
 import { collectionName, type CommandHandler } from './command-context.js';
@@ -27,10 +26,8 @@ export const findAndModify: CommandHandler = async (cmd, ctx) => {
   let hit: Hit | undefined;
   if (coll) {
     const sort = cmd.sort as Document | undefined;
-    if (sort && Object.keys(sort).length > 0) {
-      const cmp = compileSort(sort);
-      hit = topK(coll.find(query), 1, (a, b) => cmp(a.doc, b.doc))[0];
-    } else hit = coll.find(query, 1)[0];
+    if (sort && Object.keys(sort).length > 0) compileSort(sort);
+    hit = coll.find(query, 1, sort)[0];
   }
 
   let value: Document | null = null;

@@ -4,7 +4,9 @@ import { applyProjection, compileFilter, compileSort, runPipeline } from '../que
 import type { Collection } from '../engine/collection.js';
 import { indexPathValues } from '../engine/index-structure.js';
 import { encodeKey } from '../engine/key-encoding.js';
+import { planAccess, type AccessPlan } from '../engine/candidates.js';
 import { topK } from '../engine/top-k.js';
+import { countingGroup, leadingQuery } from './aggregate-prefix.js';
 import { collectionName, type CommandContext, type CommandHandler } from './command-context.js';
 
 /** Sort + limit up to this many keeps only the best documents instead of sorting them all. */
@@ -20,35 +22,45 @@ function hasKeys(d: unknown): d is Document {
   return d !== null && typeof d === 'object' && Object.keys(d as Document).length > 0;
 }
 
-/** Matching documents in natural order, decoded lazily so a large result is not held at once. */
-function* scan(coll: Collection, filter: Document): Generator<Document> {
+/** Matching documents in the plan's order, decoded lazily so a large result is not held at once. */
+function* scan(coll: Collection, filter: Document, plan: AccessPlan): Generator<Document> {
   const matches = compileFilter(filter);
-  for (const [, buf] of coll.candidates(filter)) {
+  for (const [, buf] of coll.entries(plan)) {
     const doc = coll.decode(buf);
     if (matches(doc)) yield doc;
   }
 }
 
-/** Sorted (when asked), skipped, limited and projected results of a find-like query. */
+/** Options of a find-like query. */
+export interface QueryOptions {
+  filter?: Document;
+  sort?: Document;
+  skip?: number;
+  limit?: number;
+  projection?: Document;
+}
+
+/**
+ * Sorted (when asked), skipped, limited and projected results of a find-like query. When an
+ * index gives the sort order the documents stream in that order, so a limit stops the scan.
+ */
 export function* queryResults(
   coll: Collection | undefined,
-  opts: { filter?: Document; sort?: Document; skip?: number; limit?: number; projection?: Document }
+  opts: QueryOptions
 ): Generator<Document> {
   if (!coll) return;
   const filter = opts.filter ?? {};
-  let source: Iterable<Document> = scan(coll, filter);
-  const sort = opts.sort;
-  if (hasKeys(sort)) {
-    const natural = sort.$natural;
-    if (natural !== undefined) {
-      const all = [...source];
-      source = Number(natural) < 0 ? all.reverse() : all;
-    } else {
-      const cmp = compileSort(sort);
-      const wanted = (opts.skip ?? 0) + (opts.limit && opts.limit > 0 ? opts.limit : 0);
-      source =
-        wanted > 0 && wanted <= TOP_K_MAX ? topK(source, wanted, cmp) : [...source].sort(cmp);
-    }
+  const sort = hasKeys(opts.sort) ? opts.sort : undefined;
+  const natural = sort?.$natural;
+  const plan = planAccess(coll, filter, natural === undefined ? sort : undefined);
+  let source: Iterable<Document> = scan(coll, filter, plan);
+  if (sort && natural !== undefined) {
+    const all = [...source];
+    source = Number(natural) < 0 ? all.reverse() : all;
+  } else if (sort && !plan.sorted) {
+    const cmp = compileSort(sort);
+    const wanted = (opts.skip ?? 0) + (opts.limit && opts.limit > 0 ? opts.limit : 0);
+    source = wanted > 0 && wanted <= TOP_K_MAX ? topK(source, wanted, cmp) : [...source].sort(cmp);
   }
   let skip = opts.skip ?? 0;
   let left = opts.limit && opts.limit > 0 ? opts.limit : Infinity;
@@ -62,6 +74,20 @@ export function* queryResults(
     left -= 1;
     yield projection ? applyProjection(doc, projection, filter) : doc;
   }
+}
+
+/** How many documents match `filter`; counted from the index alone when its bounds decide. */
+export function countMatches(coll: Collection | undefined, filter: Document): number {
+  if (!coll) return 0;
+  if (!hasKeys(filter)) return coll.docs.size;
+  const plan = planAccess(coll, filter);
+  let n = 0;
+  if (plan.exact && plan.ids) {
+    for (const id of plan.ids()) if (coll.docs.has(id)) n += 1;
+    return n;
+  }
+  for (const _ of scan(coll, filter, plan)) n += 1;
+  return n;
 }
 
 function cursorReply(ns: string, id: Long, batch: Document[], first: boolean): Document {
@@ -124,13 +150,8 @@ const count: CommandHandler = (cmd, ctx) => {
   const query = (cmd.query ?? {}) as Document;
   const skip = numberField(cmd.skip, 'skip');
   const limit = Math.abs(numberField(cmd.limit, 'limit'));
-  let n: number;
-  if (!coll) n = 0;
-  else if (!hasKeys(query)) n = coll.docs.size;
-  else {
-    n = 0;
-    for (const _ of queryResults(coll, { filter: query })) n += 1;
-  }
+  compileFilter(query);
+  let n = countMatches(coll, query);
   n = Math.max(0, n - skip);
   if (limit > 0) n = Math.min(n, limit);
   return { n };
@@ -169,16 +190,20 @@ const aggregate: CommandHandler = (cmd, ctx: CommandContext) => {
   const onCollection = typeof cmd.aggregate === 'string';
   const name = onCollection ? (cmd.aggregate as string) : '$cmd.aggregate';
   const coll = onCollection ? ctx.catalog.get(ctx.db, name) : undefined;
-  let rest = stages;
-  let input: Iterable<Document> = [];
-  if (coll) {
-    // A leading $match narrows the input through the indexes.
-    const first = stages[0];
-    if (first && hasKeys(first.$match)) {
-      input = queryResults(coll, { filter: first.$match as Document });
-      rest = stages.slice(1);
-    } else input = queryResults(coll, {});
+  // Leading $match/$sort/$skip/$limit run as a find, through the indexes.
+  const { query, used } = leadingQuery(stages);
+  if (query.filter) compileFilter(query.filter);
+  if (query.sort) compileSort(query.sort);
+  const rest = stages.slice(used);
+  const counting = countingGroup(rest);
+  if (counting && !query.sort) {
+    let n = Math.max(0, countMatches(coll, query.filter ?? {}) - (query.skip ?? 0));
+    if (query.limit) n = Math.min(n, query.limit);
+    const docs = n > 0 ? [{ _id: counting.id, [counting.field]: n }] : [];
+    const batch = ctx.cursors.open(`${ctx.db}.${name}`, docs[Symbol.iterator](), undefined);
+    return cursorReply(`${ctx.db}.${name}`, batch.id, batch.docs, true);
   }
+  const input: Iterable<Document> = coll ? queryResults(coll, query) : [];
   const others = new Map<string, Document[]>();
   const results = runPipeline(input, rest, {
     collection: (other: string) => {

@@ -1,75 +1,299 @@
-import { Binary, Decimal128, Double, Int32, Long, ObjectId, type Document } from 'bson';
+import type { Document } from 'bson';
 import type { Collection } from './collection.js';
+import type { IndexStructure } from './index-structure.js';
+import { boundsOf, oneSided, position, type FieldBounds, type Interval } from './key-bounds.js';
 import { encodeKey } from './key-encoding.js';
+import type { EntryTest, SortedEntry } from './sorted-entries.js';
 
-/** Values whose equality match is exactly "index key equals" (no arrays, documents, null...). */
-function isPlainScalar(v: unknown): boolean {
-  if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') return true;
-  return (
-    v instanceof ObjectId ||
-    v instanceof Date ||
-    v instanceof Long ||
-    v instanceof Int32 ||
-    v instanceof Double ||
-    v instanceof Decimal128 ||
-    v instanceof Binary
-  );
-}
+/** An equality on the first field yielding this few documents wins without further planning. */
+const QUICK_HASH_HIT = 16;
+/** Cap on the point combinations (`$in` x `$in` ...) one plan scans. */
+const MAX_PREFIXES = 1000;
 
-/** The scalar values `cond` requires a field to equal one of; undefined for other conditions. */
-function equalityValues(cond: unknown): unknown[] | undefined {
-  if (isPlainScalar(cond)) return [cond];
-  if (cond === null || typeof cond !== 'object' || Array.isArray(cond)) return undefined;
-  const c = cond as Document;
-  const ops = Object.keys(c);
-  if (ops.length === 0 || !ops.every((k) => k.startsWith('$'))) return undefined;
-  if ('$eq' in c && isPlainScalar(c.$eq)) return [c.$eq];
-  if ('$in' in c && Array.isArray(c.$in) && c.$in.length <= 1000 && c.$in.every(isPlainScalar))
-    return c.$in;
-  return undefined;
-}
-
-/** Field -> equality values required by the filter's top level and its `$and` branches. */
-function collectEqualities(filter: Document, out: Map<string, unknown[]>): void {
-  for (const [field, cond] of Object.entries(filter)) {
-    if (field === '$and' && Array.isArray(cond)) {
-      for (const branch of cond)
-        if (branch && typeof branch === 'object') collectEqualities(branch as Document, out);
-      continue;
-    }
-    if (field.startsWith('$')) continue;
-    const vals = equalityValues(cond);
-    if (vals && !out.has(field)) out.set(field, vals);
-  }
-}
-
-/** How a query finds its candidates: the `_id` map, one index, or a full scan (no index). */
+/**
+ * How a query finds its candidates: `_id` keys (IDHACK), an index (IXSCAN) or every document
+ * (no `index`). Candidates are always re-checked by the full filter unless `exact` says the
+ * bounds alone decide a match (used to count without decoding).
+ */
 export interface AccessPlan {
   /** `_id_`, another index's name, or undefined for a collection scan. */
   index?: string;
-  /** `_id` keys to fetch; undefined for a scan. */
-  keys?: Set<string>;
+  /** The `_id` keys of the candidates, lazily, deduplicated; undefined for a scan. */
+  ids?: () => Iterable<string>;
+  /** Candidates come in the order of the requested sort. */
+  sorted: boolean;
+  /** 1 forward, -1 backward over the index. */
+  direction: 1 | -1;
+  /** Every candidate matches the filter. */
+  exact: boolean;
+  /** Estimated candidates (exact for equality and range bounds). */
+  estimate: number;
+  /** The index's key pattern and multikey state, for explain. */
+  keyPattern?: Document;
+  isMultiKey?: boolean;
+  /** Per field of the index, the bounds scanned (explain's `indexBounds`). */
+  bounds?: Interval[][];
+}
+
+/** A sort spec as fields and directions; undefined when an index cannot serve it ($meta...). */
+function sortFields(sort: Document | undefined): Array<[string, 1 | -1]> | undefined {
+  if (!sort) return [];
+  const out: Array<[string, 1 | -1]> = [];
+  for (const [field, dir] of Object.entries(sort)) {
+    const n = typeof dir === 'object' && dir !== null && !('_bsontype' in dir) ? NaN : Number(dir);
+    if (n !== 1 && n !== -1) return undefined;
+    out.push([field, n]);
+  }
+  return out;
+}
+
+/** Bounds for each field the filter's top level and its `$and` branches constrain. */
+function collectBounds(filter: Document, out: Map<string, FieldBounds>): void {
+  for (const [field, cond] of Object.entries(filter)) {
+    if (field === '$and' && Array.isArray(cond)) {
+      for (const branch of cond)
+        if (branch && typeof branch === 'object') collectBounds(branch as Document, out);
+      continue;
+    }
+    if (field.startsWith('$')) continue;
+    const b = boundsOf(cond);
+    if (!b) continue;
+    const had = out.get(field);
+    // Two conditions on one field: either alone is a superset; equality narrows best.
+    if (!had) out.set(field, b);
+    else out.set(field, { ...(had.points || !b.points ? had : b), exact: false });
+  }
+}
+
+/** The filter's fields when it is only field conditions (no `$and`, `$or`, `$expr`...). */
+function plainFields(filter: Document): string[] | undefined {
+  const fields = Object.keys(filter);
+  return fields.some((f) => f.startsWith('$')) ? undefined : fields;
 }
 
 /**
- * Picks the `_id` map or the index whose first field the filter pins to a value and which
- * yields the fewest candidates; a scan when no index narrows the search.
+ * True when every document matching `filter` satisfies the partial index's expression: each of
+ * its conditions appears verbatim in the filter, or is `$exists: true` on a field the filter
+ * bounds to non-null values. Anything subtler is refused (the index is then not used).
  */
-export function planAccess(coll: Collection, filter: Document): AccessPlan {
-  const eq = new Map<string, unknown[]>();
-  collectEqualities(filter, eq);
-  if (eq.size === 0) return {};
-  const ids = eq.get('_id');
-  if (ids) return { index: '_id_', keys: new Set(ids.map(encodeKey)) };
-  let best: AccessPlan = {};
-  for (const ix of coll.indexes) {
-    if (!ix.complete || ix.hidden) continue;
-    const vals = eq.get(ix.fields[0]);
-    if (!vals) continue;
-    const found = new Set<string>();
-    for (const v of vals) for (const k of ix.lookupFirst(encodeKey(v))) found.add(k);
-    if (!best.keys || found.size < best.keys.size) best = { index: ix.name, keys: found };
-    if (found.size <= 1) break;
+function impliesPartial(
+  filter: Document,
+  expr: Document,
+  bounds: Map<string, FieldBounds>
+): boolean {
+  const conds = new Map<string, string>();
+  const gather = (f: Document): void => {
+    for (const [k, v] of Object.entries(f)) {
+      if (k === '$and' && Array.isArray(v)) v.forEach((b) => b && gather(b as Document));
+      else if (!k.startsWith('$')) conds.set(k + '\u0000' + encodeKey(v), k);
+    }
+  };
+  gather(filter);
+  const holds = (e: Document): boolean =>
+    Object.entries(e).every(([k, v]) => {
+      if (k === '$and' && Array.isArray(v)) return v.every((b) => holds(b as Document));
+      if (k.startsWith('$')) return false;
+      if (conds.has(k + '\u0000' + encodeKey(v))) return true;
+      const existsOnly =
+        v !== null && typeof v === 'object' && Object.keys(v).length === 1 && v.$exists === true;
+      return existsOnly && bounds.has(k);
+    });
+  return holds(expr);
+}
+
+/** Index entry tests for one prefix of intervals: before the range / after it, in key order. */
+function rangeTests(ix: IndexStructure, prefix: Interval[]): [EntryTest, EntryTest] {
+  const single = ix.fields.length === 1;
+  const dirs = ix.directions ?? [];
+  const rel = (e: SortedEntry): number => {
+    for (let i = 0; i < prefix.length; i++) {
+      const v = single ? e.key : (e.key as unknown[])[i];
+      const p = position(v, prefix[i]) * (dirs[i] ?? 1);
+      if (p !== 0) return p;
+    }
+    return 0;
+  };
+  return [(e) => rel(e) < 0, (e) => rel(e) > 0];
+}
+
+interface IndexBounds {
+  prefixes: Interval[][];
+  /** Leading fields pinned to one value. */
+  pinned: number;
+  /** Filter fields the bounds state exactly. */
+  exactFields: Set<string>;
+}
+
+function indexBounds(ix: IndexStructure, bounds: Map<string, FieldBounds>): IndexBounds {
+  let prefixes: Interval[][] = [[]];
+  let pinned = 0;
+  let pinning = true;
+  const exactFields = new Set<string>();
+  for (let i = 0; i < ix.fields.length; i++) {
+    const field = ix.fields[i];
+    const b = bounds.get(field);
+    if (!b) break;
+    // A multikey dotted path may mix elements of different subdocuments: always re-check.
+    const exact = b.exact && (!ix.multikey || !field.includes('.'));
+    if (b.points) {
+      if (prefixes.length * b.points.length > MAX_PREFIXES) break;
+      const pts = ix.directions?.[i] === -1 ? [...b.points].reverse() : b.points;
+      prefixes = prefixes.flatMap((p) =>
+        pts.map((value): Interval[] => [...p, { kind: 'point', value }])
+      );
+      if (pinning && b.points.length === 1) pinned += 1;
+      else pinning = false;
+      if (exact) exactFields.add(field);
+      continue;
+    }
+    const range = ix.multikey && b.range ? oneSided(b.range) : b.range!;
+    prefixes = prefixes.map((p) => [...p, range]);
+    if (exact && range === b.range) exactFields.add(field);
+    break;
   }
-  return best;
+  return { prefixes, pinned, exactFields };
+}
+
+/** The scan direction making this index yield `sort`'s order, or undefined if it cannot. */
+function sortDirection(
+  ix: IndexStructure,
+  ib: IndexBounds,
+  sort: Array<[string, 1 | -1]>
+): 1 | -1 | undefined {
+  if (!ix.directions || ix.multikey || ib.prefixes.length > 1) return undefined;
+  const pinnedFields = new Set(ix.fields.slice(0, ib.pinned));
+  const rest = sort.filter(([f]) => !pinnedFields.has(f));
+  let direction: 1 | -1 | undefined;
+  for (let j = 0; j < rest.length; j++) {
+    const i = ib.pinned + j;
+    if (ix.fields[i] !== rest[j][0]) return undefined;
+    const d = (rest[j][1] * ix.directions[i]) as 1 | -1;
+    if (direction !== undefined && d !== direction) return undefined;
+    direction = d;
+  }
+  return direction ?? 1;
+}
+
+/**
+ * Picks how to find a query's candidates: `_id` equality, else the index whose bounds yield the
+ * fewest entries, preferring one that also gives the sort order (so a sorted query with a limit
+ * stops early) unless it would scan more than twice as many entries; a scan when nothing helps.
+ * Sparse indexes are never used (a missing field is not in them); hidden ones neither; partial
+ * ones only when the filter visibly implies their expression.
+ */
+export function planAccess(coll: Collection, filter: Document, sort?: Document): AccessPlan {
+  const bounds = new Map<string, FieldBounds>();
+  collectBounds(filter, bounds);
+  const fields = plainFields(filter);
+  const wanted = sortFields(sort);
+  const wantsSort = wanted !== undefined && wanted.length > 0;
+  const scan: AccessPlan = {
+    sorted: !wantsSort,
+    direction: 1,
+    exact: fields !== undefined && fields.length === 0,
+    estimate: coll.docs.size,
+  };
+  const ids = bounds.get('_id')?.points;
+  if (ids) {
+    const keys = [...new Set(ids.map(encodeKey))];
+    const exact = fields?.length === 1 && bounds.get('_id')!.exact;
+    return {
+      index: '_id_',
+      ids: () => keys,
+      sorted: !wantsSort || keys.length <= 1,
+      direction: 1,
+      exact: exact === true,
+      estimate: keys.length,
+    };
+  }
+  const usable = coll.indexes.filter(
+    (ix) =>
+      !ix.hidden &&
+      !ix.sparse &&
+      (!ix.spec.partialFilterExpression ||
+        impliesPartial(filter, ix.spec.partialFilterExpression, bounds))
+  );
+  let best: AccessPlan | undefined;
+  // A few hits by equality on a first field: sorting them beats building ordered entries.
+  for (const ix of usable) {
+    const pts = bounds.get(ix.fields[0])?.points;
+    if (!pts) continue;
+    const keys = pts.map(encodeKey);
+    const estimate = keys.reduce((n, k) => n + ix.countFirst(k), 0);
+    if (best && estimate >= best.estimate) continue;
+    const exact =
+      fields?.length === 1 && fields[0] === ix.fields[0] && bounds.get(fields[0])!.exact;
+    best = {
+      index: ix.name,
+      ids: () => {
+        const found = new Set<string>();
+        for (const k of keys) for (const id of ix.lookupFirst(k)) found.add(id);
+        return found;
+      },
+      sorted: !wantsSort,
+      direction: 1,
+      exact: exact === true && (!ix.multikey || !ix.fields[0].includes('.')),
+      estimate,
+      keyPattern: ix.spec.key,
+      isMultiKey: ix.multikey,
+      bounds: pts.map((value): Interval[] => [{ kind: 'point', value }]),
+    };
+  }
+  if (best && best.estimate <= QUICK_HASH_HIT) return best;
+  let bestSorted: AccessPlan | undefined;
+  for (const ix of usable) {
+    if (!ix.directions) continue;
+    const constrained = bounds.has(ix.fields[0]);
+    if (!constrained && !wantsSort) continue;
+    // A full index scan for the sort order needs every document in the index.
+    if (!constrained && !ix.complete) continue;
+    const ib = indexBounds(ix, bounds);
+    const direction = wantsSort ? sortDirection(ix, ib, wanted) : 1;
+    if (!constrained && direction === undefined) continue;
+    const plan = indexPlan(coll, ix, ib, fields, direction);
+    if (constrained && (!best || plan.estimate < best.estimate)) best = plan;
+    if (plan.sorted && (!bestSorted || plan.estimate < bestSorted.estimate)) bestSorted = plan;
+  }
+  if (wantsSort && bestSorted && bestSorted.estimate <= 2 * (best ?? scan).estimate)
+    return bestSorted;
+  return best ?? scan;
+}
+
+function indexPlan(
+  coll: Collection,
+  ix: IndexStructure,
+  ib: IndexBounds,
+  fields: string[] | undefined,
+  direction: 1 | -1 | undefined
+): AccessPlan {
+  const sorted = coll.sortedIndex(ix);
+  const tests = ib.prefixes.map((p) => rangeTests(ix, p));
+  const estimate = tests.reduce((n, [before, after]) => n + sorted.count(before, after), 0);
+  const dir = direction ?? 1;
+  const multikey = ix.multikey;
+  function* ids(): Generator<string> {
+    const seen = multikey ? new Set<string>() : undefined;
+    const order = dir === 1 ? tests : [...tests].reverse();
+    for (const [before, after] of order) {
+      for (const e of sorted.scan(before, after, dir)) {
+        if (seen) {
+          if (seen.has(e.id)) continue;
+          seen.add(e.id);
+        }
+        yield e.id;
+      }
+    }
+  }
+  const exact = fields !== undefined && fields.every((f) => ib.exactFields.has(f));
+  return {
+    index: ix.name,
+    ids,
+    sorted: direction !== undefined,
+    direction: dir,
+    exact,
+    estimate,
+    keyPattern: ix.spec.key,
+    isMultiKey: multikey,
+    bounds: ib.prefixes,
+  };
 }

@@ -1,12 +1,14 @@
 import { calculateObjectSize, serialize, UUID, type Document } from 'bson';
 import { decodeBson } from './bson-values.js';
 import { Errors } from '../errors.js';
-import { compileFilter } from '../query/index.js';
+import { compileFilter, compileSort } from '../query/index.js';
 import type { JournalOp } from '../storage/data-store.js';
 import { duplicateKeyError } from './dup-key.js';
 import { IndexStructure, type IndexKey, type IndexSpec } from './index-structure.js';
 import { encodeKey } from './key-encoding.js';
-import { planAccess } from './candidates.js';
+import { planAccess, type AccessPlan } from './candidates.js';
+import { SortedEntries, type SortedEntry } from './sorted-entries.js';
+import { topK } from './top-k.js';
 
 /** Largest document a client may store (BSONObjMaxUserSize). */
 export const MAX_BSON_SIZE = 16 * 1024 * 1024;
@@ -66,34 +68,57 @@ export class Collection {
     return buf ? this.decode(buf) : undefined;
   }
 
-  /**
-   * Stored entries that may match `filter`: the index hits when an equality on `_id` or on the
-   * first field of an index narrows them, all entries otherwise. A scan iterates the live map,
-   * which is safe under later writes: replaced documents keep their place and deleted ones are
-   * skipped.
-   */
-  candidates(filter: Document | undefined): Iterable<[string, string]> {
-    const keys = planAccess(this, filter ?? {}).keys;
-    if (keys === undefined) return this.docs.entries();
-    const out: Array<[string, string]> = [];
-    for (const k of keys) {
-      const buf = this.docs.get(k);
-      if (buf) out.push([k, buf]);
+  /** The index's entries in key order, built from the documents on first use. */
+  sortedIndex(ix: IndexStructure): SortedEntries {
+    if (!ix.sorted) {
+      const entries: SortedEntry[] = [];
+      for (const [key, buf] of this.docs)
+        for (const e of ix.sortedEntries(key, ix.keysOf(this.decode(buf)))) entries.push(e);
+      ix.sorted = SortedEntries.from(entries, ix.compareEntries);
     }
-    return out;
+    return ix.sorted;
   }
 
-  /** Documents matching `filter` in natural order, decoded; stops after `limit` when given. */
-  find(filter: Document | undefined, limit = 0): Hit[] {
+  /**
+   * Stored entries a plan selects: its index hits, or every entry for a scan. A scan iterates
+   * the live map and an index scan finds its place again after a write, so both are safe under
+   * later writes: replaced documents keep their place and deleted ones are skipped.
+   */
+  *entries(plan: AccessPlan): Generator<[string, string]> {
+    if (!plan.ids) {
+      yield* this.docs.entries();
+      return;
+    }
+    for (const k of plan.ids()) {
+      const buf = this.docs.get(k);
+      if (buf !== undefined) yield [k, buf];
+    }
+  }
+
+  /** Stored entries that may match `filter` (see `planAccess`). */
+  candidates(filter: Document | undefined): Iterable<[string, string]> {
+    return this.entries(planAccess(this, filter ?? {}));
+  }
+
+  /**
+   * Documents matching `filter`, decoded, in `sort` order (natural order without one); stops
+   * after `limit` when given. An index giving the sort order lets it stop early.
+   */
+  find(filter: Document | undefined, limit = 0, sort?: Document): Hit[] {
     const matches = compileFilter(filter ?? {});
+    const plan = planAccess(this, filter ?? {}, sort);
+    const inOrder = plan.sorted || !sort || Object.keys(sort).length === 0;
     const hits: Hit[] = [];
-    for (const [key, buf] of this.candidates(filter)) {
+    for (const [key, buf] of this.entries(plan)) {
       const doc = this.decode(buf);
       if (!matches(doc)) continue;
       hits.push({ key, doc });
-      if (limit > 0 && hits.length >= limit) break;
+      if (inOrder && limit > 0 && hits.length >= limit) break;
     }
-    return hits;
+    if (inOrder) return hits;
+    const cmp = compileSort(sort!);
+    const byDoc = (a: Hit, b: Hit): number => cmp(a.doc, b.doc);
+    return limit > 0 ? topK(hits, limit, byDoc) : hits.sort(byDoc);
   }
 
   /** Inserts a document that already has its `_id`. Throws 11000 before changing anything. */

@@ -1,6 +1,7 @@
 import type { Document } from 'bson';
-import { compileFilter } from '../query/index.js';
+import { compareValues, compileFilter } from '../query/index.js';
 import { encodeKey } from './key-encoding.js';
+import { SortedEntries, type SortedEntry } from './sorted-entries.js';
 
 /** An index as listIndexes shows it. */
 export interface IndexSpec {
@@ -64,8 +65,17 @@ export class KeyMultiMap {
   }
 }
 
+/** Set when a path walk went through an array (the index becomes multikey). */
+interface PathWalk {
+  sawArray: boolean;
+}
+
 /** Values a dotted path reaches, traversing arrays the way MongoDB's index keys do. */
-export function indexPathValues(doc: unknown, path: string | string[]): unknown[] {
+export function indexPathValues(
+  doc: unknown,
+  path: string | string[],
+  walk: PathWalk = { sawArray: false }
+): unknown[] {
   const parts = typeof path === 'string' ? path.split('.') : path;
   // Fast path: a top-level scalar, the common case for index keys.
   if (parts.length === 1 && doc !== null && typeof doc === 'object') {
@@ -74,11 +84,12 @@ export function indexPathValues(doc: unknown, path: string | string[]): unknown[
     if (!Array.isArray(v)) return [v];
   }
   const out: unknown[] = [];
-  walkPath(doc, parts, 0, out);
+  walkPath(doc, parts, 0, out, walk);
   return out;
 }
 
-function walkPath(value: unknown, parts: string[], i: number, out: unknown[]): void {
+function walkPath(value: unknown, parts: string[], i: number, out: unknown[], walk: PathWalk): void {
+  if (Array.isArray(value)) walk.sawArray = true;
   if (i === parts.length) {
     if (Array.isArray(value)) {
       if (value.length === 0) out.push(undefined);
@@ -90,21 +101,31 @@ function walkPath(value: unknown, parts: string[], i: number, out: unknown[]): v
   if (Array.isArray(value)) {
     const part = parts[i];
     if (/^\d+$/.test(part) && Number(part) < value.length)
-      walkPath(value[Number(part)], parts, i + 1, out);
+      walkPath(value[Number(part)], parts, i + 1, out, walk);
     for (const el of value)
-      if (el !== null && typeof el === 'object' && !Array.isArray(el)) walkPath(el, parts, i, out);
+      if (el !== null && typeof el === 'object' && !Array.isArray(el))
+        walkPath(el, parts, i, out, walk);
     return;
   }
   const next = (value as Document)[parts[i]];
   if (next === undefined) return;
-  walkPath(next, parts, i + 1, out);
+  walkPath(next, parts, i + 1, out, walk);
 }
 
 const MAX_KEYS_PER_DOC = 10_000;
 
-/** A secondary index: map from canonical key to the `_id` keys of the documents holding it. */
+/**
+ * A secondary index: a map from canonical key to the `_id` keys of the documents holding it
+ * (equality lookups), plus, once a range or sort query needs it, the same entries in key order.
+ */
 export class IndexStructure {
   readonly fields: string[];
+  /** 1 or -1 per field; undefined when a field is not ordered (text, hashed, 2dsphere...). */
+  readonly directions?: Array<1 | -1>;
+  /** Some document had an array on an indexed path: one document, several keys. */
+  multikey = false;
+  /** The entries in key order; built on first use by the collection, then kept current. */
+  sorted?: SortedEntries;
   private readonly paths: string[][];
   readonly unique: boolean;
   readonly sparse: boolean;
@@ -119,6 +140,33 @@ export class IndexStructure {
     this.sparse = spec.sparse === true;
     if (spec.partialFilterExpression) this.partial = compileFilter(spec.partialFilterExpression);
     if (this.fields.length > 1) this.prefix = new KeyMultiMap();
+    const dirs = this.fields.map((f) => spec.key[f] as unknown);
+    if (dirs.every((d) => typeof d === 'number' || (d as { _bsontype?: string })?._bsontype)) {
+      const nums = dirs.map((d) => Number(d));
+      if (nums.every((n) => n === 1 || n === -1)) this.directions = nums as Array<1 | -1>;
+    }
+  }
+
+  /** Key order of this index: field by field (each in its direction), then by `_id` key. */
+  readonly compareEntries = (a: SortedEntry, b: SortedEntry): number => {
+    if (this.fields.length === 1) {
+      const c = compareValues(a.key, b.key) * (this.directions?.[0] ?? 1);
+      if (c !== 0) return c;
+    } else {
+      const ka = a.key as unknown[];
+      const kb = b.key as unknown[];
+      for (let i = 0; i < ka.length; i++) {
+        const c = compareValues(ka[i], kb[i]) * (this.directions?.[i] ?? 1);
+        if (c !== 0) return c;
+      }
+    }
+    return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
+  };
+
+  /** The sorted entries for `keys` of document `idKey`. */
+  sortedEntries(idKey: string, keys: IndexKey[]): SortedEntry[] {
+    const single = this.fields.length === 1;
+    return keys.map((k) => ({ key: single ? k.values[0] : k.values, id: idKey }));
   }
 
   get name(): string {
@@ -138,6 +186,8 @@ export class IndexStructure {
   /** The same entries under new options that do not change keys (TTL, hidden). */
   withSpec(spec: IndexSpec): IndexStructure {
     const next = new IndexStructure(spec);
+    next.multikey = this.multikey;
+    next.sorted = this.sorted;
     for (const [k, v] of this.entries.map)
       next.entries.map.set(k, typeof v === 'string' ? v : new Set(v));
     if (this.prefix && next.prefix) {
@@ -150,7 +200,9 @@ export class IndexStructure {
   /** The keys a document contributes (none when sparse/partial exclude it). */
   keysOf(doc: Document): IndexKey[] {
     if (this.partial && !this.partial(doc)) return [];
-    const perField = this.paths.map((p) => indexPathValues(doc, p));
+    const walk = { sawArray: false };
+    const perField = this.paths.map((p) => indexPathValues(doc, p, walk));
+    if (walk.sawArray) this.multikey = true;
     if (perField.length === 1 && perField[0].length === 1) {
       const value = perField[0][0] ?? null;
       const full = encodeKey(value);
@@ -187,6 +239,7 @@ export class IndexStructure {
       this.entries.add(k.full, idKey);
       this.prefix?.add(k.first, idKey);
     }
+    if (this.sorted) for (const e of this.sortedEntries(idKey, keys)) this.sorted.insert(e);
   }
 
   remove(idKey: string, keys: IndexKey[]): void {
@@ -194,6 +247,13 @@ export class IndexStructure {
       this.entries.remove(k.full, idKey);
       this.prefix?.remove(k.first, idKey);
     }
+    if (this.sorted) for (const e of this.sortedEntries(idKey, keys)) this.sorted.remove(e);
+  }
+
+  /** How many documents' first indexed field equals the encoded value (multikey: may repeat). */
+  countFirst(encoded: string): number {
+    const cur = (this.prefix ?? this.entries).map.get(encoded);
+    return cur === undefined ? 0 : typeof cur === 'string' ? 1 : cur.size;
   }
 
   /** `_id` keys of documents whose first indexed field equals the encoded value. */

@@ -40,9 +40,8 @@ export function bracketOf(v: unknown): Bracket | undefined {
   if (typeof v === 'boolean') return 'bool';
   if (v instanceof Date) return Number.isNaN(v.getTime()) ? undefined : 'date';
   if (v instanceof ObjectId) return 'objectId';
-  if (v instanceof Int32 || v instanceof Double || v instanceof Long) {
-    return Number.isNaN(Number(v.valueOf())) ? undefined : 'number';
-  }
+  if (v instanceof Int32 || v instanceof Double) return Number.isNaN(v.value) ? undefined : 'number';
+  if (v instanceof Long) return 'number';
   if (v instanceof Decimal128) return /nan/i.test(v.toString()) ? undefined : 'number';
   return undefined;
 }
@@ -155,12 +154,4 @@ export function oneSided(range: Interval & { kind: 'range' }): Interval & { kind
     return range.lo === -Infinity ? range : { ...range, hi: Infinity, hiInc: true };
   }
   return { ...range, hi: undefined, hiInc: false };
-}
-
-/** Whether a range keeps both sides of what the filter asked (see `oneSided`). */
-export function isOneSidedCut(
-  original: Interval & { kind: 'range' },
-  used: Interval & { kind: 'range' }
-): boolean {
-  return original.hi !== used.hi || original.lo !== used.lo;
 }

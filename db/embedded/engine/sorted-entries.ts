@@ -68,7 +68,7 @@ export class SortedEntries {
 
   /** Number of entries from the first one failing `before` up to the first one passing `after`. */
   count(before: EntryTest, after: EntryTest): number {
-    return Math.max(0, this.rank(this.seek(after)) - this.rank(this.seek(before)));
+    return Math.max(0, this.rank(this.seekPast(after)) - this.rank(this.seek(before)));
   }
 
   /**
@@ -78,7 +78,7 @@ export class SortedEntries {
   *scan(before: EntryTest, after: EntryTest, direction: 1 | -1): Generator<SortedEntry> {
     let version = this.version;
     let last: SortedEntry | undefined;
-    let pos = direction === 1 ? this.seek(before) : this.step(this.seek(after), -1);
+    let pos = direction === 1 ? this.seek(before) : this.step(this.seekPast(after), -1);
     for (;;) {
       if (version !== this.version && last) {
         const seen = last;
@@ -109,6 +109,11 @@ export class SortedEntries {
     const c = lowerBound(this.chunks, (chunk) => before(chunk[chunk.length - 1]));
     if (c === this.chunks.length) return { c, i: 0 };
     return { c, i: lowerBound(this.chunks[c], before) };
+  }
+
+  /** First position whose entry passes `after` (a test true for a trailing run). */
+  private seekPast(after: EntryTest): Pos {
+    return this.seek((e) => !after(e));
   }
 
   private at(pos: Pos): SortedEntry | undefined {

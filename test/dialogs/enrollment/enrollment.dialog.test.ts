@@ -199,6 +199,19 @@ describe('enrollment dialog', () => {
     expect(inputIds(replies)).to.deep.equal(['acceptTerms']);
   });
 
+  it("warns on the summary when the contact's email is not on the user's domain", async () => {
+    const client = w.client(personas.reseller);
+    await client.send('enroll');
+    for (const s of ORDER) {
+      const inputs =
+        s === 'contact' ? { ...VALID.contact, contactEmail: 'anna@gmail.example' } : VALID[s];
+      const replies = await client.send(sectionSubmit(s, inputs));
+      if (s === 'terms') {
+        expect(text(replies)).to.include('on gmail.example, not on your organization');
+      }
+    }
+  });
+
   it('resumes an interrupted enrollment where it stopped, with a fresh dialog (as after a restart)', async () => {
     const first = w.client(personas.reseller);
     await fillUntil(first, 'contact');

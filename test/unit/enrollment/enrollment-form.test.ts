@@ -165,3 +165,15 @@ describe('country list', () => {
     expect(ru.find((c) => c.value === 'DE')?.title).to.equal('Германия');
   });
 });
+
+describe('contact email domain', () => {
+  it("flags a contact outside the enrolling user's domain, and nothing else", async () => {
+    const { contactDomainMismatch } = await import('../../../domain/enrollment-form.js');
+    expect(contactDomainMismatch('anna@contoso.com', 'boss@Contoso.com')).to.equal(undefined);
+    expect(contactDomainMismatch('anna@contoso.com', 'anna.private@gmail.com')).to.deep.equal({
+      contactDomain: 'gmail.com',
+      yourDomain: 'contoso.com',
+    });
+    expect(contactDomainMismatch(undefined, 'a@b.com')).to.equal(undefined);
+  });
+});
