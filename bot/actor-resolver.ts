@@ -12,6 +12,12 @@ export interface ResolvedTurn {
   readonly conversationType: ConversationType;
 }
 
+/**
+ * How stale `lastSeenAt` may get: within it, a turn that brings nothing new writes nothing,
+ * so most turns cost one read of the user instead of a read and a write.
+ */
+export const LAST_SEEN_RESOLUTION_MS = 5 * 60_000;
+
 /** After a failed roster lookup, wait this long before asking Teams about that user again. */
 const ROSTER_RETRY_MS = 10 * 60_000;
 const MAX_REMEMBERED_FAILURES = 10_000;
@@ -46,18 +52,28 @@ export class ActorResolver {
       ...(name ? { name } : {}),
       ...(email ? { email } : {}),
     };
-    await this.users.recordSeen({
+    const seen = {
       tenantId,
       aadObjectId,
       ...(name ? { name } : {}),
       ...(roster?.email ? { email: roster.email } : {}),
       ...(roster?.upn ? { upn: roster.upn } : {}),
-    });
+      ...(a.locale ? { locale: a.locale } : {}),
+    };
+    if (this.isNews(known, seen)) await this.users.recordSeen(seen);
     return {
       actor,
       language: languageFor(known, a.locale),
       conversationType: conversationTypeOf(a.conversation?.conversationType),
     };
+  }
+
+  /** Whether recording this turn would change the stored user (lastSeenAt to the resolution). */
+  private isNews(known: KnownUser | null, seen: Partial<KnownUser>): boolean {
+    if (!known) return true;
+    const fields = ['name', 'email', 'upn', 'locale'] as const;
+    if (fields.some((f) => seen[f] !== undefined && seen[f] !== known[f])) return true;
+    return this.now() - new Date(known.lastSeenAt).getTime() >= LAST_SEEN_RESOLUTION_MS;
   }
 
   private async lookUpRoster(

@@ -1,8 +1,19 @@
 import type { AdaptiveCardInvokeResponse } from 'botbuilder';
+import { DialogContextError } from 'botbuilder-dialogs';
 import { render as renderErrorCard } from '../cards/error.card.js';
 import { ADAPTIVE_CARD_CONTENT_TYPE } from '../cards/render-card.js';
-import type { DomainError } from '../domain/errors.js';
+import { isDomainError, type DomainError } from '../domain/errors.js';
 import { t, type Language } from '../i18n/i18n.js';
+
+/**
+ * The DomainError behind `err`, if any: botbuilder-dialogs wraps whatever a dialog step throws
+ * in a DialogContextError, which must not turn a domain refusal into a generic apology.
+ */
+export function domainErrorOf(err: unknown): DomainError | undefined {
+  if (isDomainError(err)) return err;
+  if (err instanceof DialogContextError && isDomainError(err.error)) return err.error;
+  return undefined;
+}
 
 /**
  * The one place DomainErrors become something a user reads. Anything that is not a

@@ -11,15 +11,18 @@ import { ADAPTIVE_CARD_CONTENT_TYPE, cardAttachment } from '../cards/render-card
 import { render as renderErrorCard } from '../cards/error.card.js';
 import { Verbs } from '../cards/verbs.js';
 import type { ConversationReferenceRepository } from '../domain/conversation-reference.repository.js';
-import { isDomainError } from '../domain/errors.js';
+import type { DomainError } from '../domain/errors.js';
 import { t } from '../i18n/i18n.js';
 import type { Logger } from '../logging/logger.js';
-import { setTurnScope } from '../dialogs/turn-scope.js';
+import { setCommandWords, setTurnScope, turnHandedBack } from '../dialogs/turn-scope.js';
 import type { ActorResolver, ResolvedTurn } from './actor-resolver.js';
-import { domainErrorInvokeResponse, domainErrorText } from './error-replies.js';
+import { domainErrorInvokeResponse, domainErrorOf, domainErrorText } from './error-replies.js';
 import type { CardActionResult, TurnScope } from './feature.js';
 import type { FeatureRegistry } from './feature-registry.js';
 import { INTERRUPTING_COMMANDS } from './features/basics.feature.js';
+import { checkpointDialogs, rewindDialogs } from './dialog-checkpoint.js';
+import type { RecentWrites } from './recent-writes.js';
+import { ConversationReferenceWriter } from './reference-writer.js';
 import { unknownTextReply } from './unknown-reply.js';
 import { sendWelcome } from './welcome.js';
 
@@ -35,6 +38,8 @@ export interface PartnerConnectBotDeps {
   readonly actors: ActorResolver;
   readonly conversationReferences: ConversationReferenceRepository;
   readonly logger: Logger;
+  /** What this process last wrote per conversation; default: up to 5 minutes old. */
+  readonly recentReferenceWrites?: RecentWrites;
 }
 
 type Outcome = 'ok' | 'ignored' | 'domainError' | 'error';
@@ -49,17 +54,19 @@ const ACTIVITY_MESSAGE = 'application/vnd.microsoft.activity.message';
  */
 export class PartnerConnectBot extends TeamsActivityHandler {
   private readonly log: Logger;
+  private readonly references: ConversationReferenceWriter;
 
   constructor(private readonly deps: PartnerConnectBotDeps) {
     super();
     this.log = deps.logger.child({ module: 'bot' });
+    this.references = new ConversationReferenceWriter(deps.conversationReferences, deps.recentReferenceWrites);
     this.onMessage(async (turn, next) => {
       await this.handleMessage(turn);
       await next();
     });
     this.onMembersAdded(async (turn, next) => {
       const botId = turn.activity.recipient?.id;
-      if (turn.activity.membersAdded?.some((m) => m.id === botId)) await this.welcomeOnce(turn);
+      if (turn.activity.membersAdded?.some((m) => m.id === botId)) await this.installed(turn);
       await next();
     });
     this.onMembersRemoved(async (turn, next) => {
@@ -67,7 +74,7 @@ export class PartnerConnectBot extends TeamsActivityHandler {
       await next();
     });
     this.onInstallationUpdateAdd(async (turn, next) => {
-      await this.welcomeOnce(turn);
+      await this.installed(turn);
       await next();
     });
     this.onInstallationUpdateRemove(async (turn, next) => {
@@ -85,7 +92,7 @@ export class PartnerConnectBot extends TeamsActivityHandler {
     try {
       resolved = await this.deps.actors.resolve(turn);
       turn.turnState.set(RESOLVED, resolved);
-      if (!isBotRemoval(a)) await this.saveReference(turn, resolved);
+      if (!isBotRemoval(a)) await this.references.save(turn, resolved, { force: isInstall(a) });
       await super.run(turn);
       await this.deps.conversationState.saveChanges(turn);
     } catch (err) {
@@ -127,12 +134,21 @@ export class PartnerConnectBot extends TeamsActivityHandler {
     });
   }
 
-  /** Typed text: interrupting commands first, then the active dialog, then any command. */
+  /**
+   * Typed text: interrupting commands first, then the active dialog, then any command. A dialog
+   * that hands the text back (`handTurnBack`, or ending with `{ unhandled: true }`: a command
+   * typed while it waits) has the text routed as if no dialog were waiting.
+   */
   private async routeText(scope: TurnScope, text: string): Promise<void> {
     const [word = '', ...rest] = text.split(/\s+/);
     const command = word ? this.deps.registry.findCommand(word.replace(/^\//, '')) : undefined;
     if (command && INTERRUPTING_COMMANDS.has(command.names[0])) return command.run(scope, rest.join(' '));
-    if (scope.dc.activeDialog) return void (await scope.dc.continueDialog());
+    if (scope.dc.activeDialog) {
+      const result = await scope.dc.continueDialog();
+      if (!turnHandedBack(scope.turn, result)) return;
+      // What the dialog did before handing back stands, whatever the command does next.
+      checkpointDialogs(scope.turn, scope.dc);
+    }
     if (command) return command.run(scope, rest.join(' '));
     // A bare @mention in a group chat: show what the bot can do there.
     const help = this.deps.registry.findCommand('help');
@@ -203,18 +219,23 @@ export class PartnerConnectBot extends TeamsActivityHandler {
       }
       return messageResponse(result.reply ?? t(scope.language, 'common:done'));
     } catch (err) {
-      if (!isDomainError(err)) throw err;
-      turn.turnState.set(OUTCOME, 'domainError');
-      this.log.info({ code: err.code, messageKey: err.messageKey, verb }, 'domain error in card action');
-      return domainErrorInvokeResponse(err, scope.language);
+      const domainError = domainErrorOf(err);
+      if (!domainError) throw err;
+      this.noteDomainError(scope, domainError, { verb });
+      if (rewindDialogs(scope.turn, scope.dc) && scope.dc.activeDialog) await scope.dc.repromptDialog();
+      return domainErrorInvokeResponse(domainError, scope.language);
     }
   }
 
-  private async welcomeOnce(turn: TurnContext): Promise<void> {
+  /**
+   * Every install event (Teams sends conversationUpdate and installationUpdate, and again on a
+   * reinstall whose uninstall we never saw): the welcome goes out once per conversation, but
+   * features hear of each one, e.g. to release notifications held since a 403.
+   */
+  private async installed(turn: TurnContext): Promise<void> {
     const scope = await this.scopeFor(turn);
-    if (!(await this.deps.once.claim(welcomeKey(turn)))) return;
     await this.guard(scope, async () => {
-      await sendWelcome(scope, this.deps.registry);
+      if (await this.deps.once.claim(welcomeKey(turn))) await sendWelcome(scope, this.deps.registry);
       if (scope.conversationType !== 'personal') return;
       const { dc: _dc, ...withoutDc } = scope;
       for (const feature of this.deps.registry.features) await feature.onInstalled?.(withoutDc);
@@ -224,44 +245,39 @@ export class PartnerConnectBot extends TeamsActivityHandler {
   /** Uninstalled or removed: no proactive messages there any more, and a reinstall starts fresh. */
   private async forgetConversation(turn: TurnContext): Promise<void> {
     const conversationId = turn.activity.conversation?.id;
-    if (conversationId) await this.deps.conversationReferences.markGone(conversationId);
+    if (conversationId) await this.references.markGone(conversationId);
     await this.deps.once.release(welcomeKey(turn));
     await this.deps.conversationState.delete(turn);
   }
 
-  private async saveReference(turn: TurnContext, resolved: ResolvedTurn): Promise<void> {
-    const reference = TurnContext.getConversationReference(turn.activity);
-    const conversationId = reference.conversation?.id;
-    if (!conversationId || !reference.serviceUrl) return;
-    await this.deps.conversationReferences.save({
-      tenantId: resolved.actor.tenantId,
-      ...(resolved.conversationType === 'personal' ? { aadObjectId: resolved.actor.aadObjectId } : {}),
-      conversationId,
-      conversationType: resolved.conversationType,
-      serviceUrl: reference.serviceUrl,
-      botId: reference.bot?.id ?? '',
-      reference: JSON.parse(JSON.stringify(reference)) as Record<string, unknown>,
-      gone: false,
-      updatedAt: new Date(),
-    });
-  }
-
-  /** The DomainError boundary for messages and install events: a localized reply, logged at info. */
+  /**
+   * The DomainError boundary for messages and install events: a localized reply, logged at
+   * info. A dialog the failure left half-advanced is put back on the step that asked, and that
+   * step asks again, so the person can correct their answer as in any form.
+   */
   private async guard(scope: TurnScope, work: () => Promise<void>): Promise<void> {
     try {
       await work();
     } catch (err) {
-      if (!isDomainError(err)) throw err;
-      scope.turn.turnState.set(OUTCOME, 'domainError');
-      this.log.info({ code: err.code, messageKey: err.messageKey }, 'domain error');
-      await scope.turn.sendActivity(domainErrorText(err, scope.language));
+      const domainError = domainErrorOf(err);
+      if (!domainError) throw err;
+      this.noteDomainError(scope, domainError);
+      await scope.turn.sendActivity(domainErrorText(domainError, scope.language));
+      if (rewindDialogs(scope.turn, scope.dc) && scope.dc.activeDialog) await scope.dc.repromptDialog();
     }
+  }
+
+  private noteDomainError(scope: TurnScope, err: DomainError, extra: Record<string, unknown> = {}): void {
+    scope.turn.turnState.set(OUTCOME, 'domainError');
+    this.log.info({ code: err.code, messageKey: err.messageKey, ...extra }, 'domain error');
   }
 
   private async scopeFor(turn: TurnContext): Promise<TurnScope> {
     const dc = await this.deps.dialogs.createContext(turn);
     const scope: TurnScope = { turn, dc, ...this.resolved(turn) };
     setTurnScope(scope);
+    setCommandWords(turn, (word) => !!this.deps.registry.findCommand(word));
+    checkpointDialogs(turn, dc);
     return scope;
   }
 
@@ -275,6 +291,12 @@ export class PartnerConnectBot extends TeamsActivityHandler {
 /** An invoke response Teams shows as a short message; its `value` is a string, not an object. */
 function messageResponse(text: string): AdaptiveCardInvokeResponse {
   return { statusCode: 200, type: ACTIVITY_MESSAGE, value: text as unknown as Record<string, unknown> };
+}
+
+function isInstall(activity: Activity): boolean {
+  if (activity.type === 'installationUpdate') return /^add/.test(String(activity.action ?? ''));
+  const botId = activity.recipient?.id;
+  return activity.type === 'conversationUpdate' && !!activity.membersAdded?.some((m) => m.id === botId);
 }
 
 function welcomeKey(turn: TurnContext): string {

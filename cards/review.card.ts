@@ -56,6 +56,8 @@ export function render(data: ReviewCardData, language: Language): AdaptiveCardJs
     reasonLabel: t(language, 'enrollment:review.reasonLabel'),
     reasonPlaceholder: t(language, 'enrollment:review.reasonPlaceholder'),
     partnerRef: p.id,
+    // Which submission the buttons decide: a resubmitted application needs a fresh look.
+    submission: new Date(p.submittedAt).toISOString(),
     approveVerb: Verbs.reviewApprove,
     approveTitle: t(language, 'enrollment:review.approve'),
     rejectVerb: Verbs.reviewReject,

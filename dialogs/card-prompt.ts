@@ -1,6 +1,9 @@
 import { ActivityTypes, type Activity, type TurnContext } from 'botbuilder';
 import {
+  Dialog,
   Prompt,
+  type DialogContext,
+  type DialogTurnResult,
   type PromptOptions,
   type PromptRecognizerResult,
   type PromptValidator,
@@ -9,7 +12,7 @@ import { cardAttachment, type AdaptiveCardJson } from '../cards/render-card.js';
 import { render as renderChoiceCard, type CardChoice } from '../cards/choice.card.js';
 import type { Language } from '../i18n/i18n.js';
 import { t } from '../i18n/i18n.js';
-import { turnLanguage } from './turn-scope.js';
+import { handTurnBack, startsWithCommand, turnLanguage } from './turn-scope.js';
 
 /** What a card prompt returns: the card's submitted values (inputs + action data), or parsed text. */
 export type CardAnswer = Record<string, unknown>;
@@ -23,6 +26,8 @@ export type TextParser = (text: string, language: Language) => CardAnswer | unde
  * Use it instead of ChoicePrompt/ConfirmPrompt: in msteams those render imBack buttons that
  * the Agents Playground cannot click. The card's actions must carry no `verb` that a feature
  * registered as a card action, or the bot routes the click to that handler instead.
+ * A typed command (`status`, `users`...) that `parseText` does not accept is handed back to the
+ * bot, which runs it while this prompt keeps waiting: re-asking would only hide the command.
  */
 export class CardPrompt extends Prompt<CardAnswer> {
   constructor(
@@ -31,6 +36,22 @@ export class CardPrompt extends Prompt<CardAnswer> {
     validator?: PromptValidator<CardAnswer>
   ) {
     super(dialogId, validator);
+  }
+
+  override async continueDialog(dc: DialogContext): Promise<DialogTurnResult> {
+    if (this.isCommandNotAnswer(dc.context)) {
+      handTurnBack(dc);
+      return Dialog.EndOfTurn;
+    }
+    return super.continueDialog(dc);
+  }
+
+  private isCommandNotAnswer(context: TurnContext): boolean {
+    const { activity } = context;
+    if (activity.type !== ActivityTypes.Message || isSubmittedValue(activity.value)) return false;
+    const text = (activity.text ?? '').trim();
+    if (!text || !startsWithCommand(context, text)) return false;
+    return this.parseText(text, turnLanguage(context)) === undefined;
   }
 
   protected async onPrompt(
@@ -51,13 +72,17 @@ export class CardPrompt extends Prompt<CardAnswer> {
   protected async onRecognize(context: TurnContext): Promise<PromptRecognizerResult<CardAnswer>> {
     const { activity } = context;
     if (activity.type !== ActivityTypes.Message) return { succeeded: false };
-    if (activity.value && typeof activity.value === 'object' && !Array.isArray(activity.value)) {
+    if (isSubmittedValue(activity.value)) {
       return { succeeded: true, value: { ...(activity.value as CardAnswer) } };
     }
     const text = (activity.text ?? '').trim();
     const parsed = text ? this.parseText(text, turnLanguage(context)) : undefined;
     return parsed ? { succeeded: true, value: parsed } : { succeeded: false };
   }
+}
+
+function isSubmittedValue(value: unknown): value is CardAnswer {
+  return !!value && typeof value === 'object' && !Array.isArray(value);
 }
 
 /** A message activity carrying one card (for `prompt` / `retryPrompt`). */

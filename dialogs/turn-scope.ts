@@ -27,3 +27,38 @@ export function turnLanguage(context: TurnContext | DialogContext): Language {
   const scope = turn.turnState.get(TURN_SCOPE) as TurnScope | undefined;
   return scope?.language ?? languageOf(turn.activity.locale);
 }
+
+const HANDED_BACK = Symbol('partnerConnect.turnHandedBack');
+const COMMAND_WORDS = Symbol('partnerConnect.commandWords');
+
+/**
+ * A dialog or prompt calls this when the turn's text is not an answer to it (a command typed
+ * while it waits): after the dialog returns, the bot routes the text as if no dialog were
+ * active. The dialog decides its own fate first: end (e.g. `step.endDialog(...)`) or stay
+ * waiting (return `Dialog.EndOfTurn`). Ending the whole stack with `{ unhandled: true }` as
+ * its result does the same.
+ */
+export function handTurnBack(context: TurnContext | DialogContext): void {
+  const turn = 'context' in context ? context.context : context;
+  turn.turnState.set(HANDED_BACK, true);
+}
+
+/** True when a dialog handed this turn's text back, by `handTurnBack` or by an `{ unhandled: true }` result. */
+export function turnHandedBack(turn: TurnContext, result?: { status: string; result?: unknown }): boolean {
+  if (turn.turnState.get(HANDED_BACK) === true) return true;
+  const value = result?.status === 'complete' ? result.result : undefined;
+  return !!value && typeof value === 'object' && (value as { unhandled?: unknown }).unhandled === true;
+}
+
+/** Set by the bot each turn: whether a word is one of the commands (so prompts can hand them back). */
+export function setCommandWords(turn: TurnContext, isCommand: (word: string) => boolean): void {
+  turn.turnState.set(COMMAND_WORDS, isCommand);
+}
+
+/** True when the text's first word is a command (`status`, `/users`...); false outside the bot. */
+export function startsWithCommand(context: TurnContext | DialogContext, text: string): boolean {
+  const turn = 'context' in context ? context.context : context;
+  const isCommand = turn.turnState.get(COMMAND_WORDS) as ((word: string) => boolean) | undefined;
+  const word = text.trim().split(/\s+/)[0]?.replace(/^\//, '') ?? '';
+  return !!isCommand && !!word && isCommand(word);
+}

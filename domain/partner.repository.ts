@@ -14,6 +14,11 @@ export interface PartnerChanges {
   readonly unset?: readonly ('decision' | 'addressLine2' | 'region')[];
 }
 
+/** Extra conditions of a transition. */
+export interface TransitionGuard {
+  readonly submittedAt?: Date;
+}
+
 /** Partner records. Unique: `tenantId`, `partnerId` (both throw DuplicatePartnerError). */
 export interface PartnerRepository {
   create(partner: NewPartner): Promise<Partner>;
@@ -21,10 +26,16 @@ export interface PartnerRepository {
   findByTenant(tenantId: string): Promise<Partner | null>;
   findByPartnerId(partnerId: string): Promise<Partner | null>;
   /**
-   * One conditional update: applies the changes only while the record is in status `from`.
-   * Returns the updated record, or null when it was not (any more) in that status.
+   * One conditional update: applies the changes only while the record is in status `from`
+   * (and, with `guard.submittedAt`, still the submission of that date). Returns the updated
+   * record, or null when it was not (any more) in that state.
    */
-  transition(id: string, from: SubmittedStatus, changes: PartnerChanges): Promise<Partner | null>;
+  transition(
+    id: string,
+    from: SubmittedStatus,
+    changes: PartnerChanges,
+    guard?: TransitionGuard
+  ): Promise<Partner | null>;
   /** Records in a status, oldest submission first. */
   listByStatus(status: SubmittedStatus): Promise<Partner[]>;
 }

@@ -18,6 +18,13 @@ export interface PartnerServiceDeps {
 export interface DecisionResult {
   readonly partner: Partner;
   readonly decidedNow: boolean;
+  /** The click was for an earlier submission of an application since resubmitted: nothing decided. */
+  readonly stale?: boolean;
+}
+
+/** Which submission a decision is about (the card's `submission`, an ISO date), if the card said. */
+export interface DecisionOptions {
+  readonly submission?: string;
 }
 
 export const MAX_REASON_LENGTH = 1000;
@@ -45,40 +52,56 @@ export class PartnerService {
   }
 
   /** Approves an application under review; a second click or a second operator changes nothing. */
-  async approve(actor: Actor, id: string): Promise<DecisionResult> {
-    return this.decide(actor, id, 'approved');
+  async approve(actor: Actor, id: string, opts: DecisionOptions = {}): Promise<DecisionResult> {
+    return this.decide(actor, id, 'approved', undefined, opts);
   }
 
   /** Rejects with a reason the applicant can act on; the reason is required. */
-  async reject(actor: Actor, id: string, reason: string): Promise<DecisionResult> {
+  async reject(
+    actor: Actor,
+    id: string,
+    reason: string,
+    opts: DecisionOptions = {}
+  ): Promise<DecisionResult> {
     const trimmed = (reason ?? '').trim();
     if (!trimmed) throw new InvalidError('enrollment:validation.reasonRequired');
     if (trimmed.length > MAX_REASON_LENGTH) {
       throw new InvalidError('enrollment:validation.tooLong', { max: MAX_REASON_LENGTH });
     }
-    return this.decide(actor, id, 'rejected', trimmed);
+    return this.decide(actor, id, 'rejected', trimmed, opts);
   }
 
   private async decide(
     actor: Actor,
     id: string,
     outcome: 'approved' | 'rejected',
-    reason?: string
+    reason?: string,
+    opts: DecisionOptions = {}
   ): Promise<DecisionResult> {
     this.requireOperator(actor);
+    const submittedAt = opts.submission === undefined ? undefined : new Date(opts.submission);
+    if (submittedAt && Number.isNaN(submittedAt.getTime())) throw new InvalidError();
     const decision: PartnerDecision = {
       outcome,
       by: { tenantId: actor.tenantId, aadObjectId: actor.aadObjectId, name: actor.name },
       at: this.deps.now(),
       ...(reason ? { reason } : {}),
     };
-    const updated = await this.deps.partners.transition(id, 'underReview', {
-      set: { status: outcome, decision },
-    });
+    // Guarded by the submission the operator saw: after a resubmission an old card decides nothing.
+    const updated = await this.deps.partners.transition(
+      id,
+      'underReview',
+      { set: { status: outcome, decision } },
+      submittedAt ? { submittedAt } : {}
+    );
     if (!updated) {
       const current = await this.deps.partners.get(id);
       if (!current) throw new NotFoundError('enrollment:errors.noApplication');
-      return { partner: current, decidedNow: false };
+      const stale =
+        !!submittedAt &&
+        current.status === 'underReview' &&
+        new Date(current.submittedAt).getTime() !== submittedAt.getTime();
+      return { partner: current, decidedNow: false, ...(stale ? { stale } : {}) };
     }
     this.log.info({ partnerRef: id, outcome, by: actor.aadObjectId }, 'application decided');
     await this.deps.notifier.decided(updated);

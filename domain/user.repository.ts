@@ -10,13 +10,15 @@ export interface KnownUser {
   readonly upn?: string;
   /** Set by the `language` command; overrides the Teams locale. */
   readonly language?: Language;
+  /** The Teams client locale of the user's last turn (`ru-RU`), for messages sent later. */
+  readonly locale?: string;
   readonly lastSeenAt: Date;
 }
 
 /** Users known to the bot, keyed by (tenantId, aadObjectId). */
 export interface UserRepository {
   /** Upserts the user; fields that are undefined keep their stored value. */
-  recordSeen(actor: Actor & { upn?: string }): Promise<void>;
+  recordSeen(actor: Actor & { upn?: string; locale?: string }): Promise<void>;
   get(user: UserRef): Promise<KnownUser | null>;
   listByTenant(tenantId: string): Promise<KnownUser[]>;
   setLanguage(user: UserRef, language: Language): Promise<void>;

@@ -4,6 +4,7 @@ import {
   DuplicatePartnerError,
   type PartnerChanges,
   type PartnerRepository,
+  type TransitionGuard,
 } from '../domain/partner.repository.js';
 import { duplicateKeyField } from './enrollment-duplicate-key.js';
 import { partnerModel, type PartnerDoc } from './partner.schema.js';
@@ -44,14 +45,17 @@ export class MongoPartnerRepository implements PartnerRepository {
   async transition(
     id: string,
     from: SubmittedStatus,
-    changes: PartnerChanges
+    changes: PartnerChanges,
+    guard: TransitionGuard = {}
   ): Promise<Partner | null> {
     if (!mongoose.isValidObjectId(id)) return null;
+    const filter: mongoose.QueryFilter<PartnerDoc> = { _id: id, status: from };
+    if (guard.submittedAt) filter.submittedAt = guard.submittedAt;
     const update: mongoose.UpdateQuery<PartnerDoc> = { $set: changes.set };
     if (changes.unset?.length) update.$unset = Object.fromEntries(changes.unset.map((f) => [f, 1]));
     try {
       const doc = await this.model
-        .findOneAndUpdate({ _id: id, status: from }, update, { returnDocument: 'after' })
+        .findOneAndUpdate(filter, update, { returnDocument: 'after' })
         .lean<PartnerDoc>();
       return doc ? toPartner(doc) : null;
     } catch (err) {

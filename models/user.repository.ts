@@ -12,11 +12,12 @@ export class MongoUserRepository implements UserRepository {
     this.model = userModel(conn);
   }
 
-  async recordSeen(actor: Actor & { upn?: string }): Promise<void> {
+  async recordSeen(actor: Actor & { upn?: string; locale?: string }): Promise<void> {
     const set: Partial<UserDoc> = { lastSeenAt: new Date() };
     if (actor.name) set.name = actor.name;
     if (actor.email) set.email = actor.email;
     if (actor.upn) set.upn = actor.upn;
+    if (actor.locale) set.locale = actor.locale;
     await this.model.updateOne(
       { tenantId: actor.tenantId, aadObjectId: actor.aadObjectId },
       { $set: set },
@@ -53,6 +54,7 @@ function toKnownUser(doc: UserDoc): KnownUser {
     ...(doc.email ? { email: doc.email } : {}),
     ...(doc.upn ? { upn: doc.upn } : {}),
     ...(doc.language ? { language: doc.language } : {}),
+    ...(doc.locale ? { locale: doc.locale } : {}),
     lastSeenAt: doc.lastSeenAt,
   };
 }

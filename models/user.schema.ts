@@ -9,6 +9,8 @@ export interface UserDoc {
   email?: string;
   upn?: string;
   language?: Language;
+  /** Teams client locale of the last turn. */
+  locale?: string;
   lastSeenAt: Date;
 }
 
@@ -20,6 +22,7 @@ const userSchema = new Schema<UserDoc>(
     email: String,
     upn: String,
     language: { type: String, enum: [...LANGUAGES] },
+    locale: String,
     lastSeenAt: { type: Date, required: true },
   },
   { collection: 'users', timestamps: true }

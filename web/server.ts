@@ -4,6 +4,7 @@ import type { CloudAdapter } from 'botbuilder';
 import type { Logger } from '../logging/logger.js';
 import { InFlight } from './in-flight.js';
 import { healthRoute, type HealthContributor } from './health.route.js';
+import { legalPageRoute } from './legal-pages.route.js';
 import { messagesRoute, type TurnLogic } from './messages.route.js';
 
 export interface WebServerDeps {
@@ -23,7 +24,7 @@ export interface WebServer {
   close(timeoutMs: number): Promise<boolean>;
 }
 
-/** Builds the restify server with `/api/messages` and `/healthz`. */
+/** Builds the restify server with `/api/messages`, `/healthz`, `/privacy` and `/terms`. */
 export function createWebServer(deps: WebServerDeps): WebServer {
   const log = deps.logger.child({ module: 'web' });
   const server = restify.createServer({ name: 'partner-connect', handleUncaughtExceptions: false });
@@ -47,6 +48,9 @@ export function createWebServer(deps: WebServerDeps): WebServer {
     '/healthz',
     healthRoute({ ping: deps.ping, contributors: deps.healthContributors ?? [], logger: log })
   );
+  // The Teams manifest links these as privacyUrl and termsOfUseUrl.
+  server.get('/privacy', legalPageRoute('privacy'));
+  server.get('/terms', legalPageRoute('terms'));
 
   return {
     server,

@@ -22,6 +22,7 @@ async function main(): Promise<void> {
   let next = Number(firstIndexArg);
   let inserted = 0;
   let latencyMs = 0;
+  const cpuBefore = process.cpuUsage();
   const started = performance.now();
   const deadline = started + Number(secondsArg) * 1000;
   await Promise.all(
@@ -35,8 +36,10 @@ async function main(): Promise<void> {
     })
   );
   const elapsedMs = performance.now() - started;
+  const cpu = process.cpuUsage(cpuBefore);
   await conn.close();
-  process.stdout.write(JSON.stringify({ inserted, elapsedMs, latencyMs }) + '\n');
+  const cpuMs = (cpu.user + cpu.system) / 1000;
+  process.stdout.write(JSON.stringify({ inserted, elapsedMs, latencyMs, cpuMs }) + '\n');
   process.stdin.destroy();
 }
 

@@ -24,13 +24,17 @@ import { createEnrollmentStores } from '../../models/enrollment-stores.js';
 import { MongoMembershipRepository } from '../../models/membership.repository.js';
 import { MongoPartnerRepository } from '../../models/partner.repository.js';
 import { MongoUserRepository } from '../../models/user.repository.js';
+import { maskEmail } from '../../notifications/mail.service.js';
 import type { CardActionHandler, CardActionResult, Feature, TurnScope } from '../feature.js';
 import { usersFeature } from './users.feature.js';
 
 const reviewSchema = z.object({
   partnerRef: z.string().min(1).max(64),
   reason: z.string().max(2000).optional(),
+  submission: z.string().max(64).optional(),
 });
+/** A card's code input is text; anything else (an array, an object) is refused before it costs an attempt. */
+const verifySchema = z.object({ code: z.string().max(64) });
 const RESTART_WORDS = new Set(['restart', 'again', 'заново', 'сначала']);
 
 /**
@@ -47,6 +51,13 @@ async function continueOrResume(scope: TurnScope): Promise<CardActionResult> {
   await scope.dc.beginDialog(ENROLLMENT_DIALOG, {});
   return {};
 }
+
+/**
+ * Anyone of the tenant may enter the code (the mailbox is the proof), but like the status card,
+ * the contact's address is shown in full only to users holding a role on the partner.
+ */
+const contactShownTo = (roles: readonly string[], email: string) =>
+  roles.length ? email : maskEmail(email);
 
 const personalOnly = (scope: TurnScope) => {
   if (scope.conversationType !== 'personal')
@@ -67,16 +78,20 @@ export function enrollmentFeature(services: EnrollmentServices): Feature {
   const decide = (verb: string, outcome: 'approved' | 'rejected'): CardActionHandler => ({
     verb,
     async handle(scope, data) {
+      // The answer card shows the whole application: never into a chat with other people.
+      personalOnly(scope);
       const parsed = reviewSchema.safeParse(data);
       if (!parsed.success) throw new InvalidError();
-      const { partnerRef, reason } = parsed.data;
+      const { partnerRef, reason, submission } = parsed.data;
+      const opts = submission === undefined ? {} : { submission };
       const result =
         outcome === 'approved'
-          ? await review.approve(scope.actor, partnerRef)
-          : await review.reject(scope.actor, partnerRef, reason ?? '');
+          ? await review.approve(scope.actor, partnerRef, opts)
+          : await review.reject(scope.actor, partnerRef, reason ?? '', opts);
       const decision = result.partner.decision;
-      const reply =
-        !result.decidedNow && decision
+      const reply = result.stale
+        ? t(scope.language, 'enrollment:review.resubmitted')
+        : !result.decidedNow && decision
           ? t(scope.language, 'enrollment:review.alreadyDecided', {
               context: decision.outcome,
               name: decision.by.name ?? decision.by.aadObjectId,
@@ -124,11 +139,11 @@ export function enrollmentFeature(services: EnrollmentServices): Feature {
           personalOnly(scope);
           const code = args.replace(/\s+/g, '');
           if (!code) {
-            const { partner } = await enrollment.status(scope.actor);
+            const { partner, roles } = await enrollment.status(scope.actor);
             if (partner?.status !== 'emailVerificationPending')
               throw new InvalidError('enrollment:errors.codeMissing');
             const card = renderVerify(
-              { email: partner.contactEmail, minutes: services.codeMinutes },
+              { email: contactShownTo(roles, partner.contactEmail), minutes: services.codeMinutes },
               scope.language
             );
             return void (await scope.turn.sendActivity({ attachments: [cardAttachment(card)] }));
@@ -160,17 +175,21 @@ export function enrollmentFeature(services: EnrollmentServices): Feature {
         async handle(scope, data) {
           personalOnly(scope);
           if (scope.dc.activeDialog?.id === ENROLLMENT_DIALOG) return continueOrResume(scope);
-          await enrollment.verify(scope.actor, String(data.code ?? ''));
+          const parsed = verifySchema.safeParse(data);
+          if (!parsed.success) throw new InvalidError('enrollment:errors.codeFormat');
+          await enrollment.verify(scope.actor, parsed.data.code);
           return { reply: t(scope.language, 'enrollment:dialog.verified') };
         },
       },
       {
         verb: Verbs.enrollmentResendCode,
         async handle(scope) {
+          // The reply names the contact's address: never in a group chat.
+          personalOnly(scope);
           const partner = await enrollment.resendCode(scope.actor, scope.language);
-          return {
-            reply: t(scope.language, 'enrollment:dialog.codeSent', { email: partner.contactEmail }),
-          };
+          const { roles } = await memberships.rolesOf(scope.actor);
+          const email = contactShownTo(roles, partner.contactEmail);
+          return { reply: t(scope.language, 'enrollment:dialog.codeSent', { email }) };
         },
       },
       decide(Verbs.reviewApprove, 'approved'),

@@ -44,6 +44,10 @@ export function usersFeature(services: Pick<EnrollmentServices, 'memberships'>):
       {
         verb: Verbs.usersUpdateRoles,
         async handle(scope, data) {
+          // The answer card lists the tenant's people: never into a chat that may have guests.
+          if (scope.conversationType !== 'personal') {
+            throw new NotAllowedError('enrollment:errors.personalOnly');
+          }
           const parsed = updateSchema.safeParse(data);
           if (!parsed.success) throw new InvalidError();
           const { userId } = parsed.data;

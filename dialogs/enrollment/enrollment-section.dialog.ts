@@ -128,7 +128,42 @@ export class EnrollmentSectionDialog extends ComponentDialog {
       : (SECTION_IDS[index + 1] ?? 'summary');
     const saved = await this.services.enrollment.saveSection(actor, this.section, inputs, next);
     if (saved.ok) return true;
-    prompt.options.retryPrompt = reshow({ ...draft.answers, ...inputs }, saved.errors);
+    prompt.options.retryPrompt = reshow(
+      { ...draft.answers, ...echoable(inputs) },
+      echoableErrors(saved.errors)
+    );
     return false;
   }
+}
+
+/** Longer than any answer the form accepts (the support website, 2000). */
+const MAX_ECHO = 2000;
+const MAX_ECHO_IN_MESSAGE = 80;
+
+/**
+ * The refused answers shown again for fixing: text only, cut to a length the form could accept,
+ * so a crafted submit (objects, 100 KB strings) cannot make a card Teams refuses (~28 KB limit).
+ */
+function echoable(inputs: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(inputs)) {
+    if (typeof v === 'string') out[k] = v.slice(0, MAX_ECHO);
+    else if (typeof v === 'boolean') out[k] = v;
+  }
+  return out;
+}
+
+/** Error messages quote the refused value (an unknown country): quoted short. */
+function echoableErrors(errors: readonly FieldError[]): FieldError[] {
+  return errors.map((e) => ({
+    ...e,
+    values: Object.fromEntries(
+      Object.entries(e.values).map(([k, v]) => [
+        k,
+        typeof v === 'string' && v.length > MAX_ECHO_IN_MESSAGE
+          ? `${v.slice(0, MAX_ECHO_IN_MESSAGE)}…`
+          : v,
+      ])
+    ),
+  }));
 }

@@ -10,7 +10,7 @@ import { Verbs } from '../../cards/verbs.js';
 import { isDomainError } from '../../domain/errors.js';
 import { t } from '../../i18n/i18n.js';
 import { CardPrompt, cardMessage, type CardAnswer } from '../card-prompt.js';
-import { turnScope } from '../turn-scope.js';
+import { handTurnBack, turnScope } from '../turn-scope.js';
 import { codeParser } from './enrollment-parsers.js';
 import type { EnrollmentServices } from './enrollment-services.js';
 
@@ -24,7 +24,8 @@ export interface VerifyDialogOptions {
 
 /**
  * Asks for the mailed code until it is right, a new one is requested, or the person types
- * something else (then they can verify later with `verify <code>`).
+ * something else: then it ends and hands that text back to the bot to act on (they can verify
+ * later with `verify <code>`).
  */
 export class EnrollmentVerifyDialog extends ComponentDialog {
   constructor(private readonly services: EnrollmentServices) {
@@ -51,8 +52,9 @@ export class EnrollmentVerifyDialog extends ComponentDialog {
     const value = step.result as CardAnswer;
     if (value.action === 'done') return step.endDialog({ kind: 'ended' });
     if (value.action === 'leave') {
-      const text = String(value.text ?? '').slice(0, 60);
-      await step.context.sendActivity(t(language, 'enrollment:dialog.leftCode', { text }));
+      // The text was meant for the bot (`status`, a question): it is handled once this ends.
+      await step.context.sendActivity(t(language, 'enrollment:dialog.leftCode'));
+      handTurnBack(step);
       return step.endDialog({ kind: 'ended' });
     }
     await step.context.sendActivity(t(language, 'enrollment:dialog.verified'));
@@ -73,7 +75,9 @@ export class EnrollmentVerifyDialog extends ComponentDialog {
         };
         return false;
       }
-      await this.services.enrollment.verify(actor, String(value.code ?? ''));
+      // Only text is a code: an array or object from a crafted card must not cost an attempt.
+      const code = typeof value.code === 'string' ? value.code : '';
+      await this.services.enrollment.verify(actor, code);
       return true;
     } catch (err) {
       if (!isDomainError(err)) throw err;

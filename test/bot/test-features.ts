@@ -1,10 +1,47 @@
 import { TextPrompt, WaterfallDialog, type WaterfallStepContext } from 'botbuilder-dialogs';
 import type { Feature } from '../../bot/feature.js';
-import { ConflictError, NotAllowedError } from '../../domain/errors.js';
+import { CardPrompt, cardMessage, type CardAnswer } from '../../dialogs/card-prompt.js';
+import { ConflictError, InvalidError, NotAllowedError } from '../../domain/errors.js';
 import { personas } from '../helpers/personas.js';
 
 export const ASK_DIALOG = 'test.ask';
 const NAME_PROMPT = 'test.ask.name';
+const CODE_PROMPT = 'test.code.prompt';
+const PATIENT_PROMPT = 'test.code.patient';
+
+const codeCard = (text: string) =>
+  cardMessage({ type: 'AdaptiveCard', version: '1.5', body: [{ type: 'TextBlock', text }] });
+
+/**
+ * `code`: a card prompt that accepts only six digits (so a typed command is not an answer),
+ * then a step that refuses 000000 with a DomainError. `verifyish`: like the enrollment's code
+ * step, any other text ends it with `{ unhandled: true }`, handing the text back to the bot.
+ */
+function codeDialogs() {
+  const check = (label: string) => async (step: WaterfallStepContext) => {
+    const answer = step.result as CardAnswer;
+    if (answer.action === 'leave') {
+      await step.context.sendActivity('Stopped waiting for the code');
+      return step.endDialog({ unhandled: true });
+    }
+    if (answer.code === '000000') throw new InvalidError();
+    await step.context.sendActivity(`${label} ${String(answer.code)} accepted`);
+    return step.endDialog();
+  };
+  const sixDigits = (text: string) => (/^\d{6}$/.test(text) ? { code: text } : undefined);
+  return [
+    new CardPrompt(CODE_PROMPT, sixDigits),
+    new CardPrompt(PATIENT_PROMPT, (text) => sixDigits(text) ?? { action: 'leave' }),
+    new WaterfallDialog('test.code', [
+      async (step: WaterfallStepContext) => step.prompt(CODE_PROMPT, { prompt: codeCard('Enter the code') }),
+      check('Code'),
+    ]),
+    new WaterfallDialog('test.verifyish', [
+      async (step: WaterfallStepContext) => step.prompt(PATIENT_PROMPT, { prompt: codeCard('Enter the mailed code') }),
+      check('Mailed code'),
+    ]),
+  ];
+}
 
 /**
  * Features standing in for the product ones: a two-question dialog (`ask`), an operator-only
@@ -24,13 +61,31 @@ export function testFeatures(): Feature[] {
   ]);
   return [
     {
-      dialogs: [ask, new TextPrompt(NAME_PROMPT)],
+      dialogs: [ask, new TextPrompt(NAME_PROMPT), ...codeDialogs()],
       commands: [
         {
           names: ['ask', 'спросить'],
           descriptionKey: 'bot:commands.cancel',
           visibleTo: () => true,
           run: async (scope) => void (await scope.dc.beginDialog(ASK_DIALOG)),
+        },
+        {
+          names: ['code'],
+          descriptionKey: 'bot:commands.help',
+          visibleTo: () => true,
+          run: async (scope) => void (await scope.dc.beginDialog('test.code')),
+        },
+        {
+          names: ['verifyish'],
+          descriptionKey: 'bot:commands.help',
+          visibleTo: () => true,
+          run: async (scope) => void (await scope.dc.beginDialog('test.verifyish')),
+        },
+        {
+          names: ['info'],
+          descriptionKey: 'bot:commands.help',
+          visibleTo: () => true,
+          run: async (scope) => void (await scope.turn.sendActivity(`info ran (dialog ${scope.dc.activeDialog ? 'waiting' : 'none'})`)),
         },
         {
           names: ['enroll'],

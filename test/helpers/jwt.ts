@@ -2,7 +2,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { exportJWK, generateKeyPair, SignJWT, type JWK, type CryptoKey } from 'jose';
 import { ConfidentialClientApplication, type INetworkModule } from '@azure/msal-node';
-import { MsalServiceClientCredentialsFactory } from 'botframework-connector';
+import { AppCredentials, MsalServiceClientCredentialsFactory } from 'botframework-connector';
 import type { AdapterOptions } from '../../bot/adapter.js';
 
 /** The issuer the Bot Connector service puts in the tokens it sends to bots. */
@@ -153,6 +153,9 @@ export async function startLocalBotAuth(): Promise<LocalBotAuth> {
     },
     adapterOptions({ appId, password }) {
       secrets.set(appId, password);
+      // botframework-connector keeps bot tokens in a process-wide map keyed by app id and scope:
+      // a token from an earlier test's auth server would be sent instead of asking this one.
+      (AppCredentials as unknown as { cache: Map<string, unknown> }).cache.clear();
       const authority = `https://${new URL(base).host}/${TENANT}`;
       const msal = new ConfidentialClientApplication({
         auth: {

@@ -64,7 +64,9 @@ export const explain: CommandHandler = (cmd, ctx) => {
   if (wantsSort && !plan?.sorted) {
     winningPlan = { stage: 'SORT', sortPattern: sort, inputStage: winningPlan };
     if (limit > 0) winningPlan.limitAmount = limit;
-  } else if (limit > 0) winningPlan = { stage: 'LIMIT', limitAmount: limit, inputStage: winningPlan };
+  } else if (limit > 0) {
+    winningPlan = { stage: 'LIMIT', limitAmount: limit, inputStage: winningPlan };
+  }
   return {
     explainVersion: '1',
     queryPlanner: {
@@ -93,7 +95,9 @@ function renderInterval(iv: Interval): string {
   if (iv.kind === 'point') return `[${show(iv.value)}, ${show(iv.value)}]`;
   const lo = iv.lo === undefined ? `${iv.bracket} min` : show(iv.lo);
   const hi = iv.hi === undefined ? `${iv.bracket} max` : show(iv.hi);
-  return `${iv.loInc || iv.lo === undefined ? '[' : '('}${lo}, ${hi}${iv.hiInc || iv.hi === undefined ? ']' : ')'}`;
+  const open = iv.loInc || iv.lo === undefined ? '[' : '(';
+  const close = iv.hiInc || iv.hi === undefined ? ']' : ')';
+  return `${open}${lo}, ${hi}${close}`;
 }
 
 /** mongod's `indexBounds` shape: per field, the intervals scanned, as text. */

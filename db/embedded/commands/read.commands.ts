@@ -24,10 +24,10 @@ function hasKeys(d: unknown): d is Document {
 
 /** Matching documents in the plan's order, decoded lazily so a large result is not held at once. */
 function* scan(coll: Collection, filter: Document, plan: AccessPlan): Generator<Document> {
-  const matches = compileFilter(filter);
+  const match = coll.matcher(filter, plan.exact);
   for (const [, buf] of coll.entries(plan)) {
-    const doc = coll.decode(buf);
-    if (matches(doc)) yield doc;
+    const doc = match(buf);
+    if (doc) yield doc;
   }
 }
 
@@ -52,14 +52,19 @@ export function* queryResults(
   const filter = opts.filter ?? {};
   const sort = hasKeys(opts.sort) ? opts.sort : undefined;
   const natural = sort?.$natural;
-  const plan = planAccess(coll, filter, natural === undefined ? sort : undefined);
+  // $natural asks for storage order, which only a collection scan gives (as on mongod).
+  const plan: AccessPlan =
+    natural === undefined
+      ? planAccess(coll, filter, sort)
+      : { sorted: false, direction: 1, exact: false, estimate: coll.docs.size };
   let source: Iterable<Document> = scan(coll, filter, plan);
   if (sort && natural !== undefined) {
     const all = [...source];
     source = Number(natural) < 0 ? all.reverse() : all;
   } else if (sort && !plan.sorted) {
     const cmp = compileSort(sort);
-    const wanted = (opts.skip ?? 0) + (opts.limit && opts.limit > 0 ? opts.limit : 0);
+    // Without a limit every match is wanted (a skip alone must not cut the sort short).
+    const wanted = opts.limit && opts.limit > 0 ? (opts.skip ?? 0) + opts.limit : 0;
     source = wanted > 0 && wanted <= TOP_K_MAX ? topK(source, wanted, cmp) : [...source].sort(cmp);
   }
   let skip = opts.skip ?? 0;

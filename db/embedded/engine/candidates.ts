@@ -1,4 +1,5 @@
 import type { Document } from 'bson';
+import { compareValues } from '../query/index.js';
 import type { Collection } from './collection.js';
 import type { IndexStructure } from './index-structure.js';
 import { boundsOf, oneSided, position, type FieldBounds, type Interval } from './key-bounds.js';
@@ -9,6 +10,8 @@ import type { EntryTest, SortedEntry } from './sorted-entries.js';
 const QUICK_HASH_HIT = 16;
 /** Cap on the point combinations (`$in` x `$in` ...) one plan scans. */
 const MAX_PREFIXES = 1000;
+/** Cap on the point ranges merged into one sorted stream. */
+const MAX_MERGED = 64;
 
 /**
  * How a query finds its candidates: `_id` keys (IDHACK), an index (IXSCAN) or every document
@@ -37,7 +40,7 @@ export interface AccessPlan {
 
 /** A sort spec as fields and directions; undefined when an index cannot serve it ($meta...). */
 function sortFields(sort: Document | undefined): Array<[string, 1 | -1]> | undefined {
-  if (!sort) return [];
+  if (!sort) return undefined;
   const out: Array<[string, 1 | -1]> = [];
   for (const [field, dir] of Object.entries(sort)) {
     const n = typeof dir === 'object' && dir !== null && !('_bsontype' in dir) ? NaN : Number(dir);
@@ -101,6 +104,14 @@ function impliesPartial(
   return holds(expr);
 }
 
+/** Whether map-key equality is MongoDB equality for this value (not so for fractions). */
+function hashesExactly(v: unknown): boolean {
+  if (typeof v === 'number') return Number.isInteger(v);
+  const tag = (v as { _bsontype?: string })?._bsontype;
+  if (tag === 'Double') return Number.isInteger((v as { value: number }).value);
+  return tag !== 'Decimal128';
+}
+
 /** Index entry tests for one prefix of intervals: before the range / after it, in key order. */
 function rangeTests(ix: IndexStructure, prefix: Interval[]): [EntryTest, EntryTest] {
   const single = ix.fields.length === 1;
@@ -120,6 +131,8 @@ interface IndexBounds {
   prefixes: Interval[][];
   /** Leading fields pinned to one value. */
   pinned: number;
+  /** Leading fields bounded by points (one or several values). */
+  points: number;
   /** Filter fields the bounds state exactly. */
   exactFields: Set<string>;
 }
@@ -128,6 +141,7 @@ function indexBounds(ix: IndexStructure, bounds: Map<string, FieldBounds>): Inde
   let prefixes: Interval[][] = [[]];
   let pinned = 0;
   let pinning = true;
+  let points = 0;
   const exactFields = new Set<string>();
   for (let i = 0; i < ix.fields.length; i++) {
     const field = ix.fields[i];
@@ -143,6 +157,7 @@ function indexBounds(ix: IndexStructure, bounds: Map<string, FieldBounds>): Inde
       );
       if (pinning && b.points.length === 1) pinned += 1;
       else pinning = false;
+      points += 1;
       if (exact) exactFields.add(field);
       continue;
     }
@@ -151,27 +166,53 @@ function indexBounds(ix: IndexStructure, bounds: Map<string, FieldBounds>): Inde
     if (exact && range === b.range) exactFields.add(field);
     break;
   }
-  return { prefixes, pinned, exactFields };
+  return { prefixes, pinned, points, exactFields };
 }
 
-/** The scan direction making this index yield `sort`'s order, or undefined if it cannot. */
-function sortDirection(
+/** How an index scan yields a sort's order. */
+interface IndexOrder {
+  direction: 1 | -1;
+  /** Set when the point ranges must be merged on the fields from this one on. */
+  mergeFrom?: number;
+}
+
+/** Whether `sort` (pinned fields left out) is the index's key order from field `start` on. */
+function orderFrom(
+  ix: IndexStructure,
+  start: number,
+  rest: Array<[string, 1 | -1]>
+): 1 | -1 | undefined | false {
+  let direction: 1 | -1 | undefined;
+  for (let j = 0; j < rest.length; j++) {
+    const i = start + j;
+    if (ix.fields[i] !== rest[j][0]) return false;
+    const d = (rest[j][1] * ix.directions![i]) as 1 | -1;
+    if (direction !== undefined && d !== direction) return false;
+    direction = d;
+  }
+  return direction;
+}
+
+/**
+ * How to scan this index to get `sort`'s order, or undefined if it cannot: the ranges in turn
+ * when the sort continues the pinned fields (fields equal to one value are left out of it), or
+ * merged when it continues past fields bounded by several values (`state: { $in: [...] }` with
+ * a sort on `dueAt`). A multikey index cannot: a document sorts by one of its several keys.
+ */
+function indexOrder(
   ix: IndexStructure,
   ib: IndexBounds,
   sort: Array<[string, 1 | -1]>
-): 1 | -1 | undefined {
-  if (!ix.directions || ix.multikey || ib.prefixes.length > 1) return undefined;
+): IndexOrder | undefined {
+  if (!ix.directions || ix.multikey) return undefined;
   const pinnedFields = new Set(ix.fields.slice(0, ib.pinned));
   const rest = sort.filter(([f]) => !pinnedFields.has(f));
-  let direction: 1 | -1 | undefined;
-  for (let j = 0; j < rest.length; j++) {
-    const i = ib.pinned + j;
-    if (ix.fields[i] !== rest[j][0]) return undefined;
-    const d = (rest[j][1] * ix.directions[i]) as 1 | -1;
-    if (direction !== undefined && d !== direction) return undefined;
-    direction = d;
-  }
-  return direction ?? 1;
+  const inTurn = orderFrom(ix, ib.pinned, rest);
+  if (inTurn !== false) return { direction: inTurn ?? 1 };
+  if (ib.points === ib.pinned || ib.prefixes.length > MAX_MERGED) return undefined;
+  const merged = orderFrom(ix, ib.points, rest);
+  if (merged === false) return undefined;
+  return { direction: merged ?? 1, mergeFrom: ib.points };
 }
 
 /**
@@ -185,8 +226,9 @@ export function planAccess(coll: Collection, filter: Document, sort?: Document):
   const bounds = new Map<string, FieldBounds>();
   collectBounds(filter, bounds);
   const fields = plainFields(filter);
+  const wantsSort = sort !== undefined && Object.keys(sort).length > 0;
+  // Undefined when no index can give this order ($meta, bad directions): sorted in memory.
   const wanted = sortFields(sort);
-  const wantsSort = wanted !== undefined && wanted.length > 0;
   const scan: AccessPlan = {
     sorted: !wantsSort,
     direction: 1,
@@ -196,7 +238,7 @@ export function planAccess(coll: Collection, filter: Document, sort?: Document):
   const ids = bounds.get('_id')?.points;
   if (ids) {
     const keys = [...new Set(ids.map(encodeKey))];
-    const exact = fields?.length === 1 && bounds.get('_id')!.exact;
+    const exact = fields?.length === 1 && bounds.get('_id')!.exact && ids.every(hashesExactly);
     return {
       index: '_id_',
       ids: () => keys,
@@ -221,8 +263,12 @@ export function planAccess(coll: Collection, filter: Document, sort?: Document):
     const keys = pts.map(encodeKey);
     const estimate = keys.reduce((n, k) => n + ix.countFirst(k), 0);
     if (best && estimate >= best.estimate) continue;
+    // The map's keys equate 0.1 with Decimal128('0.1'), which MongoDB does not: re-check those.
     const exact =
-      fields?.length === 1 && fields[0] === ix.fields[0] && bounds.get(fields[0])!.exact;
+      fields?.length === 1 &&
+      fields[0] === ix.fields[0] &&
+      bounds.get(fields[0])!.exact &&
+      pts.every(hashesExactly);
     best = {
       index: ix.name,
       ids: () => {
@@ -248,10 +294,15 @@ export function planAccess(coll: Collection, filter: Document, sort?: Document):
     // A full index scan for the sort order needs every document in the index.
     if (!constrained && !ix.complete) continue;
     const ib = indexBounds(ix, bounds);
-    const direction = wantsSort ? sortDirection(ix, ib, wanted) : 1;
-    if (!constrained && direction === undefined) continue;
-    const plan = indexPlan(coll, ix, ib, fields, direction);
-    if (constrained && (!best || plan.estimate < best.estimate)) best = plan;
+    const order = !wantsSort
+      ? { direction: 1 as const }
+      : wanted
+        ? indexOrder(ix, ib, wanted)
+        : undefined;
+    if (!constrained && order === undefined) continue;
+    const plan = indexPlan(coll, ix, ib, fields, order);
+    // On a tie the ordered scan wins over the equality map: it is lazy and in index order.
+    if (constrained && (!best || plan.estimate <= best.estimate)) best = plan;
     if (plan.sorted && (!bestSorted || plan.estimate < bestSorted.estimate)) bestSorted = plan;
   }
   if (wantsSort && bestSorted && bestSorted.estimate <= 2 * (best ?? scan).estimate)
@@ -264,17 +315,17 @@ function indexPlan(
   ix: IndexStructure,
   ib: IndexBounds,
   fields: string[] | undefined,
-  direction: 1 | -1 | undefined
+  order: IndexOrder | undefined
 ): AccessPlan {
   const sorted = coll.sortedIndex(ix);
   const tests = ib.prefixes.map((p) => rangeTests(ix, p));
   const estimate = tests.reduce((n, [before, after]) => n + sorted.count(before, after), 0);
-  const dir = direction ?? 1;
+  const dir = order?.direction ?? 1;
   const multikey = ix.multikey;
-  function* ids(): Generator<string> {
+  const ranges = dir === 1 ? tests : [...tests].reverse();
+  function* inTurn(): Generator<string> {
     const seen = multikey ? new Set<string>() : undefined;
-    const order = dir === 1 ? tests : [...tests].reverse();
-    for (const [before, after] of order) {
+    for (const [before, after] of ranges) {
       for (const e of sorted.scan(before, after, dir)) {
         if (seen) {
           if (seen.has(e.id)) continue;
@@ -284,11 +335,36 @@ function indexPlan(
       }
     }
   }
+  const mergeFrom = order?.mergeFrom;
+  function* merged(from: number): Generator<string> {
+    const dirs = ix.directions!;
+    const cmp = (a: SortedEntry, b: SortedEntry): number => {
+      const ka = a.key as unknown[];
+      const kb = b.key as unknown[];
+      for (let i = from; i < ka.length; i++) {
+        const c = compareValues(ka[i], kb[i]) * dirs[i];
+        if (c !== 0) return c * dir;
+      }
+      return (a.id < b.id ? -1 : a.id > b.id ? 1 : 0) * dir;
+    };
+    const scans = ranges.map(([before, after]) => sorted.scan(before, after, dir));
+    const heads = scans.map((s) => s.next());
+    for (;;) {
+      let min = -1;
+      for (let i = 0; i < heads.length; i++) {
+        const h = heads[i];
+        if (!h.done && (min < 0 || cmp(h.value, heads[min].value as SortedEntry) < 0)) min = i;
+      }
+      if (min < 0) return;
+      yield (heads[min].value as SortedEntry).id;
+      heads[min] = scans[min].next();
+    }
+  }
   const exact = fields !== undefined && fields.every((f) => ib.exactFields.has(f));
   return {
     index: ix.name,
-    ids,
-    sorted: direction !== undefined,
+    ids: mergeFrom !== undefined && ranges.length > 1 ? () => merged(mergeFrom) : inTurn,
+    sorted: order !== undefined,
     direction: dir,
     exact,
     estimate,

@@ -1,5 +1,6 @@
 import { calculateObjectSize, serialize, UUID, type Document } from 'bson';
 import { decodeBson } from './bson-values.js';
+import { fieldPicker, filterFields } from './bson-fields.js';
 import { Errors } from '../errors.js';
 import { compileFilter, compileSort } from '../query/index.js';
 import type { JournalOp } from '../storage/data-store.js';
@@ -68,12 +69,46 @@ export class Collection {
     return buf ? this.decode(buf) : undefined;
   }
 
+  /**
+   * A test of stored documents against `filter` giving the decoded document when it matches.
+   * When the filter reads only some top-level fields, those are decoded first and most
+   * documents that cannot match are never decoded whole. `exact`: the plan's index bounds
+   * already decided the match (see AccessPlan), so the filter only has to compile.
+   */
+  matcher(filter: Document, exact = false): (stored: string) => Document | undefined {
+    const matches = compileFilter(filter);
+    if (exact) return (stored) => this.decode(stored);
+    const fields = filterFields(filter);
+    if (!fields || fields.size === 0) {
+      return (stored) => {
+        const doc = this.decode(stored);
+        return matches(doc) ? doc : undefined;
+      };
+    }
+    const pick = fieldPicker(fields);
+    return (stored) => {
+      const part = pick(stored);
+      if (part === undefined) {
+        const doc = this.decode(stored);
+        return matches(doc) ? doc : undefined;
+      }
+      return matches(this.decode(part)) ? this.decode(stored) : undefined;
+    };
+  }
+
   /** The index's entries in key order, built from the documents on first use. */
   sortedIndex(ix: IndexStructure): SortedEntries {
     if (!ix.sorted) {
       const entries: SortedEntry[] = [];
-      for (const [key, buf] of this.docs)
-        for (const e of ix.sortedEntries(key, ix.keysOf(this.decode(buf)))) entries.push(e);
+      // Only the indexed fields (and a partial index's filter fields) need decoding.
+      const pfe = ix.spec.partialFilterExpression;
+      const fields = pfe ? filterFields(pfe) : new Set<string>();
+      for (const f of ix.fields) fields?.add(f.split('.')[0]);
+      const pick = fields ? fieldPicker(fields) : undefined;
+      for (const [key, buf] of this.docs) {
+        const doc = this.decode((pick && pick(buf)) ?? buf);
+        for (const e of ix.sortedEntries(key, ix.keysOf(doc))) entries.push(e);
+      }
       ix.sorted = SortedEntries.from(entries, ix.compareEntries);
     }
     return ix.sorted;
@@ -105,13 +140,13 @@ export class Collection {
    * after `limit` when given. An index giving the sort order lets it stop early.
    */
   find(filter: Document | undefined, limit = 0, sort?: Document): Hit[] {
-    const matches = compileFilter(filter ?? {});
     const plan = planAccess(this, filter ?? {}, sort);
+    const match = this.matcher(filter ?? {}, plan.exact);
     const inOrder = plan.sorted || !sort || Object.keys(sort).length === 0;
     const hits: Hit[] = [];
     for (const [key, buf] of this.entries(plan)) {
-      const doc = this.decode(buf);
-      if (!matches(doc)) continue;
+      const doc = match(buf);
+      if (!doc) continue;
       hits.push({ key, doc });
       if (inOrder && limit > 0 && hits.length >= limit) break;
     }

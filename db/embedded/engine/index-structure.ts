@@ -88,7 +88,13 @@ export function indexPathValues(
   return out;
 }
 
-function walkPath(value: unknown, parts: string[], i: number, out: unknown[], walk: PathWalk): void {
+function walkPath(
+  value: unknown,
+  parts: string[],
+  i: number,
+  out: unknown[],
+  walk: PathWalk
+): void {
   if (Array.isArray(value)) walk.sawArray = true;
   if (i === parts.length) {
     if (Array.isArray(value)) {

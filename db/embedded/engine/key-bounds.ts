@@ -40,7 +40,9 @@ export function bracketOf(v: unknown): Bracket | undefined {
   if (typeof v === 'boolean') return 'bool';
   if (v instanceof Date) return Number.isNaN(v.getTime()) ? undefined : 'date';
   if (v instanceof ObjectId) return 'objectId';
-  if (v instanceof Int32 || v instanceof Double) return Number.isNaN(v.value) ? undefined : 'number';
+  if (v instanceof Int32 || v instanceof Double) {
+    return Number.isNaN(v.value) ? undefined : 'number';
+  }
   if (v instanceof Long) return 'number';
   if (v instanceof Decimal128) return /nan/i.test(v.toString()) ? undefined : 'number';
   return undefined;

@@ -1,4 +1,4 @@
-/** One index entry in key order: its key (the value, or the values of a compound key) and `_id` key. */
+/** One index entry: its key (a value, or a compound key's values) and its document's `_id` key. */
 export interface SortedEntry {
   key: unknown;
   id: string;

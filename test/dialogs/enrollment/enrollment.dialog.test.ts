@@ -255,7 +255,7 @@ describe('enrollment dialog', () => {
     let replies = await client.send(wrong);
     expect(text(replies)).to.include('Attempts left: 4');
     replies = await client.send('status');
-    expect(text(replies)).to.include(`didn't act on "status"`);
+    expect(text(replies)).to.include("I've stopped waiting for the code");
     expect(client.status).to.equal(DialogTurnStatus.complete);
     expect((await w.world.enrollment.status(personas.reseller)).partner?.status).to.equal(
       'emailVerificationPending'

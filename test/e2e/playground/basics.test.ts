@@ -28,7 +28,27 @@ describe('Agents Playground: install, welcome and help', function () {
     const welcome = await playground.waitForBotReply({ contains: 'Welcome to Partner Connect' });
     expect(await welcome.locator('.ac-adaptiveCard').count()).to.equal(1);
     expect(await welcome.innerText()).to.include(`Hi, ${personas.reseller.name}!`);
-    expect(await welcome.getByRole('button', { name: 'Show all commands' }).count()).to.equal(1);
+    for (const step of ['Enroll my organization', 'Check my status', 'Show all commands']) {
+      expect(await welcome.getByRole('button', { name: step, exact: true }).count(), step).to.equal(1);
+    }
+  });
+
+  it('starts the enrollment from the welcome card: the first card asks for the partner type', async () => {
+    const before = await playground.botReplies().count();
+    await playground.clickCardButton('Enroll my organization');
+    const question = await playground.waitForBotReply({
+      after: before,
+      contains: 'How will your organization work in the CSP indirect channel?',
+    });
+    expect(await question.locator('.ac-adaptiveCard').count()).to.equal(1);
+    const text = await question.innerText();
+    expect(text).to.include('Partner type').and.include('Indirect reseller').and.include('Indirect provider');
+    const file = await playground.screenshot('basics-enroll-started');
+    expect(fs.statSync(file).size).to.be.greaterThan(10_000);
+
+    // Leave the form, so the tests below start with no dialog waiting.
+    await playground.sendText('cancel');
+    await playground.waitForBotReply({ contains: "I've stopped" });
   });
 
   it('answers help with the commands, and the welcome button does the same', async () => {

@@ -1,0 +1,199 @@
+import mongoose from 'mongoose';
+import {
+  createEnrollmentModule,
+  createRecipientDirectory,
+  type EnrollmentModule,
+} from '../../../bot/features/enrollment.feature.js';
+import { Verbs } from '../../../cards/verbs.js';
+import type { Logger } from '../../../logging/logger.js';
+import {
+  createNotifications,
+  type Notifications,
+} from '../../../notifications/notifications.module.js';
+import { codeIn, eventually, startSmtpSink } from '../enrollment/enrollment-e2e-world.js';
+import { OPERATOR_ENV, personas, type Persona } from '../../helpers/personas.js';
+import { startTestApp, type TestApp } from '../../helpers/test-app.js';
+
+export { codeIn, eventually };
+
+/** A second program operator (listed with the first in OPERATOR_AAD_OBJECT_IDS). */
+export const secondOperator: Persona = {
+  ...personas.operator,
+  id: 'user-operator-2',
+  aadObjectId: '99999999-0000-4000-8000-000000000002',
+  name: 'Oleg Second',
+  givenName: 'Oleg',
+  surname: 'Second',
+  email: 'oleg.second@partner-program.example',
+  upn: 'oleg.second@partner-program.example',
+};
+
+export const GENERIC_APOLOGY = 'Sorry, something went wrong on our side';
+
+/** Every string a person sees in an activity or invoke response (text and card strings). */
+export function visible(x: any): string {
+  const parts: string[] = typeof x === 'string' ? [x] : x?.text ? [x.text] : [];
+  const walk = (n: unknown) => {
+    if (Array.isArray(n)) n.forEach(walk);
+    else if (n && typeof n === 'object') {
+      for (const [k, v] of Object.entries(n)) {
+        if (['text', 'title', 'label', 'value'].includes(k) && typeof v === 'string') parts.push(v);
+        else walk(v);
+      }
+    }
+  };
+  walk(x?.attachments?.map((a: any) => a.content));
+  if (x && typeof x === 'object' && !x.attachments) walk(x.value ?? x);
+  return parts.join('\n');
+}
+
+export const ANSWERS = (contactEmail: string, partnerId: string, type: 'reseller' | 'provider') =>
+  ({
+    partnerType: { partnerType: type },
+    tenant: { tenantCountry: 'DE', partnerId, locationCountry: 'DE' },
+    company: {
+      legalName: `Contoso ${type}`,
+      addressLine1: 'Hauptstrasse 1',
+      city: 'Berlin',
+      postalCode: '10115',
+      companyPhone: '+49 30 1234567',
+    },
+    contact: {
+      contactFirstName: 'Anna',
+      contactLastName: 'Petrova',
+      contactEmail,
+      contactPhone: '+49 30 7654321',
+    },
+    support: {
+      supportEmail: 'support@contoso.example',
+      supportPhone: '+49 30 1111111',
+      supportWebsite: 'https://support.contoso.example',
+    },
+    terms: { acceptTerms: 'true' },
+  }) as const;
+
+export type SecurityEnv = Awaited<ReturnType<typeof startSecurityApp>>;
+
+/** The real app (notifications + enrollment, fast worker), an SMTP sink, two operators installed. */
+export async function startSecurityApp(
+  env: Record<string, string> = {},
+  opts: { logger?: Logger; auth?: boolean } = {}
+) {
+  const smtp = await startSmtpSink();
+  let notifications: Notifications | undefined;
+  let enrollment: EnrollmentModule | undefined;
+  let app: TestApp;
+  try {
+    app = await startTestApp(
+      {
+        ...OPERATOR_ENV,
+        OPERATOR_AAD_OBJECT_IDS: `${personas.operator.aadObjectId},${secondOperator.aadObjectId}`,
+        SMTP_URL: smtp.url,
+        ...env,
+      },
+      {
+        ...(opts.logger ? { logger: opts.logger } : {}),
+        ...(opts.auth ? { auth: true } : {}),
+        modules: [
+          (ctx) =>
+            (notifications = createNotifications(ctx, {
+              recipients: createRecipientDirectory(ctx),
+              worker: { retry: { maxAttempts: 3, baseDelayMs: 40, maxDelayMs: 200 }, pollMs: 50 },
+            })),
+          async (ctx) =>
+            (enrollment = await createEnrollmentModule(ctx, {
+              notifier: notifications!.service,
+              mail: notifications!.mail,
+            })),
+        ],
+      }
+    );
+  } catch (err) {
+    await smtp.close();
+    throw err;
+  }
+  for (const op of [personas.operator, secondOperator]) await app.post(app.teams.install(op));
+  const db = app.app.db.connection;
+  return {
+    app,
+    smtp,
+    get enrollment() {
+      return enrollment!;
+    },
+    /** Raw collection access, to check that nothing changed or to age a record. */
+    collection: (name: string) => db.collection(name),
+    async stop() {
+      await app.stop();
+      await smtp.close();
+    },
+  };
+}
+
+/** Drives one persona's personal chat; returns what the bot sent back in that chat. */
+export function chat(env: SecurityEnv, who: Persona) {
+  const { app } = env;
+  const conversation = app.teams.conversationId(who);
+  const since = async (work: () => Promise<{ status: number }>) => {
+    const before = app.connector.activities(conversation).length;
+    const res = await work();
+    const out = app.connector.activities(conversation).slice(before);
+    return Object.assign(out, { status: res.status, seen: out.map(visible).join('\n') });
+  };
+  return {
+    conversation,
+    say: (text: string) => since(() => app.post(app.teams.message(who, text))),
+    click: (data: Record<string, unknown>) => since(() => app.post(app.teams.submit(who, data))),
+    /** An Action.Execute invoke; `seen` is the invoke response as the user sees it. */
+    async execute(verb: string, data: Record<string, unknown> = {}) {
+      const res = await app.post(app.teams.cardAction(who, verb, data));
+      return { status: res.status, body: res.body, seen: visible(res.body) };
+    },
+  };
+}
+
+/** Enrolls and submits (code mailed, status emailVerificationPending). */
+export async function enrollAndSubmit(
+  env: SecurityEnv,
+  who: Persona,
+  type: 'reseller' | 'provider',
+  partnerId: string
+) {
+  const c = chat(env, who);
+  await env.app.post(env.app.teams.install(who));
+  await c.say('enroll');
+  for (const [section, inputs] of Object.entries(ANSWERS(who.email, partnerId, type))) {
+    const out = await c.click({ verb: Verbs.enrollmentSection, section, action: 'next', ...inputs });
+    if (out.seen.includes('Please fix')) throw new Error(`section ${section} refused: ${out.seen}`);
+  }
+  await c.click({ verb: Verbs.enrollmentSubmit, action: 'submit' });
+  const mail = await eventually(
+    () => env.smtp.mails.find((m) => m.to.includes(who.email)),
+    'the code mail'
+  );
+  return { c, code: codeIn(mail) };
+}
+
+/** Enrolled and verified: under review, operators told. Returns the partner record id. */
+export async function enrollUnderReview(
+  env: SecurityEnv,
+  who: Persona,
+  type: 'reseller' | 'provider',
+  partnerId: string
+) {
+  const { c, code } = await enrollAndSubmit(env, who, type, partnerId);
+  await c.say(`verify ${code}`);
+  const { partner } = await env.enrollment.services.enrollment.status(who);
+  if (partner?.status !== 'underReview') throw new Error(`not under review: ${partner?.status}`);
+  return { c, code, partnerRef: partner.id };
+}
+
+/** A snapshot of collections, to prove an attack changed nothing. */
+export async function snapshot(env: SecurityEnv, ...names: string[]) {
+  const out: Record<string, unknown[]> = {};
+  for (const name of names) {
+    out[name] = await env.collection(name).find({}).sort({ _id: 1 }).toArray();
+  }
+  return JSON.parse(JSON.stringify(out)) as Record<string, unknown[]>;
+}
+
+export const oid = () => new mongoose.Types.ObjectId().toHexString();
