@@ -13,7 +13,11 @@ export function productModules(): AppModuleFactory[] {
     (ctx) => (notifications = createNotifications(ctx, { recipients: createRecipientDirectory(ctx) })),
     (ctx) => {
       if (!notifications) throw new Error('notifications must be built before enrollment');
-      return createEnrollmentModule(ctx, { notifier: notifications.service, mail: notifications.mail });
+      return createEnrollmentModule(ctx, {
+        notifier: notifications.service,
+        mail: notifications.mail,
+        addSweep: notifications.addSweep,
+      });
     },
   ];
 }

@@ -15,6 +15,7 @@ import {
   type FieldError,
   type SectionId,
 } from './enrollment-form.js';
+import { EnrollmentNotices } from './enrollment-notices.js';
 import type { EnrollmentNotifier } from './enrollment-notifier.js';
 import { ConflictError, InvalidError, NotFoundError } from './errors.js';
 import type { MembershipService } from './membership.service.js';
@@ -57,11 +58,16 @@ export type SaveSectionResult =
   | { readonly ok: false; readonly errors: readonly FieldError[] };
 
 /** The applicant's side of enrollment: draft, submit, verify the contact email, status. */
+/** How long after a submit its record counts as left behind by a request that died. */
+export const INTERRUPTED_SUBMIT_AFTER_MS = 30_000;
+
 export class EnrollmentService {
   private readonly log: Logger;
+  private readonly notices: EnrollmentNotices;
 
   constructor(private readonly deps: EnrollmentServiceDeps) {
     this.log = deps.logger.child({ module: 'enrollment' });
+    this.notices = new EnrollmentNotices(deps.partners, deps.notifier, deps.now, deps.logger);
   }
 
   /**
@@ -198,6 +204,7 @@ export class EnrollmentService {
           set: {
             ...answers,
             status: alreadyVerified ? 'underReview' : 'emailVerificationPending',
+            ...(alreadyVerified ? { noticeOwedAt: now } : {}),
             submittedBy,
             submittedAt: now,
             language,
@@ -206,6 +213,9 @@ export class EnrollmentService {
         });
         if (!updated) throw new ConflictError('errors:conflict');
         partner = updated;
+      } else if (this.interruptedSubmit(existing, actor, draft.answers, now)) {
+        // The record was created but the steps after it (roles, code mail) never ran.
+        partner = existing;
       } else {
         throw new ConflictError('enrollment:errors.tenantAlreadyEnrolled', {
           context: existing.status,
@@ -228,7 +238,7 @@ export class EnrollmentService {
         legalName: partner.legalName,
       });
     } else {
-      await this.deps.notifier.submittedForReview(partner);
+      await this.notices.afterTransition(partner);
     }
     return partner;
   }
@@ -251,14 +261,34 @@ export class EnrollmentService {
         status: 'underReview',
         verifiedEmail: partner.contactEmail,
         emailVerifiedAt: this.deps.now(),
+        noticeOwedAt: this.deps.now(),
       },
     });
     if (!updated) {
       // Someone else's verify (a double submit) got there first: nothing more to do.
       return (await this.deps.partners.get(partner.id)) ?? partner;
     }
-    await this.deps.notifier.submittedForReview(updated);
+    await this.notices.afterTransition(updated);
     return updated;
+  }
+
+  /**
+   * A submit of this actor's own draft that created the record and then died (a crash, the
+   * database gone) before the enroller's roles and the code mail: submitting again finishes it.
+   * Only once the first request is surely over, so a double click still gets a conflict.
+   */
+  private interruptedSubmit(
+    existing: Partner,
+    actor: Actor,
+    answers: EnrollmentDraft['answers'],
+    now: Date
+  ): boolean {
+    return (
+      existing.status === 'emailVerificationPending' &&
+      existing.submittedBy.aadObjectId === actor.aadObjectId &&
+      existing.partnerId === answers.partnerId &&
+      now.getTime() - existing.submittedAt.getTime() > INTERRUPTED_SUBMIT_AFTER_MS
+    );
   }
 
   /** Mails a new code to the contact, after the cooldown. */

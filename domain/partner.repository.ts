@@ -38,4 +38,8 @@ export interface PartnerRepository {
   ): Promise<Partner | null>;
   /** Records in a status, oldest submission first. */
   listByStatus(status: SubmittedStatus): Promise<Partner[]>;
+  /** Records whose notices are owed since before `before`, oldest first. */
+  listNoticesOwed(before: Date, limit: number): Promise<Partner[]>;
+  /** Clears `noticeOwedAt` if it is still `since` (a newer stamp is kept). */
+  clearNoticeOwed(id: string, since: Date): Promise<void>;
 }

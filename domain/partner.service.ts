@@ -1,5 +1,6 @@
 import type { Logger } from '../logging/logger.js';
 import type { Actor } from './actor.js';
+import { EnrollmentNotices } from './enrollment-notices.js';
 import type { EnrollmentNotifier } from './enrollment-notifier.js';
 import { InvalidError, NotAllowedError, NotFoundError } from './errors.js';
 import type { MembershipService } from './membership.service.js';
@@ -32,9 +33,11 @@ export const MAX_REASON_LENGTH = 1000;
 /** The operators' side: the review queue and the decisions. */
 export class PartnerService {
   private readonly log: Logger;
+  private readonly notices: EnrollmentNotices;
 
   constructor(private readonly deps: PartnerServiceDeps) {
     this.log = deps.logger.child({ module: 'partner-review' });
+    this.notices = new EnrollmentNotices(deps.partners, deps.notifier, deps.now, deps.logger);
   }
 
   /** Applications under review, oldest first (operators only). */
@@ -91,7 +94,7 @@ export class PartnerService {
     const updated = await this.deps.partners.transition(
       id,
       'underReview',
-      { set: { status: outcome, decision } },
+      { set: { status: outcome, decision, noticeOwedAt: decision.at } },
       submittedAt ? { submittedAt } : {}
     );
     if (!updated) {
@@ -104,7 +107,7 @@ export class PartnerService {
       return { partner: current, decidedNow: false, ...(stale ? { stale } : {}) };
     }
     this.log.info({ partnerRef: id, outcome, by: actor.aadObjectId }, 'application decided');
-    await this.deps.notifier.decided(updated);
+    await this.notices.afterTransition(updated);
     return { partner: updated, decidedNow: true };
   }
 

@@ -45,6 +45,11 @@ export interface Partner extends EnrollmentAnswers {
   readonly emailVerifiedAt?: Date;
   /** The latest decision; cleared when a rejected application is resubmitted. */
   readonly decision?: PartnerDecision;
+  /**
+   * Set with a status change whose notices (review cards, outcome) may not all be out yet;
+   * cleared once they are (see EnrollmentNotices).
+   */
+  readonly noticeOwedAt?: Date;
   readonly createdAt: Date;
   readonly updatedAt: Date;
 }

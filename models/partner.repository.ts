@@ -67,6 +67,20 @@ export class MongoPartnerRepository implements PartnerRepository {
     const docs = await this.model.find({ status }).sort({ submittedAt: 1 }).lean<PartnerDoc[]>();
     return docs.map(toPartner);
   }
+
+  async listNoticesOwed(before: Date, limit: number): Promise<Partner[]> {
+    const docs = await this.model
+      .find({ noticeOwedAt: { $lt: before } })
+      .sort({ noticeOwedAt: 1 })
+      .limit(limit)
+      .lean<PartnerDoc[]>();
+    return docs.map(toPartner);
+  }
+
+  async clearNoticeOwed(id: string, since: Date): Promise<void> {
+    if (!mongoose.isValidObjectId(id)) return;
+    await this.model.updateOne({ _id: id, noticeOwedAt: since }, { $unset: { noticeOwedAt: 1 } });
+  }
 }
 
 function translate(err: unknown): unknown {

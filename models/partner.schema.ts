@@ -37,6 +37,7 @@ export interface PartnerDoc {
     at: Date;
     reason?: string;
   };
+  noticeOwedAt?: Date;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -92,6 +93,7 @@ const partnerSchema = new Schema<PartnerDoc>(
       ),
       required: false,
     },
+    noticeOwedAt: Date,
   },
   { collection: 'partners', timestamps: true }
 );
@@ -99,6 +101,8 @@ const partnerSchema = new Schema<PartnerDoc>(
 partnerSchema.index({ tenantId: 1 }, { unique: true });
 partnerSchema.index({ partnerId: 1 }, { unique: true });
 partnerSchema.index({ status: 1, submittedAt: 1 });
+// Sparse: only the few records whose notices are still going out are in it, for the sweep.
+partnerSchema.index({ noticeOwedAt: 1 }, { sparse: true });
 
 /** The Partner model on a given connection (models are per connection, never global). */
 export function partnerModel(conn: mongoose.Connection): Model<PartnerDoc> {

@@ -244,7 +244,16 @@ export class DeliveryWorker {
       await this.o.sender.update(original.reference, original.activityId, item.content);
     } catch (err) {
       slot.done(this.o.clock.now());
-      return this.failed(item, classifyFailure(err, this.o.clock.now()), original.conversationId);
+      const failure = classifyFailure(err, this.o.clock.now());
+      if (failure.kind === 'gone') {
+        // That card is out of reach (deleted, or the bot removed), and holding would retry it
+        // after every install; a click on a stale card still gets the current state in the
+        // invoke response. A 404 may name only the activity, so the chat is not marked gone:
+        // the next message finds out for itself.
+        this.log.warn({ id: item.id, key: item.key, status: failure.status }, 'card gone: update skipped');
+        return this.o.outbox.finish(item.id, this.owner, 'skipped', failure.message);
+      }
+      return this.failed(item, failure, original.conversationId);
     }
     slot.done(this.o.clock.now());
     await this.recordSent(item, {

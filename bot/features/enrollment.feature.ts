@@ -8,6 +8,7 @@ import { render as renderVerify } from '../../cards/enrollment-verify.card.js';
 import { Verbs } from '../../cards/verbs.js';
 import { ENROLLMENT_DIALOG, EnrollmentDialog } from '../../dialogs/enrollment/enrollment.dialog.js';
 import { OutboxEnrollmentNotifier } from '../../dialogs/enrollment/enrollment-notifier.js';
+import { EnrollmentNotices } from '../../domain/enrollment-notices.js';
 import type { EnrollmentServices } from '../../dialogs/enrollment/enrollment-services.js';
 import { EnrollmentService } from '../../domain/enrollment.service.js';
 import { InvalidError, NotAllowedError } from '../../domain/errors.js';
@@ -202,6 +203,8 @@ export function enrollmentFeature(services: EnrollmentServices): Feature {
 export interface EnrollmentModuleDeps {
   readonly notifier: Notifier;
   readonly mail: MailSender;
+  /** Registers periodic repair work with the delivery worker (re-sends owed notices). */
+  readonly addSweep?: (name: string, run: () => Promise<void>) => void;
 }
 
 /** The enrollment module: services on the app's database, the enrollment and users features. */
@@ -262,6 +265,8 @@ export async function createEnrollmentModule(
     now,
     logger,
   });
+  const notices = new EnrollmentNotices(stores.partners, notifier, now, logger);
+  deps.addSweep?.('enrollment-notices', async () => void (await notices.sweep()));
   const services: EnrollmentServices = {
     enrollment,
     review,

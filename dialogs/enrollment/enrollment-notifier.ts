@@ -82,16 +82,13 @@ export class OutboxEnrollmentNotifier implements EnrollmentNotifier {
       this.log.warn({ template }, 'decision mail template missing; contact not mailed');
       return;
     }
-    try {
-      await this.mail.send({
-        to: partner.contactEmail,
-        templateKey: template,
-        language: partner.language ?? 'en',
-        values,
-      });
-    } catch (err) {
-      // The decision is stored and the applicant told in Teams; a mail failure must not undo the click.
-      this.log.error({ err, partnerRef: partner.id, template }, 'decision mail failed');
-    }
+    // Last, and allowed to throw: the notices stay owed and the sweep calls this again, when
+    // the Teams parts above are no-ops by their keys and only the mail is tried anew.
+    await this.mail.send({
+      to: partner.contactEmail,
+      templateKey: template,
+      language: partner.language ?? 'en',
+      values,
+    });
   }
 }

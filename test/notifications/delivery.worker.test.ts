@@ -396,6 +396,33 @@ describe('Cards that stay true', function () {
     expect(h.connector.calls.filter((c) => c.method === 'PUT')).to.have.length(2);
   });
 
+  it('skips an update whose card is gone (403/404) instead of holding it for ever', async () => {
+    h = await startDeliveryHarness();
+    const a = user(24);
+    await h.addUser(a);
+    h.worker();
+    const subject = { type: 'application', id: '43' };
+    await h.service.notify({
+      key: 'app:43:submitted',
+      to: { kind: 'user', user: a },
+      subject,
+      content: () => ({ card: card('pending') }),
+    });
+    await eventually(async () => (await h.db.outbox.countsByState()).sent === 1, 5000, 'card sent');
+    h.connector.script({ method: 'PUT', conversationId: conversationIdOf(a), status: 404, times: Infinity });
+    await h.service.updateCards(subject, () => card('approved'), { key: 'app:43:approved' });
+    await eventually(
+      async () => (await h.db.outbox.countsByState()).skipped === 1,
+      5000,
+      'update skipped'
+    );
+    // An install releases what was held for the user: nothing of this update comes back.
+    await h.service.deliverPendingFor(a);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(h.connector.calls.filter((c) => c.method === 'PUT')).to.have.length(1);
+    expect(await h.db.outbox.countsByState()).to.deep.equal({ sent: 1, skipped: 1 });
+  });
+
   it('never lets an update overtake its card, and sends only the newest update', async () => {
     h = await startDeliveryHarness();
     const a = user(23);

@@ -98,12 +98,17 @@ export async function startSecurityApp(
           (ctx) =>
             (notifications = createNotifications(ctx, {
               recipients: createRecipientDirectory(ctx),
-              worker: { retry: { maxAttempts: 3, baseDelayMs: 40, maxDelayMs: 200 }, pollMs: 50 },
+              worker: {
+                retry: { maxAttempts: 3, baseDelayMs: 40, maxDelayMs: 200 },
+                pollMs: 50,
+                sweepEveryMs: 200,
+              },
             })),
           async (ctx) =>
             (enrollment = await createEnrollmentModule(ctx, {
               notifier: notifications!.service,
               mail: notifications!.mail,
+              addSweep: notifications!.addSweep,
             })),
         ],
       }

@@ -1,6 +1,7 @@
 import type { Actor, UserRef } from '../../../domain/actor.js';
 import type { EnrollmentDraftRepository } from '../../../domain/enrollment-draft.repository.js';
 import type { EnrollmentAnswers } from '../../../domain/enrollment-form.js';
+import { EnrollmentNotices } from '../../../domain/enrollment-notices.js';
 import type { EnrollmentNotifier } from '../../../domain/enrollment-notifier.js';
 import { EnrollmentService } from '../../../domain/enrollment.service.js';
 import type { MembershipRepository } from '../../../domain/membership.repository.js';
@@ -63,12 +64,21 @@ export async function buildWorld(stores: StoreFactory = memoryStores) {
       mails.push(msg);
     },
   };
+  // Calls that fail before recording anything, as if the process died or the outbox was down.
+  let noticeFailures = 0;
+  const failOrRecord = (kind: 'review' | 'decided', partner: Partner) => {
+    if (noticeFailures > 0) {
+      noticeFailures--;
+      throw new Error('outbox unavailable');
+    }
+    events.push({ kind, partner });
+  };
   const notifier: EnrollmentNotifier = {
     async submittedForReview(partner) {
-      events.push({ kind: 'review', partner });
+      failOrRecord('review', partner);
     },
     async decided(partner) {
-      events.push({ kind: 'decided', partner });
+      failOrRecord('decided', partner);
     },
   };
   const users: KnownUserDirectory = {
@@ -110,6 +120,12 @@ export async function buildWorld(stores: StoreFactory = memoryStores) {
     stores: s,
     mails,
     events,
+    /** The sweep the delivery worker runs every minute in the app. */
+    notices: new EnrollmentNotices(s.partners, notifier, clock, logger),
+    /** Makes the next `n` notifier calls fail. */
+    failNotices(n: number) {
+      noticeFailures = n;
+    },
     memberships,
     verification,
     enrollment,

@@ -1,5 +1,6 @@
 import { expect } from 'chai';
 import { DomainError } from '../../../domain/errors.js';
+import { INTERRUPTED_SUBMIT_AFTER_MS } from '../../../domain/enrollment.service.js';
 import { applicant, buildWorld, OPERATOR, validAnswers } from './enrollment-world.js';
 import { storeFactories } from './store-factories.js';
 
@@ -193,6 +194,26 @@ for (const [storeName, stores] of storeFactories()) {
       expect(err.messageKey).to.equal('enrollment:errors.partnerIdTaken');
       expect(err.values).to.deep.equal({ context: 'emailVerificationPending' });
       expect((await w.enrollment.status(bob)).partner).to.equal(null);
+    });
+
+    it('finishes a submit that died after creating the record, when Submit is clicked again', async () => {
+      const anna = applicant();
+      const addEnroller = w.memberships.addEnroller.bind(w.memberships);
+      w.memberships.addEnroller = async () => {
+        throw new Error('database unavailable');
+      };
+      const failed = await w.enroll(anna).catch((err: Error) => err);
+      expect((failed as Error).message).to.equal('database unavailable');
+      w.memberships.addEnroller = addEnroller;
+      // Clicked again at once (a double click), it is the other request's record: a conflict.
+      const early = await rejects(w.enrollment.submit(anna, 'en'));
+      expect(early.messageKey).to.equal('enrollment:errors.tenantAlreadyEnrolled');
+      w.advance(INTERRUPTED_SUBMIT_AFTER_MS + 1);
+      const partner = await w.enrollment.submit(anna, 'en');
+      expect(partner.status).to.equal('emailVerificationPending');
+      expect((await w.memberships.rolesOf(anna)).roles).to.have.members(['globalAdmin', 'adminAgent']);
+      expect(w.mails.map((m) => m.to)).to.deep.equal([partner.contactEmail]);
+      expect(await w.stores.drafts.get(anna)).to.equal(null);
     });
 
     it('resubmits a rejected application from its answers, keeping a verified email verified', async () => {

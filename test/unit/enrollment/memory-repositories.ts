@@ -65,6 +65,22 @@ export class MemoryPartnerRepository implements PartnerRepository {
       .map((p) => structuredClone(p));
   }
 
+  async listNoticesOwed(before: Date, limit: number) {
+    return [...this.rows.values()]
+      .filter((p) => p.noticeOwedAt && p.noticeOwedAt < before)
+      .sort((a, b) => a.noticeOwedAt!.getTime() - b.noticeOwedAt!.getTime())
+      .slice(0, limit)
+      .map((p) => structuredClone(p));
+  }
+
+  async clearNoticeOwed(id: string, since: Date) {
+    const p = this.rows.get(id);
+    if (p?.noticeOwedAt?.getTime() !== since.getTime()) return;
+    const next: Record<string, unknown> = { ...p };
+    delete next.noticeOwedAt;
+    this.rows.set(id, next as unknown as Partner);
+  }
+
   private find(pred: (p: Partner) => boolean) {
     const p = [...this.rows.values()].find(pred);
     return p ? structuredClone(p) : null;

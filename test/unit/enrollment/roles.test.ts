@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import { expect } from 'chai';
 import { ROLE_MATRIX, ROLES, can, roleMatrixMarkdown } from '../../../domain/roles.js';
 
@@ -19,6 +20,11 @@ describe('role matrix', () => {
   it('lets operators, and only operators, review', () => {
     expect(can('enrollment.review', [], true)).to.equal(true);
     expect(can('enrollment.review', [...ROLES], false)).to.equal(false);
+  });
+
+  it('is the table the README shows', () => {
+    const readme = fs.readFileSync(new URL('../../../README.md', import.meta.url), 'utf8');
+    expect(readme).to.include(roleMatrixMarkdown());
   });
 
   it('renders every action as a README table row', () => {
