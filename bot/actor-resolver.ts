@@ -70,7 +70,8 @@ export class ActorResolver {
 
   /** Whether recording this turn would change the stored user (lastSeenAt to the resolution). */
   private isNews(known: KnownUser | null, seen: Partial<KnownUser>): boolean {
-    if (!known) return true;
+    // A roster member (no lastSeenAt) talking for the first time is news even with nothing new.
+    if (!known?.lastSeenAt) return true;
     const fields = ['name', 'email', 'upn', 'locale'] as const;
     if (fields.some((f) => seen[f] !== undefined && seen[f] !== known[f])) return true;
     return this.now() - new Date(known.lastSeenAt).getTime() >= LAST_SEEN_RESOLUTION_MS;

@@ -7,6 +7,7 @@ import {
 } from 'botbuilder';
 import { AuthenticationError } from 'botframework-connector';
 import type { Config } from '../config/config.js';
+import { turnLanguage } from '../dialogs/turn-scope.js';
 import { t } from '../i18n/i18n.js';
 import type { Logger } from '../logging/logger.js';
 
@@ -80,7 +81,8 @@ export function createAdapter(
       'unhandled error in turn'
     );
     try {
-      await context.sendActivity(t(a.locale ?? 'en', 'errors:generic'));
+      // The user's `language` choice once the bot resolved it, else the client locale.
+      await context.sendActivity(t(turnLanguage(context), 'errors:generic'));
     } catch (sendErr) {
       log.warn({ err: sendErr, activityId: a.id }, 'could not send the apology');
     }

@@ -16,6 +16,7 @@ import type { Feature } from './feature.js';
 import { FeatureRegistry } from './feature-registry.js';
 import { createBasicsFeature } from './features/basics.feature.js';
 import { PartnerConnectBot } from './partner-connect.bot.js';
+import { TeamRoster } from './team-roster.js';
 
 export interface CreateBotOptions {
   readonly config: Config;
@@ -72,6 +73,7 @@ export async function createBot(options: CreateBotOptions): Promise<CreatedBot> 
     once: storage,
     actors: new ActorResolver(users, logger.child({ module: 'actor' })),
     conversationReferences,
+    teamRoster: new TeamRoster(users, logger.child({ module: 'team-roster' })),
     logger,
   });
   return { bot, storage, conversationState, users, conversationReferences };

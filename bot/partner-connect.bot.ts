@@ -14,6 +14,7 @@ import type { ConversationReferenceRepository } from '../domain/conversation-ref
 import type { DomainError } from '../domain/errors.js';
 import { t } from '../i18n/i18n.js';
 import type { Logger } from '../logging/logger.js';
+import { noteTurn } from '../logging/turn-log.js';
 import { setCommandWords, setTurnScope, turnHandedBack } from '../dialogs/turn-scope.js';
 import type { ActorResolver, ResolvedTurn } from './actor-resolver.js';
 import { domainErrorInvokeResponse, domainErrorOf, domainErrorText } from './error-replies.js';
@@ -23,6 +24,7 @@ import { INTERRUPTING_COMMANDS } from './features/basics.feature.js';
 import { checkpointDialogs, rewindDialogs } from './dialog-checkpoint.js';
 import type { RecentWrites } from './recent-writes.js';
 import { ConversationReferenceWriter } from './reference-writer.js';
+import type { TeamRoster } from './team-roster.js';
 import { unknownTextReply } from './unknown-reply.js';
 import { sendWelcome } from './welcome.js';
 
@@ -37,14 +39,14 @@ export interface PartnerConnectBotDeps {
   readonly once: { claim(key: string): Promise<boolean>; release(key: string): Promise<void> };
   readonly actors: ActorResolver;
   readonly conversationReferences: ConversationReferenceRepository;
+  /** Records team members as known users on team installs and member additions. */
+  readonly teamRoster?: Pick<TeamRoster, 'sync'>;
   readonly logger: Logger;
   /** What this process last wrote per conversation; default: up to 5 minutes old. */
   readonly recentReferenceWrites?: RecentWrites;
 }
 
-type Outcome = 'ok' | 'ignored' | 'domainError' | 'error';
 const RESOLVED = Symbol('partnerConnect.resolvedTurn');
-const OUTCOME = Symbol('partnerConnect.outcome');
 const ACTIVITY_MESSAGE = 'application/vnd.microsoft.activity.message';
 
 /**
@@ -67,6 +69,8 @@ export class PartnerConnectBot extends TeamsActivityHandler {
     this.onMembersAdded(async (turn, next) => {
       const botId = turn.activity.recipient?.id;
       if (turn.activity.membersAdded?.some((m) => m.id === botId)) await this.installed(turn);
+      // The bot or a person joined a team: either way the roster has people we may not know.
+      await this.deps.teamRoster?.sync(turn);
       await next();
     });
     this.onMembersRemoved(async (turn, next) => {
@@ -75,6 +79,7 @@ export class PartnerConnectBot extends TeamsActivityHandler {
     });
     this.onInstallationUpdateAdd(async (turn, next) => {
       await this.installed(turn);
+      await this.deps.teamRoster?.sync(turn);
       await next();
     });
     this.onInstallationUpdateRemove(async (turn, next) => {
@@ -83,34 +88,21 @@ export class PartnerConnectBot extends TeamsActivityHandler {
     });
   }
 
-  /** One turn: who is acting, remember where they are, route, save state, log one line. */
+  /**
+   * One turn: who is acting, remember where they are, route, save state. The messages route
+   * writes the turn's one log line, with the tenant and outcome noted here (logging/turn-log.ts).
+   */
   override async run(turn: TurnContext): Promise<void> {
-    const started = Date.now();
     const a = turn.activity;
-    let resolved: ResolvedTurn | undefined;
-    turn.turnState.set(OUTCOME, 'ok');
-    try {
-      resolved = await this.deps.actors.resolve(turn);
-      turn.turnState.set(RESOLVED, resolved);
-      if (!isBotRemoval(a)) await this.references.save(turn, resolved, { force: isInstall(a) });
-      await super.run(turn);
-      await this.deps.conversationState.saveChanges(turn);
-    } catch (err) {
-      turn.turnState.set(OUTCOME, 'error');
-      throw err;
-    } finally {
-      this.log.info(
-        {
-          activityType: a.type,
-          ...(a.name ? { activityName: a.name } : {}),
-          tenantId: resolved?.actor.tenantId,
-          conversationType: resolved?.conversationType,
-          durationMs: Date.now() - started,
-          outcome: turn.turnState.get(OUTCOME) as Outcome,
-        },
-        'turn'
-      );
-    }
+    const resolved = await this.deps.actors.resolve(turn);
+    turn.turnState.set(RESOLVED, resolved);
+    noteTurn(turn, {
+      tenantId: resolved.actor.tenantId,
+      conversationType: resolved.conversationType,
+    });
+    if (!isBotRemoval(a)) await this.references.save(turn, resolved, { force: isInstall(a) });
+    await super.run(turn);
+    await this.deps.conversationState.saveChanges(turn);
   }
 
   private async handleMessage(turn: TurnContext): Promise<void> {
@@ -118,7 +110,7 @@ export class PartnerConnectBot extends TeamsActivityHandler {
     const value = submittedValue(turn.activity);
     // In group chats and channels the bot only speaks when spoken to; card clicks carry no mention.
     if (resolved.conversationType !== 'personal' && !value && !isBotMentioned(turn.activity)) {
-      turn.turnState.set(OUTCOME, 'ignored');
+      noteTurn(turn, { outcome: 'ignored' });
       return;
     }
     const text = (TurnContext.removeRecipientMention(turn.activity) ?? '').trim();
@@ -268,8 +260,8 @@ export class PartnerConnectBot extends TeamsActivityHandler {
   }
 
   private noteDomainError(scope: TurnScope, err: DomainError, extra: Record<string, unknown> = {}): void {
-    scope.turn.turnState.set(OUTCOME, 'domainError');
-    this.log.info({ code: err.code, messageKey: err.messageKey, ...extra }, 'domain error');
+    noteTurn(scope.turn, { outcome: 'domainError' });
+    this.log.info({ errorCode: err.code, messageKey: err.messageKey, ...extra }, 'domain error');
   }
 
   private async scopeFor(turn: TurnContext): Promise<TurnScope> {

@@ -49,7 +49,10 @@ const schema = z.object({
       .optional()
   ),
   DATA_DIR: z.preprocess(emptyToUndefined, z.string().default('./data')),
-  PUBLIC_BASE_URL: z.preprocess(emptyToUndefined, z.url().optional()),
+  PUBLIC_BASE_URL: z.preprocess(
+    emptyToUndefined,
+    z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' }).optional()
+  ),
   OPERATOR_AAD_OBJECT_IDS: z.preprocess(
     emptyToUndefined,
     z
@@ -87,6 +90,22 @@ const schema = z.object({
   ),
 });
 
+/** The environment variables the configuration reads (README's Configuration table lists them). */
+export const CONFIG_VARIABLES: readonly string[] = Object.freeze(Object.keys(schema.shape));
+
+/** Hosts a PUBLIC_BASE_URL may name over plain http: this machine (local use, tunnels' origin). */
+const LOCAL_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
+
+/** True for an http:// URL to another host; unparsable URLs are left to the schema's message. */
+function isRemoteHttp(url: string): boolean {
+  try {
+    const { protocol, hostname } = new URL(url);
+    return protocol === 'http:' && !LOCAL_HOSTS.has(hostname);
+  } catch {
+    return false;
+  }
+}
+
 /** Variables whose values are never repeated in error messages. */
 const SECRET_VARIABLES = new Set(['MicrosoftAppPassword', 'MONGODB_URI', 'SMTP_URL']);
 
@@ -107,6 +126,14 @@ function crossFieldProblems(env: NodeJS.ProcessEnv): string[] {
     !set('MicrosoftAppTenantId')
   ) {
     problems.push(`MicrosoftAppTenantId: is required when MicrosoftAppType is ${appType}`);
+  }
+  const publicBaseUrl = (env.PUBLIC_BASE_URL ?? '').trim();
+  // Teams opens card links and the manifest's validDomains over https only.
+  if (set('MicrosoftAppId') && isRemoteHttp(publicBaseUrl)) {
+    problems.push(
+      'PUBLIC_BASE_URL: must be https:// when MicrosoftAppId is set (Teams needs https for links ' +
+        `and valid domains); http:// is for localhost and 127.0.0.1 only (got "${publicBaseUrl}")`
+    );
   }
   return problems;
 }

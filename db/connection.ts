@@ -1,7 +1,7 @@
 import path from 'node:path';
 import mongoose from 'mongoose';
 import type { Config } from '../config/config.js';
-import type { Logger } from '../logging/logger.js';
+import { moduleLogger, type Logger } from '../logging/logger.js';
 import { startEmbeddedMongo } from './embedded/start.js';
 
 /** One open database: its own mongoose connection (never the global one) and how to close it. */
@@ -25,6 +25,11 @@ export interface ConnectOptions {
 /** Folder under DATA_DIR holding the embedded database's files (mail and others live beside it). */
 export const EMBEDDED_DB_FOLDER = 'db';
 
+/** Where the embedded database of this configuration keeps its files: `DATA_DIR/db`. */
+export function embeddedDataDir(config: Pick<Config, 'dataDir'>): string {
+  return path.join(config.dataDir, EMBEDDED_DB_FOLDER);
+}
+
 /** Database name used on the embedded server. */
 export const EMBEDDED_DB_NAME = 'partner-connect';
 
@@ -42,11 +47,11 @@ export async function connectDatabase(
   logger: Logger,
   options: ConnectOptions = {}
 ): Promise<DatabaseHandle> {
-  const log = logger.child({ module: 'db' });
+  const log = moduleLogger(logger, 'db');
   let embedded: { uri: string; stop(): Promise<void> } | undefined;
   let uri = config.mongodbUri;
   if (!uri) {
-    const dataDir = path.join(config.dataDir, EMBEDDED_DB_FOLDER);
+    const dataDir = embeddedDataDir(config);
     embedded = await startEmbeddedMongo({ dataDir, logger: log });
     uri = embedded.uri;
     log.info({ uri: redactUri(uri), dataDir }, 'MONGODB_URI unset: using the embedded database');

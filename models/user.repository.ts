@@ -1,6 +1,6 @@
 import type mongoose from 'mongoose';
 import type { Actor, UserRef } from '../domain/actor.js';
-import type { KnownUser, UserRepository } from '../domain/user.repository.js';
+import type { KnownUser, RosterMember, UserRepository } from '../domain/user.repository.js';
 import type { Language } from '../i18n/i18n.js';
 import { userModel, type UserDoc } from './user.schema.js';
 
@@ -22,6 +22,27 @@ export class MongoUserRepository implements UserRepository {
       { tenantId: actor.tenantId, aadObjectId: actor.aadObjectId },
       { $set: set },
       { upsert: true }
+    );
+  }
+
+  async recordRosterMembers(members: readonly RosterMember[]): Promise<void> {
+    if (!members.length) return;
+    // The filter is an equality match on the unique index, so MongoDB retries an upsert that
+    // lost a race with a concurrent sync (install sends two events) instead of failing it.
+    await this.model.bulkWrite(
+      members.map((m) => {
+        const set: Partial<UserDoc> = {};
+        if (m.name) set.name = m.name;
+        if (m.email) set.email = m.email;
+        if (m.upn) set.upn = m.upn;
+        return {
+          updateOne: {
+            filter: { tenantId: m.tenantId, aadObjectId: m.aadObjectId },
+            update: { $set: set },
+            upsert: true,
+          },
+        };
+      })
     );
   }
 
@@ -55,6 +76,6 @@ function toKnownUser(doc: UserDoc): KnownUser {
     ...(doc.upn ? { upn: doc.upn } : {}),
     ...(doc.language ? { language: doc.language } : {}),
     ...(doc.locale ? { locale: doc.locale } : {}),
-    lastSeenAt: doc.lastSeenAt,
+    ...(doc.lastSeenAt ? { lastSeenAt: doc.lastSeenAt } : {}),
   };
 }

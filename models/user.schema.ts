@@ -11,7 +11,8 @@ export interface UserDoc {
   language?: Language;
   /** Teams client locale of the last turn. */
   locale?: string;
-  lastSeenAt: Date;
+  /** Last turn of the user's own; unset for roster members who never talked to the bot. */
+  lastSeenAt?: Date;
 }
 
 const userSchema = new Schema<UserDoc>(
@@ -23,7 +24,7 @@ const userSchema = new Schema<UserDoc>(
     upn: String,
     language: { type: String, enum: [...LANGUAGES] },
     locale: String,
-    lastSeenAt: { type: Date, required: true },
+    lastSeenAt: Date,
   },
   { collection: 'users', timestamps: true }
 );

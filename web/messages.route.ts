@@ -1,6 +1,7 @@
 import type { CloudAdapter, TurnContext } from 'botbuilder';
 import type { Request, Response } from 'restify';
 import type { Logger } from '../logging/logger.js';
+import { turnFacts, type TurnFacts } from '../logging/turn-log.js';
 import { activityProblem, MAX_ACTIVITY_BYTES, readJsonBody } from './read-body.js';
 
 /** What the adapter runs for each authenticated activity (an ActivityHandler's `run`). */
@@ -13,8 +14,9 @@ export interface MessagesDeps {
   readonly maxBodyBytes?: number;
 }
 
-function outcomeOf(status: number, failed: boolean): string {
+function outcomeOf(status: number, failed: boolean, noted: TurnFacts['outcome']): string {
   if (failed) return 'failed';
+  if (noted) return noted;
   if (status === 401 || status === 403) return 'unauthorized';
   if (status >= 500) return 'error';
   if (status >= 400) return 'rejected';
@@ -24,6 +26,7 @@ function outcomeOf(status: number, failed: boolean): string {
 /**
  * `POST /api/messages`: bodies that are not JSON, not an activity or too large are refused here,
  * before the adapter (which would answer 500 to some of them) authenticates and runs the turn.
+ * Writes the one `turn` log line, with what the bot noted (logging/turn-log.ts).
  */
 export function messagesRoute(deps: MessagesDeps) {
   const log = deps.logger.child({ module: 'messages' });
@@ -51,12 +54,15 @@ export function messagesRoute(deps: MessagesDeps) {
     const activity = body.value as Record<string, any>;
     req.body = activity;
     let failed = false;
+    let noted: TurnFacts = {};
     const logic: TurnLogic = async (context) => {
       try {
         await deps.logic(context);
       } catch (err) {
         failed = true;
         throw err;
+      } finally {
+        noted = turnFacts(context);
       }
     };
     try {
@@ -73,10 +79,11 @@ export function messagesRoute(deps: MessagesDeps) {
         activityName: typeof activity.name === 'string' ? activity.name : undefined,
         activityId: activity.id,
         channelId: activity.channelId,
-        tenantId: activity.channelData?.tenant?.id ?? activity.conversation?.tenantId,
-        conversationType: activity.conversation?.conversationType,
+        tenantId:
+          noted.tenantId ?? activity.channelData?.tenant?.id ?? activity.conversation?.tenantId,
+        conversationType: noted.conversationType ?? activity.conversation?.conversationType,
         status: res.statusCode,
-        outcome: outcomeOf(res.statusCode, failed),
+        outcome: outcomeOf(res.statusCode, failed, noted.outcome),
         durationMs: Math.round(performance.now() - started),
       },
       'turn'

@@ -1,13 +1,32 @@
 import { parseArgs } from 'node:util';
-import { createLogger } from '../../logging/logger.js';
+import dotenv from 'dotenv';
+import { ConfigError, loadConfig } from '../../config/config.js';
+import { createLogger, type Logger } from '../../logging/logger.js';
+import { embeddedDataDir } from '../connection.js';
 import { startEmbeddedMongo } from './start.js';
 
-/** `npm run db -- --port 27017 --dbpath ./data`: the embedded server alone, for any client. */
+/**
+ * The folder the bot keeps its embedded database in (`DATA_DIR/db`), read the way the bot reads
+ * it (.env, then the validated config), so `npm run db` alone opens the bot's data.
+ */
+function botDbPath(logger: Logger): string | undefined {
+  dotenv.config({ quiet: true });
+  try {
+    return embeddedDataDir(loadConfig());
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err;
+    logger.error({ problems: err.problems }, `${err.message}\n(or pass --dbpath explicitly)`);
+    return undefined;
+  }
+}
+
+/** `npm run db -- --port 27017 --dbpath ./data/db`: the embedded server alone, for any client. */
 async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
       port: { type: 'string', default: '27017' },
-      dbpath: { type: 'string', default: process.env.DATA_DIR ?? './data' },
+      // Default: the bot's own folder, DATA_DIR/db.
+      dbpath: { type: 'string' },
       host: { type: 'string', default: '127.0.0.1' },
     },
   });
@@ -18,8 +37,13 @@ async function main(): Promise<void> {
     process.exitCode = 2;
     return;
   }
+  const dataDir = values.dbpath ?? botDbPath(logger);
+  if (dataDir === undefined) {
+    process.exitCode = 2;
+    return;
+  }
   const server = await startEmbeddedMongo({
-    dataDir: values.dbpath!,
+    dataDir,
     port,
     host: values.host,
     logger,

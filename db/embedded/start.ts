@@ -1,12 +1,12 @@
 import type { Document } from 'bson';
-import { createLogger, type Logger } from '../../logging/logger.js';
+import { createLogger, moduleLogger, type Logger } from '../../logging/logger.js';
 import type { CommandContext, ServerFacts } from './commands/command-context.js';
 import { dispatchCommand } from './commands/dispatch.js';
 import { Catalog } from './engine/catalog.js';
 import { CursorRegistry } from './engine/cursors.js';
 import { TtlMonitor } from './engine/ttl-monitor.js';
 import { WireServer } from './server.js';
-import { DataStore } from './storage/data-store.js';
+import { DataStore, type DataStoreOptions } from './storage/data-store.js';
 import type { WireRequest } from './wire/wire-message.js';
 
 /** Options of {@link startEmbeddedMongo}. */
@@ -22,6 +22,8 @@ export interface EmbeddedMongoOptions {
   compactAfterBytes?: number;
   /** How often expired TTL documents are swept (default 1000 ms; mongod uses 60 s). */
   ttlIntervalMs?: number;
+  /** Test hooks on the journal's fdatasync (observe or slow it down). */
+  storageHooks?: Pick<DataStoreOptions, 'onDatasync' | 'datasync'>;
 }
 
 /** A running embedded server. */
@@ -38,11 +40,12 @@ export interface EmbeddedMongo {
  * official driver and mongoose connect to the returned URI unmodified.
  */
 export async function startEmbeddedMongo(options: EmbeddedMongoOptions): Promise<EmbeddedMongo> {
-  const logger = (options.logger ?? createLogger()).child({ module: 'embedded-mongo' });
+  const logger = moduleLogger(options.logger ?? createLogger(), 'embedded-mongo');
   const host = options.host ?? '127.0.0.1';
   const store = await DataStore.open(options.dataDir, {
     logger,
     compactAfterBytes: options.compactAfterBytes,
+    ...options.storageHooks,
   });
   const catalog = new Catalog(store);
   try {

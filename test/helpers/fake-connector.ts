@@ -43,6 +43,7 @@ export class FakeConnector {
   readonly calls: ConnectorCall[] = [];
   private rules: { rule: ConnectorRule; left: number }[] = [];
   private readonly members = new Map<string, Member>();
+  private pagedMembersMax = Infinity;
   private waiters = new Set<() => void>();
   private nextId = 1;
 
@@ -86,6 +87,15 @@ export class FakeConnector {
       const m = 'id' in p ? p : teamsMember(p);
       this.members.set(m.id, m);
     }
+    return this;
+  }
+
+  /**
+   * Answers pagedmembers with at most `size` members a page (and a continuationToken while
+   * more remain), whatever pageSize the bot asks for, so that paging is exercised.
+   */
+  pageMembersBy(size: number): this {
+    this.pagedMembersMax = size;
     return this;
   }
 
@@ -167,7 +177,8 @@ export class FakeConnector {
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
     const raw = Buffer.concat(chunks).toString('utf8');
-    const path = new URL(req.url ?? '/', this.url).pathname
+    const url = new URL(req.url ?? '/', this.url);
+    const path = url.pathname
       .split('/')
       .map((s) => decodeURIComponent(s))
       .join('/');
@@ -195,7 +206,7 @@ export class FakeConnector {
       if (rule.retryAfterSeconds !== undefined)
         res.setHeader('Retry-After', String(rule.retryAfterSeconds));
     } else {
-      [status, answer] = this.respond(method, path, m, body);
+      [status, answer] = this.respond(method, path, m, body, url.searchParams);
     }
     this.calls.push({
       method,
@@ -234,7 +245,8 @@ export class FakeConnector {
     method: string,
     path: string,
     m: RegExpExecArray | null,
-    body: any
+    body: any,
+    query: URLSearchParams
   ): [number, unknown] {
     const notFound: [number, unknown] = [
       404,
@@ -260,9 +272,18 @@ export class FakeConnector {
         ? [200, member]
         : [404, { error: { code: 'MemberNotFoundInConversation', message: sub } }];
     }
-    if (kind === 'pagedmembers' && method === 'GET')
-      return [200, { members: [...this.members.values()] }];
+    if (kind === 'pagedmembers' && method === 'GET') return [200, this.pagedMembers(query)];
     return notFound;
+  }
+
+  /** A page of the roster; the continuationToken is the offset of the next page. */
+  private pagedMembers(query: URLSearchParams): { members: Member[]; continuationToken?: string } {
+    const all = [...this.members.values()];
+    const from = Number(query.get('continuationToken') ?? 0) || 0;
+    const size = Math.min(Number(query.get('pageSize')) || Infinity, this.pagedMembersMax);
+    const members = all.slice(from, from + size);
+    const next = from + members.length;
+    return next < all.length ? { members, continuationToken: String(next) } : { members };
   }
 }
 

@@ -22,18 +22,54 @@ const transactionCommands: Record<string, CommandHandler> = {
   },
 };
 
+/**
+ * A failed write waits for the journal like a successful one: its error (a duplicate key, $inc
+ * on a string) may describe a document another write put in memory but has not yet made durable.
+ */
+function durableErrors(handler: CommandHandler): CommandHandler {
+  return async (cmd, ctx) => {
+    try {
+      return await handler(cmd, ctx);
+    } catch (err) {
+      await ctx.catalog.commit([]);
+      throw err;
+    }
+  };
+}
+
+/** Commands that change data: their replies, errors included, wait for the journal. */
+const MUTATING: Record<string, CommandHandler> = {
+  ...pick(catalogCommands, ['create', 'drop', 'dropDatabase', 'renameCollection']),
+  ...pick(indexCommands, ['createIndexes', 'dropIndexes', 'deleteIndexes']),
+  ...writeCommands,
+  findAndModify,
+  findandmodify: findAndModify,
+  collMod,
+};
+
 const COMMANDS: Record<string, CommandHandler> = {
   ...handshakeCommands,
   ...catalogCommands,
   ...indexCommands,
   ...readCommands,
-  ...writeCommands,
   ...transactionCommands,
-  findAndModify,
-  findandmodify: findAndModify,
   explain,
-  collMod,
+  ...Object.fromEntries(
+    Object.entries(MUTATING).map(([name, handler]) => [name, durableErrors(handler)])
+  ),
 };
+
+function pick(
+  handlers: Record<string, CommandHandler>,
+  names: string[]
+): Record<string, CommandHandler> {
+  return Object.fromEntries(
+    names.map((name) => {
+      if (!handlers[name]) throw new Error(`No command handler named ${name}`);
+      return [name, handlers[name]];
+    })
+  );
+}
 
 /** Names of every command this server implements. */
 export const commandNames = (): string[] => Object.keys(COMMANDS);

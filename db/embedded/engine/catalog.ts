@@ -38,9 +38,15 @@ export class Catalog {
     }
   }
 
-  /** Appends ops to the journal now; the promise resolves when they are durable. */
+  /**
+   * Appends ops to the journal now; the promise resolves when they are durable. With no ops
+   * (a write that matched or changed nothing) it still waits for every record already queued,
+   * as mongod makes a no-op write wait for the journal to cover what it read: otherwise a loser
+   * of a conditional update could hear "someone else won" before the winner's write survives a
+   * crash.
+   */
   commit(ops: JournalOp[]): Promise<void> {
-    return ops.length === 0 ? Promise.resolve() : this.store.commit(ops);
+    return this.store.commit(ops);
   }
 
   databaseNames(): string[] {

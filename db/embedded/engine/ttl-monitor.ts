@@ -47,7 +47,8 @@ export class TtlMonitor {
         }
       }
     }
-    return this.catalog.commit(ops);
+    // Nothing deleted, nothing to wait for: no reply depends on this sweep.
+    return ops.length === 0 ? Promise.resolve() : this.catalog.commit(ops);
   }
 
   private schedule(): void {

@@ -1,9 +1,8 @@
 import type { Document } from 'bson';
-import { Context } from 'mingo';
-import * as accumulatorOps from 'mingo/operators/accumulator';
 import { Errors } from '../errors.js';
 import { overrides } from './expression/overrides.js';
 import { mingoOps, sub } from './expression/scope.js';
+import { Context, mingoAccumulatorOps as accumulatorOps } from './mingo.js';
 import { fastNumber, toExact } from './numbers.js';
 
 const accumulators: Record<string, unknown> = {

@@ -1,10 +1,10 @@
 import { mkdir, rename, unlink } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { Document } from 'bson';
-import { createLogger, type Logger } from '../../../logging/logger.js';
+import { createLogger, moduleLogger, type Logger } from '../../../logging/logger.js';
 import { decodeDoc, encodeDoc, encodePut } from './bson-codec.js';
 import { fsyncDir, journalName, listDataFiles, pathOf, snapshotName } from './data-files.js';
-import { JournalWriter, type JournalStats } from './journal-writer.js';
+import { JournalWriter, type JournalHooks, type JournalStats } from './journal-writer.js';
 import type { CollectionState, JournalOp, SnapshotCollection } from './journal-op.js';
 import { LockFile } from './lock-file.js';
 import { replayJournals } from './journal-replay.js';
@@ -15,12 +15,10 @@ export type { CollectionState, JournalOp, SnapshotCollection } from './journal-o
 export type { RecoveredCollection } from './state-builder.js';
 
 /** Options of {@link DataStore.open}. */
-export interface DataStoreOptions {
+export interface DataStoreOptions extends JournalHooks {
   logger?: Logger;
   /** Take a snapshot and start a new journal once the journal passes this size (default 64 MiB). */
   compactAfterBytes?: number;
-  /** Called after every fdatasync of the journal (tests count group commits with it). */
-  onDatasync?: () => void;
   /** Test hook: called at named points of a compaction; throwing there simulates a crash. */
   compactionProbe?: (point: 'rotated' | 'snapshotWritten') => void;
 }
@@ -80,7 +78,7 @@ export class DataStore {
    */
   static async open(dataDir: string, opts: DataStoreOptions = {}): Promise<DataStore> {
     const dir = resolve(dataDir);
-    const logger = (opts.logger ?? createLogger()).child({ module: 'data-store' });
+    const logger = moduleLogger(opts.logger ?? createLogger(), 'data-store');
     await mkdir(dir, { recursive: true });
     const lock = await LockFile.acquire(dir, logger);
     try {
@@ -89,8 +87,8 @@ export class DataStore {
       const tail = await replayJournals(dir, journals, builder, logger);
       const writer =
         tail === undefined
-          ? await JournalWriter.create(dir, baseSeq, opts.onDatasync)
-          : await JournalWriter.resume(dir, tail.seq, tail.size, opts.onDatasync);
+          ? await JournalWriter.create(dir, baseSeq, opts)
+          : await JournalWriter.resume(dir, tail.seq, tail.size, opts);
       await removeFilesBefore(dir, baseSeq);
       const recovered = builder.finish();
       logger.info(
@@ -128,11 +126,12 @@ export class DataStore {
    * Appends one record holding `ops` (replayed all-or-nothing). MUST be called synchronously
    * right after the engine changed its in-memory state, so journal order = memory order.
    * Resolves when the record is fsync'd; records appended while an fsync is in flight share the
-   * next one (group commit).
+   * next one (group commit). With no ops it appends nothing and resolves once every record
+   * already appended is durable: a write that changed nothing may still have observed them.
    */
   commit(ops: JournalOp[]): Promise<void> {
     if (this.closed) return Promise.reject(new Error('The data store is closed'));
-    if (ops.length === 0) return Promise.resolve();
+    if (ops.length === 0) return this.writer.whenDurable();
     let docs: Buffer[];
     try {
       // Checked here: an op recovery could not replay must never reach the journal.

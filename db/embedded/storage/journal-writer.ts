@@ -25,6 +25,14 @@ interface PendingRotation {
 }
 type Pending = PendingRecord | PendingRotation;
 
+/** Test hooks of the journal: observe or slow down its fdatasyncs. */
+export interface JournalHooks {
+  /** Called after every fdatasync of the journal (tests count group commits with it). */
+  onDatasync?: () => void;
+  /** Replaces `file.datasync()`; a test slows it to widen the window before a record is durable. */
+  datasync?: (file: FileHandle) => Promise<void>;
+}
+
 /** Counters for tests, the bench and serverStatus. */
 export interface JournalStats {
   commits: number;
@@ -43,6 +51,8 @@ export class JournalWriter {
   private running = false;
   private readonly idleWaiters: Array<() => void> = [];
   private failure: Error | undefined;
+  /** The newest record's promise: records become durable in order, so it stands for all. */
+  private lastRecord: Promise<void> = Promise.resolve();
   /** Size the journal that receives the next append will have once the queue is written. */
   private targetBytes: number;
   readonly stats: JournalStats = { commits: 0, datasyncs: 0, bytesWritten: 0 };
@@ -53,15 +63,15 @@ export class JournalWriter {
     /** Sequence number of the journal the next record goes to (after queued rotations). */
     private seq: number,
     private size: number,
-    private readonly onDatasync?: () => void
+    private readonly hooks: JournalHooks = {}
   ) {
     this.targetBytes = size;
   }
 
   /** Creates journal `seq` (with its header, durable, directory entry included). */
-  static async create(dir: string, seq: number, onDatasync?: () => void): Promise<JournalWriter> {
+  static async create(dir: string, seq: number, hooks?: JournalHooks): Promise<JournalWriter> {
     const fh = await open(pathOf(dir, journalName(seq)), 'wx');
-    const writer = new JournalWriter(dir, fh, seq, 0, onDatasync);
+    const writer = new JournalWriter(dir, fh, seq, 0, hooks);
     await writer.writeHeader(seq);
     await fsyncDir(dir);
     return writer;
@@ -72,10 +82,10 @@ export class JournalWriter {
     dir: string,
     seq: number,
     size: number,
-    onDatasync?: () => void
+    hooks?: JournalHooks
   ): Promise<JournalWriter> {
     const fh = await open(pathOf(dir, journalName(seq)), 'r+');
-    const writer = new JournalWriter(dir, fh, seq, size, onDatasync);
+    const writer = new JournalWriter(dir, fh, seq, size, hooks);
     if (size === 0) await writer.writeHeader(seq);
     return writer;
   }
@@ -95,12 +105,21 @@ export class JournalWriter {
     if (this.failure) return Promise.reject(this.failure);
     let bytes = 0;
     for (const d of docs) bytes += d.byteLength;
-    return new Promise<void>((resolve, reject) => {
+    this.lastRecord = new Promise<void>((resolve, reject) => {
       this.queue.push({ kind: 'record', docs, bytes, resolve, reject });
       this.targetBytes += bytes + 8;
       this.stats.commits++;
       this.kick();
     });
+    return this.lastRecord;
+  }
+
+  /**
+   * Resolves once every record appended so far (queued or in flight) is durable, at once when
+   * none is pending; rejects if the journal has failed, since those records never will be.
+   */
+  whenDurable(): Promise<void> {
+    return this.failure ? Promise.reject(this.failure) : this.lastRecord;
   }
 
   /** Queues a switch to journal `currentSeq + 1`; records appended from now on go there. */
@@ -185,11 +204,11 @@ export class JournalWriter {
       );
       written += bytesWritten;
     }
-    await this.fh.datasync();
+    await (this.hooks.datasync ? this.hooks.datasync(this.fh) : this.fh.datasync());
     this.size += frame.length;
     this.stats.datasyncs++;
     this.stats.bytesWritten += frame.length;
-    this.onDatasync?.();
+    this.hooks.onDatasync?.();
   }
 
   private async writeHeader(seq: number): Promise<void> {

@@ -14,6 +14,28 @@ export interface CompatTarget {
   dbName: string;
   /** True against the embedded server (for waits that differ, never for expectations). */
   embedded: boolean;
+  /** What `hello` says the target is; a few documented behaviours differ by deployment. */
+  deployment: Deployment;
+}
+
+/** The kinds of deployment a compatibility target can be. */
+export type Deployment = 'standalone' | 'replica set' | 'mongos';
+
+/** Reads the deployment kind from a `hello` reply, as the driver's topology discovery does. */
+export function deploymentOf(hello: Record<string, unknown>): Deployment {
+  if (hello.msg === 'isdbgrid') return 'mongos';
+  if (typeof hello.setName === 'string') return 'replica set';
+  return 'standalone';
+}
+
+/**
+ * Skips the running test visibly (the reason goes into its title) unless the target is a
+ * standalone: the behaviour it checks (refused transactions, change streams) is a standalone's.
+ */
+export function standaloneOnly(ctx: Mocha.Context, target: CompatTarget): void {
+  if (target.deployment === 'standalone') return;
+  if (ctx.test) ctx.test.title += ` (skipped: the target is a ${target.deployment})`;
+  ctx.skip();
 }
 
 /** A unique database name per run, so runs against a shared server never collide. */
@@ -36,7 +58,8 @@ function registerAgainst(
       stop = started.stop;
       const client = await MongoClient.connect(started.uri, { serverSelectionTimeoutMS: 5000 });
       const dbName = uniqueDbName(name.replace(/\W+/g, '_').slice(0, 20));
-      target = { uri: started.uri, client, db: client.db(dbName), dbName, embedded };
+      const deployment = deploymentOf(await client.db('admin').command({ hello: 1 }));
+      target = { uri: started.uri, client, db: client.db(dbName), dbName, embedded, deployment };
     });
     after(async function () {
       if (target) {

@@ -1,8 +1,9 @@
 import { expect } from 'chai';
-import { describeCompat, rejectionOf } from './compat-harness.js';
+import { describeCompat, rejectionOf, standaloneOnly } from './compat-harness.js';
 
 describeCompat('standalone limits', (target) => {
-  it('refuses transactions like a standalone mongod (20 IllegalOperation)', async () => {
+  it('refuses transactions like a standalone mongod (20 IllegalOperation)', async function () {
+    standaloneOnly(this, target());
     const { client, db } = target();
     const coll = db.collection('txn');
     const session = client.startSession();
@@ -22,7 +23,8 @@ describeCompat('standalone limits', (target) => {
     expect(await coll.countDocuments()).to.equal(0);
   });
 
-  it('refuses change streams (40573)', async () => {
+  it('refuses change streams like a standalone mongod (40573)', async function () {
+    standaloneOnly(this, target());
     const stream = target().db.collection('watched').watch();
     try {
       const err = await rejectionOf(stream.tryNext());

@@ -6,14 +6,13 @@ import { expect } from 'chai';
 import { MongoClient } from 'mongodb';
 
 /** Starts `db/embedded/cli.ts` and resolves with the URI it logs. */
-function startCli(dbpath: string): Promise<{ child: ChildProcess; uri: string }> {
-  const child = spawn(
-    process.execPath,
-    ['--import', 'tsx', 'db/embedded/cli.ts', '--port', '0', '--dbpath', dbpath],
-    {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    }
-  );
+function startCli(
+  dbpath: string | undefined,
+  env: NodeJS.ProcessEnv = process.env
+): Promise<{ child: ChildProcess; uri: string }> {
+  const args = ['--import', 'tsx', 'db/embedded/cli.ts', '--port', '0'];
+  if (dbpath !== undefined) args.push('--dbpath', dbpath);
+  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'], env });
   return new Promise((resolve, reject) => {
     let out = '';
     child.stdout!.on('data', (d: Buffer) => {
@@ -55,5 +54,23 @@ describe('embedded server CLI', function () {
     const exited2 = exitOf(second.child);
     second.child.kill('SIGINT');
     expect(await exited2).to.equal(0);
+  });
+
+  it('without --dbpath opens the folder the bot uses, DATA_DIR/db', async () => {
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'embedded-cli-env-'));
+    try {
+      const { child, uri } = await startCli(undefined, { ...process.env, DATA_DIR: dataDir });
+      const client = await MongoClient.connect(uri);
+      await client.db('cli').collection('c').insertOne({ where: 'bot folder' });
+      await client.close();
+      const exited = exitOf(child);
+      child.kill('SIGTERM');
+      expect(await exited).to.equal(0);
+      const files = fs.readdirSync(path.join(dataDir, 'db'));
+      expect(files.some((f) => f.startsWith('journal.'))).to.equal(true);
+      expect(fs.readdirSync(dataDir)).to.deep.equal(['db']);
+    } finally {
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    }
   });
 });

@@ -48,6 +48,39 @@ describe('DataStore: group commit', () => {
     await store.close();
   });
 
+  it('resolves an empty commit only once every record already queued is durable', async () => {
+    const events: string[] = [];
+    const store = await openStore(tempDir(), { onDatasync: () => events.push('sync') });
+    events.length = 0;
+    const write = store
+      .commit([{ op: 'put', ns: 'db.c', doc: { _id: 1 } }])
+      .then(() => events.push('write'));
+    const noop = store.commit([]).then(() => events.push('no-op'));
+    await Promise.all([write, noop]);
+    expect(events).to.deep.equal(['sync', 'write', 'no-op']);
+    // Nothing pending: an empty commit costs no fdatasync.
+    await store.commit([]);
+    expect(events.filter((e) => e === 'sync')).to.have.length(1);
+    await store.close();
+  });
+
+  it('rejects an empty commit once the journal failed (what it observed may be lost)', async () => {
+    let syncs = 0;
+    const store = await openStore(tempDir(), {
+      onDatasync: () => {
+        if (++syncs === 2) throw new Error('EIO: simulated disk failure');
+      },
+    });
+    const failed = store.commit([{ op: 'put', ns: 'db.c', doc: { _id: 1 } }]).catch((e) => e);
+    const noop = await store.commit([]).then(
+      () => undefined,
+      (e: Error) => e
+    );
+    expect(noop?.message).to.match(/Journal write failed.*EIO/);
+    expect(((await failed) as Error).message).to.equal(noop?.message);
+    await store.close();
+  });
+
   it('rejects an op that recovery could not replay, before it reaches the journal', async () => {
     const dir = tempDir();
     let store = await openStore(dir);

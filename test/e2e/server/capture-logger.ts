@@ -1,7 +1,7 @@
 import { Writable } from 'node:stream';
-import { pino, type Logger } from 'pino';
+import { createLogger, type Logger } from '../../../logging/logger.js';
 
-/** A pino logger that keeps every JSON line, to assert on what the server logs. */
+/** The product logger (its redaction included) keeping every JSON line, to assert on what the server logs. */
 export function captureLogger(): { logger: Logger; lines: Record<string, any>[]; raw: string[] } {
   const lines: Record<string, any>[] = [];
   const raw: string[] = [];
@@ -14,5 +14,5 @@ export function captureLogger(): { logger: Logger; lines: Record<string, any>[];
       done();
     },
   });
-  return { logger: pino({ level: 'debug' }, sink), lines, raw };
+  return { logger: createLogger('debug', sink), lines, raw };
 }

@@ -38,6 +38,17 @@ describe('connectDatabase', () => {
     }
   });
 
+  it('names nested modules once per line, as a path (db/embedded-mongo/data-store)', async () => {
+    const logs = captureLogger();
+    const db = await connectDatabase(loadConfig({ DATA_DIR: dir }), logs.logger);
+    await db.close();
+    for (const line of logs.raw) {
+      expect(line.match(/"module":/g) ?? [], line).to.have.length.below(2);
+    }
+    const modules = new Set(logs.lines.map((l) => l.module));
+    expect(modules).to.include('db').and.include('db/embedded-mongo/data-store');
+  });
+
   it('uses MONGODB_URI when set, and never logs its credentials', async () => {
     const mongo = await startEmbeddedMongo({ dataDir: dir, logger: testLogger() });
     const logs = captureLogger();

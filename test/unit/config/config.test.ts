@@ -64,6 +64,47 @@ describe('configuration', () => {
     );
   });
 
+  describe('PUBLIC_BASE_URL', () => {
+    const teams = { MicrosoftAppId: 'app-id', MicrosoftAppPassword: 'secret' };
+
+    it('must be https when MicrosoftAppId is set (a Teams deployment)', () => {
+      const problems = problemsOf({ ...teams, PUBLIC_BASE_URL: 'http://bot.example.com' });
+      expect(problems).to.have.length(1);
+      expect(problems[0])
+        .to.match(/^PUBLIC_BASE_URL: /)
+        .and.include('https')
+        .and.include('MicrosoftAppId')
+        .and.include('"http://bot.example.com"');
+      const https = loadConfig({ ...teams, PUBLIC_BASE_URL: 'https://bot.example.com' });
+      expect(https.publicBaseUrl).to.equal('https://bot.example.com');
+    });
+
+    for (const local of ['http://localhost:3978', 'http://127.0.0.1:8080/', 'http://[::1]:3978']) {
+      it(`allows plain http for local use (${local}), with or without MicrosoftAppId`, () => {
+        expect(loadConfig({ ...teams, PUBLIC_BASE_URL: local }).publicBaseUrl).to.equal(
+          local.replace(/\/$/, '')
+        );
+      });
+    }
+
+    it('allows plain http anywhere without MicrosoftAppId (Playground, Emulator)', () => {
+      expect(loadConfig({ PUBLIC_BASE_URL: 'http://devbox.lan:3978' }).publicBaseUrl).to.equal(
+        'http://devbox.lan:3978'
+      );
+    });
+
+    it('keeps the local default with MicrosoftAppId when unset', () => {
+      const config = loadConfig({ ...teams, PORT: '4000' });
+      expect(config.publicBaseUrl).to.equal('http://localhost:4000');
+    });
+
+    it('refuses a scheme other than http and https', () => {
+      const problems = problemsOf({ PUBLIC_BASE_URL: 'ftp://bot.example.com' });
+      expect(problems).to.have.length(1);
+      expect(problems[0]).to.match(/^PUBLIC_BASE_URL: /);
+    });
+  });
+
   it('reads every variable when set', () => {
     const config = loadConfig({
       PORT: '8080',

@@ -1,7 +1,7 @@
 import type { Document } from 'bson';
-import { Aggregator } from 'mingo';
 import { Errors } from '../../errors.js';
 import { deepClone } from '../clone.js';
+import { Aggregator } from '../mingo.js';
 import type { PipelineContext } from './stages.js';
 
 /** Rarely used stages delegated to mingo as they are (no BSON-specific semantics of ours). */

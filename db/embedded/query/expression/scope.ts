@@ -1,4 +1,4 @@
-import * as expressionOps from 'mingo/operators/expression';
+import { mingoExpressionOps as expressionOps } from '../mingo.js';
 
 /** A mingo expression operator: (current document, operand, mingo options). */
 export type Op = (obj: unknown, expr: unknown, options: unknown) => unknown;
