@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import { Verbs } from '../../../cards/verbs.js';
 import { personas, withLocale, type Persona } from '../../helpers/personas.js';
+import { ANSWERS } from '../security/security-world.js';
 import { codeIn, eventually, startEnrollmentApp } from './enrollment-e2e-world.js';
 
 type Env = Awaited<ReturnType<typeof startEnrollmentApp>>;
@@ -21,30 +22,6 @@ function visible(activity: any): string {
   return parts.join('\n');
 }
 
-const ANSWERS = (contactEmail: string, partnerId: string, type: 'reseller' | 'provider') =>
-  ({
-    partnerType: { partnerType: type },
-    tenant: { tenantCountry: 'DE', partnerId, locationCountry: 'DE' },
-    company: {
-      legalName: `Contoso ${type}`,
-      addressLine1: 'Hauptstrasse 1',
-      city: 'Berlin',
-      postalCode: '10115',
-      companyPhone: '+49 30 1234567',
-    },
-    contact: {
-      contactFirstName: 'Anna',
-      contactLastName: 'Petrova',
-      contactEmail,
-      contactPhone: '+49 30 7654321',
-    },
-    support: {
-      supportEmail: 'support@contoso.example',
-      supportPhone: '+49 30 1111111',
-      supportWebsite: 'https://support.contoso.example',
-    },
-    terms: { acceptTerms: 'true' },
-  }) as const;
 
 /** Drives one persona's personal chat through the real server. */
 function chat(env: Env, who: Persona) {
