@@ -15,11 +15,12 @@ export function encodeDoc(doc: Document): Buffer {
  * only when a plain number would come back as int32 (5.0, -0), Long stays Long, and Binary
  * data is copied so it does not pin the (large) read buffer in memory.
  */
-export function decodeDoc(bytes: Uint8Array): Document {
+export function decodeDoc(bytes: Uint8Array, opts: { validateUtf8?: boolean } = {}): Document {
   const doc = BSON.deserialize(bytes, {
     promoteValues: false,
     bsonRegExp: true,
-    validation: { utf8: false },
+    // Stored bytes were valid when written; bytes from a client are checked (see decodeBson).
+    ...(opts.validateUtf8 ? {} : { validation: { utf8: false } }),
   });
   return normalize(doc) as Document;
 }
@@ -42,8 +43,7 @@ function normalize(v: unknown): unknown {
       return (v as { value: number }).value;
     case 'Double': {
       const n = (v as { value: number }).value;
-      const wouldBecomeInt32 =
-        Number.isSafeInteger(n) && n >= INT32_MIN && n <= INT32_MAX && !Object.is(n, -0);
+      const wouldBecomeInt32 = Number.isSafeInteger(n) && n >= INT32_MIN && n <= INT32_MAX;
       return wouldBecomeInt32 || Object.is(n, -0) ? v : n;
     }
     case 'BSONRegExp': {
