@@ -1,14 +1,6 @@
 import type { AddressInfo } from 'node:net';
 import { SMTPServer } from 'smtp-server';
-import {
-  createEnrollmentModule,
-  createRecipientDirectory,
-  type EnrollmentModule,
-} from '../../../bot/features/enrollment.feature.js';
-import {
-  createNotifications,
-  type Notifications,
-} from '../../../notifications/notifications.module.js';
+import { productModules, type BuiltProductModules } from '../../../app-modules.js';
 import { OPERATOR_ENV } from '../../helpers/personas.js';
 import { startTestApp, type TestApp } from '../../helpers/test-app.js';
 
@@ -77,29 +69,22 @@ export function codeIn(mail: CaughtMail): string {
   return m[1];
 }
 
-/** The real app with notifications and enrollment wired as index.ts should, plus the sink. */
+/** Delivery worker settings that keep end-to-end tests fast: quick polls, few short retries. */
+export const FAST_WORKER = {
+  retry: { maxAttempts: 3, baseDelayMs: 40, maxDelayMs: 200 },
+  pollMs: 50,
+  sweepEveryMs: 200,
+};
+
+/** The real app with the product modules wired as index.ts wires them, plus the sink. */
 export async function startEnrollmentApp(env: Record<string, string> = {}) {
   const smtp = await startSmtpSink();
-  let notifications: Notifications | undefined;
-  let enrollment: EnrollmentModule | undefined;
+  const built: BuiltProductModules = {};
   let app: TestApp;
   try {
     app = await startTestApp(
       { ...OPERATOR_ENV, SMTP_URL: smtp.url, ...env },
-      {
-        modules: [
-          (ctx) =>
-            (notifications = createNotifications(ctx, {
-              recipients: createRecipientDirectory(ctx),
-              worker: { retry: { maxAttempts: 3, baseDelayMs: 40, maxDelayMs: 200 }, pollMs: 50 },
-            })),
-          async (ctx) =>
-            (enrollment = await createEnrollmentModule(ctx, {
-              notifier: notifications!.service,
-              mail: notifications!.mail,
-            })),
-        ],
-      }
+      { modules: productModules({ worker: FAST_WORKER, built }) }
     );
   } catch (err) {
     await smtp.close();
@@ -109,7 +94,7 @@ export async function startEnrollmentApp(env: Record<string, string> = {}) {
     app,
     smtp,
     get enrollment() {
-      return enrollment!;
+      return built.enrollment!;
     },
     async stop() {
       await app.stop();

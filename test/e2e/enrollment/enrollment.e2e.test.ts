@@ -1,27 +1,10 @@
 import { expect } from 'chai';
 import { Verbs } from '../../../cards/verbs.js';
 import { personas, withLocale, type Persona } from '../../helpers/personas.js';
-import { ANSWERS } from '../security/security-world.js';
+import { ANSWERS, visible } from '../security/security-world.js';
 import { codeIn, eventually, startEnrollmentApp } from './enrollment-e2e-world.js';
 
 type Env = Awaited<ReturnType<typeof startEnrollmentApp>>;
-
-/** Every string a person sees in an activity (text and card strings). */
-function visible(activity: any): string {
-  const parts: string[] = activity?.text ? [activity.text] : [];
-  const walk = (n: unknown) => {
-    if (Array.isArray(n)) n.forEach(walk);
-    else if (n && typeof n === 'object') {
-      for (const [k, v] of Object.entries(n)) {
-        if (['text', 'title', 'label', 'value'].includes(k) && typeof v === 'string') parts.push(v);
-        else walk(v);
-      }
-    }
-  };
-  walk(activity?.attachments?.map((a: any) => a.content));
-  return parts.join('\n');
-}
-
 
 /** Drives one persona's personal chat through the real server. */
 function chat(env: Env, who: Persona) {

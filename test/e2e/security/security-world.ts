@@ -1,16 +1,13 @@
 import mongoose from 'mongoose';
-import {
-  createEnrollmentModule,
-  createRecipientDirectory,
-  type EnrollmentModule,
-} from '../../../bot/features/enrollment.feature.js';
+import { productModules, type BuiltProductModules } from '../../../app-modules.js';
 import { Verbs } from '../../../cards/verbs.js';
 import type { Logger } from '../../../logging/logger.js';
 import {
-  createNotifications,
-  type Notifications,
-} from '../../../notifications/notifications.module.js';
-import { codeIn, eventually, startSmtpSink } from '../enrollment/enrollment-e2e-world.js';
+  codeIn,
+  eventually,
+  FAST_WORKER,
+  startSmtpSink,
+} from '../enrollment/enrollment-e2e-world.js';
 import { OPERATOR_ENV, personas, type Persona } from '../../helpers/personas.js';
 import { startTestApp, type TestApp } from '../../helpers/test-app.js';
 
@@ -80,8 +77,7 @@ export async function startSecurityApp(
   opts: { logger?: Logger; auth?: boolean } = {}
 ) {
   const smtp = await startSmtpSink();
-  let notifications: Notifications | undefined;
-  let enrollment: EnrollmentModule | undefined;
+  const built: BuiltProductModules = {};
   let app: TestApp;
   try {
     app = await startTestApp(
@@ -94,23 +90,7 @@ export async function startSecurityApp(
       {
         ...(opts.logger ? { logger: opts.logger } : {}),
         ...(opts.auth ? { auth: true } : {}),
-        modules: [
-          (ctx) =>
-            (notifications = createNotifications(ctx, {
-              recipients: createRecipientDirectory(ctx),
-              worker: {
-                retry: { maxAttempts: 3, baseDelayMs: 40, maxDelayMs: 200 },
-                pollMs: 50,
-                sweepEveryMs: 200,
-              },
-            })),
-          async (ctx) =>
-            (enrollment = await createEnrollmentModule(ctx, {
-              notifier: notifications!.service,
-              mail: notifications!.mail,
-              addSweep: notifications!.addSweep,
-            })),
-        ],
+        modules: productModules({ worker: FAST_WORKER, built }),
       }
     );
   } catch (err) {
@@ -123,7 +103,7 @@ export async function startSecurityApp(
     app,
     smtp,
     get enrollment() {
-      return enrollment!;
+      return built.enrollment!;
     },
     /** Raw collection access, to check that nothing changed or to age a record. */
     collection: (name: string) => db.collection(name),
