@@ -15,8 +15,7 @@ import {
   type FieldError,
   type SectionId,
 } from './enrollment-form.js';
-import { EnrollmentNotices } from './enrollment-notices.js';
-import type { EnrollmentNotifier } from './enrollment-notifier.js';
+import type { EnrollmentNotices } from './enrollment-notices.js';
 import { ConflictError, InvalidError, NotFoundError } from './errors.js';
 import type { MembershipService } from './membership.service.js';
 import type { Partner, PersonRef } from './partner.js';
@@ -29,7 +28,8 @@ export interface EnrollmentServiceDeps {
   readonly drafts: EnrollmentDraftRepository;
   readonly memberships: MembershipService;
   readonly verification: VerificationService;
-  readonly notifier: EnrollmentNotifier;
+  /** Sends what a status change owes (and leaves it owed for the sweep if that fails). */
+  readonly notices: EnrollmentNotices;
   readonly now: () => Date;
   readonly logger: Logger;
 }
@@ -63,11 +63,9 @@ export const INTERRUPTED_SUBMIT_AFTER_MS = 30_000;
 
 export class EnrollmentService {
   private readonly log: Logger;
-  private readonly notices: EnrollmentNotices;
 
   constructor(private readonly deps: EnrollmentServiceDeps) {
     this.log = deps.logger.child({ module: 'enrollment' });
-    this.notices = new EnrollmentNotices(deps.partners, deps.notifier, deps.now, deps.logger);
   }
 
   /**
@@ -238,7 +236,7 @@ export class EnrollmentService {
         legalName: partner.legalName,
       });
     } else {
-      await this.notices.afterTransition(partner);
+      await this.deps.notices.afterTransition(partner);
     }
     return partner;
   }
@@ -268,7 +266,7 @@ export class EnrollmentService {
       // Someone else's verify (a double submit) got there first: nothing more to do.
       return (await this.deps.partners.get(partner.id)) ?? partner;
     }
-    await this.notices.afterTransition(updated);
+    await this.deps.notices.afterTransition(updated);
     return updated;
   }
 

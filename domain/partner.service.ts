@@ -1,7 +1,6 @@
 import type { Logger } from '../logging/logger.js';
 import type { Actor } from './actor.js';
-import { EnrollmentNotices } from './enrollment-notices.js';
-import type { EnrollmentNotifier } from './enrollment-notifier.js';
+import type { EnrollmentNotices } from './enrollment-notices.js';
 import { InvalidError, NotAllowedError, NotFoundError } from './errors.js';
 import type { MembershipService } from './membership.service.js';
 import type { Partner, PartnerDecision } from './partner.js';
@@ -10,7 +9,8 @@ import type { PartnerRepository } from './partner.repository.js';
 export interface PartnerServiceDeps {
   readonly partners: PartnerRepository;
   readonly memberships: MembershipService;
-  readonly notifier: EnrollmentNotifier;
+  /** Sends what a status change owes (and leaves it owed for the sweep if that fails). */
+  readonly notices: EnrollmentNotices;
   readonly now: () => Date;
   readonly logger: Logger;
 }
@@ -33,11 +33,9 @@ export const MAX_REASON_LENGTH = 1000;
 /** The operators' side: the review queue and the decisions. */
 export class PartnerService {
   private readonly log: Logger;
-  private readonly notices: EnrollmentNotices;
 
   constructor(private readonly deps: PartnerServiceDeps) {
     this.log = deps.logger.child({ module: 'partner-review' });
-    this.notices = new EnrollmentNotices(deps.partners, deps.notifier, deps.now, deps.logger);
   }
 
   /** Applications under review, oldest first (operators only). */
@@ -107,7 +105,7 @@ export class PartnerService {
       return { partner: current, decidedNow: false, ...(stale ? { stale } : {}) };
     }
     this.log.info({ partnerRef: id, outcome, by: actor.aadObjectId }, 'application decided');
-    await this.notices.afterTransition(updated);
+    await this.deps.notices.afterTransition(updated);
     return { partner: updated, decidedNow: true };
   }
 

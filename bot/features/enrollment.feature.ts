@@ -243,6 +243,8 @@ export async function createEnrollmentModule(
   const now = () => new Date();
   const memberships = createMembershipService(ctx);
   const notifier = new OutboxEnrollmentNotifier(deps.notifier, deps.mail, logger);
+  const notices = new EnrollmentNotices(stores.partners, notifier, now, logger);
+  deps.addSweep?.('enrollment-notices', async () => void (await notices.sweep()));
   const verification = new VerificationService({
     repo: stores.verifications,
     mail: deps.mail,
@@ -254,19 +256,17 @@ export async function createEnrollmentModule(
     drafts: stores.drafts,
     memberships,
     verification,
-    notifier,
+    notices,
     now,
     logger,
   });
   const review = new PartnerService({
     partners: stores.partners,
     memberships,
-    notifier,
+    notices,
     now,
     logger,
   });
-  const notices = new EnrollmentNotices(stores.partners, notifier, now, logger);
-  deps.addSweep?.('enrollment-notices', async () => void (await notices.sweep()));
   const services: EnrollmentServices = {
     enrollment,
     review,

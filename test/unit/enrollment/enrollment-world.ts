@@ -99,20 +99,21 @@ export async function buildWorld(stores: StoreFactory = memoryStores) {
     now: clock,
     logger,
   });
+  const notices = new EnrollmentNotices(s.partners, notifier, clock, logger);
   const verification = new VerificationService({ repo: s.verifications, mail, now: clock, logger });
   const enrollment = new EnrollmentService({
     partners: s.partners,
     drafts: s.drafts,
     memberships,
     verification,
-    notifier,
+    notices,
     now: clock,
     logger,
   });
   const review = new PartnerService({
     partners: s.partners,
     memberships,
-    notifier,
+    notices,
     now: clock,
     logger,
   });
@@ -121,7 +122,7 @@ export async function buildWorld(stores: StoreFactory = memoryStores) {
     mails,
     events,
     /** The sweep the delivery worker runs every minute in the app. */
-    notices: new EnrollmentNotices(s.partners, notifier, clock, logger),
+    notices,
     /** Makes the next `n` notifier calls fail. */
     failNotices(n: number) {
       noticeFailures = n;
