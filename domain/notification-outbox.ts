@@ -98,4 +98,12 @@ export interface NotificationOutbox {
   /** Dead items whose fallback mail has not been sent yet (a crash between the two). */
   deadAwaitingMail(limit: number): Promise<OutboxItem[]>;
   backlog(now: Date): Promise<{ backlog: number; oldestDueAt?: Date }>;
+  /** Sends recorded since `since`, oldest first (what a process taking over delivery counts). */
+  sentSince(since: Date): Promise<RecordedSend[]>;
+}
+
+/** One recorded send: to whom and when it completed. */
+export interface RecordedSend {
+  readonly to: OutboxAddress;
+  readonly sentAt: Date;
 }

@@ -9,6 +9,7 @@ import type {
   OutboxAddress,
   OutboxItem,
   OutboxState,
+  RecordedSend,
   SentRecord,
 } from '../domain/notification-outbox.js';
 import type { Language } from '../i18n/i18n.js';
@@ -263,6 +264,15 @@ export class MongoNotificationOutbox implements NotificationOutbox {
       .select({ dueAt: 1 })
       .lean<Pick<NotificationDoc, 'dueAt'>>();
     return oldest ? { backlog, oldestDueAt: oldest.dueAt } : { backlog };
+  }
+
+  async sentSince(since: Date): Promise<RecordedSend[]> {
+    const docs = await this.model
+      .find({ sentAt: { $gte: since } })
+      .sort({ sentAt: 1 })
+      .select({ to: 1, sentAt: 1 })
+      .lean<Array<Pick<NotificationDoc, 'to' | 'sentAt'>>>();
+    return docs.map((d) => ({ to: d.to, sentAt: d.sentAt! }));
   }
 }
 

@@ -68,6 +68,8 @@ notificationSchema.index({ state: 1, dueAt: 1 });
 notificationSchema.index({ 'subject.type': 1, 'subject.id': 1 });
 notificationSchema.index({ 'to.aadObjectId': 1, state: 1 });
 notificationSchema.index({ originalId: 1, state: 1 });
+// What a process taking over delivery reads to keep counting the last hour's sends.
+notificationSchema.index({ sentAt: 1 }, { sparse: true });
 
 /** The Notification (outbox) model on a given connection. */
 export function notificationModel(conn: mongoose.Connection): Model<NotificationDoc> {

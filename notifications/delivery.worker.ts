@@ -1,12 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import os from 'node:os';
 import type { Delivered, ProactiveSender } from '../bot/proactive-sender.js';
+import type { LeaderLease } from '../domain/leader-lease.js';
 import type { MailState, NotificationOutbox, OutboxItem } from '../domain/notification-outbox.js';
 import type { Logger } from '../logging/logger.js';
 import { DEFAULT_RETRY_POLICY, retryDelayMs, type RetryPolicy } from './backoff.js';
 import type { Clock } from './clock.js';
 import type { DeliveryDirectory } from './delivery-directory.js';
 import { classifyFailure, type DeliveryFailure } from './delivery-failure.js';
+import { DeliveryLeadership } from './delivery-leadership.js';
 import { FallbackMailer } from './fallback-mailer.js';
 import type { MailService } from './mail.service.js';
 import { Pacer } from './pacer.js';
@@ -19,6 +21,10 @@ export interface DeliveryWorkerOptions {
   readonly clock: Clock;
   readonly logger: Logger;
   readonly tenantMessagesPerSecond: number;
+  /** Shared by every process on the database: only its holder delivers (and runs the sweeps). */
+  readonly leaderLease: LeaderLease;
+  /** How long the leader lease lasts unrenewed: how soon another process takes over after a crash. */
+  readonly leaderLeaseMs?: number;
   /** Unique per process; a lease names its owner. */
   readonly owner?: string;
   readonly retry?: RetryPolicy;
@@ -39,7 +45,9 @@ export interface DeliveryWorkerOptions {
 /**
  * Delivers the outbox: claims due items with a lease, paces, sends, records the activity id at
  * once with a conditional update, and retries, holds or dead-letters failures. Several workers
- * (processes) may run on one database: the lease and conditional transitions keep them apart.
+ * (processes) may run on one database: one at a time delivers, holding the leader lease, so one
+ * pacer counts every send; item leases and conditional transitions keep a hand-over from
+ * sending anything twice.
  */
 export class DeliveryWorker {
   readonly owner: string;
@@ -52,6 +60,7 @@ export class DeliveryWorker {
   private readonly random: () => number;
   private readonly pacer: Pacer;
   private readonly fallback: FallbackMailer;
+  private readonly leadership: DeliveryLeadership;
   private readonly sweepEveryMs: number;
   private readonly sweeps: { name: string; run: () => Promise<void> }[] = [];
   private readonly inFlight = new Set<Promise<void>>();
@@ -71,6 +80,27 @@ export class DeliveryWorker {
     this.random = o.random ?? Math.random;
     this.pacer = o.pacer ?? new Pacer({ tenantMessagesPerSecond: o.tenantMessagesPerSecond });
     this.fallback = new FallbackMailer(o.outbox, o.directory, o.mail, o.clock, this.log);
+    this.leadership = new DeliveryLeadership({
+      lease: o.leaderLease,
+      owner: this.owner,
+      ttlMs: o.leaderLeaseMs ?? 15_000,
+      logger: this.log,
+      onGained: async (now) => {
+        const sent = await o.outbox.sentSince(new Date(now - this.pacer.memoryMs));
+        this.pacer.restore(
+          sent.map((s) => ({
+            conversationKey: s.to.aadObjectId,
+            tenantId: s.to.tenantId,
+            at: s.sentAt.getTime(),
+          }))
+        );
+      },
+    });
+  }
+
+  /** Whether this process is the one delivering (for /healthz). */
+  get delivering(): boolean {
+    return this.leadership.isLeader;
   }
 
   start(): void {
@@ -79,12 +109,13 @@ export class DeliveryWorker {
     this.loop = this.run();
   }
 
-  /** Stops claiming, waits for sends in flight to be recorded. */
+  /** Stops claiming, waits for sends in flight to be recorded, then hands delivery over. */
   async stop(): Promise<void> {
     this.stopping = true;
     this.wake();
     await this.loop;
     this.loop = undefined;
+    await this.leadership.release();
   }
 
   /**
@@ -108,6 +139,10 @@ export class DeliveryWorker {
         continue;
       }
       const now = this.o.clock.now();
+      if (!(await this.leadership.check(now))) {
+        await this.idle(this.pollMs);
+        continue;
+      }
       if (now - lastSweep >= this.sweepEveryMs) {
         lastSweep = now;
         await this.sweep();

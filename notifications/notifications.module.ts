@@ -2,9 +2,11 @@ import type { AppContext, AppModule } from '../app.js';
 import { outboxFeature } from '../bot/features/outbox.feature.js';
 import { BotProactiveSender, type ProactiveSender } from '../bot/proactive-sender.js';
 import type { RecipientDirectory } from '../domain/notification.js';
+import { MongoLeaderLease } from '../models/lease.repository.js';
 import { MongoNotificationOutbox } from '../models/notification.repository.js';
 import { systemClock, type Clock } from './clock.js';
 import { MongoDeliveryDirectory } from './delivery-directory.js';
+import { DELIVERY_LEASE } from './delivery-leadership.js';
 import { DeliveryWorker, type DeliveryWorkerOptions } from './delivery.worker.js';
 import { NodemailerMailService, type MailService } from './mail.service.js';
 import { NotificationService } from './notification.service.js';
@@ -18,7 +20,10 @@ export interface NotificationsOptions {
   /** false: enqueue only, no delivery in this process. Default true. */
   readonly runWorker?: boolean;
   readonly worker?: Partial<
-    Omit<DeliveryWorkerOptions, 'outbox' | 'directory' | 'sender' | 'mail' | 'clock' | 'logger'>
+    Omit<
+      DeliveryWorkerOptions,
+      'outbox' | 'directory' | 'sender' | 'mail' | 'clock' | 'logger' | 'leaderLease'
+    >
   >;
 }
 
@@ -57,6 +62,7 @@ export function createNotifications(
           logger,
           sender: opts.sender ?? new BotProactiveSender(adapter, config.microsoftAppId ?? ''),
           tenantMessagesPerSecond: config.tenantMessagesPerSecond,
+          leaderLease: new MongoLeaderLease(db.connection, DELIVERY_LEASE),
           ...opts.worker,
         });
   const service = new NotificationService({
@@ -75,7 +81,10 @@ export function createNotifications(
     features: [
       outboxFeature({ notifications: service, operatorAadObjectIds: config.operatorAadObjectIds }),
     ],
-    healthContributors: [() => service.health()],
+    healthContributors: [
+      () => service.health(),
+      async () => ({ delivery: !worker ? 'off' : worker.delivering ? 'this process' : 'standby' }),
+    ],
     addSweep: (name, run) => worker?.addSweep(name, run),
     async start() {
       await outbox.init();

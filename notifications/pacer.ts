@@ -6,6 +6,13 @@ import {
 } from './sliding-window.limiter.js';
 
 /** A slot to send one message: call `done` when the request has completed (ok or not). */
+/** A send already made (recorded in the outbox), counted again when another process takes over. */
+export interface PastSend {
+  readonly conversationKey: string;
+  readonly tenantId?: string;
+  readonly at: number;
+}
+
 export type PaceResult =
   { readonly ok: true; done(at: number): void } | { readonly ok: false; readonly waitMs: number };
 
@@ -16,18 +23,39 @@ export type PaceResult =
  * after the previous one arrived).
  */
 export class Pacer {
-  private readonly conversations: SlidingWindowLimiter;
-  private readonly tenants: SlidingWindowLimiter;
+  private conversations: SlidingWindowLimiter;
+  private tenants: SlidingWindowLimiter;
   private readonly busy = new Set<string>();
+  private readonly conversationRules: readonly WindowRule[];
+  private readonly tenantRules: readonly WindowRule[];
 
   constructor(opts: {
     tenantMessagesPerSecond: number;
     conversationRules?: readonly WindowRule[];
   }) {
-    this.conversations = new SlidingWindowLimiter(
-      opts.conversationRules ?? TEAMS_CONVERSATION_LIMITS
-    );
-    this.tenants = new SlidingWindowLimiter(perSecond(opts.tenantMessagesPerSecond));
+    this.conversationRules = opts.conversationRules ?? TEAMS_CONVERSATION_LIMITS;
+    this.tenantRules = perSecond(opts.tenantMessagesPerSecond);
+    this.conversations = new SlidingWindowLimiter(this.conversationRules);
+    this.tenants = new SlidingWindowLimiter(this.tenantRules);
+  }
+
+  /** How far back sends still count against a limit (the longest window). */
+  get memoryMs(): number {
+    return Math.max(...[...this.conversationRules, ...this.tenantRules].map((r) => r.windowMs));
+  }
+
+  /**
+   * Counts from the sends given (oldest first) instead of what this process saw: a process that
+   * takes over delivery starts from what the previous one sent, so a hand-over never lets a
+   * conversation have a second burst.
+   */
+  restore(sends: readonly PastSend[]): void {
+    this.conversations = new SlidingWindowLimiter(this.conversationRules);
+    this.tenants = new SlidingWindowLimiter(this.tenantRules);
+    for (const s of sends) {
+      this.conversations.record(s.conversationKey, s.at);
+      if (s.tenantId) this.tenants.record(s.tenantId, s.at);
+    }
   }
 
   /** Takes a slot for (conversation, tenant) at `now`, or says how long to wait. */

@@ -170,7 +170,7 @@ describe('Outbox delivery under crashes, concurrency and load', function () {
     }
   });
 
-  it('two workers on one database never send the same notification twice', async () => {
+  it('two bot processes on one database: one delivers, the other takes over when it stops, none sent twice', async () => {
     h = await startDeliveryHarness();
     const people = users(20);
     for (const p of people) await h.addUser(p);
@@ -186,21 +186,116 @@ describe('Outbox delivery under crashes, concurrency and load', function () {
     h.connector.slow(5, { times: Infinity });
     const byA = new Set<string>();
     const byB = new Set<string>();
-    h.worker({ outbox: recordingSent(h.db.outbox, byA), owner: 'a' });
-    h.worker({ outbox: recordingSent(h.db.outbox, byB), owner: 'b' });
-    await eventually(() => h.posts().length >= 200, 30_000, '200 delivered');
+    const a = h.worker({ outbox: recordingSent(h.db.outbox, byA), owner: 'a' });
+    const b = h.worker({ outbox: recordingSent(h.db.outbox, byB), owner: 'b' });
+    await eventually(() => h.posts().length >= 60, 30_000, '60 delivered');
+    // Teams' limits are per bot: one process counts and sends, the other only stands by.
+    const [leader, standby, byLeader, byStandby] = byA.size > 0 ? [a, b, byA, byB] : [b, a, byB, byA];
+    expect(byStandby.size, 'sent by the standby process').to.equal(0);
+    expect(leader.delivering).to.equal(true);
+    expect(standby.delivering).to.equal(false);
+
+    await leader.stop(); // a clean shutdown hands the lease over at once
+    const handedOverAt = Date.now();
+    await eventually(() => byStandby.size > 0, 5_000, 'the standby took over');
+    expect(Date.now() - handedOverAt).to.be.lessThan(800); // sooner than the 1 s lease expiry
     await eventually(
       async () => (await h.db.outbox.countsByState()).sent === 200,
-      5_000,
+      20_000,
       'all 200 recorded'
     );
     await new Promise((r) => setTimeout(r, 200));
     const delivered = h.deliveredCounts();
     expect(delivered.size).to.equal(200);
     expect([...delivered.values()].every((n) => n === 1)).to.equal(true);
-    expect(byA.size).to.be.greaterThan(0);
-    expect(byB.size).to.be.greaterThan(0);
-    expect(byA.size + byB.size).to.equal(200);
+    expect(byLeader.size + byStandby.size).to.equal(200);
+  });
+
+  it('two bot processes keep every conversation within Teams limits, across a hand-over too', async () => {
+    const clock = acceleratedClock(2);
+    h = await startDeliveryHarness({ clock });
+    const people = users(10);
+    for (const p of people) await h.addUser(p);
+    for (const p of people) {
+      await Promise.all(
+        Array.from({ length: 30 }, (_, i) =>
+          h.service.notify({
+            key: `handover:${i}`,
+            to: { kind: 'user', user: p },
+            content: () => ({ text: `${p.aadObjectId}#${i}` }),
+          })
+        )
+      );
+    }
+    const first = h.worker({ owner: 'first', concurrency: 16 });
+    h.worker({ owner: 'second', concurrency: 16 });
+    // Mid-burst: every chat has just had its 7-8 messages; the new leader must count them.
+    await eventually(() => h.posts().length >= 100, 20_000, '100 delivered');
+    const leader = first.delivering ? first : h.workers().find((w) => w !== first)!;
+    await leader.stop();
+    await eventually(() => h.posts().length >= 300, 30_000, '300 delivered');
+
+    const byConversation = new Map<string, number[]>();
+    for (const call of h.posts()) {
+      const list = byConversation.get(call.conversationId!) ?? [];
+      list.push(clock.toClockTime(call.at.getTime()));
+      byConversation.set(call.conversationId!, list);
+    }
+    expect(byConversation.size).to.equal(10);
+    for (const [conversationId, times] of byConversation) {
+      expect(times, conversationId).to.have.length(30);
+      for (const w of worstWindows(times, TEAMS_CONVERSATION_LIMITS)) {
+        expect(w.worst, `${conversationId}: ${w.limit} per ${w.windowMs} ms`).to.be.at.most(
+          w.limit
+        );
+      }
+    }
+  });
+
+  it('a process taking over counts the sends of the last 30 s and of the last hour from the database', async () => {
+    h = await startDeliveryHarness();
+    const [busy, hourly, control] = users(3);
+    for (const p of [busy, hourly, control]) await h.addUser(p);
+    const now = Date.now();
+    const sent = (p: TestUser, n: number, at: (i: number) => number) =>
+      Array.from({ length: n }, (_, i) => ({
+        key: `earlier:${i}`,
+        kind: 'message',
+        recipientKey: `${p.tenantId}:${p.aadObjectId}`,
+        to: { tenantId: p.tenantId, aadObjectId: p.aadObjectId },
+        language: 'en',
+        text: `earlier ${i}`,
+        state: 'sent',
+        attempts: 1,
+        dueAt: new Date(at(i)),
+        sentAt: new Date(at(i)),
+        createdAt: new Date(at(i)),
+      }));
+    // 60 in the last 30 s (the oldest 29 s ago): the next may go in about 1 s, not before.
+    // 1800 in the last hour (the oldest 1.5 s short of an hour ago, none in the last 2 min).
+    await h.db.conn.collection('notifications').insertMany([
+      ...sent(busy, 60, (i) => now - 29_000 + i * 100),
+      ...sent(hourly, 1800, (i) => now - 3_598_500 + i * 1_930),
+    ]);
+    for (const p of [busy, hourly, control]) {
+      await h.service.notify({
+        key: 'now',
+        to: { kind: 'user', user: p },
+        content: () => ({ text: `${p.aadObjectId} now` }),
+      });
+    }
+    h.worker();
+    const postedAt = async (p: TestUser) => {
+      await eventually(
+        () => h.posts().some((c) => c.body.text === `${p.aadObjectId} now`),
+        10_000,
+        `the message to ${p.aadObjectId}`
+      );
+      return h.posts().find((c) => c.body.text === `${p.aadObjectId} now`)!.at.getTime();
+    };
+    expect((await postedAt(control)) - now, 'an unhindered chat').to.be.lessThan(900);
+    expect(await postedAt(busy), '60 per 30 s').to.be.at.least(now + 1_000);
+    expect(await postedAt(hourly), '1800 per hour').to.be.at.least(now + 1_500);
   });
 
   it('spreads 1,000 notifications to 50 conversations so that no conversation ever exceeds Teams limits', async () => {

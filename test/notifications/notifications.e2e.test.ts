@@ -104,11 +104,14 @@ describe('notifications in the running app (real server, embedded DB, fake Bot C
     expect(JSON.stringify(res.body)).to.not.include(t('en', 'notifications:outbox.retried'));
   });
 
-  it('adds the outbox backlog to /healthz', async () => {
-    const res = await fetch(`${app.url}/healthz`);
-    const body = (await res.json()) as {
-      outbox?: { backlog: number; oldestDueAgeSeconds: number };
-    };
-    expect(body.outbox).to.deep.equal({ backlog: 0, oldestDueAgeSeconds: 0 });
+  it('adds the outbox backlog, and whether this process delivers it, to /healthz', async () => {
+    const health = async () =>
+      (await (await fetch(`${app.url}/healthz`)).json()) as {
+        outbox?: { backlog: number; oldestDueAgeSeconds: number };
+        delivery?: string;
+      };
+    expect((await health()).outbox).to.deep.equal({ backlog: 0, oldestDueAgeSeconds: 0 });
+    // The only bot process on this database takes the delivery lease as soon as it starts.
+    await eventually(async () => (await health()).delivery === 'this process', 3_000, 'lease');
   });
 });

@@ -4,10 +4,12 @@ import { loadConfig } from '../../../config/config.js';
 import type { RecipientDirectory } from '../../../domain/notification.js';
 import type { NotificationOutbox } from '../../../domain/notification-outbox.js';
 import { testLogger } from '../../../logging/logger.js';
+import { MongoLeaderLease } from '../../../models/lease.repository.js';
 import { MongoConversationReferenceRepository } from '../../../models/conversation-reference.repository.js';
 import { MongoUserRepository } from '../../../models/user.repository.js';
 import { systemClock, type Clock } from '../../../notifications/clock.js';
 import { MongoDeliveryDirectory } from '../../../notifications/delivery-directory.js';
+import { DELIVERY_LEASE } from '../../../notifications/delivery-leadership.js';
 import {
   DeliveryWorker,
   type DeliveryWorkerOptions,
@@ -93,6 +95,9 @@ export async function startDeliveryHarness(
         clock,
         logger,
         tenantMessagesPerSecond: 1000,
+        leaderLease: new MongoLeaderLease(db.conn, DELIVERY_LEASE),
+        // Short, so a test sees a crashed leader replaced in about a second.
+        leaderLeaseMs: 1_000,
         retry: FAST_RETRY,
         pollMs: 50,
         updateWaitMs: 50,
@@ -102,6 +107,8 @@ export async function startDeliveryHarness(
       w.start();
       return w;
     },
+    /** The workers started so far. */
+    workers: () => [...workers],
     /** Stores the user; `installed` also stores their personal conversation reference. */
     async addUser(u: TestUser, installed = true) {
       await users.recordSeen({

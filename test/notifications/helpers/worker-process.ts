@@ -9,9 +9,11 @@ import { createAdapter } from '../../../bot/adapter.js';
 import { BotProactiveSender } from '../../../bot/proactive-sender.js';
 import { loadConfig } from '../../../config/config.js';
 import { testLogger } from '../../../logging/logger.js';
+import { MongoLeaderLease } from '../../../models/lease.repository.js';
 import { MongoNotificationOutbox } from '../../../models/notification.repository.js';
 import { systemClock } from '../../../notifications/clock.js';
 import { MongoDeliveryDirectory } from '../../../notifications/delivery-directory.js';
+import { DELIVERY_LEASE } from '../../../notifications/delivery-leadership.js';
 import { DeliveryWorker } from '../../../notifications/delivery.worker.js';
 
 async function main() {
@@ -29,6 +31,8 @@ async function main() {
     logger,
     tenantMessagesPerSecond: 1000,
     leaseMs: 1_000,
+    leaderLease: new MongoLeaderLease(conn, DELIVERY_LEASE),
+    leaderLeaseMs: 1_000,
     pollMs: 50,
     owner: 'child',
   });
