@@ -62,6 +62,7 @@ export class DeliveryWorker {
   private readonly fallback: FallbackMailer;
   private readonly leadership: DeliveryLeadership;
   private readonly sweepEveryMs: number;
+  private readonly leaderLeaseMs: number;
   private readonly sweeps: { name: string; run: () => Promise<void> }[] = [];
   private readonly inFlight = new Set<Promise<void>>();
   private wakeUp = new AbortController();
@@ -77,13 +78,16 @@ export class DeliveryWorker {
     this.pollMs = o.pollMs ?? 1_000;
     this.updateWaitMs = o.updateWaitMs ?? 1_000;
     this.sweepEveryMs = o.sweepEveryMs ?? 60_000;
+    this.leaderLeaseMs = o.leaderLeaseMs ?? 15_000;
     this.random = o.random ?? Math.random;
     this.pacer = o.pacer ?? new Pacer({ tenantMessagesPerSecond: o.tenantMessagesPerSecond });
     this.fallback = new FallbackMailer(o.outbox, o.directory, o.mail, o.clock, this.log);
     this.leadership = new DeliveryLeadership({
       lease: o.leaderLease,
       owner: this.owner,
-      ttlMs: o.leaderLeaseMs ?? 15_000,
+      ttlMs: this.leaderLeaseMs,
+      retryEveryMs: this.pollMs,
+      now: () => o.clock.now(),
       logger: this.log,
       onGained: async (now) => {
         const sent = await o.outbox.sentSince(new Date(now - this.pacer.memoryMs));
@@ -138,14 +142,18 @@ export class DeliveryWorker {
         await Promise.race(this.inFlight);
         continue;
       }
-      const now = this.o.clock.now();
-      if (!(await this.leadership.check(now))) {
+      if (!(await this.leadership.check(this.o.clock.now()))) {
         await this.idle(this.pollMs);
         continue;
       }
+      if (this.stopping) break;
+      // Read after the check: taking or renewing the lease can take a while.
+      const now = this.o.clock.now();
       if (now - lastSweep >= this.sweepEveryMs) {
         lastSweep = now;
         await this.sweep();
+        // Sweeps can outlast the lease: look again whether this process still delivers.
+        continue;
       }
       let item: OutboxItem | null = null;
       const blocked = this.pacer.blocked(now);
@@ -210,6 +218,8 @@ export class DeliveryWorker {
 
   private async idle(ms: number): Promise<void> {
     if (this.inFlight.size > 0) ms = Math.min(ms, 50);
+    // A leader wakes in time to renew, whatever the poll interval.
+    if (this.leadership.isLeader) ms = Math.min(ms, this.leaderLeaseMs / 3);
     await this.o.clock.sleep(ms, this.wakeUp.signal);
     if (this.wakeUp.signal.aborted) this.wakeUp = new AbortController();
   }

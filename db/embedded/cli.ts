@@ -48,7 +48,10 @@ async function main(): Promise<void> {
     host: values.host,
     logger,
   });
-  logger.info({ uri: server.uri }, `connect with: mongosh "${server.uri}"`);
+  logger.info(
+    { uri: server.uri, localUri: server.localUri },
+    `connect with: mongosh "${server.uri}"`
+  );
   let stopping = false;
   const stop = (signal: string): void => {
     if (stopping) return;

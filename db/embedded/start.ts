@@ -1,3 +1,6 @@
+import { createHash } from 'node:crypto';
+import os from 'node:os';
+import path from 'node:path';
 import type { Document } from 'bson';
 import { createLogger, moduleLogger, type Logger } from '../../logging/logger.js';
 import type { CommandContext, ServerFacts } from './commands/command-context.js';
@@ -22,6 +25,12 @@ export interface EmbeddedMongoOptions {
   compactAfterBytes?: number;
   /** How often expired TTL documents are swept (default 1000 ms; mongod uses 60 s). */
   ttlIntervalMs?: number;
+  /**
+   * Also listen on a Unix domain socket (default true, except on Windows): `localUri` then
+   * reaches the server from this machine more cheaply than TCP. A path chooses where; otherwise
+   * `<dataDir>/mongod.sock`, or a name in the temp folder when that path is too long for a socket.
+   */
+  localSocket?: boolean | string;
   /** Test hooks on the journal's fdatasync (observe or slow it down). */
   storageHooks?: Pick<DataStoreOptions, 'onDatasync' | 'datasync'>;
 }
@@ -30,7 +39,11 @@ export interface EmbeddedMongoOptions {
 export interface EmbeddedMongo {
   /** `mongodb://host:port/?directConnection=true` */
   uri: string;
+  /** The same server through its Unix domain socket (unset on Windows or when turned off). */
+  localUri?: string;
   port: number;
+  /** Durable commits and fdatasyncs so far (how well group commit is sharing them). */
+  stats(): { commits: number; datasyncs: number };
   /** Stops accepting connections, closes open ones and the data store (releasing the lock). */
   stop(): Promise<void>;
 }
@@ -83,17 +96,38 @@ export async function startEmbeddedMongo(options: EmbeddedMongoOptions): Promise
     throw err;
   }
   facts.port = port;
+  const socketPath = localSocketPath(options);
+  if (socketPath) {
+    try {
+      await wire.listenLocal(socketPath);
+    } catch (err) {
+      await wire.close();
+      await store.close();
+      throw err;
+    }
+  }
   const ttl = new TtlMonitor(catalog, logger, options.ttlIntervalMs ?? 1000);
   ttl.start();
   const reaper = setInterval(() => cursors.reapIdle(), 60_000);
   reaper.unref();
   const uri = `mongodb://${host}:${port}/?directConnection=true`;
-  logger.info({ uri, dataDir: options.dataDir }, 'embedded MongoDB-compatible server listening');
+  const localUri = socketPath
+    ? `mongodb://${encodeURIComponent(socketPath)}/?directConnection=true`
+    : undefined;
+  logger.info(
+    { uri, localUri, dataDir: options.dataDir },
+    'embedded MongoDB-compatible server listening'
+  );
 
   let stopping: Promise<void> | undefined;
   return {
     uri,
+    ...(localUri ? { localUri } : {}),
     port,
+    stats: () => {
+      const { commits, datasyncs } = store.stats();
+      return { commits, datasyncs };
+    },
     stop: () => {
       stopping ??= (async () => {
         clearInterval(reaper);
@@ -106,6 +140,19 @@ export async function startEmbeddedMongo(options: EmbeddedMongoOptions): Promise
       return stopping;
     },
   };
+}
+
+/** Longest socket path Linux and macOS accept (sun_path is 108 and 104 bytes with the NUL). */
+const MAX_SOCKET_PATH = 100;
+
+function localSocketPath(options: EmbeddedMongoOptions): string | undefined {
+  if (options.localSocket === false || process.platform === 'win32') return undefined;
+  if (typeof options.localSocket === 'string') return options.localSocket;
+  const inDataDir = path.join(path.resolve(options.dataDir), 'mongod.sock');
+  if (Buffer.byteLength(inDataDir) <= MAX_SOCKET_PATH) return inDataDir;
+  // The driver takes a host ending in .sock as a socket path.
+  const id = createHash('sha256').update(path.resolve(options.dataDir)).digest('hex').slice(0, 16);
+  return path.join(os.tmpdir(), `embedded-mongo-${id}.sock`);
 }
 
 function commandDb(req: WireRequest): string {

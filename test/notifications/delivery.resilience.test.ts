@@ -4,7 +4,9 @@ import { fileURLToPath } from 'node:url';
 import { expect } from 'chai';
 import type { ProactiveSender } from '../../bot/proactive-sender.js';
 import type { NotificationOutbox } from '../../domain/notification-outbox.js';
+import { MongoLeaderLease } from '../../models/lease.repository.js';
 import { acceleratedClock } from '../../notifications/clock.js';
+import { DELIVERY_LEASE } from '../../notifications/delivery-leadership.js';
 import {
   TEAMS_CONVERSATION_LIMITS,
   type WindowRule,
@@ -209,6 +211,35 @@ describe('Outbox delivery under crashes, concurrency and load', function () {
     expect(delivered.size).to.equal(200);
     expect([...delivered.values()].every((n) => n === 1)).to.equal(true);
     expect(byLeader.size + byStandby.size).to.equal(200);
+  });
+
+  it('a leader whose sweep outlasted its lease sends nothing once another process has taken over', async () => {
+    h = await startDeliveryHarness();
+    const [p] = users(1);
+    await h.addUser(p);
+    await h.service.notify({
+      key: 'after-sweep',
+      to: { kind: 'user', user: p },
+      content: () => ({ text: 'after the sweep' }),
+    });
+    const w = h.worker({ owner: 'slow-sweeper' });
+    let sweepDone = false;
+    // Registered before the loop's first await ends: the first thing the new leader does.
+    w.addSweep('slow', async () => {
+      await new Promise((r) => setTimeout(r, 1_500));
+      sweepDone = true;
+    });
+    await eventually(() => w.delivering, 3_000, 'leader');
+    const gainedAt = Date.now();
+    // The 1 s lease runs out in the middle of the sweep; another process takes it.
+    await new Promise((r) => setTimeout(r, Math.max(0, gainedAt + 1_150 - Date.now())));
+    const other = new MongoLeaderLease(h.db.conn, DELIVERY_LEASE);
+    expect(await other.acquire('other', new Date(), 60_000)).to.equal(true);
+    await eventually(() => sweepDone, 3_000, 'sweep over');
+    await new Promise((r) => setTimeout(r, 500));
+    expect(h.posts(), 'sent by a process no longer leading').to.have.length(0);
+    expect(w.delivering).to.equal(false);
+    expect((await h.db.outbox.countsByState()).due).to.equal(1);
   });
 
   it('two bot processes keep every conversation within Teams limits, across a hand-over too', async () => {

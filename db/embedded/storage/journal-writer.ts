@@ -174,6 +174,9 @@ export class JournalWriter {
         }
         continue;
       }
+      // One turn of the event loop first: requests whose bytes arrived during the last
+      // fdatasync are decoded and queued now, and share this frame instead of needing their own.
+      await new Promise<void>((resolve) => setImmediate(resolve));
       let count = 0;
       let bytes = 0;
       for (const next of this.queue) {

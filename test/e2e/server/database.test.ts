@@ -20,6 +20,9 @@ describe('connectDatabase', () => {
     const db = await connectDatabase(loadConfig({ DATA_DIR: dir }), logs.logger);
     try {
       expect(db.embedded).to.equal(true);
+      // In-process, the bot reaches it through its Unix socket in the data folder (cheaper than TCP).
+      if (process.platform !== 'win32')
+        expect(db.uri).to.include(encodeURIComponent(path.join(dir, 'db', 'mongod.sock')));
       await db.ping();
       await db.connection.collection('probe').insertOne({ n: 1 });
       expect(fs.readdirSync(path.join(dir, 'db')).length).to.be.greaterThan(0);
