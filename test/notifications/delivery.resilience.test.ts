@@ -11,6 +11,7 @@ import {
   TEAMS_CONVERSATION_LIMITS,
   type WindowRule,
 } from '../../notifications/sliding-window.limiter.js';
+import type { ConnectorCall } from '../helpers/fake-connector.js';
 import { eventually, startDeliveryHarness, type TestUser } from './helpers/delivery-harness.js';
 
 const tenant = (n: number) => `${String(n).repeat(8)}-1111-4111-8111-111111111111`.slice(0, 36);
@@ -67,6 +68,28 @@ function worstWindows(times: number[], rules: readonly WindowRule[]) {
     }
     return { ...rule, worst };
   });
+}
+
+/** Every chat got `each` messages, and no window of any Teams limit held more than allowed. */
+function expectWithinTeamsLimits(
+  posts: ConnectorCall[],
+  clock: { toClockTime(realMs: number): number },
+  chats: number,
+  each: number
+): void {
+  const byConversation = new Map<string, number[]>();
+  for (const call of posts) {
+    const list = byConversation.get(call.conversationId!) ?? [];
+    list.push(clock.toClockTime(call.at.getTime()));
+    byConversation.set(call.conversationId!, list);
+  }
+  expect(byConversation.size).to.equal(chats);
+  for (const [conversationId, times] of byConversation) {
+    expect(times, conversationId).to.have.length(each);
+    for (const w of worstWindows(times, TEAMS_CONVERSATION_LIMITS)) {
+      expect(w.worst, `${conversationId}: ${w.limit} per ${w.windowMs} ms`).to.be.at.most(w.limit);
+    }
+  }
 }
 
 describe('Outbox delivery under crashes, concurrency and load', function () {
@@ -266,21 +289,7 @@ describe('Outbox delivery under crashes, concurrency and load', function () {
     await leader.stop();
     await eventually(() => h.posts().length >= 300, 30_000, '300 delivered');
 
-    const byConversation = new Map<string, number[]>();
-    for (const call of h.posts()) {
-      const list = byConversation.get(call.conversationId!) ?? [];
-      list.push(clock.toClockTime(call.at.getTime()));
-      byConversation.set(call.conversationId!, list);
-    }
-    expect(byConversation.size).to.equal(10);
-    for (const [conversationId, times] of byConversation) {
-      expect(times, conversationId).to.have.length(30);
-      for (const w of worstWindows(times, TEAMS_CONVERSATION_LIMITS)) {
-        expect(w.worst, `${conversationId}: ${w.limit} per ${w.windowMs} ms`).to.be.at.most(
-          w.limit
-        );
-      }
-    }
+    expectWithinTeamsLimits(h.posts(), clock, 10, 30);
   });
 
   it('a process taking over counts the sends of the last 30 s and of the last hour from the database', async () => {
@@ -356,21 +365,7 @@ describe('Outbox delivery under crashes, concurrency and load', function () {
       'all 1000 recorded'
     );
 
-    const byConversation = new Map<string, number[]>();
-    for (const call of h.posts()) {
-      const list = byConversation.get(call.conversationId!) ?? [];
-      list.push(clock.toClockTime(call.at.getTime()));
-      byConversation.set(call.conversationId!, list);
-    }
-    expect(byConversation.size).to.equal(50);
-    for (const [conversationId, times] of byConversation) {
-      expect(times, conversationId).to.have.length(20);
-      for (const w of worstWindows(times, TEAMS_CONVERSATION_LIMITS)) {
-        expect(w.worst, `${conversationId}: ${w.limit} per ${w.windowMs} ms`).to.be.at.most(
-          w.limit
-        );
-      }
-    }
+    expectWithinTeamsLimits(h.posts(), clock, 50, 20);
     expect(h.connector.calls.every((c) => c.status < 300)).to.equal(true);
   });
 

@@ -17,6 +17,11 @@ describe('embedded server on a Unix domain socket', function () {
   });
   afterEach(() => dir && fs.rmSync(dir, { recursive: true, force: true }));
 
+  const ping = async (uri: string) => {
+    const conn = await mongoose.createConnection(uri).asPromise();
+    await conn.db!.command({ ping: 1 });
+    await conn.close();
+  };
   const socketOf = (uri: string) => decodeURIComponent(new URL(uri.replace(/\?.*/, '')).host);
 
   it('serves mongoose on an owner-only socket in the data folder, removed on stop', async () => {
@@ -55,9 +60,7 @@ describe('embedded server on a Unix domain socket', function () {
     fs.writeFileSync(socket, ''); // what a SIGKILLed server leaves (a stale entry)
     const second = await startEmbeddedMongo({ dataDir: dir, logger: testLogger() });
     try {
-      const conn = await mongoose.createConnection(second.localUri!).asPromise();
-      await conn.db!.command({ ping: 1 });
-      await conn.close();
+      await ping(second.localUri!);
     } finally {
       await second.stop();
     }
@@ -71,9 +74,7 @@ describe('embedded server on a Unix domain socket', function () {
       );
       expect(err).to.be.instanceOf(Error);
       expect((err as Error).message).to.match(/in use|lock/i);
-      const conn = await mongoose.createConnection(running.localUri!).asPromise();
-      await conn.db!.command({ ping: 1 });
-      await conn.close();
+      await ping(running.localUri!);
     } finally {
       await running.stop();
     }
@@ -86,9 +87,7 @@ describe('embedded server on a Unix domain socket', function () {
       const socket = socketOf(server.localUri!);
       expect(path.dirname(socket)).to.equal(os.tmpdir());
       expect(Buffer.byteLength(socket)).to.be.at.most(100);
-      const conn = await mongoose.createConnection(server.localUri!).asPromise();
-      await conn.db!.command({ ping: 1 });
-      await conn.close();
+      await ping(server.localUri!);
     } finally {
       await server.stop();
     }
