@@ -97,6 +97,11 @@ export interface NotificationOutbox {
   retryDead(id: string, now: Date): Promise<boolean>;
   /** Dead items whose fallback mail has not been sent yet (a crash between the two). */
   deadAwaitingMail(limit: number): Promise<OutboxItem[]>;
+  /**
+   * Takes the fallback mail of a dead item whose mail is still pending and was not taken since
+   * `staleBefore`: true for exactly one caller, so two processes never mail it twice.
+   */
+  claimFallbackMail(id: string, now: Date, staleBefore: Date): Promise<boolean>;
   backlog(now: Date): Promise<{ backlog: number; oldestDueAt?: Date }>;
   /** Sends recorded since `since`, oldest first (what a process taking over delivery counts). */
   sentSince(since: Date): Promise<RecordedSend[]>;

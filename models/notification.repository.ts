@@ -256,6 +256,19 @@ export class MongoNotificationOutbox implements NotificationOutbox {
     return docs.map(toItem);
   }
 
+  async claimFallbackMail(id: string, now: Date, staleBefore: Date): Promise<boolean> {
+    const res = await this.model.updateOne(
+      {
+        _id: oid(id),
+        state: 'dead',
+        mail: 'pending',
+        $or: [{ mailClaimedAt: { $exists: false } }, { mailClaimedAt: { $lt: staleBefore } }],
+      },
+      { $set: { mailClaimedAt: now } }
+    );
+    return res.modifiedCount === 1;
+  }
+
   async backlog(now: Date): Promise<{ backlog: number; oldestDueAt?: Date }> {
     const backlog = await this.model.countDocuments({ state: { $in: ['due', 'leased'] } });
     const oldest = await this.model

@@ -27,6 +27,8 @@ export interface NotificationDoc {
   sentAt?: Date;
   deadAt?: Date;
   mail?: string;
+  /** When a sweep last took the pending fallback mail (one sender at a time). */
+  mailClaimedAt?: Date;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -59,6 +61,7 @@ const notificationSchema = new Schema<NotificationDoc>(
     sentAt: Date,
     deadAt: Date,
     mail: String,
+    mailClaimedAt: Date,
   },
   { collection: 'notifications', timestamps: true }
 );

@@ -44,9 +44,13 @@ export class FallbackMailer {
 
   /** Mails dead letters left `pending` by a crash between dead-lettering and mailing. */
   async sweep(): Promise<void> {
-    const cutoff = this.clock.now() - ORPHANED_AFTER_MS;
+    const now = this.clock.now();
+    const cutoff = now - ORPHANED_AFTER_MS;
     for (const item of await this.outbox.deadAwaitingMail(50)) {
       if (!item.deadAt || item.deadAt.getTime() > cutoff) continue;
+      // Another process sweeping at the same moment (a lease hand-over) must not mail it too.
+      if (!(await this.outbox.claimFallbackMail(item.id, new Date(now), new Date(cutoff))))
+        continue;
       const email = await this.emailOf(item);
       if (email) await this.mail(item, email);
       else await this.outbox.setMailState(item.id, 'none');
