@@ -1,5 +1,6 @@
 import { serialize, type Document } from 'bson';
 import { decodeBson } from '../engine/bson-values.js';
+import { crc32c } from './crc32c.js';
 
 /** Opcodes of the messages this server reads or writes. */
 export const OpCode = { reply: 1, query: 2004, compressed: 2012, msg: 2013 } as const;
@@ -41,6 +42,10 @@ export function decodeMessage(msg: Buffer): WireRequest {
 function decodeOpMsg(msg: Buffer, requestId: number): WireRequest {
   const flags = msg.readUInt32LE(HEADER_SIZE);
   const end = flags & MsgFlag.checksumPresent ? msg.length - 4 : msg.length;
+  // A message that fails its own checksum was damaged on the way: none of it can be trusted.
+  if (end !== msg.length && crc32c(msg.subarray(0, end)) !== msg.readUInt32LE(end)) {
+    throw new Error('OP_MSG checksum does not match contents');
+  }
   let offset = HEADER_SIZE + 4;
   let body: Document | undefined;
   const sequences: Array<[string, Document[]]> = [];

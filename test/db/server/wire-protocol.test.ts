@@ -6,6 +6,7 @@ import { expect } from 'chai';
 import { deserialize, Long, serialize, type Document } from 'bson';
 import { testLogger } from '../../../logging/logger.js';
 import { startEmbeddedMongo, type EmbeddedMongo } from '../../../db/embedded/start.js';
+import { crc32c } from '../../../db/embedded/wire/crc32c.js';
 
 /** A raw socket client speaking just enough wire protocol to test framing. */
 class RawClient {
@@ -26,15 +27,23 @@ class RawClient {
     });
   }
 
-  /** Frames and sends a message; `split` writes it in pieces of that many bytes. */
-  send(opCode: number, body: Buffer, split = 0): number {
+  /**
+   * Frames and sends a message; `split` writes it in pieces of that many bytes. `checksum`
+   * appends the CRC-32C of the message (header included), or a wrong one.
+   */
+  send(opCode: number, body: Buffer, split = 0, checksum?: 'valid' | 'wrong'): number {
     const id = this.nextId++;
     const h = Buffer.alloc(16);
-    h.writeInt32LE(16 + body.length, 0);
+    h.writeInt32LE(16 + body.length + (checksum ? 4 : 0), 0);
     h.writeInt32LE(id, 4);
     h.writeInt32LE(0, 8);
     h.writeInt32LE(opCode, 12);
-    const msg = Buffer.concat([h, body]);
+    let msg = Buffer.concat([h, body]);
+    if (checksum) {
+      const crc = Buffer.alloc(4);
+      crc.writeUInt32LE((crc32c(msg) ^ (checksum === 'wrong' ? 1 : 0)) >>> 0);
+      msg = Buffer.concat([msg, crc]);
+    }
     if (split <= 0) this.socket.write(msg);
     else for (let i = 0; i < msg.length; i += split) this.socket.write(msg.subarray(i, i + split));
     return id;
@@ -47,7 +56,11 @@ class RawClient {
 
   sendMsg(
     cmd: Document,
-    opts: { flags?: number; sequences?: Array<[string, Document[]]>; checksum?: boolean } = {}
+    opts: {
+      flags?: number;
+      sequences?: Array<[string, Document[]]>;
+      checksum?: 'valid' | 'wrong';
+    } = {}
   ): number {
     const parts: Buffer[] = [];
     const flags = Buffer.alloc(4);
@@ -62,8 +75,7 @@ class RawClient {
       size.writeInt32LE(4 + payload.length);
       parts.push(Buffer.from([1]), size, payload);
     }
-    if (opts.checksum) parts.push(Buffer.alloc(4)); // value unchecked by the server
-    return this.send(2013, Buffer.concat(parts));
+    return this.send(2013, Buffer.concat(parts), 0, opts.checksum);
   }
 
   async read(timeoutMs = 2000): Promise<{ responseTo: number; opCode: number; doc: Document }> {
@@ -94,6 +106,11 @@ class RawClient {
 
   close(): void {
     this.socket.destroy();
+  }
+
+  /** Resolves when the server closes the connection. */
+  closed(): Promise<void> {
+    return new Promise((resolve) => this.socket.once('close', () => resolve()));
   }
 }
 
@@ -131,14 +148,34 @@ describe('embedded server wire protocol', () => {
     expect(reply.doc).to.not.have.property('setName');
   });
 
-  it('folds kind-1 document sequences into the command and accepts the checksum flag', async () => {
+  it('folds kind-1 document sequences into the command and checks a CRC-32C checksum', async () => {
     client.sendMsg(
       { insert: 'seq', $db: 'wiretest' },
-      { sequences: [['documents', [{ _id: 1 }, { _id: 2 }, { _id: 3 }]]], checksum: true }
+      { sequences: [['documents', [{ _id: 1 }, { _id: 2 }, { _id: 3 }]]], checksum: 'valid' }
     );
     expect((await client.read()).doc).to.include({ n: 3, ok: 1 });
     client.sendMsg({ count: 'seq', $db: 'wiretest' });
     expect((await client.read()).doc).to.include({ n: 3, ok: 1 });
+  });
+
+  it('drops a connection whose message fails its checksum, and applies none of it', async () => {
+    const closed = client.closed();
+    client.sendMsg(
+      { insert: 'damaged', $db: 'wiretest' },
+      { sequences: [['documents', [{ _id: 1 }]]], checksum: 'wrong' }
+    );
+    await closed;
+    const other = await RawClient.connect(server.port);
+    try {
+      other.sendMsg({ count: 'damaged', $db: 'wiretest' });
+      expect((await other.read()).doc).to.include({ n: 0, ok: 1 });
+    } finally {
+      other.close();
+    }
+  });
+
+  it('computes CRC-32C as the standard says (check value of "123456789")', () => {
+    expect(crc32c(Buffer.from('123456789'))).to.equal(0xe3069283);
   });
 
   it('sends no reply to a moreToCome message, keeping later replies in step', async () => {
