@@ -13,7 +13,7 @@ export interface DeliveryLeadershipOptions {
    * every enqueue wakes the worker, and each ask is a write to the database).
    */
   readonly retryEveryMs: number;
-  /** The current time (the worker's clock): a call to the database may take longer than the lease. */
+  /** The current time (the worker's clock): a database call may take longer than the lease. */
   readonly now: () => number;
   readonly logger: Logger;
   /** Runs when this process becomes the leader, before it sends anything; a throw retries later. */

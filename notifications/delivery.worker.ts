@@ -23,7 +23,7 @@ export interface DeliveryWorkerOptions {
   readonly tenantMessagesPerSecond: number;
   /** Shared by every process on the database: only its holder delivers (and runs the sweeps). */
   readonly leaderLease: LeaderLease;
-  /** How long the leader lease lasts unrenewed: how soon another process takes over after a crash. */
+  /** How long the leader lease lasts unrenewed: how soon another process takes over a crash. */
   readonly leaderLeaseMs?: number;
   /** Unique per process; a lease names its owner. */
   readonly owner?: string;
@@ -295,7 +295,10 @@ export class DeliveryWorker {
         // after every install; a click on a stale card still gets the current state in the
         // invoke response. A 404 may name only the activity, so the chat is not marked gone:
         // the next message finds out for itself.
-        this.log.warn({ id: item.id, key: item.key, status: failure.status }, 'card gone: update skipped');
+        this.log.warn(
+          { id: item.id, key: item.key, status: failure.status },
+          'card gone: update skipped'
+        );
         return this.o.outbox.finish(item.id, this.owner, 'skipped', failure.message);
       }
       return this.failed(item, failure, original.conversationId);

@@ -26,7 +26,8 @@ interface Load {
 async function runClients(uri: string, offset: number): Promise<Load[]> {
   const clients = Array.from({ length: CLIENTS }, (_, c) => {
     const first = String(c * 10_000_000 + offset);
-    const args = [LOAD, uri, String(WRITERS / CLIENTS), String(SECONDS), first, String(WARMUP_SECONDS)];
+    const writers = String(WRITERS / CLIENTS);
+    const args = [LOAD, uri, writers, String(SECONDS), first, String(WARMUP_SECONDS)];
     const child = spawn(process.execPath, ['--import', 'tsx', ...args], {
       stdio: ['pipe', 'pipe', 'inherit'],
     });
@@ -114,7 +115,8 @@ export const durableWrites: Benchmark = {
           all,
           // Warm-up included: the server's counters cannot tell the phases apart.
           serverCpuUs: (cpu.user + cpu.system) / all,
-          insertsPerDatasync: (after.commits - before.commits) / (after.datasyncs - before.datasyncs),
+          insertsPerDatasync:
+            (after.commits - before.commits) / (after.datasyncs - before.datasyncs),
           perSecond: inserted / (elapsedMs / 1000),
           meanLatencyMs: loads.reduce((n, l) => n + l.latencyMs, 0) / inserted,
           clientCpuUs: (loads.reduce((n, l) => n + l.cpuMs, 0) * 1000) / inserted,
@@ -133,7 +135,10 @@ export const durableWrites: Benchmark = {
       return {
         measurements: [
           ['raw write+fdatasync per second (same disk)', fmt(raw)],
-          [`mongoose create() per second, ${WRITERS} writers, the bot's local socket`, fmt(local.perSecond)],
+          [
+            `mongoose create() per second, ${WRITERS} writers, the bot's local socket`,
+            fmt(local.perSecond),
+          ],
           ['mean create() latency, local socket', `${fmt(local.meanLatencyMs, 2)} ms`],
           ['client CPU per create(), local socket', `${fmt(local.clientCpuUs)} µs`],
           ['server CPU per insert, local socket', `${fmt(local.serverCpuUs)} µs`],
@@ -159,8 +164,9 @@ export const durableWrites: Benchmark = {
           `The ${WRITERS} writers run in ${CLIENTS} child process(es) started at the same ` +
             `instant, so the client's CPU is not billed to the server; each inserts for ` +
             `${WARMUP_SECONDS} s before the ${SECONDS} s measured. On a 2-core machine the ` +
-            "mongoose client's CPU per create() (above) bounds the rate, not the disk: the data " +
-            'store alone shows what group commit does (all 32 pending commits share one fdatasync).',
+            "mongoose client's CPU per create() (above) bounds the rate, not the disk: the " +
+            'data store alone shows what group commit does (all 32 pending commits share one ' +
+            'fdatasync).',
         ],
       };
     } finally {

@@ -220,10 +220,12 @@ describe('Outbox delivery under crashes, concurrency and load', function () {
     expect(leader.delivering).to.equal(true);
     expect(standby.delivering).to.equal(false);
 
-    await leader.stop(); // a clean shutdown hands the lease over at once
-    const handedOverAt = Date.now();
+    await leader.stop();
+    // A clean shutdown gives the lease up at once, rather than letting it run out.
+    const lease = await h.db.conn.collection('leases').findOne({});
+    const standbyOwner = leader === a ? 'b' : 'a';
+    expect(lease === null || lease.owner === standbyOwner, 'lease handed over').to.equal(true);
     await eventually(() => byStandby.size > 0, 5_000, 'the standby took over');
-    expect(Date.now() - handedOverAt).to.be.lessThan(800); // sooner than the 1 s lease expiry
     await eventually(
       async () => (await h.db.outbox.countsByState()).sent === 200,
       20_000,
@@ -311,11 +313,11 @@ describe('Outbox delivery under crashes, concurrency and load', function () {
         sentAt: new Date(at(i)),
         createdAt: new Date(at(i)),
       }));
-    // 60 in the last 30 s (the oldest 29 s ago): the next may go in about 1 s, not before.
-    // 1800 in the last hour (the oldest 1.5 s short of an hour ago, none in the last 2 min).
+    // 60 in the last 30 s (the oldest 27 s ago): the next may go in about 3 s, not before.
+    // 1800 in the last hour (the oldest 3.5 s short of an hour ago, none in the last 2 min).
     await h.db.conn.collection('notifications').insertMany([
-      ...sent(busy, 60, (i) => now - 29_000 + i * 100),
-      ...sent(hourly, 1800, (i) => now - 3_598_500 + i * 1_930),
+      ...sent(busy, 60, (i) => now - 27_000 + i * 100),
+      ...sent(hourly, 1800, (i) => now - 3_596_500 + i * 1_930),
     ]);
     for (const p of [busy, hourly, control]) {
       await h.service.notify({
@@ -333,9 +335,10 @@ describe('Outbox delivery under crashes, concurrency and load', function () {
       );
       return h.posts().find((c) => c.body.text === `${p.aadObjectId} now`)!.at.getTime();
     };
-    expect((await postedAt(control)) - now, 'an unhindered chat').to.be.lessThan(900);
-    expect(await postedAt(busy), '60 per 30 s').to.be.at.least(now + 1_000);
-    expect(await postedAt(hourly), '1800 per hour').to.be.at.least(now + 1_500);
+    // Sent at once (well before the limits above allow the others), so the worker was not slow.
+    expect((await postedAt(control)) - now, 'an unhindered chat').to.be.lessThan(2_500);
+    expect(await postedAt(busy), '60 per 30 s').to.be.at.least(now + 3_000);
+    expect(await postedAt(hourly), '1800 per hour').to.be.at.least(now + 3_500);
   });
 
   it('spreads 1,000 notifications to 50 conversations so that no conversation ever exceeds Teams limits', async () => {
