@@ -5,6 +5,7 @@ import type { Document } from 'bson';
 import { createLogger, moduleLogger, type Logger } from '../../logging/logger.js';
 import type { CommandContext, ServerFacts } from './commands/command-context.js';
 import { dispatchCommand } from './commands/dispatch.js';
+import { MongoCommandError } from './errors.js';
 import { Catalog } from './engine/catalog.js';
 import { CursorRegistry } from './engine/cursors.js';
 import { TtlMonitor } from './engine/ttl-monitor.js';
@@ -76,7 +77,17 @@ export async function startEmbeddedMongo(options: EmbeddedMongoOptions): Promise
     currentConnections: () => wire?.connections ?? 0,
     totalConnections: () => wire?.totalConnections ?? 0,
   };
+  let reportedFailure = false;
   const handle = (req: WireRequest, connectionId: number): Promise<Document> => {
+    if (store.failure && !HANDSHAKE.has(Object.keys(req.command)[0] ?? '')) {
+      // Memory may hold a write whose journal record failed: no reader may see it, no writer
+      // build on it. Restarting replays the journal, which holds exactly what was acknowledged.
+      if (!reportedFailure) {
+        reportedFailure = true;
+        logger.fatal({ err: store.failure }, 'journal failed: refusing every command until restart');
+      }
+      return Promise.resolve(journalFailedReply(store.failure));
+    }
     const ctx: CommandContext = {
       db: commandDb(req),
       catalog,
@@ -140,6 +151,19 @@ export async function startEmbeddedMongo(options: EmbeddedMongoOptions): Promise
       return stopping;
     },
   };
+}
+
+/** Answered even after a journal failure, so clients connect and then see why commands fail. */
+const HANDSHAKE = new Set(['hello', 'isMaster', 'ismaster', 'buildInfo', 'buildinfo', 'endSessions']);
+
+function journalFailedReply(failure: Error): Document {
+  const err = new MongoCommandError(
+    1,
+    'InternalError',
+    `The embedded database stopped after a failed journal write (${failure.message}); ` +
+      'restart the process: recovery replays every acknowledged write from the journal'
+  );
+  return { ok: 0, errmsg: err.message, code: err.code, codeName: err.codeName };
 }
 
 /** Longest socket path Linux and macOS accept (sun_path is 108 and 104 bytes with the NUL). */

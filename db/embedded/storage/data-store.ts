@@ -165,6 +165,11 @@ export class DataStore {
     return this.compaction;
   }
 
+  /** Set once the journal has failed: the in-memory state may then hold writes never made durable. */
+  get failure(): Error | undefined {
+    return this.writer.failed;
+  }
+
   /** Counters for serverStatus and the bench. */
   stats(): DataStoreStats {
     return {

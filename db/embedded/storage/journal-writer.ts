@@ -90,6 +90,11 @@ export class JournalWriter {
     return writer;
   }
 
+  /** The error that stopped the journal, once a write or fdatasync has failed. */
+  get failed(): Error | undefined {
+    return this.failure;
+  }
+
   /** Journal the next append goes to. */
   get currentSeq(): number {
     return this.seq;
@@ -233,12 +238,7 @@ export class JournalWriter {
    * dirty pages), so nothing more is acknowledged: every later commit fails with the same error.
    */
   private fail(err: Error, failed: Pending[]): void {
-    this.failure ??= new Error(
-      `Journal write failed; the data store is read-only: ${err.message}`,
-      {
-        cause: err,
-      }
-    );
+    this.failure ??= new Error(`Journal write failed: ${err.message}`, { cause: err });
     for (const p of [...failed, ...this.queue.splice(0)]) p.reject(this.failure);
   }
 }
