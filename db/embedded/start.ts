@@ -84,7 +84,10 @@ export async function startEmbeddedMongo(options: EmbeddedMongoOptions): Promise
       // build on it. Restarting replays the journal, which holds exactly what was acknowledged.
       if (!reportedFailure) {
         reportedFailure = true;
-        logger.fatal({ err: store.failure }, 'journal failed: refusing every command until restart');
+        logger.fatal(
+          { err: store.failure },
+          'journal failed: refusing every command until restart'
+        );
       }
       return Promise.resolve(journalFailedReply(store.failure));
     }
@@ -154,7 +157,14 @@ export async function startEmbeddedMongo(options: EmbeddedMongoOptions): Promise
 }
 
 /** Answered even after a journal failure, so clients connect and then see why commands fail. */
-const HANDSHAKE = new Set(['hello', 'isMaster', 'ismaster', 'buildInfo', 'buildinfo', 'endSessions']);
+const HANDSHAKE = new Set([
+  'hello',
+  'isMaster',
+  'ismaster',
+  'buildInfo',
+  'buildinfo',
+  'endSessions',
+]);
 
 function journalFailedReply(failure: Error): Document {
   const err = new MongoCommandError(

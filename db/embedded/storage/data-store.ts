@@ -165,7 +165,7 @@ export class DataStore {
     return this.compaction;
   }
 
-  /** Set once the journal has failed: the in-memory state may then hold writes never made durable. */
+  /** Set once the journal has failed: memory may then hold writes never made durable. */
   get failure(): Error | undefined {
     return this.writer.failed;
   }
