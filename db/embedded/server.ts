@@ -65,7 +65,12 @@ export class WireServer {
       local.once('error', reject);
       local.listen(socketPath, () => {
         local.off('error', reject);
-        fs.chmodSync(socketPath, 0o600);
+        try {
+          fs.chmodSync(socketPath, 0o600);
+        } catch (err) {
+          local.close();
+          return reject(err as Error);
+        }
         this.local = { server: local, path: socketPath };
         resolve();
       });

@@ -110,14 +110,14 @@ export async function startEmbeddedMongo(options: EmbeddedMongoOptions): Promise
     throw err;
   }
   facts.port = port;
-  const socketPath = localSocketPath(options);
+  let socketPath = localSocketPath(options);
   if (socketPath) {
     try {
       await wire.listenLocal(socketPath);
     } catch (err) {
-      await wire.close();
-      await store.close();
-      throw err;
+      // Some folders cannot hold a socket (network and Windows-host mounts): TCP serves alone.
+      logger.warn({ err, socketPath }, 'cannot listen on a Unix socket there; TCP only');
+      socketPath = undefined;
     }
   }
   const ttl = new TtlMonitor(catalog, logger, options.ttlIntervalMs ?? 1000);

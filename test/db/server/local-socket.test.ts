@@ -93,6 +93,20 @@ describe('embedded server on a Unix domain socket', function () {
     }
   });
 
+  it('falls back to TCP alone where no socket can be made, rather than not starting', async () => {
+    const server = await startEmbeddedMongo({
+      dataDir: dir,
+      logger: testLogger(),
+      localSocket: path.join(dir, 'no-such-folder', 'mongod.sock'),
+    });
+    try {
+      expect(server.localUri).to.equal(undefined);
+      await ping(server.uri);
+    } finally {
+      await server.stop();
+    }
+  });
+
   it('offers TCP only when asked to', async () => {
     const server = await startEmbeddedMongo({
       dataDir: dir,
