@@ -94,7 +94,7 @@ export const durableWrites: Benchmark = {
   async run(ctx) {
     const dir = ctx.tempDir('writes');
     ctx.progress('measuring raw fdatasync rate');
-    const raw = await rawDatasyncsPerSecond(dir);
+    const rawBefore = await rawDatasyncsPerSecond(dir);
 
     ctx.progress('measuring the data store alone');
     const store = await storeCommitsPerSecond(ctx, path.join(dir, 'store-only'));
@@ -128,13 +128,20 @@ export const durableWrites: Benchmark = {
       const local = await measure(localUri, 0);
       ctx.progress(`${WRITERS} writers in ${CLIENTS} client process(es), TCP`);
       const tcp = await measure(bench.server.uri, 100_000_000);
+      // This disk's rate drifts during a run: measured again afterwards, the higher one is the bar.
+      ctx.progress('measuring raw fdatasync rate again');
+      const rawAfter = await rawDatasyncsPerSecond(dir);
+      const raw = Math.max(rawBefore, rawAfter);
       const ratio = local.perSecond / raw;
       const count = await bench.Partner.countDocuments();
       if (count !== local.all + tcp.all)
         throw new Error(`expected ${local.all + tcp.all} documents, found ${count}`);
       return {
         measurements: [
-          ['raw write+fdatasync per second (same disk)', fmt(raw)],
+          [
+            'raw write+fdatasync per second (same disk), before / after the runs',
+            `${fmt(rawBefore)} / ${fmt(rawAfter)}`,
+          ],
           [
             `mongoose create() per second, ${WRITERS} writers, the bot's local socket`,
             fmt(local.perSecond),
@@ -154,7 +161,7 @@ export const durableWrites: Benchmark = {
         ],
         targets: [
           {
-            name: 'durable inserts/s ÷ raw fdatasyncs/s (group commit)',
+            name: 'durable inserts/s ÷ raw fdatasyncs/s, the higher of the two (group commit)',
             measured: `${fmt(ratio, 2)}x`,
             target: '≥ 2x',
             pass: ratio >= 2,
