@@ -103,11 +103,14 @@ export interface NotificationOutbox {
    */
   claimFallbackMail(id: string, now: Date, staleBefore: Date): Promise<boolean>;
   backlog(now: Date): Promise<{ backlog: number; oldestDueAt?: Date }>;
-  /** Sends recorded since `since`, oldest first (what a process taking over delivery counts). */
+  /**
+   * Sends recorded since `since`, and sends in flight (claimed since then, not yet recorded, at
+   * their claim time), oldest first: what a process taking over delivery counts.
+   */
   sentSince(since: Date): Promise<RecordedSend[]>;
 }
 
-/** One recorded send: to whom and when it completed. */
+/** One send: to whom, and when it completed (or, still in flight, when it began). */
 export interface RecordedSend {
   readonly to: OutboxAddress;
   readonly sentAt: Date;

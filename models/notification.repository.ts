@@ -71,6 +71,7 @@ export class MongoNotificationOutbox implements NotificationOutbox {
               state: 'leased',
               owner: opts.owner,
               leaseUntil: new Date(opts.now.getTime() + opts.leaseMs),
+              claimedAt: opts.now,
             },
             $inc: { attempts: 1 },
           },
@@ -280,12 +281,20 @@ export class MongoNotificationOutbox implements NotificationOutbox {
   }
 
   async sentSince(since: Date): Promise<RecordedSend[]> {
-    const docs = await this.model
+    const sent = await this.model
       .find({ sentAt: { $gte: since } })
       .sort({ sentAt: 1 })
       .select({ to: 1, sentAt: 1 })
       .lean<Array<Pick<NotificationDoc, 'to' | 'sentAt'>>>();
-    return docs.map((d) => ({ to: d.to, sentAt: d.sentAt! }));
+    // Claimed and not recorded: a worker that died mid-send may have reached Teams.
+    const inFlight = await this.model
+      .find({ state: 'leased', claimedAt: { $gte: since } })
+      .select({ to: 1, claimedAt: 1 })
+      .lean<Array<Pick<NotificationDoc, 'to' | 'claimedAt'>>>();
+    return [
+      ...sent.map((d) => ({ to: d.to, sentAt: d.sentAt! })),
+      ...inFlight.map((d) => ({ to: d.to, sentAt: d.claimedAt! })),
+    ].sort((a, b) => a.sentAt.getTime() - b.sentAt.getTime());
   }
 }
 

@@ -19,6 +19,8 @@ export interface NotificationDoc {
   attempts: number;
   owner?: string;
   leaseUntil?: Date;
+  /** When the current lease was taken: a send in flight since then counts against the pacing. */
+  claimedAt?: Date;
   heldReason?: string;
   lastError?: string;
   activityId?: string;
@@ -53,6 +55,7 @@ const notificationSchema = new Schema<NotificationDoc>(
     attempts: { type: Number, required: true, default: 0 },
     owner: String,
     leaseUntil: Date,
+    claimedAt: Date,
     heldReason: String,
     lastError: String,
     activityId: String,

@@ -215,7 +215,8 @@ describe('Outbox delivery under crashes, concurrency and load', function () {
     const b = h.worker({ outbox: recordingSent(h.db.outbox, byB), owner: 'b' });
     await eventually(() => h.posts().length >= 60, 30_000, '60 delivered');
     // Teams' limits are per bot: one process counts and sends, the other only stands by.
-    const [leader, standby, byLeader, byStandby] = byA.size > 0 ? [a, b, byA, byB] : [b, a, byB, byA];
+    const [leader, standby, byLeader, byStandby] =
+      byA.size > 0 ? [a, b, byA, byB] : [b, a, byB, byA];
     expect(byStandby.size, 'sent by the standby process').to.equal(0);
     expect(leader.delivering).to.equal(true);
     expect(standby.delivering).to.equal(false);
@@ -294,10 +295,10 @@ describe('Outbox delivery under crashes, concurrency and load', function () {
     expectWithinTeamsLimits(h.posts(), clock, 10, 30);
   });
 
-  it('a process taking over counts the sends of the last 30 s and of the last hour from the database', async () => {
+  it('a process taking over counts the sends of the last 30 s and of the last hour, and those in flight, from the database', async () => {
     h = await startDeliveryHarness();
-    const [busy, hourly, control] = users(3);
-    for (const p of [busy, hourly, control]) await h.addUser(p);
+    const [busy, hourly, control, orphaned] = users(4);
+    for (const p of [busy, hourly, control, orphaned]) await h.addUser(p);
     const now = Date.now();
     const sent = (p: TestUser, n: number, at: (i: number) => number) =>
       Array.from({ length: n }, (_, i) => ({
@@ -315,11 +316,21 @@ describe('Outbox delivery under crashes, concurrency and load', function () {
       }));
     // 60 in the last 30 s (the oldest 27 s ago): the next may go in about 3 s, not before.
     // 1800 in the last hour (the oldest 3.5 s short of an hour ago, none in the last 2 min).
+    // 8 claimed just now by a process that died mid-send, its leases still running: they may
+    // have reached the chat, so the next waits 2 s (8 per 2 s), not for the leases.
+    const inFlight = sent(orphaned, 8, () => now).map(({ sentAt: _, ...d }) => ({
+      ...d,
+      state: 'leased',
+      owner: 'crashed',
+      claimedAt: new Date(now),
+      leaseUntil: new Date(now + 60_000),
+    }));
     await h.db.conn.collection('notifications').insertMany([
       ...sent(busy, 60, (i) => now - 27_000 + i * 100),
       ...sent(hourly, 1800, (i) => now - 3_596_500 + i * 1_930),
+      ...inFlight,
     ]);
-    for (const p of [busy, hourly, control]) {
+    for (const p of [busy, hourly, control, orphaned]) {
       await h.service.notify({
         key: 'now',
         to: { kind: 'user', user: p },
@@ -339,6 +350,9 @@ describe('Outbox delivery under crashes, concurrency and load', function () {
     expect((await postedAt(control)) - now, 'an unhindered chat').to.be.lessThan(2_500);
     expect(await postedAt(busy), '60 per 30 s').to.be.at.least(now + 3_000);
     expect(await postedAt(hourly), '1800 per hour').to.be.at.least(now + 3_500);
+    expect(await postedAt(orphaned), '8 per 2 s, counting sends in flight').to.be.at.least(
+      now + 2_000
+    );
   });
 
   it('spreads 1,000 notifications to 50 conversations so that no conversation ever exceeds Teams limits', async () => {
