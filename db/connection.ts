@@ -2,7 +2,7 @@ import path from 'node:path';
 import mongoose from 'mongoose';
 import type { Config } from '../config/config.js';
 import { moduleLogger, type Logger } from '../logging/logger.js';
-import { startEmbeddedMongo } from './embedded/start.js';
+import { startEmbeddedMongo, type EmbeddedMongo } from './embedded/start.js';
 
 /** One open database: its own mongoose connection (never the global one) and how to close it. */
 export interface DatabaseHandle {
@@ -48,7 +48,7 @@ export async function connectDatabase(
   options: ConnectOptions = {}
 ): Promise<DatabaseHandle> {
   const log = moduleLogger(logger, 'db');
-  let embedded: { uri: string; localUri?: string; stop(): Promise<void> } | undefined;
+  let embedded: EmbeddedMongo | undefined;
   let uri = config.mongodbUri;
   if (!uri) {
     const dataDir = embeddedDataDir(config);

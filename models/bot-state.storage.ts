@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type mongoose from 'mongoose';
 import { botStateModel, type BotStateDoc } from './bot-state.schema.js';
+import { isDuplicateKey } from './duplicate-key.js';
 
 /** The shape of botbuilder's `Storage` (structural, so models/ needs no botbuilder import). */
 export interface StoreItems {
@@ -58,7 +59,7 @@ export class MongoBotStorage {
       await this.model.create({ _id: key, data: '{}', eTag: randomUUID(), updatedAt: new Date() });
       return true;
     } catch (err) {
-      if ((err as { code?: number }).code === 11000) return false;
+      if (isDuplicateKey(err)) return false;
       throw err;
     }
   }
@@ -79,7 +80,7 @@ export class MongoBotStorage {
     try {
       await this.model.create({ _id: key, ...next });
     } catch (err) {
-      if ((err as { code?: number }).code === 11000) throw conflict(key);
+      if (isDuplicateKey(err)) throw conflict(key);
       throw err;
     }
   }

@@ -1,5 +1,6 @@
 import type { Connection, Model } from 'mongoose';
 import type { LeaderLease } from '../domain/leader-lease.js';
+import { isDuplicateKey } from './duplicate-key.js';
 import { leaseModel, type LeaseDoc } from './lease.schema.js';
 
 /**
@@ -28,7 +29,7 @@ export class MongoLeaderLease implements LeaderLease {
         .lean<LeaseDoc>();
       return doc?.owner === owner;
     } catch (err) {
-      if ((err as { code?: number }).code === 11000) return false;
+      if (isDuplicateKey(err)) return false;
       throw err;
     }
   }

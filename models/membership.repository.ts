@@ -1,7 +1,7 @@
 import type mongoose from 'mongoose';
 import type { Member, MembershipRepository, Roster } from '../domain/membership.repository.js';
 import type { Role } from '../domain/roles.js';
-import { duplicateKeyField } from './enrollment-duplicate-key.js';
+import { duplicateKeyField } from './duplicate-key.js';
 import { membershipModel, type MembershipDoc } from './membership.schema.js';
 
 /** MembershipRepository on MongoDB (collection `memberships`, one roster per partner). */

@@ -13,10 +13,10 @@ import type {
   SentRecord,
 } from '../domain/notification-outbox.js';
 import type { Language } from '../i18n/i18n.js';
+import { isDuplicateKey } from './duplicate-key.js';
 import { notificationModel, type NotificationDoc } from './notification.schema.js';
 
 const oid = (id: string) => new mongoose.Types.ObjectId(id);
-const isDuplicateKey = (err: unknown) => (err as { code?: number } | null)?.code === 11000;
 
 /** The outbox on MongoDB (collection `notifications`); every transition is conditional. */
 export class MongoNotificationOutbox implements NotificationOutbox {
@@ -283,7 +283,6 @@ export class MongoNotificationOutbox implements NotificationOutbox {
   async sentSince(since: Date): Promise<RecordedSend[]> {
     const sent = await this.model
       .find({ sentAt: { $gte: since } })
-      .sort({ sentAt: 1 })
       .select({ to: 1, sentAt: 1 })
       .lean<Array<Pick<NotificationDoc, 'to' | 'sentAt'>>>();
     // Claimed and not recorded: a worker that died mid-send may have reached Teams.

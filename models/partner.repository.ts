@@ -6,7 +6,7 @@ import {
   type PartnerRepository,
   type TransitionGuard,
 } from '../domain/partner.repository.js';
-import { duplicateKeyField } from './enrollment-duplicate-key.js';
+import { duplicateKeyField } from './duplicate-key.js';
 import { partnerModel, type PartnerDoc } from './partner.schema.js';
 
 /** PartnerRepository on MongoDB (collection `partners`, unique `tenantId` and `partnerId`). */

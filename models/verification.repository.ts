@@ -3,7 +3,7 @@ import type {
   EmailVerification,
   VerificationRepository,
 } from '../domain/verification.repository.js';
-import { duplicateKeyField } from './enrollment-duplicate-key.js';
+import { duplicateKeyField } from './duplicate-key.js';
 import { verificationModel, type VerificationDoc } from './verification.schema.js';
 
 /** VerificationRepository on MongoDB (collection `emailVerifications`, unique `subjectId`). */

@@ -1,3 +1,8 @@
+/** Whether `err` is MongoDB's duplicate-key error (code 11000), from any server or driver path. */
+export function isDuplicateKey(err: unknown): boolean {
+  return (err as { code?: number } | null)?.code === 11000;
+}
+
 /**
  * The field a MongoDB duplicate-key error (code 11000) is about, from `keyPattern` or, for
  * servers that omit it, the index name in `errmsg` (`index: partnerId_1 dup key`). Undefined for
@@ -10,7 +15,7 @@ export function duplicateKeyField(err: unknown): string | undefined {
     errmsg?: string;
     message?: string;
   } | null;
-  if (!e || e.code !== 11000) return undefined;
+  if (!e || !isDuplicateKey(e)) return undefined;
   const fromPattern = e.keyPattern && Object.keys(e.keyPattern)[0];
   if (fromPattern) return fromPattern;
   const m = /index: (\w+?)_-?1/.exec(e.errmsg ?? e.message ?? '');
