@@ -10,9 +10,3 @@ export interface EnrollmentNotifier {
   /** An operator decided: update operators' cards, tell the applicant and the contact. */
   decided(partner: Partner): Promise<void>;
 }
-
-/** A notifier that tells no one (tests of the domain alone, or before notifications are wired). */
-export const silentEnrollmentNotifier: EnrollmentNotifier = {
-  async submittedForReview() {},
-  async decided() {},
-};
