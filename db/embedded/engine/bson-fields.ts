@@ -1,4 +1,9 @@
 import type { Document } from 'bson';
+import {
+  BSON_REGEX,
+  FIXED_VALUE_SIZE,
+  LENGTH_PREFIX_EXTRA,
+} from '../storage/bson-value-size.js';
 
 /** Filter keys that combine other filters; every other `$` key may read the whole document. */
 const LOGICAL = new Set(['$and', '$or', '$nor']);
@@ -35,45 +40,13 @@ function int32At(s: string, pos: number): number {
 
 /** Bytes taken by an element's value (after its name), by BSON type; -1 for an unknown type. */
 function valueSize(type: number, s: string, pos: number): number {
-  switch (type) {
-    case 0x01: // double
-    case 0x09: // date
-    case 0x11: // timestamp
-    case 0x12: // int64
-      return 8;
-    case 0x02: // string
-    case 0x0d: // javascript code
-    case 0x0e: // symbol
-      return 4 + int32At(s, pos);
-    case 0x03: // document
-    case 0x04: // array
-    case 0x0f: // code with scope
-      return int32At(s, pos);
-    case 0x05: // binary: length, subtype, bytes
-      return 5 + int32At(s, pos);
-    case 0x06: // undefined
-    case 0x0a: // null
-    case 0x7f: // max key
-    case 0xff: // min key
-      return 0;
-    case 0x07: // ObjectId
-      return 12;
-    case 0x08: // bool
-      return 1;
-    case 0x0b: {
-      // regex: two C strings
-      const end = s.indexOf('\0', s.indexOf('\0', pos) + 1);
-      return end < 0 ? -1 : end + 1 - pos;
-    }
-    case 0x0c: // DBPointer: string then ObjectId
-      return 4 + int32At(s, pos) + 12;
-    case 0x10: // int32
-      return 4;
-    case 0x13: // decimal128
-      return 16;
-    default:
-      return -1;
-  }
+  const fixed = FIXED_VALUE_SIZE[type];
+  if (fixed >= 0) return fixed;
+  const extra = LENGTH_PREFIX_EXTRA[type];
+  if (extra >= 0) return extra + int32At(s, pos);
+  if (type !== BSON_REGEX) return -1;
+  const end = s.indexOf('\0', s.indexOf('\0', pos) + 1);
+  return end < 0 ? -1 : end + 1 - pos;
 }
 
 /**

@@ -1,4 +1,5 @@
 import { BSON } from 'bson';
+import { BSON_REGEX, FIXED_VALUE_SIZE, LENGTH_PREFIX_EXTRA } from './bson-value-size.js';
 import { idKey } from './id-key.js';
 
 /** A top-level element of a BSON document, located without decoding it. */
@@ -54,48 +55,16 @@ export function rawIdKey(doc: Uint8Array): string {
 }
 
 function valueLength(doc: Uint8Array, type: number, at: number): number {
-  switch (type) {
-    case 0x01: // double
-    case 0x09: // date
-    case 0x11: // timestamp
-    case 0x12: // int64
-      return 8;
-    case 0x02: // string
-    case 0x0d: // javascript
-    case 0x0e: // symbol
-      return 4 + u32(doc, at);
-    case 0x03: // document
-    case 0x04: // array
-    case 0x0f: // code with scope
-      return u32(doc, at);
-    case 0x05: // binary
-      return 4 + 1 + u32(doc, at);
-    case 0x06: // undefined
-    case 0x0a: // null
-    case 0x7f: // max key
-    case 0xff: // min key
-      return 0;
-    case 0x07: // ObjectId
-      return 12;
-    case 0x08: // boolean
-      return 1;
-    case 0x0b: {
-      // regex: two C strings
-      let end = at;
-      while (doc[end] !== 0) end++;
-      end++;
-      while (doc[end] !== 0) end++;
-      return end + 1 - at;
-    }
-    case 0x0c: // DBPointer
-      return 4 + u32(doc, at) + 12;
-    case 0x10: // int32
-      return 4;
-    case 0x13: // decimal128
-      return 16;
-    default:
-      throw new Error(`Unknown BSON element type 0x${type.toString(16)}`);
-  }
+  const fixed = FIXED_VALUE_SIZE[type];
+  if (fixed >= 0) return fixed;
+  const extra = LENGTH_PREFIX_EXTRA[type];
+  if (extra >= 0) return extra + u32(doc, at);
+  if (type !== BSON_REGEX) throw new Error(`Unknown BSON element type 0x${type.toString(16)}`);
+  let end = at;
+  while (doc[end] !== 0) end++;
+  end++;
+  while (doc[end] !== 0) end++;
+  return end + 1 - at;
 }
 
 function u32(b: Uint8Array, at: number): number {

@@ -18,6 +18,7 @@ import {
 } from 'bson';
 import { fieldPicker, filterFields } from '../../../db/embedded/engine/bson-fields.js';
 import { Collection } from '../../../db/embedded/engine/collection.js';
+import { withDbPointer } from '../../helpers/bson-db-pointer.js';
 
 const every: Document = {
   _id: new ObjectId('65a000000000000000000001'),
@@ -59,6 +60,13 @@ describe('embedded engine partial decoding of stored documents', () => {
     const several = fieldPicker(new Set(['last', 'str', 'ключ']))(stored);
     expect(Object.keys(coll.decode(several!))).to.deep.equal(['str', 'ключ', 'last']);
     expect(coll.decode(fieldPicker(new Set(['nothing']))(stored)!)).to.deep.equal({});
+  });
+
+  it('walks past a DBPointer, which old data may hold though no driver writes it', () => {
+    const oid = '65a000000000000000000003';
+    const bytes = withDbPointer('ptr', 'db.other', oid, { after: 'found' });
+    const part = fieldPicker(new Set(['after']))(bytes.toString('latin1'));
+    expect(coll.decode(part!)).to.deep.equal({ after: 'found' });
   });
 
   it('gives up (undefined) on bytes it cannot walk instead of guessing', () => {

@@ -3,6 +3,7 @@ import { BSON, Binary, Decimal128, Double, Int32, Long, ObjectId, Timestamp } fr
 import { encodeDoc, encodePut } from '../../../db/embedded/storage/bson-codec.js';
 import { rawIdKey } from '../../../db/embedded/storage/bson-raw.js';
 import { idKey } from '../../../db/embedded/storage/id-key.js';
+import { withDbPointer } from '../../helpers/bson-db-pointer.js';
 import { byNs, openStore, removeDirs, tempDir } from './storage-helpers.js';
 
 const ids: unknown[] = [
@@ -35,6 +36,12 @@ describe('DataStore: documents kept as BSON', () => {
       const bytes = encodeDoc({ before: 1, _id: id, after: 'x' });
       expect(rawIdKey(bytes), String(id)).to.equal(idKey(id));
     }
+  });
+
+  it('finds the _id past a DBPointer, which old data may hold though no driver writes it', () => {
+    const id = new ObjectId();
+    const bytes = withDbPointer('ptr', 'db.other', '65a000000000000000000003', { _id: id });
+    expect(rawIdKey(bytes)).to.equal(idKey(id));
   });
 
   it('builds a put record around existing BSON byte for byte', () => {
