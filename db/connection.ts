@@ -2,7 +2,7 @@ import path from 'node:path';
 import mongoose from 'mongoose';
 import type { Config } from '../config/config.js';
 import { moduleLogger, type Logger } from '../logging/logger.js';
-import { startEmbeddedMongo, type EmbeddedMongo } from './embedded/start.js';
+import { startEmbeddedMongo, type EmbeddedMongo } from '@partner-connect/embedded-mongo';
 
 /** One open database: its own mongoose connection (never the global one) and how to close it. */
 export interface DatabaseHandle {

@@ -43,31 +43,11 @@ export function createLogger(level = 'info', destination?: DestinationStream): L
   );
 }
 
-const MODULE_PARENT = Symbol('partnerConnect.moduleParent');
-type ModuleLogger = Logger & { [MODULE_PARENT]?: Logger };
-
 /**
- * `logger.child({ module })` that nests: under another module's logger the module becomes the
- * path `db/embedded-mongo/data-store`, on one key. pino appends child bindings, so a nested
- * `child({ module })` would write `module` twice (its documented duplicate-keys trade-off).
+ * `logger.child({ module })` that nests (`db/embedded-mongo/data-store` on one key): the embedded
+ * database names its modules under the bot's this way, so the bot uses the same helper.
  */
-export function moduleLogger(logger: Logger, module: string): Logger {
-  const { module: outer, ...bindings } = logger.bindings();
-  const path = typeof outer === 'string' ? `${outer}/${module}` : module;
-  const parent = (logger as ModuleLogger)[MODULE_PARENT];
-  if (typeof outer !== 'string' || !parent) {
-    // No module yet, or one set by a plain child() (then the last `module` is the full path).
-    const child: ModuleLogger = logger.child({ module: path });
-    child[MODULE_PARENT] = logger;
-    return child;
-  }
-  // Rebuilt on the logger the outer module was added to, keeping what was bound since.
-  const inherited = parent.bindings();
-  const added = Object.fromEntries(Object.entries(bindings).filter(([k, v]) => inherited[k] !== v));
-  const child: ModuleLogger = parent.child({ module: path, ...added }, { level: logger.level });
-  child[MODULE_PARENT] = parent;
-  return child;
-}
+export { moduleLogger } from '@partner-connect/embedded-mongo';
 
 /** A logger for tests: silent unless TEST_LOG_LEVEL is set. */
 export function testLogger(): Logger {

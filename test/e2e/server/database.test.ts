@@ -4,7 +4,7 @@ import path from 'node:path';
 import { expect } from 'chai';
 import { loadConfig } from '../../../config/config.js';
 import { connectDatabase, redactUri } from '../../../db/connection.js';
-import { startEmbeddedMongo } from '../../../db/embedded/start.js';
+import { startEmbeddedMongo } from '@partner-connect/embedded-mongo';
 import { testLogger } from '../../../logging/logger.js';
 import { captureLogger } from './capture-logger.js';
 

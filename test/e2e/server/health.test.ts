@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { expect } from 'chai';
-import { startEmbeddedMongo } from '../../../db/embedded/start.js';
+import { startEmbeddedMongo } from '@partner-connect/embedded-mongo';
 import { testLogger } from '../../../logging/logger.js';
 import { startTestApp, type TestApp } from '../../helpers/test-app.js';
 import { echoBot } from './echo-bot.js';

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import mongoose from 'mongoose';
-import { startEmbeddedMongo } from '../../../db/embedded/start.js';
+import { startEmbeddedMongo } from '@partner-connect/embedded-mongo';
 import { testLogger } from '../../../logging/logger.js';
 import { MongoNotificationOutbox } from '../../../models/notification.repository.js';
 

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import mongoose from 'mongoose';
-import { startEmbeddedMongo } from '../../../db/embedded/start.js';
+import { startEmbeddedMongo } from '@partner-connect/embedded-mongo';
 import type { NewPartner } from '../../../domain/partner.js';
 import { DuplicatePartnerError } from '../../../domain/partner.repository.js';
 import { testLogger } from '../../../logging/logger.js';

@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import mongoose from 'mongoose';
-import { startEmbeddedMongo, type EmbeddedMongo } from '../../../db/embedded/start.js';
+import { startEmbeddedMongo, type EmbeddedMongo } from '@partner-connect/embedded-mongo';
 import { testLogger } from '../../../logging/logger.js';
 import { createEnrollmentStores } from '../../../models/enrollment-stores.js';
 import { memoryStores, type StoreFactory } from './enrollment-world.js';

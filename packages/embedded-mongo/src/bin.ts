@@ -1,0 +1,4 @@
+import { mainServerCli } from './cli.js';
+
+// `npx embedded-mongo --port 27017 --dbpath DIR` (tsx): the server alone.
+mainServerCli();

@@ -1,0 +1,196 @@
+import { createHash } from 'node:crypto';
+import os from 'node:os';
+import path from 'node:path';
+import type { Document } from 'bson';
+import { createLogger, moduleLogger, type Logger } from './logger.js';
+import type { CommandContext, ServerFacts } from './commands/command-context.js';
+import { dispatchCommand } from './commands/dispatch.js';
+import { MongoCommandError } from './errors.js';
+import { Catalog } from './engine/catalog.js';
+import { CursorRegistry } from './engine/cursors.js';
+import { TtlMonitor } from './engine/ttl-monitor.js';
+import { WireServer } from './server.js';
+import { DataStore, type DataStoreOptions } from './storage/data-store.js';
+import type { WireRequest } from './wire/wire-message.js';
+
+/** Options of {@link startEmbeddedMongo}. */
+export interface EmbeddedMongoOptions {
+  /** Folder holding the journal, snapshots and lock file (created if missing). */
+  dataDir: string;
+  /** TCP port; 0 (default) picks a free one. */
+  port?: number;
+  /** Interface to listen on; 127.0.0.1 by default. */
+  host?: string;
+  logger?: Logger;
+  /** Journal size that triggers a snapshot (store default when unset; tests make it small). */
+  compactAfterBytes?: number;
+  /** How often expired TTL documents are swept (default 1000 ms; mongod uses 60 s). */
+  ttlIntervalMs?: number;
+  /**
+   * Also listen on a Unix domain socket (default true, except on Windows): `localUri` then
+   * reaches the server from this machine more cheaply than TCP. A path chooses where; otherwise
+   * `<dataDir>/mongod.sock`, or a name in the temp folder when that path is too long for a socket.
+   */
+  localSocket?: boolean | string;
+  /** Test hooks on the journal's fdatasync (observe or slow it down). */
+  storageHooks?: Pick<DataStoreOptions, 'onDatasync' | 'datasync'>;
+}
+
+/** A running embedded server. */
+export interface EmbeddedMongo {
+  /** `mongodb://host:port/?directConnection=true` */
+  uri: string;
+  /** The same server through its Unix domain socket (unset on Windows or when turned off). */
+  localUri?: string;
+  port: number;
+  /** Durable commits and fdatasyncs so far (how well group commit is sharing them). */
+  stats(): { commits: number; datasyncs: number };
+  /** Stops accepting connections, closes open ones and the data store (releasing the lock). */
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts the in-process MongoDB-wire-compatible server over the data in `dataDir`: the
+ * official driver and mongoose connect to the returned URI unmodified.
+ */
+export async function startEmbeddedMongo(options: EmbeddedMongoOptions): Promise<EmbeddedMongo> {
+  const logger = moduleLogger(options.logger ?? createLogger(), 'embedded-mongo');
+  const host = options.host ?? '127.0.0.1';
+  const store = await DataStore.open(options.dataDir, {
+    logger,
+    compactAfterBytes: options.compactAfterBytes,
+    ...options.storageHooks,
+  });
+  const catalog = new Catalog(store);
+  try {
+    catalog.loadRecovered(store.takeRecoveredBson());
+  } catch (err) {
+    await store.close();
+    throw err;
+  }
+  const cursors = new CursorRegistry();
+  let wire: WireServer | undefined;
+  const facts: ServerFacts = {
+    startedAt: new Date(),
+    host,
+    port: 0,
+    currentConnections: () => wire?.connections ?? 0,
+    totalConnections: () => wire?.totalConnections ?? 0,
+  };
+  let reportedFailure = false;
+  const handle = (req: WireRequest, connectionId: number): Promise<Document> => {
+    if (store.failure && !HANDSHAKE.has(Object.keys(req.command)[0] ?? '')) {
+      // Memory may hold a write whose journal record failed: no reader may see it, no writer
+      // build on it. Restarting replays the journal, which holds exactly what was acknowledged.
+      if (!reportedFailure) {
+        reportedFailure = true;
+        logger.fatal(
+          { err: store.failure },
+          'journal failed: refusing every command until restart'
+        );
+      }
+      return Promise.resolve(journalFailedReply(store.failure));
+    }
+    const ctx: CommandContext = {
+      db: commandDb(req),
+      catalog,
+      cursors,
+      server: facts,
+      connectionId,
+      logger,
+    };
+    return dispatchCommand(req.command, ctx);
+  };
+  wire = new WireServer(handle, logger);
+  let port: number;
+  try {
+    port = await wire.listen(options.port ?? 0, host);
+  } catch (err) {
+    await store.close();
+    throw err;
+  }
+  facts.port = port;
+  let socketPath = localSocketPath(options);
+  if (socketPath) {
+    try {
+      await wire.listenLocal(socketPath);
+    } catch (err) {
+      // Some folders cannot hold a socket (network and Windows-host mounts): TCP serves alone.
+      logger.warn({ err, socketPath }, 'cannot listen on a Unix socket there; TCP only');
+      socketPath = undefined;
+    }
+  }
+  const ttl = new TtlMonitor(catalog, logger, options.ttlIntervalMs ?? 1000);
+  ttl.start();
+  const reaper = setInterval(() => cursors.reapIdle(), 60_000);
+  reaper.unref();
+  const uri = `mongodb://${host}:${port}/?directConnection=true`;
+  const localUri = socketPath
+    ? `mongodb://${encodeURIComponent(socketPath)}/?directConnection=true`
+    : undefined;
+  logger.info(
+    { uri, localUri, dataDir: options.dataDir },
+    'embedded MongoDB-compatible server listening'
+  );
+
+  let stopping: Promise<void> | undefined;
+  return {
+    uri,
+    ...(localUri ? { localUri } : {}),
+    port,
+    stats: () => {
+      const { commits, datasyncs } = store.stats();
+      return { commits, datasyncs };
+    },
+    stop: () => {
+      stopping ??= (async () => {
+        clearInterval(reaper);
+        await ttl.stop();
+        await wire.close();
+        cursors.clear();
+        await store.close();
+        logger.info('embedded server stopped');
+      })();
+      return stopping;
+    },
+  };
+}
+
+/** Answered even after a journal failure, so clients connect and then see why commands fail. */
+const HANDSHAKE = new Set([
+  'hello',
+  'isMaster',
+  'ismaster',
+  'buildInfo',
+  'buildinfo',
+  'endSessions',
+]);
+
+function journalFailedReply(failure: Error): Document {
+  const err = new MongoCommandError(
+    1,
+    'InternalError',
+    `The embedded database stopped after a failed journal write (${failure.message}); ` +
+      'restart the process: recovery replays every acknowledged write from the journal'
+  );
+  return { ok: 0, errmsg: err.message, code: err.code, codeName: err.codeName };
+}
+
+/** Longest socket path Linux and macOS accept (sun_path is 108 and 104 bytes with the NUL). */
+const MAX_SOCKET_PATH = 100;
+
+function localSocketPath(options: EmbeddedMongoOptions): string | undefined {
+  if (options.localSocket === false || process.platform === 'win32') return undefined;
+  if (typeof options.localSocket === 'string') return options.localSocket;
+  const inDataDir = path.join(path.resolve(options.dataDir), 'mongod.sock');
+  if (Buffer.byteLength(inDataDir) <= MAX_SOCKET_PATH) return inDataDir;
+  // The driver takes a host ending in .sock as a socket path.
+  const id = createHash('sha256').update(path.resolve(options.dataDir)).digest('hex').slice(0, 16);
+  return path.join(os.tmpdir(), `embedded-mongo-${id}.sock`);
+}
+
+function commandDb(req: WireRequest): string {
+  if (typeof req.command.$db === 'string') return req.command.$db;
+  const name = req.fullCollectionName ?? 'admin.$cmd';
+  return name.slice(0, name.indexOf('.')) || 'admin';
+}

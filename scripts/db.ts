@@ -1,0 +1,22 @@
+import dotenv from 'dotenv';
+import { mainServerCli } from '@partner-connect/embedded-mongo';
+import { ConfigError, loadConfig } from '../config/config.js';
+import { embeddedDataDir } from '../db/connection.js';
+import { createLogger } from '../logging/logger.js';
+
+// `npm run db -- --port 27017 [--dbpath DIR]`: the embedded server alone, by default on the
+// bot's own folder (DATA_DIR/db, read as the bot reads it: .env, then the validated config).
+dotenv.config({ quiet: true });
+const logger = createLogger(process.env.LOG_LEVEL ?? 'info');
+mainServerCli({
+  logger,
+  defaultDbPath() {
+    try {
+      return embeddedDataDir(loadConfig());
+    } catch (err) {
+      if (!(err instanceof ConfigError)) throw err;
+      logger.error({ problems: err.problems }, `${err.message}\n(or pass --dbpath explicitly)`);
+      return undefined;
+    }
+  },
+});
