@@ -43,7 +43,8 @@ export class ActorResolver {
     // Outside Teams (Emulator) there is no AAD object id; the channel user id stands in.
     const aadObjectId = a.from?.aadObjectId ?? a.from?.id ?? 'unknown-user';
     const known = await this.users.get({ tenantId, aadObjectId });
-    const roster = known?.email || known?.upn ? undefined : await this.lookUpRoster(turn, tenantId, aadObjectId);
+    const roster =
+      known?.email || known?.upn ? undefined : await this.lookUpRoster(turn, tenantId, aadObjectId);
     const name = a.from?.name || roster?.name || known?.name;
     const email = known?.email ?? known?.upn ?? roster?.email ?? roster?.upn;
     const actor: Actor = {

@@ -22,7 +22,8 @@ export class FeatureRegistry {
       }
     }
     for (const action of features.flatMap((f) => f.cardActions ?? [])) {
-      if (this.actionsByVerb.has(action.verb)) throw new Error(`Card verb "${action.verb}" is registered twice`);
+      if (this.actionsByVerb.has(action.verb))
+        throw new Error(`Card verb "${action.verb}" is registered twice`);
       this.actionsByVerb.set(action.verb, action);
     }
     const ids = new Set<string>();

@@ -61,7 +61,10 @@ export class PartnerConnectBot extends TeamsActivityHandler {
   constructor(private readonly deps: PartnerConnectBotDeps) {
     super();
     this.log = deps.logger.child({ module: 'bot' });
-    this.references = new ConversationReferenceWriter(deps.conversationReferences, deps.recentReferenceWrites);
+    this.references = new ConversationReferenceWriter(
+      deps.conversationReferences,
+      deps.recentReferenceWrites
+    );
     this.onMessage(async (turn, next) => {
       await this.handleMessage(turn);
       await next();
@@ -117,11 +120,14 @@ export class PartnerConnectBot extends TeamsActivityHandler {
     const scope = await this.scopeFor(turn);
     await this.guard(scope, async () => {
       const verb = typeof value?.verb === 'string' ? value.verb : undefined;
-      if (verb === Verbs.commandRun) return this.runButtonCommand(scope, String(value?.command ?? ''));
+      if (verb === Verbs.commandRun)
+        return this.runButtonCommand(scope, String(value?.command ?? ''));
       const action = verb ? this.deps.registry.findCardAction(verb) : undefined;
-      if (action && value) return this.deliver(scope, await action.handle(scope, withoutVerb(value)));
+      if (action && value)
+        return this.deliver(scope, await action.handle(scope, withoutVerb(value)));
       if (value && scope.dc.activeDialog) return void (await scope.dc.continueDialog());
-      if (value && !text) return void (await turn.sendActivity(t(scope.language, 'bot:cardAction.unknown')));
+      if (value && !text)
+        return void (await turn.sendActivity(t(scope.language, 'bot:cardAction.unknown')));
       await this.routeText(scope, text);
     });
   }
@@ -134,7 +140,8 @@ export class PartnerConnectBot extends TeamsActivityHandler {
   private async routeText(scope: TurnScope, text: string): Promise<void> {
     const [word = '', ...rest] = text.split(/\s+/);
     const command = word ? this.deps.registry.findCommand(word.replace(/^\//, '')) : undefined;
-    if (command && INTERRUPTING_COMMANDS.has(command.names[0])) return command.run(scope, rest.join(' '));
+    if (command && INTERRUPTING_COMMANDS.has(command.names[0]))
+      return command.run(scope, rest.join(' '));
     if (scope.dc.activeDialog) {
       const result = await scope.dc.continueDialog();
       if (!turnHandedBack(scope.turn, result)) return;
@@ -178,7 +185,10 @@ export class PartnerConnectBot extends TeamsActivityHandler {
           await turn.updateActivity({ id: clickedId, type: 'message', attachments });
           replaced = true;
         } catch (err) {
-          this.log.warn({ err: (err as Error).message }, 'could not update the clicked card; sending a new one');
+          this.log.warn(
+            { err: (err as Error).message },
+            'could not update the clicked card; sending a new one'
+          );
         }
       }
       if (!replaced) await turn.sendActivity({ attachments });
@@ -193,7 +203,8 @@ export class PartnerConnectBot extends TeamsActivityHandler {
   ): Promise<AdaptiveCardInvokeResponse> {
     const scope = await this.scopeFor(turn);
     const data = { ...((invokeValue.action?.data ?? {}) as Record<string, unknown>) };
-    const verb = invokeValue.action?.verb ?? (typeof data.verb === 'string' ? data.verb : undefined);
+    const verb =
+      invokeValue.action?.verb ?? (typeof data.verb === 'string' ? data.verb : undefined);
     try {
       if (verb === Verbs.commandRun) {
         await this.runButtonCommand(scope, String(data.command ?? ''));
@@ -214,7 +225,8 @@ export class PartnerConnectBot extends TeamsActivityHandler {
       const domainError = domainErrorOf(err);
       if (!domainError) throw err;
       this.noteDomainError(scope, domainError, { verb });
-      if (rewindDialogs(scope.turn, scope.dc) && scope.dc.activeDialog) await scope.dc.repromptDialog();
+      if (rewindDialogs(scope.turn, scope.dc) && scope.dc.activeDialog)
+        await scope.dc.repromptDialog();
       return domainErrorInvokeResponse(domainError, scope.language);
     }
   }
@@ -227,7 +239,8 @@ export class PartnerConnectBot extends TeamsActivityHandler {
   private async installed(turn: TurnContext): Promise<void> {
     const scope = await this.scopeFor(turn);
     await this.guard(scope, async () => {
-      if (await this.deps.once.claim(welcomeKey(turn))) await sendWelcome(scope, this.deps.registry);
+      if (await this.deps.once.claim(welcomeKey(turn)))
+        await sendWelcome(scope, this.deps.registry);
       if (scope.conversationType !== 'personal') return;
       const { dc: _dc, ...withoutDc } = scope;
       for (const feature of this.deps.registry.features) await feature.onInstalled?.(withoutDc);
@@ -255,11 +268,16 @@ export class PartnerConnectBot extends TeamsActivityHandler {
       if (!domainError) throw err;
       this.noteDomainError(scope, domainError);
       await scope.turn.sendActivity(domainErrorText(domainError, scope.language));
-      if (rewindDialogs(scope.turn, scope.dc) && scope.dc.activeDialog) await scope.dc.repromptDialog();
+      if (rewindDialogs(scope.turn, scope.dc) && scope.dc.activeDialog)
+        await scope.dc.repromptDialog();
     }
   }
 
-  private noteDomainError(scope: TurnScope, err: DomainError, extra: Record<string, unknown> = {}): void {
+  private noteDomainError(
+    scope: TurnScope,
+    err: DomainError,
+    extra: Record<string, unknown> = {}
+  ): void {
     noteTurn(scope.turn, { outcome: 'domainError' });
     this.log.info({ errorCode: err.code, messageKey: err.messageKey, ...extra }, 'domain error');
   }
@@ -282,13 +300,19 @@ export class PartnerConnectBot extends TeamsActivityHandler {
 
 /** An invoke response Teams shows as a short message; its `value` is a string, not an object. */
 function messageResponse(text: string): AdaptiveCardInvokeResponse {
-  return { statusCode: 200, type: ACTIVITY_MESSAGE, value: text as unknown as Record<string, unknown> };
+  return {
+    statusCode: 200,
+    type: ACTIVITY_MESSAGE,
+    value: text as unknown as Record<string, unknown>,
+  };
 }
 
 function isInstall(activity: Activity): boolean {
   if (activity.type === 'installationUpdate') return /^add/.test(String(activity.action ?? ''));
   const botId = activity.recipient?.id;
-  return activity.type === 'conversationUpdate' && !!activity.membersAdded?.some((m) => m.id === botId);
+  return (
+    activity.type === 'conversationUpdate' && !!activity.membersAdded?.some((m) => m.id === botId)
+  );
 }
 
 function welcomeKey(turn: TurnContext): string {
@@ -298,7 +322,9 @@ function welcomeKey(turn: TurnContext): string {
 /** Card values submitted with a message (Action.Submit), if any. */
 function submittedValue(activity: Activity): Record<string, unknown> | undefined {
   const v: unknown = activity.value;
-  return v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined;
+  return v && typeof v === 'object' && !Array.isArray(v)
+    ? (v as Record<string, unknown>)
+    : undefined;
 }
 
 function withoutVerb(data: Record<string, unknown>): Record<string, unknown> {
@@ -315,5 +341,7 @@ function isBotMentioned(activity: Activity): boolean {
 function isBotRemoval(activity: Activity): boolean {
   if (activity.type === 'installationUpdate') return /^remove/.test(String(activity.action ?? ''));
   const botId = activity.recipient?.id;
-  return activity.type === 'conversationUpdate' && !!activity.membersRemoved?.some((m) => m.id === botId);
+  return (
+    activity.type === 'conversationUpdate' && !!activity.membersRemoved?.some((m) => m.id === botId)
+  );
 }

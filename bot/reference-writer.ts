@@ -15,7 +15,11 @@ export class ConversationReferenceWriter {
     private readonly recent: RecentWrites = new RecentWrites()
   ) {}
 
-  async save(turn: TurnContext, resolved: ResolvedTurn, options: { force: boolean }): Promise<void> {
+  async save(
+    turn: TurnContext,
+    resolved: ResolvedTurn,
+    options: { force: boolean }
+  ): Promise<void> {
     const reference = TurnContext.getConversationReference(turn.activity);
     const conversationId = reference.conversation?.id;
     if (!conversationId || !reference.serviceUrl) return;
@@ -32,7 +36,10 @@ export class ConversationReferenceWriter {
     // The activity id changes every turn, and in group chats so does the speaker: neither
     // matters for reaching the conversation later.
     const { activityId: _id, user, ...where } = stored.reference;
-    const fingerprint = JSON.stringify({ ...stored, reference: personal ? { ...where, user } : where });
+    const fingerprint = JSON.stringify({
+      ...stored,
+      reference: personal ? { ...where, user } : where,
+    });
     if (!options.force && this.recent.isUnchanged(conversationId, fingerprint)) return;
     await this.references.save({ ...stored, gone: false, updatedAt: new Date() });
     this.recent.remember(conversationId, fingerprint);

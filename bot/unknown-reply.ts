@@ -9,7 +9,11 @@ const MAX_SUGGESTIONS = 4;
  * "Didn't understand" with a way forward: the command the word was probably meant to be
  * (edit distance <= 2, any alias), else a few commands this user may use.
  */
-export function unknownTextReply(text: string, commands: readonly CommandHandler[], language: Language): string {
+export function unknownTextReply(
+  text: string,
+  commands: readonly CommandHandler[],
+  language: Language
+): string {
   const echo = text.length > MAX_ECHO ? `${text.slice(0, MAX_ECHO - 1)}…` : text;
   const first = t(language, 'bot:unknown.text', { text: echo });
   const word = text.split(/\s+/)[0].toLowerCase();

@@ -26,7 +26,10 @@ export function render(data: ChoiceCardData, language: Language): AdaptiveCardJs
   return renderCard(template, {
     prompt: t(language, data.promptKey, data.promptValues ?? {}),
     hint: data.hintKey ? t(language, data.hintKey) : '',
-    choices: data.choices.map((c) => ({ value: c.value, title: t(language, c.titleKey, c.titleValues ?? {}) })),
+    choices: data.choices.map((c) => ({
+      value: c.value,
+      title: t(language, c.titleKey, c.titleValues ?? {}),
+    })),
   });
 }
 

@@ -4,7 +4,10 @@ import { renderCard, type AdaptiveCardJson } from './render-card.js';
 
 export interface HelpCardData {
   /** Commands this user may use: the words that run it and the i18n key of its description. */
-  readonly commands: readonly { readonly names: readonly string[]; readonly descriptionKey: string }[];
+  readonly commands: readonly {
+    readonly names: readonly string[];
+    readonly descriptionKey: string;
+  }[];
   /** In group chats and channels, remind people to @mention the bot. */
   readonly inGroup: boolean;
 }

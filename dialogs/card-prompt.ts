@@ -106,7 +106,10 @@ export function choicePromptOptions(
  */
 export function choiceParser(choices: readonly CardChoice[]): TextParser {
   return (text) => {
-    const typed = text.trim().toLowerCase().replace(/[.!]+$/, '');
+    const typed = text
+      .trim()
+      .toLowerCase()
+      .replace(/[.!]+$/, '');
     const byNumber = /^\d+$/.test(typed) ? choices[Number(typed) - 1] : undefined;
     const match =
       byNumber ??

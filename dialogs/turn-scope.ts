@@ -44,10 +44,15 @@ export function handTurnBack(context: TurnContext | DialogContext): void {
 }
 
 /** True when a dialog handed this turn's text back, by `handTurnBack` or by an `{ unhandled: true }` result. */
-export function turnHandedBack(turn: TurnContext, result?: { status: string; result?: unknown }): boolean {
+export function turnHandedBack(
+  turn: TurnContext,
+  result?: { status: string; result?: unknown }
+): boolean {
   if (turn.turnState.get(HANDED_BACK) === true) return true;
   const value = result?.status === 'complete' ? result.result : undefined;
-  return !!value && typeof value === 'object' && (value as { unhandled?: unknown }).unhandled === true;
+  return (
+    !!value && typeof value === 'object' && (value as { unhandled?: unknown }).unhandled === true
+  );
 }
 
 /** Set by the bot each turn: whether a word is one of the commands (so prompts can hand them back). */

@@ -19,7 +19,9 @@ function loadResources(): Resource {
     resources[lang] = {};
     for (const file of fs.readdirSync(path.join(here, lang))) {
       if (!file.endsWith('.json')) continue;
-      resources[lang][file.slice(0, -5)] = JSON.parse(fs.readFileSync(path.join(here, lang, file), 'utf8'));
+      resources[lang][file.slice(0, -5)] = JSON.parse(
+        fs.readFileSync(path.join(here, lang, file), 'utf8')
+      );
     }
   }
   return resources;
@@ -46,7 +48,11 @@ export function languageOf(locale: string | undefined | null): Language {
 }
 
 /** Translates `namespace:key` for a language or locale. Missing keys throw in tests via `hasKey`. */
-export function t(lang: Language | string, key: string, values: Record<string, unknown> = {}): string {
+export function t(
+  lang: Language | string,
+  key: string,
+  values: Record<string, unknown> = {}
+): string {
   return instance.t(key, { ...values, lng: languageOf(lang) }) as string;
 }
 

@@ -32,5 +32,7 @@ userSchema.index({ tenantId: 1, aadObjectId: 1 }, { unique: true });
 
 /** The User model on a given connection (models are per connection, never global). */
 export function userModel(conn: mongoose.Connection): Model<UserDoc> {
-  return (conn.models.User as Model<UserDoc> | undefined) ?? conn.model<UserDoc>('User', userSchema);
+  return (
+    (conn.models.User as Model<UserDoc> | undefined) ?? conn.model<UserDoc>('User', userSchema)
+  );
 }

@@ -24,7 +24,9 @@ function ringsCoverage(size: number, x: number, y: number): number {
     for (let sx = 0; sx < 4; sx++) {
       const px = x + (sx + 0.5) / 4;
       const py = y + (sy + 0.5) / 4;
-      const inRing = centers.some(([cx, cy]) => Math.abs(Math.hypot(px - cx, py - cy) - r) <= width / 2);
+      const inRing = centers.some(
+        ([cx, cy]) => Math.abs(Math.hypot(px - cx, py - cy) - r) <= width / 2
+      );
       if (inRing) hits++;
     }
   }

@@ -66,5 +66,7 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   const { config: loadDotenv } = await import('dotenv');
   loadDotenv({ quiet: true });
   const result = packageManifest(loadConfig());
-  process.stdout.write(`Wrote ${path.relative(process.cwd(), result.file)} for app id ${result.appId}\n`);
+  process.stdout.write(
+    `Wrote ${path.relative(process.cwd(), result.file)} for app id ${result.appId}\n`
+  );
 }

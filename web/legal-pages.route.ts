@@ -64,7 +64,10 @@ export function renderLegalPage(page: LegalPage, language: Language): string {
   const tr = (key: string) => t(language, `web:${key}`);
   const title = tr(`${page}.title`);
   const sections = SECTIONS[page]
-    .map((id) => `<h2>${escapeHtml(tr(`${page}.${id}.heading`))}</h2>\n${blocks(tr(`${page}.${id}.body`))}`)
+    .map(
+      (id) =>
+        `<h2>${escapeHtml(tr(`${page}.${id}.heading`))}</h2>\n${blocks(tr(`${page}.${id}.body`))}`
+    )
     .join('\n');
   const link = (other: LegalPage) =>
     other === page
@@ -103,7 +106,8 @@ export function legalPageRoute(page: LegalPage) {
       Vary: 'Accept-Language',
       'Cache-Control': 'public, max-age=3600',
       // Nothing to load from anywhere: the page is one document with its own style.
-      'Content-Security-Policy': "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
+      'Content-Security-Policy':
+        "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
       'X-Content-Type-Options': 'nosniff',
     });
   };

@@ -90,7 +90,11 @@ export function createBasicsFeature(deps: BasicsDeps): Feature {
 }
 
 /** Stores the choice and confirms it in the newly chosen language. */
-async function switchLanguage(users: UserRepository, scope: TurnScope, language: Language): Promise<string> {
+async function switchLanguage(
+  users: UserRepository,
+  scope: TurnScope,
+  language: Language
+): Promise<string> {
   await users.setLanguage(scope.actor, language);
   return t(language, 'bot:language.changed');
 }

@@ -38,7 +38,12 @@ export async function startBotHarness(options: BotHarnessOptions = {}): Promise<
   const config = loadConfig({ DATA_DIR: dataDir, LOG_LEVEL: 'silent' });
   const logger = testLogger();
   const db = await connectDatabase(config, logger);
-  const created = await createBot({ config, logger, connection: db.connection, features: options.features });
+  const created = await createBot({
+    config,
+    logger,
+    connection: db.connection,
+    features: options.features,
+  });
   const adapter = new TestAdapter((ctx) => created.bot.run(ctx));
   const updates: Partial<Activity>[] = [];
   adapter.updateActivity = async (_ctx, activity) => void updates.push(activity);
@@ -108,7 +113,9 @@ export function cardsOf(activities: Partial<Activity>[]): Record<string, any>[] 
 }
 
 /** Titles and data of a card's actions (buttons). */
-export function buttonsOf(card: Record<string, any>): { title: string; data: Record<string, unknown> }[] {
+export function buttonsOf(
+  card: Record<string, any>
+): { title: string; data: Record<string, unknown> }[] {
   return ((card.actions ?? []) as { title: string; data: Record<string, unknown> }[]).map((a) => ({
     title: a.title,
     data: a.data,

@@ -82,8 +82,12 @@ describe('bot state across a restart', () => {
     const anna = personas.reseller;
     let second: BotHarness | undefined;
     try {
-      expect(visibleText(await first.send(first.teams.message(anna, 'ask')))).to.include('your name');
-      expect(visibleText(await first.send(first.teams.message(anna, 'Anna')))).to.include('your city');
+      expect(visibleText(await first.send(first.teams.message(anna, 'ask')))).to.include(
+        'your name'
+      );
+      expect(visibleText(await first.send(first.teams.message(anna, 'Anna')))).to.include(
+        'your city'
+      );
       second = await first.restart();
       const replies = await second.send(second.teams.message(anna, 'Tver'));
       expect(visibleText(replies)).to.equal('Thanks Anna from Tver');

@@ -12,13 +12,16 @@ function freshUser(base: Persona): Persona {
 describe('bot: commands and errors while a dialog waits', function () {
   let bot: BotHarness;
   const installs: string[] = [];
-  const countInstalls: Feature = { onInstalled: async (scope) => void installs.push(scope.actor.aadObjectId) };
+  const countInstalls: Feature = {
+    onInstalled: async (scope) => void installs.push(scope.actor.aadObjectId),
+  };
   before(async () => {
     bot = await startBotHarness({ features: [...testFeatures(), countInstalls] });
   });
   after(async () => bot?.stop());
 
-  const say = async (who: Persona, text: string) => visibleText(await bot.send(bot.teams.message(who, text)));
+  const say = async (who: Persona, text: string) =>
+    visibleText(await bot.send(bot.teams.message(who, text)));
 
   describe('typed commands are not swallowed', () => {
     it('runs a command typed while a card prompt waits, and the prompt keeps waiting', async () => {
@@ -32,14 +35,18 @@ describe('bot: commands and errors while a dialog waits', function () {
     it('still re-asks when the text is neither an answer nor a command', async () => {
       const anna = freshUser(personas.reseller);
       await say(anna, 'code');
-      expect(await say(anna, 'twelve')).to.equal('Please fill in the card above, or type your answer.');
+      expect(await say(anna, 'twelve')).to.equal(
+        'Please fill in the card above, or type your answer.'
+      );
       expect(await say(anna, '654321')).to.equal('Code 654321 accepted');
     });
 
     it('runs the command a dialog hands back when it ends (as the enrollment code step does)', async () => {
       const anna = freshUser(personas.reseller);
       expect(await say(anna, 'verifyish')).to.include('Enter the mailed code');
-      expect(await say(anna, 'info')).to.equal('Stopped waiting for the code\ninfo ran (dialog none)');
+      expect(await say(anna, 'info')).to.equal(
+        'Stopped waiting for the code\ninfo ran (dialog none)'
+      );
     });
 
     it('answers handed-back text that is no command like any unknown text', async () => {
@@ -61,7 +68,9 @@ describe('bot: commands and errors while a dialog waits', function () {
       const anna = freshUser(personas.reseller);
       await say(anna, 'code');
       const replies = await bot.send(bot.teams.message(anna, '000000'));
-      expect(visibleText(replies)).to.include("That doesn't look right").and.include('Enter the code');
+      expect(visibleText(replies))
+        .to.include("That doesn't look right")
+        .and.include('Enter the code');
       expect(cardsOf(replies)).to.have.length(1);
       expect(await say(anna, '123456')).to.equal('Code 123456 accepted');
       expect(await say(anna, '123456')).to.include("didn't understand");
@@ -71,8 +80,12 @@ describe('bot: commands and errors while a dialog waits', function () {
       const anna = freshUser(personas.reseller);
       await say(anna, 'code');
       const replies = await bot.send(bot.teams.submit(anna, { code: '000000' }));
-      expect(visibleText(replies)).to.include("That doesn't look right").and.include('Enter the code');
-      expect(visibleText(await bot.send(bot.teams.submit(anna, { code: '222222' })))).to.equal('Code 222222 accepted');
+      expect(visibleText(replies))
+        .to.include("That doesn't look right")
+        .and.include('Enter the code');
+      expect(visibleText(await bot.send(bot.teams.submit(anna, { code: '222222' })))).to.equal(
+        'Code 222222 accepted'
+      );
     });
 
     it('survives a restart between the error and the correction', async () => {
@@ -112,7 +125,12 @@ describe('bot: commands and errors while a dialog waits', function () {
 
     it('does not call onInstalled for a group chat', async () => {
       const anna = freshUser(personas.reseller);
-      await bot.send(bot.teams.install(anna, { scope: 'groupChat', conversationId: `19:${randomUUID()}@thread.v2` }));
+      await bot.send(
+        bot.teams.install(anna, {
+          scope: 'groupChat',
+          conversationId: `19:${randomUUID()}@thread.v2`,
+        })
+      );
       expect(installs).to.not.include(anna.aadObjectId);
     });
   });

@@ -21,14 +21,18 @@ describe('bot with the product modules: commands typed during enrollment', funct
     const before = app.connector.activities(conversationId).length;
     const res = await app.post(app.teams.message(p, text));
     expect(res.status).to.be.lessThan(300);
-    return visibleText(app.connector.activities(conversationId).slice(before) as Partial<Activity>[]);
+    return visibleText(
+      app.connector.activities(conversationId).slice(before) as Partial<Activity>[]
+    );
   }
 
   it('runs status typed at the partner type question, then takes the answer', async () => {
     const anna: Persona = { ...personas.reseller, aadObjectId: randomUUID() };
     expect(await say(anna, 'enroll')).to.include('How will your organization work');
     const status = await say(anna, 'status');
-    expect(status).to.include('Enrollment status').and.include('You have an enrollment in progress');
+    expect(status)
+      .to.include('Enrollment status')
+      .and.include('You have an enrollment in progress');
     expect(status).to.not.include('Please fill in the card');
     // The form still waits at the same question.
     const next = await say(anna, 'reseller');

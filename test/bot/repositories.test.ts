@@ -20,10 +20,19 @@ describe('user and conversation reference repositories', () => {
   it('keeps what it knew about a user when a later turn brings less', async () => {
     const tenantId = randomUUID();
     const user = { tenantId, aadObjectId: randomUUID() };
-    await users.recordSeen({ ...user, name: 'Anna', email: 'anna@example.com', upn: 'anna@corp.example' });
+    await users.recordSeen({
+      ...user,
+      name: 'Anna',
+      email: 'anna@example.com',
+      upn: 'anna@corp.example',
+    });
     await users.recordSeen({ ...user, name: 'Anna Petrova' });
     const known = await users.get(user);
-    expect(known).to.include({ name: 'Anna Petrova', email: 'anna@example.com', upn: 'anna@corp.example' });
+    expect(known).to.include({
+      name: 'Anna Petrova',
+      email: 'anna@example.com',
+      upn: 'anna@corp.example',
+    });
     expect(known?.lastSeenAt).to.be.instanceOf(Date);
   });
 
@@ -33,7 +42,11 @@ describe('user and conversation reference repositories', () => {
     await users.recordSeen(a);
     await users.recordSeen(a);
     await users.recordSeen({ tenantId, aadObjectId: randomUUID(), name: 'B' });
-    await users.recordSeen({ tenantId: randomUUID(), aadObjectId: a.aadObjectId, name: 'Elsewhere' });
+    await users.recordSeen({
+      tenantId: randomUUID(),
+      aadObjectId: a.aadObjectId,
+      name: 'Elsewhere',
+    });
     expect((await users.listByTenant(tenantId)).map((u) => u.name)).to.deep.equal(['A', 'B']);
   });
 
@@ -58,7 +71,12 @@ describe('user and conversation reference repositories', () => {
       updatedAt: new Date(),
     };
     await refs.save(ref);
-    await refs.save({ ...ref, conversationId: `19:${randomUUID()}@thread.v2`, conversationType: 'groupChat', aadObjectId: undefined });
+    await refs.save({
+      ...ref,
+      conversationId: `19:${randomUUID()}@thread.v2`,
+      conversationType: 'groupChat',
+      aadObjectId: undefined,
+    });
     expect((await refs.findPersonal(user))?.reference).to.deep.equal(ref.reference);
     await refs.markGone(conversationId);
     expect(await refs.findPersonal(user)).to.equal(null);

@@ -1,7 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { expect } from 'chai';
 import { personas, withLocale, type Persona } from '../helpers/personas.js';
-import { buttonsOf, cardsOf, startBotHarness, visibleText, type BotHarness } from './bot-harness.js';
+import {
+  buttonsOf,
+  cardsOf,
+  startBotHarness,
+  visibleText,
+  type BotHarness,
+} from './bot-harness.js';
 import { testFeatures } from './test-features.js';
 
 /** A fresh user in the persona's tenant, so tests never share a conversation or a user record. */
@@ -22,7 +28,9 @@ describe('bot routing', function () {
       const replies = await bot.send(bot.teams.install(anna));
       const [card] = cardsOf(replies);
       expect(card, 'a welcome card').to.exist;
-      expect(visibleText(replies)).to.include('Welcome to Partner Connect').and.include(`Hi, ${anna.name}!`);
+      expect(visibleText(replies))
+        .to.include('Welcome to Partner Connect')
+        .and.include(`Hi, ${anna.name}!`);
       // enroll and help are registered, status is not: only steps that work are offered.
       expect(buttonsOf(card)).to.deep.equal([
         { title: 'Enroll my organization', data: { verb: 'command.run', command: 'enroll' } },
@@ -53,7 +61,9 @@ describe('bot routing', function () {
       const saved = await bot.conversationReferences.findPersonal(anna);
       expect(saved?.conversationId).to.equal(bot.teams.conversationId(anna));
       expect(saved?.serviceUrl).to.equal(bot.teams.serviceUrl);
-      expect((saved?.reference as { user?: { aadObjectId?: string } }).user?.aadObjectId).to.equal(anna.aadObjectId);
+      expect((saved?.reference as { user?: { aadObjectId?: string } }).user?.aadObjectId).to.equal(
+        anna.aadObjectId
+      );
 
       await bot.send(bot.teams.installationUpdate(anna, 'remove'));
       expect(await bot.conversationReferences.findPersonal(anna)).to.equal(null);
@@ -66,7 +76,9 @@ describe('bot routing', function () {
     it('introduces itself in one line when added to a group chat', async () => {
       const anna = freshUser(personas.reseller);
       const conversationId = `19:${randomUUID()}@thread.v2`;
-      const replies = await bot.send(bot.teams.install(anna, { scope: 'groupChat', conversationId }));
+      const replies = await bot.send(
+        bot.teams.install(anna, { scope: 'groupChat', conversationId })
+      );
       expect(cardsOf(replies)).to.have.length(0);
       expect(visibleText(replies)).to.include('Mention me');
     });
@@ -74,7 +86,9 @@ describe('bot routing', function () {
     it('welcomes in Russian when the Teams client is in Russian', async () => {
       const olga = withLocale(freshUser(personas.customer), 'ru-RU');
       const replies = await bot.send(bot.teams.install(olga));
-      expect(visibleText(replies)).to.include('Добро пожаловать в Partner Connect').and.include('Все команды');
+      expect(visibleText(replies))
+        .to.include('Добро пожаловать в Partner Connect')
+        .and.include('Все команды');
     });
   });
 
@@ -84,7 +98,12 @@ describe('bot routing', function () {
       const rosterBot = await startBotHarness({
         roster: async (_conversationId, userId) => {
           calls.push(userId);
-          return { id: userId, name: 'Anna P.', email: 'anna@contoso-reseller.example', userPrincipalName: 'anna@contoso.example' };
+          return {
+            id: userId,
+            name: 'Anna P.',
+            email: 'anna@contoso-reseller.example',
+            userPrincipalName: 'anna@contoso.example',
+          };
         },
       });
       try {
@@ -92,8 +111,15 @@ describe('bot routing', function () {
         await rosterBot.send(rosterBot.teams.message(anna, 'help'));
         await rosterBot.send(rosterBot.teams.message(anna, 'help'));
         const known = await rosterBot.users.get(anna);
-        expect(known).to.include({ tenantId: anna.tenantId, aadObjectId: anna.aadObjectId, name: anna.name });
-        expect(known).to.include({ email: 'anna@contoso-reseller.example', upn: 'anna@contoso.example' });
+        expect(known).to.include({
+          tenantId: anna.tenantId,
+          aadObjectId: anna.aadObjectId,
+          name: anna.name,
+        });
+        expect(known).to.include({
+          email: 'anna@contoso-reseller.example',
+          upn: 'anna@contoso.example',
+        });
         expect(calls).to.have.length(1);
       } finally {
         await rosterBot.stop();
@@ -101,7 +127,9 @@ describe('bot routing', function () {
     });
 
     it('carries on when the roster cannot be reached', async () => {
-      const failingBot = await startBotHarness({ roster: async () => Promise.reject(new Error('403 Forbidden')) });
+      const failingBot = await startBotHarness({
+        roster: async () => Promise.reject(new Error('403 Forbidden')),
+      });
       try {
         const anna = freshUser(personas.reseller);
         const replies = await failingBot.send(failingBot.teams.message(anna, 'help'));
@@ -117,7 +145,9 @@ describe('bot routing', function () {
 
   describe('help', () => {
     it('lists only the commands this user may use', async () => {
-      const forReseller = visibleText(await bot.send(bot.teams.message(freshUser(personas.reseller), 'help')));
+      const forReseller = visibleText(
+        await bot.send(bot.teams.message(freshUser(personas.reseller), 'help'))
+      );
       const forOperator = visibleText(await bot.send(bot.teams.message(personas.operator, 'help')));
       expect(forReseller).to.include('help').and.include('cancel').and.include('enroll');
       expect(forReseller).to.not.include('review');
@@ -132,7 +162,9 @@ describe('bot routing', function () {
 
     it('runs a command from a welcome card button (Action.Submit command.run)', async () => {
       const anna = freshUser(personas.reseller);
-      const replies = await bot.send(bot.teams.submit(anna, { verb: 'command.run', command: 'enroll' }));
+      const replies = await bot.send(
+        bot.teams.submit(anna, { verb: 'command.run', command: 'enroll' })
+      );
       expect(visibleText(replies)).to.equal('enroll ran');
     });
   });
@@ -142,22 +174,34 @@ describe('bot routing', function () {
       const anna = freshUser(personas.reseller);
       expect(visibleText(await bot.send(bot.teams.message(anna, 'ask')))).to.include('your name');
       // "enroll" is a command, but while the dialog asks, typed text is its answer.
-      expect(visibleText(await bot.send(bot.teams.message(anna, 'enroll')))).to.include('your city');
-      expect(visibleText(await bot.send(bot.teams.message(anna, 'cancel')))).to.include("I've stopped");
-      expect(visibleText(await bot.send(bot.teams.message(anna, 'Moscow')))).to.include("didn't understand");
+      expect(visibleText(await bot.send(bot.teams.message(anna, 'enroll')))).to.include(
+        'your city'
+      );
+      expect(visibleText(await bot.send(bot.teams.message(anna, 'cancel')))).to.include(
+        "I've stopped"
+      );
+      expect(visibleText(await bot.send(bot.teams.message(anna, 'Moscow')))).to.include(
+        "didn't understand"
+      );
     });
 
     it('lets help interrupt a dialog without ending it', async () => {
       const anna = freshUser(personas.reseller);
       await bot.send(bot.teams.message(anna, 'ask'));
-      expect(visibleText(await bot.send(bot.teams.message(anna, 'help')))).to.include('What I can do');
+      expect(visibleText(await bot.send(bot.teams.message(anna, 'help')))).to.include(
+        'What I can do'
+      );
       expect(visibleText(await bot.send(bot.teams.message(anna, 'Anna')))).to.include('your city');
-      expect(visibleText(await bot.send(bot.teams.message(anna, 'Kazan')))).to.equal('Thanks Anna from Kazan');
+      expect(visibleText(await bot.send(bot.teams.message(anna, 'Kazan')))).to.equal(
+        'Thanks Anna from Kazan'
+      );
     });
 
     it('says so when there is nothing to cancel (отмена)', async () => {
       const olga = withLocale(freshUser(personas.customer), 'ru-RU');
-      expect(visibleText(await bot.send(bot.teams.message(olga, 'отмена')))).to.equal('Сейчас нечего отменять.');
+      expect(visibleText(await bot.send(bot.teams.message(olga, 'отмена')))).to.equal(
+        'Сейчас нечего отменять.'
+      );
     });
   });
 
@@ -165,9 +209,15 @@ describe('bot routing', function () {
     it('follows the Teams locale until the user chooses, then keeps the choice', async () => {
       const olga = withLocale(freshUser(personas.customer), 'ru-RU');
       expect(visibleText(await bot.send(bot.teams.message(olga, 'help')))).to.include('Что я умею');
-      expect(visibleText(await bot.send(bot.teams.message(olga, 'language en')))).to.include("I'll speak English");
-      expect(visibleText(await bot.send(bot.teams.message(olga, 'help')))).to.include('What I can do');
-      expect(visibleText(await bot.send(bot.teams.message(olga, 'язык ru')))).to.include('по-русски');
+      expect(visibleText(await bot.send(bot.teams.message(olga, 'language en')))).to.include(
+        "I'll speak English"
+      );
+      expect(visibleText(await bot.send(bot.teams.message(olga, 'help')))).to.include(
+        'What I can do'
+      );
+      expect(visibleText(await bot.send(bot.teams.message(olga, 'язык ru')))).to.include(
+        'по-русски'
+      );
       expect(visibleText(await bot.send(bot.teams.message(olga, 'help')))).to.include('Что я умею');
     });
 
@@ -184,7 +234,9 @@ describe('bot routing', function () {
   describe('group chats and channels', () => {
     it('ignores messages that do not mention the bot', async () => {
       const anna = freshUser(personas.reseller);
-      const replies = await bot.send(bot.teams.message(anna, 'help', { scope: 'groupChat', mention: false }));
+      const replies = await bot.send(
+        bot.teams.message(anna, 'help', { scope: 'groupChat', mention: false })
+      );
       expect(replies).to.deep.equal([]);
     });
 
@@ -198,7 +250,9 @@ describe('bot routing', function () {
   describe('card actions and errors', () => {
     it('routes an Action.Submit verb to its handler and replaces the clicked card', async () => {
       const anna = freshUser(personas.reseller);
-      const replies = await bot.send(bot.teams.submit(anna, { verb: 'test.echo', word: 'hello' }, { replyToId: 'card-1' }));
+      const replies = await bot.send(
+        bot.teams.submit(anna, { verb: 'test.echo', word: 'hello' }, { replyToId: 'card-1' })
+      );
       expect(visibleText(replies)).to.equal(`echo hello for ${anna.name}`);
       const updated = bot.updates.find((u) => u.id === 'card-1');
       expect(visibleText([updated!])).to.equal('updated');
@@ -216,15 +270,23 @@ describe('bot routing', function () {
 
     it('turns a DomainError from a command into a localized reply', async () => {
       const olga = withLocale(freshUser(personas.customer), 'ru-RU');
-      expect(visibleText(await bot.send(bot.teams.message(olga, 'review')))).to.equal('У вас нет прав на это действие.');
+      expect(visibleText(await bot.send(bot.teams.message(olga, 'review')))).to.equal(
+        'У вас нет прав на это действие.'
+      );
     });
 
     it('turns a DomainError from an Action.Execute into an error card in place of the clicked one', async () => {
       const anna = freshUser(personas.reseller);
       const replies = await bot.send(bot.teams.cardAction(anna, 'test.conflict'));
-      const body = (replies.find((a) => a.type === 'invokeResponse')?.value as { body: { type: string; value: unknown } }).body;
+      const body = (
+        replies.find((a) => a.type === 'invokeResponse')?.value as {
+          body: { type: string; value: unknown };
+        }
+      ).body;
       expect(body.type).to.equal('application/vnd.microsoft.card.adaptive');
-      expect(JSON.stringify(body.value)).to.include("That didn't work").and.include('someone else changed it first');
+      expect(JSON.stringify(body.value))
+        .to.include("That didn't work")
+        .and.include('someone else changed it first');
     });
 
     it('explains a click on a card whose verb nobody handles', async () => {
@@ -237,12 +299,18 @@ describe('bot routing', function () {
   describe('unknown text', () => {
     it('suggests the command a typo was probably meant to be', async () => {
       const replies = await bot.send(bot.teams.message(freshUser(personas.reseller), 'hlep'));
-      expect(visibleText(replies)).to.equal('Sorry, I didn\'t understand "hlep". Did you mean **help**?');
+      expect(visibleText(replies)).to.equal(
+        'Sorry, I didn\'t understand "hlep". Did you mean **help**?'
+      );
     });
 
     it('suggests commands when nothing is close', async () => {
-      const replies = await bot.send(bot.teams.message(freshUser(personas.reseller), 'what is the weather'));
-      expect(visibleText(replies)).to.include("didn't understand").and.include('Try: **help**, **cancel**');
+      const replies = await bot.send(
+        bot.teams.message(freshUser(personas.reseller), 'what is the weather')
+      );
+      expect(visibleText(replies))
+        .to.include("didn't understand")
+        .and.include('Try: **help**, **cancel**');
     });
   });
 });

@@ -33,11 +33,13 @@ function codeDialogs() {
     new CardPrompt(CODE_PROMPT, sixDigits),
     new CardPrompt(PATIENT_PROMPT, (text) => sixDigits(text) ?? { action: 'leave' }),
     new WaterfallDialog('test.code', [
-      async (step: WaterfallStepContext) => step.prompt(CODE_PROMPT, { prompt: codeCard('Enter the code') }),
+      async (step: WaterfallStepContext) =>
+        step.prompt(CODE_PROMPT, { prompt: codeCard('Enter the code') }),
       check('Code'),
     ]),
     new WaterfallDialog('test.verifyish', [
-      async (step: WaterfallStepContext) => step.prompt(PATIENT_PROMPT, { prompt: codeCard('Enter the mailed code') }),
+      async (step: WaterfallStepContext) =>
+        step.prompt(PATIENT_PROMPT, { prompt: codeCard('Enter the mailed code') }),
       check('Mailed code'),
     ]),
   ];
@@ -55,7 +57,9 @@ export function testFeatures(): Feature[] {
       return step.prompt(NAME_PROMPT, 'Second question: your city?');
     },
     async (step: WaterfallStepContext) => {
-      await step.context.sendActivity(`Thanks ${(step.values as Record<string, unknown>).name} from ${step.result}`);
+      await step.context.sendActivity(
+        `Thanks ${(step.values as Record<string, unknown>).name} from ${step.result}`
+      );
       return step.endDialog();
     },
   ]);
@@ -85,7 +89,10 @@ export function testFeatures(): Feature[] {
           names: ['info'],
           descriptionKey: 'bot:commands.help',
           visibleTo: () => true,
-          run: async (scope) => void (await scope.turn.sendActivity(`info ran (dialog ${scope.dc.activeDialog ? 'waiting' : 'none'})`)),
+          run: async (scope) =>
+            void (await scope.turn.sendActivity(
+              `info ran (dialog ${scope.dc.activeDialog ? 'waiting' : 'none'})`
+            )),
         },
         {
           names: ['enroll'],
@@ -98,7 +105,8 @@ export function testFeatures(): Feature[] {
           descriptionKey: 'bot:commands.language',
           visibleTo: (scope) => scope.actor.aadObjectId === personas.operator.aadObjectId,
           run: async (scope) => {
-            if (scope.actor.aadObjectId !== personas.operator.aadObjectId) throw new NotAllowedError();
+            if (scope.actor.aadObjectId !== personas.operator.aadObjectId)
+              throw new NotAllowedError();
             await scope.turn.sendActivity('review ran');
           },
         },
@@ -108,7 +116,11 @@ export function testFeatures(): Feature[] {
           verb: 'test.echo',
           handle: async (scope, data) => ({
             reply: `echo ${String(data.word)} for ${scope.actor.name}`,
-            card: { type: 'AdaptiveCard', version: '1.5', body: [{ type: 'TextBlock', text: 'updated' }] },
+            card: {
+              type: 'AdaptiveCard',
+              version: '1.5',
+              body: [{ type: 'TextBlock', text: 'updated' }],
+            },
           }),
         },
         {

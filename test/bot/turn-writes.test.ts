@@ -24,7 +24,9 @@ describe('bot: what each turn writes', function () {
     const user = await userModel(bot.db.connection)
       .findOne({ tenantId: p.tenantId, aadObjectId: p.aadObjectId })
       .lean<{ updatedAt: Date; lastSeenAt: Date }>();
-    const ref = await conversationReferenceModel(bot.db.connection).findOne({ conversationId }).lean();
+    const ref = await conversationReferenceModel(bot.db.connection)
+      .findOne({ conversationId })
+      .lean();
     return { user: user?.updatedAt.getTime(), ref: ref?.updatedAt.getTime() };
   }
 
@@ -43,7 +45,9 @@ describe('bot: what each turn writes', function () {
     expect(first.user).to.be.a('number');
     expect(first.ref).to.be.a('number');
     await tick();
-    expect(visibleText(await bot.send(bot.teams.message(anna, 'help')))).to.include('What I can do');
+    expect(visibleText(await bot.send(bot.teams.message(anna, 'help')))).to.include(
+      'What I can do'
+    );
     expect(await writtenAt(anna)).to.deep.equal(first);
   });
 
@@ -77,7 +81,9 @@ describe('bot: what each turn writes', function () {
     const anna = freshUser(personas.reseller);
     await bot.send(bot.teams.message(anna, 'help'));
     // The delivery worker marks it gone after a 403, through its own repository.
-    await new MongoConversationReferenceRepository(bot.db.connection).markGone(bot.teams.conversationId(anna));
+    await new MongoConversationReferenceRepository(bot.db.connection).markGone(
+      bot.teams.conversationId(anna)
+    );
     expect(await bot.conversationReferences.findPersonal(anna)).to.equal(null);
     await bot.send(bot.teams.installationUpdate(anna, 'add'));
     expect(await bot.conversationReferences.findPersonal(anna)).to.not.equal(null);

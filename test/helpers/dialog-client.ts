@@ -14,7 +14,8 @@ export type DialogInput = string | Partial<Activity>;
  * What the bot should answer: text it must contain, a pattern, a check of the reply
  * (undefined when the bot said nothing), or null for "no reply".
  */
-export type DialogExpectation = string | RegExp | null | ((reply: Partial<Activity> | undefined) => void);
+export type DialogExpectation =
+  string | RegExp | null | ((reply: Partial<Activity> | undefined) => void);
 
 /** One row of a case table: a conversation and how the dialog ends (core-bot style). */
 export interface DialogCase {
@@ -40,7 +41,10 @@ export interface DialogClientOptions {
  * A DialogTestClient on the `msteams` channel whose turns carry a TurnScope for the persona,
  * as the bot sets it, so dialogs can call `turnScope(step.context)`.
  */
-export function createDialogClient(dialog: Dialog, options: DialogClientOptions = {}): DialogClient {
+export function createDialogClient(
+  dialog: Dialog,
+  options: DialogClientOptions = {}
+): DialogClient {
   const persona = options.persona ?? personas.reseller;
   const locale = options.locale ?? persona.locale;
   let client: DialogTestClient | undefined;
@@ -48,7 +52,12 @@ export function createDialogClient(dialog: Dialog, options: DialogClientOptions 
     async onTurn(turn, next) {
       const scope = {
         turn,
-        actor: { tenantId: persona.tenantId, aadObjectId: persona.aadObjectId, name: persona.name, email: persona.email },
+        actor: {
+          tenantId: persona.tenantId,
+          aadObjectId: persona.aadObjectId,
+          name: persona.name,
+          email: persona.email,
+        },
         language: languageOf(locale),
         conversationType: 'personal',
         // The client builds its DialogContext after middleware runs; steps read it later.
@@ -80,7 +89,11 @@ export class DialogClient {
     const activity: Partial<Activity> = {
       type: 'message',
       locale: this.locale,
-      from: { id: `29:${this.persona.aadObjectId}`, name: this.persona.name, aadObjectId: this.persona.aadObjectId },
+      from: {
+        id: `29:${this.persona.aadObjectId}`,
+        name: this.persona.name,
+        aadObjectId: this.persona.aadObjectId,
+      },
       channelData: { tenant: { id: this.persona.tenantId } },
       ...(typeof input === 'string' ? { text: input } : input),
     };
@@ -110,7 +123,8 @@ export function replyText(reply: Partial<Activity> | undefined): string {
     if (Array.isArray(node)) node.forEach(walk);
     else if (node && typeof node === 'object') {
       for (const [k, v] of Object.entries(node)) {
-        if (['text', 'title', 'label', 'value', 'placeholder'].includes(k) && typeof v === 'string') parts.push(v);
+        if (['text', 'title', 'label', 'value', 'placeholder'].includes(k) && typeof v === 'string')
+          parts.push(v);
         else walk(v);
       }
     }
@@ -120,25 +134,35 @@ export function replyText(reply: Partial<Activity> | undefined): string {
 }
 
 /** Runs one case-table row against a fresh dialog; fails with the step number on a mismatch. */
-export async function runDialogCase(makeDialog: () => Dialog, testCase: DialogCase): Promise<DialogClient> {
-  const client = createDialogClient(makeDialog(), { persona: testCase.persona, locale: testCase.locale });
+export async function runDialogCase(
+  makeDialog: () => Dialog,
+  testCase: DialogCase
+): Promise<DialogClient> {
+  const client = createDialogClient(makeDialog(), {
+    persona: testCase.persona,
+    locale: testCase.locale,
+  });
   for (const [i, [input, expected]] of testCase.steps.entries()) {
     const replies = await client.send(input);
     const first = replies[0];
     const where = `step ${i + 1} (${typeof input === 'string' ? input : JSON.stringify(input.value)})`;
     if (expected === null) expect(replies, where).to.deep.equal([]);
-    else if (typeof expected === 'string') expect(replies.map(replyText).join('\n'), where).to.include(expected);
-    else if (expected instanceof RegExp) expect(replies.map(replyText).join('\n'), where).to.match(expected);
+    else if (typeof expected === 'string')
+      expect(replies.map(replyText).join('\n'), where).to.include(expected);
+    else if (expected instanceof RegExp)
+      expect(replies.map(replyText).join('\n'), where).to.match(expected);
     else expected(first);
   }
-  if (testCase.expectedStatus !== undefined) expect(client.status, 'dialog status').to.equal(testCase.expectedStatus);
+  if (testCase.expectedStatus !== undefined)
+    expect(client.status, 'dialog status').to.equal(testCase.expectedStatus);
   if (testCase.expectedResult) testCase.expectedResult(client.result);
   return client;
 }
 
 /** Registers one mocha `it` per case. */
 export function itRunsDialogCases(makeDialog: () => Dialog, cases: readonly DialogCase[]): void {
-  for (const testCase of cases) it(testCase.name, async () => void (await runDialogCase(makeDialog, testCase)));
+  for (const testCase of cases)
+    it(testCase.name, async () => void (await runDialogCase(makeDialog, testCase)));
 }
 
 export { DialogTurnStatus };

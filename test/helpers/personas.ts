@@ -48,15 +48,55 @@ function person(
  */
 export const personas = {
   /** Global admin of an indirect reseller. */
-  reseller: person('reseller', TENANTS.reseller, 1, 'Anna', 'Petrova', 'contoso-reseller.example', 'Contoso Reseller'),
+  reseller: person(
+    'reseller',
+    TENANTS.reseller,
+    1,
+    'Anna',
+    'Petrova',
+    'contoso-reseller.example',
+    'Contoso Reseller'
+  ),
   /** A second user of the reseller (for role grants). */
-  resellerAgent: person('reseller-agent', TENANTS.reseller, 2, 'Megan', 'Bowen', 'contoso-reseller.example', 'Contoso Reseller'),
+  resellerAgent: person(
+    'reseller-agent',
+    TENANTS.reseller,
+    2,
+    'Megan',
+    'Bowen',
+    'contoso-reseller.example',
+    'Contoso Reseller'
+  ),
   /** Global admin of an indirect provider (distributor). */
-  provider: person('provider', TENANTS.provider, 1, 'Dmitry', 'Sokolov', 'fabrikam-dist.example', 'Fabrikam Distribution'),
+  provider: person(
+    'provider',
+    TENANTS.provider,
+    1,
+    'Dmitry',
+    'Sokolov',
+    'fabrikam-dist.example',
+    'Fabrikam Distribution'
+  ),
   /** Global admin of a customer organization. */
-  customer: person('customer', TENANTS.customer, 1, 'Olga', 'Ivanova', 'northwind.example', 'Northwind Traders'),
+  customer: person(
+    'customer',
+    TENANTS.customer,
+    1,
+    'Olga',
+    'Ivanova',
+    'northwind.example',
+    'Northwind Traders'
+  ),
   /** Program operator who reviews enrollments. */
-  operator: person('operator', TENANTS.operator, 1, 'Irina', 'Volkova', 'partner-program.example', 'Partner Program'),
+  operator: person(
+    'operator',
+    TENANTS.operator,
+    1,
+    'Irina',
+    'Volkova',
+    'partner-program.example',
+    'Partner Program'
+  ),
 } as const satisfies Record<string, Persona>;
 
 export type PersonaKey = keyof typeof personas;

@@ -190,12 +190,16 @@ export class Playground {
    * Waits until the bot has shown more than `after` messages and the newest one contains
    * `contains` (text or pattern, if given); returns that message.
    */
-  async waitForBotReply(options: { after?: number; contains?: string | RegExp; timeoutMs?: number } = {}): Promise<Locator> {
+  async waitForBotReply(
+    options: { after?: number; contains?: string | RegExp; timeoutMs?: number } = {}
+  ): Promise<Locator> {
     const timeout = options.timeoutMs ?? this.timeoutMs;
     const replies = this.botReplies();
     const after = options.after ?? 0;
     await replies.nth(after).waitFor({ state: 'visible', timeout });
-    const matching = options.contains ? replies.filter({ hasText: caseSensitive(options.contains) }) : replies;
+    const matching = options.contains
+      ? replies.filter({ hasText: caseSensitive(options.contains) })
+      : replies;
     const last = matching.last();
     await last.waitFor({ state: 'visible', timeout });
     return last;
@@ -233,7 +237,9 @@ export class Playground {
     fs.rmSync(this.workDir, { recursive: true, force: true });
   }
 
-  private async startServer(colleagues: readonly Persona[] = this.options.colleagues ?? []): Promise<void> {
+  private async startServer(
+    colleagues: readonly Persona[] = this.options.colleagues ?? []
+  ): Promise<void> {
     this.port = await freePort();
     const personaFile = path.join(this.workDir, `persona-${this.persona.id}.yml`);
     fs.writeFileSync(personaFile, personaYaml(this.persona, colleagues));
@@ -245,9 +251,12 @@ export class Playground {
       process.execPath,
       [
         PLAYGROUND_CLI,
-        '--app-endpoint', endpoint,
-        '--channel-id', 'msteams',
-        '--port', String(this.port),
+        '--app-endpoint',
+        endpoint,
+        '--channel-id',
+        'msteams',
+        '--port',
+        String(this.port),
         '--disable-telemetry',
       ],
       {
@@ -274,7 +283,8 @@ export class Playground {
   private async waitForServer(child: ChildProcess): Promise<void> {
     const deadline = Date.now() + this.timeoutMs;
     while (Date.now() < deadline) {
-      if (child.exitCode !== null) throw new Error(`Playground exited (${child.exitCode}):\n${this.output}`);
+      if (child.exitCode !== null)
+        throw new Error(`Playground exited (${child.exitCode}):\n${this.output}`);
       try {
         const res = await fetch(this.url, { signal: AbortSignal.timeout(1000) });
         if (res.ok) return;

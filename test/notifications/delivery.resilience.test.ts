@@ -325,11 +325,13 @@ describe('Outbox delivery under crashes, concurrency and load', function () {
       claimedAt: new Date(now),
       leaseUntil: new Date(now + 60_000),
     }));
-    await h.db.conn.collection('notifications').insertMany([
-      ...sent(busy, 60, (i) => now - 27_000 + i * 100),
-      ...sent(hourly, 1800, (i) => now - 3_596_500 + i * 1_930),
-      ...inFlight,
-    ]);
+    await h.db.conn
+      .collection('notifications')
+      .insertMany([
+        ...sent(busy, 60, (i) => now - 27_000 + i * 100),
+        ...sent(hourly, 1800, (i) => now - 3_596_500 + i * 1_930),
+        ...inFlight,
+      ]);
     for (const p of [busy, hourly, control, orphaned]) {
       await h.service.notify({
         key: 'now',
@@ -344,7 +346,10 @@ describe('Outbox delivery under crashes, concurrency and load', function () {
         10_000,
         `the message to ${p.aadObjectId}`
       );
-      return h.posts().find((c) => c.body.text === `${p.aadObjectId} now`)!.at.getTime();
+      return h
+        .posts()
+        .find((c) => c.body.text === `${p.aadObjectId} now`)!
+        .at.getTime();
     };
     // Sent at once (well before the limits above allow the others), so the worker was not slow.
     expect((await postedAt(control)) - now, 'an unhindered chat').to.be.lessThan(2_500);

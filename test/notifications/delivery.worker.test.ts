@@ -409,7 +409,12 @@ describe('Cards that stay true', function () {
       content: () => ({ card: card('pending') }),
     });
     await eventually(async () => (await h.db.outbox.countsByState()).sent === 1, 5000, 'card sent');
-    h.connector.script({ method: 'PUT', conversationId: conversationIdOf(a), status: 404, times: Infinity });
+    h.connector.script({
+      method: 'PUT',
+      conversationId: conversationIdOf(a),
+      status: 404,
+      times: Infinity,
+    });
     await h.service.updateCards(subject, () => card('approved'), { key: 'app:43:approved' });
     await eventually(
       async () => (await h.db.outbox.countsByState()).skipped === 1,

@@ -43,4 +43,5 @@ describe('npm run db', function () {
     } finally {
       fs.rmSync(dataDir, { recursive: true, force: true });
     }
-  });});
+  });
+});

@@ -25,10 +25,12 @@ export const Errors = {
   namespaceNotFound: (msg: string) => new MongoCommandError(26, 'NamespaceNotFound', msg),
   indexNotFound: (msg: string) => new MongoCommandError(27, 'IndexNotFound', msg),
   pathNotViable: (msg: string) => new MongoCommandError(28, 'PathNotViable', msg),
-  conflictingUpdateOperators: (msg: string) => new MongoCommandError(40, 'ConflictingUpdateOperators', msg),
+  conflictingUpdateOperators: (msg: string) =>
+    new MongoCommandError(40, 'ConflictingUpdateOperators', msg),
   cursorNotFound: (msg: string) => new MongoCommandError(43, 'CursorNotFound', msg),
   namespaceExists: (msg: string) => new MongoCommandError(48, 'NamespaceExists', msg),
-  dollarPrefixedFieldName: (msg: string) => new MongoCommandError(52, 'DollarPrefixedFieldName', msg),
+  dollarPrefixedFieldName: (msg: string) =>
+    new MongoCommandError(52, 'DollarPrefixedFieldName', msg),
   commandNotFound: (name: string) =>
     new MongoCommandError(59, 'CommandNotFound', `no such command: '${name}'`),
   immutableField: (msg: string) => new MongoCommandError(66, 'ImmutableField', msg),
@@ -48,7 +50,13 @@ export const Errors = {
       'Location40573',
       'The $changeStream stage is only supported on replica sets'
     ),
-  duplicateKey: (ns: string, indexName: string, keyPattern: Record<string, unknown>, keyValue: Record<string, unknown>, rendered: string) =>
+  duplicateKey: (
+    ns: string,
+    indexName: string,
+    keyPattern: Record<string, unknown>,
+    keyValue: Record<string, unknown>,
+    rendered: string
+  ) =>
     new MongoCommandError(
       11000,
       'DuplicateKey',

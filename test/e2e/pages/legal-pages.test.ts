@@ -61,7 +61,8 @@ describe('privacy and terms pages (real server)', function () {
   });
 
   it('picks the preferred supported language, and English for anything else', async () => {
-    const lang = async (header?: string) => (await get('/terms', header)).res.headers.get('content-language');
+    const lang = async (header?: string) =>
+      (await get('/terms', header)).res.headers.get('content-language');
     expect(await lang('de-DE,ru;q=0.8,en;q=0.5')).to.equal('ru');
     expect(await lang('en;q=0.4,ru;q=0.6')).to.equal('ru');
     expect(await lang('ru;q=0,en-GB')).to.equal('en');

@@ -8,7 +8,9 @@ import { startTestApp, type TestApp } from '../../helpers/test-app.js';
 // Heavy: a real server, the Agents Playground and headless Chromium (~10-20 s in all).
 describe('Agents Playground: install, welcome and help', function () {
   if (!chromiumInstalled()) {
-    it.skip(`skipped: Chromium is not installed at ${CHROMIUM_PATH} (apt-get install -y chromium fonts-liberation)`);
+    it.skip(
+      `skipped: Chromium is not installed at ${CHROMIUM_PATH} (apt-get install -y chromium fonts-liberation)`
+    );
     return;
   }
   this.timeout(120_000);
@@ -17,7 +19,11 @@ describe('Agents Playground: install, welcome and help', function () {
   let playground: Playground;
   before(async () => {
     app = await startTestApp();
-    playground = await Playground.start({ botUrl: app.url, persona: personas.reseller, colleagues: [personas.resellerAgent] });
+    playground = await Playground.start({
+      botUrl: app.url,
+      persona: personas.reseller,
+      colleagues: [personas.resellerAgent],
+    });
   });
   after(async () => {
     await playground?.stop();
@@ -29,7 +35,9 @@ describe('Agents Playground: install, welcome and help', function () {
     expect(await welcome.locator('.ac-adaptiveCard').count()).to.equal(1);
     expect(await welcome.innerText()).to.include(`Hi, ${personas.reseller.name}!`);
     for (const step of ['Enroll my organization', 'Check my status', 'Show all commands']) {
-      expect(await welcome.getByRole('button', { name: step, exact: true }).count(), step).to.equal(1);
+      expect(await welcome.getByRole('button', { name: step, exact: true }).count(), step).to.equal(
+        1
+      );
     }
   });
 
@@ -42,7 +50,10 @@ describe('Agents Playground: install, welcome and help', function () {
     });
     expect(await question.locator('.ac-adaptiveCard').count()).to.equal(1);
     const text = await question.innerText();
-    expect(text).to.include('Partner type').and.include('Indirect reseller').and.include('Indirect provider');
+    expect(text)
+      .to.include('Partner type')
+      .and.include('Indirect reseller')
+      .and.include('Indirect provider');
     const file = await playground.screenshot('basics-enroll-started');
     expect(fs.statSync(file).size).to.be.greaterThan(10_000);
 
@@ -72,7 +83,10 @@ describe('Agents Playground: install, welcome and help', function () {
 
   it('records who is acting, with the UPN from the roster', async () => {
     const known = await new MongoUserRepository(app.app.db.connection).get(personas.reseller);
-    expect(known).to.include({ tenantId: personas.reseller.tenantId, name: personas.reseller.name });
+    expect(known).to.include({
+      tenantId: personas.reseller.tenantId,
+      name: personas.reseller.name,
+    });
     expect(known?.upn).to.equal(personas.reseller.upn);
   });
 
@@ -101,7 +115,9 @@ describe('Agents Playground: install, welcome and help', function () {
 
   it('switches to a person of another tenant by restarting the Playground', async () => {
     await playground.switchPersona(personas.customer);
-    const welcome = await playground.waitForBotReply({ contains: `Hi, ${personas.customer.name}!` });
+    const welcome = await playground.waitForBotReply({
+      contains: `Hi, ${personas.customer.name}!`,
+    });
     expect(await welcome.innerText()).to.include('Welcome to Partner Connect');
     const known = await new MongoUserRepository(app.app.db.connection).get(personas.customer);
     expect(known?.tenantId).to.equal(personas.customer.tenantId);

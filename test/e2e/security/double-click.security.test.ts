@@ -53,7 +53,12 @@ describe('security: double clicks on the enrollment form (real server)', functio
     const c = chat(env, who);
     await env.app.post(env.app.teams.install(who));
     await c.say('enroll');
-    const next = { verb: Verbs.enrollmentSection, section: 'partnerType', action: 'next', partnerType: 'provider' };
+    const next = {
+      verb: Verbs.enrollmentSection,
+      section: 'partnerType',
+      action: 'next',
+      partnerType: 'provider',
+    };
     const [a, b] = await Promise.all([c.click(next), c.click(next)]);
     expect(a.status).to.equal(200);
     expect(b.status).to.equal(200);

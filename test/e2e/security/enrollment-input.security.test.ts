@@ -25,17 +25,33 @@ describe('security: crafted enrollment form submissions (real server)', function
     const c = chat(env, personas.reseller);
     await env.app.post(env.app.teams.install(personas.reseller));
     await c.say('enroll');
-    await c.click({ verb: Verbs.enrollmentSection, section: 'partnerType', action: 'next', partnerType: 'reseller' });
+    await c.click({
+      verb: Verbs.enrollmentSection,
+      section: 'partnerType',
+      action: 'next',
+      partnerType: 'reseller',
+    });
     const before = await snapshot(env, ...DATA);
     const crafted: Record<string, unknown>[] = [
       { tenantCountry: { $gt: '' }, partnerId: { $ne: null }, locationCountry: 'DE' },
       { tenantCountry: ['DE'], partnerId: 1234567, locationCountry: 'DE' },
       { tenantCountry: 'DE', partnerId: '1'.repeat(100_000), locationCountry: 'DE' },
       { tenantCountry: 'D'.repeat(50_000), locationCountry: null },
-      { tenantCountry: 'DE', partnerId: '1234567', locationCountry: 'DE', $where: 'sleep(1000)', status: 'approved' },
+      {
+        tenantCountry: 'DE',
+        partnerId: '1234567',
+        locationCountry: 'DE',
+        $where: 'sleep(1000)',
+        status: 'approved',
+      },
     ];
     for (const inputs of crafted) {
-      const out = await c.click({ verb: Verbs.enrollmentSection, section: 'tenant', action: 'next', ...inputs });
+      const out = await c.click({
+        verb: Verbs.enrollmentSection,
+        section: 'tenant',
+        action: 'next',
+        ...inputs,
+      });
       const what = JSON.stringify(inputs).slice(0, 60);
       expect(out.status, what).to.equal(200);
       expect(out.seen, what).to.not.include(GENERIC_APOLOGY);
@@ -52,7 +68,7 @@ describe('security: crafted enrollment form submissions (real server)', function
     expect(after.partners).to.deep.equal(before.partners);
   });
 
-  it('ignores ids of another tenant in form verbs: a submit creates only the actor\'s own partner', async () => {
+  it("ignores ids of another tenant in form verbs: a submit creates only the actor's own partner", async () => {
     const { partnerRef } = await enrollUnderReview(env, personas.provider, 'provider', '7654321');
     const before = await snapshot(env, 'partners', 'memberships');
     const c = chat(env, personas.reseller);
@@ -71,19 +87,32 @@ describe('security: crafted enrollment form submissions (real server)', function
       expect(out.seen).to.not.include('Contoso provider');
     }
     expect(await snapshot(env, 'partners', 'memberships')).to.deep.equal(before);
-    const draft = await env.collection('enrollmentDrafts').findOne({ tenantId: personas.reseller.tenantId });
+    const draft = await env
+      .collection('enrollmentDrafts')
+      .findOne({ tenantId: personas.reseller.tenantId });
     expect(draft).to.not.equal(null);
-    expect(await env.collection('enrollmentDrafts').countDocuments({ tenantId: personas.provider.tenantId })).to.equal(0);
+    expect(
+      await env
+        .collection('enrollmentDrafts')
+        .countDocuments({ tenantId: personas.provider.tenantId })
+    ).to.equal(0);
   });
 
   it('answers form verbs from a group chat with the personal-chat hint and changes nothing', async () => {
     const before = await snapshot(env, ...DATA);
     const group = env.app.teams.conversationId(personas.reseller, 'groupChat');
     const res = await env.app.post(
-      env.app.teams.submit(personas.reseller, { verb: Verbs.enrollmentSection, section: 'partnerType', partnerType: 'reseller' }, { scope: 'groupChat' })
+      env.app.teams.submit(
+        personas.reseller,
+        { verb: Verbs.enrollmentSection, section: 'partnerType', partnerType: 'reseller' },
+        { scope: 'groupChat' }
+      )
     );
     expect(res.status).to.equal(200);
-    const said = env.app.connector.activities(group).map((a) => a.text ?? '').join('\n');
+    const said = env.app.connector
+      .activities(group)
+      .map((a) => a.text ?? '')
+      .join('\n');
     expect(said).to.include('personal chat');
     // Resending a code leaks the contact address in the reply: it belongs in the 1:1 chat only.
     await enrollAndSubmit(env, personas.resellerAgent, 'reseller', '1234567');
@@ -92,9 +121,17 @@ describe('security: crafted enrollment form submissions (real server)', function
     const mails = env.smtp.mails.length;
     const before2 = env.app.connector.activities(group).length;
     await env.app.post(
-      env.app.teams.submit(personas.reseller, { verb: Verbs.enrollmentResendCode }, { scope: 'groupChat' })
+      env.app.teams.submit(
+        personas.reseller,
+        { verb: Verbs.enrollmentResendCode },
+        { scope: 'groupChat' }
+      )
     );
-    const resent = env.app.connector.activities(group).slice(before2).map((a) => a.text ?? '').join('\n');
+    const resent = env.app.connector
+      .activities(group)
+      .slice(before2)
+      .map((a) => a.text ?? '')
+      .join('\n');
     expect(resent).to.not.include(personas.resellerAgent.email);
     expect(resent).to.include('personal chat');
     expect(env.smtp.mails.length).to.equal(mails);
@@ -115,7 +152,13 @@ describe('security: a user of another tenant sees nothing of this partner (real 
     const before = await snapshot(env, ...DATA);
     const stranger = chat(env, personas.customer);
     await env.app.post(env.app.teams.install(personas.customer));
-    const secrets = ['Contoso', '1234567', personas.reseller.name, personas.reseller.email, 'Hauptstrasse'];
+    const secrets = [
+      'Contoso',
+      '1234567',
+      personas.reseller.name,
+      personas.reseller.email,
+      'Hauptstrasse',
+    ];
     for (const text of ['status', 'users', 'review', 'verify', 'verify 123456', 'outbox', 'help']) {
       const out = await stranger.say(text);
       expect(out.status, text).to.equal(200);
@@ -157,7 +200,11 @@ describe('security: role and review cards stay out of group chats (real server)'
       const said = env.app.connector.activities(group).slice(n);
       const text = JSON.stringify(said);
       expect(text, data.verb).to.include('personal chat');
-      for (const secret of [personas.resellerAgent.email, personas.reseller.email, 'Hauptstrasse']) {
+      for (const secret of [
+        personas.resellerAgent.email,
+        personas.reseller.email,
+        'Hauptstrasse',
+      ]) {
         expect(text, `${data.verb}: ${secret}`).to.not.include(secret);
       }
     }
@@ -175,7 +222,9 @@ describe('security: a colleague without a role does not learn the contact addres
 
   it('masks the contact email in `verify` and in a resend asked by a user without a role', async () => {
     await enrollAndSubmit(env, personas.reseller, 'reseller', '1234567');
-    await env.collection('emailVerifications').updateMany({}, { $set: { sentAt: new Date(Date.now() - 10 * 60_000) } });
+    await env
+      .collection('emailVerifications')
+      .updateMany({}, { $set: { sentAt: new Date(Date.now() - 10 * 60_000) } });
     const colleague = chat(env, personas.resellerAgent);
     const card = await colleague.say('verify');
     expect(card.seen).to.include('***@contoso-reseller.example');

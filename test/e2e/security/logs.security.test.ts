@@ -14,11 +14,7 @@ import {
 } from './security-world.js';
 
 /** Whole email addresses (masked ones like a***@contoso.example have no full local part). */
-const EMAILS = [
-  personas.reseller.email,
-  'support@contoso.example',
-  personas.operator.email,
-];
+const EMAILS = [personas.reseller.email, 'support@contoso.example', personas.operator.email];
 
 function assertClean(raw: string[], secrets: string[]) {
   const all = raw.join('\n');
@@ -61,7 +57,9 @@ describe('security: no codes, emails or tokens in the logs (real server, auth on
     );
     expect(captured.raw.length).to.be.above(10);
     // The bot did authenticate to the connector: the test would see a leaked token.
-    expect(env.app.connector.calls.some((x) => /^Bearer /.test(String(x.headers.authorization)))).to.equal(true);
+    expect(
+      env.app.connector.calls.some((x) => /^Bearer /.test(String(x.headers.authorization)))
+    ).to.equal(true);
     assertClean(captured.raw, EMAILS);
     for (const c6 of [code, wrong]) {
       // Standing alone, so digits inside object ids and timestamps do not count.
@@ -69,7 +67,7 @@ describe('security: no codes, emails or tokens in the logs (real server, auth on
     }
   });
 
-  it('logs a failed reply (the connector answers 403) without the request\'s Authorization header', async () => {
+  it("logs a failed reply (the connector answers 403) without the request's Authorization header", async () => {
     const who = personas.customer;
     env.app.connector.addMembers(who);
     env.app.connector.fail(403, {

@@ -156,7 +156,9 @@ describe('security: a review card replayed after the application was resubmitted
     const chatId = env.app.teams.conversationId(personas.operator);
     const card = env.app.connector
       .activities(chatId)
-      .filter((a) => JSON.stringify(a).includes(legalName) && JSON.stringify(a).includes('Action.Execute'))
+      .filter(
+        (a) => JSON.stringify(a).includes(legalName) && JSON.stringify(a).includes('Action.Execute')
+      )
       .pop();
     const walk = (n: any): any =>
       Array.isArray(n)
@@ -173,7 +175,12 @@ describe('security: a review card replayed after the application was resubmitted
   }
 
   it('does not approve the new version with the Approve button of the old one', async () => {
-    const { c, partnerRef } = await enrollUnderReview(env, personas.reseller, 'reseller', '1234567');
+    const { c, partnerRef } = await enrollUnderReview(
+      env,
+      personas.reseller,
+      'reseller',
+      '1234567'
+    );
     const stale = await eventually(() => {
       try {
         return approveData(env, 'Contoso reseller');

@@ -147,7 +147,12 @@ export async function enrollAndSubmit(
   await env.app.post(env.app.teams.install(who));
   await c.say('enroll');
   for (const [section, inputs] of Object.entries(ANSWERS(who.email, partnerId, type))) {
-    const out = await c.click({ verb: Verbs.enrollmentSection, section, action: 'next', ...inputs });
+    const out = await c.click({
+      verb: Verbs.enrollmentSection,
+      section,
+      action: 'next',
+      ...inputs,
+    });
     if (out.seen.includes('Please fix')) throw new Error(`section ${section} refused: ${out.seen}`);
   }
   await c.click({ verb: Verbs.enrollmentSubmit, action: 'submit' });

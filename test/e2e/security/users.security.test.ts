@@ -42,10 +42,16 @@ describe('security: forged role changes (users.updateRoles through the real serv
   it('refuses a role change from a user without the Global admin role, changing nothing', async () => {
     const before = await snapshot(env, 'memberships');
     const agent = chat(env, personas.resellerAgent);
-    const self = await agent.execute(Verbs.usersUpdateRoles, rolesOf(personas.resellerAgent, 'globalAdmin'));
+    const self = await agent.execute(
+      Verbs.usersUpdateRoles,
+      rolesOf(personas.resellerAgent, 'globalAdmin')
+    );
     expect(self.status).to.equal(200);
     expect(self.seen).to.include('Only a Global admin');
-    const demote = await agent.click({ verb: Verbs.usersUpdateRoles, ...rolesOf(personas.reseller, '') });
+    const demote = await agent.click({
+      verb: Verbs.usersUpdateRoles,
+      ...rolesOf(personas.reseller, ''),
+    });
     expect(demote.seen).to.include('Only a Global admin');
     expect(await snapshot(env, 'memberships')).to.deep.equal(before);
   });
@@ -54,7 +60,10 @@ describe('security: forged role changes (users.updateRoles through the real serv
     const before = await snapshot(env, 'memberships');
     const foreign = chat(env, personas.provider);
     for (const target of [personas.reseller, personas.resellerAgent]) {
-      const res = await foreign.execute(Verbs.usersUpdateRoles, rolesOf(target, 'globalAdmin,adminAgent'));
+      const res = await foreign.execute(
+        Verbs.usersUpdateRoles,
+        rolesOf(target, 'globalAdmin,adminAgent')
+      );
       expect(res.status).to.equal(200);
       expect(res.seen).to.include('not a known user of your organization');
       // The provider's own card: nothing of the reseller's people on it.
@@ -72,7 +81,10 @@ describe('security: forged role changes (users.updateRoles through the real serv
       const res = await admin.execute(Verbs.usersUpdateRoles, rolesOf(stranger, 'adminAgent'));
       expect(res.seen, stranger.name).to.include('not a known user of your organization');
     }
-    const madeUp = await admin.execute(Verbs.usersUpdateRoles, { userId: oid(), [`roles-x`]: 'globalAdmin' });
+    const madeUp = await admin.execute(Verbs.usersUpdateRoles, {
+      userId: oid(),
+      [`roles-x`]: 'globalAdmin',
+    });
     expect(madeUp.seen).to.include('not a known user');
     expect(await snapshot(env, 'memberships')).to.deep.equal(before);
   });
@@ -100,23 +112,41 @@ describe('security: forged role changes (users.updateRoles through the real serv
   it('keeps one Global admin when two Global admins remove each other at the same moment', async () => {
     const admin = chat(env, personas.reseller);
     await chat(env, resellerThird).say('hello');
-    const granted = await admin.execute(Verbs.usersUpdateRoles, rolesOf(personas.resellerAgent, 'globalAdmin'));
+    const granted = await admin.execute(
+      Verbs.usersUpdateRoles,
+      rolesOf(personas.resellerAgent, 'globalAdmin')
+    );
     expect(granted.seen).to.include('saved');
     const [a, b] = await Promise.all([
       admin.execute(Verbs.usersUpdateRoles, rolesOf(personas.resellerAgent, 'adminAgent')),
-      chat(env, personas.resellerAgent).execute(Verbs.usersUpdateRoles, rolesOf(personas.reseller, 'adminAgent')),
+      chat(env, personas.resellerAgent).execute(
+        Verbs.usersUpdateRoles,
+        rolesOf(personas.reseller, 'adminAgent')
+      ),
     ]);
     expect(a.status).to.equal(200);
     expect(b.status).to.equal(200);
-    const roster = await env.collection('memberships').findOne({ tenantId: personas.reseller.tenantId });
-    const admins = (roster!.members as { roles: string[] }[]).filter((m) => m.roles.includes('globalAdmin'));
+    const roster = await env
+      .collection('memberships')
+      .findOne({ tenantId: personas.reseller.tenantId });
+    const admins = (roster!.members as { roles: string[] }[]).filter((m) =>
+      m.roles.includes('globalAdmin')
+    );
     expect(admins).to.have.length(1);
   });
 
   it('refuses operator injection, wrong types and huge strings as the user id', async () => {
     const before = await snapshot(env, 'memberships');
     const admin = chat(env, personas.reseller);
-    for (const userId of [{ $gt: '' }, { $ne: null }, [personas.resellerAgent.aadObjectId], 7, null, 'u'.repeat(100_000), '']) {
+    for (const userId of [
+      { $gt: '' },
+      { $ne: null },
+      [personas.resellerAgent.aadObjectId],
+      7,
+      null,
+      'u'.repeat(100_000),
+      '',
+    ]) {
       const res = await admin.execute(Verbs.usersUpdateRoles, { userId, 'roles-x': 'globalAdmin' });
       const what = JSON.stringify(userId).slice(0, 40);
       expect(res.status, what).to.equal(200);

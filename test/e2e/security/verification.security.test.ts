@@ -25,7 +25,10 @@ describe('security: verification codes replayed, expired, guessed (real server)'
   const reviewCards = (env: SecurityEnv) =>
     env.app.connector
       .activities(env.app.teams.conversationId(personas.operator))
-      .filter((a) => JSON.stringify(a).includes('Contoso reseller') && JSON.stringify(a).includes('Approve'));
+      .filter(
+        (a) =>
+          JSON.stringify(a).includes('Contoso reseller') && JSON.stringify(a).includes('Approve')
+      );
   const statusOf = async () =>
     (await env.enrollment.services.enrollment.status(personas.reseller)).partner?.status;
 
@@ -53,14 +56,19 @@ describe('security: verification codes replayed, expired, guessed (real server)'
     await eventually(() => reviewCards(env).length > 0, 'the review card');
     await new Promise((r) => setTimeout(r, 400));
     expect(reviewCards(env)).to.have.length(1);
-    const all = env.app.connector.activities(c.conversation).map((x) => x.text ?? '').join('\n');
+    const all = env.app.connector
+      .activities(c.conversation)
+      .map((x) => x.text ?? '')
+      .join('\n');
     expect(all).to.not.include(GENERIC_APOLOGY);
   });
 
   it('refuses an expired code, and changes nothing', async () => {
     const { c, code } = await enrollAndSubmit(env, personas.reseller, 'reseller', '1234567');
     await c.say('cancel');
-    await env.collection('emailVerifications').updateMany({}, { $set: { expiresAt: new Date(Date.now() - 1000) } });
+    await env
+      .collection('emailVerifications')
+      .updateMany({}, { $set: { expiresAt: new Date(Date.now() - 1000) } });
     const before = await snapshot(env, 'partners', 'emailVerifications');
     const out = await c.say(`verify ${code}`);
     expect(out.seen).to.include('This code has expired');

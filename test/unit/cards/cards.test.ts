@@ -24,13 +24,17 @@ describe('cards', () => {
     describe(`${name} card`, () => {
       it('has a template with no literal user-facing strings', () => {
         const template = JSON.parse(fs.readFileSync(path.join(cardsDir, file), 'utf8'));
-        expect(literalStrings(template), 'strings must come from t() via ${} bindings').to.deep.equal([]);
+        expect(
+          literalStrings(template),
+          'strings must come from t() via ${} bindings'
+        ).to.deep.equal([]);
       });
 
       it('exports render(data, language) and sample data', async () => {
         const mod = await loadCard(name);
         expect(mod.render, `${name}.card.ts must export render`).to.be.a('function');
-        expect(mod.samples, `${name}.card.ts must export samples`).to.be.an('array').that.is.not.empty;
+        expect(mod.samples, `${name}.card.ts must export samples`).to.be.an('array').that.is.not
+          .empty;
       });
 
       it('renders every sample as a valid Adaptive Card 1.5 in every language', async () => {

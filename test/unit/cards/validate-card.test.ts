@@ -3,7 +3,11 @@ import { literalStrings, validateCard } from './validate-card.js';
 
 describe('card validation helper', () => {
   it('accepts a valid 1.5 card', () => {
-    const card = { type: 'AdaptiveCard', version: '1.5', body: [{ type: 'TextBlock', text: 'Hi' }] };
+    const card = {
+      type: 'AdaptiveCard',
+      version: '1.5',
+      body: [{ type: 'TextBlock', text: 'Hi' }],
+    };
     expect(validateCard(card)).to.deep.equal([]);
   });
 
@@ -20,7 +24,12 @@ describe('card validation helper', () => {
   });
 
   it('finds literal strings in a template', () => {
-    const template = { body: [{ type: 'TextBlock', text: 'Hello' }, { type: 'TextBlock', text: '${x}' }] };
+    const template = {
+      body: [
+        { type: 'TextBlock', text: 'Hello' },
+        { type: 'TextBlock', text: '${x}' },
+      ],
+    };
     expect(literalStrings(template)).to.deep.equal(['$.body[0].text']);
   });
 });

@@ -11,8 +11,10 @@ export function validateCard(card: Record<string, unknown>): string[] {
   const context = new AC.SerializationContext();
   const parsed = new AC.AdaptiveCard();
   parsed.parse(card, context);
-  for (let i = 0; i < context.eventCount; i++) problems.push(`parse: ${context.getEventAt(i).message}`);
-  for (const e of parsed.validateProperties().validationEvents) problems.push(`validate: ${e.message}`);
+  for (let i = 0; i < context.eventCount; i++)
+    problems.push(`parse: ${context.getEventAt(i).message}`);
+  for (const e of parsed.validateProperties().validationEvents)
+    problems.push(`validate: ${e.message}`);
   const version = String(card.version ?? '');
   const [major, minor] = version.split('.').map(Number);
   if (!(major === 1 && minor <= 5)) problems.push(`version ${version} is not 1.0-1.5`);
@@ -22,7 +24,15 @@ export function validateCard(card: Record<string, unknown>): string[] {
 
 /** User-visible string properties of a template that are literals instead of `${}` bindings. */
 export function literalStrings(template: unknown, path = '$'): string[] {
-  const visible = new Set(['text', 'title', 'label', 'placeholder', 'altText', 'errorMessage', 'fallbackText']);
+  const visible = new Set([
+    'text',
+    'title',
+    'label',
+    'placeholder',
+    'altText',
+    'errorMessage',
+    'fallbackText',
+  ]);
   const found: string[] = [];
   if (Array.isArray(template)) {
     template.forEach((v, i) => found.push(...literalStrings(v, `${path}[${i}]`)));

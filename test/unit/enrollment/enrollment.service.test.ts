@@ -211,7 +211,10 @@ for (const [storeName, stores] of storeFactories()) {
       w.advance(INTERRUPTED_SUBMIT_AFTER_MS + 1);
       const partner = await w.enrollment.submit(anna, 'en');
       expect(partner.status).to.equal('emailVerificationPending');
-      expect((await w.memberships.rolesOf(anna)).roles).to.have.members(['globalAdmin', 'adminAgent']);
+      expect((await w.memberships.rolesOf(anna)).roles).to.have.members([
+        'globalAdmin',
+        'adminAgent',
+      ]);
       expect(w.mails.map((m) => m.to)).to.deep.equal([partner.contactEmail]);
       expect(await w.stores.drafts.get(anna)).to.equal(null);
     });

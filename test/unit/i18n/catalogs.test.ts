@@ -11,23 +11,32 @@ function flatten(lang: string): Map<string, unknown> {
   const out = new Map<string, unknown>();
   const walk = (prefix: string, node: unknown) => {
     if (node && typeof node === 'object' && !Array.isArray(node)) {
-      for (const [k, v] of Object.entries(node)) walk(prefix.endsWith(':') ? prefix + k : `${prefix}.${k}`, v);
+      for (const [k, v] of Object.entries(node))
+        walk(prefix.endsWith(':') ? prefix + k : `${prefix}.${k}`, v);
     } else out.set(prefix, node);
   };
   for (const file of fs.readdirSync(path.join(i18nDir, lang)).filter((f) => f.endsWith('.json'))) {
-    walk(`${file.slice(0, -5)}:`, JSON.parse(fs.readFileSync(path.join(i18nDir, lang, file), 'utf8')));
+    walk(
+      `${file.slice(0, -5)}:`,
+      JSON.parse(fs.readFileSync(path.join(i18nDir, lang, file), 'utf8'))
+    );
   }
   return out;
 }
 
-const placeholders = (s: string) => [...s.matchAll(/\{\{\s*([\w.]+)\s*\}\}/g)].map((m) => m[1]).sort();
+const placeholders = (s: string) =>
+  [...s.matchAll(/\{\{\s*([\w.]+)\s*\}\}/g)].map((m) => m[1]).sort();
 
 describe('i18n catalogs', () => {
   const catalogs = new Map(LANGUAGES.map((lang) => [lang, flatten(lang)]));
   const en = catalogs.get('en')!;
 
   it('have the same namespaces in every language', () => {
-    const namespaces = (lang: string) => fs.readdirSync(path.join(i18nDir, lang)).filter((f) => f.endsWith('.json')).sort();
+    const namespaces = (lang: string) =>
+      fs
+        .readdirSync(path.join(i18nDir, lang))
+        .filter((f) => f.endsWith('.json'))
+        .sort();
     for (const lang of LANGUAGES) expect(namespaces(lang), lang).to.deep.equal(namespaces('en'));
   });
 
@@ -43,7 +52,10 @@ describe('i18n catalogs', () => {
       const other = catalogs.get(lang)!;
       const mismatched = [...en.entries()]
         .filter(([k, v]) => typeof v === 'string' && typeof other.get(k) === 'string')
-        .filter(([k, v]) => placeholders(v as string).join() !== placeholders(other.get(k) as string).join())
+        .filter(
+          ([k, v]) =>
+            placeholders(v as string).join() !== placeholders(other.get(k) as string).join()
+        )
         .map(([k]) => k);
       expect(mismatched).to.deep.equal([]);
     });
@@ -51,7 +63,9 @@ describe('i18n catalogs', () => {
 
   it('has no empty or non-string values', () => {
     for (const [lang, catalog] of catalogs) {
-      const bad = [...catalog.entries()].filter(([, v]) => typeof v !== 'string' || v.trim() === '');
+      const bad = [...catalog.entries()].filter(
+        ([, v]) => typeof v !== 'string' || v.trim() === ''
+      );
       expect(bad.map(([k]) => `${lang} ${k}`)).to.deep.equal([]);
     }
   });

@@ -16,7 +16,8 @@ const schemaDir = path.join(
   'build/json-schemas/teams/v1.22'
 );
 // Loaded from the package so validation never goes to the network.
-const loadSchema = (name: string) => JSON.parse(fs.readFileSync(path.join(schemaDir, name), 'utf8'));
+const loadSchema = (name: string) =>
+  JSON.parse(fs.readFileSync(path.join(schemaDir, name), 'utf8'));
 
 // A CommonJS module whose default export TypeScript sees as the namespace under NodeNext.
 const Ajv04 = ajvDraft04.default;
@@ -42,17 +43,20 @@ describe('Teams app package', () => {
   after(() => fs.rmSync(outDir, { recursive: true, force: true }));
 
   it('holds the manifest, both icons and the Russian strings, nothing else', () => {
-    expect(zip.getEntries().map((e) => e.entryName).sort()).to.deep.equal([
-      'color.png',
-      'manifest.json',
-      'outline.png',
-      'ru-ru.json',
-    ]);
+    expect(
+      zip
+        .getEntries()
+        .map((e) => e.entryName)
+        .sort()
+    ).to.deep.equal(['color.png', 'manifest.json', 'outline.png', 'ru-ru.json']);
   });
 
   it('validates against the Teams manifest schema it names', async () => {
     expect(manifest.$schema).to.match(/teams\/v1\.(19|2\d)\/MicrosoftTeams\.schema\.json$/);
-    const problems = await AppManifestUtils.validateAgainstSchema(manifest as any, loadSchema('MicrosoftTeams.schema.json'));
+    const problems = await AppManifestUtils.validateAgainstSchema(
+      manifest as any,
+      loadSchema('MicrosoftTeams.schema.json')
+    );
     expect(problems).to.deep.equal([]);
   });
 
@@ -63,7 +67,10 @@ describe('Teams app package', () => {
     const ajv = new Ajv04({ allErrors: true, strict: false, unicodeRegExp: false });
     const validate = ajv.compile(loadSchema('MicrosoftTeams.Localization.schema.json'));
     expect(validate(ru), JSON.stringify(validate.errors)).to.equal(true);
-    expect(manifest.localizationInfo.additionalLanguages).to.deep.include({ languageTag: 'ru-ru', file: 'ru-ru.json' });
+    expect(manifest.localizationInfo.additionalLanguages).to.deep.include({
+      languageTag: 'ru-ru',
+      file: 'ru-ru.json',
+    });
   });
 
   it('fills in the app id, the public URL and its domain', () => {
@@ -78,8 +85,14 @@ describe('Teams app package', () => {
   it('offers the bot in personal, team and group chat scopes with command lists', () => {
     const [bot] = manifest.bots;
     expect(bot.scopes).to.have.members(['personal', 'team', 'groupChat']);
-    const personal = bot.commandLists.find((l: { scopes: string[] }) => l.scopes.includes('personal'));
-    expect(personal.commands.map((c: { title: string }) => c.title)).to.include.members(['help', 'language', 'cancel']);
+    const personal = bot.commandLists.find((l: { scopes: string[] }) =>
+      l.scopes.includes('personal')
+    );
+    expect(personal.commands.map((c: { title: string }) => c.title)).to.include.members([
+      'help',
+      'language',
+      'cancel',
+    ]);
   });
 
   it('has a 192x192 colour icon and a 32x32 white-on-transparent outline icon', () => {
@@ -107,6 +120,8 @@ describe('Teams app package', () => {
     const second = packageManifest(config, outDir);
     expect(first.appId).to.match(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
     expect(second.appId).to.equal(first.appId);
-    expect((second.manifest as { validDomains: string[] }).validDomains).to.deep.equal(['localhost']);
+    expect((second.manifest as { validDomains: string[] }).validDomains).to.deep.equal([
+      'localhost',
+    ]);
   });
 });

@@ -45,9 +45,7 @@ async function main(): Promise<void> {
   const warmup = await phase(Number(warmupArg ?? 0));
   const measured = await phase(Number(secondsArg));
   await conn.close();
-  process.stdout.write(
-    JSON.stringify({ ...measured, warmupInserted: warmup.inserted }) + '\n'
-  );
+  process.stdout.write(JSON.stringify({ ...measured, warmupInserted: warmup.inserted }) + '\n');
   process.stdin.destroy();
 }
 

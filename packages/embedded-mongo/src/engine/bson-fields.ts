@@ -1,9 +1,5 @@
 import type { Document } from 'bson';
-import {
-  BSON_REGEX,
-  FIXED_VALUE_SIZE,
-  LENGTH_PREFIX_EXTRA,
-} from '../storage/bson-value-size.js';
+import { BSON_REGEX, FIXED_VALUE_SIZE, LENGTH_PREFIX_EXTRA } from '../storage/bson-value-size.js';
 
 /** Filter keys that combine other filters; every other `$` key may read the whole document. */
 const LOGICAL = new Set(['$and', '$or', '$nor']);

@@ -50,7 +50,11 @@ export class SortedEntries {
     }
     const c = Math.max(0, this.chunkFor(e));
     const chunk = this.chunks[c];
-    chunk.splice(lowerBound(chunk, (x) => this.cmp(x, e) < 0), 0, e);
+    chunk.splice(
+      lowerBound(chunk, (x) => this.cmp(x, e) < 0),
+      0,
+      e
+    );
     if (chunk.length > MAX_CHUNK) this.chunks.splice(c + 1, 0, chunk.splice(MAX_CHUNK / 2));
   }
 

@@ -1,12 +1,7 @@
 import { Decimal128, Double, Int32, Long, Timestamp, type Document } from 'bson';
 import { expect } from 'chai';
 import { MongoCommandError } from '../../src/errors.js';
-import {
-  applyUpdate,
-  deepClone,
-  isReplacementUpdate,
-  valuesEqual,
-} from '../../src/query/index.js';
+import { applyUpdate, deepClone, isReplacementUpdate, valuesEqual } from '../../src/query/index.js';
 
 function errorOf(fn: () => unknown): MongoCommandError {
   try {
@@ -222,7 +217,11 @@ describe('query: applyUpdate array operators', () => {
       { arrayFilters: [{ 'hi.s': { $gte: 95 } }] }
     );
     expect(res.g).to.deep.equal([{ s: 80 }, { s: 95, top: true }, { s: 100, top: true }]);
-    const either = up(doc, { $inc: { 'g.$[e].s': 1 } }, { arrayFilters: [{ $or: [{ 'e.s': 80 }, { 'e.s': 100 }] }] });
+    const either = up(
+      doc,
+      { $inc: { 'g.$[e].s': 1 } },
+      { arrayFilters: [{ $or: [{ 'e.s': 80 }, { 'e.s': 100 }] }] }
+    );
     expect(either.g).to.deep.equal([{ s: 81 }, { s: 95 }, { s: 101 }]);
     expect(errorOf(() => up(doc, { $set: { 'g.$[x].a': 1 } })).message).to.equal(
       "No array filter found for identifier 'x' in path 'g.$[x].a'"

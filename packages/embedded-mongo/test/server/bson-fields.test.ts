@@ -42,7 +42,7 @@ const every: Document = {
   dec: Decimal128.fromString('1.10'),
   min: new MinKey(),
   max: new MaxKey(),
-  'ключ': 'utf-8 name',
+  ключ: 'utf-8 name',
   last: 'end',
 };
 
@@ -96,7 +96,7 @@ describe('embedded engine partial decoding of stored documents', () => {
     expect(hits(either)).to.have.length(2);
     expect(hits({ nul: null, 'doc.b': 2 })).to.deep.equal([every._id]);
     expect(hits({ missing: { $exists: false }, _id: 2 })).to.deep.equal([2]);
-    const found = c.find({ 'ключ': 'utf-8 name' });
+    const found = c.find({ ключ: 'utf-8 name' });
     expect(found).to.have.length(1);
     expect(found[0].doc).to.deep.equal(full);
   });

@@ -58,6 +58,4 @@ describe('embedded server CLI', function () {
     second.child.kill('SIGINT');
     expect(await exited2).to.equal(0);
   });
-
-
 });

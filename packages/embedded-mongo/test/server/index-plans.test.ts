@@ -49,9 +49,14 @@ describe('embedded server: range, sort and count queries through indexes', () =>
     const first = await jobs.findOne(filter, { sort: { dueAt: 1 } });
     expect(first?._id).to.equal(oldest._id);
     const plan = await winning(jobs.find(filter).sort({ dueAt: 1 }).limit(1));
-    expect(plan).to.match(/IXSCAN/).and.include('state_1_dueAt_1').and.not.match(/SORT"|COLLSCAN/);
+    expect(plan)
+      .to.match(/IXSCAN/)
+      .and.include('state_1_dueAt_1')
+      .and.not.match(/SORT"|COLLSCAN/);
     const latest = await winning(jobs.find({ state: 'sent' }).sort({ dueAt: -1 }));
-    expect(latest).to.include('"direction":"backward"').and.not.match(/"stage":"SORT"/);
+    expect(latest)
+      .to.include('"direction":"backward"')
+      .and.not.match(/"stage":"SORT"/);
     // Sorting on a field the index does not lead with needs a SORT stage.
     expect(await winning(jobs.find({ state: 'due' }).sort({ tags: 1 }))).to.match(/"stage":"SORT"/);
   });

@@ -195,7 +195,10 @@ describe('embedded engine range and sort through indexes', () => {
       got.forEach((d, i) => expect(cmp(d, want[i]), label).to.equal(0));
       const wantAll = reference(coll, filter);
       const matches = new Set(wantAll.map((d) => d._id));
-      expect(got.every((d) => matches.has(d._id)), label).to.equal(true);
+      expect(
+        got.every((d) => matches.has(d._id)),
+        label
+      ).to.equal(true);
       expect(new Set(got.map((d) => d._id)).size, label).to.equal(got.length);
       if (planAccess(coll, filter, sort).sorted) indexOrdered += 1;
     }

@@ -42,7 +42,10 @@ describe('embedded server after a failed journal write', function () {
       expect(write, 'a write after the failure').to.be.instanceOf(MongoServerError);
       // The handshake still works, so a new client learns why instead of timing out.
       const fresh = await MongoClient.connect(server.uri, { serverSelectionTimeoutMS: 2_000 });
-      const ping = await fresh.db('admin').command({ ping: 1 }).catch((e: unknown) => e);
+      const ping = await fresh
+        .db('admin')
+        .command({ ping: 1 })
+        .catch((e: unknown) => e);
       expect(ping).to.be.instanceOf(MongoServerError);
       await fresh.close();
     } finally {
@@ -53,7 +56,12 @@ describe('embedded server after a failed journal write', function () {
     const restarted = await startEmbeddedMongo({ dataDir: dir, logger: testLogger() });
     const again = await MongoClient.connect(restarted.uri);
     try {
-      const ids = await again.db('app').collection('items').find().map((d) => d._id).toArray();
+      const ids = await again
+        .db('app')
+        .collection('items')
+        .find()
+        .map((d) => d._id)
+        .toArray();
       // 'lost' has an unknown outcome, as after any failed fsync: its bytes may have reached the
       // disk. What was acknowledged is there; what was refused outright is not.
       expect(ids).to.include('kept').and.not.include('after');

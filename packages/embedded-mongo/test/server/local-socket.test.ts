@@ -35,7 +35,10 @@ describe('embedded server on a Unix domain socket', function () {
       expect(fs.statSync(socket).mode & 0o777).to.equal(0o600);
       const conn = await mongoose.createConnection(server.localUri!, { dbName: 'app' }).asPromise();
       try {
-        const Item = conn.model('Item', new mongoose.Schema({ sku: { type: String, unique: true } }));
+        const Item = conn.model(
+          'Item',
+          new mongoose.Schema({ sku: { type: String, unique: true } })
+        );
         await Item.init();
         await Item.create({ sku: 'a' });
         const err = await Item.create({ sku: 'a' }).catch((e: unknown) => e);

@@ -31,9 +31,21 @@ describe('embedded engine sorted index entries', () => {
     }
     model.sort(cmp);
     expect(list.size).to.equal(model.length);
-    const all = [...list.scan(() => false, () => false, 1)];
+    const all = [
+      ...list.scan(
+        () => false,
+        () => false,
+        1
+      ),
+    ];
     expect(all.map((e) => e.id)).to.deep.equal(model.map((e) => e.id));
-    const back = [...list.scan(() => false, () => false, -1)];
+    const back = [
+      ...list.scan(
+        () => false,
+        () => false,
+        -1
+      ),
+    ];
     expect(back.map((e) => e.id)).to.deep.equal(model.map((e) => e.id).reverse());
     for (const [lo, hi] of [
       [0, 10],
@@ -46,9 +58,7 @@ describe('embedded engine sorted index entries', () => {
       const want = model.filter((e) => !before(e) && !after(e)).map((e) => e.id);
       expect(list.count(before, after)).to.equal(want.length);
       expect([...list.scan(before, after, 1)].map((e) => e.id)).to.deep.equal(want);
-      expect([...list.scan(before, after, -1)].map((e) => e.id)).to.deep.equal(
-        [...want].reverse()
-      );
+      expect([...list.scan(before, after, -1)].map((e) => e.id)).to.deep.equal([...want].reverse());
     }
   });
 
@@ -59,7 +69,15 @@ describe('embedded engine sorted index entries', () => {
     );
     list.remove({ key: 9, id: 'nope' });
     list.remove({ key: 2, id: 'other' });
-    expect([...list.scan(() => false, () => false, 1)].map((e) => e.key)).to.deep.equal([1, 2, 3]);
+    expect(
+      [
+        ...list.scan(
+          () => false,
+          () => false,
+          1
+        ),
+      ].map((e) => e.key)
+    ).to.deep.equal([1, 2, 3]);
   });
 
   it('resumes a paused scan after writes without repeating or skipping survivors', () => {
@@ -68,7 +86,11 @@ describe('embedded engine sorted index entries', () => {
         Array.from({ length: 2000 }, (_, i) => ({ key: i, id: `d${String(i).padStart(4, '0')}` })),
         cmp
       );
-      const scan = list.scan(() => false, () => false, direction);
+      const scan = list.scan(
+        () => false,
+        () => false,
+        direction
+      );
       const seen: number[] = [];
       for (let i = 0; i < 700; i++) seen.push(scan.next().value!.key as number);
       const next = seen[seen.length - 1] + direction;
@@ -83,7 +105,9 @@ describe('embedded engine sorted index entries', () => {
       expect(new Set(seen).size).to.equal(seen.length);
       for (let i = 1; i < seen.length; i++)
         expect(Math.sign(seen[i] - seen[i - 1])).to.equal(direction);
-      expect(seen).to.include(5000 * direction).and.not.include(-5000 * direction);
+      expect(seen)
+        .to.include(5000 * direction)
+        .and.not.include(-5000 * direction);
       expect(seen).to.not.include(next);
     }
   });
