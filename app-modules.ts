@@ -3,12 +3,12 @@ import {
   createEnrollmentModule,
   createRecipientDirectory,
   type EnrollmentModule,
-} from './bot/features/enrollment.feature.js';
+} from './bot/features/enrollment/enrollment.feature.js';
 import {
   createNotifications,
   type Notifications,
   type NotificationsOptions,
-} from './notifications/notifications.module.js';
+} from './bot/features/notifications/notifications.module.js';
 
 /** The product's modules as an app built them (for tests that reach their services). */
 export interface BuiltProductModules {

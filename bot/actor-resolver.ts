@@ -1,7 +1,7 @@
 import { TeamsInfo, type TurnContext } from 'botbuilder';
-import type { Actor } from '../domain/actor.js';
-import type { ConversationType } from '../domain/conversation-reference.repository.js';
-import type { KnownUser, UserRepository } from '../domain/user.repository.js';
+import type { Actor } from '../domain/partners/actor.js';
+import type { ConversationType } from '../domain/notifications/conversation-reference.repository.js';
+import type { KnownUser, UserRepository } from '../domain/partners/user.repository.js';
 import { languageOf, type Language } from '../i18n/i18n.js';
 import type { Logger } from '../logging/logger.js';
 

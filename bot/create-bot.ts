@@ -2,19 +2,19 @@ import { ConversationState, type ActivityHandler, type Storage } from 'botbuilde
 import { DialogSet, type DialogState } from 'botbuilder-dialogs';
 import type mongoose from 'mongoose';
 import type { Config } from '../config/config.js';
-import type { ConversationReferenceRepository } from '../domain/conversation-reference.repository.js';
-import type { UserRepository } from '../domain/user.repository.js';
+import type { ConversationReferenceRepository } from '../domain/notifications/conversation-reference.repository.js';
+import type { UserRepository } from '../domain/partners/user.repository.js';
 import type { Logger } from '../logging/logger.js';
-import { botStateModel } from '../models/bot-state.schema.js';
-import { MongoBotStorage } from '../models/bot-state.storage.js';
-import { conversationReferenceModel } from '../models/conversation-reference.schema.js';
-import { userModel } from '../models/user.schema.js';
-import { MongoConversationReferenceRepository } from '../models/conversation-reference.repository.js';
-import { MongoUserRepository } from '../models/user.repository.js';
+import { botStateModel } from '../models/bot-state/bot-state.schema.js';
+import { MongoBotStorage } from '../models/bot-state/bot-state.storage.js';
+import { conversationReferenceModel } from '../models/notifications/conversation-reference.schema.js';
+import { userModel } from '../models/partners/user.schema.js';
+import { MongoConversationReferenceRepository } from '../models/notifications/conversation-reference.repository.js';
+import { MongoUserRepository } from '../models/partners/user.repository.js';
 import { ActorResolver } from './actor-resolver.js';
 import type { Feature } from './feature.js';
 import { FeatureRegistry } from './feature-registry.js';
-import { createBasicsFeature } from './features/basics.feature.js';
+import { createBasicsFeature } from './features/basics/basics.feature.js';
 import { PartnerConnectBot } from './partner-connect.bot.js';
 import { TeamRoster } from './team-roster.js';
 

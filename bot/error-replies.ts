@@ -1,7 +1,7 @@
 import type { AdaptiveCardInvokeResponse } from 'botbuilder';
 import { DialogContextError } from 'botbuilder-dialogs';
-import { render as renderErrorCard } from '../cards/error.card.js';
-import { ADAPTIVE_CARD_CONTENT_TYPE } from '../cards/render-card.js';
+import { render as renderErrorCard } from '../cards/shared/error.card.js';
+import { ADAPTIVE_CARD_CONTENT_TYPE } from '../cards/shared/render-card.js';
 import { isDomainError, type DomainError } from '../domain/errors.js';
 import { t, type Language } from '../i18n/i18n.js';
 

@@ -1,6 +1,6 @@
 import type { TurnContext } from 'botbuilder';
 import type { Dialog, DialogContext } from 'botbuilder-dialogs';
-import type { Actor } from '../domain/actor.js';
+import type { Actor } from '../domain/partners/actor.js';
 import type { Language } from '../i18n/i18n.js';
 
 /** Everything a handler knows about the turn, resolved once by the bot. */

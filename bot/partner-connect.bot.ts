@@ -7,10 +7,10 @@ import {
   type ConversationState,
 } from 'botbuilder';
 import type { DialogSet } from 'botbuilder-dialogs';
-import { ADAPTIVE_CARD_CONTENT_TYPE, cardAttachment } from '../cards/render-card.js';
-import { render as renderErrorCard } from '../cards/error.card.js';
+import { ADAPTIVE_CARD_CONTENT_TYPE, cardAttachment } from '../cards/shared/render-card.js';
+import { render as renderErrorCard } from '../cards/shared/error.card.js';
 import { Verbs } from '../cards/verbs.js';
-import type { ConversationReferenceRepository } from '../domain/conversation-reference.repository.js';
+import type { ConversationReferenceRepository } from '../domain/notifications/conversation-reference.repository.js';
 import type { DomainError } from '../domain/errors.js';
 import { t } from '../i18n/i18n.js';
 import type { Logger } from '../logging/logger.js';
@@ -20,7 +20,7 @@ import type { ActorResolver, ResolvedTurn } from './actor-resolver.js';
 import { domainErrorInvokeResponse, domainErrorOf, domainErrorText } from './error-replies.js';
 import type { CardActionResult, TurnScope } from './feature.js';
 import type { FeatureRegistry } from './feature-registry.js';
-import { INTERRUPTING_COMMANDS } from './features/basics.feature.js';
+import { INTERRUPTING_COMMANDS } from './features/basics/basics.feature.js';
 import { checkpointDialogs, rewindDialogs } from './dialog-checkpoint.js';
 import type { RecentWrites } from './recent-writes.js';
 import { ConversationReferenceWriter } from './reference-writer.js';

@@ -5,7 +5,7 @@ import {
   type CloudAdapter,
   type ConversationReference,
 } from 'botbuilder';
-import type { NotificationContent } from '../domain/notification.js';
+import type { NotificationContent } from '../domain/notifications/notification.js';
 import { SendTimeoutError } from '../notifications/delivery-failure.js';
 
 /** Where a message landed: the activity id (for later updates) and the conversation. */

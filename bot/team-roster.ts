@@ -1,5 +1,5 @@
 import { TeamsInfo, type TeamsChannelAccount, type TurnContext } from 'botbuilder';
-import type { RosterMember, UserRepository } from '../domain/user.repository.js';
+import type { RosterMember, UserRepository } from '../domain/partners/user.repository.js';
 import type { Logger } from '../logging/logger.js';
 
 /** Teams' largest page of members. */

@@ -1,5 +1,5 @@
-import { render as renderWelcomeCard, type WelcomeStep } from '../cards/welcome.card.js';
-import { cardAttachment } from '../cards/render-card.js';
+import { render as renderWelcomeCard, type WelcomeStep } from '../cards/basics/welcome.card.js';
+import { cardAttachment } from '../cards/shared/render-card.js';
 import { t } from '../i18n/i18n.js';
 import type { TurnScope } from './feature.js';
 import type { FeatureRegistry } from './feature-registry.js';

@@ -8,8 +8,8 @@ import {
   type PromptRecognizerResult,
   type PromptValidator,
 } from 'botbuilder-dialogs';
-import { cardAttachment, type AdaptiveCardJson } from '../cards/render-card.js';
-import { render as renderChoiceCard, type CardChoice } from '../cards/choice.card.js';
+import { cardAttachment, type AdaptiveCardJson } from '../cards/shared/render-card.js';
+import { render as renderChoiceCard, type CardChoice } from '../cards/shared/choice.card.js';
 import type { Language } from '../i18n/i18n.js';
 import { t } from '../i18n/i18n.js';
 import { handTurnBack, startsWithCommand, turnLanguage } from './turn-scope.js';

@@ -1,4 +1,4 @@
-import type { LeaderLease } from '../domain/leader-lease.js';
+import type { LeaderLease } from './leader-lease.port.js';
 import type { Logger } from '../logging/logger.js';
 
 /** The leader lease every bot process on the database competes for. */

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { UserRef } from '../domain/actor.js';
+import type { UserRef } from '../domain/partners/actor.js';
 import type {
   NotificationContent,
   NotificationSubject,
@@ -7,18 +7,18 @@ import type {
   NotifyInput,
   Recipient,
   RecipientDirectory,
-} from '../domain/notification.js';
+} from '../domain/notifications/notification.js';
 import type {
   NewOutboxItem,
   NotificationOutbox,
   OutboxAddress,
   OutboxItem,
   OutboxState,
-} from '../domain/notification-outbox.js';
+} from './notification-outbox.port.js';
 import type { Language } from '../i18n/i18n.js';
 import type { Logger } from '../logging/logger.js';
 import type { Clock } from './clock.js';
-import type { DeliveryDirectory } from './delivery-directory.js';
+import type { DeliveryDirectory } from '../models/notifications/delivery-directory.js';
 
 export interface NotificationServiceDeps {
   readonly outbox: NotificationOutbox;

@@ -1,6 +1,6 @@
-import type { EnrollmentService } from '../../domain/enrollment.service.js';
-import type { MembershipService } from '../../domain/membership.service.js';
-import type { PartnerService } from '../../domain/partner.service.js';
+import type { EnrollmentService } from '../../domain/enrollment/enrollment.service.js';
+import type { MembershipService } from '../../domain/partners/membership.service.js';
+import type { PartnerService } from '../../domain/enrollment/review.service.js';
 
 /** The domain services the enrollment dialogs and commands call. */
 export interface EnrollmentServices {

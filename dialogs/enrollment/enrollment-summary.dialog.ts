@@ -5,14 +5,14 @@ import {
   type PromptValidatorContext,
   type WaterfallStepContext,
 } from 'botbuilder-dialogs';
-import { render as renderSummary } from '../../cards/enrollment-summary.card.js';
+import { render as renderSummary } from '../../cards/enrollment/enrollment-summary.card.js';
 import {
   contactDomainMismatch,
   SECTION_IDS,
   type SectionId,
-} from '../../domain/enrollment-form.js';
+} from '../../domain/enrollment/enrollment-form.js';
 import { isDomainError } from '../../domain/errors.js';
-import type { Partner } from '../../domain/partner.js';
+import type { Partner } from '../../domain/partners/partner.js';
 import { t } from '../../i18n/i18n.js';
 import { CardPrompt, cardMessage, type CardAnswer } from '../card-prompt.js';
 import { turnScope } from '../turn-scope.js';

@@ -5,7 +5,7 @@ import {
   type PromptValidatorContext,
   type WaterfallStepContext,
 } from 'botbuilder-dialogs';
-import { render as renderVerify } from '../../cards/enrollment-verify.card.js';
+import { render as renderVerify } from '../../cards/enrollment/enrollment-verify.card.js';
 import { Verbs } from '../../cards/verbs.js';
 import { isDomainError } from '../../domain/errors.js';
 import { t } from '../../i18n/i18n.js';

@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { expect } from 'chai';
 import { RecentWrites } from '../../bot/recent-writes.js';
-import { MongoConversationReferenceRepository } from '../../models/conversation-reference.repository.js';
-import { conversationReferenceModel } from '../../models/conversation-reference.schema.js';
-import { userModel } from '../../models/user.schema.js';
+import { MongoConversationReferenceRepository } from '../../models/notifications/conversation-reference.repository.js';
+import { conversationReferenceModel } from '../../models/notifications/conversation-reference.schema.js';
+import { userModel } from '../../models/partners/user.schema.js';
 import { personas, withLocale, type Persona } from '../helpers/personas.js';
 import { startBotHarness, visibleText, type BotHarness } from './bot-harness.js';
 

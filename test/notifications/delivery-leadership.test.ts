@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import type { LeaderLease } from '../../domain/leader-lease.js';
+import type { LeaderLease } from '../../notifications/leader-lease.port.js';
 import { testLogger } from '../../logging/logger.js';
 import { DeliveryLeadership } from '../../notifications/delivery-leadership.js';
 

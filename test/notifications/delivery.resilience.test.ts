@@ -3,8 +3,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect } from 'chai';
 import type { ProactiveSender } from '../../bot/proactive-sender.js';
-import type { NotificationOutbox } from '../../domain/notification-outbox.js';
-import { MongoLeaderLease } from '../../models/lease.repository.js';
+import type { NotificationOutbox } from '../../notifications/notification-outbox.port.js';
+import { MongoLeaderLease } from '../../models/notifications/lease.repository.js';
 import { acceleratedClock } from '../../notifications/clock.js';
 import { DELIVERY_LEASE } from '../../notifications/delivery-leadership.js';
 import {

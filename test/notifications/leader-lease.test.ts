@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { MongoLeaderLease } from '../../models/lease.repository.js';
+import { MongoLeaderLease } from '../../models/notifications/lease.repository.js';
 import { startOutboxDb } from './helpers/outbox-db.js';
 
 describe('MongoLeaderLease (embedded DB)', () => {

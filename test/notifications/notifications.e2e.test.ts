@@ -4,7 +4,7 @@ import { t } from '../../i18n/i18n.js';
 import {
   createNotifications,
   type Notifications,
-} from '../../notifications/notifications.module.js';
+} from '../../bot/features/notifications/notifications.module.js';
 import { OPERATOR_ENV, personas } from '../helpers/personas.js';
 import { startTestApp, type TestApp } from '../helpers/test-app.js';
 import { eventually, FAST_RETRY } from './helpers/delivery-harness.js';

@@ -3,8 +3,8 @@ import { Verbs } from '../../../cards/verbs.js';
 import { EnrollmentDialog } from '../../../dialogs/enrollment/enrollment.dialog.js';
 import { createDialogClient, type DialogClient } from '../../helpers/dialog-client.js';
 import type { Persona } from '../../helpers/personas.js';
-import { buildWorld } from '../../unit/enrollment/enrollment-world.js';
-import { embeddedStores } from '../../unit/enrollment/store-factories.js';
+import { buildWorld } from '../../domain/enrollment/enrollment-world.js';
+import { embeddedStores } from '../../models/enrollment/store-factories.js';
 
 export type World = Awaited<ReturnType<typeof buildWorld>>;
 

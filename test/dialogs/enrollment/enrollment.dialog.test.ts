@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { DialogTurnStatus } from 'botbuilder-dialogs';
 import { replyText, type DialogClient } from '../../helpers/dialog-client.js';
 import { personas } from '../../helpers/personas.js';
-import { OPERATOR } from '../../unit/enrollment/enrollment-world.js';
+import { OPERATOR } from '../../domain/enrollment/enrollment-world.js';
 import {
   VALID,
   dialogWorld,

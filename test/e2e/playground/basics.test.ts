@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import { expect } from 'chai';
-import { MongoUserRepository } from '../../../models/user.repository.js';
+import { MongoUserRepository } from '../../../models/partners/user.repository.js';
 import { CHROMIUM_PATH, chromiumInstalled, Playground } from '../../helpers/playground.js';
 import { personas } from '../../helpers/personas.js';
 import { startTestApp, type TestApp } from '../../helpers/test-app.js';

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { NOTICE_GRACE_MS } from '../../../domain/enrollment-notices.js';
+import { NOTICE_GRACE_MS } from '../../../domain/enrollment/enrollment-notices.js';
 import { personas } from '../../helpers/personas.js';
 import {
   enrollAndSubmit,

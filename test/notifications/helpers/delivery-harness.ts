@@ -1,14 +1,14 @@
 import { createAdapter } from '../../../bot/adapter.js';
 import { BotProactiveSender, type ProactiveSender } from '../../../bot/proactive-sender.js';
 import { loadConfig } from '../../../config/config.js';
-import type { RecipientDirectory } from '../../../domain/notification.js';
-import type { NotificationOutbox } from '../../../domain/notification-outbox.js';
+import type { RecipientDirectory } from '../../../domain/notifications/notification.js';
+import type { NotificationOutbox } from '../../../notifications/notification-outbox.port.js';
 import { testLogger } from '../../../logging/logger.js';
-import { MongoLeaderLease } from '../../../models/lease.repository.js';
-import { MongoConversationReferenceRepository } from '../../../models/conversation-reference.repository.js';
-import { MongoUserRepository } from '../../../models/user.repository.js';
+import { MongoLeaderLease } from '../../../models/notifications/lease.repository.js';
+import { MongoConversationReferenceRepository } from '../../../models/notifications/conversation-reference.repository.js';
+import { MongoUserRepository } from '../../../models/partners/user.repository.js';
 import { systemClock, type Clock } from '../../../notifications/clock.js';
-import { MongoDeliveryDirectory } from '../../../notifications/delivery-directory.js';
+import { MongoDeliveryDirectory } from '../../../models/notifications/delivery-directory.js';
 import { DELIVERY_LEASE } from '../../../notifications/delivery-leadership.js';
 import {
   DeliveryWorker,

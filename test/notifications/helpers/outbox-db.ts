@@ -4,7 +4,7 @@ import path from 'node:path';
 import mongoose from 'mongoose';
 import { startEmbeddedMongo } from '@partner-connect/embedded-mongo';
 import { testLogger } from '../../../logging/logger.js';
-import { MongoNotificationOutbox } from '../../../models/notification.repository.js';
+import { MongoNotificationOutbox } from '../../../models/notifications/notification.repository.js';
 
 /** A fresh embedded database and an outbox on it; `stop` removes everything. */
 export async function startOutboxDb() {

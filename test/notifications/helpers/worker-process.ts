@@ -9,10 +9,10 @@ import { createAdapter } from '../../../bot/adapter.js';
 import { BotProactiveSender } from '../../../bot/proactive-sender.js';
 import { loadConfig } from '../../../config/config.js';
 import { testLogger } from '../../../logging/logger.js';
-import { MongoLeaderLease } from '../../../models/lease.repository.js';
-import { MongoNotificationOutbox } from '../../../models/notification.repository.js';
+import { MongoLeaderLease } from '../../../models/notifications/lease.repository.js';
+import { MongoNotificationOutbox } from '../../../models/notifications/notification.repository.js';
 import { systemClock } from '../../../notifications/clock.js';
-import { MongoDeliveryDirectory } from '../../../notifications/delivery-directory.js';
+import { MongoDeliveryDirectory } from '../../../models/notifications/delivery-directory.js';
 import { DELIVERY_LEASE } from '../../../notifications/delivery-leadership.js';
 import { DeliveryWorker } from '../../../notifications/delivery.worker.js';
 

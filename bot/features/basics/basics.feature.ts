@@ -1,0 +1,100 @@
+import { z } from 'zod';
+import { render as renderHelpCard } from '../../../cards/basics/help.card.js';
+import { render as renderLanguageCard } from '../../../cards/basics/language.card.js';
+import { cardAttachment } from '../../../cards/shared/render-card.js';
+import { Verbs } from '../../../cards/verbs.js';
+import { InvalidError } from '../../../domain/errors.js';
+import type { UserRepository } from '../../../domain/partners/user.repository.js';
+import { LANGUAGES, t, type Language } from '../../../i18n/i18n.js';
+import type { CardActionHandler, CommandHandler, Feature, TurnScope } from '../../feature.js';
+import type { FeatureRegistry } from '../../feature-registry.js';
+
+/** First names of the commands that interrupt an active dialog instead of being its input. */
+export const INTERRUPTING_COMMANDS: ReadonlySet<string> = new Set(['help', 'cancel']);
+
+/** Words accepted after `language` / `язык`, mapped to the product language. */
+const LANGUAGE_WORDS: Record<string, Language> = {
+  en: 'en',
+  english: 'en',
+  английский: 'en',
+  ru: 'ru',
+  russian: 'ru',
+  русский: 'ru',
+};
+
+export interface BasicsDeps {
+  readonly users: UserRepository;
+  /** The registry holding every feature, this one included (help lists all of them). */
+  readonly registry: () => FeatureRegistry;
+}
+
+/** The built-in commands every user has: help, cancel, language (with Russian aliases). */
+export function createBasicsFeature(deps: BasicsDeps): Feature {
+  const help: CommandHandler = {
+    names: ['help', 'помощь', 'справка'],
+    descriptionKey: 'bot:commands.help',
+    visibleTo: () => true,
+    async run(scope) {
+      const commands = await deps.registry().visibleCommands(scope);
+      const card = renderHelpCard(
+        {
+          commands: commands.map((c) => ({ names: c.names, descriptionKey: c.descriptionKey })),
+          inGroup: scope.conversationType !== 'personal',
+        },
+        scope.language
+      );
+      await scope.turn.sendActivity({ attachments: [cardAttachment(card)] });
+    },
+  };
+
+  const cancel: CommandHandler = {
+    names: ['cancel', 'отмена', 'отменить'],
+    descriptionKey: 'bot:commands.cancel',
+    visibleTo: () => true,
+    async run(scope) {
+      if (scope.dc.activeDialog) {
+        await scope.dc.cancelAllDialogs();
+        await scope.turn.sendActivity(t(scope.language, 'bot:cancel.done'));
+      } else {
+        await scope.turn.sendActivity(t(scope.language, 'bot:cancel.nothing'));
+      }
+    },
+  };
+
+  const language: CommandHandler = {
+    names: ['language', 'язык'],
+    descriptionKey: 'bot:commands.language',
+    visibleTo: () => true,
+    async run(scope, args) {
+      const chosen = LANGUAGE_WORDS[args.trim().toLowerCase()];
+      if (!chosen) {
+        const card = renderLanguageCard({ current: scope.language }, scope.language);
+        await scope.turn.sendActivity({ attachments: [cardAttachment(card)] });
+        return;
+      }
+      await scope.turn.sendActivity(await switchLanguage(deps.users, scope, chosen));
+    },
+  };
+
+  const languageSchema = z.object({ language: z.enum(LANGUAGES) });
+  const setLanguage: CardActionHandler = {
+    verb: Verbs.languageSet,
+    async handle(scope, data) {
+      const parsed = languageSchema.safeParse(data);
+      if (!parsed.success) throw new InvalidError();
+      return { reply: await switchLanguage(deps.users, scope, parsed.data.language) };
+    },
+  };
+
+  return { commands: [help, cancel, language], cardActions: [setLanguage] };
+}
+
+/** Stores the choice and confirms it in the newly chosen language. */
+async function switchLanguage(
+  users: UserRepository,
+  scope: TurnScope,
+  language: Language
+): Promise<string> {
+  await users.setLanguage(scope.actor, language);
+  return t(language, 'bot:language.changed');
+}

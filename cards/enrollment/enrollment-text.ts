@@ -1,0 +1,36 @@
+import { countryName } from '../../domain/enrollment/enrollment-countries.js';
+import type { FieldError, FieldId } from '../../domain/enrollment/enrollment-form.js';
+import { formatDate, t, type Language } from '../../i18n/i18n.js';
+
+/** The localized message of a broken form rule (country codes become names). */
+export function fieldErrorText(language: Language, err: FieldError): string {
+  const values: Record<string, unknown> = { ...err.values };
+  for (const k of ['tenantCountry', 'locationCountry']) {
+    if (typeof values[k] === 'string')
+      values[`${k}Name`] = countryName(values[k] as string, language);
+  }
+  return t(language, err.key, values);
+}
+
+/** An answer as people read it: names for codes and types, a dash for nothing. */
+export function answerText(language: Language, field: FieldId, value: unknown): string {
+  if (value === undefined || value === null || value === '')
+    return t(language, 'enrollment:summary.empty');
+  if (field === 'partnerType') return t(language, `enrollment:partnerTypes.${String(value)}`);
+  if (field === 'tenantCountry' || field === 'locationCountry')
+    return countryName(String(value), language);
+  if (field === 'acceptTerms') {
+    return t(
+      language,
+      value === true || value === 'true'
+        ? 'enrollment:summary.accepted'
+        : 'enrollment:summary.notAccepted'
+    );
+  }
+  return String(value);
+}
+
+/** A date as the card shows it (UTC, localized). */
+export function dateText(language: Language, date: Date | string | undefined): string {
+  return date ? formatDate(language, new Date(date)) : t(language, 'enrollment:summary.empty');
+}

@@ -1,0 +1,29 @@
+import template from './enrollment-verify.card.json' with { type: 'json' };
+import { t, type Language } from '../../i18n/i18n.js';
+import { renderCard, type AdaptiveCardJson } from '../shared/render-card.js';
+import { Verbs } from '../verbs.js';
+
+export interface EnrollmentVerifyCardData {
+  /** Where the code went (the primary contact's email). */
+  readonly email: string;
+  readonly minutes: number;
+}
+
+/** Asks for the 6-digit code mailed to the contact, with a button to send a new one. */
+export function render(data: EnrollmentVerifyCardData, language: Language): AdaptiveCardJson {
+  return renderCard(template, {
+    title: t(language, 'enrollment:verifyCard.title'),
+    prompt: t(language, 'enrollment:dialog.askCode', { email: data.email, minutes: data.minutes }),
+    codeLabel: t(language, 'enrollment:verifyCard.codeLabel'),
+    codePlaceholder: '123456',
+    hint: t(language, 'enrollment:dialog.later'),
+    verifyVerb: Verbs.enrollmentVerify,
+    verifyTitle: t(language, 'enrollment:verifyCard.verify'),
+    resendVerb: Verbs.enrollmentResendCode,
+    resendTitle: t(language, 'enrollment:verifyCard.resend'),
+  });
+}
+
+export const samples: readonly EnrollmentVerifyCardData[] = [
+  { email: 'anna@contoso.example', minutes: 30 },
+];

@@ -1,0 +1,58 @@
+import type { UserRef } from '../partners/actor.js';
+import type { Language } from '../../i18n/i18n.js';
+
+/** Who a notification is for: one user, every user of a partner with given roles, or the operators. */
+export type Recipient =
+  | { readonly kind: 'user'; readonly user: UserRef }
+  | { readonly kind: 'partnerRoles'; readonly partnerId: string; readonly roles: readonly string[] }
+  | { readonly kind: 'operators' };
+
+/** What a recipient sees: a text, a card, or both (rendered in the recipient's language). */
+export interface NotificationContent {
+  readonly text?: string;
+  readonly card?: Record<string, unknown>;
+}
+
+/** What a card is about (`{ type: 'application', id }`), so it can be updated in place later. */
+export interface NotificationSubject {
+  readonly type: string;
+  readonly id: string;
+}
+
+/** The mail sent when a notification cannot be delivered in Teams (template in `i18n/*\/mail.json`). */
+export interface MailFallback {
+  readonly templateKey: string;
+  readonly values: Record<string, unknown>;
+}
+
+export interface NotifyInput {
+  /**
+   * Idempotency key, deterministic for the domain change (`application:42:approved`): a retried
+   * call with the same key never enqueues twice.
+   */
+  readonly key: string;
+  readonly to: Recipient;
+  readonly content: (language: Language) => NotificationContent;
+  readonly subject?: NotificationSubject;
+  readonly mailFallback?: MailFallback;
+}
+
+/**
+ * What the other features call. Write the domain change first (one conditional update), then
+ * call `notify` with a key derived from that change: a crash in between is repaired by retrying
+ * the domain call, which finds the change done and notifies again with the same key.
+ */
+export interface Notifier {
+  notify(input: NotifyInput): Promise<void>;
+  /** Re-renders, in place, every card already sent (or about to be) about `subject`. */
+  updateCards(
+    subject: NotificationSubject,
+    content: (language: Language) => Record<string, unknown>,
+    opts?: { readonly key?: string }
+  ): Promise<void>;
+}
+
+/** Resolves partner-role recipients; implemented by enrollment. */
+export interface RecipientDirectory {
+  usersWithRoles(partnerId: string, roles: readonly string[]): Promise<UserRef[]>;
+}

@@ -1,0 +1,58 @@
+import type { Language } from '../../i18n/i18n.js';
+import type { EnrollmentAnswers } from '../enrollment/enrollment-form.js';
+
+/** Where an application stands. `draft` lives in the draft store; the others on the partner. */
+export const PARTNER_STATUSES = [
+  'draft',
+  'emailVerificationPending',
+  'underReview',
+  'approved',
+  'rejected',
+] as const;
+export type PartnerStatus = (typeof PARTNER_STATUSES)[number];
+export type SubmittedStatus = Exclude<PartnerStatus, 'draft'>;
+
+/** A person named on a record: enough to address them and to show who did what. */
+export interface PersonRef {
+  readonly tenantId: string;
+  readonly aadObjectId: string;
+  readonly name?: string;
+}
+
+/** An operator's decision on an application: who, when, and (for a rejection) why. */
+export interface PartnerDecision {
+  readonly outcome: 'approved' | 'rejected';
+  readonly by: PersonRef;
+  readonly at: Date;
+  readonly reason?: string;
+}
+
+/**
+ * A partner organization: one per Entra tenant and one per PartnerID. The application's
+ * answers are stored flat under the form's field ids.
+ */
+export interface Partner extends EnrollmentAnswers {
+  /** Record id (not the PartnerID, which is `partnerId`). */
+  readonly id: string;
+  readonly tenantId: string;
+  readonly status: SubmittedStatus;
+  readonly submittedBy: PersonRef;
+  readonly submittedAt: Date;
+  /** The applicant's language at submission: mails to the contact use it. */
+  readonly language?: Language;
+  /** The contact email last proven by a code, so a resubmission with the same email skips it. */
+  readonly verifiedEmail?: string;
+  readonly emailVerifiedAt?: Date;
+  /** The latest decision; cleared when a rejected application is resubmitted. */
+  readonly decision?: PartnerDecision;
+  /**
+   * Set with a status change whose notices (review cards, outcome) may not all be out yet;
+   * cleared once they are (see EnrollmentNotices).
+   */
+  readonly noticeOwedAt?: Date;
+  readonly createdAt: Date;
+  readonly updatedAt: Date;
+}
+
+/** A new record, before the store gives it an id and timestamps. */
+export type NewPartner = Omit<Partner, 'id' | 'createdAt' | 'updatedAt'>;

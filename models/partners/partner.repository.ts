@@ -1,0 +1,99 @@
+import mongoose from 'mongoose';
+import type { NewPartner, Partner, SubmittedStatus } from '../../domain/partners/partner.js';
+import {
+  DuplicatePartnerError,
+  type PartnerChanges,
+  type PartnerRepository,
+  type TransitionGuard,
+} from '../../domain/partners/partner.repository.js';
+import { duplicateKeyField } from '../duplicate-key.js';
+import { partnerModel, type PartnerDoc } from './partner.schema.js';
+
+/** PartnerRepository on MongoDB (collection `partners`, unique `tenantId` and `partnerId`). */
+export class MongoPartnerRepository implements PartnerRepository {
+  private readonly model: mongoose.Model<PartnerDoc>;
+
+  constructor(conn: mongoose.Connection) {
+    this.model = partnerModel(conn);
+  }
+
+  async create(partner: NewPartner): Promise<Partner> {
+    try {
+      const doc = await this.model.create(partner);
+      return toPartner(doc.toObject() as PartnerDoc);
+    } catch (err) {
+      throw translate(err);
+    }
+  }
+
+  async get(id: string): Promise<Partner | null> {
+    if (!mongoose.isValidObjectId(id)) return null;
+    const doc = await this.model.findById(id).lean<PartnerDoc>();
+    return doc ? toPartner(doc) : null;
+  }
+
+  async findByTenant(tenantId: string): Promise<Partner | null> {
+    const doc = await this.model.findOne({ tenantId }).lean<PartnerDoc>();
+    return doc ? toPartner(doc) : null;
+  }
+
+  async findByPartnerId(partnerId: string): Promise<Partner | null> {
+    const doc = await this.model.findOne({ partnerId }).lean<PartnerDoc>();
+    return doc ? toPartner(doc) : null;
+  }
+
+  async transition(
+    id: string,
+    from: SubmittedStatus,
+    changes: PartnerChanges,
+    guard: TransitionGuard = {}
+  ): Promise<Partner | null> {
+    if (!mongoose.isValidObjectId(id)) return null;
+    const filter: mongoose.QueryFilter<PartnerDoc> = { _id: id, status: from };
+    if (guard.submittedAt) filter.submittedAt = guard.submittedAt;
+    const update: mongoose.UpdateQuery<PartnerDoc> = { $set: changes.set };
+    if (changes.unset?.length) update.$unset = Object.fromEntries(changes.unset.map((f) => [f, 1]));
+    try {
+      const doc = await this.model
+        .findOneAndUpdate(filter, update, { returnDocument: 'after' })
+        .lean<PartnerDoc>();
+      return doc ? toPartner(doc) : null;
+    } catch (err) {
+      throw translate(err);
+    }
+  }
+
+  async listByStatus(status: SubmittedStatus): Promise<Partner[]> {
+    const docs = await this.model.find({ status }).sort({ submittedAt: 1 }).lean<PartnerDoc[]>();
+    return docs.map(toPartner);
+  }
+
+  async listNoticesOwed(before: Date, limit: number): Promise<Partner[]> {
+    const docs = await this.model
+      .find({ noticeOwedAt: { $lt: before } })
+      .sort({ noticeOwedAt: 1 })
+      .limit(limit)
+      .lean<PartnerDoc[]>();
+    return docs.map(toPartner);
+  }
+
+  async clearNoticeOwed(id: string, since: Date): Promise<void> {
+    if (!mongoose.isValidObjectId(id)) return;
+    await this.model.updateOne({ _id: id, noticeOwedAt: since }, { $unset: { noticeOwedAt: 1 } });
+  }
+}
+
+function translate(err: unknown): unknown {
+  const field = duplicateKeyField(err);
+  if (field === 'tenantId' || field === 'partnerId') return new DuplicatePartnerError(field);
+  return err;
+}
+
+function toPartner(doc: PartnerDoc): Partner {
+  const { _id, ...rest } = doc as PartnerDoc & { __v?: number };
+  delete (rest as { __v?: number }).__v;
+  const out: Record<string, unknown> = { id: String(_id) };
+  // Optional fields are absent rather than null, as the domain types say.
+  for (const [k, v] of Object.entries(rest)) if (v !== null && v !== undefined) out[k] = v;
+  return out as unknown as Partner;
+}

@@ -1,0 +1,117 @@
+import type { UserRef } from '../domain/partners/actor.js';
+import type { MailFallback, NotificationContent, NotificationSubject } from '../domain/notifications/notification.js';
+import type { Language } from '../i18n/i18n.js';
+
+/**
+ * Life of an outbox item: `due` -> `leased` (a worker owns it until `leaseUntil`) -> `sent`; or
+ * back to `due` with a later `dueAt` (retry), `held` (no way to reach the user until they install
+ * the app), `dead` (attempts exhausted: operators see it, the recipient gets a mail).
+ * Updates that lost to a newer update of the same card end `superseded`; updates of a card that
+ * was never delivered end `skipped`.
+ */
+export type OutboxState = 'due' | 'leased' | 'sent' | 'held' | 'dead' | 'superseded' | 'skipped';
+export type HeldReason = 'notInstalled' | 'gone' | 'noTenant';
+export type MailState = 'none' | 'pending' | 'sent' | 'failed';
+
+/** Where an outbox item goes: a user; the tenant is unknown for an operator not yet seen. */
+export interface OutboxAddress {
+  readonly tenantId?: string;
+  readonly aadObjectId: string;
+}
+
+export interface NewOutboxItem {
+  readonly key: string;
+  readonly kind: 'message' | 'update';
+  /** Unique with `key`: the same notification is enqueued once per recipient. */
+  readonly recipientKey: string;
+  readonly to: OutboxAddress;
+  readonly language: Language;
+  readonly content: NotificationContent;
+  readonly subject?: NotificationSubject;
+  readonly mailFallback?: MailFallback;
+  /** For an update: the message whose card it replaces. */
+  readonly originalId?: string;
+  readonly dueAt: Date;
+}
+
+export interface OutboxItem extends NewOutboxItem {
+  readonly id: string;
+  readonly state: OutboxState;
+  readonly attempts: number;
+  readonly owner?: string;
+  readonly leaseUntil?: Date;
+  readonly heldReason?: HeldReason;
+  readonly lastError?: string;
+  readonly activityId?: string;
+  readonly conversationId?: string;
+  readonly reference?: Record<string, unknown>;
+  readonly sentAt?: Date;
+  readonly deadAt?: Date;
+  readonly mail?: MailState;
+  readonly createdAt: Date;
+}
+
+/** Where the item was delivered: what a later in-place update needs. */
+export interface SentRecord {
+  readonly activityId: string;
+  readonly conversationId: string;
+  readonly reference: Record<string, unknown>;
+  readonly sentAt: Date;
+}
+
+/**
+ * The durable outbox. Every transition is one conditional update on (id, state, owner), so
+ * two workers can never both move the same item, and no multi-document transaction is needed.
+ */
+export interface NotificationOutbox {
+  /** Inserts what is not there yet; a duplicate (key, recipientKey) is "already enqueued". Returns how many were new. */
+  enqueue(items: readonly NewOutboxItem[]): Promise<number>;
+  claimNext(opts: {
+    owner: string;
+    now: Date;
+    leaseMs: number;
+    skipAadObjectIds: readonly string[];
+    skipTenantIds: readonly string[];
+  }): Promise<OutboxItem | null>;
+  /** Gives a claimed item back without counting an attempt (pacing, ordering). */
+  postpone(id: string, owner: string, dueAt: Date): Promise<void>;
+  markSent(id: string, owner: string, sent: SentRecord): Promise<boolean>;
+  scheduleRetry(id: string, owner: string, dueAt: Date, error: string): Promise<void>;
+  hold(id: string, owner: string, reason: HeldReason, error?: string): Promise<void>;
+  setTenant(id: string, owner: string, tenantId: string): Promise<void>;
+  deadLetter(id: string, owner: string, error: string, at: Date, mail: MailState): Promise<boolean>;
+  finish(id: string, owner: string, state: 'superseded' | 'skipped', reason: string): Promise<void>;
+  setMailState(id: string, mail: MailState): Promise<void>;
+  /** Recipients with held items (checked now and then: a user may be reachable again). */
+  heldRecipients(limit: number): Promise<OutboxAddress[]>;
+  /** Held items of the user (or of their object id with no tenant yet) become due. Returns how many. */
+  release(user: UserRef, now: Date): Promise<number>;
+  get(id: string): Promise<OutboxItem | null>;
+  /** Messages about a subject that may still be shown (sent or on their way). */
+  messagesAbout(subject: NotificationSubject): Promise<OutboxItem[]>;
+  /** Due updates of an original, superseded by a newer one. */
+  supersedeUpdates(originalId: string, exceptKey: string): Promise<void>;
+  countsByState(): Promise<Partial<Record<OutboxState, number>>>;
+  deadLetters(limit: number): Promise<OutboxItem[]>;
+  /** A dead item becomes due again with fresh attempts (operator's Retry). */
+  retryDead(id: string, now: Date): Promise<boolean>;
+  /** Dead items whose fallback mail has not been sent yet (a crash between the two). */
+  deadAwaitingMail(limit: number): Promise<OutboxItem[]>;
+  /**
+   * Takes the fallback mail of a dead item whose mail is still pending and was not taken since
+   * `staleBefore`: true for exactly one caller, so two processes never mail it twice.
+   */
+  claimFallbackMail(id: string, now: Date, staleBefore: Date): Promise<boolean>;
+  backlog(now: Date): Promise<{ backlog: number; oldestDueAt?: Date }>;
+  /**
+   * Sends recorded since `since`, and sends in flight (claimed since then, not yet recorded, at
+   * their claim time), oldest first: what a process taking over delivery counts.
+   */
+  sentSince(since: Date): Promise<RecordedSend[]>;
+}
+
+/** One send: to whom, and when it completed (or, still in flight, when it began). */
+export interface RecordedSend {
+  readonly to: OutboxAddress;
+  readonly sentAt: Date;
+}

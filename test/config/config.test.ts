@@ -1,0 +1,202 @@
+import path from 'node:path';
+import { expect } from 'chai';
+import { ConfigError, loadConfig } from '../../config/config.js';
+
+const GUID_A = '11111111-0000-0000-0000-000000000001';
+const GUID_B = '99999999-0000-0000-0000-000000000009';
+
+function problemsOf(env: Record<string, string>): string[] {
+  try {
+    loadConfig(env);
+  } catch (err) {
+    expect(err).to.be.instanceOf(ConfigError);
+    return (err as ConfigError).problems;
+  }
+  throw new Error('expected the configuration to be refused');
+}
+
+describe('configuration', () => {
+  describe('defaults with an empty environment', () => {
+    const config = loadConfig({});
+    const cases: [keyof typeof config, unknown][] = [
+      ['port', 3978],
+      ['microsoftAppId', undefined],
+      ['microsoftAppPassword', undefined],
+      ['microsoftAppType', 'MultiTenant'],
+      ['microsoftAppTenantId', undefined],
+      ['mongodbUri', undefined],
+      ['dataDir', path.resolve('./data')],
+      ['publicBaseUrl', 'http://localhost:3978'],
+      ['operatorAadObjectIds', []],
+      ['smtpUrl', undefined],
+      ['mailFrom', 'Partner Connect <no-reply@partner-connect.local>'],
+      ['logLevel', 'info'],
+      ['tenantMessagesPerSecond', 20],
+    ];
+    for (const [key, expected] of cases) {
+      it(`defaults ${key} to ${JSON.stringify(expected)}`, () => {
+        expect(config[key]).to.deep.equal(expected);
+      });
+    }
+
+    it('covers every configuration field with a default test', () => {
+      expect(Object.keys(config).sort()).to.deep.equal(cases.map(([k]) => k).sort());
+    });
+
+    it('is frozen, operators list included', () => {
+      expect(Object.isFrozen(config)).to.equal(true);
+      expect(Object.isFrozen(config.operatorAadObjectIds)).to.equal(true);
+    });
+  });
+
+  it('treats empty and blank values as unset', () => {
+    const config = loadConfig({ PORT: '', MicrosoftAppId: '  ', MONGODB_URI: '', LOG_LEVEL: ' ' });
+    expect(config.port).to.equal(3978);
+    expect(config.microsoftAppId).to.equal(undefined);
+    expect(config.mongodbUri).to.equal(undefined);
+    expect(config.logLevel).to.equal('info');
+  });
+
+  it('derives PUBLIC_BASE_URL from PORT when unset, and drops a trailing slash when set', () => {
+    expect(loadConfig({ PORT: '4000' }).publicBaseUrl).to.equal('http://localhost:4000');
+    expect(loadConfig({ PUBLIC_BASE_URL: 'https://bot.example.com/' }).publicBaseUrl).to.equal(
+      'https://bot.example.com'
+    );
+  });
+
+  describe('PUBLIC_BASE_URL', () => {
+    const teams = { MicrosoftAppId: 'app-id', MicrosoftAppPassword: 'secret' };
+
+    it('must be https when MicrosoftAppId is set (a Teams deployment)', () => {
+      const problems = problemsOf({ ...teams, PUBLIC_BASE_URL: 'http://bot.example.com' });
+      expect(problems).to.have.length(1);
+      expect(problems[0])
+        .to.match(/^PUBLIC_BASE_URL: /)
+        .and.include('https')
+        .and.include('MicrosoftAppId')
+        .and.include('"http://bot.example.com"');
+      const https = loadConfig({ ...teams, PUBLIC_BASE_URL: 'https://bot.example.com' });
+      expect(https.publicBaseUrl).to.equal('https://bot.example.com');
+    });
+
+    for (const local of ['http://localhost:3978', 'http://127.0.0.1:8080/', 'http://[::1]:3978']) {
+      it(`allows plain http for local use (${local}), with or without MicrosoftAppId`, () => {
+        expect(loadConfig({ ...teams, PUBLIC_BASE_URL: local }).publicBaseUrl).to.equal(
+          local.replace(/\/$/, '')
+        );
+      });
+    }
+
+    it('allows plain http anywhere without MicrosoftAppId (Playground, Emulator)', () => {
+      expect(loadConfig({ PUBLIC_BASE_URL: 'http://devbox.lan:3978' }).publicBaseUrl).to.equal(
+        'http://devbox.lan:3978'
+      );
+    });
+
+    it('keeps the local default with MicrosoftAppId when unset', () => {
+      const config = loadConfig({ ...teams, PORT: '4000' });
+      expect(config.publicBaseUrl).to.equal('http://localhost:4000');
+    });
+
+    it('refuses a scheme other than http and https', () => {
+      const problems = problemsOf({ PUBLIC_BASE_URL: 'ftp://bot.example.com' });
+      expect(problems).to.have.length(1);
+      expect(problems[0]).to.match(/^PUBLIC_BASE_URL: /);
+    });
+  });
+
+  it('reads every variable when set', () => {
+    const config = loadConfig({
+      PORT: '8080',
+      MicrosoftAppId: 'app-id',
+      MicrosoftAppPassword: 'secret',
+      MicrosoftAppType: 'SingleTenant',
+      MicrosoftAppTenantId: 'tenant-id',
+      MONGODB_URI: 'mongodb://db.example:27017/pc',
+      DATA_DIR: '/tmp/pc-data',
+      OPERATOR_AAD_OBJECT_IDS: ` ${GUID_A} ,${GUID_B},`,
+      SMTP_URL: 'smtp://mail.example:25',
+      MAIL_FROM: 'PC <pc@example.com>',
+      LOG_LEVEL: 'debug',
+      TENANT_MESSAGES_PER_SECOND: '5',
+    });
+    expect(config).to.deep.include({
+      port: 8080,
+      microsoftAppId: 'app-id',
+      microsoftAppPassword: 'secret',
+      microsoftAppType: 'SingleTenant',
+      microsoftAppTenantId: 'tenant-id',
+      mongodbUri: 'mongodb://db.example:27017/pc',
+      dataDir: '/tmp/pc-data',
+      smtpUrl: 'smtp://mail.example:25',
+      mailFrom: 'PC <pc@example.com>',
+      logLevel: 'debug',
+      tenantMessagesPerSecond: 5,
+    });
+    expect(config.operatorAadObjectIds).to.deep.equal([GUID_A, GUID_B]);
+  });
+
+  it('names every wrong variable at once, cross-variable rules included', () => {
+    const problems = problemsOf({
+      PORT: 'abc',
+      MicrosoftAppId: 'app-id',
+      MicrosoftAppType: 'SingleTenant',
+      MONGODB_URI: 'http://db',
+      PUBLIC_BASE_URL: 'not a url',
+      OPERATOR_AAD_OBJECT_IDS: `${GUID_A},bob`,
+      SMTP_URL: 'http://mail',
+      LOG_LEVEL: 'loud',
+      TENANT_MESSAGES_PER_SECOND: '-1',
+    });
+    const named = problems.map((p) => p.split(':')[0]);
+    expect(named).to.have.members([
+      'PORT',
+      'MicrosoftAppPassword',
+      'MicrosoftAppTenantId',
+      'MONGODB_URI',
+      'PUBLIC_BASE_URL',
+      'OPERATOR_AAD_OBJECT_IDS',
+      'SMTP_URL',
+      'LOG_LEVEL',
+      'TENANT_MESSAGES_PER_SECOND',
+    ]);
+  });
+
+  it('refuses an unknown MicrosoftAppType and an out-of-range PORT', () => {
+    const problems = problemsOf({ MicrosoftAppType: 'AnyTenant', PORT: '70000' });
+    expect(problems.join('\n'))
+      .to.match(/MicrosoftAppType/)
+      .and.match(/PORT/);
+  });
+
+  it('puts all problems in the error message, without echoing secret values', () => {
+    try {
+      loadConfig({
+        PORT: 'abc',
+        MONGODB_URI: 'http://admin:hunter2@db',
+        SMTP_URL: 'ftp://u:pw@mail',
+      });
+      expect.fail('expected a ConfigError');
+    } catch (err) {
+      const message = (err as Error).message;
+      expect(message)
+        .to.include('PORT')
+        .and.include('"abc"')
+        .and.include('MONGODB_URI')
+        .and.include('SMTP_URL');
+      expect(message).not.to.include('hunter2');
+      expect(message).not.to.include('pw@');
+    }
+  });
+
+  it('needs no password for a user-assigned managed identity, but a tenant id', () => {
+    const problems = problemsOf({ MicrosoftAppId: 'app-id', MicrosoftAppType: 'UserAssignedMSI' });
+    expect(problems).to.have.length(1);
+    expect(problems[0]).to.match(/^MicrosoftAppTenantId/);
+  });
+
+  it('accepts MultiTenant with an app id and password and no tenant id', () => {
+    const config = loadConfig({ MicrosoftAppId: 'app-id', MicrosoftAppPassword: 'secret' });
+    expect(config.microsoftAppTenantId).to.equal(undefined);
+  });
+});
