@@ -7,7 +7,12 @@ import {
 import type mongoose from 'mongoose';
 import { createAdapter, type AdapterOptions } from './bot/adapter.js';
 import { createBot } from './bot/create-bot.js';
+import type { AppContext, AppModule } from './bot/app-module.js';
+import type { CardCopies } from './bot/card-action-router.js';
+import type { ReplyCardRecorder } from './bot/card-sender.js';
 import type { Feature } from './bot/feature.js';
+
+export type { AppContext, AppModule };
 import type { Config } from './config/config.js';
 import { connectDatabase, type ConnectOptions, type DatabaseHandle } from './db/connection.js';
 import type { Logger } from './logging/logger.js';
@@ -20,39 +25,28 @@ export interface BotFactoryDeps {
   readonly logger: Logger;
   readonly connection: mongoose.Connection;
   readonly features: readonly Feature[];
+  /** Keeps every sent copy of a card true (the notifications module). */
+  readonly cardCopies?: CardCopies & ReplyCardRecorder;
 }
 /** The part of `createBot`'s result the server needs (the real one returns repositories too). */
 export type BotFactory = (
   deps: BotFactoryDeps
 ) => Promise<{ bot: ActivityHandler; storage: Storage; conversationState?: ConversationState }>;
 
-/** Shared infrastructure handed to modules (notifications, enrollment...) when the app is built. */
-export interface AppContext {
-  readonly config: Config;
-  readonly logger: Logger;
-  readonly db: DatabaseHandle;
-  readonly adapter: CloudAdapter;
-}
+/** A product's modules by name, built once per app (`productModules` in app-modules.ts). */
+export type ModuleSet<M> = { readonly [K in keyof M]: AppModule };
+type AnyModules = Readonly<Record<string, AppModule>>;
 
-/**
- * A feature package that needs the database or the adapter: it may add bot features, health
- * fields, and background work started after the server listens and stopped before the DB closes.
- */
-export interface AppModule {
-  readonly features?: readonly Feature[];
-  readonly healthContributors?: readonly HealthContributor[];
-  start?(): Promise<void>;
-  stop?(): Promise<void>;
-}
-export type AppModuleFactory = (ctx: AppContext) => AppModule | Promise<AppModule>;
-
-export interface CreateAppOptions {
+export interface CreateAppOptions<M extends ModuleSet<M> = AnyModules> {
   readonly config: Config;
   readonly logger: Logger;
   /** Features that need nothing from the app context. */
   readonly features?: readonly Feature[];
-  /** Built in order once the DB and adapter exist; their features follow `features`. */
-  readonly modules?: readonly AppModuleFactory[];
+  /**
+   * Builds the modules once the DB and adapter exist (each module gets what it needs as an
+   * argument, so the order is the code's); started in key order, stopped in reverse.
+   */
+  readonly modules?: (ctx: AppContext) => M | Promise<M>;
   readonly healthContributors?: readonly HealthContributor[];
   /** Private-cloud or test auth endpoints and credentials (see bot/adapter.ts). */
   readonly adapterOptions?: Omit<AdapterOptions, 'conversationState'>;
@@ -66,13 +60,15 @@ export interface CreateAppOptions {
 }
 
 /** The running bot: its URL once started, its database and adapter (for proactive messages). */
-export interface App {
+export interface App<M extends ModuleSet<M> = AnyModules> {
   /** `http://host:port`, set by start(). */
   readonly url: string;
   readonly port: number;
   readonly db: DatabaseHandle;
   readonly adapter: CloudAdapter;
   readonly bot: Awaited<ReturnType<BotFactory>>;
+  /** The modules as built, typed (tests reach their services here). */
+  readonly modules: M;
   start(): Promise<void>;
   /** Stops accepting requests, finishes turns in flight, stops modules, closes the DB. */
   stop(): Promise<void>;
@@ -81,7 +77,9 @@ export interface App {
 export const DEFAULT_SHUTDOWN_TIMEOUT_MS = 10_000;
 
 /** Composes config -> db -> adapter -> modules -> bot -> server, without listening yet. */
-export async function createApp(options: CreateAppOptions): Promise<App> {
+export async function createApp<M extends ModuleSet<M> = AnyModules>(
+  options: CreateAppOptions<M>
+): Promise<App<M>> {
   const { config, logger } = options;
   const db = await connectDatabase(config, logger, options.dbOptions);
   try {
@@ -94,12 +92,19 @@ export async function createApp(options: CreateAppOptions): Promise<App> {
       },
     });
     const context: AppContext = { config, logger, db, adapter };
-    const modules: AppModule[] = [];
-    for (const factory of options.modules ?? []) modules.push(await factory(context));
+    const built = options.modules ? await options.modules(context) : ({} as M);
+    const modules = Object.values(built) as AppModule[];
 
     const features = [...(options.features ?? []), ...modules.flatMap((m) => m.features ?? [])];
     const botFactory: BotFactory = options.botFactory ?? createBot;
-    const bot = await botFactory({ config, logger, connection: db.connection, features });
+    const cardCopies = modules.find((m) => m.cardCopies)?.cardCopies;
+    const bot = await botFactory({
+      config,
+      logger,
+      connection: db.connection,
+      features,
+      ...(cardCopies ? { cardCopies } : {}),
+    });
     conversationStateRef.state = bot.conversationState ?? new ConversationState(bot.storage);
 
     const web: WebServer = createWebServer({
@@ -110,24 +115,26 @@ export async function createApp(options: CreateAppOptions): Promise<App> {
         ...(options.healthContributors ?? []),
         ...modules.flatMap((m) => m.healthContributors ?? []),
       ],
+      routes: modules.flatMap((m) => m.routes ?? []),
       logger,
     });
-    return buildApp({ options, db, adapter, bot, web, modules });
+    return buildApp({ options, db, adapter, bot, web, modules, built });
   } catch (err) {
     await db.close();
     throw err;
   }
 }
 
-function buildApp(parts: {
-  options: CreateAppOptions;
+function buildApp<M extends ModuleSet<M>>(parts: {
+  options: CreateAppOptions<M>;
   db: DatabaseHandle;
   adapter: CloudAdapter;
   bot: Awaited<ReturnType<BotFactory>>;
   web: WebServer;
   modules: AppModule[];
-}): App {
-  const { options, db, adapter, bot, web, modules } = parts;
+  built: M;
+}): App<M> {
+  const { options, db, adapter, bot, web, modules, built } = parts;
   const log = options.logger.child({ module: 'app' });
   let url = '';
   let port = 0;
@@ -142,6 +149,7 @@ function buildApp(parts: {
     db,
     adapter,
     bot,
+    modules: built,
     async start() {
       ({ url, port } = await web.listen(options.config.port, options.host));
       for (const m of modules) await m.start?.();

@@ -17,10 +17,12 @@ try {
 }
 
 const logger = createLogger(config.logLevel);
-const app = await createApp({ config, logger, modules: productModules() }).catch((err: unknown) => {
-  logger.fatal({ err }, 'could not start: database or bot failed to initialise');
-  process.exit(1);
-});
+const app = await createApp({ config, logger, modules: (ctx) => productModules(ctx) }).catch(
+  (err: unknown) => {
+    logger.fatal({ err }, 'could not start: database or bot failed to initialise');
+    process.exit(1);
+  }
+);
 await app.start().catch(async (err: unknown) => {
   logger.fatal({ err, port: config.port }, 'could not start the server');
   await app.stop().catch(() => undefined);

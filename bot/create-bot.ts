@@ -12,6 +12,8 @@ import { userModel } from '../models/partners/user.schema.js';
 import { MongoConversationReferenceRepository } from '../models/notifications/conversation-reference.repository.js';
 import { MongoUserRepository } from '../models/partners/user.repository.js';
 import { ActorResolver } from './actor-resolver.js';
+import type { CardCopies } from './card-action-router.js';
+import type { ReplyCardRecorder } from './card-sender.js';
 import type { Feature } from './feature.js';
 import { FeatureRegistry } from './feature-registry.js';
 import { createBasicsFeature } from './features/basics/basics.feature.js';
@@ -27,6 +29,8 @@ export interface CreateBotOptions {
   /** Use these instead of the MongoDB repositories (features built before the bot share them). */
   readonly users?: UserRepository;
   readonly conversationReferences?: ConversationReferenceRepository;
+  /** Keeps every sent copy of a card true (the notifications module's service). */
+  readonly cardCopies?: CardCopies & ReplyCardRecorder;
 }
 
 export interface CreatedBot {
@@ -52,6 +56,7 @@ export async function createBot(options: CreateBotOptions): Promise<CreatedBot> 
     botStateModel(connection).init(),
   ]);
 
+  // Assigned once below; `help` reads it lazily because the registry holds the basics too.
   let registry: FeatureRegistry | undefined;
   const basics = createBasicsFeature({
     users,
@@ -73,6 +78,7 @@ export async function createBot(options: CreateBotOptions): Promise<CreatedBot> 
     once: storage,
     actors: new ActorResolver(users, logger.child({ module: 'actor' })),
     conversationReferences,
+    ...(options.cardCopies ? { cardCopies: options.cardCopies } : {}),
     teamRoster: new TeamRoster(users, logger.child({ module: 'team-roster' })),
     logger,
   });

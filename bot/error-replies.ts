@@ -1,7 +1,4 @@
-import type { AdaptiveCardInvokeResponse } from 'botbuilder';
 import { DialogContextError } from 'botbuilder-dialogs';
-import { render as renderErrorCard } from '../cards/shared/error.card.js';
-import { ADAPTIVE_CARD_CONTENT_TYPE } from '../cards/shared/render-card.js';
 import { isDomainError, type DomainError } from '../domain/errors.js';
 import { t, type Language } from '../i18n/i18n.js';
 
@@ -21,20 +18,4 @@ export function domainErrorOf(err: unknown): DomainError | undefined {
  */
 export function domainErrorText(err: DomainError, language: Language): string {
   return t(language, err.messageKey, err.values);
-}
-
-/**
- * For an Action.Execute invoke: the clicked card is replaced by a short error card, so the
- * person sees why nothing happened right where they clicked (status 200: Teams shows
- * invoke error responses only as a generic failure).
- */
-export function domainErrorInvokeResponse(
-  err: DomainError,
-  language: Language
-): AdaptiveCardInvokeResponse {
-  return {
-    statusCode: 200,
-    type: ADAPTIVE_CARD_CONTENT_TYPE,
-    value: renderErrorCard({ messageKey: err.messageKey, values: err.values }, language),
-  };
 }

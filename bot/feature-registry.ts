@@ -1,5 +1,5 @@
 import type { Dialog } from 'botbuilder-dialogs';
-import type { CardActionHandler, CommandHandler, Feature, TurnScope } from './feature.js';
+import type { CardAction, CardRefresher, CommandHandler, Feature, TurnScope } from './feature.js';
 
 /**
  * Every feature's commands, card verbs and dialogs, indexed once at start. Two features
@@ -7,7 +7,8 @@ import type { CardActionHandler, CommandHandler, Feature, TurnScope } from './fe
  */
 export class FeatureRegistry {
   private readonly commandsByName = new Map<string, CommandHandler>();
-  private readonly actionsByVerb = new Map<string, CardActionHandler>();
+  private readonly actionsByVerb = new Map<string, CardAction>();
+  private readonly refreshersByType = new Map<string, CardRefresher>();
   readonly commands: readonly CommandHandler[];
   readonly dialogs: readonly Dialog[];
 
@@ -26,6 +27,12 @@ export class FeatureRegistry {
         throw new Error(`Card verb "${action.verb}" is registered twice`);
       this.actionsByVerb.set(action.verb, action);
     }
+    for (const refresher of features.flatMap((f) => f.refreshers ?? [])) {
+      if (this.refreshersByType.has(refresher.subjectType)) {
+        throw new Error(`Card refresher "${refresher.subjectType}" is registered twice`);
+      }
+      this.refreshersByType.set(refresher.subjectType, refresher);
+    }
     const ids = new Set<string>();
     for (const dialog of this.dialogs) {
       if (ids.has(dialog.id)) throw new Error(`Dialog id "${dialog.id}" is registered twice`);
@@ -38,8 +45,13 @@ export class FeatureRegistry {
     return this.commandsByName.get(word.toLowerCase());
   }
 
-  findCardAction(verb: string): CardActionHandler | undefined {
+  findCardAction(verb: string): CardAction | undefined {
     return this.actionsByVerb.get(verb);
+  }
+
+  /** The renderer of a subject type's current card, for Teams' card refresh. */
+  findRefresher(subjectType: string): CardRefresher | undefined {
+    return this.refreshersByType.get(subjectType);
   }
 
   /** Commands `help` lists for this actor, in registration order. */

@@ -1,16 +1,10 @@
-import type { TurnContext } from 'botbuilder';
-import type { Dialog, DialogContext } from 'botbuilder-dialogs';
-import type { Actor } from '../domain/partners/actor.js';
+import type { Dialog } from 'botbuilder-dialogs';
+import type { z } from 'zod';
+import type { AdaptiveCardJson } from '../cards/shared/render-card.js';
+import type { TurnScope } from '../dialogs/turn-scope.js';
 import type { Language } from '../i18n/i18n.js';
 
-/** Everything a handler knows about the turn, resolved once by the bot. */
-export interface TurnScope {
-  readonly turn: TurnContext;
-  readonly dc: DialogContext;
-  readonly actor: Actor;
-  readonly language: Language;
-  readonly conversationType: 'personal' | 'groupChat' | 'channel';
-}
+export type { TurnScope };
 
 /**
  * A text command (`enroll`, `status`, `help`...). `names` are the words that trigger it,
@@ -25,28 +19,74 @@ export interface CommandHandler {
   run(scope: TurnScope, args: string): Promise<void>;
 }
 
-/** What a card action returns: a card to show in place of the clicked one, or nothing. */
+/** What a card is about (`{ type: 'application', id }`): every copy of it can be found again. */
+export interface CardSubject {
+  readonly type: string;
+  readonly id: string;
+}
+
+/** What a card action returns: the card in its new state, a reply, or nothing. */
 export interface CardActionResult {
-  /** Adaptive Card JSON that replaces the card that was clicked (Action.Execute invoke response). */
-  readonly card?: Record<string, unknown>;
-  /** A message to send as a reply (Action.Submit, or in addition to the card). */
+  /** Replaces the clicked card (the invoke response of Action.Execute, an update for Submit). */
+  readonly card?: AdaptiveCardJson;
+  /** A message sent below (Action.Submit), or shown by Teams instead of a card (Execute). */
   readonly reply?: string;
+  /**
+   * With `respond: 'all'`: what the card is about and how it reads in each language, so every
+   * other copy (other operators, the other side) is updated in place through the outbox.
+   */
+  readonly everyone?: {
+    readonly subject: CardSubject;
+    readonly card: (language: Language) => AdaptiveCardJson;
+  };
 }
 
 /**
- * A card verb (`noun.action`, defined once in cards/verbs.ts). `data` is the card's submitted
- * data minus the verb; the handler validates it with its own zod schema.
+ * A card verb (`noun.action`, defined by the feature that owns it). The router parses `data`
+ * (the submitted values minus the verb) with `schema`, refuses the click outside 1:1 chats when
+ * `scope` is 'personal', calls `handle` once, and shows the new card to the clicker alone
+ * (`respond: 'interactor'`) or to everyone who has the card (`'all'`, via `everyone`).
  */
-export interface CardActionHandler {
+export interface CardAction<S extends z.ZodType = z.ZodType> {
   readonly verb: string;
-  handle(scope: TurnScope, data: Record<string, unknown>): Promise<CardActionResult>;
+  readonly schema: S;
+  /** 'personal': the card shows what a group chat must not see (an application, a user list). */
+  readonly scope: 'personal' | 'any';
+  readonly respond: 'interactor' | 'all';
+  /** i18n key of the message when `schema` refuses the data (default `errors:invalid`). */
+  readonly invalidKey?: string;
+  handle(scope: TurnScope, data: z.infer<S>): Promise<CardActionResult>;
+  /**
+   * The clicked card as it stands now, for this raw data (the parse may have failed): a refused
+   * or invalid click shows its reason on this card, buttons kept. Without it the reason is a
+   * message under the unchanged card.
+   */
+  current?(scope: TurnScope, data: Record<string, unknown>): Promise<AdaptiveCardJson | undefined>;
 }
 
 /** A product feature plugs into the bot through this: commands, card verbs and dialogs. */
 export interface Feature {
   readonly commands?: readonly CommandHandler[];
-  readonly cardActions?: readonly CardActionHandler[];
+  // `any` in the schema position: each action keeps its own parsed type inside its handler.
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  readonly cardActions?: readonly CardAction<any>[];
   readonly dialogs?: readonly Dialog[];
+  /**
+   * Renders the current state of a card this feature sends to group chats, for Teams' card
+   * refresh (`refresh.userIds`): each viewer sees the truth when they open the chat.
+   */
+  readonly refreshers?: readonly CardRefresher[];
   /** Called when the bot is installed for a user (personal scope), after the welcome card. */
   onInstalled?(scope: Omit<TurnScope, 'dc'>): Promise<void>;
+}
+
+/** The current card for a subject, as one viewer (the refreshing user) may see it. */
+export interface CardRefresher {
+  readonly subjectType: string;
+  render(scope: TurnScope, id: string): Promise<AdaptiveCardJson | undefined>;
+}
+
+/** Declares a card action with its data type inferred from the schema. */
+export function cardAction<S extends z.ZodType>(action: CardAction<S>): CardAction<S> {
+  return action;
 }

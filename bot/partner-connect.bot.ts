@@ -8,7 +8,6 @@ import {
 } from 'botbuilder';
 import type { DialogSet } from 'botbuilder-dialogs';
 import { ADAPTIVE_CARD_CONTENT_TYPE, cardAttachment } from '../cards/shared/render-card.js';
-import { render as renderErrorCard } from '../cards/shared/error.card.js';
 import { Verbs } from '../cards/verbs.js';
 import type { ConversationReferenceRepository } from '../domain/notifications/conversation-reference.repository.js';
 import type { DomainError } from '../domain/errors.js';
@@ -17,8 +16,11 @@ import type { Logger } from '../logging/logger.js';
 import { noteTurn } from '../logging/turn-log.js';
 import { setCommandWords, setTurnScope, turnHandedBack } from '../dialogs/turn-scope.js';
 import type { ActorResolver, ResolvedTurn } from './actor-resolver.js';
-import { domainErrorInvokeResponse, domainErrorOf, domainErrorText } from './error-replies.js';
-import type { CardActionResult, TurnScope } from './feature.js';
+import { CardActionRouter, type CardCopies, type ClickOutcome } from './card-action-router.js';
+import { CardSender, type ReplyCardRecorder } from './card-sender.js';
+import { domainErrorOf, domainErrorText } from './error-replies.js';
+import { replaceCard } from '../dialogs/card-prompt.js';
+import type { TurnScope } from './feature.js';
 import type { FeatureRegistry } from './feature-registry.js';
 import { INTERRUPTING_COMMANDS } from './features/basics/basics.feature.js';
 import { checkpointDialogs, rewindDialogs } from './dialog-checkpoint.js';
@@ -42,6 +44,8 @@ export interface PartnerConnectBotDeps {
   /** Records team members as known users on team installs and member additions. */
   readonly teamRoster?: Pick<TeamRoster, 'sync'>;
   readonly logger: Logger;
+  /** Updates every other copy of a card (the outbox); unset: only the clicked copy changes. */
+  readonly cardCopies?: CardCopies & ReplyCardRecorder;
   /** What this process last wrote per conversation; default: up to 5 minutes old. */
   readonly recentReferenceWrites?: RecentWrites;
 }
@@ -57,10 +61,14 @@ const ACTIVITY_MESSAGE = 'application/vnd.microsoft.activity.message';
 export class PartnerConnectBot extends TeamsActivityHandler {
   private readonly log: Logger;
   private readonly references: ConversationReferenceWriter;
+  private readonly router: CardActionRouter;
+  private readonly cards: CardSender;
 
   constructor(private readonly deps: PartnerConnectBotDeps) {
     super();
     this.log = deps.logger.child({ module: 'bot' });
+    this.router = new CardActionRouter(deps.registry, deps.cardCopies, this.log);
+    this.cards = new CardSender(deps.cardCopies, this.log);
     this.references = new ConversationReferenceWriter(
       deps.conversationReferences,
       deps.recentReferenceWrites
@@ -120,14 +128,19 @@ export class PartnerConnectBot extends TeamsActivityHandler {
     const scope = await this.scopeFor(turn);
     await this.guard(scope, async () => {
       const verb = typeof value?.verb === 'string' ? value.verb : undefined;
-      if (verb === Verbs.commandRun)
+      if (verb === Verbs.commandRun) {
         return this.runButtonCommand(scope, String(value?.command ?? ''));
-      const action = verb ? this.deps.registry.findCardAction(verb) : undefined;
-      if (action && value)
-        return this.deliver(scope, await action.handle(scope, withoutVerb(value)));
+      }
+      const action = this.router.find(verb);
+      if (action && value) {
+        const outcome = await this.router.run(scope, action, withoutVerb(value));
+        await this.showSubmitted(scope, outcome);
+        return this.afterRefusal(scope, outcome);
+      }
       if (value && scope.dc.activeDialog) return void (await scope.dc.continueDialog());
-      if (value && !text)
-        return void (await turn.sendActivity(t(scope.language, 'bot:cardAction.unknown')));
+      if (value && !text) {
+        return void (await turn.sendActivity(this.router.unknown(scope.language).reply ?? ''));
+      }
       await this.routeText(scope, text);
     });
   }
@@ -173,27 +186,23 @@ export class PartnerConnectBot extends TeamsActivityHandler {
     await command.run(scope, rest.join(' '));
   }
 
-  /** Action.Submit result: the card replaces the clicked one (Teams sends its id as replyToId). */
-  private async deliver(scope: TurnScope, result: CardActionResult): Promise<void> {
+  /** Action.Submit: the new card replaces the clicked one (Teams sends its id as replyToId). */
+  private async showSubmitted(scope: TurnScope, outcome: ClickOutcome): Promise<void> {
     const { turn } = scope;
-    if (result.card) {
-      const attachments = [cardAttachment(result.card)];
+    if (outcome.card) {
       const clickedId = turn.activity.replyToId;
-      let replaced = false;
-      if (clickedId) {
-        try {
-          await turn.updateActivity({ id: clickedId, type: 'message', attachments });
-          replaced = true;
-        } catch (err) {
-          this.log.warn(
-            { err: (err as Error).message },
-            'could not update the clicked card; sending a new one'
-          );
-        }
-      }
-      if (!replaced) await turn.sendActivity({ attachments });
+      const replaced = clickedId ? await replaceCard(turn, clickedId, outcome.card) : false;
+      if (!replaced) await turn.sendActivity({ attachments: [cardAttachment(outcome.card)] });
     }
-    if (result.reply) await turn.sendActivity(result.reply);
+    if (outcome.reply) await turn.sendActivity(outcome.reply);
+  }
+
+  /** A refused click that left a dialog half-advanced: back on the step that asked, asked again. */
+  private async afterRefusal(scope: TurnScope, outcome: ClickOutcome): Promise<void> {
+    if (!outcome.refused) return;
+    if (rewindDialogs(scope.turn, scope.dc) && scope.dc.activeDialog) {
+      await scope.dc.repromptDialog();
+    }
   }
 
   /** Action.Execute: the returned card is the invoke response and replaces the clicked card. */
@@ -205,30 +214,42 @@ export class PartnerConnectBot extends TeamsActivityHandler {
     const data = { ...((invokeValue.action?.data ?? {}) as Record<string, unknown>) };
     const verb =
       invokeValue.action?.verb ?? (typeof data.verb === 'string' ? data.verb : undefined);
-    try {
-      if (verb === Verbs.commandRun) {
-        await this.runButtonCommand(scope, String(data.command ?? ''));
-        return messageResponse(t(scope.language, 'common:done'));
-      }
-      const action = verb ? this.deps.registry.findCardAction(verb) : undefined;
-      if (!action) {
-        const card = renderErrorCard({ messageKey: 'bot:cardAction.unknown' }, scope.language);
-        return { statusCode: 200, type: ADAPTIVE_CARD_CONTENT_TYPE, value: card };
-      }
-      const result = await action.handle(scope, withoutVerb(data));
-      if (result.card) {
-        if (result.reply) await turn.sendActivity(result.reply);
-        return { statusCode: 200, type: ADAPTIVE_CARD_CONTENT_TYPE, value: result.card };
-      }
-      return messageResponse(result.reply ?? t(scope.language, 'common:done'));
-    } catch (err) {
-      const domainError = domainErrorOf(err);
-      if (!domainError) throw err;
-      this.noteDomainError(scope, domainError, { verb });
-      if (rewindDialogs(scope.turn, scope.dc) && scope.dc.activeDialog)
-        await scope.dc.repromptDialog();
-      return domainErrorInvokeResponse(domainError, scope.language);
+    if (verb === Verbs.commandRun) {
+      await this.guard(scope, () => this.runButtonCommand(scope, String(data.command ?? '')));
+      return messageResponse(t(scope.language, 'common:done'));
     }
+    if (verb === Verbs.cardRefresh) return this.refresh(scope, data);
+    const action = this.router.find(verb);
+    const outcome = action
+      ? await this.router.run(scope, action, withoutVerb(data))
+      : this.router.unknown(scope.language);
+    await this.afterRefusal(scope, outcome);
+    if (outcome.card) {
+      if (outcome.reply) await turn.sendActivity(outcome.reply);
+      return { statusCode: 200, type: ADAPTIVE_CARD_CONTENT_TYPE, value: outcome.card };
+    }
+    // A message response leaves the clicked card as it was and shows the text with it.
+    return messageResponse(outcome.reply ?? t(scope.language, 'common:done'));
+  }
+
+  /**
+   * Teams' card refresh (`refresh.userIds`): a viewer of a group chat opens a card and Teams
+   * asks for its current state; a subject nobody renders any more keeps the card as it is.
+   */
+  private async refresh(
+    scope: TurnScope,
+    data: Record<string, unknown>
+  ): Promise<AdaptiveCardInvokeResponse> {
+    const type = typeof data.subjectType === 'string' ? data.subjectType : '';
+    const id = typeof data.subjectId === 'string' ? data.subjectId : '';
+    const refresher = type && id ? this.deps.registry.findRefresher(type) : undefined;
+    const card = await refresher?.render(scope, id).catch((err: unknown) => {
+      if (!domainErrorOf(err)) throw err;
+      return undefined;
+    });
+    return card
+      ? { statusCode: 200, type: ADAPTIVE_CARD_CONTENT_TYPE, value: card }
+      : messageResponse(t(scope.language, 'bot:cardAction.unknown'));
   }
 
   /**
@@ -284,7 +305,13 @@ export class PartnerConnectBot extends TeamsActivityHandler {
 
   private async scopeFor(turn: TurnContext): Promise<TurnScope> {
     const dc = await this.deps.dialogs.createContext(turn);
-    const scope: TurnScope = { turn, dc, ...this.resolved(turn) };
+    const resolved = this.resolved(turn);
+    const scope: TurnScope = {
+      turn,
+      dc,
+      ...resolved,
+      sendCard: (card, subject) => this.cards.send(turn, resolved, card, subject),
+    };
     setTurnScope(scope);
     setCommandWords(turn, (word) => !!this.deps.registry.findCommand(word));
     checkpointDialogs(turn, dc);

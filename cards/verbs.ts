@@ -7,6 +7,8 @@ export const Verbs = {
   // --- bot basics (foundation) ---
   /** Runs a text command from a button (`data.command`), so buttons work where imBack does not. */
   commandRun: 'command.run',
+  /** Teams' card refresh (`refresh.userIds`): the current card for `data.subjectType/Id`. */
+  cardRefresh: 'card.refresh',
   /** Sets the user's language (`data.language`: en | ru). */
   languageSet: 'language.set',
 

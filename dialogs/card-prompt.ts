@@ -8,7 +8,11 @@ import {
   type PromptRecognizerResult,
   type PromptValidator,
 } from 'botbuilder-dialogs';
-import { cardAttachment, type AdaptiveCardJson } from '../cards/shared/render-card.js';
+import {
+  ADAPTIVE_CARD_CONTENT_TYPE,
+  cardAttachment,
+  type AdaptiveCardJson,
+} from '../cards/shared/render-card.js';
 import { render as renderChoiceCard, type CardChoice } from '../cards/shared/choice.card.js';
 import type { Language } from '../i18n/i18n.js';
 import { t } from '../i18n/i18n.js';
@@ -33,9 +37,15 @@ export class CardPrompt extends Prompt<CardAnswer> {
   constructor(
     dialogId: string,
     private readonly parseText: TextParser = () => undefined,
-    validator?: PromptValidator<CardAnswer>
+    validator?: PromptValidator<CardAnswer>,
+    private readonly answered?: AnsweredCard
   ) {
-    super(dialogId, validator);
+    super(dialogId, async (prompt) => {
+      const ok = validator ? await validator(prompt) : prompt.recognized.succeeded;
+      if (ok && prompt.recognized.value)
+        prompt.context.turnState.set(ANSWER, prompt.recognized.value);
+      return ok;
+    });
   }
 
   override async continueDialog(dc: DialogContext): Promise<DialogTurnResult> {
@@ -43,7 +53,15 @@ export class CardPrompt extends Prompt<CardAnswer> {
       handTurnBack(dc);
       return Dialog.EndOfTurn;
     }
-    return super.continueDialog(dc);
+    const liveCard = liveCardOf(dc.activeDialog?.state);
+    const result = await super.continueDialog(dc);
+    const answer = dc.context.turnState.get(ANSWER) as CardAnswer | undefined;
+    if (answer && liveCard && this.answered) {
+      const card = this.answered(answer, turnLanguage(dc.context));
+      // The answered card becomes a record of the answer, so only the next step stays live.
+      if (card) await replaceCard(dc.context, liveCard, card);
+    }
+    return result;
   }
 
   private isCommandNotAnswer(context: TurnContext): boolean {
@@ -56,17 +74,23 @@ export class CardPrompt extends Prompt<CardAnswer> {
 
   protected async onPrompt(
     context: TurnContext,
-    _state: object,
+    state: object,
     options: PromptOptions,
     isRetry: boolean
   ): Promise<void> {
-    if (isRetry && options.retryPrompt) {
-      await context.sendActivity(options.retryPrompt);
-    } else if (isRetry) {
-      await context.sendActivity(t(turnLanguage(context), 'bot:prompt.retry'));
-    } else if (options.prompt) {
-      await context.sendActivity(options.prompt);
+    const live = state as LiveCardState;
+    const activity = isRetry ? options.retryPrompt : options.prompt;
+    if (!activity) {
+      if (isRetry) await context.sendActivity(t(turnLanguage(context), 'bot:prompt.retry'));
+      return;
     }
+    const card = typeof activity === 'string' ? undefined : cardOf(activity);
+    // A card asked again (with the errors) replaces the live one instead of piling up below it.
+    if (card && live.cardActivityId && (await replaceCard(context, live.cardActivityId, card))) {
+      return;
+    }
+    const sent = await context.sendActivity(activity);
+    if (card && sent?.id) live.cardActivityId = sent.id;
   }
 
   protected async onRecognize(context: TurnContext): Promise<PromptRecognizerResult<CardAnswer>> {
@@ -78,6 +102,50 @@ export class CardPrompt extends Prompt<CardAnswer> {
     const text = (activity.text ?? '').trim();
     const parsed = text ? this.parseText(text, turnLanguage(context)) : undefined;
     return parsed ? { succeeded: true, value: parsed } : { succeeded: false };
+  }
+}
+
+/** Renders the compact record an answered card turns into (undefined: leave the card as is). */
+export type AnsweredCard = (answer: CardAnswer, language: Language) => AdaptiveCardJson | undefined;
+
+const ANSWER = Symbol('partnerConnect.cardPromptAnswer');
+
+/** Kept in the prompt's own state: the id of the card it showed last, the one still live. */
+interface LiveCardState {
+  cardActivityId?: string;
+}
+
+function liveCardOf(instanceState: unknown): string | undefined {
+  const state = (instanceState as { state?: LiveCardState } | undefined)?.state;
+  return typeof state?.cardActivityId === 'string' ? state.cardActivityId : undefined;
+}
+
+function cardOf(activity: Partial<Activity>): AdaptiveCardJson | undefined {
+  const attachment = activity.attachments?.[0];
+  return attachment?.contentType === ADAPTIVE_CARD_CONTENT_TYPE
+    ? (attachment.content as AdaptiveCardJson)
+    : undefined;
+}
+
+/**
+ * Updates a card the bot sent earlier in this conversation; false when the channel refuses
+ * (the card was deleted, or the channel cannot update), and the caller sends a new one.
+ */
+export async function replaceCard(
+  context: TurnContext,
+  activityId: string,
+  card: AdaptiveCardJson
+): Promise<boolean> {
+  try {
+    await context.updateActivity({
+      id: activityId,
+      type: ActivityTypes.Message,
+      attachments: [cardAttachment(card)],
+    });
+    return true;
+  } catch {
+    // Not silent in effect: the caller falls back to sending the card as a new message.
+    return false;
   }
 }
 

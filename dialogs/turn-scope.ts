@@ -1,7 +1,22 @@
 import type { TurnContext } from 'botbuilder';
 import type { DialogContext } from 'botbuilder-dialogs';
-import type { TurnScope } from '../bot/feature.js';
+import type { AdaptiveCardJson } from '../cards/shared/render-card.js';
+import type { Actor } from '../domain/partners/actor.js';
 import { languageOf, type Language } from '../i18n/i18n.js';
+
+/** Everything a handler knows about the turn, resolved once by the bot. */
+export interface TurnScope {
+  readonly turn: TurnContext;
+  readonly dc: DialogContext;
+  readonly actor: Actor;
+  readonly language: Language;
+  readonly conversationType: 'personal' | 'groupChat' | 'channel';
+  /**
+   * Sends a card; with a subject, every copy stays true: group chats get Teams' card refresh
+   * for their members, and the copy is recorded so later changes update it in place.
+   */
+  sendCard(card: AdaptiveCardJson, subject?: { type: string; id: string }): Promise<void>;
+}
 
 const TURN_SCOPE = Symbol('partnerConnect.turnScope');
 

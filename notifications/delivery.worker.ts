@@ -1,12 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import os from 'node:os';
-import type { Delivered, ProactiveSender } from '../bot/proactive-sender.js';
+import type { Delivered, ProactiveSender } from './proactive-sender.port.js';
 import type { LeaderLease } from './leader-lease.port.js';
 import type { MailState, NotificationOutbox, OutboxItem } from './notification-outbox.port.js';
 import type { Logger } from '../logging/logger.js';
 import { DEFAULT_RETRY_POLICY, retryDelayMs, type RetryPolicy } from './backoff.js';
 import type { Clock } from './clock.js';
-import type { DeliveryDirectory } from '../models/notifications/delivery-directory.js';
+import type { DeliveryDirectory } from './delivery-directory.port.js';
 import { classifyFailure, type DeliveryFailure } from './delivery-failure.js';
 import { DeliveryLeadership } from './delivery-leadership.js';
 import { FallbackMailer } from './fallback-mailer.js';

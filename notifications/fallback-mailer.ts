@@ -1,7 +1,7 @@
 import type { NotificationOutbox, OutboxItem } from './notification-outbox.port.js';
 import type { Logger } from '../logging/logger.js';
 import type { Clock } from './clock.js';
-import type { DeliveryDirectory } from '../models/notifications/delivery-directory.js';
+import type { DeliveryDirectory } from './delivery-directory.port.js';
 import type { MailService } from './mail.service.js';
 import { plainText } from './notification.service.js';
 

@@ -1,5 +1,9 @@
 import type { UserRef } from '../domain/partners/actor.js';
-import type { MailFallback, NotificationContent, NotificationSubject } from '../domain/notifications/notification.js';
+import type {
+  MailFallback,
+  NotificationContent,
+  NotificationSubject,
+} from '../domain/notifications/notification.js';
 import type { Language } from '../i18n/i18n.js';
 
 /**
@@ -76,6 +80,11 @@ export interface NotificationOutbox {
   /** Gives a claimed item back without counting an attempt (pacing, ordering). */
   postpone(id: string, owner: string, dueAt: Date): Promise<void>;
   markSent(id: string, owner: string, sent: SentRecord): Promise<boolean>;
+  /**
+   * Records a card the bot sent in a reply (not through the outbox) as already sent, so later
+   * `updateCards` of its subject reach this copy too. A repeated (key, recipientKey) is a no-op.
+   */
+  recordSent(item: NewOutboxItem, sent: SentRecord): Promise<void>;
   scheduleRetry(id: string, owner: string, dueAt: Date, error: string): Promise<void>;
   hold(id: string, owner: string, reason: HeldReason, error?: string): Promise<void>;
   setTenant(id: string, owner: string, tenantId: string): Promise<void>;

@@ -18,7 +18,7 @@ import type {
 import type { Language } from '../i18n/i18n.js';
 import type { Logger } from '../logging/logger.js';
 import type { Clock } from './clock.js';
-import type { DeliveryDirectory } from '../models/notifications/delivery-directory.js';
+import type { DeliveryDirectory } from './delivery-directory.port.js';
 
 export interface NotificationServiceDeps {
   readonly outbox: NotificationOutbox;
@@ -109,6 +109,37 @@ export class NotificationService implements Notifier {
     for (const original of originals) await this.deps.outbox.supersedeUpdates(original.id, key);
     this.log.info({ key, subject, cards: items.length, inserted }, 'card updates enqueued');
     if (inserted > 0) this.deps.onEnqueued?.();
+  }
+
+  /**
+   * A card the bot sent in a reply (a command's answer), recorded so that `updateCards` of its
+   * subject updates this copy in place too, like the ones the outbox delivered.
+   */
+  async recordReplyCard(input: {
+    readonly subject: NotificationSubject;
+    readonly to: UserRef;
+    readonly language: Language;
+    readonly card: Record<string, unknown>;
+    readonly sent: {
+      activityId: string;
+      conversationId: string;
+      reference: Record<string, unknown>;
+    };
+  }): Promise<void> {
+    const { subject, to, language, card, sent } = input;
+    await this.deps.outbox.recordSent(
+      {
+        key: `reply:${subject.type}:${subject.id}:${sent.conversationId}:${sent.activityId}`,
+        kind: 'message',
+        recipientKey: `${to.tenantId}:${to.aadObjectId}`,
+        to: { tenantId: to.tenantId, aadObjectId: to.aadObjectId },
+        language,
+        content: { card },
+        subject,
+        dueAt: new Date(this.deps.clock.now()),
+      },
+      { ...sent, sentAt: new Date(this.deps.clock.now()) }
+    );
   }
 
   /** Makes what was held for the user (not installed, bot removed) due now; call on install. */

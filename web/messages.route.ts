@@ -51,6 +51,8 @@ export function messagesRoute(deps: MessagesDeps) {
       return;
     }
 
+    // Read loosely for the turn log; the adapter and the bot validate what they use.
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
     const activity = body.value as Record<string, any>;
     req.body = activity;
     let failed = false;

@@ -4,6 +4,7 @@ import type { CloudAdapter } from 'botbuilder';
 import type { Logger } from '../logging/logger.js';
 import { InFlight } from './in-flight.js';
 import { healthRoute, type HealthContributor } from './health.route.js';
+import type { HttpRoute } from './http-route.js';
 import { legalPageRoute } from './legal-pages.route.js';
 import { messagesRoute, type TurnLogic } from './messages.route.js';
 
@@ -14,6 +15,8 @@ export interface WebServerDeps {
   readonly healthContributors?: readonly HealthContributor[];
   readonly logger: Logger;
   readonly maxBodyBytes?: number;
+  /** Features' own routes (an invitation page); a path registered twice is a wiring bug. */
+  readonly routes?: readonly HttpRoute[];
 }
 
 /** The HTTP side of the bot: routes, plus a shutdown that lets turns in flight finish. */
@@ -51,6 +54,13 @@ export function createWebServer(deps: WebServerDeps): WebServer {
   // The Teams manifest links these as privacyUrl and termsOfUseUrl.
   server.get('/privacy', legalPageRoute('privacy'));
   server.get('/terms', legalPageRoute('terms'));
+  const taken = new Set(['post /api/messages', 'get /healthz', 'get /privacy', 'get /terms']);
+  for (const route of deps.routes ?? []) {
+    const key = `${route.method} ${route.path}`;
+    if (taken.has(key)) throw new Error(`Route ${key} is registered twice`);
+    taken.add(key);
+    server[route.method](route.path, (req: Request, res: Response) => route.handle(req, res));
+  }
 
   return {
     server,

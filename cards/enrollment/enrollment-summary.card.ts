@@ -1,5 +1,9 @@
 import template from './enrollment-summary.card.json' with { type: 'json' };
-import { SECTION_FIELDS, SECTION_IDS, type FieldId } from '../../domain/enrollment/enrollment-form.js';
+import {
+  SECTION_FIELDS,
+  SECTION_IDS,
+  type FieldId,
+} from '../../domain/enrollment/enrollment-form.js';
 import { t, type Language } from '../../i18n/i18n.js';
 import { answerText } from './enrollment-text.js';
 import { renderCard, type AdaptiveCardJson } from '../shared/render-card.js';

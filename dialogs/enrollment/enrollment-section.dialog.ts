@@ -6,7 +6,11 @@ import {
   type WaterfallStepContext,
 } from 'botbuilder-dialogs';
 import { render as renderSection } from '../../cards/enrollment/enrollment-section.card.js';
-import { SECTION_IDS, type FieldError, type SectionId } from '../../domain/enrollment/enrollment-form.js';
+import {
+  SECTION_IDS,
+  type FieldError,
+  type SectionId,
+} from '../../domain/enrollment/enrollment-form.js';
 import type { EnrollmentStep } from '../../domain/enrollment/enrollment-draft.repository.js';
 import { t } from '../../i18n/i18n.js';
 import { CardPrompt, cardMessage, type CardAnswer } from '../card-prompt.js';

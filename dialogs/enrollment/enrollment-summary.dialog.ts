@@ -62,21 +62,21 @@ export class EnrollmentSummaryDialog extends ComponentDialog {
       await this.services.enrollment.moveTo(actor, SECTION_IDS[SECTION_IDS.length - 1]);
       return end({ kind: 'back' });
     }
+    const readiness = await this.services.enrollment.readiness(actor);
+    if (readiness.kind === 'incomplete') {
+      await step.context.sendActivity(
+        t(language, 'enrollment:errors.incomplete', { context: readiness.section })
+      );
+      await this.services.enrollment.moveTo(actor, readiness.section);
+      return end({ kind: 'edit' });
+    }
     try {
       const partner = await this.services.enrollment.submit(actor, language);
       return end({ kind: 'submitted', partner });
     } catch (err) {
       if (!isDomainError(err)) throw err;
-      await step.context.sendActivity(t(language, err.messageKey, err.values));
-      const section =
-        err.messageKey === 'enrollment:errors.incomplete'
-          ? (err.values.context as SectionId)
-          : undefined;
-      if (section) {
-        await this.services.enrollment.moveTo(actor, section);
-        return end({ kind: 'edit' });
-      }
       // A conflict (the tenant or PartnerID got enrolled meanwhile) ends the form; the draft stays.
+      await step.context.sendActivity(t(language, err.messageKey, err.values));
       return end({ kind: 'ended' });
     }
   }

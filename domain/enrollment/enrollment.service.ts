@@ -61,6 +61,10 @@ export type SaveSectionResult =
 /** How long after a submit its record counts as left behind by a request that died. */
 export const INTERRUPTED_SUBMIT_AFTER_MS = 30_000;
 
+/** What Submit on the summary leads to before anything is written. */
+export type SubmitReadiness =
+  { readonly kind: 'ready' } | { readonly kind: 'incomplete'; readonly section: SectionId };
+
 export class EnrollmentService {
   private readonly log: Logger;
 
@@ -168,6 +172,16 @@ export class EnrollmentService {
    * Global admin + Admin agent, and mails a code to the contact unless that email was already
    * verified. Unique indexes make a second partner for the tenant or PartnerID impossible.
    */
+  /**
+   * Whether the draft can be submitted, and if not the first section to complete: an expected
+   * outcome of the summary's Submit, not a refusal (submit itself still refuses an incomplete one).
+   */
+  async readiness(actor: Actor): Promise<SubmitReadiness> {
+    const draft = await this.requireDraft(actor);
+    if (validateAnswers(draft.answers).ok) return { kind: 'ready' };
+    return { kind: 'incomplete', section: firstIncompleteSection(draft.answers) ?? 'partnerType' };
+  }
+
   async submit(actor: Actor, language: Language): Promise<Partner> {
     const draft = await this.requireDraft(actor);
     const checked = validateAnswers(draft.answers);
@@ -309,6 +323,16 @@ export class EnrollmentService {
    * Where the actor's organization stands. Users of the tenant without a role see the status
    * only (the card hides details); a user of another tenant never sees this partner at all.
    */
+  /**
+   * Whether `enroll` is something this user can do next: their tenant has no partner yet, or
+   * its application was rejected (then a Global admin resubmits). Operators review, not enroll.
+   */
+  async mayEnroll(actor: Actor): Promise<boolean> {
+    if (this.deps.memberships.isOperator(actor)) return false;
+    const partner = await this.deps.partners.findByTenant(actor.tenantId);
+    return !partner || partner.status === 'rejected';
+  }
+
   async status(actor: Actor): Promise<EnrollmentStatus> {
     const [{ partner, roles }, draft] = await Promise.all([
       this.deps.memberships.rolesOf(actor),

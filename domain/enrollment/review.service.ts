@@ -6,7 +6,7 @@ import type { MembershipService } from '../partners/membership.service.js';
 import type { Partner, PartnerDecision } from '../partners/partner.js';
 import type { PartnerRepository } from '../partners/partner.repository.js';
 
-export interface PartnerServiceDeps {
+export interface ReviewServiceDeps {
   readonly partners: PartnerRepository;
   readonly memberships: MembershipService;
   /** Sends what a status change owes (and leaves it owed for the sweep if that fails). */
@@ -31,10 +31,10 @@ export interface DecisionOptions {
 export const MAX_REASON_LENGTH = 1000;
 
 /** The operators' side: the review queue and the decisions. */
-export class PartnerService {
+export class ReviewService {
   private readonly log: Logger;
 
-  constructor(private readonly deps: PartnerServiceDeps) {
+  constructor(private readonly deps: ReviewServiceDeps) {
     this.log = deps.logger.child({ module: 'partner-review' });
   }
 

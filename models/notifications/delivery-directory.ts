@@ -1,26 +1,12 @@
 import type mongoose from 'mongoose';
 import type { UserRef } from '../../domain/partners/actor.js';
-import type { StoredConversationReference } from '../../domain/notifications/conversation-reference.repository.js';
 import type { KnownUser } from '../../domain/partners/user.repository.js';
 import { languageOf, type Language } from '../../i18n/i18n.js';
 import { conversationReferenceModel } from './conversation-reference.schema.js';
 import { MongoConversationReferenceRepository } from './conversation-reference.repository.js';
 import { userModel } from '../partners/user.schema.js';
 import { MongoUserRepository } from '../partners/user.repository.js';
-
-/** What delivery needs to know about people and conversations (read from the bot's stores). */
-export interface DeliveryDirectory {
-  /** The user's personal chat with the bot, unless gone. */
-  personalReference(user: UserRef): Promise<StoredConversationReference | null>;
-  /** A service URL the bot has seen for the tenant: enough to create a 1:1 chat. */
-  tenantServiceUrl(tenantId: string): Promise<string | null>;
-  user(user: UserRef): Promise<KnownUser | null>;
-  /** The tenant of an object id (operators are configured by object id only; ids are unique across tenants). */
-  tenantOf(aadObjectId: string): Promise<string | null>;
-  markGone(conversationId: string): Promise<void>;
-  /** The language to write to the user in: their choice, else the locale last seen, else English. */
-  languageOf(user: UserRef): Promise<Language>;
-}
+import type { DeliveryDirectory } from '../../notifications/delivery-directory.port.js';
 
 /** DeliveryDirectory over the bot's `users` and `conversationreferences` collections. */
 export class MongoDeliveryDirectory implements DeliveryDirectory {

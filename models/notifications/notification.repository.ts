@@ -111,6 +111,22 @@ export class MongoNotificationOutbox implements NotificationOutbox {
     return res.modifiedCount === 1;
   }
 
+  async recordSent(item: NewOutboxItem, sent: SentRecord): Promise<void> {
+    await this.init();
+    try {
+      await this.model.create({
+        ...toDoc(item),
+        state: 'sent',
+        activityId: sent.activityId,
+        conversationId: sent.conversationId,
+        reference: JSON.stringify(sent.reference),
+        sentAt: sent.sentAt,
+      });
+    } catch (err) {
+      if (!isDuplicateKey(err)) throw err;
+    }
+  }
+
   async scheduleRetry(id: string, owner: string, dueAt: Date, error: string): Promise<void> {
     await this.model.updateOne(
       { _id: oid(id), state: 'leased', owner },

@@ -1,5 +1,9 @@
 import type mongoose from 'mongoose';
-import type { Member, MembershipRepository, Roster } from '../../domain/partners/membership.repository.js';
+import type {
+  Member,
+  MembershipRepository,
+  Roster,
+} from '../../domain/partners/membership.repository.js';
 import type { Role } from '../../domain/partners/roles.js';
 import { duplicateKeyField } from '../duplicate-key.js';
 import { membershipModel, type MembershipDoc } from './membership.schema.js';

@@ -1,6 +1,10 @@
 import type mongoose from 'mongoose';
 import type { Actor, UserRef } from '../../domain/partners/actor.js';
-import type { KnownUser, RosterMember, UserRepository } from '../../domain/partners/user.repository.js';
+import type {
+  KnownUser,
+  RosterMember,
+  UserRepository,
+} from '../../domain/partners/user.repository.js';
 import type { Language } from '../../i18n/i18n.js';
 import { userModel, type UserDoc } from './user.schema.js';
 

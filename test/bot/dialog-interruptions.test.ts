@@ -67,11 +67,12 @@ describe('bot: commands and errors while a dialog waits', function () {
     it('replies with the error and asks the same step again, so the answer can be corrected', async () => {
       const anna = freshUser(personas.reseller);
       await say(anna, 'code');
+      const updatedBefore = bot.updates.length;
       const replies = await bot.send(bot.teams.message(anna, '000000'));
-      expect(visibleText(replies))
-        .to.include("That doesn't look right")
-        .and.include('Enter the code');
-      expect(cardsOf(replies)).to.have.length(1);
+      expect(visibleText(replies)).to.include("That doesn't look right");
+      // The step's card is asked again in place: no second live copy below the first.
+      expect(cardsOf(replies)).to.have.length(0);
+      expect(visibleText(bot.updates.slice(updatedBefore))).to.include('Enter the code');
       expect(await say(anna, '123456')).to.equal('Code 123456 accepted');
       expect(await say(anna, '123456')).to.include("didn't understand");
     });
@@ -79,10 +80,10 @@ describe('bot: commands and errors while a dialog waits', function () {
     it('does the same for an answer submitted from the card', async () => {
       const anna = freshUser(personas.reseller);
       await say(anna, 'code');
+      const updatedBefore = bot.updates.length;
       const replies = await bot.send(bot.teams.submit(anna, { code: '000000' }));
-      expect(visibleText(replies))
-        .to.include("That doesn't look right")
-        .and.include('Enter the code');
+      expect(visibleText(replies)).to.include("That doesn't look right");
+      expect(visibleText(bot.updates.slice(updatedBefore))).to.include('Enter the code');
       expect(visibleText(await bot.send(bot.teams.submit(anna, { code: '222222' })))).to.equal(
         'Code 222222 accepted'
       );

@@ -275,7 +275,7 @@ describe('bot routing', function () {
       );
     });
 
-    it('turns a DomainError from an Action.Execute into an error card in place of the clicked one', async () => {
+    it('keeps the clicked card when an Action.Execute is refused, and says why beside it', async () => {
       const anna = freshUser(personas.reseller);
       const replies = await bot.send(bot.teams.cardAction(anna, 'test.conflict'));
       const body = (
@@ -283,10 +283,9 @@ describe('bot routing', function () {
           body: { type: string; value: unknown };
         }
       ).body;
-      expect(body.type).to.equal('application/vnd.microsoft.card.adaptive');
-      expect(JSON.stringify(body.value))
-        .to.include("That didn't work")
-        .and.include('someone else changed it first');
+      // A message response: Teams shows the text and leaves the card, buttons and all, in place.
+      expect(body.type).to.equal('application/vnd.microsoft.activity.message');
+      expect(String(body.value)).to.include('someone else changed it first');
     });
 
     it('explains a click on a card whose verb nobody handles', async () => {

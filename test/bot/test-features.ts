@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import { TextPrompt, WaterfallDialog, type WaterfallStepContext } from 'botbuilder-dialogs';
 import type { Feature } from '../../bot/feature.js';
 import { CardPrompt, cardMessage, type CardAnswer } from '../../dialogs/card-prompt.js';
@@ -114,6 +115,9 @@ export function testFeatures(): Feature[] {
       cardActions: [
         {
           verb: 'test.echo',
+          schema: z.object({ word: z.string().optional() }).passthrough(),
+          scope: 'any',
+          respond: 'interactor',
           handle: async (scope, data) => ({
             reply: `echo ${String(data.word)} for ${scope.actor.name}`,
             card: {
@@ -125,6 +129,9 @@ export function testFeatures(): Feature[] {
         },
         {
           verb: 'test.conflict',
+          schema: z.object({}).passthrough(),
+          scope: 'any',
+          respond: 'interactor',
           handle: async () => {
             throw new ConflictError();
           },

@@ -2,7 +2,6 @@ import { createRequire } from 'node:module';
 
 const require = createRequire(import.meta.url);
 // The package's ESM entry pulls in DOM-only modules; the UMD bundle parses and validates in Node.
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const AC = require('adaptivecards/dist/adaptivecards.js') as typeof import('adaptivecards');
 
 /** Problems the Adaptive Cards object model finds in a card (empty when valid, version <= 1.5). */

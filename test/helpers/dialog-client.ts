@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import type { Activity, Middleware } from 'botbuilder';
+import type { Activity, Middleware, TestAdapter } from 'botbuilder';
 import { DialogTurnStatus, type Dialog } from 'botbuilder-dialogs';
 import { DialogTestClient } from 'botbuilder-testing';
 import type { TurnScope } from '../../bot/feature.js';
@@ -78,11 +78,20 @@ export function createDialogClient(
 
 /** Sends Teams-shaped activities for one persona and collects every reply of the turn. */
 export class DialogClient {
+  /** Activities the dialog updated in place during the last turn. */
+  private readonly updates: Partial<Activity>[] = [];
+
   constructor(
     readonly client: DialogTestClient,
     readonly persona: Persona,
     readonly locale: string
-  ) {}
+  ) {
+    // TestAdapter drops updates of activities it did not queue itself: record them instead.
+    const adapter = (client as unknown as { _testAdapter: TestAdapter })._testAdapter;
+    adapter.updateActivity = async (_context, update) => {
+      this.updates.push(update);
+    };
+  }
 
   /** Sends one input; returns all replies of that turn (possibly none). */
   async send(input: DialogInput): Promise<Partial<Activity>[]> {
@@ -98,12 +107,14 @@ export class DialogClient {
       ...(typeof input === 'string' ? { text: input } : input),
     };
     const replies: Partial<Activity>[] = [];
+    this.updates.length = 0;
     let reply = (await this.client.sendActivity(activity)) as Partial<Activity> | undefined;
     while (reply) {
       replies.push(reply);
       reply = this.client.getNextReply() as Partial<Activity> | undefined;
     }
-    return replies;
+    // Cards updated in place (a step asked again with its errors) are part of what they see.
+    return [...replies, ...this.updates];
   }
 
   get status(): DialogTurnStatus | undefined {

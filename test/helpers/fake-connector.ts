@@ -109,6 +109,22 @@ export class FakeConnector {
       .map((c) => c.body);
   }
 
+  /**
+   * What the bot showed in a conversation, in order: new messages and cards it updated in place
+   * (PUT), each as the activity it sent.
+   */
+  shown(conversationId?: string): any[] {
+    return this.calls
+      .filter(
+        (c) =>
+          (c.method === 'POST' || c.method === 'PUT') &&
+          /\/activities(\/[^/]+)?$/.test(c.path) &&
+          c.status < 300
+      )
+      .filter((c) => !conversationId || c.conversationId === conversationId)
+      .map((c) => c.body);
+  }
+
   /** Texts of the activities the bot sent. */
   texts(conversationId?: string): string[] {
     return this.activities(conversationId)

@@ -3,7 +3,13 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Activity } from 'botbuilder';
 import { productModules } from '../../app-modules.js';
-import { createApp, type App, type CreateAppOptions } from '../../app.js';
+import {
+  createApp,
+  type App,
+  type AppModule,
+  type CreateAppOptions,
+  type ModuleSet,
+} from '../../app.js';
 import { loadConfig, type Config } from '../../config/config.js';
 import { testLogger, type Logger } from '../../logging/logger.js';
 import { FakeConnector } from './fake-connector.js';
@@ -13,7 +19,9 @@ import { postActivity, TeamsActivities, type PostResult } from './teams-activity
 /** Environment variables as the bot reads them (`PORT`, `MicrosoftAppId`, `MONGODB_URI`...). */
 export type TestEnv = Partial<Record<string, string>>;
 
-export interface TestAppOptions extends Partial<Omit<CreateAppOptions, 'config' | 'logger'>> {
+export interface TestAppOptions<M extends ModuleSet<M> = Record<string, AppModule>> extends Partial<
+  Omit<CreateAppOptions<M>, 'config' | 'logger'>
+> {
   /**
    * Run with Bot Framework authentication on: a local OpenID/JWKS + token server, an app id and
    * password; `post` then signs every request like the Bot Connector does.
@@ -26,8 +34,8 @@ export interface TestAppOptions extends Partial<Omit<CreateAppOptions, 'config' 
   readonly dataDir?: string;
 }
 
-export interface TestApp {
-  readonly app: App;
+export interface TestApp<M extends ModuleSet<M> = Record<string, AppModule>> {
+  readonly app: App<M>;
   /** `http://127.0.0.1:<port>` */
   readonly url: string;
   readonly config: Config;
@@ -51,10 +59,10 @@ const TEST_APP_PASSWORD = 'test-app-password';
  * Bot Connector. `overrides` are environment variables; options reach createApp. Without
  * `modules` or `botFactory`, the product modules (notifications, enrollment) are built as in `npm start`.
  */
-export async function startTestApp(
+export async function startTestApp<M extends ModuleSet<M> = Record<string, AppModule>>(
   overrides: TestEnv = {},
-  options: TestAppOptions = {}
-): Promise<TestApp> {
+  options: TestAppOptions<M> = {}
+): Promise<TestApp<M>> {
   const ownsDataDir = !options.dataDir;
   const dataDir = options.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'pc-test-app-'));
   const connector = options.connector ?? (await FakeConnector.start());
@@ -72,14 +80,19 @@ export async function startTestApp(
     if (ownsDataDir) fs.rmSync(dataDir, { recursive: true, force: true });
   };
 
-  let app: App;
+  let app: App<M>;
   let config: Config;
   try {
     config = loadConfig(env as NodeJS.ProcessEnv);
     app = await createApp({
       ...options,
       // As `npm start` runs it, unless the test builds its own modules or bot.
-      modules: options.modules ?? (options.botFactory ? undefined : productModules()),
+      modules:
+        options.modules ??
+        (options.botFactory
+          ? undefined
+          : // The product as `npm start` builds it, typed as whatever the caller asked for.
+            (ctx) => productModules(ctx) as unknown as M),
       config,
       logger: options.logger ?? testLogger(),
       host: '127.0.0.1',

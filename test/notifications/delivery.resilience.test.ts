@@ -2,7 +2,6 @@ import { fork } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect } from 'chai';
-import type { ProactiveSender } from '../../bot/proactive-sender.js';
 import type { NotificationOutbox } from '../../notifications/notification-outbox.port.js';
 import { MongoLeaderLease } from '../../models/notifications/lease.repository.js';
 import { acceleratedClock } from '../../notifications/clock.js';

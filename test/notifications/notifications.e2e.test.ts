@@ -16,10 +16,11 @@ describe('notifications in the running app (real server, embedded DB, fake Bot C
 
   beforeEach(async () => {
     app = await startTestApp(OPERATOR_ENV, {
-      modules: [
-        (ctx) =>
-          (notifications = createNotifications(ctx, { worker: { retry: FAST_RETRY, pollMs: 50 } })),
-      ],
+      modules: (ctx) => ({
+        notifications: (notifications = createNotifications(ctx, {
+          worker: { retry: FAST_RETRY, pollMs: 50 },
+        })),
+      }),
     });
   });
   afterEach(async () => {

@@ -3,10 +3,9 @@ import { render as renderHelpCard } from '../../../cards/basics/help.card.js';
 import { render as renderLanguageCard } from '../../../cards/basics/language.card.js';
 import { cardAttachment } from '../../../cards/shared/render-card.js';
 import { Verbs } from '../../../cards/verbs.js';
-import { InvalidError } from '../../../domain/errors.js';
 import type { UserRepository } from '../../../domain/partners/user.repository.js';
 import { LANGUAGES, t, type Language } from '../../../i18n/i18n.js';
-import type { CardActionHandler, CommandHandler, Feature, TurnScope } from '../../feature.js';
+import { cardAction, type CommandHandler, type Feature, type TurnScope } from '../../feature.js';
 import type { FeatureRegistry } from '../../feature-registry.js';
 
 /** First names of the commands that interrupt an active dialog instead of being its input. */
@@ -76,15 +75,15 @@ export function createBasicsFeature(deps: BasicsDeps): Feature {
     },
   };
 
-  const languageSchema = z.object({ language: z.enum(LANGUAGES) });
-  const setLanguage: CardActionHandler = {
+  const setLanguage = cardAction({
     verb: Verbs.languageSet,
-    async handle(scope, data) {
-      const parsed = languageSchema.safeParse(data);
-      if (!parsed.success) throw new InvalidError();
-      return { reply: await switchLanguage(deps.users, scope, parsed.data.language) };
+    schema: z.object({ language: z.enum(LANGUAGES) }),
+    scope: 'any',
+    respond: 'interactor',
+    async handle(scope, { language }) {
+      return { reply: await switchLanguage(deps.users, scope, language) };
     },
-  };
+  });
 
   return { commands: [help, cancel, language], cardActions: [setLanguage] };
 }

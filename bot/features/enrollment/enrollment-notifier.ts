@@ -1,3 +1,4 @@
+import { render as renderQueue } from '../../../cards/enrollment/review-queue.card.js';
 import { render as renderReview } from '../../../cards/enrollment/review.card.js';
 import type { EnrollmentNotifier } from '../../../domain/enrollment/enrollment-notifier.js';
 import type { Notifier, NotificationSubject } from '../../../domain/notifications/notification.js';
@@ -17,6 +18,9 @@ export function applicationSubject(partner: Pick<Partner, 'id'>): NotificationSu
   return { type: 'application', id: partner.id };
 }
 
+/** The operators' review queue card: one subject, so every copy shows the same queue. */
+export const REVIEW_QUEUE_SUBJECT: NotificationSubject = { type: 'reviewQueue', id: 'operators' };
+
 /**
  * Enrollment's side effects through the notification outbox: the review card to every operator,
  * in-place card updates when one decides, and the outcome to the applicant (Teams) and the
@@ -28,9 +32,23 @@ export class OutboxEnrollmentNotifier implements EnrollmentNotifier {
   constructor(
     private readonly notifier: Notifier,
     private readonly mail: MailSender,
-    logger: Logger
+    logger: Logger,
+    private readonly queue?: { reviewQueue(): Promise<Partner[]> }
   ) {
     this.log = logger.child({ module: 'enrollment-notifier' });
+  }
+
+  /** Every queue card an operator opened shows the queue as it now is (in place). */
+  private async updateQueues(stamp: string): Promise<void> {
+    if (!this.queue) return;
+    const partners = await this.queue.reviewQueue();
+    await this.notifier.updateCards(
+      REVIEW_QUEUE_SUBJECT,
+      (lang) => renderQueue({ partners }, lang),
+      {
+        key: `reviewQueue:${stamp}`,
+      }
+    );
   }
 
   async submittedForReview(partner: Partner): Promise<void> {
@@ -46,6 +64,7 @@ export class OutboxEnrollmentNotifier implements EnrollmentNotifier {
         card: renderReview({ partner }, language),
       }),
     });
+    await this.updateQueues(`${partner.id}:review:${partner.submittedAt.toISOString()}`);
   }
 
   async decided(partner: Partner): Promise<void> {
@@ -59,6 +78,7 @@ export class OutboxEnrollmentNotifier implements EnrollmentNotifier {
         key: `application:${stamp}:cards`,
       }
     );
+    await this.updateQueues(stamp);
     const values = {
       name: partner.contactFirstName,
       legalName: partner.legalName,

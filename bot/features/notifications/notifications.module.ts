@@ -1,18 +1,22 @@
-import type { AppContext, AppModule } from '../../../app.js';
+import type { AppContext, AppModule } from '../../app-module.js';
 import { outboxFeature } from './outbox.feature.js';
 import { BotProactiveSender, type ProactiveSender } from '../../proactive-sender.js';
+import type { OwedNoticeSweeps } from '../../../domain/notices/owed-notices.js';
 import type { RecipientDirectory } from '../../../domain/notifications/notification.js';
 import { MongoLeaderLease } from '../../../models/notifications/lease.repository.js';
 import { MongoNotificationOutbox } from '../../../models/notifications/notification.repository.js';
 import { systemClock, type Clock } from '../../../notifications/clock.js';
 import { MongoDeliveryDirectory } from '../../../models/notifications/delivery-directory.js';
 import { DELIVERY_LEASE } from '../../../notifications/delivery-leadership.js';
-import { DeliveryWorker, type DeliveryWorkerOptions } from '../../../notifications/delivery.worker.js';
+import {
+  DeliveryWorker,
+  type DeliveryWorkerOptions,
+} from '../../../notifications/delivery.worker.js';
 import { NodemailerMailService, type MailService } from '../../../notifications/mail.service.js';
 import { NotificationService } from '../../../notifications/notification.service.js';
 
 export interface NotificationsOptions {
-  /** Partner-role recipients (enrollment's memberships). */
+  /** Partner-role recipients (the partners module's memberships). */
   readonly recipients?: RecipientDirectory;
   readonly mail?: MailService;
   readonly sender?: ProactiveSender;
@@ -35,6 +39,8 @@ export interface Notifications extends AppModule {
   readonly worker?: DeliveryWorker;
   /** Periodic repair work run by the worker (no-op when this process runs no worker). */
   addSweep(name: string, run: () => Promise<void>): void;
+  /** Features' owed notices, repaired by the worker's sweep (every minute). */
+  readonly owedNotices: OwedNoticeSweeps;
 }
 
 /**
@@ -78,6 +84,7 @@ export function createNotifications(
     service,
     mail,
     worker,
+    cardCopies: service,
     features: [
       outboxFeature({ notifications: service, operatorAadObjectIds: config.operatorAadObjectIds }),
     ],
@@ -86,6 +93,10 @@ export function createNotifications(
       async () => ({ delivery: !worker ? 'off' : worker.delivering ? 'this process' : 'standby' }),
     ],
     addSweep: (name, run) => worker?.addSweep(name, run),
+    owedNotices: {
+      register: (notices) =>
+        worker?.addSweep(`${notices.name}-notices`, async () => void (await notices.sweep())),
+    },
     async start() {
       await outbox.init();
       worker?.start();

@@ -2,12 +2,12 @@ import { z } from 'zod';
 import { render, type DeadLetterView } from '../../../cards/notifications/outbox.card.js';
 import { cardAttachment } from '../../../cards/shared/render-card.js';
 import { Verbs } from '../../../cards/verbs.js';
-import { InvalidError, NotAllowedError } from '../../../domain/errors.js';
+import { NotAllowedError } from '../../../domain/errors.js';
 import type { OutboxItem } from '../../../notifications/notification-outbox.port.js';
 import type { Language } from '../../../i18n/i18n.js';
 import { t } from '../../../i18n/i18n.js';
 import type { NotificationService } from '../../../notifications/notification.service.js';
-import type { Feature, TurnScope } from '../../feature.js';
+import { cardAction, type Feature, type TurnScope } from '../../feature.js';
 
 const retrySchema = z.object({ id: z.string().regex(/^[0-9a-f]{24}$/i) });
 
@@ -54,20 +54,23 @@ export function outboxFeature(deps: {
       },
     ],
     cardActions: [
-      {
+      cardAction({
         verb: Verbs.outboxRetry,
-        async handle(scope, data) {
+        schema: retrySchema,
+        // Dead letters name recipients: operators look at them in their own chat only.
+        scope: 'personal',
+        respond: 'interactor',
+        async handle(scope, { id }) {
           if (!isOperator(scope)) throw new NotAllowedError();
-          const parsed = retrySchema.safeParse(data);
-          if (!parsed.success) throw new InvalidError();
-          const ok = await deps.notifications.retryDead(parsed.data.id);
+          const ok = await deps.notifications.retryDead(id);
           const notice = t(
             scope.language,
             ok ? 'notifications:outbox.retried' : 'notifications:outbox.notDead'
           );
           return { card: await card(scope.language, notice) };
         },
-      },
+        current: async (scope) => (isOperator(scope) ? card(scope.language) : undefined),
+      }),
     ],
     async onInstalled(scope) {
       await deps.notifications.deliverPendingFor(scope.actor);

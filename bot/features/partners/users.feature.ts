@@ -2,15 +2,15 @@ import { z } from 'zod';
 import { cardAttachment } from '../../../cards/shared/render-card.js';
 import { render as renderUsers, rolesInputId } from '../../../cards/partners/users.card.js';
 import { Verbs } from '../../../cards/verbs.js';
-import type { EnrollmentServices } from '../../../dialogs/enrollment/enrollment-services.js';
-import { isDomainError, InvalidError, NotAllowedError } from '../../../domain/errors.js';
+import type { MembershipService } from '../../../domain/partners/membership.service.js';
+import { NotAllowedError } from '../../../domain/errors.js';
 import { t, type Language } from '../../../i18n/i18n.js';
-import type { Feature, TurnScope } from '../../feature.js';
+import { cardAction, type Feature, type TurnScope } from '../../feature.js';
 
 const updateSchema = z.object({ userId: z.string().min(1).max(128) }).passthrough();
 
 /** `users` (Global admin only): the tenant's users and their roles, changed through the card. */
-export function usersFeature(services: Pick<EnrollmentServices, 'memberships'>): Feature {
+export function usersFeature(services: { readonly memberships: MembershipService }): Feature {
   const { memberships } = services;
   const card = async (scope: TurnScope, notice?: { text: string; isError?: boolean }) => {
     const { users } = await memberships.listUsers(scope.actor);
@@ -41,16 +41,14 @@ export function usersFeature(services: Pick<EnrollmentServices, 'memberships'>):
       },
     ],
     cardActions: [
-      {
+      cardAction({
         verb: Verbs.usersUpdateRoles,
+        schema: updateSchema,
+        // The answer card lists the tenant's people: never into a chat that may have guests.
+        scope: 'personal',
+        respond: 'interactor',
         async handle(scope, data) {
-          // The answer card lists the tenant's people: never into a chat that may have guests.
-          if (scope.conversationType !== 'personal') {
-            throw new NotAllowedError('enrollment:errors.personalOnly');
-          }
-          const parsed = updateSchema.safeParse(data);
-          if (!parsed.success) throw new InvalidError();
-          const { userId } = parsed.data;
+          const { userId } = data;
           const raw = data[rolesInputId(userId)];
           const roles =
             typeof raw === 'string'
@@ -59,25 +57,19 @@ export function usersFeature(services: Pick<EnrollmentServices, 'memberships'>):
                   .map((r) => r.trim())
                   .filter(Boolean)
               : [];
-          try {
-            const saved = await memberships.setRoles(scope.actor, userId, roles);
-            const text = t(scope.language, 'enrollment:users.saved', {
-              name: saved.name ?? saved.email ?? userId,
-              roles: rolesText(scope.language, saved.roles),
-            });
-            return { card: await card(scope, { text }) };
-          } catch (err) {
-            // Refusals (last Global admin, unknown user) show on the card, keeping the list.
-            if (!isDomainError(err) || err.code === 'NotAllowed') throw err;
-            return {
-              card: await card(scope, {
-                text: t(scope.language, err.messageKey, err.values),
-                isError: true,
-              }),
-            };
-          }
+          const saved = await memberships.setRoles(scope.actor, userId, roles);
+          const text = t(scope.language, 'enrollment:users.saved', {
+            name: saved.name ?? saved.email ?? userId,
+            roles: rolesText(scope.language, saved.roles),
+          });
+          return { card: await card(scope, { text }) };
         },
-      },
+        // Refusals (last Global admin, unknown user) show on the list; a stranger sees none.
+        current: async (scope) =>
+          (await memberships.rolesOf(scope.actor)).roles.includes('globalAdmin')
+            ? card(scope)
+            : undefined,
+      }),
     ],
   };
 }

@@ -1,7 +1,10 @@
 import { expect } from 'chai';
 import { render as renderSection } from '../../../cards/enrollment/enrollment-section.card.js';
 import { render as renderSummary } from '../../../cards/enrollment/enrollment-summary.card.js';
-import { render as renderReview, samples as reviewSamples } from '../../../cards/enrollment/review.card.js';
+import {
+  render as renderReview,
+  samples as reviewSamples,
+} from '../../../cards/enrollment/review.card.js';
 import { render as renderStatus } from '../../../cards/enrollment/status.card.js';
 import { render as renderUsers } from '../../../cards/partners/users.card.js';
 import { Verbs } from '../../../cards/verbs.js';

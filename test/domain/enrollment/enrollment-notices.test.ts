@@ -1,5 +1,8 @@
 import { expect } from 'chai';
-import { NOTICE_GIVE_UP_MS, NOTICE_GRACE_MS } from '../../../domain/enrollment/enrollment-notices.js';
+import {
+  NOTICE_GIVE_UP_MS,
+  NOTICE_GRACE_MS,
+} from '../../../domain/enrollment/enrollment-notices.js';
 import { applicant, buildWorld, OPERATOR } from './enrollment-world.js';
 import { storeFactories } from '../../models/enrollment/store-factories.js';
 

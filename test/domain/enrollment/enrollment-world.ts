@@ -5,12 +5,18 @@ import { EnrollmentNotices } from '../../../domain/enrollment/enrollment-notices
 import type { EnrollmentNotifier } from '../../../domain/enrollment/enrollment-notifier.js';
 import { EnrollmentService } from '../../../domain/enrollment/enrollment.service.js';
 import type { MembershipRepository } from '../../../domain/partners/membership.repository.js';
-import { MembershipService, type KnownUserDirectory } from '../../../domain/partners/membership.service.js';
+import {
+  MembershipService,
+  type KnownUserDirectory,
+} from '../../../domain/partners/membership.service.js';
 import type { Partner } from '../../../domain/partners/partner.js';
 import type { PartnerRepository } from '../../../domain/partners/partner.repository.js';
-import { PartnerService } from '../../../domain/enrollment/review.service.js';
+import { ReviewService } from '../../../domain/enrollment/review.service.js';
 import type { VerificationRepository } from '../../../domain/enrollment/verification.repository.js';
-import { VerificationService, type MailSender } from '../../../domain/enrollment/verification.service.js';
+import {
+  VerificationService,
+  type MailSender,
+} from '../../../domain/enrollment/verification.service.js';
 import type { Language } from '../../../i18n/i18n.js';
 import { testLogger } from '../../../logging/logger.js';
 import {
@@ -110,7 +116,7 @@ export async function buildWorld(stores: StoreFactory = memoryStores) {
     now: clock,
     logger,
   });
-  const review = new PartnerService({
+  const review = new ReviewService({
     partners: s.partners,
     memberships,
     notices,

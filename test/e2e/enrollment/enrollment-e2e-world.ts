@@ -1,6 +1,6 @@
 import type { AddressInfo } from 'node:net';
 import { SMTPServer } from 'smtp-server';
-import { productModules, type BuiltProductModules } from '../../../app-modules.js';
+import { productModules, type ProductModules } from '../../../app-modules.js';
 import { OPERATOR_ENV } from '../../helpers/personas.js';
 import { startTestApp, type TestApp } from '../../helpers/test-app.js';
 
@@ -79,12 +79,11 @@ export const FAST_WORKER = {
 /** The real app with the product modules wired as index.ts wires them, plus the sink. */
 export async function startEnrollmentApp(env: Record<string, string> = {}) {
   const smtp = await startSmtpSink();
-  const built: BuiltProductModules = {};
-  let app: TestApp;
+  let app: TestApp<ProductModules>;
   try {
     app = await startTestApp(
       { ...OPERATOR_ENV, SMTP_URL: smtp.url, ...env },
-      { modules: productModules({ worker: FAST_WORKER, built }) }
+      { modules: (ctx) => productModules(ctx, { worker: FAST_WORKER }) }
     );
   } catch (err) {
     await smtp.close();
@@ -94,7 +93,7 @@ export async function startEnrollmentApp(env: Record<string, string> = {}) {
     app,
     smtp,
     get enrollment() {
-      return built.enrollment!;
+      return app.app.modules.enrollment;
     },
     async stop() {
       await app.stop();

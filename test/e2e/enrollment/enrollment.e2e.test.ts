@@ -11,9 +11,9 @@ function chat(env: Env, who: Persona) {
   const { app } = env;
   const conversation = app.teams.conversationId(who);
   const since = async (work: () => Promise<unknown>) => {
-    const before = app.connector.activities(conversation).length;
+    const before = app.connector.shown(conversation).length;
     await work();
-    return app.connector.activities(conversation).slice(before);
+    return app.connector.shown(conversation).slice(before);
   };
   return {
     conversation,

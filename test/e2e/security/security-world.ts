@@ -1,5 +1,5 @@
 import mongoose from 'mongoose';
-import { productModules, type BuiltProductModules } from '../../../app-modules.js';
+import { productModules, type ProductModules } from '../../../app-modules.js';
 import { Verbs } from '../../../cards/verbs.js';
 import type { Logger } from '../../../logging/logger.js';
 import {
@@ -40,7 +40,9 @@ export function visible(x: any): string {
     }
   };
   walk(x?.attachments?.map((a: any) => a.content));
-  if (x && typeof x === 'object' && !x.attachments) walk(x.value ?? x);
+  // An invoke's message response carries its text as a string `value`.
+  if (x && typeof x === 'object' && typeof x.value === 'string') parts.push(x.value);
+  else if (x && typeof x === 'object' && !x.attachments) walk(x.value ?? x);
   return parts.join('\n');
 }
 
@@ -77,8 +79,7 @@ export async function startSecurityApp(
   opts: { logger?: Logger; auth?: boolean } = {}
 ) {
   const smtp = await startSmtpSink();
-  const built: BuiltProductModules = {};
-  let app: TestApp;
+  let app: TestApp<ProductModules>;
   try {
     app = await startTestApp(
       {
@@ -90,7 +91,7 @@ export async function startSecurityApp(
       {
         ...(opts.logger ? { logger: opts.logger } : {}),
         ...(opts.auth ? { auth: true } : {}),
-        modules: productModules({ worker: FAST_WORKER, built }),
+        modules: (ctx) => productModules(ctx, { worker: FAST_WORKER }),
       }
     );
   } catch (err) {
@@ -103,7 +104,7 @@ export async function startSecurityApp(
     app,
     smtp,
     get enrollment() {
-      return built.enrollment!;
+      return app.app.modules.enrollment;
     },
     /** Raw collection access, to check that nothing changed or to age a record. */
     collection: (name: string) => db.collection(name),
@@ -119,9 +120,9 @@ export function chat(env: SecurityEnv, who: Persona) {
   const { app } = env;
   const conversation = app.teams.conversationId(who);
   const since = async (work: () => Promise<{ status: number }>) => {
-    const before = app.connector.activities(conversation).length;
+    const before = app.connector.shown(conversation).length;
     const res = await work();
-    const out = app.connector.activities(conversation).slice(before);
+    const out = app.connector.shown(conversation).slice(before);
     return Object.assign(out, { status: res.status, seen: out.map(visible).join('\n') });
   };
   return {

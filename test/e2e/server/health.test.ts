@@ -29,7 +29,9 @@ describe('GET /healthz', function () {
       {
         botFactory: echoBot().factory,
         healthContributors: [async () => ({ outboxBacklog: 3 })],
-        modules: [() => ({ healthContributors: [async () => ({ oldestPendingSeconds: 12 })] })],
+        modules: () => ({
+          metrics: { healthContributors: [async () => ({ oldestPendingSeconds: 12 })] },
+        }),
       }
     );
     try {

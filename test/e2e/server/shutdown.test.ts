@@ -74,8 +74,8 @@ describe('graceful shutdown', function () {
       {},
       {
         botFactory: echoBot().factory,
-        modules: [
-          ({ db }) => ({
+        modules: ({ db }) => ({
+          probe: {
             async start() {
               events.push('start');
             },
@@ -83,8 +83,8 @@ describe('graceful shutdown', function () {
               await db.ping();
               events.push('stop with the database still open');
             },
-          }),
-        ],
+          },
+        }),
       }
     );
     expect(events).to.deep.equal(['start']);

@@ -29,7 +29,7 @@ describe('MongoBotStorage', () => {
     const k = key();
     const value = { 'a.b': { $c: 'd', 'e.$f': [{ 'g.h': 1 }] } };
     await storage.write({ [k]: value });
-    const { eTag, ...read } = (await storage.read([k]))[k];
+    const { eTag: _eTag, ...read } = (await storage.read([k]))[k];
     expect(read).to.deep.equal(value);
   });
 

@@ -4,7 +4,11 @@ import {
   DECISION_MAIL_TEMPLATES,
   OutboxEnrollmentNotifier,
 } from '../../../../bot/features/enrollment/enrollment-notifier.js';
-import type { NotifyInput, Notifier, NotificationSubject } from '../../../../domain/notifications/notification.js';
+import type {
+  NotifyInput,
+  Notifier,
+  NotificationSubject,
+} from '../../../../domain/notifications/notification.js';
 import { hasKey } from '../../../../i18n/i18n.js';
 import { testLogger } from '../../../../logging/logger.js';
 import { samples as reviewSamples } from '../../../../cards/enrollment/review.card.js';

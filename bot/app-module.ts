@@ -1,0 +1,31 @@
+import type { CloudAdapter } from 'botbuilder';
+import type { Config } from '../config/config.js';
+import type { DatabaseHandle } from '../db/connection.js';
+import type { Logger } from '../logging/logger.js';
+import type { HealthContributor } from '../web/health.route.js';
+import type { HttpRoute } from '../web/http-route.js';
+import type { CardCopies } from './card-action-router.js';
+import type { ReplyCardRecorder } from './card-sender.js';
+import type { Feature } from './feature.js';
+
+/** Shared infrastructure handed to modules (partners, notifications, enrollment...). */
+export interface AppContext {
+  readonly config: Config;
+  readonly logger: Logger;
+  readonly db: DatabaseHandle;
+  readonly adapter: CloudAdapter;
+}
+
+/**
+ * What a product module plugs into the app: bot features, HTTP routes, health fields, and
+ * background work started after the server listens and stopped before the database closes.
+ */
+export interface AppModule {
+  readonly features?: readonly Feature[];
+  readonly routes?: readonly HttpRoute[];
+  readonly healthContributors?: readonly HealthContributor[];
+  /** The module that keeps every sent copy of a card true (notifications' outbox). */
+  readonly cardCopies?: CardCopies & ReplyCardRecorder;
+  start?(): Promise<void>;
+  stop?(): Promise<void>;
+}

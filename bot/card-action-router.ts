@@ -1,0 +1,95 @@
+import type { AdaptiveCardJson } from '../cards/shared/render-card.js';
+import { withNotice } from '../cards/shared/notice.js';
+import { InvalidError, NotAllowedError, type DomainError } from '../domain/errors.js';
+import type { Language } from '../i18n/i18n.js';
+import { t } from '../i18n/i18n.js';
+import type { Logger } from '../logging/logger.js';
+import { noteTurn } from '../logging/turn-log.js';
+import { domainErrorOf, domainErrorText } from './error-replies.js';
+import type { CardAction, CardSubject, TurnScope } from './feature.js';
+import type { FeatureRegistry } from './feature-registry.js';
+
+/** What the clicker sees: the card in place of the clicked one, and/or a message. */
+export interface ClickOutcome {
+  readonly card?: AdaptiveCardJson;
+  readonly reply?: string;
+  /** The click was refused (a DomainError): nothing changed. */
+  readonly refused?: DomainError;
+}
+
+/** Re-renders every other copy of a card in place (the outbox's `updateCards`). */
+export interface CardCopies {
+  updateCards(
+    subject: CardSubject,
+    content: (language: Language) => Record<string, unknown>
+  ): Promise<void>;
+}
+
+/**
+ * The one place a card click is parsed, checked and routed (Agents-for-js' adaptiveCardsActions
+ * has the same modes): the verb's schema, where it may run, who sees the result. A refused or
+ * invalid click keeps the card and shows the reason on it, buttons still there.
+ */
+export class CardActionRouter {
+  constructor(
+    private readonly registry: FeatureRegistry,
+    private readonly copies: CardCopies | undefined,
+    private readonly log: Logger
+  ) {}
+
+  find(verb: string | undefined): CardAction | undefined {
+    return verb ? this.registry.findCardAction(verb) : undefined;
+  }
+
+  async run(
+    scope: TurnScope,
+    action: CardAction,
+    data: Record<string, unknown>
+  ): Promise<ClickOutcome> {
+    if (action.scope === 'personal' && scope.conversationType !== 'personal') {
+      // Not even the card as it stands: it is what this chat must not see.
+      return this.refused(scope, action, new NotAllowedError('bot:cardAction.personalOnly'));
+    }
+    try {
+      const parsed = action.schema.safeParse(data);
+      if (!parsed.success) throw new InvalidError(action.invalidKey ?? 'errors:invalid');
+      const result = await action.handle(scope, parsed.data);
+      if (action.respond === 'all' && result.everyone) {
+        // Every other copy (other operators, the other side) shows the same new state.
+        await this.copies?.updateCards(result.everyone.subject, result.everyone.card);
+      }
+      return { ...(result.card ? { card: result.card } : {}), ...pickReply(result.reply) };
+    } catch (err) {
+      const refusal = domainErrorOf(err);
+      if (!refusal) throw err;
+      const current = await action.current?.(scope, data).catch(() => undefined);
+      return this.refused(scope, action, refusal, current);
+    }
+  }
+
+  private refused(
+    scope: TurnScope,
+    action: CardAction,
+    refusal: DomainError,
+    current?: AdaptiveCardJson
+  ): ClickOutcome {
+    noteTurn(scope.turn, { outcome: 'domainError' });
+    this.log.info(
+      { errorCode: refusal.code, messageKey: refusal.messageKey, verb: action.verb },
+      'card action refused'
+    );
+    const text = domainErrorText(refusal, scope.language);
+    return current
+      ? { card: withNotice(current, { text, isError: true }), refused: refusal }
+      : { reply: text, refused: refusal };
+  }
+
+  /** A click on a verb no feature knows (an old card after an upgrade, a forged submit). */
+  unknown(language: Language): ClickOutcome {
+    return { reply: t(language, 'bot:cardAction.unknown') };
+  }
+}
+
+function pickReply(reply: string | undefined): { reply?: string } {
+  return reply ? { reply } : {};
+}

@@ -1,0 +1,36 @@
+import type { PartnerRepository } from '../../../domain/partners/partner.repository.js';
+import { MembershipService } from '../../../domain/partners/membership.service.js';
+import { MongoMembershipRepository } from '../../../models/partners/membership.repository.js';
+import { membershipModel } from '../../../models/partners/membership.schema.js';
+import { MongoPartnerRepository } from '../../../models/partners/partner.repository.js';
+import { partnerModel } from '../../../models/partners/partner.schema.js';
+import { MongoUserRepository } from '../../../models/partners/user.repository.js';
+import type { AppContext, AppModule } from '../../app-module.js';
+import { usersFeature } from './users.feature.js';
+
+/**
+ * The partner core every feature builds on: partner records, memberships and roles (who may do
+ * what), and the Global admin's `users` command. Built once; passed to the modules that need it.
+ */
+export interface PartnersModule extends AppModule {
+  readonly partners: PartnerRepository;
+  /** Roles and the partner-role recipients of notifications. */
+  readonly memberships: MembershipService;
+}
+
+/** Builds the partners module on the app's database (waits for its unique indexes). */
+export async function createPartnersModule(ctx: AppContext): Promise<PartnersModule> {
+  const conn = ctx.db.connection;
+  // One partner per tenant and per PartnerID is enforced by these indexes: they come first.
+  await Promise.all([partnerModel(conn).init(), membershipModel(conn).init()]);
+  const partners = new MongoPartnerRepository(conn);
+  const memberships = new MembershipService({
+    partners,
+    memberships: new MongoMembershipRepository(conn),
+    users: new MongoUserRepository(conn),
+    operatorIds: ctx.config.operatorAadObjectIds,
+    now: () => new Date(),
+    logger: ctx.logger,
+  });
+  return { partners, memberships, features: [usersFeature({ memberships })] };
+}

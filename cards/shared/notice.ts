@@ -1,0 +1,22 @@
+import template from './notice.fragment.json' with { type: 'json' };
+import { renderCard, type AdaptiveCardJson } from './render-card.js';
+
+/** A line on top of a card: why a click was refused, or what it just did. */
+export interface CardNotice {
+  readonly text: string;
+  readonly isError?: boolean;
+}
+
+/**
+ * The card with the notice as its first element (replacing an earlier one), everything else
+ * kept: a refused click shows its reason where the person clicked, and the buttons stay.
+ */
+export function withNotice(card: AdaptiveCardJson, notice: CardNotice): AdaptiveCardJson {
+  const block = renderCard(template, {
+    text: notice.text,
+    style: notice.isError ? 'attention' : 'good',
+    color: notice.isError ? 'Attention' : 'Good',
+  });
+  const body = Array.isArray(card.body) ? (card.body as AdaptiveCardJson[]) : [];
+  return { ...card, body: [block, ...body.filter((el) => el.id !== 'notice')] };
+}
