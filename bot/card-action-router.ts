@@ -1,5 +1,5 @@
 import type { AdaptiveCardJson } from '../cards/shared/render-card.js';
-import { withNotice } from '../cards/shared/notice.js';
+import { withNotice } from '../cards/shared/with-notice.js';
 import { InvalidError, NotAllowedError, type DomainError } from '../domain/errors.js';
 import type { Language } from '../i18n/i18n.js';
 import { t } from '../i18n/i18n.js';

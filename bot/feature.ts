@@ -76,6 +76,11 @@ export interface Feature {
    * refresh (`refresh.userIds`): each viewer sees the truth when they open the chat.
    */
   readonly refreshers?: readonly CardRefresher[];
+  /**
+   * Text that is no command and no dialog's answer (a bare verification code): true when the
+   * feature took it, before the bot says it did not understand.
+   */
+  onUnknownText?(scope: TurnScope, text: string): Promise<boolean>;
   /** Called when the bot is installed for a user (personal scope), after the welcome card. */
   onInstalled?(scope: Omit<TurnScope, 'dc'>): Promise<void>;
 }

@@ -165,6 +165,9 @@ export class PartnerConnectBot extends TeamsActivityHandler {
     // A bare @mention in a group chat: show what the bot can do there.
     const help = this.deps.registry.findCommand('help');
     if (!text && help) return help.run(scope, '');
+    for (const feature of this.deps.registry.features) {
+      if (await feature.onUnknownText?.(scope, text)) return;
+    }
     const visible = await this.deps.registry.visibleCommands(scope);
     await scope.turn.sendActivity(unknownTextReply(text, visible, scope.language));
   }

@@ -113,14 +113,21 @@ const SECRET_VARIABLES = new Set(['MicrosoftAppPassword', 'MONGODB_URI', 'SMTP_U
  * Checks between variables, kept out of the zod schema because zod skips object refinements
  * once any field has failed, and every problem must be reported at once.
  */
-function crossFieldProblems(env: NodeJS.ProcessEnv): string[] {
+function crossFieldProblems(env: NodeJS.ProcessEnv, opts: LoadOptions): string[] {
   const set = (name: string) => (env[name] ?? '').trim() !== '';
   const appType = (env.MicrosoftAppType ?? '').trim() || 'MultiTenant';
   const problems: string[] = [];
-  if (set('MicrosoftAppId') && appType !== 'UserAssignedMSI' && !set('MicrosoftAppPassword')) {
+  const needsCredentials = opts.credentials !== false;
+  if (
+    needsCredentials &&
+    set('MicrosoftAppId') &&
+    appType !== 'UserAssignedMSI' &&
+    !set('MicrosoftAppPassword')
+  ) {
     problems.push('MicrosoftAppPassword: is required when MicrosoftAppId is set');
   }
   if (
+    needsCredentials &&
     set('MicrosoftAppId') &&
     ['SingleTenant', 'UserAssignedMSI'].includes(appType) &&
     !set('MicrosoftAppTenantId')
@@ -145,12 +152,20 @@ function describeIssue(env: NodeJS.ProcessEnv, issue: z.core.$ZodIssue): string 
   return `${name}: ${issue.message}${shown}`;
 }
 
+export interface LoadOptions {
+  /**
+   * false: the caller needs no secret (building the Teams app package needs only the app id and
+   * the public URL, and a CI pipeline that packages the app usually has no password).
+   */
+  readonly credentials?: boolean;
+}
+
 /** Validates the environment once; throws ConfigError naming every problem. */
-export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, opts: LoadOptions = {}): Config {
   const parsed = schema.safeParse(env);
   const problems = [
     ...(parsed.success ? [] : parsed.error.issues.map((i) => describeIssue(env, i))),
-    ...crossFieldProblems(env),
+    ...crossFieldProblems(env, opts),
   ];
   if (!parsed.success || problems.length > 0) throw new ConfigError(problems);
   const e = parsed.data;

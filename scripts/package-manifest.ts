@@ -9,7 +9,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import AdmZip from 'adm-zip';
-import { loadConfig, type Config } from '../config/config.js';
+import { ConfigError, loadConfig, type Config } from '../config/config.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 export const MANIFEST_DIR = path.join(root, 'manifest');
@@ -65,7 +65,16 @@ function devAppId(outDir: string): string {
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   const { config: loadDotenv } = await import('dotenv');
   loadDotenv({ quiet: true });
-  const result = packageManifest(loadConfig());
+  let config: Config;
+  try {
+    // The package needs the app id and the public URL, never a secret.
+    config = loadConfig(process.env, { credentials: false });
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err;
+    process.stderr.write(`${err.message}\n`);
+    process.exit(1);
+  }
+  const result = packageManifest(config);
   process.stdout.write(
     `Wrote ${path.relative(process.cwd(), result.file)} for app id ${result.appId}\n`
   );

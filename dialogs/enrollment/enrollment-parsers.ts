@@ -72,5 +72,10 @@ export const summaryParser: TextParser = (text) => {
 /** A typed code (`123456`, `123 456`, `verify 123456`); other text means "not now". */
 export const codeParser: TextParser = (text) => {
   const m = /^(?:verify|подтвердить)?\s*(\d[\d\s-]{4,10}\d)$/i.exec(text.trim());
-  return m ? { code: m[1].replace(/[\s-]/g, '') } : { action: 'leave', text: text.trim() };
+  if (m) return { code: m[1].replace(/[\s-]/g, '') };
+  // `verify <something>` is meant as the code, even a mistyped one: the step says what is wrong
+  // with it, instead of leaving and having the command say so a second time.
+  const typed = /^(?:verify|подтвердить)\s+(\S.*)$/i.exec(text.trim());
+  if (typed) return { code: typed[1].replace(/[\s-]/g, '') };
+  return { action: 'leave', text: text.trim() };
 };

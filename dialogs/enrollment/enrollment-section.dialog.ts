@@ -6,6 +6,7 @@ import {
   type WaterfallStepContext,
 } from 'botbuilder-dialogs';
 import { render as renderSection } from '../../cards/enrollment/enrollment-section.card.js';
+import { render as renderAnswered } from '../../cards/shared/answered.card.js';
 import {
   SECTION_IDS,
   type FieldError,
@@ -47,7 +48,27 @@ export class EnrollmentSectionDialog extends ComponentDialog {
   ) {
     super(sectionDialogId(section));
     this.promptId = `${sectionDialogId(section)}.prompt`;
-    this.addDialog(new CardPrompt(this.promptId, sectionParser(section), (p) => this.validate(p)));
+    this.addDialog(
+      new CardPrompt(
+        this.promptId,
+        sectionParser(section),
+        (p) => this.validate(p),
+        // Once answered, the section's card becomes a one-line record; the next card is live.
+        (answer, language) =>
+          renderAnswered(
+            {
+              title: { key: `enrollment:sections.${section}` },
+              status: {
+                key:
+                  answer.action === 'back'
+                    ? 'enrollment:answered.back'
+                    : 'enrollment:answered.saved',
+              },
+            },
+            language
+          )
+      )
+    );
     this.addDialog(
       new WaterfallDialog(`${sectionDialogId(section)}.steps`, [
         this.askStep.bind(this),

@@ -18,6 +18,7 @@ import { CardPrompt, cardMessage, type CardAnswer } from '../card-prompt.js';
 import { turnScope } from '../turn-scope.js';
 import { summaryParser } from './enrollment-parsers.js';
 import type { EnrollmentServices } from './enrollment-services.js';
+import { render as renderAnswered } from '../../cards/shared/answered.card.js';
 
 export const ENROLLMENT_SUMMARY_DIALOG = 'enrollment.summary';
 const PROMPT = 'enrollment.summary.prompt';
@@ -31,7 +32,29 @@ export type SummaryDialogResult =
 export class EnrollmentSummaryDialog extends ComponentDialog {
   constructor(private readonly services: EnrollmentServices) {
     super(ENROLLMENT_SUMMARY_DIALOG);
-    this.addDialog(new CardPrompt(PROMPT, summaryParser, (p) => this.validate(p)));
+    this.addDialog(
+      new CardPrompt(
+        PROMPT,
+        summaryParser,
+        (p) => this.validate(p),
+        (answer, language) =>
+          renderAnswered(
+            {
+              title: { key: 'enrollment:summary.title' },
+              status: {
+                key:
+                  answer.action === 'submit'
+                    ? 'enrollment:answered.submitted'
+                    : answer.action === 'edit'
+                      ? 'enrollment:answered.editing'
+                      : 'enrollment:answered.back',
+                values: { section: String(answer.section ?? '') },
+              },
+            },
+            language
+          )
+      )
+    );
     this.addDialog(
       new WaterfallDialog(`${ENROLLMENT_SUMMARY_DIALOG}.steps`, [
         this.showStep.bind(this),

@@ -13,6 +13,7 @@ import { CardPrompt, cardMessage, type CardAnswer } from '../card-prompt.js';
 import { handTurnBack, turnScope } from '../turn-scope.js';
 import { codeParser } from './enrollment-parsers.js';
 import type { EnrollmentServices } from './enrollment-services.js';
+import { render as renderAnswered } from '../../cards/shared/answered.card.js';
 
 export const ENROLLMENT_VERIFY_DIALOG = 'enrollment.verify';
 const PROMPT = 'enrollment.verify.prompt';
@@ -30,7 +31,24 @@ export interface VerifyDialogOptions {
 export class EnrollmentVerifyDialog extends ComponentDialog {
   constructor(private readonly services: EnrollmentServices) {
     super(ENROLLMENT_VERIFY_DIALOG);
-    this.addDialog(new CardPrompt(PROMPT, codeParser, (p) => this.validate(p)));
+    this.addDialog(
+      new CardPrompt(
+        PROMPT,
+        codeParser,
+        (p) => this.validate(p),
+        (answer, language) =>
+          // Verified: the card is done with. Left or moved on: it stays usable for later.
+          answer.action === 'leave' || answer.action === 'done'
+            ? undefined
+            : renderAnswered(
+                {
+                  title: { key: 'enrollment:verifyCard.title' },
+                  status: { key: 'enrollment:verifyCard.verified' },
+                },
+                language
+              )
+      )
+    );
     this.addDialog(
       new WaterfallDialog(`${ENROLLMENT_VERIFY_DIALOG}.steps`, [
         this.askStep.bind(this),

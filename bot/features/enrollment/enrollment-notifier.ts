@@ -1,5 +1,6 @@
 import { render as renderQueue } from '../../../cards/enrollment/review-queue.card.js';
 import { render as renderReview } from '../../../cards/enrollment/review.card.js';
+import { render as renderNotice } from '../../../cards/shared/notice.card.js';
 import type { EnrollmentNotifier } from '../../../domain/enrollment/enrollment-notifier.js';
 import type { Notifier, NotificationSubject } from '../../../domain/notifications/notification.js';
 import type { Partner } from '../../../domain/partners/partner.js';
@@ -94,7 +95,22 @@ export class OutboxEnrollmentNotifier implements EnrollmentNotifier {
           aadObjectId: partner.submittedBy.aadObjectId,
         },
       },
-      content: (lang) => ({ text: t(lang, `enrollment:outcome.${decision.outcome}`, values) }),
+      content: (lang) => ({
+        // The next step as a button: manage roles once approved, fix and resubmit if not.
+        card: renderNotice(
+          {
+            title: { key: `enrollment:outcomeCard.title_${decision.outcome}` },
+            message: { key: `enrollment:outcome.${decision.outcome}`, values },
+            tone: decision.outcome === 'approved' ? 'good' : 'attention',
+            steps: [
+              decision.outcome === 'approved'
+                ? { command: 'users', title: { key: 'enrollment:outcomeCard.users' } }
+                : { command: 'enroll', title: { key: 'enrollment:outcomeCard.enroll' } },
+            ],
+          },
+          lang
+        ),
+      }),
     });
     const template = DECISION_MAIL_TEMPLATES[decision.outcome];
     if (!hasKey('en', `mail:${template}.subject`)) {

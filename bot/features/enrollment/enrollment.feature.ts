@@ -201,6 +201,16 @@ export function enrollmentFeature(services: EnrollmentServices): Feature {
       decide(Verbs.reviewApprove, 'approved'),
       decide(Verbs.reviewReject, 'rejected'),
     ],
+    // A code typed on its own while the application waits for it: what else could it mean?
+    async onUnknownText(scope, text) {
+      const code = text.replace(/\s+/g, '');
+      if (scope.conversationType !== 'personal' || !/^\d{6}$/.test(code)) return false;
+      const { partner } = await enrollment.status(scope.actor);
+      if (partner?.status !== 'emailVerificationPending') return false;
+      await enrollment.verify(scope.actor, code);
+      await scope.turn.sendActivity(t(scope.language, 'enrollment:dialog.verified'));
+      return true;
+    },
     refreshers: [
       {
         subjectType: applicationSubject({ id: '' }).type,

@@ -86,7 +86,9 @@ describe('enrollment end to end (real server, embedded DB, fake Bot Connector, S
       // The applicant is told proactively; the operators' cards are updated in place.
       await eventually(
         () =>
-          app.connector.activities(c.conversation).find((a) => /is approved/.test(a.text ?? '')),
+          app.connector
+            .activities(c.conversation)
+            .find((a) => /is approved/.test(JSON.stringify(a))),
         'the approval message'
       );
       await eventually(

@@ -10,6 +10,7 @@ import {
   oid,
   secondOperator,
   snapshot,
+  visible,
   startSecurityApp,
   type SecurityEnv,
 } from './security-world.js';
@@ -29,7 +30,7 @@ describe('security: forged and replayed review decisions (real server)', functio
   const approvalMessages = (env: SecurityEnv) =>
     env.app.connector
       .activities(env.app.teams.conversationId(personas.reseller))
-      .filter((a) => /is approved|was rejected|rejected/i.test(a.text ?? ''));
+      .filter((a) => /is approved|was rejected|rejected/i.test(visible(a)));
 
   it('refuses Approve and Reject from a partner admin of another tenant, changing nothing', async () => {
     await enrollAndSubmit(env, personas.provider, 'provider', '7654321');

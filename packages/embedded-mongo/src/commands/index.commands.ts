@@ -134,14 +134,8 @@ const listIndexes: CommandHandler = (cmd, ctx) => {
   if (!coll) throw Errors.namespaceNotFound(`ns does not exist: ${ctx.db}.${name}`);
   const ns = coll.ns;
   const batchSize = cmd.cursor?.batchSize === undefined ? undefined : Number(cmd.cursor.batchSize);
-  const batch = ctx.cursors.open(
-    ns,
-    coll
-      .specs()
-      .map((s) => ({ ...s }))
-      [Symbol.iterator](),
-    batchSize
-  );
+  const specs = coll.specs().map((s) => ({ ...s }));
+  const batch = ctx.cursors.open(ns, specs[Symbol.iterator](), batchSize);
   return { cursor: { id: batch.id, ns, firstBatch: batch.docs } };
 };
 

@@ -13,6 +13,7 @@ import { hasKey } from '../../../../i18n/i18n.js';
 import { testLogger } from '../../../../logging/logger.js';
 import { samples as reviewSamples } from '../../../../cards/enrollment/review.card.js';
 import type { SentMail } from '../../../domain/enrollment/enrollment-world.js';
+import { plainText } from '../../../../notifications/notification.service.js';
 
 function recorder() {
   const notified: NotifyInput[] = [];
@@ -66,11 +67,11 @@ describe('enrollment notifications', () => {
       kind: 'user',
       user: { tenantId: rejected.submittedBy.tenantId, aadObjectId: 'u1' },
     });
-    expect(toApplicant?.content('en').text).to.include(
+    expect(plainText(toApplicant!.content('en'))).to.include(
       'The legal name does not match the PartnerID profile'
     );
     await notifier.decided(approved);
-    expect(r.notified.at(-1)?.content('en').text).to.include('is approved');
+    expect(plainText(r.notified.at(-1)!.content('en'))).to.include('is approved');
   });
 
   it('mails the primary contact the decision when the mail template exists', async () => {

@@ -1,4 +1,4 @@
-import template from './notice.fragment.json' with { type: 'json' };
+import template from './with-notice.fragment.json' with { type: 'json' };
 import { renderCard, type AdaptiveCardJson } from './render-card.js';
 
 /** A line on top of a card: why a click was refused, or what it just did. */
