@@ -81,6 +81,8 @@ export interface Feature {
    * feature took it, before the bot says it did not understand.
    */
   onUnknownText?(scope: TurnScope, text: string): Promise<boolean>;
+  /** Buttons the welcome card offers for this feature (`enroll`), when the command is visible. */
+  readonly welcomeSteps?: readonly { readonly command: string; readonly titleKey: string }[];
   /** Called when the bot is installed for a user (personal scope), after the welcome card. */
   onInstalled?(scope: Omit<TurnScope, 'dc'>): Promise<void>;
 }

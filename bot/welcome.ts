@@ -4,16 +4,8 @@ import { t } from '../i18n/i18n.js';
 import type { TurnScope } from './feature.js';
 import type { FeatureRegistry } from './feature-registry.js';
 
-/**
- * Next steps the welcome card may offer, in order. A step is shown only when a feature
- * registers that command and it is visible to the user, so features switch steps on by
- * being wired in.
- */
-export const WELCOME_STEPS: readonly WelcomeStep[] = [
-  { command: 'enroll', titleKey: 'bot:steps.enroll' },
-  { command: 'status', titleKey: 'bot:steps.status' },
-  { command: 'help', titleKey: 'bot:steps.help' },
-];
+/** Always last: whatever else is on offer, `help` lists it all. */
+const HELP_STEP: WelcomeStep = { command: 'help', titleKey: 'bot:steps.help' };
 
 /** Sends the personal-scope welcome card, or a one-line intro in group chats and channels. */
 export async function sendWelcome(scope: TurnScope, registry: FeatureRegistry): Promise<void> {
@@ -21,8 +13,10 @@ export async function sendWelcome(scope: TurnScope, registry: FeatureRegistry): 
     await scope.turn.sendActivity(t(scope.language, 'bot:welcome.groupIntro'));
     return;
   }
+  // Each feature offers its own next steps; one is shown when its command is visible to this user.
   const steps: WelcomeStep[] = [];
-  for (const step of WELCOME_STEPS) {
+  const offered = [...registry.features.flatMap((f) => f.welcomeSteps ?? []), HELP_STEP];
+  for (const step of offered) {
     const command = registry.findCommand(step.command);
     if (command && (await command.visibleTo(scope))) steps.push(step);
   }

@@ -92,6 +92,10 @@ export function enrollmentFeature(services: EnrollmentServices): Feature {
 
   return {
     dialogs: [new EnrollmentDialog(services)],
+    welcomeSteps: [
+      { command: 'enroll', titleKey: 'bot:steps.enroll' },
+      { command: 'status', titleKey: 'bot:steps.status' },
+    ],
     commands: [
       {
         names: ['enroll', 'register', 'регистрация', 'зарегистрироваться'],

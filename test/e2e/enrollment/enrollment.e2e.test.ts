@@ -143,7 +143,7 @@ describe('enrollment end to end (real server, embedded DB, fake Bot Connector, S
       () =>
         app.connector
           .activities(c.conversation)
-          .find((a) => (a.text ?? '').includes('Address does not match')),
+          .find((a) => JSON.stringify(a).includes('Address does not match')),
       'the rejection message'
     );
   });
