@@ -67,6 +67,8 @@ export function testFeatures(): Feature[] {
   return [
     {
       dialogs: [ask, new TextPrompt(NAME_PROMPT), ...codeDialogs()],
+      // Like the enrollment feature, it offers `enroll` on the welcome card.
+      welcomeSteps: [{ command: 'enroll', titleKey: 'bot:steps.enroll' }],
       commands: [
         {
           names: ['ask', 'спросить'],
