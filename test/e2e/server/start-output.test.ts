@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -83,5 +83,61 @@ describe('what a start writes (npm start, output piped)', function () {
     expect(
       parsed.every((l) => typeof l.level === 'number' && l.app === 'partner-connect')
     ).to.equal(true);
+  });
+});
+
+/** util-linux `script`: runs a command with its output on a pseudo-terminal, as a person sees it. */
+const hasScript = spawnSync('script', ['--version']).status === 0;
+
+describe('what a start shows a person at a terminal', function () {
+  this.timeout(40_000);
+
+  it('writes readable log lines, not JSON, when stdout is a terminal', async function () {
+    if (!hasScript) this.skip();
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pc-tty-'));
+    const quote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
+    const command = [process.execPath, '--import', tsxLoader, path.join(root, 'index.ts')]
+      .map(quote)
+      .join(' ');
+    const env = Object.fromEntries(
+      Object.entries(process.env).filter(
+        ([k]) =>
+          !/^(PORT|Microsoft|MONGODB|DATA_DIR|LOG_LEVEL|PUBLIC_BASE_URL|NODE_OPTIONS)/.test(k)
+      )
+    );
+    const child = spawn('script', ['-qfec', command, '/dev/null'], {
+      cwd: dir,
+      env: { ...env, PORT: '0', DATA_DIR: path.join(dir, 'data'), LOG_LEVEL: 'info' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+      detached: true,
+    });
+    let screen = '';
+    const exited = new Promise((resolve) => child.on('exit', resolve));
+    try {
+      await new Promise<void>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`no listening line:\n${screen}`)), 20_000);
+        child.stdout.on('data', (c: Buffer) => {
+          // Without colours and carriage returns: what the person reads.
+          screen += c
+            .toString('utf8')
+            .replace(/\x1b\[[0-9;]*m/g, '')
+            .replace(/\r/g, '');
+          if (/\] INFO: listening\n/.test(screen)) {
+            clearTimeout(timer);
+            resolve();
+          }
+        });
+      });
+    } finally {
+      process.kill(-child.pid!, 'SIGTERM');
+      await exited;
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+    const lines = screen.split('\n').filter((l) => /^\[\d{2}:\d{2}:\d{2}\.\d{3}\]/.test(l));
+    expect(
+      lines.some((l) => /\] INFO: listening$/.test(l)),
+      screen
+    ).to.equal(true);
+    expect(screen).to.not.match(/^\{"level"/m);
   });
 });
