@@ -1,4 +1,5 @@
 import { pino, type DestinationStream, type Logger } from 'pino';
+import pretty from 'pino-pretty';
 
 export type { Logger };
 
@@ -24,12 +25,26 @@ const SECRET_FIELDS = [
   'values.code',
 ];
 
+/** How the logger writes. */
+export interface LogOutput {
+  /** Where lines go (default stdout); tests pass a stream to read exactly what is written. */
+  readonly destination?: DestinationStream;
+  /**
+   * Human-readable lines (pino-pretty) instead of JSON. Default: when writing to stdout and
+   * stdout is a terminal, i.e. a person runs `npm start`; pipes, CI, containers and log
+   * collectors get JSON.
+   */
+  readonly pretty?: boolean;
+}
+
 /**
  * The one logger. Redacts anything that could carry a secret, token, verification code or
- * whole email address, so a careless `log.info({ activity })` cannot leak them.
- * `destination` (default stdout) lets tests read exactly what production writes.
+ * whole email address, so a careless `log.info({ activity })` cannot leak them; redaction
+ * happens before formatting, so pretty lines are redacted as JSON ones are.
  */
-export function createLogger(level = 'info', destination?: DestinationStream): Logger {
+export function createLogger(level = 'info', output: LogOutput | DestinationStream = {}): Logger {
+  const { destination, pretty: wantPretty } = isStream(output) ? { destination: output } : output;
+  const readable = wantPretty ?? (destination === undefined && process.stdout.isTTY === true);
   return pino(
     {
       level,
@@ -39,8 +54,23 @@ export function createLogger(level = 'info', destination?: DestinationStream): L
         censor: '[redacted]',
       },
     },
-    destination
+    readable ? prettyStream(destination) : destination
   );
+}
+
+/** pino-pretty in-process and synchronous: no worker thread, nothing lost at exit. */
+function prettyStream(destination: DestinationStream | undefined): DestinationStream {
+  return pretty({
+    destination: destination ?? 1,
+    sync: true,
+    colorize: destination === undefined ? undefined : false,
+    translateTime: 'SYS:HH:MM:ss.l',
+    ignore: 'pid,hostname,app',
+  });
+}
+
+function isStream(value: LogOutput | DestinationStream): value is DestinationStream {
+  return typeof (value as DestinationStream).write === 'function';
 }
 
 /**

@@ -1,3 +1,4 @@
+import './restify-without-spdy.js';
 import type { AddressInfo } from 'node:net';
 import restify, { type Next, type Request, type Response, type Server } from 'restify';
 import type { CloudAdapter } from 'botbuilder';

@@ -1,6 +1,7 @@
 import template from './enrollment-section.card.json' with { type: 'json' };
 import { countryChoices } from '../../domain/enrollment/enrollment-countries.js';
 import {
+  formatPhone,
   PARTNER_TYPES,
   SECTION_FIELDS,
   SECTION_IDS,
@@ -72,7 +73,13 @@ export function render(data: EnrollmentSectionCardData, language: Language): Ada
     const spec = SPECS[id];
     const raw = data.answers[id];
     const error = errors.find((e) => e.field === id);
-    const value = raw === undefined || raw === null ? '' : String(raw);
+    // A stored phone is E.164: prefill it spaced, as people typed it.
+    const value =
+      raw === undefined || raw === null
+        ? ''
+        : spec.style === 'tel'
+          ? formatPhone(String(raw))
+          : String(raw);
     return {
       id,
       kind: spec.kind,

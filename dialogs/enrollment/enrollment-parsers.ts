@@ -21,6 +21,8 @@ const TYPE_WORDS: Record<string, (typeof PARTNER_TYPES)[number]> = {
   reseller: 'reseller',
   'indirect reseller': 'reseller',
   реселлер: 'reseller',
+  'торговый посредник': 'reseller',
+  посредник: 'reseller',
   provider: 'provider',
   'indirect provider': 'provider',
   distributor: 'provider',

@@ -1,5 +1,13 @@
+import {
+  getExampleNumber,
+  isSupportedCountry,
+  parsePhoneNumberFromString,
+  type CountryCode as PhoneCountry,
+} from 'libphonenumber-js/max';
+import phoneExamples from 'libphonenumber-js/mobile/examples';
 import { z } from 'zod';
 import { isCountryCode, resolveCountry } from './enrollment-countries.js';
+import { isPostalCode, normalizePostalCode, postalCodeFormat } from './postal-codes.js';
 
 /** The two kinds of partner that enroll the same way (DOMAIN.md section 1). */
 export const PARTNER_TYPES = ['reseller', 'provider'] as const;
@@ -67,29 +75,71 @@ const optionalText = (max: number) =>
       .optional()
   );
 
-/** Lenient E.164: separators are dropped, `00` becomes `+`, then 7 to 15 digits. */
-export function normalizePhone(input: string): string | undefined {
-  const compact = input
-    .trim()
-    .replace(/[\s\-().]/g, '')
-    .replace(/^00/, '+');
-  return /^\+?[1-9]\d{6,14}$/.test(compact) ? compact : undefined;
+/**
+ * A phone number as E.164 (`+49301234567`), or undefined when it is not a valid number.
+ * A national number (`030 1234567`) is read as one of `country`; a number with its country code
+ * (`+1 212 555 0100`, `0049 30 ...`) is checked against the rules of the country it names, so a
+ * support line abroad is accepted. Validation is libphonenumber's (number plan, not just length).
+ */
+export function normalizePhone(input: string, country?: string): string | undefined {
+  const trimmed = input.trim();
+  // Without a country, "0049 ..." cannot be read as an international prefix by the library.
+  const text = country ? trimmed : trimmed.replace(/^00/, '+');
+  const parsed = parsePhoneNumberFromString(text, asPhoneCountry(country));
+  return parsed?.isValid() ? parsed.number : undefined;
 }
 
-const phone = text(40).transform((v, ctx) => {
-  const normalized = normalizePhone(v);
-  if (!normalized) {
-    ctx.addIssue({ code: 'custom', message: `${V}phoneInvalid` });
+/** A stored E.164 number as people read it: international format (`+49 30 1234567`). */
+export function formatPhone(e164: string): string {
+  const parsed = parsePhoneNumberFromString(e164);
+  return parsed ? parsed.formatInternational() : e164;
+}
+
+function asPhoneCountry(country: string | undefined): PhoneCountry | undefined {
+  return country && isSupportedCountry(country) ? (country as PhoneCountry) : undefined;
+}
+
+/** A phone field; `country` is the partner's country/region, when already answered. */
+const phone = (country?: string) =>
+  text(40).transform((v, ctx) => {
+    const normalized = normalizePhone(v, country);
+    if (!normalized) {
+      const example = asPhoneCountry(country)
+        ? getExampleNumber(asPhoneCountry(country)!, phoneExamples)?.formatInternational()
+        : undefined;
+      ctx.addIssue(
+        example
+          ? { code: 'custom', message: `${V}phoneInvalidFor`, params: { country, example } }
+          : { code: 'custom', message: `${V}phoneInvalid` }
+      );
+      return z.NEVER;
+    }
+    return normalized;
+  });
+
+/** A postal code checked against the partner's country/region pattern, with its format as hint. */
+const postalCode = (country?: string) =>
+  text(20).transform((v, ctx) => {
+    const code = normalizePostalCode(v);
+    if (isPostalCode(code, country)) return code;
+    const format = country ? postalCodeFormat(country) : undefined;
+    if (!format) {
+      ctx.addIssue({ code: 'custom', message: `${V}postalCodeInvalid` });
+    } else {
+      ctx.addIssue({
+        code: 'custom',
+        message: format.digits ? `${V}postalCodeDigits` : `${V}postalCodeFormat`,
+        params: { country, ...format },
+      });
+    }
     return z.NEVER;
-  }
-  return normalized;
-});
+  });
 
 const email = text(254)
   .pipe(z.email({ error: `${V}emailInvalid` }))
   .transform((v) => v.toLowerCase());
 
-const country = text(80).transform((v, ctx) => {
+const countryField = text(80).transform((v, ctx) => {
   const code = resolveCountry(v);
   if (!code) {
     ctx.addIssue({ code: 'custom', message: `${V}countryUnknown`, params: { value: v } });
@@ -123,36 +173,54 @@ const website = text(2000).transform((v, ctx) => {
 
 const truthy = new Set([true, 'true', 'on', 'yes', '1']);
 
-/** One zod schema per field, each failing with a specific i18n key. */
-export const FIELD_SCHEMAS = {
-  partnerType: z.preprocess(
-    (v) => (typeof v === 'string' ? v.trim().toLowerCase() : v),
-    z.enum(PARTNER_TYPES, { error: `${V}partnerTypeInvalid` })
-  ),
-  tenantCountry: country,
-  partnerId: text(20).pipe(z.string().regex(/^\d{6,7}$/, { error: `${V}partnerIdFormat` })),
-  locationCountry: country,
-  legalName: text(200),
-  addressLine1: text(200),
-  addressLine2: optionalText(200),
-  city: text(100),
-  region: optionalText(100),
-  postalCode: text(20).pipe(
-    z.string().regex(/^[A-Za-z0-9][A-Za-z0-9 -]{1,11}$/, { error: `${V}postalCodeInvalid` })
-  ),
-  companyPhone: phone,
-  contactFirstName: text(100),
-  contactLastName: text(100),
-  contactEmail: email,
-  contactPhone: phone,
-  supportEmail: email,
-  supportPhone: phone,
-  supportWebsite: website,
-  acceptTerms: z
-    .unknown()
-    .transform((v) => truthy.has(typeof v === 'string' ? v.trim().toLowerCase() : (v as boolean)))
-    .pipe(z.literal(true, { error: `${V}termsRequired` })),
-} satisfies Record<FieldId, z.ZodType>;
+/**
+ * One zod schema per field, each failing with a specific i18n key. Phones and the postal code
+ * follow the rules of `country`, the partner's country/region (see `partnerCountry`).
+ */
+export function fieldSchemas(country?: string) {
+  return {
+    partnerType: z.preprocess(
+      (v) => (typeof v === 'string' ? v.trim().toLowerCase() : v),
+      z.enum(PARTNER_TYPES, { error: `${V}partnerTypeInvalid` })
+    ),
+    tenantCountry: countryField,
+    partnerId: text(20).pipe(z.string().regex(/^\d{6,7}$/, { error: `${V}partnerIdFormat` })),
+    locationCountry: countryField,
+    legalName: text(200),
+    addressLine1: text(200),
+    addressLine2: optionalText(200),
+    city: text(100),
+    region: optionalText(100),
+    postalCode: postalCode(country),
+    companyPhone: phone(country),
+    contactFirstName: text(100),
+    contactLastName: text(100),
+    contactEmail: email,
+    contactPhone: phone(country),
+    supportEmail: email,
+    supportPhone: phone(country),
+    supportWebsite: website,
+    acceptTerms: z
+      .unknown()
+      .transform((v) => truthy.has(typeof v === 'string' ? v.trim().toLowerCase() : (v as boolean)))
+      .pipe(z.literal(true, { error: `${V}termsRequired` })),
+  } satisfies Record<FieldId, z.ZodType>;
+}
+
+/** The field schemas before the country is known (phones then need their country code). */
+export const FIELD_SCHEMAS = fieldSchemas();
+
+/**
+ * The country/region whose rules the phones and postal code follow: the PartnerID location's
+ * (the legal business profile's), else the tenant's. Undefined until one is answered.
+ */
+export function partnerCountry(answers: Record<string, unknown>): string | undefined {
+  for (const field of ['locationCountry', 'tenantCountry'] as const) {
+    const parsed = countryField.safeParse(answers[field]);
+    if (parsed.success) return parsed.data;
+  }
+  return undefined;
+}
 
 const tenantSection = z
   .object({
@@ -177,41 +245,52 @@ const tenantSection = z
   });
 
 /** One zod schema per section; the tenant section also checks location against tenant country. */
-export const SECTION_SCHEMAS = {
-  partnerType: z.object({ partnerType: FIELD_SCHEMAS.partnerType }),
-  tenant: tenantSection,
-  company: z.object({
-    legalName: FIELD_SCHEMAS.legalName,
-    addressLine1: FIELD_SCHEMAS.addressLine1,
-    addressLine2: FIELD_SCHEMAS.addressLine2,
-    city: FIELD_SCHEMAS.city,
-    region: FIELD_SCHEMAS.region,
-    postalCode: FIELD_SCHEMAS.postalCode,
-    companyPhone: FIELD_SCHEMAS.companyPhone,
-  }),
-  contact: z.object({
-    contactFirstName: FIELD_SCHEMAS.contactFirstName,
-    contactLastName: FIELD_SCHEMAS.contactLastName,
-    contactEmail: FIELD_SCHEMAS.contactEmail,
-    contactPhone: FIELD_SCHEMAS.contactPhone,
-  }),
-  support: z.object({
-    supportEmail: FIELD_SCHEMAS.supportEmail,
-    supportPhone: FIELD_SCHEMAS.supportPhone,
-    supportWebsite: FIELD_SCHEMAS.supportWebsite,
-  }),
-  terms: z.object({ acceptTerms: FIELD_SCHEMAS.acceptTerms }),
-};
+export function sectionSchemas(country?: string) {
+  const f = fieldSchemas(country);
+  return {
+    partnerType: z.object({ partnerType: f.partnerType }),
+    tenant: tenantSection,
+    company: z.object({
+      legalName: f.legalName,
+      addressLine1: f.addressLine1,
+      addressLine2: f.addressLine2,
+      city: f.city,
+      region: f.region,
+      postalCode: f.postalCode,
+      companyPhone: f.companyPhone,
+    }),
+    contact: z.object({
+      contactFirstName: f.contactFirstName,
+      contactLastName: f.contactLastName,
+      contactEmail: f.contactEmail,
+      contactPhone: f.contactPhone,
+    }),
+    support: z.object({
+      supportEmail: f.supportEmail,
+      supportPhone: f.supportPhone,
+      supportWebsite: f.supportWebsite,
+    }),
+    terms: z.object({ acceptTerms: f.acceptTerms }),
+  };
+}
+
+/** The section schemas before the country is known. */
+export const SECTION_SCHEMAS = sectionSchemas();
+
+function answersSchema(country?: string) {
+  const s = sectionSchemas(country);
+  return z.object({
+    ...s.partnerType.shape,
+    ...tenantSection.shape,
+    ...s.company.shape,
+    ...s.contact.shape,
+    ...s.support.shape,
+    ...s.terms.shape,
+  });
+}
 
 /** The complete, validated application (what a partner record stores). */
-export const enrollmentAnswersSchema = z.object({
-  ...SECTION_SCHEMAS.partnerType.shape,
-  ...tenantSection.shape,
-  ...SECTION_SCHEMAS.company.shape,
-  ...SECTION_SCHEMAS.contact.shape,
-  ...SECTION_SCHEMAS.support.shape,
-  ...SECTION_SCHEMAS.terms.shape,
-});
+export const enrollmentAnswersSchema = answersSchema();
 export type EnrollmentAnswers = z.output<typeof enrollmentAnswersSchema>;
 
 /** What a draft holds: any subset of answers, as last validated. */
@@ -237,29 +316,41 @@ function toResult<T>(parsed: z.ZodSafeParseResult<T>): ValidationResult<T> {
   return { ok: false, errors };
 }
 
+/** What a section's rules depend on beyond its own answers. */
+export interface SectionContext {
+  /** The partner's country/region (ISO code), for phones and the postal code. */
+  readonly country?: string;
+}
+
 /** Validates one section's answers (raw card or typed values); returns normalized values or errors. */
 export function validateSection<S extends SectionId>(
   section: S,
-  input: Record<string, unknown>
+  input: Record<string, unknown>,
+  context: SectionContext = {}
 ): ValidationResult<z.output<(typeof SECTION_SCHEMAS)[S]>> {
-  const schema = SECTION_SCHEMAS[section] as unknown as z.ZodType<
+  const schema = sectionSchemas(context.country)[section] as unknown as z.ZodType<
     z.output<(typeof SECTION_SCHEMAS)[S]>
   >;
   return toResult(schema.safeParse(input));
 }
 
 /** Validates a single typed answer (prompt-style input). */
-export function validateField(field: FieldId, input: unknown): ValidationResult<unknown> {
-  const parsed = z.object({ [field]: FIELD_SCHEMAS[field] }).safeParse({ [field]: input });
+export function validateField(
+  field: FieldId,
+  input: unknown,
+  context: SectionContext = {}
+): ValidationResult<unknown> {
+  const schema = fieldSchemas(context.country)[field];
+  const parsed = z.object({ [field]: schema }).safeParse({ [field]: input });
   const result = toResult(parsed);
   return result.ok ? { ok: true, value: (result.value as Record<string, unknown>)[field] } : result;
 }
 
-/** Validates a whole application, e.g. a draft being submitted. */
+/** Validates a whole application, e.g. a draft being submitted, by its own country's rules. */
 export function validateAnswers(
   input: Record<string, unknown>
 ): ValidationResult<EnrollmentAnswers> {
-  const result = toResult(enrollmentAnswersSchema.safeParse(input));
+  const result = toResult(answersSchema(partnerCountry(input)).safeParse(input));
   if (!result.ok) return result;
   const tenant = validateSection('tenant', input);
   return tenant.ok ? result : tenant;
@@ -267,7 +358,8 @@ export function validateAnswers(
 
 /** The first section with a missing or invalid answer, or undefined when the draft is complete. */
 export function firstIncompleteSection(answers: Record<string, unknown>): SectionId | undefined {
-  return SECTION_IDS.find((s) => !validateSection(s, answers).ok);
+  const country = partnerCountry(answers);
+  return SECTION_IDS.find((s) => !validateSection(s, answers, { country }).ok);
 }
 
 /**

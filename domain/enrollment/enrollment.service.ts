@@ -9,6 +9,7 @@ import type {
 import {
   FIELD_SCHEMAS,
   firstIncompleteSection,
+  partnerCountry,
   validateAnswers,
   validateSection,
   type DraftAnswers,
@@ -123,7 +124,8 @@ export class EnrollmentService {
     next: EnrollmentStep
   ): Promise<SaveSectionResult> {
     const draft = await this.requireDraft(actor);
-    const result = validateSection(section, input);
+    // Phones and the postal code follow the country/region answered in the tenant step.
+    const result = validateSection(section, input, { country: partnerCountry(draft.answers) });
     if (!result.ok) return result;
     if (section === 'tenant') {
       const partnerId = (result.value as { partnerId: string }).partnerId;

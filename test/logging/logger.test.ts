@@ -3,8 +3,8 @@ import { expect } from 'chai';
 import { NotFoundError } from '../../domain/errors.js';
 import { createLogger, moduleLogger } from '../../logging/logger.js';
 
-/** The product logger writing into memory: raw JSON lines, as a log collector gets them. */
-function productLogger() {
+/** A stream that keeps what is written, line by line. */
+function memorySink() {
   const raw: string[] = [];
   const sink = new Writable({
     write(chunk: Buffer, _enc, done) {
@@ -12,6 +12,12 @@ function productLogger() {
       done();
     },
   });
+  return { sink, raw };
+}
+
+/** The product logger writing into memory: raw JSON lines, as a log collector gets them. */
+function productLogger() {
+  const { sink, raw } = memorySink();
   const logger = createLogger('debug', sink);
   return { logger, raw, lines: () => raw.map((l) => JSON.parse(l) as Record<string, any>) };
 }
@@ -67,6 +73,41 @@ describe('logger', () => {
       );
       for (const secret of ['pw-1', 'tok-1', 'abc.def', 'app-pw', 'u:pw@', 'anna@contoso.example'])
         expect(raw[0]).not.to.include(secret);
+    });
+  });
+
+  describe('format', () => {
+    it('writes readable lines for a person at a terminal: time, level, module, message', () => {
+      const { sink, raw } = memorySink();
+      const logger = createLogger('info', { destination: sink, pretty: true });
+      moduleLogger(logger, 'web').info({ port: 3978 }, 'listening');
+      expect(raw[0]).to.match(/^\[\d{2}:\d{2}:\d{2}\.\d{3}\] INFO: listening$/);
+      expect(raw.join('\n')).to.include('module: "web"').and.include('port: 3978');
+      expect(() => JSON.parse(raw[0])).to.throw();
+    });
+
+    it('redacts readable lines too: codes, secrets and whole email addresses', () => {
+      const { sink, raw } = memorySink();
+      const logger = createLogger('info', { destination: sink, pretty: true });
+      logger.info(
+        {
+          activity: { text: 'verify 482913' },
+          user: { email: 'anna@contoso.example' },
+          token: 't-1',
+        },
+        'typed'
+      );
+      const out = raw.join('\n');
+      expect(out).to.include('[redacted]');
+      for (const secret of ['482913', 'anna@contoso.example', 't-1'])
+        expect(out).not.to.include(secret);
+    });
+
+    it('writes JSON when not told otherwise and given a stream (pipes, collectors)', () => {
+      const { sink, raw } = memorySink();
+      createLogger('info', { destination: sink }).info('hello');
+      createLogger('info', { destination: sink, pretty: false }).info('again');
+      expect(raw.map((l) => JSON.parse(l).msg)).to.deep.equal(['hello', 'again']);
     });
   });
 

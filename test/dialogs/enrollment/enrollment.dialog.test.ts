@@ -103,7 +103,31 @@ describe('enrollment dialog', () => {
       'an unknown country code',
       'tenant',
       { ...VALID.tenant, tenantCountry: 'XX' },
-      '"XX" is not a country/region we know',
+      '"XX" is not a country/region of the CSP program',
+    ],
+    [
+      'a sanctioned country (North Korea)',
+      'tenant',
+      { ...VALID.tenant, tenantCountry: 'KP', locationCountry: 'KP' },
+      '"KP" is not a country/region of the CSP program',
+    ],
+    [
+      'a country that is no longer a CSP market (Russia)',
+      'tenant',
+      { ...VALID.tenant, tenantCountry: 'Russia', locationCountry: 'Russia' },
+      '"Russia" is not a country/region of the CSP program',
+    ],
+    [
+      'letters as a German postal code',
+      'company',
+      { ...VALID.company, postalCode: 'ABC' },
+      'Postal codes in Germany have 5 digits, for example 10115.',
+    ],
+    [
+      'a number that is not a German phone number',
+      'company',
+      { ...VALID.company, companyPhone: '030 12' },
+      'Enter a phone number valid in Germany, for example +49 ',
     ],
     [
       'a location in another country than the tenant',
@@ -115,7 +139,7 @@ describe('enrollment dialog', () => {
       'a malformed phone',
       'company',
       { ...VALID.company, companyPhone: 'ask Bob' },
-      'phone number with the country code',
+      'Enter a phone number valid in Germany',
     ],
     [
       'a missing legal name',
@@ -153,6 +177,47 @@ describe('enrollment dialog', () => {
       expect(text(fixed)).to.not.include(message);
     });
   }
+
+  it('shows phones spaced in international format on the summary, and stores them as E.164', async () => {
+    const client = w.client(personas.reseller);
+    await client.send('enroll');
+    let replies: Awaited<ReturnType<typeof client.send>> = [];
+    for (const s of ORDER) {
+      // A national number is read as one of the partner's country (Germany).
+      const inputs = s === 'company' ? { ...VALID.company, companyPhone: '030 1234567' } : VALID[s];
+      replies = await client.send(sectionSubmit(s, inputs));
+    }
+    expect(text(replies)).to.include('+49 30 1234567');
+    expect(text(replies)).to.include('+49 30 7654321');
+    expect(text(replies)).to.not.include('+49301234567');
+    const draft = await w.world.enrollment.draftOf(personas.reseller);
+    expect(draft?.answers.companyPhone).to.equal('+49301234567');
+    replies = await client.send(summaryEdit('company'));
+    expect(inputValue(replies, 'companyPhone')).to.equal('+49 30 1234567');
+  });
+
+  it('explains the postal code format of the country in Russian too', async () => {
+    const client = w.client(personas.reseller, {}, 'ru-RU');
+    await client.send('регистрация');
+    await client.send(sectionSubmit('partnerType', VALID.partnerType));
+    await client.send(sectionSubmit('tenant', VALID.tenant));
+    const replies = await client.send(
+      sectionSubmit('company', { ...VALID.company, postalCode: 'ABC' })
+    );
+    expect(text(replies)).to.include(
+      'Почтовый индекс в стране или регионе «Германия» состоит из 5 цифр, например 10115.'
+    );
+  });
+
+  it('offers the CSP markets as countries, without Antarctica, Bouvet Island or North Korea', async () => {
+    const client = w.client(personas.reseller);
+    await client.send('enroll');
+    const replies = await client.send(sectionSubmit('partnerType', VALID.partnerType));
+    const choices = JSON.stringify(replies.map((r) => r.attachments?.[0]?.content));
+    expect(choices).to.include('"Germany"').and.include('"Kazakhstan"');
+    for (const name of ['Antarctica', 'Bouvet Island', 'North Korea', 'Russia', 'Belarus', 'Iran'])
+      expect(choices).to.not.include(`"${name}"`);
+  });
 
   it('goes back a step with the Back button or by typing back, keeping the answers', async () => {
     const client = w.client(personas.reseller);

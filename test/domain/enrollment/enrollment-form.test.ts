@@ -5,9 +5,12 @@ import {
   countryName,
   resolveCountry,
 } from '../../../domain/enrollment/enrollment-countries.js';
+import { postcodeValidator, postcodeValidatorExistsForCountry } from 'postcode-validator';
+import { POSTAL_CODE_EXAMPLES, postalCodeFormat } from '../../../domain/enrollment/postal-codes.js';
 import {
   FIELD_IDS,
   firstIncompleteSection,
+  formatPhone,
   validateAnswers,
   validateField,
   validateSection,
@@ -55,6 +58,7 @@ describe('enrollment form rules', () => {
     expect(r.value.tenantCountry).to.equal('DE');
     expect(r.value.locationCountry).to.equal('DE');
     expect(r.value.companyPhone).to.equal('+49301234567');
+    expect(r.value.postalCode).to.equal('10115');
     expect(r.value.acceptTerms).to.equal(true);
     expect(r.value.addressLine2).to.equal(undefined);
   });
@@ -90,14 +94,78 @@ describe('enrollment form rules', () => {
     expect(firstError('city', 'x'.repeat(101))?.values).to.deep.equal({ max: 100 });
   });
 
-  it('accepts 6 and 7 digit partner IDs and lenient phone formats', () => {
+  it('accepts 6 and 7 digit partner IDs and phones written the usual ways', () => {
     expect(validateField('partnerId', ' 123456 ')).to.deep.equal({ ok: true, value: '123456' });
     expect(validateField('partnerId', '1234567').ok).to.equal(true);
     expect(validateField('contactPhone', '0049 (30) 123-45-67')).to.deep.equal({
       ok: true,
       value: '+49301234567',
     });
-    expect(validateField('contactPhone', '8 495 123 45 67').ok).to.equal(true);
+    const de = { country: 'DE' };
+    expect(validateField('contactPhone', '030 1234567', de)).to.deep.equal({
+      ok: true,
+      value: '+49301234567',
+    });
+    expect(validateField('contactPhone', '8 727 250 00 00', { country: 'KZ' })).to.deep.equal({
+      ok: true,
+      value: '+77272500000',
+    });
+    // A support line abroad, written with its country code.
+    expect(validateField('supportPhone', '+1 212 555 0100', de).ok).to.equal(true);
+    // Without a country yet, a national number cannot be read.
+    expect(firstError('contactPhone', '030 1234567')?.key).to.equal(
+      'enrollment:validation.phoneInvalid'
+    );
+  });
+
+  it('refuses a phone number that is not valid in the country, with an example', () => {
+    const r = validateField('companyPhone', '030 12', { country: 'DE' });
+    expect(r.ok).to.equal(false);
+    if (r.ok) return;
+    expect(r.errors[0].key).to.equal('enrollment:validation.phoneInvalidFor');
+    expect(r.errors[0].values.country).to.equal('DE');
+    expect(String(r.errors[0].values.example)).to.match(/^\+49 /);
+  });
+
+  it('shows a stored phone in international format', () => {
+    expect(formatPhone('+49301234567')).to.equal('+49 30 1234567');
+    expect(formatPhone('+442079460958')).to.equal('+44 20 7946 0958');
+  });
+
+  it("checks postal codes by the country's pattern and says what it looks like", () => {
+    const de = { country: 'DE' };
+    expect(validateField('postalCode', '10115', de)).to.deep.equal({ ok: true, value: '10115' });
+    expect(validateField('postalCode', ' sw1a  1aa ', { country: 'GB' })).to.deep.equal({
+      ok: true,
+      value: 'SW1A 1AA',
+    });
+    expect(validateField('postalCode', '1012 js', { country: 'NL' }).ok).to.equal(true);
+    expect(validateField('postalCode', 'ABC', de)).to.deep.equal({
+      ok: false,
+      errors: [
+        {
+          field: 'postalCode',
+          key: 'enrollment:validation.postalCodeDigits',
+          values: { country: 'DE', example: '10115', digits: 5 },
+        },
+      ],
+    });
+    const uk = validateField('postalCode', '12345', { country: 'GB' });
+    expect(uk.ok ? undefined : uk.errors[0]).to.deep.include({
+      key: 'enrollment:validation.postalCodeFormat',
+      values: { country: 'GB', example: 'SW1A 1AA' },
+    });
+    // No postal code system, no pattern: any short code is taken.
+    expect(validateField('postalCode', '000000', { country: 'HK' }).ok).to.equal(true);
+  });
+
+  it('validates a submitted draft by the rules of its own country', () => {
+    const a = validAnswers();
+    expect(validateAnswers({ ...a, postalCode: 'ABC' }).ok).to.equal(false);
+    expect(firstIncompleteSection({ ...a, postalCode: 'ABC' })).to.equal('company');
+    // Moved to the UK after the company step: a German postal code no longer fits.
+    const uk = { ...a, tenantCountry: 'GB', locationCountry: 'GB' };
+    expect(firstIncompleteSection(uk)).to.equal('company');
   });
 
   it('refuses a location in another country than the tenant, with both countries', () => {
@@ -142,14 +210,51 @@ describe('enrollment form rules', () => {
 });
 
 describe('country list', () => {
-  it('ships all 249 ISO 3166-1 alpha-2 codes with English and Russian names', () => {
-    expect(COUNTRIES).to.have.length(249);
-    expect(new Set(COUNTRIES.map((c) => c.code)).size).to.equal(249);
+  it("ships the CSP markets once each, with Partner Center's English and Russian names", () => {
+    expect(new Set(COUNTRIES.map((c) => c.code)).size).to.equal(COUNTRIES.length);
     expect(
       COUNTRIES.every((c) => /^[A-Z]{2}$/.test(c.code) && c.en && c.ru && c.en !== c.code)
     ).to.equal(true);
+    expect(COUNTRIES.every((c) => /^[^A-Za-z]+$/.test(c.ru.replace(/SAR|CSP/g, '')))).to.equal(
+      true
+    );
     expect(countryName('DE', 'ru')).to.equal('Германия');
-    expect(countryName('RU', 'en')).to.equal('Russia');
+    expect(countryName('GE', 'ru')).to.equal('Грузия');
+    expect(countryName('KR', 'en')).to.equal('Korea');
+  });
+
+  it('leaves out territories without businesses, sanctioned countries, Russia and Belarus', () => {
+    const codes = new Set(COUNTRIES.map((c) => c.code));
+    for (const code of [
+      'AQ',
+      'BV',
+      'HM',
+      'GS',
+      'TF',
+      'UM',
+      'IO',
+      'KP',
+      'IR',
+      'SY',
+      'CU',
+      'RU',
+      'BY',
+    ])
+      expect(codes.has(code), code).to.equal(false);
+    for (const code of ['DE', 'US', 'KZ', 'UA', 'XK', 'HK', 'AE'])
+      expect(codes.has(code), code).to.equal(true);
+    expect(resolveCountry('Россия')).to.equal(undefined);
+  });
+
+  it('has a postal code example for every market whose pattern is known, and each one fits', () => {
+    for (const c of COUNTRIES) {
+      const example = POSTAL_CODE_EXAMPLES[c.code];
+      if (postcodeValidatorExistsForCountry(c.code)) {
+        expect(example, `${c.code} example`).to.be.a('string');
+        expect(postcodeValidator(example, c.code), `${c.code} ${example}`).to.equal(true);
+      }
+    }
+    expect(postalCodeFormat('DE')).to.deep.equal({ example: '10115', digits: 5 });
   });
 
   it('resolves codes and names typed in either language', () => {

@@ -166,7 +166,7 @@ describe('enrollment end to end (real server, embedded DB, fake Bot Connector, S
     await env.app.post(env.app.teams.install(ru));
     const out = await chat(env, ru).say('регистрация');
     expect(out.map(visible).join('\n')).to.include('Шаг 1 из 6');
-    expect(out.map(visible).join('\n')).to.include('Косвенный реселлер');
+    expect(out.map(visible).join('\n')).to.include('Косвенный торговый посредник');
   });
 
   it('lets a Global admin grant roles to a colleague, but not remove the last Global admin', async () => {

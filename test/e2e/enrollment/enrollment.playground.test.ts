@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import { expect } from 'chai';
+import { countryName } from '../../../domain/enrollment/enrollment-countries.js';
 import { t, type Language } from '../../../i18n/i18n.js';
 import { CHROMIUM_PATH, chromiumInstalled, Playground } from '../../helpers/playground.js';
 import { personas, withLocale, type Persona } from '../../helpers/personas.js';
@@ -93,7 +94,11 @@ describe('Agents Playground: a complete enrollment, verified and approved', func
       ).to.equal(who.email);
       await fill(L('fields.contactPhone'), 'not a phone');
       await next();
-      await p.waitForBotReply({ contains: L('validation.phoneInvalid') });
+      // The phone is checked for the partner's country (Germany), whose name the message gives.
+      const germany = countryName('DE', language);
+      await p.waitForBotReply({
+        contains: L('validation.phoneInvalidFor', { countryName: germany }).split(', ')[0],
+      });
       await p.screenshot(`enrollment-${language}-3-contact-error`);
       await fill(L('fields.contactPhone'), '+49 30 7654321');
       await next();
