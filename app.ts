@@ -14,7 +14,7 @@ import type { Feature } from './bot/feature.js';
 
 export type { AppContext, AppModule };
 import type { Config } from './config/config.js';
-import { connectDatabase, type ConnectOptions, type DatabaseHandle } from './db/connection.js';
+import { connectDatabase, type ConnectOptions, type DatabaseHandle } from './models/connection.js';
 import type { Logger } from './logging/logger.js';
 import type { HealthContributor } from './web/health.route.js';
 import { createWebServer, type WebServer } from './web/server.js';

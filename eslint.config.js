@@ -12,55 +12,55 @@ const DB = ['mongoose', 'mongodb', '@partner-connect/embedded-mongo'];
 /**
  * Each folder with what it must not import (README "Architecture"). Together they form the
  * one-way graph config/logging/i18n <- domain <- models, notifications <- cards <- dialogs
- * <- bot <- composition root, with web/ beside bot and db/ under the composition root.
+ * <- bot <- composition root, with web/ beside bot.
  */
 const boundaries = [
   {
     files: ['domain/**/*.ts'],
-    folders: ['bot', 'dialogs', 'cards', 'models', 'notifications', 'web', 'db', 'config'],
+    folders: ['bot', 'dialogs', 'cards', 'models', 'notifications', 'web', 'config'],
     packages: [...SDK, ...DB],
     why: 'the domain is plain TypeScript: no SDK, no database, no outer folder',
   },
   {
     files: ['models/**/*.ts'],
-    folders: ['bot', 'dialogs', 'cards', 'web', 'db'],
+    folders: ['bot', 'dialogs', 'cards', 'web'],
     packages: [...SDK],
     why: 'models/ implements the ports of domain/ and notifications/ on mongoose only',
   },
   {
     files: ['notifications/**/*.ts'],
-    folders: ['bot', 'dialogs', 'cards', 'models', 'web', 'db'],
+    folders: ['bot', 'dialogs', 'cards', 'models', 'web'],
     packages: [...SDK, ...DB],
     why: 'notifications/ works through its ports; bot/ and models/ implement them',
   },
   {
     files: ['cards/**/*.ts'],
-    folders: ['bot', 'dialogs', 'models', 'notifications', 'web', 'db', 'config'],
+    folders: ['bot', 'dialogs', 'models', 'notifications', 'web', 'config'],
     packages: [...SDK, ...DB],
     why: 'a card renders typed data: no I/O',
   },
   {
     files: ['dialogs/**/*.ts'],
-    folders: ['bot', 'models', 'notifications', 'web', 'db', 'config'],
+    folders: ['bot', 'models', 'notifications', 'web', 'config'],
     packages: ['restify', ...DB],
     why: 'dialogs call domain services and render cards; bot/ plugs them in',
   },
   {
     files: ['web/**/*.ts'],
-    folders: ['bot', 'dialogs', 'cards', 'models', 'notifications', 'domain', 'db'],
+    folders: ['bot', 'dialogs', 'cards', 'models', 'notifications', 'domain'],
     packages: [...DB],
     why: 'web/ serves HTTP; features hand it their routes',
   },
   {
     files: ['bot/**/*.ts'],
-    folders: ['db'],
+    folders: [],
     packages: ['mongoose', 'mongodb', '@partner-connect/embedded-mongo'],
     why: 'bot/ reaches the database only through models/ (it may name the connection type)',
     typesMayCross: true,
   },
   {
     files: ['config/**/*.ts', 'logging/**/*.ts', 'i18n/**/*.ts'],
-    folders: ['bot', 'dialogs', 'cards', 'models', 'notifications', 'web', 'db', 'domain'],
+    folders: ['bot', 'dialogs', 'cards', 'models', 'notifications', 'web', 'domain'],
     packages: [...SDK, 'mongoose', 'mongodb'],
     why: 'the leaves everything else may use (the turn log names the SDK turn type)',
     typesMayCross: true,
@@ -97,6 +97,10 @@ export default tseslint.config(
               allowTypeImports: typesMayCross,
             })),
             { group: packages, message: `${why}.`, allowTypeImports: typesMayCross },
+            {
+              regex: '^(\\.\\./)+(index|app|app-modules)\\.js$',
+              message: 'only the composition root composes: no folder imports it.',
+            },
           ],
         },
       ],

@@ -1,6 +1,6 @@
 import type { CloudAdapter } from 'botbuilder';
 import type { Config } from '../config/config.js';
-import type { DatabaseHandle } from '../db/connection.js';
+import type { DatabaseHandle } from '../models/connection.js';
 import type { Logger } from '../logging/logger.js';
 import type { HealthContributor } from '../web/health.route.js';
 import type { HttpRoute } from '../web/http-route.js';

@@ -16,7 +16,7 @@ import type { CardCopies } from './card-action-router.js';
 import type { ReplyCardRecorder } from './card-sender.js';
 import type { Feature } from './feature.js';
 import { FeatureRegistry } from './feature-registry.js';
-import { createBasicsFeature } from './features/basics/basics.feature.js';
+import { createBasicsFeature } from './basics.feature.js';
 import { PartnerConnectBot } from './partner-connect.bot.js';
 import { TeamRoster } from './team-roster.js';
 

@@ -22,7 +22,7 @@ import { domainErrorOf, domainErrorText } from './error-replies.js';
 import { replaceCard } from '../dialogs/card-prompt.js';
 import type { TurnScope } from './feature.js';
 import type { FeatureRegistry } from './feature-registry.js';
-import { INTERRUPTING_COMMANDS } from './features/basics/basics.feature.js';
+import { INTERRUPTING_COMMANDS } from './basics.feature.js';
 import { checkpointDialogs, rewindDialogs } from './dialog-checkpoint.js';
 import type { RecentWrites } from './recent-writes.js';
 import { ConversationReferenceWriter } from './reference-writer.js';

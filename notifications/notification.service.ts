@@ -192,7 +192,7 @@ export class NotificationService implements Notifier {
       case 'partnerRoles': {
         if (!this.deps.recipients)
           throw new Error('no RecipientDirectory: cannot resolve partner roles');
-        const users = await this.deps.recipients.usersWithRoles(to.partnerId, to.roles);
+        const users = await this.deps.recipients.usersWithRoles(to.partnerRef, to.roles);
         const unique = new Map(users.map((u) => [`${u.tenantId}:${u.aadObjectId}`, u]));
         return [...unique.values()].map(userAddress);
       }

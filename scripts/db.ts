@@ -1,7 +1,7 @@
 import dotenv from 'dotenv';
 import { mainServerCli } from '@partner-connect/embedded-mongo';
 import { ConfigError, loadConfig } from '../config/config.js';
-import { embeddedDataDir } from '../db/connection.js';
+import { embeddedDataDir } from '../models/connection.js';
 import { createLogger } from '../logging/logger.js';
 
 // `npm run db -- --port 27017 [--dbpath DIR]`: the embedded server alone, by default on the

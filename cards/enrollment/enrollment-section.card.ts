@@ -1,5 +1,5 @@
 import template from './enrollment-section.card.json' with { type: 'json' };
-import { countryChoices } from '../../domain/enrollment/enrollment-countries.js';
+import { countryChoices } from '../../domain/partners/countries.js';
 import {
   formatPhone,
   PARTNER_TYPES,
@@ -8,7 +8,7 @@ import {
   type FieldError,
   type FieldId,
   type SectionId,
-} from '../../domain/enrollment/enrollment-form.js';
+} from '../../domain/partners/partner-profile.js';
 import { t, type Language } from '../../i18n/i18n.js';
 import { fieldErrorText } from './enrollment-text.js';
 import { renderCard, type AdaptiveCardJson } from '../shared/render-card.js';

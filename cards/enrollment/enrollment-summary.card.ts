@@ -3,7 +3,7 @@ import {
   SECTION_FIELDS,
   SECTION_IDS,
   type FieldId,
-} from '../../domain/enrollment/enrollment-form.js';
+} from '../../domain/partners/partner-profile.js';
 import { t, type Language } from '../../i18n/i18n.js';
 import { answerText } from './enrollment-text.js';
 import { renderCard, type AdaptiveCardJson } from '../shared/render-card.js';

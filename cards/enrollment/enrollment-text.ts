@@ -1,9 +1,9 @@
-import { countryName } from '../../domain/enrollment/enrollment-countries.js';
+import { countryName } from '../../domain/partners/countries.js';
 import {
   formatPhone,
   type FieldError,
   type FieldId,
-} from '../../domain/enrollment/enrollment-form.js';
+} from '../../domain/partners/partner-profile.js';
 import { formatDate, t, type Language } from '../../i18n/i18n.js';
 
 /** The localized message of a broken form rule (country codes become names). */

@@ -1,5 +1,5 @@
 import template from './review-queue.card.json' with { type: 'json' };
-import { countryName } from '../../domain/enrollment/enrollment-countries.js';
+import { countryName } from '../../domain/partners/countries.js';
 import type { Partner } from '../../domain/partners/partner.js';
 import { t, type Language } from '../../i18n/i18n.js';
 import { dateText } from './enrollment-text.js';

@@ -1,6 +1,6 @@
 import template from './review.card.json' with { type: 'json' };
-import { countryName } from '../../domain/enrollment/enrollment-countries.js';
-import { FIELD_IDS } from '../../domain/enrollment/enrollment-form.js';
+import { countryName } from '../../domain/partners/countries.js';
+import { FIELD_IDS } from '../../domain/partners/partner-profile.js';
 import type { Partner } from '../../domain/partners/partner.js';
 import { t, type Language } from '../../i18n/i18n.js';
 import { answerText, dateText } from './enrollment-text.js';

@@ -1,4 +1,4 @@
-import { PARTNER_TYPES, type SectionId } from '../../domain/enrollment/enrollment-form.js';
+import { PARTNER_TYPES, type SectionId } from '../../domain/partners/partner-profile.js';
 import { t } from '../../i18n/i18n.js';
 import type { TextParser } from '../card-prompt.js';
 

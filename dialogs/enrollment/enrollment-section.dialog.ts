@@ -11,7 +11,7 @@ import {
   SECTION_IDS,
   type FieldError,
   type SectionId,
-} from '../../domain/enrollment/enrollment-form.js';
+} from '../../domain/partners/partner-profile.js';
 import type { EnrollmentStep } from '../../domain/enrollment/enrollment-draft.repository.js';
 import { t } from '../../i18n/i18n.js';
 import { CardPrompt, cardMessage, type CardAnswer } from '../card-prompt.js';

@@ -10,7 +10,7 @@ import {
   contactDomainMismatch,
   SECTION_IDS,
   type SectionId,
-} from '../../domain/enrollment/enrollment-form.js';
+} from '../../domain/partners/partner-profile.js';
 import { isDomainError } from '../../domain/errors.js';
 import type { Partner } from '../../domain/partners/partner.js';
 import { t } from '../../i18n/i18n.js';

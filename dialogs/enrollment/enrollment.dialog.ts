@@ -4,7 +4,7 @@ import {
   type DialogTurnResult,
   type WaterfallStepContext,
 } from 'botbuilder-dialogs';
-import { SECTION_IDS } from '../../domain/enrollment/enrollment-form.js';
+import { SECTION_IDS } from '../../domain/partners/partner-profile.js';
 import { isDomainError } from '../../domain/errors.js';
 import { t } from '../../i18n/i18n.js';
 import { turnScope } from '../turn-scope.js';

@@ -1,5 +1,5 @@
 import type { UserRef } from '../partners/actor.js';
-import type { DraftAnswers, SectionId } from './enrollment-form.js';
+import type { DraftAnswers, SectionId } from '../partners/partner-profile.js';
 
 /** Where the dialog stands: a section, or the summary with Submit. */
 export type EnrollmentStep = SectionId | 'summary';

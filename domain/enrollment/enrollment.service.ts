@@ -15,7 +15,7 @@ import {
   type DraftAnswers,
   type FieldError,
   type SectionId,
-} from './enrollment-form.js';
+} from '../partners/partner-profile.js';
 import type { EnrollmentNotices } from './enrollment-notices.js';
 import { ConflictError, InvalidError, NotFoundError } from '../errors.js';
 import type { MembershipService } from '../partners/membership.service.js';

@@ -1,10 +1,15 @@
 import type { UserRef } from '../partners/actor.js';
+import type { PartnerRef } from '../partners/partner.js';
 import type { Language } from '../../i18n/i18n.js';
 
 /** Who a notification is for: one user, every user of a partner with given roles, or the operators. */
 export type Recipient =
   | { readonly kind: 'user'; readonly user: UserRef }
-  | { readonly kind: 'partnerRoles'; readonly partnerId: string; readonly roles: readonly string[] }
+  | {
+      readonly kind: 'partnerRoles';
+      readonly partnerRef: PartnerRef;
+      readonly roles: readonly string[];
+    }
   | { readonly kind: 'operators' };
 
 /** What a recipient sees: a text, a card, or both (rendered in the recipient's language). */
@@ -54,5 +59,5 @@ export interface Notifier {
 
 /** Resolves partner-role recipients; implemented by enrollment. */
 export interface RecipientDirectory {
-  usersWithRoles(partnerId: string, roles: readonly string[]): Promise<UserRef[]>;
+  usersWithRoles(partnerRef: PartnerRef, roles: readonly string[]): Promise<UserRef[]>;
 }

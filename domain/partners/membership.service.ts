@@ -2,15 +2,9 @@ import type { Logger } from '../../logging/logger.js';
 import type { Actor, UserRef } from './actor.js';
 import { ConflictError, NotAllowedError, NotFoundError } from '../errors.js';
 import type { Member, MembershipRepository, Roster } from './membership.repository.js';
-import type { Partner } from './partner.js';
+import type { Partner, PartnerRef } from './partner.js';
 import type { PartnerRepository } from './partner.repository.js';
 import { ENROLLER_ROLES, ROLES, can, isRole, type Action, type Role } from './roles.js';
-
-/** Resolves partner-role recipients for notifications (implemented here, used by "notify"). */
-export interface RecipientDirectory {
-  /** Users of the partner (record id) holding any of the roles. */
-  usersWithRoles(partnerId: string, roles: readonly string[]): Promise<UserRef[]>;
-}
 
 /** The part of the bot's user store this service needs: who has talked to the bot. */
 export interface KnownUserDirectory {
@@ -37,8 +31,11 @@ export interface MembershipServiceDeps {
 
 const MAX_RETRIES = 5;
 
-/** Partner users and roles: who may do what, and the Global admin's user management. */
-export class MembershipService implements RecipientDirectory {
+/**
+ * Partner users and roles: who may do what, and the Global admin's user management. It is also
+ * notifications' RecipientDirectory (structurally: partners do not depend on notifications).
+ */
+export class MembershipService {
   private readonly log: Logger;
 
   constructor(private readonly deps: MembershipServiceDeps) {
@@ -169,8 +166,8 @@ export class MembershipService implements RecipientDirectory {
     };
   }
 
-  async usersWithRoles(partnerId: string, roles: readonly string[]): Promise<UserRef[]> {
-    const roster = await this.deps.memberships.get(partnerId);
+  async usersWithRoles(partnerRef: PartnerRef, roles: readonly string[]): Promise<UserRef[]> {
+    const roster = await this.deps.memberships.get(partnerRef);
     if (!roster) return [];
     return roster.members
       .filter((m) => m.roles.some((r) => roles.includes(r)))

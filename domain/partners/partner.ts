@@ -1,5 +1,5 @@
 import type { Language } from '../../i18n/i18n.js';
-import type { EnrollmentAnswers } from '../enrollment/enrollment-form.js';
+import type { EnrollmentAnswers } from './partner-profile.js';
 
 /** Where an application stands. `draft` lives in the draft store; the others on the partner. */
 export const PARTNER_STATUSES = [
@@ -28,12 +28,18 @@ export interface PartnerDecision {
 }
 
 /**
+ * A partner record's id (`Partner.id`): what relationships, rosters and notices point at.
+ * Never the Microsoft PartnerID, which is `Partner.partnerId` and only ever that number.
+ */
+export type PartnerRef = string;
+
+/**
  * A partner organization: one per Entra tenant and one per PartnerID. The application's
  * answers are stored flat under the form's field ids.
  */
 export interface Partner extends EnrollmentAnswers {
   /** Record id (not the PartnerID, which is `partnerId`). */
-  readonly id: string;
+  readonly id: PartnerRef;
   readonly tenantId: string;
   readonly status: SubmittedStatus;
   readonly submittedBy: PersonRef;

@@ -5,7 +5,7 @@ import type {
   EnrollmentDraftRepository,
   EnrollmentStep,
 } from '../../domain/enrollment/enrollment-draft.repository.js';
-import type { DraftAnswers } from '../../domain/enrollment/enrollment-form.js';
+import type { DraftAnswers } from '../../domain/partners/partner-profile.js';
 import { enrollmentDraftModel, type EnrollmentDraftDoc } from './enrollment-draft.schema.js';
 
 /** EnrollmentDraftRepository on MongoDB (collection `enrollmentDrafts`). */

@@ -1,5 +1,5 @@
 import mongoose, { Schema, type Model, type Types } from 'mongoose';
-import { PARTNER_TYPES } from '../../domain/enrollment/enrollment-form.js';
+import { PARTNER_TYPES } from '../../domain/partners/partner-profile.js';
 import { PARTNER_STATUSES } from '../../domain/partners/partner.js';
 
 /** A partner document: the application's answers flat under the form's field ids. */

@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { TestAdapter, type Activity } from 'botbuilder';
 import { loadConfig, type Config } from '../../config/config.js';
-import { connectDatabase, type DatabaseHandle } from '../../db/connection.js';
+import { connectDatabase, type DatabaseHandle } from '../../models/connection.js';
 import { createBot, type CreatedBot } from '../../bot/create-bot.js';
 import type { Feature } from '../../bot/feature.js';
 import { testLogger } from '../../logging/logger.js';

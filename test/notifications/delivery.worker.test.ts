@@ -275,7 +275,7 @@ describe('DeliveryWorker failures', function () {
     h.worker();
     await h.service.notify({
       key: 'rel:3:requested',
-      to: { kind: 'partnerRoles', partnerId: 'p-1', roles: ['adminAgent'] },
+      to: { kind: 'partnerRoles', partnerRef: 'p-1', roles: ['adminAgent'] },
       content: (lang) => ({
         text: lang === 'ru' ? 'Запрос на авторизацию' : 'Authorization requested',
       }),

@@ -8,8 +8,8 @@ import {
 import { render as renderStatus } from '../../../cards/enrollment/status.card.js';
 import { render as renderUsers } from '../../../cards/partners/users.card.js';
 import { Verbs } from '../../../cards/verbs.js';
-import { COUNTRIES } from '../../../domain/enrollment/enrollment-countries.js';
-import { SECTION_FIELDS, SECTION_IDS } from '../../../domain/enrollment/enrollment-form.js';
+import { COUNTRIES } from '../../../domain/partners/countries.js';
+import { SECTION_FIELDS, SECTION_IDS } from '../../../domain/partners/partner-profile.js';
 import { LANGUAGES } from '../../../i18n/i18n.js';
 
 type Node = Record<string, unknown>;

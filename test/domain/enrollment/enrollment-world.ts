@@ -1,6 +1,6 @@
 import type { Actor, UserRef } from '../../../domain/partners/actor.js';
 import type { EnrollmentDraftRepository } from '../../../domain/enrollment/enrollment-draft.repository.js';
-import type { EnrollmentAnswers } from '../../../domain/enrollment/enrollment-form.js';
+import type { EnrollmentAnswers } from '../../../domain/partners/partner-profile.js';
 import { EnrollmentNotices } from '../../../domain/enrollment/enrollment-notices.js';
 import type { EnrollmentNotifier } from '../../../domain/enrollment/enrollment-notifier.js';
 import { EnrollmentService } from '../../../domain/enrollment/enrollment.service.js';

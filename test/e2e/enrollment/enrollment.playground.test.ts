@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import { expect } from 'chai';
-import { countryName } from '../../../domain/enrollment/enrollment-countries.js';
+import { countryName } from '../../../domain/partners/countries.js';
 import { t, type Language } from '../../../i18n/i18n.js';
 import { CHROMIUM_PATH, chromiumInstalled, Playground } from '../../helpers/playground.js';
 import { personas, withLocale, type Persona } from '../../helpers/personas.js';

@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { expect } from 'chai';
 import { loadConfig } from '../../../config/config.js';
-import { connectDatabase, redactUri } from '../../../db/connection.js';
+import { connectDatabase, redactUri } from '../../../models/connection.js';
 import { startEmbeddedMongo } from '@partner-connect/embedded-mongo';
 import { testLogger } from '../../../logging/logger.js';
 import { captureLogger } from './capture-logger.js';

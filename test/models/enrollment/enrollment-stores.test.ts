@@ -10,7 +10,7 @@ import { testLogger } from '../../../logging/logger.js';
 import { createEnrollmentStores } from '../../../models/enrollment/enrollment-stores.js';
 import { embeddedStores } from './store-factories.js';
 import { validAnswers } from '../../domain/enrollment/enrollment-world.js';
-import { validateAnswers } from '../../../domain/enrollment/enrollment-form.js';
+import { validateAnswers } from '../../../domain/partners/partner-profile.js';
 
 function newPartner(tenantId: string, partnerId: string): NewPartner {
   const v = validateAnswers({ ...validAnswers(), partnerId });

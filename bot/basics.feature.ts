@@ -1,12 +1,12 @@
 import { z } from 'zod';
-import { render as renderHelpCard } from '../../../cards/basics/help.card.js';
-import { render as renderLanguageCard } from '../../../cards/basics/language.card.js';
-import { cardAttachment } from '../../../cards/shared/render-card.js';
-import { Verbs } from '../../../cards/verbs.js';
-import type { UserRepository } from '../../../domain/partners/user.repository.js';
-import { LANGUAGES, t, type Language } from '../../../i18n/i18n.js';
-import { cardAction, type CommandHandler, type Feature, type TurnScope } from '../../feature.js';
-import type { FeatureRegistry } from '../../feature-registry.js';
+import { render as renderHelpCard } from '../cards/basics/help.card.js';
+import { render as renderLanguageCard } from '../cards/basics/language.card.js';
+import { cardAttachment } from '../cards/shared/render-card.js';
+import { Verbs } from '../cards/verbs.js';
+import type { UserRepository } from '../domain/partners/user.repository.js';
+import { LANGUAGES, t, type Language } from '../i18n/i18n.js';
+import { cardAction, type CommandHandler, type Feature, type TurnScope } from './feature.js';
+import type { FeatureRegistry } from './feature-registry.js';
 
 /** First names of the commands that interrupt an active dialog instead of being its input. */
 export const INTERRUPTING_COMMANDS: ReadonlySet<string> = new Set(['help', 'cancel']);

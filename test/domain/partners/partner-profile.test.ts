@@ -4,9 +4,9 @@ import {
   countryChoices,
   countryName,
   resolveCountry,
-} from '../../../domain/enrollment/enrollment-countries.js';
+} from '../../../domain/partners/countries.js';
 import { postcodeValidator, postcodeValidatorExistsForCountry } from 'postcode-validator';
-import { POSTAL_CODE_EXAMPLES, postalCodeFormat } from '../../../domain/enrollment/postal-codes.js';
+import { POSTAL_CODE_EXAMPLES, postalCodeFormat } from '../../../domain/partners/postal-codes.js';
 import {
   FIELD_IDS,
   firstIncompleteSection,
@@ -14,8 +14,8 @@ import {
   validateAnswers,
   validateField,
   validateSection,
-} from '../../../domain/enrollment/enrollment-form.js';
-import { validAnswers } from './enrollment-world.js';
+} from '../../../domain/partners/partner-profile.js';
+import { validAnswers } from '../enrollment/enrollment-world.js';
 
 function firstError(field: Parameters<typeof validateField>[0], value: unknown) {
   const r = validateField(field, value);
@@ -273,7 +273,7 @@ describe('country list', () => {
 
 describe('contact email domain', () => {
   it("flags a contact outside the enrolling user's domain, and nothing else", async () => {
-    const { contactDomainMismatch } = await import('../../../domain/enrollment/enrollment-form.js');
+    const { contactDomainMismatch } = await import('../../../domain/partners/partner-profile.js');
     expect(contactDomainMismatch('anna@contoso.com', 'boss@Contoso.com')).to.equal(undefined);
     expect(contactDomainMismatch('anna@contoso.com', 'anna.private@gmail.com')).to.deep.equal({
       contactDomain: 'gmail.com',

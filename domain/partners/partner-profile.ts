@@ -6,7 +6,7 @@ import {
 } from 'libphonenumber-js/max';
 import phoneExamples from 'libphonenumber-js/mobile/examples';
 import { z } from 'zod';
-import { isCountryCode, resolveCountry } from './enrollment-countries.js';
+import { isCountryCode, resolveCountry } from './countries.js';
 import { isPostalCode, normalizePostalCode, postalCodeFormat } from './postal-codes.js';
 
 /** The two kinds of partner that enroll the same way (DOMAIN.md section 1). */
