@@ -14,6 +14,7 @@ import { handTurnBack, turnScope } from '../turn-scope.js';
 import { codeParser } from './enrollment-parsers.js';
 import type { EnrollmentServices } from './enrollment-services.js';
 import { render as renderAnswered } from '../../cards/shared/answered.card.js';
+import { NotPendingVerificationError } from '../../domain/enrollment/enrollment.service.js';
 
 export const ENROLLMENT_VERIFY_DIALOG = 'enrollment.verify';
 const PROMPT = 'enrollment.verify.prompt';
@@ -100,10 +101,7 @@ export class EnrollmentVerifyDialog extends ComponentDialog {
     } catch (err) {
       if (!isDomainError(err)) throw err;
       // The application moved on (verified elsewhere, decided): nothing left to ask here.
-      if (
-        err.code === 'Conflict' &&
-        err.messageKey === 'enrollment:errors.notPendingVerification'
-      ) {
+      if (err instanceof NotPendingVerificationError) {
         await prompt.context.sendActivity(t(language, err.messageKey, err.values));
         prompt.recognized.value = { action: 'done' };
         return true;

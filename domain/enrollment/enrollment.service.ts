@@ -62,6 +62,16 @@ export type SaveSectionResult =
 /** How long after a submit its record counts as left behind by a request that died. */
 export const INTERRUPTED_SUBMIT_AFTER_MS = 30_000;
 
+/**
+ * The application is past verification (verified elsewhere, decided): a refusal of this code,
+ * and the signal for a waiting verify step that there is nothing left to ask.
+ */
+export class NotPendingVerificationError extends ConflictError {
+  constructor(readonly status: Partner['status']) {
+    super('enrollment:errors.notPendingVerification', { context: status });
+  }
+}
+
 /** What Submit on the summary leads to before anything is written. */
 export type SubmitReadiness =
   { readonly kind: 'ready' } | { readonly kind: 'incomplete'; readonly section: SectionId };
@@ -265,9 +275,7 @@ export class EnrollmentService {
     const partner = await this.deps.partners.findByTenant(actor.tenantId);
     if (!partner) throw new NotFoundError('enrollment:errors.noApplication');
     if (partner.status !== 'emailVerificationPending') {
-      throw new ConflictError('enrollment:errors.notPendingVerification', {
-        context: partner.status,
-      });
+      throw new NotPendingVerificationError(partner.status);
     }
     await this.deps.verification.check(partner.id, code);
     const updated = await this.deps.partners.transition(partner.id, 'emailVerificationPending', {
@@ -310,9 +318,7 @@ export class EnrollmentService {
     const partner = await this.deps.partners.findByTenant(actor.tenantId);
     if (!partner) throw new NotFoundError('enrollment:errors.noApplication');
     if (partner.status !== 'emailVerificationPending') {
-      throw new ConflictError('enrollment:errors.notPendingVerification', {
-        context: partner.status,
-      });
+      throw new NotPendingVerificationError(partner.status);
     }
     await this.deps.verification.resend(partner.id, partner.contactEmail, language, {
       name: partner.contactFirstName,
