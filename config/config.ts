@@ -215,7 +215,10 @@ function crossFieldProblems(env: NodeJS.ProcessEnv): string[] {
   }
   // botbuilder takes any one endpoint as "all are given" and leaves the others undefined.
   const given = PARAMETERIZED_AUTH.filter(set);
-  const alias = { ToBotFromChannelOpenIdMetadataUrl: 'BotOpenIdMetadata' } as Record<string, string>;
+  const alias = { ToBotFromChannelOpenIdMetadataUrl: 'BotOpenIdMetadata' } as Record<
+    string,
+    string
+  >;
   const missing = REQUIRED_WHEN_PARAMETERIZED.filter((n) => !set(n) && !set(alias[n] ?? ''));
   if (given.length > 0 && missing.length > 0) {
     problems.push(

@@ -4,12 +4,7 @@ import { checkActivity } from '../bot/activity-guard.js';
 import type { RequestAuthenticator } from '../bot/adapter.js';
 import type { Logger } from '../logging/logger.js';
 import { turnFacts, type TurnFacts } from '../logging/turn-log.js';
-import {
-  activityProblem,
-  BODY_TIMEOUT_MS,
-  MAX_ACTIVITY_BYTES,
-  readJsonBody,
-} from './read-body.js';
+import { activityProblem, BODY_TIMEOUT_MS, MAX_ACTIVITY_BYTES, readJsonBody } from './read-body.js';
 
 /** What the adapter runs for each authenticated activity (an ActivityHandler's `run`). */
 export type TurnLogic = (context: TurnContext) => Promise<void>;
@@ -55,7 +50,10 @@ export function messagesRoute(deps: MessagesDeps) {
         await authenticator.authenticateHeader(String(req.headers.authorization ?? ''));
       } catch {
         res.header('Connection', 'close');
-        res.send(401, { error: 'unauthorized', message: 'A valid Bot Framework token is required.' });
+        res.send(401, {
+          error: 'unauthorized',
+          message: 'A valid Bot Framework token is required.',
+        });
         log.info({ status: 401, outcome: 'unauthorized' }, 'request refused');
         return;
       }

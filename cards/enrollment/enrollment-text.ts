@@ -1,6 +1,7 @@
 import { countryName } from '../../domain/enrollment/enrollment-countries.js';
 import type { FieldError, FieldId } from '../../domain/enrollment/enrollment-form.js';
 import { formatDate, t, type Language } from '../../i18n/i18n.js';
+import { userText } from '../shared/user-text.js';
 
 /** The localized message of a broken form rule (country codes become names). */
 export function fieldErrorText(language: Language, err: FieldError): string {
@@ -27,7 +28,7 @@ export function answerText(language: Language, field: FieldId, value: unknown): 
         : 'enrollment:summary.notAccepted'
     );
   }
-  return String(value);
+  return userText(value);
 }
 
 /** A date as the card shows it (UTC, localized). */
