@@ -231,10 +231,13 @@ export class EnrollmentService {
       'application submitted'
     );
     if (partner.status === 'emailVerificationPending') {
-      await this.deps.verification.send(partner.id, partner.contactEmail, language, {
-        name: partner.contactFirstName,
-        legalName: partner.legalName,
-      });
+      await this.deps.verification.send(
+        partner.id,
+        partner.contactEmail,
+        language,
+        { name: partner.contactFirstName, legalName: partner.legalName },
+        personKey(actor)
+      );
     } else {
       await this.deps.notices.afterTransition(partner);
     }
@@ -253,7 +256,7 @@ export class EnrollmentService {
         context: partner.status,
       });
     }
-    await this.deps.verification.check(partner.id, code);
+    await this.deps.verification.check(partner.id, code, personKey(actor));
     const updated = await this.deps.partners.transition(partner.id, 'emailVerificationPending', {
       set: {
         status: 'underReview',
@@ -298,10 +301,13 @@ export class EnrollmentService {
         context: partner.status,
       });
     }
-    await this.deps.verification.resend(partner.id, partner.contactEmail, language, {
-      name: partner.contactFirstName,
-      legalName: partner.legalName,
-    });
+    await this.deps.verification.resend(
+      partner.id,
+      partner.contactEmail,
+      language,
+      { name: partner.contactFirstName, legalName: partner.legalName },
+      personKey(actor)
+    );
     return partner;
   }
 
@@ -316,7 +322,7 @@ export class EnrollmentService {
     ]);
     const resendWaitSeconds =
       partner?.status === 'emailVerificationPending'
-        ? await this.deps.verification.resendWaitSeconds(partner.id)
+        ? await this.deps.verification.resendWaitSeconds(partner.id, personKey(actor))
         : 0;
     return {
       partner,
@@ -373,4 +379,9 @@ function prefillFromTeams(actor: Actor): DraftAnswers {
     out.contactEmail = actor.email.trim().toLowerCase();
   }
   return out as DraftAnswers;
+}
+
+/** Whose verification throttle applies: one per person, never one per application. */
+function personKey(actor: Actor): string {
+  return `${actor.tenantId}/${actor.aadObjectId}`;
 }
