@@ -67,7 +67,7 @@ describe('rule: user-supplied text is shown escaped, bidi-free and capped', func
       );
       const json = JSON.stringify(review);
       expect(json.length, 'under Teams 28 KB').to.be.below(28_000);
-      for (const s of strings(review.attachments)) {
+      for (const s of [review.text, ...strings(review.attachments)]) {
         expect(s, s).to.not.match(LIVE_LINK);
         expect(s, s).to.not.match(BIDI);
       }

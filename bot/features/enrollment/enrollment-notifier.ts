@@ -5,6 +5,7 @@ import type { Partner } from '../../../domain/partners/partner.js';
 import type { MailSender } from '../../../domain/enrollment/verification.service.js';
 import { hasKey, t } from '../../../i18n/i18n.js';
 import type { Logger } from '../../../logging/logger.js';
+import { userText } from '../../../cards/shared/user-text.js';
 
 /** Mail templates of the decision (`mail:<key>`), values name, legalName, partnerId, reason. */
 export const DECISION_MAIL_TEMPLATES = {
@@ -40,7 +41,7 @@ export class OutboxEnrollmentNotifier implements EnrollmentNotifier {
       subject: applicationSubject(partner),
       content: (language) => ({
         text: t(language, 'enrollment:review.notifyText', {
-          legalName: partner.legalName,
+          legalName: userText(partner.legalName),
           partnerType: t(language, `enrollment:partnerTypes.${partner.partnerType}`),
         }),
         card: renderReview({ partner }, language),
@@ -74,7 +75,15 @@ export class OutboxEnrollmentNotifier implements EnrollmentNotifier {
           aadObjectId: partner.submittedBy.aadObjectId,
         },
       },
-      content: (lang) => ({ text: t(lang, `enrollment:outcome.${decision.outcome}`, values) }),
+      // Teams renders the text as markdown; the mail gets the values as typed (HTML-escaped there).
+      content: (lang) => ({
+        text: t(lang, `enrollment:outcome.${decision.outcome}`, {
+          ...values,
+          legalName: userText(values.legalName),
+          partnerId: userText(values.partnerId),
+          reason: userText(values.reason),
+        }),
+      }),
     });
     const template = DECISION_MAIL_TEMPLATES[decision.outcome];
     if (!hasKey('en', `mail:${template}.subject`)) {
