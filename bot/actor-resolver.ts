@@ -4,6 +4,8 @@ import type { ConversationType } from '../domain/notifications/conversation-refe
 import type { KnownUser, UserRepository } from '../domain/partners/user.repository.js';
 import { languageOf, type Language } from '../i18n/i18n.js';
 import type { Logger } from '../logging/logger.js';
+import { displayName } from '../cards/shared/user-text.js';
+import { tenantOf } from './tenant-guard.js';
 
 /** Who acts in a turn, in which language and kind of conversation. */
 export interface ResolvedTurn {
@@ -24,7 +26,7 @@ const MAX_REMEMBERED_FAILURES = 10_000;
 
 /**
  * Resolves the acting user every turn and records them: tenant from `channelData.tenant.id`
- * (else `conversation.tenantId`), `from.aadObjectId`, name, and UPN/email from the Teams
+ * (else `conversation.tenantId`), on Teams only (tenant-guard.ts), `from.aadObjectId`, name, and UPN/email from the Teams
  * roster, asked only while we know neither for this user.
  */
 export class ActorResolver {
@@ -38,14 +40,16 @@ export class ActorResolver {
 
   async resolve(turn: TurnContext): Promise<ResolvedTurn> {
     const a = turn.activity;
-    const tenantId: string =
-      a.channelData?.tenant?.id ?? a.conversation?.tenantId ?? 'unknown-tenant';
-    // Outside Teams (Emulator) there is no AAD object id; the channel user id stands in.
-    const aadObjectId = a.from?.aadObjectId ?? a.from?.id ?? 'unknown-user';
+    const tenantId = tenantOf(a);
+    // The bot refuses tenantless turns before resolving (tenant-guard.ts); never share one.
+    if (!tenantId) throw new Error('turn without a tenant reached the actor resolver');
+    // Teams without an AAD object id (rare): the Teams-assigned channel user id stands in.
+    const aadObjectId = a.from?.aadObjectId ?? a.from?.id;
+    if (!aadObjectId) throw new Error('turn without a user reached the actor resolver');
     const known = await this.users.get({ tenantId, aadObjectId });
     const roster =
       known?.email || known?.upn ? undefined : await this.lookUpRoster(turn, tenantId, aadObjectId);
-    const name = a.from?.name || roster?.name || known?.name;
+    const name = displayName(a.from?.name) || displayName(roster?.name) || known?.name;
     const email = known?.email ?? known?.upn ?? roster?.email ?? roster?.upn;
     const actor: Actor = {
       tenantId,

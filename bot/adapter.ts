@@ -21,8 +21,23 @@ export interface AdapterOptions {
   readonly authSettings?: Partial<ConfigurationBotFrameworkAuthenticationOptions>;
   /** Replaces the credentials built from MicrosoftAppId/Password (tests, certificates). */
   readonly credentialsFactory?: CredentialsFactory;
-  /** Cleared after a failed turn so a broken dialog does not fail every later turn too. */
+  /**
+   * No longer cleared after a failed turn (that lost the dialog a person was in); a failed
+   * turn's state changes are simply not saved. Kept so the composition root compiles unchanged.
+   */
   readonly conversationState?: ConversationState;
+}
+
+/**
+ * What the messages route checks before it reads a body (web/messages.route.ts): the token in
+ * the Authorization header, without the activity (the serviceUrl claim is checked against the
+ * body afterwards, by the adapter).
+ */
+export interface RequestAuthenticator {
+  /** True when MicrosoftAppId is set and every request must carry a Bot Framework token. */
+  readonly authEnabled: boolean;
+  /** Throws AuthenticationError (401) unless the header holds a valid token for this bot. */
+  authenticateHeader(authorization: string): Promise<void>;
 }
 
 /**
@@ -42,12 +57,32 @@ class StrictBotFrameworkAuthentication extends ConfigurationBotFrameworkAuthenti
   }
 }
 
+/**
+ * A CloudAdapter that can check a request's token before its body is read: a channel that cannot
+ * present a valid token must not get to hold a connection open while it trickles a body in.
+ */
+export class PartnerConnectAdapter extends CloudAdapter implements RequestAuthenticator {
+  constructor(
+    private readonly auth: StrictBotFrameworkAuthentication,
+    readonly authEnabled: boolean
+  ) {
+    super(auth);
+  }
+
+  async authenticateHeader(authorization: string): Promise<void> {
+    if (!this.authEnabled) return;
+    // Empty channelId and serviceUrl: signature, issuer, audience and expiry are checked now;
+    // the key's channel endorsement and the serviceUrl claim when the adapter sees the activity.
+    await this.auth.authenticateRequest({ channelId: '', serviceUrl: '' } as never, authorization);
+  }
+}
+
 /** The CloudAdapter with auth from Config and the one place unexpected turn errors end up. */
 export function createAdapter(
   config: Config,
   logger: Logger,
   options: AdapterOptions = {}
-): CloudAdapter {
+): PartnerConnectAdapter {
   const log = logger.child({ module: 'adapter' });
   const auth = new StrictBotFrameworkAuthentication(
     {
@@ -55,6 +90,7 @@ export function createAdapter(
       MicrosoftAppPassword: config.microsoftAppPassword ?? '',
       MicrosoftAppType: config.microsoftAppType,
       MicrosoftAppTenantId: config.microsoftAppTenantId ?? '',
+      ...config.botFrameworkAuth,
       ...options.authSettings,
     } as ConfigurationBotFrameworkAuthenticationOptions,
     options.credentialsFactory
@@ -66,7 +102,7 @@ export function createAdapter(
     );
   }
 
-  const adapter = new CloudAdapter(auth);
+  const adapter = new PartnerConnectAdapter(auth, !!config.microsoftAppId);
   adapter.onTurnError = async (context: TurnContext, error: Error) => {
     const a = context.activity;
     log.error(
@@ -86,13 +122,9 @@ export function createAdapter(
     } catch (sendErr) {
       log.warn({ err: sendErr, activityId: a.id }, 'could not send the apology');
     }
-    if (options.conversationState) {
-      try {
-        await options.conversationState.delete(context);
-      } catch (stateErr) {
-        log.warn({ err: stateErr, activityId: a.id }, 'could not clear conversation state');
-      }
-    }
+    // Conversation state is left as it was before this turn (the bot saves it only at the end
+    // of a turn that succeeded): the person stays in the dialog they were in and can try again,
+    // or type `cancel` (routed before any dialog) should that step keep failing.
   };
   return adapter;
 }

@@ -29,6 +29,7 @@ import { ConversationReferenceWriter } from './reference-writer.js';
 import type { TeamRoster } from './team-roster.js';
 import { unknownTextReply } from './unknown-reply.js';
 import { sendWelcome } from './welcome.js';
+import { refuseWithoutTenant } from './tenant-guard.js';
 
 export interface PartnerConnectBotDeps {
   readonly registry: FeatureRegistry;
@@ -105,6 +106,7 @@ export class PartnerConnectBot extends TeamsActivityHandler {
    */
   override async run(turn: TurnContext): Promise<void> {
     const a = turn.activity;
+    if (await refuseWithoutTenant(turn)) return;
     const resolved = await this.deps.actors.resolve(turn);
     turn.turnState.set(RESOLVED, resolved);
     noteTurn(turn, {

@@ -1,6 +1,7 @@
 import { TeamsInfo, type TeamsChannelAccount, type TurnContext } from 'botbuilder';
 import type { RosterMember, UserRepository } from '../domain/partners/user.repository.js';
 import type { Logger } from '../logging/logger.js';
+import { displayName } from '../cards/shared/user-text.js';
 
 /** Teams' largest page of members. */
 const PAGE_SIZE = 500;
@@ -37,7 +38,7 @@ export class TeamRoster {
         own.set(m.aadObjectId, {
           tenantId,
           aadObjectId: m.aadObjectId,
-          ...(m.name ? { name: m.name } : {}),
+          ...(displayName(m.name) ? { name: displayName(m.name) } : {}),
           ...(m.email ? { email: m.email } : {}),
           ...(m.userPrincipalName ? { upn: m.userPrincipalName } : {}),
         });

@@ -1,6 +1,7 @@
 import type { Language } from '../i18n/i18n.js';
 import { t } from '../i18n/i18n.js';
 import type { CommandHandler } from './feature.js';
+import { userText } from '../cards/shared/user-text.js';
 
 const MAX_ECHO = 60;
 const MAX_SUGGESTIONS = 4;
@@ -14,7 +15,7 @@ export function unknownTextReply(
   commands: readonly CommandHandler[],
   language: Language
 ): string {
-  const echo = text.length > MAX_ECHO ? `${text.slice(0, MAX_ECHO - 1)}…` : text;
+  const echo = userText(text, MAX_ECHO);
   const first = t(language, 'bot:unknown.text', { text: echo });
   const word = text.split(/\s+/)[0].toLowerCase();
   let best: { name: string; distance: number } | undefined;

@@ -8,6 +8,12 @@ export interface Config {
   readonly microsoftAppPassword?: string;
   readonly microsoftAppType: 'MultiTenant' | 'SingleTenant' | 'UserAssignedMSI';
   readonly microsoftAppTenantId?: string;
+  /**
+   * Bot Framework cloud and token settings, under botbuilder's own names, for
+   * `ConfigurationBotFrameworkAuthentication` (bot/adapter.ts); only those set. Empty: the
+   * public Azure cloud.
+   */
+  readonly botFrameworkAuth: Readonly<Partial<Record<BotFrameworkAuthVariable, string>>>;
   /** Unset: the embedded database in `dataDir`. */
   readonly mongodbUri?: string;
   readonly dataDir: string;
@@ -30,6 +36,56 @@ export class ConfigError extends Error {
 
 const emptyToUndefined = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
 const optionalString = z.preprocess(emptyToUndefined, z.string().trim().optional());
+/**
+ * What botbuilder's ConfigurationBotFrameworkAuthentication (and its credentials factory) read
+ * besides the app id, password, type and tenant: the cloud (`ChannelService`, or every endpoint
+ * for a private cloud such as DoD), the token metadata, and certificate credentials.
+ */
+export const BOT_FRAMEWORK_AUTH_VARIABLES = [
+  'ChannelService',
+  'ValidateAuthority',
+  'ToChannelFromBotLoginUrl',
+  'ToChannelFromBotOAuthScope',
+  'ToBotFromChannelTokenIssuer',
+  'ToBotFromChannelOpenIdMetadataUrl',
+  'ToBotFromEmulatorOpenIdMetadataUrl',
+  'OAuthUrl',
+  'CallerId',
+  'BotOpenIdMetadata',
+  'OAuthApiEndpoint',
+  'CertificateThumbprint',
+  'CertificatePrivateKey',
+] as const;
+export type BotFrameworkAuthVariable = (typeof BOT_FRAMEWORK_AUTH_VARIABLES)[number];
+
+/** The one ChannelService value botbuilder knows (US Government clouds); others need every endpoint. */
+export const US_GOV_CHANNEL_SERVICE = 'https://botframework.azure.us';
+/** Any of these set: botbuilder uses exactly what is given, so the core endpoints must all be. */
+const PARAMETERIZED_AUTH = [
+  'ToChannelFromBotLoginUrl',
+  'ToChannelFromBotOAuthScope',
+  'ToBotFromChannelTokenIssuer',
+  'ToBotFromChannelOpenIdMetadataUrl',
+  'ToBotFromEmulatorOpenIdMetadataUrl',
+  'OAuthUrl',
+  'CallerId',
+] as const;
+const REQUIRED_WHEN_PARAMETERIZED = [
+  'ToChannelFromBotLoginUrl',
+  'ToChannelFromBotOAuthScope',
+  'ToBotFromChannelTokenIssuer',
+  'ToBotFromChannelOpenIdMetadataUrl',
+] as const;
+
+/** An https URL, or http to this machine (a local token issuer in tests). */
+const endpointUrl = z.preprocess(
+  emptyToUndefined,
+  z
+    .url({ protocol: /^https?$/, error: 'must be an https:// URL' })
+    .refine((u) => !isRemoteHttp(u), 'must be https:// (http:// only for localhost and 127.0.0.1)')
+    .optional()
+);
+
 const guid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 const schema = z.object({
@@ -88,6 +144,29 @@ const schema = z.object({
     emptyToUndefined,
     z.coerce.number().positive().default(20)
   ),
+  ChannelService: z.preprocess(
+    emptyToUndefined,
+    z
+      .literal(US_GOV_CHANNEL_SERVICE, {
+        error: `must be ${US_GOV_CHANNEL_SERVICE} (US Government clouds) or unset`,
+      })
+      .optional()
+  ),
+  ValidateAuthority: z.preprocess(
+    emptyToUndefined,
+    z.enum(['true', 'false'], { error: 'must be true or false' }).optional()
+  ),
+  ToChannelFromBotLoginUrl: endpointUrl,
+  ToChannelFromBotOAuthScope: optionalString,
+  ToBotFromChannelTokenIssuer: optionalString,
+  ToBotFromChannelOpenIdMetadataUrl: endpointUrl,
+  ToBotFromEmulatorOpenIdMetadataUrl: endpointUrl,
+  OAuthUrl: endpointUrl,
+  CallerId: optionalString,
+  BotOpenIdMetadata: endpointUrl,
+  OAuthApiEndpoint: endpointUrl,
+  CertificateThumbprint: optionalString,
+  CertificatePrivateKey: optionalString,
 });
 
 /** The environment variables the configuration reads (README's Configuration table lists them). */
@@ -107,7 +186,12 @@ function isRemoteHttp(url: string): boolean {
 }
 
 /** Variables whose values are never repeated in error messages. */
-const SECRET_VARIABLES = new Set(['MicrosoftAppPassword', 'MONGODB_URI', 'SMTP_URL']);
+const SECRET_VARIABLES = new Set([
+  'MicrosoftAppPassword',
+  'MONGODB_URI',
+  'SMTP_URL',
+  'CertificatePrivateKey',
+]);
 
 /**
  * Checks between variables, kept out of the zod schema because zod skips object refinements
@@ -118,13 +202,30 @@ function crossFieldProblems(env: NodeJS.ProcessEnv, opts: LoadOptions): string[]
   const appType = (env.MicrosoftAppType ?? '').trim() || 'MultiTenant';
   const problems: string[] = [];
   const needsCredentials = opts.credentials !== false;
+  const certificate = set('CertificateThumbprint') || set('CertificatePrivateKey');
   if (
     needsCredentials &&
     set('MicrosoftAppId') &&
     appType !== 'UserAssignedMSI' &&
+    !certificate &&
     !set('MicrosoftAppPassword')
   ) {
     problems.push('MicrosoftAppPassword: is required when MicrosoftAppId is set');
+  }
+  if (certificate && !(set('CertificateThumbprint') && set('CertificatePrivateKey'))) {
+    problems.push('CertificateThumbprint, CertificatePrivateKey: are required together');
+  }
+  // botbuilder takes any one endpoint as "all are given" and leaves the others undefined.
+  const given = PARAMETERIZED_AUTH.filter(set);
+  const alias = { ToBotFromChannelOpenIdMetadataUrl: 'BotOpenIdMetadata' } as Record<
+    string,
+    string
+  >;
+  const missing = REQUIRED_WHEN_PARAMETERIZED.filter((n) => !set(n) && !set(alias[n] ?? ''));
+  if (given.length > 0 && missing.length > 0) {
+    problems.push(
+      `${missing.join(', ')}: required with ${given.join(', ')} (a private cloud needs every endpoint)`
+    );
   }
   if (
     needsCredentials &&
@@ -175,6 +276,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, opts: LoadOptio
     microsoftAppPassword: e.MicrosoftAppPassword,
     microsoftAppType: e.MicrosoftAppType,
     microsoftAppTenantId: e.MicrosoftAppTenantId,
+    botFrameworkAuth: Object.freeze(
+      Object.fromEntries(
+        BOT_FRAMEWORK_AUTH_VARIABLES.filter((n) => e[n] !== undefined).map((n) => [n, e[n]])
+      )
+    ),
     mongodbUri: e.MONGODB_URI,
     dataDir: path.resolve(e.DATA_DIR),
     publicBaseUrl: (e.PUBLIC_BASE_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, ''),

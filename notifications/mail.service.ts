@@ -26,6 +26,44 @@ export function maskEmail(address: string): string {
   return `${address[0]}***${address.slice(at)}`;
 }
 
+const EMAIL = /[^\s<>"'(),;:@]+@[^\s<>"'(),;:@]+/g;
+
+/** Every address in a text masked (`a***@contoso.com`). */
+export function maskEmails(text: string): string {
+  return text.replace(EMAIL, (address) => maskEmail(address));
+}
+
+/**
+ * nodemailer's errors name the recipient in full (`message`, `response`, `rejected`,
+ * `rejectedErrors`, `envelope`): whoever logs a failed send would write the contact's address.
+ * The error passed on keeps what an operator needs (SMTP code, command, response) with every
+ * address masked.
+ */
+export class MailSendError extends Error {
+  constructor(
+    message: string,
+    readonly code: string | undefined,
+    readonly responseCode: number | undefined,
+    readonly command: string | undefined,
+    readonly response: string | undefined
+  ) {
+    super(message);
+    this.name = 'MailSendError';
+  }
+}
+
+function redactedMailError(err: unknown, templateKey: string): MailSendError {
+  const e = (err ?? {}) as Record<string, unknown>;
+  const str = (v: unknown) => (typeof v === 'string' ? maskEmails(v) : undefined);
+  return new MailSendError(
+    `mail ${templateKey} not sent: ${maskEmails(String(e.message ?? err))}`,
+    str(e.code),
+    typeof e.responseCode === 'number' ? e.responseCode : undefined,
+    str(e.command),
+    str(e.response)
+  );
+}
+
 const escapeHtml = (s: string) =>
   s.replace(
     /[&<>"']/g,
@@ -85,21 +123,27 @@ export class NodemailerMailService implements MailService {
   async send(msg: MailMessage): Promise<void> {
     const language = languageOf(msg.language);
     const { subject, text, html } = renderMail(msg.templateKey, language, msg.values);
-    const info = await this.transport.sendMail({
-      from: this.config.mailFrom,
-      to: msg.to,
-      subject,
-      text,
-      html,
-    });
+    let info: unknown;
+    try {
+      info = await this.transport.sendMail({
+        from: this.config.mailFrom,
+        to: msg.to,
+        subject,
+        text,
+        html,
+      });
+    } catch (err) {
+      throw redactedMailError(err, msg.templateKey);
+    }
     let file: string | undefined;
     if (this.mailDir) {
-      await fs.mkdir(this.mailDir, { recursive: true });
+      // Owner-only: the mails hold codes and addresses.
+      await fs.mkdir(this.mailDir, { recursive: true, mode: 0o700 });
       file = path.join(
         this.mailDir,
         `${new Date().toISOString().replace(/[:.]/g, '-')}-${randomUUID().slice(0, 8)}.eml`
       );
-      await fs.writeFile(file, (info as { message: Buffer }).message);
+      await fs.writeFile(file, (info as { message: Buffer }).message, { mode: 0o600 });
     }
     this.log.info(
       {

@@ -1,8 +1,10 @@
 import type { CloudAdapter, TurnContext } from 'botbuilder';
 import type { Request, Response } from 'restify';
+import { checkActivity } from '../bot/activity-guard.js';
+import type { RequestAuthenticator } from '../bot/adapter.js';
 import type { Logger } from '../logging/logger.js';
 import { turnFacts, type TurnFacts } from '../logging/turn-log.js';
-import { activityProblem, MAX_ACTIVITY_BYTES, readJsonBody } from './read-body.js';
+import { activityProblem, BODY_TIMEOUT_MS, MAX_ACTIVITY_BYTES, readJsonBody } from './read-body.js';
 
 /** What the adapter runs for each authenticated activity (an ActivityHandler's `run`). */
 export type TurnLogic = (context: TurnContext) => Promise<void>;
@@ -12,6 +14,14 @@ export interface MessagesDeps {
   readonly logic: TurnLogic;
   readonly logger: Logger;
   readonly maxBodyBytes?: number;
+  /** How long a client may take to send the body once the headers are in (408 after). */
+  readonly bodyTimeoutMs?: number;
+}
+
+/** The adapter's pre-body token check, when it has one (bot/adapter.ts PartnerConnectAdapter). */
+function authenticatorOf(adapter: CloudAdapter): RequestAuthenticator | undefined {
+  const a = adapter as CloudAdapter & Partial<RequestAuthenticator>;
+  return typeof a.authenticateHeader === 'function' ? (a as RequestAuthenticator) : undefined;
 }
 
 function outcomeOf(status: number, failed: boolean, noted: TurnFacts['outcome']): string {
@@ -30,10 +40,32 @@ function outcomeOf(status: number, failed: boolean, noted: TurnFacts['outcome'])
  */
 export function messagesRoute(deps: MessagesDeps) {
   const log = deps.logger.child({ module: 'messages' });
+  const authenticator = authenticatorOf(deps.adapter);
+  const openMode = !authenticator?.authEnabled;
   return async (req: Request, res: Response): Promise<void> => {
     const started = performance.now();
-    const body = await readJsonBody(req, deps.maxBodyBytes ?? MAX_ACTIVITY_BYTES);
-    const problem = body.ok ? activityProblem(body.value) : undefined;
+    // The token first: a caller without one is answered before it can send (or stall) a body.
+    if (authenticator?.authEnabled) {
+      try {
+        await authenticator.authenticateHeader(String(req.headers.authorization ?? ''));
+      } catch {
+        res.header('Connection', 'close');
+        res.send(401, {
+          error: 'unauthorized',
+          message: 'A valid Bot Framework token is required.',
+        });
+        log.info({ status: 401, outcome: 'unauthorized' }, 'request refused');
+        return;
+      }
+    }
+    const body = await readJsonBody(
+      req,
+      deps.maxBodyBytes ?? MAX_ACTIVITY_BYTES,
+      deps.bodyTimeoutMs ?? BODY_TIMEOUT_MS
+    );
+    const shape = body.ok ? activityProblem(body.value) : undefined;
+    const checked = body.ok && !shape ? checkActivity(body.value, { openMode }) : undefined;
+    const problem = shape ?? (checked && !checked.ok ? checked.problem : undefined);
     if (!body.ok || problem) {
       const refusal = body.ok
         ? {
@@ -42,7 +74,7 @@ export function messagesRoute(deps: MessagesDeps) {
             message: `Not a Bot Framework activity: ${problem}.`,
           }
         : body;
-      if (refusal.status === 413) res.header('Connection', 'close');
+      if (refusal.status === 413 || refusal.status === 408) res.header('Connection', 'close');
       res.send(refusal.status, { error: refusal.error, message: refusal.message });
       log.info(
         { status: refusal.status, outcome: 'rejected', reason: refusal.error },
@@ -51,9 +83,9 @@ export function messagesRoute(deps: MessagesDeps) {
       return;
     }
 
-    // Read loosely for the turn log; the adapter and the bot validate what they use.
+    // Read loosely for the turn log: the guard checked what the bot relies on.
     // eslint-disable-next-line @typescript-eslint/no-explicit-any
-    const activity = body.value as Record<string, any>;
+    const activity = (checked as { activity: Record<string, any> }).activity;
     req.body = activity;
     let failed = false;
     let noted: TurnFacts = {};

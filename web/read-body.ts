@@ -3,11 +3,14 @@ import type { IncomingMessage } from 'node:http';
 /** Largest /api/messages body accepted; Teams activities are far smaller (cards included). */
 export const MAX_ACTIVITY_BYTES = 256 * 1024;
 
+/** How long a body may take to arrive once the headers are in; Teams sends it at once. */
+export const BODY_TIMEOUT_MS = 10_000;
+
 export type BodyResult =
   | { readonly ok: true; readonly value: unknown }
   | {
       readonly ok: false;
-      readonly status: 400 | 413;
+      readonly status: 400 | 408 | 413;
       readonly error: string;
       readonly message: string;
     };
@@ -18,7 +21,8 @@ export type BodyResult =
  */
 export async function readJsonBody(
   req: IncomingMessage,
-  limit = MAX_ACTIVITY_BYTES
+  limit = MAX_ACTIVITY_BYTES,
+  timeoutMs = BODY_TIMEOUT_MS
 ): Promise<BodyResult> {
   const tooLarge = {
     ok: false,
@@ -29,17 +33,12 @@ export async function readJsonBody(
   const declared = Number(req.headers['content-length']);
   if (Number.isFinite(declared) && declared > limit) return tooLarge;
 
-  const chunks: Buffer[] = [];
-  let size = 0;
-  try {
-    for await (const chunk of req as AsyncIterable<Buffer>) {
-      size += chunk.length;
-      if (size > limit) return tooLarge;
-      chunks.push(chunk);
-    }
-  } catch {
+  const read = await readRaw(req, limit, timeoutMs);
+  if (read === 'tooLarge') return tooLarge;
+  if (read === 'timeout') return slow(timeoutMs);
+  if (read === 'error')
     return { ok: false, status: 400, error: 'bad_body', message: 'The body could not be read.' };
-  }
+  const chunks = [read];
   try {
     return { ok: true, value: JSON.parse(Buffer.concat(chunks).toString('utf8')) };
   } catch {
@@ -50,6 +49,46 @@ export async function readJsonBody(
       message: 'The body is not valid JSON.',
     };
   }
+}
+
+/**
+ * The raw body, unless it passes `limit` or does not arrive within `timeoutMs`: a client that
+ * declares a body and then stalls must not hold the connection, however slowly it trickles. On
+ * a refusal the rest is left unread (the caller answers with `Connection: close`).
+ */
+function readRaw(
+  req: IncomingMessage,
+  limit: number,
+  timeoutMs: number
+): Promise<Buffer | 'tooLarge' | 'timeout' | 'error'> {
+  return new Promise((resolve) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const finish = (result: Buffer | 'tooLarge' | 'timeout' | 'error') => {
+      clearTimeout(timer);
+      req.off('data', onData).off('end', onEnd).off('error', onError);
+      if (typeof result === 'string') req.pause();
+      resolve(result);
+    };
+    const onData = (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limit) return finish('tooLarge');
+      chunks.push(chunk);
+    };
+    const onEnd = () => finish(Buffer.concat(chunks));
+    const onError = () => finish('error');
+    const timer = setTimeout(() => finish('timeout'), timeoutMs);
+    req.on('data', onData).on('end', onEnd).on('error', onError);
+  });
+}
+
+function slow(timeoutMs: number): BodyResult {
+  return {
+    ok: false,
+    status: 408,
+    error: 'request_timeout',
+    message: `The body did not arrive within ${timeoutMs} ms.`,
+  };
 }
 
 const isObject = (v: unknown): v is Record<string, unknown> =>

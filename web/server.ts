@@ -28,12 +28,19 @@ export interface WebServer {
   close(timeoutMs: number): Promise<boolean>;
 }
 
+export const HEADERS_TIMEOUT_MS = 10_000;
+export const REQUEST_TIMEOUT_MS = 30_000;
+
 /** Builds the restify server with `/api/messages`, `/healthz`, `/privacy` and `/terms`. */
 export function createWebServer(deps: WebServerDeps): WebServer {
   const log = deps.logger.child({ module: 'web' });
   const server = restify.createServer({ name: 'partner-connect', handleUncaughtExceptions: false });
   const inFlight = new InFlight();
   let draining = false;
+  // Bounds on slow clients, whatever the route: the headers within 10 s, the whole request
+  // within 30 s (Node answers 408 and closes); /api/messages has its own 10 s body deadline.
+  server.server.headersTimeout = HEADERS_TIMEOUT_MS;
+  server.server.requestTimeout = REQUEST_TIMEOUT_MS;
 
   server.pre((req: Request, res: Response, next: Next) => {
     if (draining) {

@@ -1,6 +1,7 @@
 import template from './welcome.card.json' with { type: 'json' };
 import { t, type Language } from '../../i18n/i18n.js';
 import { renderCard, type AdaptiveCardJson } from '../shared/render-card.js';
+import { MAX_DISPLAY_NAME, userText } from '../shared/user-text.js';
 
 /** A next step offered as a button that runs a command. */
 export interface WelcomeStep {
@@ -20,7 +21,7 @@ export function render(data: WelcomeCardData, language: Language): AdaptiveCardJ
   return renderCard(template, {
     title: t(language, 'bot:welcome.title'),
     greeting: data.name
-      ? t(language, 'bot:welcome.greeting', { name: data.name })
+      ? t(language, 'bot:welcome.greeting', { name: userText(data.name, MAX_DISPLAY_NAME) })
       : t(language, 'bot:welcome.greetingAnonymous'),
     intro: t(language, 'bot:welcome.intro'),
     nextSteps: t(language, 'bot:welcome.nextSteps'),

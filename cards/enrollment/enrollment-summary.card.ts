@@ -8,6 +8,7 @@ import { t, type Language } from '../../i18n/i18n.js';
 import { answerText } from './enrollment-text.js';
 import { renderCard, type AdaptiveCardJson } from '../shared/render-card.js';
 import { Verbs } from '../verbs.js';
+import { userText } from '../shared/user-text.js';
 
 export interface EnrollmentSummaryCardData {
   readonly answers: Readonly<Record<string, unknown>>;
@@ -22,7 +23,7 @@ export function render(data: EnrollmentSummaryCardData, language: Language): Ada
   return renderCard(template, {
     title: t(language, 'enrollment:summary.title'),
     rejectedText: data.rejectedReason
-      ? t(language, 'enrollment:summary.rejectedBecause', { reason: data.rejectedReason })
+      ? t(language, 'enrollment:summary.rejectedBecause', { reason: userText(data.rejectedReason) })
       : '',
     intro: t(language, 'enrollment:summary.intro'),
     domainText: data.contactDomain

@@ -5,6 +5,7 @@ import {
   type FieldId,
 } from '../../domain/partners/partner-profile.js';
 import { formatDate, t, type Language } from '../../i18n/i18n.js';
+import { userText } from '../shared/user-text.js';
 
 /** The localized message of a broken form rule (country codes become names). */
 export function fieldErrorText(language: Language, err: FieldError): string {
@@ -34,7 +35,7 @@ export function answerText(language: Language, field: FieldId, value: unknown): 
         : 'enrollment:summary.notAccepted'
     );
   }
-  return String(value);
+  return userText(value);
 }
 
 /** A date as the card shows it (UTC, localized). */

@@ -2,6 +2,7 @@ import template from './enrollment-verify.card.json' with { type: 'json' };
 import { t, type Language } from '../../i18n/i18n.js';
 import { renderCard, type AdaptiveCardJson } from '../shared/render-card.js';
 import { Verbs } from '../verbs.js';
+import { userText } from '../shared/user-text.js';
 
 export interface EnrollmentVerifyCardData {
   /** Where the code went (the primary contact's email). */
@@ -13,7 +14,10 @@ export interface EnrollmentVerifyCardData {
 export function render(data: EnrollmentVerifyCardData, language: Language): AdaptiveCardJson {
   return renderCard(template, {
     title: t(language, 'enrollment:verifyCard.title'),
-    prompt: t(language, 'enrollment:dialog.askCode', { email: data.email, minutes: data.minutes }),
+    prompt: t(language, 'enrollment:dialog.askCode', {
+      email: userText(data.email),
+      minutes: data.minutes,
+    }),
     codeLabel: t(language, 'enrollment:verifyCard.codeLabel'),
     codePlaceholder: '123456',
     hint: t(language, 'enrollment:dialog.later'),

@@ -5,6 +5,7 @@ import { t, type Language } from '../../i18n/i18n.js';
 import { dateText } from './enrollment-text.js';
 import { renderCard, type AdaptiveCardJson } from '../shared/render-card.js';
 import { samples as reviewSamples } from './review.card.js';
+import { MAX_DISPLAY_NAME, userText } from '../shared/user-text.js';
 
 export interface ReviewQueueCardData {
   readonly partners: readonly Partner[];
@@ -16,14 +17,14 @@ export function render(data: ReviewQueueCardData, language: Language): AdaptiveC
     title: t(language, 'enrollment:review.queueTitle', { count: data.partners.length }),
     emptyText: t(language, 'enrollment:review.queueEmpty'),
     items: data.partners.map((p) => ({
-      name: p.legalName,
+      name: userText(p.legalName),
       summary: t(language, 'enrollment:review.summary', {
         partnerType: t(language, `enrollment:partnerTypes.${p.partnerType}`),
-        partnerId: p.partnerId,
+        partnerId: userText(p.partnerId),
         country: countryName(p.tenantCountry, language),
       }),
       submitted: t(language, 'enrollment:review.submittedBy', {
-        name: p.submittedBy.name ?? p.submittedBy.aadObjectId,
+        name: userText(p.submittedBy.name ?? p.submittedBy.aadObjectId, MAX_DISPLAY_NAME),
         date: dateText(language, p.submittedAt),
       }),
       openTitle: t(language, 'enrollment:review.open'),

@@ -6,6 +6,7 @@ import { t, type Language } from '../../i18n/i18n.js';
 import { answerText, dateText } from './enrollment-text.js';
 import { renderCard, type AdaptiveCardJson } from '../shared/render-card.js';
 import { Verbs } from '../verbs.js';
+import { MAX_DISPLAY_NAME, userText } from '../shared/user-text.js';
 
 export interface ReviewCardData {
   readonly partner: Partner;
@@ -19,14 +20,14 @@ export function render(data: ReviewCardData, language: Language): AdaptiveCardJs
   const p = data.partner;
   const decision = p.decision;
   return renderCard(template, {
-    title: t(language, 'enrollment:review.title', { legalName: p.legalName }),
+    title: t(language, 'enrollment:review.title', { legalName: userText(p.legalName) }),
     summary: t(language, 'enrollment:review.summary', {
       partnerType: t(language, `enrollment:partnerTypes.${p.partnerType}`),
-      partnerId: p.partnerId,
+      partnerId: userText(p.partnerId),
       country: countryName(p.tenantCountry, language),
     }),
     submittedBy: t(language, 'enrollment:review.submittedBy', {
-      name: p.submittedBy.name ?? p.submittedBy.aadObjectId,
+      name: userText(p.submittedBy.name ?? p.submittedBy.aadObjectId, MAX_DISPLAY_NAME),
       date: dateText(language, p.submittedAt),
     }),
     verified: p.emailVerifiedAt
@@ -35,7 +36,7 @@ export function render(data: ReviewCardData, language: Language): AdaptiveCardJs
         })
       : '',
     facts: [
-      { title: t(language, 'enrollment:review.tenant'), value: p.tenantId },
+      { title: t(language, 'enrollment:review.tenant'), value: userText(p.tenantId) },
       ...FIELD_IDS.filter((f) => f !== 'acceptTerms').map((f) => ({
         title: t(language, `enrollment:fields.${f}`),
         value: answerText(language, f, (p as unknown as Record<string, unknown>)[f]),
@@ -46,12 +47,12 @@ export function render(data: ReviewCardData, language: Language): AdaptiveCardJs
     decisionText: decision
       ? t(language, 'enrollment:review.decided', {
           context: decision.outcome,
-          name: decision.by.name ?? decision.by.aadObjectId,
+          name: userText(decision.by.name ?? decision.by.aadObjectId, MAX_DISPLAY_NAME),
           date: dateText(language, decision.at),
         })
       : '',
     reasonText: decision?.reason
-      ? t(language, 'enrollment:review.reason', { reason: decision.reason })
+      ? t(language, 'enrollment:review.reason', { reason: userText(decision.reason) })
       : '',
     reasonLabel: t(language, 'enrollment:review.reasonLabel'),
     reasonPlaceholder: t(language, 'enrollment:review.reasonPlaceholder'),

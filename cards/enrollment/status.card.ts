@@ -6,6 +6,7 @@ import { dateText } from './enrollment-text.js';
 import { renderCard, type AdaptiveCardJson } from '../shared/render-card.js';
 import { samples as reviewSamples } from './review.card.js';
 import { Verbs } from '../verbs.js';
+import { userText } from '../shared/user-text.js';
 
 export type StatusCardData = EnrollmentStatus;
 
@@ -33,14 +34,17 @@ export function render(data: StatusCardData, language: Language): AdaptiveCardJs
   const facts: { title: string; value: string }[] = [];
   let headline = '';
   if (partner) {
-    facts.push({ title: t(language, 'enrollment:status.organization'), value: partner.legalName });
+    facts.push({
+      title: t(language, 'enrollment:status.organization'),
+      value: userText(partner.legalName),
+    });
     if (can('partner.viewStatus', roles)) {
       facts.push(
         {
           title: t(language, 'enrollment:status.partnerType'),
           value: t(language, `enrollment:partnerTypes.${partner.partnerType}`),
         },
-        { title: t(language, 'enrollment:status.partnerId'), value: partner.partnerId }
+        { title: t(language, 'enrollment:status.partnerId'), value: userText(partner.partnerId) }
       );
     }
     facts.push({
@@ -59,7 +63,7 @@ export function render(data: StatusCardData, language: Language): AdaptiveCardJs
       if (partner.decision.reason)
         facts.push({
           title: t(language, 'enrollment:status.reason'),
-          value: partner.decision.reason,
+          value: userText(partner.decision.reason),
         });
     }
     facts.push({

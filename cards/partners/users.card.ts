@@ -4,6 +4,7 @@ import { ROLES } from '../../domain/partners/roles.js';
 import { t, type Language } from '../../i18n/i18n.js';
 import { renderCard, type AdaptiveCardJson } from '../shared/render-card.js';
 import { Verbs } from '../verbs.js';
+import { displayName, MAX_DISPLAY_NAME, userText } from '../shared/user-text.js';
 
 export interface UsersCardData {
   readonly users: readonly TenantUser[];
@@ -27,12 +28,15 @@ export function render(data: UsersCardData, language: Language): AdaptiveCardJso
     notice: data.notice?.text ?? '',
     noticeColor: data.notice?.isError ? 'attention' : 'good',
     users: data.users.map((u) => {
-      const name = u.name ?? u.email ?? u.aadObjectId;
+      const raw = u.name ?? u.email ?? u.aadObjectId;
+      // TextBlocks render markdown; an input's label is plain text.
+      const name = userText(raw, MAX_DISPLAY_NAME);
+      const label = displayName(raw) ?? '';
       return {
         name: u.aadObjectId === data.me ? t(language, 'enrollment:users.you', { name }) : name,
-        email: u.email ?? '',
+        email: userText(u.email ?? ''),
         inputId: rolesInputId(u.aadObjectId),
-        rolesLabel: t(language, 'enrollment:users.rolesLabel', { name }),
+        rolesLabel: t(language, 'enrollment:users.rolesLabel', { name: label }),
         value: u.roles.join(','),
         choices,
         verb: Verbs.usersUpdateRoles,

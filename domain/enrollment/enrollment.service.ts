@@ -257,10 +257,13 @@ export class EnrollmentService {
       'application submitted'
     );
     if (partner.status === 'emailVerificationPending') {
-      await this.deps.verification.send(partner.id, partner.contactEmail, language, {
-        name: partner.contactFirstName,
-        legalName: partner.legalName,
-      });
+      await this.deps.verification.send(
+        partner.id,
+        partner.contactEmail,
+        language,
+        { name: partner.contactFirstName, legalName: partner.legalName },
+        personKey(actor)
+      );
     } else {
       await this.deps.notices.afterTransition(partner);
     }
@@ -277,7 +280,7 @@ export class EnrollmentService {
     if (partner.status !== 'emailVerificationPending') {
       throw new NotPendingVerificationError(partner.status);
     }
-    await this.deps.verification.check(partner.id, code);
+    await this.deps.verification.check(partner.id, code, personKey(actor));
     const updated = await this.deps.partners.transition(partner.id, 'emailVerificationPending', {
       set: {
         status: 'underReview',
@@ -320,10 +323,13 @@ export class EnrollmentService {
     if (partner.status !== 'emailVerificationPending') {
       throw new NotPendingVerificationError(partner.status);
     }
-    await this.deps.verification.resend(partner.id, partner.contactEmail, language, {
-      name: partner.contactFirstName,
-      legalName: partner.legalName,
-    });
+    await this.deps.verification.resend(
+      partner.id,
+      partner.contactEmail,
+      language,
+      { name: partner.contactFirstName, legalName: partner.legalName },
+      personKey(actor)
+    );
     return partner;
   }
 
@@ -348,7 +354,7 @@ export class EnrollmentService {
     ]);
     const resendWaitSeconds =
       partner?.status === 'emailVerificationPending'
-        ? await this.deps.verification.resendWaitSeconds(partner.id)
+        ? await this.deps.verification.resendWaitSeconds(partner.id, personKey(actor))
         : 0;
     return {
       partner,
@@ -405,4 +411,9 @@ function prefillFromTeams(actor: Actor): DraftAnswers {
     out.contactEmail = actor.email.trim().toLowerCase();
   }
   return out as DraftAnswers;
+}
+
+/** Whose verification throttle applies: one per person, never one per application. */
+function personKey(actor: Actor): string {
+  return `${actor.tenantId}/${actor.aadObjectId}`;
 }

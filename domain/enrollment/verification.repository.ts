@@ -11,6 +11,35 @@ export interface EmailVerification {
   readonly sendsInWindow: number;
   readonly windowStartedAt: Date;
   readonly usedAt?: Date;
+  /**
+   * Earlier codes of this subject still valid until their own expiry: a resend by someone else
+   * in the tenant must not invalidate the code the applicant is about to type.
+   */
+  readonly previousCodes?: readonly EarlierCode[];
+  /** Whose request sent the current code: a person's new code replaces only their own. */
+  readonly requestedBy?: string;
+}
+
+/** A code sent before the current one (its hash, never the code). */
+export interface EarlierCode {
+  readonly codeHash: string;
+  readonly salt: string;
+  readonly expiresAt: Date;
+  readonly requestedBy?: string;
+}
+
+/**
+ * What one person (tenant + object id) did with one subject's codes: wrong guesses since the
+ * last code they asked for, and their sends this hour. Throttles are per person, so a colleague
+ * who guesses or resends cannot lock the applicant out.
+ */
+export interface PersonThrottle {
+  readonly subjectId: string;
+  readonly personKey: string;
+  readonly attempts: number;
+  readonly sentAt?: Date;
+  readonly sendsInWindow: number;
+  readonly windowStartedAt?: Date;
 }
 
 /** Verification codes, one current record per subject. Every write is conditional. */
@@ -32,4 +61,22 @@ export interface VerificationRepository {
   ): Promise<EmailVerification | null>;
   /** Marks that code used, once; false when it was already used or replaced. */
   markUsed(subjectId: string, codeHash: string, at: Date): Promise<boolean>;
+  /** One person's throttle state for a subject, or null before they did anything. */
+  personThrottle(subjectId: string, personKey: string): Promise<PersonThrottle | null>;
+  /**
+   * Records a code sent at this person's request and clears their wrong guesses, only if
+   * their `sentAt` is still `expectedSentAt` (null: no send recorded yet); false if not.
+   */
+  recordSend(
+    subjectId: string,
+    personKey: string,
+    send: { sentAt: Date; sendsInWindow: number; windowStartedAt: Date },
+    expectedSentAt: Date | null
+  ): Promise<boolean>;
+  /** Counts one guess of this person unless they have `maxAttempts`; their count, or null. */
+  countPersonAttempt(
+    subjectId: string,
+    personKey: string,
+    maxAttempts: number
+  ): Promise<number | null>;
 }

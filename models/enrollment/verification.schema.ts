@@ -11,6 +11,8 @@ export interface VerificationDoc {
   sendsInWindow: number;
   windowStartedAt: Date;
   usedAt?: Date;
+  previousCodes?: { codeHash: string; salt: string; expiresAt: Date; requestedBy?: string }[];
+  requestedBy?: string;
 }
 
 const verificationSchema = new Schema<VerificationDoc>(
@@ -24,6 +26,21 @@ const verificationSchema = new Schema<VerificationDoc>(
     sendsInWindow: { type: Number, required: true },
     windowStartedAt: { type: Date, required: true },
     usedAt: Date,
+    requestedBy: String,
+    previousCodes: {
+      type: [
+        new Schema(
+          {
+            codeHash: { type: String, required: true },
+            salt: { type: String, required: true },
+            expiresAt: { type: Date, required: true },
+            requestedBy: String,
+          },
+          { _id: false }
+        ),
+      ],
+      default: undefined,
+    },
   },
   { collection: 'emailVerifications' }
 );

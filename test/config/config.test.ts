@@ -32,6 +32,7 @@ describe('configuration', () => {
       ['mailFrom', 'Partner Connect <no-reply@partner-connect.local>'],
       ['logLevel', 'info'],
       ['tenantMessagesPerSecond', 20],
+      ['botFrameworkAuth', {}],
     ];
     for (const [key, expected] of cases) {
       it(`defaults ${key} to ${JSON.stringify(expected)}`, () => {

@@ -16,6 +16,7 @@ import {
 } from '../../domain/partners/partner.repository.js';
 import type {
   EmailVerification,
+  PersonThrottle,
   VerificationRepository,
 } from '../../domain/enrollment/verification.repository.js';
 
@@ -113,6 +114,30 @@ export class MemoryDraftRepository implements EnrollmentDraftRepository {
 
 export class MemoryVerificationRepository implements VerificationRepository {
   private readonly rows = new Map<string, EmailVerification>();
+  private readonly people = new Map<string, PersonThrottle>();
+  async personThrottle(subjectId: string, personKey: string) {
+    const p = this.people.get(`${subjectId}/${personKey}`);
+    return p ? structuredClone(p) : null;
+  }
+  async recordSend(
+    subjectId: string,
+    personKey: string,
+    send: { sentAt: Date; sendsInWindow: number; windowStartedAt: Date },
+    expectedSentAt: Date | null
+  ) {
+    const key = `${subjectId}/${personKey}`;
+    const cur = this.people.get(key);
+    if ((cur?.sentAt?.getTime() ?? null) !== (expectedSentAt?.getTime() ?? null)) return false;
+    this.people.set(key, { subjectId, personKey, ...send, attempts: 0 });
+    return true;
+  }
+  async countPersonAttempt(subjectId: string, personKey: string, maxAttempts: number) {
+    const key = `${subjectId}/${personKey}`;
+    const cur = this.people.get(key) ?? { subjectId, personKey, attempts: 0, sendsInWindow: 0 };
+    if (cur.attempts >= maxAttempts) return null;
+    this.people.set(key, { ...cur, attempts: cur.attempts + 1 });
+    return cur.attempts + 1;
+  }
   async get(subjectId: string) {
     const v = this.rows.get(subjectId);
     return v ? structuredClone(v) : null;

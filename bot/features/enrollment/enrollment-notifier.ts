@@ -7,6 +7,7 @@ import type { Partner } from '../../../domain/partners/partner.js';
 import type { MailSender } from '../../../domain/enrollment/verification.service.js';
 import { hasKey, t } from '../../../i18n/i18n.js';
 import type { Logger } from '../../../logging/logger.js';
+import { userText } from '../../../cards/shared/user-text.js';
 
 /** Mail templates of the decision (`mail:<key>`), values name, legalName, partnerId, reason. */
 export const DECISION_MAIL_TEMPLATES = {
@@ -59,7 +60,7 @@ export class OutboxEnrollmentNotifier implements EnrollmentNotifier {
       subject: applicationSubject(partner),
       content: (language) => ({
         text: t(language, 'enrollment:review.notifyText', {
-          legalName: partner.legalName,
+          legalName: userText(partner.legalName),
           partnerType: t(language, `enrollment:partnerTypes.${partner.partnerType}`),
         }),
         card: renderReview({ partner }, language),
@@ -100,7 +101,16 @@ export class OutboxEnrollmentNotifier implements EnrollmentNotifier {
         card: renderNotice(
           {
             title: { key: `enrollment:outcomeCard.title_${decision.outcome}` },
-            message: { key: `enrollment:outcome.${decision.outcome}`, values },
+            // Teams renders markdown: what the applicant typed is shown, never interpreted.
+            message: {
+              key: `enrollment:outcome.${decision.outcome}`,
+              values: {
+                ...values,
+                legalName: userText(values.legalName),
+                partnerId: userText(values.partnerId),
+                reason: userText(values.reason),
+              },
+            },
             tone: decision.outcome === 'approved' ? 'good' : 'attention',
             steps: [
               decision.outcome === 'approved'

@@ -92,14 +92,9 @@ describe('security: malformed activities get a clear answer, never a 500 (real s
     }
   });
 
-  // SKIPPED, open bug in bot/actor-resolver.ts (not ours to edit): without from.aadObjectId the
-  // resolver uses from.id as the object id and takes the tenant from channelData, whatever the
-  // channel. On Direct Line / Web Chat (same bot registration, valid Bot Framework token) the
-  // client chooses both, so anyone can claim an operator's object id and approve applications, or
-  // a partner admin's and change roles. Fix there: outside msteams never let from.id stand in for
-  // an Entra object id (namespace it, e.g. `${channelId}:${from.id}`, or refuse the turn when
-  // MicrosoftAppId is set). Unskip when fixed.
-  it.skip('refuses a non-Teams channel instead of trusting its user-chosen ids', async () => {
+  // Direct Line / Web Chat clients choose from.id and channelData: a tenant is only trusted from
+  // the Teams channel (bot/tenant-guard.ts), so this claim reaches no tenant at all.
+  it('refuses a non-Teams channel instead of trusting its user-chosen ids', async () => {
     await enrollUnderReview(env, personas.provider, 'provider', '7654321');
     const { partner } = await env.enrollment.services.enrollment.status(personas.provider);
     const before = await snapshot(env, ...DATA);

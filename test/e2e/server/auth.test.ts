@@ -79,8 +79,17 @@ describe('Bot Framework authentication on /api/messages (MicrosoftAppId set)', f
     expect(echo.turns).to.deep.equal([]);
   });
 
-  it('still checks the body before the token: bad JSON is 400 even without a token', async () => {
+  it('checks the token before reading the body: bad JSON without a token is 401', async () => {
     const res = await postActivity(app.url, '{nope');
+    expect(res.status).to.equal(401);
+  });
+
+  it('checks the body once the token is valid: bad JSON with a token is 400', async () => {
+    const token = await app.auth!.channelToken({
+      audience: TEST_APP_ID,
+      serviceUrl: app.connector.url,
+    });
+    const res = await postActivity(app.url, '{nope', token);
     expect(res.status).to.equal(400);
   });
 });

@@ -128,7 +128,7 @@ describe('POST /api/messages (open mode, real server and database)', function ()
     expect(errors[0].err.message).to.equal('echo bot exploded on purpose');
   });
 
-  it('clears the conversation state after a failed turn, so the next turn starts clean', async () => {
+  it('keeps the conversation state of a failed turn as it was before it (nothing lost, nothing half-saved)', async () => {
     await app.post(app.teams.message(anna, 'count'));
     await app.post(app.teams.message(anna, 'count'));
     await app.post(app.teams.message(anna, 'boom'));
@@ -136,7 +136,7 @@ describe('POST /api/messages (open mode, real server and database)', function ()
     expect(app.connector.texts().filter((text) => text.startsWith('count'))).to.deep.equal([
       'count: 1',
       'count: 2',
-      'count: 1',
+      'count: 3',
     ]);
   });
 

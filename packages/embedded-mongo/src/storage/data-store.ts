@@ -79,7 +79,7 @@ export class DataStore {
   static async open(dataDir: string, opts: DataStoreOptions = {}): Promise<DataStore> {
     const dir = resolve(dataDir);
     const logger = moduleLogger(opts.logger ?? createLogger(), 'data-store');
-    await mkdir(dir, { recursive: true });
+    await mkdir(dir, { recursive: true, mode: 0o700 });
     const lock = await LockFile.acquire(dir, logger);
     try {
       const started = Date.now();

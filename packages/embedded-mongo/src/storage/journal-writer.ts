@@ -70,7 +70,7 @@ export class JournalWriter {
 
   /** Creates journal `seq` (with its header, durable, directory entry included). */
   static async create(dir: string, seq: number, hooks?: JournalHooks): Promise<JournalWriter> {
-    const fh = await open(pathOf(dir, journalName(seq)), 'wx');
+    const fh = await open(pathOf(dir, journalName(seq)), 'wx', 0o600);
     const writer = new JournalWriter(dir, fh, seq, 0, hooks);
     await writer.writeHeader(seq);
     await fsyncDir(dir);
@@ -224,7 +224,7 @@ export class JournalWriter {
   }
 
   private async switchTo(seq: number): Promise<void> {
-    const next = await open(pathOf(this.dir, journalName(seq)), 'wx');
+    const next = await open(pathOf(this.dir, journalName(seq)), 'wx', 0o600);
     const previous = this.fh;
     this.fh = next;
     this.size = 0;

@@ -61,7 +61,7 @@ function inUse(dir: string, pid: number): Error {
 async function tryCreate(path: string, owner: LockOwner): Promise<boolean> {
   let fh;
   try {
-    fh = await open(path, 'wx');
+    fh = await open(path, 'wx', 0o600);
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'EEXIST') return false;
     throw err;

@@ -26,7 +26,7 @@ export async function writeSnapshot(
   state: readonly SnapshotCollection[]
 ): Promise<{ bytes: number; docs: number }> {
   const tmp = pathOf(dir, snapshotName(seq) + TEMP_SUFFIX);
-  const fh = await open(tmp, 'w');
+  const fh = await open(tmp, 'w', 0o600);
   let position = 0;
   let pending: Buffer[] = [];
   let pendingBytes = 0;

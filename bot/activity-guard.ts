@@ -1,0 +1,189 @@
+import { z } from 'zod';
+
+/**
+ * The one boundary check of an incoming activity, run by the messages route after the token
+ * check and before anything reads or writes: every field the bot relies on is typed, bounded
+ * and well-formed, or the request is refused (400) and nothing is stored. A few fields Teams may
+ * legitimately send in odd shapes are sanitized instead (see `sanitize`). Query operators can
+ * never reach the database through an activity: ids are plain strings of known formats, and
+ * `$`-keys are dropped from card values.
+ */
+export type ActivityCheck =
+  | { readonly ok: true; readonly activity: Record<string, unknown> }
+  | { readonly ok: false; readonly problem: string };
+
+export interface ActivityGuardOptions {
+  /**
+   * No MicrosoftAppId: nobody vouches for `serviceUrl`, and the bot would send replies (and its
+   * conversation references would later send notices) wherever a request points it. Only this
+   * machine and the Bot Framework / Teams service hosts are allowed then.
+   */
+  readonly openMode: boolean;
+}
+
+/** Entra object ids and tenant ids are GUIDs; Teams always sends them so. */
+export const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const LOCALE = /^[A-Za-z]{2,8}(-[A-Za-z0-9]{1,8}){0,4}$/;
+
+/** Teams refuses messages over about 28 KB, so no real text is longer. */
+export const MAX_TEXT_CHARS = 28_000;
+const MAX_ID = 1_024;
+const MAX_NAME = 256;
+const MAX_MEMBERS = 1_000;
+const MAX_ENTITIES = 64;
+const MAX_VALUE_DEPTH = 8;
+const MAX_VALUE_KEYS = 1_000;
+
+/** Hosts a serviceUrl may name in open mode: the Bot Framework and Teams services, or here. */
+const LOCAL_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
+const SERVICE_HOST_SUFFIXES = [
+  '.botframework.com',
+  '.botframework.us',
+  '.botframework.azure.us',
+  '.trafficmanager.net',
+  '.teams.microsoft.com',
+  '.teams.microsoft.us',
+];
+
+const id = z.string().min(1).max(MAX_ID);
+const optionalString = (max: number) => z.string().max(max).nullish();
+const account = z.looseObject({
+  id,
+  // Display names are capped by sanitize(), not refused: Teams lets people pick long ones.
+  name: z.string().nullish(),
+  aadObjectId: z.string().regex(GUID, 'must be a GUID').nullish(),
+  role: optionalString(32),
+});
+const member = z.looseObject({ id, name: z.string().nullish(), aadObjectId: z.string().nullish() });
+
+const schema = z.looseObject({
+  type: z.string().min(1).max(64),
+  id: optionalString(MAX_ID),
+  channelId: z
+    .string()
+    .min(1)
+    .max(64)
+    .regex(/^[A-Za-z0-9._-]+$/),
+  serviceUrl: z.string().min(1).max(2_048),
+  from: account,
+  recipient: account,
+  conversation: z.looseObject({
+    id,
+    conversationType: optionalString(32),
+    tenantId: z.string().regex(GUID, 'must be a GUID').nullish(),
+    isGroup: z.boolean().nullish(),
+  }),
+  channelData: z
+    .looseObject({
+      tenant: z.looseObject({ id: z.string().regex(GUID, 'must be a GUID').nullish() }).nullish(),
+      team: z.looseObject({ id: optionalString(MAX_ID) }).nullish(),
+    })
+    .nullish(),
+  locale: optionalString(64),
+  text: z.string().nullish(),
+  replyToId: optionalString(MAX_ID),
+  name: optionalString(256),
+  action: optionalString(64),
+  entities: z.array(z.unknown()).max(MAX_ENTITIES).nullish(),
+  attachments: z.array(z.unknown()).max(MAX_ENTITIES).nullish(),
+  membersAdded: z.array(member).max(MAX_MEMBERS).nullish(),
+  membersRemoved: z.array(member).max(MAX_MEMBERS).nullish(),
+});
+
+/** Why `serviceUrl` may not be used, or undefined when it may. */
+export function serviceUrlProblem(url: string, openMode: boolean): string | undefined {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return '"serviceUrl" must be a URL';
+  }
+  if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:')
+    return '"serviceUrl" must be an http(s) URL';
+  if (parsed.username || parsed.password) return '"serviceUrl" must not carry credentials';
+  if (!openMode) return undefined;
+  const host = parsed.hostname.toLowerCase();
+  if (LOCAL_HOSTS.has(host) || SERVICE_HOST_SUFFIXES.some((s) => host.endsWith(s))) return;
+  return '"serviceUrl" must be this machine or a Bot Framework service while MicrosoftAppId is unset';
+}
+
+/** Why a card value cannot be used (too deep or too large), or undefined. */
+function valueProblem(value: unknown): string | undefined {
+  let keys = 0;
+  const walk = (v: unknown, depth: number): string | undefined => {
+    if (v === null || typeof v !== 'object') return undefined;
+    if (depth > MAX_VALUE_DEPTH) return '"value" is nested too deeply';
+    for (const item of Array.isArray(v) ? v : Object.values(v)) {
+      if (++keys > MAX_VALUE_KEYS) return '"value" has too many fields';
+      const problem = walk(item, depth + 1);
+      if (problem) return problem;
+    }
+    return undefined;
+  };
+  return walk(value, 0);
+}
+
+/**
+ * Card values copied without keys that could be read as query operators or prototype
+ * paths (`$gt`, `__proto__`): no card of ours has such a field, so nothing is lost.
+ */
+function withoutOperatorKeys(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map(withoutOperatorKeys);
+  if (v === null || typeof v !== 'object') return v;
+  const out: Record<string, unknown> = {};
+  for (const [k, item] of Object.entries(v)) {
+    if (k.startsWith('$') || k === '__proto__' || k === 'constructor' || k === 'prototype')
+      continue;
+    out[k] = withoutOperatorKeys(item);
+  }
+  return out;
+}
+
+const isObject = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** A display name as the bot may store and show it: no control characters, bounded. */
+function capName(account: unknown): void {
+  if (isObject(account) && typeof account.name === 'string')
+    account.name = account.name.replace(/[\u0000-\u001f\u007f]/g, ' ').slice(0, MAX_NAME);
+}
+
+/**
+ * Repairs what Teams may send oddly without meaning harm: entities without a type or with a
+ * mention of nobody are dropped (the SDK's mention helpers would crash on them), malformed
+ * locales are dropped (the user's stored language, or English, applies), long names are cut.
+ */
+function sanitize(a: Record<string, unknown>): void {
+  if (Array.isArray(a.entities)) {
+    a.entities = a.entities.filter(
+      (e) =>
+        isObject(e) &&
+        typeof e.type === 'string' &&
+        (e.type !== 'mention' || (isObject(e.mentioned) && typeof e.mentioned.id === 'string'))
+    );
+  }
+  if (typeof a.locale === 'string' && !LOCALE.test(a.locale)) delete a.locale;
+  if (typeof a.text === 'string' && a.text.length > MAX_TEXT_CHARS)
+    a.text = a.text.slice(0, MAX_TEXT_CHARS);
+  capName(a.from);
+  capName(a.recipient);
+  for (const list of [a.membersAdded, a.membersRemoved])
+    if (Array.isArray(list)) list.forEach(capName);
+  if (a.value !== undefined) a.value = withoutOperatorKeys(a.value);
+}
+
+/** Checks and sanitizes a parsed body (a copy: the caller's object is not changed). */
+export function checkActivity(body: unknown, options: ActivityGuardOptions): ActivityCheck {
+  const parsed = schema.safeParse(body);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    return { ok: false, problem: `"${issue.path.join('.')}" ${issue.message}` };
+  }
+  const activity = structuredClone(parsed.data) as Record<string, unknown>;
+  const urlProblem = serviceUrlProblem(String(activity.serviceUrl), options.openMode);
+  if (urlProblem) return { ok: false, problem: urlProblem };
+  const problem = valueProblem(activity.value);
+  if (problem) return { ok: false, problem };
+  sanitize(activity);
+  return { ok: true, activity };
+}
