@@ -17,6 +17,7 @@ import type { Config } from './config/config.js';
 import { connectDatabase, type ConnectOptions, type DatabaseHandle } from './models/connection.js';
 import type { Logger } from './logging/logger.js';
 import type { HealthContributor } from './web/health.route.js';
+import { messagesRoute } from './bot/messages.route.js';
 import { createWebServer, type WebServer } from './web/server.js';
 
 /** What a bot factory needs; `createBot` from bot/create-bot.ts is the real one. */
@@ -108,8 +109,7 @@ export async function createApp<M extends ModuleSet<M> = AnyModules>(
     conversationStateRef.state = bot.conversationState ?? new ConversationState(bot.storage);
 
     const web: WebServer = createWebServer({
-      adapter,
-      logic: (turn) => bot.bot.run(turn),
+      messages: messagesRoute({ adapter, logic: (turn) => bot.bot.run(turn), logger }),
       ping: () => db.ping(),
       healthContributors: [
         ...(options.healthContributors ?? []),

@@ -145,6 +145,7 @@ const isObject = (v: unknown): v is Record<string, unknown> =>
 /** A display name as the bot may store and show it: no control characters, bounded. */
 function capName(account: unknown): void {
   if (isObject(account) && typeof account.name === 'string')
+    // eslint-disable-next-line no-control-regex -- control characters are what it removes
     account.name = account.name.replace(/[\u0000-\u001f\u007f]/g, ' ').slice(0, MAX_NAME);
 }
 

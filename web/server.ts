@@ -1,21 +1,18 @@
 import './restify-without-spdy.js';
 import type { AddressInfo } from 'node:net';
 import restify, { type Next, type Request, type Response, type Server } from 'restify';
-import type { CloudAdapter } from 'botbuilder';
 import type { Logger } from '../logging/logger.js';
 import { InFlight } from './in-flight.js';
 import { healthRoute, type HealthContributor } from './health.route.js';
 import type { HttpRoute } from './http-route.js';
 import { legalPageRoute } from './legal-pages.route.js';
-import { messagesRoute, type TurnLogic } from './messages.route.js';
 
 export interface WebServerDeps {
-  readonly adapter: CloudAdapter;
-  readonly logic: TurnLogic;
+  /** `POST /api/messages` (bot/messages.route.ts): tracked, so shutdown lets turns finish. */
+  readonly messages: (req: Request, res: Response) => Promise<void>;
   readonly ping: () => Promise<void>;
   readonly healthContributors?: readonly HealthContributor[];
   readonly logger: Logger;
-  readonly maxBodyBytes?: number;
   /** Features' own routes (an invitation page); a path registered twice is a wiring bug. */
   readonly routes?: readonly HttpRoute[];
 }
@@ -51,9 +48,8 @@ export function createWebServer(deps: WebServerDeps): WebServer {
     return next();
   });
 
-  const messages = messagesRoute(deps);
   server.post('/api/messages', async (req: Request, res: Response) => {
-    await inFlight.track(messages(req, res));
+    await inFlight.track(deps.messages(req, res));
   });
   server.get(
     '/healthz',

@@ -2,12 +2,7 @@ import { expect } from 'chai';
 import type { Activity } from 'botbuilder';
 import { t } from '../../i18n/i18n.js';
 import { personas } from '../helpers/personas.js';
-import {
-  snapshot,
-  startSecurityApp,
-  visible,
-  type SecurityEnv,
-} from '../e2e/security/security-world.js';
+import { snapshot, startSecurityApp, type SecurityEnv } from '../e2e/security/security-world.js';
 
 const DATA = ['users', 'partners', 'memberships', 'enrollmentDrafts', 'conversationReferences'];
 

@@ -1,10 +1,15 @@
 import type { CloudAdapter, TurnContext } from 'botbuilder';
 import type { Request, Response } from 'restify';
-import { checkActivity } from '../bot/activity-guard.js';
-import type { RequestAuthenticator } from '../bot/adapter.js';
+import { checkActivity } from './activity-guard.js';
+import type { RequestAuthenticator } from './adapter.js';
 import type { Logger } from '../logging/logger.js';
 import { turnFacts, type TurnFacts } from '../logging/turn-log.js';
-import { activityProblem, BODY_TIMEOUT_MS, MAX_ACTIVITY_BYTES, readJsonBody } from './read-body.js';
+import {
+  activityProblem,
+  BODY_TIMEOUT_MS,
+  MAX_ACTIVITY_BYTES,
+  readJsonBody,
+} from '../web/read-body.js';
 
 /** What the adapter runs for each authenticated activity (an ActivityHandler's `run`). */
 export type TurnLogic = (context: TurnContext) => Promise<void>;
