@@ -4,7 +4,7 @@ import path from 'node:path';
 import { TestAdapter, type Activity } from 'botbuilder';
 import { loadConfig, type Config } from '../../config/config.js';
 import { connectDatabase, type DatabaseHandle } from '../../models/connection.js';
-import { createBot, type CreatedBot } from '../../bot/create-bot.js';
+import { createBot, type CreateBotOptions, type CreatedBot } from '../../bot/create-bot.js';
 import type { Feature } from '../../bot/feature.js';
 import { testLogger } from '../../logging/logger.js';
 import { TeamsActivities } from '../helpers/teams-activity.js';
@@ -31,6 +31,8 @@ export interface BotHarnessOptions {
   readonly dataDir?: string;
   /** Answers the Teams roster lookups (TeamsInfo.getMember); unset: there is no roster. */
   readonly roster?: (conversationId: string, userId: string) => Promise<Record<string, unknown>>;
+  /** Where the bot sends in-place updates of other copies (the outbox in the app). */
+  readonly cardCopies?: CreateBotOptions['cardCopies'];
 }
 
 export async function startBotHarness(options: BotHarnessOptions = {}): Promise<BotHarness> {
@@ -43,6 +45,7 @@ export async function startBotHarness(options: BotHarnessOptions = {}): Promise<
     logger,
     connection: db.connection,
     features: options.features,
+    ...(options.cardCopies ? { cardCopies: options.cardCopies } : {}),
   });
   const adapter = new TestAdapter((ctx) => created.bot.run(ctx));
   const updates: Partial<Activity>[] = [];
