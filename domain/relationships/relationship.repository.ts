@@ -1,0 +1,43 @@
+import type { OwedNoticeStore } from '../notices/owed-notices.js';
+import type { PartnerRef } from '../partners/partner.js';
+import type {
+  NewRelationship,
+  Relationship,
+  RelationshipEvent,
+  RelationshipState,
+} from './relationship.js';
+
+/** A pair already has a pending or active relationship (the unique index refused a second). */
+export class DuplicateRelationshipError extends Error {
+  constructor() {
+    super('the pair already has a pending or active relationship');
+    this.name = 'DuplicateRelationshipError';
+  }
+}
+
+/** What a transition writes, together with one history event and the notice stamp. */
+export interface RelationshipChange {
+  readonly state: RelationshipState;
+  readonly event: RelationshipEvent;
+  readonly set?: Partial<Pick<Relationship, 'grant' | 'expiresAt' | 'activeSince'>>;
+}
+
+/** Relationships; every change is one conditional update on (id, state). */
+export interface RelationshipRepository extends OwedNoticeStore<Relationship> {
+  /** Throws DuplicateRelationshipError when the pair has an open one. */
+  create(relationship: NewRelationship): Promise<Relationship>;
+  get(id: string): Promise<Relationship | null>;
+  /** The open (pending or active) relationship of a pair, if any. */
+  findOpen(providerRef: PartnerRef, resellerRef: PartnerRef): Promise<Relationship | null>;
+  /** Applies `change` only while the record is in `from` (and, if given, expires at `expiresAt`). */
+  transition(
+    id: string,
+    from: RelationshipState,
+    change: RelationshipChange,
+    guard?: { readonly expiresAt?: Date }
+  ): Promise<Relationship | null>;
+  /** Open relationships whose `expiresAt` is before `before`, oldest first. */
+  listExpiring(before: Date, limit: number): Promise<Relationship[]>;
+  /** A partner's relationships on either side, newest first. */
+  listFor(partnerRef: PartnerRef, side: 'provider' | 'reseller'): Promise<Relationship[]>;
+}

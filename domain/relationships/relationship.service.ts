@@ -1,0 +1,325 @@
+import type { Logger } from '../../logging/logger.js';
+import { ConflictError, InvalidError, NotAllowedError, NotFoundError } from '../errors.js';
+import type { Actor } from '../partners/actor.js';
+import type { MembershipService } from '../partners/membership.service.js';
+import type { Partner, PartnerRef, PersonRef } from '../partners/partner.js';
+import type { PartnerRepository } from '../partners/partner.repository.js';
+import { AUTO_EXTEND_DAYS, checkGrant, days, PENDING_DAYS, widens } from './access-grant.js';
+import type { Relationship, RelationshipEvent, RelationshipState } from './relationship.js';
+import {
+  DuplicateRelationshipError,
+  type RelationshipChange,
+  type RelationshipRepository,
+} from './relationship.repository.js';
+
+export interface RelationshipServiceDeps {
+  readonly relationships: RelationshipRepository;
+  readonly partners: PartnerRepository;
+  readonly memberships: MembershipService;
+  /** Sends what a transition owes (left owed for the sweep if that fails). */
+  readonly notices: { afterTransition(relationship: Relationship): Promise<void> };
+  readonly now: () => Date;
+  readonly logger: Logger;
+}
+
+/**
+ * What a click on Authorize, Decline, Withdraw, End or Extend did: the relationship as it now
+ * is, and whether this click changed it (a late or repeated click sees who did, and when).
+ */
+export interface RelationshipResult {
+  readonly relationship: Relationship;
+  readonly changedNow: boolean;
+}
+
+const SWEEP_BATCH = 100;
+
+/**
+ * Provider-reseller relationships: a reseller asks or a provider invites; the other side
+ * authorizes; the reseller's consent is always required. Only approved partners take part, only
+ * Global admins and Admin agents of the right side act, and every transition is one conditional
+ * update, so double clicks, two admins or a replayed invoke change it once and notify once.
+ */
+export class RelationshipService {
+  private readonly log: Logger;
+
+  constructor(private readonly deps: RelationshipServiceDeps) {
+    this.log = deps.logger.child({ module: 'relationships' });
+  }
+
+  /** The reseller asks a provider, consenting to exactly this access. */
+  async request(
+    actor: Actor,
+    providerRef: PartnerRef,
+    grantInput: unknown,
+    consent: boolean
+  ): Promise<Relationship> {
+    const reseller = await this.actingPartner(actor, 'reseller');
+    const provider = await this.approvedPartner(providerRef, 'provider');
+    if (!consent) throw new InvalidError('relationships:errors.consentRequired');
+    return this.open(actor, { provider, reseller, initiatedBy: 'reseller', grantInput });
+  }
+
+  /** The provider invites an enrolled reseller, proposing access the reseller must consent to. */
+  async invite(actor: Actor, resellerRef: PartnerRef, grantInput: unknown): Promise<Relationship> {
+    const provider = await this.actingPartner(actor, 'provider');
+    const reseller = await this.approvedPartner(resellerRef, 'reseller');
+    return this.open(actor, { provider, reseller, initiatedBy: 'provider', grantInput });
+  }
+
+  /**
+   * The side that did not ask authorizes. A reseller authorizing its provider must consent,
+   * whoever asked: the access is to the reseller's tenant.
+   */
+  async authorize(actor: Actor, id: string, consent = false): Promise<RelationshipResult> {
+    const { relationship, side } = await this.forActor(actor, id);
+    if (side === relationship.initiatedBy) {
+      throw new NotAllowedError('relationships:errors.otherSideAuthorizes');
+    }
+    if (side === 'reseller' && !consent) {
+      throw new InvalidError('relationships:errors.consentRequired');
+    }
+    const now = this.deps.now();
+    return this.move(actor, relationship, 'pending', {
+      state: 'active',
+      event: this.event(actor, 'pending', 'active', relationship),
+      set: {
+        activeSince: now,
+        expiresAt: new Date(now.getTime() + days(relationship.grant.durationDays)),
+      },
+    });
+  }
+
+  /** The side that did not ask declines a pending request. */
+  async decline(actor: Actor, id: string): Promise<RelationshipResult> {
+    const { relationship, side } = await this.forActor(actor, id);
+    if (side === relationship.initiatedBy) {
+      throw new NotAllowedError('relationships:errors.otherSideDeclines');
+    }
+    return this.move(actor, relationship, 'pending', {
+      state: 'declined',
+      event: this.event(actor, 'pending', 'declined', relationship),
+    });
+  }
+
+  /** The side that asked takes the request back while it is pending. */
+  async withdraw(actor: Actor, id: string): Promise<RelationshipResult> {
+    const { relationship, side } = await this.forActor(actor, id);
+    if (side !== relationship.initiatedBy) {
+      throw new NotAllowedError('relationships:errors.onlyRequesterWithdraws');
+    }
+    return this.move(actor, relationship, 'pending', {
+      state: 'withdrawn',
+      event: this.event(actor, 'pending', 'withdrawn', relationship),
+    });
+  }
+
+  /** Either side ends an active relationship (after the confirmation card). */
+  async end(actor: Actor, id: string): Promise<RelationshipResult> {
+    const { relationship } = await this.forActor(actor, id);
+    return this.move(actor, relationship, 'active', {
+      state: 'ended',
+      event: this.event(actor, 'active', 'ended', relationship),
+    });
+  }
+
+  /**
+   * Either side extends active access from today for the grant's duration. More roles than
+   * today are the reseller's to give, with its consent again.
+   */
+  async extend(
+    actor: Actor,
+    id: string,
+    grantInput: unknown,
+    consent = false
+  ): Promise<RelationshipResult> {
+    const { relationship, side } = await this.forActor(actor, id);
+    const grant = this.grantOf(grantInput);
+    if (widens(relationship.grant, grant)) {
+      if (side !== 'reseller') throw new NotAllowedError('relationships:errors.resellerWidens');
+      if (!consent) throw new InvalidError('relationships:errors.consentRequired');
+    }
+    const now = this.deps.now();
+    const event: RelationshipEvent = {
+      ...this.event(actor, 'active', 'active', relationship),
+      roles: grant.roles,
+      note: 'extended',
+    };
+    return this.move(
+      actor,
+      relationship,
+      'active',
+      {
+        state: 'active',
+        event,
+        set: { grant, expiresAt: new Date(now.getTime() + days(grant.durationDays)) },
+      },
+      { expiresAt: relationship.expiresAt }
+    );
+  }
+
+  /** A partner's relationships on one side (who may see them: any role on that partner). */
+  async list(actor: Actor, side: 'provider' | 'reseller'): Promise<Relationship[]> {
+    const { partner } = await this.deps.memberships.authorize(actor, 'relationships.view');
+    return this.deps.relationships.listFor(partner.id, side);
+  }
+
+  /**
+   * Moves what is due: pending requests after 90 days, and active access at its end, which
+   * auto-extend renews by 180 days instead. Returns how many records it changed.
+   */
+  async sweep(): Promise<number> {
+    const now = this.deps.now();
+    const due = await this.deps.relationships.listExpiring(now, SWEEP_BATCH);
+    let changed = 0;
+    for (const r of due) {
+      const renew = r.state === 'active' && r.grant.autoExtend;
+      const change: RelationshipChange = renew
+        ? {
+            state: 'active',
+            event: { ...this.systemEvent('active', 'active', r), note: 'autoExtended' },
+            set: { expiresAt: new Date(r.expiresAt.getTime() + days(AUTO_EXTEND_DAYS)) },
+          }
+        : { state: 'expired', event: this.systemEvent(r.state, 'expired', r) };
+      // Guarded by expiresAt too: an Extend that got there first is not undone.
+      const updated = await this.deps.relationships.transition(r.id, r.state, change, {
+        expiresAt: r.expiresAt,
+      });
+      if (!updated) continue;
+      changed++;
+      await this.deps.notices.afterTransition(updated);
+    }
+    return changed;
+  }
+
+  private async open(
+    actor: Actor,
+    o: {
+      provider: Partner;
+      reseller: Partner;
+      initiatedBy: 'reseller' | 'provider';
+      grantInput: unknown;
+    }
+  ): Promise<Relationship> {
+    const grant = this.grantOf(o.grantInput);
+    const now = this.deps.now();
+    try {
+      const created = await this.deps.relationships.create({
+        providerRef: o.provider.id,
+        resellerRef: o.reseller.id,
+        state: 'pending',
+        initiatedBy: o.initiatedBy,
+        grant,
+        requestedAt: now,
+        expiresAt: new Date(now.getTime() + days(PENDING_DAYS)),
+        history: [{ at: now, by: person(actor), from: null, to: 'pending', roles: grant.roles }],
+        noticeOwedAt: now,
+      });
+      this.log.info(
+        { relationshipRef: created.id, initiatedBy: o.initiatedBy },
+        'relationship requested'
+      );
+      await this.deps.notices.afterTransition(created);
+      return created;
+    } catch (err) {
+      if (err instanceof DuplicateRelationshipError) {
+        throw new ConflictError('relationships:errors.alreadyConnected', {
+          provider: o.provider.legalName,
+          reseller: o.reseller.legalName,
+        });
+      }
+      throw err;
+    }
+  }
+
+  private async move(
+    actor: Actor,
+    relationship: Relationship,
+    from: RelationshipState,
+    change: RelationshipChange,
+    guard?: { readonly expiresAt?: Date }
+  ): Promise<RelationshipResult> {
+    const updated = await this.deps.relationships.transition(relationship.id, from, change, guard);
+    if (!updated) {
+      // Someone else's click (or this one, replayed) got there first: show what it did.
+      const current = await this.deps.relationships.get(relationship.id);
+      if (!current) throw new NotFoundError('relationships:errors.notFound');
+      return { relationship: current, changedNow: false };
+    }
+    this.log.info(
+      { relationshipRef: updated.id, from, to: change.state, by: actor.aadObjectId },
+      'relationship changed'
+    );
+    await this.deps.notices.afterTransition(updated);
+    return { relationship: updated, changedNow: true };
+  }
+
+  /** The actor's approved partner of the given type, and their right to manage relationships. */
+  private async actingPartner(actor: Actor, type: 'reseller' | 'provider'): Promise<Partner> {
+    const { partner } = await this.deps.memberships.authorize(actor, 'relationships.manage');
+    if (partner.status !== 'approved')
+      throw new NotAllowedError('relationships:errors.notApproved');
+    if (partner.partnerType !== type) {
+      throw new NotAllowedError(`relationships:errors.only_${type}`);
+    }
+    return partner;
+  }
+
+  private async approvedPartner(ref: PartnerRef, type: 'reseller' | 'provider'): Promise<Partner> {
+    const partner = await this.deps.partners.get(ref);
+    // Unknown, unapproved or of the other type: all look the same from outside.
+    if (!partner || partner.status !== 'approved' || partner.partnerType !== type) {
+      throw new NotFoundError(`relationships:errors.no_${type}`);
+    }
+    return partner;
+  }
+
+  /**
+   * The relationship and the actor's side of it. One of another pair is not found, whatever the
+   * actor's roles: a user never learns that another tenant's relationship exists.
+   */
+  private async forActor(
+    actor: Actor,
+    id: string
+  ): Promise<{ relationship: Relationship; side: 'provider' | 'reseller' }> {
+    const { partner } = await this.deps.memberships.authorize(actor, 'relationships.manage');
+    const relationship = await this.deps.relationships.get(id);
+    const side =
+      relationship?.providerRef === partner.id
+        ? 'provider'
+        : relationship?.resellerRef === partner.id
+          ? 'reseller'
+          : undefined;
+    if (!relationship || !side) throw new NotFoundError('relationships:errors.notFound');
+    return { relationship, side };
+  }
+
+  private grantOf(input: unknown) {
+    const checked = checkGrant(input);
+    if (!checked.ok) {
+      const [first] = checked.problems;
+      throw new InvalidError(first.key, first.values ?? {});
+    }
+    return checked.grant;
+  }
+
+  private event(
+    actor: Actor,
+    from: RelationshipState,
+    to: RelationshipState,
+    r: Relationship
+  ): RelationshipEvent {
+    return { at: this.deps.now(), by: person(actor), from, to, roles: r.grant.roles };
+  }
+
+  private systemEvent(
+    from: RelationshipState,
+    to: RelationshipState,
+    r: Relationship
+  ): RelationshipEvent {
+    return { at: this.deps.now(), by: 'system', from, to, roles: r.grant.roles };
+  }
+}
+
+function person(actor: Actor): PersonRef {
+  return { tenantId: actor.tenantId, aadObjectId: actor.aadObjectId, name: actor.name };
+}

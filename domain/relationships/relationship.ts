@@ -1,0 +1,70 @@
+import type { PartnerRef, PersonRef } from '../partners/partner.js';
+
+/**
+ * Entra built-in roles a reseller may grant its provider on its tenant (delegated admin, as
+ * GDAP does), least privilege first. Global Administrator is possible but is the risky one.
+ */
+export const ADMIN_ROLES = [
+  'globalReader',
+  'helpdeskAdministrator',
+  'userAdministrator',
+  'licenseAdministrator',
+  'globalAdministrator',
+] as const;
+export type AdminRole = (typeof ADMIN_ROLES)[number];
+
+/** The one role that takes over the reseller's tenant: never auto-extended. */
+export const RISKY_ROLE: AdminRole = 'globalAdministrator';
+
+/** pending -> active | declined | expired | withdrawn; active -> ended | expired. */
+export const RELATIONSHIP_STATES = [
+  'pending',
+  'active',
+  'declined',
+  'expired',
+  'withdrawn',
+  'ended',
+] as const;
+export type RelationshipState = (typeof RELATIONSHIP_STATES)[number];
+
+/** States a pair may have only one of at a time (a unique partial index in storage). */
+export const OPEN_STATES: readonly RelationshipState[] = ['pending', 'active'];
+
+/** What the provider is allowed, as the reseller consents to it. */
+export interface AccessGrant {
+  readonly roles: readonly AdminRole[];
+  /** 1 to 730 days from authorization (GDAP's limits). */
+  readonly durationDays: number;
+  /** Adds 180 days at expiry; not with Global Administrator. */
+  readonly autoExtend: boolean;
+}
+
+/** One step of a relationship's life, kept for `history`. */
+export interface RelationshipEvent {
+  readonly at: Date;
+  readonly by: PersonRef | 'system';
+  readonly from: RelationshipState | null;
+  readonly to: RelationshipState;
+  readonly roles: readonly AdminRole[];
+  readonly note?: 'autoExtended' | 'extended';
+}
+
+/** A provider-reseller relationship (Partner Center's Indirect providers / resellers pages). */
+export interface Relationship {
+  readonly id: string;
+  readonly providerRef: PartnerRef;
+  readonly resellerRef: PartnerRef;
+  readonly state: RelationshipState;
+  /** Who asked: the reseller (Request relationship) or the provider (invite reseller). */
+  readonly initiatedBy: 'reseller' | 'provider';
+  readonly grant: AccessGrant;
+  readonly requestedAt: Date;
+  /** When a pending request lapses (90 days), or when active access ends. */
+  readonly expiresAt: Date;
+  readonly activeSince?: Date;
+  readonly history: readonly RelationshipEvent[];
+  /** Stamped with each transition in the same update; cleared once its notices are enqueued. */
+  readonly noticeOwedAt?: Date;
+}
+
+export type NewRelationship = Omit<Relationship, 'id'>;

@@ -1,0 +1,92 @@
+import type { PartnerRef } from '../../../domain/partners/partner.js';
+import {
+  OPEN_STATES,
+  type NewRelationship,
+  type Relationship,
+  type RelationshipState,
+} from '../../../domain/relationships/relationship.js';
+import {
+  DuplicateRelationshipError,
+  type RelationshipChange,
+  type RelationshipRepository,
+} from '../../../domain/relationships/relationship.repository.js';
+
+/** Relationships in memory with the storage's guarantees: one open per pair, conditional updates. */
+export class MemoryRelationshipRepository implements RelationshipRepository {
+  private readonly rows = new Map<string, Relationship>();
+  private seq = 0;
+
+  async create(input: NewRelationship): Promise<Relationship> {
+    if (await this.findOpen(input.providerRef, input.resellerRef)) {
+      throw new DuplicateRelationshipError();
+    }
+    const r: Relationship = { ...input, id: `r${++this.seq}` };
+    this.rows.set(r.id, structuredClone(r));
+    return structuredClone(r);
+  }
+
+  async get(id: string) {
+    const r = this.rows.get(id);
+    return r ? structuredClone(r) : null;
+  }
+
+  async findOpen(providerRef: PartnerRef, resellerRef: PartnerRef) {
+    const r = [...this.rows.values()].find(
+      (x) =>
+        x.providerRef === providerRef &&
+        x.resellerRef === resellerRef &&
+        OPEN_STATES.includes(x.state)
+    );
+    return r ? structuredClone(r) : null;
+  }
+
+  async transition(
+    id: string,
+    from: RelationshipState,
+    change: RelationshipChange,
+    guard: { readonly expiresAt?: Date } = {}
+  ) {
+    const r = this.rows.get(id);
+    if (!r || r.state !== from) return null;
+    if (guard.expiresAt && r.expiresAt.getTime() !== guard.expiresAt.getTime()) return null;
+    const next: Relationship = {
+      ...r,
+      ...change.set,
+      state: change.state,
+      history: [...r.history, change.event],
+      noticeOwedAt: change.event.at,
+    };
+    this.rows.set(id, structuredClone(next));
+    return structuredClone(next);
+  }
+
+  async listExpiring(before: Date, limit: number) {
+    return [...this.rows.values()]
+      .filter((r) => OPEN_STATES.includes(r.state) && r.expiresAt < before)
+      .sort((a, b) => a.expiresAt.getTime() - b.expiresAt.getTime())
+      .slice(0, limit)
+      .map((r) => structuredClone(r));
+  }
+
+  async listFor(partnerRef: PartnerRef, side: 'provider' | 'reseller') {
+    return [...this.rows.values()]
+      .filter((r) => (side === 'provider' ? r.providerRef : r.resellerRef) === partnerRef)
+      .sort((a, b) => b.requestedAt.getTime() - a.requestedAt.getTime())
+      .map((r) => structuredClone(r));
+  }
+
+  async listNoticesOwed(before: Date, limit: number) {
+    return [...this.rows.values()]
+      .filter((r) => r.noticeOwedAt && r.noticeOwedAt < before)
+      .slice(0, limit)
+      .map((r) => structuredClone(r));
+  }
+
+  async clearNoticeOwed(id: string, since: Date) {
+    const r = this.rows.get(id);
+    if (r?.noticeOwedAt?.getTime() === since.getTime()) {
+      const { noticeOwedAt: _owed, ...rest } = r;
+      this.rows.set(id, rest);
+    }
+  }
+}
