@@ -1,6 +1,6 @@
 import type { Document } from 'bson';
 import { Errors, MongoCommandError } from '../errors.js';
-import { compileFilter } from '../query/index.js';
+import { compileFilter, parseCollation } from '../query/index.js';
 import type { JournalOp } from '../storage/data-store.js';
 import type { Collection } from '../engine/collection.js';
 import { ID_INDEX_SPEC } from '../engine/collection.js';
@@ -24,16 +24,53 @@ function sameOptions(a: Document, b: Document): boolean {
   return JSON.stringify(a) === JSON.stringify(b);
 }
 
+/** `create` options mongod 7.0 knows but this server does not implement: refused, not ignored. */
+const NOT_IMPLEMENTED: Record<string, string> = {
+  viewOn: 'views are not supported by the embedded server',
+  pipeline: 'views are not supported by the embedded server',
+  timeseries: 'time series collections are not supported by the embedded server',
+  clusteredIndex: 'clustered collections are not supported by the embedded server',
+  expireAfterSeconds: 'clustered collections are not supported by the embedded server',
+  validator: 'document validation is not supported by the embedded server',
+  validationLevel: 'document validation is not supported by the embedded server',
+  validationAction: 'document validation is not supported by the embedded server',
+  changeStreamPreAndPostImages: 'change streams are not supported by the embedded server',
+  encryptedFields: 'queryable encryption is not supported by the embedded server',
+  size: 'capped collections are not supported by the embedded server',
+  max: 'capped collections are not supported by the embedded server',
+};
+
+/** `create` options accepted as they are: no effect on what a client observes here. */
+const ACCEPTED = new Set([
+  'collation',
+  'capped',
+  'storageEngine',
+  'indexOptionDefaults',
+  'idIndex',
+]);
+
 const create: CommandHandler = async (cmd, ctx) => {
   const name = collectionName(cmd);
   const options: Document = {};
   for (const [k, v] of Object.entries(cmd)) if (!PLUMBING.has(k)) options[k] = v;
   if (options.capped === true)
     throw Errors.notImplemented('capped collections are not supported by the embedded server');
-  if (options.viewOn !== undefined)
-    throw Errors.notImplemented('views are not supported by the embedded server');
-  if (options.timeseries !== undefined)
-    throw Errors.notImplemented('time series collections are not supported by the embedded server');
+  for (const k of Object.keys(options)) {
+    if (NOT_IMPLEMENTED[k]) throw Errors.notImplemented(NOT_IMPLEMENTED[k]);
+    if (!ACCEPTED.has(k))
+      throw new MongoCommandError(
+        40415,
+        'Location40415',
+        `BSON field 'create.${k}' is an unknown field.`
+      );
+  }
+  if (options.capped === false) delete options.capped;
+  // Stored (and listed) in full, defaults filled in, as mongod does; simple means none.
+  if (options.collation !== undefined) {
+    const collation = parseCollation(options.collation);
+    if (collation) options.collation = collation.spec;
+    else delete options.collation;
+  }
   const existing = ctx.catalog.get(ctx.db, name);
   if (existing) {
     // MongoDB 7 accepts re-creating a collection with identical options.

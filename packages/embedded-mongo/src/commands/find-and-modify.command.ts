@@ -5,6 +5,7 @@ import type { Hit } from '../engine/collection.js';
 import { insertUpsert, updateHit, upsertDocument } from '../engine/write-ops.js';
 import type { JournalOp } from '../storage/data-store.js';
 import { collectionName, type CommandHandler } from './command-context.js';
+import { commandEnv } from './query-env.js';
 
 /** findAndModify: one document found, changed or removed atomically, returned before or after. */
 export const findAndModify: CommandHandler = async (cmd, ctx) => {
@@ -23,11 +24,12 @@ export const findAndModify: CommandHandler = async (cmd, ctx) => {
 
   const ops: JournalOp[] = [];
   const coll = ctx.catalog.get(ctx.db, name);
+  const env = commandEnv(cmd, coll);
   let hit: Hit | undefined;
   if (coll) {
     const sort = cmd.sort as Document | undefined;
     if (sort && Object.keys(sort).length > 0) compileSort(sort);
-    hit = coll.find(query, 1, sort)[0];
+    hit = coll.find(query, 1, sort, env)[0];
   }
 
   let value: Document | null = null;
@@ -42,6 +44,7 @@ export const findAndModify: CommandHandler = async (cmd, ctx) => {
     const spec = {
       update: cmd.update as Document | Document[],
       arrayFilters: cmd.arrayFilters as Document[] | undefined,
+      variables: env.variables,
     };
     if (hit && coll) {
       const res = updateHit(coll, hit, spec, query, ops);

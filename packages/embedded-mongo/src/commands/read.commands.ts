@@ -1,13 +1,15 @@
 import { Long, type Document } from 'bson';
 import { Errors } from '../errors.js';
 import { applyProjection, compileFilter, compileSort, runPipeline } from '../query/index.js';
-import type { Collection } from '../engine/collection.js';
+import type { Collection, QueryEnv } from '../engine/collection.js';
 import { indexPathValues } from '../engine/index-structure.js';
 import { encodeKey } from '../engine/key-encoding.js';
 import { planAccess, type AccessPlan } from '../engine/candidates.js';
 import { topK } from '../engine/top-k.js';
 import { countingGroup, leadingQuery } from './aggregate-prefix.js';
 import { collectionName, type CommandContext, type CommandHandler } from './command-context.js';
+import { commandEnv } from './query-env.js';
+import { compareValues, holdsStrings } from '../query/index.js';
 
 /** Sort + limit up to this many keeps only the best documents instead of sorting them all. */
 const TOP_K_MAX = 1000;
@@ -23,8 +25,13 @@ function hasKeys(d: unknown): d is Document {
 }
 
 /** Matching documents in the plan's order, decoded lazily so a large result is not held at once. */
-function* scan(coll: Collection, filter: Document, plan: AccessPlan): Generator<Document> {
-  const match = coll.matcher(filter, plan.exact);
+function* scan(
+  coll: Collection,
+  filter: Document,
+  plan: AccessPlan,
+  env: QueryEnv
+): Generator<Document> {
+  const match = coll.matcher(filter, plan.exact, env);
   for (const [, buf] of coll.entries(plan)) {
     const doc = match(buf);
     if (doc) yield doc;
@@ -38,6 +45,8 @@ export interface QueryOptions {
   skip?: number;
   limit?: number;
   projection?: Document;
+  /** Collation and `let` variables (the simple collation and none when absent). */
+  env?: QueryEnv;
 }
 
 /**
@@ -50,19 +59,20 @@ export function* queryResults(
 ): Generator<Document> {
   if (!coll) return;
   const filter = opts.filter ?? {};
+  const env = opts.env ?? {};
   const sort = hasKeys(opts.sort) ? opts.sort : undefined;
   const natural = sort?.$natural;
   // $natural asks for storage order, which only a collection scan gives (as on mongod).
   const plan: AccessPlan =
     natural === undefined
-      ? planAccess(coll, filter, sort)
+      ? planAccess(coll, filter, sort, env.collation)
       : { sorted: false, direction: 1, exact: false, estimate: coll.docs.size };
-  let source: Iterable<Document> = scan(coll, filter, plan);
+  let source: Iterable<Document> = scan(coll, filter, plan, env);
   if (sort && natural !== undefined) {
     const all = [...source];
     source = Number(natural) < 0 ? all.reverse() : all;
   } else if (sort && !plan.sorted) {
-    const cmp = compileSort(sort);
+    const cmp = compileSort(sort, env.collation?.compare);
     // Without a limit every match is wanted (a skip alone must not cut the sort short).
     const wanted = opts.limit && opts.limit > 0 ? (opts.skip ?? 0) + opts.limit : 0;
     source = wanted > 0 && wanted <= TOP_K_MAX ? topK(source, wanted, cmp) : [...source].sort(cmp);
@@ -77,21 +87,25 @@ export function* queryResults(
       continue;
     }
     left -= 1;
-    yield projection ? applyProjection(doc, projection, filter) : doc;
+    yield projection ? applyProjection(doc, projection, filter, { variables: env.variables }) : doc;
   }
 }
 
 /** How many documents match `filter`; counted from the index alone when its bounds decide. */
-export function countMatches(coll: Collection | undefined, filter: Document): number {
+export function countMatches(
+  coll: Collection | undefined,
+  filter: Document,
+  env: QueryEnv = {}
+): number {
   if (!coll) return 0;
   if (!hasKeys(filter)) return coll.docs.size;
-  const plan = planAccess(coll, filter);
+  const plan = planAccess(coll, filter, undefined, env.collation);
   let n = 0;
   if (plan.exact && plan.ids) {
     for (const id of plan.ids()) if (coll.docs.has(id)) n += 1;
     return n;
   }
-  for (const _ of scan(coll, filter, plan)) n += 1;
+  for (const _ of scan(coll, filter, plan, env)) n += 1;
   return n;
 }
 
@@ -111,8 +125,9 @@ const find: CommandHandler = (cmd, ctx) => {
   const skip = numberField(cmd.skip, 'skip');
   if (skip < 0) throw Errors.badValue('skip value must be non-negative');
   const filter = (cmd.filter ?? {}) as Document;
+  const env = commandEnv(cmd, coll);
   // Compile up front so a bad operator fails the command, not a later getMore.
-  compileFilter(filter);
+  compileFilter(filter, env.variables, env.collation?.compare);
   if (hasKeys(cmd.sort) && cmd.sort.$natural === undefined) compileSort(cmd.sort);
   const source = queryResults(coll, {
     filter,
@@ -120,6 +135,7 @@ const find: CommandHandler = (cmd, ctx) => {
     skip,
     limit,
     projection: cmd.projection,
+    env,
   });
   const ns = `${ctx.db}.${name}`;
   const batchSize = cmd.batchSize === undefined ? undefined : Number(cmd.batchSize);
@@ -155,8 +171,9 @@ const count: CommandHandler = (cmd, ctx) => {
   const query = (cmd.query ?? {}) as Document;
   const skip = numberField(cmd.skip, 'skip');
   const limit = Math.abs(numberField(cmd.limit, 'limit'));
-  compileFilter(query);
-  let n = countMatches(coll, query);
+  const env = commandEnv(cmd, coll, false);
+  compileFilter(query, undefined, env.collation?.compare);
+  let n = countMatches(coll, query, env);
   n = Math.max(0, n - skip);
   if (limit > 0) n = Math.min(n, limit);
   return { n };
@@ -166,15 +183,31 @@ const distinct: CommandHandler = (cmd, ctx) => {
   const coll = ctx.catalog.get(ctx.db, collectionName(cmd));
   if (typeof cmd.key !== 'string')
     throw Errors.failedToParse("BSON field 'distinct.key' is missing but a required field");
+  const env = commandEnv(cmd, coll, false);
+  const query = (cmd.query ?? {}) as Document;
+  compileFilter(query, undefined, env.collation?.compare);
   const seen = new Map<string, unknown>();
-  for (const doc of queryResults(coll, { filter: (cmd.query ?? {}) as Document })) {
+  // Under a collation, values holding strings are one value when the collation equates them.
+  const collated: unknown[] = [];
+  for (const doc of queryResults(coll, { filter: query, env })) {
     for (const v of indexPathValues(doc, cmd.key)) {
       if (v === undefined) continue;
-      const k = encodeKey(v);
-      if (!seen.has(k)) seen.set(k, v);
+      if (env.collation && holdsStrings(v)) collated.push(v);
+      else {
+        const k = encodeKey(v);
+        if (!seen.has(k)) seen.set(k, v);
+      }
     }
   }
-  return { values: [...seen.values()] };
+  const strings = env.collation?.compare;
+  const values = [...seen.values()];
+  if (strings && collated.length > 0) {
+    collated.sort((a, b) => compareValues(a, b, strings));
+    collated.forEach((v, i) => {
+      if (i === 0 || compareValues(collated[i - 1], v, strings) !== 0) values.push(v);
+    });
+  }
+  return { values };
 };
 
 const UNSUPPORTED_STAGES = new Set(['$out', '$merge']);
@@ -196,13 +229,15 @@ const aggregate: CommandHandler = (cmd, ctx: CommandContext) => {
   const name = onCollection ? (cmd.aggregate as string) : '$cmd.aggregate';
   const coll = onCollection ? ctx.catalog.get(ctx.db, name) : undefined;
   // Leading $match/$sort/$skip/$limit run as a find, through the indexes.
+  const env = commandEnv(cmd, coll);
   const { query, used } = leadingQuery(stages);
-  if (query.filter) compileFilter(query.filter);
+  query.env = env;
+  if (query.filter) compileFilter(query.filter, env.variables, env.collation?.compare);
   if (query.sort) compileSort(query.sort);
   const rest = stages.slice(used);
   const counting = countingGroup(rest);
   if (counting && !query.sort) {
-    let n = Math.max(0, countMatches(coll, query.filter ?? {}) - (query.skip ?? 0));
+    let n = Math.max(0, countMatches(coll, query.filter ?? {}, env) - (query.skip ?? 0));
     if (query.limit) n = Math.min(n, query.limit);
     const docs = n > 0 ? [{ _id: counting.id, [counting.field]: n }] : [];
     const batch = ctx.cursors.open(`${ctx.db}.${name}`, docs[Symbol.iterator](), undefined);
@@ -220,6 +255,8 @@ const aggregate: CommandHandler = (cmd, ctx: CommandContext) => {
       return docs;
     },
     now: new Date(),
+    variables: env.variables,
+    collation: env.collation?.compare,
   });
   const ns = `${ctx.db}.${name}`;
   const batchSize = cmd.cursor?.batchSize === undefined ? undefined : Number(cmd.cursor.batchSize);

@@ -2,7 +2,7 @@ import { calculateObjectSize, serialize, UUID, type Document } from 'bson';
 import { decodeBson } from './bson-values.js';
 import { fieldPicker, filterFields } from './bson-fields.js';
 import { Errors } from '../errors.js';
-import { compileFilter, compileSort } from '../query/index.js';
+import { compileFilter, compileSort, parseCollation, type Collation } from '../query/index.js';
 import type { JournalOp } from '../storage/data-store.js';
 import { duplicateKeyError } from './dup-key.js';
 import { IndexStructure, type IndexKey, type IndexSpec } from './index-structure.js';
@@ -16,6 +16,12 @@ export const MAX_BSON_SIZE = 16 * 1024 * 1024;
 
 /** The `_id` index as listIndexes shows it. */
 export const ID_INDEX_SPEC: IndexSpec = { v: 2, key: { _id: 1 }, name: '_id_' };
+
+/** How a query reads: its collation (undefined: simple) and its `let` variables. */
+export interface QueryEnv {
+  collation?: Collation;
+  variables?: Document;
+}
 
 /** A stored document: its `_id` key and its decoded value. */
 export interface Hit {
@@ -37,12 +43,21 @@ export class Collection {
   readonly indexes: IndexStructure[] = [];
   readonly uuid = new UUID();
   bsonSize = 0;
+  /** The default collation (`create` with `collation`); undefined: simple. */
+  readonly collation?: Collation;
 
   constructor(
     readonly db: string,
     readonly name: string,
     public options: Document
-  ) {}
+  ) {
+    this.collation = parseCollation(options.collation);
+  }
+
+  /** A command's collation, else this collection's default (`{ locale: 'simple' }`: binary). */
+  collationFor(requested: unknown): Collation | undefined {
+    return requested === undefined ? this.collation : parseCollation(requested);
+  }
 
   get ns(): string {
     return `${this.db}.${this.name}`;
@@ -75,8 +90,12 @@ export class Collection {
    * documents that cannot match are never decoded whole. `exact`: the plan's index bounds
    * already decided the match (see AccessPlan), so the filter only has to compile.
    */
-  matcher(filter: Document, exact = false): (stored: string) => Document | undefined {
-    const matches = compileFilter(filter);
+  matcher(
+    filter: Document,
+    exact = false,
+    env: QueryEnv = {}
+  ): (stored: string) => Document | undefined {
+    const matches = compileFilter(filter, env.variables, env.collation?.compare);
     if (exact) return (stored) => this.decode(stored);
     const fields = filterFields(filter);
     if (!fields || fields.size === 0) {
@@ -139,9 +158,9 @@ export class Collection {
    * Documents matching `filter`, decoded, in `sort` order (natural order without one); stops
    * after `limit` when given. An index giving the sort order lets it stop early.
    */
-  find(filter: Document | undefined, limit = 0, sort?: Document): Hit[] {
-    const plan = planAccess(this, filter ?? {}, sort);
-    const match = this.matcher(filter ?? {}, plan.exact);
+  find(filter: Document | undefined, limit = 0, sort?: Document, env: QueryEnv = {}): Hit[] {
+    const plan = planAccess(this, filter ?? {}, sort, env.collation);
+    const match = this.matcher(filter ?? {}, plan.exact, env);
     const inOrder = plan.sorted || !sort || Object.keys(sort).length === 0;
     const hits: Hit[] = [];
     for (const [key, buf] of this.entries(plan)) {
@@ -151,7 +170,7 @@ export class Collection {
       if (inOrder && limit > 0 && hits.length >= limit) break;
     }
     if (inOrder) return hits;
-    const cmp = compileSort(sort!);
+    const cmp = compileSort(sort!, env.collation?.compare);
     const byDoc = (a: Hit, b: Hit): number => cmp(a.doc, b.doc);
     return limit > 0 ? topK(hits, limit, byDoc) : hits.sort(byDoc);
   }

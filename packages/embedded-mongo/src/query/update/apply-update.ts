@@ -19,6 +19,8 @@ export interface UpdateOptions {
   /** The query that selected the document: the positional `$` refers to its match. */
   query?: Document;
   now?: Date;
+  /** `let` (and `c`) variables a pipeline update reads as `$$name`. */
+  variables?: Document;
 }
 /** Result of applyUpdate: a new document and whether it differs from the input. */
 export interface UpdateResult {
@@ -180,7 +182,7 @@ export function applyUpdate(
 ): UpdateResult {
   const now = opts.now ?? new Date();
   let next: Document;
-  if (Array.isArray(update)) next = pipelineUpdate(doc, update, now);
+  if (Array.isArray(update)) next = pipelineUpdate(doc, update, now, opts.variables);
   else if (isReplacementUpdate(update)) next = replaceDocument(doc, update);
   else next = applyOperators(doc, update, opts, now);
   if (doc._id !== undefined && !strictEqual(next._id, doc._id)) {
