@@ -134,7 +134,7 @@ describeCompat('collation', (target) => {
     const db = target().db;
     await db.createCollection('dflt', { collation: EN2 });
     const info = await db.listCollections({ name: 'dflt' }).toArray();
-    const stored = (info[0].options as Document).collation as Document;
+    const stored = ((info[0] as Document).options as Document).collation as Document;
     expect(stored.locale).to.equal('en');
     expect(stored.strength).to.equal(2);
     expect(stored.caseLevel).to.equal(false);

@@ -62,7 +62,10 @@ describe('collations survive a restart', function () {
         const db = client.db('app');
         const coll = db.collection('partners');
         const [info] = await db.listCollections({ name: 'partners' }).toArray();
-        expect((info.options as Document).collation).to.include({ locale: 'ru', strength: 2 });
+        expect(((info as Document).options as Document).collation).to.include({
+          locale: 'ru',
+          strength: 2,
+        });
         const indexes = await coll.listIndexes().toArray();
         const byName = Object.fromEntries(indexes.map((i) => [i.name, i]));
         expect(byName.name_1.collation).to.include({ locale: 'ru', strength: 2 });
