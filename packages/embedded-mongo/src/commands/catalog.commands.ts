@@ -4,6 +4,7 @@ import { compileFilter, parseCollation } from '../query/index.js';
 import type { JournalOp } from '../storage/data-store.js';
 import type { Collection } from '../engine/collection.js';
 import { ID_INDEX_SPEC } from '../engine/collection.js';
+import { checkValidationOptions } from '../engine/validation.js';
 import { collectionName, type CommandHandler } from './command-context.js';
 
 /** Options `create` stores as the collection's options (the rest are command plumbing). */
@@ -31,9 +32,6 @@ const NOT_IMPLEMENTED: Record<string, string> = {
   timeseries: 'time series collections are not supported by the embedded server',
   clusteredIndex: 'clustered collections are not supported by the embedded server',
   expireAfterSeconds: 'clustered collections are not supported by the embedded server',
-  validator: 'document validation is not supported by the embedded server',
-  validationLevel: 'document validation is not supported by the embedded server',
-  validationAction: 'document validation is not supported by the embedded server',
   changeStreamPreAndPostImages: 'change streams are not supported by the embedded server',
   encryptedFields: 'queryable encryption is not supported by the embedded server',
   size: 'capped collections are not supported by the embedded server',
@@ -47,6 +45,9 @@ const ACCEPTED = new Set([
   'storageEngine',
   'indexOptionDefaults',
   'idIndex',
+  'validator',
+  'validationLevel',
+  'validationAction',
 ]);
 
 const create: CommandHandler = async (cmd, ctx) => {
@@ -65,6 +66,7 @@ const create: CommandHandler = async (cmd, ctx) => {
       );
   }
   if (options.capped === false) delete options.capped;
+  checkValidationOptions(options);
   // Stored (and listed) in full, defaults filled in, as mongod does; simple means none.
   if (options.collation !== undefined) {
     const collation = parseCollation(options.collation);

@@ -6,6 +6,7 @@ import { insertUpsert, updateHit, upsertDocument } from '../engine/write-ops.js'
 import type { JournalOp } from '../storage/data-store.js';
 import { collectionName, type CommandHandler } from './command-context.js';
 import { commandEnv } from './query-env.js';
+import { validationWarner } from './write.commands.js';
 
 /** findAndModify: one document found, changed or removed atomically, returned before or after. */
 export const findAndModify: CommandHandler = async (cmd, ctx) => {
@@ -45,6 +46,8 @@ export const findAndModify: CommandHandler = async (cmd, ctx) => {
       update: cmd.update as Document | Document[],
       arrayFilters: cmd.arrayFilters as Document[] | undefined,
       variables: env.variables,
+      bypassValidation: cmd.bypassDocumentValidation === true,
+      onValidationWarning: validationWarner(ctx),
     };
     if (hit && coll) {
       const res = updateHit(coll, hit, spec, query, ops);
@@ -53,7 +56,7 @@ export const findAndModify: CommandHandler = async (cmd, ctx) => {
       lastErrorObject.updatedExisting = true;
     } else if (cmd.upsert === true) {
       const doc = upsertDocument(query, spec);
-      insertUpsert(ctx.catalog, ctx.db, name, doc, ops);
+      insertUpsert(ctx.catalog, ctx.db, name, doc, ops, spec);
       value = cmd.new === true ? doc : null;
       lastErrorObject.n = 1;
       lastErrorObject.upserted = doc._id;

@@ -83,12 +83,25 @@ async function runBatch(
   return writeErrors.length > 0 ? { writeErrors } : {};
 }
 
+/** Logs a document that failed validation under `validationAction: 'warn'`, as mongod does. */
+export function validationWarner(ctx: CommandContext): (err: Error, ns: string) => void {
+  return (err, ns) =>
+    ctx.logger.warn(
+      { ns, errInfo: (err as { extra?: { errInfo?: unknown } }).extra?.errInfo },
+      'Document would fail validation'
+    );
+}
+
 const insert: CommandHandler = async (cmd, ctx) => {
   const name = collectionName(cmd);
+  const bypass = cmd.bypassDocumentValidation === true;
+  const warn = validationWarner(ctx);
   let n = 0;
   const reply = await runBatch(cmd, ctx, 'documents', (doc, ops) => {
     const stored = withIdFirst(doc);
     const coll = ctx.catalog.ensure(ctx.db, name, ops);
+    const warning = coll.checkValidation(stored, undefined, bypass);
+    if (warning) warn(warning, coll.ns);
     ops.push(coll.insert(stored));
     n += 1;
   });
@@ -118,6 +131,8 @@ const update: CommandHandler = async (cmd, ctx) => {
       update: stmt.u as Document | Document[],
       arrayFilters: stmt.arrayFilters as Document[] | undefined,
       variables,
+      bypassValidation: cmd.bypassDocumentValidation === true,
+      onValidationWarning: validationWarner(ctx),
     };
     if (stmt.multi === true && isReplacementUpdate(spec.update)) {
       throw Errors.failedToParse('multi update is not supported for replacement-style update');
@@ -126,7 +141,7 @@ const update: CommandHandler = async (cmd, ctx) => {
     if (hits.length === 0) {
       if (stmt.upsert !== true) return;
       const doc = upsertDocument(query, spec);
-      insertUpsert(ctx.catalog, ctx.db, name, doc, ops);
+      insertUpsert(ctx.catalog, ctx.db, name, doc, ops, spec);
       n += 1;
       upserted.push({ index: i, _id: doc._id });
       return;

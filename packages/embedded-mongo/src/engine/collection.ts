@@ -10,6 +10,8 @@ import { encodeKey } from './key-encoding.js';
 import { planAccess, type AccessPlan } from './candidates.js';
 import { SortedEntries, type SortedEntry } from './sorted-entries.js';
 import { topK } from './top-k.js';
+import { compileValidation, validationError, type Validation } from './validation.js';
+import type { MongoCommandError } from '../errors.js';
 
 /** Largest document a client may store (BSONObjMaxUserSize). */
 export const MAX_BSON_SIZE = 16 * 1024 * 1024;
@@ -52,6 +54,35 @@ export class Collection {
     public options: Document
   ) {
     this.collation = parseCollation(options.collation);
+  }
+
+  private validationOf?: { options: Document; validation?: Validation };
+
+  /** The collection's document validation (from its options), compiled once per options. */
+  get validation(): Validation | undefined {
+    if (this.validationOf?.options !== this.options)
+      this.validationOf = { options: this.options, validation: compileValidation(this.options) };
+    return this.validationOf.validation;
+  }
+
+  /**
+   * Checks a document about to be written against the validator, as mongod does: nothing when
+   * validation is off or bypassed; under `moderate`, an update of a document that already
+   * failed is not checked. Throws 121 under `validationAction: 'error'`; under `'warn'` returns
+   * the error for the caller to log, and the write goes ahead.
+   */
+  checkValidation(
+    doc: Document,
+    old: Document | undefined,
+    bypass: boolean
+  ): MongoCommandError | undefined {
+    const v = this.validation;
+    if (!v || v.level === 'off' || bypass) return undefined;
+    if (old && v.level === 'moderate' && !v.matches(old)) return undefined;
+    if (v.matches(doc)) return undefined;
+    const err = validationError(v, doc);
+    if (v.action === 'error') throw err;
+    return err;
   }
 
   /** A command's collation, else this collection's default (`{ locale: 'simple' }`: binary). */

@@ -11,6 +11,10 @@ export interface UpdateSpec {
   arrayFilters?: Document[];
   /** `let`/`c` variables of a pipeline update. */
   variables?: Document;
+  /** `bypassDocumentValidation: true`. */
+  bypassValidation?: boolean;
+  /** Told of a document that fails validation under `validationAction: 'warn'`. */
+  onValidationWarning?: (err: Error, ns: string) => void;
 }
 
 /** Puts `_id` first, as mongod stores it, creating an ObjectId when the document has none. */
@@ -93,7 +97,11 @@ export function updateHit(
   ops: JournalOp[]
 ): { doc: Document; modified: boolean } {
   const res = updatedDocument(hit, spec, query);
-  if (res.modified) ops.push(coll.replace(hit.key, hit.doc, res.doc));
+  if (res.modified) {
+    const warning = coll.checkValidation(res.doc, hit.doc, spec.bypassValidation === true);
+    if (warning) spec.onValidationWarning?.(warning, coll.ns);
+    ops.push(coll.replace(hit.key, hit.doc, res.doc));
+  }
   return res;
 }
 
@@ -103,9 +111,12 @@ export function insertUpsert(
   db: string,
   name: string,
   doc: Document,
-  ops: JournalOp[]
+  ops: JournalOp[],
+  spec?: UpdateSpec
 ): void {
   const coll = catalog.ensure(db, name, ops);
+  const warning = coll.checkValidation(doc, undefined, spec?.bypassValidation === true);
+  if (warning) spec?.onValidationWarning?.(warning, coll.ns);
   ops.push(coll.insert(doc));
 }
 

@@ -3,6 +3,7 @@ import { Errors, MongoCommandError } from '../errors.js';
 import { isNumeric, isPlainObject } from './bson-types.js';
 import type { StringCompare } from './collation.js';
 import { evaluate, isTruthy } from './expression.js';
+import { compileJsonSchema } from './json-schema.js';
 import { collectLeaves, splitPath } from './paths.js';
 import { isRegexValue } from './regex.js';
 import {
@@ -104,7 +105,7 @@ function compileTopLevel(
     case '$text':
       throw Errors.notImplemented('$text queries are not supported by the embedded server');
     case '$jsonSchema':
-      throw Errors.notImplemented('$jsonSchema is not supported by the embedded server');
+      return compileJsonSchema(cond);
     case '$alwaysTrue':
       return () => true;
     case '$alwaysFalse':
