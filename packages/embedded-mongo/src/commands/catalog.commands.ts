@@ -27,8 +27,6 @@ function sameOptions(a: Document, b: Document): boolean {
 
 /** `create` options mongod 7.0 knows but this server does not implement: refused, not ignored. */
 const NOT_IMPLEMENTED: Record<string, string> = {
-  viewOn: 'views are not supported by the embedded server',
-  pipeline: 'views are not supported by the embedded server',
   timeseries: 'time series collections are not supported by the embedded server',
   clusteredIndex: 'clustered collections are not supported by the embedded server',
   expireAfterSeconds: 'clustered collections are not supported by the embedded server',
@@ -48,7 +46,35 @@ const ACCEPTED = new Set([
   'validator',
   'validationLevel',
   'validationAction',
+  'viewOn',
+  'pipeline',
 ]);
+
+/** A view's options as mongod checks them: `viewOn` a name, `pipeline` an array of stages. */
+function checkViewOptions(options: Document): void {
+  if (options.pipeline !== undefined && options.viewOn === undefined)
+    throw Errors.badValue("'pipeline' requires 'viewOn' to also be specified");
+  if (options.viewOn === undefined) return;
+  if (typeof options.viewOn !== 'string' || options.viewOn === '')
+    throw Errors.typeMismatch(
+      "BSON field 'create.viewOn' is the wrong type, expected type 'string'"
+    );
+  const pipeline = options.pipeline ?? [];
+  if (!Array.isArray(pipeline))
+    throw Errors.typeMismatch(
+      "BSON field 'create.pipeline' is the wrong type, expected type 'array'"
+    );
+  for (const s of pipeline as Document[]) {
+    const op = s && typeof s === 'object' ? Object.keys(s)[0] : undefined;
+    if (op === '$out' || op === '$merge')
+      throw Errors.optionNotSupportedOnView(`${op} cannot be used in a view definition`);
+  }
+  for (const k of Object.keys(options)) {
+    if (!['viewOn', 'pipeline', 'collation'].includes(k))
+      throw Errors.invalidOptions(`option not supported on a view: ${k}`);
+  }
+  options.pipeline = pipeline;
+}
 
 const create: CommandHandler = async (cmd, ctx) => {
   const name = collectionName(cmd);
@@ -67,6 +93,7 @@ const create: CommandHandler = async (cmd, ctx) => {
   }
   if (options.capped === false) delete options.capped;
   checkValidationOptions(options);
+  checkViewOptions(options);
   // Stored (and listed) in full, defaults filled in, as mongod does; simple means none.
   if (options.collation !== undefined) {
     const collation = parseCollation(options.collation);
@@ -154,13 +181,17 @@ const listDatabases: CommandHandler = (cmd, ctx) => {
 };
 
 const listCollections: CommandHandler = (cmd, ctx) => {
-  let entries: Document[] = ctx.catalog.collections(ctx.db).map((c) => ({
-    name: c.name,
-    type: 'collection',
-    options: c.options,
-    info: { readOnly: false, uuid: c.uuid },
-    idIndex: ID_INDEX_SPEC,
-  }));
+  let entries: Document[] = ctx.catalog.collections(ctx.db).map((c) =>
+    c.isView
+      ? { name: c.name, type: 'view', options: c.options, info: { readOnly: true } }
+      : {
+          name: c.name,
+          type: 'collection',
+          options: c.options,
+          info: { readOnly: false, uuid: c.uuid },
+          idIndex: ID_INDEX_SPEC,
+        }
+  );
   if (cmd.filter && Object.keys(cmd.filter).length > 0)
     entries = entries.filter(compileFilter(cmd.filter as Document));
   if (cmd.nameOnly === true) entries = entries.map((e) => ({ name: e.name, type: e.type }));
@@ -177,8 +208,8 @@ const dbStats: CommandHandler = (cmd, ctx) => {
   const scale = Number(cmd.scale ?? 1) || 1;
   return {
     db: ctx.db,
-    collections: colls.length,
-    views: 0,
+    collections: colls.filter((c) => !c.isView).length,
+    views: colls.filter((c) => c.isView).length,
     objects,
     avgObjSize: objects > 0 ? size / objects : 0,
     dataSize: size / scale,

@@ -15,6 +15,21 @@ export const collMod: CommandHandler = async (cmd, ctx) => {
   const name = collectionName(cmd);
   const coll = ctx.catalog.get(ctx.db, name);
   if (!coll) throw Errors.namespaceNotFound(`ns does not exist: ${ctx.db}.${name}`);
+  if (coll.isView) {
+    // A view's definition may change; nothing else about it can.
+    const other = Object.keys(cmd).filter(
+      (k) =>
+        !['collMod', 'viewOn', 'pipeline', 'lsid', 'writeConcern'].includes(k) && !k.startsWith('$')
+    );
+    if (other.length > 0)
+      throw Errors.optionNotSupportedOnView(`option not supported on a view: ${other[0]}`);
+    const next: Document = { ...coll.options };
+    if (typeof cmd.viewOn === 'string') next.viewOn = cmd.viewOn;
+    if (Array.isArray(cmd.pipeline)) next.pipeline = cmd.pipeline;
+    coll.options = next;
+    await ctx.catalog.commit([{ op: 'createCollection', ns: coll.ns, options: next }]);
+    return {};
+  }
   const unsupported = Object.keys(cmd).filter(
     (k) =>
       k !== 'collMod' &&

@@ -41,6 +41,8 @@ export const explain: CommandHandler = (cmd, ctx) => {
     limit = query.limit ?? 0;
   }
   const coll = ctx.catalog.get(ctx.db, collName);
+  if (coll?.isView)
+    throw Errors.notImplemented('explain on a view is not supported by the embedded server');
   const wantsSort = sort && Object.keys(sort).length > 0 && sort.$natural === undefined;
   const collation = coll ? coll.collationFor(inner.collation) : parseCollation(inner.collation);
   const plan = coll ? planAccess(coll, filter, wantsSort ? sort : undefined, collation) : undefined;

@@ -9,7 +9,9 @@ import { topK } from '../engine/top-k.js';
 import { countingGroup, leadingQuery } from './aggregate-prefix.js';
 import { collectionName, type CommandContext, type CommandHandler } from './command-context.js';
 import { commandEnv } from './query-env.js';
-import { compareValues, holdsStrings } from '../query/index.js';
+import { compareValues, holdsStrings, sameCollation, type Collation } from '../query/index.js';
+import { MongoCommandError } from '../errors.js';
+import { checkWriteStages, writeResults } from './write-stages.js';
 
 /** Sort + limit up to this many keeps only the best documents instead of sorting them all. */
 const TOP_K_MAX = 1000;
@@ -116,6 +118,7 @@ function cursorReply(ns: string, id: Long, batch: Document[], first: boolean): D
 const find: CommandHandler = (cmd, ctx) => {
   const name = collectionName(cmd);
   const coll = ctx.catalog.get(ctx.db, name);
+  if (coll?.isView) return viewFind(cmd, ctx, coll);
   let limit = numberField(cmd.limit, 'limit');
   let singleBatch = cmd.singleBatch === true;
   if (limit < 0) {
@@ -168,6 +171,7 @@ const killCursors: CommandHandler = (cmd, ctx) => {
 
 const count: CommandHandler = (cmd, ctx) => {
   const coll = ctx.catalog.get(ctx.db, collectionName(cmd));
+  if (coll?.isView) return viewCount(cmd, ctx, coll);
   const query = (cmd.query ?? {}) as Document;
   const skip = numberField(cmd.skip, 'skip');
   const limit = Math.abs(numberField(cmd.limit, 'limit'));
@@ -183,13 +187,23 @@ const distinct: CommandHandler = (cmd, ctx) => {
   const coll = ctx.catalog.get(ctx.db, collectionName(cmd));
   if (typeof cmd.key !== 'string')
     throw Errors.failedToParse("BSON field 'distinct.key' is missing but a required field");
-  const env = commandEnv(cmd, coll, false);
   const query = (cmd.query ?? {}) as Document;
-  compileFilter(query, undefined, env.collation?.compare);
+  let env: QueryEnv;
+  let docs: Iterable<Document>;
+  if (coll?.isView) {
+    env = viewEnv(cmd, coll, false);
+    const resolved = resolveView(ctx, coll);
+    const stages = hasKeys(query) ? [...resolved.stages, { $match: query }] : resolved.stages;
+    docs = aggregateResults(ctx, resolved.source, stages, env);
+  } else {
+    env = commandEnv(cmd, coll, false);
+    compileFilter(query, undefined, env.collation?.compare);
+    docs = queryResults(coll, { filter: query, env });
+  }
   const seen = new Map<string, unknown>();
   // Under a collation, values holding strings are one value when the collation equates them.
   const collated: unknown[] = [];
-  for (const doc of queryResults(coll, { filter: query, env })) {
+  for (const doc of docs) {
     for (const v of indexPathValues(doc, cmd.key)) {
       if (v === undefined) continue;
       if (env.collation && holdsStrings(v)) collated.push(v);
@@ -210,26 +224,45 @@ const distinct: CommandHandler = (cmd, ctx) => {
   return { values };
 };
 
-const UNSUPPORTED_STAGES = new Set(['$out', '$merge']);
+/** The pipeline runner's view of the database: other collections (views resolved). */
+function pipelineContext(ctx: CommandContext, env: QueryEnv) {
+  const others = new Map<string, Document[]>();
+  return {
+    collection: (other: string) => {
+      let docs = others.get(other);
+      if (!docs) {
+        docs = [...readAll(ctx, other)];
+        others.set(other, docs);
+      }
+      return docs;
+    },
+    now: new Date(),
+    variables: env.variables,
+    collation: env.collation?.compare,
+  };
+}
 
-const aggregate: CommandHandler = (cmd, ctx: CommandContext) => {
-  const pipeline = cmd.pipeline;
-  if (!Array.isArray(pipeline))
-    throw Errors.failedToParse("'pipeline' option must be specified as an array");
-  const stages = pipeline as Document[];
-  if (stages.some((s) => s && '$changeStream' in s)) throw Errors.changeStreamsUnsupported();
-  for (const s of stages) {
-    const op = Object.keys(s ?? {})[0];
-    if (UNSUPPORTED_STAGES.has(op))
-      throw Errors.notImplemented(`${op} is not supported by the embedded server`);
+/** Every document of a collection or view, in natural order (for $lookup and $unionWith). */
+function readAll(ctx: CommandContext, name: string): Iterable<Document> {
+  const coll = ctx.catalog.get(ctx.db, name);
+  if (coll?.isView) {
+    const view = resolveView(ctx, coll);
+    return aggregateResults(ctx, view.source, view.stages, { collation: view.collation });
   }
-  if (cmd.explain === true)
-    throw Errors.notImplemented('explain is not supported by the embedded server');
-  const onCollection = typeof cmd.aggregate === 'string';
-  const name = onCollection ? (cmd.aggregate as string) : '$cmd.aggregate';
-  const coll = onCollection ? ctx.catalog.get(ctx.db, name) : undefined;
-  // Leading $match/$sort/$skip/$limit run as a find, through the indexes.
-  const env = commandEnv(cmd, coll);
+  return queryResults(coll, {});
+}
+
+/**
+ * Runs `stages` over collection `name` (which is not a view): the leading $match/$sort/$skip/
+ * $limit run as a find, through the indexes; the rest in the pipeline runner.
+ */
+function aggregateResults(
+  ctx: CommandContext,
+  name: string | undefined,
+  stages: Document[],
+  env: QueryEnv
+): Iterable<Document> {
+  const coll = name === undefined ? undefined : ctx.catalog.get(ctx.db, name);
   const { query, used } = leadingQuery(stages);
   query.env = env;
   if (query.filter) compileFilter(query.filter, env.variables, env.collation?.compare);
@@ -239,27 +272,107 @@ const aggregate: CommandHandler = (cmd, ctx: CommandContext) => {
   if (counting && !query.sort) {
     let n = Math.max(0, countMatches(coll, query.filter ?? {}, env) - (query.skip ?? 0));
     if (query.limit) n = Math.min(n, query.limit);
-    const docs = n > 0 ? [{ _id: counting.id, [counting.field]: n }] : [];
-    const batch = ctx.cursors.open(`${ctx.db}.${name}`, docs[Symbol.iterator](), undefined);
-    return cursorReply(`${ctx.db}.${name}`, batch.id, batch.docs, true);
+    return n > 0 ? [{ _id: counting.id, [counting.field]: n }] : [];
   }
   const input: Iterable<Document> = coll ? queryResults(coll, query) : [];
-  const others = new Map<string, Document[]>();
-  const results = runPipeline(input, rest, {
-    collection: (other: string) => {
-      let docs = others.get(other);
-      if (!docs) {
-        docs = [...queryResults(ctx.catalog.get(ctx.db, other), {})];
-        others.set(other, docs);
-      }
-      return docs;
-    },
-    now: new Date(),
-    variables: env.variables,
-    collation: env.collation?.compare,
-  });
+  return runPipeline(input, rest, pipelineContext(ctx, env));
+}
+
+/** A view's source collection, the pipeline leading to it (views of views resolved), collation. */
+export function resolveView(
+  ctx: CommandContext,
+  view: Collection
+): { source: string; stages: Document[]; collation?: Collation } {
+  let stages: Document[] = [];
+  let cur: Collection | undefined = view;
+  let source = view.name;
+  for (let depth = 0; cur?.isView; depth++) {
+    if (depth > 20)
+      throw new MongoCommandError(
+        165,
+        'ViewDepthLimitExceeded',
+        'View depth too deep or view cycle detected. Maximum depth is 20'
+      );
+    stages = [...(cur.options.pipeline as Document[]), ...stages];
+    source = cur.options.viewOn as string;
+    cur = ctx.catalog.get(ctx.db, source);
+  }
+  return { source, stages, collation: view.collation };
+}
+
+/** A view reads under its own collation; a command may not ask for another (167). */
+function viewEnv(cmd: Document, view: Collection, acceptsLet = true): QueryEnv {
+  const env = commandEnv(cmd, undefined, acceptsLet);
+  if (cmd.collation !== undefined && !sameCollation(env.collation, view.collation))
+    throw new MongoCommandError(
+      167,
+      'OptionNotSupportedOnView',
+      `Cannot override a view's default collation`
+    );
+  return { ...env, collation: view.collation };
+}
+
+function viewFind(cmd: Document, ctx: CommandContext, view: Collection): Document {
+  const env = viewEnv(cmd, view);
+  const resolved = resolveView(ctx, view);
+  const stages = [...resolved.stages];
+  if (hasKeys(cmd.filter)) stages.push({ $match: cmd.filter });
+  if (hasKeys(cmd.sort)) stages.push({ $sort: cmd.sort });
+  let limit = numberField(cmd.limit, 'limit');
+  const singleBatch = cmd.singleBatch === true || limit < 0;
+  limit = Math.abs(limit);
+  const skip = numberField(cmd.skip, 'skip');
+  if (skip > 0) stages.push({ $skip: skip });
+  if (limit > 0) stages.push({ $limit: limit });
+  if (hasKeys(cmd.projection)) stages.push({ $project: cmd.projection });
+  const results = aggregateResults(ctx, resolved.source, stages, env);
+  const ns = `${ctx.db}.${view.name}`;
+  const batchSize = cmd.batchSize === undefined ? undefined : Number(cmd.batchSize);
+  const batch = ctx.cursors.open(ns, results[Symbol.iterator](), batchSize, singleBatch);
+  return cursorReply(ns, batch.id, batch.docs, true);
+}
+
+function viewCount(cmd: Document, ctx: CommandContext, view: Collection): Document {
+  const env = viewEnv(cmd, view, false);
+  const resolved = resolveView(ctx, view);
+  const stages = [...resolved.stages];
+  if (hasKeys(cmd.query)) stages.push({ $match: cmd.query });
+  let n = 0;
+  for (const _ of aggregateResults(ctx, resolved.source, stages, env)) n += 1;
+  n = Math.max(0, n - numberField(cmd.skip, 'skip'));
+  const limit = Math.abs(numberField(cmd.limit, 'limit'));
+  return { n: limit > 0 ? Math.min(n, limit) : n };
+}
+
+const aggregate: CommandHandler = async (cmd, ctx: CommandContext) => {
+  const pipeline = cmd.pipeline;
+  if (!Array.isArray(pipeline))
+    throw Errors.failedToParse("'pipeline' option must be specified as an array");
+  let stages = pipeline as Document[];
+  if (stages.some((s) => s && '$changeStream' in s)) throw Errors.changeStreamsUnsupported();
+  if (cmd.explain === true)
+    throw Errors.notImplemented('explain is not supported by the embedded server');
+  const writeStage = checkWriteStages(stages);
+  const onCollection = typeof cmd.aggregate === 'string';
+  const name = onCollection ? (cmd.aggregate as string) : '$cmd.aggregate';
+  const coll = onCollection ? ctx.catalog.get(ctx.db, name) : undefined;
+  let env: QueryEnv;
+  let source: string | undefined = onCollection ? name : undefined;
+  if (coll?.isView) {
+    env = viewEnv(cmd, coll);
+    const resolved = resolveView(ctx, coll);
+    source = resolved.source;
+    stages = [...resolved.stages, ...stages];
+  } else env = commandEnv(cmd, coll);
   const ns = `${ctx.db}.${name}`;
   const batchSize = cmd.cursor?.batchSize === undefined ? undefined : Number(cmd.cursor.batchSize);
+  if (writeStage) {
+    const results = [...aggregateResults(ctx, source, stages.slice(0, -1), env)];
+    await writeResults(ctx, writeStage, results, env, cmd.bypassDocumentValidation === true);
+    const batch = ctx.cursors.open(ns, [][Symbol.iterator](), batchSize);
+    return cursorReply(ns, batch.id, batch.docs, true);
+  }
+  const results = aggregateResults(ctx, source, stages, env);
   const batch = ctx.cursors.open(ns, results[Symbol.iterator](), batchSize);
   return cursorReply(ns, batch.id, batch.docs, true);
 };

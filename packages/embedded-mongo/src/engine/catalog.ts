@@ -102,6 +102,23 @@ export class Catalog {
     return moved;
   }
 
+  /**
+   * Puts a collection built outside the catalog (`$out`) in place, journaled as one record that
+   * creates it with its indexes and documents (the caller drops any previous one first).
+   */
+  adopt(coll: Collection, ops: JournalOp[]): void {
+    validateNames(coll.db, coll.name);
+    let colls = this.dbs.get(coll.db);
+    if (!colls) {
+      colls = new Map();
+      this.dbs.set(coll.db, colls);
+    }
+    colls.set(coll.name, coll);
+    ops.push({ op: 'createCollection', ns: coll.ns, options: coll.options });
+    for (const ix of coll.indexes) ops.push({ op: 'createIndex', ns: coll.ns, spec: ix.spec });
+    for (const bson of coll.bsonDocuments()) ops.push({ op: 'put', ns: coll.ns, doc: {}, bson });
+  }
+
   drop(db: string, name: string, ops: JournalOp[]): Collection | undefined {
     const coll = this.get(db, name);
     if (!coll) return undefined;

@@ -90,6 +90,11 @@ export class Collection {
     return requested === undefined ? this.collation : parseCollation(requested);
   }
 
+  /** A view (`create` with `viewOn` and `pipeline`): no documents, read through its pipeline. */
+  get isView(): boolean {
+    return typeof this.options.viewOn === 'string';
+  }
+
   get ns(): string {
     return `${this.db}.${this.name}`;
   }
