@@ -7,6 +7,7 @@ import type { JournalOp } from '../storage/data-store.js';
 import { collectionName, type CommandHandler } from './command-context.js';
 import { commandEnv } from './query-env.js';
 import { validationWarner } from './write.commands.js';
+import { checkHint } from './read.commands.js';
 
 /** findAndModify: one document found, changed or removed atomically, returned before or after. */
 export const findAndModify: CommandHandler = async (cmd, ctx) => {
@@ -26,6 +27,7 @@ export const findAndModify: CommandHandler = async (cmd, ctx) => {
   const ops: JournalOp[] = [];
   const coll = ctx.catalog.get(ctx.db, name);
   const env = commandEnv(cmd, coll);
+  checkHint(coll, cmd.hint);
   let hit: Hit | undefined;
   if (coll) {
     const sort = cmd.sort as Document | undefined;

@@ -115,9 +115,40 @@ function cursorReply(ns: string, id: Long, batch: Document[], first: boolean): D
   return { cursor: first ? { firstBatch: batch, id, ns } : { nextBatch: batch, id, ns } };
 }
 
+/** find options that change results and that this server does not implement: refused. */
+const FIND_REFUSED = ['min', 'max', 'returnKey', 'showRecordId', 'tailable', 'awaitData'];
+
+/**
+ * A `hint` must name an existing index, as on mongod (BadValue otherwise). The planner still
+ * picks the plan itself: a hint changes how mongod reads, never which documents match.
+ */
+export function checkHint(coll: Collection | undefined, hint: unknown): void {
+  if (hint === undefined || hint === null || !coll) return;
+  if (typeof hint === 'string' && hint !== '') {
+    if (coll.specs().some((s) => s.name === hint)) return;
+  } else if (typeof hint === 'object') {
+    const keys = Object.keys(hint as Document);
+    if (keys.length === 0 || keys[0] === '$natural') return;
+    const wanted = JSON.stringify(Object.entries(hint as Document).map(([k, v]) => [k, String(v)]));
+    const same = (key: Document) =>
+      JSON.stringify(Object.entries(key).map(([k, v]) => [k, String(v)])) === wanted;
+    if (coll.specs().some((s) => same(s.key))) return;
+  }
+  throw Errors.badValue(
+    'error processing query: planner returned error :: caused by :: hint provided does not correspond to an existing index'
+  );
+}
+
 const find: CommandHandler = (cmd, ctx) => {
   const name = collectionName(cmd);
   const coll = ctx.catalog.get(ctx.db, name);
+  for (const option of FIND_REFUSED) {
+    if (cmd[option] !== undefined && cmd[option] !== false)
+      throw Errors.notImplemented(
+        `find option '${option}' is not supported by the embedded server`
+      );
+  }
+  if (!coll?.isView) checkHint(coll, cmd.hint);
   if (coll?.isView) return viewFind(cmd, ctx, coll);
   let limit = numberField(cmd.limit, 'limit');
   let singleBatch = cmd.singleBatch === true;
@@ -171,6 +202,7 @@ const killCursors: CommandHandler = (cmd, ctx) => {
 
 const count: CommandHandler = (cmd, ctx) => {
   const coll = ctx.catalog.get(ctx.db, collectionName(cmd));
+  if (!coll?.isView) checkHint(coll, cmd.hint);
   if (coll?.isView) return viewCount(cmd, ctx, coll);
   const query = (cmd.query ?? {}) as Document;
   const skip = numberField(cmd.skip, 'skip');
@@ -356,6 +388,7 @@ const aggregate: CommandHandler = async (cmd, ctx: CommandContext) => {
   const onCollection = typeof cmd.aggregate === 'string';
   const name = onCollection ? (cmd.aggregate as string) : '$cmd.aggregate';
   const coll = onCollection ? ctx.catalog.get(ctx.db, name) : undefined;
+  if (!coll?.isView) checkHint(coll, cmd.hint);
   let env: QueryEnv;
   let source: string | undefined = onCollection ? name : undefined;
   if (coll?.isView) {

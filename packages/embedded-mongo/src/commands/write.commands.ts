@@ -7,6 +7,7 @@ import type { JournalOp } from '../storage/data-store.js';
 import { collectionName, type CommandContext, type CommandHandler } from './command-context.js';
 import { writeErrorEntry } from './write-errors.js';
 import { commandEnv, letVariables } from './query-env.js';
+import { checkHint } from './read.commands.js';
 import { MongoCommandError } from '../errors.js';
 
 /** The fields mongod 7.0's update and delete statements have (anything else: 40415). */
@@ -121,6 +122,7 @@ const update: CommandHandler = async (cmd, ctx) => {
     if (stmt.u === undefined)
       throw Errors.failedToParse("BSON field 'update.updates.u' is missing but a required field");
     const coll = ctx.catalog.get(ctx.db, name);
+    checkHint(coll, stmt.hint);
     const env = commandEnv(stmt, coll, false);
     if (stmt.c !== undefined && !Array.isArray(stmt.u))
       throw Errors.failedToParse('Constant values may only be specified for pipeline updates');
@@ -163,6 +165,7 @@ const del: CommandHandler = async (cmd, ctx) => {
   let n = 0;
   const reply = await runBatch(cmd, ctx, 'deletes', (stmt, ops) => {
     const coll = ctx.catalog.get(ctx.db, name);
+    checkHint(coll, stmt.hint);
     const env = { ...commandEnv(stmt, coll, false), variables };
     if (!coll) return;
     const limit = Number(stmt.limit ?? 0);

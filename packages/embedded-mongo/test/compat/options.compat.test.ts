@@ -140,6 +140,19 @@ describeCompat('let variables and refused options', (target) => {
     expect(await coll.countDocuments({ x: 1 })).to.equal(0);
   });
 
+  it('refuses a hint that names no index, and accepts one that does', async () => {
+    const coll = target().db.collection('hinted');
+    await coll.createIndex({ a: 1 });
+    await coll.insertOne({ a: 1 });
+    expect(await coll.find({ a: 1 }, { hint: 'a_1' }).toArray()).to.have.length(1);
+    expect(await coll.find({ a: 1 }, { hint: { a: 1 } }).toArray()).to.have.length(1);
+    const err = await rejectionOf(coll.find({ a: 1 }, { hint: 'nope_1' }).toArray());
+    expect(err.code).to.equal(2);
+    expect(err.message).to.match(/hint provided does not correspond to an existing index/);
+    const upd = await rejectionOf(coll.updateOne({ a: 1 }, { $set: { b: 1 } }, { hint: 'nope_1' }));
+    expect(upd.code).to.equal(2);
+  });
+
   it('binds let through mongoose aggregate and refuses a $-prefixed _id from create', async () => {
     const conn = await mongoose
       .createConnection(target().uri, { dbName: target().dbName })
