@@ -281,8 +281,26 @@ export function planAccess(
     exact: fields !== undefined && fields.length === 0,
     estimate: coll.docs.size,
   };
-  // The `_id` map compares binary: under a collation it serves only `_id`s without strings.
+  // The `_id` map compares binary: under a collation it serves only `_id`s without strings;
+  // strings go through the collated `_id` order when the query has the collection's collation.
   const ids = bounds.get('_id')?.points;
+  if (ids && collation && ids.some(holdsStrings) && sameCollation(collation, coll.collation)) {
+    return {
+      index: '_id_',
+      ids: () => {
+        const found = new Set<string>();
+        for (const id of ids) {
+          if (holdsStrings(id)) for (const k of coll.collatedIds(id)) found.add(k);
+          else found.add(encodeKey(id));
+        }
+        return found;
+      },
+      sorted: !wantsSort,
+      direction: 1,
+      exact: false,
+      estimate: ids.length,
+    };
+  }
   if (ids && (!collation || !ids.some(holdsStrings))) {
     const keys = [...new Set(ids.map(encodeKey))];
     const exact = fields?.length === 1 && bounds.get('_id')!.exact && ids.every(hashesExactly);

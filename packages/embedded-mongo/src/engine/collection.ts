@@ -2,7 +2,14 @@ import { calculateObjectSize, serialize, UUID, type Document } from 'bson';
 import { decodeBson } from './bson-values.js';
 import { fieldPicker, filterFields } from './bson-fields.js';
 import { Errors } from '../errors.js';
-import { compileFilter, compileSort, parseCollation, type Collation } from '../query/index.js';
+import {
+  compareValues,
+  compileFilter,
+  compileSort,
+  holdsStrings,
+  parseCollation,
+  type Collation,
+} from '../query/index.js';
 import type { JournalOp } from '../storage/data-store.js';
 import { duplicateKeyError } from './dup-key.js';
 import { IndexStructure, type IndexKey, type IndexSpec } from './index-structure.js';
@@ -48,12 +55,41 @@ export class Collection {
   /** The default collation (`create` with `collation`); undefined: simple. */
   readonly collation?: Collation;
 
+  /**
+   * Under a default collation the `_id` index is collated too (mongod's rule): `_id`s in
+   * collator order, so `'a'` and `'A'` clash under strength 2, and a query under that collation
+   * finds a string `_id` without a scan. The binary map `docs` stays the primary store.
+   */
+  readonly idOrder?: SortedEntries;
+
   constructor(
     readonly db: string,
     readonly name: string,
     public options: Document
   ) {
     this.collation = parseCollation(options.collation);
+    const strings = this.collation?.compare;
+    if (strings) {
+      this.idOrder = new SortedEntries((a, b) => {
+        const c = compareValues(a.key, b.key, strings);
+        if (c !== 0) return c;
+        return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
+      });
+    }
+  }
+
+  /** `_id` keys of the documents whose `_id` equals `id` under the default collation. */
+  *collatedIds(id: unknown): Generator<string> {
+    const order = this.idOrder;
+    const strings = this.collation?.compare;
+    if (!order || !strings) return;
+    const rel = (e: SortedEntry) => compareValues(e.key, id, strings);
+    for (const e of order.scan(
+      (e) => rel(e) < 0,
+      (e) => rel(e) > 0,
+      1
+    ))
+      yield e.id;
   }
 
   private validationOf?: { options: Document; validation?: Validation };
@@ -216,10 +252,15 @@ export class Collection {
     const buf = encoded ?? encodeForStorage(doc, 'insert');
     const key = idKeyOf(doc._id);
     if (this.docs.has(key)) throw duplicateKeyError(this.ns, '_id_', doc._id);
+    if (this.idOrder && holdsStrings(doc._id)) {
+      for (const other of this.collatedIds(doc._id))
+        if (other !== key) throw duplicateKeyError(this.ns, '_id_', doc._id);
+    }
     const keys = this.indexKeys(doc, key);
     this.docs.set(key, buf.toString('latin1'));
     this.bsonSize += buf.length;
     this.indexes.forEach((ix, i) => ix.add(key, keys[i]));
+    this.idOrder?.insert({ key: doc._id, id: key });
     return { op: 'put', ns: this.ns, doc, bson: buf };
   }
 
@@ -238,6 +279,7 @@ export class Collection {
   remove(key: string, oldDoc: Document): JournalOp {
     const old = this.docs.get(key);
     this.indexes.forEach((ix) => ix.remove(key, ix.keysOf(oldDoc)));
+    this.idOrder?.remove({ key: oldDoc._id, id: key });
     this.docs.delete(key);
     this.bsonSize -= old?.length ?? 0;
     return { op: 'del', ns: this.ns, id: oldDoc._id };
@@ -246,7 +288,10 @@ export class Collection {
   /** This collection's documents and indexes under another name (the old object is dropped). */
   renamed(db: string, name: string): Collection {
     const moved = new Collection(db, name, this.options);
-    for (const [k, v] of this.docs) moved.docs.set(k, v);
+    for (const [k, v] of this.docs) {
+      moved.docs.set(k, v);
+      moved.idOrder?.insert({ key: this.decode(v)._id, id: k });
+    }
     for (const ix of this.indexes) moved.indexes.push(ix);
     moved.bsonSize = this.bsonSize;
     return moved;

@@ -151,6 +151,23 @@ describeCompat('collation', (target) => {
     expect((ix?.collation as Document)?.strength).to.equal(2);
   });
 
+  it('collates the _id index of a collection with a default collation', async () => {
+    const db = target().db;
+    await db.createCollection('dfltid', { collation: EN2 });
+    const coll = db.collection('dfltid');
+    await coll.insertOne({ _id: 'Contoso' } as Document);
+    const dup = await rejectionOf(coll.insertOne({ _id: 'CONTOSO' } as Document));
+    expect(dup.code).to.equal(11000);
+    expect((await coll.findOne({ _id: 'contoso' } as Document))?._id).to.equal('Contoso');
+    const plan = winningPlan(await coll.find({ _id: 'contoso' } as Document).explain());
+    expect(['IDHACK', 'FETCH', 'CLUSTERED_IXSCAN', 'EXPRESS_IXSCAN']).to.include(plan.stage);
+    expect(
+      await coll.countDocuments({ _id: 'contoso' } as Document, { collation: { locale: 'simple' } })
+    ).to.equal(0);
+    await coll.deleteOne({ _id: 'CONTOSO' } as Document);
+    await coll.insertOne({ _id: 'contoso' } as Document);
+  });
+
   it('uses a collated index only for queries with the same collation, as explain shows', async () => {
     const coll = target().db.collection('providers');
     await coll.createIndex({ name: 1 }, { collation: EN2, name: 'name_ci' });
