@@ -110,6 +110,19 @@ describeCompat('collation', (target) => {
       .toArray();
     expect(expr).to.have.length(2);
     expect(await coll.aggregate([{ $match: { name: 'contoso' } }]).toArray()).to.have.length(0);
+    // $lookup's equality join follows the aggregate's collation too.
+    await target().db.collection('aggcities').insertOne({ partner: 'contoso', city: 'Oslo' });
+    const joined = await coll
+      .aggregate(
+        [
+          { $match: { name: 'CONTOSO' } },
+          { $lookup: { from: 'aggcities', localField: 'name', foreignField: 'partner', as: 'c' } },
+          { $project: { _id: 0, n: { $size: '$c' } } },
+        ],
+        { collation: EN2 }
+      )
+      .toArray();
+    expect(joined).to.deep.equal([{ n: 1 }, { n: 1 }]);
   });
 
   it('updates and deletes the documents the collation matches', async () => {
