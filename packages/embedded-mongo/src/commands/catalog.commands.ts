@@ -19,6 +19,8 @@ const PLUMBING = new Set([
   'apiVersion',
   'apiStrict',
   'apiDeprecationErrors',
+  'maxTimeMS',
+  'readConcern',
 ]);
 
 function sameOptions(a: Document, b: Document): boolean {
@@ -79,7 +81,8 @@ function checkViewOptions(options: Document): void {
 const create: CommandHandler = async (cmd, ctx) => {
   const name = collectionName(cmd);
   const options: Document = {};
-  for (const [k, v] of Object.entries(cmd)) if (!PLUMBING.has(k)) options[k] = v;
+  for (const [k, v] of Object.entries(cmd))
+    if (!PLUMBING.has(k) && !k.startsWith('$')) options[k] = v;
   if (options.capped === true)
     throw Errors.notImplemented('capped collections are not supported by the embedded server');
   for (const k of Object.keys(options)) {
