@@ -48,6 +48,7 @@ export const findAndModify: CommandHandler = async (cmd, ctx) => {
       update: cmd.update as Document | Document[],
       arrayFilters: cmd.arrayFilters as Document[] | undefined,
       variables: env.variables,
+      collation: env.collation?.compare,
       bypassValidation: cmd.bypassDocumentValidation === true,
       onValidationWarning: validationWarner(ctx),
     };

@@ -133,6 +133,7 @@ const update: CommandHandler = async (cmd, ctx) => {
       update: stmt.u as Document | Document[],
       arrayFilters: stmt.arrayFilters as Document[] | undefined,
       variables,
+      collation: env.collation?.compare,
       bypassValidation: cmd.bypassDocumentValidation === true,
       onValidationWarning: validationWarner(ctx),
     };

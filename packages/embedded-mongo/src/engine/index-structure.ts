@@ -149,11 +149,17 @@ export class IndexStructure {
   constructor(readonly spec: IndexSpec) {
     this.collation = parseCollation(spec.collation);
     if (this.collation) this.sorted = new SortedEntries(this.compareEntries);
+    // A partial index's filter is matched under the index's collation, as on mongod.
+    if (spec.partialFilterExpression)
+      this.partial = compileFilter(
+        spec.partialFilterExpression,
+        undefined,
+        this.collation?.compare
+      );
     this.fields = Object.keys(spec.key);
     this.paths = this.fields.map((f) => f.split('.'));
     this.unique = spec.unique === true;
     this.sparse = spec.sparse === true;
-    if (spec.partialFilterExpression) this.partial = compileFilter(spec.partialFilterExpression);
     if (this.fields.length > 1) this.prefix = new KeyMultiMap();
     const dirs = this.fields.map((f) => spec.key[f] as unknown);
     if (dirs.every((d) => typeof d === 'number' || (d as { _bsontype?: string })?._bsontype)) {

@@ -11,6 +11,8 @@ export interface UpdateSpec {
   arrayFilters?: Document[];
   /** `let`/`c` variables of a pipeline update. */
   variables?: Document;
+  /** The command's collation (arrayFilters and the positional `$`). */
+  collation?: (a: string, b: string) => number;
   /** `bypassDocumentValidation: true`. */
   bypassValidation?: boolean;
   /** Told of a document that fails validation under `validationAction: 'warn'`. */
@@ -68,6 +70,7 @@ export function updatedDocument(
     arrayFilters: spec.arrayFilters,
     query,
     variables: spec.variables,
+    collation: spec.collation,
   });
   if (res.doc._id === undefined || !valuesEqual(res.doc._id, hit.doc._id)) throw immutableId();
   return res;

@@ -141,6 +141,22 @@ describeCompat('collation', (target) => {
     });
     expect(res.deletedCount).to.equal(2);
     expect(await coll.countDocuments()).to.equal(1);
+    // arrayFilters and the positional $ match under the collation too.
+    const tags = target().db.collection('tags');
+    await tags.insertOne({ _id: 1, tags: ['Red', 'BLUE'] } as Document);
+    await tags.updateOne(
+      { _id: 1 } as Document,
+      { $set: { 'tags.$[t]': 'green' } },
+      { arrayFilters: [{ t: 'blue' }], collation: EN2 }
+    );
+    await tags.updateOne(
+      { tags: 'red' } as Document,
+      { $set: { 'tags.$': 'pink' } },
+      {
+        collation: EN2,
+      }
+    );
+    expect((await tags.findOne({ _id: 1 } as Document))?.tags).to.deep.equal(['pink', 'green']);
   });
 
   it('uses a collection default collation, which an explicit simple collation overrides', async () => {
