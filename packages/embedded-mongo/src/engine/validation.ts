@@ -86,17 +86,19 @@ function clauseDetails(key: string, cond: unknown, doc: Document): Document {
       expressionResult: false,
     };
   // A field condition: `{ a: 5 }` or `{ a: { $gt: 5 } }`.
-  const ops =
-    isPlainObject(cond) && Object.keys(cond)[0]?.startsWith('$') ? Object.keys(cond) : ['$eq'];
+  const isOps = isPlainObject(cond) && Object.keys(cond)[0]?.startsWith('$');
+  // `$options` belongs to its `$regex`: the two are one condition.
+  const ops = isOps ? Object.keys(cond as Document).filter((o) => o !== '$options') : ['$eq'];
+  const one = (o: string): unknown => {
+    if (!isOps) return cond;
+    const c = cond as Document;
+    return o === '$regex' && c.$options !== undefined
+      ? { $regex: c.$regex, $options: c.$options }
+      : { [o]: c[o] };
+  };
   const values = getPathValues(doc, key);
-  const op =
-    ops.find(
-      (o) =>
-        !compileFilter({
-          [key]: o === '$eq' && ops.length === 1 ? cond : { [o]: (cond as Document)[o] },
-        })(doc)
-    ) ?? ops[0];
-  const specifiedAs = { [key]: ops.length === 1 ? cond : { [op]: (cond as Document)[op] } };
+  const op = ops.find((o) => !compileFilter({ [key]: one(o) })(doc)) ?? ops[0];
+  const specifiedAs = { [key]: ops.length === 1 ? cond : one(op) };
   const out: Document = { operatorName: op, specifiedAs };
   if (values.length === 0 || values.every((v) => v === undefined)) out.reason = 'field was missing';
   else {
@@ -131,7 +133,14 @@ function docDetails(filter: Document, doc: Document): Document {
 
 /** mongod's 121 DocumentValidationFailure, with `errInfo` naming the rules the document broke. */
 export function validationError(validation: Validation, doc: Document): MongoCommandError {
+  let details: Document;
+  try {
+    details = docDetails(validation.validator, doc);
+  } catch {
+    // Describing the failure must never turn a 121 into another error.
+    details = { operatorName: '$and', specifiedAs: validation.validator };
+  }
   return new MongoCommandError(121, 'DocumentValidationFailure', 'Document failed validation', {
-    errInfo: { failingDocumentId: doc._id, details: docDetails(validation.validator, doc) },
+    errInfo: { failingDocumentId: doc._id, details },
   });
 }
