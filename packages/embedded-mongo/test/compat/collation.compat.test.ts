@@ -157,6 +157,15 @@ describeCompat('collation', (target) => {
       }
     );
     expect((await tags.findOne({ _id: 1 } as Document))?.tags).to.deep.equal(['pink', 'green']);
+    await tags.updateOne(
+      { _id: 1 } as Document,
+      { $addToSet: { tags: 'PINK' } },
+      { collation: EN2 }
+    );
+    await tags.updateOne({ _id: 1 } as Document, { $pull: { tags: 'GREEN' } } as Document, {
+      collation: EN2,
+    });
+    expect((await tags.findOne({ _id: 1 } as Document))?.tags).to.deep.equal(['pink']);
   });
 
   it('uses a collection default collation, which an explicit simple collation overrides', async () => {

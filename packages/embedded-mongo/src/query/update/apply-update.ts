@@ -261,7 +261,7 @@ function applyOperators(doc: Document, update: Document, opts: UpdateOptions, no
       continue;
     }
     const { fn, create } = OPERATORS[e.op] as (typeof OPERATORS)[string];
-    const ctx: OpContext = { doc, now, field: e.path };
+    const ctx: OpContext = { doc, now, field: e.path, collation: opts.collation };
     walkPath(next, parts, { create, filters }, (t) => fn(t, e.arg, ctx));
   }
   return next;
