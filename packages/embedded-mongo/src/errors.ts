@@ -44,6 +44,14 @@ export const Errors = {
   noSuchTransaction: (msg: string) => new MongoCommandError(251, 'NoSuchTransaction', msg),
   location: (code: number, msg: string) => new MongoCommandError(code, `Location${code}`, msg),
   notImplemented: (msg: string) => new MongoCommandError(238, 'NotImplemented', msg),
+  commandNotSupportedOnView: (ns: string) =>
+    new MongoCommandError(
+      166,
+      'CommandNotSupportedOnView',
+      `Namespace ${ns} is a view, not a collection`
+    ),
+  optionNotSupportedOnView: (msg: string) =>
+    new MongoCommandError(167, 'OptionNotSupportedOnView', msg),
   changeStreamsUnsupported: () =>
     new MongoCommandError(
       40573,

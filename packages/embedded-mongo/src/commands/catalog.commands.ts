@@ -1,9 +1,10 @@
 import type { Document } from 'bson';
 import { Errors, MongoCommandError } from '../errors.js';
-import { compileFilter } from '../query/index.js';
+import { compileFilter, parseCollation } from '../query/index.js';
 import type { JournalOp } from '../storage/data-store.js';
 import type { Collection } from '../engine/collection.js';
 import { ID_INDEX_SPEC } from '../engine/collection.js';
+import { checkValidationOptions } from '../engine/validation.js';
 import { collectionName, type CommandHandler } from './command-context.js';
 
 /** Options `create` stores as the collection's options (the rest are command plumbing). */
@@ -18,22 +19,90 @@ const PLUMBING = new Set([
   'apiVersion',
   'apiStrict',
   'apiDeprecationErrors',
+  'maxTimeMS',
+  'readConcern',
 ]);
 
 function sameOptions(a: Document, b: Document): boolean {
   return JSON.stringify(a) === JSON.stringify(b);
 }
 
+/** `create` options mongod 7.0 knows but this server does not implement: refused, not ignored. */
+const NOT_IMPLEMENTED: Record<string, string> = {
+  timeseries: 'time series collections are not supported by the embedded server',
+  clusteredIndex: 'clustered collections are not supported by the embedded server',
+  expireAfterSeconds: 'clustered collections are not supported by the embedded server',
+  changeStreamPreAndPostImages: 'change streams are not supported by the embedded server',
+  encryptedFields: 'queryable encryption is not supported by the embedded server',
+  size: 'capped collections are not supported by the embedded server',
+  max: 'capped collections are not supported by the embedded server',
+};
+
+/** `create` options accepted as they are: no effect on what a client observes here. */
+const ACCEPTED = new Set([
+  'collation',
+  'capped',
+  'storageEngine',
+  'indexOptionDefaults',
+  'idIndex',
+  'validator',
+  'validationLevel',
+  'validationAction',
+  'viewOn',
+  'pipeline',
+]);
+
+/** A view's options as mongod checks them: `viewOn` a name, `pipeline` an array of stages. */
+function checkViewOptions(options: Document): void {
+  if (options.pipeline !== undefined && options.viewOn === undefined)
+    throw Errors.badValue("'pipeline' requires 'viewOn' to also be specified");
+  if (options.viewOn === undefined) return;
+  if (typeof options.viewOn !== 'string' || options.viewOn === '')
+    throw Errors.typeMismatch(
+      "BSON field 'create.viewOn' is the wrong type, expected type 'string'"
+    );
+  const pipeline = options.pipeline ?? [];
+  if (!Array.isArray(pipeline))
+    throw Errors.typeMismatch(
+      "BSON field 'create.pipeline' is the wrong type, expected type 'array'"
+    );
+  for (const s of pipeline as Document[]) {
+    const op = s && typeof s === 'object' ? Object.keys(s)[0] : undefined;
+    if (op === '$out' || op === '$merge')
+      throw Errors.optionNotSupportedOnView(`${op} cannot be used in a view definition`);
+  }
+  for (const k of Object.keys(options)) {
+    if (!['viewOn', 'pipeline', 'collation'].includes(k))
+      throw Errors.invalidOptions(`option not supported on a view: ${k}`);
+  }
+  options.pipeline = pipeline;
+}
+
 const create: CommandHandler = async (cmd, ctx) => {
   const name = collectionName(cmd);
   const options: Document = {};
-  for (const [k, v] of Object.entries(cmd)) if (!PLUMBING.has(k)) options[k] = v;
+  for (const [k, v] of Object.entries(cmd))
+    if (!PLUMBING.has(k) && !k.startsWith('$')) options[k] = v;
   if (options.capped === true)
     throw Errors.notImplemented('capped collections are not supported by the embedded server');
-  if (options.viewOn !== undefined)
-    throw Errors.notImplemented('views are not supported by the embedded server');
-  if (options.timeseries !== undefined)
-    throw Errors.notImplemented('time series collections are not supported by the embedded server');
+  for (const k of Object.keys(options)) {
+    if (NOT_IMPLEMENTED[k]) throw Errors.notImplemented(NOT_IMPLEMENTED[k]);
+    if (!ACCEPTED.has(k))
+      throw new MongoCommandError(
+        40415,
+        'Location40415',
+        `BSON field 'create.${k}' is an unknown field.`
+      );
+  }
+  if (options.capped === false) delete options.capped;
+  checkValidationOptions(options);
+  checkViewOptions(options);
+  // Stored (and listed) in full, defaults filled in, as mongod does; simple means none.
+  if (options.collation !== undefined) {
+    const collation = parseCollation(options.collation);
+    if (collation) options.collation = collation.spec;
+    else delete options.collation;
+  }
   const existing = ctx.catalog.get(ctx.db, name);
   if (existing) {
     // MongoDB 7 accepts re-creating a collection with identical options.
@@ -115,13 +184,17 @@ const listDatabases: CommandHandler = (cmd, ctx) => {
 };
 
 const listCollections: CommandHandler = (cmd, ctx) => {
-  let entries: Document[] = ctx.catalog.collections(ctx.db).map((c) => ({
-    name: c.name,
-    type: 'collection',
-    options: c.options,
-    info: { readOnly: false, uuid: c.uuid },
-    idIndex: ID_INDEX_SPEC,
-  }));
+  let entries: Document[] = ctx.catalog.collections(ctx.db).map((c) =>
+    c.isView
+      ? { name: c.name, type: 'view', options: c.options, info: { readOnly: true } }
+      : {
+          name: c.name,
+          type: 'collection',
+          options: c.options,
+          info: { readOnly: false, uuid: c.uuid },
+          idIndex: ID_INDEX_SPEC,
+        }
+  );
   if (cmd.filter && Object.keys(cmd.filter).length > 0)
     entries = entries.filter(compileFilter(cmd.filter as Document));
   if (cmd.nameOnly === true) entries = entries.map((e) => ({ name: e.name, type: e.type }));
@@ -138,8 +211,8 @@ const dbStats: CommandHandler = (cmd, ctx) => {
   const scale = Number(cmd.scale ?? 1) || 1;
   return {
     db: ctx.db,
-    collections: colls.length,
-    views: 0,
+    collections: colls.filter((c) => !c.isView).length,
+    views: colls.filter((c) => c.isView).length,
     objects,
     avgObjSize: objects > 0 ? size / objects : 0,
     dataSize: size / scale,

@@ -2,6 +2,9 @@ import type { Document } from 'bson';
 import { Errors } from '../errors.js';
 import type { JournalOp } from '../storage/data-store.js';
 import { collectionName, type CommandHandler } from './command-context.js';
+import { checkValidationOptions } from '../engine/validation.js';
+
+const VALIDATION_FIELDS = ['validator', 'validationLevel', 'validationAction'];
 
 /**
  * collMod, for what an application changes on a live collection: an index's TTL
@@ -12,17 +15,49 @@ export const collMod: CommandHandler = async (cmd, ctx) => {
   const name = collectionName(cmd);
   const coll = ctx.catalog.get(ctx.db, name);
   if (!coll) throw Errors.namespaceNotFound(`ns does not exist: ${ctx.db}.${name}`);
+  if (coll.isView) {
+    // A view's definition may change; nothing else about it can.
+    const other = Object.keys(cmd).filter(
+      (k) =>
+        !['collMod', 'viewOn', 'pipeline', 'lsid', 'writeConcern'].includes(k) && !k.startsWith('$')
+    );
+    if (other.length > 0)
+      throw Errors.optionNotSupportedOnView(`option not supported on a view: ${other[0]}`);
+    const next: Document = { ...coll.options };
+    if (typeof cmd.viewOn === 'string') next.viewOn = cmd.viewOn;
+    if (Array.isArray(cmd.pipeline)) next.pipeline = cmd.pipeline;
+    coll.options = next;
+    await ctx.catalog.commit([{ op: 'createCollection', ns: coll.ns, options: next }]);
+    return {};
+  }
   const unsupported = Object.keys(cmd).filter(
     (k) =>
-      k !== 'collMod' && k !== 'index' && !k.startsWith('$') && k !== 'lsid' && k !== 'writeConcern'
+      k !== 'collMod' &&
+      k !== 'index' &&
+      !VALIDATION_FIELDS.includes(k) &&
+      !k.startsWith('$') &&
+      k !== 'lsid' &&
+      k !== 'writeConcern'
   );
   if (unsupported.length > 0) {
     throw Errors.notImplemented(
       `collMod ${unsupported.join(', ')} is not supported by the embedded server`
     );
   }
+  const ops: JournalOp[] = [];
+  if (VALIDATION_FIELDS.some((k) => cmd[k] !== undefined)) {
+    const next: Document = { ...coll.options };
+    for (const k of VALIDATION_FIELDS) if (cmd[k] !== undefined) next[k] = cmd[k];
+    checkValidationOptions(next);
+    // A new options object: the collection compiles its validation again.
+    coll.options = next;
+    ops.push({ op: 'createCollection', ns: coll.ns, options: next });
+  }
   const change = cmd.index as Document | undefined;
-  if (!change || typeof change !== 'object') return {};
+  if (!change || typeof change !== 'object') {
+    await ctx.catalog.commit(ops);
+    return {};
+  }
   const spec = coll.indexes.find((ix) =>
     typeof change.name === 'string'
       ? ix.name === change.name
@@ -49,7 +84,7 @@ export const collMod: CommandHandler = async (cmd, ctx) => {
   }
   coll.updateIndexSpec(spec.name, next);
   // The store replaces an index spec of the same name in place, as listIndexes keeps its order.
-  const ops: JournalOp[] = [{ op: 'createIndex', ns: coll.ns, spec: next }];
+  ops.push({ op: 'createIndex', ns: coll.ns, spec: next });
   await ctx.catalog.commit(ops);
   return reply;
 };

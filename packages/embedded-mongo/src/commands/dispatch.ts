@@ -71,6 +71,21 @@ function pick(
   );
 }
 
+/** Commands a view refuses (166): writes, and everything about indexes or storage. */
+const VIEW_REFUSED = new Set([
+  'insert',
+  'update',
+  'delete',
+  'findAndModify',
+  'findandmodify',
+  'createIndexes',
+  'listIndexes',
+  'dropIndexes',
+  'deleteIndexes',
+  'collStats',
+  'collstats',
+]);
+
 /** Names of every command this server implements. */
 export const commandNames = (): string[] => Object.keys(COMMANDS);
 
@@ -89,6 +104,10 @@ export async function dispatchCommand(cmd: Document, ctx: CommandContext): Promi
       cmd.autocommit !== undefined
     ) {
       throw Errors.illegalOperation(STANDALONE_TXN);
+    }
+    if (VIEW_REFUSED.has(name) && typeof cmd[name] === 'string') {
+      const target = ctx.catalog.get(ctx.db, cmd[name] as string);
+      if (target?.isView) throw Errors.commandNotSupportedOnView(target.ns);
     }
     const reply = await handler(cmd, ctx);
     return { ...reply, ok: 1 };

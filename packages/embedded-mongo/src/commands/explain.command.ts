@@ -5,6 +5,7 @@ import type { Interval } from '../engine/key-bounds.js';
 import { leadingQuery } from './aggregate-prefix.js';
 import { SERVER_VERSION } from './handshake.commands.js';
 import type { CommandHandler } from './command-context.js';
+import { parseCollation } from '../query/index.js';
 
 /** Where each explainable command keeps its filter. */
 const FILTER_FIELD: Record<string, string> = {
@@ -40,8 +41,11 @@ export const explain: CommandHandler = (cmd, ctx) => {
     limit = query.limit ?? 0;
   }
   const coll = ctx.catalog.get(ctx.db, collName);
+  if (coll?.isView)
+    throw Errors.notImplemented('explain on a view is not supported by the embedded server');
   const wantsSort = sort && Object.keys(sort).length > 0 && sort.$natural === undefined;
-  const plan = coll ? planAccess(coll, filter, wantsSort ? sort : undefined) : undefined;
+  const collation = coll ? coll.collationFor(inner.collation) : parseCollation(inner.collation);
+  const plan = coll ? planAccess(coll, filter, wantsSort ? sort : undefined, collation) : undefined;
   let winningPlan: Document;
   if (plan?.index === '_id_') winningPlan = { stage: 'IDHACK' };
   else if (plan?.index) {
@@ -60,6 +64,7 @@ export const explain: CommandHandler = (cmd, ctx) => {
         indexBounds: renderBounds(Object.keys(spec.key), plan.bounds ?? []),
       },
     };
+    if (plan.collation) winningPlan.inputStage.collation = plan.collation;
   } else winningPlan = { stage: 'COLLSCAN', direction: 'forward' };
   if (wantsSort && !plan?.sorted) {
     winningPlan = { stage: 'SORT', sortPattern: sort, inputStage: winningPlan };
@@ -72,6 +77,7 @@ export const explain: CommandHandler = (cmd, ctx) => {
     queryPlanner: {
       namespace: `${ctx.db}.${collName}`,
       parsedQuery: filter,
+      ...(collation ? { collation: collation.spec } : {}),
       winningPlan,
       rejectedPlans: [],
     },

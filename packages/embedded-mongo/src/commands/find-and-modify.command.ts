@@ -5,6 +5,9 @@ import type { Hit } from '../engine/collection.js';
 import { insertUpsert, updateHit, upsertDocument } from '../engine/write-ops.js';
 import type { JournalOp } from '../storage/data-store.js';
 import { collectionName, type CommandHandler } from './command-context.js';
+import { commandEnv } from './query-env.js';
+import { validationWarner } from './write.commands.js';
+import { checkHint } from './read.commands.js';
 
 /** findAndModify: one document found, changed or removed atomically, returned before or after. */
 export const findAndModify: CommandHandler = async (cmd, ctx) => {
@@ -23,11 +26,13 @@ export const findAndModify: CommandHandler = async (cmd, ctx) => {
 
   const ops: JournalOp[] = [];
   const coll = ctx.catalog.get(ctx.db, name);
+  const env = commandEnv(cmd, coll);
+  checkHint(coll, cmd.hint);
   let hit: Hit | undefined;
   if (coll) {
     const sort = cmd.sort as Document | undefined;
     if (sort && Object.keys(sort).length > 0) compileSort(sort);
-    hit = coll.find(query, 1, sort)[0];
+    hit = coll.find(query, 1, sort, env)[0];
   }
 
   let value: Document | null = null;
@@ -42,6 +47,10 @@ export const findAndModify: CommandHandler = async (cmd, ctx) => {
     const spec = {
       update: cmd.update as Document | Document[],
       arrayFilters: cmd.arrayFilters as Document[] | undefined,
+      variables: env.variables,
+      collation: env.collation?.compare,
+      bypassValidation: cmd.bypassDocumentValidation === true,
+      onValidationWarning: validationWarner(ctx),
     };
     if (hit && coll) {
       const res = updateHit(coll, hit, spec, query, ops);
@@ -50,7 +59,7 @@ export const findAndModify: CommandHandler = async (cmd, ctx) => {
       lastErrorObject.updatedExisting = true;
     } else if (cmd.upsert === true) {
       const doc = upsertDocument(query, spec);
-      insertUpsert(ctx.catalog, ctx.db, name, doc, ops);
+      insertUpsert(ctx.catalog, ctx.db, name, doc, ops, spec);
       value = cmd.new === true ? doc : null;
       lastErrorObject.n = 1;
       lastErrorObject.upserted = doc._id;

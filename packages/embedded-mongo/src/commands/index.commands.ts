@@ -1,6 +1,6 @@
 import type { Document } from 'bson';
 import { Errors, MongoCommandError } from '../errors.js';
-import { valuesEqual } from '../query/index.js';
+import { parseCollation, valuesEqual } from '../query/index.js';
 import type { IndexSpec } from '../engine/index-structure.js';
 import type { JournalOp } from '../storage/data-store.js';
 import { collectionName, type CommandHandler } from './command-context.js';
@@ -43,7 +43,10 @@ export function defaultIndexName(key: Document): string {
     .join('_');
 }
 
-function normalizeSpec(raw: Document): IndexSpec {
+/** Index key types the engine does not implement: refused, never built as something else. */
+const UNSUPPORTED_KEY_TYPES = new Set(['text', '2d', '2dsphere', 'geoHaystack']);
+
+function normalizeSpec(raw: Document, defaultCollation: Document | undefined): IndexSpec {
   if (!raw.key || typeof raw.key !== 'object' || Object.keys(raw.key).length === 0) {
     throw Errors.failedToParse("The 'key' field is a required property of an index specification");
   }
@@ -59,6 +62,18 @@ function normalizeSpec(raw: Document): IndexSpec {
     if ((k === 'unique' || k === 'sparse') && v !== true) continue;
     spec[k] = v;
   }
+  for (const [field, type] of Object.entries(spec.key)) {
+    if (typeof type === 'string' && UNSUPPORTED_KEY_TYPES.has(type))
+      throw Errors.notImplemented(
+        `${type} indexes are not supported by the embedded server (field '${field}')`
+      );
+    if (field === '$**' || field.endsWith('.$**'))
+      throw Errors.notImplemented('wildcard indexes are not supported by the embedded server');
+  }
+  // An index without a collation takes the collection's default; `simple` means none.
+  const collation = parseCollation(raw.collation ?? defaultCollation);
+  if (collation) spec.collation = collation.spec;
+  else delete spec.collation;
   if (spec.expireAfterSeconds !== undefined && Object.keys(spec.key).length > 1) {
     throw new MongoCommandError(
       67,
@@ -84,9 +99,10 @@ const createIndexes: CommandHandler = async (cmd, ctx) => {
   const name = collectionName(cmd);
   if (!Array.isArray(cmd.indexes) || cmd.indexes.length === 0)
     throw Errors.badValue('Must specify at least one index to create');
-  const specs = (cmd.indexes as Document[]).map(normalizeSpec);
   const ops: JournalOp[] = [];
   const existed = ctx.catalog.get(ctx.db, name) !== undefined;
+  const defaultCollation = ctx.catalog.get(ctx.db, name)?.collation?.spec;
+  const specs = (cmd.indexes as Document[]).map((raw) => normalizeSpec(raw, defaultCollation));
   const coll = ctx.catalog.ensure(ctx.db, name, ops);
   const numIndexesBefore = coll.indexes.length + 1;
   let created = 0;

@@ -1,5 +1,11 @@
 import type { Document } from 'bson';
-import { compareValues } from '../query/index.js';
+import {
+  compareValues,
+  holdsStrings,
+  sameCollation,
+  type Collation,
+  type StringCompare,
+} from '../query/index.js';
 import type { Collection } from './collection.js';
 import type { IndexStructure } from './index-structure.js';
 import { boundsOf, oneSided, position, type FieldBounds, type Interval } from './key-bounds.js';
@@ -36,6 +42,14 @@ export interface AccessPlan {
   isMultiKey?: boolean;
   /** Per field of the index, the bounds scanned (explain's `indexBounds`). */
   bounds?: Interval[][];
+  /** The index's collation spec, for explain. */
+  collation?: Document;
+}
+
+/** Whether bounds compare strings (then only an index under the query's collation serves them). */
+function boundsHoldStrings(b: FieldBounds): boolean {
+  if (b.points) return b.points.some(holdsStrings);
+  return b.range?.bracket === 'string';
 }
 
 /** A sort spec as fields and directions; undefined when an index cannot serve it ($meta...). */
@@ -116,10 +130,11 @@ function hashesExactly(v: unknown): boolean {
 function rangeTests(ix: IndexStructure, prefix: Interval[]): [EntryTest, EntryTest] {
   const single = ix.fields.length === 1;
   const dirs = ix.directions ?? [];
+  const strings = ix.collation?.compare;
   const rel = (e: SortedEntry): number => {
     for (let i = 0; i < prefix.length; i++) {
       const v = single ? e.key : (e.key as unknown[])[i];
-      const p = position(v, prefix[i]) * (dirs[i] ?? 1);
+      const p = position(v, prefix[i], strings) * (dirs[i] ?? 1);
       if (p !== 0) return p;
     }
     return 0;
@@ -137,7 +152,32 @@ interface IndexBounds {
   exactFields: Set<string>;
 }
 
-function indexBounds(ix: IndexStructure, bounds: Map<string, FieldBounds>): IndexBounds {
+/**
+ * The bounds an index can use: all of them under the query's own collation; under another,
+ * only those that compare no strings (mongod's rule: index keys of strings are collation keys).
+ */
+function usableBounds(
+  ix: IndexStructure,
+  bounds: Map<string, FieldBounds>,
+  collation: Collation | undefined
+): (field: string) => FieldBounds | undefined {
+  if (sameCollation(ix.collation, collation)) return (field) => bounds.get(field);
+  return (field) => {
+    const b = bounds.get(field);
+    return b && !boundsHoldStrings(b) ? b : undefined;
+  };
+}
+
+/** Points in the index's order, those equal under its collation merged. */
+function collatedPoints(points: unknown[], strings: StringCompare): unknown[] {
+  const sorted = [...points].sort((a, b) => compareValues(a, b, strings));
+  return sorted.filter((v, i) => i === 0 || compareValues(sorted[i - 1], v, strings) !== 0);
+}
+
+function indexBounds(
+  ix: IndexStructure,
+  boundsOf: (field: string) => FieldBounds | undefined
+): IndexBounds {
   let prefixes: Interval[][] = [[]];
   let pinned = 0;
   let pinning = true;
@@ -145,17 +185,18 @@ function indexBounds(ix: IndexStructure, bounds: Map<string, FieldBounds>): Inde
   const exactFields = new Set<string>();
   for (let i = 0; i < ix.fields.length; i++) {
     const field = ix.fields[i];
-    const b = bounds.get(field);
+    const b = boundsOf(field);
     if (!b) break;
     // A multikey dotted path may mix elements of different subdocuments: always re-check.
     const exact = b.exact && (!ix.multikey || !field.includes('.'));
     if (b.points) {
-      if (prefixes.length * b.points.length > MAX_PREFIXES) break;
-      const pts = ix.directions?.[i] === -1 ? [...b.points].reverse() : b.points;
+      const inOrder = ix.collation ? collatedPoints(b.points, ix.collation.compare) : b.points;
+      if (prefixes.length * inOrder.length > MAX_PREFIXES) break;
+      const pts = ix.directions?.[i] === -1 ? [...inOrder].reverse() : inOrder;
       prefixes = prefixes.flatMap((p) =>
         pts.map((value): Interval[] => [...p, { kind: 'point', value }])
       );
-      if (pinning && b.points.length === 1) pinned += 1;
+      if (pinning && inOrder.length === 1) pinned += 1;
       else pinning = false;
       points += 1;
       if (exact) exactFields.add(field);
@@ -222,7 +263,12 @@ function indexOrder(
  * Sparse indexes are never used (a missing field is not in them); hidden ones neither; partial
  * ones only when the filter visibly implies their expression.
  */
-export function planAccess(coll: Collection, filter: Document, sort?: Document): AccessPlan {
+export function planAccess(
+  coll: Collection,
+  filter: Document,
+  sort?: Document,
+  collation?: Collation
+): AccessPlan {
   const bounds = new Map<string, FieldBounds>();
   collectBounds(filter, bounds);
   const fields = plainFields(filter);
@@ -235,8 +281,27 @@ export function planAccess(coll: Collection, filter: Document, sort?: Document):
     exact: fields !== undefined && fields.length === 0,
     estimate: coll.docs.size,
   };
+  // The `_id` map compares binary: under a collation it serves only `_id`s without strings;
+  // strings go through the collated `_id` order when the query has the collection's collation.
   const ids = bounds.get('_id')?.points;
-  if (ids) {
+  if (ids && collation && ids.some(holdsStrings) && sameCollation(collation, coll.collation)) {
+    return {
+      index: '_id_',
+      ids: () => {
+        const found = new Set<string>();
+        for (const id of ids) {
+          if (holdsStrings(id)) for (const k of coll.collatedIds(id)) found.add(k);
+          else found.add(encodeKey(id));
+        }
+        return found;
+      },
+      sorted: !wantsSort,
+      direction: 1,
+      exact: false,
+      estimate: ids.length,
+    };
+  }
+  if (ids && (!collation || !ids.some(holdsStrings))) {
     const keys = [...new Set(ids.map(encodeKey))];
     const exact = fields?.length === 1 && bounds.get('_id')!.exact && ids.every(hashesExactly);
     return {
@@ -260,6 +325,8 @@ export function planAccess(coll: Collection, filter: Document, sort?: Document):
   for (const ix of usable) {
     const pts = bounds.get(ix.fields[0])?.points;
     if (!pts) continue;
+    // The equality map holds binary keys: strings need both sides binary.
+    if ((ix.collation || collation) && pts.some(holdsStrings)) continue;
     const keys = pts.map(encodeKey);
     const estimate = keys.reduce((n, k) => n + ix.countFirst(k), 0);
     if (best && estimate >= best.estimate) continue;
@@ -289,14 +356,17 @@ export function planAccess(coll: Collection, filter: Document, sort?: Document):
   let bestSorted: AccessPlan | undefined;
   for (const ix of usable) {
     if (!ix.directions) continue;
-    const constrained = bounds.has(ix.fields[0]);
-    if (!constrained && !wantsSort) continue;
+    const boundsFor = usableBounds(ix, bounds, collation);
+    const constrained = boundsFor(ix.fields[0]) !== undefined;
+    // An index orders strings by its own collation: it gives no other collation's order.
+    const ordersLikeQuery = sameCollation(ix.collation, collation);
+    if (!constrained && !(wantsSort && ordersLikeQuery)) continue;
     // A full index scan for the sort order needs every document in the index.
     if (!constrained && !ix.complete) continue;
-    const ib = indexBounds(ix, bounds);
+    const ib = indexBounds(ix, boundsFor);
     const order = !wantsSort
       ? { direction: 1 as const }
-      : wanted
+      : wanted && ordersLikeQuery
         ? indexOrder(ix, ib, wanted)
         : undefined;
     if (!constrained && order === undefined) continue;
@@ -342,7 +412,7 @@ function indexPlan(
       const ka = a.key as unknown[];
       const kb = b.key as unknown[];
       for (let i = from; i < ka.length; i++) {
-        const c = compareValues(ka[i], kb[i]) * dirs[i];
+        const c = compareValues(ka[i], kb[i], ix.collation?.compare) * dirs[i];
         if (c !== 0) return c * dir;
       }
       return (a.id < b.id ? -1 : a.id > b.id ? 1 : 0) * dir;
@@ -371,5 +441,6 @@ function indexPlan(
     keyPattern: ix.spec.key,
     isMultiKey: multikey,
     bounds: ib.prefixes,
+    collation: ix.collation?.spec,
   };
 }

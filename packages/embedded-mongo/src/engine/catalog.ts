@@ -26,15 +26,19 @@ export class Catalog {
   loadRecovered(states: RecoveredCollection[]): void {
     for (const state of states) {
       const dot = state.ns.indexOf('.');
-      const coll = this.createUnjournaled(
-        state.ns.slice(0, dot),
-        state.ns.slice(dot + 1),
-        state.options
+      const coll = withContext(`collection ${state.ns}`, () =>
+        this.createUnjournaled(state.ns.slice(0, dot), state.ns.slice(dot + 1), state.options)
       );
       for (const spec of state.indexes) {
-        if (spec.name !== '_id_') coll.addIndex(spec as IndexSpec);
+        if (spec.name !== '_id_')
+          withContext(`index ${String(spec.name)} of ${state.ns}`, () =>
+            coll.addIndex(spec as IndexSpec)
+          );
       }
-      for (const bson of state.docs) coll.load(bson);
+      // A document the (now collated) unique indexes refuse stops the open with this name.
+      withContext(`the documents of ${state.ns}`, () => {
+        for (const bson of state.docs) coll.load(bson);
+      });
     }
   }
 
@@ -102,6 +106,23 @@ export class Catalog {
     return moved;
   }
 
+  /**
+   * Puts a collection built outside the catalog (`$out`) in place, journaled as one record that
+   * creates it with its indexes and documents (the caller drops any previous one first).
+   */
+  adopt(coll: Collection, ops: JournalOp[]): void {
+    validateNames(coll.db, coll.name);
+    let colls = this.dbs.get(coll.db);
+    if (!colls) {
+      colls = new Map();
+      this.dbs.set(coll.db, colls);
+    }
+    colls.set(coll.name, coll);
+    ops.push({ op: 'createCollection', ns: coll.ns, options: coll.options });
+    for (const ix of coll.indexes) ops.push({ op: 'createIndex', ns: coll.ns, spec: ix.spec });
+    for (const bson of coll.bsonDocuments()) ops.push({ op: 'put', ns: coll.ns, doc: {}, bson });
+  }
+
   drop(db: string, name: string, ops: JournalOp[]): Collection | undefined {
     const coll = this.get(db, name);
     if (!coll) return undefined;
@@ -137,6 +158,19 @@ export class Catalog {
     const coll = new Collection(db, name, options);
     colls.set(name, coll);
     return coll;
+  }
+}
+
+/**
+ * Runs a recovery step, naming what it was loading when it fails (a stored collation this
+ * version refuses, say), so the operator learns which collection or index to fix.
+ */
+function withContext<T>(what: string, run: () => T): T {
+  try {
+    return run();
+  } catch (err) {
+    const msg = err instanceof Error ? err.message : String(err);
+    throw new Error(`cannot load ${what} from the data folder: ${msg}`, { cause: err });
   }
 }
 

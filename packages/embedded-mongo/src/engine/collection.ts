@@ -2,7 +2,14 @@ import { calculateObjectSize, serialize, UUID, type Document } from 'bson';
 import { decodeBson } from './bson-values.js';
 import { fieldPicker, filterFields } from './bson-fields.js';
 import { Errors } from '../errors.js';
-import { compileFilter, compileSort } from '../query/index.js';
+import {
+  compareValues,
+  compileFilter,
+  compileSort,
+  holdsStrings,
+  parseCollation,
+  type Collation,
+} from '../query/index.js';
 import type { JournalOp } from '../storage/data-store.js';
 import { duplicateKeyError } from './dup-key.js';
 import { IndexStructure, type IndexKey, type IndexSpec } from './index-structure.js';
@@ -10,12 +17,20 @@ import { encodeKey } from './key-encoding.js';
 import { planAccess, type AccessPlan } from './candidates.js';
 import { SortedEntries, type SortedEntry } from './sorted-entries.js';
 import { topK } from './top-k.js';
+import { compileValidation, validationError, type Validation } from './validation.js';
+import type { MongoCommandError } from '../errors.js';
 
 /** Largest document a client may store (BSONObjMaxUserSize). */
 export const MAX_BSON_SIZE = 16 * 1024 * 1024;
 
 /** The `_id` index as listIndexes shows it. */
 export const ID_INDEX_SPEC: IndexSpec = { v: 2, key: { _id: 1 }, name: '_id_' };
+
+/** How a query reads: its collation (undefined: simple) and its `let` variables. */
+export interface QueryEnv {
+  collation?: Collation;
+  variables?: Document;
+}
 
 /** A stored document: its `_id` key and its decoded value. */
 export interface Hit {
@@ -37,12 +52,84 @@ export class Collection {
   readonly indexes: IndexStructure[] = [];
   readonly uuid = new UUID();
   bsonSize = 0;
+  /** The default collation (`create` with `collation`); undefined: simple. */
+  readonly collation?: Collation;
+
+  /**
+   * Under a default collation the `_id` index is collated too (mongod's rule): `_id`s in
+   * collator order, so `'a'` and `'A'` clash under strength 2, and a query under that collation
+   * finds a string `_id` without a scan. The binary map `docs` stays the primary store.
+   */
+  readonly idOrder?: SortedEntries;
 
   constructor(
     readonly db: string,
     readonly name: string,
     public options: Document
-  ) {}
+  ) {
+    this.collation = parseCollation(options.collation);
+    const strings = this.collation?.compare;
+    if (strings) {
+      this.idOrder = new SortedEntries((a, b) => {
+        const c = compareValues(a.key, b.key, strings);
+        if (c !== 0) return c;
+        return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
+      });
+    }
+  }
+
+  /** `_id` keys of the documents whose `_id` equals `id` under the default collation. */
+  *collatedIds(id: unknown): Generator<string> {
+    const order = this.idOrder;
+    const strings = this.collation?.compare;
+    if (!order || !strings) return;
+    const rel = (e: SortedEntry) => compareValues(e.key, id, strings);
+    for (const e of order.scan(
+      (e) => rel(e) < 0,
+      (e) => rel(e) > 0,
+      1
+    ))
+      yield e.id;
+  }
+
+  private validationOf?: { options: Document; validation?: Validation };
+
+  /** The collection's document validation (from its options), compiled once per options. */
+  get validation(): Validation | undefined {
+    if (this.validationOf?.options !== this.options)
+      this.validationOf = { options: this.options, validation: compileValidation(this.options) };
+    return this.validationOf.validation;
+  }
+
+  /**
+   * Checks a document about to be written against the validator, as mongod does: nothing when
+   * validation is off or bypassed; under `moderate`, an update of a document that already
+   * failed is not checked. Throws 121 under `validationAction: 'error'`; under `'warn'` returns
+   * the error for the caller to log, and the write goes ahead.
+   */
+  checkValidation(
+    doc: Document,
+    old: Document | undefined,
+    bypass: boolean
+  ): MongoCommandError | undefined {
+    const v = this.validation;
+    if (!v || v.level === 'off' || bypass) return undefined;
+    if (old && v.level === 'moderate' && !v.matches(old)) return undefined;
+    if (v.matches(doc)) return undefined;
+    const err = validationError(v, doc);
+    if (v.action === 'error') throw err;
+    return err;
+  }
+
+  /** A command's collation, else this collection's default (`{ locale: 'simple' }`: binary). */
+  collationFor(requested: unknown): Collation | undefined {
+    return requested === undefined ? this.collation : parseCollation(requested);
+  }
+
+  /** A view (`create` with `viewOn` and `pipeline`): no documents, read through its pipeline. */
+  get isView(): boolean {
+    return typeof this.options.viewOn === 'string';
+  }
 
   get ns(): string {
     return `${this.db}.${this.name}`;
@@ -75,8 +162,12 @@ export class Collection {
    * documents that cannot match are never decoded whole. `exact`: the plan's index bounds
    * already decided the match (see AccessPlan), so the filter only has to compile.
    */
-  matcher(filter: Document, exact = false): (stored: string) => Document | undefined {
-    const matches = compileFilter(filter);
+  matcher(
+    filter: Document,
+    exact = false,
+    env: QueryEnv = {}
+  ): (stored: string) => Document | undefined {
+    const matches = compileFilter(filter, env.variables, env.collation?.compare);
     if (exact) return (stored) => this.decode(stored);
     const fields = filterFields(filter);
     if (!fields || fields.size === 0) {
@@ -139,9 +230,9 @@ export class Collection {
    * Documents matching `filter`, decoded, in `sort` order (natural order without one); stops
    * after `limit` when given. An index giving the sort order lets it stop early.
    */
-  find(filter: Document | undefined, limit = 0, sort?: Document): Hit[] {
-    const plan = planAccess(this, filter ?? {}, sort);
-    const match = this.matcher(filter ?? {}, plan.exact);
+  find(filter: Document | undefined, limit = 0, sort?: Document, env: QueryEnv = {}): Hit[] {
+    const plan = planAccess(this, filter ?? {}, sort, env.collation);
+    const match = this.matcher(filter ?? {}, plan.exact, env);
     const inOrder = plan.sorted || !sort || Object.keys(sort).length === 0;
     const hits: Hit[] = [];
     for (const [key, buf] of this.entries(plan)) {
@@ -151,7 +242,7 @@ export class Collection {
       if (inOrder && limit > 0 && hits.length >= limit) break;
     }
     if (inOrder) return hits;
-    const cmp = compileSort(sort!);
+    const cmp = compileSort(sort!, env.collation?.compare);
     const byDoc = (a: Hit, b: Hit): number => cmp(a.doc, b.doc);
     return limit > 0 ? topK(hits, limit, byDoc) : hits.sort(byDoc);
   }
@@ -161,10 +252,15 @@ export class Collection {
     const buf = encoded ?? encodeForStorage(doc, 'insert');
     const key = idKeyOf(doc._id);
     if (this.docs.has(key)) throw duplicateKeyError(this.ns, '_id_', doc._id);
+    if (this.idOrder && holdsStrings(doc._id)) {
+      for (const other of this.collatedIds(doc._id))
+        if (other !== key) throw duplicateKeyError(this.ns, '_id_', doc._id);
+    }
     const keys = this.indexKeys(doc, key);
     this.docs.set(key, buf.toString('latin1'));
     this.bsonSize += buf.length;
     this.indexes.forEach((ix, i) => ix.add(key, keys[i]));
+    this.idOrder?.insert({ key: doc._id, id: key });
     return { op: 'put', ns: this.ns, doc, bson: buf };
   }
 
@@ -183,6 +279,7 @@ export class Collection {
   remove(key: string, oldDoc: Document): JournalOp {
     const old = this.docs.get(key);
     this.indexes.forEach((ix) => ix.remove(key, ix.keysOf(oldDoc)));
+    this.idOrder?.remove({ key: oldDoc._id, id: key });
     this.docs.delete(key);
     this.bsonSize -= old?.length ?? 0;
     return { op: 'del', ns: this.ns, id: oldDoc._id };
@@ -191,7 +288,10 @@ export class Collection {
   /** This collection's documents and indexes under another name (the old object is dropped). */
   renamed(db: string, name: string): Collection {
     const moved = new Collection(db, name, this.options);
-    for (const [k, v] of this.docs) moved.docs.set(k, v);
+    for (const [k, v] of this.docs) {
+      moved.docs.set(k, v);
+      moved.idOrder?.insert({ key: this.decode(v)._id, id: k });
+    }
     for (const ix of this.indexes) moved.indexes.push(ix);
     moved.bsonSize = this.bsonSize;
     return moved;

@@ -1,5 +1,5 @@
 import type { Document } from 'bson';
-import { compareValues, compileFilter } from '../query/index.js';
+import { compareValues, compileFilter, parseCollation, type Collation } from '../query/index.js';
 import { encodeKey } from './key-encoding.js';
 import { SortedEntries, type SortedEntry } from './sorted-entries.js';
 
@@ -138,13 +138,28 @@ export class IndexStructure {
   readonly entries = new KeyMultiMap();
   private readonly prefix?: KeyMultiMap;
   private readonly partial?: (doc: Document) => boolean;
+  /**
+   * The index's collation (undefined: simple). A collated index orders its entries with the
+   * collator and keeps them sorted from the start: its equality map holds binary keys, which do
+   * not equate 'contoso' and 'Contoso', so equality, uniqueness and ranges all go through the
+   * collator-ordered entries instead.
+   */
+  readonly collation?: Collation;
 
   constructor(readonly spec: IndexSpec) {
+    this.collation = parseCollation(spec.collation);
+    if (this.collation) this.sorted = new SortedEntries(this.compareEntries);
+    // A partial index's filter is matched under the index's collation, as on mongod.
+    if (spec.partialFilterExpression)
+      this.partial = compileFilter(
+        spec.partialFilterExpression,
+        undefined,
+        this.collation?.compare
+      );
     this.fields = Object.keys(spec.key);
     this.paths = this.fields.map((f) => f.split('.'));
     this.unique = spec.unique === true;
     this.sparse = spec.sparse === true;
-    if (spec.partialFilterExpression) this.partial = compileFilter(spec.partialFilterExpression);
     if (this.fields.length > 1) this.prefix = new KeyMultiMap();
     const dirs = this.fields.map((f) => spec.key[f] as unknown);
     if (dirs.every((d) => typeof d === 'number' || (d as { _bsontype?: string })?._bsontype)) {
@@ -155,14 +170,15 @@ export class IndexStructure {
 
   /** Key order of this index: field by field (each in its direction), then by `_id` key. */
   readonly compareEntries = (a: SortedEntry, b: SortedEntry): number => {
+    const strings = this.collation?.compare;
     if (this.fields.length === 1) {
-      const c = compareValues(a.key, b.key) * (this.directions?.[0] ?? 1);
+      const c = compareValues(a.key, b.key, strings) * (this.directions?.[0] ?? 1);
       if (c !== 0) return c;
     } else {
       const ka = a.key as unknown[];
       const kb = b.key as unknown[];
       for (let i = 0; i < ka.length; i++) {
-        const c = compareValues(ka[i], kb[i]) * (this.directions?.[i] ?? 1);
+        const c = compareValues(ka[i], kb[i], strings) * (this.directions?.[i] ?? 1);
         if (c !== 0) return c;
       }
     }
@@ -237,7 +253,36 @@ export class IndexStructure {
   /** The first key of `keys` held by a document other than `idKey` (unique indexes only). */
   conflict(keys: IndexKey[], idKey: string): IndexKey | undefined {
     if (!this.unique) return undefined;
+    if (this.collation && this.sorted) {
+      const sorted = this.sorted;
+      const single = this.fields.length === 1;
+      return keys.find((k) => {
+        const probe: SortedEntry = { key: single ? k.values[0] : k.values, id: '' };
+        const rel = (e: SortedEntry): number => this.compareKeysOnly(e, probe);
+        for (const e of sorted.scan(
+          (e) => rel(e) < 0,
+          (e) => rel(e) > 0,
+          1
+        ))
+          if (e.id !== idKey) return true;
+        return false;
+      });
+    }
     return keys.find((k) => this.entries.other(k.full, idKey) !== undefined);
+  }
+
+  /** compareEntries without the `_id` tie-break. */
+  private compareKeysOnly(a: SortedEntry, b: SortedEntry): number {
+    const strings = this.collation?.compare;
+    if (this.fields.length === 1)
+      return compareValues(a.key, b.key, strings) * (this.directions?.[0] ?? 1);
+    const ka = a.key as unknown[];
+    const kb = b.key as unknown[];
+    for (let i = 0; i < ka.length; i++) {
+      const c = compareValues(ka[i], kb[i], strings) * (this.directions?.[i] ?? 1);
+      if (c !== 0) return c;
+    }
+    return 0;
   }
 
   add(idKey: string, keys: IndexKey[]): void {

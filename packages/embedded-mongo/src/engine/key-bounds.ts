@@ -73,16 +73,20 @@ function inBracket(v: unknown, bracket: Bracket): boolean {
  * Where `v` lies relative to the interval in ascending order: -1 below, 0 inside, 1 above.
  * Values of another type bracket compare by bracket, which is how `compareValues` orders them.
  */
-export function position(v: unknown, iv: Interval): number {
-  if (iv.kind === 'point') return Math.sign(compareValues(v, iv.value));
+export function position(
+  v: unknown,
+  iv: Interval,
+  strings?: (a: string, b: string) => number
+): number {
+  if (iv.kind === 'point') return Math.sign(compareValues(v, iv.value, strings));
   const rep = iv.lo !== undefined ? iv.lo : iv.hi;
-  if (!inBracket(v, iv.bracket)) return Math.sign(compareValues(v, rep));
+  if (!inBracket(v, iv.bracket)) return Math.sign(compareValues(v, rep, strings));
   if (iv.lo !== undefined) {
-    const c = compareValues(v, iv.lo);
+    const c = compareValues(v, iv.lo, strings);
     if (c < 0 || (c === 0 && !iv.loInc)) return -1;
   }
   if (iv.hi !== undefined) {
-    const c = compareValues(v, iv.hi);
+    const c = compareValues(v, iv.hi, strings);
     if (c > 0 || (c === 0 && !iv.hiInc)) return 1;
   }
   return 0;

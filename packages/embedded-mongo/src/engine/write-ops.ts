@@ -9,6 +9,14 @@ import type { Collection, Hit } from './collection.js';
 export interface UpdateSpec {
   update: Document | Document[];
   arrayFilters?: Document[];
+  /** `let`/`c` variables of a pipeline update. */
+  variables?: Document;
+  /** The command's collation (arrayFilters and the positional `$`). */
+  collation?: (a: string, b: string) => number;
+  /** `bypassDocumentValidation: true`. */
+  bypassValidation?: boolean;
+  /** Told of a document that fails validation under `validationAction: 'warn'`. */
+  onValidationWarning?: (err: Error, ns: string) => void;
 }
 
 /** Puts `_id` first, as mongod stores it, creating an ObjectId when the document has none. */
@@ -16,9 +24,34 @@ export function withIdFirst(doc: Document, id?: unknown): Document {
   const _id = id ?? (doc._id !== undefined ? doc._id : new ObjectId());
   if (Array.isArray(_id)) throw Errors.badValue(`can't use an array for _id`);
   if (_id instanceof RegExp) throw Errors.badValue(`can't use a regex for _id`);
+  const dollar = dollarKey(_id);
+  if (dollar !== undefined)
+    throw Errors.dollarPrefixedFieldName(
+      `_id fields may not contain '$'-prefixed fields: ${dollar} is not valid for storage.`
+    );
   const out: Document = { _id };
   for (const [k, v] of Object.entries(doc)) if (k !== '_id') out[k] = v;
   return out;
+}
+
+/** The first `$`-prefixed field name inside a plain object or array, at any depth. */
+function dollarKey(v: unknown): string | undefined {
+  if (v === null || typeof v !== 'object') return undefined;
+  if (Array.isArray(v)) {
+    for (const el of v) {
+      const k = dollarKey(el);
+      if (k !== undefined) return k;
+    }
+    return undefined;
+  }
+  const proto = Object.getPrototypeOf(v);
+  if (proto !== Object.prototype && proto !== null) return undefined;
+  for (const [k, el] of Object.entries(v as Document)) {
+    if (k.startsWith('$')) return k;
+    const inner = dollarKey(el);
+    if (inner !== undefined) return inner;
+  }
+  return undefined;
 }
 
 /** The document `hit` becomes under `spec`; throws 66 when `_id` would change. */
@@ -33,7 +66,12 @@ export function updatedDocument(
     const doc = withIdFirst(repl, hit.doc._id);
     return { doc, modified: !sameBson(doc, hit.doc) };
   }
-  const res = applyUpdate(hit.doc, spec.update, { arrayFilters: spec.arrayFilters, query });
+  const res = applyUpdate(hit.doc, spec.update, {
+    arrayFilters: spec.arrayFilters,
+    query,
+    variables: spec.variables,
+    collation: spec.collation,
+  });
   if (res.doc._id === undefined || !valuesEqual(res.doc._id, hit.doc._id)) throw immutableId();
   return res;
 }
@@ -48,6 +86,7 @@ export function upsertDocument(query: Document, spec: UpdateSpec): Document {
     arrayFilters: spec.arrayFilters,
     query,
     isUpsertInsert: true,
+    variables: spec.variables,
   });
   return withIdFirst(res.doc);
 }
@@ -61,7 +100,11 @@ export function updateHit(
   ops: JournalOp[]
 ): { doc: Document; modified: boolean } {
   const res = updatedDocument(hit, spec, query);
-  if (res.modified) ops.push(coll.replace(hit.key, hit.doc, res.doc));
+  if (res.modified) {
+    const warning = coll.checkValidation(res.doc, hit.doc, spec.bypassValidation === true);
+    if (warning) spec.onValidationWarning?.(warning, coll.ns);
+    ops.push(coll.replace(hit.key, hit.doc, res.doc));
+  }
   return res;
 }
 
@@ -71,9 +114,12 @@ export function insertUpsert(
   db: string,
   name: string,
   doc: Document,
-  ops: JournalOp[]
+  ops: JournalOp[],
+  spec?: UpdateSpec
 ): void {
   const coll = catalog.ensure(db, name, ops);
+  const warning = coll.checkValidation(doc, undefined, spec?.bypassValidation === true);
+  if (warning) spec?.onValidationWarning?.(warning, coll.ns);
   ops.push(coll.insert(doc));
 }
 

@@ -49,7 +49,11 @@ function regexParts(v: unknown): [string, string] {
   return [r.pattern, r.options];
 }
 
-function compareObjects(a: Document, b: Document): number {
+function compareObjects(
+  a: Document,
+  b: Document,
+  strings?: (a: string, b: string) => number
+): number {
   const ka = Object.keys(a);
   const kb = Object.keys(b);
   const n = Math.min(ka.length, kb.length);
@@ -64,7 +68,7 @@ function compareObjects(a: Document, b: Document): number {
     if (ta !== tb) return ta < tb ? -1 : 1;
     const byName = compareStrings(fa, fb);
     if (byName !== 0) return byName;
-    const byValue = compareValues(va, vb);
+    const byValue = compareValues(va, vb, strings);
     if (byValue !== 0) return byValue;
   }
   return ka.length === kb.length ? 0 : ka.length < kb.length ? -1 : 1;
@@ -80,8 +84,15 @@ function objectView(v: unknown): Document {
   return v as Document;
 }
 
-/** Orders two BSON values the way MongoDB does, across types (-1, 0 or 1). */
-export function compareValues(a: unknown, b: unknown): number {
+/**
+ * Orders two BSON values the way MongoDB does, across types (-1, 0 or 1). `strings` compares
+ * strings under a collation (field names always compare binary, as in mongod).
+ */
+export function compareValues(
+  a: unknown,
+  b: unknown,
+  strings?: (a: string, b: string) => number
+): number {
   const ra = typeRank(a);
   const rb = typeRank(b);
   if (ra !== rb) return ra < rb ? -1 : 1;
@@ -89,15 +100,15 @@ export function compareValues(a: unknown, b: unknown): number {
     case 10:
       return compareNumbers(a, b);
     case 15:
-      return compareStrings(stringOf(a), stringOf(b));
+      return strings ? strings(stringOf(a), stringOf(b)) : compareStrings(stringOf(a), stringOf(b));
     case 20:
-      return compareObjects(objectView(a), objectView(b));
+      return compareObjects(objectView(a), objectView(b), strings);
     case 25: {
       const xa = a as unknown[];
       const xb = b as unknown[];
       const n = Math.min(xa.length, xb.length);
       for (let i = 0; i < n; i++) {
-        const c = compareValues(xa[i], xb[i]);
+        const c = compareValues(xa[i], xb[i], strings);
         if (c !== 0) return c;
       }
       return xa.length === xb.length ? 0 : xa.length < xb.length ? -1 : 1;

@@ -1,7 +1,9 @@
 import type { Document } from 'bson';
 import { Errors, MongoCommandError } from '../errors.js';
 import { isNumeric, isPlainObject } from './bson-types.js';
+import type { StringCompare } from './collation.js';
 import { evaluate, isTruthy } from './expression.js';
+import { compileJsonSchema } from './json-schema.js';
 import { collectLeaves, splitPath } from './paths.js';
 import { isRegexValue } from './regex.js';
 import {
@@ -27,22 +29,30 @@ function whereRefused(): MongoCommandError {
 }
 
 /** Compiles a query filter once; the predicate is then cheap per document. */
-export function compileFilter(filter: Document | undefined | null, variables?: Document): Pred {
+/**
+ * Compiles a query filter once; the predicate is then cheap per document. `variables` are the
+ * `$$name` bindings of `$expr` (a command's `let`); `collation` compares strings.
+ */
+export function compileFilter(
+  filter: Document | undefined | null,
+  variables?: Document,
+  collation?: StringCompare
+): Pred {
   if (filter === undefined || filter === null) return () => true;
   if (!isPlainObject(filter)) throw Errors.badValue('query filter must be an object');
-  return compileDoc(filter, variables);
+  return compileDoc(filter, variables, collation);
 }
 
-function compileDoc(filter: Document, variables?: Document): Pred {
+function compileDoc(filter: Document, variables?: Document, collation?: StringCompare): Pred {
   const preds: Pred[] = [];
   for (const key of Object.keys(filter)) {
     const cond = filter[key];
     if (key.startsWith('$')) {
-      const p = compileTopLevel(key, cond, variables);
+      const p = compileTopLevel(key, cond, variables, collation);
       if (p) preds.push(p);
     } else {
       const parts = splitPath(key);
-      const lp = compileCondition(cond);
+      const lp = compileCondition(cond, collation);
       if (parts.length === 1) {
         // Top-level field: no path walk; one reused buffer avoids an allocation per document.
         const buf: unknown[] = [undefined];
@@ -67,7 +77,8 @@ function compileDoc(filter: Document, variables?: Document): Pred {
 function compileTopLevel(
   key: string,
   cond: unknown,
-  variables: Document | undefined
+  variables: Document | undefined,
+  collation: StringCompare | undefined
 ): Pred | undefined {
   switch (key) {
     case '$and':
@@ -79,14 +90,14 @@ function compileTopLevel(
       const subs = cond.map((c) => {
         if (!isPlainObject(c))
           throw Errors.badValue('$or/$and/$nor entries need to be full objects');
-        return compileDoc(c, variables);
+        return compileDoc(c, variables, collation);
       });
       if (key === '$and') return (doc) => subs.every((p) => p(doc));
       if (key === '$or') return (doc) => subs.some((p) => p(doc));
       return (doc) => !subs.some((p) => p(doc));
     }
     case '$expr':
-      return (doc) => isTruthy(evaluate(doc, cond, variables));
+      return (doc) => isTruthy(evaluate(doc, cond, variables, collation));
     case '$where':
       throw whereRefused();
     case '$comment':
@@ -94,7 +105,7 @@ function compileTopLevel(
     case '$text':
       throw Errors.notImplemented('$text queries are not supported by the embedded server');
     case '$jsonSchema':
-      throw Errors.notImplemented('$jsonSchema is not supported by the embedded server');
+      return compileJsonSchema(cond);
     case '$alwaysTrue':
       return () => true;
     case '$alwaysFalse':
@@ -107,12 +118,12 @@ function compileTopLevel(
 }
 
 /** A field's condition: an operator object or an equality value. */
-function compileCondition(cond: unknown): LeavesPred {
-  if (isOperatorObject(cond)) return compileOperators(cond);
-  return anyLeaf(equalityTest(cond));
+function compileCondition(cond: unknown, collation?: StringCompare): LeavesPred {
+  if (isOperatorObject(cond)) return compileOperators(cond, collation);
+  return anyLeaf(equalityTest(cond, collation));
 }
 
-function elemMatch(cond: unknown): LeavesPred {
+function elemMatch(cond: unknown, collation?: StringCompare): LeavesPred {
   if (!isPlainObject(cond)) throw Errors.badValue('$elemMatch needs an Object');
   const keys = Object.keys(cond);
   const docMode = keys.some(
@@ -122,10 +133,10 @@ function elemMatch(cond: unknown): LeavesPred {
   if (docMode) {
     if (keys.includes('$where'))
       throw Errors.badValue('$where is not allowed inside of a $elemMatch');
-    const p = compileDoc(cond);
+    const p = compileDoc(cond, undefined, collation);
     test = (el) => isPlainObject(el) && p(el);
   } else {
-    const p = compileOperators(cond);
+    const p = compileOperators(cond, collation);
     test = (el) => p([el]);
   }
   return (leaves) => {
@@ -136,14 +147,14 @@ function elemMatch(cond: unknown): LeavesPred {
   };
 }
 
-function allTest(arg: unknown): LeavesPred {
+function allTest(arg: unknown, collation?: StringCompare): LeavesPred {
   if (!Array.isArray(arg)) throw Errors.badValue('$all needs an array');
   if (arg.length === 0) return () => false;
   const parts = arg.map((item) => {
     if (isPlainObject(item) && Object.keys(item)[0] === '$elemMatch')
-      return elemMatch(item.$elemMatch);
+      return elemMatch(item.$elemMatch, collation);
     if (isOperatorObject(item)) throw Errors.badValue('no $ expressions in $all');
-    return anyLeaf(equalityTest(item));
+    return anyLeaf(equalityTest(item, collation));
   });
   return (leaves) => parts.every((p) => p(leaves));
 }
@@ -156,7 +167,7 @@ function sizeTest(arg: unknown): LeavesPred {
   return (leaves) => leaves.some((l) => Array.isArray(l) && l.length === n);
 }
 
-function notTest(arg: unknown): LeavesPred {
+function notTest(arg: unknown, collation?: StringCompare): LeavesPred {
   if (isRegexValue(arg)) {
     const p = anyLeaf(equalityTest(arg));
     return (leaves) => !p(leaves);
@@ -164,41 +175,41 @@ function notTest(arg: unknown): LeavesPred {
   if (!isPlainObject(arg)) throw Errors.badValue('$not needs a regex or a document');
   if (Object.keys(arg).length === 0) throw Errors.badValue('$not cannot be empty');
   if (!isOperatorObject(arg)) throw Errors.badValue(`unknown operator: ${Object.keys(arg)[0]}`);
-  const p = compileOperators(arg);
+  const p = compileOperators(arg, collation);
   return (leaves) => !p(leaves);
 }
 
 /** Compiles `{ $gt: 1, $lt: 5, ... }` for one path. */
-function compileOperators(ops: Document): LeavesPred {
+function compileOperators(ops: Document, collation?: StringCompare): LeavesPred {
   const preds: LeavesPred[] = [];
   for (const op of Object.keys(ops)) {
     const arg = ops[op];
     switch (op) {
       case '$eq':
-        preds.push(anyLeaf(equalityTest(arg)));
+        preds.push(anyLeaf(equalityTest(arg, collation)));
         break;
       case '$ne': {
-        const p = anyLeaf(equalityTest(arg));
+        const p = anyLeaf(equalityTest(arg, collation));
         preds.push((l) => !p(l));
         break;
       }
       case '$gt':
-        preds.push(anyLeaf(compareTest(arg, (c) => c > 0, false)));
+        preds.push(anyLeaf(compareTest(arg, (c) => c > 0, false, collation)));
         break;
       case '$gte':
-        preds.push(anyLeaf(compareTest(arg, (c) => c >= 0, true)));
+        preds.push(anyLeaf(compareTest(arg, (c) => c >= 0, true, collation)));
         break;
       case '$lt':
-        preds.push(anyLeaf(compareTest(arg, (c) => c < 0, false)));
+        preds.push(anyLeaf(compareTest(arg, (c) => c < 0, false, collation)));
         break;
       case '$lte':
-        preds.push(anyLeaf(compareTest(arg, (c) => c <= 0, true)));
+        preds.push(anyLeaf(compareTest(arg, (c) => c <= 0, true, collation)));
         break;
       case '$in':
-        preds.push(anyLeaf(inTest(arg)));
+        preds.push(anyLeaf(inTest(arg, collation)));
         break;
       case '$nin': {
-        const p = anyLeaf(inTest(arg));
+        const p = anyLeaf(inTest(arg, collation));
         preds.push((l) => !p(l));
         break;
       }
@@ -217,10 +228,10 @@ function compileOperators(ops: Document): LeavesPred {
         if (!('$regex' in ops)) throw Errors.badValue('$options needs a $regex');
         break;
       case '$all':
-        preds.push(allTest(arg));
+        preds.push(allTest(arg, collation));
         break;
       case '$elemMatch':
-        preds.push(elemMatch(arg));
+        preds.push(elemMatch(arg, collation));
         break;
       case '$size':
         preds.push(sizeTest(arg));
@@ -229,7 +240,7 @@ function compileOperators(ops: Document): LeavesPred {
         preds.push(anyLeaf(modTest(arg)));
         break;
       case '$not':
-        preds.push(notTest(arg));
+        preds.push(notTest(arg, collation));
         break;
       case '$where':
         throw whereRefused();

@@ -13,3 +13,5 @@ export { upsertSeed } from './update/upsert-seed.js';
 export { getPathValues } from './paths.js';
 export { runPipeline } from './aggregate/run-pipeline.js';
 export type { PipelineContext } from './aggregate/run-pipeline.js';
+export { holdsStrings, parseCollation, sameCollation, COLLATION_VERSION } from './collation.js';
+export type { Collation, StringCompare } from './collation.js';

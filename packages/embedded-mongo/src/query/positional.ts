@@ -33,7 +33,8 @@ function withValueAt(doc: Document, parts: readonly string[], value: unknown): D
 export function matchedArrayIndex(
   doc: Document,
   arrayParts: readonly string[],
-  query: Document | undefined
+  query: Document | undefined,
+  collation?: (a: string, b: string) => number
 ): number {
   if (!query) return -1;
   const arr = getPath(doc, arrayParts);
@@ -41,7 +42,7 @@ export function matchedArrayIndex(
   const prefix = arrayParts.join('.');
   const relevant = conditions(query).filter(([k]) => k === prefix || k.startsWith(prefix + '.'));
   if (relevant.length === 0) return -1;
-  const pred = compileFilter(Object.fromEntries(relevant));
+  const pred = compileFilter(Object.fromEntries(relevant), undefined, collation);
   for (let i = 0; i < arr.length; i++) {
     if (pred(withValueAt(doc, arrayParts, [arr[i]]))) return i;
   }

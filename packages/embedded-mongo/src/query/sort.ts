@@ -1,6 +1,7 @@
 import type { Document } from 'bson';
 import { Errors } from '../errors.js';
 import { isNumeric, isPlainObject } from './bson-types.js';
+import type { StringCompare } from './collation.js';
 import { compareStrings, compareValues } from './compare.js';
 import { fastNumber } from './numbers.js';
 import { collectLeaves, splitPath } from './paths.js';
@@ -9,22 +10,28 @@ import { getOwn } from './own.js';
 /** Below every BSON value: how MongoDB sorts an empty array (before null and missing). */
 const EMPTY_ARRAY_KEY = Symbol('emptyArray');
 
-function compareKeys(a: unknown, b: unknown): number {
+function compareKeys(a: unknown, b: unknown, collation?: StringCompare): number {
   if (typeof a === 'number' && typeof b === 'number' && a === a && b === b)
     return a < b ? -1 : a > b ? 1 : 0;
-  if (typeof a === 'string' && typeof b === 'string') return a === b ? 0 : compareStrings(a, b);
+  if (typeof a === 'string' && typeof b === 'string')
+    return a === b ? 0 : collation ? collation(a, b) : compareStrings(a, b);
   if (a === EMPTY_ARRAY_KEY || b === EMPTY_ARRAY_KEY) {
     if (a === b) return 0;
     return a === EMPTY_ARRAY_KEY ? -1 : 1;
   }
-  return compareValues(a, b);
+  return compareValues(a, b, collation);
 }
 
 /**
  * The sort key of one path: arrays contribute their elements, and an ascending sort uses the
  * smallest of them, a descending sort the largest (MongoDB's rule); missing sorts as null.
  */
-export function sortKey(doc: Document, parts: readonly string[], descending: boolean): unknown {
+export function sortKey(
+  doc: Document,
+  parts: readonly string[],
+  descending: boolean,
+  collation?: StringCompare
+): unknown {
   const leaves = collectLeaves(doc, parts);
   let best: unknown;
   let found = false;
@@ -35,7 +42,7 @@ export function sortKey(doc: Document, parts: readonly string[], descending: boo
       found = true;
       return;
     }
-    const c = compareKeys(key, best);
+    const c = compareKeys(key, best, collation);
     if (descending ? c > 0 : c < 0) best = key;
   };
   for (const leaf of leaves) {
@@ -72,19 +79,25 @@ export function parseSortSpec(spec: Document): { parts: string[]; desc: boolean 
   });
 }
 
-/** Compiles a sort spec into a comparator; sort keys are computed once per document. */
-export function compileSort(spec: Document): (a: Document, b: Document) => number {
+/**
+ * Compiles a sort spec into a comparator; sort keys are computed once per document. Strings
+ * compare under `collation` when one is given.
+ */
+export function compileSort(
+  spec: Document,
+  collation?: StringCompare
+): (a: Document, b: Document) => number {
   const fields = parseSortSpec(spec);
   if (fields.length === 0) return () => 0;
   if (fields.every((f) => f.parts.length === 1)) {
     // Top-level fields: read them directly; only arrays and missing values need the full rule.
     const keyAt = (doc: Document, f: { parts: string[]; desc: boolean }): unknown => {
       const v = getOwn(doc, f.parts[0] as string);
-      return v === undefined || Array.isArray(v) ? sortKey(doc, f.parts, f.desc) : v;
+      return v === undefined || Array.isArray(v) ? sortKey(doc, f.parts, f.desc, collation) : v;
     };
     return (a, b) => {
       for (const f of fields) {
-        const c = compareKeys(keyAt(a, f), keyAt(b, f));
+        const c = compareKeys(keyAt(a, f), keyAt(b, f), collation);
         if (c !== 0) return f.desc ? -c : c;
       }
       return 0;
@@ -95,7 +108,7 @@ export function compileSort(spec: Document): (a: Document, b: Document) => numbe
   const keysOf = (doc: Document): unknown[] => {
     let keys = cache.get(doc);
     if (!keys) {
-      keys = fields.map((f) => sortKey(doc, f.parts, f.desc));
+      keys = fields.map((f) => sortKey(doc, f.parts, f.desc, collation));
       cache.set(doc, keys);
     }
     return keys;
@@ -104,7 +117,7 @@ export function compileSort(spec: Document): (a: Document, b: Document) => numbe
     const ka = keysOf(a);
     const kb = keysOf(b);
     for (let i = 0; i < fields.length; i++) {
-      const c = compareKeys(ka[i], kb[i]);
+      const c = compareKeys(ka[i], kb[i], collation);
       if (c !== 0) return (fields[i] as { desc: boolean }).desc ? -c : c;
     }
     return 0;

@@ -8,6 +8,7 @@ import {
   typeRank,
   TYPE_NUMBERS,
 } from './bson-types.js';
+import { holdsStrings, type StringCompare } from './collation.js';
 import { compareValues, indexKey, valuesEqual } from './compare.js';
 import { fastNumber, toExact } from './numbers.js';
 import { buildRegex, isRegexValue, toRegExp } from './regex.js';
@@ -35,7 +36,12 @@ export function anyLeaf(test: ValueTest): LeavesPred {
   };
 }
 
-export function equalityTest(value: unknown): ValueTest {
+/** Equality with `value`; `collation` compares the strings in it (regexes are not collated). */
+export function equalityTest(value: unknown, collation?: StringCompare): ValueTest {
+  if (collation && !isRegexValue(value) && holdsStrings(value)) {
+    const rank = typeRank(value);
+    return (v) => typeRank(v) === rank && compareValues(v, value, collation) === 0;
+  }
   if (isRegexValue(value)) {
     const re = toRegExp(value);
     return (v) =>
@@ -59,8 +65,13 @@ export function equalityTest(value: unknown): ValueTest {
 export function compareTest(
   value: unknown,
   accept: (c: number) => boolean,
-  orEqualNull: boolean
+  orEqualNull: boolean,
+  collation?: StringCompare
 ): ValueTest {
+  if (collation && holdsStrings(value)) {
+    const rank = typeRank(value);
+    return (v) => typeRank(v) === rank && accept(compareValues(v, value, collation));
+  }
   if (value === null || value === undefined) {
     return orEqualNull ? (v) => v === null || v === undefined : () => false;
   }
@@ -95,13 +106,15 @@ export function isNaNNumber(v: unknown): boolean {
   return toExact(v)?.kind === 'nan';
 }
 
-export function inTest(list: unknown): ValueTest {
+export function inTest(list: unknown, collation?: StringCompare): ValueTest {
   if (!Array.isArray(list)) throw Errors.badValue('$in needs an array');
   const tests: ValueTest[] = [];
   const keys = new Set<string>();
   let matchesNull = false;
   for (const item of list) {
     if (isRegexValue(item)) tests.push(equalityTest(item));
+    else if (collation && holdsStrings(item) && !isOperatorObject(item))
+      tests.push(equalityTest(item, collation));
     else if (isOperatorObject(item)) throw Errors.badValue('cannot nest $ under $in');
     else if (item === null) matchesNull = true;
     else keys.add(indexKey(item));

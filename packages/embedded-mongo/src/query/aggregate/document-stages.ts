@@ -1,7 +1,8 @@
 import type { Document } from 'bson';
 import { Errors } from '../../errors.js';
 import { isNumeric, isPlainObject } from '../bson-types.js';
-import { indexKey } from '../compare.js';
+import { holdsStrings, type StringCompare } from '../collation.js';
+import { compareValues, indexKey } from '../compare.js';
 import { evaluate } from '../expression.js';
 import { fastNumber } from '../numbers.js';
 import { getOwn, setOwn } from '../own.js';
@@ -72,25 +73,56 @@ export function unsetFields(docs: Document[], spec: unknown): Document[] {
   return docs.map((d) => applyProjection(d, projection));
 }
 
-export function group(docs: Document[], spec: unknown, vars: Document | undefined): Document[] {
+type Group = { id: unknown; accs: ReturnType<typeof makeAccumulator>[] };
+
+/** Index of the first group whose `_id` is not below `id` under the collation. */
+function seekGroup(groups: Group[], id: unknown, collation: StringCompare): number {
+  let lo = 0;
+  let hi = groups.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (compareValues(groups[mid].id, id, collation) < 0) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+export function group(
+  docs: Document[],
+  spec: unknown,
+  vars: Document | undefined,
+  collation?: StringCompare
+): Document[] {
   if (!isPlainObject(spec) || !('_id' in spec)) {
     throw Errors.location(15955, 'a group specification must include an _id');
   }
   const fields = Object.keys(spec).filter((k) => k !== '_id');
-  const groups = new Map<string, { id: unknown; accs: ReturnType<typeof makeAccumulator>[] }>();
+  const groups = new Map<string, Group>();
+  // Under a collation, `_id`s holding strings group by collation equality: kept in order.
+  const collated: Group[] = [];
   for (const doc of docs) {
     let id = evaluate(doc, spec._id, vars);
     if (id === undefined) id = null;
-    const key = indexKey(id);
-    let g = groups.get(key);
-    if (!g) {
-      g = { id, accs: fields.map((f) => makeAccumulator(f, spec[f], vars)) };
-      groups.set(key, g);
+    let g: Group | undefined;
+    if (collation && holdsStrings(id)) {
+      const at = seekGroup(collated, id, collation);
+      g = collated[at];
+      if (!g || compareValues(g.id, id, collation) !== 0) {
+        g = { id, accs: fields.map((f) => makeAccumulator(f, spec[f], vars)) };
+        collated.splice(at, 0, g);
+      }
+    } else {
+      const key = indexKey(id);
+      g = groups.get(key);
+      if (!g) {
+        g = { id, accs: fields.map((f) => makeAccumulator(f, spec[f], vars)) };
+        groups.set(key, g);
+      }
     }
     for (const acc of g.accs) acc.add(doc);
   }
-  if (groups.size === 0 && fields.length === 0) return [];
-  return [...groups.values()].map((g) => {
+  if (groups.size === 0 && collated.length === 0 && fields.length === 0) return [];
+  return [...groups.values(), ...collated].map((g) => {
     const out: Document = { _id: g.id };
     fields.forEach((f, i) =>
       setOwn(out, f, (g.accs[i] as ReturnType<typeof makeAccumulator>).result())

@@ -1,7 +1,8 @@
 import type { Document } from 'bson';
 import { Errors } from '../../errors.js';
 import { isPlainObject } from '../bson-types.js';
-import { indexKey } from '../compare.js';
+import { compareValues, indexKey } from '../compare.js';
+import type { StringCompare } from '../collation.js';
 import { evaluate } from '../expression.js';
 import { collectLeaves, splitPath } from '../paths.js';
 import type { PipelineContext } from './stages.js';
@@ -21,6 +22,47 @@ function joinKeys(doc: Document, parts: readonly string[]): string[] {
     }
   }
   return keys;
+}
+
+/** The values a document offers for an equality join (as joinKeys, unencoded). */
+function joinValues(doc: Document, parts: readonly string[]): unknown[] {
+  const out: unknown[] = [];
+  for (const leaf of collectLeaves(doc, parts)) {
+    if (Array.isArray(leaf)) {
+      if (leaf.length === 0) out.push(null);
+      for (const el of leaf) out.push(el);
+    } else out.push(leaf === undefined ? null : leaf);
+  }
+  return out;
+}
+
+/**
+ * Under a collation the join compares strings with the collator: the foreign values are kept
+ * in collator order and each local value finds its equals by binary search.
+ */
+function collatedJoin(
+  foreign: Document[],
+  parts: readonly string[],
+  strings: StringCompare
+): (value: unknown) => number[] {
+  const entries: Array<{ v: unknown; i: number }> = [];
+  foreign.forEach((fd, i) => {
+    for (const v of joinValues(fd, parts)) entries.push({ v, i });
+  });
+  entries.sort((a, b) => compareValues(a.v, b.v, strings) || a.i - b.i);
+  return (value) => {
+    let lo = 0;
+    let hi = entries.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (compareValues(entries[mid].v, value, strings) < 0) lo = mid + 1;
+      else hi = mid;
+    }
+    const out: number[] = [];
+    for (let j = lo; j < entries.length && compareValues(entries[j].v, value, strings) === 0; j++)
+      out.push(entries[j].i);
+    return out;
+  };
 }
 
 function setAs(doc: Document, as: string, value: unknown): Document {
@@ -58,8 +100,11 @@ export function lookupStage(
     throw Errors.failedToParse("'pipeline' option must be specified as an array");
   const foreign = [...ctx.collection(from)];
   let byKey: Map<string, number[]> | undefined;
+  let collated: ((value: unknown) => number[]) | undefined;
   const localParts = typeof localField === 'string' ? splitPath(localField) : [];
-  if (typeof foreignField === 'string') {
+  if (typeof foreignField === 'string' && ctx.collation) {
+    collated = collatedJoin(foreign, splitPath(foreignField), ctx.collation);
+  } else if (typeof foreignField === 'string') {
     byKey = new Map();
     const parts = splitPath(foreignField);
     foreign.forEach((fd, i) => {
@@ -73,7 +118,11 @@ export function lookupStage(
   const letSpec = isPlainObject(spec.let) ? spec.let : {};
   return docs.map((doc) => {
     let matches = foreign;
-    if (byKey) {
+    if (collated) {
+      const idx = new Set<number>();
+      for (const v of joinValues(doc, localParts)) for (const i of collated(v)) idx.add(i);
+      matches = [...idx].sort((a, b) => a - b).map((i) => foreign[i] as Document);
+    } else if (byKey) {
       const idx = new Set<number>();
       for (const k of joinKeys(doc, localParts)) for (const i of byKey.get(k) ?? []) idx.add(i);
       matches = [...idx].sort((a, b) => a - b).map((i) => foreign[i] as Document);

@@ -1,5 +1,6 @@
 import type { Document } from 'bson';
 import { Errors } from '../../errors.js';
+import { withCollation } from '../collation-scope.js';
 import { runStages, type PipelineContext } from './stages.js';
 
 export type { PipelineContext };
@@ -12,5 +13,8 @@ export function runPipeline(
 ): Document[] {
   if (!Array.isArray(pipeline))
     throw Errors.typeMismatch("'pipeline' option must be specified as an array");
-  return runStages(Array.isArray(input) ? input : [...input], pipeline, ctx);
+  // Expressions compare strings under the command's collation wherever they are evaluated.
+  return withCollation(ctx.collation, () =>
+    runStages(Array.isArray(input) ? input : [...input], pipeline, ctx)
+  );
 }

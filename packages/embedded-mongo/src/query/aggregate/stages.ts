@@ -1,6 +1,7 @@
 import type { Document } from 'bson';
 import { Errors, MongoCommandError } from '../../errors.js';
 import { isPlainObject } from '../bson-types.js';
+import type { StringCompare } from '../collation.js';
 import { compileFilter } from '../filter.js';
 import { setOwn } from '../own.js';
 import { applyProjection } from '../projection.js';
@@ -23,8 +24,10 @@ export interface PipelineContext {
   /** All documents of another collection in the same database (for $lookup, $unionWith). */
   collection(name: string): Iterable<Document>;
   now?: Date;
-  /** `let` variables of an enclosing `$lookup`. */
+  /** `let` variables of the command or of an enclosing `$lookup`. */
   variables?: Document;
+  /** The command's collation (strings in $match, $sort, $group keys and expressions). */
+  collation?: StringCompare;
 }
 
 function stageName(stage: unknown): string {
@@ -52,7 +55,7 @@ export function runStages(
       case '$match': {
         let pred;
         try {
-          pred = compileFilter(spec, vars);
+          pred = compileFilter(spec, vars, ctx.collation);
         } catch (e) {
           if (e instanceof MongoCommandError && e.code === 6108304)
             throw Errors.badValue('$where is not allowed in this context');
@@ -80,10 +83,10 @@ export function runStages(
         docs = unsetFields(docs, spec);
         break;
       case '$group':
-        docs = group(docs, spec, vars);
+        docs = group(docs, spec, vars, ctx.collation);
         break;
       case '$sort':
-        docs = [...docs].sort(compileSort(spec));
+        docs = [...docs].sort(compileSort(spec, ctx.collation));
         break;
       case '$skip':
         docs = docs.slice(positiveInt(spec, 15956, 'the number to skip cannot be negative', true));

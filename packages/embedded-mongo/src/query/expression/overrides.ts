@@ -1,6 +1,7 @@
 import { Decimal128, Double, Long, ObjectId } from 'bson';
 import { Errors } from '../../errors.js';
 import { bsonTag, bsonTypeName, isNumeric, isPlainObject } from '../bson-types.js';
+import { activeCollation } from '../collation-scope.js';
 import { compareValues } from '../compare.js';
 import { fastNumber, toExact } from '../numbers.js';
 import { avgValues, extremeValue, sumValues } from '../reducers.js';
@@ -54,7 +55,7 @@ function negate(v: unknown): unknown {
 function comparison(test: (c: number) => boolean | number): Op {
   return (obj, expr, options) => {
     const [a, b] = argList(obj, expr, options);
-    return test(compareValues(a, b));
+    return test(compareValues(a, b, activeCollation()));
   };
 }
 
@@ -120,7 +121,7 @@ export const overrides: Record<string, Op> = {
     const [needle, list] = argList(obj, expr, options);
     if (!Array.isArray(list))
       throw Errors.location(40081, '$in requires an array as a second argument');
-    return list.some((v) => compareValues(v, needle) === 0);
+    return list.some((v) => compareValues(v, needle, activeCollation()) === 0);
   },
   $add: numeric('$add', (args) =>
     args.reduce((a, b) => arith(a, b, 'add') ?? Number(a) + Number(b), 0)

@@ -2,6 +2,7 @@ import type { Document } from 'bson';
 import { Errors } from '../../errors.js';
 import { isPlainObject } from '../bson-types.js';
 import { deepClone } from '../clone.js';
+import type { StringCompare } from '../collation.js';
 import { compileFilter } from '../filter.js';
 import { isIndex, splitPath } from '../paths.js';
 import { matchedArrayIndex } from '../positional.js';
@@ -19,6 +20,10 @@ export interface UpdateOptions {
   /** The query that selected the document: the positional `$` refers to its match. */
   query?: Document;
   now?: Date;
+  /** `let` (and `c`) variables a pipeline update reads as `$$name`. */
+  variables?: Document;
+  /** The command's collation: arrayFilters and the positional `$` match under it. */
+  collation?: StringCompare;
 }
 /** Result of applyUpdate: a new document and whether it differs from the input. */
 export interface UpdateResult {
@@ -128,7 +133,10 @@ function filterIdentifiers(filter: Document, out = new Set<string>()): Set<strin
   return out;
 }
 
-function compileArrayFilters(arrayFilters: Document[] | undefined): Map<string, ElementFilter> {
+function compileArrayFilters(
+  arrayFilters: Document[] | undefined,
+  collation?: StringCompare
+): Map<string, ElementFilter> {
   const filters = new Map<string, ElementFilter>();
   for (const f of arrayFilters ?? []) {
     if (!isPlainObject(f)) throw Errors.failedToParse('arrayFilters must be an array of objects');
@@ -149,19 +157,24 @@ function compileArrayFilters(arrayFilters: Document[] | undefined): Map<string, 
         `Found multiple array filters with the same top-level field name ${ident}`
       );
     }
-    const pred = compileFilter(f);
+    const pred = compileFilter(f, undefined, collation);
     filters.set(ident, (el) => pred({ [ident]: el }));
   }
   return filters;
 }
 
-function resolvePositional(entry: Entry, doc: Document, query: Document | undefined): string[] {
+function resolvePositional(
+  entry: Entry,
+  doc: Document,
+  query: Document | undefined,
+  collation?: StringCompare
+): string[] {
   const at = entry.parts.indexOf('$');
   if (at < 0) return entry.parts;
   if (entry.parts.indexOf('$', at + 1) >= 0) {
     throw Errors.badValue(`Too many positional (i.e. '$') elements found in path '${entry.path}'`);
   }
-  const idx = matchedArrayIndex(doc, entry.parts.slice(0, at), query);
+  const idx = matchedArrayIndex(doc, entry.parts.slice(0, at), query, collation);
   if (idx < 0)
     throw Errors.badValue('The positional operator did not find the match needed from the query.');
   const parts = [...entry.parts];
@@ -180,7 +193,7 @@ export function applyUpdate(
 ): UpdateResult {
   const now = opts.now ?? new Date();
   let next: Document;
-  if (Array.isArray(update)) next = pipelineUpdate(doc, update, now);
+  if (Array.isArray(update)) next = pipelineUpdate(doc, update, now, opts.variables);
   else if (isReplacementUpdate(update)) next = replaceDocument(doc, update);
   else next = applyOperators(doc, update, opts, now);
   if (doc._id !== undefined && !strictEqual(next._id, doc._id)) {
@@ -202,14 +215,22 @@ interface Plan {
 }
 
 // updateMany applies one update document to many documents: parse and validate it once.
-const plans = new WeakMap<Document, { arrayFilters: Document[] | undefined; plan: Plan }>();
+const plans = new WeakMap<
+  Document,
+  { arrayFilters: Document[] | undefined; collation?: StringCompare; plan: Plan }
+>();
 
-function planFor(update: Document, arrayFilters: Document[] | undefined): Plan {
+function planFor(
+  update: Document,
+  arrayFilters: Document[] | undefined,
+  collation?: StringCompare
+): Plan {
   const cached = plans.get(update);
-  if (cached && cached.arrayFilters === arrayFilters) return cached.plan;
+  if (cached && cached.arrayFilters === arrayFilters && cached.collation === collation)
+    return cached.plan;
   const entries = collectEntries(update);
   checkConflicts(entries);
-  const filters = compileArrayFilters(arrayFilters);
+  const filters = compileArrayFilters(arrayFilters, collation);
   const used = new Set<string>();
   for (const e of entries) {
     for (const p of e.parts) if (p.startsWith('$[') && p.length > 3) used.add(p.slice(2, -1));
@@ -225,22 +246,22 @@ function planFor(update: Document, arrayFilters: Document[] | undefined): Plan {
     .filter((e) => e.op !== '$rename:to')
     .sort((a, b) => comparePaths(a.parts, b.parts));
   const plan = { ordered, filters };
-  plans.set(update, { arrayFilters, plan });
+  plans.set(update, { arrayFilters, collation, plan });
   return plan;
 }
 
 function applyOperators(doc: Document, update: Document, opts: UpdateOptions, now: Date): Document {
-  const { ordered, filters } = planFor(update, opts.arrayFilters);
+  const { ordered, filters } = planFor(update, opts.arrayFilters, opts.collation);
   const next = deepClone(doc);
   for (const e of ordered) {
     if (e.op === '$setOnInsert' && !opts.isUpsertInsert) continue;
-    const parts = resolvePositional(e, doc, opts.query);
+    const parts = resolvePositional(e, doc, opts.query, opts.collation);
     if (e.op === '$rename') {
       applyRename(next, parts, e.arg as string);
       continue;
     }
     const { fn, create } = OPERATORS[e.op] as (typeof OPERATORS)[string];
-    const ctx: OpContext = { doc, now, field: e.path };
+    const ctx: OpContext = { doc, now, field: e.path, collation: opts.collation };
     walkPath(next, parts, { create, filters }, (t) => fn(t, e.arg, ctx));
   }
   return next;

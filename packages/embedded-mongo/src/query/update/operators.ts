@@ -15,6 +15,8 @@ export interface OpContext {
   doc: Document;
   now: Date;
   field: string;
+  /** The command's collation: $addToSet, $pull and $pullAll compare strings under it. */
+  collation?: (a: string, b: string) => number;
 }
 
 /** Applies one operator's argument to one target field (mutating the working copy). */
@@ -153,10 +155,15 @@ const addToSet: OperatorFn = (t, arg, ctx) => {
     );
   }
   const arr = arrayAt(t, ctx, true) as unknown[];
-  for (const v of items) if (!arr.some((e) => valuesEqual(e, v))) arr.push(deepClone(v));
+  const same = (a: unknown, b: unknown) =>
+    ctx.collation ? compareValues(a, b, ctx.collation) === 0 : valuesEqual(a, b);
+  for (const v of items) if (!arr.some((e) => same(e, v))) arr.push(deepClone(v));
 };
 
-function pullTest(cond: unknown): (el: unknown) => boolean {
+function pullTest(
+  cond: unknown,
+  collation?: (a: string, b: string) => number
+): (el: unknown) => boolean {
   if (isPlainObject(cond)) {
     const first = Object.keys(cond)[0];
     if (
@@ -166,10 +173,10 @@ function pullTest(cond: unknown): (el: unknown) => boolean {
       first !== '$or' &&
       first !== '$nor'
     ) {
-      const p = compileFilter({ v: cond });
+      const p = compileFilter({ v: cond }, undefined, collation);
       return (el) => p({ v: el });
     }
-    const p = compileFilter(cond);
+    const p = compileFilter(cond, undefined, collation);
     return (el) => isPlainObject(el) && p(el);
   }
   if (
@@ -179,14 +186,15 @@ function pullTest(cond: unknown): (el: unknown) => boolean {
     const p = compileFilter({ v: cond });
     return (el) => p({ v: el });
   }
+  if (collation) return (el) => compareValues(el, cond, collation) === 0;
   return (el) => valuesEqual(el, cond);
 }
 
-const pull: OperatorFn = (t, arg) => {
+const pull: OperatorFn = (t, arg, ctx) => {
   const cur = getField(t);
   if (cur === undefined) return;
   if (!Array.isArray(cur)) throw Errors.badValue('Cannot apply $pull to a non-array value');
-  const test = pullTest(arg);
+  const test = pullTest(arg, ctx.collation);
   setField(
     t.parent,
     t.key,
@@ -194,7 +202,7 @@ const pull: OperatorFn = (t, arg) => {
   );
 };
 
-const pullAll: OperatorFn = (t, arg) => {
+const pullAll: OperatorFn = (t, arg, ctx) => {
   if (!Array.isArray(arg)) {
     throw Errors.badValue(
       `$pullAll requires an array argument but was given a ${bsonTypeName(arg)}`
@@ -206,7 +214,12 @@ const pullAll: OperatorFn = (t, arg) => {
   setField(
     t.parent,
     t.key,
-    cur.filter((el) => !arg.some((v) => valuesEqual(el, v)))
+    cur.filter(
+      (el) =>
+        !arg.some((v) =>
+          ctx.collation ? compareValues(el, v, ctx.collation) === 0 : valuesEqual(el, v)
+        )
+    )
   );
 };
 

@@ -58,14 +58,19 @@ const PIPELINE_UPDATE_STAGES = new Set([
 ]);
 
 /** An update given as an aggregation pipeline (MongoDB 4.2+): only reshaping stages are allowed. */
-export function pipelineUpdate(doc: Document, pipeline: Document[], now: Date): Document {
+export function pipelineUpdate(
+  doc: Document,
+  pipeline: Document[],
+  now: Date,
+  variables?: Document
+): Document {
   for (const stage of pipeline) {
     const name = isPlainObject(stage) ? Object.keys(stage)[0] : undefined;
     if (name === undefined || !PIPELINE_UPDATE_STAGES.has(name)) {
       throw Errors.invalidOptions(`${String(name)} is not allowed to be used within an update`);
     }
   }
-  const [out] = runStages([deepClone(doc)], pipeline, { collection: () => [], now });
+  const [out] = runStages([deepClone(doc)], pipeline, { collection: () => [], now, variables });
   const next = out ?? {};
   if (next._id === undefined && doc._id !== undefined) return { _id: doc._id, ...next };
   return next;
