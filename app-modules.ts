@@ -9,6 +9,10 @@ import {
   type NotificationsOptions,
 } from './bot/features/notifications/notifications.module.js';
 import {
+  createRelationshipsModule,
+  type RelationshipsModule,
+} from './bot/features/relationships/relationships.module.js';
+import {
   createPartnersModule,
   type PartnersModule,
 } from './bot/features/partners/partners.module.js';
@@ -18,6 +22,7 @@ export interface ProductModules {
   readonly partners: PartnersModule;
   readonly notifications: Notifications;
   readonly enrollment: EnrollmentModule;
+  readonly relationships: RelationshipsModule;
 }
 
 export interface ProductModulesOptions {
@@ -39,5 +44,6 @@ export async function productModules(
     ...(opts.worker ? { worker: opts.worker } : {}),
   });
   const enrollment = await createEnrollmentModule(ctx, { partners, notifications });
-  return { partners, notifications, enrollment };
+  const relationships = await createRelationshipsModule(ctx, { partners, notifications });
+  return { partners, notifications, enrollment, relationships };
 }

@@ -58,6 +58,8 @@ export interface CreateAppOptions<M extends ModuleSet<M> = AnyModules> {
   readonly shutdownTimeoutMs?: number;
   /** Interface to listen on; unset: all interfaces. */
   readonly host?: string;
+  /** The clock modules read (tests move it to reach expiry dates); default `new Date()`. */
+  readonly clock?: () => Date;
 }
 
 /** The running bot: its URL once started, its database and adapter (for proactive messages). */
@@ -92,7 +94,13 @@ export async function createApp<M extends ModuleSet<M> = AnyModules>(
         return conversationStateRef.state;
       },
     });
-    const context: AppContext = { config, logger, db, adapter };
+    const context: AppContext = {
+      config,
+      logger,
+      db,
+      adapter,
+      now: options.clock ?? (() => new Date()),
+    };
     const built = options.modules ? await options.modules(context) : ({} as M);
     const modules = Object.values(built) as AppModule[];
 

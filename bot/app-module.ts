@@ -14,6 +14,8 @@ export interface AppContext {
   readonly logger: Logger;
   readonly db: DatabaseHandle;
   readonly adapter: CloudAdapter;
+  /** The app's clock: `new Date()` in production; tests move it to see expiry and reminders. */
+  readonly now: () => Date;
 }
 
 /**

@@ -13,6 +13,8 @@ import type { FeatureRegistry } from './feature-registry.js';
 export interface ClickOutcome {
   readonly card?: AdaptiveCardJson;
   readonly reply?: string;
+  /** The shown card is a copy of this subject (record the clicked message as one). */
+  readonly recordAs?: CardSubject;
   /** The click was refused (a DomainError): nothing changed. */
   readonly refused?: DomainError;
 }
@@ -58,7 +60,11 @@ export class CardActionRouter {
         // Every other copy (other operators, the other side) shows the same new state.
         await this.copies?.updateCards(result.everyone.subject, result.everyone.card);
       }
-      return { ...(result.card ? { card: result.card } : {}), ...pickReply(result.reply) };
+      return {
+        ...(result.card ? { card: result.card } : {}),
+        ...(result.card && result.recordAs ? { recordAs: result.recordAs } : {}),
+        ...pickReply(result.reply),
+      };
     } catch (err) {
       const refusal = domainErrorOf(err);
       if (!refusal) throw err;

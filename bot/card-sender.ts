@@ -61,6 +61,32 @@ export class CardSender {
     });
   }
 
+  /**
+   * Records a card that replaced a clicked message (an invoke response or an update): that
+   * message is now a copy of `subject`, and the outbox keeps it true from here on.
+   */
+  async recordShown(
+    turn: TurnContext,
+    resolved: Pick<ResolvedTurn, 'actor' | 'language'>,
+    card: AdaptiveCardJson,
+    subject: CardSubject
+  ): Promise<void> {
+    const activityId = turn.activity.replyToId;
+    if (!activityId || !this.recorder) return;
+    const reference = TurnContext.getConversationReference(turn.activity);
+    await this.recorder.recordReplyCard({
+      subject,
+      to: resolved.actor,
+      language: resolved.language,
+      card,
+      sent: {
+        activityId,
+        conversationId: String(turn.activity.conversation?.id ?? ''),
+        reference: reference as unknown as Record<string, unknown>,
+      },
+    });
+  }
+
   /** Up to 60 members' ids (Teams' limit); none where the roster cannot be read. */
   private async members(turn: TurnContext): Promise<string[]> {
     try {

@@ -35,6 +35,11 @@ export interface CardActionResult {
    * With `respond: 'all'`: what the card is about and how it reads in each language, so every
    * other copy (other operators, the other side) is updated in place through the outbox.
    */
+  /**
+   * What the returned card is about: the clicked message now shows it, so it is recorded as a
+   * copy of `subject` and later changes reach it in place like every other copy.
+   */
+  readonly recordAs?: CardSubject;
   readonly everyone?: {
     readonly subject: CardSubject;
     readonly card: (language: Language) => AdaptiveCardJson;

@@ -198,6 +198,9 @@ export class PartnerConnectBot extends TeamsActivityHandler {
       const clickedId = turn.activity.replyToId;
       const replaced = clickedId ? await replaceCard(turn, clickedId, outcome.card) : false;
       if (!replaced) await turn.sendActivity({ attachments: [cardAttachment(outcome.card)] });
+      else if (outcome.recordAs) {
+        await this.cards.recordShown(turn, this.resolved(turn), outcome.card, outcome.recordAs);
+      }
     }
     if (outcome.reply) await turn.sendActivity(outcome.reply);
   }
@@ -230,6 +233,9 @@ export class PartnerConnectBot extends TeamsActivityHandler {
       : this.router.unknown(scope.language);
     await this.afterRefusal(scope, outcome);
     if (outcome.card) {
+      if (outcome.recordAs) {
+        await this.cards.recordShown(turn, this.resolved(turn), outcome.card, outcome.recordAs);
+      }
       if (outcome.reply) await turn.sendActivity(outcome.reply);
       return { statusCode: 200, type: ADAPTIVE_CARD_CONTENT_TYPE, value: outcome.card };
     }

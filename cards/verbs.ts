@@ -24,6 +24,23 @@ export const Verbs = {
   reviewApprove: 'review.approve',
   reviewReject: 'review.reject',
   usersUpdateRoles: 'users.updateRoles',
+
+  // --- relationships ---
+  directoryPage: 'directory.page',
+  relationshipRequestForm: 'relationship.requestForm',
+  relationshipRequest: 'relationship.request',
+  relationshipInvite: 'relationship.invite',
+  relationshipView: 'relationship.view',
+  relationshipAuthorize: 'relationship.authorize',
+  relationshipDecline: 'relationship.decline',
+  relationshipWithdraw: 'relationship.withdraw',
+  relationshipResend: 'relationship.resend',
+  relationshipEnd: 'relationship.end',
+  relationshipExtend: 'relationship.extend',
+  relationshipAutoExtend: 'relationship.autoExtend',
+  relationshipHistory: 'relationship.history',
+  relationshipsPage: 'relationships.page',
+  relationshipsBulk: 'relationships.bulk',
 } as const;
 
 export type Verb = (typeof Verbs)[keyof typeof Verbs];

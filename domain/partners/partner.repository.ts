@@ -38,8 +38,24 @@ export interface PartnerRepository {
   ): Promise<Partner | null>;
   /** Records in a status, oldest submission first. */
   listByStatus(status: SubmittedStatus): Promise<Partner[]>;
+  /**
+   * Approved partners of a type for the directory, by name (case- and accent-insensitive prefix,
+   * in any script) within a country/region or everywhere, in name order.
+   */
+  searchDirectory(query: DirectoryQuery): Promise<{ items: Partner[]; total: number }>;
   /** Records whose notices are owed since before `before`, oldest first. */
   listNoticesOwed(before: Date, limit: number): Promise<Partner[]>;
   /** Clears `noticeOwedAt` if it is still `since` (a newer stamp is kept). */
   clearNoticeOwed(id: string, since: Date): Promise<void>;
+}
+
+/** A directory page: approved partners of `partnerType`, optionally in a country, by name prefix. */
+export interface DirectoryQuery {
+  readonly partnerType: 'provider' | 'reseller';
+  /** ISO 3166 code of the tenant's country/region; unset: every country. */
+  readonly country?: string;
+  /** The start of the legal name, compared ignoring case and accents. */
+  readonly namePrefix?: string;
+  readonly skip: number;
+  readonly limit: number;
 }

@@ -18,6 +18,7 @@ export class DuplicateRelationshipError extends Error {
 /** What a transition writes, together with one history event and the notice stamp. */
 export interface RelationshipChange {
   readonly state: RelationshipState;
+  // A new `expiresAt` resets the reminders: they are about the new date.
   readonly event: RelationshipEvent;
   readonly set?: Partial<Pick<Relationship, 'grant' | 'expiresAt' | 'activeSince'>>;
 }
@@ -40,4 +41,30 @@ export interface RelationshipRepository extends OwedNoticeStore<Relationship> {
   listExpiring(before: Date, limit: number): Promise<Relationship[]>;
   /** A partner's relationships on either side, newest first. */
   listFor(partnerRef: PartnerRef, side: 'provider' | 'reseller'): Promise<Relationship[]>;
+  /** One page of a partner's relationships (newest first), or its open ones expiring soonest. */
+  listPage(query: RelationshipPageQuery): Promise<{ items: Relationship[]; total: number }>;
+  /** Active relationships not yet reminded at `threshold` days whose expiry is before `before`. */
+  listReminderDue(threshold: number, before: Date, limit: number): Promise<Relationship[]>;
+  /**
+   * Claims the reminder at `thresholds[0]` days (and the longer ones it makes moot) for this
+   * expiry, stamping the notice as owed in the same update; null when claimed already.
+   */
+  claimReminder(
+    id: string,
+    expiresAt: Date,
+    thresholds: readonly number[],
+    owedAt: Date
+  ): Promise<Relationship | null>;
+}
+
+/** A page of the Indirect providers / resellers list. */
+export interface RelationshipPageQuery {
+  readonly partnerRef: PartnerRef;
+  readonly side: 'provider' | 'reseller';
+  /** Expiring soon: only active ones whose access ends before this, soonest first. */
+  readonly expiringBefore?: Date;
+  /** Only these states (default: all). */
+  readonly states?: readonly RelationshipState[];
+  readonly skip: number;
+  readonly limit: number;
 }

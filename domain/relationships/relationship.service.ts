@@ -4,7 +4,15 @@ import type { Actor } from '../partners/actor.js';
 import type { MembershipService } from '../partners/membership.service.js';
 import type { Partner, PartnerRef, PersonRef } from '../partners/partner.js';
 import type { PartnerRepository } from '../partners/partner.repository.js';
-import { AUTO_EXTEND_DAYS, checkGrant, days, PENDING_DAYS, widens } from './access-grant.js';
+import {
+  AUTO_EXTEND_DAYS,
+  checkGrant,
+  days,
+  PENDING_DAYS,
+  REMINDER_DAYS,
+  widens,
+} from './access-grant.js';
+import { RISKY_ROLE } from './relationship.js';
 import type { Relationship, RelationshipEvent, RelationshipState } from './relationship.js';
 import {
   DuplicateRelationshipError,
@@ -32,6 +40,32 @@ export interface RelationshipResult {
 }
 
 const SWEEP_BATCH = 100;
+/** Rows on one page of a list card: Teams cards stay readable and under their size limit. */
+export const PAGE_SIZE = 5;
+/** The Expiring soon filter: access ending within this many days (the first reminder). */
+export const EXPIRING_SOON_DAYS = REMINDER_DAYS[0];
+
+/** One page of a list, with what the card needs for Previous / Next. */
+export interface Page<T> {
+  readonly items: readonly T[];
+  readonly total: number;
+  readonly page: number;
+  readonly pageCount: number;
+}
+
+/** A relationship as one side sees it: which side the viewer is on, and both partners. */
+export interface RelationshipView {
+  readonly relationship: Relationship;
+  readonly side: 'provider' | 'reseller';
+  readonly provider: Partner;
+  readonly reseller: Partner;
+}
+
+/** What a bulk change did: how many changed, and how many were left as they were (and why). */
+export interface BulkResult {
+  readonly changed: number;
+  readonly unchanged: number;
+}
 
 /**
  * Provider-reseller relationships: a reseller asks or a provider invites; the other side
@@ -157,6 +191,177 @@ export class RelationshipService {
     );
   }
 
+  /** The requester sends its pending request again (the other side is told once more). */
+  async resend(actor: Actor, id: string): Promise<RelationshipResult> {
+    const { relationship, side } = await this.forActor(actor, id);
+    if (side !== relationship.initiatedBy) {
+      throw new NotAllowedError('relationships:errors.onlyRequesterResends');
+    }
+    return this.move(actor, relationship, 'pending', {
+      state: 'pending',
+      event: { ...this.event(actor, 'pending', 'pending', relationship), note: 'resent' },
+    });
+  }
+
+  /**
+   * Switches auto-extend on (either side: it keeps today's roles, so it widens nothing), never
+   * with Global Administrator, whose access must be granted again knowingly.
+   */
+  async autoExtendOn(actor: Actor, id: string): Promise<RelationshipResult> {
+    const { relationship } = await this.forActor(actor, id);
+    if (relationship.grant.roles.includes(RISKY_ROLE)) {
+      throw new InvalidError('relationships:grant.autoExtendWithGlobalAdmin');
+    }
+    if (relationship.state !== 'active') {
+      throw new ConflictError('relationships:errors.notActive');
+    }
+    if (relationship.grant.autoExtend) return { relationship, changedNow: false };
+    return this.move(
+      actor,
+      relationship,
+      'active',
+      {
+        state: 'active',
+        event: { ...this.event(actor, 'active', 'active', relationship), note: 'autoExtendOn' },
+        set: { grant: { ...relationship.grant, autoExtend: true } },
+      },
+      { expiresAt: relationship.expiresAt }
+    );
+  }
+
+  /**
+   * A provider's bulk change over its active relationships (all, or those expiring soon):
+   * extend each by `durationDays` with today's roles, or switch auto-extend on. No cap: each
+   * is its own conditional update, so a concurrent change to one is simply left as it is.
+   */
+  async bulk(
+    actor: Actor,
+    change:
+      | { readonly kind: 'extend'; readonly durationDays: number }
+      | { readonly kind: 'autoExtendOn' },
+    filter: { readonly expiringSoon: boolean }
+  ): Promise<BulkResult> {
+    const provider = await this.actingPartner(actor, 'provider');
+    const targets = await this.activeOf(provider.id, filter.expiringSoon);
+    let changed = 0;
+    let unchanged = 0;
+    for (const r of targets) {
+      try {
+        const result =
+          change.kind === 'extend'
+            ? await this.extend(actor, r.id, { ...r.grant, durationDays: change.durationDays })
+            : await this.autoExtendOn(actor, r.id);
+        if (result.changedNow) changed++;
+        else unchanged++;
+      } catch (err) {
+        // A relationship this change does not fit (Global Administrator and auto-extend).
+        if (!(err instanceof InvalidError || err instanceof ConflictError)) throw err;
+        unchanged++;
+      }
+    }
+    this.log.info({ kind: change.kind, changed, unchanged }, 'bulk relationship change');
+    return { changed, unchanged };
+  }
+
+  /** How many active relationships a provider's bulk change would touch. */
+  async bulkCount(actor: Actor, filter: { readonly expiringSoon: boolean }): Promise<number> {
+    const provider = await this.actingPartner(actor, 'provider');
+    return (await this.activeOf(provider.id, filter.expiringSoon)).length;
+  }
+
+  /** One relationship as the actor's side sees it (any role of either partner may look). */
+  async view(actor: Actor, id: string): Promise<RelationshipView> {
+    const { partner } = await this.deps.memberships.authorize(actor, 'relationships.view');
+    const relationship = await this.deps.relationships.get(id);
+    const side = sideOf(relationship, partner.id);
+    if (!relationship || !side) throw new NotFoundError('relationships:errors.notFound');
+    return this.withPartners(relationship, side);
+  }
+
+  /** Both partners of a relationship, for cards and notices. */
+  async withPartners(
+    relationship: Relationship,
+    side: 'provider' | 'reseller'
+  ): Promise<RelationshipView> {
+    const [provider, reseller] = await Promise.all([
+      this.deps.partners.get(relationship.providerRef),
+      this.deps.partners.get(relationship.resellerRef),
+    ]);
+    if (!provider || !reseller) throw new NotFoundError('relationships:errors.notFound');
+    return { relationship, side, provider, reseller };
+  }
+
+  /**
+   * A page of the actor's Indirect providers (a reseller) or Indirect resellers (a provider):
+   * newest first, or with `expiringSoon` the active ones ending within 30 days, soonest first.
+   */
+  async page(
+    actor: Actor,
+    opts: { readonly page: number; readonly expiringSoon: boolean }
+  ): Promise<Page<RelationshipView> & { readonly side: 'provider' | 'reseller' }> {
+    const { partner } = await this.deps.memberships.authorize(actor, 'relationships.view');
+    if (partner.status !== 'approved')
+      throw new NotAllowedError('relationships:errors.notApproved');
+    const side = partner.partnerType;
+    const page = Math.max(0, Math.floor(opts.page));
+    const { items, total } = await this.deps.relationships.listPage({
+      partnerRef: partner.id,
+      side,
+      ...(opts.expiringSoon
+        ? { expiringBefore: new Date(this.deps.now().getTime() + days(EXPIRING_SOON_DAYS)) }
+        : {}),
+      skip: page * PAGE_SIZE,
+      limit: PAGE_SIZE,
+    });
+    const views = await Promise.all(items.map((r) => this.withPartners(r, side)));
+    return {
+      items: views,
+      total,
+      page,
+      pageCount: Math.max(1, Math.ceil(total / PAGE_SIZE)),
+      side,
+    };
+  }
+
+  /**
+   * The directory of approved indirect providers a reseller may ask: by default those of its
+   * own country/region, by the start of the name (or an exact PartnerID), in name order.
+   */
+  async directory(
+    actor: Actor,
+    opts: { readonly text?: string; readonly everywhere?: boolean; readonly page: number }
+  ): Promise<Page<Partner> & { readonly country?: string }> {
+    const { partner } = await this.deps.memberships.authorize(actor, 'relationships.view');
+    if (partner.status !== 'approved')
+      throw new NotAllowedError('relationships:errors.notApproved');
+    if (partner.partnerType !== 'reseller') {
+      throw new NotAllowedError('relationships:errors.only_reseller');
+    }
+    const text = (opts.text ?? '').trim().slice(0, 100);
+    const page = Math.max(0, Math.floor(opts.page));
+    const country = opts.everywhere ? undefined : partner.tenantCountry;
+    if (/^\d{5,10}$/.test(text)) {
+      // A PartnerID is exact, wherever the provider is.
+      const byId = await this.deps.partners.findByPartnerId(text);
+      const items = byId?.status === 'approved' && byId.partnerType === 'provider' ? [byId] : [];
+      return { items, total: items.length, page: 0, pageCount: 1 };
+    }
+    const { items, total } = await this.deps.partners.searchDirectory({
+      partnerType: 'provider',
+      ...(country ? { country } : {}),
+      ...(text ? { namePrefix: text } : {}),
+      skip: page * PAGE_SIZE,
+      limit: PAGE_SIZE,
+    });
+    return {
+      items,
+      total,
+      page,
+      pageCount: Math.max(1, Math.ceil(total / PAGE_SIZE)),
+      ...(country ? { country } : {}),
+    };
+  }
+
   /** A partner's relationships on one side (who may see them: any role on that partner). */
   async list(actor: Actor, side: 'provider' | 'reseller'): Promise<Relationship[]> {
     const { partner } = await this.deps.memberships.authorize(actor, 'relationships.view');
@@ -188,7 +393,44 @@ export class RelationshipService {
       changed++;
       await this.deps.notices.afterTransition(updated);
     }
-    return changed;
+    return changed + (await this.remind());
+  }
+
+  /**
+   * Reminders 30, 7 and 1 days before access ends, to both sides: the most urgent first, so a
+   * relationship found 5 days before its end gets the 7-day one and never the 30-day one after.
+   * Each is claimed in one conditional update (with the notice stamp), so it goes out once.
+   */
+  private async remind(): Promise<number> {
+    const now = this.deps.now();
+    const thresholds = [...REMINDER_DAYS].sort((a, b) => a - b);
+    let sent = 0;
+    for (const [i, d] of thresholds.entries()) {
+      const due = await this.deps.relationships.listReminderDue(
+        d,
+        new Date(now.getTime() + days(d)),
+        SWEEP_BATCH
+      );
+      for (const r of due) {
+        const claimed = await this.deps.relationships.claimReminder(
+          r.id,
+          r.expiresAt,
+          thresholds.slice(i),
+          now
+        );
+        if (!claimed) continue;
+        sent++;
+        await this.deps.notices.afterTransition(claimed);
+      }
+    }
+    return sent;
+  }
+
+  private async activeOf(providerRef: PartnerRef, expiringSoon: boolean): Promise<Relationship[]> {
+    const soon = new Date(this.deps.now().getTime() + days(EXPIRING_SOON_DAYS));
+    return (await this.deps.relationships.listFor(providerRef, 'provider')).filter(
+      (r) => r.state === 'active' && (!expiringSoon || r.expiresAt < soon)
+    );
   }
 
   private async open(
@@ -283,12 +525,7 @@ export class RelationshipService {
   ): Promise<{ relationship: Relationship; side: 'provider' | 'reseller' }> {
     const { partner } = await this.deps.memberships.authorize(actor, 'relationships.manage');
     const relationship = await this.deps.relationships.get(id);
-    const side =
-      relationship?.providerRef === partner.id
-        ? 'provider'
-        : relationship?.resellerRef === partner.id
-          ? 'reseller'
-          : undefined;
+    const side = sideOf(relationship, partner.id);
     if (!relationship || !side) throw new NotFoundError('relationships:errors.notFound');
     return { relationship, side };
   }
@@ -318,6 +555,15 @@ export class RelationshipService {
   ): RelationshipEvent {
     return { at: this.deps.now(), by: 'system', from, to, roles: r.grant.roles };
   }
+}
+
+function sideOf(
+  relationship: Relationship | null,
+  partnerRef: PartnerRef
+): 'provider' | 'reseller' | undefined {
+  if (relationship?.providerRef === partnerRef) return 'provider';
+  if (relationship?.resellerRef === partnerRef) return 'reseller';
+  return undefined;
 }
 
 function person(actor: Actor): PersonRef {

@@ -46,7 +46,7 @@ export interface RelationshipEvent {
   readonly from: RelationshipState | null;
   readonly to: RelationshipState;
   readonly roles: readonly AdminRole[];
-  readonly note?: 'autoExtended' | 'extended';
+  readonly note?: 'autoExtended' | 'extended' | 'resent' | 'autoExtendOn';
 }
 
 /** A provider-reseller relationship (Partner Center's Indirect providers / resellers pages). */
@@ -65,6 +65,8 @@ export interface Relationship {
   readonly history: readonly RelationshipEvent[];
   /** Stamped with each transition in the same update; cleared once its notices are enqueued. */
   readonly noticeOwedAt?: Date;
+  /** Reminder thresholds (30, 7, 1 days before `expiresAt`) already sent for this expiry. */
+  readonly remindedDays?: readonly number[];
 }
 
 export type NewRelationship = Omit<Relationship, 'id'>;

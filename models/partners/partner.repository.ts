@@ -1,13 +1,14 @@
 import mongoose from 'mongoose';
 import type { NewPartner, Partner, SubmittedStatus } from '../../domain/partners/partner.js';
 import {
+  type DirectoryQuery,
   DuplicatePartnerError,
   type PartnerChanges,
   type PartnerRepository,
   type TransitionGuard,
 } from '../../domain/partners/partner.repository.js';
 import { duplicateKeyField } from '../duplicate-key.js';
-import { partnerModel, type PartnerDoc } from './partner.schema.js';
+import { DIRECTORY_COLLATION, partnerModel, type PartnerDoc } from './partner.schema.js';
 
 /** PartnerRepository on MongoDB (collection `partners`, unique `tenantId` and `partnerId`). */
 export class MongoPartnerRepository implements PartnerRepository {
@@ -66,6 +67,28 @@ export class MongoPartnerRepository implements PartnerRepository {
   async listByStatus(status: SubmittedStatus): Promise<Partner[]> {
     const docs = await this.model.find({ status }).sort({ submittedAt: 1 }).lean<PartnerDoc[]>();
     return docs.map(toPartner);
+  }
+
+  async searchDirectory(q: DirectoryQuery): Promise<{ items: Partner[]; total: number }> {
+    const filter: mongoose.QueryFilter<PartnerDoc> = {
+      status: 'approved',
+      partnerType: q.partnerType,
+    };
+    if (q.country) filter.tenantCountry = q.country;
+    const prefix = q.namePrefix?.trim();
+    // U+FFFF sorts after every character under ICU collation: [prefix, prefix+U+FFFF) is "starts with".
+    if (prefix) filter.legalName = { $gte: prefix, $lt: `${prefix}\uffff` };
+    const [docs, total] = await Promise.all([
+      this.model
+        .find(filter)
+        .collation(DIRECTORY_COLLATION)
+        .sort({ legalName: 1 })
+        .skip(q.skip)
+        .limit(q.limit)
+        .lean<PartnerDoc[]>(),
+      this.model.countDocuments(filter).collation(DIRECTORY_COLLATION),
+    ]);
+    return { items: docs.map(toPartner), total };
   }
 
   async listNoticesOwed(before: Date, limit: number): Promise<Partner[]> {

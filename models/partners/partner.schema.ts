@@ -101,6 +101,20 @@ const partnerSchema = new Schema<PartnerDoc>(
 partnerSchema.index({ tenantId: 1 }, { unique: true });
 partnerSchema.index({ partnerId: 1 }, { unique: true });
 partnerSchema.index({ status: 1, submittedAt: 1 });
+/**
+ * The directory's search: names compare ignoring case and accents (strength 1: "contoso" finds
+ * "Contoso", "ё" finds "е"), which only a query with the same collation can use. Both indexes
+ * end in the name, so a prefix is a range scan in name order, within a country or everywhere.
+ */
+export const DIRECTORY_COLLATION = { locale: 'en', strength: 1 } as const;
+partnerSchema.index(
+  { status: 1, partnerType: 1, tenantCountry: 1, legalName: 1 },
+  { collation: DIRECTORY_COLLATION, name: 'directory_by_country' }
+);
+partnerSchema.index(
+  { status: 1, partnerType: 1, legalName: 1 },
+  { collation: DIRECTORY_COLLATION, name: 'directory_everywhere' }
+);
 // Sparse: only the few records whose notices are still going out are in it, for the sweep.
 partnerSchema.index({ noticeOwedAt: 1 }, { sparse: true });
 

@@ -10,6 +10,7 @@ import type {
 } from '../../domain/partners/membership.repository.js';
 import type { NewPartner, Partner, SubmittedStatus } from '../../domain/partners/partner.js';
 import {
+  type DirectoryQuery,
   DuplicatePartnerError,
   type PartnerChanges,
   type PartnerRepository,
@@ -64,6 +65,24 @@ export class MemoryPartnerRepository implements PartnerRepository {
       .filter((p) => p.status === status)
       .sort((a, b) => a.submittedAt.getTime() - b.submittedAt.getTime())
       .map((p) => structuredClone(p));
+  }
+
+  async searchDirectory(q: DirectoryQuery) {
+    const fold = (s: string) => s.normalize('NFD').replace(/\p{M}/gu, '').toLocaleLowerCase('en');
+    const prefix = fold(q.namePrefix?.trim() ?? '');
+    const rows = [...this.rows.values()]
+      .filter(
+        (p) =>
+          p.status === 'approved' &&
+          p.partnerType === q.partnerType &&
+          (!q.country || p.tenantCountry === q.country) &&
+          fold(p.legalName).startsWith(prefix)
+      )
+      .sort((a, b) => a.legalName.localeCompare(b.legalName, 'en', { sensitivity: 'base' }));
+    return {
+      items: rows.slice(q.skip, q.skip + q.limit).map((p) => structuredClone(p)),
+      total: rows.length,
+    };
   }
 
   async listNoticesOwed(before: Date, limit: number) {

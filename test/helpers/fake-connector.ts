@@ -14,6 +14,8 @@ export interface ConnectorCall {
   readonly body: any;
   readonly headers: IncomingHttpHeaders;
   readonly status: number;
+  /** What the connector answered (a posted activity's `{ id }`). */
+  readonly response?: any;
   readonly at: Date;
 }
 
@@ -232,6 +234,7 @@ export class FakeConnector {
       body,
       headers: req.headers,
       status,
+      response: answer,
       at: new Date(),
     });
     res.writeHead(status, { 'Content-Type': 'application/json' });

@@ -8,6 +8,7 @@ import {
 import {
   DuplicateRelationshipError,
   type RelationshipChange,
+  type RelationshipPageQuery,
   type RelationshipRepository,
 } from '../../../domain/relationships/relationship.repository.js';
 
@@ -55,6 +56,7 @@ export class MemoryRelationshipRepository implements RelationshipRepository {
       state: change.state,
       history: [...r.history, change.event],
       noticeOwedAt: change.event.at,
+      ...(change.set?.expiresAt ? { remindedDays: [] } : {}),
     };
     this.rows.set(id, structuredClone(next));
     return structuredClone(next);
@@ -73,6 +75,45 @@ export class MemoryRelationshipRepository implements RelationshipRepository {
       .filter((r) => (side === 'provider' ? r.providerRef : r.resellerRef) === partnerRef)
       .sort((a, b) => b.requestedAt.getTime() - a.requestedAt.getTime())
       .map((r) => structuredClone(r));
+  }
+
+  async listPage(q: RelationshipPageQuery) {
+    let rows = await this.listFor(q.partnerRef, q.side);
+    if (q.expiringBefore) {
+      const before = q.expiringBefore;
+      rows = rows
+        .filter((r) => r.state === 'active' && r.expiresAt < before)
+        .sort((a, b) => a.expiresAt.getTime() - b.expiresAt.getTime());
+    } else if (q.states?.length) {
+      const states = q.states;
+      rows = rows.filter((r) => states.includes(r.state));
+    }
+    return { items: rows.slice(q.skip, q.skip + q.limit), total: rows.length };
+  }
+
+  async listReminderDue(threshold: number, before: Date, limit: number) {
+    return [...this.rows.values()]
+      .filter(
+        (r) =>
+          r.state === 'active' &&
+          r.expiresAt < before &&
+          !(r.remindedDays ?? []).includes(threshold)
+      )
+      .slice(0, limit)
+      .map((r) => structuredClone(r));
+  }
+
+  async claimReminder(id: string, expiresAt: Date, thresholds: readonly number[], owedAt: Date) {
+    const r = this.rows.get(id);
+    if (!r || r.state !== 'active' || r.expiresAt.getTime() !== expiresAt.getTime()) return null;
+    if ((r.remindedDays ?? []).includes(thresholds[0])) return null;
+    const next: Relationship = {
+      ...r,
+      remindedDays: [...new Set([...(r.remindedDays ?? []), ...thresholds])],
+      noticeOwedAt: owedAt,
+    };
+    this.rows.set(id, structuredClone(next));
+    return structuredClone(next);
   }
 
   async listNoticesOwed(before: Date, limit: number) {

@@ -1,0 +1,159 @@
+import { render as renderRelationship } from '../../../cards/relationships/relationship.card.js';
+import { render as renderNotice } from '../../../cards/shared/notice.card.js';
+import { userText } from '../../../cards/shared/user-text.js';
+import { dayText, byText } from '../../../cards/relationships/relationship-text.js';
+import type { Notifier, Recipient } from '../../../domain/notifications/notification.js';
+import type {
+  Relationship,
+  RelationshipEvent,
+} from '../../../domain/relationships/relationship.js';
+import type { RelationshipNotifier } from '../../../domain/relationships/relationship-notices.js';
+import type {
+  RelationshipService,
+  RelationshipView,
+} from '../../../domain/relationships/relationship.service.js';
+import { t, type Language } from '../../../i18n/i18n.js';
+import { relationshipSubject } from './relationship-subjects.js';
+
+type Side = 'provider' | 'reseller';
+const SIDES: readonly Side[] = ['provider', 'reseller'];
+/** Who is told and may act: Partner Center's Global admins and Admin agents. */
+const ADMIN_ROLES = ['globalAdmin', 'adminAgent'] as const;
+
+/**
+ * Relationship changes through the notification outbox: every copy of the relationship's card
+ * re-rendered in place for its side, the request card to the side that decides, a notice to the
+ * side that did not act, and reminders before access ends. Keys derive from the change, so a
+ * sweep repeating this after a crash enqueues nothing twice.
+ */
+export class OutboxRelationshipNotifier implements RelationshipNotifier {
+  constructor(
+    private readonly notifier: Notifier,
+    private readonly views: Pick<RelationshipService, 'withPartners'>
+  ) {}
+
+  async changed(r: Relationship): Promise<void> {
+    const last = r.history[r.history.length - 1];
+    if (!last) return;
+    const stamp = `relationship:${r.id}:${last.at.toISOString()}:${last.note ?? last.to}`;
+    const views = {
+      provider: await this.views.withPartners(r, 'provider'),
+      reseller: await this.views.withPartners(r, 'reseller'),
+    };
+    for (const side of SIDES) {
+      await this.notifier.updateCards(
+        relationshipSubject(r.id, side),
+        (lang) => renderRelationship({ view: views[side], canManage: true }, lang),
+        { key: `${stamp}:cards:${side}` }
+      );
+    }
+    const decider: Side = r.initiatedBy === 'reseller' ? 'provider' : 'reseller';
+    if (r.state === 'pending' && (last.from === null || last.note === 'resent')) {
+      await this.ask(views[decider], decider, `${stamp}:ask`);
+    } else if (last.from !== null) {
+      const actorSide = this.actorSide(last, views.provider);
+      for (const side of SIDES) {
+        if (side === actorSide) continue;
+        await this.tell(views[side], side, last, `${stamp}:notice:${side}`);
+      }
+    }
+    await this.remind(r, views);
+  }
+
+  /** The side that decides gets the card with Authorize / Decline (and the consent toggle). */
+  private async ask(view: RelationshipView, side: Side, key: string): Promise<void> {
+    const values = this.names(view);
+    await this.notifier.notify({
+      key,
+      to: this.admins(view, side),
+      subject: relationshipSubject(view.relationship.id, side),
+      content: (lang) => ({
+        text: t(lang, `relationships:notices.requested_${view.relationship.initiatedBy}`, values),
+        card: renderRelationship({ view, canManage: true }, lang),
+      }),
+    });
+  }
+
+  private async tell(
+    view: RelationshipView,
+    side: Side,
+    event: RelationshipEvent,
+    key: string
+  ): Promise<void> {
+    const which = event.note ?? event.to;
+    if (which === 'pending') return;
+    const r = view.relationship;
+    const values = (lang: Language) => ({
+      ...this.names(view),
+      name: byText(lang, event.by),
+      date: dayText(lang, event.at),
+      expires: dayText(lang, r.expiresAt),
+    });
+    await this.notifier.notify({
+      key,
+      to: this.admins(view, side),
+      content: (lang) =>
+        this.notice(lang, side, `title_${which}`, `message_${which}`, values(lang)),
+    });
+  }
+
+  /** 30, 7 and 1 days before access ends, both sides; the repository claimed it once. */
+  private async remind(r: Relationship, views: Record<Side, RelationshipView>): Promise<void> {
+    const claimed = r.remindedDays ?? [];
+    if (r.state !== 'active' || claimed.length === 0) return;
+    const days = Math.min(...claimed);
+    for (const side of SIDES) {
+      const values = (lang: Language) => ({
+        ...this.names(views[side]),
+        count: days,
+        expires: dayText(lang, r.expiresAt),
+      });
+      await this.notifier.notify({
+        key: `relationship:${r.id}:reminder:${days}:${r.expiresAt.toISOString()}:${side}`,
+        to: this.admins(views[side], side),
+        content: (lang) =>
+          this.notice(lang, side, 'title_reminder', 'message_reminder', values(lang)),
+      });
+    }
+  }
+
+  private notice(
+    lang: Language,
+    side: Side,
+    titleKey: string,
+    messageKey: string,
+    values: Record<string, unknown>
+  ) {
+    const command = side === 'provider' ? 'resellers' : 'providers';
+    return {
+      text: t(lang, `relationships:notices.${messageKey}`, values),
+      card: renderNotice(
+        {
+          title: { key: `relationships:notices.${titleKey}`, values },
+          message: { key: `relationships:notices.${messageKey}`, values },
+          tone: titleKey === 'title_active' || titleKey === 'title_extended' ? 'good' : 'default',
+          steps: [{ command, title: { key: 'relationships:notices.open' } }],
+        },
+        lang
+      ),
+    };
+  }
+
+  private admins(view: RelationshipView, side: Side): Recipient {
+    const partner = side === 'provider' ? view.provider : view.reseller;
+    return { kind: 'partnerRoles', partnerRef: partner.id, roles: ADMIN_ROLES };
+  }
+
+  /** The side whose person acted; the sweep ('system') acts for neither, so both are told. */
+  private actorSide(event: RelationshipEvent, provider: RelationshipView): Side | undefined {
+    if (event.by === 'system') return undefined;
+    return event.by.tenantId === provider.provider.tenantId ? 'provider' : 'reseller';
+  }
+
+  private names(view: RelationshipView) {
+    return {
+      provider: userText(view.provider.legalName),
+      reseller: userText(view.reseller.legalName),
+    };
+  }
+}

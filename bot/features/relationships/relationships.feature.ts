@@ -1,0 +1,409 @@
+import { z } from 'zod';
+import { render as renderDirectory } from '../../../cards/relationships/directory.card.js';
+import { render as renderHistory } from '../../../cards/relationships/history.card.js';
+import { render as renderRelationship } from '../../../cards/relationships/relationship.card.js';
+import { render as renderList } from '../../../cards/relationships/relationships.card.js';
+import { render as renderRequest } from '../../../cards/relationships/request.card.js';
+import { byText, dayText } from '../../../cards/relationships/relationship-text.js';
+import { cardAttachment, type AdaptiveCardJson } from '../../../cards/shared/render-card.js';
+import { withNotice } from '../../../cards/shared/with-notice.js';
+import { Verbs } from '../../../cards/verbs.js';
+import { NotAllowedError, NotFoundError } from '../../../domain/errors.js';
+import type { Actor } from '../../../domain/partners/actor.js';
+import type { MembershipService } from '../../../domain/partners/membership.service.js';
+import type { PartnerRepository } from '../../../domain/partners/partner.repository.js';
+import { can } from '../../../domain/partners/roles.js';
+import type { Relationship } from '../../../domain/relationships/relationship.js';
+import type {
+  RelationshipResult,
+  RelationshipService,
+} from '../../../domain/relationships/relationship.service.js';
+import { t, type Language } from '../../../i18n/i18n.js';
+import { cardAction, type CardAction, type Feature, type TurnScope } from '../../feature.js';
+import { parseRelationshipSubject, relationshipSubject } from './relationship-subjects.js';
+
+export interface RelationshipsFeatureDeps {
+  readonly service: RelationshipService;
+  readonly memberships: MembershipService;
+  readonly partners: PartnerRepository;
+}
+
+// Card inputs arrive as strings in Teams (toggles "true"/"false", a multi-select "a,b"): parsed
+// here, bounded; what they mean (known roles, 1 to 730 days) is the domain's to check and say.
+const ref = z.string().regex(/^[0-9a-f]{24}$/);
+const toggle = z
+  .union([z.boolean(), z.enum(['true', 'false', ''])])
+  .optional()
+  .transform((v) => v === true || v === 'true');
+const roleList = z
+  .union([z.string().max(500), z.array(z.string().max(64)).max(10)])
+  .optional()
+  .transform((v) =>
+    (Array.isArray(v) ? v : (v ?? '').split(',')).map((s) => s.trim()).filter(Boolean)
+  );
+const dayCount = z
+  .union([z.number(), z.string().max(12)])
+  .optional()
+  .transform((v) => (v === undefined || v === '' ? Number.NaN : Number(v)));
+const pageNumber = z
+  .union([z.number(), z.string().max(6)])
+  .optional()
+  .transform((v) => Math.min(10_000, Math.max(0, Math.floor(Number(v ?? 0)) || 0)));
+const grantInput = { roles: roleList, durationDays: dayCount, autoExtend: toggle };
+const onRelationship = z.object({ relationshipRef: ref }).passthrough();
+
+/**
+ * Relationships between indirect providers and resellers: `directory`, `providers`,
+ * `resellers`, `invite reseller`, and the card verbs of their whole life (request, authorize,
+ * decline, withdraw, resend, end, extend, auto-extend, history), each copy kept true in place.
+ */
+export function relationshipsFeature(deps: RelationshipsFeatureDeps): Feature {
+  const { service, memberships, partners } = deps;
+
+  const personalOnly = (scope: TurnScope) => {
+    if (scope.conversationType !== 'personal')
+      throw new NotAllowedError('relationships:errors.personalOnly');
+  };
+  const approvedOf = async (actor: Actor, type: 'reseller' | 'provider') => {
+    const { partner, roles } = await memberships.rolesOf(actor);
+    return partner?.status === 'approved' && partner.partnerType === type && roles.length > 0;
+  };
+  const mayManage = async (actor: Actor) =>
+    can('relationships.manage', (await memberships.rolesOf(actor)).roles);
+
+  /** The relationship card as the actor's side sees it, optionally with a line on top. */
+  const cardOf = async (scope: TurnScope, id: string, note?: string): Promise<AdaptiveCardJson> => {
+    const view = await service.view(scope.actor, id);
+    const card = renderRelationship(
+      { view, canManage: await mayManage(scope.actor) },
+      scope.language
+    );
+    return note ? withNotice(card, { text: note }) : card;
+  };
+  const subjectFor = async (scope: TurnScope, id: string) =>
+    relationshipSubject(id, (await service.view(scope.actor, id)).side);
+
+  /** "Already authorized by Anna on 2 Dec 2026": a late or repeated click sees who did it. */
+  const alreadyText = (language: Language, r: Relationship): string => {
+    const last = r.history[r.history.length - 1];
+    const which = last?.note === 'extended' ? 'extended' : r.state;
+    return t(language, `relationships:card.already_${which}`, {
+      name: last ? byText(language, last.by) : '',
+      date: dayText(language, last?.at ?? r.expiresAt),
+    });
+  };
+
+  const shown = async (scope: TurnScope, result: RelationshipResult, reply?: string) => {
+    const id = result.relationship.id;
+    const note = result.changedNow ? reply : alreadyText(scope.language, result.relationship);
+    return {
+      card: await cardOf(scope, id, note),
+      recordAs: await subjectFor(scope, id),
+    };
+  };
+
+  /** A click that moves a relationship: every copy changes through the notices, once. */
+  const move = <S extends z.ZodType>(
+    verb: string,
+    schema: S,
+    run: (scope: TurnScope, data: z.infer<S>) => Promise<RelationshipResult | AdaptiveCardJson>
+  ): CardAction<S> =>
+    cardAction({
+      verb,
+      schema,
+      scope: 'personal',
+      respond: 'all',
+      async handle(scope, data) {
+        const result = await run(scope, data);
+        if (!('relationship' in result)) return { card: result as AdaptiveCardJson };
+        return shown(scope, result as RelationshipResult);
+      },
+      current: async (scope, data) =>
+        typeof data.relationshipRef === 'string' && ref.safeParse(data.relationshipRef).success
+          ? cardOf(scope, data.relationshipRef)
+          : undefined,
+    });
+
+  const listCard = async (scope: TurnScope, page: number, expiringSoon: boolean) => {
+    const result = await service.page(scope.actor, { page, expiringSoon });
+    const canManage = await mayManage(scope.actor);
+    const bulkCount =
+      result.side === 'provider' && canManage
+        ? await service.bulkCount(scope.actor, { expiringSoon })
+        : 0;
+    return renderList(
+      { page: result, side: result.side, expiringSoon, canManage, bulkCount },
+      scope.language
+    );
+  };
+
+  const directoryCard = async (
+    scope: TurnScope,
+    opts: { text: string; everywhere: boolean; page: number }
+  ) => {
+    const page = await service.directory(scope.actor, opts);
+    const { partner } = await memberships.rolesOf(scope.actor);
+    return renderDirectory(
+      {
+        page,
+        country: partner?.tenantCountry ?? '',
+        everywhere: opts.everywhere,
+        text: opts.text,
+      },
+      scope.language
+    );
+  };
+
+  const send = (scope: TurnScope, card: AdaptiveCardJson) =>
+    scope.turn.sendActivity({ attachments: [cardAttachment(card)] });
+
+  return {
+    commands: [
+      {
+        names: ['directory', 'каталог'],
+        descriptionKey: 'relationships:commands.directory',
+        visibleTo: (scope) =>
+          scope.conversationType === 'personal' && approvedOf(scope.actor, 'reseller'),
+        async run(scope, args) {
+          personalOnly(scope);
+          await send(scope, await directoryCard(scope, { text: args, everywhere: false, page: 0 }));
+        },
+      },
+      {
+        names: ['providers', 'поставщики'],
+        descriptionKey: 'relationships:commands.providers',
+        visibleTo: (scope) =>
+          scope.conversationType === 'personal' && approvedOf(scope.actor, 'reseller'),
+        async run(scope) {
+          personalOnly(scope);
+          await send(scope, await listCard(scope, 0, false));
+        },
+      },
+      {
+        names: ['resellers', 'посредники'],
+        descriptionKey: 'relationships:commands.resellers',
+        visibleTo: (scope) =>
+          scope.conversationType === 'personal' && approvedOf(scope.actor, 'provider'),
+        async run(scope) {
+          personalOnly(scope);
+          await send(scope, await listCard(scope, 0, false));
+        },
+      },
+      {
+        names: ['invite', 'пригласить'],
+        descriptionKey: 'relationships:commands.inviteReseller',
+        visibleTo: async (scope) =>
+          scope.conversationType === 'personal' &&
+          (await approvedOf(scope.actor, 'provider')) &&
+          (await mayManage(scope.actor)),
+        async run(scope) {
+          personalOnly(scope);
+          const { partner } = await memberships.authorize(scope.actor, 'relationships.manage');
+          if (partner.status !== 'approved' || partner.partnerType !== 'provider') {
+            throw new NotAllowedError('relationships:errors.only_provider');
+          }
+          await send(scope, renderRequest({ kind: 'invite', provider: partner }, scope.language));
+        },
+      },
+    ],
+    cardActions: [
+      cardAction({
+        verb: Verbs.directoryPage,
+        schema: z
+          .object({ text: z.string().max(100).optional(), everywhere: toggle, page: pageNumber })
+          .passthrough(),
+        scope: 'personal',
+        respond: 'interactor',
+        async handle(scope, data) {
+          const card = await directoryCard(scope, {
+            text: data.text ?? '',
+            everywhere: data.everywhere,
+            page: data.page,
+          });
+          return { card };
+        },
+      }),
+      cardAction({
+        verb: Verbs.relationshipRequestForm,
+        schema: z.object({ providerRef: ref }).passthrough(),
+        scope: 'personal',
+        respond: 'interactor',
+        async handle(scope, data) {
+          const { partner: reseller } = await memberships.authorize(
+            scope.actor,
+            'relationships.manage'
+          );
+          const provider = await partners.get(data.providerRef);
+          if (!provider || provider.status !== 'approved' || provider.partnerType !== 'provider') {
+            throw new NotFoundError('relationships:errors.no_provider');
+          }
+          return { card: renderRequest({ kind: 'request', provider, reseller }, scope.language) };
+        },
+      }),
+      cardAction({
+        verb: Verbs.relationshipRequest,
+        schema: z.object({ providerRef: ref, consent: toggle, ...grantInput }).passthrough(),
+        scope: 'personal',
+        respond: 'all',
+        async handle(scope, data) {
+          const { consent, providerRef, roles, durationDays, autoExtend } = data;
+          const created = await service.request(
+            scope.actor,
+            providerRef,
+            { roles, durationDays, autoExtend },
+            consent
+          );
+          return {
+            card: await cardOf(scope, created.id),
+            recordAs: relationshipSubject(created.id, 'reseller'),
+          };
+        },
+      }),
+      cardAction({
+        verb: Verbs.relationshipInvite,
+        schema: z
+          .object({
+            email: z.string().max(254).optional(),
+            partnerId: z.string().max(20).optional(),
+            ...grantInput,
+          })
+          .passthrough(),
+        scope: 'personal',
+        respond: 'all',
+        async handle(scope, data) {
+          const partnerId = (data.partnerId ?? '').trim();
+          const reseller = partnerId ? await partners.findByPartnerId(partnerId) : null;
+          if (!reseller || reseller.status !== 'approved' || reseller.partnerType !== 'reseller') {
+            return { reply: t(scope.language, 'relationships:invite.notEnrolled') };
+          }
+          const { roles, durationDays, autoExtend } = data;
+          const created = await service.invite(scope.actor, reseller.id, {
+            roles,
+            durationDays,
+            autoExtend,
+          });
+          const sent = t(scope.language, 'relationships:invite.sent', {
+            reseller: reseller.legalName,
+          });
+          return {
+            card: await cardOf(scope, created.id, sent),
+            recordAs: relationshipSubject(created.id, 'provider'),
+          };
+        },
+      }),
+      cardAction({
+        verb: Verbs.relationshipView,
+        schema: onRelationship,
+        scope: 'personal',
+        respond: 'interactor',
+        async handle(scope, data) {
+          return {
+            card: await cardOf(scope, data.relationshipRef),
+            recordAs: await subjectFor(scope, data.relationshipRef),
+          };
+        },
+      }),
+      cardAction({
+        verb: Verbs.relationshipHistory,
+        schema: onRelationship,
+        scope: 'personal',
+        respond: 'interactor',
+        async handle(scope, data) {
+          const view = await service.view(scope.actor, data.relationshipRef);
+          return { card: renderHistory({ view }, scope.language) };
+        },
+      }),
+      move(
+        Verbs.relationshipAuthorize,
+        z.object({ relationshipRef: ref, consent: toggle }).passthrough(),
+        (scope, d) => service.authorize(scope.actor, d.relationshipRef, d.consent)
+      ),
+      move(Verbs.relationshipDecline, onRelationship, (scope, d) =>
+        service.decline(scope.actor, d.relationshipRef)
+      ),
+      move(Verbs.relationshipWithdraw, onRelationship, (scope, d) =>
+        service.withdraw(scope.actor, d.relationshipRef)
+      ),
+      move(Verbs.relationshipResend, onRelationship, (scope, d) =>
+        service.resend(scope.actor, d.relationshipRef)
+      ),
+      move(
+        Verbs.relationshipEnd,
+        z.object({ relationshipRef: ref, confirmed: z.string().max(8).optional() }).passthrough(),
+        async (scope, d) => {
+          if (d.confirmed === 'yes') return service.end(scope.actor, d.relationshipRef);
+          // First click: what ending means, and a second button to mean it.
+          const view = await service.view(scope.actor, d.relationshipRef);
+          if (view.relationship.state !== 'active') {
+            return service.end(scope.actor, d.relationshipRef);
+          }
+          return renderRelationship(
+            { view, canManage: await mayManage(scope.actor), confirmEnd: true },
+            scope.language
+          );
+        }
+      ),
+      move(
+        Verbs.relationshipExtend,
+        z.object({ relationshipRef: ref, consent: toggle, ...grantInput }).passthrough(),
+        async (scope, d) => {
+          const { relationship, side } = await service.view(scope.actor, d.relationshipRef);
+          // The provider extends with today's roles; only the reseller may change them.
+          const roles = side === 'reseller' && d.roles.length ? d.roles : relationship.grant.roles;
+          return service.extend(
+            scope.actor,
+            d.relationshipRef,
+            { roles, durationDays: d.durationDays, autoExtend: relationship.grant.autoExtend },
+            d.consent
+          );
+        }
+      ),
+      move(Verbs.relationshipAutoExtend, onRelationship, (scope, d) =>
+        service.autoExtendOn(scope.actor, d.relationshipRef)
+      ),
+      cardAction({
+        verb: Verbs.relationshipsPage,
+        schema: z.object({ page: pageNumber, expiringSoon: toggle }).passthrough(),
+        scope: 'personal',
+        respond: 'interactor',
+        async handle(scope, data) {
+          return { card: await listCard(scope, data.page, data.expiringSoon) };
+        },
+      }),
+      cardAction({
+        verb: Verbs.relationshipsBulk,
+        schema: z
+          .object({
+            kind: z.enum(['extend', 'autoExtendOn']),
+            durationDays: dayCount,
+            expiringSoon: toggle,
+          })
+          .passthrough(),
+        scope: 'personal',
+        respond: 'interactor',
+        async handle(scope, data) {
+          const change =
+            data.kind === 'extend'
+              ? ({ kind: 'extend', durationDays: data.durationDays } as const)
+              : ({ kind: 'autoExtendOn' } as const);
+          const done = await service.bulk(scope.actor, change, { expiringSoon: data.expiringSoon });
+          const card = await listCard(scope, 0, data.expiringSoon);
+          return {
+            card: withNotice(card, {
+              text: t(scope.language, 'relationships:page.bulkDone', { ...done }),
+            }),
+          };
+        },
+      }),
+    ],
+    refreshers: [
+      {
+        subjectType: 'relationship',
+        render: async (scope, subjectId) => {
+          const parsed = parseRelationshipSubject(subjectId);
+          return parsed ? cardOf(scope, parsed.id) : undefined;
+        },
+      },
+    ],
+  };
+}

@@ -1,0 +1,65 @@
+import { RelationshipNotices } from '../../../domain/relationships/relationship-notices.js';
+import type { RelationshipRepository } from '../../../domain/relationships/relationship.repository.js';
+import { RelationshipService } from '../../../domain/relationships/relationship.service.js';
+import { MongoRelationshipRepository } from '../../../models/relationships/relationship.repository.js';
+import type { AppContext, AppModule } from '../../app-module.js';
+import type { Notifications } from '../notifications/notifications.module.js';
+import type { PartnersModule } from '../partners/partners.module.js';
+import { OutboxRelationshipNotifier } from './relationship-notifier.js';
+import { relationshipsFeature } from './relationships.feature.js';
+
+/** How often each process runs the expiry / auto-extend / reminder sweep. */
+export const RELATIONSHIP_SWEEP_MS = 15 * 60_000;
+
+export interface RelationshipsModuleDeps {
+  readonly partners: PartnersModule;
+  readonly notifications: Pick<Notifications, 'service' | 'owedNotices'>;
+}
+
+/** Provider-reseller relationships: the service (tests reach it here), its store and feature. */
+export interface RelationshipsModule extends AppModule {
+  readonly service: RelationshipService;
+  readonly repository: RelationshipRepository;
+}
+
+export async function createRelationshipsModule(
+  ctx: AppContext,
+  deps: RelationshipsModuleDeps
+): Promise<RelationshipsModule> {
+  const repository = new MongoRelationshipRepository(ctx.db.connection);
+  // One open relationship per pair is the unique index's promise: it must exist before a request.
+  await repository.init();
+  const { partners, memberships } = deps.partners;
+  // The service is built below with these notices; the notifier reads partners through it.
+  const views: Pick<RelationshipService, 'withPartners'> = {
+    withPartners: (r, side) => service.withPartners(r, side),
+  };
+  const notifier = new OutboxRelationshipNotifier(deps.notifications.service, views);
+  const notices = new RelationshipNotices(repository, notifier, ctx.now, ctx.logger);
+  deps.notifications.owedNotices.register(notices);
+  const service = new RelationshipService({
+    relationships: repository,
+    partners,
+    memberships,
+    notices,
+    now: ctx.now,
+    logger: ctx.logger,
+  });
+  const log = ctx.logger.child({ module: 'relationships' });
+  let timer: NodeJS.Timeout | undefined;
+  // Every process may sweep: each move is conditional, so two sweeps change a record once.
+  const sweep = () =>
+    void service.sweep().catch((err: unknown) => log.error({ err }, 'relationship sweep failed'));
+  return {
+    service,
+    repository,
+    features: [relationshipsFeature({ service, memberships, partners })],
+    async start() {
+      timer = setInterval(sweep, RELATIONSHIP_SWEEP_MS);
+      timer.unref();
+    },
+    async stop() {
+      if (timer) clearInterval(timer);
+    },
+  };
+}

@@ -1,0 +1,49 @@
+import template from './history.card.json' with { type: 'json' };
+import type { RelationshipView } from '../../domain/relationships/relationship.service.js';
+import { t, type Language } from '../../i18n/i18n.js';
+import { renderCard, type AdaptiveCardJson } from '../shared/render-card.js';
+import { userText } from '../shared/user-text.js';
+import { Verbs } from '../verbs.js';
+import { samples as relationshipSamples } from './relationship.card.js';
+import { byText, dayText, rolesText } from './relationship-text.js';
+
+export interface HistoryCardData {
+  readonly view: RelationshipView;
+}
+
+/** The audit trail of a relationship: every transition, who made it, when, with which roles. */
+export function render(data: HistoryCardData, language: Language): AdaptiveCardJson {
+  const { relationship: r, provider, reseller } = data.view;
+  const tr = (key: string, values: Record<string, unknown> = {}) =>
+    t(language, `relationships:${key}`, values);
+  const lines = r.history.map((e) => {
+    const values = {
+      date: dayText(language, e.at),
+      name: byText(language, e.by),
+      roles: rolesText(language, e.roles),
+    };
+    if (e.from === null) return { text: tr('history.created', values) };
+    if (e.note) return { text: tr(`history.note_${e.note}`, values) };
+    return {
+      text: tr('history.moved', {
+        ...values,
+        from: tr(`states.${e.from}`),
+        to: tr(`states.${e.to}`),
+      }),
+    };
+  });
+  return renderCard(template, {
+    title: tr('history.title', {
+      provider: userText(provider.legalName),
+      reseller: userText(reseller.legalName),
+    }),
+    lines,
+    backVerb: Verbs.relationshipView,
+    backTitle: tr('card.back'),
+    relationshipRef: r.id,
+  });
+}
+
+export const samples: readonly HistoryCardData[] = relationshipSamples.map((s) => ({
+  view: s.view,
+}));

@@ -1,0 +1,226 @@
+import template from './relationship.card.json' with { type: 'json' };
+import type { Partner } from '../../domain/partners/partner.js';
+import { DEFAULT_DURATION_DAYS, REMINDER_DAYS } from '../../domain/relationships/access-grant.js';
+import { RISKY_ROLE, type Relationship } from '../../domain/relationships/relationship.js';
+import type { RelationshipView } from '../../domain/relationships/relationship.service.js';
+import { t, type Language } from '../../i18n/i18n.js';
+import { renderCard, type AdaptiveCardJson } from '../shared/render-card.js';
+import { userText } from '../shared/user-text.js';
+import { Verbs } from '../verbs.js';
+import { dayText, lastEventText, roleChoices, rolesText } from './relationship-text.js';
+
+export interface RelationshipCardData {
+  readonly view: RelationshipView;
+  /** Whether the viewer may act (Global admin or Admin agent of their side). */
+  readonly canManage: boolean;
+  /** The End button's confirmation step. */
+  readonly confirmEnd?: boolean;
+}
+
+interface CardButton {
+  verb: string;
+  title: string;
+  style: 'default' | 'positive' | 'destructive';
+  confirmed: string;
+}
+
+const STATE_STYLES: Record<Relationship['state'], string> = {
+  pending: 'accent',
+  active: 'good',
+  declined: 'attention',
+  expired: 'warning',
+  withdrawn: 'default',
+  ended: 'default',
+};
+
+/**
+ * One relationship as one side sees it: both partners, the access granted, its dates, what
+ * happened last, and the buttons that fit its state and the viewer's side. Every copy of it
+ * (each admin's, both sides') is re-rendered from this after each transition.
+ */
+export function render(data: RelationshipCardData, language: Language): AdaptiveCardJson {
+  const { relationship: r, side, provider, reseller } = data.view;
+  const names = { provider: userText(provider.legalName), reseller: userText(reseller.legalName) };
+  const tr = (key: string, values: Record<string, unknown> = {}) =>
+    t(language, `relationships:${key}`, { ...names, ...values });
+  const last = r.history[r.history.length - 1];
+  const decider = r.initiatedBy === 'reseller' ? 'provider' : 'reseller';
+  const stateLine =
+    r.state === 'pending' && (!last || last.from === null || last.note === 'resent')
+      ? tr(`card.waiting_${decider}`)
+      : last
+        ? lastEventText(language, last)
+        : tr(`states.${r.state}`);
+  const manage = data.canManage && !data.confirmEnd;
+  const deciding = manage && r.state === 'pending' && side === decider;
+  const asking = manage && r.state === 'pending' && side === r.initiatedBy;
+  const active = manage && r.state === 'active';
+  const button = (
+    verb: string,
+    title: string,
+    style: CardButton['style'] = 'default',
+    confirmed = ''
+  ): CardButton => ({ verb, title, style, confirmed });
+  const actions: CardButton[] = [];
+  if (deciding) {
+    actions.push(
+      button(
+        Verbs.relationshipAuthorize,
+        tr(side === 'reseller' ? 'card.authorizeProvider' : 'card.authorize'),
+        'positive'
+      ),
+      button(Verbs.relationshipDecline, tr('card.decline'), 'destructive')
+    );
+  }
+  if (asking) {
+    actions.push(
+      button(Verbs.relationshipWithdraw, tr('card.withdraw'), 'destructive'),
+      button(Verbs.relationshipResend, tr('card.resend'))
+    );
+  }
+  if (active) {
+    actions.push(button(Verbs.relationshipExtend, tr('card.extend'), 'positive'));
+    if (!r.grant.autoExtend && !r.grant.roles.includes(RISKY_ROLE)) {
+      actions.push(button(Verbs.relationshipAutoExtend, tr('card.autoExtendOn')));
+    }
+    actions.push(button(Verbs.relationshipEnd, tr('card.end'), 'destructive'));
+  }
+  if (data.confirmEnd) {
+    actions.push(
+      button(Verbs.relationshipEnd, tr('card.confirmEndButton'), 'destructive', 'yes'),
+      button(Verbs.relationshipView, tr('card.back'))
+    );
+  } else {
+    actions.push(button(Verbs.relationshipHistory, tr('card.history')));
+  }
+
+  const facts = [
+    { title: tr('card.provider'), value: `${names.provider} (${userText(provider.partnerId)})` },
+    { title: tr('card.reseller'), value: `${names.reseller} (${userText(reseller.partnerId)})` },
+    { title: tr('card.state'), value: tr(`states.${r.state}`) },
+    { title: tr('card.roles'), value: rolesText(language, r.grant.roles) },
+    { title: tr('card.duration'), value: tr('card.days', { count: r.grant.durationDays }) },
+    { title: tr('card.requested'), value: dayText(language, r.requestedAt) },
+    ...(r.activeSince
+      ? [{ title: tr('card.since'), value: dayText(language, r.activeSince) }]
+      : []),
+    ...(r.state === 'pending' || r.state === 'active'
+      ? [
+          {
+            title: tr(r.state === 'pending' ? 'card.lapses' : 'card.expires'),
+            value: dayText(language, r.expiresAt),
+          },
+        ]
+      : []),
+    {
+      title: tr('card.autoExtend'),
+      value: tr(r.grant.autoExtend ? 'card.autoExtend_on' : 'card.autoExtend_off'),
+    },
+  ];
+  const other = side === 'provider' ? names.reseller : names.provider;
+  return renderCard(template, {
+    title: tr('card.title'),
+    summary: tr(`card.summary_${r.initiatedBy}`),
+    stateLine,
+    stateStyle: STATE_STYLES[r.state],
+    facts,
+    grants: tr('card.grants'),
+    risky: r.grant.roles.includes(RISKY_ROLE) ? tr('card.risky') : '',
+    confirmEnd: !!data.confirmEnd,
+    confirmTitle: tr('card.confirmEndTitle', { other }),
+    confirmText: tr('card.confirmEnd'),
+    showExtend: active,
+    extendDaysLabel: tr('card.extendDays'),
+    extendDays: r.grant.durationDays,
+    // Only the reseller grants roles: the provider extends with today's.
+    showRoles: active && side === 'reseller',
+    rolesLabel: tr('card.extendRoles'),
+    rolesValue: r.grant.roles.join(','),
+    roleChoices: roleChoices(language),
+    showConsent: (deciding && side === 'reseller') || (active && side === 'reseller'),
+    consentLabel: tr('card.consent'),
+    relationshipRef: r.id,
+    actions,
+  });
+}
+
+const partner = (over: Partial<Partner>): Partner =>
+  ({
+    id: '6740a1b2c3d4e5f601234567',
+    tenantId: '11111111-1111-1111-1111-111111111111',
+    status: 'approved',
+    partnerType: 'reseller',
+    tenantCountry: 'DE',
+    partnerId: '1234567',
+    locationCountry: 'DE',
+    legalName: 'Contoso GmbH',
+    ...over,
+  }) as Partner;
+
+const at = new Date('2026-12-01T09:00:00Z');
+const base: Relationship = {
+  id: '6740a1b2c3d4e5f601234999',
+  providerRef: 'p',
+  resellerRef: 'r',
+  state: 'pending',
+  initiatedBy: 'reseller',
+  grant: {
+    roles: ['globalReader', 'userAdministrator'],
+    durationDays: DEFAULT_DURATION_DAYS,
+    autoExtend: true,
+  },
+  requestedAt: at,
+  expiresAt: new Date(at.getTime() + REMINDER_DAYS[0] * 86_400_000),
+  history: [
+    {
+      at,
+      by: { tenantId: 't', aadObjectId: 'a', name: 'Anna Petrova' },
+      from: null,
+      to: 'pending',
+      roles: ['globalReader', 'userAdministrator'],
+    },
+  ],
+};
+const views = (relationship: Relationship, side: 'provider' | 'reseller'): RelationshipView => ({
+  relationship,
+  side,
+  provider: partner({
+    partnerType: 'provider',
+    legalName: 'Fabrikam Distribution',
+    partnerId: '7654321',
+  }),
+  reseller: partner({}),
+});
+
+export const samples: readonly RelationshipCardData[] = [
+  { view: views(base, 'provider'), canManage: true },
+  { view: views(base, 'reseller'), canManage: true },
+  {
+    view: views(
+      {
+        ...base,
+        state: 'active',
+        activeSince: at,
+        grant: { roles: ['globalAdministrator'], durationDays: 90, autoExtend: false },
+        history: [
+          ...base.history,
+          {
+            at,
+            by: { tenantId: 't', aadObjectId: 'b', name: 'Boris Ivanov' },
+            from: 'pending',
+            to: 'active',
+            roles: ['globalAdministrator'],
+          },
+        ],
+      },
+      'reseller'
+    ),
+    canManage: true,
+  },
+  {
+    view: views({ ...base, state: 'active', activeSince: at }, 'provider'),
+    canManage: true,
+    confirmEnd: true,
+  },
+  { view: views({ ...base, state: 'ended' }, 'provider'), canManage: false },
+];

@@ -1,0 +1,168 @@
+import template from './relationships.card.json' with { type: 'json' };
+import type { Partner } from '../../domain/partners/partner.js';
+import type { Relationship } from '../../domain/relationships/relationship.js';
+import {
+  EXPIRING_SOON_DAYS,
+  type Page,
+  type RelationshipView,
+} from '../../domain/relationships/relationship.service.js';
+import { t, type Language } from '../../i18n/i18n.js';
+import { renderCard, type AdaptiveCardJson } from '../shared/render-card.js';
+import { userText } from '../shared/user-text.js';
+import { Verbs } from '../verbs.js';
+import { pagingOf } from './paging.js';
+import { dayText, rolesText } from './relationship-text.js';
+
+export interface RelationshipsCardData {
+  readonly page: Page<RelationshipView>;
+  /** The viewer's side: a reseller sees its Indirect providers, a provider its Indirect resellers. */
+  readonly side: 'provider' | 'reseller';
+  readonly expiringSoon: boolean;
+  readonly canManage: boolean;
+  /** How many active relationships a bulk change would touch (providers only). */
+  readonly bulkCount: number;
+}
+
+const COLORS: Record<Relationship['state'], string> = {
+  pending: 'Accent',
+  active: 'Good',
+  declined: 'Attention',
+  expired: 'Warning',
+  withdrawn: 'Default',
+  ended: 'Default',
+};
+
+/**
+ * Partner Center's Indirect providers / Indirect resellers page as a card: one row per
+ * relationship (the other partner, state, roles, dates) with the actions its state allows,
+ * paged, an Expiring soon filter, and for providers a change to many at once (no cap).
+ */
+export function render(data: RelationshipsCardData, language: Language): AdaptiveCardJson {
+  const tr = (key: string, values: Record<string, unknown> = {}) =>
+    t(language, `relationships:${key}`, values);
+  const rows = data.page.items.map(({ relationship: r, provider, reseller }) => {
+    const other = data.side === 'provider' ? reseller : provider;
+    const dates =
+      r.state === 'active'
+        ? tr('page.rowDates', {
+            since: dayText(language, r.activeSince ?? r.requestedAt),
+            expires: dayText(language, r.expiresAt),
+          })
+        : r.state === 'pending'
+          ? tr('page.rowPending', {
+              requested: dayText(language, r.requestedAt),
+              expires: dayText(language, r.expiresAt),
+            })
+          : tr('page.rowClosed', { requested: dayText(language, r.requestedAt) });
+    const actions: { verb: string; title: string }[] = [
+      { verb: Verbs.relationshipView, title: tr('card.open') },
+    ];
+    if (data.canManage && r.state === 'pending' && r.initiatedBy === data.side) {
+      actions.push({ verb: Verbs.relationshipWithdraw, title: tr('card.withdraw') });
+      actions.push({ verb: Verbs.relationshipResend, title: tr('card.resend') });
+    }
+    if (data.canManage && r.state === 'active') {
+      actions.push({ verb: Verbs.relationshipEnd, title: tr('card.end') });
+    }
+    actions.push({ verb: Verbs.relationshipHistory, title: tr('card.history') });
+    return {
+      name: `${userText(other.legalName)} (${userText(other.partnerId)})`,
+      line: tr('page.row', {
+        state: tr(`states.${r.state}`),
+        roles: rolesText(language, r.grant.roles),
+      }),
+      color: COLORS[r.state],
+      dates,
+      actions: actions.map((a) => ({ ...a, relationshipRef: r.id })),
+    };
+  });
+  const soon = data.expiringSoon ? 'true' : 'false';
+  return renderCard(template, {
+    title: tr(`page.title_${data.side}`),
+    pageVerb: Verbs.relationshipsPage,
+    filters: [
+      {
+        title: tr('page.all'),
+        expiringSoon: 'false',
+        style: data.expiringSoon ? 'default' : 'positive',
+      },
+      {
+        title: tr('page.expiringSoon'),
+        expiringSoon: 'true',
+        style: data.expiringSoon ? 'positive' : 'default',
+      },
+    ],
+    intro: data.expiringSoon ? tr('page.intro_expiringSoon', { days: EXPIRING_SOON_DAYS }) : '',
+    none: rows.length
+      ? ''
+      : data.expiringSoon
+        ? tr('page.none_expiringSoon', { days: EXPIRING_SOON_DAYS })
+        : tr(`page.none_${data.side}`),
+    rows,
+    expiringSoon: soon,
+    ...pagingOf(language, data.page),
+    bulk: data.side === 'provider' && data.canManage && data.bulkCount > 0,
+    bulkTitle: tr('page.bulkTitle'),
+    bulkDaysLabel: tr('page.bulkDays'),
+    bulkVerb: Verbs.relationshipsBulk,
+    bulkExtendTitle: tr('page.bulkExtend', { count: data.bulkCount }),
+    bulkAutoExtendTitle: tr('page.bulkAutoExtend', { count: data.bulkCount }),
+    nextStepTitle: data.side === 'reseller' ? tr('page.find') : tr('page.invite'),
+    nextStepCommand: data.side === 'reseller' ? 'directory' : 'invite reseller',
+  });
+}
+
+const partner = (over: Partial<Partner>): Partner =>
+  ({
+    id: '6740a1b2c3d4e5f601234567',
+    status: 'approved',
+    partnerType: 'reseller',
+    tenantCountry: 'DE',
+    partnerId: '1234567',
+    legalName: 'Contoso GmbH',
+    ...over,
+  }) as Partner;
+const at = new Date('2026-12-01T09:00:00Z');
+const relationship: Relationship = {
+  id: '6740a1b2c3d4e5f601234999',
+  providerRef: 'p',
+  resellerRef: 'r',
+  state: 'active',
+  initiatedBy: 'reseller',
+  grant: { roles: ['globalReader'], durationDays: 730, autoExtend: false },
+  requestedAt: at,
+  activeSince: at,
+  expiresAt: new Date(at.getTime() + 20 * 86_400_000),
+  history: [],
+};
+const view = (r: Relationship, side: 'provider' | 'reseller'): RelationshipView => ({
+  relationship: r,
+  side,
+  provider: partner({ partnerType: 'provider', legalName: 'Fabrikam Distribution' }),
+  reseller: partner({}),
+});
+
+export const samples: readonly RelationshipsCardData[] = [
+  {
+    page: {
+      items: [
+        view(relationship, 'provider'),
+        view({ ...relationship, state: 'pending' }, 'provider'),
+      ],
+      total: 12,
+      page: 0,
+      pageCount: 3,
+    },
+    side: 'provider',
+    expiringSoon: false,
+    canManage: true,
+    bulkCount: 7,
+  },
+  {
+    page: { items: [], total: 0, page: 0, pageCount: 1 },
+    side: 'reseller',
+    expiringSoon: true,
+    canManage: false,
+    bulkCount: 0,
+  },
+];

@@ -1,0 +1,193 @@
+import mongoose from 'mongoose';
+import type { PartnerRef } from '../../domain/partners/partner.js';
+import {
+  OPEN_STATES,
+  type NewRelationship,
+  type Relationship,
+  type RelationshipState,
+} from '../../domain/relationships/relationship.js';
+import {
+  DuplicateRelationshipError,
+  type RelationshipChange,
+  type RelationshipPageQuery,
+  type RelationshipRepository,
+} from '../../domain/relationships/relationship.repository.js';
+import { isDuplicateKey } from '../duplicate-key.js';
+import { relationshipModel, type RelationshipDoc } from './relationship.schema.js';
+
+const isOpen = (state: RelationshipState) => OPEN_STATES.includes(state);
+
+/**
+ * RelationshipRepository on MongoDB (collection `relationships`). One open relationship per pair
+ * is a unique partial index on `open`, a field present only while pending or active; every
+ * transition is one findOneAndUpdate conditional on the state it leaves.
+ */
+export class MongoRelationshipRepository implements RelationshipRepository {
+  private readonly model: mongoose.Model<RelationshipDoc>;
+
+  constructor(conn: mongoose.Connection) {
+    this.model = relationshipModel(conn);
+  }
+
+  /** Waits for the indexes (the unique one above all) before the first request is served. */
+  async init(): Promise<void> {
+    await this.model.init();
+  }
+
+  async create(input: NewRelationship): Promise<Relationship> {
+    try {
+      const doc = await this.model.create({
+        ...input,
+        ...(isOpen(input.state) ? { open: true } : {}),
+      } as unknown as Partial<RelationshipDoc>);
+      return toRelationship(doc.toObject());
+    } catch (err) {
+      if (isDuplicateKey(err)) throw new DuplicateRelationshipError();
+      throw err;
+    }
+  }
+
+  async get(id: string): Promise<Relationship | null> {
+    if (!mongoose.isValidObjectId(id)) return null;
+    const doc = await this.model.findById(id).lean<RelationshipDoc>();
+    return doc ? toRelationship(doc) : null;
+  }
+
+  async findOpen(providerRef: PartnerRef, resellerRef: PartnerRef): Promise<Relationship | null> {
+    const doc = await this.model
+      .findOne({ providerRef, resellerRef, open: true })
+      .lean<RelationshipDoc>();
+    return doc ? toRelationship(doc) : null;
+  }
+
+  async transition(
+    id: string,
+    from: RelationshipState,
+    change: RelationshipChange,
+    guard: { readonly expiresAt?: Date } = {}
+  ): Promise<Relationship | null> {
+    if (!mongoose.isValidObjectId(id)) return null;
+    const filter: mongoose.QueryFilter<RelationshipDoc> = { _id: id, state: from };
+    if (guard.expiresAt) filter.expiresAt = guard.expiresAt;
+    const set: Record<string, unknown> = {
+      ...change.set,
+      state: change.state,
+      noticeOwedAt: change.event.at,
+    };
+    // Reminders are about one expiry date: a new date starts them again.
+    if (change.set?.expiresAt) set.remindedDays = [];
+    const update: mongoose.UpdateQuery<RelationshipDoc> = {
+      $set: set,
+      $push: { history: change.event },
+    };
+    if (isOpen(change.state)) set.open = true;
+    else update.$unset = { open: 1 };
+    try {
+      const doc = await this.model
+        .findOneAndUpdate(filter, update, { returnDocument: 'after' })
+        .lean<RelationshipDoc>();
+      return doc ? toRelationship(doc) : null;
+    } catch (err) {
+      if (isDuplicateKey(err)) throw new DuplicateRelationshipError();
+      throw err;
+    }
+  }
+
+  async listExpiring(before: Date, limit: number): Promise<Relationship[]> {
+    const docs = await this.model
+      .find({ open: true, expiresAt: { $lt: before } })
+      .sort({ expiresAt: 1 })
+      .limit(limit)
+      .lean<RelationshipDoc[]>();
+    return docs.map(toRelationship);
+  }
+
+  async listFor(partnerRef: PartnerRef, side: 'provider' | 'reseller'): Promise<Relationship[]> {
+    const docs = await this.model
+      .find({ [`${side}Ref`]: partnerRef })
+      .sort({ requestedAt: -1 })
+      .lean<RelationshipDoc[]>();
+    return docs.map(toRelationship);
+  }
+
+  async listPage(q: RelationshipPageQuery): Promise<{ items: Relationship[]; total: number }> {
+    const filter: mongoose.QueryFilter<RelationshipDoc> = { [`${q.side}Ref`]: q.partnerRef };
+    if (q.expiringBefore) {
+      Object.assign(filter, { open: true, state: 'active', expiresAt: { $lt: q.expiringBefore } });
+    } else if (q.states?.length) {
+      filter.state = { $in: [...q.states] };
+    }
+    const sort: Record<string, 1 | -1> = q.expiringBefore
+      ? { expiresAt: 1, _id: 1 }
+      : { requestedAt: -1, _id: -1 };
+    const [docs, total] = await Promise.all([
+      this.model.find(filter).sort(sort).skip(q.skip).limit(q.limit).lean<RelationshipDoc[]>(),
+      this.model.countDocuments(filter),
+    ]);
+    return { items: docs.map(toRelationship), total };
+  }
+
+  async listReminderDue(threshold: number, before: Date, limit: number): Promise<Relationship[]> {
+    const docs = await this.model
+      .find({
+        open: true,
+        state: 'active',
+        expiresAt: { $lt: before },
+        remindedDays: { $ne: threshold },
+      })
+      .sort({ expiresAt: 1 })
+      .limit(limit)
+      .lean<RelationshipDoc[]>();
+    return docs.map(toRelationship);
+  }
+
+  async claimReminder(
+    id: string,
+    expiresAt: Date,
+    thresholds: readonly number[],
+    owedAt: Date
+  ): Promise<Relationship | null> {
+    if (!mongoose.isValidObjectId(id) || thresholds.length === 0) return null;
+    const doc = await this.model
+      .findOneAndUpdate(
+        { _id: id, state: 'active', expiresAt, remindedDays: { $ne: thresholds[0] } },
+        {
+          $addToSet: { remindedDays: { $each: [...thresholds] } },
+          $set: { noticeOwedAt: owedAt },
+        },
+        { returnDocument: 'after' }
+      )
+      .lean<RelationshipDoc>();
+    return doc ? toRelationship(doc) : null;
+  }
+
+  async listNoticesOwed(before: Date, limit: number): Promise<Relationship[]> {
+    const docs = await this.model
+      .find({ noticeOwedAt: { $lt: before } })
+      .sort({ noticeOwedAt: 1 })
+      .limit(limit)
+      .lean<RelationshipDoc[]>();
+    return docs.map(toRelationship);
+  }
+
+  async clearNoticeOwed(id: string, since: Date): Promise<void> {
+    if (!mongoose.isValidObjectId(id)) return;
+    await this.model.updateOne({ _id: id, noticeOwedAt: since }, { $unset: { noticeOwedAt: 1 } });
+  }
+}
+
+function toRelationship(doc: RelationshipDoc): Relationship {
+  const {
+    _id,
+    open: _open,
+    createdAt: _c,
+    updatedAt: _u,
+    ...rest
+  } = doc as RelationshipDoc & {
+    __v?: number;
+  };
+  delete (rest as { __v?: number }).__v;
+  const out: Record<string, unknown> = { id: String(_id) };
+  for (const [k, v] of Object.entries(rest)) if (v !== null && v !== undefined) out[k] = v;
+  return out as unknown as Relationship;
+}
