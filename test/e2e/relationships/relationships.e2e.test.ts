@@ -7,11 +7,15 @@ const GRANT = { roles: 'globalReader,userAdministrator', durationDays: '365', au
 
 /** The reseller asks through the directory and the request card; returns the relationship id. */
 async function resellerAsks(w: RelationshipsWorld, grant: Record<string, string> = GRANT) {
-  const asked = await w.click(cast.reseller, Verbs.relationshipRequest, {
-    providerRef: w.provider.id,
-    consent: 'true',
-    ...grant,
-  });
+  // As in Teams: the click comes from the directory card's message, which the form replaced.
+  await w.say(cast.reseller, 'directory');
+  const cardId = await w.received(cast.reseller, 'Request relationship');
+  const asked = await w.click(
+    cast.reseller,
+    Verbs.relationshipRequest,
+    { providerRef: w.provider.id, consent: 'true', ...grant },
+    cardId
+  );
   expect(asked.status).to.equal(200);
   const open = await w.collection('relationships').findOne({ open: true });
   if (!open) throw new Error(`no relationship: ${asked.seen}`);
@@ -97,11 +101,13 @@ describe('relationships end to end (two tenants, the real server)', function () 
   it('a provider invites an enrolled reseller, whose consent is required to authorize', async () => {
     const form = await w.say(cast.provider, 'invite reseller');
     expect(form.seen).to.include('Invite a reseller');
-    const sent = await w.click(cast.provider, Verbs.relationshipInvite, {
-      email: cast.reseller.email,
-      partnerId: w.reseller.partnerId,
-      ...GRANT,
-    });
+    const formId = await w.received(cast.provider, 'Invite a reseller');
+    const sent = await w.click(
+      cast.provider,
+      Verbs.relationshipInvite,
+      { email: cast.reseller.email, partnerId: w.reseller.partnerId, ...GRANT },
+      formId
+    );
     expect(sent.seen).to.include('Invitation sent');
     const cardId = await w.received(cast.reseller, 'Authorize indirect provider');
     const stored = await w.collection('relationships').findOne({ open: true });
@@ -150,14 +156,14 @@ describe('relationships end to end (two tenants, the real server)', function () 
     expect(notices).to.have.length(1);
   });
 
-  it("refuses the wrong role, another tenant and the wrong side, changing nothing", async () => {
+  it('refuses the wrong role, another tenant and the wrong side, changing nothing', async () => {
     const { id } = await resellerAsks(w);
     const before = JSON.stringify(await w.collection('relationships').find({}).toArray());
     // A sales agent of the reseller may look but not act.
     const sales = await w.click(cast.resellerSales, Verbs.relationshipWithdraw, {
       relationshipRef: id,
     });
-    expect(sales.seen).to.match(/Global admin|Admin agent/);
+    expect(sales.seen).to.include("don't have the role");
     // Someone of another tenant never learns the relationship exists.
     const stranger = await w.click(cast.customer, Verbs.relationshipAuthorize, {
       relationshipRef: id,
@@ -174,7 +180,7 @@ describe('relationships end to end (two tenants, the real server)', function () 
       relationshipRef: { $ne: null },
     });
     expect(forged.status).to.equal(200);
-    expect(forged.seen).to.include('not valid');
+    expect(forged.seen).to.include("doesn't look right");
     expect(JSON.stringify(await w.collection('relationships').find({}).toArray())).to.equal(before);
   });
 
@@ -273,7 +279,9 @@ describe('relationships end to end (two tenants, the real server)', function () 
     expect(ended.seen).to.include('Ended by Anna Petrova');
     await w.received(cast.provider, 'Relationship ended');
 
-    const history = await w.click(cast.provider, Verbs.relationshipHistory, { relationshipRef: id });
+    const history = await w.click(cast.provider, Verbs.relationshipHistory, {
+      relationshipRef: id,
+    });
     expect(history.seen).to.include('requested by Anna Petrova');
     expect(history.seen).to.include('Pending → Active by Dmitry');
     expect(history.seen).to.include('extended by Dmitry');
