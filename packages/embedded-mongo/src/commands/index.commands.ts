@@ -94,7 +94,9 @@ function normalizeText(raw: Document, name: string, defaultCollation?: Document)
   }
   const collation = parseCollation(raw.collation ?? defaultCollation);
   if (collation)
-    throw Errors.notImplemented('text indexes with a collation are not supported by the embedded server');
+    throw Errors.notImplemented(
+      'text indexes with a collation are not supported by the embedded server'
+    );
   if (raw.unique === true)
     throw Errors.notImplemented('unique text indexes are not supported by the embedded server');
   const spec = normalizeTextSpec(raw, name) as IndexSpec;

@@ -1,7 +1,12 @@
 import type { Document } from 'bson';
 import { Errors, MongoCommandError } from '../errors.js';
 import { TextSpec } from '../query/text/text-spec.js';
-import { IndexStructure, indexPathValues, type IndexKey, type IndexSpec } from './index-structure.js';
+import {
+  IndexStructure,
+  indexPathValues,
+  type IndexKey,
+  type IndexSpec,
+} from './index-structure.js';
 import { encodeKey } from './key-encoding.js';
 
 /**

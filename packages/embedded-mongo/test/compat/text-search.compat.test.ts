@@ -1,6 +1,9 @@
 import { expect } from 'chai';
 import mongoose from 'mongoose';
-import type { Collection, Document } from 'mongodb';
+import type { Collection, Document, Filter } from 'mongodb';
+
+/** Documents with any `_id` (the manual's examples use numbers). */
+type AnyDoc = { _id: unknown; [field: string]: unknown };
 import { describeCompat, rejectionOf } from './compat-harness.js';
 
 /** The articles of the manual's `$text` page. */
@@ -15,8 +18,8 @@ const ARTICLES = [
   { _id: 8, subject: 'Cafe con Leche', author: 'xyz', views: 10 },
 ];
 
-async function ids(coll: Collection<Document>, text: Document, filter: Document = {}) {
-  const found = await coll.find({ ...filter, $text: text }).toArray();
+async function ids(coll: Collection<AnyDoc>, text: Document, filter: Document = {}) {
+  const found = await coll.find({ ...filter, $text: text } as Filter<AnyDoc>).toArray();
   return found.map((d) => d._id as number).sort((a, b) => a - b);
 }
 
@@ -26,10 +29,10 @@ async function ids(coll: Collection<Document>, text: Document, filter: Document 
  * stop-word-filtered terms, phrases, negations, case and diacritic sensitivity, text scores.
  */
 describeCompat('text search', (target) => {
-  let articles: Collection<Document>;
+  let articles: Collection<AnyDoc>;
 
   before(async () => {
-    articles = target().db.collection('articles');
+    articles = target().db.collection<AnyDoc>('articles');
     await articles.insertMany(ARTICLES);
     await articles.createIndex({ subject: 'text' });
   });
@@ -52,9 +55,7 @@ describeCompat('text search', (target) => {
     // Stop words alone find nothing.
     expect(await ids(articles, { $search: 'and a the' })).to.deep.equal([]);
     // Other conditions still apply.
-    expect(await ids(articles, { $search: 'coffee' }, { views: { $gt: 5 } })).to.deep.equal([
-      1, 7,
-    ]);
+    expect(await ids(articles, { $search: 'coffee' }, { views: { $gt: 5 } })).to.deep.equal([1, 7]);
     expect(await articles.countDocuments({ $text: { $search: 'coffee' } })).to.equal(3);
   });
 
@@ -69,9 +70,9 @@ describeCompat('text search', (target) => {
     expect(
       await ids(articles, { $search: '"Café Con Leche"', $caseSensitive: true })
     ).to.deep.equal([5]);
-    expect(await ids(articles, { $search: 'Coffee -shop', $caseSensitive: true })).to.deep.equal(
-      [2]
-    );
+    expect(await ids(articles, { $search: 'Coffee -shop', $caseSensitive: true })).to.deep.equal([
+      2,
+    ]);
     expect(await ids(articles, { $search: 'CAFÉ', $diacriticSensitive: true })).to.deep.equal([5]);
     expect(
       await ids(articles, { $search: 'leches -cafés', $diacriticSensitive: true })
@@ -112,7 +113,7 @@ describeCompat('text search', (target) => {
   });
 
   it('weights fields and reads default_language and language_override', async () => {
-    const posts = target().db.collection('posts');
+    const posts = target().db.collection<AnyDoc>('posts');
     await posts.insertMany([
       { _id: 1, title: 'Contoso cloud', body: 'An indirect provider' },
       { _id: 2, title: 'Fabrikam', body: 'A cloud reseller' },
@@ -132,7 +133,7 @@ describeCompat('text search', (target) => {
     expect(await ids(posts, { $search: 'облачные', $language: 'russian' })).to.deep.equal([3]);
     expect(await ids(posts, { $search: 'партнер', $language: 'ru' })).to.deep.equal([3]);
 
-    const ru = target().db.collection('ru_partners');
+    const ru = target().db.collection<AnyDoc>('ru_partners');
     await ru.insertMany([
       { _id: 1, name: 'Облачные решения' },
       { _id: 2, name: 'Новый облачный поставщик' },
@@ -153,9 +154,9 @@ describeCompat('text search', (target) => {
     expect(err.code).to.equal(85);
     const plain = target().db.collection('no_text');
     await plain.insertOne({ a: 'coffee' });
-    expect((await rejectionOf(plain.find({ $text: { $search: 'coffee' } }).toArray())).code).to.equal(
-      27
-    );
+    expect(
+      (await rejectionOf(plain.find({ $text: { $search: 'coffee' } }).toArray())).code
+    ).to.equal(27);
   });
 
   it('needs equality on a compound text index prefix', async () => {
@@ -171,7 +172,7 @@ describeCompat('text search', (target) => {
   });
 
   it('updates and deletes through $text, and keeps the index current', async () => {
-    const notes = target().db.collection('notes');
+    const notes = target().db.collection<AnyDoc>('notes');
     await notes.insertMany([
       { _id: 1, body: 'renew the agreement' },
       { _id: 2, body: 'call the reseller' },
@@ -191,11 +192,13 @@ describeCompat('text search', (target) => {
 
   it('refuses malformed $text and textScore without $text with mongod errors', async () => {
     const codeOf = async (p: Promise<unknown>) => (await rejectionOf(p)).code;
-    expect(await codeOf(articles.find({ $text: {} }).toArray())).to.equal(4);
-    expect(await codeOf(articles.find({ $text: { $search: 1 } }).toArray())).to.equal(14);
-    expect(await codeOf(articles.find({ $text: { $search: 'a', $x: 1 } }).toArray())).to.equal(2);
+    expect(await codeOf(articles.find({ $text: {} } as never).toArray())).to.equal(4);
+    expect(await codeOf(articles.find({ $text: { $search: 1 } } as never).toArray())).to.equal(14);
     expect(
-      await codeOf(articles.find({ $text: { $search: 'a', $caseSensitive: 1 } }).toArray())
+      await codeOf(articles.find({ $text: { $search: 'a', $x: 1 } } as never).toArray())
+    ).to.equal(2);
+    expect(
+      await codeOf(articles.find({ $text: { $search: 'a', $caseSensitive: 1 } } as never).toArray())
     ).to.equal(14);
     expect(
       await codeOf(articles.find({ $text: { $search: 'a', $language: 'klingon' } }).toArray())
@@ -207,13 +210,11 @@ describeCompat('text search', (target) => {
           .toArray()
       )
     ).to.equal(2);
+    expect(await codeOf(articles.find({ $nor: [{ $text: { $search: 'a' } }] }).toArray())).to.equal(
+      2
+    );
     expect(
-      await codeOf(articles.find({ $nor: [{ $text: { $search: 'a' } }] }).toArray())
-    ).to.equal(2);
-    expect(
-      await codeOf(
-        articles.find({}, { projection: { score: { $meta: 'textScore' } } }).toArray()
-      )
+      await codeOf(articles.find({}, { projection: { score: { $meta: 'textScore' } } }).toArray())
     ).to.equal(40218);
     expect(
       await codeOf(

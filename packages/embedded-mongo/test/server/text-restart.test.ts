@@ -11,7 +11,11 @@ async function withServer<T>(
   compactAfterBytes: number | undefined,
   run: (client: MongoClient) => Promise<T>
 ): Promise<T> {
-  const server = await startEmbeddedMongo({ dataDir: dir, logger: testLogger(), compactAfterBytes });
+  const server = await startEmbeddedMongo({
+    dataDir: dir,
+    logger: testLogger(),
+    compactAfterBytes,
+  });
   const client = await MongoClient.connect(server.uri);
   try {
     return await run(client);

@@ -36,7 +36,22 @@ export function isTextScoreMeta(v: unknown): boolean {
   if (keys.length !== 1 || keys[0] !== '$meta') return false;
   const kind = (v as Document).$meta;
   if (kind === 'textScore') return true;
-  if (typeof kind === 'string' && ['searchScore', 'searchHighlights', 'indexKey', 'recordId', 'randVal', 'geoNearDistance', 'geoNearPoint', 'sortKey', 'searchScoreDetails', 'vectorSearchScore', 'searchSequenceToken'].includes(kind))
+  if (
+    typeof kind === 'string' &&
+    [
+      'searchScore',
+      'searchHighlights',
+      'indexKey',
+      'recordId',
+      'randVal',
+      'geoNearDistance',
+      'geoNearPoint',
+      'sortKey',
+      'searchScoreDetails',
+      'vectorSearchScore',
+      'searchSequenceToken',
+    ].includes(kind)
+  )
     throw Errors.notImplemented(`$meta '${kind}' is not supported by the embedded server`);
   throw Errors.badValue(`Unsupported argument to $meta: ${String(kind)}`);
 }

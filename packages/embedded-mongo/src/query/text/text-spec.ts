@@ -246,7 +246,9 @@ function field(spec: Document, name: string, type: 'string' | 'boolean'): unknow
   const v = spec[name];
   if (v === undefined) return undefined;
   if (typeof v !== type)
-    throw Errors.typeMismatch(`"${name}" had the wrong type. Expected ${type === 'string' ? 'string' : 'bool'}, found ${typeof v}`);
+    throw Errors.typeMismatch(
+      `"${name}" had the wrong type. Expected ${type === 'string' ? 'string' : 'bool'}, found ${typeof v}`
+    );
   return v;
 }
 
@@ -294,7 +296,8 @@ export function textQuery(spec: Document, language: TextLanguage): TextQuery {
     let text: string | undefined;
     if (c === '-' || c === '"') i++;
     else {
-      while (i < search.length && !isSpace(search[i]) && search[i] !== '-' && search[i] !== '"') i++;
+      while (i < search.length && !isSpace(search[i]) && search[i] !== '-' && search[i] !== '"')
+        i++;
       text = search.slice(start, i);
     }
     const before = previousWhiteSpace;
@@ -320,7 +323,8 @@ export function textQuery(spec: Document, language: TextLanguage): TextQuery {
   const folded = { filterStopWords: true, caseSensitive: false, diacriticSensitive: false };
   const exact = { filterStopWords: true, caseSensitive, diacriticSensitive };
   const sensitive = caseSensitive || diacriticSensitive;
-  const termsOf = (ws: string[], opts: TokenOptions) => new Set(terms(ws.join(' '), language, opts));
+  const termsOf = (ws: string[], opts: TokenOptions) =>
+    new Set(terms(ws.join(' '), language, opts));
   return {
     language: spec.$language as string | undefined,
     caseSensitive,
