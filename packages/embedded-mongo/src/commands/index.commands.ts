@@ -86,7 +86,10 @@ function normalizeSpec(raw: Document, defaultCollation: Document | undefined): I
   return spec;
 }
 
-/** A text index (see query/text/text-spec.ts); collated text indexes are not implemented. */
+/**
+ * A text index (see query/text/text-spec.ts). As on mongod, it compares binary only: a
+ * collation (its own, or a collection default it would inherit) must be `simple` (67).
+ */
 function normalizeText(raw: Document, name: string, defaultCollation?: Document): IndexSpec {
   for (const k of Object.keys(raw)) {
     if (!ALLOWED_FIELDS.has(k))
@@ -94,8 +97,10 @@ function normalizeText(raw: Document, name: string, defaultCollation?: Document)
   }
   const collation = parseCollation(raw.collation ?? defaultCollation);
   if (collation)
-    throw Errors.notImplemented(
-      'text indexes with a collation are not supported by the embedded server'
+    throw new MongoCommandError(
+      67,
+      'CannotCreateIndex',
+      `Index type 'text' does not support collation: ${JSON.stringify(collation.spec)}`
     );
   if (raw.unique === true)
     throw Errors.notImplemented('unique text indexes are not supported by the embedded server');

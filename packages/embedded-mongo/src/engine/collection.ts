@@ -152,7 +152,8 @@ export class Collection {
     const cached = this.textResults.get(raw as object);
     if (cached) return cached;
     const ix = this.textIndex;
-    if (!ix) throw Errors.indexNotFound('text index required for $text query');
+    // A hidden text index cannot serve queries, so $text has none (as on mongod).
+    if (!ix || ix.hidden) throw Errors.indexNotFound('text index required for $text query');
     const q = textQuery(spec, queryLanguage(spec, ix.text));
     const scores = ix.search(root, q.boundsTerms);
     this.textResults.set(raw as object, scores);

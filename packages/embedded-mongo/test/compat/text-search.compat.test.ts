@@ -225,6 +225,12 @@ describeCompat('text search', (target) => {
     expect(
       await codeOf(langs.createIndex({ t: 'text' }, { default_language: 'klingon' }))
     ).to.equal(67);
+    // Text indexes compare binary: a collection default collation must be overridden.
+    const collated = await target().db.createCollection('collated_texts', {
+      collation: { locale: 'en', strength: 2 },
+    });
+    expect(await codeOf(collated.createIndex({ t: 'text' }))).to.equal(67);
+    await collated.createIndex({ t: 'text' }, { collation: { locale: 'simple' } });
     await langs.createIndex({ t: 'text' });
     expect(await codeOf(langs.insertOne({ t: 'x', language: 'klingon' }))).to.equal(17262);
     expect(await codeOf(langs.insertOne({ t: 'x', language: 5 }))).to.equal(17261);
