@@ -106,6 +106,13 @@ describeCompat('text search', (target) => {
         { $sort: { _id: 1 } },
       ])
       .toArray();
+    const total = await articles
+      .aggregate([
+        { $match: { $text: { $search: 'coffee' } } },
+        { $group: { _id: null, total: { $sum: { $meta: 'textScore' } } } },
+      ])
+      .toArray();
+    expect(total[0].total).to.equal(2.5);
     expect(added.map((d) => [d._id, d.score])).to.deep.equal([
       [3, 0.75],
       [4, 1],
