@@ -1,8 +1,8 @@
 import type { Document } from 'bson';
 import { Errors, MongoCommandError } from '../../errors.js';
 import { isPlainObject } from '../bson-types.js';
-import { canonicalLanguage, textLanguage, type TextLanguage } from './languages.js';
-import { INDEX_TERMS, terms, type TokenOptions } from './tokenize.js';
+import { textLanguage, type TextLanguage } from './languages.js';
+import { INDEX_TERMS, stripDiacritics as stripAll, terms, type TokenOptions } from './tokenize.js';
 
 const MAX_WORD_WEIGHT = 100_000;
 
@@ -227,8 +227,6 @@ export class TextSpec {
   }
 }
 
-import { stripDiacritics as stripAll } from './tokenize.js';
-
 /** A parsed `$text` query. */
 export interface TextQuery {
   language?: string;
@@ -345,5 +343,3 @@ export function queryLanguage(spec: Document, index: TextSpec): TextLanguage {
     Errors.badValue(`unsupported language: "${name}" for text index version 3`)
   );
 }
-
-export { canonicalLanguage };
