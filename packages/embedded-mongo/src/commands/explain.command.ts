@@ -48,7 +48,15 @@ export const explain: CommandHandler = (cmd, ctx) => {
   const plan = coll ? planAccess(coll, filter, wantsSort ? sort : undefined, collation) : undefined;
   let winningPlan: Document;
   if (plan?.index === '_id_') winningPlan = { stage: 'IDHACK' };
-  else if (plan?.index) {
+  else if (plan?.index && coll?.textIndex?.name === plan.index && filter.$text !== undefined) {
+    // mongod's text plan: the index's hits per term (TEXT_OR), then phrases and negations.
+    winningPlan = {
+      stage: 'TEXT_MATCH',
+      indexPrefix: {},
+      indexName: plan.index,
+      inputStage: { stage: 'TEXT_OR', inputStage: { stage: 'IXSCAN', indexName: plan.index } },
+    };
+  } else if (plan?.index) {
     const spec = coll!.specs().find((s) => s.name === plan.index)!;
     winningPlan = {
       stage: 'FETCH',

@@ -4,6 +4,7 @@ import { parseCollation, valuesEqual } from '../query/index.js';
 import type { IndexSpec } from '../engine/index-structure.js';
 import type { JournalOp } from '../storage/data-store.js';
 import { collectionName, type CommandHandler } from './command-context.js';
+import { isTextKey, normalizeTextSpec } from '../query/text/text-spec.js';
 
 /** Spec options that distinguish two indexes with the same key. */
 const OPTION_FIELDS = [
@@ -12,6 +13,9 @@ const OPTION_FIELDS = [
   'partialFilterExpression',
   'expireAfterSeconds',
   'collation',
+  'weights',
+  'default_language',
+  'language_override',
 ];
 const ALLOWED_FIELDS = new Set([
   'key',
@@ -44,17 +48,15 @@ export function defaultIndexName(key: Document): string {
 }
 
 /** Index key types the engine does not implement: refused, never built as something else. */
-const UNSUPPORTED_KEY_TYPES = new Set(['text', '2d', '2dsphere', 'geoHaystack']);
+const UNSUPPORTED_KEY_TYPES = new Set(['2d', '2dsphere', 'geoHaystack']);
 
 function normalizeSpec(raw: Document, defaultCollation: Document | undefined): IndexSpec {
   if (!raw.key || typeof raw.key !== 'object' || Object.keys(raw.key).length === 0) {
     throw Errors.failedToParse("The 'key' field is a required property of an index specification");
   }
-  const spec: IndexSpec = {
-    v: 2,
-    key: raw.key as Document,
-    name: typeof raw.name === 'string' ? raw.name : defaultIndexName(raw.key as Document),
-  };
+  const name = typeof raw.name === 'string' ? raw.name : defaultIndexName(raw.key as Document);
+  if (isTextKey(raw.key as Document)) return normalizeText(raw, name, defaultCollation);
+  const spec: IndexSpec = { v: 2, key: raw.key as Document, name };
   for (const [k, v] of Object.entries(raw)) {
     if (k === 'key' || k === 'name' || k === 'v' || k === 'background') continue;
     if (!ALLOWED_FIELDS.has(k))
@@ -81,6 +83,31 @@ function normalizeSpec(raw: Document, defaultCollation: Document | undefined): I
       'TTL indexes are single-field indexes, compound indexes do not support TTL'
     );
   }
+  return spec;
+}
+
+/**
+ * A text index (see query/text/text-spec.ts). As on mongod, it compares binary only: a
+ * collation (its own, or a collection default it would inherit) must be `simple` (67).
+ */
+function normalizeText(raw: Document, name: string, defaultCollation?: Document): IndexSpec {
+  for (const k of Object.keys(raw)) {
+    if (!ALLOWED_FIELDS.has(k))
+      throw Errors.invalidOptions(`The field '${k}' is not valid for an index specification`);
+  }
+  const collation = parseCollation(raw.collation ?? defaultCollation);
+  if (collation)
+    throw new MongoCommandError(
+      67,
+      'CannotCreateIndex',
+      `Index type 'text' does not support collation: ${JSON.stringify(collation.spec)}`
+    );
+  if (raw.unique === true)
+    throw Errors.notImplemented('unique text indexes are not supported by the embedded server');
+  const spec = normalizeTextSpec(raw, name) as IndexSpec;
+  delete spec.collation;
+  if (spec.sparse !== true) delete spec.sparse;
+  delete spec.unique;
   return spec;
 }
 
@@ -124,6 +151,11 @@ const createIndexes: CommandHandler = async (cmd, ctx) => {
         }
         continue;
       }
+      const otherText = spec.key._fts === 'text' && current.find((s) => s.key._fts === 'text');
+      if (otherText)
+        throw Errors.indexOptionsConflict(
+          `An equivalent index already exists with a different name and options. Requested index: ${JSON.stringify(spec)}, existing index: ${JSON.stringify(otherText)}`
+        );
       if (byKey)
         throw Errors.indexOptionsConflict(
           `Index already exists with a different name: ${byKey.name}`

@@ -12,6 +12,7 @@ import { commandEnv } from './query-env.js';
 import { compareValues, holdsStrings, sameCollation, type Collation } from '../query/index.js';
 import { MongoCommandError } from '../errors.js';
 import { checkWriteStages, writeResults } from './write-stages.js';
+import type { TextSearch } from '../query/text/score.js';
 
 /** Sort + limit up to this many keeps only the best documents instead of sorting them all. */
 const TOP_K_MAX = 1000;
@@ -38,6 +39,26 @@ function* scan(
     const doc = match(buf);
     if (doc) yield doc;
   }
+}
+
+/** How a command evaluates `$text`: through its collection's text index (none: no match). */
+export function textSearchOf(coll: Collection | undefined): TextSearch {
+  return coll ? coll.textSearch : () => () => false;
+}
+
+/** Whether a projection or sort asks for the text score (then the filter must hold $text). */
+function wantsTextScore(spec: unknown): boolean {
+  if (!hasKeys(spec)) return false;
+  return Object.values(spec).some(
+    (v) => v !== null && typeof v === 'object' && (v as Document).$meta === 'textScore'
+  );
+}
+
+/** mongod's 40218 for a text score asked of a query without $text. */
+function checkTextMeta(filter: Document, projection: unknown, sort: unknown): void {
+  if (JSON.stringify(filter).includes('"$text"')) return;
+  if (wantsTextScore(projection) || wantsTextScore(sort))
+    throw Errors.location(40218, 'query requires text score metadata, but it is not available');
 }
 
 /** Options of a find-like query. */
@@ -161,7 +182,8 @@ const find: CommandHandler = (cmd, ctx) => {
   const filter = (cmd.filter ?? {}) as Document;
   const env = commandEnv(cmd, coll);
   // Compile up front so a bad operator fails the command, not a later getMore.
-  compileFilter(filter, env.variables, env.collation?.compare);
+  compileFilter(filter, env.variables, env.collation?.compare, textSearchOf(coll));
+  checkTextMeta(filter, cmd.projection, cmd.sort);
   if (hasKeys(cmd.sort) && cmd.sort.$natural === undefined) compileSort(cmd.sort);
   const source = queryResults(coll, {
     filter,
@@ -208,7 +230,7 @@ const count: CommandHandler = (cmd, ctx) => {
   const skip = numberField(cmd.skip, 'skip');
   const limit = Math.abs(numberField(cmd.limit, 'limit'));
   const env = commandEnv(cmd, coll, false);
-  compileFilter(query, undefined, env.collation?.compare);
+  compileFilter(query, undefined, env.collation?.compare, textSearchOf(coll));
   let n = countMatches(coll, query, env);
   n = Math.max(0, n - skip);
   if (limit > 0) n = Math.min(n, limit);
@@ -229,7 +251,7 @@ const distinct: CommandHandler = (cmd, ctx) => {
     docs = aggregateResults(ctx, resolved.source, stages, env);
   } else {
     env = commandEnv(cmd, coll, false);
-    compileFilter(query, undefined, env.collation?.compare);
+    compileFilter(query, undefined, env.collation?.compare, textSearchOf(coll));
     docs = queryResults(coll, { filter: query, env });
   }
   const seen = new Map<string, unknown>();
@@ -297,7 +319,8 @@ function aggregateResults(
   const coll = name === undefined ? undefined : ctx.catalog.get(ctx.db, name);
   const { query, used } = leadingQuery(stages);
   query.env = env;
-  if (query.filter) compileFilter(query.filter, env.variables, env.collation?.compare);
+  if (query.filter)
+    compileFilter(query.filter, env.variables, env.collation?.compare, textSearchOf(coll));
   if (query.sort) compileSort(query.sort);
   const rest = stages.slice(used);
   const counting = countingGroup(rest);

@@ -275,6 +275,21 @@ export function planAccess(
   const wantsSort = sort !== undefined && Object.keys(sort).length > 0;
   // Undefined when no index can give this order ($meta, bad directions): sorted in memory.
   const wanted = sortFields(sort);
+  // A top-level $text reads the text index's hits (mongod's TEXT_OR), whatever else the filter says.
+  const textIx = filter.$text !== undefined ? coll.textIndex : undefined;
+  if (textIx) {
+    const hits = coll.textScores(filter.$text, filter);
+    return {
+      index: textIx.name,
+      ids: () => hits.keys(),
+      sorted: !wantsSort,
+      direction: 1,
+      exact: false,
+      estimate: hits.size,
+      keyPattern: textIx.spec.key,
+      isMultiKey: true,
+    };
+  }
   const scan: AccessPlan = {
     sorted: !wantsSort,
     direction: 1,
@@ -315,6 +330,7 @@ export function planAccess(
   }
   const usable = coll.indexes.filter(
     (ix) =>
+      !ix.isText &&
       !ix.hidden &&
       !ix.sparse &&
       (!ix.spec.partialFilterExpression ||

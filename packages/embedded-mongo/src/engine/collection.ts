@@ -19,6 +19,9 @@ import { SortedEntries, type SortedEntry } from './sorted-entries.js';
 import { topK } from './top-k.js';
 import { compileValidation, validationError, type Validation } from './validation.js';
 import type { MongoCommandError } from '../errors.js';
+import { makeIndex, TextIndexStructure } from './text-index.js';
+import { parseTextOperator, queryLanguage, textQuery } from '../query/text/text-spec.js';
+import { setTextScore, type TextSearch } from '../query/text/score.js';
 
 /** Largest document a client may store (BSONObjMaxUserSize). */
 export const MAX_BSON_SIZE = 16 * 1024 * 1024;
@@ -135,6 +138,56 @@ export class Collection {
     return `${this.db}.${this.name}`;
   }
 
+  /** The collection's text index (there is at most one, as on mongod). */
+  get textIndex(): TextIndexStructure | undefined {
+    return this.indexes.find((ix): ix is TextIndexStructure => ix instanceof TextIndexStructure);
+  }
+
+  /** Results of `$text` searches, per operator object (one command's query). */
+  private readonly textResults = new WeakMap<object, Map<string, number>>();
+
+  /** The documents a `$text` operator finds through the text index, with their scores. */
+  textScores(raw: unknown, root: Document): Map<string, number> {
+    const spec = parseTextOperator(raw);
+    const cached = this.textResults.get(raw as object);
+    if (cached) return cached;
+    const ix = this.textIndex;
+    // A hidden text index cannot serve queries, so $text has none (as on mongod).
+    if (!ix || ix.hidden) throw Errors.indexNotFound('text index required for $text query');
+    const q = textQuery(spec, queryLanguage(spec, ix.text));
+    const scores = ix.search(root, q.boundsTerms);
+    this.textResults.set(raw as object, scores);
+    return scores;
+  }
+
+  /**
+   * `$text` as a filter predicate (mongod's TEXT_OR then TEXT_MATCH): the document must be
+   * among the index's hits; under case or diacritic sensitivity it must hold a term exactly;
+   * then negated terms and phrases are checked on its strings. A match carries its score.
+   */
+  readonly textSearch: TextSearch = (raw, root) => {
+    const scores = this.textScores(raw, root);
+    const ix = this.textIndex!;
+    const spec = raw as Document;
+    const q = textQuery(spec, queryLanguage(spec, ix.text));
+    const opts = {
+      filterStopWords: false,
+      caseSensitive: q.caseSensitive,
+      diacriticSensitive: q.diacriticSensitive,
+    };
+    const sensitive = q.caseSensitive || q.diacriticSensitive;
+    return (doc) => {
+      const score = scores.get(idKeyOf(doc._id));
+      if (score === undefined) return false;
+      if (sensitive && !ix.text.holdsTerm(doc, q.positiveTerms, opts)) return false;
+      if (q.negatedTerms.size > 0 && ix.text.holdsTerm(doc, q.negatedTerms, opts)) return false;
+      for (const p of q.positivePhrases) if (!ix.text.holdsPhrase(doc, p, opts)) return false;
+      for (const p of q.negatedPhrases) if (ix.text.holdsPhrase(doc, p, opts)) return false;
+      setTextScore(doc, score);
+      return true;
+    };
+  };
+
   /** Index specs as listIndexes returns them, `_id_` first. */
   specs(): IndexSpec[] {
     return [ID_INDEX_SPEC, ...this.indexes.map((i) => i.spec)];
@@ -167,7 +220,7 @@ export class Collection {
     exact = false,
     env: QueryEnv = {}
   ): (stored: string) => Document | undefined {
-    const matches = compileFilter(filter, env.variables, env.collation?.compare);
+    const matches = compileFilter(filter, env.variables, env.collation?.compare, this.textSearch);
     if (exact) return (stored) => this.decode(stored);
     const fields = filterFields(filter);
     if (!fields || fields.size === 0) {
@@ -304,7 +357,7 @@ export class Collection {
 
   /** Builds an index over the existing documents; throws 11000 if a unique one is violated. */
   addIndex(spec: IndexSpec): void {
-    const ix = new IndexStructure(spec);
+    const ix = makeIndex(spec);
     for (const [key, buf] of this.docs) {
       const keys = ix.keysOf(this.decode(buf));
       const clash = ix.conflict(keys, key);

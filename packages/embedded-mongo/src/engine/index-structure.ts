@@ -137,7 +137,7 @@ export class IndexStructure {
   readonly sparse: boolean;
   readonly entries = new KeyMultiMap();
   private readonly prefix?: KeyMultiMap;
-  private readonly partial?: (doc: Document) => boolean;
+  protected readonly partial?: (doc: Document) => boolean;
   /**
    * The index's collation (undefined: simple). A collated index orders its entries with the
    * collator and keeps them sorted from the start: its equality map holds binary keys, which do
@@ -193,6 +193,11 @@ export class IndexStructure {
 
   get name(): string {
     return this.spec.name;
+  }
+
+  /** A text index (see TextIndexStructure): never chosen for other queries, as on mongod. */
+  get isText(): boolean {
+    return false;
   }
 
   /** True when every document appears in the index, so an equality lookup on it is exhaustive. */

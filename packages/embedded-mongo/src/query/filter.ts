@@ -20,6 +20,7 @@ import {
   type ValueTest,
 } from './value-tests.js';
 import { getOwn, isInheritedName } from './own.js';
+import type { TextSearch } from './text/score.js';
 
 type Pred = (doc: Document) => boolean;
 
@@ -36,19 +37,58 @@ function whereRefused(): MongoCommandError {
 export function compileFilter(
   filter: Document | undefined | null,
   variables?: Document,
-  collation?: StringCompare
+  collation?: StringCompare,
+  text?: TextSearch
 ): Pred {
   if (filter === undefined || filter === null) return () => true;
   if (!isPlainObject(filter)) throw Errors.badValue('query filter must be an object');
-  return compileDoc(filter, variables, collation);
+  const found = { n: 0 };
+  checkTextPlacement(filter, false, false, found);
+  if (found.n > 1) throw Errors.badValue('Too many text expressions');
+  const scope = found.n === 1 && text ? { search: text, root: filter } : undefined;
+  return compileDoc(filter, variables, collation, scope);
 }
 
-function compileDoc(filter: Document, variables?: Document, collation?: StringCompare): Pred {
+interface TextScope {
+  search: TextSearch;
+  root: Document;
+}
+
+/**
+ * mongod's rules for where `$text` may stand: once per query, not under `$nor`. Under `$or`
+ * mongod needs every other branch indexed; this server refuses it instead of scanning.
+ */
+function checkTextPlacement(
+  filter: Document,
+  inOr: boolean,
+  inNor: boolean,
+  found: { n: number }
+): void {
+  for (const [key, cond] of Object.entries(filter)) {
+    if (key === '$text') {
+      found.n += 1;
+      if (inNor) throw Errors.badValue('text expression not allowed in nor');
+      if (inOr)
+        throw Errors.notImplemented('$text inside $or is not supported by the embedded server');
+    } else if ((key === '$and' || key === '$or' || key === '$nor') && Array.isArray(cond)) {
+      for (const branch of cond)
+        if (isPlainObject(branch))
+          checkTextPlacement(branch, inOr || key === '$or', inNor || key === '$nor', found);
+    }
+  }
+}
+
+function compileDoc(
+  filter: Document,
+  variables?: Document,
+  collation?: StringCompare,
+  text?: TextScope
+): Pred {
   const preds: Pred[] = [];
   for (const key of Object.keys(filter)) {
     const cond = filter[key];
     if (key.startsWith('$')) {
-      const p = compileTopLevel(key, cond, variables, collation);
+      const p = compileTopLevel(key, cond, variables, collation, text);
       if (p) preds.push(p);
     } else {
       const parts = splitPath(key);
@@ -78,7 +118,8 @@ function compileTopLevel(
   key: string,
   cond: unknown,
   variables: Document | undefined,
-  collation: StringCompare | undefined
+  collation: StringCompare | undefined,
+  text: TextScope | undefined
 ): Pred | undefined {
   switch (key) {
     case '$and':
@@ -90,7 +131,7 @@ function compileTopLevel(
       const subs = cond.map((c) => {
         if (!isPlainObject(c))
           throw Errors.badValue('$or/$and/$nor entries need to be full objects');
-        return compileDoc(c, variables, collation);
+        return compileDoc(c, variables, collation, text);
       });
       if (key === '$and') return (doc) => subs.every((p) => p(doc));
       if (key === '$or') return (doc) => subs.some((p) => p(doc));
@@ -103,7 +144,9 @@ function compileTopLevel(
     case '$comment':
       return undefined;
     case '$text':
-      throw Errors.notImplemented('$text queries are not supported by the embedded server');
+      // Only a collection's query (through its text index) can evaluate $text.
+      if (!text) throw Errors.badValue('$text is not allowed in this context');
+      return text.search(cond, text.root);
     case '$jsonSchema':
       return compileJsonSchema(cond);
     case '$alwaysTrue':
@@ -244,11 +287,12 @@ function compileOperators(ops: Document, collation?: StringCompare): LeavesPred 
         break;
       case '$where':
         throw whereRefused();
+      case '$text':
+        throw Errors.badValue('$text can only be applied to the top-level document');
       case '$near':
       case '$nearSphere':
       case '$geoWithin':
       case '$geoIntersects':
-      case '$text':
         throw Errors.notImplemented(`${op} is not supported by the embedded server`);
       default:
         throw Errors.badValue(`unknown operator: ${op}`);

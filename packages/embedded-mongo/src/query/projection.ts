@@ -6,6 +6,7 @@ import { compileFilter } from './filter.js';
 import { matchedArrayIndex } from './positional.js';
 import { splitPath } from './paths.js';
 import { setOwn } from './own.js';
+import { isTextScoreMeta, keepTextScore, textScoreOf } from './text/score.js';
 
 type Leaf =
   | { kind: 'include' }
@@ -13,7 +14,8 @@ type Leaf =
   | { kind: 'computed'; expr: unknown }
   | { kind: 'slice'; skip: number; limit: number | undefined }
   | { kind: 'elemMatch'; test: (el: unknown) => boolean }
-  | { kind: 'positional' };
+  | { kind: 'positional' }
+  | { kind: 'textScore' };
 interface Node {
   children: Map<string, Node | Leaf>;
 }
@@ -66,12 +68,11 @@ function parse(projection: Document, aggregation: boolean): Plan {
       const v = spec[key];
       if (isPlainObject(v)) {
         const first = Object.keys(v)[0];
-        if (aggregation && first !== undefined && first.startsWith('$'))
+        if (first === '$meta' && isTextScoreMeta(v)) entries.push([path, { kind: 'textScore' }]);
+        else if (aggregation && first !== undefined && first.startsWith('$'))
           entries.push([path, { kind: 'computed', expr: v }]);
         else if (first === '$slice') entries.push([path, sliceLeaf(v.$slice)]);
         else if (first === '$elemMatch') entries.push([path, elemMatchLeaf(v.$elemMatch)]);
-        else if (first === '$meta')
-          throw Errors.notImplemented('$meta projection is not supported by the embedded server');
         else if (first !== undefined && first.startsWith('$'))
           entries.push([path, { kind: 'computed', expr: v }]);
         else if (first === undefined)
@@ -106,6 +107,8 @@ function parse(projection: Document, aggregation: boolean): Plan {
       excludeId = node.kind === 'exclude';
       includeId = node.kind === 'include';
       if (node.kind === 'exclude') continue;
+    } else if (node.kind === 'textScore') {
+      // A text score is added to either kind of projection, as on mongod.
     } else if (node.kind === 'exclude') {
       if (mode === 'inclusion')
         throw Errors.location(
@@ -206,6 +209,8 @@ function includeNode(value: unknown, node: Node, ctx: Ctx, top: boolean, keepId:
     if (!isNode(spec) && spec.kind === 'computed') {
       const v = evaluate(ctx.root, spec.expr, ctx.variables);
       if (v !== undefined) setOwn(out, key, v);
+    } else if (!isNode(spec) && spec.kind === 'textScore') {
+      setOwn(out, key, textScoreOf(ctx.root));
     } else if (isNode(spec) && !(key in out) && hasComputed(spec)) {
       setOwn(out, key, includeNode({}, spec, ctx, false, false));
     }
@@ -215,7 +220,8 @@ function includeNode(value: unknown, node: Node, ctx: Ctx, top: boolean, keepId:
 
 function hasComputed(node: Node): boolean {
   for (const spec of node.children.values()) {
-    if (isNode(spec) ? hasComputed(spec) : spec.kind === 'computed') return true;
+    if (isNode(spec) ? hasComputed(spec) : spec.kind === 'computed' || spec.kind === 'textScore')
+      return true;
   }
   return false;
 }
@@ -231,11 +237,13 @@ function excludeNode(value: unknown, node: Node, ctx: Ctx): unknown {
     const spec = node.children.get(key);
     if (!spec) setOwn(out, key, value[key]);
     else if (isNode(spec)) setOwn(out, key, excludeNode(value[key], spec, ctx));
-    else if (spec.kind !== 'exclude') {
+    else if (spec.kind !== 'exclude' && spec.kind !== 'textScore') {
       const v = applyLeaf(value[key], spec, ctx);
       if (v !== undefined) setOwn(out, key, v);
     }
   }
+  for (const [key, spec] of node.children)
+    if (!isNode(spec) && spec.kind === 'textScore') setOwn(out, key, textScoreOf(ctx.root));
   return out;
 }
 
@@ -266,11 +274,11 @@ export function applyProjection(
     // A computed _id is still the first field, as MongoDB always places it.
     if ('_id' in out && Object.keys(out)[0] !== '_id') {
       const { _id, ...rest } = out;
-      return { _id, ...rest };
+      return keepTextScore(doc, { _id, ...rest });
     }
-    return out;
+    return keepTextScore(doc, out);
   }
   const out = excludeNode(doc, plan.tree, ctx) as Document;
   if (plan.excludeId) delete out._id;
-  return out;
+  return keepTextScore(doc, out);
 }

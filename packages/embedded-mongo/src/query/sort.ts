@@ -6,6 +6,7 @@ import { compareStrings, compareValues } from './compare.js';
 import { fastNumber } from './numbers.js';
 import { collectLeaves, splitPath } from './paths.js';
 import { getOwn } from './own.js';
+import { isTextScoreMeta, textScoreOf } from './text/score.js';
 
 /** Below every BSON value: how MongoDB sorts an empty array (before null and missing). */
 const EMPTY_ARRAY_KEY = Symbol('emptyArray');
@@ -57,13 +58,18 @@ export function sortKey(
 }
 
 /** Parses `{ a: 1, b: -1 }` into paths and directions; rejects what MongoDB rejects. */
-export function parseSortSpec(spec: Document): { parts: string[]; desc: boolean }[] {
+export function parseSortSpec(
+  spec: Document
+): { parts: string[]; desc: boolean; textScore?: boolean }[] {
   if (!isPlainObject(spec)) throw Errors.badValue('sort must be an object');
   return Object.keys(spec).map((path) => {
     const dir = spec[path];
     if (isPlainObject(dir)) {
-      throw Errors.notImplemented(
-        `$meta sort on '${path}' is not supported by the embedded server`
+      // `{ $meta: 'textScore' }` sorts by the text score, highest first.
+      if (isTextScoreMeta(dir)) return { parts: [path], desc: true, textScore: true };
+      throw Errors.location(
+        15974,
+        `Illegal key in $sort specification: ${path}: ${JSON.stringify(dir)}`
       );
     }
     const n = isNumeric(dir) ? fastNumber(dir) : undefined;
@@ -89,7 +95,7 @@ export function compileSort(
 ): (a: Document, b: Document) => number {
   const fields = parseSortSpec(spec);
   if (fields.length === 0) return () => 0;
-  if (fields.every((f) => f.parts.length === 1)) {
+  if (fields.every((f) => f.parts.length === 1 && !f.textScore)) {
     // Top-level fields: read them directly; only arrays and missing values need the full rule.
     const keyAt = (doc: Document, f: { parts: string[]; desc: boolean }): unknown => {
       const v = getOwn(doc, f.parts[0] as string);
@@ -108,7 +114,9 @@ export function compileSort(
   const keysOf = (doc: Document): unknown[] => {
     let keys = cache.get(doc);
     if (!keys) {
-      keys = fields.map((f) => sortKey(doc, f.parts, f.desc, collation));
+      keys = fields.map((f) =>
+        f.textScore ? textScoreOf(doc) : sortKey(doc, f.parts, f.desc, collation)
+      );
       cache.set(doc, keys);
     }
     return keys;

@@ -137,13 +137,19 @@ describe('query: compileFilter', () => {
     expect(errorOf(() => compileFilter({ a: { $in: 5 } })).message).to.equal('$in needs an array');
   });
 
-  it('refuses server-side JavaScript and unsupported text/geo search', () => {
+  it('refuses server-side JavaScript, $text outside a collection query, and geo search', () => {
     expect(errorOf(() => compileFilter({ $where: 'this.a == 1' })).message).to.equal(
       'no globalScriptEngine in $where parsing'
     );
-    expect(errorOf(() => compileFilter({ $text: { $search: 'x' } })).codeName).to.equal(
-      'NotImplemented'
+    // $text needs a collection's text index; a bare filter (validator, $elemMatch) has none.
+    expect(errorOf(() => compileFilter({ $text: { $search: 'x' } })).message).to.equal(
+      '$text is not allowed in this context'
     );
+    expect(
+      errorOf(() =>
+        compileFilter({ $and: [{ $text: { $search: 'x' } }, { $text: { $search: 'y' } }] })
+      ).message
+    ).to.equal('Too many text expressions');
     expect(errorOf(() => compileFilter({ loc: { $near: [0, 0] } })).codeName).to.equal(
       'NotImplemented'
     );

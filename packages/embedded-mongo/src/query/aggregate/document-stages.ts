@@ -1,3 +1,4 @@
+import { isTextScoreMeta, keepTextScore, textScoreOf } from '../text/score.js';
 import type { Document } from 'bson';
 import { Errors } from '../../errors.js';
 import { isNumeric, isPlainObject } from '../bson-types.js';
@@ -56,8 +57,11 @@ export function addFields(docs: Document[], spec: unknown, vars: Document | unde
   flatten([], spec);
   return docs.map((doc) => {
     let out = doc;
-    for (const [parts, expr] of fields) out = setPathValue(out, parts, evaluate(doc, expr, vars));
-    return out;
+    for (const [parts, expr] of fields) {
+      const value = isTextScoreMeta(expr) ? textScoreOf(doc) : evaluate(doc, expr, vars);
+      out = setPathValue(out, parts, value);
+    }
+    return keepTextScore(doc, out);
   });
 }
 

@@ -59,6 +59,15 @@ export function runStages(
         } catch (e) {
           if (e instanceof MongoCommandError && e.code === 6108304)
             throw Errors.badValue('$where is not allowed in this context');
+          // Only the first stage's $match reads the collection's text index.
+          if (
+            e instanceof MongoCommandError &&
+            e.message === '$text is not allowed in this context'
+          )
+            throw Errors.location(
+              17313,
+              '$match with $text is only allowed as the first pipeline stage'
+            );
           throw e;
         }
         docs = docs.filter(pred);

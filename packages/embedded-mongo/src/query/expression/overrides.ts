@@ -1,3 +1,4 @@
+import { isTextScoreMeta, textScoreOf } from '../text/score.js';
 import { Decimal128, Double, Long, ObjectId } from 'bson';
 import { Errors } from '../../errors.js';
 import { bsonTag, bsonTypeName, isNumeric, isPlainObject } from '../bson-types.js';
@@ -113,6 +114,12 @@ export const overrides: Record<string, Op> = {
   $type: (obj, expr, options) => bsonTypeName(single(obj, expr, options)),
   $isNumber: (obj, expr, options) => isNumeric(single(obj, expr, options)),
   $function: refuseJs,
+  // The text score of the document being evaluated (its root), carried from the $text match.
+  $meta: (obj, expr, options) => {
+    isTextScoreMeta({ $meta: expr });
+    const root = (options as { local?: { root?: unknown } }).local?.root ?? obj;
+    return textScoreOf(root as Document);
+  },
   $sum: reducer(sumValues),
   $avg: reducer(avgValues),
   $min: reducer((v) => extremeValue(v, false)),
