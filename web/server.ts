@@ -63,7 +63,16 @@ export function createWebServer(deps: WebServerDeps): WebServer {
     const key = `${route.method} ${route.path}`;
     if (taken.has(key)) throw new Error(`Route ${key} is registered twice`);
     taken.add(key);
-    server[route.method](route.path, (req: Request, res: Response) => route.handle(req, res));
+    // restify 11 tells async handlers (req, res) from callback ones (req, res, next) by their
+    // kind: an arrow returning a promise is neither, and mounting it throws.
+    server[route.method](route.path, async (req: Request, res: Response) => {
+      try {
+        await route.handle(req, res);
+      } catch (err) {
+        log.error({ err, route: route.path }, 'route failed');
+        if (!res.headersSent) res.send(500, { error: 'internal' });
+      }
+    });
   }
 
   return {

@@ -12,7 +12,7 @@ import {
   REMINDER_DAYS,
   widens,
 } from './access-grant.js';
-import { RISKY_ROLE } from './relationship.js';
+import { RISKY_ROLE, type AccessGrant } from './relationship.js';
 import type { Relationship, RelationshipEvent, RelationshipState } from './relationship.js';
 import {
   DuplicateRelationshipError,
@@ -98,6 +98,48 @@ export class RelationshipService {
     const provider = await this.actingPartner(actor, 'provider');
     const reseller = await this.approvedPartner(resellerRef, 'reseller');
     return this.open(actor, { provider, reseller, initiatedBy: 'provider', grantInput });
+  }
+
+  /**
+   * A reseller accepts a provider's invitation (link or code): the pending relationship the
+   * provider proposed, as if the provider had invited this reseller by name; the reseller
+   * consents on its card. The open one of the pair when there is one already.
+   */
+  async acceptInvitation(
+    actor: Actor,
+    invitation: {
+      readonly providerRef: PartnerRef;
+      readonly grant: unknown;
+      readonly by: PersonRef;
+    }
+  ): Promise<{ relationship: Relationship; created: boolean }> {
+    const reseller = await this.actingPartner(actor, 'reseller');
+    const provider = await this.approvedPartner(invitation.providerRef, 'provider');
+    const open = await this.deps.relationships.findOpen(provider.id, reseller.id);
+    if (open) return { relationship: open, created: false };
+    const relationship = await this.open(actor, {
+      provider,
+      reseller,
+      initiatedBy: 'provider',
+      grantInput: invitation.grant,
+      by: invitation.by,
+    });
+    return { relationship, created: true };
+  }
+
+  /** The reseller partner an actor may accept invitations for (Global admin or Admin agent). */
+  async acceptingReseller(actor: Actor): Promise<Partner> {
+    return this.actingPartner(actor, 'reseller');
+  }
+
+  /** The provider partner an actor may invite for. */
+  async invitingProvider(actor: Actor): Promise<Partner> {
+    return this.actingPartner(actor, 'provider');
+  }
+
+  /** A grant as proposed, checked (the problems as a typed error). */
+  checkedGrant(input: unknown): AccessGrant {
+    return this.grantOf(input);
   }
 
   /**
@@ -440,6 +482,8 @@ export class RelationshipService {
       reseller: Partner;
       initiatedBy: 'reseller' | 'provider';
       grantInput: unknown;
+      /** Who proposed it, when not the actor (the provider whose invitation was accepted). */
+      by?: PersonRef;
     }
   ): Promise<Relationship> {
     const grant = this.grantOf(o.grantInput);
@@ -453,7 +497,9 @@ export class RelationshipService {
         grant,
         requestedAt: now,
         expiresAt: new Date(now.getTime() + days(PENDING_DAYS)),
-        history: [{ at: now, by: person(actor), from: null, to: 'pending', roles: grant.roles }],
+        history: [
+          { at: now, by: o.by ?? person(actor), from: null, to: 'pending', roles: grant.roles },
+        ],
         noticeOwedAt: now,
       });
       this.log.info(

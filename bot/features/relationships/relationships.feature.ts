@@ -4,6 +4,7 @@ import { render as renderHistory } from '../../../cards/relationships/history.ca
 import { render as renderRelationship } from '../../../cards/relationships/relationship.card.js';
 import { render as renderList } from '../../../cards/relationships/relationships.card.js';
 import { render as renderRequest } from '../../../cards/relationships/request.card.js';
+import { render as renderInvitation } from '../../../cards/relationships/invitation.card.js';
 import { byText, dayText } from '../../../cards/relationships/relationship-text.js';
 import { cardAttachment, type AdaptiveCardJson } from '../../../cards/shared/render-card.js';
 import { withNotice } from '../../../cards/shared/with-notice.js';
@@ -18,12 +19,14 @@ import type {
   RelationshipResult,
   RelationshipService,
 } from '../../../domain/relationships/relationship.service.js';
+import type { ResellerInvitationService } from '../../../domain/relationships/reseller-invitation.service.js';
 import { t, type Language } from '../../../i18n/i18n.js';
 import { cardAction, type CardAction, type Feature, type TurnScope } from '../../feature.js';
 import { parseRelationshipSubject, relationshipSubject } from './relationship-subjects.js';
 
 export interface RelationshipsFeatureDeps {
   readonly service: RelationshipService;
+  readonly invitations: ResellerInvitationService;
   readonly memberships: MembershipService;
   readonly partners: PartnerRepository;
 }
@@ -58,7 +61,7 @@ const onRelationship = z.object({ relationshipRef: ref }).passthrough();
  * decline, withdraw, resend, end, extend, auto-extend, history), each copy kept true in place.
  */
 export function relationshipsFeature(deps: RelationshipsFeatureDeps): Feature {
-  const { service, memberships, partners } = deps;
+  const { service, invitations, memberships, partners } = deps;
 
   const personalOnly = (scope: TurnScope) => {
     if (scope.conversationType !== 'personal')
@@ -190,6 +193,40 @@ export function relationshipsFeature(deps: RelationshipsFeatureDeps): Feature {
         },
       },
       {
+        names: ['accept', 'принять'],
+        descriptionKey: 'relationships:commands.accept',
+        visibleTo: async (scope) =>
+          scope.conversationType === 'personal' &&
+          (await approvedOf(scope.actor, 'reseller')) &&
+          (await mayManage(scope.actor)),
+        async run(scope, args) {
+          personalOnly(scope);
+          if (!args.trim()) {
+            await scope.turn.sendActivity(t(scope.language, 'relationships:accept.usage'));
+            return;
+          }
+          const { relationship, created } = await invitations.accept(
+            scope.actor,
+            args.slice(0, 200)
+          );
+          const view = await service.view(scope.actor, relationship.id);
+          const values = { provider: view.provider.legalName };
+          if (created) {
+            // The Authorize card goes to every Global admin and Admin agent, this person too,
+            // through the outbox: a second copy here would be the same card twice.
+            await scope.turn.sendActivity(
+              t(scope.language, 'relationships:accept.cardComing', values)
+            );
+            return;
+          }
+          const note = t(scope.language, 'relationships:accept.opened', values);
+          await scope.sendCard(
+            await cardOf(scope, relationship.id, note),
+            relationshipSubject(relationship.id, 'reseller')
+          );
+        },
+      },
+      {
         names: ['invite', 'пригласить'],
         descriptionKey: 'relationships:commands.inviteReseller',
         visibleTo: async (scope) =>
@@ -271,24 +308,38 @@ export function relationshipsFeature(deps: RelationshipsFeatureDeps): Feature {
         scope: 'personal',
         respond: 'all',
         async handle(scope, data) {
-          const partnerId = (data.partnerId ?? '').trim();
-          const reseller = partnerId ? await partners.findByPartnerId(partnerId) : null;
-          if (!reseller || reseller.status !== 'approved' || reseller.partnerType !== 'reseller') {
-            return { reply: t(scope.language, 'relationships:invite.notEnrolled') };
-          }
           const { roles, durationDays, autoExtend } = data;
-          const created = await service.invite(scope.actor, reseller.id, {
-            roles,
-            durationDays,
-            autoExtend,
-          });
-          const sent = t(scope.language, 'relationships:invite.sent', {
-            reseller: reseller.legalName,
-          });
-          return {
-            card: await cardOf(scope, created.id, sent),
-            recordAs: relationshipSubject(created.id, 'provider'),
-          };
+          const sent = await invitations.invite(
+            scope.actor,
+            {
+              email: data.email ?? '',
+              ...(data.partnerId ? { partnerId: data.partnerId } : {}),
+              grant: { roles, durationDays, autoExtend },
+            },
+            scope.language
+          );
+          const provider = await service.invitingProvider(scope.actor);
+          const enrolled = sent.relationship
+            ? (await service.view(scope.actor, sent.relationship.id)).reseller.legalName
+            : undefined;
+          const card = renderInvitation(
+            {
+              provider,
+              email: sent.invitation.email,
+              grant: sent.invitation.grant,
+              link: sent.link,
+              code: sent.code,
+              expiresAt: sent.invitation.expiresAt,
+              mailed: sent.mailed,
+              ...(enrolled ? { enrolledReseller: enrolled } : {}),
+            },
+            scope.language
+          );
+          // With an enrolled reseller this message becomes a copy of the relationship's card,
+          // so it changes in place when the reseller authorizes (the code is not shown again).
+          return sent.relationship
+            ? { card, recordAs: relationshipSubject(sent.relationship.id, 'provider') }
+            : { card };
         },
       }),
       cardAction({

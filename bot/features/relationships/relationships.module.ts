@@ -1,10 +1,17 @@
 import { RelationshipNotices } from '../../../domain/relationships/relationship-notices.js';
 import type { RelationshipRepository } from '../../../domain/relationships/relationship.repository.js';
 import { RelationshipService } from '../../../domain/relationships/relationship.service.js';
+import { ResellerInvitationService } from '../../../domain/relationships/reseller-invitation.service.js';
 import { MongoRelationshipRepository } from '../../../models/relationships/relationship.repository.js';
+import {
+  MongoCodeGuessLimiter,
+  MongoResellerInvitationRepository,
+} from '../../../models/relationships/reseller-invitation.repository.js';
 import type { AppContext, AppModule } from '../../app-module.js';
 import type { Notifications } from '../notifications/notifications.module.js';
 import type { PartnersModule } from '../partners/partners.module.js';
+import { MailInvitationMailer } from './invitation-mailer.js';
+import { invitationPageRoute } from './invitation-page.route.js';
 import { OutboxRelationshipNotifier } from './relationship-notifier.js';
 import { relationshipsFeature } from './relationships.feature.js';
 
@@ -13,13 +20,14 @@ export const RELATIONSHIP_SWEEP_MS = 15 * 60_000;
 
 export interface RelationshipsModuleDeps {
   readonly partners: PartnersModule;
-  readonly notifications: Pick<Notifications, 'service' | 'owedNotices'>;
+  readonly notifications: Pick<Notifications, 'service' | 'owedNotices' | 'mail'>;
 }
 
 /** Provider-reseller relationships: the service (tests reach it here), its store and feature. */
 export interface RelationshipsModule extends AppModule {
   readonly service: RelationshipService;
   readonly repository: RelationshipRepository;
+  readonly invitations: ResellerInvitationService;
 }
 
 export async function createRelationshipsModule(
@@ -45,6 +53,20 @@ export async function createRelationshipsModule(
     now: ctx.now,
     logger: ctx.logger,
   });
+  const invitationStore = new MongoResellerInvitationRepository(ctx.db.connection);
+  const guesses = new MongoCodeGuessLimiter(ctx.db.connection);
+  // The hash indexes are unique: a link or code must never open two invitations.
+  await Promise.all([invitationStore.init(), guesses.init()]);
+  const invitations = new ResellerInvitationService({
+    invitations: invitationStore,
+    guesses,
+    relationships: service,
+    partners,
+    mailer: new MailInvitationMailer(deps.notifications.mail, ctx.logger),
+    publicBaseUrl: ctx.config.publicBaseUrl,
+    now: ctx.now,
+    logger: ctx.logger,
+  });
   const log = ctx.logger.child({ module: 'relationships' });
   let timer: NodeJS.Timeout | undefined;
   // Every process may sweep: each move is conditional, so two sweeps change a record once.
@@ -53,7 +75,14 @@ export async function createRelationshipsModule(
   return {
     service,
     repository,
-    features: [relationshipsFeature({ service, memberships, partners })],
+    invitations,
+    features: [relationshipsFeature({ service, invitations, memberships, partners })],
+    routes: [
+      invitationPageRoute({
+        invitations,
+        ...(ctx.config.microsoftAppId ? { microsoftAppId: ctx.config.microsoftAppId } : {}),
+      }),
+    ],
     async start() {
       timer = setInterval(sweep, RELATIONSHIP_SWEEP_MS);
       timer.unref();

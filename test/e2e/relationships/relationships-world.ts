@@ -40,13 +40,13 @@ export type RelationshipsWorld = Awaited<ReturnType<typeof startRelationshipsWor
  * reseller (Germany) and an approved provider (Germany) in their own tenants, each person
  * installed so proactive cards reach them; the customer tenant has no partner.
  */
-export async function startRelationshipsWorld() {
+export async function startRelationshipsWorld(env: Record<string, string> = {}) {
   const smtp = await startSmtpSink();
   let now = new Date('2026-12-01T09:00:00Z');
   let app: TestApp<ProductModules>;
   try {
     app = await startTestApp(
-      { SMTP_URL: smtp.url },
+      { SMTP_URL: smtp.url, ...env },
       { modules: (ctx) => productModules(ctx, { worker: FAST_WORKER }), clock: () => now }
     );
   } catch (err) {
@@ -106,6 +106,15 @@ export async function startRelationshipsWorld() {
       return app.app.modules.relationships.service;
     },
     collection: (name: string) => app.app.db.connection.collection(name),
+    /** Mails caught by the SMTP sink to an address, decoded from quoted-printable. */
+    mailsTo: (address: string) =>
+      smtp.mails
+        .filter((m) => m.to.includes(address))
+        .map((m) =>
+          m.data
+            .replace(/=\r?\n/g, '')
+            .replace(/=([0-9A-F]{2})/g, (_, h: string) => String.fromCharCode(parseInt(h, 16)))
+        ),
     now: () => now,
     advance: (ms: number) => (now = new Date(now.getTime() + ms)),
     advanceDays: (d: number) => (now = new Date(now.getTime() + days(d))),

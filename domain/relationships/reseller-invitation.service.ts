@@ -1,0 +1,217 @@
+import type { Logger } from '../../logging/logger.js';
+import {
+  ConflictError,
+  ExpiredError,
+  InvalidError,
+  NotAllowedError,
+  NotFoundError,
+} from '../errors.js';
+import type { Actor } from '../partners/actor.js';
+import type { Partner } from '../partners/partner.js';
+import type { PartnerRepository } from '../partners/partner.repository.js';
+import { isLinkToken, newCode, newLinkToken, normalizeCode, secretHash } from '../secrets.js';
+import { days, PENDING_DAYS } from './access-grant.js';
+import type { Relationship } from './relationship.js';
+import type { RelationshipService } from './relationship.service.js';
+import type {
+  CodeGuessLimiter,
+  ResellerInvitation,
+  ResellerInvitationRepository,
+} from './reseller-invitation.js';
+
+/** The letter that starts a reseller invitation's code (`R-7KQ3-M9XD`). */
+export const RESELLER_CODE_KIND = 'R';
+const EMAIL = /^[^\s@]{1,64}@[^\s@]+\.[^\s@]{2,}$/;
+
+/** Sends the invitation mail; false when the server refused it (the card then says so). */
+export interface InvitationMailer {
+  sendResellerInvitation(input: {
+    readonly to: string;
+    readonly provider: Partner;
+    readonly link: string;
+    readonly code: string;
+    readonly expiresAt: Date;
+    readonly language: 'en' | 'ru';
+  }): Promise<boolean>;
+}
+
+export interface ResellerInvitationDeps {
+  readonly invitations: ResellerInvitationRepository;
+  readonly guesses: CodeGuessLimiter;
+  readonly relationships: RelationshipService;
+  readonly partners: PartnerRepository;
+  readonly mailer: InvitationMailer;
+  /** `PUBLIC_BASE_URL`: links are `<base>/relationships/<token>`. */
+  readonly publicBaseUrl: string;
+  readonly now: () => Date;
+  readonly logger: Logger;
+}
+
+/** What the provider gets back: the secrets to pass on (shown once, never stored in clear). */
+export interface SentInvitation {
+  readonly invitation: ResellerInvitation;
+  readonly link: string;
+  readonly code: string;
+  readonly mailed: boolean;
+  /** The pending relationship, when the reseller is enrolled already (its admins have the card). */
+  readonly relationship?: Relationship;
+}
+
+/** What the link's page may show: the invitation and whether it still opens anything. */
+export interface InvitationLookup {
+  readonly invitation: ResellerInvitation;
+  readonly provider: Partner;
+  readonly usable: boolean;
+  readonly reason?: 'accepted' | 'revoked' | 'expired';
+}
+
+/**
+ * A provider invites a reseller by address (and PartnerID, if known): a link and a code, mailed,
+ * that expire with the request (90 days) and open it once. An enrolled reseller's admins also
+ * get the Authorize card at once. Accepting binds the invitation to one reseller and opens the
+ * pending relationship, which the reseller authorizes with its consent like any other.
+ */
+export class ResellerInvitationService {
+  private readonly log: Logger;
+
+  constructor(private readonly deps: ResellerInvitationDeps) {
+    this.log = deps.logger.child({ module: 'reseller-invitations' });
+  }
+
+  async invite(
+    actor: Actor,
+    input: { readonly email: string; readonly partnerId?: string; readonly grant: unknown },
+    language: 'en' | 'ru'
+  ): Promise<SentInvitation> {
+    const provider = await this.deps.relationships.invitingProvider(actor);
+    const email = input.email.trim().toLowerCase();
+    if (!EMAIL.test(email) || email.length > 254) {
+      throw new InvalidError('relationships:invite.emailError');
+    }
+    const partnerId = input.partnerId?.trim() || undefined;
+    if (partnerId && !/^\d{5,10}$/.test(partnerId)) {
+      throw new InvalidError('relationships:invite.partnerIdError');
+    }
+    const grant = this.deps.relationships.checkedGrant(input.grant);
+    const enrolled = partnerId ? await this.deps.partners.findByPartnerId(partnerId) : null;
+    const relationship =
+      enrolled?.status === 'approved' && enrolled.partnerType === 'reseller'
+        ? await this.deps.relationships.invite(actor, enrolled.id, grant)
+        : undefined;
+    const token = newLinkToken();
+    const code = newCode(RESELLER_CODE_KIND);
+    const now = this.deps.now();
+    const invitation = await this.deps.invitations.create({
+      providerRef: provider.id,
+      email,
+      ...(partnerId ? { partnerId } : {}),
+      grant,
+      createdBy: { tenantId: actor.tenantId, aadObjectId: actor.aadObjectId, name: actor.name },
+      createdAt: now,
+      expiresAt: new Date(now.getTime() + days(PENDING_DAYS)),
+      tokenHash: secretHash(token),
+      codeHash: secretHash(code),
+      ...(relationship ? { relationshipRef: relationship.id } : {}),
+    });
+    const link = `${this.deps.publicBaseUrl.replace(/\/+$/, '')}/relationships/${token}`;
+    const mailed = await this.deps.mailer.sendResellerInvitation({
+      to: email,
+      provider,
+      link,
+      code,
+      expiresAt: invitation.expiresAt,
+      language,
+    });
+    this.log.info(
+      { invitationRef: invitation.id, providerRef: provider.id, enrolled: !!relationship, mailed },
+      'reseller invited'
+    );
+    return { invitation, link, code, mailed, ...(relationship ? { relationship } : {}) };
+  }
+
+  /** The link's page: unknown tokens are not found; used, revoked or expired ones say so. */
+  async byToken(token: string): Promise<InvitationLookup | null> {
+    if (!isLinkToken(token)) return null;
+    const invitation = await this.deps.invitations.byTokenHash(secretHash(token));
+    if (!invitation) return null;
+    const provider = await this.deps.partners.get(invitation.providerRef);
+    if (!provider) return null;
+    const reason = this.unusable(invitation);
+    return { invitation, provider, usable: !reason, ...(reason ? { reason } : {}) };
+  }
+
+  /**
+   * `accept R-XXXX-XXXX` (or the link's token) by a reseller's Global admin or Admin agent: the relationship it
+   * proposes, pending, for this reseller. Wrong codes count against the person who typed them.
+   */
+  async accept(
+    actor: Actor,
+    typed: string
+  ): Promise<{ relationship: Relationship; created: boolean }> {
+    const reseller = await this.deps.relationships.acceptingReseller(actor);
+    const personKey = `${actor.tenantId}:${actor.aadObjectId}`;
+    const now = this.deps.now();
+    if (!(await this.deps.guesses.allowed(personKey, now))) {
+      throw new NotAllowedError('relationships:accept.locked');
+    }
+    // The code from the mail, or the link's token (what the page's Open in Teams prefills).
+    const token = typed.trim();
+    const code = normalizeCode(typed);
+    const invitation = isLinkToken(token)
+      ? await this.deps.invitations.byTokenHash(secretHash(token))
+      : code
+        ? await this.deps.invitations.byCodeHash(secretHash(code))
+        : null;
+    if (!invitation) {
+      const locked = await this.deps.guesses.miss(personKey, now);
+      throw new NotFoundError(
+        locked ? 'relationships:accept.locked' : 'relationships:accept.unknown'
+      );
+    }
+    const mine = invitation.acceptedBy?.resellerRef === reseller.id;
+    if (invitation.state === 'accepted' && mine && invitation.relationshipRef) {
+      // Accepted already by this reseller (a second admin, a repeated command): its card again.
+      const view = await this.deps.relationships.view(actor, invitation.relationshipRef);
+      return { relationship: view.relationship, created: false };
+    }
+    const reason = mine ? undefined : this.unusable(invitation);
+    if (reason === 'expired') throw new ExpiredError('relationships:accept.expired');
+    if (reason) throw new ConflictError(`relationships:accept.${reason}`);
+    if (invitation.partnerId && invitation.partnerId !== reseller.partnerId) {
+      throw new NotAllowedError('relationships:accept.otherReseller');
+    }
+    if (reseller.tenantId === (await this.deps.partners.get(invitation.providerRef))?.tenantId) {
+      throw new NotAllowedError('relationships:accept.ownTenant');
+    }
+    const person = { tenantId: actor.tenantId, aadObjectId: actor.aadObjectId, name: actor.name };
+    const claimed = mine
+      ? invitation
+      : await this.deps.invitations.accept(
+          invitation.id,
+          { resellerRef: reseller.id, person },
+          now
+        );
+    if (!claimed) {
+      // Another reseller's admin was a moment faster.
+      throw new ConflictError('relationships:accept.accepted');
+    }
+    const { relationship, created } = await this.deps.relationships.acceptInvitation(actor, {
+      providerRef: invitation.providerRef,
+      grant: invitation.grant,
+      by: invitation.createdBy,
+    });
+    await this.deps.invitations.setRelationship(invitation.id, relationship.id);
+    this.log.info(
+      { invitationRef: invitation.id, relationshipRef: relationship.id },
+      'reseller invitation accepted'
+    );
+    return { relationship, created };
+  }
+
+  private unusable(invitation: ResellerInvitation): InvitationLookup['reason'] {
+    if (invitation.state === 'accepted') return 'accepted';
+    if (invitation.state === 'revoked') return 'revoked';
+    if (invitation.expiresAt <= this.deps.now()) return 'expired';
+    return undefined;
+  }
+}

@@ -1,0 +1,56 @@
+import type { PartnerRef, PersonRef } from '../partners/partner.js';
+import type { AccessGrant } from './relationship.js';
+
+/**
+ * A provider's invitation to a reseller, by mail, link (`/relationships/<token>`) and code
+ * (`accept R-XXXX-XXXX`): the way in for a reseller the provider knows only by its address, and
+ * a second way to the card for one already enrolled. Accepting binds it to one reseller and
+ * opens the pending relationship; the reseller still consents on the relationship's card.
+ */
+export type ResellerInvitationState = 'pending' | 'accepted' | 'revoked';
+
+export interface ResellerInvitation {
+  readonly id: string;
+  readonly providerRef: PartnerRef;
+  readonly email: string;
+  /** When the provider named one, only that reseller may accept. */
+  readonly partnerId?: string;
+  readonly grant: AccessGrant;
+  readonly createdBy: PersonRef;
+  readonly createdAt: Date;
+  readonly expiresAt: Date;
+  readonly state: ResellerInvitationState;
+  /** The reseller that accepted, and the relationship it opened (set just after). */
+  readonly acceptedBy?: { readonly resellerRef: PartnerRef; readonly person: PersonRef };
+  readonly acceptedAt?: Date;
+  readonly relationshipRef?: string;
+}
+
+export type NewResellerInvitation = Omit<
+  ResellerInvitation,
+  'id' | 'state' | 'acceptedBy' | 'acceptedAt' | 'relationshipRef'
+> & { readonly tokenHash: string; readonly codeHash: string; readonly relationshipRef?: string };
+
+export interface ResellerInvitationRepository {
+  create(invitation: NewResellerInvitation): Promise<ResellerInvitation>;
+  byTokenHash(hash: string): Promise<ResellerInvitation | null>;
+  byCodeHash(hash: string): Promise<ResellerInvitation | null>;
+  /** Binds a pending invitation to a reseller in one conditional update; null if it was not pending. */
+  accept(
+    id: string,
+    by: { readonly resellerRef: PartnerRef; readonly person: PersonRef },
+    at: Date
+  ): Promise<ResellerInvitation | null>;
+  setRelationship(id: string, relationshipRef: string): Promise<void>;
+}
+
+/**
+ * Wrong codes a person may type before being locked out for a while: one person's guesses, so
+ * a colleague's typos never lock someone else out.
+ */
+export interface CodeGuessLimiter {
+  /** Whether `personKey` may try a code now. */
+  allowed(personKey: string, now: Date): Promise<boolean>;
+  /** Counts a wrong code; true when that one used up the last try. */
+  miss(personKey: string, now: Date): Promise<boolean>;
+}

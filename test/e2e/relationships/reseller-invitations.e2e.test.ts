@@ -1,0 +1,166 @@
+import { expect } from 'chai';
+import { Verbs } from '../../../cards/verbs.js';
+import {
+  cast,
+  colleague,
+  startRelationshipsWorld,
+  type RelationshipsWorld,
+} from './relationships-world.js';
+
+const GRANT = {
+  roles: 'globalReader,licenseAdministrator',
+  durationDays: '180',
+  autoExtend: 'false',
+};
+const CODE = /R-[2-9A-Z]{4}-[2-9A-Z]{4}/;
+const LINK = /https?:\/\/[^\s"]+\/relationships\/([A-Za-z0-9_-]{43})/;
+
+/** A reseller not yet enrolled when invited: the customer persona's tenant, enrolled later. */
+const newcomer = cast.customer;
+
+describe('reseller invitations by mail, link and code (the real server)', function () {
+  this.timeout(60_000);
+  let w: RelationshipsWorld;
+  beforeEach(async () => {
+    w = await startRelationshipsWorld({ PUBLIC_BASE_URL: 'http://localhost:3978' });
+  });
+  afterEach(async () => {
+    await w.stop();
+  });
+
+  /** The provider invites from the `invite reseller` card; returns what its card shows. */
+  async function invite(extra: Record<string, string> = {}) {
+    await w.say(cast.provider, 'invite reseller');
+    const formId = await w.received(cast.provider, 'Invite a reseller');
+    const sent = await w.click(
+      cast.provider,
+      Verbs.relationshipInvite,
+      { email: newcomer.email, ...GRANT, ...extra },
+      formId
+    );
+    const code = CODE.exec(sent.seen)?.[0] ?? '';
+    const token = LINK.exec(JSON.stringify(sent.body))?.[1] ?? '';
+    return { sent, code, token };
+  }
+
+  it('mails a link and a code to a reseller not yet enrolled, which accepts and authorizes with consent', async () => {
+    const { sent, code, token } = await invite();
+    expect(code, sent.seen).to.match(CODE);
+    expect(token).to.have.length(43);
+    expect(sent.seen).to.include(`We mailed the link and the code to ${newcomer.email}`);
+    expect(sent.seen).to.include('Global Reader, License Administrator');
+    expect(await w.collection('relationships').countDocuments()).to.equal(0);
+
+    // The mail carries the same link and code.
+    const [mail] = w.mailsTo(newcomer.email);
+    expect(mail, 'invitation mail').to.be.a('string');
+    expect(mail).to.include(`http://localhost:3978/relationships/${token}`).and.include(code);
+    expect(mail).to.include('Fabrikam Distribution');
+
+    // Only fingerprints are stored: a copy of the database opens nothing.
+    const stored = JSON.stringify(await w.collection('resellerInvitations').find({}).toArray());
+    expect(stored).to.not.include(token).and.not.include(code);
+
+    // The link's page, in the browser's language, never cached.
+    const page = await fetch(`${w.app.url}/relationships/${token}`);
+    expect(page.status).to.equal(200);
+    expect(page.headers.get('cache-control')).to.equal('no-store');
+    const html = await page.text();
+    expect(html).to.include('Invitation from Fabrikam Distribution').and.include('180 days');
+    expect(html).to.include('Global Reader, License Administrator');
+    const ru = await fetch(`${w.app.url}/relationships/${token}`, {
+      headers: { 'Accept-Language': 'ru-RU,ru;q=0.9' },
+    });
+    expect(await ru.text()).to.include('Приглашение от Fabrikam Distribution');
+    expect((await fetch(`${w.app.url}/relationships/${'x'.repeat(43)}`)).status).to.equal(404);
+    expect((await fetch(`${w.app.url}/relationships/nope`)).status).to.equal(404);
+
+    // The reseller enrolls, then its Global admin types the code (any case, no dashes).
+    await w.approvedPartner('reseller', newcomer, {
+      legalName: 'Northwind Reseller',
+      partnerId: '1999999',
+    });
+    const typed = code.toLowerCase().replace(/-/g, '');
+    const accepted = await w.say(newcomer, `accept ${typed}`);
+    expect(accepted.seen).to.include('The invitation from Fabrikam Distribution is open');
+    const cardId = await w.received(newcomer, 'Authorize indirect provider');
+    const open = await w.collection('relationships').findOne({ open: true });
+    expect(open?.state).to.equal('pending');
+    expect(open?.initiatedBy).to.equal('provider');
+    expect(open?.grant.roles).to.deep.equal(['globalReader', 'licenseAdministrator']);
+
+    const ok = await w.click(
+      newcomer,
+      Verbs.relationshipAuthorize,
+      { relationshipRef: String(open?._id), consent: 'true' },
+      cardId
+    );
+    expect(ok.seen).to.include(`Authorized by ${newcomer.name}`);
+    await w.received(cast.provider, 'Relationship authorized');
+
+    // Used: another reseller is refused, the page says it is gone, the same reseller sees its card.
+    const other = await w.say(cast.reseller, `accept ${code}`);
+    expect(other.seen).to.include('This invitation was already used');
+    expect((await fetch(`${w.app.url}/relationships/${token}`)).status).to.equal(410);
+    const again = await w.say(newcomer, `accept ${code}`);
+    expect(again.seen).to.include('Here is the invitation from Fabrikam Distribution');
+    expect(await w.collection('relationships').countDocuments()).to.equal(1);
+  });
+
+  it("opens an enrolled reseller's pending request by the link's token, as Open in Teams sends it", async () => {
+    const { sent, token } = await invite({ partnerId: w.reseller.partnerId });
+    expect(sent.seen).to.include('Contoso Reseller is enrolled');
+    await w.received(cast.reseller, 'Authorize indirect provider');
+    const opened = await w.say(cast.reseller, `accept ${token}`);
+    expect(opened.seen).to.include('Here is the invitation from Fabrikam Distribution');
+    expect(opened.seen).to.include('Authorize indirect provider');
+    expect(await w.collection('relationships').countDocuments()).to.equal(1);
+  });
+
+  it('refuses wrong, expired, foreign and own codes, and locks out a guesser but not a colleague', async () => {
+    // Named by PartnerID: only that reseller may use it.
+    const forContoso = await invite({ partnerId: w.reseller.partnerId });
+    await w.approvedPartner('reseller', newcomer, {
+      legalName: 'Northwind Reseller',
+      partnerId: '1999999',
+    });
+    const foreign = await w.say(newcomer, `accept ${forContoso.code}`);
+    expect(foreign.seen).to.include('This invitation is for another reseller');
+
+    // The provider's own people cannot accept it (they are not the reseller).
+    const own = await w.say(cast.providerAgent, `accept ${forContoso.code}`);
+    expect(own.seen).to.not.include('Fabrikam Distribution ↔');
+
+    // Expired after 90 days: refused, and the page says so.
+    const lapsing = await invite();
+    w.advanceDays(91);
+    const late = await w.say(newcomer, `accept ${lapsing.code}`);
+    expect(late.seen).to.include('This invitation has expired');
+    expect((await fetch(`${w.app.url}/relationships/${lapsing.token}`)).status).to.equal(410);
+
+    // Five wrong codes lock that person out, even from a right code, for 15 minutes.
+    const fresh = await invite();
+    for (let i = 0; i < 4; i++) {
+      const wrong = await w.say(newcomer, 'accept R-2222-2222');
+      expect(wrong.seen).to.include('That code does not open any invitation');
+    }
+    const fifth = await w.say(newcomer, 'accept R-2222-2223');
+    expect(fifth.seen).to.include('Too many wrong codes');
+    const locked = await w.say(newcomer, `accept ${fresh.code}`);
+    expect(locked.seen).to.include('Too many wrong codes');
+    expect(await w.collection('relationships').countDocuments({ open: true })).to.equal(1);
+    // Throttled per person: a colleague with the right role is not locked out by the guesser.
+    const colleagueOf = colleague(newcomer, 3, 'Ivan');
+    await w.app.post(w.app.teams.install(colleagueOf));
+    await w.setRoles(newcomer, colleagueOf, ['adminAgent']);
+    const byColleague = await w.say(colleagueOf, 'accept R-2222-2224');
+    expect(byColleague.seen).to.include('That code does not open any invitation');
+    w.advance(16 * 60_000);
+    const later = await w.say(newcomer, `accept ${fresh.code}`);
+    expect(later.seen).to.include('The invitation from Fabrikam Distribution is open');
+
+    // Malformed: a usage line, nothing changes.
+    const empty = await w.say(newcomer, 'accept');
+    expect(empty.seen).to.include('Type accept and the code');
+  });
+});
