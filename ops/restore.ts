@@ -78,7 +78,12 @@ export function planRestore(dir: string): PlannedCollection[] {
  * `undefined` and DBPointer types) is refused, naming it, instead of being changed silently.
  */
 export function decodeExactly(raw: Buffer, where: string): Document {
-  const doc = BSON.deserialize(raw, EXACT_TYPES);
+  let doc: Document;
+  try {
+    doc = BSON.deserialize(raw, EXACT_TYPES);
+  } catch (err) {
+    throw new DumpFormatError(`${where}: not a BSON document (${(err as Error).message})`);
+  }
   const again = BSON.serialize(doc);
   if (!Buffer.from(again).equals(raw)) {
     throw new DumpFormatError(
