@@ -74,7 +74,7 @@ async function createEveryIndexKind(s: TestServer): Promise<void> {
     validationLevel: 'moderate',
     collation: { locale: 'en', strength: 2 },
   });
-  const c = db.collection('kinds');
+  const c = db.collection<any>('kinds');
   await c.createIndex({ a: 1 }, { name: 'single' });
   await c.createIndex({ a: 1, b: -1 }, { name: 'compound' });
   await c.createIndex({ u: 1 }, { unique: true, name: 'unique' });
@@ -120,7 +120,7 @@ describe('npm run db -- dump / restore (mongodump folder format)', function () {
   };
 
   it('round-trips every BSON type and every index kind byte for byte (dump, restore, dump again)', async () => {
-    await a.client.db('app').collection('types').insertOne(everyType());
+    await a.client.db('app').collection<any>('types').insertOne(everyType());
     await createEveryIndexKind(a);
     const first = out('first');
     await dump(a.client, first);
@@ -141,7 +141,7 @@ describe('npm run db -- dump / restore (mongodump folder format)', function () {
     // The document's own bytes are those the driver wrote: nothing lost on the way out or back.
     const raw = readDumped(first, 'app/types.bson');
     expect(raw.equals(Buffer.from(BSON.serialize(everyType())))).to.equal(true);
-    const names = (await b.client.db('app').collection('kinds').indexes()).map((i) => i.name);
+    const names = (await b.client.db('app').collection<any>('kinds').indexes()).map((i) => i.name);
     expect(names).to.have.members([
       '_id_',
       'single',
@@ -157,18 +157,18 @@ describe('npm run db -- dump / restore (mongodump folder format)', function () {
     let dup: unknown;
     await b.client
       .db('app')
-      .collection('kinds')
+      .collection<any>('kinds')
       .insertOne({ a: 'z', u: 1 })
       .catch((e) => (dup = e));
     expect((dup as { code?: number })?.code).to.equal(11000);
-    const view = await b.client.db('app').collection('kinds_view').find().toArray();
+    const view = await b.client.db('app').collection<any>('kinds_view').find().toArray();
     expect(view.map((d) => d.b)).to.deep.equal([2]);
   });
 
   it('writes the files exactly as mongodump documents them', async () => {
     const db = a.client.db('shop');
-    await db.collection('c').insertOne({ _id: new Int32(1) as unknown as number, a: 'x' });
-    await db.collection('c').createIndex({ a: -1 }, { unique: true, name: 'a_-1' });
+    await db.collection<any>('c').insertOne({ _id: new Int32(1) as unknown as number, a: 'x' });
+    await db.collection<any>('c').createIndex({ a: -1 }, { unique: true, name: 'a_-1' });
     await db.createCollection('v', { viewOn: 'c', pipeline: [{ $project: { a: 1 } }] });
     const d = out('format');
     const summary = await dump(a.client, d);
@@ -197,7 +197,10 @@ describe('npm run db -- dump / restore (mongodump folder format)', function () {
     expect(gunzipSync(readDumped(gz, 'shop/c.bson.gz'))).to.deep.equal(expected);
     expect(gunzipSync(readDumped(gz, 'shop/c.metadata.json.gz')).toString()).to.equal(meta);
     await restore(b.client, gz);
-    expect(await b.client.db('shop').collection('c').findOne()).to.deep.equal({ _id: 1, a: 'x' });
+    expect(await b.client.db('shop').collection<any>('c').findOne()).to.deep.equal({
+      _id: 1,
+      a: 'x',
+    });
   });
 
   it('restores a folder written by mongodump (options before indexes, a legacy index "ns")', async () => {
@@ -217,7 +220,7 @@ describe('npm run db -- dump / restore (mongodump folder format)', function () {
     fs.writeFileSync(path.join(d, 'legacy/people.bson'), Buffer.concat(docs));
     fs.writeFileSync(path.join(d, 'oplog.bson'), Buffer.alloc(0));
     await restore(b.client, d);
-    const people = b.client.db('legacy').collection('people');
+    const people = b.client.db('legacy').collection<any>('people');
     expect(await people.countDocuments()).to.equal(2);
     // The collection default collation came along: 'A@X' finds 'a@x'.
     expect(await people.findOne({ email: 'A@X' })).to.include({ _id: 1 });
@@ -227,17 +230,19 @@ describe('npm run db -- dump / restore (mongodump folder format)', function () {
   it('refuses, changing nothing: a non-empty target without --drop, a torn file, an unwritable type', async () => {
     await a.client
       .db('app')
-      .collection('c')
+      .collection<any>('c')
       .insertMany([{ _id: 1 }, { _id: 2 }]);
     const d = out('refuse');
     await dump(a.client, d);
-    await b.client.db('app').collection('c').insertOne({ _id: 99 });
+    await b.client.db('app').collection<any>('c').insertOne({ _id: 99 });
     let err: unknown = await restore(b.client, d).catch((e) => e);
     expect(err).to.be.instanceOf(DumpFormatError);
     expect((err as Error).message).to.match(/already holds app\.c.*--drop/);
-    expect(await b.client.db('app').collection('c').find().toArray()).to.deep.equal([{ _id: 99 }]);
+    expect(await b.client.db('app').collection<any>('c').find().toArray()).to.deep.equal([
+      { _id: 99 },
+    ]);
     await restore(b.client, d, { drop: true });
-    expect(await b.client.db('app').collection('c').countDocuments()).to.equal(2);
+    expect(await b.client.db('app').collection<any>('c').countDocuments()).to.equal(2);
 
     // A torn file: nothing of it is written, even with --drop.
     const file = path.join(d, 'app/c.bson');
@@ -245,7 +250,7 @@ describe('npm run db -- dump / restore (mongodump folder format)', function () {
     fs.writeFileSync(file, whole.subarray(0, whole.length - 3));
     err = await restore(b.client, d, { drop: true }).catch((e) => e);
     expect((err as Error).message).to.match(/bad document length|truncated/);
-    expect(await b.client.db('app').collection('c').countDocuments()).to.equal(2);
+    expect(await b.client.db('app').collection<any>('c').countDocuments()).to.equal(2);
 
     // { _id: 1, u: undefined (type 0x06) }: the driver would write null, so it is refused.
     const undef = Buffer.from([
@@ -254,11 +259,11 @@ describe('npm run db -- dump / restore (mongodump folder format)', function () {
     fs.writeFileSync(file, undef);
     err = await restore(b.client, d, { drop: true }).catch((e) => e);
     expect((err as Error).message).to.match(/cannot write unchanged/, (err as Error).message);
-    expect(await b.client.db('app').collection('c').countDocuments()).to.equal(2);
+    expect(await b.client.db('app').collection<any>('c').countDocuments()).to.equal(2);
   });
 
   it('a dump taken while writes go on is a consistent copy of each collection', async () => {
-    const c = a.client.db('app').collection('chain');
+    const c = a.client.db('app').collection<any>('chain');
     // A chain: inserting k, linking k-1 to it, then noting k in document 0. Any single point in time shows seq 0..m
     // with every link but the last in place; a read that walks while writes go on does not.
     const N = 30_000;
