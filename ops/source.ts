@@ -1,4 +1,6 @@
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { MongoClient } from 'mongodb';
 import { startEmbeddedMongo, type EmbeddedMongo } from '@partner-connect/embedded-mongo';
@@ -23,6 +25,18 @@ export interface SourceOptions {
   readonly uri?: string;
   /** The embedded database's folder, instead of DATA_DIR/db. */
   readonly dbpath?: string;
+}
+
+/**
+ * Where the embedded server of `dataDir` listens on a Unix socket: the folder, or the temp
+ * folder when that path is too long for a socket (the same rule as packages/embedded-mongo's
+ * start.ts, which does not export it).
+ */
+export function embeddedSocketPath(dataDir: string): string {
+  const inDataDir = path.join(path.resolve(dataDir), 'mongod.sock');
+  if (Buffer.byteLength(inDataDir) <= 100) return inDataDir;
+  const id = createHash('sha256').update(path.resolve(dataDir)).digest('hex').slice(0, 16);
+  return path.join(os.tmpdir(), `embedded-mongo-${id}.sock`);
 }
 
 /** The database a URI names, or undefined (the driver would then use `test`). */
@@ -55,7 +69,7 @@ export async function openSource(options: SourceOptions): Promise<Source> {
       close: () => client.close(),
     };
   }
-  const socket = path.join(path.resolve(dataDir!), 'mongod.sock');
+  const socket = embeddedSocketPath(dataDir!);
   if (fs.existsSync(socket)) {
     const socketUri = `mongodb://${encodeURIComponent(socket)}/?directConnection=true`;
     const client = new MongoClient(socketUri, { serverSelectionTimeoutMS: 2000 });

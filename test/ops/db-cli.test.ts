@@ -60,3 +60,24 @@ describe('npm run db -- dump|restore|copy (the command line)', function () {
     }
   });
 });
+
+describe('embeddedSocketPath', () => {
+  it('finds the socket the embedded server listens on, in the folder or, for long paths, in the temp folder', async () => {
+    const { embeddedSocketPath } = await import('../../ops/source.js');
+    const base = tempDir('ops-sock-');
+    try {
+      for (const dir of [path.join(base, 'db'), path.join(base, 'x'.repeat(120))]) {
+        const server = await startEmbeddedMongo({ dataDir: dir, logger: createLogger('silent') });
+        try {
+          expect(decodeURIComponent(new URL(server.localUri!).host)).to.equal(
+            embeddedSocketPath(dir)
+          );
+        } finally {
+          await server.stop();
+        }
+      }
+    } finally {
+      fs.rmSync(base, { recursive: true, force: true });
+    }
+  });
+});
