@@ -50,6 +50,38 @@ describe('npm run db -- dump|restore|copy (the command line)', function () {
       const archive = await runDb(['dump', '--archive', 'x.archive'], env);
       expect(archive.code).to.equal(2);
       expect(archive.err).to.match(/--archive is not supported/);
+      // Restore into another server by --uri, then copy the running bot's database to it.
+      const other = await startEmbeddedMongo({
+        dataDir: path.join(dataDir, 'other'),
+        logger: createLogger('silent'),
+      });
+      try {
+        const restored = await runDb(['restore', out, '--uri', other.uri], env);
+        expect(restored.code, restored.err).to.equal(0);
+        const again = await runDb(['restore', out, '--uri', other.uri], env);
+        expect(again.code).to.equal(2);
+        expect(again.err).to.match(/already holds partner-connect\.partners: pass --drop/);
+        const file = await runDb(
+          ['restore', path.join(out, 'partner-connect', 'partners.bson'), '--uri', other.uri],
+          env
+        );
+        expect(file.code).to.equal(2);
+        expect(file.err).to.match(/archives \(--archive\) are not supported/);
+        const to = other.uri.replace('/?', '/moved?');
+        const checkpoint = path.join(dataDir, 'cp.json');
+        const copied = await runDb(['copy', '--to', to, '--checkpoint', checkpoint], env);
+        expect(copied.code, copied.err).to.equal(0);
+        expect(copied.err).to.match(/warning: the bot is running/);
+        expect(copied.err).to.match(/partners: 1\/1 \[#+\] 100%/);
+        const check = await MongoClient.connect(to);
+        expect(await check.db().collection('partners').countDocuments()).to.equal(1);
+        await check.close();
+        const refused = await runDb(['copy', '--to', to, '--checkpoint', checkpoint], env);
+        expect(refused.code).to.equal(2);
+        expect(refused.err).to.match(/not empty/);
+      } finally {
+        await other.stop();
+      }
       const noDb = await runDb(['copy', '--to', 'mongodb://127.0.0.1:1/'], env);
       expect(noDb.code).to.equal(2);
       expect(noDb.err).to.match(/names no database/);
