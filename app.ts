@@ -124,6 +124,7 @@ export async function createApp<M extends ModuleSet<M> = AnyModules>(
         ...modules.flatMap((m) => m.healthContributors ?? []),
       ],
       routes: modules.flatMap((m) => m.routes ?? []),
+      metricsToken: options.config.metricsToken,
       logger,
     });
     return buildApp({ options, db, adapter, bot, web, modules, built });

@@ -21,6 +21,8 @@ export interface Config {
   readonly operatorAadObjectIds: readonly string[];
   /** Unset: mail is written as .eml files under `dataDir/mail`. */
   readonly smtpUrl?: string;
+  /** Unset: no `GET /metrics`. Set: Prometheus scrapes it with `Authorization: Bearer <token>`. */
+  readonly metricsToken?: string;
   readonly mailFrom: string;
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   /** Proactive messages per second allowed per tenant, on top of Teams' per-conversation limits. */
@@ -105,6 +107,10 @@ const schema = z.object({
       .optional()
   ),
   DATA_DIR: z.preprocess(emptyToUndefined, z.string().default('./data')),
+  METRICS_TOKEN: z.preprocess(
+    emptyToUndefined,
+    z.string().min(24, 'must be at least 24 characters (a random secret)').optional()
+  ),
   PUBLIC_BASE_URL: z.preprocess(
     emptyToUndefined,
     z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' }).optional()
@@ -286,6 +292,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, opts: LoadOptio
     publicBaseUrl: (e.PUBLIC_BASE_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, ''),
     operatorAadObjectIds: Object.freeze([...e.OPERATOR_AAD_OBJECT_IDS]),
     smtpUrl: e.SMTP_URL,
+    metricsToken: e.METRICS_TOKEN,
     mailFrom: e.MAIL_FROM,
     logLevel: e.LOG_LEVEL,
     tenantMessagesPerSecond: e.TENANT_MESSAGES_PER_SECOND,

@@ -6,6 +6,7 @@ import { InFlight } from './in-flight.js';
 import { healthRoute, type HealthContributor } from './health.route.js';
 import type { HttpRoute } from './http-route.js';
 import { legalPageRoute } from './legal-pages.route.js';
+import { installMetrics } from './metrics.js';
 
 export interface WebServerDeps {
   /** `POST /api/messages` (bot/messages.route.ts): tracked, so shutdown lets turns finish. */
@@ -15,6 +16,8 @@ export interface WebServerDeps {
   readonly logger: Logger;
   /** Features' own routes (an invitation page); a path registered twice is a wiring bug. */
   readonly routes?: readonly HttpRoute[];
+  /** Set: `GET /metrics` for Prometheus, with this bearer token (web/metrics.ts). */
+  readonly metricsToken?: string;
 }
 
 /** The HTTP side of the bot: routes, plus a shutdown that lets turns in flight finish. */
@@ -59,6 +62,14 @@ export function createWebServer(deps: WebServerDeps): WebServer {
   server.get('/privacy', legalPageRoute('privacy'));
   server.get('/terms', legalPageRoute('terms'));
   const taken = new Set(['post /api/messages', 'get /healthz', 'get /privacy', 'get /terms']);
+  if (deps.metricsToken) {
+    const token = deps.metricsToken;
+    server.get(
+      '/metrics',
+      installMetrics(server, { token, healthContributors: deps.healthContributors ?? [] })
+    );
+    taken.add('get /metrics');
+  }
   for (const route of deps.routes ?? []) {
     const key = `${route.method} ${route.path}`;
     if (taken.has(key)) throw new Error(`Route ${key} is registered twice`);

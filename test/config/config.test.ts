@@ -29,6 +29,7 @@ describe('configuration', () => {
       ['publicBaseUrl', 'http://localhost:3978'],
       ['operatorAadObjectIds', []],
       ['smtpUrl', undefined],
+      ['metricsToken', undefined],
       ['mailFrom', 'Partner Connect <no-reply@partner-connect.local>'],
       ['logLevel', 'info'],
       ['tenantMessagesPerSecond', 20],
@@ -63,6 +64,13 @@ describe('configuration', () => {
     expect(loadConfig({ PUBLIC_BASE_URL: 'https://bot.example.com/' }).publicBaseUrl).to.equal(
       'https://bot.example.com'
     );
+  });
+
+  it('refuses a METRICS_TOKEN shorter than 24 characters, naming it', () => {
+    expect(problemsOf({ METRICS_TOKEN: 'short' }).join('\n')).to.match(
+      /METRICS_TOKEN.*at least 24 characters/
+    );
+    expect(loadConfig({ METRICS_TOKEN: 'x'.repeat(24) }).metricsToken).to.equal('x'.repeat(24));
   });
 
   describe('PUBLIC_BASE_URL', () => {
