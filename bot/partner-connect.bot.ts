@@ -153,17 +153,17 @@ export class PartnerConnectBot extends TeamsActivityHandler {
    * typed while it waits) has the text routed as if no dialog were waiting.
    */
   private async routeText(scope: TurnScope, text: string): Promise<void> {
-    const [word = '', ...rest] = text.split(/\s+/);
-    const command = word ? this.deps.registry.findCommand(word.replace(/^\//, '')) : undefined;
-    if (command && INTERRUPTING_COMMANDS.has(command.names[0]))
-      return command.run(scope, rest.join(' '));
+    const matched = this.deps.registry.matchCommand(text);
+    const command = matched?.command;
+    const args = matched?.args ?? '';
+    if (command && INTERRUPTING_COMMANDS.has(command.names[0])) return command.run(scope, args);
     if (scope.dc.activeDialog) {
       const result = await scope.dc.continueDialog();
       if (!turnHandedBack(scope.turn, result)) return;
       // What the dialog did before handing back stands, whatever the command does next.
       checkpointDialogs(scope.turn, scope.dc);
     }
-    if (command) return command.run(scope, rest.join(' '));
+    if (command) return command.run(scope, args);
     // A bare @mention in a group chat: show what the bot can do there.
     const help = this.deps.registry.findCommand('help');
     if (!text && help) return help.run(scope, '');
@@ -179,8 +179,8 @@ export class PartnerConnectBot extends TeamsActivityHandler {
    * progress is ended first (the click says what the person wants now).
    */
   private async runButtonCommand(scope: TurnScope, text: string): Promise<void> {
-    const [word = '', ...rest] = text.trim().split(/\s+/);
-    const command = this.deps.registry.findCommand(word);
+    const matched = this.deps.registry.matchCommand(text);
+    const command = matched?.command;
     if (!command) {
       const visible = await this.deps.registry.visibleCommands(scope);
       return void (await scope.turn.sendActivity(unknownTextReply(text, visible, scope.language)));
@@ -188,7 +188,7 @@ export class PartnerConnectBot extends TeamsActivityHandler {
     if (scope.dc.activeDialog && !INTERRUPTING_COMMANDS.has(command.names[0])) {
       await scope.dc.cancelAllDialogs();
     }
-    await command.run(scope, rest.join(' '));
+    await command.run(scope, matched.args);
   }
 
   /** Action.Submit: the new card replaces the clicked one (Teams sends its id as replyToId). */

@@ -41,6 +41,15 @@ export const Verbs = {
   relationshipHistory: 'relationship.history',
   relationshipsPage: 'relationships.page',
   relationshipsBulk: 'relationships.bulk',
+
+  // --- invitations (customers) ---
+  invitationCreate: 'invitation.create',
+  invitationDone: 'invitation.done',
+  invitationAccept: 'invitation.accept',
+  invitationDecline: 'invitation.decline',
+  invitationRevoke: 'invitation.revoke',
+  invitationResend: 'invitation.resend',
+  invitationsPage: 'invitations.page',
 } as const;
 
 export type Verb = (typeof Verbs)[keyof typeof Verbs];

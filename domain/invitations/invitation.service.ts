@@ -448,12 +448,13 @@ export class InvitationService {
   refusal(view: InvitationView): Error {
     const inv = view.invitation;
     const last = inv.history[inv.history.length - 1];
+    // Dates as ISO days: the message reads the same in every language and time zone.
     const values = {
       name: last && last.by !== 'system' ? (last.by.name ?? '') : '',
-      date: inv.decidedAt ?? last?.at ?? inv.expiresAt,
+      date: isoDay(inv.decidedAt ?? last?.at ?? inv.expiresAt),
     };
     if (view.state === 'expired') {
-      return new ExpiredError('invitations:errors.state_expired', { date: inv.expiresAt });
+      return new ExpiredError('invitations:errors.state_expired', { date: isoDay(inv.expiresAt) });
     }
     return new ConflictError(`invitations:errors.state_${view.state}`, values);
   }
@@ -563,4 +564,8 @@ function person(actor: Actor): PersonRef {
     aadObjectId: actor.aadObjectId,
     ...(actor.name ? { name: actor.name } : {}),
   };
+}
+
+function isoDay(d: Date): string {
+  return d.toISOString().slice(0, 10);
 }
