@@ -63,7 +63,8 @@ export function createWebServer(deps: WebServerDeps): WebServer {
     const key = `${route.method} ${route.path}`;
     if (taken.has(key)) throw new Error(`Route ${key} is registered twice`);
     taken.add(key);
-    server[route.method](route.path, (req: Request, res: Response) => route.handle(req, res));
+    // Async, two arguments: restify 11 refuses a two-argument handler that is not async.
+    server[route.method](route.path, async (req: Request, res: Response) => route.handle(req, res));
   }
 
   return {

@@ -4,6 +4,9 @@ import { renderCard, type AdaptiveCardJson } from '../shared/render-card.js';
 import { userText } from '../shared/user-text.js';
 import { Verbs } from '../verbs.js';
 
+/** The choice "reseller only" (a choice's value may not be empty). */
+export const RESELLER_ONLY = 'none';
+
 export interface InviteFormData {
   readonly reseller: string;
   /** The reseller's active relationships: "with my indirect provider". */
@@ -20,7 +23,7 @@ export function render(data: InviteFormData, language: Language): AdaptiveCardJs
     intro: tr('intro'),
     withLabel: tr('with'),
     choices: [
-      { title: tr('resellerOnly'), value: '' },
+      { title: tr('resellerOnly'), value: RESELLER_ONLY },
       ...data.providers.map((p) => ({
         title: tr('withProvider', { provider: userText(p.name) }),
         value: p.relationshipRef,

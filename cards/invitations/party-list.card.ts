@@ -4,23 +4,25 @@ import { renderCard, type AdaptiveCardJson } from '../shared/render-card.js';
 
 /** Rows already localized and made safe by the caller (`customers`, `partners`). */
 export interface PartyListData {
-  readonly title: string;
+  /** Catalog key of the title (`invitations:customers.title_reseller`) and its values. */
+  readonly titleKey: string;
+  readonly titleValues?: Record<string, unknown>;
   readonly rows: readonly { readonly heading: string; readonly detail: string }[];
 }
 
 /** A reseller's or provider's `customers`, or a customer's `partners`. */
 export function render(data: PartyListData, language: Language): AdaptiveCardJson {
   return renderCard(template, {
-    title: data.title,
+    title: t(language, data.titleKey, data.titleValues ?? {}),
     empty: data.rows.length ? '' : t(language, 'invitations:customers.empty'),
     rows: data.rows,
   });
 }
 
 export const samples: readonly PartyListData[] = [
-  { title: 'Your customers', rows: [] },
+  { titleKey: 'invitations:customers.title_reseller', rows: [] },
   {
-    title: 'Your customers',
+    titleKey: 'invitations:customers.title_provider',
     rows: [
       { heading: 'Northwind Traders', detail: 'With Fabrikam Distribution · since Dec 2, 2026' },
     ],

@@ -2,7 +2,10 @@ import { z } from 'zod';
 import { render as renderCreated } from '../../../cards/invitations/invitation-created.card.js';
 import { render as renderList } from '../../../cards/invitations/invitation-list.card.js';
 import { render as renderInvitation } from '../../../cards/invitations/invitation.card.js';
-import { render as renderForm } from '../../../cards/invitations/invite-form.card.js';
+import {
+  render as renderForm,
+  RESELLER_ONLY,
+} from '../../../cards/invitations/invite-form.card.js';
 import { render as renderParties } from '../../../cards/invitations/party-list.card.js';
 import { dayText } from '../../../cards/relationships/relationship-text.js';
 import { cardAttachment, type AdaptiveCardJson } from '../../../cards/shared/render-card.js';
@@ -221,7 +224,7 @@ export function invitationsFeature(deps: InvitationsFeatureDeps): Feature {
             scope,
             renderParties(
               {
-                title: tr(`title_${side}`),
+                titleKey: `invitations:customers.title_${side}`,
                 rows: rows.map((r) => {
                   const since = dayText(scope.language, r.link.since);
                   const detail =
@@ -254,7 +257,8 @@ export function invitationsFeature(deps: InvitationsFeatureDeps): Feature {
             scope,
             renderParties(
               {
-                title: tr('title', { company: userText(customer.companyName) }),
+                titleKey: 'invitations:partners.title',
+                titleValues: { company: userText(customer.companyName) },
                 rows: rows.flatMap((r) => {
                   const reseller = userText(r.reseller?.legalName ?? '');
                   const since = dayText(scope.language, r.link.since);
@@ -295,7 +299,7 @@ export function invitationsFeature(deps: InvitationsFeatureDeps): Feature {
         verb: Verbs.invitationCreate,
         schema: z
           .object({
-            relationshipRef: z.union([ref, z.literal('')]).optional(),
+            relationshipRef: z.union([ref, z.literal(RESELLER_ONLY), z.literal('')]).optional(),
             companyName: z.string().max(200).optional(),
             adminEmail: z.string().max(300).optional(),
             note: z.string().max(2000).optional(),
@@ -308,7 +312,9 @@ export function invitationsFeature(deps: InvitationsFeatureDeps): Feature {
             companyName: data.companyName ?? '',
             ...(data.adminEmail ? { adminEmail: data.adminEmail } : {}),
             ...(data.note ? { note: data.note } : {}),
-            ...(data.relationshipRef ? { relationshipRef: data.relationshipRef } : {}),
+            ...(data.relationshipRef && data.relationshipRef !== RESELLER_ONLY
+              ? { relationshipRef: data.relationshipRef }
+              : {}),
           });
           return {
             card: createdCard(created, scope.language),
