@@ -1,7 +1,10 @@
 import {
+  CardFactory,
   TeamsActivityHandler,
   TurnContext,
   type AdaptiveCardInvokeResponse,
+  type AppBasedLinkQuery,
+  type MessagingExtensionResponse,
   type AdaptiveCardInvokeValue,
   type Activity,
   type ConversationState,
@@ -241,6 +244,35 @@ export class PartnerConnectBot extends TeamsActivityHandler {
     }
     // A message response leaves the clicked card as it was and shows the text with it.
     return messageResponse(outcome.reply ?? t(scope.language, 'common:done'));
+  }
+
+  /**
+   * A link to one of our pages pasted into a chat (the manifest's link message handler): the
+   * first feature that knows the link answers with its card; otherwise Teams shows the plain link.
+   */
+  protected override async handleTeamsAppBasedLinkQuery(
+    turn: TurnContext,
+    query: AppBasedLinkQuery
+  ): Promise<MessagingExtensionResponse> {
+    const scope = await this.scopeFor(turn);
+    const url = typeof query?.url === 'string' ? query.url : '';
+    for (const feature of this.deps.registry.features) {
+      const found = url ? await feature.unfurl?.(scope, url) : undefined;
+      if (!found) continue;
+      return {
+        composeExtension: {
+          type: 'result',
+          attachmentLayout: 'list',
+          attachments: [
+            {
+              ...cardAttachment(found.card),
+              preview: CardFactory.thumbnailCard(found.title),
+            },
+          ],
+        },
+      };
+    }
+    return {};
   }
 
   /**

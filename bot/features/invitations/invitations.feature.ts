@@ -384,6 +384,28 @@ export function invitationsFeature(deps: InvitationsFeatureDeps): Feature {
         },
       }),
     ],
+    async unfurl(scope, url) {
+      const prefix = `${deps.publicBaseUrl}/invitations/`;
+      if (!url.startsWith(prefix)) return undefined;
+      const token = url.slice(prefix.length).split(/[?#/]/)[0] ?? '';
+      const view = await service.byToken(token);
+      if (!view || view.invitation.kind !== 'customer') return undefined;
+      // Shared in a chat: the facts and Open (the page), never Accept or Revoke buttons.
+      const card = renderInvitation(cardData(view, 'partner', false), scope.language);
+      const actions = Array.isArray(card.actions) ? card.actions : [];
+      return {
+        card: {
+          ...card,
+          actions: [
+            ...actions,
+            { type: 'Action.OpenUrl', title: t(scope.language, 'invitations:card.open'), url },
+          ],
+        },
+        title: t(scope.language, 'invitations:card.title', {
+          company: userText(view.invitation.customer?.companyName ?? ''),
+        }),
+      };
+    },
     refreshers: [
       {
         subjectType: 'invitation',

@@ -177,4 +177,33 @@ describe('customer invitations end to end (three tenants, the real server)', fun
       'Too many wrong codes'
     );
   });
+  it('unfurls a pasted invitation link into a card with the facts and Open (composeExtension/queryLink)', async () => {
+    const created = await w.click(cast.reseller, Verbs.invitationCreate, {
+      relationshipRef: 'none',
+      companyName: 'Northwind Traders',
+    });
+    const { token } = secretsOf(created.body);
+    const link = `${w.app.config.publicBaseUrl}/invitations/${token}`;
+    const query = (url: string) => ({
+      ...w.app.teams.cardAction(cast.customer, 'unused'),
+      name: 'composeExtension/queryLink',
+      value: { url },
+    });
+    const res = await w.app.post(query(link) as never);
+    expect(res.status).to.equal(200);
+    const result = (res.body as any).composeExtension;
+    expect(result.type).to.equal('result');
+    const [attachment] = result.attachments;
+    expect(attachment.contentType).to.equal('application/vnd.microsoft.card.adaptive');
+    const seen = JSON.stringify(attachment.content);
+    expect(seen).to.include('Northwind Traders').and.include('Contoso Reseller');
+    expect(seen).to.include('Action.OpenUrl').and.include(link);
+    expect(seen).to.not.include('invitation.accept').and.not.include('invitation.revoke');
+    expect(attachment.preview.content.title).to.include('Northwind Traders');
+    // Not ours, or a dead token: no card.
+    const other = await w.app.post(
+      query(`${w.app.config.publicBaseUrl}/invitations/${'B'.repeat(43)}`) as never
+    );
+    expect((other.body as any)?.composeExtension).to.equal(undefined);
+  });
 });
