@@ -225,18 +225,22 @@ export function invitationsFeature(deps: InvitationsFeatureDeps): Feature {
             renderParties(
               {
                 titleKey: `invitations:customers.title_${side}`,
-                rows: rows.map((r) => {
+                rows: rows.flatMap((r, i) => {
                   const since = dayText(scope.language, r.link.since);
+                  const reseller = userText(r.reseller?.legalName ?? '');
                   const detail =
                     side === 'provider'
-                      ? tr('viaReseller', {
-                          reseller: userText(r.reseller?.legalName ?? ''),
-                          since,
-                        })
+                      ? tr('viaReseller', { reseller, since })
                       : r.provider
                         ? tr('withProvider', { provider: userText(r.provider.legalName), since })
                         : tr('resellerOnly', { since });
-                  return { heading: userText(r.customer.companyName), detail };
+                  // A provider's customers come sorted by reseller: a heading starts each group.
+                  const startsGroup =
+                    side === 'provider' && rows[i - 1]?.reseller?.id !== r.reseller?.id;
+                  return [
+                    ...(startsGroup ? [{ heading: tr('group', { reseller }), detail: '' }] : []),
+                    { heading: userText(r.customer.companyName), detail },
+                  ];
                 }),
               },
               scope.language
@@ -247,7 +251,13 @@ export function invitationsFeature(deps: InvitationsFeatureDeps): Feature {
       {
         names: ['partners', 'партнеры'],
         descriptionKey: 'invitations:commands.partners',
-        visibleTo: (scope) => scope.conversationType === 'personal',
+        // Listed for a customer's admins only; anyone else who types it is told why not.
+        visibleTo: async (scope) =>
+          scope.conversationType === 'personal' &&
+          (await service.partnersOfCustomer(scope.actor).then(
+            () => true,
+            () => false
+          )),
         async run(scope) {
           personalOnly(scope);
           const { customer, rows } = await service.partnersOfCustomer(scope.actor);

@@ -116,7 +116,12 @@ describe('customer invitations end to end (three tenants, the real server)', fun
     const rc = await w.say(cast.reseller, 'customers');
     expect(rc.seen).to.include('Northwind Traders').and.include('With Fabrikam Distribution');
     const pc = await w.say(cast.provider, 'customers');
-    expect(pc.seen).to.include('Northwind Traders').and.include('Through Contoso Reseller');
+    expect(pc.seen).to.include('Reseller Contoso Reseller').and.include('Northwind Traders');
+    expect(pc.seen).to.include('Through Contoso Reseller');
+    // `partners` is for the customer's admins: listed by help for them, not for the reseller.
+    expect((await w.say(cast.customer, 'help')).seen).to.include('Your reseller and provider');
+    expect((await w.say(cast.reseller, 'help')).seen).to.not.include('Your reseller and provider');
+    expect((await w.say(cast.reseller, 'partners')).seen).to.include('not a customer');
 
     // Twice: refused with the reason, nothing changes.
     const twice = await w.click(cast.customer, Verbs.invitationAccept, { invitationRef });
