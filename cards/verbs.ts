@@ -50,6 +50,7 @@ export const Verbs = {
   invitationRevoke: 'invitation.revoke',
   invitationResend: 'invitation.resend',
   invitationsPage: 'invitations.page',
+  invitationsCleanUp: 'invitations.cleanUp',
 } as const;
 
 export type Verb = (typeof Verbs)[keyof typeof Verbs];

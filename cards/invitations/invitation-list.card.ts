@@ -65,6 +65,7 @@ export function render(data: InvitationListData, language: Language): AdaptiveCa
     })),
     pageLine:
       data.pageCount > 1 ? tr('pageOf', { page: data.page + 1, pages: data.pageCount }) : '',
+    cleanUp: data.canManage ? [{ verb: Verbs.invitationsCleanUp, title: tr('cleanUp') }] : [],
     paging: [
       ...(data.page > 0
         ? [{ verb: Verbs.invitationsPage, title: tr('previous'), page: data.page - 1 }]

@@ -41,7 +41,7 @@ export interface InvitationRepository extends OwedNoticeStore<Invitation> {
   /** Records that a person showed the code or link (idempotent). */
   addOpener(id: string, personKey: string): Promise<void>;
   /** Pending invitations whose date is `before` or earlier, oldest first. */
-  listExpired(before: Date, limit: number): Promise<Invitation[]>;
+  listExpired(before: Date, limit: number, partnerRef?: PartnerRef): Promise<Invitation[]>;
   /** A partner's invitations, newest first. */
   listPage(query: {
     readonly partnerRef: PartnerRef;

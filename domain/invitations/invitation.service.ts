@@ -410,11 +410,25 @@ export class InvitationService {
     await this.deps.notifier.changed(view);
   }
 
+  /**
+   * Clean up expired: the partner's pending invitations past their date are marked expired
+   * now rather than at the next sweep, so the list never shows one stuck pending.
+   */
+  async cleanUpExpired(actor: Actor): Promise<number> {
+    const { partner } = await this.deps.memberships.authorize(actor, 'invitations.manage');
+    let changed = 0;
+    for (;;) {
+      const done = await this.sweep(partner.id);
+      changed += done;
+      if (done < SWEEP_BATCH) return changed;
+    }
+  }
+
   /** Marks pending invitations past their date expired (each once); returns how many. */
-  async sweep(): Promise<number> {
+  async sweep(partnerRef?: PartnerRef): Promise<number> {
     const now = this.deps.now();
     let changed = 0;
-    for (const inv of await this.deps.invitations.listExpired(now, SWEEP_BATCH)) {
+    for (const inv of await this.deps.invitations.listExpired(now, SWEEP_BATCH, partnerRef)) {
       const updated = await this.deps.invitations.transition(inv.id, 'pending', {
         state: 'expired',
         event: { at: now, by: 'system', from: 'pending', to: 'expired' },

@@ -97,9 +97,13 @@ export class MongoInvitationRepository implements InvitationRepository {
     await this.model.updateOne({ _id: id }, { $addToSet: { openedBy: personKey } });
   }
 
-  async listExpired(before: Date, limit: number): Promise<Invitation[]> {
+  async listExpired(before: Date, limit: number, partnerRef?: PartnerRef): Promise<Invitation[]> {
     const docs = await this.model
-      .find({ state: 'pending', expiresAt: { $lte: before } })
+      .find({
+        state: 'pending',
+        expiresAt: { $lte: before },
+        ...(partnerRef ? { partnerRef } : {}),
+      })
       .sort({ expiresAt: 1 })
       .limit(limit)
       .lean<InvitationDoc[]>();

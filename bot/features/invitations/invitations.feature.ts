@@ -385,6 +385,21 @@ export function invitationsFeature(deps: InvitationsFeatureDeps): Feature {
         current,
       }),
       cardAction({
+        verb: Verbs.invitationsCleanUp,
+        schema: z.object({}).passthrough(),
+        scope: 'personal',
+        respond: 'interactor',
+        async handle(scope) {
+          const count = await service.cleanUpExpired(scope.actor);
+          const card = await listCard(scope, 0);
+          return {
+            card: withNotice(card, {
+              text: t(scope.language, 'invitations:list.cleanedUp', { count }),
+            }),
+          };
+        },
+      }),
+      cardAction({
         verb: Verbs.invitationsPage,
         schema: z.object({ page: pageNumber }).passthrough(),
         scope: 'personal',

@@ -70,9 +70,10 @@ export class MemoryInvitationRepository implements InvitationRepository {
     const r = this.rows.get(id);
     if (r && !r.openedBy.includes(key)) this.rows.set(id, { ...r, openedBy: [...r.openedBy, key] });
   }
-  async listExpired(before: Date, limit: number) {
+  async listExpired(before: Date, limit: number, partnerRef?: string) {
     return [...this.rows.values()]
       .filter((r) => r.state === 'pending' && r.expiresAt <= before)
+      .filter((r) => !partnerRef || r.partnerRef === partnerRef)
       .slice(0, limit)
       .map(clone);
   }

@@ -152,6 +152,10 @@ describe('customer invitations end to end (three tenants, the real server)', fun
     expect((await page(token)).res.status).to.equal(410);
     const list = await w.say(cast.reseller, 'invitations');
     expect(list.seen).to.include('Tailspin Toys').and.include('Expired').and.include('Resend');
+    expect(list.seen).to.include('Clean up expired');
+    const cleaned = await w.click(cast.resellerSales, Verbs.invitationsCleanUp, {});
+    expect(cleaned.seen).to.include('1 past-date invitations marked expired');
+    expect((await w.collection('invitations').findOne())!.state).to.equal('expired');
 
     // Resend: a new link and code; the old ones are dead.
     const again = await w.click(cast.reseller, Verbs.invitationResend, { invitationRef });
