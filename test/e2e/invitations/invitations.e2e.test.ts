@@ -215,4 +215,30 @@ describe('customer invitations end to end (three tenants, the real server)', fun
     );
     expect((other.body as any)?.composeExtension).to.equal(undefined);
   });
+  it('gives one acceptance, one customer and one notice for 10 concurrent Accept invokes', async () => {
+    const created = await w.click(cast.reseller, Verbs.invitationCreate, {
+      relationshipRef: 'none',
+      companyName: 'Northwind Traders',
+    });
+    const { code } = secretsOf(created.body);
+    await w.say(cast.customer, `accept ${code}`);
+    const invitationRef = String((await w.collection('invitations').findOne())!._id);
+    const clicks = await Promise.all(
+      Array.from({ length: 10 }, () =>
+        w.click(cast.customer, Verbs.invitationAccept, { invitationRef })
+      )
+    );
+    expect(clicks.filter((c) => c.seen.includes('You are its admin'))).to.have.length(1);
+    expect(clicks.filter((c) => c.seen.includes('already accepted'))).to.have.length(9);
+    await w.received(cast.reseller, 'accepted the invitation');
+    await new Promise((r) => setTimeout(r, 500));
+    const notices = w
+      .posted(cast.reseller)
+      .filter((c) => JSON.stringify(c.body).includes('accepted the invitation'));
+    expect(notices).to.have.length(1);
+    expect(await w.collection('customers').countDocuments()).to.equal(1);
+    expect(await w.collection('customerLinks').countDocuments()).to.equal(1);
+    const stored = await w.collection('invitations').findOne();
+    expect(stored!.history.map((e: { to: string }) => e.to)).to.deep.equal(['pending', 'accepted']);
+  });
 });
