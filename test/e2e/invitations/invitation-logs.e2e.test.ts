@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { productModules, type ProductModules } from '../../../app-modules.js';
 import type { Partner } from '../../../domain/partners/partner.js';
 import { validAnswers } from '../../domain/enrollment/enrollment-world.js';
-import { personas } from '../../helpers/personas.js';
+import { personas, withLocale } from '../../helpers/personas.js';
 import { startTestApp, type TestApp } from '../../helpers/test-app.js';
 import { FAST_WORKER } from '../enrollment/enrollment-e2e-world.js';
 import { captureLogger } from '../server/capture-logger.js';
@@ -20,7 +20,7 @@ describe('invitations: nothing about an invitation in the logs (real server)', f
   });
   after(async () => app?.stop());
 
-  it('serves the page, opens and accepts by token and by code (принять) without logging them', async () => {
+  it('serves the page, opens by token and by code (принять, in Russian) without logging them', async () => {
     const admin = personas.reseller;
     const { partners, memberships } = app.app.modules.partners;
     const reseller = await partners.create({
@@ -47,10 +47,16 @@ describe('invitations: nothing about an invitation in the logs (real server)', f
       await fetch(`${app.url}${path}`);
     }
     await app.post(app.teams.message(customer, `accept ${a.secrets.token}`));
-    await app.post(app.teams.message(customer, `принять ${b.secrets.code}`));
-    const shown = app.connector.shown(app.teams.conversationId(customer)).map(visible).join('\n');
+    const before = app.connector.shown(app.teams.conversationId(customer)).length;
+    await app.post(app.teams.message(withLocale(customer, 'ru-RU'), `принять ${b.secrets.code}`));
+    const all = app.connector.shown(app.teams.conversationId(customer));
+    const shown = all.map(visible).join('\n');
     expect(shown).to.include('Northwind Traders').and.include('Tailspin Toys');
-    const all = captured.raw.join('\n');
+    // The Russian alias, in Russian: the same card with Принять / Отклонить.
+    const ru = all.slice(before).map(visible).join('\n');
+    expect(ru).to.include('Приглашение для Tailspin Toys').and.include('Отклонить');
+    expect(ru).to.include('Торговый посредник');
+    const logs = captured.raw.join('\n');
     for (const secret of [
       a.secrets.token,
       b.secrets.token,
@@ -59,7 +65,7 @@ describe('invitations: nothing about an invitation in the logs (real server)', f
       b.secrets.code.replace(/-/g, ''),
       'it@northwind.example',
     ]) {
-      expect(all, `logs contain ${secret}`).to.not.include(secret);
+      expect(logs, `logs contain ${secret}`).to.not.include(secret);
     }
   });
 });
