@@ -12,7 +12,7 @@ import { cardAttachment, type AdaptiveCardJson } from '../../../cards/shared/ren
 import { userText } from '../../../cards/shared/user-text.js';
 import { withNotice } from '../../../cards/shared/with-notice.js';
 import { Verbs } from '../../../cards/verbs.js';
-import { NotAllowedError } from '../../../domain/errors.js';
+import { NotAllowedError, NotFoundError } from '../../../domain/errors.js';
 import type {
   CreatedInvitation,
   InvitationService,
@@ -200,6 +200,11 @@ export function invitationsFeature(deps: InvitationsFeatureDeps): Feature {
           personalOnly(scope);
           // One entry point for every kind: the code's first letter (or the token) says which.
           const view = await service.open(scope.actor, args);
+          // Reseller invitations (relationships' `invite reseller`) get their own card here once
+          // they are issued through this store; until then no such code exists.
+          if (view.invitation.kind !== 'customer') {
+            throw new NotFoundError('invitations:errors.notFound');
+          }
           const { card, viewer } = await cardOf(scope, view);
           await scope.sendCard(card, invitationSubject(view.invitation.id, viewer));
         },
