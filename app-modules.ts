@@ -13,6 +13,10 @@ import {
   type RelationshipsModule,
 } from './bot/features/relationships/relationships.module.js';
 import {
+  createInvitationsModule,
+  type InvitationsModule,
+} from './bot/features/invitations/invitations.module.js';
+import {
   createPartnersModule,
   type PartnersModule,
 } from './bot/features/partners/partners.module.js';
@@ -23,6 +27,7 @@ export interface ProductModules {
   readonly notifications: Notifications;
   readonly enrollment: EnrollmentModule;
   readonly relationships: RelationshipsModule;
+  readonly invitations: InvitationsModule;
 }
 
 export interface ProductModulesOptions {
@@ -45,5 +50,10 @@ export async function productModules(
   });
   const enrollment = await createEnrollmentModule(ctx, { partners, notifications });
   const relationships = await createRelationshipsModule(ctx, { partners, notifications });
-  return { partners, notifications, enrollment, relationships };
+  const invitations = await createInvitationsModule(ctx, {
+    partners,
+    notifications,
+    relationships,
+  });
+  return { partners, notifications, enrollment, relationships, invitations };
 }

@@ -45,6 +45,22 @@ export class FeatureRegistry {
     return this.commandsByName.get(word.toLowerCase());
   }
 
+  /**
+   * The command typed text runs and its arguments: a two-word name (`invite customer`) first,
+   * so it can share its first word with another feature's command (`invite` for resellers).
+   */
+  matchCommand(text: string): { command: CommandHandler; args: string } | undefined {
+    const [first = '', second = '', ...rest] = text.trim().split(/\s+/);
+    const word = first.replace(/^\//, '');
+    if (!word) return undefined;
+    const pair = second ? this.findCommand(`${word} ${second}`) : undefined;
+    if (pair) return { command: pair, args: rest.join(' ') };
+    const single = this.findCommand(word);
+    return single
+      ? { command: single, args: [second, ...rest].filter(Boolean).join(' ') }
+      : undefined;
+  }
+
   findCardAction(verb: string): CardAction | undefined {
     return this.actionsByVerb.get(verb);
   }

@@ -88,6 +88,14 @@ export interface Feature {
   onUnknownText?(scope: TurnScope, text: string): Promise<boolean>;
   /** Buttons the welcome card offers for this feature (`enroll`), when the command is visible. */
   readonly welcomeSteps?: readonly { readonly command: string; readonly titleKey: string }[];
+  /**
+   * A link of `PUBLIC_BASE_URL` pasted into a Teams chat (`composeExtension/queryLink`): the card
+   * it unfurls into, with a title for the compose box's preview, or undefined when not ours.
+   */
+  unfurl?(
+    scope: TurnScope,
+    url: string
+  ): Promise<{ readonly card: AdaptiveCardJson; readonly title: string } | undefined>;
   /** Called when the bot is installed for a user (personal scope), after the welcome card. */
   onInstalled?(scope: Omit<TurnScope, 'dc'>): Promise<void>;
 }

@@ -1,7 +1,10 @@
 import {
+  CardFactory,
   TeamsActivityHandler,
   TurnContext,
   type AdaptiveCardInvokeResponse,
+  type AppBasedLinkQuery,
+  type MessagingExtensionResponse,
   type AdaptiveCardInvokeValue,
   type Activity,
   type ConversationState,
@@ -153,17 +156,17 @@ export class PartnerConnectBot extends TeamsActivityHandler {
    * typed while it waits) has the text routed as if no dialog were waiting.
    */
   private async routeText(scope: TurnScope, text: string): Promise<void> {
-    const [word = '', ...rest] = text.split(/\s+/);
-    const command = word ? this.deps.registry.findCommand(word.replace(/^\//, '')) : undefined;
-    if (command && INTERRUPTING_COMMANDS.has(command.names[0]))
-      return command.run(scope, rest.join(' '));
+    const matched = this.deps.registry.matchCommand(text);
+    const command = matched?.command;
+    const args = matched?.args ?? '';
+    if (command && INTERRUPTING_COMMANDS.has(command.names[0])) return command.run(scope, args);
     if (scope.dc.activeDialog) {
       const result = await scope.dc.continueDialog();
       if (!turnHandedBack(scope.turn, result)) return;
       // What the dialog did before handing back stands, whatever the command does next.
       checkpointDialogs(scope.turn, scope.dc);
     }
-    if (command) return command.run(scope, rest.join(' '));
+    if (command) return command.run(scope, args);
     // A bare @mention in a group chat: show what the bot can do there.
     const help = this.deps.registry.findCommand('help');
     if (!text && help) return help.run(scope, '');
@@ -179,8 +182,8 @@ export class PartnerConnectBot extends TeamsActivityHandler {
    * progress is ended first (the click says what the person wants now).
    */
   private async runButtonCommand(scope: TurnScope, text: string): Promise<void> {
-    const [word = '', ...rest] = text.trim().split(/\s+/);
-    const command = this.deps.registry.findCommand(word);
+    const matched = this.deps.registry.matchCommand(text);
+    const command = matched?.command;
     if (!command) {
       const visible = await this.deps.registry.visibleCommands(scope);
       return void (await scope.turn.sendActivity(unknownTextReply(text, visible, scope.language)));
@@ -188,7 +191,7 @@ export class PartnerConnectBot extends TeamsActivityHandler {
     if (scope.dc.activeDialog && !INTERRUPTING_COMMANDS.has(command.names[0])) {
       await scope.dc.cancelAllDialogs();
     }
-    await command.run(scope, rest.join(' '));
+    await command.run(scope, matched.args);
   }
 
   /** Action.Submit: the new card replaces the clicked one (Teams sends its id as replyToId). */
@@ -241,6 +244,35 @@ export class PartnerConnectBot extends TeamsActivityHandler {
     }
     // A message response leaves the clicked card as it was and shows the text with it.
     return messageResponse(outcome.reply ?? t(scope.language, 'common:done'));
+  }
+
+  /**
+   * A link to one of our pages pasted into a chat (the manifest's link message handler): the
+   * first feature that knows the link answers with its card; otherwise Teams shows the plain link.
+   */
+  protected override async handleTeamsAppBasedLinkQuery(
+    turn: TurnContext,
+    query: AppBasedLinkQuery
+  ): Promise<MessagingExtensionResponse> {
+    const scope = await this.scopeFor(turn);
+    const url = typeof query?.url === 'string' ? query.url : '';
+    for (const feature of this.deps.registry.features) {
+      const found = url ? await feature.unfurl?.(scope, url) : undefined;
+      if (!found) continue;
+      return {
+        composeExtension: {
+          type: 'result',
+          attachmentLayout: 'list',
+          attachments: [
+            {
+              ...cardAttachment(found.card),
+              preview: CardFactory.thumbnailCard(found.title),
+            },
+          ],
+        },
+      };
+    }
+    return {};
   }
 
   /**

@@ -41,6 +41,16 @@ export const Verbs = {
   relationshipHistory: 'relationship.history',
   relationshipsPage: 'relationships.page',
   relationshipsBulk: 'relationships.bulk',
+
+  // --- invitations (customers) ---
+  invitationCreate: 'invitation.create',
+  invitationDone: 'invitation.done',
+  invitationAccept: 'invitation.accept',
+  invitationDecline: 'invitation.decline',
+  invitationRevoke: 'invitation.revoke',
+  invitationResend: 'invitation.resend',
+  invitationsPage: 'invitations.page',
+  invitationsCleanUp: 'invitations.cleanUp',
 } as const;
 
 export type Verb = (typeof Verbs)[keyof typeof Verbs];

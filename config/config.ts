@@ -27,6 +27,8 @@ export interface Config {
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   /** Proactive messages per second allowed per tenant, on top of Teams' per-conversation limits. */
   readonly tenantMessagesPerSecond: number;
+  /** Days a customer invitation stays valid (default 30). */
+  readonly invitationExpiryDays: number;
 }
 
 export class ConfigError extends Error {
@@ -149,6 +151,10 @@ const schema = z.object({
   TENANT_MESSAGES_PER_SECOND: z.preprocess(
     emptyToUndefined,
     z.coerce.number().positive().default(20)
+  ),
+  INVITATION_EXPIRY_DAYS: z.preprocess(
+    emptyToUndefined,
+    z.coerce.number().int().min(1).max(365).default(30)
   ),
   ChannelService: z.preprocess(
     emptyToUndefined,
@@ -296,5 +302,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, opts: LoadOptio
     mailFrom: e.MAIL_FROM,
     logLevel: e.LOG_LEVEL,
     tenantMessagesPerSecond: e.TENANT_MESSAGES_PER_SECOND,
+    invitationExpiryDays: e.INVITATION_EXPIRY_DAYS,
   });
 }

@@ -33,6 +33,7 @@ describe('configuration', () => {
       ['mailFrom', 'Partner Connect <no-reply@partner-connect.local>'],
       ['logLevel', 'info'],
       ['tenantMessagesPerSecond', 20],
+      ['invitationExpiryDays', 30],
       ['botFrameworkAuth', {}],
     ];
     for (const [key, expected] of cases) {
@@ -128,6 +129,7 @@ describe('configuration', () => {
       MAIL_FROM: 'PC <pc@example.com>',
       LOG_LEVEL: 'debug',
       TENANT_MESSAGES_PER_SECOND: '5',
+      INVITATION_EXPIRY_DAYS: '14',
     });
     expect(config).to.deep.include({
       port: 8080,
@@ -141,6 +143,7 @@ describe('configuration', () => {
       mailFrom: 'PC <pc@example.com>',
       logLevel: 'debug',
       tenantMessagesPerSecond: 5,
+      invitationExpiryDays: 14,
     });
     expect(config.operatorAadObjectIds).to.deep.equal([GUID_A, GUID_B]);
   });
@@ -156,6 +159,7 @@ describe('configuration', () => {
       SMTP_URL: 'http://mail',
       LOG_LEVEL: 'loud',
       TENANT_MESSAGES_PER_SECOND: '-1',
+      INVITATION_EXPIRY_DAYS: '0',
     });
     const named = problems.map((p) => p.split(':')[0]);
     expect(named).to.have.members([
@@ -168,6 +172,7 @@ describe('configuration', () => {
       'SMTP_URL',
       'LOG_LEVEL',
       'TENANT_MESSAGES_PER_SECOND',
+      'INVITATION_EXPIRY_DAYS',
     ]);
   });
 

@@ -193,40 +193,6 @@ export function relationshipsFeature(deps: RelationshipsFeatureDeps): Feature {
         },
       },
       {
-        names: ['accept', 'принять'],
-        descriptionKey: 'relationships:commands.accept',
-        visibleTo: async (scope) =>
-          scope.conversationType === 'personal' &&
-          (await approvedOf(scope.actor, 'reseller')) &&
-          (await mayManage(scope.actor)),
-        async run(scope, args) {
-          personalOnly(scope);
-          if (!args.trim()) {
-            await scope.turn.sendActivity(t(scope.language, 'relationships:accept.usage'));
-            return;
-          }
-          const { relationship, created } = await invitations.accept(
-            scope.actor,
-            args.slice(0, 200)
-          );
-          const view = await service.view(scope.actor, relationship.id);
-          const values = { provider: view.provider.legalName };
-          if (created) {
-            // The Authorize card goes to every Global admin and Admin agent, this person too,
-            // through the outbox: a second copy here would be the same card twice.
-            await scope.turn.sendActivity(
-              t(scope.language, 'relationships:accept.cardComing', values)
-            );
-            return;
-          }
-          const note = t(scope.language, 'relationships:accept.opened', values);
-          await scope.sendCard(
-            await cardOf(scope, relationship.id, note),
-            relationshipSubject(relationship.id, 'reseller')
-          );
-        },
-      },
-      {
         names: ['invite', 'пригласить'],
         descriptionKey: 'relationships:commands.inviteReseller',
         visibleTo: async (scope) =>

@@ -13,6 +13,7 @@ import type { PartnersModule } from '../partners/partners.module.js';
 import { MailInvitationMailer } from './invitation-mailer.js';
 import { invitationPageRoute } from './invitation-page.route.js';
 import { OutboxRelationshipNotifier } from './relationship-notifier.js';
+import { resellerInvitationAcceptor, type InvitationAcceptor } from './reseller-accept.js';
 import { relationshipsFeature } from './relationships.feature.js';
 
 /** How often each process runs the expiry / auto-extend / reminder sweep. */
@@ -28,6 +29,8 @@ export interface RelationshipsModule extends AppModule {
   readonly service: RelationshipService;
   readonly repository: RelationshipRepository;
   readonly invitations: ResellerInvitationService;
+  /** `accept` with a reseller invitation's code or token (the invitations feature asks it). */
+  readonly acceptInvitation: InvitationAcceptor;
 }
 
 export async function createRelationshipsModule(
@@ -76,6 +79,7 @@ export async function createRelationshipsModule(
     service,
     repository,
     invitations,
+    acceptInvitation: resellerInvitationAcceptor({ service, invitations, memberships }),
     features: [relationshipsFeature({ service, invitations, memberships, partners })],
     routes: [
       invitationPageRoute({

@@ -161,6 +161,6 @@ describe('reseller invitations by mail, link and code (the real server)', functi
 
     // Malformed: a usage line, nothing changes.
     const empty = await w.say(newcomer, 'accept');
-    expect(empty.seen).to.include('Type accept and the code');
+    expect(empty.seen).to.include('That is not an invitation code');
   });
 });

@@ -1,0 +1,43 @@
+import type { InvitationCardData } from '../../../cards/invitations/invitation.card.js';
+import type { NotificationSubject } from '../../../domain/notifications/notification.js';
+import type { InvitationView } from '../../../domain/invitations/invitation.service.js';
+
+export type InvitationViewer = 'customer' | 'partner';
+
+/**
+ * What an invitation card is about, per viewer: the customer's copies carry Accept / Decline,
+ * the partners' Revoke / Resend, so each kind is re-rendered for its viewer.
+ */
+export function invitationSubject(id: string, viewer: InvitationViewer): NotificationSubject {
+  return { type: 'invitation', id: `${id}:${viewer}` };
+}
+
+export function parseInvitationSubject(
+  subjectId: string
+): { id: string; viewer: InvitationViewer } | undefined {
+  const m = /^([0-9a-f]{24}):(customer|partner)$/.exec(subjectId);
+  return m ? { id: m[1], viewer: m[2] as InvitationViewer } : undefined;
+}
+
+/** The card's data for a view of an invitation. */
+export function cardData(
+  view: InvitationView,
+  viewer: InvitationViewer,
+  canManage = false
+): InvitationCardData {
+  const inv = view.invitation;
+  const last = inv.history[inv.history.length - 1];
+  return {
+    invitationRef: inv.id,
+    state: view.state,
+    company: inv.customer?.companyName ?? '',
+    reseller: view.reseller.legalName,
+    ...(view.provider ? { provider: view.provider.legalName } : {}),
+    ...(inv.customer?.note ? { note: inv.customer.note } : {}),
+    expiresAt: inv.expiresAt,
+    ...(last && last.by !== 'system' && last.by.name ? { lastBy: last.by.name } : {}),
+    ...(last ? { lastAt: last.at } : {}),
+    viewer,
+    canManage,
+  };
+}

@@ -1,0 +1,127 @@
+import { render as renderInvitation } from '../../../cards/invitations/invitation.card.js';
+import { draftText } from '../../../cards/invitations/invitation-created.card.js';
+import { render as renderNotice } from '../../../cards/shared/notice.card.js';
+import { userText } from '../../../cards/shared/user-text.js';
+import type {
+  InvitationMailer,
+  InvitationNotifier,
+  InvitationView,
+} from '../../../domain/invitations/invitation.service.js';
+import type { InvitationSecrets } from '../../../domain/invitations/invitation-secrets.js';
+import type { Notifier, Recipient } from '../../../domain/notifications/notification.js';
+import { t, type Language } from '../../../i18n/i18n.js';
+import type { MailService } from '../../../notifications/mail.service.js';
+import { cardData, invitationSubject } from './invitation-cards.js';
+
+/** Who on the reseller's side hears about its invitations: those who may send them. */
+const RESELLER_ROLES = ['globalAdmin', 'adminAgent', 'salesAgent'] as const;
+const PROVIDER_ROLES = ['globalAdmin', 'adminAgent'] as const;
+
+/** The invitation's link: `PUBLIC_BASE_URL/invitations/<token>`. */
+export function invitationLink(publicBaseUrl: string, token: string): string {
+  return `${publicBaseUrl}/invitations/${token}`;
+}
+
+/**
+ * Invitation changes through the outbox: every copy of its card re-rendered in place (the
+ * customer's and the partners'), and the reseller and provider told of an answer at once.
+ * Keys derive from the change, so the owed-notice sweep repeating this enqueues nothing twice.
+ */
+export class OutboxInvitationNotifier implements InvitationNotifier {
+  constructor(private readonly notifier: Notifier) {}
+
+  async changed(view: InvitationView): Promise<void> {
+    const inv = view.invitation;
+    const last = inv.history[inv.history.length - 1];
+    const stamp = `invitation:${inv.id}:${last?.at.toISOString() ?? ''}:${last?.note ?? view.state}`;
+    await this.notifier.updateCards(
+      invitationSubject(inv.id, 'customer'),
+      (lang) => renderInvitation(cardData(view, 'customer'), lang),
+      { key: `${stamp}:cards:customer` }
+    );
+    await this.notifier.updateCards(
+      invitationSubject(inv.id, 'partner'),
+      (lang) => renderInvitation(cardData(view, 'partner', true), lang),
+      { key: `${stamp}:cards:partner` }
+    );
+    if (view.state !== 'accepted' && view.state !== 'declined') return;
+    const state = view.state;
+    const recipients: [string, Recipient][] = [
+      ['reseller', { kind: 'partnerRoles', partnerRef: view.reseller.id, roles: RESELLER_ROLES }],
+      ...(view.provider
+        ? ([
+            [
+              'provider',
+              { kind: 'partnerRoles', partnerRef: view.provider.id, roles: PROVIDER_ROLES },
+            ],
+          ] as [string, Recipient][])
+        : []),
+    ];
+    for (const [side, to] of recipients) {
+      await this.notifier.notify({
+        key: `invitation:${inv.id}:${state}:${side}`,
+        to,
+        content: (lang) => this.notice(lang, view, state),
+      });
+    }
+  }
+
+  private notice(lang: Language, view: InvitationView, state: 'accepted' | 'declined') {
+    const values = {
+      company: userText(view.invitation.customer?.companyName ?? ''),
+      reseller: userText(view.reseller.legalName),
+      name: userText(view.invitation.decidedBy?.name ?? ''),
+      withProvider: view.provider
+        ? t(lang, 'invitations:notices.withProvider', {
+            provider: userText(view.provider.legalName),
+          })
+        : '',
+    };
+    return {
+      text: t(lang, `invitations:notices.message_${state}`, values),
+      card: renderNotice(
+        {
+          title: { key: `invitations:notices.title_${state}`, values },
+          message: { key: `invitations:notices.message_${state}`, values },
+          tone: state === 'accepted' ? 'good' : 'default',
+          steps: [{ command: 'customers', title: { key: 'invitations:notices.open' } }],
+        },
+        lang
+      ),
+    };
+  }
+}
+
+/** The invitation mail, in the inviting reseller's language: the same text as the draft. */
+export class InvitationMail implements InvitationMailer {
+  constructor(
+    private readonly mail: MailService,
+    private readonly publicBaseUrl: string
+  ) {}
+
+  async invited(view: InvitationView, secrets: InvitationSecrets): Promise<void> {
+    const terms = view.invitation.customer;
+    if (!terms?.adminEmail) return;
+    const language: Language = view.reseller.language ?? 'en';
+    const draft = draftText(
+      {
+        invitationRef: view.invitation.id,
+        company: terms.companyName,
+        reseller: view.reseller.legalName,
+        ...(view.provider ? { provider: view.provider.legalName } : {}),
+        ...(terms.note ? { note: terms.note } : {}),
+        link: invitationLink(this.publicBaseUrl, secrets.token),
+        code: secrets.code,
+        expiresAt: view.invitation.expiresAt,
+        mailed: true,
+      },
+      language
+    );
+    await this.mail.send({
+      to: terms.adminEmail,
+      templateKey: 'customerInvitation',
+      language,
+      values: { reseller: view.reseller.legalName, company: terms.companyName, draft: draft.text },
+    });
+  }
+}

@@ -1,0 +1,452 @@
+import { z } from 'zod';
+import { render as renderCreated } from '../../../cards/invitations/invitation-created.card.js';
+import { render as renderList } from '../../../cards/invitations/invitation-list.card.js';
+import { render as renderInvitation } from '../../../cards/invitations/invitation.card.js';
+import {
+  render as renderForm,
+  RESELLER_ONLY,
+} from '../../../cards/invitations/invite-form.card.js';
+import { render as renderParties } from '../../../cards/invitations/party-list.card.js';
+import { dayText } from '../../../cards/relationships/relationship-text.js';
+import { cardAttachment, type AdaptiveCardJson } from '../../../cards/shared/render-card.js';
+import { userText } from '../../../cards/shared/user-text.js';
+import { withNotice } from '../../../cards/shared/with-notice.js';
+import { Verbs } from '../../../cards/verbs.js';
+import { NotAllowedError, NotFoundError } from '../../../domain/errors.js';
+import type {
+  CreatedInvitation,
+  InvitationService,
+  InvitationView,
+} from '../../../domain/invitations/invitation.service.js';
+import type { Actor } from '../../../domain/partners/actor.js';
+import type { MembershipService } from '../../../domain/partners/membership.service.js';
+import { can } from '../../../domain/partners/roles.js';
+import { t, type Language } from '../../../i18n/i18n.js';
+import { cardAction, type Feature, type TurnScope } from '../../feature.js';
+import {
+  cardData,
+  invitationSubject,
+  parseInvitationSubject,
+  type InvitationViewer,
+} from './invitation-cards.js';
+import { invitationLink } from './invitation-notifier.js';
+
+export interface InvitationsFeatureDeps {
+  readonly service: InvitationService;
+  readonly memberships: MembershipService;
+  readonly publicBaseUrl: string;
+  /** `accept` for the other kinds (a provider's reseller invitation): true when it handled it. */
+  readonly otherInvitations?: (scope: TurnScope, text: string) => Promise<boolean>;
+}
+
+const ref = z.string().regex(/^[0-9a-f]{24}$/);
+const onInvitation = z
+  .object({ invitationRef: ref, page: z.union([z.number(), z.string().max(6)]).optional() })
+  .passthrough();
+const pageNumber = z
+  .union([z.number(), z.string().max(6)])
+  .optional()
+  .transform((v) => Math.min(10_000, Math.max(0, Math.floor(Number(v ?? 0)) || 0)));
+
+/**
+ * Customer invitations: `invite customer`, `accept <code>` (the one entry point for every kind
+ * of invitation code), `customers`, `partners`, `invitations`, and the card verbs Accept,
+ * Decline, Revoke, Resend and Done, each copy of an invitation's card kept true in place.
+ */
+export function invitationsFeature(deps: InvitationsFeatureDeps): Feature {
+  const { service, memberships } = deps;
+
+  const personalOnly = (scope: TurnScope) => {
+    if (scope.conversationType !== 'personal')
+      throw new NotAllowedError('invitations:errors.personalOnly');
+  };
+  const rolesOf = (actor: Actor) => memberships.rolesOf(actor);
+  const mayInvite = async (actor: Actor) => {
+    const { partner, roles } = await rolesOf(actor);
+    return (
+      partner?.status === 'approved' &&
+      partner.partnerType === 'reseller' &&
+      can('customers.invite', roles)
+    );
+  };
+  const mayManage = async (actor: Actor) => can('invitations.manage', (await rolesOf(actor)).roles);
+  const isPartnerOf = async (actor: Actor, view: InvitationView) => {
+    const { partner } = await rolesOf(actor);
+    return !!partner && (partner.id === view.reseller.id || partner.id === view.provider?.id);
+  };
+
+  /** Which copy the actor sees: the inviting partners see Revoke / Resend, anyone else Accept. */
+  const viewerOf = async (actor: Actor, view: InvitationView): Promise<InvitationViewer> =>
+    (await isPartnerOf(actor, view)) ? 'partner' : 'customer';
+
+  const cardOf = async (scope: TurnScope, view: InvitationView, note?: string) => {
+    const viewer = await viewerOf(scope.actor, view);
+    const card = renderInvitation(
+      cardData(view, viewer, viewer === 'partner' && (await mayManage(scope.actor))),
+      scope.language
+    );
+    return { card: note ? withNotice(card, { text: note }) : card, viewer };
+  };
+
+  const createdCard = (created: CreatedInvitation, language: Language): AdaptiveCardJson => {
+    const inv = created.view.invitation;
+    return renderCreated(
+      {
+        invitationRef: inv.id,
+        company: inv.customer?.companyName ?? '',
+        reseller: created.view.reseller.legalName,
+        ...(created.view.provider ? { provider: created.view.provider.legalName } : {}),
+        ...(inv.customer?.note ? { note: inv.customer.note } : {}),
+        ...(inv.customer?.adminEmail ? { adminEmail: inv.customer.adminEmail } : {}),
+        link: invitationLink(deps.publicBaseUrl, created.secrets.token),
+        code: created.secrets.code,
+        expiresAt: inv.expiresAt,
+        mailed: created.mailed,
+      },
+      language
+    );
+  };
+
+  const listCard = async (scope: TurnScope, page: number) => {
+    const result = await service.page(scope.actor, page);
+    return renderList(
+      {
+        rows: result.items.map((v) => ({
+          invitationRef: v.invitation.id,
+          company: v.invitation.customer?.companyName ?? '',
+          ...(v.provider ? { provider: v.provider.legalName } : {}),
+          state: v.state,
+          createdAt: v.invitation.createdAt,
+          expiresAt: v.invitation.expiresAt,
+        })),
+        page: result.page,
+        pageCount: result.pageCount,
+        canManage: await mayManage(scope.actor),
+      },
+      scope.language
+    );
+  };
+
+  const send = (scope: TurnScope, card: AdaptiveCardJson) =>
+    scope.turn.sendActivity({ attachments: [cardAttachment(card)] });
+
+  const current = async (scope: TurnScope, data: Record<string, unknown>) => {
+    if (typeof data.invitationRef !== 'string' || !ref.safeParse(data.invitationRef).success) {
+      return undefined;
+    }
+    try {
+      return (await cardOf(scope, await service.get(scope.actor, data.invitationRef))).card;
+    } catch {
+      return undefined;
+    }
+  };
+
+  /** Accept / Decline by the customer: the card changes for every copy through the notices. */
+  const decide = (verb: string, run: 'accept' | 'decline') =>
+    cardAction({
+      verb,
+      schema: onInvitation,
+      scope: 'personal',
+      respond: 'all',
+      async handle(scope, data) {
+        const { view } = await service[run](scope.actor, data.invitationRef);
+        const company = userText(view.invitation.customer?.companyName ?? '');
+        const partners = [view.reseller, view.provider]
+          .filter(Boolean)
+          .map((p) => userText(p!.legalName))
+          .join(', ');
+        const note =
+          run === 'accept'
+            ? t(scope.language, 'invitations:card.acceptedNow', { company, partners })
+            : t(scope.language, 'invitations:card.declinedNow', {
+                reseller: userText(view.reseller.legalName),
+              });
+        return {
+          card: (await cardOf(scope, view, note)).card,
+          recordAs: invitationSubject(view.invitation.id, 'customer'),
+        };
+      },
+      current,
+    });
+
+  return {
+    commands: [
+      {
+        names: ['invite customer', 'пригласить клиента'],
+        descriptionKey: 'invitations:commands.inviteCustomer',
+        visibleTo: (scope) => scope.conversationType === 'personal' && mayInvite(scope.actor),
+        async run(scope) {
+          personalOnly(scope);
+          const providers = await service.providersFor(scope.actor);
+          const { partner } = await rolesOf(scope.actor);
+          await send(
+            scope,
+            renderForm(
+              {
+                reseller: partner?.legalName ?? '',
+                providers: providers.map((p) => ({
+                  relationshipRef: p.relationshipRef,
+                  name: p.provider.legalName,
+                })),
+              },
+              scope.language
+            )
+          );
+        },
+      },
+      {
+        names: ['accept', 'принять'],
+        descriptionKey: 'invitations:commands.accept',
+        visibleTo: (scope) => scope.conversationType === 'personal',
+        async run(scope, args) {
+          personalOnly(scope);
+          // One entry point for every kind: the code's first letter (or the token) says which.
+          // A provider's reseller invitation (R-, or a /relationships/ link) is relationships'.
+          if (deps.otherInvitations && (await deps.otherInvitations(scope, args))) return;
+          const view = await service.open(scope.actor, args);
+          if (view.invitation.kind !== 'customer') {
+            throw new NotFoundError('invitations:errors.notFound');
+          }
+          const { card, viewer } = await cardOf(scope, view);
+          await scope.sendCard(card, invitationSubject(view.invitation.id, viewer));
+        },
+      },
+      {
+        names: ['customers', 'клиенты'],
+        descriptionKey: 'invitations:commands.customers',
+        visibleTo: async (scope) => {
+          const { partner, roles } = await rolesOf(scope.actor);
+          return (
+            scope.conversationType === 'personal' &&
+            partner?.status === 'approved' &&
+            can('customers.view', roles)
+          );
+        },
+        async run(scope) {
+          personalOnly(scope);
+          const { side, rows } = await service.customers(scope.actor);
+          const tr = (key: string, values: Record<string, unknown> = {}) =>
+            t(scope.language, `invitations:customers.${key}`, values);
+          await send(
+            scope,
+            renderParties(
+              {
+                titleKey: `invitations:customers.title_${side}`,
+                rows: rows.flatMap((r, i) => {
+                  const since = dayText(scope.language, r.link.since);
+                  const reseller = userText(r.reseller?.legalName ?? '');
+                  const detail =
+                    side === 'provider'
+                      ? tr('viaReseller', { reseller, since })
+                      : r.provider
+                        ? tr('withProvider', { provider: userText(r.provider.legalName), since })
+                        : tr('resellerOnly', { since });
+                  // A provider's customers come sorted by reseller: a heading starts each group.
+                  const startsGroup =
+                    side === 'provider' && rows[i - 1]?.reseller?.id !== r.reseller?.id;
+                  return [
+                    ...(startsGroup ? [{ heading: tr('group', { reseller }), detail: '' }] : []),
+                    { heading: userText(r.customer.companyName), detail },
+                  ];
+                }),
+              },
+              scope.language
+            )
+          );
+        },
+      },
+      {
+        names: ['partners', 'партнеры'],
+        descriptionKey: 'invitations:commands.partners',
+        // Listed for a customer's admins only; anyone else who types it is told why not.
+        visibleTo: async (scope) =>
+          scope.conversationType === 'personal' &&
+          (await service.partnersOfCustomer(scope.actor).then(
+            () => true,
+            () => false
+          )),
+        async run(scope) {
+          personalOnly(scope);
+          const { customer, rows } = await service.partnersOfCustomer(scope.actor);
+          const tr = (key: string, values: Record<string, unknown> = {}) =>
+            t(scope.language, `invitations:partners.${key}`, values);
+          await send(
+            scope,
+            renderParties(
+              {
+                titleKey: 'invitations:partners.title',
+                titleValues: { company: userText(customer.companyName) },
+                rows: rows.flatMap((r) => {
+                  const reseller = userText(r.reseller?.legalName ?? '');
+                  const since = dayText(scope.language, r.link.since);
+                  return [
+                    { heading: reseller, detail: tr('reseller', { reseller, since }) },
+                    ...(r.provider
+                      ? [
+                          {
+                            heading: userText(r.provider.legalName),
+                            detail: tr('provider', {
+                              provider: userText(r.provider.legalName),
+                              reseller,
+                            }),
+                          },
+                        ]
+                      : []),
+                  ];
+                }),
+              },
+              scope.language
+            )
+          );
+        },
+      },
+      {
+        names: ['invitations', 'приглашения'],
+        descriptionKey: 'invitations:commands.invitations',
+        visibleTo: async (scope) =>
+          scope.conversationType === 'personal' && (await mayInvite(scope.actor)),
+        async run(scope) {
+          personalOnly(scope);
+          await send(scope, await listCard(scope, 0));
+        },
+      },
+    ],
+    cardActions: [
+      cardAction({
+        verb: Verbs.invitationCreate,
+        schema: z
+          .object({
+            relationshipRef: z.union([ref, z.literal(RESELLER_ONLY), z.literal('')]).optional(),
+            companyName: z.string().max(200).optional(),
+            adminEmail: z.string().max(300).optional(),
+            note: z.string().max(2000).optional(),
+          })
+          .passthrough(),
+        scope: 'personal',
+        respond: 'all',
+        async handle(scope, data) {
+          const created = await service.inviteCustomer(scope.actor, {
+            companyName: data.companyName ?? '',
+            ...(data.adminEmail ? { adminEmail: data.adminEmail } : {}),
+            ...(data.note ? { note: data.note } : {}),
+            ...(data.relationshipRef && data.relationshipRef !== RESELLER_ONLY
+              ? { relationshipRef: data.relationshipRef }
+              : {}),
+          });
+          return {
+            card: createdCard(created, scope.language),
+            recordAs: invitationSubject(created.view.invitation.id, 'partner'),
+          };
+        },
+      }),
+      cardAction({
+        verb: Verbs.invitationDone,
+        schema: onInvitation,
+        scope: 'personal',
+        respond: 'interactor',
+        async handle(scope, data) {
+          // The link and code leave the chat; the card goes on showing the invitation's state.
+          const view = await service.get(scope.actor, data.invitationRef);
+          const note = t(scope.language, 'invitations:created.closed', {
+            company: userText(view.invitation.customer?.companyName ?? ''),
+          });
+          return {
+            card: (await cardOf(scope, view, note)).card,
+            recordAs: invitationSubject(view.invitation.id, 'partner'),
+          };
+        },
+      }),
+      decide(Verbs.invitationAccept, 'accept'),
+      decide(Verbs.invitationDecline, 'decline'),
+      cardAction({
+        verb: Verbs.invitationRevoke,
+        schema: onInvitation,
+        scope: 'personal',
+        respond: 'all',
+        async handle(scope, data) {
+          const { view } = await service.revoke(scope.actor, data.invitationRef);
+          const note = t(scope.language, 'invitations:card.revokedNow');
+          if (data.page !== undefined) {
+            const card = await listCard(scope, pageNumber.parse(data.page));
+            return { card: withNotice(card, { text: note }) };
+          }
+          return {
+            card: (await cardOf(scope, view, note)).card,
+            recordAs: invitationSubject(view.invitation.id, 'partner'),
+          };
+        },
+        current,
+      }),
+      cardAction({
+        verb: Verbs.invitationResend,
+        schema: onInvitation,
+        scope: 'personal',
+        respond: 'all',
+        async handle(scope, data) {
+          const created = await service.resend(scope.actor, data.invitationRef);
+          return {
+            card: createdCard(created, scope.language),
+            recordAs: invitationSubject(created.view.invitation.id, 'partner'),
+          };
+        },
+        current,
+      }),
+      cardAction({
+        verb: Verbs.invitationsCleanUp,
+        schema: z.object({}).passthrough(),
+        scope: 'personal',
+        respond: 'interactor',
+        async handle(scope) {
+          const count = await service.cleanUpExpired(scope.actor);
+          const card = await listCard(scope, 0);
+          return {
+            card: withNotice(card, {
+              text: t(scope.language, 'invitations:list.cleanedUp', { count }),
+            }),
+          };
+        },
+      }),
+      cardAction({
+        verb: Verbs.invitationsPage,
+        schema: z.object({ page: pageNumber }).passthrough(),
+        scope: 'personal',
+        respond: 'interactor',
+        async handle(scope, data) {
+          return { card: await listCard(scope, data.page) };
+        },
+      }),
+    ],
+    async unfurl(scope, url) {
+      const prefix = `${deps.publicBaseUrl}/invitations/`;
+      if (!url.startsWith(prefix)) return undefined;
+      const token = url.slice(prefix.length).split(/[?#/]/)[0] ?? '';
+      const view = await service.byToken(token);
+      if (!view || view.invitation.kind !== 'customer') return undefined;
+      // Shared in a chat: the facts and Open (the page), never Accept or Revoke buttons.
+      const card = renderInvitation(cardData(view, 'partner', false), scope.language);
+      const actions = Array.isArray(card.actions) ? card.actions : [];
+      return {
+        card: {
+          ...card,
+          actions: [
+            ...actions,
+            { type: 'Action.OpenUrl', title: t(scope.language, 'invitations:card.open'), url },
+          ],
+        },
+        title: t(scope.language, 'invitations:card.title', {
+          company: userText(view.invitation.customer?.companyName ?? ''),
+        }),
+      };
+    },
+    refreshers: [
+      {
+        subjectType: 'invitation',
+        render: async (scope, subjectId) => {
+          const parsed = parseInvitationSubject(subjectId);
+          if (!parsed) return undefined;
+          return (await cardOf(scope, await service.get(scope.actor, parsed.id))).card;
+        },
+      },
+    ],
+  };
+}

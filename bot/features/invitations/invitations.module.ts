@@ -1,0 +1,91 @@
+import { InvitationNotices } from '../../../domain/invitations/invitation-notices.js';
+import { InvitationService } from '../../../domain/invitations/invitation.service.js';
+import { MongoCustomerRepository } from '../../../models/customers/customer.repository.js';
+import {
+  MongoCodeGuessRepository,
+  MongoInvitationRepository,
+} from '../../../models/invitations/invitation.repository.js';
+import type { AppContext, AppModule } from '../../app-module.js';
+import type { Notifications } from '../notifications/notifications.module.js';
+import type { PartnersModule } from '../partners/partners.module.js';
+import type { RelationshipsModule } from '../relationships/relationships.module.js';
+import { invitationPageRoute } from './invitation-page.route.js';
+import { InvitationMail, OutboxInvitationNotifier } from './invitation-notifier.js';
+import { invitationsFeature } from './invitations.feature.js';
+
+/** How often each process marks expired invitations (each move is conditional: once). */
+export const INVITATION_SWEEP_MS = 15 * 60_000;
+
+export interface InvitationsModuleDeps {
+  readonly partners: PartnersModule;
+  readonly notifications: Pick<Notifications, 'service' | 'owedNotices' | 'mail'>;
+  readonly relationships: Pick<RelationshipsModule, 'repository' | 'acceptInvitation'>;
+}
+
+/** Customer invitations and customers: the service (tests reach it here), stores, page, feature. */
+export interface InvitationsModule extends AppModule {
+  readonly service: InvitationService;
+  readonly repository: MongoInvitationRepository;
+  readonly customers: MongoCustomerRepository;
+}
+
+export async function createInvitationsModule(
+  ctx: AppContext,
+  deps: InvitationsModuleDeps
+): Promise<InvitationsModule> {
+  const repository = new MongoInvitationRepository(ctx.db.connection);
+  const guesses = new MongoCodeGuessRepository(ctx.db.connection);
+  const customers = new MongoCustomerRepository(ctx.db.connection);
+  // The unique hash indexes are what make a link and a code open one invitation: first.
+  await Promise.all([repository.init(), guesses.init(), customers.init()]);
+  const { partners, memberships } = deps.partners;
+  // The service settles what a transition owes; the notices call it back (built below).
+  const notices = new InvitationNotices(
+    repository,
+    (inv) => service.settle(inv),
+    ctx.now,
+    ctx.logger
+  );
+  deps.notifications.owedNotices.register(notices);
+  const service: InvitationService = new InvitationService({
+    invitations: repository,
+    guesses,
+    customers,
+    partners,
+    relationships: deps.relationships.repository,
+    memberships,
+    notices,
+    notifier: new OutboxInvitationNotifier(deps.notifications.service),
+    mailer: new InvitationMail(deps.notifications.mail, ctx.config.publicBaseUrl),
+    expiryDays: ctx.config.invitationExpiryDays,
+    now: ctx.now,
+    logger: ctx.logger,
+  });
+  const log = ctx.logger.child({ module: 'invitations' });
+  let timer: NodeJS.Timeout | undefined;
+  const sweep = () =>
+    void service.sweep().catch((err: unknown) => log.error({ err }, 'invitation sweep failed'));
+  return {
+    service,
+    repository,
+    customers,
+    features: [
+      invitationsFeature({
+        service,
+        memberships,
+        publicBaseUrl: ctx.config.publicBaseUrl,
+        otherInvitations: deps.relationships.acceptInvitation,
+      }),
+    ],
+    routes: [
+      invitationPageRoute({ service, appId: ctx.config.microsoftAppId, logger: ctx.logger }),
+    ],
+    async start() {
+      timer = setInterval(sweep, INVITATION_SWEEP_MS);
+      timer.unref();
+    },
+    async stop() {
+      if (timer) clearInterval(timer);
+    },
+  };
+}

@@ -1,0 +1,96 @@
+import template from './invitation-created.card.json' with { type: 'json' };
+import { t, type Language } from '../../i18n/i18n.js';
+import { dayText } from '../relationships/relationship-text.js';
+import { renderCard, type AdaptiveCardJson } from '../shared/render-card.js';
+import { userText } from '../shared/user-text.js';
+import { Verbs } from '../verbs.js';
+
+export interface InvitationCreatedData {
+  readonly invitationRef: string;
+  readonly company: string;
+  readonly reseller: string;
+  readonly provider?: string;
+  readonly note?: string;
+  readonly adminEmail?: string;
+  readonly link: string;
+  readonly code: string;
+  readonly expiresAt: Date;
+  /** true: mailed; false: the mail failed; 'none': no address given. */
+  readonly mailed: boolean | 'none';
+}
+
+/** The email the reseller sends (or that was sent), in the reseller's language. */
+export function draftText(data: InvitationCreatedData, language: Language) {
+  const tr = (key: string, values: Record<string, unknown> = {}) =>
+    t(language, `invitations:created.${key}`, values);
+  const values = {
+    reseller: data.reseller,
+    company: data.company,
+    link: data.link,
+    code: data.code,
+    expires: dayText(language, data.expiresAt),
+    withProvider: data.provider ? tr('draftWithProvider', { provider: data.provider }) : '',
+    note: data.note ? tr('draftNote', { note: data.note }) : '',
+  };
+  return { subject: tr('draftSubject', values), text: tr('draft', values) };
+}
+
+/**
+ * The answer to `invite customer` and to Resend: link, code, expiry, the email draft with Open
+ * in mail, and Done, which hides the link and code from the chat.
+ */
+export function render(data: InvitationCreatedData, language: Language): AdaptiveCardJson {
+  const tr = (key: string, values: Record<string, unknown> = {}) =>
+    t(language, `invitations:created.${key}`, values);
+  const draft = draftText(data, language);
+  const email = data.adminEmail ?? '';
+  const mailLine =
+    data.mailed === 'none'
+      ? ''
+      : tr(data.mailed ? 'mailed' : 'mailFailed', { email: userText(email) });
+  return renderCard(template, {
+    title: tr('title', { company: userText(data.company) }),
+    intro: tr('intro'),
+    facts: [
+      { title: tr('link'), value: userText(data.link) },
+      { title: tr('code'), value: userText(data.code) },
+      { title: tr('expires'), value: dayText(language, data.expiresAt) },
+    ],
+    mailLine,
+    draftTitle: tr('draftTitle'),
+    draft: draft.text
+      .split('\n')
+      .filter((line) => line.trim())
+      .map((line) => userText(line, 1000))
+      .join('\n\n'),
+    openMail: tr('openMail'),
+    mailto: `mailto:${encodeURIComponent(email)}?subject=${encodeURIComponent(draft.subject)}&body=${encodeURIComponent(draft.text)}`,
+    done: tr('done'),
+    doneVerb: Verbs.invitationDone,
+    invitationRef: data.invitationRef,
+  });
+}
+
+export const samples: readonly InvitationCreatedData[] = [
+  {
+    invitationRef: '6561b0f0a1b2c3d4e5f60718',
+    company: 'Northwind Traders',
+    reseller: 'Contoso Reseller',
+    provider: 'Fabrikam Distribution',
+    note: 'As discussed on the phone.',
+    adminEmail: 'it@northwind.example',
+    link: 'https://partner-connect.example/invitations/abc',
+    code: 'C7K2-M9QX-4HTP',
+    expiresAt: new Date('2026-12-31T09:00:00Z'),
+    mailed: true,
+  },
+  {
+    invitationRef: '6561b0f0a1b2c3d4e5f60718',
+    company: 'Northwind Traders',
+    reseller: 'Contoso Reseller',
+    link: 'https://partner-connect.example/invitations/abc',
+    code: 'C7K2-M9QX-4HTP',
+    expiresAt: new Date('2026-12-31T09:00:00Z'),
+    mailed: 'none',
+  },
+];

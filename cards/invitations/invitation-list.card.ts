@@ -1,0 +1,104 @@
+import template from './invitation-list.card.json' with { type: 'json' };
+import type { InvitationState } from '../../domain/invitations/invitation.js';
+import { t, type Language } from '../../i18n/i18n.js';
+import { dayText } from '../relationships/relationship-text.js';
+import { renderCard, type AdaptiveCardJson } from '../shared/render-card.js';
+import { userText } from '../shared/user-text.js';
+import { Verbs } from '../verbs.js';
+
+export interface InvitationListData {
+  readonly rows: readonly {
+    readonly invitationRef: string;
+    readonly company: string;
+    readonly provider?: string;
+    readonly state: InvitationState;
+    readonly createdAt: Date;
+    readonly expiresAt: Date;
+  }[];
+  readonly page: number;
+  readonly pageCount: number;
+  readonly canManage: boolean;
+}
+
+/** `invitations`: sent invitations with dates and state, Revoke / Resend, paged. */
+export function render(data: InvitationListData, language: Language): AdaptiveCardJson {
+  const tr = (key: string, values: Record<string, unknown> = {}) =>
+    t(language, `invitations:list.${key}`, values);
+  const card = (key: string) => t(language, `invitations:card.${key}`);
+  return renderCard(template, {
+    title: tr('title'),
+    empty: data.rows.length ? '' : tr('empty'),
+    rows: data.rows.map((r) => ({
+      heading: tr('row', {
+        company: userText(r.company),
+        state: t(language, `invitations:states.${r.state}`),
+      }),
+      detail: tr('detail', {
+        created: dayText(language, r.createdAt),
+        expires: dayText(language, r.expiresAt),
+        provider: r.provider ? tr('detailProvider', { provider: userText(r.provider) }) : '',
+      }),
+      buttons: !data.canManage
+        ? []
+        : [
+            ...(r.state === 'pending' || r.state === 'expired'
+              ? [
+                  {
+                    verb: Verbs.invitationResend,
+                    title: card('resend'),
+                    ref: r.invitationRef,
+                    page: data.page,
+                  },
+                ]
+              : []),
+            ...(r.state === 'pending'
+              ? [
+                  {
+                    verb: Verbs.invitationRevoke,
+                    title: card('revoke'),
+                    ref: r.invitationRef,
+                    page: data.page,
+                  },
+                ]
+              : []),
+          ],
+    })),
+    pageLine:
+      data.pageCount > 1 ? tr('pageOf', { page: data.page + 1, pages: data.pageCount }) : '',
+    cleanUp: data.canManage ? [{ verb: Verbs.invitationsCleanUp, title: tr('cleanUp') }] : [],
+    paging: [
+      ...(data.page > 0
+        ? [{ verb: Verbs.invitationsPage, title: tr('previous'), page: data.page - 1 }]
+        : []),
+      ...(data.page + 1 < data.pageCount
+        ? [{ verb: Verbs.invitationsPage, title: tr('next'), page: data.page + 1 }]
+        : []),
+    ],
+  });
+}
+
+export const samples: readonly InvitationListData[] = [
+  { rows: [], page: 0, pageCount: 1, canManage: true },
+  {
+    rows: [
+      {
+        invitationRef: '6561b0f0a1b2c3d4e5f60718',
+        company: 'Northwind Traders',
+        provider: 'Fabrikam Distribution',
+        state: 'pending',
+        createdAt: new Date('2026-12-01T09:00:00Z'),
+        expiresAt: new Date('2026-12-31T09:00:00Z'),
+      },
+      {
+        invitationRef: '6561b0f0a1b2c3d4e5f60719',
+        company: 'Tailspin Toys',
+        state: 'accepted',
+        createdAt: new Date('2026-11-01T09:00:00Z'),
+        expiresAt: new Date('2026-12-01T09:00:00Z'),
+      },
+    ],
+    page: 0,
+    pageCount: 2,
+    canManage: true,
+  },
+];

@@ -1,0 +1,105 @@
+import template from './invitation.card.json' with { type: 'json' };
+import type { InvitationState } from '../../domain/invitations/invitation.js';
+import { t, type Language } from '../../i18n/i18n.js';
+import { dayText } from '../relationships/relationship-text.js';
+import { renderCard, type AdaptiveCardJson } from '../shared/render-card.js';
+import { userText } from '../shared/user-text.js';
+import { Verbs } from '../verbs.js';
+
+export interface InvitationCardData {
+  readonly invitationRef: string;
+  readonly state: InvitationState;
+  readonly company: string;
+  readonly reseller: string;
+  readonly provider?: string;
+  readonly note?: string;
+  readonly expiresAt: Date;
+  /** Who decided or revoked, and when (for the status line). */
+  readonly lastBy?: string;
+  readonly lastAt?: Date;
+  /** The customer's card carries Accept / Decline; the reseller's Revoke / Resend. */
+  readonly viewer: 'customer' | 'partner';
+  /** The partner viewer may manage invitations (Revoke, Resend). */
+  readonly canManage?: boolean;
+}
+
+const COLORS: Record<InvitationState, string> = {
+  pending: 'Accent',
+  accepted: 'Good',
+  declined: 'Attention',
+  expired: 'Warning',
+  revoked: 'Attention',
+};
+
+/**
+ * An invitation as its card shows it: who invites, with which provider, what each may do,
+ * until when, its state; Accept / Decline for the customer while pending.
+ */
+export function render(data: InvitationCardData, language: Language): AdaptiveCardJson {
+  const tr = (key: string, values: Record<string, unknown> = {}) =>
+    t(language, `invitations:card.${key}`, values);
+  const reseller = userText(data.reseller);
+  const provider = data.provider ? userText(data.provider) : undefined;
+  const date = dayText(
+    language,
+    data.state === 'pending' || data.state === 'expired'
+      ? data.expiresAt
+      : (data.lastAt ?? data.expiresAt)
+  );
+  const pending = data.state === 'pending';
+  const buttons = !pending
+    ? data.viewer === 'partner' && data.state === 'expired' && data.canManage
+      ? [{ verb: Verbs.invitationResend, title: tr('resend'), style: 'default' }]
+      : []
+    : data.viewer === 'customer'
+      ? [
+          { verb: Verbs.invitationAccept, title: tr('accept'), style: 'positive' },
+          { verb: Verbs.invitationDecline, title: tr('decline'), style: 'destructive' },
+        ]
+      : data.canManage
+        ? [
+            { verb: Verbs.invitationResend, title: tr('resend'), style: 'default' },
+            { verb: Verbs.invitationRevoke, title: tr('revoke'), style: 'destructive' },
+          ]
+        : [];
+  return renderCard(template, {
+    invitationRef: data.invitationRef,
+    title: tr('title', { company: userText(data.company) }),
+    status: tr(`status_${data.state}`, { name: userText(data.lastBy ?? ''), date }),
+    statusColor: COLORS[data.state],
+    facts: [
+      { title: tr('reseller'), value: reseller },
+      { title: tr('provider'), value: provider ?? tr('providerNone') },
+      { title: tr('expires'), value: dayText(language, data.expiresAt) },
+      { title: tr('state'), value: t(language, `invitations:states.${data.state}`) },
+    ],
+    accessLines: [
+      { access: tr('resellerAccess', { reseller }) },
+      ...(provider ? [{ access: tr('providerAccess', { provider, reseller }) }] : []),
+    ],
+    note: data.note ? `${tr('note')}: ${userText(data.note)}` : '',
+    buttons,
+  });
+}
+
+const base = {
+  invitationRef: '6561b0f0a1b2c3d4e5f60718',
+  company: 'Northwind Traders',
+  reseller: 'Contoso Reseller',
+  provider: 'Fabrikam Distribution',
+  note: 'As discussed.',
+  expiresAt: new Date('2026-12-31T09:00:00Z'),
+};
+
+export const samples: readonly InvitationCardData[] = [
+  { ...base, state: 'pending', viewer: 'customer' },
+  { ...base, state: 'pending', viewer: 'partner', canManage: true },
+  {
+    ...base,
+    state: 'accepted',
+    viewer: 'partner',
+    lastBy: 'Carla',
+    lastAt: new Date('2026-12-02T09:00:00Z'),
+  },
+  { ...base, provider: undefined, state: 'expired', viewer: 'partner', canManage: true },
+];

@@ -1,0 +1,54 @@
+import type { PartnerRef, PersonRef } from '../partners/partner.js';
+
+/**
+ * A customer organization: one per Entra tenant, whoever invited it, so a customer invited by
+ * two resellers is one record with two links.
+ */
+export interface Customer {
+  readonly id: string;
+  readonly tenantId: string;
+  /** The name the first accepted invitation gave it. */
+  readonly companyName: string;
+  /** The customer's admins in the bot: whoever accepted an invitation for the tenant. */
+  readonly admins: readonly PersonRef[];
+  readonly createdAt: Date;
+}
+
+/**
+ * A customer's link to a reseller (and through it, optionally, to that reseller's indirect
+ * provider), made by one accepted invitation. Partner Center's customer-reseller relationship.
+ */
+export interface CustomerLink {
+  readonly id: string;
+  readonly customerRef: string;
+  readonly resellerRef: PartnerRef;
+  readonly providerRef?: PartnerRef;
+  readonly relationshipRef?: string;
+  /** The invitation that made it (unique: a repeated settle adds nothing). */
+  readonly invitationRef: string;
+  readonly since: Date;
+}
+
+export type NewCustomerLink = Omit<CustomerLink, 'id'>;
+
+/** Customers and their links. Creating is idempotent by tenant and by invitation. */
+export interface CustomerRepository {
+  /** The tenant's customer, created with this name if none; the admin added either way. */
+  upsertByTenant(input: {
+    readonly tenantId: string;
+    readonly companyName: string;
+    readonly admin: PersonRef;
+    readonly at: Date;
+  }): Promise<Customer>;
+  get(id: string): Promise<Customer | null>;
+  findByTenant(tenantId: string): Promise<Customer | null>;
+  /** Adds the link unless one for the invitation exists; returns the stored one. */
+  addLink(link: NewCustomerLink): Promise<CustomerLink>;
+  /** Links of one side, newest first. */
+  listLinks(
+    by:
+      | { readonly resellerRef: PartnerRef }
+      | { readonly providerRef: PartnerRef }
+      | { readonly customerRef: string }
+  ): Promise<CustomerLink[]>;
+}

@@ -1,0 +1,585 @@
+import type { Logger } from '../../logging/logger.js';
+import type { Customer, CustomerLink, CustomerRepository } from '../customers/customer.js';
+import {
+  ConflictError,
+  ExpiredError,
+  InvalidError,
+  NotAllowedError,
+  NotFoundError,
+} from '../errors.js';
+import type { Actor } from '../partners/actor.js';
+import type { MembershipService } from '../partners/membership.service.js';
+import type { Partner, PartnerRef, PersonRef } from '../partners/partner.js';
+import type { PartnerRepository } from '../partners/partner.repository.js';
+import type { RelationshipRepository } from '../relationships/relationship.repository.js';
+import {
+  personKey,
+  type Invitation,
+  type InvitationEvent,
+  type InvitationState,
+} from './invitation.js';
+import {
+  DuplicateInvitationSecretError,
+  type CodeGuessRepository,
+  type InvitationChange,
+  type InvitationRepository,
+} from './invitation.repository.js';
+import {
+  looksLikeToken,
+  newCode,
+  newToken,
+  normalizeCode,
+  secretHash,
+  type InvitationSecrets,
+} from './invitation-secrets.js';
+
+const DAY_MS = 24 * 60 * 60_000;
+/** Wrong codes a person may type in the window before being locked out. */
+export const MAX_WRONG_CODES = 5;
+export const GUESS_WINDOW_MS = 15 * 60_000;
+export const LOCKOUT_MS = 60 * 60_000;
+export const PAGE_SIZE = 5;
+const SWEEP_BATCH = 100;
+const EMAIL = /^[^\s@<>"'(),;:]+@[^\s@<>"'(),;:]+\.[^\s@<>"'(),;:]+$/;
+
+/** Sends the invitation mail (link and code) to the customer admin's address. */
+export interface InvitationMailer {
+  invited(view: InvitationView, secrets: InvitationSecrets): Promise<void>;
+}
+
+/** Tells the parties what an invitation's last change means (cards in place, notices). */
+export interface InvitationNotifier {
+  changed(view: InvitationView): Promise<void>;
+}
+
+export interface InvitationServiceDeps {
+  readonly invitations: InvitationRepository;
+  readonly guesses: CodeGuessRepository;
+  readonly customers: CustomerRepository;
+  readonly partners: PartnerRepository;
+  readonly relationships: Pick<RelationshipRepository, 'get' | 'listFor'>;
+  readonly memberships: MembershipService;
+  /** Settles what a transition owes (left owed for the sweep if that fails). */
+  readonly notices: { afterTransition(invitation: Invitation): Promise<void> };
+  readonly notifier: InvitationNotifier;
+  readonly mailer: InvitationMailer;
+  readonly expiryDays: number;
+  readonly now: () => Date;
+  readonly logger: Logger;
+}
+
+/** An invitation with the partners it names, as every card and page shows it. */
+export interface InvitationView {
+  readonly invitation: Invitation;
+  /** The state as of now: a pending invitation past its date reads as expired. */
+  readonly state: InvitationState;
+  readonly reseller: Partner;
+  readonly provider?: Partner;
+}
+
+/** What the inviter gets back once: the invitation and the secrets no one can read again. */
+export interface CreatedInvitation {
+  readonly view: InvitationView;
+  readonly secrets: InvitationSecrets;
+  /** False when an address was given and the mail failed (the card still has the link). */
+  readonly mailed: boolean | 'none';
+}
+
+export interface InvitationResult {
+  readonly view: InvitationView;
+  readonly changedNow: boolean;
+}
+
+export interface Page<T> {
+  readonly items: readonly T[];
+  readonly total: number;
+  readonly page: number;
+  readonly pageCount: number;
+}
+
+/** A customer as the reseller's or provider's `customers` page lists it. */
+export interface CustomerRow {
+  readonly customer: Customer;
+  readonly link: CustomerLink;
+  readonly reseller?: Partner;
+  readonly provider?: Partner;
+}
+
+export interface CustomerInviteInput {
+  readonly companyName: string;
+  readonly adminEmail?: string;
+  readonly note?: string;
+  /** One of the reseller's active relationships: "with my indirect provider". */
+  readonly relationshipRef?: string;
+}
+
+/**
+ * Customer invitations: a reseller (Global admin, Admin agent, Sales agent) invites a customer,
+ * alone or with one of its indirect providers; the customer accepts in Teams by code or link.
+ * Tokens and codes are stored only hashed, single use and expiring; wrong codes are throttled
+ * per person. Every transition is one conditional update, so two clicks accept once.
+ */
+export class InvitationService {
+  private readonly log: Logger;
+
+  constructor(private readonly deps: InvitationServiceDeps) {
+    this.log = deps.logger.child({ module: 'invitations' });
+  }
+
+  /** The reseller's active relationships, for "with my indirect provider". */
+  async providersFor(actor: Actor): Promise<{ relationshipRef: string; provider: Partner }[]> {
+    const reseller = await this.invitingReseller(actor);
+    const list = await this.deps.relationships.listFor(reseller.id, 'reseller');
+    const active = list.filter((r) => r.state === 'active');
+    const rows = await Promise.all(
+      active.map(async (r) => ({
+        relationshipRef: r.id,
+        provider: await this.deps.partners.get(r.providerRef),
+      }))
+    );
+    return rows.filter((r): r is { relationshipRef: string; provider: Partner } => !!r.provider);
+  }
+
+  /** A reseller invites a customer; the answer holds the link's token and the code, once. */
+  async inviteCustomer(actor: Actor, input: CustomerInviteInput): Promise<CreatedInvitation> {
+    const reseller = await this.invitingReseller(actor);
+    const companyName = input.companyName.trim().replace(/\s+/g, ' ');
+    if (companyName.length < 2 || companyName.length > 120) {
+      throw new InvalidError('invitations:errors.companyName');
+    }
+    const adminEmail = input.adminEmail?.trim() || undefined;
+    if (adminEmail && (adminEmail.length > 254 || !EMAIL.test(adminEmail))) {
+      throw new InvalidError('invitations:errors.email');
+    }
+    const note = input.note?.trim() || undefined;
+    if (note && note.length > 500) throw new InvalidError('invitations:errors.note');
+    let provider: Partner | undefined;
+    if (input.relationshipRef) {
+      const r = await this.deps.relationships.get(input.relationshipRef);
+      if (!r || r.resellerRef !== reseller.id || r.state !== 'active') {
+        throw new NotFoundError('invitations:errors.noRelationship');
+      }
+      provider = (await this.deps.partners.get(r.providerRef)) ?? undefined;
+      if (!provider) throw new NotFoundError('invitations:errors.noRelationship');
+    }
+    const now = this.deps.now();
+    for (let attempt = 0; ; attempt++) {
+      const secrets = { token: newToken(), code: newCode('customer') };
+      try {
+        const invitation = await this.deps.invitations.create({
+          kind: 'customer',
+          state: 'pending',
+          partnerRef: reseller.id,
+          customer: {
+            resellerRef: reseller.id,
+            ...(provider
+              ? { relationshipRef: input.relationshipRef, providerRef: provider.id }
+              : {}),
+            companyName,
+            ...(adminEmail ? { adminEmail } : {}),
+            ...(note ? { note } : {}),
+          },
+          ...this.hashes(secrets),
+          invitedBy: person(actor),
+          createdAt: now,
+          expiresAt: new Date(now.getTime() + this.deps.expiryDays * DAY_MS),
+          openedBy: [],
+          history: [{ at: now, by: person(actor), from: null, to: 'pending' }],
+        });
+        this.log.info(
+          { invitationRef: invitation.id, withProvider: !!provider },
+          'customer invited'
+        );
+        const view = this.viewOf(invitation, reseller, provider);
+        return { view, secrets, mailed: await this.mail(view, secrets) };
+      } catch (err) {
+        if (err instanceof DuplicateInvitationSecretError && attempt < 3) continue;
+        throw err;
+      }
+    }
+  }
+
+  /**
+   * `accept <code>` or `accept <token>` (the page's Open in Teams): the invitation the code
+   * opens, recorded as opened by this person so their Accept / Decline counts. Wrong codes
+   * are counted per person; too many lock the person out for an hour, right code or not.
+   */
+  async open(actor: Actor, typed: string): Promise<InvitationView> {
+    const key = personKey(actor);
+    const text = typed.trim();
+    let invitation: Invitation | null;
+    if (looksLikeToken(text)) {
+      // 256 random bits: nothing to throttle.
+      invitation = await this.deps.invitations.findByTokenHash(secretHash(text));
+      if (!invitation) throw new NotFoundError('invitations:errors.unknownLink');
+    } else {
+      const now = this.deps.now();
+      const record = await this.deps.guesses.get(key);
+      if (record?.lockedUntil && record.lockedUntil > now) {
+        throw new NotAllowedError('invitations:errors.locked', {
+          minutes: Math.ceil((record.lockedUntil.getTime() - now.getTime()) / 60_000),
+        });
+      }
+      const code = normalizeCode(text);
+      if (!code) throw new InvalidError('invitations:errors.codeFormat');
+      invitation = await this.deps.invitations.findByCodeHash(secretHash(code));
+      if (!invitation) {
+        const counted = await this.deps.guesses.countFailure(
+          key,
+          now,
+          new Date(now.getTime() - GUESS_WINDOW_MS)
+        );
+        this.log.warn({ failures: counted.failures }, 'wrong invitation code');
+        if (counted.failures >= MAX_WRONG_CODES) {
+          await this.deps.guesses.lock(key, new Date(now.getTime() + LOCKOUT_MS));
+          throw new NotAllowedError('invitations:errors.locked', {
+            minutes: Math.ceil(LOCKOUT_MS / 60_000),
+          });
+        }
+        throw new NotFoundError('invitations:errors.unknownCode', {
+          count: MAX_WRONG_CODES - counted.failures,
+        });
+      }
+      await this.deps.guesses.clear(key);
+    }
+    await this.deps.invitations.addOpener(invitation.id, key);
+    return this.view(invitation);
+  }
+
+  /** The invitation as the link's page shows it; null for a token nobody issued. */
+  async byToken(token: string): Promise<InvitationView | null> {
+    if (!looksLikeToken(token)) return null;
+    const invitation = await this.deps.invitations.findByTokenHash(secretHash(token));
+    return invitation ? this.view(invitation) : null;
+  }
+
+  /** An invitation the actor opened (Accept / Decline cards), or the inviting partner's. */
+  async get(actor: Actor, id: string): Promise<InvitationView> {
+    const invitation = await this.deps.invitations.get(id);
+    if (!invitation) throw new NotFoundError('invitations:errors.notFound');
+    if (!invitation.openedBy.includes(personKey(actor))) {
+      const { partner } = await this.deps.memberships.rolesOf(actor);
+      const view = await this.view(invitation);
+      const mine = partner && (partner.id === view.reseller.id || partner.id === view.provider?.id);
+      if (!mine) throw new NotFoundError('invitations:errors.notFound');
+      return view;
+    }
+    return this.view(invitation);
+  }
+
+  /**
+   * The customer accepts: the invitation moves once (conditional on pending and unexpired);
+   * the customer (by tenant), its links and the admin follow in the settle step, which the
+   * owed-notice sweep repeats after a crash.
+   */
+  async accept(actor: Actor, id: string): Promise<InvitationResult> {
+    const view = await this.decidable(actor, id);
+    const now = this.deps.now();
+    return this.move(
+      actor,
+      view,
+      {
+        state: 'accepted',
+        event: this.event(actor, 'pending', 'accepted'),
+        set: { decidedBy: person(actor), decidedAt: now },
+      },
+      { expiresAfter: now }
+    );
+  }
+
+  async decline(actor: Actor, id: string): Promise<InvitationResult> {
+    const view = await this.decidable(actor, id);
+    const now = this.deps.now();
+    return this.move(
+      actor,
+      view,
+      {
+        state: 'declined',
+        event: this.event(actor, 'pending', 'declined'),
+        set: { decidedBy: person(actor), decidedAt: now },
+      },
+      { expiresAfter: now }
+    );
+  }
+
+  /** The inviting reseller takes a pending invitation back: its link and code die. */
+  async revoke(actor: Actor, id: string): Promise<InvitationResult> {
+    const view = await this.managed(actor, id);
+    if (view.state !== 'pending') throw this.refusal(view);
+    return this.move(actor, view, {
+      state: 'revoked',
+      event: this.event(actor, 'pending', 'revoked'),
+    });
+  }
+
+  /**
+   * A new link and code for a pending or expired invitation, valid for the full period again;
+   * the old ones stop working in the same update.
+   */
+  async resend(actor: Actor, id: string): Promise<CreatedInvitation> {
+    const view = await this.managed(actor, id);
+    if (view.state !== 'pending' && view.state !== 'expired') throw this.refusal(view);
+    const from = view.invitation.state;
+    const now = this.deps.now();
+    const secrets = { token: newToken(), code: newCode(view.invitation.kind) };
+    const updated = await this.deps.invitations.transition(view.invitation.id, from, {
+      state: 'pending',
+      event: { ...this.event(actor, from, 'pending'), note: 'resent' },
+      set: {
+        ...this.hashes(secrets),
+        expiresAt: new Date(now.getTime() + this.deps.expiryDays * DAY_MS),
+      },
+      clearOpeners: true,
+    });
+    if (!updated) throw this.refusal(await this.view((await this.deps.invitations.get(id))!));
+    this.log.info({ invitationRef: id }, 'invitation resent');
+    await this.deps.notices.afterTransition(updated);
+    const next = await this.view(updated);
+    return { view: next, secrets, mailed: await this.mail(next, secrets) };
+  }
+
+  /** One page of the actor's partner's invitations, newest first. */
+  async page(actor: Actor, page: number): Promise<Page<InvitationView>> {
+    const { partner } = await this.deps.memberships.authorize(actor, 'customers.view');
+    const p = Math.max(0, Math.floor(page));
+    const { items, total } = await this.deps.invitations.listPage({
+      partnerRef: partner.id,
+      skip: p * PAGE_SIZE,
+      limit: PAGE_SIZE,
+    });
+    return {
+      items: await Promise.all(items.map((i) => this.view(i))),
+      total,
+      page: p,
+      pageCount: Math.max(1, Math.ceil(total / PAGE_SIZE)),
+    };
+  }
+
+  /** The actor partner's customers: a reseller's, or a provider's (sorted by reseller). */
+  async customers(actor: Actor): Promise<{ side: 'reseller' | 'provider'; rows: CustomerRow[] }> {
+    const { partner } = await this.deps.memberships.authorize(actor, 'customers.view');
+    const side = partner.partnerType;
+    const links = await this.deps.customers.listLinks(
+      side === 'reseller' ? { resellerRef: partner.id } : { providerRef: partner.id }
+    );
+    const rows = await this.rows(links);
+    if (side === 'provider') {
+      rows.sort((a, b) => (a.reseller?.legalName ?? '').localeCompare(b.reseller?.legalName ?? ''));
+    }
+    return { side, rows };
+  }
+
+  /** The customer's partners: its resellers and their providers (`partners`). */
+  async partnersOfCustomer(actor: Actor): Promise<{ customer: Customer; rows: CustomerRow[] }> {
+    const customer = await this.deps.customers.findByTenant(actor.tenantId);
+    const key = personKey(actor);
+    if (!customer || !customer.admins.some((a) => personKey(a) === key)) {
+      throw new NotFoundError('invitations:errors.noCustomer');
+    }
+    const links = await this.deps.customers.listLinks({ customerRef: customer.id });
+    return { customer, rows: await this.rows(links) };
+  }
+
+  /**
+   * What an accepted invitation owes, idempotently: the customer (by the accepting tenant, the
+   * accepting user its admin), its link to the reseller and provider, then the notices.
+   */
+  async settle(invitation: Invitation): Promise<void> {
+    const view = await this.view(invitation);
+    const by = invitation.decidedBy;
+    if (invitation.state === 'accepted' && invitation.customer && by) {
+      const customer = await this.deps.customers.upsertByTenant({
+        tenantId: by.tenantId,
+        companyName: invitation.customer.companyName,
+        admin: by,
+        at: invitation.decidedAt ?? this.deps.now(),
+      });
+      await this.deps.customers.addLink({
+        customerRef: customer.id,
+        resellerRef: invitation.customer.resellerRef,
+        ...(invitation.customer.providerRef
+          ? {
+              providerRef: invitation.customer.providerRef,
+              relationshipRef: invitation.customer.relationshipRef,
+            }
+          : {}),
+        invitationRef: invitation.id,
+        since: invitation.decidedAt ?? this.deps.now(),
+      });
+    }
+    await this.deps.notifier.changed(view);
+  }
+
+  /**
+   * Clean up expired: the partner's pending invitations past their date are marked expired
+   * now rather than at the next sweep, so the list never shows one stuck pending.
+   */
+  async cleanUpExpired(actor: Actor): Promise<number> {
+    const { partner } = await this.deps.memberships.authorize(actor, 'invitations.manage');
+    let changed = 0;
+    for (;;) {
+      const done = await this.sweep(partner.id);
+      changed += done;
+      if (done < SWEEP_BATCH) return changed;
+    }
+  }
+
+  /** Marks pending invitations past their date expired (each once); returns how many. */
+  async sweep(partnerRef?: PartnerRef): Promise<number> {
+    const now = this.deps.now();
+    let changed = 0;
+    for (const inv of await this.deps.invitations.listExpired(now, SWEEP_BATCH, partnerRef)) {
+      const updated = await this.deps.invitations.transition(inv.id, 'pending', {
+        state: 'expired',
+        event: { at: now, by: 'system', from: 'pending', to: 'expired' },
+      });
+      if (!updated) continue;
+      changed++;
+      await this.deps.notices.afterTransition(updated);
+    }
+    return changed;
+  }
+
+  async view(invitation: Invitation): Promise<InvitationView> {
+    const reseller = await this.deps.partners.get(invitation.partnerRef);
+    if (!reseller) throw new NotFoundError('invitations:errors.notFound');
+    const providerRef = invitation.customer?.providerRef;
+    const provider = providerRef ? await this.deps.partners.get(providerRef) : null;
+    return this.viewOf(invitation, reseller, provider ?? undefined);
+  }
+
+  private viewOf(invitation: Invitation, reseller: Partner, provider?: Partner): InvitationView {
+    const expired = invitation.state === 'pending' && invitation.expiresAt <= this.deps.now();
+    return {
+      invitation,
+      state: expired ? 'expired' : invitation.state,
+      reseller,
+      ...(provider ? { provider } : {}),
+    };
+  }
+
+  /** Why an invitation cannot be decided now: who did what, and when. */
+  refusal(view: InvitationView): Error {
+    const inv = view.invitation;
+    const last = inv.history[inv.history.length - 1];
+    // Dates as ISO days: the message reads the same in every language and time zone.
+    const values = {
+      name: last && last.by !== 'system' ? (last.by.name ?? '') : '',
+      date: isoDay(inv.decidedAt ?? last?.at ?? inv.expiresAt),
+    };
+    if (view.state === 'expired') {
+      return new ExpiredError('invitations:errors.state_expired', { date: isoDay(inv.expiresAt) });
+    }
+    return new ConflictError(`invitations:errors.state_${view.state}`, values);
+  }
+
+  /** The invitation the actor opened, still pending, and not their own partner's. */
+  private async decidable(actor: Actor, id: string): Promise<InvitationView> {
+    const invitation = await this.deps.invitations.get(id);
+    if (!invitation || !invitation.openedBy.includes(personKey(actor))) {
+      throw new NotFoundError('invitations:errors.notFound');
+    }
+    const view = await this.view(invitation);
+    if (actor.tenantId === view.reseller.tenantId || actor.tenantId === view.provider?.tenantId) {
+      throw new NotAllowedError('invitations:errors.ownTenant');
+    }
+    if (view.state !== 'pending') throw this.refusal(view);
+    return view;
+  }
+
+  /** An invitation of the actor's partner, which the actor may manage. */
+  private async managed(actor: Actor, id: string): Promise<InvitationView> {
+    const { partner } = await this.deps.memberships.authorize(actor, 'invitations.manage');
+    const invitation = await this.deps.invitations.get(id);
+    if (!invitation || invitation.partnerRef !== partner.id) {
+      throw new NotFoundError('invitations:errors.notFound');
+    }
+    return this.view(invitation);
+  }
+
+  private async move(
+    actor: Actor,
+    view: InvitationView,
+    change: InvitationChange,
+    guard?: { readonly expiresAfter?: Date }
+  ): Promise<InvitationResult> {
+    const id = view.invitation.id;
+    const updated = await this.deps.invitations.transition(id, 'pending', change, guard);
+    if (!updated) {
+      // Another click (or this one, replayed) got there first, or the date passed: say which.
+      const current = await this.deps.invitations.get(id);
+      if (!current) throw new NotFoundError('invitations:errors.notFound');
+      throw this.refusal(await this.view(current));
+    }
+    this.log.info({ invitationRef: id, to: change.state, by: actor.aadObjectId }, 'invitation');
+    await this.deps.notices.afterTransition(updated);
+    return { view: await this.view(updated), changedNow: true };
+  }
+
+  private async invitingReseller(actor: Actor): Promise<Partner> {
+    const { partner } = await this.deps.memberships.authorize(actor, 'customers.invite');
+    if (partner.status !== 'approved') throw new NotAllowedError('invitations:errors.notApproved');
+    if (partner.partnerType !== 'reseller') {
+      throw new NotAllowedError('invitations:errors.onlyReseller');
+    }
+    return partner;
+  }
+
+  private async rows(links: readonly CustomerLink[]): Promise<CustomerRow[]> {
+    const cache = new Map<PartnerRef, Promise<Partner | null>>();
+    const partner = (ref: PartnerRef) => {
+      if (!cache.has(ref)) cache.set(ref, this.deps.partners.get(ref));
+      return cache.get(ref)!;
+    };
+    const rows = await Promise.all(
+      links.map(async (link) => {
+        const customer = await this.deps.customers.get(link.customerRef);
+        const reseller = await partner(link.resellerRef);
+        const provider = link.providerRef ? await partner(link.providerRef) : null;
+        return customer
+          ? {
+              customer,
+              link,
+              ...(reseller ? { reseller } : {}),
+              ...(provider ? { provider } : {}),
+            }
+          : undefined;
+      })
+    );
+    return rows.filter((r): r is CustomerRow => !!r);
+  }
+
+  private async mail(view: InvitationView, secrets: InvitationSecrets): Promise<boolean | 'none'> {
+    if (!view.invitation.customer?.adminEmail) return 'none';
+    try {
+      await this.deps.mailer.invited(view, secrets);
+      return true;
+    } catch (err) {
+      this.log.error({ err, invitationRef: view.invitation.id }, 'invitation mail not sent');
+      return false;
+    }
+  }
+
+  private hashes(secrets: InvitationSecrets) {
+    return {
+      tokenHash: secretHash(secrets.token),
+      codeHash: secretHash(normalizeCode(secrets.code)!),
+    };
+  }
+
+  private event(actor: Actor, from: InvitationState, to: InvitationState): InvitationEvent {
+    return { at: this.deps.now(), by: person(actor), from, to };
+  }
+}
+
+function person(actor: Actor): PersonRef {
+  return {
+    tenantId: actor.tenantId,
+    aadObjectId: actor.aadObjectId,
+    ...(actor.name ? { name: actor.name } : {}),
+  };
+}
+
+function isoDay(d: Date): string {
+  return d.toISOString().slice(0, 10);
+}

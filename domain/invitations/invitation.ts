@@ -1,0 +1,73 @@
+import type { PartnerRef, PersonRef } from '../partners/partner.js';
+
+/**
+ * Who is invited: a customer (by a reseller, optionally with one of its indirect providers), or
+ * a reseller (by a provider, relationships' `invite reseller`). One code space serves both, and
+ * the code's first letter says which kind it is, so `accept <code>` is the one entry point.
+ */
+export const INVITATION_KINDS = ['customer', 'reseller'] as const;
+export type InvitationKind = (typeof INVITATION_KINDS)[number];
+
+/** pending -> accepted | declined | expired | revoked; nothing leaves those. */
+export const INVITATION_STATES = ['pending', 'accepted', 'declined', 'expired', 'revoked'] as const;
+export type InvitationState = (typeof INVITATION_STATES)[number];
+
+/** What a customer invitation brings the customer into. */
+export interface CustomerInvitationTerms {
+  /** The inviting reseller. */
+  readonly resellerRef: PartnerRef;
+  /** The active provider-reseller relationship chosen ("with my indirect provider"), if any. */
+  readonly relationshipRef?: string;
+  /** That relationship's provider, kept so the invitation reads the same after it ends. */
+  readonly providerRef?: PartnerRef;
+  readonly companyName: string;
+  /** The customer admin's address, when the reseller gave one (the mail goes there). */
+  readonly adminEmail?: string;
+  /** The reseller's personal note, shown on the page and the card. */
+  readonly note?: string;
+}
+
+/** One step of an invitation's life (the audit trail). */
+export interface InvitationEvent {
+  readonly at: Date;
+  readonly by: PersonRef | 'system';
+  readonly from: InvitationState | null;
+  readonly to: InvitationState;
+  readonly note?: 'resent';
+}
+
+/**
+ * An invitation. Its link token and its typed code are stored only as SHA-256 hashes: the
+ * database alone never lets anyone accept.
+ */
+export interface Invitation {
+  readonly id: string;
+  readonly kind: InvitationKind;
+  readonly state: InvitationState;
+  /** The partner that invites (the reseller of a customer invitation). */
+  readonly partnerRef: PartnerRef;
+  readonly customer?: CustomerInvitationTerms;
+  readonly tokenHash: string;
+  readonly codeHash: string;
+  readonly invitedBy: PersonRef;
+  readonly createdAt: Date;
+  readonly expiresAt: Date;
+  /**
+   * People (`tenantId/aadObjectId`) who showed the code or link in Teams: only they may click
+   * Accept or Decline on its card, so knowing an invitation's id is never enough.
+   */
+  readonly openedBy: readonly string[];
+  /** Who accepted or declined, and when. */
+  readonly decidedBy?: PersonRef;
+  readonly decidedAt?: Date;
+  readonly history: readonly InvitationEvent[];
+  /** Stamped with each transition in the same update; cleared once its notices are enqueued. */
+  readonly noticeOwedAt?: Date;
+}
+
+export type NewInvitation = Omit<Invitation, 'id'>;
+
+/** The key of a person in `openedBy` and in the guess throttle. */
+export function personKey(p: { readonly tenantId: string; readonly aadObjectId: string }): string {
+  return `${p.tenantId}/${p.aadObjectId}`;
+}

@@ -1,0 +1,135 @@
+import type mongoose from 'mongoose';
+import { isValidObjectId } from 'mongoose';
+import type {
+  Customer,
+  CustomerLink,
+  CustomerRepository,
+  NewCustomerLink,
+} from '../../domain/customers/customer.js';
+import type { PartnerRef, PersonRef } from '../../domain/partners/partner.js';
+import { isDuplicateKey } from '../duplicate-key.js';
+import {
+  customerLinkModel,
+  customerModel,
+  type CustomerDoc,
+  type CustomerLinkDoc,
+} from './customer.schema.js';
+
+/** Customers by tenant and their links, each write one idempotent upsert. */
+export class MongoCustomerRepository implements CustomerRepository {
+  private readonly customers: mongoose.Model<CustomerDoc>;
+  private readonly links: mongoose.Model<CustomerLinkDoc>;
+
+  constructor(conn: mongoose.Connection) {
+    this.customers = customerModel(conn);
+    this.links = customerLinkModel(conn);
+  }
+
+  async init(): Promise<void> {
+    await Promise.all([this.customers.init(), this.links.init()]);
+  }
+
+  async upsertByTenant(input: {
+    readonly tenantId: string;
+    readonly companyName: string;
+    readonly admin: PersonRef;
+    readonly at: Date;
+  }): Promise<Customer> {
+    for (let i = 0; ; i++) {
+      try {
+        // The first acceptance names the customer; every acceptance adds its admin once.
+        await this.customers.updateOne(
+          { tenantId: input.tenantId },
+          {
+            $setOnInsert: { companyName: input.companyName, createdAt: input.at, admins: [] },
+          },
+          { upsert: true }
+        );
+        break;
+      } catch (err) {
+        if (!isDuplicateKey(err) || i > 2) throw err;
+      }
+    }
+    const admin = {
+      tenantId: input.admin.tenantId,
+      aadObjectId: input.admin.aadObjectId,
+      ...(input.admin.name ? { name: input.admin.name } : {}),
+    };
+    const doc = await this.customers
+      .findOneAndUpdate(
+        { tenantId: input.tenantId, 'admins.aadObjectId': { $ne: admin.aadObjectId } },
+        { $push: { admins: admin } },
+        { returnDocument: 'after' }
+      )
+      .lean<CustomerDoc>();
+    return toCustomer(
+      doc ?? (await this.customers.findOne({ tenantId: input.tenantId }).lean<CustomerDoc>())!
+    );
+  }
+
+  async get(id: string): Promise<Customer | null> {
+    if (!isValidObjectId(id)) return null;
+    const doc = await this.customers.findById(id).lean<CustomerDoc>();
+    return doc ? toCustomer(doc) : null;
+  }
+
+  async findByTenant(tenantId: string): Promise<Customer | null> {
+    const doc = await this.customers.findOne({ tenantId }).lean<CustomerDoc>();
+    return doc ? toCustomer(doc) : null;
+  }
+
+  async addLink(link: NewCustomerLink): Promise<CustomerLink> {
+    try {
+      await this.links.updateOne(
+        { invitationRef: link.invitationRef },
+        { $setOnInsert: link },
+        { upsert: true }
+      );
+    } catch (err) {
+      if (!isDuplicateKey(err)) throw err;
+    }
+    const doc = await this.links
+      .findOne({ invitationRef: link.invitationRef })
+      .lean<CustomerLinkDoc>();
+    return toLink(doc!);
+  }
+
+  async listLinks(
+    by:
+      | { readonly resellerRef: PartnerRef }
+      | { readonly providerRef: PartnerRef }
+      | { readonly customerRef: string }
+  ): Promise<CustomerLink[]> {
+    const docs = await this.links
+      .find({ ...by })
+      .sort({ since: -1, _id: -1 })
+      .lean<CustomerLinkDoc[]>();
+    return docs.map(toLink);
+  }
+}
+
+function toCustomer(doc: CustomerDoc): Customer {
+  return {
+    id: String(doc._id),
+    tenantId: doc.tenantId,
+    companyName: doc.companyName,
+    admins: doc.admins.map((a) => ({
+      tenantId: a.tenantId,
+      aadObjectId: a.aadObjectId,
+      ...(a.name ? { name: a.name } : {}),
+    })),
+    createdAt: doc.createdAt,
+  };
+}
+
+function toLink(doc: CustomerLinkDoc): CustomerLink {
+  return {
+    id: String(doc._id),
+    customerRef: doc.customerRef,
+    resellerRef: doc.resellerRef,
+    ...(doc.providerRef ? { providerRef: doc.providerRef } : {}),
+    ...(doc.relationshipRef ? { relationshipRef: doc.relationshipRef } : {}),
+    invitationRef: doc.invitationRef,
+    since: doc.since,
+  };
+}

@@ -1,0 +1,180 @@
+import type {
+  Customer,
+  CustomerLink,
+  CustomerRepository,
+} from '../../../domain/customers/customer.js';
+import type {
+  Invitation,
+  InvitationState,
+  NewInvitation,
+} from '../../../domain/invitations/invitation.js';
+import {
+  DuplicateInvitationSecretError,
+  type CodeGuessRepository,
+  type GuessRecord,
+  type InvitationChange,
+  type InvitationRepository,
+} from '../../../domain/invitations/invitation.repository.js';
+import type { PersonRef } from '../../../domain/partners/partner.js';
+
+const clone = <T>(v: T): T => structuredClone(v);
+
+/** Invitations in memory with the storage's guarantees: unique hashes, conditional updates. */
+export class MemoryInvitationRepository implements InvitationRepository {
+  readonly rows = new Map<string, Invitation>();
+  private seq = 0;
+
+  async create(input: NewInvitation): Promise<Invitation> {
+    for (const r of this.rows.values()) {
+      if (r.tokenHash === input.tokenHash || r.codeHash === input.codeHash) {
+        throw new DuplicateInvitationSecretError();
+      }
+    }
+    const inv: Invitation = { ...clone(input), id: `i${++this.seq}` };
+    this.rows.set(inv.id, inv);
+    return clone(inv);
+  }
+  async get(id: string) {
+    const r = this.rows.get(id);
+    return r ? clone(r) : null;
+  }
+  async findByTokenHash(hash: string) {
+    const r = [...this.rows.values()].find((x) => x.tokenHash === hash);
+    return r ? clone(r) : null;
+  }
+  async findByCodeHash(hash: string) {
+    const r = [...this.rows.values()].find((x) => x.codeHash === hash);
+    return r ? clone(r) : null;
+  }
+  async transition(
+    id: string,
+    from: InvitationState,
+    change: InvitationChange,
+    guard: { readonly expiresAfter?: Date } = {}
+  ) {
+    const r = this.rows.get(id);
+    if (!r || r.state !== from) return null;
+    if (guard.expiresAfter && !(r.expiresAt > guard.expiresAfter)) return null;
+    const next: Invitation = {
+      ...r,
+      ...clone(change.set ?? {}),
+      state: change.state,
+      history: [...r.history, clone(change.event)],
+      noticeOwedAt: change.event.at,
+      ...(change.clearOpeners ? { openedBy: [] } : {}),
+    };
+    this.rows.set(id, next);
+    return clone(next);
+  }
+  async addOpener(id: string, key: string) {
+    const r = this.rows.get(id);
+    if (r && !r.openedBy.includes(key)) this.rows.set(id, { ...r, openedBy: [...r.openedBy, key] });
+  }
+  async listExpired(before: Date, limit: number, partnerRef?: string) {
+    return [...this.rows.values()]
+      .filter((r) => r.state === 'pending' && r.expiresAt <= before)
+      .filter((r) => !partnerRef || r.partnerRef === partnerRef)
+      .slice(0, limit)
+      .map(clone);
+  }
+  async listPage(q: { partnerRef: string; skip: number; limit: number }) {
+    const all = [...this.rows.values()]
+      .filter((r) => r.partnerRef === q.partnerRef)
+      .sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime());
+    return { items: all.slice(q.skip, q.skip + q.limit).map(clone), total: all.length };
+  }
+  async listNoticesOwed(before: Date, limit: number) {
+    return [...this.rows.values()]
+      .filter((r) => r.noticeOwedAt && r.noticeOwedAt < before)
+      .slice(0, limit)
+      .map(clone);
+  }
+  async clearNoticeOwed(id: string, since: Date) {
+    const r = this.rows.get(id);
+    if (r?.noticeOwedAt?.getTime() === since.getTime()) {
+      const { noticeOwedAt: _, ...rest } = r;
+      this.rows.set(id, rest);
+    }
+  }
+}
+
+export class MemoryCodeGuessRepository implements CodeGuessRepository {
+  readonly rows = new Map<string, GuessRecord>();
+  async get(key: string) {
+    return this.rows.get(key) ?? null;
+  }
+  async countFailure(key: string, now: Date, windowStart: Date) {
+    const r = this.rows.get(key);
+    const fresh = !r || r.windowStartedAt < windowStart;
+    const next: GuessRecord = {
+      ...(r ?? {}),
+      personKey: key,
+      failures: fresh ? 1 : r.failures + 1,
+      windowStartedAt: fresh ? now : r.windowStartedAt,
+    };
+    this.rows.set(key, next);
+    return next;
+  }
+  async lock(key: string, until: Date) {
+    const r = this.rows.get(key)!;
+    this.rows.set(key, { ...r, lockedUntil: until });
+  }
+  async clear(key: string) {
+    this.rows.delete(key);
+  }
+}
+
+export class MemoryCustomerRepository implements CustomerRepository {
+  readonly customers = new Map<string, Customer>();
+  readonly links: CustomerLink[] = [];
+  private seq = 0;
+
+  async upsertByTenant(input: {
+    tenantId: string;
+    companyName: string;
+    admin: PersonRef;
+    at: Date;
+  }) {
+    let c = [...this.customers.values()].find((x) => x.tenantId === input.tenantId);
+    if (!c) {
+      c = {
+        id: `c${++this.seq}`,
+        tenantId: input.tenantId,
+        companyName: input.companyName,
+        admins: [],
+        createdAt: input.at,
+      };
+    }
+    if (!c.admins.some((a) => a.aadObjectId === input.admin.aadObjectId)) {
+      c = { ...c, admins: [...c.admins, input.admin] };
+    }
+    this.customers.set(c.id, c);
+    return clone(c);
+  }
+  async get(id: string) {
+    const c = this.customers.get(id);
+    return c ? clone(c) : null;
+  }
+  async findByTenant(tenantId: string) {
+    const c = [...this.customers.values()].find((x) => x.tenantId === tenantId);
+    return c ? clone(c) : null;
+  }
+  async addLink(link: Omit<CustomerLink, 'id'>) {
+    const existing = this.links.find((l) => l.invitationRef === link.invitationRef);
+    if (existing) return clone(existing);
+    const stored = { ...link, id: `l${this.links.length + 1}` };
+    this.links.push(stored);
+    return clone(stored);
+  }
+  async listLinks(by: { resellerRef?: string; providerRef?: string; customerRef?: string }) {
+    return this.links
+      .filter(
+        (l) =>
+          ('resellerRef' in by && l.resellerRef === by.resellerRef) ||
+          ('providerRef' in by && l.providerRef === by.providerRef) ||
+          ('customerRef' in by && l.customerRef === by.customerRef)
+      )
+      .map(clone)
+      .reverse();
+  }
+}
