@@ -25,6 +25,12 @@ export interface Config {
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   /** Proactive messages per second allowed per tenant, on top of Teams' per-conversation limits. */
   readonly tenantMessagesPerSecond: number;
+  /**
+   * Hosts, besides the Bot Framework and Teams service hosts, that an activity's `serviceUrl`
+   * may name (the bot sends replies and notifications there with its token): exact names, or
+   * `*.suffix` for any subdomain. Empty by default.
+   */
+  readonly trustedServiceUrlHosts: readonly string[];
 }
 
 export class ConfigError extends Error {
@@ -86,6 +92,10 @@ const endpointUrl = z.preprocess(
     .optional()
 );
 
+/** A host name, an IPv4 address or [::1], optionally `*.` for "any subdomain of". */
+const SERVICE_HOST =
+  /^(\*\.)?([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$|^\[::1\]$/;
+
 const guid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 const schema = z.object({
@@ -143,6 +153,22 @@ const schema = z.object({
   TENANT_MESSAGES_PER_SECOND: z.preprocess(
     emptyToUndefined,
     z.coerce.number().positive().default(20)
+  ),
+  TRUSTED_SERVICE_URL_HOSTS: z.preprocess(
+    emptyToUndefined,
+    z
+      .string()
+      .optional()
+      .transform((s) =>
+        (s ?? '')
+          .split(',')
+          .map((x) => x.trim().toLowerCase())
+          .filter(Boolean)
+      )
+      .refine(
+        (hosts) => hosts.every((h) => SERVICE_HOST.test(h)),
+        'must be comma-separated host names (no scheme, port or path), `*.suffix` for subdomains'
+      )
   ),
   ChannelService: z.preprocess(
     emptyToUndefined,
@@ -289,5 +315,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, opts: LoadOptio
     mailFrom: e.MAIL_FROM,
     logLevel: e.LOG_LEVEL,
     tenantMessagesPerSecond: e.TENANT_MESSAGES_PER_SECOND,
+    trustedServiceUrlHosts: Object.freeze([...e.TRUSTED_SERVICE_URL_HOSTS]),
   });
 }

@@ -33,6 +33,7 @@ describe('configuration', () => {
       ['logLevel', 'info'],
       ['tenantMessagesPerSecond', 20],
       ['botFrameworkAuth', {}],
+      ['trustedServiceUrlHosts', []],
     ];
     for (const [key, expected] of cases) {
       it(`defaults ${key} to ${JSON.stringify(expected)}`, () => {
