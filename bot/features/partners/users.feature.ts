@@ -5,6 +5,7 @@ import { Verbs } from '../../../cards/verbs.js';
 import type { MembershipService } from '../../../domain/partners/membership.service.js';
 import { NotAllowedError } from '../../../domain/errors.js';
 import { t, type Language } from '../../../i18n/i18n.js';
+import { userText } from '../../../cards/shared/user-text.js';
 import { cardAction, type Feature, type TurnScope } from '../../feature.js';
 
 const updateSchema = z.object({ userId: z.string().min(1).max(128) }).passthrough();
@@ -59,7 +60,8 @@ export function usersFeature(services: { readonly memberships: MembershipService
               : [];
           const saved = await memberships.setRoles(scope.actor, userId, roles);
           const text = t(scope.language, 'enrollment:users.saved', {
-            name: saved.name ?? saved.email ?? userId,
+            // A colleague's Teams display name: shown as typed, never as markdown.
+            name: userText(saved.name ?? saved.email ?? userId),
             roles: rolesText(scope.language, saved.roles),
           });
           return { card: await card(scope, { text }) };
