@@ -105,6 +105,20 @@ const schema = z.looseObject({
   membersRemoved: z.array(member).max(MAX_MEMBERS).nullish(),
 });
 
+/**
+ * `value` of an Action.Execute invoke (`adaptiveCard/action`): botbuilder reads `action.type`
+ * and `action.verb` without checking, so a malformed one crashed the turn; each action's own
+ * schema checks `data`'s fields afterwards.
+ */
+const cardActionValue = z.looseObject({
+  action: z.looseObject({
+    type: z.string().min(1).max(64),
+    verb: z.string().max(256).nullish(),
+    data: z.looseObject({}).nullish(),
+  }),
+  trigger: optionalString(32),
+});
+
 /** Why `serviceUrl` may not be used, or undefined when it may. */
 export function serviceUrlProblem(url: string, options: ActivityGuardOptions): string | undefined {
   let parsed: URL;
@@ -200,6 +214,13 @@ export function checkActivity(body: unknown, options: ActivityGuardOptions): Act
     return { ok: false, problem: `"${issue.path.join('.')}" ${issue.message}` };
   }
   const activity = structuredClone(parsed.data) as Record<string, unknown>;
+  if (activity.type === 'invoke' && activity.name === 'adaptiveCard/action') {
+    const value = cardActionValue.safeParse(activity.value);
+    if (!value.success) {
+      const issue = value.error.issues[0];
+      return { ok: false, problem: `"${['value', ...issue.path].join('.')}" ${issue.message}` };
+    }
+  }
   const urlProblem = serviceUrlProblem(String(activity.serviceUrl), options);
   if (urlProblem) return { ok: false, problem: urlProblem };
   const problem = valueProblem(activity.value);
