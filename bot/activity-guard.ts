@@ -119,6 +119,46 @@ const cardActionValue = z.looseObject({
   trigger: optionalString(32),
 });
 
+/**
+ * One member from the Bot Connector's roster answers (TeamsInfo.getMember, pagedmembers). The
+ * bot records these as users, so they are checked as an activity is: an object id that is not a
+ * GUID string (a query operator, a number) would reach a database filter.
+ */
+const rosterMember = z.looseObject({
+  id: z.string().max(MAX_ID).nullish(),
+  aadObjectId: z.string().regex(GUID).nullish(),
+  tenantId: z.string().regex(GUID).nullish(),
+  name: z.string().nullish(),
+  email: z.string().max(320).nullish(),
+  userPrincipalName: z.string().max(320).nullish(),
+});
+
+/** The member as the bot may use it, or undefined when its fields are not what Teams sends. */
+export function rosterEntry(
+  value: unknown
+):
+  | {
+      id?: string;
+      aadObjectId?: string;
+      tenantId?: string;
+      name?: string;
+      email?: string;
+      userPrincipalName?: string;
+    }
+  | undefined {
+  const parsed = rosterMember.safeParse(value);
+  if (!parsed.success) return undefined;
+  const m = parsed.data;
+  return {
+    ...(m.id ? { id: m.id } : {}),
+    ...(m.aadObjectId ? { aadObjectId: m.aadObjectId } : {}),
+    ...(m.tenantId ? { tenantId: m.tenantId } : {}),
+    ...(m.name ? { name: m.name } : {}),
+    ...(m.email ? { email: m.email } : {}),
+    ...(m.userPrincipalName ? { userPrincipalName: m.userPrincipalName } : {}),
+  };
+}
+
 /** Why `serviceUrl` may not be used, or undefined when it may. */
 export function serviceUrlProblem(url: string, options: ActivityGuardOptions): string | undefined {
   let parsed: URL;
