@@ -134,9 +134,7 @@ const rosterMember = z.looseObject({
 });
 
 /** The member as the bot may use it, or undefined when its fields are not what Teams sends. */
-export function rosterEntry(
-  value: unknown
-):
+export function rosterEntry(value: unknown):
   | {
       id?: string;
       aadObjectId?: string;
