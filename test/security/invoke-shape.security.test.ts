@@ -5,7 +5,7 @@ import { captureLogger } from '../e2e/server/capture-logger.js';
 import { personas } from '../helpers/personas.js';
 import { snapshot, startSecurityApp, type SecurityEnv } from '../e2e/security/security-world.js';
 
-const DATA = ['users', 'partners', 'enrollmentDrafts', 'conversationReferences', 'botstate'];
+const DATA = ['users', 'partners', 'enrollmentDrafts', 'conversationreferences', 'botstate'];
 const who = personas.reseller;
 
 /**

@@ -5,7 +5,7 @@ import { loadConfig } from '../../config/config.js';
 import { personas } from '../helpers/personas.js';
 import { snapshot, startSecurityApp, type SecurityEnv } from '../e2e/security/security-world.js';
 
-const DATA = ['users', 'conversationReferences', 'botstate'];
+const DATA = ['users', 'conversationreferences', 'botstate'];
 const who = personas.reseller;
 
 /**
