@@ -117,7 +117,12 @@ export async function createApp<M extends ModuleSet<M> = AnyModules>(
     conversationStateRef.state = bot.conversationState ?? new ConversationState(bot.storage);
 
     const web: WebServer = createWebServer({
-      messages: messagesRoute({ adapter, logic: (turn) => bot.bot.run(turn), logger }),
+      messages: messagesRoute({
+        adapter,
+        logic: (turn) => bot.bot.run(turn),
+        logger,
+        trustedServiceUrlHosts: config.trustedServiceUrlHosts,
+      }),
       ping: () => db.ping(),
       healthContributors: [
         ...(options.healthContributors ?? []),

@@ -14,11 +14,15 @@ export type ActivityCheck =
 
 export interface ActivityGuardOptions {
   /**
-   * No MicrosoftAppId: nobody vouches for `serviceUrl`, and the bot would send replies (and its
-   * conversation references would later send notices) wherever a request points it. Only this
-   * machine and the Bot Framework / Teams service hosts are allowed then.
+   * No MicrosoftAppId: nobody vouches for `serviceUrl`; this machine is trusted as well then
+   * (the Agents Playground and the Emulator listen there).
    */
   readonly openMode: boolean;
+  /**
+   * Hosts the operator adds to the Bot Framework / Teams service hosts (config
+   * `TRUSTED_SERVICE_URL_HOSTS`): exact names, or `*.suffix` for any subdomain.
+   */
+  readonly trusted?: readonly string[];
 }
 
 /** Entra object ids and tenant ids are GUIDs; Teams always sends them so. */
@@ -34,16 +38,27 @@ const MAX_ENTITIES = 64;
 const MAX_VALUE_DEPTH = 8;
 const MAX_VALUE_KEYS = 1_000;
 
-/** Hosts a serviceUrl may name in open mode: the Bot Framework and Teams services, or here. */
+/** Hosts a serviceUrl may name in open mode besides the service hosts: this machine. */
 const LOCAL_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
-const SERVICE_HOST_SUFFIXES = [
-  '.botframework.com',
-  '.botframework.us',
-  '.botframework.azure.us',
-  '.trafficmanager.net',
-  '.teams.microsoft.com',
-  '.teams.microsoft.us',
+/**
+ * The Bot Framework and Teams service hosts, in every cloud: the bot sends replies, and later
+ * notifications, to the serviceUrl with its own token, so it must be Microsoft's even when the
+ * token checked out (a token proves who sent the request, not that the URL is safe to call).
+ * `smba.trafficmanager.net` exactly: any Azure customer can register `<name>.trafficmanager.net`.
+ */
+const SERVICE_HOSTS = [
+  'smba.trafficmanager.net', // Teams, public cloud (/amer/, /emea/, /teams/...)
+  '*.teams.microsoft.com', // Teams GCC (smba.infra.gcc.teams.microsoft.com)
+  '*.teams.microsoft.us', // Teams GCC High and DoD (smba.infra.gov / .dod.teams.microsoft.us)
+  '*.botframework.com', // Bot Framework channels (Direct Line, Web Chat), public cloud
+  '*.botframework.azure.us', // Bot Framework, US Government clouds
+  '*.botframework.us',
 ];
+
+/** True when `host` is `entry`, or a subdomain of it for a `*.suffix` entry. */
+function hostMatches(host: string, entry: string): boolean {
+  return entry.startsWith('*.') ? host.endsWith(entry.slice(1)) : host === entry;
+}
 
 const id = z.string().min(1).max(MAX_ID);
 const optionalString = (max: number) => z.string().max(max).nullish();
@@ -90,8 +105,60 @@ const schema = z.looseObject({
   membersRemoved: z.array(member).max(MAX_MEMBERS).nullish(),
 });
 
+/**
+ * `value` of an Action.Execute invoke (`adaptiveCard/action`): botbuilder reads `action.type`
+ * and `action.verb` without checking, so a malformed one crashed the turn; each action's own
+ * schema checks `data`'s fields afterwards.
+ */
+const cardActionValue = z.looseObject({
+  action: z.looseObject({
+    type: z.string().min(1).max(64),
+    verb: z.string().max(256).nullish(),
+    data: z.looseObject({}).nullish(),
+  }),
+  trigger: optionalString(32),
+});
+
+/**
+ * One member from the Bot Connector's roster answers (TeamsInfo.getMember, pagedmembers). The
+ * bot records these as users, so they are checked as an activity is: an object id that is not a
+ * GUID string (a query operator, a number) would reach a database filter.
+ */
+const rosterMember = z.looseObject({
+  id: z.string().max(MAX_ID).nullish(),
+  aadObjectId: z.string().regex(GUID).nullish(),
+  tenantId: z.string().regex(GUID).nullish(),
+  name: z.string().nullish(),
+  email: z.string().max(320).nullish(),
+  userPrincipalName: z.string().max(320).nullish(),
+});
+
+/** The member as the bot may use it, or undefined when its fields are not what Teams sends. */
+export function rosterEntry(value: unknown):
+  | {
+      id?: string;
+      aadObjectId?: string;
+      tenantId?: string;
+      name?: string;
+      email?: string;
+      userPrincipalName?: string;
+    }
+  | undefined {
+  const parsed = rosterMember.safeParse(value);
+  if (!parsed.success) return undefined;
+  const m = parsed.data;
+  return {
+    ...(m.id ? { id: m.id } : {}),
+    ...(m.aadObjectId ? { aadObjectId: m.aadObjectId } : {}),
+    ...(m.tenantId ? { tenantId: m.tenantId } : {}),
+    ...(m.name ? { name: m.name } : {}),
+    ...(m.email ? { email: m.email } : {}),
+    ...(m.userPrincipalName ? { userPrincipalName: m.userPrincipalName } : {}),
+  };
+}
+
 /** Why `serviceUrl` may not be used, or undefined when it may. */
-export function serviceUrlProblem(url: string, openMode: boolean): string | undefined {
+export function serviceUrlProblem(url: string, options: ActivityGuardOptions): string | undefined {
   let parsed: URL;
   try {
     parsed = new URL(url);
@@ -101,10 +168,14 @@ export function serviceUrlProblem(url: string, openMode: boolean): string | unde
   if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:')
     return '"serviceUrl" must be an http(s) URL';
   if (parsed.username || parsed.password) return '"serviceUrl" must not carry credentials';
-  if (!openMode) return undefined;
   const host = parsed.hostname.toLowerCase();
-  if (LOCAL_HOSTS.has(host) || SERVICE_HOST_SUFFIXES.some((s) => host.endsWith(s))) return;
-  return '"serviceUrl" must be this machine or a Bot Framework service while MicrosoftAppId is unset';
+  const local = LOCAL_HOSTS.has(host);
+  // The bot's token travels with every call: in the clear only to this machine.
+  if (parsed.protocol === 'http:' && !local) return '"serviceUrl" must be https';
+  if (options.openMode && local) return undefined;
+  const trusted = [...SERVICE_HOSTS, ...(options.trusted ?? [])];
+  if (trusted.some((entry) => hostMatches(host, entry))) return undefined;
+  return '"serviceUrl" must be a Bot Framework or Teams service host (or one in TRUSTED_SERVICE_URL_HOSTS)';
 }
 
 /** Why a card value cannot be used (too deep or too large), or undefined. */
@@ -181,7 +252,14 @@ export function checkActivity(body: unknown, options: ActivityGuardOptions): Act
     return { ok: false, problem: `"${issue.path.join('.')}" ${issue.message}` };
   }
   const activity = structuredClone(parsed.data) as Record<string, unknown>;
-  const urlProblem = serviceUrlProblem(String(activity.serviceUrl), options.openMode);
+  if (activity.type === 'invoke' && activity.name === 'adaptiveCard/action') {
+    const value = cardActionValue.safeParse(activity.value);
+    if (!value.success) {
+      const issue = value.error.issues[0];
+      return { ok: false, problem: `"${['value', ...issue.path].join('.')}" ${issue.message}` };
+    }
+  }
+  const urlProblem = serviceUrlProblem(String(activity.serviceUrl), options);
   if (urlProblem) return { ok: false, problem: urlProblem };
   const problem = valueProblem(activity.value);
   if (problem) return { ok: false, problem };

@@ -6,6 +6,7 @@ import { languageOf, type Language } from '../i18n/i18n.js';
 import type { Logger } from '../logging/logger.js';
 import { displayName } from '../cards/shared/user-text.js';
 import { tenantOf } from './tenant-guard.js';
+import { rosterEntry } from './activity-guard.js';
 
 /** Who acts in a turn, in which language and kind of conversation. */
 export interface ResolvedTurn {
@@ -92,8 +93,10 @@ export class ActorResolver {
     const failedAt = this.rosterFailures.get(key);
     if (failedAt !== undefined && this.now() - failedAt < ROSTER_RETRY_MS) return undefined;
     try {
-      const member = await TeamsInfo.getMember(turn, turn.activity.from.id);
+      // Checked like an activity: these fields are stored on the user's record.
+      const member = rosterEntry(await TeamsInfo.getMember(turn, turn.activity.from.id));
       this.rosterFailures.delete(key);
+      if (!member) return undefined;
       return { name: member.name, email: member.email, upn: member.userPrincipalName };
     } catch (err) {
       if (this.rosterFailures.size >= MAX_REMEMBERED_FAILURES) this.rosterFailures.clear();

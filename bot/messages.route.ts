@@ -21,6 +21,8 @@ export interface MessagesDeps {
   readonly maxBodyBytes?: number;
   /** How long a client may take to send the body once the headers are in (408 after). */
   readonly bodyTimeoutMs?: number;
+  /** Hosts besides the Bot Framework / Teams services a serviceUrl may name (config). */
+  readonly trustedServiceUrlHosts?: readonly string[];
 }
 
 /** The adapter's pre-body token check, when it has one (bot/adapter.ts PartnerConnectAdapter). */
@@ -69,7 +71,10 @@ export function messagesRoute(deps: MessagesDeps) {
       deps.bodyTimeoutMs ?? BODY_TIMEOUT_MS
     );
     const shape = body.ok ? activityProblem(body.value) : undefined;
-    const checked = body.ok && !shape ? checkActivity(body.value, { openMode }) : undefined;
+    const checked =
+      body.ok && !shape
+        ? checkActivity(body.value, { openMode, trusted: deps.trustedServiceUrlHosts })
+        : undefined;
     const problem = shape ?? (checked && !checked.ok ? checked.problem : undefined);
     if (!body.ok || problem) {
       const refusal = body.ok

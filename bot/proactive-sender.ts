@@ -30,10 +30,23 @@ export class BotProactiveSender implements ProactiveSender {
   constructor(
     private readonly adapter: CloudAdapter,
     private readonly botAppId: string,
-    private readonly timeoutMs = 15_000
+    private readonly timeoutMs = 15_000,
+    /**
+     * Why a stored serviceUrl may not be called (bot/activity-guard.ts serviceUrlProblem), or
+     * undefined. References were checked when stored, but one stored by an older version, or
+     * written by anything else, must not receive the bot's token.
+     */
+    private readonly serviceUrlProblem: (url: string) => string | undefined = () => undefined
   ) {}
 
+  /** A refused serviceUrl fails like a 400 does: dead-lettered at once, never retried. */
+  private checkServiceUrl(url: unknown): void {
+    const problem = this.serviceUrlProblem(String(url ?? ''));
+    if (problem) throw Object.assign(new Error(`not sent: ${problem}`), { statusCode: 400 });
+  }
+
   async send(reference: Record<string, unknown>, content: NotificationContent): Promise<Delivered> {
+    this.checkServiceUrl(reference.serviceUrl);
     return this.run(
       (logic) =>
         this.adapter.continueConversationAsync(
@@ -52,6 +65,7 @@ export class BotProactiveSender implements ProactiveSender {
     target: { serviceUrl: string; tenantId: string; aadObjectId: string },
     content: NotificationContent
   ): Promise<Delivered> {
+    this.checkServiceUrl(target.serviceUrl);
     const params = {
       isGroup: false,
       bot: { id: `28:${this.botAppId}` },
@@ -81,6 +95,7 @@ export class BotProactiveSender implements ProactiveSender {
     activityId: string,
     content: NotificationContent
   ): Promise<void> {
+    this.checkServiceUrl(reference.serviceUrl);
     await this.run(
       (logic) =>
         this.adapter.continueConversationAsync(

@@ -2,6 +2,7 @@ import { TeamsInfo, type TeamsChannelAccount, type TurnContext } from 'botbuilde
 import type { RosterMember, UserRepository } from '../domain/partners/user.repository.js';
 import type { Logger } from '../logging/logger.js';
 import { displayName } from '../cards/shared/user-text.js';
+import { rosterEntry } from './activity-guard.js';
 
 /** Teams' largest page of members. */
 const PAGE_SIZE = 500;
@@ -33,8 +34,10 @@ export class TeamRoster {
     try {
       const { members, complete } = await this.fetch(turn);
       const own = new Map<string, RosterMember>();
-      for (const m of members) {
-        if (!m.aadObjectId || (m.tenantId ?? tenantId) !== tenantId) continue;
+      for (const raw of members) {
+        // The connector's answer is checked like an activity: ids reach database filters.
+        const m = rosterEntry(raw);
+        if (!m?.aadObjectId || (m.tenantId ?? tenantId) !== tenantId) continue;
         own.set(m.aadObjectId, {
           tenantId,
           aadObjectId: m.aadObjectId,

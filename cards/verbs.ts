@@ -24,6 +24,7 @@ export const Verbs = {
   reviewApprove: 'review.approve',
   reviewReject: 'review.reject',
   usersUpdateRoles: 'users.updateRoles',
+  usersPage: 'users.page',
 
   // --- relationships ---
   directoryPage: 'directory.page',

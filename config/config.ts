@@ -29,6 +29,12 @@ export interface Config {
   readonly tenantMessagesPerSecond: number;
   /** Days a customer invitation stays valid (default 30). */
   readonly invitationExpiryDays: number;
+  /**
+   * Hosts, besides the Bot Framework and Teams service hosts, that an activity's `serviceUrl`
+   * may name (the bot sends replies and notifications there with its token): exact names, or
+   * `*.suffix` for any subdomain. Empty by default.
+   */
+  readonly trustedServiceUrlHosts: readonly string[];
 }
 
 export class ConfigError extends Error {
@@ -89,6 +95,10 @@ const endpointUrl = z.preprocess(
     .refine((u) => !isRemoteHttp(u), 'must be https:// (http:// only for localhost and 127.0.0.1)')
     .optional()
 );
+
+/** A host name, an IPv4 address or [::1], optionally `*.` for "any subdomain of". */
+const SERVICE_HOST =
+  /^(\*\.)?([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$|^\[::1\]$/;
 
 const guid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -155,6 +165,22 @@ const schema = z.object({
   INVITATION_EXPIRY_DAYS: z.preprocess(
     emptyToUndefined,
     z.coerce.number().int().min(1).max(365).default(30)
+  ),
+  TRUSTED_SERVICE_URL_HOSTS: z.preprocess(
+    emptyToUndefined,
+    z
+      .string()
+      .optional()
+      .transform((s) =>
+        (s ?? '')
+          .split(',')
+          .map((x) => x.trim().toLowerCase())
+          .filter(Boolean)
+      )
+      .refine(
+        (hosts) => hosts.every((h) => SERVICE_HOST.test(h)),
+        'must be comma-separated host names (no scheme, port or path), `*.suffix` for subdomains'
+      )
   ),
   ChannelService: z.preprocess(
     emptyToUndefined,
@@ -303,5 +329,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, opts: LoadOptio
     logLevel: e.LOG_LEVEL,
     tenantMessagesPerSecond: e.TENANT_MESSAGES_PER_SECOND,
     invitationExpiryDays: e.INVITATION_EXPIRY_DAYS,
+    trustedServiceUrlHosts: Object.freeze([...e.TRUSTED_SERVICE_URL_HOSTS]),
   });
 }

@@ -139,6 +139,10 @@ export class NodemailerMailService implements MailService {
     if (this.mailDir) {
       // Owner-only: the mails hold codes and addresses.
       await fs.mkdir(this.mailDir, { recursive: true, mode: 0o700 });
+      // mkdir leaves an existing folder's mode alone: one an older version made 0755 is tightened.
+      await fs.chmod(this.mailDir, 0o700).catch((err: Error) => {
+        this.log.warn({ err: err.message }, 'could not make the mail folder owner-only');
+      });
       file = path.join(
         this.mailDir,
         `${new Date().toISOString().replace(/[:.]/g, '-')}-${randomUUID().slice(0, 8)}.eml`

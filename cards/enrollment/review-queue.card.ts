@@ -11,12 +11,21 @@ export interface ReviewQueueCardData {
   readonly partners: readonly Partner[];
 }
 
+/**
+ * Applications listed at most. Anyone with a tenant and a mailbox can add one, and Teams refuses
+ * a message over about 28 KB; one item takes up to ~2 KB (a 500-character legal name, escaped),
+ * so ten always fit. The oldest are listed; the rest as they are decided.
+ */
+export const QUEUE_SHOWN = 10;
+
 /** The operators' queue: applications under review, each with Open (runs `review <id>`). */
 export function render(data: ReviewQueueCardData, language: Language): AdaptiveCardJson {
+  const more = Math.max(0, data.partners.length - QUEUE_SHOWN);
   return renderCard(template, {
     title: t(language, 'enrollment:review.queueTitle', { count: data.partners.length }),
     emptyText: t(language, 'enrollment:review.queueEmpty'),
-    items: data.partners.map((p) => ({
+    moreText: more ? t(language, 'enrollment:review.queueMore', { more }) : '',
+    items: data.partners.slice(0, QUEUE_SHOWN).map((p) => ({
       name: userText(p.legalName),
       summary: t(language, 'enrollment:review.summary', {
         partnerType: t(language, `enrollment:partnerTypes.${p.partnerType}`),

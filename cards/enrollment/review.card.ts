@@ -2,6 +2,7 @@ import template from './review.card.json' with { type: 'json' };
 import { countryName } from '../../domain/partners/countries.js';
 import { FIELD_IDS } from '../../domain/partners/partner-profile.js';
 import type { Partner } from '../../domain/partners/partner.js';
+import { MAX_REASON_LENGTH } from '../../domain/enrollment/review.service.js';
 import { t, type Language } from '../../i18n/i18n.js';
 import { answerText, dateText } from './enrollment-text.js';
 import { renderCard, type AdaptiveCardJson } from '../shared/render-card.js';
@@ -52,7 +53,9 @@ export function render(data: ReviewCardData, language: Language): AdaptiveCardJs
         })
       : '',
     reasonText: decision?.reason
-      ? t(language, 'enrollment:review.reason', { reason: userText(decision.reason) })
+      ? t(language, 'enrollment:review.reason', {
+          reason: userText(decision.reason, MAX_REASON_LENGTH),
+        })
       : '',
     reasonLabel: t(language, 'enrollment:review.reasonLabel'),
     reasonPlaceholder: t(language, 'enrollment:review.reasonPlaceholder'),

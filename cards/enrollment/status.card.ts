@@ -1,6 +1,7 @@
 import template from './status.card.json' with { type: 'json' };
 import type { EnrollmentStatus } from '../../domain/enrollment/enrollment.service.js';
 import { can, type Role } from '../../domain/partners/roles.js';
+import { MAX_REASON_LENGTH } from '../../domain/enrollment/review.service.js';
 import { t, type Language } from '../../i18n/i18n.js';
 import { dateText } from './enrollment-text.js';
 import { renderCard, type AdaptiveCardJson } from '../shared/render-card.js';
@@ -63,7 +64,7 @@ export function render(data: StatusCardData, language: Language): AdaptiveCardJs
       if (partner.decision.reason)
         facts.push({
           title: t(language, 'enrollment:status.reason'),
-          value: userText(partner.decision.reason),
+          value: userText(partner.decision.reason, MAX_REASON_LENGTH),
         });
     }
     facts.push({

@@ -1,6 +1,7 @@
 import template from './outbox.card.json' with { type: 'json' };
 import { formatDate, formatNumber, t, type Language } from '../../i18n/i18n.js';
 import { renderCard, type AdaptiveCardJson } from '../shared/render-card.js';
+import { userText } from '../shared/user-text.js';
 
 /** One dead letter as the operator sees it (no message content: it may be personal). */
 export interface DeadLetterView {
@@ -36,12 +37,14 @@ export function render(data: OutboxCardData, language: Language): AdaptiveCardJs
     dead: data.dead.map((d) => ({
       id: d.id,
       summary: t(language, 'notifications:outbox.deadSummary', {
-        key: d.key,
-        recipient: d.recipient,
+        // Keys and labels embed record ids and names; shown as literal text like any user value.
+        key: userText(d.key),
+        recipient: userText(d.recipient),
       }),
       detail: t(language, 'notifications:outbox.deadDetail', {
         attempts: d.attempts,
-        error: d.lastError ?? '—',
+        // The error text comes from outside (the Bot Connector's or another service's answer).
+        error: d.lastError ? userText(d.lastError) : '—',
         when: d.deadAt ? formatDate(language, d.deadAt) : '—',
         mail: t(language, `notifications:outbox.mail.${d.mail ?? 'none'}`),
       }),

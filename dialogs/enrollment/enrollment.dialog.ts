@@ -6,7 +6,9 @@ import {
 } from 'botbuilder-dialogs';
 import { SECTION_IDS } from '../../domain/partners/partner-profile.js';
 import { isDomainError } from '../../domain/errors.js';
+import { MAX_REASON_LENGTH } from '../../domain/enrollment/review.service.js';
 import { t } from '../../i18n/i18n.js';
+import { userText } from '../../cards/shared/user-text.js';
 import { turnScope } from '../turn-scope.js';
 import {
   EnrollmentSectionDialog,
@@ -68,7 +70,8 @@ export class EnrollmentDialog extends ComponentDialog {
       if (session.rejected && !session.resumed) {
         await step.context.sendActivity(
           t(language, 'enrollment:dialog.resubmit', {
-            reason: session.rejected.decision?.reason ?? '',
+            // Typed by the operator; shown to the applicant as typed, never as markdown.
+            reason: userText(session.rejected.decision?.reason ?? '', MAX_REASON_LENGTH),
           })
         );
       } else if (session.resumed) {

@@ -35,6 +35,7 @@ describe('configuration', () => {
       ['tenantMessagesPerSecond', 20],
       ['invitationExpiryDays', 30],
       ['botFrameworkAuth', {}],
+      ['trustedServiceUrlHosts', []],
     ];
     for (const [key, expected] of cases) {
       it(`defaults ${key} to ${JSON.stringify(expected)}`, () => {

@@ -71,7 +71,14 @@ export async function startTestApp<M extends ModuleSet<M> = Record<string, AppMo
     PORT: '0',
     DATA_DIR: dataDir,
     LOG_LEVEL: 'silent',
-    ...(auth ? { MicrosoftAppId: TEST_APP_ID, MicrosoftAppPassword: TEST_APP_PASSWORD } : {}),
+    ...(auth
+      ? {
+          MicrosoftAppId: TEST_APP_ID,
+          MicrosoftAppPassword: TEST_APP_PASSWORD,
+          // The fake connector listens here; with an app id only service hosts are trusted.
+          TRUSTED_SERVICE_URL_HOSTS: '127.0.0.1',
+        }
+      : {}),
     ...overrides,
   };
   const cleanup = async () => {

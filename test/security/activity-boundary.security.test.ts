@@ -9,7 +9,7 @@ import {
   type SecurityEnv,
 } from '../e2e/security/security-world.js';
 
-const DATA = ['users', 'partners', 'memberships', 'enrollmentDrafts', 'conversationReferences'];
+const DATA = ['users', 'partners', 'memberships', 'enrollmentDrafts', 'conversationreferences'];
 const who = personas.reseller;
 
 describe('rule: every activity field is checked at the boundary before any read or write (real server)', function () {

@@ -92,6 +92,7 @@ describe('rule: the Bot Framework cloud and token settings come from the environ
       ToChannelFromBotOAuthScope: CONNECTOR_SCOPE,
       OAuthUrl: `${auth.url}/oauth`,
       ValidateAuthority: 'false',
+      TRUSTED_SERVICE_URL_HOSTS: '127.0.0.1',
     });
     const url = await running.url;
     const teams = new TeamsActivities({ serviceUrl: connector.url, botAppId: TEST_APP_ID });

@@ -62,4 +62,31 @@ describe('rule: files the bot creates under DATA_DIR are owner-only (0700 folder
     expect(found.filter((f) => !f.dir)).to.not.be.empty;
     for (const f of found) expect(f.mode, f.file).to.equal(f.dir ? 0o700 : 0o600);
   });
+
+  it('tightens the folders an older version left world-readable (0755) to 0700 on start', async () => {
+    const dataDir = path.join(dir, 'data');
+    for (const sub of ['db', 'mail'])
+      fs.mkdirSync(path.join(dataDir, sub), { recursive: true, mode: 0o755 });
+    const oldMail = path.join(dataDir, 'mail', 'old.eml');
+    fs.writeFileSync(oldMail, 'To: a@b.example\n', { mode: 0o644 });
+    const app = await startTestApp({}, { dataDir });
+    try {
+      await app.post(app.teams.message(personas.reseller, 'help'));
+    } finally {
+      await app.stop();
+    }
+    const mail = new NodemailerMailService(
+      { mailFrom: 'bot@partner-connect.local', dataDir },
+      testLogger()
+    );
+    await mail.send({
+      to: 'a@b.example',
+      templateKey: 'verificationCode',
+      language: 'en',
+      values: { code: '123456' },
+    });
+    for (const sub of ['db', 'mail']) {
+      expect(fs.statSync(path.join(dataDir, sub)).mode & 0o777, sub).to.equal(0o700);
+    }
+  });
 });

@@ -4,7 +4,7 @@ import { t } from '../../i18n/i18n.js';
 import { personas } from '../helpers/personas.js';
 import { snapshot, startSecurityApp, type SecurityEnv } from '../e2e/security/security-world.js';
 
-const DATA = ['users', 'partners', 'memberships', 'enrollmentDrafts', 'conversationReferences'];
+const DATA = ['users', 'partners', 'memberships', 'enrollmentDrafts', 'conversationreferences'];
 
 describe('rule: tenant-scoped actions need a real tenant (real server)', function () {
   this.timeout(60_000);

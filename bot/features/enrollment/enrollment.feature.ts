@@ -13,6 +13,7 @@ import {
 import type { EnrollmentServices } from '../../../dialogs/enrollment/enrollment-services.js';
 import { InvalidError, NotAllowedError } from '../../../domain/errors.js';
 import { t, type Language } from '../../../i18n/i18n.js';
+import { userText } from '../../../cards/shared/user-text.js';
 import { maskEmail } from '../../../notifications/mail.service.js';
 import { resumeDialogAction } from '../../dialog-actions.js';
 import { cardAction, type Feature, type TurnScope } from '../../feature.js';
@@ -75,7 +76,8 @@ export function enrollmentFeature(services: EnrollmentServices): Feature {
           : !result.decidedNow && decision
             ? t(scope.language, 'enrollment:review.alreadyDecided', {
                 context: decision.outcome,
-                name: decision.by.name ?? decision.by.aadObjectId,
+                // The other operator's Teams display name: shown as typed, never as markdown.
+                name: userText(decision.by.name ?? decision.by.aadObjectId),
               })
             : undefined;
         return {

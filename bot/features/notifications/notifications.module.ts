@@ -1,5 +1,6 @@
 import type { AppContext, AppModule } from '../../app-module.js';
 import { outboxFeature } from './outbox.feature.js';
+import { serviceUrlProblem } from '../../activity-guard.js';
 import { BotProactiveSender, type ProactiveSender } from '../../proactive-sender.js';
 import type { OwedNoticeSweeps } from '../../../domain/notices/owed-notices.js';
 import type { RecipientDirectory } from '../../../domain/notifications/notification.js';
@@ -66,7 +67,15 @@ export function createNotifications(
           mail,
           clock,
           logger,
-          sender: opts.sender ?? new BotProactiveSender(adapter, config.microsoftAppId ?? ''),
+          sender:
+            opts.sender ??
+            new BotProactiveSender(adapter, config.microsoftAppId ?? '', undefined, (url) =>
+              // The same hosts the messages route accepts (bot/activity-guard.ts).
+              serviceUrlProblem(url, {
+                openMode: !config.microsoftAppId,
+                trusted: config.trustedServiceUrlHosts,
+              })
+            ),
           tenantMessagesPerSecond: config.tenantMessagesPerSecond,
           leaderLease: new MongoLeaderLease(db.connection, DELIVERY_LEASE),
           ...opts.worker,

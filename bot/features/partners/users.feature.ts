@@ -1,24 +1,40 @@
 import { z } from 'zod';
 import { cardAttachment } from '../../../cards/shared/render-card.js';
-import { render as renderUsers, rolesInputId } from '../../../cards/partners/users.card.js';
+import {
+  MAX_USERS_PAGE,
+  render as renderUsers,
+  rolesInputId,
+} from '../../../cards/partners/users.card.js';
 import { Verbs } from '../../../cards/verbs.js';
 import type { MembershipService } from '../../../domain/partners/membership.service.js';
 import { NotAllowedError } from '../../../domain/errors.js';
 import { t, type Language } from '../../../i18n/i18n.js';
+import { userText } from '../../../cards/shared/user-text.js';
 import { cardAction, type Feature, type TurnScope } from '../../feature.js';
 
-const updateSchema = z.object({ userId: z.string().min(1).max(128) }).passthrough();
+/** The page a card's button or Save carries (a number; the templating may send it as text). */
+const page = z.coerce.number().int().min(0).max(MAX_USERS_PAGE);
+const updateSchema = z
+  .object({ userId: z.string().min(1).max(128), page: page.optional() })
+  .passthrough();
+const pageSchema = z.object({ page });
 
 /** `users` (Global admin only): the tenant's users and their roles, changed through the card. */
 export function usersFeature(services: { readonly memberships: MembershipService }): Feature {
   const { memberships } = services;
-  const card = async (scope: TurnScope, notice?: { text: string; isError?: boolean }) => {
+  const card = async (
+    scope: TurnScope,
+    notice?: { text: string; isError?: boolean },
+    onPage = 0
+  ) => {
     const { users } = await memberships.listUsers(scope.actor);
     return renderUsers(
-      { users, me: scope.actor.aadObjectId, ...(notice ? { notice } : {}) },
+      { users, me: scope.actor.aadObjectId, page: onPage, ...(notice ? { notice } : {}) },
       scope.language
     );
   };
+  const isGlobalAdmin = async (scope: TurnScope) =>
+    (await memberships.rolesOf(scope.actor)).roles.includes('globalAdmin');
   const rolesText = (language: Language, roles: readonly string[]) =>
     roles.length
       ? roles.map((r) => t(language, `enrollment:roles.${r}`)).join(', ')
@@ -59,16 +75,23 @@ export function usersFeature(services: { readonly memberships: MembershipService
               : [];
           const saved = await memberships.setRoles(scope.actor, userId, roles);
           const text = t(scope.language, 'enrollment:users.saved', {
-            name: saved.name ?? saved.email ?? userId,
+            // A colleague's Teams display name: shown as typed, never as markdown.
+            name: userText(saved.name ?? saved.email ?? userId),
             roles: rolesText(scope.language, saved.roles),
           });
-          return { card: await card(scope, { text }) };
+          return { card: await card(scope, { text }, data.page) };
         },
         // Refusals (last Global admin, unknown user) show on the list; a stranger sees none.
-        current: async (scope) =>
-          (await memberships.rolesOf(scope.actor)).roles.includes('globalAdmin')
-            ? card(scope)
-            : undefined,
+        current: async (scope) => ((await isGlobalAdmin(scope)) ? card(scope) : undefined),
+      }),
+      cardAction({
+        verb: Verbs.usersPage,
+        schema: pageSchema,
+        scope: 'personal',
+        respond: 'interactor',
+        // listUsers refuses anyone but a Global admin, as the `users` command does.
+        handle: async (scope, data) => ({ card: await card(scope, undefined, data.page) }),
+        current: async (scope) => ((await isGlobalAdmin(scope)) ? card(scope) : undefined),
       }),
     ],
   };

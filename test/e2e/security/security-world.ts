@@ -178,10 +178,18 @@ export async function enrollUnderReview(
   return { c, code, partnerRef: partner.id };
 }
 
-/** A snapshot of collections, to prove an attack changed nothing. */
+/**
+ * A snapshot of collections, to prove an attack changed nothing. A name no model uses throws:
+ * a misspelt one (`conversationReferences` for `conversationreferences`) would always be empty
+ * and the check could never fail.
+ */
 export async function snapshot(env: SecurityEnv, ...names: string[]) {
+  const known = new Set(
+    Object.values(env.app.app.db.connection.models).map((m) => m.collection.collectionName)
+  );
   const out: Record<string, unknown[]> = {};
   for (const name of names) {
+    if (!known.has(name)) throw new Error(`no model uses a collection named "${name}"`);
     out[name] = await env.collection(name).find({}).sort({ _id: 1 }).toArray();
   }
   return JSON.parse(JSON.stringify(out)) as Record<string, unknown[]>;

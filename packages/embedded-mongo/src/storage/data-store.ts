@@ -1,4 +1,4 @@
-import { mkdir, rename, unlink } from 'node:fs/promises';
+import { chmod, mkdir, rename, unlink } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { Document } from 'bson';
 import { createLogger, moduleLogger, type Logger } from '../logger.js';
@@ -80,6 +80,7 @@ export class DataStore {
     const dir = resolve(dataDir);
     const logger = moduleLogger(opts.logger ?? createLogger(), 'data-store');
     await mkdir(dir, { recursive: true, mode: 0o700 });
+    await ownerOnly(dir, logger);
     const lock = await LockFile.acquire(dir, logger);
     try {
       const started = Date.now();
@@ -293,4 +294,17 @@ async function removeFilesBefore(dir: string, seq: number): Promise<void> {
   if (old.length === 0) return;
   for (const name of old) await unlink(pathOf(dir, name));
   await fsyncDir(dir);
+}
+
+/**
+ * `mkdir` sets the mode of folders it creates only: a folder an older version (or an operator)
+ * left world-readable stays so, with the journal's personal data inside. Tightened on every
+ * open; a folder the process may not chmod (a mount owned by someone else) is logged, not fatal.
+ */
+async function ownerOnly(dir: string, logger: Logger): Promise<void> {
+  try {
+    await chmod(dir, 0o700);
+  } catch (err) {
+    logger.warn({ dir, err: (err as Error).message }, 'could not make the data folder owner-only');
+  }
 }
