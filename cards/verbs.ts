@@ -40,6 +40,8 @@ export const Verbs = {
   relationshipExtend: 'relationship.extend',
   relationshipAutoExtend: 'relationship.autoExtend',
   relationshipHistory: 'relationship.history',
+  /** The customers a provider and a reseller share (registered by invitations). */
+  relationshipCustomers: 'relationship.customers',
   relationshipsPage: 'relationships.page',
   relationshipsBulk: 'relationships.bulk',
 

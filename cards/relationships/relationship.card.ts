@@ -91,6 +91,9 @@ export function render(data: RelationshipCardData, language: Language): Adaptive
       button(Verbs.relationshipView, tr('card.back'))
     );
   } else {
+    if (r.state === 'active') {
+      actions.push(button(Verbs.relationshipCustomers, tr('card.customers')));
+    }
     actions.push(button(Verbs.relationshipHistory, tr('card.history')));
   }
 

@@ -369,6 +369,30 @@ export class InvitationService {
     return { side, rows };
   }
 
+  /**
+   * View customers on a relationship: the customers its provider and reseller share. Anyone of
+   * either partner who may see customers; a relationship of another pair is not found.
+   */
+  async sharedCustomers(
+    actor: Actor,
+    relationshipRef: string
+  ): Promise<{ provider: Partner; reseller: Partner; rows: CustomerRow[] }> {
+    const { partner } = await this.deps.memberships.authorize(actor, 'customers.view');
+    const r = await this.deps.relationships.get(relationshipRef);
+    if (!r || (r.providerRef !== partner.id && r.resellerRef !== partner.id)) {
+      throw new NotFoundError('relationships:errors.notFound');
+    }
+    const [provider, reseller] = await Promise.all([
+      this.deps.partners.get(r.providerRef),
+      this.deps.partners.get(r.resellerRef),
+    ]);
+    if (!provider || !reseller) throw new NotFoundError('relationships:errors.notFound');
+    const links = (await this.deps.customers.listLinks({ providerRef: r.providerRef })).filter(
+      (l) => l.resellerRef === r.resellerRef
+    );
+    return { provider, reseller, rows: await this.rows(links) };
+  }
+
   /** The customer's partners: its resellers and their providers (`partners`). */
   async partnersOfCustomer(actor: Actor): Promise<{ customer: Customer; rows: CustomerRow[] }> {
     const customer = await this.deps.customers.findByTenant(actor.tenantId);

@@ -313,6 +313,37 @@ export function invitationsFeature(deps: InvitationsFeatureDeps): Feature {
     ],
     cardActions: [
       cardAction({
+        verb: Verbs.relationshipCustomers,
+        schema: z.object({ relationshipRef: ref }).passthrough(),
+        scope: 'personal',
+        respond: 'interactor',
+        async handle(scope, data) {
+          const { provider, reseller, rows } = await service.sharedCustomers(
+            scope.actor,
+            data.relationshipRef
+          );
+          return {
+            card: renderParties(
+              {
+                titleKey: 'invitations:customers.title_shared',
+                titleValues: {
+                  provider: userText(provider.legalName),
+                  reseller: userText(reseller.legalName),
+                },
+                rows: rows.map((r) => ({
+                  heading: userText(r.customer.companyName),
+                  detail: t(scope.language, 'invitations:customers.since', {
+                    since: dayText(scope.language, r.link.since),
+                  }),
+                })),
+                backToRelationship: data.relationshipRef,
+              },
+              scope.language
+            ),
+          };
+        },
+      }),
+      cardAction({
         verb: Verbs.invitationCreate,
         schema: z
           .object({

@@ -118,6 +118,19 @@ describe('customer invitations end to end (three tenants, the real server)', fun
     const pc = await w.say(cast.provider, 'customers');
     expect(pc.seen).to.include('Reseller Contoso Reseller').and.include('Northwind Traders');
     expect(pc.seen).to.include('Through Contoso Reseller');
+    // View customers on the relationship: the customers the two share, with a way back.
+    const card = await w.click(cast.provider, Verbs.relationshipView, { relationshipRef });
+    expect(card.seen).to.include('View customers');
+    const shared = await w.click(cast.provider, Verbs.relationshipCustomers, { relationshipRef });
+    expect(shared.seen).to.include('Customers Fabrikam Distribution and Contoso Reseller share');
+    expect(shared.seen).to.include('Northwind Traders').and.include('Back');
+    const fromReseller = await w.click(cast.resellerSales, Verbs.relationshipCustomers, {
+      relationshipRef,
+    });
+    expect(fromReseller.seen).to.include('Northwind Traders');
+    // Another tenant never sees them.
+    const stranger = await w.click(cast.customer, Verbs.relationshipCustomers, { relationshipRef });
+    expect(stranger.seen).to.not.include('Northwind Traders');
     // `partners` is for the customer's admins: listed by help for them, not for the reseller.
     expect((await w.say(cast.customer, 'help')).seen).to.include('Your reseller and provider');
     expect((await w.say(cast.reseller, 'help')).seen).to.not.include('Your reseller and provider');
