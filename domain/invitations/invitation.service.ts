@@ -1,4 +1,5 @@
 import type { Logger } from '../../logging/logger.js';
+import { CodeThrottle } from './code-throttle.js';
 import type { Customer, CustomerLink, CustomerRepository } from '../customers/customer.js';
 import {
   ConflictError,
@@ -35,9 +36,7 @@ import {
 
 const DAY_MS = 24 * 60 * 60_000;
 /** Wrong codes a person may type in the window before being locked out. */
-export const MAX_WRONG_CODES = 5;
-export const GUESS_WINDOW_MS = 15 * 60_000;
-export const LOCKOUT_MS = 60 * 60_000;
+export { MAX_WRONG_CODES, GUESS_WINDOW_MS, LOCKOUT_MS } from './code-throttle.js';
 export const PAGE_SIZE = 5;
 const SWEEP_BATCH = 100;
 const EMAIL = /^[^\s@<>"'(),;:]+@[^\s@<>"'(),;:]+\.[^\s@<>"'(),;:]+$/;
@@ -122,8 +121,13 @@ export interface CustomerInviteInput {
 export class InvitationService {
   private readonly log: Logger;
 
+  private readonly throttle: CodeThrottle;
+
   constructor(private readonly deps: InvitationServiceDeps) {
     this.log = deps.logger.child({ module: 'invitations' });
+    this.throttle = new CodeThrottle(deps.guesses, deps.now, (failures) =>
+      this.log.warn({ failures }, 'wrong invitation code')
+    );
   }
 
   /** The reseller's active relationships, for "with my indirect provider". */
@@ -213,34 +217,11 @@ export class InvitationService {
       invitation = await this.deps.invitations.findByTokenHash(secretHash(text));
       if (!invitation) throw new NotFoundError('invitations:errors.unknownLink');
     } else {
-      const now = this.deps.now();
-      const record = await this.deps.guesses.get(key);
-      if (record?.lockedUntil && record.lockedUntil > now) {
-        throw new NotAllowedError('invitations:errors.locked', {
-          minutes: Math.ceil((record.lockedUntil.getTime() - now.getTime()) / 60_000),
-        });
-      }
       const code = normalizeCode(text);
       if (!code) throw new InvalidError('invitations:errors.codeFormat');
-      invitation = await this.deps.invitations.findByCodeHash(secretHash(code));
-      if (!invitation) {
-        const counted = await this.deps.guesses.countFailure(
-          key,
-          now,
-          new Date(now.getTime() - GUESS_WINDOW_MS)
-        );
-        this.log.warn({ failures: counted.failures }, 'wrong invitation code');
-        if (counted.failures >= MAX_WRONG_CODES) {
-          await this.deps.guesses.lock(key, new Date(now.getTime() + LOCKOUT_MS));
-          throw new NotAllowedError('invitations:errors.locked', {
-            minutes: Math.ceil(LOCKOUT_MS / 60_000),
-          });
-        }
-        throw new NotFoundError('invitations:errors.unknownCode', {
-          count: MAX_WRONG_CODES - counted.failures,
-        });
-      }
-      await this.deps.guesses.clear(key);
+      invitation = await this.throttle.lookup(key, code, (hash) =>
+        this.deps.invitations.findByCodeHash(hash)
+      );
     }
     await this.deps.invitations.addOpener(invitation.id, key);
     return this.view(invitation);

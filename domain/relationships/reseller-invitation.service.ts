@@ -9,18 +9,23 @@ import {
 import type { Actor } from '../partners/actor.js';
 import type { Partner } from '../partners/partner.js';
 import type { PartnerRepository } from '../partners/partner.repository.js';
-import { isLinkToken, newCode, newLinkToken, normalizeCode, secretHash } from '../secrets.js';
+import { CodeThrottle } from '../invitations/code-throttle.js';
+import type { CodeGuessRepository } from '../invitations/invitation.repository.js';
+import {
+  KIND_LETTER,
+  looksLikeToken,
+  newCode,
+  newToken,
+  normalizeCode,
+  secretHash,
+} from '../invitations/invitation-secrets.js';
 import { days, PENDING_DAYS } from './access-grant.js';
 import type { Relationship } from './relationship.js';
 import type { RelationshipService } from './relationship.service.js';
-import type {
-  CodeGuessLimiter,
-  ResellerInvitation,
-  ResellerInvitationRepository,
-} from './reseller-invitation.js';
+import type { ResellerInvitation, ResellerInvitationRepository } from './reseller-invitation.js';
 
-/** The letter that starts a reseller invitation's code (`R-7KQ3-M9XD`). */
-export const RESELLER_CODE_KIND = 'R';
+/** The letter that starts a reseller invitation's code (`R7KQ-3M9X-D4TP`). */
+export const RESELLER_CODE_KIND = KIND_LETTER.reseller;
 const EMAIL = /^[^\s@]{1,64}@[^\s@]+\.[^\s@]{2,}$/;
 
 /** Sends the invitation mail; false when the server refused it (the card then says so). */
@@ -37,7 +42,8 @@ export interface InvitationMailer {
 
 export interface ResellerInvitationDeps {
   readonly invitations: ResellerInvitationRepository;
-  readonly guesses: CodeGuessLimiter;
+  /** The same per-person budget as customer codes: one `accept`, one count of wrong codes. */
+  readonly guesses: CodeGuessRepository;
   readonly relationships: RelationshipService;
   readonly partners: PartnerRepository;
   readonly mailer: InvitationMailer;
@@ -73,9 +79,13 @@ export interface InvitationLookup {
  */
 export class ResellerInvitationService {
   private readonly log: Logger;
+  private readonly throttle: CodeThrottle;
 
   constructor(private readonly deps: ResellerInvitationDeps) {
     this.log = deps.logger.child({ module: 'reseller-invitations' });
+    this.throttle = new CodeThrottle(deps.guesses, deps.now, (failures) =>
+      this.log.warn({ failures }, 'wrong reseller invitation code')
+    );
   }
 
   async invite(
@@ -98,8 +108,8 @@ export class ResellerInvitationService {
       enrolled?.status === 'approved' && enrolled.partnerType === 'reseller'
         ? await this.deps.relationships.invite(actor, enrolled.id, grant)
         : undefined;
-    const token = newLinkToken();
-    const code = newCode(RESELLER_CODE_KIND);
+    const token = newToken();
+    const code = newCode('reseller');
     const now = this.deps.now();
     const invitation = await this.deps.invitations.create({
       providerRef: provider.id,
@@ -110,7 +120,7 @@ export class ResellerInvitationService {
       createdAt: now,
       expiresAt: new Date(now.getTime() + days(PENDING_DAYS)),
       tokenHash: secretHash(token),
-      codeHash: secretHash(code),
+      codeHash: secretHash(normalizeCode(code) ?? ''),
       ...(relationship ? { relationshipRef: relationship.id } : {}),
     });
     const link = `${this.deps.publicBaseUrl.replace(/\/+$/, '')}/relationships/${token}`;
@@ -131,7 +141,7 @@ export class ResellerInvitationService {
 
   /** The link's page: unknown tokens are not found; used, revoked or expired ones say so. */
   async byToken(token: string): Promise<InvitationLookup | null> {
-    if (!isLinkToken(token)) return null;
+    if (!looksLikeToken(token)) return null;
     const invitation = await this.deps.invitations.byTokenHash(secretHash(token));
     if (!invitation) return null;
     const provider = await this.deps.partners.get(invitation.providerRef);
@@ -141,7 +151,7 @@ export class ResellerInvitationService {
   }
 
   /**
-   * `accept R-XXXX-XXXX` (or the link's token) by a reseller's Global admin or Admin agent: the relationship it
+   * `accept RXXX-XXXX-XXXX` (or the link's token) by a reseller's Global admin or Admin agent: the relationship it
    * proposes, pending, for this reseller. Wrong codes count against the person who typed them.
    */
   async accept(
@@ -151,21 +161,18 @@ export class ResellerInvitationService {
     const reseller = await this.deps.relationships.acceptingReseller(actor);
     const personKey = `${actor.tenantId}:${actor.aadObjectId}`;
     const now = this.deps.now();
-    if (!(await this.deps.guesses.allowed(personKey, now))) {
-      throw new NotAllowedError('relationships:accept.locked');
-    }
-    // The code from the mail, or the link's token (what the page's Open in Teams prefills).
+    // The code from the mail (throttled per person), or the link's token (256 random bits,
+    // what the page's Open in Teams prefills).
     const token = typed.trim();
     const code = normalizeCode(typed);
-    const invitation = isLinkToken(token)
-      ? await this.deps.invitations.byTokenHash(secretHash(token))
-      : code
-        ? await this.deps.invitations.byCodeHash(secretHash(code))
-        : null;
-    if (!invitation) {
-      const locked = await this.deps.guesses.miss(personKey, now);
-      throw new NotFoundError(
-        locked ? 'relationships:accept.locked' : 'relationships:accept.unknown'
+    let invitation: ResellerInvitation | null;
+    if (looksLikeToken(token)) {
+      invitation = await this.deps.invitations.byTokenHash(secretHash(token));
+      if (!invitation) throw new NotFoundError('relationships:accept.unknown');
+    } else {
+      if (!code) throw new InvalidError('invitations:errors.codeFormat');
+      invitation = await this.throttle.lookup(personKey, code, (hash) =>
+        this.deps.invitations.byCodeHash(hash)
       );
     }
     const mine = invitation.acceptedBy?.resellerRef === reseller.id;

@@ -3,7 +3,7 @@ import type { AccessGrant } from './relationship.js';
 
 /**
  * A provider's invitation to a reseller, by mail, link (`/relationships/<token>`) and code
- * (`accept R-XXXX-XXXX`): the way in for a reseller the provider knows only by its address, and
+ * (`accept RXXX-XXXX-XXXX`): the way in for a reseller the provider knows only by its address, and
  * a second way to the card for one already enrolled. Accepting binds it to one reseller and
  * opens the pending relationship; the reseller still consents on the relationship's card.
  */
@@ -42,15 +42,4 @@ export interface ResellerInvitationRepository {
     at: Date
   ): Promise<ResellerInvitation | null>;
   setRelationship(id: string, relationshipRef: string): Promise<void>;
-}
-
-/**
- * Wrong codes a person may type before being locked out for a while: one person's guesses, so
- * a colleague's typos never lock someone else out.
- */
-export interface CodeGuessLimiter {
-  /** Whether `personKey` may try a code now. */
-  allowed(personKey: string, now: Date): Promise<boolean>;
-  /** Counts a wrong code; true when that one used up the last try. */
-  miss(personKey: string, now: Date): Promise<boolean>;
 }

@@ -64,29 +64,3 @@ export function resellerInvitationModel(conn: mongoose.Connection): Model<Resell
     conn.model<ResellerInvitationDoc>('ResellerInvitation', schema)
   );
 }
-
-/** One person's wrong codes in the current window (collection `codeGuesses`). */
-export interface CodeGuessDoc {
-  personKey: string;
-  misses: number;
-  windowStartedAt: Date;
-  lockedUntil?: Date;
-}
-
-const guessSchema = new Schema<CodeGuessDoc>(
-  {
-    personKey: { type: String, required: true },
-    misses: { type: Number, required: true, default: 0 },
-    windowStartedAt: { type: Date, required: true },
-    lockedUntil: Date,
-  },
-  { collection: 'codeGuesses', versionKey: false }
-);
-guessSchema.index({ personKey: 1 }, { unique: true });
-
-export function codeGuessModel(conn: mongoose.Connection): Model<CodeGuessDoc> {
-  return (
-    (conn.models.CodeGuess as Model<CodeGuessDoc> | undefined) ??
-    conn.model<CodeGuessDoc>('CodeGuess', guessSchema)
-  );
-}

@@ -3,10 +3,8 @@ import type { RelationshipRepository } from '../../../domain/relationships/relat
 import { RelationshipService } from '../../../domain/relationships/relationship.service.js';
 import { ResellerInvitationService } from '../../../domain/relationships/reseller-invitation.service.js';
 import { MongoRelationshipRepository } from '../../../models/relationships/relationship.repository.js';
-import {
-  MongoCodeGuessLimiter,
-  MongoResellerInvitationRepository,
-} from '../../../models/relationships/reseller-invitation.repository.js';
+import { MongoCodeGuessRepository } from '../../../models/invitations/invitation.repository.js';
+import { MongoResellerInvitationRepository } from '../../../models/relationships/reseller-invitation.repository.js';
 import type { AppContext, AppModule } from '../../app-module.js';
 import type { Notifications } from '../notifications/notifications.module.js';
 import type { PartnersModule } from '../partners/partners.module.js';
@@ -57,9 +55,10 @@ export async function createRelationshipsModule(
     logger: ctx.logger,
   });
   const invitationStore = new MongoResellerInvitationRepository(ctx.db.connection);
-  const guesses = new MongoCodeGuessLimiter(ctx.db.connection);
+  // Wrong codes share the customer invitations' per-person budget (one `accept` command).
+  const guesses = new MongoCodeGuessRepository(ctx.db.connection);
   // The hash indexes are unique: a link or code must never open two invitations.
-  await Promise.all([invitationStore.init(), guesses.init()]);
+  await invitationStore.init();
   const invitations = new ResellerInvitationService({
     invitations: invitationStore,
     guesses,

@@ -7,7 +7,7 @@ import {
   RESELLER_CODE_KIND,
   type ResellerInvitationService,
 } from '../../../domain/relationships/reseller-invitation.service.js';
-import { isLinkToken, normalizeCode } from '../../../domain/secrets.js';
+import { looksLikeToken, normalizeCode } from '../../../domain/invitations/invitation-secrets.js';
 import { t } from '../../../i18n/i18n.js';
 import type { TurnScope } from '../../feature.js';
 import { relationshipSubject } from './relationship-subjects.js';
@@ -27,8 +27,8 @@ export function resellerInvitationAcceptor(deps: {
   const { service, invitations, memberships } = deps;
   return async (scope, text) => {
     const typed = text.trim().slice(0, 200);
-    const isCode = normalizeCode(typed).startsWith(RESELLER_CODE_KIND);
-    const isToken = isLinkToken(typed) && (await invitations.byToken(typed)) !== null;
+    const isCode = normalizeCode(typed)?.startsWith(RESELLER_CODE_KIND) ?? false;
+    const isToken = looksLikeToken(typed) && (await invitations.byToken(typed)) !== null;
     if (!isCode && !isToken) return false;
     const { relationship, created } = await invitations.accept(scope.actor, typed);
     const view = await service.view(scope.actor, relationship.id);

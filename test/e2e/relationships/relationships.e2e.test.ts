@@ -110,7 +110,7 @@ describe('relationships end to end (two tenants, the real server)', function () 
     );
     expect(sent.seen)
       .to.include('Contoso Reseller is enrolled')
-      .and.match(/R-[2-9A-Z]{4}-[2-9A-Z]{4}/);
+      .and.match(/R[2-9A-Z]{3}-[2-9A-Z]{4}-[2-9A-Z]{4}/);
     const cardId = await w.received(cast.reseller, 'Authorize indirect provider');
     const stored = await w.collection('relationships').findOne({ open: true });
     const id = String(stored?._id);
