@@ -10,7 +10,7 @@ import type { Persona } from './personas.js';
 
 /** Debian's Chromium; the Playground tests skip when it is missing. */
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const CHROMIUM_FLAGS = [
+export const CHROMIUM_FLAGS = [
   '--headless',
   '--no-sandbox',
   '--disable-gpu',
