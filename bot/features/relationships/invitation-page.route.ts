@@ -4,6 +4,7 @@ import type { ResellerInvitationService } from '../../../domain/relationships/re
 import { t } from '../../../i18n/i18n.js';
 import { escapeHtml, pageLanguage, sendHtmlPage } from '../../../web/html-page.js';
 import type { HttpRoute } from '../../../web/http-route.js';
+import { teamsDeepLink } from '../invitations/invitation-page.route.js';
 
 /**
  * `GET /relationships/:token`: the page a reseller opens from the provider's mail. It needs no
@@ -51,12 +52,10 @@ export function invitationPageRoute(deps: {
         days: invitation.grant.durationDays,
         date: dayText(language, invitation.expiresAt),
       };
-      // Teams' deep link to a chat with the bot, the message prefilled (28: is a bot's id).
+      // Teams' deep link to a chat with the bot, `accept <token>` prefilled (as customers').
       const open = deps.microsoftAppId
         ? `<p><a class="button" href="${escapeHtml(
-            `https://teams.microsoft.com/l/chat/0/0?users=28:${deps.microsoftAppId}&message=${encodeURIComponent(
-              `accept ${token}`
-            )}`
+            teamsDeepLink(deps.microsoftAppId, token)
           )}">${escapeHtml(tr('open'))}</a></p>`
         : p(tr('noTeams'));
       sendHtmlPage(

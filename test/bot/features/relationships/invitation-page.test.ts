@@ -35,7 +35,7 @@ describe('the reseller invitation page', () => {
   it("opens a chat with the bot, the link's token ready to send, when the bot has an app id", async () => {
     const { status, body } = await get('11111111-2222-3333-4444-555555555555');
     expect(status).to.equal(200);
-    const expected = `https://teams.microsoft.com/l/chat/0/0?users=28:11111111-2222-3333-4444-555555555555&#38;message=accept%20${TOKEN}`;
+    const expected = `https://teams.microsoft.com/l/chat/0/0?users=28%3A11111111-2222-3333-4444-555555555555&#38;message=accept%20${TOKEN}`;
     expect(body).to.include(`href="${expected}"`).and.include('Open in Teams');
     // What a provider typed is text on the page, never markup.
     expect(body).to.include('Fabrikam &#60;b&#62;Distribution&#60;/b&#62;');
