@@ -54,6 +54,9 @@ export const Verbs = {
   invitationResend: 'invitation.resend',
   invitationsPage: 'invitations.page',
   invitationsCleanUp: 'invitations.cleanUp',
+  /** A customer ends its link to a reseller (and its provider), after a confirmation. */
+  customerEndPartner: 'customer.endPartner',
+  customerPartners: 'customer.partners',
 } as const;
 
 export type Verb = (typeof Verbs)[keyof typeof Verbs];

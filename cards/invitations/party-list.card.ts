@@ -8,9 +8,18 @@ export interface PartyListData {
   /** Catalog key of the title (`invitations:customers.title_reseller`) and its values. */
   readonly titleKey: string;
   readonly titleValues?: Record<string, unknown>;
-  readonly rows: readonly { readonly heading: string; readonly detail: string }[];
+  readonly rows: readonly PartyRow[];
   /** A Back button to the relationship the list came from (View customers). */
   readonly backToRelationship?: string;
+  /** A Back button to the customer's `partners` (from the End confirmation). */
+  readonly backToPartners?: boolean;
+}
+
+export interface PartyRow {
+  readonly heading: string;
+  readonly detail: string;
+  /** An End button on the row (a customer's link to a reseller); `confirmed` on the second. */
+  readonly end?: { readonly linkRef: string; readonly title: string; readonly confirmed: boolean };
 }
 
 /** A reseller's or provider's `customers`, or a customer's `partners`. */
@@ -18,8 +27,19 @@ export function render(data: PartyListData, language: Language): AdaptiveCardJso
   return renderCard(template, {
     title: t(language, data.titleKey, data.titleValues ?? {}),
     empty: data.rows.length ? '' : t(language, 'invitations:customers.empty'),
-    rows: data.rows,
-    backVerb: data.backToRelationship ? Verbs.relationshipView : '',
+    rows: data.rows.map((r) => ({
+      heading: r.heading,
+      detail: r.detail,
+      endVerb: r.end ? Verbs.customerEndPartner : '',
+      endTitle: r.end?.title ?? '',
+      linkRef: r.end?.linkRef ?? '',
+      confirmed: r.end?.confirmed ? 'yes' : '',
+    })),
+    backVerb: data.backToRelationship
+      ? Verbs.relationshipView
+      : data.backToPartners
+        ? Verbs.customerPartners
+        : '',
     backTitle: t(language, 'relationships:card.back'),
     backRef: data.backToRelationship ?? '',
   });
@@ -38,5 +58,27 @@ export const samples: readonly PartyListData[] = [
     titleValues: { provider: 'Fabrikam Distribution', reseller: 'Contoso Reseller' },
     rows: [{ heading: 'Northwind Traders', detail: 'Since Dec 2, 2026' }],
     backToRelationship: '0123456789abcdef01234567',
+  },
+  {
+    titleKey: 'invitations:partners.title',
+    titleValues: { company: 'Northwind Traders' },
+    rows: [
+      {
+        heading: 'Contoso Reseller',
+        detail: 'Reseller Contoso Reseller · since Dec 2, 2026',
+        end: { linkRef: '0123456789abcdef01234567', title: 'End', confirmed: false },
+      },
+    ],
+  },
+  {
+    titleKey: 'invitations:partners.confirmTitle',
+    rows: [
+      {
+        heading: 'Contoso Reseller',
+        detail: 'Contoso Reseller will no longer see Northwind Traders as its customer.',
+        end: { linkRef: '0123456789abcdef01234567', title: 'End, I am sure', confirmed: true },
+      },
+    ],
+    backToPartners: true,
   },
 ];

@@ -27,9 +27,12 @@ export interface CustomerLink {
   /** The invitation that made it (unique: a repeated settle adds nothing). */
   readonly invitationRef: string;
   readonly since: Date;
+  /** Ended by the customer (`partners`, End): kept for the record, no longer listed. */
+  readonly endedAt?: Date;
+  readonly endedBy?: PersonRef;
 }
 
-export type NewCustomerLink = Omit<CustomerLink, 'id'>;
+export type NewCustomerLink = Omit<CustomerLink, 'id' | 'endedAt' | 'endedBy'>;
 
 /** Customers and their links. Creating is idempotent by tenant and by invitation. */
 export interface CustomerRepository {
@@ -44,7 +47,10 @@ export interface CustomerRepository {
   findByTenant(tenantId: string): Promise<Customer | null>;
   /** Adds the link unless one for the invitation exists; returns the stored one. */
   addLink(link: NewCustomerLink): Promise<CustomerLink>;
-  /** Links of one side, newest first. */
+  getLink(id: string): Promise<CustomerLink | null>;
+  /** Ends a link in one conditional update; null when it had ended already. */
+  endLink(id: string, by: PersonRef, at: Date): Promise<CustomerLink | null>;
+  /** Links of one side that have not ended, newest first. */
   listLinks(
     by:
       | { readonly resellerRef: PartnerRef }

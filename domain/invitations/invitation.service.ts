@@ -49,6 +49,16 @@ export interface InvitationMailer {
 /** Tells the parties what an invitation's last change means (cards in place, notices). */
 export interface InvitationNotifier {
   changed(view: InvitationView): Promise<void>;
+  /** A customer ended its link: its reseller (and provider) are told, once per link. */
+  linkEnded?(ended: EndedLink): Promise<void>;
+}
+
+/** A customer's link as it ended: who, and the partners to tell. */
+export interface EndedLink {
+  readonly customer: Customer;
+  readonly link: CustomerLink;
+  readonly reseller: Partner;
+  readonly provider?: Partner;
 }
 
 export interface InvitationServiceDeps {
@@ -372,6 +382,56 @@ export class InvitationService {
       (l) => l.resellerRef === r.resellerRef
     );
     return { provider, reseller, rows: await this.rows(links) };
+  }
+
+  /**
+   * A customer's admin ends its link to a reseller (and the reseller's provider with it), after
+   * a confirmation. One conditional update: a second click or admin sees who ended it.
+   */
+  async endLink(
+    actor: Actor,
+    linkRef: string
+  ): Promise<EndedLink & { readonly changedNow: boolean }> {
+    const customer = await this.deps.customers.findByTenant(actor.tenantId);
+    const key = personKey(actor);
+    if (!customer || !customer.admins.some((a) => personKey(a) === key)) {
+      throw new NotFoundError('invitations:errors.noCustomer');
+    }
+    const link = await this.deps.customers.getLink(linkRef);
+    if (!link || link.customerRef !== customer.id) {
+      throw new NotFoundError('invitations:errors.noCustomer');
+    }
+    const by = { tenantId: actor.tenantId, aadObjectId: actor.aadObjectId, name: actor.name };
+    const ended = await this.deps.customers.endLink(link.id, by, this.deps.now());
+    const [reseller, provider] = await Promise.all([
+      this.deps.partners.get(link.resellerRef),
+      link.providerRef ? this.deps.partners.get(link.providerRef) : Promise.resolve(null),
+    ]);
+    if (!reseller) throw new NotFoundError('invitations:errors.noCustomer');
+    const result = {
+      customer,
+      link: ended ?? link,
+      reseller,
+      ...(provider ? { provider } : {}),
+    };
+    if (ended) {
+      this.log.info({ linkRef: link.id }, 'customer ended a reseller link');
+      await this.deps.notifier.linkEnded?.(result);
+    }
+    return { ...result, changedNow: !!ended };
+  }
+
+  /** One of the customer's links, for the End confirmation. */
+  async linkOf(actor: Actor, linkRef: string): Promise<EndedLink> {
+    const { customer, rows } = await this.partnersOfCustomer(actor);
+    const row = rows.find((r) => r.link.id === linkRef);
+    if (!row?.reseller) throw new NotFoundError('invitations:errors.noCustomer');
+    return {
+      customer,
+      link: row.link,
+      reseller: row.reseller,
+      ...(row.provider ? { provider: row.provider } : {}),
+    };
   }
 
   /** The customer's partners: its resellers and their providers (`partners`). */

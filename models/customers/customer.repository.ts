@@ -94,6 +94,25 @@ export class MongoCustomerRepository implements CustomerRepository {
     return toLink(doc!);
   }
 
+  async getLink(id: string): Promise<CustomerLink | null> {
+    if (!isValidObjectId(id)) return null;
+    const doc = await this.links.findById(id).lean<CustomerLinkDoc>();
+    return doc ? toLink(doc) : null;
+  }
+
+  async endLink(id: string, by: PersonRef, at: Date): Promise<CustomerLink | null> {
+    if (!isValidObjectId(id)) return null;
+    // Only a link still running: two clicks (or two admins) end it once.
+    const doc = await this.links
+      .findOneAndUpdate(
+        { _id: id, endedAt: { $exists: false } },
+        { $set: { endedAt: at, endedBy: by } },
+        { returnDocument: 'after' }
+      )
+      .lean<CustomerLinkDoc>();
+    return doc ? toLink(doc) : null;
+  }
+
   async listLinks(
     by:
       | { readonly resellerRef: PartnerRef }
@@ -101,7 +120,7 @@ export class MongoCustomerRepository implements CustomerRepository {
       | { readonly customerRef: string }
   ): Promise<CustomerLink[]> {
     const docs = await this.links
-      .find({ ...by })
+      .find({ ...by, endedAt: { $exists: false } })
       .sort({ since: -1, _id: -1 })
       .lean<CustomerLinkDoc[]>();
     return docs.map(toLink);
@@ -131,5 +150,7 @@ function toLink(doc: CustomerLinkDoc): CustomerLink {
     ...(doc.relationshipRef ? { relationshipRef: doc.relationshipRef } : {}),
     invitationRef: doc.invitationRef,
     since: doc.since,
+    ...(doc.endedAt ? { endedAt: doc.endedAt } : {}),
+    ...(doc.endedBy ? { endedBy: doc.endedBy } : {}),
   };
 }

@@ -52,6 +52,8 @@ export interface CustomerLinkDoc {
   relationshipRef?: string;
   invitationRef: string;
   since: Date;
+  endedAt?: Date;
+  endedBy?: { tenantId: string; aadObjectId: string; name?: string };
 }
 
 const linkSchema = new Schema<CustomerLinkDoc>(
@@ -62,6 +64,10 @@ const linkSchema = new Schema<CustomerLinkDoc>(
     relationshipRef: String,
     invitationRef: { type: String, required: true },
     since: { type: Date, required: true },
+    endedAt: Date,
+    endedBy: {
+      type: new Schema({ tenantId: String, aadObjectId: String, name: String }, { _id: false }),
+    },
   },
   { collection: 'customerLinks' }
 );

@@ -3,6 +3,7 @@ import { draftText } from '../../../cards/invitations/invitation-created.card.js
 import { render as renderNotice } from '../../../cards/shared/notice.card.js';
 import { userText } from '../../../cards/shared/user-text.js';
 import type {
+  EndedLink,
   InvitationMailer,
   InvitationNotifier,
   InvitationView,
@@ -62,6 +63,50 @@ export class OutboxInvitationNotifier implements InvitationNotifier {
         key: `invitation:${inv.id}:${state}:${side}`,
         to,
         content: (lang) => this.notice(lang, view, state),
+      });
+    }
+  }
+
+  async linkEnded(ended: EndedLink): Promise<void> {
+    const sides: [string, Recipient][] = [
+      ['reseller', { kind: 'partnerRoles', partnerRef: ended.reseller.id, roles: RESELLER_ROLES }],
+      ...(ended.provider
+        ? ([
+            [
+              'provider',
+              { kind: 'partnerRoles', partnerRef: ended.provider.id, roles: PROVIDER_ROLES },
+            ],
+          ] as [string, Recipient][])
+        : []),
+    ];
+    for (const [side, to] of sides) {
+      await this.notifier.notify({
+        key: `customerLink:${ended.link.id}:ended:${side}`,
+        to,
+        content: (lang) => {
+          const values = {
+            company: userText(ended.customer.companyName),
+            reseller: userText(ended.reseller.legalName),
+            name: userText(ended.link.endedBy?.name ?? ''),
+            withProvider: ended.provider
+              ? t(lang, 'invitations:notices.withProvider', {
+                  provider: userText(ended.provider.legalName),
+                })
+              : '',
+          };
+          return {
+            text: t(lang, 'invitations:notices.message_ended', values),
+            card: renderNotice(
+              {
+                title: { key: 'invitations:notices.title_ended', values },
+                message: { key: 'invitations:notices.message_ended', values },
+                tone: 'default',
+                steps: [{ command: 'customers', title: { key: 'invitations:notices.open' } }],
+              },
+              lang
+            ),
+          };
+        },
       });
     }
   }

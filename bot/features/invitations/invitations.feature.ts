@@ -169,6 +169,40 @@ export function invitationsFeature(deps: InvitationsFeatureDeps): Feature {
       current,
     });
 
+  /** A customer's `partners`: each reseller (and its provider) with End. */
+  const partnersCard = async (scope: TurnScope, notice?: string) => {
+    const { customer, rows } = await service.partnersOfCustomer(scope.actor);
+    const tr = (key: string, values: Record<string, unknown> = {}) =>
+      t(scope.language, `invitations:partners.${key}`, values);
+    const card = renderParties(
+      {
+        titleKey: 'invitations:partners.title',
+        titleValues: { company: userText(customer.companyName) },
+        rows: rows.flatMap((r) => {
+          const reseller = userText(r.reseller?.legalName ?? '');
+          const since = dayText(scope.language, r.link.since);
+          return [
+            {
+              heading: reseller,
+              detail: tr('reseller', { reseller, since }),
+              end: { linkRef: r.link.id, title: tr('end'), confirmed: false },
+            },
+            ...(r.provider
+              ? [
+                  {
+                    heading: userText(r.provider.legalName),
+                    detail: tr('provider', { provider: userText(r.provider.legalName), reseller }),
+                  },
+                ]
+              : []),
+          ];
+        }),
+      },
+      scope.language
+    );
+    return notice ? withNotice(card, { text: notice }) : card;
+  };
+
   return {
     commands: [
       {
@@ -267,37 +301,7 @@ export function invitationsFeature(deps: InvitationsFeatureDeps): Feature {
           )),
         async run(scope) {
           personalOnly(scope);
-          const { customer, rows } = await service.partnersOfCustomer(scope.actor);
-          const tr = (key: string, values: Record<string, unknown> = {}) =>
-            t(scope.language, `invitations:partners.${key}`, values);
-          await send(
-            scope,
-            renderParties(
-              {
-                titleKey: 'invitations:partners.title',
-                titleValues: { company: userText(customer.companyName) },
-                rows: rows.flatMap((r) => {
-                  const reseller = userText(r.reseller?.legalName ?? '');
-                  const since = dayText(scope.language, r.link.since);
-                  return [
-                    { heading: reseller, detail: tr('reseller', { reseller, since }) },
-                    ...(r.provider
-                      ? [
-                          {
-                            heading: userText(r.provider.legalName),
-                            detail: tr('provider', {
-                              provider: userText(r.provider.legalName),
-                              reseller,
-                            }),
-                          },
-                        ]
-                      : []),
-                  ];
-                }),
-              },
-              scope.language
-            )
-          );
+          await send(scope, await partnersCard(scope));
         },
       },
       {
@@ -312,6 +316,60 @@ export function invitationsFeature(deps: InvitationsFeatureDeps): Feature {
       },
     ],
     cardActions: [
+      cardAction({
+        verb: Verbs.customerPartners,
+        schema: z.object({}).passthrough(),
+        scope: 'personal',
+        respond: 'interactor',
+        async handle(scope) {
+          return { card: await partnersCard(scope) };
+        },
+      }),
+      cardAction({
+        verb: Verbs.customerEndPartner,
+        schema: z.object({ linkRef: ref, confirmed: z.enum(['yes', '']).optional() }).passthrough(),
+        scope: 'personal',
+        respond: 'interactor',
+        async handle(scope, data) {
+          const tr = (key: string, values: Record<string, unknown> = {}) =>
+            t(scope.language, `invitations:partners.${key}`, values);
+          if (data.confirmed !== 'yes') {
+            // Ending takes a second, deliberate click on a card that says what it does.
+            const link = await service.linkOf(scope.actor, data.linkRef);
+            const reseller = userText(link.reseller.legalName);
+            return {
+              card: renderParties(
+                {
+                  titleKey: 'invitations:partners.confirmTitle',
+                  rows: [
+                    {
+                      heading: reseller,
+                      detail: tr('confirmDetail', {
+                        reseller,
+                        company: userText(link.customer.companyName),
+                        withProvider: link.provider
+                          ? tr('withProvider', { provider: userText(link.provider.legalName) })
+                          : '',
+                      }),
+                      end: { linkRef: link.link.id, title: tr('confirmButton'), confirmed: true },
+                    },
+                  ],
+                  backToPartners: true,
+                },
+                scope.language
+              ),
+            };
+          }
+          const ended = await service.endLink(scope.actor, data.linkRef);
+          const notice = ended.changedNow
+            ? tr('ended', { reseller: userText(ended.reseller.legalName) })
+            : tr('alreadyEnded', {
+                name: userText(ended.link.endedBy?.name ?? ''),
+                date: dayText(scope.language, ended.link.endedAt ?? new Date()),
+              });
+          return { card: await partnersCard(scope, notice) };
+        },
+      }),
       cardAction({
         verb: Verbs.relationshipCustomers,
         schema: z.object({ relationshipRef: ref }).passthrough(),

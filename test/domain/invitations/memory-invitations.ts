@@ -166,8 +166,19 @@ export class MemoryCustomerRepository implements CustomerRepository {
     this.links.push(stored);
     return clone(stored);
   }
+  async getLink(id: string) {
+    const l = this.links.find((x) => x.id === id);
+    return l ? clone(l) : null;
+  }
+  async endLink(id: string, by: PersonRef, at: Date) {
+    const i = this.links.findIndex((x) => x.id === id && !x.endedAt);
+    if (i < 0) return null;
+    this.links[i] = { ...this.links[i], endedAt: at, endedBy: by };
+    return clone(this.links[i]);
+  }
   async listLinks(by: { resellerRef?: string; providerRef?: string; customerRef?: string }) {
     return this.links
+      .filter((l) => !l.endedAt)
       .filter(
         (l) =>
           ('resellerRef' in by && l.resellerRef === by.resellerRef) ||

@@ -141,6 +141,31 @@ describe('customer invitations end to end (three tenants, the real server)', fun
     expect(twice.seen).to.include('already accepted');
     expect(await w.collection('customerLinks').countDocuments()).to.equal(1);
     expect(await w.collection('customers').countDocuments()).to.equal(1);
+
+    // The customer ends it from `partners`, after a confirmation; both partners are told.
+    expect(partners.seen).to.include('End');
+    const linkRef = String((await w.collection('customerLinks').findOne())!._id);
+    const confirm = await w.click(cast.customer, Verbs.customerEndPartner, { linkRef });
+    expect(confirm.seen).to.include('End this relationship?').and.include('End, I am sure');
+    expect((await w.collection('customerLinks').findOne())!.endedAt).to.equal(undefined);
+    const stranger2 = await w.click(cast.reseller, Verbs.customerEndPartner, {
+      linkRef,
+      confirmed: 'yes',
+    });
+    expect(stranger2.seen).to.include('not a customer');
+    const ended = await w.click(cast.customer, Verbs.customerEndPartner, {
+      linkRef,
+      confirmed: 'yes',
+    });
+    expect(ended.seen).to.include('Ended: Contoso Reseller is no longer your reseller');
+    await w.received(cast.reseller, 'ended the customer relationship');
+    await w.received(cast.provider, 'ended the customer relationship');
+    expect((await w.say(cast.reseller, 'customers')).seen).to.not.include('Northwind Traders');
+    const replay = await w.click(cast.customer, Verbs.customerEndPartner, {
+      linkRef,
+      confirmed: 'yes',
+    });
+    expect(replay.seen).to.include('Already ended by');
   });
 
   it('refuses the inviting tenant, expires with the clock, revokes from the list, throttles codes', async () => {
