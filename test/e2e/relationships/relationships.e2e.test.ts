@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import mongoose from 'mongoose';
 import { Verbs } from '../../../cards/verbs.js';
+import { withLocale } from '../../helpers/personas.js';
 import { cast, startRelationshipsWorld, type RelationshipsWorld } from './relationships-world.js';
 
 const GRANT = { roles: 'globalReader,userAdministrator', durationDays: '365', autoExtend: 'false' };
@@ -294,3 +295,52 @@ describe('relationships end to end (two tenants, the real server)', function () 
 function toId(id: string) {
   return new mongoose.Types.ObjectId(id);
 }
+
+describe('relationships in Russian (the real server)', function () {
+  this.timeout(60_000);
+  let w: RelationshipsWorld;
+  beforeEach(async () => {
+    w = await startRelationshipsWorld();
+  });
+  afterEach(async () => {
+    await w.stop();
+  });
+
+  it('finds, asks and authorizes with every card in Partner Center Russian', async () => {
+    const reseller = withLocale(cast.reseller, 'ru-RU');
+    const provider = withLocale(cast.provider, 'ru-RU');
+    await w.say(reseller, 'язык ru');
+    await w.say(provider, 'язык ru');
+    const dir = await w.say(reseller, 'каталог');
+    expect(dir.seen).to.include('Косвенные поставщики').and.include('Запросить отношения');
+    const dirId = await w.received(reseller, 'Запросить отношения');
+    const form = await w.click(
+      reseller,
+      Verbs.relationshipRequestForm,
+      { providerRef: w.provider.id },
+      dirId
+    );
+    expect(form.seen).to.include(
+      'Попросить Fabrikam Distribution стать вашим косвенным поставщиком'
+    );
+    await w.click(
+      reseller,
+      Verbs.relationshipRequest,
+      { providerRef: w.provider.id, consent: 'true', ...GRANT },
+      dirId
+    );
+    const cardId = await w.received(provider, 'Подтвердить');
+    const id = String((await w.collection('relationships').findOne({ open: true }))!._id);
+    const ok = await w.click(
+      provider,
+      Verbs.relationshipAuthorize,
+      { relationshipRef: id },
+      cardId
+    );
+    expect(ok.seen).to.include('Действует');
+    await w.updatedTo(reseller, 'Действует');
+    const mine = await w.say(reseller, 'поставщики');
+    expect(mine.seen).to.include('Косвенные поставщики').and.include('Fabrikam Distribution');
+    expect(mine.seen).to.not.match(/relationships:|\{\{/);
+  });
+});
