@@ -57,6 +57,7 @@ export const Verbs = {
   /** A customer ends its link to a reseller (and its provider), after a confirmation. */
   customerEndPartner: 'customer.endPartner',
   customerPartners: 'customer.partners',
+  customersPage: 'customers.page',
 } as const;
 
 export type Verb = (typeof Verbs)[keyof typeof Verbs];

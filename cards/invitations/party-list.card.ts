@@ -13,6 +13,8 @@ export interface PartyListData {
   readonly backToRelationship?: string;
   /** A Back button to the customer's `partners` (from the End confirmation). */
   readonly backToPartners?: boolean;
+  /** Previous / Next for `customers`. */
+  readonly paging?: { readonly page: number; readonly pageCount: number };
 }
 
 export interface PartyRow {
@@ -41,12 +43,30 @@ export function render(data: PartyListData, language: Language): AdaptiveCardJso
         ? Verbs.customerPartners
         : '',
     backTitle: t(language, 'relationships:card.back'),
+    pageVerb: Verbs.customersPage,
+    prevPage: data.paging && data.paging.page > 0 ? data.paging.page - 1 : -1,
+    nextPage:
+      data.paging && data.paging.page + 1 < data.paging.pageCount ? data.paging.page + 1 : -1,
+    prevTitle: t(language, 'invitations:customers.previous'),
+    nextTitle: t(language, 'invitations:customers.next'),
+    pageText:
+      data.paging && data.paging.pageCount > 1
+        ? t(language, 'invitations:customers.pageOf', {
+            page: data.paging.page + 1,
+            count: data.paging.pageCount,
+          })
+        : '',
     backRef: data.backToRelationship ?? '',
   });
 }
 
 export const samples: readonly PartyListData[] = [
   { titleKey: 'invitations:customers.title_reseller', rows: [] },
+  {
+    titleKey: 'invitations:customers.title_reseller',
+    rows: [{ heading: 'Northwind Traders', detail: 'Reseller only · since Dec 2, 2026' }],
+    paging: { page: 1, pageCount: 3 },
+  },
   {
     titleKey: 'invitations:customers.title_provider',
     rows: [

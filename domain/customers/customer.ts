@@ -50,6 +50,15 @@ export interface CustomerRepository {
   getLink(id: string): Promise<CustomerLink | null>;
   /** Ends a link in one conditional update; null when it had ended already. */
   endLink(id: string, by: PersonRef, at: Date): Promise<CustomerLink | null>;
+  /**
+   * One page of a reseller's links (newest first) or a provider's (grouped by reseller, newest
+   * first within each), with the total: a page costs one query, whatever the count.
+   */
+  pageLinks(
+    by: { readonly resellerRef: PartnerRef } | { readonly providerRef: PartnerRef },
+    skip: number,
+    limit: number
+  ): Promise<{ items: CustomerLink[]; total: number }>;
   /** Links of one side that have not ended, newest first. */
   listLinks(
     by:

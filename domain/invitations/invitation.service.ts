@@ -107,6 +107,9 @@ export interface Page<T> {
 }
 
 /** A customer as the reseller's or provider's `customers` page lists it. */
+/** Customers on one page of `customers`: readable, and far under Teams' card size limit. */
+export const CUSTOMERS_PAGE_SIZE = 10;
+
 export interface CustomerRow {
   readonly customer: Customer;
   readonly link: CustomerLink;
@@ -347,17 +350,29 @@ export class InvitationService {
   }
 
   /** The actor partner's customers: a reseller's, or a provider's (sorted by reseller). */
-  async customers(actor: Actor): Promise<{ side: 'reseller' | 'provider'; rows: CustomerRow[] }> {
+  async customers(
+    actor: Actor,
+    page = 0
+  ): Promise<{
+    side: 'reseller' | 'provider';
+    rows: CustomerRow[];
+    page: number;
+    pageCount: number;
+  }> {
     const { partner } = await this.deps.memberships.authorize(actor, 'customers.view');
     const side = partner.partnerType;
-    const links = await this.deps.customers.listLinks(
-      side === 'reseller' ? { resellerRef: partner.id } : { providerRef: partner.id }
+    const at = Math.max(0, Math.floor(page));
+    const { items, total } = await this.deps.customers.pageLinks(
+      side === 'reseller' ? { resellerRef: partner.id } : { providerRef: partner.id },
+      at * CUSTOMERS_PAGE_SIZE,
+      CUSTOMERS_PAGE_SIZE
     );
-    const rows = await this.rows(links);
-    if (side === 'provider') {
-      rows.sort((a, b) => (a.reseller?.legalName ?? '').localeCompare(b.reseller?.legalName ?? ''));
-    }
-    return { side, rows };
+    return {
+      side,
+      rows: await this.rows(items),
+      page: at,
+      pageCount: Math.max(1, Math.ceil(total / CUSTOMERS_PAGE_SIZE)),
+    };
   }
 
   /**

@@ -113,6 +113,22 @@ export class MongoCustomerRepository implements CustomerRepository {
     return doc ? toLink(doc) : null;
   }
 
+  async pageLinks(
+    by: { readonly resellerRef: PartnerRef } | { readonly providerRef: PartnerRef },
+    skip: number,
+    limit: number
+  ): Promise<{ items: CustomerLink[]; total: number }> {
+    const filter = { ...by, endedAt: { $exists: false } };
+    // A provider's come by reseller (each group together), newest first within it.
+    const sort: Record<string, 1 | -1> =
+      'providerRef' in by ? { resellerRef: 1, since: -1, _id: -1 } : { since: -1, _id: -1 };
+    const [docs, total] = await Promise.all([
+      this.links.find(filter).sort(sort).skip(skip).limit(limit).lean<CustomerLinkDoc[]>(),
+      this.links.countDocuments(filter),
+    ]);
+    return { items: docs.map(toLink), total };
+  }
+
   async listLinks(
     by:
       | { readonly resellerRef: PartnerRef }

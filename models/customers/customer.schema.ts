@@ -75,6 +75,8 @@ const linkSchema = new Schema<CustomerLinkDoc>(
 linkSchema.index({ invitationRef: 1 }, { unique: true });
 linkSchema.index({ resellerRef: 1, since: -1 });
 linkSchema.index({ providerRef: 1, since: -1 }, { sparse: true });
+// A provider's `customers` page: grouped by reseller, newest first within each.
+linkSchema.index({ providerRef: 1, resellerRef: 1, since: -1 }, { sparse: true });
 linkSchema.index({ customerRef: 1, since: -1 });
 
 export function customerLinkModel(conn: mongoose.Connection): Model<CustomerLinkDoc> {

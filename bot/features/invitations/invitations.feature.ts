@@ -169,6 +169,36 @@ export function invitationsFeature(deps: InvitationsFeatureDeps): Feature {
       current,
     });
 
+  /** A reseller's `customers` (each with its provider), or a provider's, grouped by reseller. */
+  const customersCard = async (scope: TurnScope, at: number) => {
+    const { side, rows, page, pageCount } = await service.customers(scope.actor, at);
+    const tr = (key: string, values: Record<string, unknown> = {}) =>
+      t(scope.language, `invitations:customers.${key}`, values);
+    return renderParties(
+      {
+        titleKey: `invitations:customers.title_${side}`,
+        rows: rows.flatMap((r, i) => {
+          const since = dayText(scope.language, r.link.since);
+          const reseller = userText(r.reseller?.legalName ?? '');
+          const detail =
+            side === 'provider'
+              ? tr('viaReseller', { reseller, since })
+              : r.provider
+                ? tr('withProvider', { provider: userText(r.provider.legalName), since })
+                : tr('resellerOnly', { since });
+          // A provider's customers come grouped by reseller: a heading starts each group.
+          const startsGroup = side === 'provider' && rows[i - 1]?.reseller?.id !== r.reseller?.id;
+          return [
+            ...(startsGroup ? [{ heading: tr('group', { reseller }), detail: '' }] : []),
+            { heading: userText(r.customer.companyName), detail },
+          ];
+        }),
+        paging: { page, pageCount },
+      },
+      scope.language
+    );
+  };
+
   /** A customer's `partners`: each reseller (and its provider) with End. */
   const partnersCard = async (scope: TurnScope, notice?: string) => {
     const { customer, rows } = await service.partnersOfCustomer(scope.actor);
@@ -258,35 +288,7 @@ export function invitationsFeature(deps: InvitationsFeatureDeps): Feature {
         },
         async run(scope) {
           personalOnly(scope);
-          const { side, rows } = await service.customers(scope.actor);
-          const tr = (key: string, values: Record<string, unknown> = {}) =>
-            t(scope.language, `invitations:customers.${key}`, values);
-          await send(
-            scope,
-            renderParties(
-              {
-                titleKey: `invitations:customers.title_${side}`,
-                rows: rows.flatMap((r, i) => {
-                  const since = dayText(scope.language, r.link.since);
-                  const reseller = userText(r.reseller?.legalName ?? '');
-                  const detail =
-                    side === 'provider'
-                      ? tr('viaReseller', { reseller, since })
-                      : r.provider
-                        ? tr('withProvider', { provider: userText(r.provider.legalName), since })
-                        : tr('resellerOnly', { since });
-                  // A provider's customers come sorted by reseller: a heading starts each group.
-                  const startsGroup =
-                    side === 'provider' && rows[i - 1]?.reseller?.id !== r.reseller?.id;
-                  return [
-                    ...(startsGroup ? [{ heading: tr('group', { reseller }), detail: '' }] : []),
-                    { heading: userText(r.customer.companyName), detail },
-                  ];
-                }),
-              },
-              scope.language
-            )
-          );
+          await send(scope, await customersCard(scope, 0));
         },
       },
       {
@@ -316,6 +318,15 @@ export function invitationsFeature(deps: InvitationsFeatureDeps): Feature {
       },
     ],
     cardActions: [
+      cardAction({
+        verb: Verbs.customersPage,
+        schema: z.object({ page: pageNumber }).passthrough(),
+        scope: 'personal',
+        respond: 'interactor',
+        async handle(scope, data) {
+          return { card: await customersCard(scope, data.page) };
+        },
+      }),
       cardAction({
         verb: Verbs.customerPartners,
         schema: z.object({}).passthrough(),

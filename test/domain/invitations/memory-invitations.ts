@@ -176,6 +176,12 @@ export class MemoryCustomerRepository implements CustomerRepository {
     this.links[i] = { ...this.links[i], endedAt: at, endedBy: by };
     return clone(this.links[i]);
   }
+  async pageLinks(by: { resellerRef?: string; providerRef?: string }, skip: number, limit: number) {
+    const all = (await this.listLinks(by)).sort((a, b) =>
+      'providerRef' in by ? a.resellerRef.localeCompare(b.resellerRef) : 0
+    );
+    return { items: all.slice(skip, skip + limit), total: all.length };
+  }
   async listLinks(by: { resellerRef?: string; providerRef?: string; customerRef?: string }) {
     return this.links
       .filter((l) => !l.endedAt)

@@ -280,3 +280,42 @@ describe('customer invitations end to end (three tenants, the real server)', fun
     expect(stored!.history.map((e: { to: string }) => e.to)).to.deep.equal(['pending', 'accepted']);
   });
 });
+
+describe('customers pages, paged (the real server)', function () {
+  this.timeout(60_000);
+  let w: RelationshipsWorld;
+  beforeEach(async () => {
+    w = await startRelationshipsWorld();
+  });
+  afterEach(async () => {
+    await w.stop();
+  });
+
+  it('shows 10 customers a page with Previous and Next, and the last page has the rest', async () => {
+    // 23 customers of the reseller, as 23 accepted invitations would leave them.
+    const since = new Date('2026-11-01T00:00:00Z');
+    for (let i = 0; i < 23; i++) {
+      const customer = await w.collection('customers').insertOne({
+        tenantId: `tenant-${i}`,
+        companyName: `Customer ${String(i).padStart(2, '0')}`,
+        admins: [],
+        createdAt: since,
+      });
+      await w.collection('customerLinks').insertOne({
+        customerRef: String(customer.insertedId),
+        resellerRef: w.reseller.id,
+        invitationRef: `inv-${i}`,
+        since: new Date(since.getTime() + i * 60_000),
+      });
+    }
+    const first = await w.say(cast.reseller, 'customers');
+    expect(first.seen).to.include('Customer 22').and.include('Customer 13');
+    expect(first.seen).to.not.include('Customer 12');
+    expect(first.seen).to.include('Page 1 of 3').and.include('Next').and.not.include('Previous');
+    const third = await w.click(cast.reseller, Verbs.customersPage, { page: 2 });
+    expect(third.seen).to.include('Customer 02').and.include('Customer 00');
+    expect(third.seen).to.include('Page 3 of 3').and.include('Previous').and.not.include('Next');
+    const beyond = await w.click(cast.reseller, Verbs.customersPage, { page: 9 });
+    expect(beyond.seen).to.not.include('Customer');
+  });
+});
