@@ -58,6 +58,8 @@ export const Verbs = {
   customerEndPartner: 'customer.endPartner',
   customerPartners: 'customer.partners',
   customersPage: 'customers.page',
+  invitationView: 'invitation.view',
+  invitationHistory: 'invitation.history',
 } as const;
 
 export type Verb = (typeof Verbs)[keyof typeof Verbs];

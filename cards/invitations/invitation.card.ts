@@ -62,6 +62,11 @@ export function render(data: InvitationCardData, language: Language): AdaptiveCa
             { verb: Verbs.invitationRevoke, title: tr('revoke'), style: 'destructive' },
           ]
         : [];
+  // The partners' copy always offers the audit trail.
+  const withHistory =
+    data.viewer === 'partner'
+      ? [...buttons, { verb: Verbs.invitationHistory, title: tr('history'), style: 'default' }]
+      : buttons;
   return renderCard(template, {
     invitationRef: data.invitationRef,
     title: tr('title', { company: userText(data.company) }),
@@ -78,7 +83,7 @@ export function render(data: InvitationCardData, language: Language): AdaptiveCa
       ...(provider ? [{ access: tr('providerAccess', { provider, reseller }) }] : []),
     ],
     note: data.note ? `${tr('note')}: ${userText(data.note)}` : '',
-    buttons,
+    buttons: withHistory,
   });
 }
 

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { render as renderCreated } from '../../../cards/invitations/invitation-created.card.js';
+import { render as renderHistory } from '../../../cards/invitations/invitation-history.card.js';
 import { render as renderList } from '../../../cards/invitations/invitation-list.card.js';
 import { render as renderInvitation } from '../../../cards/invitations/invitation.card.js';
 import {
@@ -318,6 +319,39 @@ export function invitationsFeature(deps: InvitationsFeatureDeps): Feature {
       },
     ],
     cardActions: [
+      cardAction({
+        verb: Verbs.invitationView,
+        schema: onInvitation,
+        scope: 'personal',
+        respond: 'interactor',
+        async handle(scope, data) {
+          const view = await service.get(scope.actor, data.invitationRef);
+          return { card: (await cardOf(scope, view)).card };
+        },
+      }),
+      cardAction({
+        verb: Verbs.invitationHistory,
+        schema: onInvitation,
+        scope: 'personal',
+        respond: 'interactor',
+        async handle(scope, data) {
+          const view = await service.get(scope.actor, data.invitationRef);
+          // The audit trail is the partners' (the customer sees the card's own status line).
+          if ((await viewerOf(scope.actor, view)) !== 'partner') {
+            throw new NotFoundError('invitations:errors.notFound');
+          }
+          return {
+            card: renderHistory(
+              {
+                invitationRef: view.invitation.id,
+                company: view.invitation.customer?.companyName ?? '',
+                history: view.invitation.history,
+              },
+              scope.language
+            ),
+          };
+        },
+      }),
       cardAction({
         verb: Verbs.customersPage,
         schema: z.object({ page: pageNumber }).passthrough(),

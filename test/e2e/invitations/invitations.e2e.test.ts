@@ -109,6 +109,14 @@ describe('customer invitations end to end (three tenants, the real server)', fun
     await w.received(cast.reseller, 'accepted the invitation');
     await w.received(cast.provider, 'accepted the invitation');
     await w.updatedTo(cast.resellerSales, 'Accepted by');
+    // The audit trail, for the partners: who made each transition, and when.
+    const history = await w.click(cast.reseller, Verbs.invitationHistory, { invitationRef });
+    expect(history.seen).to.include(`created by ${cast.resellerSales.name}`);
+    expect(history.seen).to.include(`Pending → Accepted by ${cast.customer.name}`);
+    const back = await w.click(cast.reseller, Verbs.invitationView, { invitationRef });
+    expect(back.seen).to.include('Invitation to Northwind Traders').and.include('History');
+    const notTheirs = await w.click(cast.customer, Verbs.invitationHistory, { invitationRef });
+    expect(notTheirs.seen).to.not.include('created by');
     expect((await page(token)).res.status).to.equal(410);
 
     const partners = await w.say(cast.customer, 'partners');
