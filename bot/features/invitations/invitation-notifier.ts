@@ -1,3 +1,4 @@
+import type { Partner } from '../../../domain/partners/partner.js';
 import { render as renderInvitation } from '../../../cards/invitations/invitation.card.js';
 import { draftText } from '../../../cards/invitations/invitation-created.card.js';
 import { render as renderNotice } from '../../../cards/shared/notice.card.js';
@@ -47,17 +48,7 @@ export class OutboxInvitationNotifier implements InvitationNotifier {
     );
     if (view.state !== 'accepted' && view.state !== 'declined') return;
     const state = view.state;
-    const recipients: [string, Recipient][] = [
-      ['reseller', { kind: 'partnerRoles', partnerRef: view.reseller.id, roles: RESELLER_ROLES }],
-      ...(view.provider
-        ? ([
-            [
-              'provider',
-              { kind: 'partnerRoles', partnerRef: view.provider.id, roles: PROVIDER_ROLES },
-            ],
-          ] as [string, Recipient][])
-        : []),
-    ];
+    const recipients = partnersOf(view.reseller, view.provider);
     for (const [side, to] of recipients) {
       await this.notifier.notify({
         key: `invitation:${inv.id}:${state}:${side}`,
@@ -68,17 +59,7 @@ export class OutboxInvitationNotifier implements InvitationNotifier {
   }
 
   async linkEnded(ended: EndedLink): Promise<void> {
-    const sides: [string, Recipient][] = [
-      ['reseller', { kind: 'partnerRoles', partnerRef: ended.reseller.id, roles: RESELLER_ROLES }],
-      ...(ended.provider
-        ? ([
-            [
-              'provider',
-              { kind: 'partnerRoles', partnerRef: ended.provider.id, roles: PROVIDER_ROLES },
-            ],
-          ] as [string, Recipient][])
-        : []),
-    ];
+    const sides = partnersOf(ended.reseller, ended.provider);
     for (const [side, to] of sides) {
       await this.notifier.notify({
         key: `customerLink:${ended.link.id}:ended:${side}`,
@@ -169,4 +150,16 @@ export class InvitationMail implements InvitationMailer {
       values: { reseller: view.reseller.legalName, company: terms.companyName, draft: draft.text },
     });
   }
+}
+
+/** Who hears about a customer: the reseller's people, and its provider's when there is one. */
+function partnersOf(reseller: Partner, provider: Partner | undefined): [string, Recipient][] {
+  return [
+    ['reseller', { kind: 'partnerRoles', partnerRef: reseller.id, roles: RESELLER_ROLES }],
+    ...(provider
+      ? ([
+          ['provider', { kind: 'partnerRoles', partnerRef: provider.id, roles: PROVIDER_ROLES }],
+        ] as [string, Recipient][])
+      : []),
+  ];
 }

@@ -15,15 +15,7 @@ import {
   startRelationshipsWorld,
   type RelationshipsWorld,
 } from '../relationships/relationships-world.js';
-
-/** The link's token and the code from the answer card, as the reseller copies them. */
-function secretsOf(body: unknown) {
-  const json = JSON.stringify(body).replace(/\\\\/g, '');
-  const token = /\/invitations\/([A-Za-z0-9_-]{43})/.exec(json)?.[1];
-  const code = /C[2-9A-Z]{3}-[2-9A-Z]{4}-[2-9A-Z]{4}/.exec(json)?.[0];
-  if (!token || !code) throw new Error(`no link or code on the card: ${json.slice(0, 400)}`);
-  return { token, code };
-}
+import { secretsOf } from './invitation-secrets.js';
 
 // Heavy: a real server, headless Chromium and the Agents Playground (~30-60 s).
 describe('customer invitations in a browser and in the Agents Playground', function () {

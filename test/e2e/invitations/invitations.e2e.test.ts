@@ -6,6 +6,7 @@ import {
   startRelationshipsWorld,
   type RelationshipsWorld,
 } from '../relationships/relationships-world.js';
+import { secretsOf } from './invitation-secrets.js';
 
 const GRANT = { roles: 'globalReader', durationDays: '365', autoExtend: 'false' };
 
@@ -20,15 +21,6 @@ async function connect(w: RelationshipsWorld): Promise<string> {
   const id = String(open!._id);
   await w.click(cast.provider, Verbs.relationshipAuthorize, { relationshipRef: id });
   return id;
-}
-
-/** The link's token and the code from the answer card (as the reseller copies them). */
-function secretsOf(body: unknown) {
-  const json = JSON.stringify(body).replace(/\\\\/g, '');
-  const token = /\/invitations\/([A-Za-z0-9_-]{43})/.exec(json)?.[1];
-  const code = /C[2-9A-Z]{3}-[2-9A-Z]{4}-[2-9A-Z]{4}/.exec(json)?.[0];
-  if (!token || !code) throw new Error(`no link or code on the card: ${json.slice(0, 400)}`);
-  return { token, code };
 }
 
 describe('customer invitations end to end (three tenants, the real server)', function () {
