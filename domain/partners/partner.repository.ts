@@ -25,6 +25,11 @@ export interface PartnerRepository {
   get(id: string): Promise<Partner | null>;
   findByTenant(tenantId: string): Promise<Partner | null>;
   findByPartnerId(partnerId: string): Promise<Partner | null>;
+  /** An approved partner of a type whose contact proved this address (a provider's invite). */
+  findApprovedByVerifiedEmail(
+    email: string,
+    partnerType: 'reseller' | 'provider'
+  ): Promise<Partner | null>;
   /**
    * One conditional update: applies the changes only while the record is in status `from`
    * (and, with `guard.submittedAt`, still the submission of that date). Returns the updated

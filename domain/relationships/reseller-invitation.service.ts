@@ -103,7 +103,10 @@ export class ResellerInvitationService {
       throw new InvalidError('relationships:invite.partnerIdError');
     }
     const grant = this.deps.relationships.checkedGrant(input.grant);
-    const enrolled = partnerId ? await this.deps.partners.findByPartnerId(partnerId) : null;
+    // The reseller named by PartnerID, or else the one whose contact proved this address.
+    const enrolled = partnerId
+      ? await this.deps.partners.findByPartnerId(partnerId)
+      : await this.deps.partners.findApprovedByVerifiedEmail(email, 'reseller');
     const relationship =
       enrolled?.status === 'approved' && enrolled.partnerType === 'reseller'
         ? await this.deps.relationships.invite(actor, enrolled.id, grant)

@@ -43,6 +43,16 @@ export class MongoPartnerRepository implements PartnerRepository {
     return doc ? toPartner(doc) : null;
   }
 
+  async findApprovedByVerifiedEmail(
+    email: string,
+    partnerType: 'reseller' | 'provider'
+  ): Promise<Partner | null> {
+    const doc = await this.model
+      .findOne({ verifiedEmail: String(email).toLowerCase(), partnerType, status: 'approved' })
+      .lean<PartnerDoc>();
+    return doc ? toPartner(doc) : null;
+  }
+
   async transition(
     id: string,
     from: SubmittedStatus,

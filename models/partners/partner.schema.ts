@@ -117,6 +117,8 @@ partnerSchema.index(
 );
 // Sparse: only the few records whose notices are still going out are in it, for the sweep.
 partnerSchema.index({ noticeOwedAt: 1 }, { sparse: true });
+// A provider inviting by address finds an enrolled reseller by its proven contact email.
+partnerSchema.index({ verifiedEmail: 1 }, { sparse: true });
 
 /** The Partner model on a given connection (models are per connection, never global). */
 export function partnerModel(conn: mongoose.Connection): Model<PartnerDoc> {

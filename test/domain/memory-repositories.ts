@@ -50,6 +50,15 @@ export class MemoryPartnerRepository implements PartnerRepository {
     return this.find((p) => p.partnerId === partnerId);
   }
 
+  async findApprovedByVerifiedEmail(email: string, partnerType: 'reseller' | 'provider') {
+    return this.find(
+      (p) =>
+        p.verifiedEmail?.toLowerCase() === email.toLowerCase() &&
+        p.partnerType === partnerType &&
+        p.status === 'approved'
+    );
+  }
+
   async transition(id: string, from: SubmittedStatus, changes: PartnerChanges) {
     const p = this.rows.get(id);
     if (!p || p.status !== from) return null;

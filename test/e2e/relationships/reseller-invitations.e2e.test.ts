@@ -117,6 +117,18 @@ describe('reseller invitations by mail, link and code (the real server)', functi
     expect(await w.collection('relationships').countDocuments()).to.equal(1);
   });
 
+  it("finds an enrolled reseller by its contact's proven address when no PartnerID is given", async () => {
+    await w.approvedPartner('reseller', newcomer, {
+      legalName: 'Northwind Reseller',
+      partnerId: '1999999',
+      verifiedEmail: newcomer.email.toLowerCase(),
+    });
+    const { sent } = await invite();
+    expect(sent.seen).to.include('Northwind Reseller is enrolled');
+    await w.received(newcomer, 'Authorize indirect provider');
+    expect(await w.collection('relationships').countDocuments({ open: true })).to.equal(1);
+  });
+
   it('refuses wrong, expired, foreign and own codes, and locks out a guesser but not a colleague', async () => {
     // Named by PartnerID: only that reseller may use it.
     const forContoso = await invite({ partnerId: w.reseller.partnerId });
