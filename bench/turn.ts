@@ -165,9 +165,10 @@ export const turnBench: Bench = {
       log(`turn: installing ${users} users`);
       await load(users, 10, async (i) => ok((await app.post(app.teams.install(people[i]))).status));
       const first = people[0];
-      const before = app.connector.texts(app.teams.conversationId(first)).length;
+      const conversation = app.teams.conversationId(first);
+      const before = app.connector.shown(conversation).length;
       await app.post(app.teams.message(first, 'status'));
-      const reply = app.connector.texts(app.teams.conversationId(first)).slice(before).join(' ');
+      const reply = app.connector.shown(conversation).slice(before).map(visible).join(' ');
       if (!reply) throw new Error('the status turn sent no reply');
       notes.push(`status answers e.g.: "${reply.slice(0, 120).replace(/\n/g, ' ')}"`);
       for (const c of CONCURRENCIES) {
