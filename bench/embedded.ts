@@ -28,13 +28,15 @@ export const embeddedBench: Bench = {
     if (code !== 0) throw new Error(`packages/embedded-mongo bench exited with ${code}`);
     const report = fs.readFileSync(path.join(pkg, 'bench/report.md'), 'utf8');
     // Its own PASS/FAIL table, restated as figures so the product report lists them too.
-    const figures = [...report.matchAll(/^\| (PASS|FAIL) \| (.+?) \| (.+?) \| (.+?) \|$/gm)].map((m) => ({
-      name: m[2],
-      value: Number.parseFloat(m[3]),
-      unit: m[3].replace(/^[\d.,\s-]+/, '').trim() || '',
-      target: m[4],
-      met: m[1] === 'PASS',
-    }));
+    const figures = [...report.matchAll(/^\| (PASS|FAIL) \| (.+?) \| (.+?) \| (.+?) \|$/gm)].map(
+      (m) => ({
+        name: m[2],
+        value: Number.parseFloat(m[3]),
+        unit: m[3].replace(/^[\d.,\s-]+/, '').trim() || '',
+        target: m[4],
+        met: m[1] === 'PASS',
+      })
+    );
     return {
       figures,
       notes: [

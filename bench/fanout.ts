@@ -5,7 +5,10 @@
  * worker's and the connector's), so the limits are Teams' own, only time passes faster.
  */
 import { acceleratedClock } from '../notifications/clock.js';
-import { TEAMS_CONVERSATION_LIMITS, type WindowRule } from '../notifications/sliding-window.limiter.js';
+import {
+  TEAMS_CONVERSATION_LIMITS,
+  type WindowRule,
+} from '../notifications/sliding-window.limiter.js';
 import {
   eventually,
   startDeliveryHarness,
@@ -72,7 +75,8 @@ export const fanoutBench: Bench = {
       let requests = 0;
       let throttled = 0;
       h.connector.setGate(({ method, path, conversationId }) => {
-        if (method !== 'POST' || !conversationId || !/\/activities(\/[^/]+)?$/.test(path)) return undefined;
+        if (method !== 'POST' || !conversationId || !/\/activities(\/[^/]+)?$/.test(path))
+          return undefined;
         requests++;
         const now = clock.now();
         // The tenant first: a call refused for its conversation must not use the tenant's budget.
@@ -108,9 +112,19 @@ export const fanoutBench: Bench = {
             name: 'total time (clock)',
             value: round(clockMs / 1000),
             unit: 's',
-            baseline: { name: 'lower bound from the limits', value: round(boundMs / 1000), unit: 's' },
+            baseline: {
+              name: 'lower bound from the limits',
+              value: round(boundMs / 1000),
+              unit: 's',
+            },
           },
-          { name: 'time / lower bound', value: round(ratio, 3), unit: 'x', target: '≤ 1.15x', met: ratio <= 1.15 },
+          {
+            name: 'time / lower bound',
+            value: round(ratio, 3),
+            unit: 'x',
+            target: '≤ 1.15x',
+            met: ratio <= 1.15,
+          },
           {
             name: '429 answers / requests',
             value: round(rate429 * 100, 2),
@@ -118,9 +132,27 @@ export const fanoutBench: Bench = {
             target: '< 1%',
             met: rate429 < 0.01,
           },
-          { name: 'delivered twice', value: duplicates, unit: 'notifications', target: '0', met: duplicates === 0 },
-          { name: 'not delivered', value: missing, unit: 'notifications', target: '0', met: missing === 0 },
-          { name: 'conversations reached', value: conversations, unit: 'chats', target: `${chats}`, met: conversations === chats },
+          {
+            name: 'delivered twice',
+            value: duplicates,
+            unit: 'notifications',
+            target: '0',
+            met: duplicates === 0,
+          },
+          {
+            name: 'not delivered',
+            value: missing,
+            unit: 'notifications',
+            target: '0',
+            met: missing === 0,
+          },
+          {
+            name: 'conversations reached',
+            value: conversations,
+            unit: 'chats',
+            target: `${chats}`,
+            met: conversations === chats,
+          },
           { name: 'requests to the connector', value: requests, unit: 'requests' },
         ],
         notes: [
@@ -145,7 +177,8 @@ function lowerBoundMs(n: number, rules: readonly WindowRule[]): number {
   let t = 0;
   for (let i = 0; i < n; i++) {
     for (const rule of rules) {
-      if (times.length >= rule.limit) t = Math.max(t, times[times.length - rule.limit] + rule.windowMs + 1);
+      if (times.length >= rule.limit)
+        t = Math.max(t, times[times.length - rule.limit] + rule.windowMs + 1);
     }
     times.push(t);
   }

@@ -9,7 +9,13 @@ import { Verbs } from '../cards/verbs.js';
 import { ANSWERS, visible } from '../test/e2e/security/security-world.js';
 import type { Persona } from '../test/helpers/personas.js';
 import { benchPersona, type Bench, type BenchResult, type Figure } from './lib.js';
-import { approvedPartner, GRANT, pendingRelationships, startProduct, type ProductApp } from './world.js';
+import {
+  approvedPartner,
+  GRANT,
+  pendingRelationships,
+  startProduct,
+  type ProductApp,
+} from './world.js';
 
 const SAMPLES = 3;
 const TARGET = 3;
@@ -38,7 +44,8 @@ function monitor(app: ProductApp) {
         recording = undefined;
       }
       // Every turn of ours reads something (its state at least): none means monitoring is off.
-      if (commands.length === 0) throw new Error('no database command seen: is monitorCommands on?');
+      if (commands.length === 0)
+        throw new Error('no database command seen: is monitorCommands on?');
       return { commands };
     },
     stop: () => client.off('commandStarted', onStarted),
@@ -54,13 +61,18 @@ export const roundtripsBench: Bench = {
     const app = await startProduct(
       {
         retry: { maxAttempts: 3, baseDelayMs: 40, maxDelayMs: 200 },
-      pollMs: 600_000,
+        pollMs: 600_000,
         sweepEveryMs: 600_000,
       },
       { monitorCommands: true }
     );
     const m = monitor(app);
-    const kinds: Record<string, Counted[]> = { command: [], dialogStep: [], authorize: [], accept: [] };
+    const kinds: Record<string, Counted[]> = {
+      command: [],
+      dialogStep: [],
+      authorize: [],
+      accept: [],
+    };
     try {
       const people: Persona[] = Array.from({ length: samples }, (_, i) => benchPersona(i, 'rt'));
       for (const p of people) await app.post(app.teams.install(p));
@@ -87,7 +99,9 @@ export const roundtripsBench: Bench = {
       for (const id of ids) {
         kinds.authorize.push(
           await m.count(() =>
-            app.post(app.teams.cardAction(provider, Verbs.relationshipAuthorize, { relationshipRef: id }))
+            app.post(
+              app.teams.cardAction(provider, Verbs.relationshipAuthorize, { relationshipRef: id })
+            )
           )
         );
       }
@@ -116,7 +130,11 @@ export const roundtripsBench: Bench = {
         unit: 'commands',
         ...(judged ? { target: `≤ ${TARGET}`, met: fewest.commands.length <= TARGET } : {}),
       });
-      details[kind] = { commands: fewest.commands, counts: runs.map((r) => r.commands.length), most };
+      details[kind] = {
+        commands: fewest.commands,
+        counts: runs.map((r) => r.commands.length),
+        most,
+      };
       notes.push(
         `**${labels[kind]}**: ${fewest.commands.length} (of ${runs.map((r) => r.commands.length).join(', ')} over ${runs.length} users): ` +
           fewest.commands.map((c) => `\`${c}\``).join(', ')
@@ -131,7 +149,11 @@ export const roundtripsBench: Bench = {
 };
 
 /** An active relationship, an invitation made on the reseller's card, opened and accepted by a customer. */
-async function acceptOnce(app: ProductApp, m: ReturnType<typeof monitor>, i: number): Promise<Counted> {
+async function acceptOnce(
+  app: ProductApp,
+  m: ReturnType<typeof monitor>,
+  i: number
+): Promise<Counted> {
   const reseller = benchPersona(i, 'acc-reseller');
   const provider = benchPersona(i, 'acc-provider');
   const customer = benchPersona(i, 'acc-customer');
@@ -159,7 +181,9 @@ async function acceptOnce(app: ProductApp, m: ReturnType<typeof monitor>, i: num
   let seen = '';
   const counted = await m.count(async () => {
     const res = await app.post(
-      app.teams.cardAction(customer, Verbs.invitationAccept, { invitationRef: String(invitation._id) })
+      app.teams.cardAction(customer, Verbs.invitationAccept, {
+        invitationRef: String(invitation._id),
+      })
     );
     seen = visible(res.body);
   });

@@ -30,19 +30,29 @@ export interface Report {
 export function selectBenches(ids: readonly string[]): Bench[] {
   const unknown = ids.filter((id) => !benches.some((b) => b.id === id));
   if (unknown.length > 0) {
-    throw new Error(`Unknown bench ${unknown.join(', ')}; known: ${benches.map((b) => b.id).join(', ')}`);
+    throw new Error(
+      `Unknown bench ${unknown.join(', ')}; known: ${benches.map((b) => b.id).join(', ')}`
+    );
   }
   return ids.length === 0 ? [...benches] : benches.filter((b) => ids.includes(b.id));
 }
 
-export async function runBenches(selected: readonly Bench[], options: BenchOptions): Promise<Report> {
+export async function runBenches(
+  selected: readonly Bench[],
+  options: BenchOptions
+): Promise<Report> {
   const startedAt = new Date().toISOString();
   const runs: BenchRun[] = [];
   for (const bench of selected) {
     const t0 = performance.now();
     try {
       const result = await bench.run(options);
-      runs.push({ id: bench.id, title: bench.title, seconds: (performance.now() - t0) / 1000, result });
+      runs.push({
+        id: bench.id,
+        title: bench.title,
+        seconds: (performance.now() - t0) / 1000,
+        result,
+      });
     } catch (err) {
       runs.push({
         id: bench.id,
@@ -80,7 +90,9 @@ export function renderMarkdown(report: Report): string {
   for (const run of report.runs) {
     for (const f of run.result?.figures ?? []) {
       if (f.target === undefined) continue;
-      lines.push(`| ${f.met ? 'met' : '**not met**'} | ${run.id}: ${f.name} | ${fmt(f.value)} ${f.unit} | ${f.target} |`);
+      lines.push(
+        `| ${f.met ? 'met' : '**not met**'} | ${run.id}: ${f.name} | ${fmt(f.value)} ${f.unit} | ${f.target} |`
+      );
     }
     if (run.error) lines.push(`| **failed to run** | ${run.id} | | |`);
   }
@@ -91,11 +103,18 @@ export function renderMarkdown(report: Report): string {
       continue;
     }
     const r = run.result!;
-    lines.push('| Figure | Value | Baseline | Target | Result |', '| --- | --- | --- | --- | --- |');
+    lines.push(
+      '| Figure | Value | Baseline | Target | Result |',
+      '| --- | --- | --- | --- | --- |'
+    );
     for (const f of r.figures) {
-      const base = f.baseline ? `${f.baseline.name}: ${fmt(f.baseline.value)} ${f.baseline.unit}` : '';
+      const base = f.baseline
+        ? `${f.baseline.name}: ${fmt(f.baseline.value)} ${f.baseline.unit}`
+        : '';
       const result = f.target === undefined ? '' : f.met ? 'met' : '**not met**';
-      lines.push(`| ${f.name} | ${fmt(f.value)} ${f.unit} | ${base} | ${f.target ?? ''} | ${result} |`);
+      lines.push(
+        `| ${f.name} | ${fmt(f.value)} ${f.unit} | ${base} | ${f.target ?? ''} | ${result} |`
+      );
     }
     for (const note of r.notes) lines.push('', note);
   }

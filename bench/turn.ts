@@ -27,6 +27,7 @@ import { pendingRelationships, startProduct } from './world.js';
 
 const CONCURRENCIES = [1, 50] as const;
 const TARGET_RATIO = 0.5;
+const WARM_UP = 30;
 
 /** The echo bot on our stack: replies with the text; answers an invoke with a small card. */
 async function startEcho(connector: FakeConnector) {
@@ -43,7 +44,11 @@ async function startEcho(connector: FakeConnector) {
           body: {
             statusCode: 200,
             type: 'application/vnd.microsoft.card.adaptive',
-            value: { type: 'AdaptiveCard', version: '1.5', body: [{ type: 'TextBlock', text: 'ok' }] },
+            value: {
+              type: 'AdaptiveCard',
+              version: '1.5',
+              body: [{ type: 'TextBlock', text: 'ok' }],
+            },
           },
         },
       });
@@ -86,7 +91,11 @@ function loadFigures(
         name: `${what} turns/s @${c}`,
         value: round(r.perSecond),
         unit: 'turns/s',
-        baseline: { name: `echo ${what === 'Authorize' ? 'invoke' : 'message'} @${c}`, value: round(e.perSecond), unit: 'turns/s' },
+        baseline: {
+          name: `echo ${what === 'Authorize' ? 'invoke' : 'message'} @${c}`,
+          value: round(e.perSecond),
+          unit: 'turns/s',
+        },
       },
       {
         name: `${what} ratio to echo @${c}`,
@@ -107,7 +116,13 @@ function loadFigures(
         unit: 'ms',
         baseline: { name: `echo p99 @${c}`, value: round(e.p99Ms), unit: 'ms' },
       },
-      { name: `${what} errors @${c}`, value: r.errors, unit: 'turns', target: '0', met: r.errors === 0 }
+      {
+        name: `${what} errors @${c}`,
+        value: r.errors,
+        unit: 'turns',
+        target: '0',
+        met: r.errors === 0,
+      }
     );
   }
   return figures;
@@ -127,6 +142,11 @@ export const turnBench: Bench = {
     const echoMsg = new Map<number, LoadResult>();
     const echoInvoke = new Map<number, LoadResult>();
     try {
+      // Warm-up (not counted): the first turns of a process compile and open connections.
+      const warm = Array.from({ length: WARM_UP }, (_, i) => benchPersona(i, 'warm'));
+      await load(WARM_UP, 5, async (i) =>
+        ok((await postActivity(echo.url, echo.teams.message(warm[i], 'status'))).status)
+      );
       for (const c of CONCURRENCIES) {
         log(`turn: echo message @${c}`);
         echoMsg.set(
@@ -144,7 +164,9 @@ export const turnBench: Bench = {
               (
                 await postActivity(
                   echo.url,
-                  echo.teams.cardAction(people[i], Verbs.relationshipAuthorize, { relationshipRef: 'x' })
+                  echo.teams.cardAction(people[i], Verbs.relationshipAuthorize, {
+                    relationshipRef: 'x',
+                  })
                 )
               ).status
             )
@@ -164,6 +186,10 @@ export const turnBench: Bench = {
       // Every user has installed the app before (the conversationUpdate is not timed).
       log(`turn: installing ${users} users`);
       await load(users, 10, async (i) => ok((await app.post(app.teams.install(people[i]))).status));
+      const warm = Array.from({ length: WARM_UP }, (_, i) => benchPersona(i, 'warm'));
+      await load(WARM_UP, 5, async (i) =>
+        ok((await app.post(app.teams.message(warm[i], 'status'))).status)
+      );
       const first = people[0];
       const conversation = app.teams.conversationId(first);
       const before = app.connector.shown(conversation).length;
@@ -175,7 +201,9 @@ export const turnBench: Bench = {
         log(`turn: status @${c}`);
         status.set(
           c,
-          await load(users, c, async (i) => ok((await app.post(app.teams.message(people[i], 'status'))).status))
+          await load(users, c, async (i) =>
+            ok((await app.post(app.teams.message(people[i], 'status'))).status)
+          )
         );
       }
 
@@ -188,12 +216,15 @@ export const turnBench: Bench = {
           c,
           await load(users, c, async (i) => {
             const res = await app.post(
-              app.teams.cardAction(provider, Verbs.relationshipAuthorize, { relationshipRef: ids[i] })
+              app.teams.cardAction(provider, Verbs.relationshipAuthorize, {
+                relationshipRef: ids[i],
+              })
             );
             if (!checked) {
               checked = true;
               const seen = visible(res.body);
-              if (!seen.includes('Authorized by')) throw new Error(`Authorize answered: ${seen.slice(0, 200)}`);
+              if (!seen.includes('Authorized by'))
+                throw new Error(`Authorize answered: ${seen.slice(0, 200)}`);
             }
             return ok(res.status) && visible(res.body).includes('Authorized by');
           })
@@ -209,7 +240,10 @@ export const turnBench: Bench = {
       `Database: ${process.env.MONGODB_URI ? 'MONGODB_URI' : 'the embedded database'}; no Bot Framework auth (as in the tests).`
     );
     return {
-      figures: [...loadFigures('status', status, echoMsg), ...loadFigures('Authorize', authorize, echoInvoke)],
+      figures: [
+        ...loadFigures('status', status, echoMsg),
+        ...loadFigures('Authorize', authorize, echoInvoke),
+      ],
       notes,
     };
   },

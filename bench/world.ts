@@ -2,11 +2,7 @@
  * The product as `npm start` builds it (real server, embedded database or MONGODB_URI, fake
  * Bot Connector), plus what the benches seed: approved partners and pending relationships.
  */
-import {
-  productModules,
-  type ProductModules,
-  type ProductModulesOptions,
-} from '../app-modules.js';
+import { productModules, type ProductModules, type ProductModulesOptions } from '../app-modules.js';
 import type { Partner } from '../domain/partners/partner.js';
 import type { Persona } from '../test/helpers/personas.js';
 import { startTestApp, type TestApp } from '../test/helpers/test-app.js';
