@@ -36,11 +36,11 @@ function monitor(app: ProductApp) {
   client.on('commandStarted', onStarted);
   return {
     async count(turn: () => Promise<unknown>): Promise<Counted> {
-      recording = [];
+      const commands: string[] = [];
+      recording = commands;
       try {
         await turn();
       } finally {
-        var commands = recording;
         recording = undefined;
       }
       // Every turn of ours reads something (its state at least): none means monitoring is off.

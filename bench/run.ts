@@ -16,10 +16,11 @@ for (let i = 0; i < args.length; i++) {
 const selected = selectBenches(ids);
 const report = await runBenches(selected, {
   users,
-  log: (line) => console.error(`[bench ${new Date().toISOString().slice(11, 19)}] ${line}`),
+  log: (line) =>
+    process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${line}\n`),
 });
 const { md, json } = writeReport(report, path.dirname(fileURLToPath(import.meta.url)));
-console.log(`wrote ${md} and ${json}`);
+process.stdout.write(`wrote ${md} and ${json}\n`);
 const failed = report.runs.filter((r) => r.error);
-for (const r of failed) console.error(`${r.id} failed:\n${r.error}`);
+for (const r of failed) process.stderr.write(`${r.id} failed:\n${r.error}\n`);
 process.exit(failed.length > 0 ? 1 : 0);
