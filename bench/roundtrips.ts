@@ -69,6 +69,7 @@ export const roundtripsBench: Bench = {
     const m = monitor(app);
     const kinds: Record<string, Counted[]> = {
       command: [],
+      commandEnrolled: [],
       dialogStep: [],
       authorize: [],
       accept: [],
@@ -95,6 +96,15 @@ export const roundtripsBench: Bench = {
           )
         );
       }
+      // `status` of an approved partner's admin: what most users see once enrolled.
+      for (let i = 0; i < samples; i++) {
+        const admin = benchPersona(i, 'rt-enrolled');
+        await app.post(app.teams.install(admin));
+        await approvedPartner(app, 'reseller', admin);
+        kinds.commandEnrolled.push(
+          await m.count(() => app.post(app.teams.message(admin, 'status')))
+        );
+      }
       const { provider, ids } = await pendingRelationships(app, samples, 'rt');
       for (const id of ids) {
         kinds.authorize.push(
@@ -114,7 +124,8 @@ export const roundtripsBench: Bench = {
     const figures: Figure[] = [];
     const details: Record<string, unknown> = {};
     const labels: Record<string, string> = {
-      command: 'plain command (`status`)',
+      command: 'plain command (`status`, not enrolled)',
+      commandEnrolled: 'plain command (`status`, approved partner admin)',
       dialogStep: 'dialog step (enrollment: organization type → next)',
       authorize: 'Authorize click (provider, pending request)',
       accept: 'Accept click (customer, invitation)',
@@ -123,7 +134,7 @@ export const roundtripsBench: Bench = {
     for (const [kind, runs] of Object.entries(kinds)) {
       const fewest = runs.reduce((a, b) => (b.commands.length < a.commands.length ? b : a));
       const most = Math.max(...runs.map((r) => r.commands.length));
-      const judged = kind === 'command' || kind === 'dialogStep';
+      const judged = kind === 'command' || kind === 'commandEnrolled' || kind === 'dialogStep';
       figures.push({
         name: `${labels[kind]}: commands per turn`,
         value: fewest.commands.length,

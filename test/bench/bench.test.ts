@@ -64,7 +64,7 @@ describe('product benches (tiny sizes)', function () {
       string,
       { commands: string[] }
     >;
-    for (const kind of ['command', 'dialogStep', 'authorize', 'accept']) {
+    for (const kind of ['command', 'commandEnrolled', 'dialogStep', 'authorize', 'accept']) {
       expect(details[kind].commands.length, kind).to.be.greaterThan(0);
       expect(
         details[kind].commands.every((c) => /^[a-zA-Z]+( \S+)?$/.test(c)),
