@@ -20,6 +20,8 @@ export interface DatabaseHandle {
 export interface ConnectOptions {
   /** How long the driver looks for a server before an operation fails (driver default 30 s). */
   readonly serverSelectionTimeoutMS?: number;
+  /** The driver emits `commandStarted`/`commandSucceeded` (the bench counts commands per turn). */
+  readonly monitorCommands?: boolean;
 }
 
 /** Folder under DATA_DIR holding the embedded database's files (mail and others live beside it). */
@@ -64,6 +66,7 @@ export async function connectDatabase(
     // The embedded URI names no database; an external MONGODB_URI chooses its own.
     dbName: embedded ? EMBEDDED_DB_NAME : undefined,
     serverSelectionTimeoutMS: options.serverSelectionTimeoutMS,
+    ...(options.monitorCommands ? { monitorCommands: true } : {}),
   });
   try {
     await connection.asPromise();

@@ -37,6 +37,14 @@ export interface ConnectorRule {
 
 type Member = ReturnType<typeof teamsMember>;
 
+/** Decides per call, before the scripted rules (see `FakeConnector.setGate`). */
+export type ConnectorGate = (call: {
+  readonly method: string;
+  readonly path: string;
+  readonly conversationId?: string;
+  readonly body: any;
+}) => ConnectorRule | undefined;
+
 /**
  * A local Bot Connector: the REST endpoints the bot calls to send, reply, update and look up
  * members. It records every call and can be scripted to fail or be slow.
@@ -44,6 +52,7 @@ type Member = ReturnType<typeof teamsMember>;
 export class FakeConnector {
   readonly calls: ConnectorCall[] = [];
   private rules: { rule: ConnectorRule; left: number }[] = [];
+  private gate?: ConnectorGate;
   private readonly members = new Map<string, Member>();
   private pagedMembersMax = Infinity;
   private waiters = new Set<() => void>();
@@ -70,6 +79,15 @@ export class FakeConnector {
   /** Adds a scripted rule; rules are tried in the order added. */
   script(rule: ConnectorRule): this {
     this.rules.push({ rule, left: rule.times ?? 1 });
+    return this;
+  }
+
+  /**
+   * Consulted before the rules on every call: a rule to answer this call with (a 429 past a
+   * rate limit), or undefined to go on as usual. One gate at a time; `undefined` removes it.
+   */
+  setGate(gate: ConnectorGate | undefined): this {
+    this.gate = gate;
     return this;
   }
 
@@ -214,7 +232,9 @@ export class FakeConnector {
       body = raw;
     }
 
-    const rule = this.takeRule(method, path, conversationId);
+    const rule =
+      this.gate?.({ method, path, conversationId, body }) ??
+      this.takeRule(method, path, conversationId);
     if (rule?.delayMs) await new Promise((r) => setTimeout(r, rule.delayMs));
     let status: number;
     let answer: unknown;

@@ -1,0 +1,186 @@
+/**
+ * `fanout`: the outbox delivering N notifications to C personal chats of one tenant through the
+ * real delivery worker, the embedded database and the CloudAdapter, to a fake Bot Connector that
+ * enforces Teams' limits itself and answers 429 past them. Time runs on a speed-up clock (the
+ * worker's and the connector's), so the limits are Teams' own, only time passes faster.
+ */
+import { acceleratedClock } from '../notifications/clock.js';
+import {
+  TEAMS_CONVERSATION_LIMITS,
+  type WindowRule,
+} from '../notifications/sliding-window.limiter.js';
+import {
+  eventually,
+  startDeliveryHarness,
+  type TestUser,
+} from '../test/notifications/helpers/delivery-harness.js';
+import { load, round, type Bench, type BenchResult } from './lib.js';
+
+/** The tenant rate the bot is configured with by default (TENANT_MESSAGES_PER_SECOND). */
+const TENANT_PER_SECOND = 20;
+const SPEED_UP = 4;
+const TENANT_ID = 'fa000000-0000-4000-8000-000000000001';
+
+/** Sliding windows per key, counted at the connector in clock time. */
+class Windows {
+  private readonly events = new Map<string, number[]>();
+  constructor(private readonly rules: readonly WindowRule[]) {}
+  /** Records the event and returns true if no rule's window is full; false (not recorded) otherwise. */
+  take(key: string, now: number): boolean {
+    const list = this.events.get(key) ?? [];
+    const horizon = Math.max(...this.rules.map((r) => r.windowMs));
+    while (list.length > 0 && list[0] <= now - horizon) list.shift();
+    for (const rule of this.rules) {
+      let inWindow = 0;
+      for (let i = list.length - 1; i >= 0 && list[i] > now - rule.windowMs; i--) inWindow++;
+      if (inWindow >= rule.limit) return false;
+    }
+    list.push(now);
+    this.events.set(key, list);
+    return true;
+  }
+}
+
+export const fanoutBench: Bench = {
+  id: 'fanout',
+  title: 'Proactive fan-out against a connector enforcing Teams limits',
+  async run(options): Promise<BenchResult> {
+    const total = options.notifications ?? 10_000;
+    const chats = options.conversations ?? 2_000;
+    const log = options.log ?? (() => undefined);
+    const clock = acceleratedClock(SPEED_UP);
+    const h = await startDeliveryHarness({ clock });
+    try {
+      const people: TestUser[] = Array.from({ length: chats }, (_, i) => ({
+        tenantId: TENANT_ID,
+        aadObjectId: `fa000000-0000-4000-8000-${String(i + 1).padStart(12, '0')}`,
+      }));
+      log(`fanout: ${chats} users installed, ${total} notifications queued`);
+      await load(chats, 10, async (i) => {
+        await h.addUser(people[i]);
+        return true;
+      });
+      const queued = await load(total, 10, async (i) => {
+        await h.service.notify({
+          key: `fanout:${i}`,
+          to: { kind: 'user', user: people[i % chats] },
+          content: () => ({ text: `n${i}` }),
+        });
+        return true;
+      });
+      if (queued.errors > 0) throw new Error(`${queued.errors} notifications failed to queue`);
+
+      const perConversation = new Windows(TEAMS_CONVERSATION_LIMITS);
+      const perTenant = new Windows([{ limit: TENANT_PER_SECOND, windowMs: 1_000 }]);
+      let requests = 0;
+      let throttled = 0;
+      h.connector.setGate(({ method, path, conversationId }) => {
+        if (method !== 'POST' || !conversationId || !/\/activities(\/[^/]+)?$/.test(path))
+          return undefined;
+        requests++;
+        const now = clock.now();
+        // The tenant first: a call refused for its conversation must not use the tenant's budget.
+        const convOk = perConversation.take(conversationId, now);
+        if (convOk && perTenant.take(TENANT_ID, now)) return undefined;
+        throttled++;
+        return { status: 429, retryAfterSeconds: 1 };
+      });
+
+      log(`fanout: delivering at ${SPEED_UP}x speed`);
+      const started = clock.now();
+      h.worker({ tenantMessagesPerSecond: TENANT_PER_SECOND, concurrency: 16 });
+      const budgetMs = Math.max(60_000, ((total / TENANT_PER_SECOND) * 1000 * 3) / SPEED_UP);
+      await eventually(() => h.posts().length >= total, budgetMs, `${total} delivered`, 100);
+      const clockMs = clock.now() - started;
+      // Anything still on its way (a duplicate) arrives within a moment.
+      await new Promise((r) => setTimeout(r, 300));
+
+      const counts = h.deliveredCounts();
+      const duplicates = [...counts.values()].filter((n) => n > 1).length;
+      const missing = total - [...counts.keys()].filter((t) => /^n\d+$/.test(t)).length;
+      const conversations = new Set(h.posts().map((c) => c.conversationId)).size;
+      // Each chat gets ceil(N/C) messages: per-chat windows bound that; the tenant rate bounds all.
+      const each = Math.ceil(total / chats);
+      const perChatBoundMs = lowerBoundMs(each, TEAMS_CONVERSATION_LIMITS);
+      const tenantBoundMs = ((total - TENANT_PER_SECOND) / TENANT_PER_SECOND) * 1000;
+      const boundMs = Math.max(perChatBoundMs, tenantBoundMs, 0);
+      const ratio = clockMs / boundMs;
+      const rate429 = requests === 0 ? 0 : throttled / requests;
+      return {
+        figures: [
+          {
+            name: 'total time (clock)',
+            value: round(clockMs / 1000),
+            unit: 's',
+            baseline: {
+              name: 'lower bound from the limits',
+              value: round(boundMs / 1000),
+              unit: 's',
+            },
+          },
+          {
+            name: 'time / lower bound',
+            value: round(ratio, 3),
+            unit: 'x',
+            target: '≤ 1.15x',
+            met: ratio <= 1.15,
+          },
+          {
+            name: '429 answers / requests',
+            value: round(rate429 * 100, 2),
+            unit: '%',
+            target: '< 1%',
+            met: rate429 < 0.01,
+          },
+          {
+            name: 'delivered twice',
+            value: duplicates,
+            unit: 'notifications',
+            target: '0',
+            met: duplicates === 0,
+          },
+          {
+            name: 'not delivered',
+            value: missing,
+            unit: 'notifications',
+            target: '0',
+            met: missing === 0,
+          },
+          {
+            name: 'conversations reached',
+            value: conversations,
+            unit: 'chats',
+            target: `${chats}`,
+            met: conversations === chats,
+          },
+          { name: 'requests to the connector', value: requests, unit: 'requests' },
+        ],
+        notes: [
+          `${total} notifications to ${chats} personal chats of one tenant, queued before the worker starts (not timed). ` +
+            `Speed-up clock: ${SPEED_UP}x (the worker's clock and the connector's limits both run on it; the limits themselves are not scaled). ` +
+            `The connector enforces ${TEAMS_CONVERSATION_LIMITS.map((r) => `${r.limit}/${r.windowMs / 1000} s`).join(', ')} per conversation ` +
+            `and ${TENANT_PER_SECOND}/s for the tenant (the bot's default TENANT_MESSAGES_PER_SECOND), answering 429 with Retry-After: 1 past them.`,
+          `Lower bound: max(the tenant rate: (N − ${TENANT_PER_SECOND}) / ${TENANT_PER_SECOND} per s, one chat's ${each} messages within its windows) = ${round(boundMs / 1000)} s of clock time; ` +
+            `The run took ${round(clockMs / 1000 / SPEED_UP)} s real, ${round(total / (clockMs / 1000 / SPEED_UP))} sends/s real; ` +
+            `the bound needs ${TENANT_PER_SECOND * SPEED_UP} sends/s real at this speed-up, so a time above it is the worker's own cost per send (claim, send, record) on this machine, or the pacing's margins.`,
+        ],
+      };
+    } finally {
+      await h.stop();
+    }
+  },
+};
+
+/** The least time `n` events can take under `rules`, sending each as soon as every window allows. */
+function lowerBoundMs(n: number, rules: readonly WindowRule[]): number {
+  const times: number[] = [];
+  let t = 0;
+  for (let i = 0; i < n; i++) {
+    for (const rule of rules) {
+      if (times.length >= rule.limit)
+        t = Math.max(t, times[times.length - rule.limit] + rule.windowMs + 1);
+    }
+    times.push(t);
+  }
+  return times.length ? times[times.length - 1] : 0;
+}

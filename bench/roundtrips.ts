@@ -1,0 +1,203 @@
+/**
+ * `roundtrips`: database commands per turn, counted by the driver's command monitoring
+ * (`commandStarted`) on the bot's own connection, for a plain command, a dialog step, an
+ * Authorize click and an Accept click. Each is measured for a few different users; the figure
+ * is the fewest seen (a background lease renewal can land in one), the list is that turn's.
+ */
+import type { CommandStartedEvent } from 'mongodb';
+import { Verbs } from '../cards/verbs.js';
+import { ANSWERS, visible } from '../test/e2e/security/security-world.js';
+import type { Persona } from '../test/helpers/personas.js';
+import { benchPersona, type Bench, type BenchResult, type Figure } from './lib.js';
+import {
+  approvedPartner,
+  GRANT,
+  pendingRelationships,
+  startProduct,
+  type ProductApp,
+} from './world.js';
+
+const SAMPLES = 3;
+const TARGET = 3;
+
+interface Counted {
+  readonly commands: string[];
+}
+
+/** Records the commands the app's connection sends while `turn` runs. */
+function monitor(app: ProductApp) {
+  const client = app.app.db.connection.getClient();
+  let recording: string[] | undefined;
+  const onStarted = (e: CommandStartedEvent) => {
+    if (!recording) return;
+    const target = e.command[e.commandName];
+    recording.push(typeof target === 'string' ? `${e.commandName} ${target}` : e.commandName);
+  };
+  client.on('commandStarted', onStarted);
+  return {
+    async count(turn: () => Promise<unknown>): Promise<Counted> {
+      const commands: string[] = [];
+      recording = commands;
+      try {
+        await turn();
+      } finally {
+        recording = undefined;
+      }
+      // Every turn of ours reads something (its state at least): none means monitoring is off.
+      if (commands.length === 0)
+        throw new Error('no database command seen: is monitorCommands on?');
+      return { commands };
+    },
+    stop: () => client.off('commandStarted', onStarted),
+  };
+}
+
+export const roundtripsBench: Bench = {
+  id: 'roundtrips',
+  title: 'Database round trips per turn (driver command monitoring)',
+  async run(options): Promise<BenchResult> {
+    const samples = Math.max(1, Math.min(SAMPLES, options.users ?? SAMPLES));
+    // Delivery polls and sweeps rarely, so that the turn's own commands are what is counted.
+    const app = await startProduct(
+      {
+        retry: { maxAttempts: 3, baseDelayMs: 40, maxDelayMs: 200 },
+        pollMs: 600_000,
+        sweepEveryMs: 600_000,
+      },
+      { monitorCommands: true }
+    );
+    const m = monitor(app);
+    const kinds: Record<string, Counted[]> = {
+      command: [],
+      commandEnrolled: [],
+      dialogStep: [],
+      authorize: [],
+      accept: [],
+    };
+    try {
+      const people: Persona[] = Array.from({ length: samples }, (_, i) => benchPersona(i, 'rt'));
+      for (const p of people) await app.post(app.teams.install(p));
+      // A warm-up turn: the first turn of the process compiles and connects.
+      await app.post(app.teams.message(benchPersona(999, 'rt-warm'), 'status'));
+      for (const p of people) {
+        kinds.command.push(await m.count(() => app.post(app.teams.message(p, 'status'))));
+        await app.post(app.teams.message(p, 'enroll'));
+        const step = ANSWERS(p.email, '1234567', 'reseller').partnerType;
+        kinds.dialogStep.push(
+          await m.count(() =>
+            app.post(
+              app.teams.submit(p, {
+                verb: Verbs.enrollmentSection,
+                section: 'partnerType',
+                action: 'next',
+                ...step,
+              })
+            )
+          )
+        );
+      }
+      // `status` of an approved partner's admin: what most users see once enrolled.
+      for (let i = 0; i < samples; i++) {
+        const admin = benchPersona(i, 'rt-enrolled');
+        await app.post(app.teams.install(admin));
+        await approvedPartner(app, 'reseller', admin);
+        kinds.commandEnrolled.push(
+          await m.count(() => app.post(app.teams.message(admin, 'status')))
+        );
+      }
+      const { provider, ids } = await pendingRelationships(app, samples, 'rt');
+      for (const id of ids) {
+        kinds.authorize.push(
+          await m.count(() =>
+            app.post(
+              app.teams.cardAction(provider, Verbs.relationshipAuthorize, { relationshipRef: id })
+            )
+          )
+        );
+      }
+      for (let i = 0; i < samples; i++) kinds.accept.push(await acceptOnce(app, m, i));
+    } finally {
+      m.stop();
+      await app.stop();
+    }
+
+    const figures: Figure[] = [];
+    const details: Record<string, unknown> = {};
+    const labels: Record<string, string> = {
+      command: 'plain command (`status`, not enrolled)',
+      commandEnrolled: 'plain command (`status`, approved partner admin)',
+      dialogStep: 'dialog step (enrollment: organization type → next)',
+      authorize: 'Authorize click (provider, pending request)',
+      accept: 'Accept click (customer, invitation)',
+    };
+    const notes: string[] = [];
+    for (const [kind, runs] of Object.entries(kinds)) {
+      const fewest = runs.reduce((a, b) => (b.commands.length < a.commands.length ? b : a));
+      const most = Math.max(...runs.map((r) => r.commands.length));
+      const judged = kind === 'command' || kind === 'commandEnrolled' || kind === 'dialogStep';
+      figures.push({
+        name: `${labels[kind]}: commands per turn`,
+        value: fewest.commands.length,
+        unit: 'commands',
+        ...(judged ? { target: `≤ ${TARGET}`, met: fewest.commands.length <= TARGET } : {}),
+      });
+      details[kind] = {
+        commands: fewest.commands,
+        counts: runs.map((r) => r.commands.length),
+        most,
+      };
+      notes.push(
+        `**${labels[kind]}**: ${fewest.commands.length} (of ${runs.map((r) => r.commands.length).join(', ')} over ${runs.length} users): ` +
+          fewest.commands.map((c) => `\`${c}\``).join(', ')
+      );
+    }
+    notes.push(
+      'Counted from the POST to /api/messages until its answer. The delivery worker polls every 10 min here, but it is ' +
+        'woken when a turn queues a notification, so the Authorize and Accept counts can include the start of that delivery.'
+    );
+    return { figures, notes, details };
+  },
+};
+
+/** An active relationship, an invitation made on the reseller's card, opened and accepted by a customer. */
+async function acceptOnce(
+  app: ProductApp,
+  m: ReturnType<typeof monitor>,
+  i: number
+): Promise<Counted> {
+  const reseller = benchPersona(i, 'acc-reseller');
+  const provider = benchPersona(i, 'acc-provider');
+  const customer = benchPersona(i, 'acc-customer');
+  for (const p of [reseller, provider, customer]) await app.post(app.teams.install(p));
+  await approvedPartner(app, 'reseller', reseller);
+  const providerPartner = await approvedPartner(app, 'provider', provider);
+  const service = app.app.modules.relationships.service;
+  const rel = await service.request(reseller, providerPartner.id, GRANT, true);
+  await service.authorize(provider, rel.id);
+  const created = await app.post(
+    app.teams.cardAction(reseller, Verbs.invitationCreate, {
+      relationshipRef: rel.id,
+      companyName: `Customer ${i}`,
+      adminEmail: `it@customer${i}.example`,
+      note: 'bench',
+    })
+  );
+  const code = /C[2-9A-Z]{3}-[2-9A-Z]{4}-[2-9A-Z]{4}/.exec(JSON.stringify(created.body))?.[0];
+  if (!code) throw new Error(`no invitation code: ${visible(created.body).slice(0, 300)}`);
+  await app.post(app.teams.message(customer, `accept ${code}`));
+  const invitation = await app.app.db.connection
+    .collection('invitations')
+    .findOne({}, { sort: { _id: -1 } });
+  if (!invitation) throw new Error('no invitation stored');
+  let seen = '';
+  const counted = await m.count(async () => {
+    const res = await app.post(
+      app.teams.cardAction(customer, Verbs.invitationAccept, {
+        invitationRef: String(invitation._id),
+      })
+    );
+    seen = visible(res.body);
+  });
+  if (!seen.includes('Accepted')) throw new Error(`Accept answered: ${seen.slice(0, 300)}`);
+  return counted;
+}

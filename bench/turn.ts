@@ -1,0 +1,250 @@
+/**
+ * `turn`: what a turn of ours costs next to the cheapest turn the same stack can do. The echo
+ * bot runs on our own restify server, /api/messages route and CloudAdapter (createWebServer,
+ * messagesRoute, createAdapter), so the ratio isolates the bot's own work: state, database,
+ * cards, i18n.
+ */
+import type { TurnContext } from 'botbuilder';
+import { createAdapter } from '../bot/adapter.js';
+import { messagesRoute } from '../bot/messages.route.js';
+import { Verbs } from '../cards/verbs.js';
+import { loadConfig } from '../config/config.js';
+import { testLogger } from '../logging/logger.js';
+import { visible } from '../test/e2e/security/security-world.js';
+import { FakeConnector } from '../test/helpers/fake-connector.js';
+import { postActivity, TeamsActivities } from '../test/helpers/teams-activity.js';
+import { createWebServer } from '../web/server.js';
+import {
+  benchPersona,
+  load,
+  round,
+  type Bench,
+  type BenchResult,
+  type Figure,
+  type LoadResult,
+} from './lib.js';
+import { pendingRelationships, startProduct } from './world.js';
+
+const CONCURRENCIES = [1, 50] as const;
+const TARGET_RATIO = 0.5;
+const WARM_UP = 30;
+
+/** The echo bot on our stack: replies with the text; answers an invoke with a small card. */
+async function startEcho(connector: FakeConnector) {
+  const logger = testLogger();
+  const config = loadConfig({ PORT: '0', LOG_LEVEL: 'silent' } as NodeJS.ProcessEnv);
+  const adapter = createAdapter(config, logger);
+  const logic = async (turn: TurnContext) => {
+    const a = turn.activity;
+    if (a.type === 'invoke') {
+      await turn.sendActivity({
+        type: 'invokeResponse',
+        value: {
+          status: 200,
+          body: {
+            statusCode: 200,
+            type: 'application/vnd.microsoft.card.adaptive',
+            value: {
+              type: 'AdaptiveCard',
+              version: '1.5',
+              body: [{ type: 'TextBlock', text: 'ok' }],
+            },
+          },
+        },
+      });
+    } else if (a.type === 'message') {
+      await turn.sendActivity(`echo: ${a.text ?? ''}`);
+    }
+  };
+  const web = createWebServer({
+    messages: messagesRoute({
+      adapter,
+      logic,
+      logger,
+      trustedServiceUrlHosts: config.trustedServiceUrlHosts,
+    }),
+    ping: async () => undefined,
+    logger,
+  });
+  const { url } = await web.listen(0, '127.0.0.1');
+  return {
+    url,
+    teams: new TeamsActivities({ serviceUrl: connector.url }),
+    stop: () => web.close(2_000),
+  };
+}
+
+const ok = (status: number) => status >= 200 && status < 300;
+
+function loadFigures(
+  what: string,
+  results: Map<number, LoadResult>,
+  echo: Map<number, LoadResult>
+): Figure[] {
+  const figures: Figure[] = [];
+  for (const c of CONCURRENCIES) {
+    const r = results.get(c)!;
+    const e = echo.get(c)!;
+    const ratio = r.perSecond / e.perSecond;
+    figures.push(
+      {
+        name: `${what} turns/s @${c}`,
+        value: round(r.perSecond),
+        unit: 'turns/s',
+        baseline: {
+          name: `echo ${what === 'Authorize' ? 'invoke' : 'message'} @${c}`,
+          value: round(e.perSecond),
+          unit: 'turns/s',
+        },
+      },
+      {
+        name: `${what} ratio to echo @${c}`,
+        value: round(ratio, 2),
+        unit: 'x',
+        target: `≥ ${TARGET_RATIO}x`,
+        met: ratio >= TARGET_RATIO,
+      },
+      {
+        name: `${what} p50 @${c}`,
+        value: round(r.p50Ms),
+        unit: 'ms',
+        baseline: { name: `echo p50 @${c}`, value: round(e.p50Ms), unit: 'ms' },
+      },
+      {
+        name: `${what} p99 @${c}`,
+        value: round(r.p99Ms),
+        unit: 'ms',
+        baseline: { name: `echo p99 @${c}`, value: round(e.p99Ms), unit: 'ms' },
+      },
+      {
+        name: `${what} errors @${c}`,
+        value: r.errors,
+        unit: 'turns',
+        target: '0',
+        met: r.errors === 0,
+      }
+    );
+  }
+  return figures;
+}
+
+export const turnBench: Bench = {
+  id: 'turn',
+  title: 'Turn cost: our status turn and Authorize invoke against an echo bot on the same stack',
+  async run(options): Promise<BenchResult> {
+    const users = options.users ?? 1000;
+    const log = options.log ?? (() => undefined);
+    const people = Array.from({ length: users }, (_, i) => benchPersona(i, 'turn'));
+
+    // Echo first, alone on the machine.
+    const echoConnector = await FakeConnector.start();
+    const echo = await startEcho(echoConnector);
+    const echoMsg = new Map<number, LoadResult>();
+    const echoInvoke = new Map<number, LoadResult>();
+    try {
+      // Warm-up (not counted): the first turns of a process compile and open connections.
+      const warm = Array.from({ length: WARM_UP }, (_, i) => benchPersona(i, 'warm'));
+      await load(WARM_UP, 5, async (i) =>
+        ok((await postActivity(echo.url, echo.teams.message(warm[i], 'status'))).status)
+      );
+      for (const c of CONCURRENCIES) {
+        log(`turn: echo message @${c}`);
+        echoMsg.set(
+          c,
+          await load(users, c, async (i) =>
+            ok((await postActivity(echo.url, echo.teams.message(people[i], 'status'))).status)
+          )
+        );
+        echoConnector.reset();
+        log(`turn: echo invoke @${c}`);
+        echoInvoke.set(
+          c,
+          await load(users, c, async (i) =>
+            ok(
+              (
+                await postActivity(
+                  echo.url,
+                  echo.teams.cardAction(people[i], Verbs.relationshipAuthorize, {
+                    relationshipRef: 'x',
+                  })
+                )
+              ).status
+            )
+          )
+        );
+      }
+    } finally {
+      await echo.stop();
+      await echoConnector.close();
+    }
+
+    const app = await startProduct();
+    const status = new Map<number, LoadResult>();
+    const authorize = new Map<number, LoadResult>();
+    const notes: string[] = [];
+    try {
+      // Every user has installed the app before (the conversationUpdate is not timed).
+      log(`turn: installing ${users} users`);
+      await load(users, 10, async (i) => ok((await app.post(app.teams.install(people[i]))).status));
+      const warm = Array.from({ length: WARM_UP }, (_, i) => benchPersona(i, 'warm'));
+      await load(WARM_UP, 5, async (i) =>
+        ok((await app.post(app.teams.message(warm[i], 'status'))).status)
+      );
+      const first = people[0];
+      const conversation = app.teams.conversationId(first);
+      const before = app.connector.shown(conversation).length;
+      await app.post(app.teams.message(first, 'status'));
+      const reply = app.connector.shown(conversation).slice(before).map(visible).join(' ');
+      if (!reply) throw new Error('the status turn sent no reply');
+      notes.push(`status answers e.g.: "${reply.slice(0, 120).replace(/\n/g, ' ')}"`);
+      for (const c of CONCURRENCIES) {
+        log(`turn: status @${c}`);
+        status.set(
+          c,
+          await load(users, c, async (i) =>
+            ok((await app.post(app.teams.message(people[i], 'status'))).status)
+          )
+        );
+      }
+
+      for (const c of CONCURRENCIES) {
+        log(`turn: seeding ${users} pending relationships for Authorize @${c}`);
+        const { provider, ids } = await pendingRelationships(app, users, `c${c}`);
+        let checked = false;
+        log(`turn: Authorize @${c}`);
+        authorize.set(
+          c,
+          await load(users, c, async (i) => {
+            const res = await app.post(
+              app.teams.cardAction(provider, Verbs.relationshipAuthorize, {
+                relationshipRef: ids[i],
+              })
+            );
+            if (!checked) {
+              checked = true;
+              const seen = visible(res.body);
+              if (!seen.includes('Authorized by'))
+                throw new Error(`Authorize answered: ${seen.slice(0, 200)}`);
+            }
+            return ok(res.status) && visible(res.body).includes('Authorized by');
+          })
+        );
+      }
+    } finally {
+      await app.stop();
+    }
+    notes.push(
+      `${users} different users (each in their own tenant) send \`status\` once at each concurrency, after installing the app; ` +
+        `Authorize: one provider admin authorizes ${users} pending requests from ${users} different resellers at each concurrency. ` +
+        'Echo runs first, on the same restify server, /api/messages route and CloudAdapter, without the product (no database).',
+      `Database: ${process.env.MONGODB_URI ? 'MONGODB_URI' : 'the embedded database'}; no Bot Framework auth (as in the tests).`
+    );
+    return {
+      figures: [
+        ...loadFigures('status', status, echoMsg),
+        ...loadFigures('Authorize', authorize, echoInvoke),
+      ],
+      notes,
+    };
+  },
+};

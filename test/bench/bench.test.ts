@@ -1,0 +1,104 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { expect } from 'chai';
+import {
+  benches,
+  renderMarkdown,
+  runBenches,
+  selectBenches,
+  writeReport,
+  type Report,
+} from '../../bench/runner.js';
+
+/** Every figure is a finite number with a unit; judged ones say their target and whether met. */
+function expectWellFormed(report: Report, id: string, names: RegExp[]) {
+  const run = report.runs.find((r) => r.id === id)!;
+  expect(run.error, `${id} failed to run`).to.equal(undefined);
+  const figures = run.result!.figures;
+  for (const f of figures) {
+    expect(Number.isFinite(f.value), `${f.name} = ${f.value}`).to.equal(true);
+    expect(f.unit, f.name).to.be.a('string');
+    if (f.baseline)
+      expect(Number.isFinite(f.baseline.value), `${f.name}'s baseline`).to.equal(true);
+    if (f.target !== undefined) expect(f.met, `${f.name} met`).to.be.a('boolean');
+  }
+  for (const name of names) {
+    expect(
+      figures.some((f) => name.test(f.name)),
+      `a figure ${name}`
+    ).to.equal(true);
+  }
+}
+
+// Shape, not speed: each bench run tiny, no timing asserted.
+describe('product benches (tiny sizes)', function () {
+  this.timeout(120_000);
+  let report: Report;
+  before(async () => {
+    report = await runBenches(selectBenches(['turn', 'roundtrips', 'fanout']), {
+      users: 20,
+      notifications: 60,
+      conversations: 20,
+    });
+  });
+
+  it('turn: status and Authorize at both concurrencies, each against echo', () => {
+    expectWellFormed(report, 'turn', [
+      /^status turns\/s @1$/,
+      /^status turns\/s @50$/,
+      /^status ratio to echo @50$/,
+      /^status p99 @1$/,
+      /^Authorize turns\/s @50$/,
+      /^Authorize ratio to echo @1$/,
+    ]);
+    const turns = report.runs.find((r) => r.id === 'turn')!.result!.figures;
+    const ratio = turns.find((f) => f.name === 'status ratio to echo @1')!;
+    expect(ratio.target).to.equal('≥ 0.5x');
+    for (const f of turns.filter((x) => /errors/.test(x.name))) expect(f.value, f.name).to.equal(0);
+  });
+
+  it('roundtrips: commands counted for each kind of turn, and named', () => {
+    expectWellFormed(report, 'roundtrips', [/status/, /dialog step/, /Authorize/, /Accept/]);
+    const details = report.runs.find((r) => r.id === 'roundtrips')!.result!.details as Record<
+      string,
+      { commands: string[] }
+    >;
+    for (const kind of ['command', 'commandEnrolled', 'dialogStep', 'authorize', 'accept']) {
+      expect(details[kind].commands.length, kind).to.be.greaterThan(0);
+      expect(
+        details[kind].commands.every((c) => /^[a-zA-Z]+( \S+)?$/.test(c)),
+        kind
+      ).to.equal(true);
+    }
+  });
+
+  it('fanout: everything delivered exactly once, against the lower bound', () => {
+    expectWellFormed(report, 'fanout', [/time \/ lower bound/, /429/, /delivered twice/]);
+    const figures = report.runs.find((r) => r.id === 'fanout')!.result!.figures;
+    expect(figures.find((f) => f.name === 'delivered twice')!.value).to.equal(0);
+    expect(figures.find((f) => f.name === 'not delivered')!.value).to.equal(0);
+  });
+
+  it('writes report.md and report.json with the machine and every figure', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pc-bench-'));
+    try {
+      const { md, json } = writeReport(report, dir);
+      const parsed = JSON.parse(fs.readFileSync(json, 'utf8')) as Report;
+      expect(parsed.machine.cores).to.be.greaterThan(0);
+      expect(parsed.machine.node).to.equal(process.version);
+      expect(parsed.runs.map((r) => r.id)).to.deep.equal(['turn', 'roundtrips', 'fanout']);
+      const text = fs.readFileSync(md, 'utf8');
+      expect(text).to.equal(renderMarkdown(parsed));
+      expect(text).to.include(`Node ${process.version}`).and.include('## `fanout`');
+      expect(text).to.match(/\| (met|\*\*not met\*\*) \| turn: status ratio to echo @1 \|/);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('knows every id, keeps the embedded database reachable, and refuses an unknown one', () => {
+    expect(benches.map((b) => b.id)).to.deep.equal(['turn', 'roundtrips', 'fanout', 'embedded']);
+    expect(() => selectBenches(['nope'])).to.throw(/Unknown bench nope; known: turn, roundtrips/);
+  });
+});
