@@ -460,6 +460,18 @@ const ROWS: readonly Row[] = [
   },
 ];
 
+/** The data keys a row's click carries (the ref it names), from its rule's verb family. */
+function ROW_DATA_KEYS(row: Row): Record<string, true> {
+  if (row.name.startsWith('relationship.') && row.name !== Verbs.relationshipRequest) {
+    return row.name === Verbs.relationshipInvite ? {} : { relationshipRef: true };
+  }
+  if (row.name.startsWith('invitation.') && row.name !== Verbs.invitationCreate) {
+    return { invitationRef: true };
+  }
+  if (row.name.startsWith('review.')) return { partnerRef: true };
+  return {};
+}
+
 function text(t: string) {
   return async (): Promise<Prepared> => ({ text: t });
 }
@@ -604,6 +616,23 @@ async function startMatrix() {
       });
       return created.view.invitation.id;
     },
+    /** An object of the other tenants' pair, made after the row's own set-up. */
+    async foreign(field: 'relationshipRef' | 'invitationRef'): Promise<string> {
+      if (field === 'relationshipRef') {
+        const r = await w.service.request(
+          otherReseller,
+          others.provider.partner.id,
+          GRANT_IN,
+          true
+        );
+        await w.service.authorize(otherProvider, r.id);
+        return r.id;
+      }
+      const created = await invitations().inviteCustomer(otherReseller, {
+        companyName: 'Tailspin Toys',
+      });
+      return created.view.invitation.id;
+    },
     who(row: Row, column: Column): Persona {
       switch (column.kind) {
         case 'role':
@@ -741,5 +770,54 @@ describe('authorization matrix: every verb and command, every role and persona (
         }
       });
     }
+  }
+});
+
+describe('replays and forged references: every state-changing verb (real server)', function () {
+  this.timeout(300_000);
+  let w: Matrix;
+  before(async () => {
+    w = await startMatrix();
+  });
+  after(async () => {
+    await w?.stop();
+  });
+  const changing = ROWS.filter((r) => r.kind === 'verb' && r.changes && typeof r.rule !== 'object');
+
+  for (const row of changing) {
+    it(`${row.name}: the same invoke posted twice changes things once`, async () => {
+      const who = row.rule === 'enrollment.review' ? personas.operator : w.sides[row.side].admin;
+      const { data = {} } = await row.prepare!(w);
+      const invoke = w.app.teams.cardAction(who, row.name, data);
+      const start = await settled(w);
+      const first = await w.app.post(invoke);
+      const once = await settled(w);
+      const second = await w.app.post(invoke);
+      const twice = await settled(w);
+      expect(first.status).to.equal(200);
+      expect(changed(start, once), 'the first invoke did its work').to.not.deep.equal([]);
+      expect(second.status).to.equal(200);
+      expect(JSON.stringify(second.body)).to.not.include(GENERIC_APOLOGY);
+      expect(changed(once, twice), 'the replay changed the database again').to.deep.equal([]);
+    });
+  }
+
+  const refField = (row: Row) =>
+    ['relationshipRef', 'invitationRef', 'partnerRef'].find((f) => f in ROW_DATA_KEYS(row));
+  for (const row of changing) {
+    const field = refField(row);
+    if (!field || field === 'partnerRef') continue;
+    it(`${row.name}: a ${field} of another tenant's pair is refused and changes nothing`, async () => {
+      const who = w.sides[row.side].admin;
+      const { data = {} } = await row.prepare!(w);
+      const foreign = await w.foreign(field as 'relationshipRef' | 'invitationRef');
+      const before = await settled(w);
+      const res = await w.click(who, row.name, { ...data, [field]: foreign });
+      const after = await settled(w);
+      expect(res.status).to.equal(200);
+      expect(res.seen).to.match(/not found|not available/i);
+      expect(res.seen).to.not.include('Northwind Resale').and.not.include('Woodgrove Supply');
+      expect(changed(before, after)).to.deep.equal([]);
+    });
   }
 });
