@@ -21,6 +21,7 @@ import { setCommandWords, setTurnScope, turnHandedBack } from '../dialogs/turn-s
 import type { ActorResolver, ResolvedTurn } from './actor-resolver.js';
 import { CardActionRouter, type CardCopies, type ClickOutcome } from './card-action-router.js';
 import { CardSender, type ReplyCardRecorder } from './card-sender.js';
+import { InvokeReplays } from './invoke-replays.js';
 import { domainErrorOf, domainErrorText } from './error-replies.js';
 import { replaceCard } from '../dialogs/card-prompt.js';
 import type { TurnScope } from './feature.js';
@@ -67,6 +68,8 @@ export class PartnerConnectBot extends TeamsActivityHandler {
   private readonly references: ConversationReferenceWriter;
   private readonly router: CardActionRouter;
   private readonly cards: CardSender;
+
+  private readonly invokeReplays = new InvokeReplays<AdaptiveCardInvokeResponse>();
 
   constructor(private readonly deps: PartnerConnectBotDeps) {
     super();
@@ -218,6 +221,16 @@ export class PartnerConnectBot extends TeamsActivityHandler {
 
   /** Action.Execute: the returned card is the invoke response and replaces the clicked card. */
   protected override async onAdaptiveCardInvoke(
+    turn: TurnContext,
+    invokeValue: AdaptiveCardInvokeValue
+  ): Promise<AdaptiveCardInvokeResponse> {
+    const a = turn.activity;
+    // The same invoke posted again (a retry, a captured request) gets the first answer, once.
+    const key = a.id ? `${a.conversation?.id}|${a.from?.aadObjectId}|${a.id}` : undefined;
+    return this.invokeReplays.answer(key, () => this.answerInvoke(turn, invokeValue));
+  }
+
+  private async answerInvoke(
     turn: TurnContext,
     invokeValue: AdaptiveCardInvokeValue
   ): Promise<AdaptiveCardInvokeResponse> {

@@ -12,6 +12,7 @@ import type { Actor } from '../partners/actor.js';
 import type { MembershipService } from '../partners/membership.service.js';
 import type { Partner, PartnerRef, PersonRef } from '../partners/partner.js';
 import type { PartnerRepository } from '../partners/partner.repository.js';
+import { can } from '../partners/roles.js';
 import type { RelationshipRepository } from '../relationships/relationship.repository.js';
 import {
   personKey,
@@ -252,9 +253,13 @@ export class InvitationService {
     const invitation = await this.deps.invitations.get(id);
     if (!invitation) throw new NotFoundError('invitations:errors.notFound');
     if (!invitation.openedBy.includes(personKey(actor))) {
-      const { partner } = await this.deps.memberships.rolesOf(actor);
+      const { partner, roles } = await this.deps.memberships.rolesOf(actor);
       const view = await this.view(invitation);
-      const mine = partner && (partner.id === view.reseller.id || partner.id === view.provider?.id);
+      // A colleague with no role is no partner user: the invitation (its customer) stays hidden.
+      const mine =
+        partner &&
+        can('customers.view', roles) &&
+        (partner.id === view.reseller.id || partner.id === view.provider?.id);
       if (!mine) throw new NotFoundError('invitations:errors.notFound');
       return view;
     }
