@@ -76,8 +76,10 @@ describe('customer invitations in a browser and in the Agents Playground', funct
     expect(pending.text).to.include('Contoso Reseller').and.include('Open in Teams');
     const pendingRu = await visit(first.token, 'ru-RU', 'pending');
     expect(pendingRu.text).to.include('Открыть в Teams');
-    const unknown = await visit('A'.repeat(43), 'en-US', 'unknown');
-    expect(unknown.status).to.equal(404);
+    for (const locale of ['en-US', 'ru-RU'] as const) {
+      const unknown = await visit('A'.repeat(43), locale, 'unknown');
+      expect(unknown.status).to.equal(404);
+    }
 
     // The customer's admin accepts in a Teams-like client: types the code, clicks Accept.
     playground = await Playground.start({ botUrl: w.app.url, persona: cast.customer });
@@ -112,6 +114,17 @@ describe('customer invitations in a browser and in the Agents Playground', funct
     const revoked = await visit(second.token, 'en-US', 'revoked');
     expect(revoked.status).to.equal(410);
     expect(revoked.text.toLowerCase()).to.include('revoked');
+    expect((await visit(second.token, 'ru-RU', 'revoked')).status).to.equal(410);
+    // Declined by the customer (who opened it with its code first).
+    const declinedOne = await invite('Fourth Coffee');
+    await w.say(cast.customer, `accept ${declinedOne.code}`);
+    const declinedRef = String(
+      (await w.collection('invitations').findOne({ 'customer.companyName': 'Fourth Coffee' }))!._id
+    );
+    await w.click(cast.customer, Verbs.invitationDecline, { invitationRef: declinedRef });
+    for (const locale of ['en-US', 'ru-RU'] as const) {
+      expect((await visit(declinedOne.token, locale, 'declined')).status).to.equal(410);
+    }
     const third = await invite('Wide World Importers');
     w.advanceDays(31);
     for (const locale of ['en-US', 'ru-RU'] as const) {
