@@ -10,6 +10,7 @@ import type { Actor } from '../partners/actor.js';
 import type { Partner } from '../partners/partner.js';
 import type { PartnerRepository } from '../partners/partner.repository.js';
 import { CodeThrottle } from '../invitations/code-throttle.js';
+import { personKey } from '../invitations/invitation.js';
 import type { CodeGuessRepository } from '../invitations/invitation.repository.js';
 import {
   KIND_LETTER,
@@ -154,27 +155,30 @@ export class ResellerInvitationService {
   }
 
   /**
-   * `accept RXXX-XXXX-XXXX` (or the link's token) by a reseller's Global admin or Admin agent: the relationship it
-   * proposes, pending, for this reseller. Wrong codes count against the person who typed them.
+   * `accept RXXX-XXXX-XXXX` (or the link's token) by a reseller's Global admin or Admin agent:
+   * the relationship it proposes, pending, for this reseller. Wrong codes count against the
+   * person who typed them, in the same budget as customer codes. Null for a token that is not
+   * a reseller invitation's (a customer invitation's link, for the invitations feature).
    */
   async accept(
     actor: Actor,
     typed: string
-  ): Promise<{ relationship: Relationship; created: boolean }> {
-    const reseller = await this.deps.relationships.acceptingReseller(actor);
-    const personKey = `${actor.tenantId}:${actor.aadObjectId}`;
+  ): Promise<{ relationship: Relationship; created: boolean } | null> {
     const now = this.deps.now();
-    // The code from the mail (throttled per person), or the link's token (256 random bits,
-    // what the page's Open in Teams prefills).
+    // The link's token (256 random bits, what the page's Open in Teams prefills), or the code
+    // from the mail (throttled per person).
     const token = typed.trim();
-    const code = normalizeCode(typed);
     let invitation: ResellerInvitation | null;
+    let reseller: Partner;
     if (looksLikeToken(token)) {
       invitation = await this.deps.invitations.byTokenHash(secretHash(token));
-      if (!invitation) throw new NotFoundError('relationships:accept.unknown');
+      if (!invitation) return null;
+      reseller = await this.deps.relationships.acceptingReseller(actor);
     } else {
+      reseller = await this.deps.relationships.acceptingReseller(actor);
+      const code = normalizeCode(typed);
       if (!code) throw new InvalidError('invitations:errors.codeFormat');
-      invitation = await this.throttle.lookup(personKey, code, (hash) =>
+      invitation = await this.throttle.lookup(personKey(actor), code, (hash) =>
         this.deps.invitations.byCodeHash(hash)
       );
     }

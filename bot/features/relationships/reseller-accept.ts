@@ -28,9 +28,11 @@ export function resellerInvitationAcceptor(deps: {
   return async (scope, text) => {
     const typed = text.trim().slice(0, 200);
     const isCode = normalizeCode(typed)?.startsWith(RESELLER_CODE_KIND) ?? false;
-    const isToken = looksLikeToken(typed) && (await invitations.byToken(typed)) !== null;
-    if (!isCode && !isToken) return false;
-    const { relationship, created } = await invitations.accept(scope.actor, typed);
+    if (!isCode && !looksLikeToken(typed)) return false;
+    const accepted = await invitations.accept(scope.actor, typed);
+    // A token of another kind's link: not ours to answer.
+    if (!accepted) return false;
+    const { relationship, created } = accepted;
     const view = await service.view(scope.actor, relationship.id);
     const values = { provider: view.provider.legalName };
     if (created) {
