@@ -1,11 +1,5 @@
 import type { Logger } from '../../logging/logger.js';
-import {
-  ConflictError,
-  ExpiredError,
-  InvalidError,
-  NotAllowedError,
-  NotFoundError,
-} from '../errors.js';
+import { ConflictError, ExpiredError, InvalidError, NotAllowedError } from '../errors.js';
 import type { Actor } from '../partners/actor.js';
 import type { Partner } from '../partners/partner.js';
 import type { PartnerRepository } from '../partners/partner.repository.js';
@@ -60,8 +54,11 @@ export interface SentInvitation {
   readonly link: string;
   readonly code: string;
   readonly mailed: boolean;
+  /** The inviting provider. */
+  readonly provider: Partner;
   /** The pending relationship, when the reseller is enrolled already (its admins have the card). */
   readonly relationship?: Relationship;
+  readonly reseller?: Partner;
 }
 
 /** What the link's page may show: the invitation and whether it still opens anything. */
@@ -140,7 +137,14 @@ export class ResellerInvitationService {
       { invitationRef: invitation.id, providerRef: provider.id, enrolled: !!relationship, mailed },
       'reseller invited'
     );
-    return { invitation, link, code, mailed, ...(relationship ? { relationship } : {}) };
+    return {
+      invitation,
+      link,
+      code,
+      mailed,
+      provider,
+      ...(relationship && enrolled ? { relationship, reseller: enrolled } : {}),
+    };
   }
 
   /** The link's page: unknown tokens are not found; used, revoked or expired ones say so. */

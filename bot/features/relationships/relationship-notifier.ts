@@ -36,10 +36,9 @@ export class OutboxRelationshipNotifier implements RelationshipNotifier {
     const last = r.history[r.history.length - 1];
     if (!last) return;
     const stamp = `relationship:${r.id}:${last.at.toISOString()}:${last.note ?? last.to}`;
-    const views = {
-      provider: await this.views.withPartners(r, 'provider'),
-      reseller: await this.views.withPartners(r, 'reseller'),
-    };
+    // Both partners read once; each side's view differs only in which side it is.
+    const provider = await this.views.withPartners(r, 'provider');
+    const views = { provider, reseller: { ...provider, side: 'reseller' as const } };
     for (const side of SIDES) {
       await this.notifier.updateCards(
         relationshipSubject(r.id, side),

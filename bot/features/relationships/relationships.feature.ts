@@ -284,20 +284,16 @@ export function relationshipsFeature(deps: RelationshipsFeatureDeps): Feature {
             },
             scope.language
           );
-          const provider = await service.invitingProvider(scope.actor);
-          const enrolled = sent.relationship
-            ? (await service.view(scope.actor, sent.relationship.id)).reseller.legalName
-            : undefined;
           const card = renderInvitation(
             {
-              provider,
+              provider: sent.provider,
               email: sent.invitation.email,
               grant: sent.invitation.grant,
               link: sent.link,
               code: sent.code,
               expiresAt: sent.invitation.expiresAt,
               mailed: sent.mailed,
-              ...(enrolled ? { enrolledReseller: enrolled } : {}),
+              ...(sent.reseller ? { enrolledReseller: sent.reseller.legalName } : {}),
             },
             scope.language
           );
