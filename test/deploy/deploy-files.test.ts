@@ -1,4 +1,7 @@
 import fs from 'node:fs';
+import { builtinModules } from 'node:module';
+import path from 'node:path';
+import ts from 'typescript';
 import { expect } from 'chai';
 import * as yaml from 'js-yaml';
 import { CONFIG_VARIABLES } from '../../config/config.js';
@@ -132,20 +135,52 @@ describe('deploy files', () => {
       expect(fs.existsSync(s), `COPY ${s}`).to.equal(true);
       expect(ignored.has(s), `${s} is in .dockerignore`).to.equal(false);
     }
-    // Every top-level source folder the bot imports from is in the image.
-    for (const f of [
-      'bot',
-      'cards',
-      'config',
-      'dialogs',
-      'domain',
-      'i18n',
-      'logging',
-      'models',
-      'notifications',
-      'web',
-    ]) {
-      expect(sources, f).to.include(f);
+    // Every file the bot and `npm run db` load is in the image, and every package they import
+    // is a production dependency (the image has no devDependencies): followed from the entry
+    // points, so a new folder or a new import cannot be forgotten here.
+    const pkg = JSON.parse(read('package.json'));
+    const production = new Set([
+      ...Object.keys(pkg.dependencies ?? {}),
+      ...Object.keys(JSON.parse(read('packages/embedded-mongo/package.json')).dependencies ?? {}),
+    ]);
+    const { files, packages } = importClosure(['index.ts', 'scripts/db.ts']);
+    for (const f of files) {
+      const top = f.split('/')[0];
+      expect(sources.includes(f) || sources.includes(top), `${f} is not copied`).to.equal(true);
     }
+    for (const p of packages) expect(production.has(p), `${p} is not a dependency`).to.equal(true);
   });
 });
+
+/**
+ * The project files reachable from the entry points by static and dynamic imports (paths from
+ * the repository root), and the npm packages they import (by package name). JSON catalogs
+ * read at run time are covered by their folder (i18n) being copied.
+ */
+function importClosure(entries: readonly string[]): { files: Set<string>; packages: Set<string> } {
+  const files = new Set<string>();
+  const packages = new Set<string>();
+  const builtins = new Set(builtinModules);
+  const queue = [...entries];
+  while (queue.length) {
+    const file = queue.pop()!;
+    if (files.has(file)) continue;
+    files.add(file);
+    if (!/\.[cm]?[jt]s$/.test(file)) continue;
+    const { importedFiles } = ts.preProcessFile(read(file), true, true);
+    for (const { fileName: spec } of importedFiles) {
+      if (spec.startsWith('node:') || builtins.has(spec)) continue;
+      if (!spec.startsWith('.')) {
+        const parts = spec.split('/');
+        packages.add(spec.startsWith('@') ? parts.slice(0, 2).join('/') : parts[0]);
+        continue;
+      }
+      const base = path.posix.normalize(path.posix.join(path.posix.dirname(file), spec));
+      const candidates = [base, base.replace(/\.js$/, '.ts'), `${base}.ts`, `${base}/index.ts`];
+      const found = candidates.find((c) => fs.existsSync(c) && fs.statSync(c).isFile());
+      expect(found, `${file} imports ${spec}, which does not exist`).to.be.a('string');
+      queue.push(found!);
+    }
+  }
+  return { files, packages };
+}
