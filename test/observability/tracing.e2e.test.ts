@@ -1,9 +1,11 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
+import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import zlib from 'node:zlib';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { expect } from 'chai';
 import { FakeConnector } from '../helpers/fake-connector.js';
@@ -199,6 +201,84 @@ describe('OpenTelemetry traces of a turn (OTEL_EXPORTER_OTLP_ENDPOINT, the real 
     running.child.kill('SIGTERM');
     expect(await running.exited).to.equal(0);
     expect(collector.spans.filter((s) => /healthz/.test(JSON.stringify(s)))).to.deep.equal([]);
+  });
+
+  it('sends the turn to Azure Monitor with APPLICATIONINSIGHTS_CONNECTION_STRING, and the same trace id is logged', async () => {
+    const ingested: any[] = [];
+    const tls = path.join(root, 'test/fixtures/tls');
+    const cert = path.join(tls, 'localhost.cert.pem');
+    const ingestion = https.createServer(
+      { cert: fs.readFileSync(cert), key: fs.readFileSync(path.join(tls, 'localhost.key.pem')) },
+      async (req, res) => {
+        const chunks: Buffer[] = [];
+        for await (const c of req) chunks.push(c as Buffer);
+        let body = Buffer.concat(chunks);
+        if (req.headers['content-encoding'] === 'gzip') body = zlib.gunzipSync(body);
+        if (req.url?.includes('/track')) ingested.push(...JSON.parse(body.toString('utf8')));
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ itemsReceived: 1, itemsAccepted: 1, errors: [] }));
+      }
+    );
+    await new Promise<void>((r) => ingestion.listen(0, '127.0.0.1', r));
+    // The exporter sends over https whatever the scheme here.
+    const ingestionUrl = `https://127.0.0.1:${(ingestion.address() as AddressInfo).port}/`;
+    try {
+      running = runIndex({
+        PORT: '0',
+        DATA_DIR: dir,
+        LOG_LEVEL: 'info',
+        APPLICATIONINSIGHTS_CONNECTION_STRING: `InstrumentationKey=00000000-0000-4000-8000-000000000001;IngestionEndpoint=${ingestionUrl}`,
+        OTEL_BSP_SCHEDULE_DELAY: '100',
+        NODE_EXTRA_CA_CERTS: cert,
+        // No calls home from the test (Azure Monitor's own usage statistics).
+        APPLICATIONINSIGHTS_STATSBEAT_DISABLED: 'true',
+        APPLICATIONINSIGHTS_SDKSTATS_DISABLED: 'true',
+      });
+      const out = () => running!.lines.map((l) => JSON.stringify(l)).join('\n');
+      const listening = await eventually(
+        () => running!.lines.find((l) => l.msg === 'listening'),
+        'listening',
+        out
+      );
+      const teams = new TeamsActivities({ serviceUrl: connector.url });
+      const url = `http://127.0.0.1:${listening.port}`;
+      await postActivity(url, teams.message(personas.reseller, 'status'));
+      const turnLine = await eventually(
+        () => running!.lines.find((l) => l.msg === 'turn'),
+        'turn',
+        out
+      );
+      expect(turnLine.trace_id).to.match(/^[0-9a-f]{32}$/);
+      const request = await eventually(
+        () =>
+          ingested.find(
+            (e) =>
+              e.data?.baseType === 'RequestData' &&
+              e.tags?.['ai.operation.id'] === turnLine.trace_id
+          ),
+        'the request telemetry of the turn',
+        () => JSON.stringify(ingested.map((e) => [e.data?.baseType, e.tags?.['ai.operation.id']]))
+      );
+      expect(request.data.baseData.url).to.include('/api/messages');
+      await eventually(
+        () =>
+          ingested.some(
+            (e) =>
+              e.data?.baseType === 'RemoteDependencyData' &&
+              e.tags?.['ai.operation.id'] === turnLine.trace_id &&
+              /mongodb find/.test(e.data.baseData.name)
+          )
+            ? true
+            : undefined,
+        'the database dependency of the turn',
+        () => JSON.stringify(ingested.map((e) => [e.data?.baseType, e.data?.baseData?.name]))
+      );
+    } finally {
+      await new Promise<void>((r) => {
+        ingestion.close(() => r());
+        ingestion.closeAllConnections();
+      });
+    }
   });
 
   it('starts no tracing without the variables', async () => {
