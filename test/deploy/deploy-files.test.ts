@@ -143,6 +143,7 @@ describe('deploy files', () => {
       'logging',
       'models',
       'notifications',
+      'observability',
       'web',
     ]) {
       expect(sources, f).to.include(f);
