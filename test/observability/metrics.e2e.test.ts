@@ -82,6 +82,21 @@ describe('GET /metrics of the running product (turns, deliveries, database)', fu
     expect(raw).to.not.include(reseller.tenantId);
   });
 
+  it('counts an invoke of a name Teams never sends as invoke:other, not under its name', async () => {
+    const res = await app.post({
+      ...app.teams.cardAction(reseller, Verbs.outboxRetry),
+      name: 'made-up/name-7f3a',
+      value: {},
+    });
+    // botbuilder answers invokes nobody handles with 501 Not Implemented.
+    expect(res.status).to.equal(501);
+    const samples = await scrape();
+    expect(
+      valueOf(samples, 'partner_connect_turns_total', { activity: 'invoke', kind: 'invoke:other' })
+    ).to.equal(1);
+    expect(JSON.stringify(samples)).to.not.include('made-up');
+  });
+
   it('counts a request refused before the bot as rejected', async () => {
     const res = await fetch(`${app.url}/api/messages`, {
       method: 'POST',
