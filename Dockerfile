@@ -29,6 +29,7 @@ COPY i18n ./i18n
 COPY logging ./logging
 COPY models ./models
 COPY notifications ./notifications
+COPY observability ./observability
 COPY web ./web
 COPY ops ./ops
 COPY scripts ./scripts

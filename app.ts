@@ -19,6 +19,9 @@ import type { Logger } from './logging/logger.js';
 import type { HealthContributor } from './web/health.route.js';
 import { messagesRoute } from './bot/messages.route.js';
 import { createWebServer, type WebServer } from './web/server.js';
+import { watchDatabaseCommands } from './observability/database-commands.js';
+import { AppMetrics } from './observability/metrics.js';
+import { traceTurn } from './observability/spans.js';
 
 /** What a bot factory needs; `createBot` from bot/create-bot.ts is the real one. */
 export interface BotFactoryDeps {
@@ -60,6 +63,11 @@ export interface CreateAppOptions<M extends ModuleSet<M> = AnyModules> {
   readonly host?: string;
   /** The clock modules read (tests move it to reach expiry dates); default `new Date()`. */
   readonly clock?: () => Date;
+  /**
+   * OpenTelemetry was started (observability/tracing.ts, by index.ts): spans for turns and
+   * database commands. Default false.
+   */
+  readonly tracing?: boolean;
 }
 
 /** The running bot: its URL once started, its database and adapter (for proactive messages). */
@@ -84,8 +92,17 @@ export async function createApp<M extends ModuleSet<M> = AnyModules>(
   options: CreateAppOptions<M>
 ): Promise<App<M>> {
   const { config, logger } = options;
-  const db = await connectDatabase(config, logger, options.dbOptions);
+  // Prometheus metrics only when something may scrape them; spans only when tracing started.
+  const metrics = config.metricsToken ? new AppMetrics() : undefined;
+  const tracing = options.tracing === true;
+  const watchCommands = metrics !== undefined || tracing;
+  const db = await connectDatabase(config, logger, {
+    ...options.dbOptions,
+    ...(watchCommands ? { monitorCommands: true } : {}),
+  });
   try {
+    if (watchCommands)
+      watchDatabaseCommands(db.connection.getClient(), { metrics, spans: tracing });
     // onTurnError clears conversation state; the state object is bound once the bot's storage exists.
     const conversationStateRef: { state?: ConversationState } = {};
     const adapter = createAdapter(config, logger, {
@@ -100,6 +117,7 @@ export async function createApp<M extends ModuleSet<M> = AnyModules>(
       db,
       adapter,
       now: options.clock ?? (() => new Date()),
+      ...(metrics ? { deliveryMetrics: metrics } : {}),
     };
     const built = options.modules ? await options.modules(context) : ({} as M);
     const modules = Object.values(built) as AppModule[];
@@ -122,6 +140,8 @@ export async function createApp<M extends ModuleSet<M> = AnyModules>(
         logic: (turn) => bot.bot.run(turn),
         logger,
         trustedServiceUrlHosts: config.trustedServiceUrlHosts,
+        metrics,
+        trace: tracing ? traceTurn : undefined,
       }),
       ping: () => db.ping(),
       healthContributors: [
@@ -130,6 +150,7 @@ export async function createApp<M extends ModuleSet<M> = AnyModules>(
       ],
       routes: modules.flatMap((m) => m.routes ?? []),
       metricsToken: options.config.metricsToken,
+      metrics,
       logger,
     });
     return buildApp({ options, db, adapter, bot, web, modules, built });

@@ -8,6 +8,8 @@ import tseslint from 'typescript-eslint';
 const folder = (name) => `^(\\.\\./)+${name}/`;
 const SDK = ['botbuilder', 'botbuilder-*', 'botframework-*', 'restify', 'restify-*'];
 const DB = ['mongoose', 'mongodb', '@partner-connect/embedded-mongo'];
+/** Metrics and tracing libraries: observability/ only (logging/ reads the active span id). */
+const TELEMETRY = ['prom-client', '@opentelemetry/*', '@azure/monitor-opentelemetry'];
 
 /**
  * Each folder with what it must not import (README "Architecture"). Together they form the
@@ -18,7 +20,7 @@ const boundaries = [
   {
     files: ['domain/**/*.ts'],
     folders: ['bot', 'dialogs', 'cards', 'models', 'notifications', 'web', 'config'],
-    packages: [...SDK, ...DB],
+    packages: [...SDK, ...DB, ...TELEMETRY],
     why: 'the domain is plain TypeScript: no SDK, no database, no outer folder',
   },
   {
@@ -30,7 +32,7 @@ const boundaries = [
   {
     files: ['notifications/**/*.ts'],
     folders: ['bot', 'dialogs', 'cards', 'models', 'web'],
-    packages: [...SDK, ...DB],
+    packages: [...SDK, ...DB, ...TELEMETRY],
     why: 'notifications/ works through its ports; bot/ and models/ implement them',
   },
   {
@@ -52,9 +54,16 @@ const boundaries = [
     why: 'web/ serves HTTP; features hand it their routes',
   },
   {
+    files: ['observability/**/*.ts'],
+    folders: ['bot', 'dialogs', 'cards', 'models', 'web', 'domain'],
+    packages: [...SDK, 'mongoose', '@partner-connect/embedded-mongo'],
+    why: 'observability/ implements the metrics ports of bot/ and notifications/ and starts tracing',
+    typesMayCross: true,
+  },
+  {
     files: ['bot/**/*.ts'],
     folders: [],
-    packages: ['mongoose', 'mongodb', '@partner-connect/embedded-mongo'],
+    packages: ['mongoose', 'mongodb', '@partner-connect/embedded-mongo', ...TELEMETRY],
     why: 'bot/ reaches the database only through models/ (it may name the connection type)',
     typesMayCross: true,
   },

@@ -1,10 +1,9 @@
 import dotenv from 'dotenv';
-import { createApp } from './app.js';
-import { productModules } from './app-modules.js';
 import { ConfigError, loadConfig, type Config } from './config/config.js';
 import { createLogger } from './logging/logger.js';
+import { startTracing } from './observability/tracing.js';
 
-// Composition root: .env -> config -> app (db, adapter, bot, server) -> signals.
+// Composition root: .env -> config -> tracing -> app (db, adapter, bot, server) -> signals.
 dotenv.config({ quiet: true });
 
 let config: Config;
@@ -17,12 +16,20 @@ try {
 }
 
 const logger = createLogger(config.logLevel);
-const app = await createApp({ config, logger, modules: (ctx) => productModules(ctx) }).catch(
-  (err: unknown) => {
-    logger.fatal({ err }, 'could not start: database or bot failed to initialise');
-    process.exit(1);
-  }
-);
+// Before the app is imported: the http instrumentation patches node:http as restify and the
+// Bot Framework connector require it.
+const tracing = await startTracing(config, logger);
+const { createApp } = await import('./app.js');
+const { productModules } = await import('./app-modules.js');
+const app = await createApp({
+  config,
+  logger,
+  modules: (ctx) => productModules(ctx),
+  tracing: tracing !== undefined,
+}).catch((err: unknown) => {
+  logger.fatal({ err }, 'could not start: database or bot failed to initialise');
+  process.exit(1);
+});
 await app.start().catch(async (err: unknown) => {
   logger.fatal({ err, port: config.port }, 'could not start the server');
   await app.stop().catch(() => undefined);
@@ -38,12 +45,16 @@ for (const signal of ['SIGTERM', 'SIGINT'] as const) {
     }
     signalled = true;
     logger.info({ signal }, 'shutting down');
-    app.stop().then(
-      () => process.exit(0),
-      (err: unknown) => {
-        logger.error({ err }, 'shutdown failed');
-        process.exit(1);
-      }
-    );
+    app
+      .stop()
+      // Exports the spans still buffered.
+      .then(() => tracing?.shutdown())
+      .then(
+        () => process.exit(0),
+        (err: unknown) => {
+          logger.error({ err }, 'shutdown failed');
+          process.exit(1);
+        }
+      );
   });
 }

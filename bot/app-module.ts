@@ -4,6 +4,7 @@ import type { DatabaseHandle } from '../models/connection.js';
 import type { Logger } from '../logging/logger.js';
 import type { HealthContributor } from '../web/health.route.js';
 import type { HttpRoute } from '../web/http-route.js';
+import type { DeliveryMetrics } from '../notifications/delivery-metrics.port.js';
 import type { CardCopies } from './card-action-router.js';
 import type { ReplyCardRecorder } from './card-sender.js';
 import type { Feature } from './feature.js';
@@ -16,6 +17,8 @@ export interface AppContext {
   readonly adapter: CloudAdapter;
   /** The app's clock: `new Date()` in production; tests move it to see expiry and reminders. */
   readonly now: () => Date;
+  /** Counts outbox sends, Retry-After waits and dead letters (set with METRICS_TOKEN). */
+  readonly deliveryMetrics?: DeliveryMetrics;
 }
 
 /**

@@ -48,6 +48,7 @@ export class CardActionRouter {
     action: CardAction,
     data: Record<string, unknown>
   ): Promise<ClickOutcome> {
+    noteTurn(scope.turn, { kind: `verb:${action.verb}` });
     if (action.scope === 'personal' && scope.conversationType !== 'personal') {
       // Not even the card as it stands: it is what this chat must not see.
       return this.refused(scope, action, new NotAllowedError('bot:cardAction.personalOnly'));

@@ -3,7 +3,14 @@ import type { Request, Response } from 'restify';
 import { checkActivity } from './activity-guard.js';
 import type { RequestAuthenticator } from './adapter.js';
 import type { Logger } from '../logging/logger.js';
-import { turnFacts, type TurnFacts } from '../logging/turn-log.js';
+import {
+  turnFacts,
+  type TurnFacts,
+  type TurnMetrics,
+  type TurnRecord,
+  type TurnTracer,
+} from '../logging/turn-log.js';
+import { turnActivity, turnKind } from './turn-kind.js';
 import {
   activityProblem,
   BODY_TIMEOUT_MS,
@@ -23,12 +30,24 @@ export interface MessagesDeps {
   readonly bodyTimeoutMs?: number;
   /** Hosts besides the Bot Framework / Teams services a serviceUrl may name (config). */
   readonly trustedServiceUrlHosts?: readonly string[];
+  /** Counts each request by activity, kind and outcome (set with METRICS_TOKEN). */
+  readonly metrics?: TurnMetrics;
+  /** Runs each turn in a trace span (set when tracing is on). */
+  readonly trace?: TurnTracer;
 }
 
 /** The adapter's pre-body token check, when it has one (bot/adapter.ts PartnerConnectAdapter). */
 function authenticatorOf(adapter: CloudAdapter): RequestAuthenticator | undefined {
   const a = adapter as CloudAdapter & Partial<RequestAuthenticator>;
   return typeof a.authenticateHeader === 'function' ? (a as RequestAuthenticator) : undefined;
+}
+
+/** The turn log's outcome as metrics count it: ok, refused, error or rejected. */
+function metricOutcome(outcome: string): TurnRecord['outcome'] {
+  if (outcome === 'ok' || outcome === 'ignored') return 'ok';
+  if (outcome === 'domainError') return 'refused';
+  if (outcome === 'failed' || outcome === 'error') return 'error';
+  return 'rejected';
 }
 
 function outcomeOf(status: number, failed: boolean, noted: TurnFacts['outcome']): string {
@@ -49,6 +68,15 @@ export function messagesRoute(deps: MessagesDeps) {
   const log = deps.logger.child({ module: 'messages' });
   const authenticator = authenticatorOf(deps.adapter);
   const openMode = !authenticator?.authEnabled;
+  const seconds = (started: number) => (performance.now() - started) / 1000;
+  /** A request refused before the bot ran: no activity to name. */
+  const refusedEarly = (started: number) =>
+    deps.metrics?.turn({
+      activity: 'none',
+      kind: 'none',
+      outcome: 'rejected',
+      seconds: seconds(started),
+    });
   return async (req: Request, res: Response): Promise<void> => {
     const started = performance.now();
     // The token first: a caller without one is answered before it can send (or stall) a body.
@@ -62,6 +90,7 @@ export function messagesRoute(deps: MessagesDeps) {
           message: 'A valid Bot Framework token is required.',
         });
         log.info({ status: 401, outcome: 'unauthorized' }, 'request refused');
+        refusedEarly(started);
         return;
       }
     }
@@ -90,6 +119,7 @@ export function messagesRoute(deps: MessagesDeps) {
         { status: refusal.status, outcome: 'rejected', reason: refusal.error },
         'request refused'
       );
+      refusedEarly(started);
       return;
     }
 
@@ -109,28 +139,43 @@ export function messagesRoute(deps: MessagesDeps) {
         noted = turnFacts(context);
       }
     };
-    try {
-      await deps.adapter.process(req, res, logic);
-    } catch (err) {
-      // The adapter throws (zod) on bodies it cannot read as an activity: a client error.
-      log.warn({ err }, 'adapter refused the activity');
-      if (!res.headersSent)
-        res.send(400, { error: 'not_an_activity', message: 'The activity is malformed.' });
-    }
-    log.info(
-      {
-        activityType: activity.type,
-        activityName: typeof activity.name === 'string' ? activity.name : undefined,
-        activityId: activity.id,
-        channelId: activity.channelId,
-        tenantId:
-          noted.tenantId ?? activity.channelData?.tenant?.id ?? activity.conversation?.tenantId,
-        conversationType: noted.conversationType ?? activity.conversation?.conversationType,
-        status: res.statusCode,
-        outcome: outcomeOf(res.statusCode, failed, noted.outcome),
-        durationMs: Math.round(performance.now() - started),
-      },
-      'turn'
-    );
+    const runTurn = async (annotate?: (record: TurnRecord) => void) => {
+      try {
+        await deps.adapter.process(req, res, logic);
+      } catch (err) {
+        // The adapter throws (zod) on bodies it cannot read as an activity: a client error.
+        log.warn({ err }, 'adapter refused the activity');
+        if (!res.headersSent)
+          res.send(400, { error: 'not_an_activity', message: 'The activity is malformed.' });
+      }
+      const outcome = outcomeOf(res.statusCode, failed, noted.outcome);
+      const record: TurnRecord = {
+        activity: turnActivity(activity.type),
+        kind: turnKind(activity, noted),
+        outcome: metricOutcome(outcome),
+        seconds: seconds(started),
+      };
+      annotate?.(record);
+      deps.metrics?.turn(record);
+      logTurn(outcome);
+    };
+    // Logged inside the turn's span, so that its line carries the trace id.
+    const logTurn = (outcome: string) =>
+      log.info(
+        {
+          activityType: activity.type,
+          activityName: typeof activity.name === 'string' ? activity.name : undefined,
+          activityId: activity.id,
+          channelId: activity.channelId,
+          tenantId:
+            noted.tenantId ?? activity.channelData?.tenant?.id ?? activity.conversation?.tenantId,
+          conversationType: noted.conversationType ?? activity.conversation?.conversationType,
+          status: res.statusCode,
+          outcome,
+          durationMs: Math.round(performance.now() - started),
+        },
+        'turn'
+      );
+    await (deps.trace ? deps.trace(runTurn) : runTurn());
   };
 }

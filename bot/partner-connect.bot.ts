@@ -24,7 +24,7 @@ import { CardSender, type ReplyCardRecorder } from './card-sender.js';
 import { InvokeReplays } from './invoke-replays.js';
 import { domainErrorOf, domainErrorText } from './error-replies.js';
 import { replaceCard } from '../dialogs/card-prompt.js';
-import type { TurnScope } from './feature.js';
+import type { CommandHandler, TurnScope } from './feature.js';
 import type { FeatureRegistry } from './feature-registry.js';
 import { INTERRUPTING_COMMANDS } from './basics.feature.js';
 import { checkpointDialogs, rewindDialogs } from './dialog-checkpoint.js';
@@ -162,14 +162,21 @@ export class PartnerConnectBot extends TeamsActivityHandler {
     const matched = this.deps.registry.matchCommand(text);
     const command = matched?.command;
     const args = matched?.args ?? '';
-    if (command && INTERRUPTING_COMMANDS.has(command.names[0])) return command.run(scope, args);
+    if (command && INTERRUPTING_COMMANDS.has(command.names[0])) {
+      noteCommand(scope.turn, command);
+      return command.run(scope, args);
+    }
     if (scope.dc.activeDialog) {
+      noteTurn(scope.turn, { kind: 'dialog' });
       const result = await scope.dc.continueDialog();
       if (!turnHandedBack(scope.turn, result)) return;
       // What the dialog did before handing back stands, whatever the command does next.
       checkpointDialogs(scope.turn, scope.dc);
     }
-    if (command) return command.run(scope, args);
+    if (command) {
+      noteCommand(scope.turn, command);
+      return command.run(scope, args);
+    }
     // A bare @mention in a group chat: show what the bot can do there.
     const help = this.deps.registry.findCommand('help');
     if (!text && help) return help.run(scope, '');
@@ -191,6 +198,7 @@ export class PartnerConnectBot extends TeamsActivityHandler {
       const visible = await this.deps.registry.visibleCommands(scope);
       return void (await scope.turn.sendActivity(unknownTextReply(text, visible, scope.language)));
     }
+    noteCommand(scope.turn, command);
     if (scope.dc.activeDialog && !INTERRUPTING_COMMANDS.has(command.names[0])) {
       await scope.dc.cancelAllDialogs();
     }
@@ -396,6 +404,11 @@ function isInstall(activity: Activity): boolean {
   return (
     activity.type === 'conversationUpdate' && !!activity.membersAdded?.some((m) => m.id === botId)
   );
+}
+
+/** For the turn's metrics: the command's first name, a closed set (never the typed text). */
+function noteCommand(turn: TurnContext, command: CommandHandler): void {
+  noteTurn(turn, { kind: `command:${command.names[0]}` });
 }
 
 function welcomeKey(turn: TurnContext): string {

@@ -23,6 +23,14 @@ export interface Config {
   readonly smtpUrl?: string;
   /** Unset: no `GET /metrics`. Set: Prometheus scrapes it with `Authorization: Bearer <token>`. */
   readonly metricsToken?: string;
+  /** Set: traces go to this OTLP/HTTP collector (`<endpoint>/v1/traces`). */
+  readonly otlpEndpoint?: string;
+  /** Headers sent with each OTLP export (a vendor's API key). */
+  readonly otlpHeaders: Readonly<Record<string, string>>;
+  /** Set: traces go to Azure Monitor (Application Insights). */
+  readonly appInsightsConnectionString?: string;
+  /** `service.name` of the traces. */
+  readonly otelServiceName: string;
   readonly mailFrom: string;
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   /** Proactive messages per second allowed per tenant, on top of Teams' per-conversation limits. */
@@ -122,6 +130,26 @@ const schema = z.object({
   METRICS_TOKEN: z.preprocess(
     emptyToUndefined,
     z.string().min(24, 'must be at least 24 characters (a random secret)').optional()
+  ),
+  OTEL_EXPORTER_OTLP_ENDPOINT: z.preprocess(
+    emptyToUndefined,
+    z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' }).optional()
+  ),
+  OTEL_EXPORTER_OTLP_HEADERS: z.preprocess(
+    emptyToUndefined,
+    z
+      .string()
+      .optional()
+      .transform((s) => otlpHeaders(s ?? ''))
+      .refine((h) => h !== undefined, 'must be comma-separated key=value pairs')
+  ),
+  OTEL_SERVICE_NAME: z.preprocess(emptyToUndefined, z.string().trim().default('partner-connect')),
+  APPLICATIONINSIGHTS_CONNECTION_STRING: z.preprocess(
+    emptyToUndefined,
+    z
+      .string()
+      .regex(/InstrumentationKey=/i, 'must be an Application Insights connection string')
+      .optional()
   ),
   PUBLIC_BASE_URL: z.preprocess(
     emptyToUndefined,
@@ -223,8 +251,25 @@ function isRemoteHttp(url: string): boolean {
   }
 }
 
+/** `api-key=abc,x-team=1` (the OTLP spec's format, values URL-encoded); undefined if malformed. */
+function otlpHeaders(text: string): Record<string, string> | undefined {
+  const headers: Record<string, string> = {};
+  for (const pair of text.split(',').filter((p) => p.trim())) {
+    const at = pair.indexOf('=');
+    if (at <= 0) return undefined;
+    try {
+      headers[pair.slice(0, at).trim()] = decodeURIComponent(pair.slice(at + 1).trim());
+    } catch {
+      return undefined;
+    }
+  }
+  return headers;
+}
+
 /** Variables whose values are never repeated in error messages. */
 const SECRET_VARIABLES = new Set([
+  'OTEL_EXPORTER_OTLP_HEADERS',
+  'APPLICATIONINSIGHTS_CONNECTION_STRING',
   'MicrosoftAppPassword',
   'MONGODB_URI',
   'SMTP_URL',
@@ -325,6 +370,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, opts: LoadOptio
     operatorAadObjectIds: Object.freeze([...e.OPERATOR_AAD_OBJECT_IDS]),
     smtpUrl: e.SMTP_URL,
     metricsToken: e.METRICS_TOKEN,
+    otlpEndpoint: e.OTEL_EXPORTER_OTLP_ENDPOINT,
+    otlpHeaders: Object.freeze({ ...e.OTEL_EXPORTER_OTLP_HEADERS }),
+    appInsightsConnectionString: e.APPLICATIONINSIGHTS_CONNECTION_STRING,
+    otelServiceName: e.OTEL_SERVICE_NAME,
     mailFrom: e.MAIL_FROM,
     logLevel: e.LOG_LEVEL,
     tenantMessagesPerSecond: e.TENANT_MESSAGES_PER_SECOND,

@@ -1,3 +1,4 @@
+import { isSpanContextValid, trace } from '@opentelemetry/api';
 import { pino, type DestinationStream, type Logger } from 'pino';
 import pretty from 'pino-pretty';
 
@@ -49,6 +50,7 @@ export function createLogger(level = 'info', output: LogOutput | DestinationStre
     {
       level,
       base: { app: 'partner-connect' },
+      mixin: traceFields,
       redact: {
         paths: SECRET_FIELDS.flatMap((field) => [field, `*.${field}`]),
         censor: '[redacted]',
@@ -56,6 +58,19 @@ export function createLogger(level = 'info', output: LogOutput | DestinationStre
     },
     readable ? prettyStream(destination) : destination
   );
+}
+
+/**
+ * `trace_id` and `span_id` of the active span (OpenTelemetry's log correlation field names),
+ * so that a log line leads to its trace; nothing when no span is active or tracing is off
+ * (the API's no-op then answers at once).
+ */
+function traceFields(): Record<string, string> {
+  const span = trace.getActiveSpan();
+  if (!span) return {};
+  const ctx = span.spanContext();
+  if (!isSpanContextValid(ctx)) return {};
+  return { trace_id: ctx.traceId, span_id: ctx.spanId };
 }
 
 /** pino-pretty in-process and synchronous: no worker thread, nothing lost at exit. */

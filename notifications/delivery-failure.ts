@@ -9,6 +9,8 @@ export interface DeliveryFailure {
   readonly kind: 'transient' | 'gone' | 'permanent';
   readonly status?: number;
   readonly retryAfterMs?: number;
+  /** The Bot Connector did not answer in time (no status). */
+  readonly timedOut?: boolean;
   readonly message: string;
 }
 
@@ -43,7 +45,7 @@ export function classifyFailure(err: unknown, now: number): DeliveryFailure {
   const e = (err ?? {}) as HttpLikeError;
   const status = e.statusCode ?? e.status;
   const message = `${status ? `HTTP ${status}: ` : ''}${(e.message ?? String(err)).slice(0, 300)}`;
-  if (err instanceof SendTimeoutError) return { kind: 'transient', message };
+  if (err instanceof SendTimeoutError) return { kind: 'transient', timedOut: true, message };
   if (status === 403 || status === 404) return { kind: 'gone', status, message };
   if (status === 400 || status === 413) return { kind: 'permanent', status, message };
   const retryAfterMs = parseRetryAfter(headerOf(e, 'retry-after'), now);
@@ -54,4 +56,15 @@ export function classifyFailure(err: unknown, now: number): DeliveryFailure {
     ...(status ? { status } : {}),
     ...(retryAfterMs !== undefined ? { retryAfterMs } : {}),
   };
+}
+
+const NAMED_STATUSES = new Set([400, 403, 404, 412, 413, 429]);
+
+/** The failure as a metrics label: the statuses the worker treats apart, else the class. */
+export function failureStatus(failure: DeliveryFailure): string {
+  if (failure.timedOut) return 'timeout';
+  const status = failure.status;
+  if (!status) return 'network';
+  if (NAMED_STATUSES.has(status)) return String(status);
+  return `${Math.floor(status / 100)}xx`;
 }

@@ -7,7 +7,8 @@ import type { Logger } from '../logging/logger.js';
 import { DEFAULT_RETRY_POLICY, retryDelayMs, type RetryPolicy } from './backoff.js';
 import type { Clock } from './clock.js';
 import type { DeliveryDirectory } from './delivery-directory.port.js';
-import { classifyFailure, type DeliveryFailure } from './delivery-failure.js';
+import { classifyFailure, failureStatus, type DeliveryFailure } from './delivery-failure.js';
+import type { DeliveryMetrics } from './delivery-metrics.port.js';
 import { DeliveryLeadership } from './delivery-leadership.js';
 import { FallbackMailer } from './fallback-mailer.js';
 import type { MailService } from './mail.service.js';
@@ -40,6 +41,8 @@ export interface DeliveryWorkerOptions {
   readonly updateWaitMs?: number;
   readonly random?: () => number;
   readonly pacer?: Pacer;
+  /** Counts sends by status, Retry-After waits and dead letters (unset: not counted). */
+  readonly metrics?: DeliveryMetrics;
 }
 
 /**
@@ -299,6 +302,7 @@ export class DeliveryWorker {
           { id: item.id, key: item.key, status: failure.status },
           'card gone: update skipped'
         );
+        this.o.metrics?.attempt(item.kind, failureStatus(failure), 'skipped');
         return this.o.outbox.finish(item.id, this.owner, 'skipped', failure.message);
       }
       return this.failed(item, failure, original.conversationId);
@@ -322,6 +326,7 @@ export class DeliveryWorker {
         'sent after the lease was lost: another worker may send it again'
       );
     } else {
+      this.o.metrics?.attempt(item.kind, 'sent', 'sent');
       this.log.debug({ id: item.id, key: item.key, kind: item.kind }, 'delivered');
     }
   }
@@ -339,7 +344,10 @@ export class DeliveryWorker {
       status: failure.status,
       kind: failure.kind,
     };
+    const metrics = this.o.metrics;
+    if (failure.retryAfterMs !== undefined) metrics?.retryAfterWait(failure.retryAfterMs / 1000);
     if (failure.kind === 'gone') {
+      metrics?.attempt(item.kind, failureStatus(failure), 'held');
       if (conversationId) await this.o.directory.markGone(conversationId);
       this.log.warn(ctx, 'conversation gone: holding until the user installs again');
       return this.o.outbox.hold(
@@ -352,8 +360,10 @@ export class DeliveryWorker {
     if (failure.status === 429 && failure.retryAfterMs)
       this.pacer.throttled(item.to.aadObjectId, now + failure.retryAfterMs);
     if (failure.kind === 'permanent' || item.attempts >= this.retry.maxAttempts) {
+      metrics?.attempt(item.kind, failureStatus(failure), 'dead_letter');
       return this.deadLetter(item, failure.message);
     }
+    metrics?.attempt(item.kind, failureStatus(failure), 'retry');
     const delay = retryDelayMs(item.attempts, this.retry, this.random, failure.retryAfterMs);
     this.log.warn({ ...ctx, delayMs: delay }, 'delivery failed: retrying later');
     await this.o.outbox.scheduleRetry(item.id, this.owner, new Date(now + delay), failure.message);
@@ -370,6 +380,7 @@ export class DeliveryWorker {
       new Date(this.o.clock.now()),
       mail
     );
+    if (ok) this.o.metrics?.deadLettered(item.kind);
     this.log.error(
       { id: item.id, key: item.key, attempts: item.attempts, mail },
       'notification dead-lettered'

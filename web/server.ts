@@ -7,6 +7,7 @@ import { healthRoute, type HealthContributor } from './health.route.js';
 import type { HttpRoute } from './http-route.js';
 import { legalPageRoute } from './legal-pages.route.js';
 import { installMetrics } from './metrics.js';
+import { AppMetrics } from '../observability/metrics.js';
 
 export interface WebServerDeps {
   /** `POST /api/messages` (bot/messages.route.ts): tracked, so shutdown lets turns finish. */
@@ -18,6 +19,8 @@ export interface WebServerDeps {
   readonly routes?: readonly HttpRoute[];
   /** Set: `GET /metrics` for Prometheus, with this bearer token (web/metrics.ts). */
   readonly metricsToken?: string;
+  /** The app's metrics (turns, deliveries, database); default: a set of its own. */
+  readonly metrics?: AppMetrics;
 }
 
 /** The HTTP side of the bot: routes, plus a shutdown that lets turns in flight finish. */
@@ -64,10 +67,9 @@ export function createWebServer(deps: WebServerDeps): WebServer {
   const taken = new Set(['post /api/messages', 'get /healthz', 'get /privacy', 'get /terms']);
   if (deps.metricsToken) {
     const token = deps.metricsToken;
-    server.get(
-      '/metrics',
-      installMetrics(server, { token, healthContributors: deps.healthContributors ?? [] })
-    );
+    const metrics = deps.metrics ?? new AppMetrics();
+    metrics.addHealthSources(deps.healthContributors ?? []);
+    server.get('/metrics', installMetrics(server, { token, metrics }));
     taken.add('get /metrics');
   }
   for (const route of deps.routes ?? []) {

@@ -30,6 +30,10 @@ describe('configuration', () => {
       ['operatorAadObjectIds', []],
       ['smtpUrl', undefined],
       ['metricsToken', undefined],
+      ['otlpEndpoint', undefined],
+      ['otlpHeaders', {}],
+      ['appInsightsConnectionString', undefined],
+      ['otelServiceName', 'partner-connect'],
       ['mailFrom', 'Partner Connect <no-reply@partner-connect.local>'],
       ['logLevel', 'info'],
       ['tenantMessagesPerSecond', 20],
@@ -51,6 +55,41 @@ describe('configuration', () => {
       expect(Object.isFrozen(config)).to.equal(true);
       expect(Object.isFrozen(config.operatorAadObjectIds)).to.equal(true);
     });
+  });
+
+  it('reads the tracing variables, OTLP headers as key=value pairs', () => {
+    const config = loadConfig({
+      OTEL_EXPORTER_OTLP_ENDPOINT: 'http://otel-collector:4318',
+      OTEL_EXPORTER_OTLP_HEADERS: 'x-honeycomb-team=abc%3D1, x-dataset=bot',
+      OTEL_SERVICE_NAME: 'pc-prod',
+      APPLICATIONINSIGHTS_CONNECTION_STRING:
+        'InstrumentationKey=00000000-0000-0000-0000-000000000000',
+    });
+    expect(config.otlpEndpoint).to.equal('http://otel-collector:4318');
+    expect(config.otlpHeaders).to.deep.equal({ 'x-honeycomb-team': 'abc=1', 'x-dataset': 'bot' });
+    expect(config.otelServiceName).to.equal('pc-prod');
+    expect(config.appInsightsConnectionString).to.match(/^InstrumentationKey=/);
+  });
+
+  it('refuses a malformed OTLP endpoint, headers or connection string, without repeating secrets', () => {
+    let error: ConfigError | undefined;
+    try {
+      loadConfig({
+        OTEL_EXPORTER_OTLP_ENDPOINT: 'otel-collector:4318',
+        OTEL_EXPORTER_OTLP_HEADERS: 'secret-without-equals',
+        APPLICATIONINSIGHTS_CONNECTION_STRING: 'not-a-connection-string',
+      });
+    } catch (err) {
+      error = err as ConfigError;
+    }
+    expect(error).to.be.instanceOf(ConfigError);
+    expect(error!.problems.map((p) => p.split(':')[0]).sort()).to.deep.equal([
+      'APPLICATIONINSIGHTS_CONNECTION_STRING',
+      'OTEL_EXPORTER_OTLP_ENDPOINT',
+      'OTEL_EXPORTER_OTLP_HEADERS',
+    ]);
+    expect(error!.message).to.not.include('secret-without-equals');
+    expect(error!.message).to.not.include('not-a-connection-string');
   });
 
   it('treats empty and blank values as unset', () => {

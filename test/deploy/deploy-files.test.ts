@@ -117,6 +117,18 @@ describe('deploy files', () => {
     }
   });
 
+  it('one MongoDB driver: the ops commands, the metrics and mongoose share it', () => {
+    // Two copies make a MongoClient from mongoose unusable where the ops code expects its own
+    // (a type error at best, `instanceof` failing at run time at worst) and double the image.
+    const range: string = JSON.parse(read('node_modules/mongoose/package.json')).dependencies
+      .mongodb;
+    const root = JSON.parse(read('package.json')).dependencies.mongodb;
+    expect(
+      fs.existsSync('node_modules/mongoose/node_modules/mongodb'),
+      `mongoose wants ${range}, root has ${root}`
+    ).to.equal(false);
+  });
+
   it('Dockerfile: multi-stage, production deps, non-root, healthcheck, volume; COPY sources exist', () => {
     const df = read('Dockerfile');
     expect(df.match(/^FROM /gm)).to.have.length.greaterThanOrEqual(2);

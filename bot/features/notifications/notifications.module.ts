@@ -78,6 +78,7 @@ export function createNotifications(
             ),
           tenantMessagesPerSecond: config.tenantMessagesPerSecond,
           leaderLease: new MongoLeaderLease(db.connection, DELIVERY_LEASE),
+          ...(ctx.deliveryMetrics ? { metrics: ctx.deliveryMetrics } : {}),
           ...opts.worker,
         });
   const service = new NotificationService({
