@@ -34,6 +34,7 @@ import type { TeamRoster } from './team-roster.js';
 import { unknownTextReply } from './unknown-reply.js';
 import { sendWelcome } from './welcome.js';
 import { refuseWithoutTenant } from './tenant-guard.js';
+import { withTurnMemo } from '../models/turn-memo.js';
 
 export interface PartnerConnectBotDeps {
   readonly registry: FeatureRegistry;
@@ -111,6 +112,11 @@ export class PartnerConnectBot extends TeamsActivityHandler {
    * writes the turn's one log line, with the tenant and outcome noted here (logging/turn-log.ts).
    */
   override async run(turn: TurnContext): Promise<void> {
+    // Each record a turn needs is read once, whoever asks (models/turn-memo.ts).
+    return withTurnMemo(() => this.runTurn(turn));
+  }
+
+  private async runTurn(turn: TurnContext): Promise<void> {
     const a = turn.activity;
     if (await refuseWithoutTenant(turn)) return;
     const resolved = await this.deps.actors.resolve(turn);

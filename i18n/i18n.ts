@@ -61,18 +61,30 @@ export function hasKey(lang: Language, key: string): boolean {
   return instance.exists(key, { lng: lang, fallbackLng: false });
 }
 
+// Intl formatters are costly to build and safe to share: one per locale (and time zone).
+const dateFormats = new Map<string, Intl.DateTimeFormat>();
+const numberFormats = new Map<string, Intl.NumberFormat>();
+const localeOf = (lang: Language | string) => (languageOf(lang) === 'ru' ? 'ru-RU' : 'en-US');
+
 /** Formats a date for the language, in UTC unless a time zone is given. */
 export function formatDate(lang: Language | string, date: Date, timeZone = 'UTC'): string {
-  return new Intl.DateTimeFormat(languageOf(lang) === 'ru' ? 'ru-RU' : 'en-US', {
-    dateStyle: 'medium',
-    timeStyle: 'short',
-    timeZone,
-  }).format(date);
+  const locale = localeOf(lang);
+  const key = `${locale}|${timeZone}`;
+  let format = dateFormats.get(key);
+  if (!format) {
+    format = new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short', timeZone });
+    // Time zones come from callers, so the cache is bounded anyway.
+    if (dateFormats.size < 100) dateFormats.set(key, format);
+  }
+  return format.format(date);
 }
 
 /** Formats a number for the language. */
 export function formatNumber(lang: Language | string, n: number): string {
-  return new Intl.NumberFormat(languageOf(lang) === 'ru' ? 'ru-RU' : 'en-US').format(n);
+  const locale = localeOf(lang);
+  let format = numberFormats.get(locale);
+  if (!format) numberFormats.set(locale, (format = new Intl.NumberFormat(locale)));
+  return format.format(n);
 }
 
 /** Every key of a namespace in a language, flattened with dots (for catalog parity tests). */

@@ -20,11 +20,14 @@ export function roleChoices(language: Language): { title: string; value: string 
 
 /** A date without the time (access runs in days), in UTC like every date the bot shows. */
 export function dayText(language: Language, date: Date | string): string {
-  return new Intl.DateTimeFormat(language === 'ru' ? 'ru-RU' : 'en-US', {
-    dateStyle: 'medium',
-    timeZone: 'UTC',
-  }).format(new Date(date));
+  return DAY_FORMATS[language === 'ru' ? 'ru' : 'en'].format(new Date(date));
 }
+
+/** Built once: a relationship card shows several dates, and each formatter is costly to make. */
+const DAY_FORMATS = {
+  en: new Intl.DateTimeFormat('en-US', { dateStyle: 'medium', timeZone: 'UTC' }),
+  ru: new Intl.DateTimeFormat('ru-RU', { dateStyle: 'medium', timeZone: 'UTC' }),
+};
 
 /** Who acted: a person's display name (made safe), or the product for the sweep. */
 export function byText(language: Language, by: PersonRef | 'system'): string {

@@ -47,6 +47,7 @@ export interface EnrollmentSession {
 /** What `status` shows. */
 export interface EnrollmentStatus {
   readonly partner: Partner | null;
+  /** The actor's draft while the tenant has no partner (null once it has one). */
   readonly draft: EnrollmentDraft | null;
   readonly roles: readonly Role[];
   readonly isOperator: boolean;
@@ -348,10 +349,10 @@ export class EnrollmentService {
   }
 
   async status(actor: Actor): Promise<EnrollmentStatus> {
-    const [{ partner, roles }, draft] = await Promise.all([
-      this.deps.memberships.rolesOf(actor),
-      this.deps.drafts.get(actor),
-    ]);
+    const { partner, roles } = await this.deps.memberships.rolesOf(actor);
+    // Once the tenant has a partner, its state is the status: a draft (a resubmission in
+    // progress) is not shown, so it is not read either, a round trip saved on most turns.
+    const draft = partner ? null : await this.deps.drafts.get(actor);
     const resendWaitSeconds =
       partner?.status === 'emailVerificationPending'
         ? await this.deps.verification.resendWaitSeconds(partner.id, personKey(actor))

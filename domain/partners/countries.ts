@@ -304,8 +304,16 @@ export function resolveCountry(input: string): string | undefined {
 
 /** Every country as a card choice, sorted by its name in the language. */
 export function countryChoices(language: 'en' | 'ru'): { title: string; value: string }[] {
-  const collator = new Intl.Collator(language);
-  return COUNTRIES.map((c) => ({ title: c[language], value: c.code })).sort((a, b) =>
-    collator.compare(a.title, b.title)
-  );
+  let sorted = sortedChoices.get(language);
+  if (!sorted) {
+    const collator = new Intl.Collator(language);
+    sorted = COUNTRIES.map((c) => ({ title: c[language], value: c.code })).sort((a, b) =>
+      collator.compare(a.title, b.title)
+    );
+    sortedChoices.set(language, sorted);
+  }
+  // Sorted once per language (the tenant step shows them all); each caller gets its own copies.
+  return sorted.map((c) => ({ ...c }));
 }
+
+const sortedChoices = new Map<'en' | 'ru', readonly { title: string; value: string }[]>();

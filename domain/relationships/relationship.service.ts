@@ -313,8 +313,15 @@ export class RelationshipService {
 
   /** One relationship as the actor's side sees it (any role of either partner may look). */
   async view(actor: Actor, id: string): Promise<RelationshipView> {
+    return this.viewOf(actor, await this.deps.relationships.get(id));
+  }
+
+  /**
+   * `view` of a relationship already in hand (what a click's transition returned), with the
+   * same checks, without reading it again.
+   */
+  async viewOf(actor: Actor, relationship: Relationship | null): Promise<RelationshipView> {
     const { partner } = await this.deps.memberships.authorize(actor, 'relationships.view');
-    const relationship = await this.deps.relationships.get(id);
     const side = sideOf(relationship, partner.id);
     if (!relationship || !side) throw new NotFoundError('relationships:errors.notFound');
     return this.withPartners(relationship, side);

@@ -7,8 +7,15 @@ import type {
 } from '../../domain/enrollment/enrollment-draft.repository.js';
 import type { DraftAnswers } from '../../domain/partners/partner-profile.js';
 import { enrollmentDraftModel, type EnrollmentDraftDoc } from './enrollment-draft.schema.js';
+import { forgetCollection, memoized, rememberWritten } from '../turn-memo.js';
 
-/** EnrollmentDraftRepository on MongoDB (collection `enrollmentDrafts`). */
+const MEMO = 'enrollmentDrafts';
+const memoKey = (user: UserRef) => `${user.tenantId}/${user.aadObjectId}`;
+
+/**
+ * EnrollmentDraftRepository on MongoDB (collection `enrollmentDrafts`). A dialog step reads the
+ * draft once and remembers what it saved (models/turn-memo.ts), however many steps look at it.
+ */
 export class MongoEnrollmentDraftRepository implements EnrollmentDraftRepository {
   private readonly model: mongoose.Model<EnrollmentDraftDoc>;
 
@@ -17,9 +24,12 @@ export class MongoEnrollmentDraftRepository implements EnrollmentDraftRepository
   }
 
   async get(user: UserRef): Promise<EnrollmentDraft | null> {
-    const doc = await this.model
-      .findOne({ tenantId: user.tenantId, aadObjectId: user.aadObjectId })
-      .lean<EnrollmentDraftDoc>();
+    const doc = await memoized(MEMO, memoKey(user), () =>
+      this.model
+        .findOne({ tenantId: user.tenantId, aadObjectId: user.aadObjectId })
+        .lean<EnrollmentDraftDoc>()
+        .exec()
+    );
     return doc ? toDraft(doc) : null;
   }
 
@@ -29,15 +39,33 @@ export class MongoEnrollmentDraftRepository implements EnrollmentDraftRepository
     };
     if (draft.resubmitOf) update.$set!.resubmitOf = draft.resubmitOf;
     else update.$unset = { resubmitOf: 1 };
+    forgetCollection(MEMO);
     await this.model.updateOne(
       { tenantId: draft.tenantId, aadObjectId: draft.aadObjectId },
       update,
       { upsert: true }
     );
+    // What a read would now return: the driver stores an undefined answer as null.
+    const answers = Object.fromEntries(
+      Object.entries(update.$set!.answers as Record<string, unknown>).map(([k, v]) => [
+        k,
+        v === undefined ? null : v,
+      ])
+    );
+    rememberWritten<EnrollmentDraftDoc>(MEMO, memoKey(draft), {
+      tenantId: draft.tenantId,
+      aadObjectId: draft.aadObjectId,
+      answers,
+      step: draft.step,
+      ...(draft.resubmitOf ? { resubmitOf: draft.resubmitOf } : {}),
+      updatedAt: draft.updatedAt,
+    } as EnrollmentDraftDoc);
   }
 
   async delete(user: UserRef): Promise<void> {
+    forgetCollection(MEMO);
     await this.model.deleteOne({ tenantId: user.tenantId, aadObjectId: user.aadObjectId });
+    rememberWritten(MEMO, memoKey(user), null);
   }
 }
 

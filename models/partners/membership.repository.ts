@@ -7,8 +7,24 @@ import type {
 import type { Role } from '../../domain/partners/roles.js';
 import { duplicateKeyField } from '../duplicate-key.js';
 import { membershipModel, type MembershipDoc } from './membership.schema.js';
+import { forgetCollection, memoized } from '../turn-memo.js';
 
-/** MembershipRepository on MongoDB (collection `memberships`, one roster per partner). */
+const MEMO = 'memberships';
+
+/** Any write (a failed conditional one too): the turn's next read of a roster is fresh. */
+async function writing<T>(write: () => Promise<T>): Promise<T> {
+  forgetCollection(MEMO);
+  try {
+    return await write();
+  } finally {
+    forgetCollection(MEMO);
+  }
+}
+
+/**
+ * MembershipRepository on MongoDB (collection `memberships`, one roster per partner). A turn
+ * reads a roster once (models/turn-memo.ts); each call maps it afresh.
+ */
 export class MongoMembershipRepository implements MembershipRepository {
   private readonly model: mongoose.Model<MembershipDoc>;
 
@@ -17,18 +33,26 @@ export class MongoMembershipRepository implements MembershipRepository {
   }
 
   async get(partnerRef: string): Promise<Roster | null> {
-    const doc = await this.model.findOne({ partnerRef }).lean<MembershipDoc>();
+    const doc = await memoized(MEMO, partnerRef, () =>
+      this.model.findOne({ partnerRef }).lean<MembershipDoc>().exec()
+    );
     return doc ? toRoster(doc) : null;
   }
 
   async create(roster: Omit<Roster, 'version'>): Promise<boolean> {
-    try {
-      await this.model.create({ ...roster, members: roster.members.map(toDocMember), version: 1 });
-      return true;
-    } catch (err) {
-      if (duplicateKeyField(err) !== undefined) return false;
-      throw err;
-    }
+    return writing(async () => {
+      try {
+        await this.model.create({
+          ...roster,
+          members: roster.members.map(toDocMember),
+          version: 1,
+        });
+        return true;
+      } catch (err) {
+        if (duplicateKeyField(err) !== undefined) return false;
+        throw err;
+      }
+    });
   }
 
   async replaceMembers(
@@ -36,9 +60,11 @@ export class MongoMembershipRepository implements MembershipRepository {
     expectedVersion: number,
     members: readonly Member[]
   ): Promise<boolean> {
-    const res = await this.model.updateOne(
-      { partnerRef, version: expectedVersion },
-      { $set: { members: members.map(toDocMember) }, $inc: { version: 1 } }
+    const res = await writing(() =>
+      this.model.updateOne(
+        { partnerRef, version: expectedVersion },
+        { $set: { members: members.map(toDocMember) }, $inc: { version: 1 } }
+      )
     );
     return res.modifiedCount === 1;
   }

@@ -8,9 +8,32 @@ import {
   type TransitionGuard,
 } from '../../domain/partners/partner.repository.js';
 import { duplicateKeyField } from '../duplicate-key.js';
+import { forgetCollection, memoized, rememberWritten } from '../turn-memo.js';
 import { DIRECTORY_COLLATION, partnerModel, type PartnerDoc } from './partner.schema.js';
 
-/** PartnerRepository on MongoDB (collection `partners`, unique `tenantId` and `partnerId`). */
+const MEMO = 'partners';
+
+/** A partner as stored, under both keys a turn looks it up by (models/turn-memo.ts). */
+function rememberPartner(doc: PartnerDoc | null): void {
+  if (!doc) return;
+  rememberWritten(MEMO, `id:${String(doc._id)}`, doc);
+  rememberWritten(MEMO, `tenant:${doc.tenantId}`, doc);
+}
+
+/** Any write: what the turn read of partners is forgotten before and after it. */
+async function writing<T>(write: () => Promise<T>): Promise<T> {
+  forgetCollection(MEMO);
+  try {
+    return await write();
+  } finally {
+    forgetCollection(MEMO);
+  }
+}
+
+/**
+ * PartnerRepository on MongoDB (collection `partners`, unique `tenantId` and `partnerId`). A
+ * turn reads a partner by id or tenant once (models/turn-memo.ts); each call maps it afresh.
+ */
 export class MongoPartnerRepository implements PartnerRepository {
   private readonly model: mongoose.Model<PartnerDoc>;
 
@@ -19,22 +42,30 @@ export class MongoPartnerRepository implements PartnerRepository {
   }
 
   async create(partner: NewPartner): Promise<Partner> {
-    try {
-      const doc = await this.model.create(partner);
-      return toPartner(doc.toObject() as PartnerDoc);
-    } catch (err) {
-      throw translate(err);
-    }
+    return writing(async () => {
+      try {
+        const doc = await this.model.create(partner);
+        return toPartner(doc.toObject() as PartnerDoc);
+      } catch (err) {
+        throw translate(err);
+      }
+    });
   }
 
   async get(id: string): Promise<Partner | null> {
     if (!mongoose.isValidObjectId(id)) return null;
-    const doc = await this.model.findById(id).lean<PartnerDoc>();
+    const doc = await memoized(MEMO, `id:${id}`, () =>
+      this.model.findById(id).lean<PartnerDoc>().exec()
+    );
     return doc ? toPartner(doc) : null;
   }
 
   async findByTenant(tenantId: string): Promise<Partner | null> {
-    const doc = await this.model.findOne({ tenantId }).lean<PartnerDoc>();
+    const doc = await memoized(MEMO, `tenant:${tenantId}`, async () => {
+      const found = await this.model.findOne({ tenantId }).lean<PartnerDoc>();
+      if (found) rememberWritten(MEMO, `id:${String(found._id)}`, found);
+      return found;
+    });
     return doc ? toPartner(doc) : null;
   }
 
@@ -64,14 +95,18 @@ export class MongoPartnerRepository implements PartnerRepository {
     if (guard.submittedAt) filter.submittedAt = guard.submittedAt;
     const update: mongoose.UpdateQuery<PartnerDoc> = { $set: changes.set };
     if (changes.unset?.length) update.$unset = Object.fromEntries(changes.unset.map((f) => [f, 1]));
-    try {
-      const doc = await this.model
-        .findOneAndUpdate(filter, update, { returnDocument: 'after' })
-        .lean<PartnerDoc>();
-      return doc ? toPartner(doc) : null;
-    } catch (err) {
-      throw translate(err);
-    }
+    const doc = await writing(async () => {
+      try {
+        return await this.model
+          .findOneAndUpdate(filter, update, { returnDocument: 'after' })
+          .lean<PartnerDoc>();
+      } catch (err) {
+        throw translate(err);
+      }
+    });
+    // The updated partner as findOneAndUpdate returned it: the turn reads it no more.
+    rememberPartner(doc);
+    return doc ? toPartner(doc) : null;
   }
 
   async listByStatus(status: SubmittedStatus): Promise<Partner[]> {
@@ -112,7 +147,9 @@ export class MongoPartnerRepository implements PartnerRepository {
 
   async clearNoticeOwed(id: string, since: Date): Promise<void> {
     if (!mongoose.isValidObjectId(id)) return;
-    await this.model.updateOne({ _id: id, noticeOwedAt: since }, { $unset: { noticeOwedAt: 1 } });
+    await writing(() =>
+      this.model.updateOne({ _id: id, noticeOwedAt: since }, { $unset: { noticeOwedAt: 1 } })
+    );
   }
 }
 

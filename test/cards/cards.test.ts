@@ -52,6 +52,24 @@ describe('cards', () => {
           expect(rendered.get('ru'), `sample ${i} is localized`).to.not.equal(rendered.get('en'));
         }
       });
+
+      // Templates are parsed once and reused (cards/shared/render-card.ts): no render may leak
+      // into the next, whatever the order or what a caller does to the card it got.
+      it('renders a sample the same after other samples, and after its card was changed', async () => {
+        const mod = await loadCard(name);
+        const first = JSON.stringify(mod.render(mod.samples[0], 'en'));
+        const spoil = (node: unknown): void => {
+          if (Array.isArray(node)) node.forEach(spoil);
+          else if (node && typeof node === 'object') {
+            for (const [k, v] of Object.entries(node)) {
+              if (typeof v === 'string') (node as Record<string, unknown>)[k] = 'spoiled';
+              else spoil(v);
+            }
+          }
+        };
+        for (const sample of mod.samples) spoil(mod.render(sample, 'ru'));
+        expect(JSON.stringify(mod.render(mod.samples[0], 'en'))).to.equal(first);
+      });
     });
   }
 });

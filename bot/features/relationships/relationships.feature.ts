@@ -18,6 +18,7 @@ import type { Relationship } from '../../../domain/relationships/relationship.js
 import type {
   RelationshipResult,
   RelationshipService,
+  RelationshipView,
 } from '../../../domain/relationships/relationship.service.js';
 import type { ResellerInvitationService } from '../../../domain/relationships/reseller-invitation.service.js';
 import { t, type Language } from '../../../i18n/i18n.js';
@@ -75,8 +76,13 @@ export function relationshipsFeature(deps: RelationshipsFeatureDeps): Feature {
     can('relationships.manage', (await memberships.rolesOf(actor)).roles);
 
   /** The relationship card as the actor's side sees it, optionally with a line on top. */
-  const cardOf = async (scope: TurnScope, id: string, note?: string): Promise<AdaptiveCardJson> => {
-    const view = await service.view(scope.actor, id);
+  const cardOf = async (scope: TurnScope, id: string, note?: string): Promise<AdaptiveCardJson> =>
+    cardFor(scope, await service.view(scope.actor, id), note);
+  const cardFor = async (
+    scope: TurnScope,
+    view: RelationshipView,
+    note?: string
+  ): Promise<AdaptiveCardJson> => {
     const card = renderRelationship(
       { view, canManage: await mayManage(scope.actor) },
       scope.language
@@ -96,12 +102,13 @@ export function relationshipsFeature(deps: RelationshipsFeatureDeps): Feature {
     });
   };
 
+  /** The clicked card after a move: the relationship as the move returned it, not read again. */
   const shown = async (scope: TurnScope, result: RelationshipResult, reply?: string) => {
-    const id = result.relationship.id;
     const note = result.changedNow ? reply : alreadyText(scope.language, result.relationship);
+    const view = await service.viewOf(scope.actor, result.relationship);
     return {
-      card: await cardOf(scope, id, note),
-      recordAs: await subjectFor(scope, id),
+      card: await cardFor(scope, view, note),
+      recordAs: relationshipSubject(view.relationship.id, view.side),
     };
   };
 
