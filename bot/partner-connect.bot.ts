@@ -143,7 +143,7 @@ export class PartnerConnectBot extends TeamsActivityHandler {
     await this.guard(scope, async () => {
       const verb = typeof value?.verb === 'string' ? value.verb : undefined;
       if (verb === Verbs.commandRun) {
-        return this.runButtonCommand(scope, String(value?.command ?? ''));
+        return this.runButtonCommand(scope, commandOf(value));
       }
       const action = this.router.find(verb);
       if (action && value) {
@@ -253,7 +253,7 @@ export class PartnerConnectBot extends TeamsActivityHandler {
     const verb =
       invokeValue.action?.verb ?? (typeof data.verb === 'string' ? data.verb : undefined);
     if (verb === Verbs.commandRun) {
-      await this.guard(scope, () => this.runButtonCommand(scope, String(data.command ?? '')));
+      await this.guard(scope, () => this.runButtonCommand(scope, commandOf(data)));
       return messageResponse(t(scope.language, 'common:done'));
     }
     if (verb === Verbs.cardRefresh) return this.refresh(scope, data);
@@ -419,6 +419,11 @@ function noteCommand(turn: TurnContext, command: CommandHandler): void {
 
 function welcomeKey(turn: TurnContext): string {
   return `welcomed/${turn.activity.channelId}/${turn.activity.conversation?.id}`;
+}
+
+/** A `command.run` button's text: a forged non-string is no command (never `[object Object]`). */
+function commandOf(data: Record<string, unknown> | undefined): string {
+  return typeof data?.command === 'string' ? data.command : '';
 }
 
 /** Card values submitted with a message (Action.Submit), if any. */

@@ -88,6 +88,8 @@ export function createWebServer(deps: WebServerDeps): WebServer {
     });
   }
 
+  answerUnroutableAsTheirRoute(server, deps.routes ?? [], log);
+
   return {
     server,
     listen(port, host) {
@@ -113,4 +115,28 @@ export function createWebServer(deps: WebServerDeps): WebServer {
       return drained;
     },
   };
+}
+
+/**
+ * A path under a feature's `GET /<prefix>/:<param>` route that restify cannot route (a value it
+ * cannot decode, `%E0%A4%A`, or one with a slash) is answered by that route as an empty value:
+ * its own "not found" page and headers (no-store, never framed), so a malformed token reads
+ * exactly like an unknown one and the path is never echoed back in restify's JSON 404.
+ */
+function answerUnroutableAsTheirRoute(server: Server, routes: readonly HttpRoute[], log: Logger) {
+  const owners = routes.flatMap((route) => {
+    const m = /^(\/[^/:]+\/):([A-Za-z]+)$/.exec(route.path);
+    return route.method === 'get' && m ? [{ prefix: m[1]!, param: m[2]!, route }] : [];
+  });
+  server.on('NotFound', (req: Request, res: Response, _err: unknown, done: () => void) => {
+    const path = (req.url ?? '').split('?')[0]!;
+    const owner = req.method === 'GET' ? owners.find((o) => path.startsWith(o.prefix)) : undefined;
+    if (!owner) return done();
+    (req as { params?: Record<string, string> }).params = { [owner.param]: '' };
+    owner.route.handle(req, res).then(done, (err: unknown) => {
+      log.error({ err, route: owner.route.path }, 'route failed');
+      if (!res.headersSent) res.send(500, { error: 'internal' });
+      done();
+    });
+  });
 }
