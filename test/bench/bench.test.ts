@@ -116,7 +116,7 @@ describe('product benches: whole flows and scale (tiny sizes)', function () {
   before(async () => {
     report = await runBenches(selectBenches(['flows', 'scale']), {
       users: 3,
-      scalePartners: 2_000,
+      scalePartners: 1_000,
     });
   });
 
@@ -143,7 +143,7 @@ describe('product benches: whole flows and scale (tiny sizes)', function () {
   it('scale: each query on both sizes, with its plan, and none scans a collection', () => {
     expectWellFormed(report, 'scale', [
       /^directory: .*: large ÷ small$/,
-      /^resellers page .*: p50 on 2,000 partners$/,
+      /^resellers page .*: p50 on 1,000 partners$/,
       /^invitation by code: large ÷ small$/,
       /^bot process RSS after the runs$/,
     ]);
