@@ -31,6 +31,8 @@ export interface BenchOptions {
   /** Fan-out size: notifications and conversations. */
   readonly notifications?: number;
   readonly conversations?: number;
+  /** `scale`: partners in the large database (default: what fits its seeding budget; `--full`: 100,000). */
+  readonly scalePartners?: number;
   /** Where the embedded bench runs (tests skip it). */
   readonly log?: (line: string) => void;
 }

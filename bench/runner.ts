@@ -6,11 +6,20 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { embeddedBench } from './embedded.js';
 import { fanoutBench } from './fanout.js';
+import { flowsBench } from './flows.js';
 import { machine, type Bench, type BenchOptions, type BenchResult, type Machine } from './lib.js';
 import { roundtripsBench } from './roundtrips.js';
+import { scaleBench } from './scale.js';
 import { turnBench } from './turn.js';
 
-export const benches: readonly Bench[] = [turnBench, roundtripsBench, fanoutBench, embeddedBench];
+export const benches: readonly Bench[] = [
+  turnBench,
+  roundtripsBench,
+  fanoutBench,
+  flowsBench,
+  scaleBench,
+  embeddedBench,
+];
 
 export interface BenchRun {
   readonly id: string;

@@ -98,7 +98,64 @@ describe('product benches (tiny sizes)', function () {
   });
 
   it('knows every id, keeps the embedded database reachable, and refuses an unknown one', () => {
-    expect(benches.map((b) => b.id)).to.deep.equal(['turn', 'roundtrips', 'fanout', 'embedded']);
+    expect(benches.map((b) => b.id)).to.deep.equal([
+      'turn',
+      'roundtrips',
+      'fanout',
+      'flows',
+      'scale',
+      'embedded',
+    ]);
     expect(() => selectBenches(['nope'])).to.throw(/Unknown bench nope; known: turn, roundtrips/);
+  });
+});
+
+describe('product benches: whole flows and scale (tiny sizes)', function () {
+  this.timeout(300_000);
+  let report: Report;
+  before(async () => {
+    report = await runBenches(selectBenches(['flows', 'scale']), {
+      users: 3,
+      scalePartners: 1_000,
+    });
+  });
+
+  it('flows: every step of the three flows timed, each invoke judged against 1 s at p99', () => {
+    expectWellFormed(report, 'flows', [
+      /^enrollment: total time, 3 at once$/,
+      /^enrollment: section terms → next p99$/,
+      /^enrollment: verify <code> p50$/,
+      /^request \+ Authorize: relationship\.authorize p99$/,
+      /^invitation \+ Accept: invitation\.accept p99$/,
+    ]);
+    const figures = report.runs.find((r) => r.id === 'flows')!.result!.figures;
+    for (const f of figures.filter((x) => /failed flows/.test(x.name)))
+      expect(f.value, f.name).to.equal(0);
+    const judged = figures.filter((f) => f.target !== undefined && /p99/.test(f.name));
+    expect(judged.map((f) => f.name.split(': ')[1])).to.deep.equal([
+      'relationship.request p99',
+      'relationship.authorize p99',
+      'invitation.create p99',
+      'invitation.accept p99',
+    ]);
+  });
+
+  it('scale: each query on both sizes, with its plan, and none scans a collection', () => {
+    expectWellFormed(report, 'scale', [
+      /^directory: .*: large ÷ small$/,
+      /^resellers page .*: p50 on 1,000 partners$/,
+      /^invitation by code: large ÷ small$/,
+      /^bot process RSS after the runs$/,
+    ]);
+    const run = report.runs.find((r) => r.id === 'scale')!.result!;
+    const plans = (run.details as { plans: Record<string, string[]> }).plans;
+    expect(Object.keys(plans)).to.have.length.greaterThan(10);
+    for (const [name, p] of Object.entries(plans)) {
+      expect(p.length, name).to.be.greaterThan(0);
+      expect(p.join(' '), name)
+        .to.match(/IXSCAN|IDHACK/)
+        .and.not.match(/COLLSCAN/);
+    }
+    expect(run.figures.find((f) => /collection scan/.test(f.name))!.value).to.equal(0);
   });
 });
