@@ -1,5 +1,5 @@
 import { TeamsInfo, type TurnContext } from 'botbuilder';
-import type { Actor } from '../domain/partners/actor.js';
+import type { Actor, UserRef } from '../domain/partners/actor.js';
 import type { ConversationType } from '../domain/notifications/conversation-reference.repository.js';
 import type { KnownUser, UserRepository } from '../domain/partners/user.repository.js';
 import { languageOf, type Language } from '../i18n/i18n.js';
@@ -13,6 +13,17 @@ export interface ResolvedTurn {
   readonly actor: Actor;
   readonly language: Language;
   readonly conversationType: ConversationType;
+}
+
+/**
+ * The acting user's key: the tenant (tenant-guard.ts) and `from.aadObjectId`; Teams without an
+ * AAD object id (rare) has the Teams-assigned channel user id stand in. Undefined without either.
+ */
+export function userRefOf(turn: TurnContext): UserRef | undefined {
+  const a = turn.activity;
+  const tenantId = tenantOf(a);
+  const aadObjectId = a.from?.aadObjectId ?? a.from?.id;
+  return tenantId && aadObjectId ? { tenantId, aadObjectId } : undefined;
 }
 
 /**
@@ -41,12 +52,10 @@ export class ActorResolver {
 
   async resolve(turn: TurnContext): Promise<ResolvedTurn> {
     const a = turn.activity;
-    const tenantId = tenantOf(a);
+    const ref = userRefOf(turn);
     // The bot refuses tenantless turns before resolving (tenant-guard.ts); never share one.
-    if (!tenantId) throw new Error('turn without a tenant reached the actor resolver');
-    // Teams without an AAD object id (rare): the Teams-assigned channel user id stands in.
-    const aadObjectId = a.from?.aadObjectId ?? a.from?.id;
-    if (!aadObjectId) throw new Error('turn without a user reached the actor resolver');
+    if (!ref) throw new Error('turn without a tenant or a user reached the actor resolver');
+    const { tenantId, aadObjectId } = ref;
     const known = await this.users.get({ tenantId, aadObjectId });
     const roster =
       known?.email || known?.upn ? undefined : await this.lookUpRoster(turn, tenantId, aadObjectId);

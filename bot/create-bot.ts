@@ -11,6 +11,7 @@ import { conversationReferenceModel } from '../models/notifications/conversation
 import { userModel } from '../models/partners/user.schema.js';
 import { MongoConversationReferenceRepository } from '../models/notifications/conversation-reference.repository.js';
 import { MongoUserRepository } from '../models/partners/user.repository.js';
+import { MongoTurnReads } from '../models/turn-reads.js';
 import { ActorResolver } from './actor-resolver.js';
 import type { CardCopies } from './card-action-router.js';
 import type { ReplyCardRecorder } from './card-sender.js';
@@ -77,6 +78,8 @@ export async function createBot(options: CreateBotOptions): Promise<CreatedBot> 
     conversationState,
     once: storage,
     actors: new ActorResolver(users, logger.child({ module: 'actor' })),
+    // Only with the MongoDB repositories: the prefetch fills their turn memo, no one else's.
+    ...(options.users ? {} : { turnReads: new MongoTurnReads(connection, logger) }),
     conversationReferences,
     ...(options.cardCopies ? { cardCopies: options.cardCopies } : {}),
     teamRoster: new TeamRoster(users, logger.child({ module: 'team-roster' })),

@@ -18,7 +18,8 @@ import { t } from '../i18n/i18n.js';
 import type { Logger } from '../logging/logger.js';
 import { noteTurn } from '../logging/turn-log.js';
 import { setCommandWords, setTurnScope, turnHandedBack } from '../dialogs/turn-scope.js';
-import type { ActorResolver, ResolvedTurn } from './actor-resolver.js';
+import { userRefOf, type ActorResolver, type ResolvedTurn } from './actor-resolver.js';
+import type { UserRef } from '../domain/partners/actor.js';
 import { CardActionRouter, type CardCopies, type ClickOutcome } from './card-action-router.js';
 import { CardSender, type ReplyCardRecorder } from './card-sender.js';
 import { InvokeReplays } from './invoke-replays.js';
@@ -54,6 +55,10 @@ export interface PartnerConnectBotDeps {
   readonly cardCopies?: CardCopies & ReplyCardRecorder;
   /** What this process last wrote per conversation; default: up to 5 minutes old. */
   readonly recentReferenceWrites?: RecentWrites;
+  /** Reads a turn's working set in one round trip before the turn starts (models/turn-reads.ts). */
+  readonly turnReads?: {
+    prefetch(user: UserRef, stateKeys: readonly string[]): Promise<void>;
+  };
 }
 
 const RESOLVED = Symbol('partnerConnect.resolvedTurn');
@@ -119,6 +124,7 @@ export class PartnerConnectBot extends TeamsActivityHandler {
   private async runTurn(turn: TurnContext): Promise<void> {
     const a = turn.activity;
     if (await refuseWithoutTenant(turn)) return;
+    await this.prefetch(turn);
     const resolved = await this.deps.actors.resolve(turn);
     turn.turnState.set(RESOLVED, resolved);
     noteTurn(turn, {
@@ -128,6 +134,14 @@ export class PartnerConnectBot extends TeamsActivityHandler {
     if (!isBotRemoval(a)) await this.references.save(turn, resolved, { force: isInstall(a) });
     await super.run(turn);
     await this.deps.conversationState.saveChanges(turn);
+  }
+
+  /** The user, state, partner, roster and draft this turn will read, fetched together. */
+  private async prefetch(turn: TurnContext): Promise<void> {
+    const user = userRefOf(turn);
+    if (!user || !this.deps.turnReads) return;
+    const stateKey = this.deps.conversationState.getStorageKey(turn);
+    await this.deps.turnReads.prefetch(user, stateKey ? [stateKey] : []);
   }
 
   private async handleMessage(turn: TurnContext): Promise<void> {

@@ -51,6 +51,13 @@ export function memoized<T>(collection: string, key: string, read: () => Promise
   return reading;
 }
 
+/** What this turn already holds under `key` (read, prefetched or written), without reading. */
+export function known<T>(collection: string, key: string): Promise<T> | undefined {
+  const memo = current.getStore();
+  if (!memo?.open) return undefined;
+  return memo.entries.get(entryKey(collection, key)) as Promise<T> | undefined;
+}
+
 /** What this turn just wrote under `key` (write-through: the next read needs no round trip). */
 export function rememberWritten<T>(collection: string, key: string, value: T): void {
   const memo = current.getStore();

@@ -2,6 +2,14 @@ import { randomUUID } from 'node:crypto';
 import type mongoose from 'mongoose';
 import { botStateModel, type BotStateDoc } from './bot-state.schema.js';
 import { isDuplicateKey } from '../duplicate-key.js';
+import { forgetCollection, known, rememberWritten } from '../turn-memo.js';
+
+const MEMO = 'botstate';
+
+/** A state item as a turn's prefetch read it (models/turn-reads.ts); null: none stored. */
+export function rememberState(key: string, doc: BotStateDoc | null): void {
+  rememberWritten(MEMO, key, doc);
+}
 
 /** The shape of botbuilder's `Storage` (structural, so models/ needs no botbuilder import). */
 export interface StoreItems {
@@ -11,7 +19,8 @@ export interface StoreItems {
 /**
  * botbuilder `Storage` on MongoDB (collection `botstate`) with eTag optimistic concurrency:
  * a write whose item carries the eTag it was read with fails if someone wrote in between;
- * `*` or no eTag overwrites. Semantics follow botbuilder's MemoryStorage.
+ * `*` or no eTag overwrites. Semantics follow botbuilder's MemoryStorage. Items the turn's
+ * prefetch already read (models/turn-reads.ts) are not read again; any write forgets them.
  */
 export class MongoBotStorage {
   private readonly model: mongoose.Model<BotStateDoc>;
@@ -24,13 +33,25 @@ export class MongoBotStorage {
     if (!keys) throw new Error('Keys are required when reading');
     const items: StoreItems = {};
     if (keys.length === 0) return items;
-    const docs = await this.model.find({ _id: { $in: keys } }).lean<BotStateDoc[]>();
-    for (const doc of docs) items[doc._id] = { ...JSON.parse(doc.data), eTag: doc.eTag };
+    const docs: (BotStateDoc | null)[] = [];
+    const unknown: string[] = [];
+    for (const key of keys) {
+      const held = known<BotStateDoc | null>(MEMO, key);
+      if (held) docs.push(await held);
+      else unknown.push(key);
+    }
+    if (unknown.length) {
+      docs.push(...(await this.model.find({ _id: { $in: unknown } }).lean<BotStateDoc[]>()));
+    }
+    for (const doc of docs) {
+      if (doc) items[doc._id] = { ...JSON.parse(doc.data), eTag: doc.eTag };
+    }
     return items;
   }
 
   async write(changes: StoreItems): Promise<void> {
     if (!changes) throw new Error('Changes are required when writing');
+    forgetCollection(MEMO);
     for (const [key, item] of Object.entries(changes)) {
       const { eTag, ...value } = (item ?? {}) as { eTag?: string };
       const next = { data: JSON.stringify(value), eTag: randomUUID(), updatedAt: new Date() };
@@ -46,6 +67,7 @@ export class MongoBotStorage {
 
   async delete(keys: string[]): Promise<void> {
     if (!keys) throw new Error('Keys are required when deleting');
+    forgetCollection(MEMO);
     if (keys.length > 0) await this.model.deleteMany({ _id: { $in: keys } });
   }
 
@@ -55,6 +77,7 @@ export class MongoBotStorage {
    * installationUpdate together on install) cannot both win.
    */
   async claim(key: string): Promise<boolean> {
+    forgetCollection(MEMO);
     try {
       await this.model.create({ _id: key, data: '{}', eTag: randomUUID(), updatedAt: new Date() });
       return true;
@@ -66,6 +89,7 @@ export class MongoBotStorage {
 
   /** Releases a claim, so the next `claim(key)` wins again. */
   async release(key: string): Promise<void> {
+    forgetCollection(MEMO);
     await this.model.deleteOne({ _id: key });
   }
 

@@ -12,6 +12,11 @@ import { forgetCollection, memoized, rememberWritten } from '../turn-memo.js';
 const MEMO = 'enrollmentDrafts';
 const memoKey = (user: UserRef) => `${user.tenantId}/${user.aadObjectId}`;
 
+/** The user's draft as a turn's prefetch read it (models/turn-reads.ts); null: none. */
+export function rememberDraft(user: UserRef, doc: EnrollmentDraftDoc | null): void {
+  rememberWritten(MEMO, memoKey(user), doc);
+}
+
 /**
  * EnrollmentDraftRepository on MongoDB (collection `enrollmentDrafts`). A dialog step reads the
  * draft once and remembers what it saved (models/turn-memo.ts), however many steps look at it.

@@ -7,9 +7,14 @@ import type {
 import type { Role } from '../../domain/partners/roles.js';
 import { duplicateKeyField } from '../duplicate-key.js';
 import { membershipModel, type MembershipDoc } from './membership.schema.js';
-import { forgetCollection, memoized } from '../turn-memo.js';
+import { forgetCollection, memoized, rememberWritten } from '../turn-memo.js';
 
 const MEMO = 'memberships';
+
+/** A partner's roster as a turn's prefetch read it (models/turn-reads.ts); null: none. */
+export function rememberRoster(partnerRef: string, doc: MembershipDoc | null): void {
+  rememberWritten(MEMO, partnerRef, doc);
+}
 
 /** Any write (a failed conditional one too): the turn's next read of a roster is fresh. */
 async function writing<T>(write: () => Promise<T>): Promise<T> {

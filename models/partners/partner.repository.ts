@@ -20,6 +20,12 @@ function rememberPartner(doc: PartnerDoc | null): void {
   rememberWritten(MEMO, `tenant:${doc.tenantId}`, doc);
 }
 
+/** The tenant's partner as a turn's prefetch read it (models/turn-reads.ts); null: none. */
+export function rememberPartnerOfTenant(tenantId: string, doc: PartnerDoc | null): void {
+  rememberWritten(MEMO, `tenant:${tenantId}`, doc);
+  if (doc) rememberWritten(MEMO, `id:${String(doc._id)}`, doc);
+}
+
 /** Any write: what the turn read of partners is forgotten before and after it. */
 async function writing<T>(write: () => Promise<T>): Promise<T> {
   forgetCollection(MEMO);

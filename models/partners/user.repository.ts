@@ -6,9 +6,21 @@ import type {
   UserRepository,
 } from '../../domain/partners/user.repository.js';
 import type { Language } from '../../i18n/i18n.js';
+import { forgetCollection, memoized, rememberWritten } from '../turn-memo.js';
 import { userModel, type UserDoc } from './user.schema.js';
 
-/** UserRepository on MongoDB (collection `users`). */
+const MEMO = 'users';
+const memoKey = (user: UserRef) => `${user.tenantId}/${user.aadObjectId}`;
+
+/** The user record as a turn's prefetch read it (models/turn-reads.ts); null: none stored. */
+export function rememberUser(user: UserRef, doc: UserDoc | null): void {
+  rememberWritten(MEMO, memoKey(user), doc);
+}
+
+/**
+ * UserRepository on MongoDB (collection `users`). A turn reads a user once
+ * (models/turn-memo.ts); every write forgets what the turn read.
+ */
 export class MongoUserRepository implements UserRepository {
   private readonly model: mongoose.Model<UserDoc>;
 
@@ -22,15 +34,18 @@ export class MongoUserRepository implements UserRepository {
     if (actor.email) set.email = actor.email;
     if (actor.upn) set.upn = actor.upn;
     if (actor.locale) set.locale = actor.locale;
+    forgetCollection(MEMO);
     await this.model.updateOne(
       { tenantId: actor.tenantId, aadObjectId: actor.aadObjectId },
       { $set: set },
       { upsert: true }
     );
+    forgetCollection(MEMO);
   }
 
   async recordRosterMembers(members: readonly RosterMember[]): Promise<void> {
     if (!members.length) return;
+    forgetCollection(MEMO);
     // The filter is an equality match on the unique index, so MongoDB retries an upsert that
     // lost a race with a concurrent sync (install sends two events) instead of failing it.
     await this.model.bulkWrite(
@@ -48,12 +63,16 @@ export class MongoUserRepository implements UserRepository {
         };
       })
     );
+    forgetCollection(MEMO);
   }
 
   async get(user: UserRef): Promise<KnownUser | null> {
-    const doc = await this.model
-      .findOne({ tenantId: user.tenantId, aadObjectId: user.aadObjectId })
-      .lean<UserDoc>();
+    const doc = await memoized(MEMO, memoKey(user), () =>
+      this.model
+        .findOne({ tenantId: user.tenantId, aadObjectId: user.aadObjectId })
+        .lean<UserDoc>()
+        .exec()
+    );
     return doc ? toKnownUser(doc) : null;
   }
 
@@ -63,11 +82,13 @@ export class MongoUserRepository implements UserRepository {
   }
 
   async setLanguage(user: UserRef, language: Language): Promise<void> {
+    forgetCollection(MEMO);
     await this.model.updateOne(
       { tenantId: user.tenantId, aadObjectId: user.aadObjectId },
       { $set: { language } },
       { upsert: true }
     );
+    forgetCollection(MEMO);
   }
 }
 
