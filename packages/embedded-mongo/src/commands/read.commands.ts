@@ -290,6 +290,12 @@ function pipelineContext(ctx: CommandContext, env: QueryEnv) {
       }
       return docs;
     },
+    aggregate: (other: string, stages: Document[]): Iterable<Document> => {
+      const coll = ctx.catalog.get(ctx.db, other);
+      // A view is read whole and run through, as before (its own pipeline comes first).
+      if (coll?.isView) return runPipeline(readAll(ctx, other), stages, pipelineContext(ctx, env));
+      return aggregateResults(ctx, other, stages, env);
+    },
     now: new Date(),
     variables: env.variables,
     collation: env.collation?.compare,

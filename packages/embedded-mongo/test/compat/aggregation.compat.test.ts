@@ -84,6 +84,54 @@ describeCompat('aggregation', (target) => {
     ]);
   });
 
+  it('$unionWith appends another collection, through its own pipeline, a view or nothing', async () => {
+    const db = target().db;
+    await db.collection('customers').createIndex({ city: 1 });
+    await db.createCollection('paidOrders', {
+      viewOn: 'orders',
+      pipeline: [{ $match: { status: 'paid' } }],
+    });
+    // Several unions with leading $match (on _id, on an indexed field), $sort and $limit, the
+    // shape the bot reads a turn's working set with.
+    const out = await run([
+      { $match: { _id: 3 } },
+      { $set: { from: { $literal: 'orders' } } },
+      {
+        $unionWith: {
+          coll: 'customers',
+          pipeline: [{ $match: { city: 'Rome' } }, { $limit: 1 }, { $set: { from: 'customers' } }],
+        },
+      },
+      {
+        $unionWith: {
+          coll: 'orders',
+          pipeline: [
+            { $match: { customer: 'ann' } },
+            { $sort: { total: -1 } },
+            { $project: { total: 1 } },
+          ],
+        },
+      },
+      {
+        $unionWith: {
+          coll: 'paidOrders',
+          pipeline: [{ $match: { total: { $gt: 30 } } }, { $project: { _id: 1 } }],
+        },
+      },
+      { $unionWith: { coll: 'nowhere', pipeline: [{ $match: {} }] } },
+      { $unionWith: 'customers' },
+    ]);
+    expect(out).to.deep.equal([
+      { _id: 3, customer: 'ann', items: [], total: 5, status: 'open', from: 'orders' },
+      { _id: 'bob', city: 'Rome', from: 'customers' },
+      { _id: 1, total: 10 },
+      { _id: 3, total: 5 },
+      { _id: 4 },
+      { _id: 'ann', city: 'Oslo' },
+      { _id: 'bob', city: 'Rome' },
+    ]);
+  });
+
   it('$facet runs sub-pipelines over the same input', async () => {
     const [out] = await run([
       {

@@ -146,8 +146,11 @@ export function unionWithStage(
 ): Document[] {
   const coll = typeof spec === 'string' ? spec : isPlainObject(spec) ? spec.coll : undefined;
   if (typeof coll !== 'string') throw Errors.failedToParse('$unionWith requires a collection name');
+  const pipeline = isPlainObject(spec) && Array.isArray(spec.pipeline) ? spec.pipeline : undefined;
+  // Through the indexes when the server can (a `$match` on an indexed field reads one document,
+  // not the whole collection, as mongod's $unionWith does).
+  if (ctx.aggregate) return [...docs, ...ctx.aggregate(coll, (pipeline ?? []) as Document[])];
   let other = [...ctx.collection(coll)];
-  if (isPlainObject(spec) && Array.isArray(spec.pipeline))
-    other = run(other, spec.pipeline as Document[], ctx);
+  if (pipeline) other = run(other, pipeline as Document[], ctx);
   return [...docs, ...other];
 }

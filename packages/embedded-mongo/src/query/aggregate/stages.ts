@@ -23,6 +23,11 @@ import { mingoStage } from './mingo-stage.js';
 export interface PipelineContext {
   /** All documents of another collection in the same database (for $lookup, $unionWith). */
   collection(name: string): Iterable<Document>;
+  /**
+   * Another collection through a pipeline, its leading $match/$sort/$skip/$limit served by the
+   * indexes as a find would be (for $unionWith); without it the runner filters `collection()`.
+   */
+  aggregate?(name: string, stages: Document[]): Iterable<Document>;
   now?: Date;
   /** `let` variables of the command or of an enclosing `$lookup`. */
   variables?: Document;
