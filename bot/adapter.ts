@@ -9,6 +9,7 @@ import { AuthenticationError } from 'botframework-connector';
 import type { Config } from '../config/config.js';
 import { turnLanguage } from '../dialogs/turn-scope.js';
 import { t } from '../i18n/i18n.js';
+import { isDatabaseUnavailable } from '../models/database-unavailable.js';
 import type { Logger } from '../logging/logger.js';
 
 type CredentialsFactory = ConstructorParameters<typeof ConfigurationBotFrameworkAuthentication>[1];
@@ -117,8 +118,29 @@ export function createAdapter(
       'unhandled error in turn'
     );
     try {
-      // The user's `language` choice once the bot resolved it, else the client locale.
-      await context.sendActivity(t(turnLanguage(context), 'errors:generic'));
+      // The user's `language` choice once the bot resolved it, else the client locale. A
+      // database outage is said as such: the person should wait, not rephrase or report a bug.
+      const text = t(
+        turnLanguage(context),
+        isDatabaseUnavailable(error) ? 'errors:unavailable' : 'errors:generic'
+      );
+      if (a.type === 'invoke' && a.name === 'adaptiveCard/action') {
+        // Action.Execute waits for an invoke response: without one Teams shows its own
+        // unexplained error on the card. A message response shows the text there instead.
+        await context.sendActivity({
+          type: 'invokeResponse',
+          value: {
+            status: 200,
+            body: {
+              statusCode: 200,
+              type: 'application/vnd.microsoft.activity.message',
+              value: text,
+            },
+          },
+        });
+      } else {
+        await context.sendActivity(text);
+      }
     } catch (sendErr) {
       log.warn({ err: sendErr, activityId: a.id }, 'could not send the apology');
     }
