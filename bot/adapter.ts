@@ -11,6 +11,7 @@ import { turnLanguage } from '../dialogs/turn-scope.js';
 import { t } from '../i18n/i18n.js';
 import { isDatabaseUnavailable } from '../models/database-unavailable.js';
 import type { Logger } from '../logging/logger.js';
+import { sendInvokeMessage } from './invoke-message.js';
 
 type CredentialsFactory = ConstructorParameters<typeof ConfigurationBotFrameworkAuthentication>[1];
 
@@ -127,17 +128,7 @@ export function createAdapter(
       if (a.type === 'invoke' && a.name === 'adaptiveCard/action') {
         // Action.Execute waits for an invoke response: without one Teams shows its own
         // unexplained error on the card. A message response shows the text there instead.
-        await context.sendActivity({
-          type: 'invokeResponse',
-          value: {
-            status: 200,
-            body: {
-              statusCode: 200,
-              type: 'application/vnd.microsoft.activity.message',
-              value: text,
-            },
-          },
-        });
+        await sendInvokeMessage(context, text);
       } else {
         await context.sendActivity(text);
       }

@@ -35,6 +35,7 @@ import type { TeamRoster } from './team-roster.js';
 import { unknownTextReply } from './unknown-reply.js';
 import { sendWelcome } from './welcome.js';
 import { refuseWithoutTenant } from './tenant-guard.js';
+import { messageResponse } from './invoke-message.js';
 import { withTurnMemo } from '../models/turn-memo.js';
 
 export interface PartnerConnectBotDeps {
@@ -62,7 +63,6 @@ export interface PartnerConnectBotDeps {
 }
 
 const RESOLVED = Symbol('partnerConnect.resolvedTurn');
-const ACTIVITY_MESSAGE = 'application/vnd.microsoft.activity.message';
 
 /**
  * The Teams bot: resolves and records the actor, saves the conversation reference, then routes
@@ -407,15 +407,6 @@ export class PartnerConnectBot extends TeamsActivityHandler {
     if (!resolved) throw new Error('turn was not resolved: call bot.run(), not a handler directly');
     return resolved;
   }
-}
-
-/** An invoke response Teams shows as a short message; its `value` is a string, not an object. */
-function messageResponse(text: string): AdaptiveCardInvokeResponse {
-  return {
-    statusCode: 200,
-    type: ACTIVITY_MESSAGE,
-    value: text as unknown as Record<string, unknown>,
-  };
 }
 
 function isInstall(activity: Activity): boolean {

@@ -1,8 +1,7 @@
 import { ActivityTypes, type Activity, type TurnContext } from 'botbuilder';
 import { languageOf, t } from '../i18n/i18n.js';
 import { GUID } from './activity-guard.js';
-
-const ACTIVITY_MESSAGE = 'application/vnd.microsoft.activity.message';
+import { sendInvokeMessage } from './invoke-message.js';
 
 /**
  * The Entra tenant an activity comes from, or undefined when nobody vouches for one. Only the
@@ -25,10 +24,7 @@ export async function refuseWithoutTenant(turn: TurnContext): Promise<boolean> {
   if (tenantOf(a)) return false;
   const text = t(languageOf(a.locale), 'security:tenantRequired');
   if (a.type === ActivityTypes.Message) await turn.sendActivity(text);
-  if (a.type === ActivityTypes.Invoke) {
-    // Teams shows an invoke response of this type as a short message where the user clicked.
-    const body = { statusCode: 200, type: ACTIVITY_MESSAGE, value: text };
-    await turn.sendActivity({ type: ActivityTypes.InvokeResponse, value: { status: 200, body } });
-  }
+  // Teams shows the invoke's answer as a short message where the user clicked.
+  if (a.type === ActivityTypes.Invoke) await sendInvokeMessage(turn, text);
   return true;
 }

@@ -281,7 +281,7 @@ const distinct: CommandHandler = (cmd, ctx) => {
 /** The pipeline runner's view of the database: other collections (views resolved). */
 function pipelineContext(ctx: CommandContext, env: QueryEnv) {
   const others = new Map<string, Document[]>();
-  return {
+  const context = {
     collection: (other: string) => {
       let docs = others.get(other);
       if (!docs) {
@@ -293,13 +293,14 @@ function pipelineContext(ctx: CommandContext, env: QueryEnv) {
     aggregate: (other: string, stages: Document[]): Iterable<Document> => {
       const coll = ctx.catalog.get(ctx.db, other);
       // A view is read whole and run through, as before (its own pipeline comes first).
-      if (coll?.isView) return runPipeline(readAll(ctx, other), stages, pipelineContext(ctx, env));
+      if (coll?.isView) return runPipeline(context.collection(other), stages, context);
       return aggregateResults(ctx, other, stages, env);
     },
     now: new Date(),
     variables: env.variables,
     collation: env.collation?.compare,
   };
+  return context;
 }
 
 /** Every document of a collection or view, in natural order (for $lookup and $unionWith). */
