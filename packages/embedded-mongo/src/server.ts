@@ -26,6 +26,8 @@ export class WireServer {
   private local?: { server: net.Server; path: string };
   private nextConnectionId = 1;
   private total = 0;
+  /** When each open connection last sent a message (performance.now()), for {@link recentlyActive}. */
+  private readonly lastMessageAt = new Map<net.Socket, number>();
 
   constructor(
     private readonly handle: RequestHandler,
@@ -40,6 +42,14 @@ export class WireServer {
 
   get totalConnections(): number {
     return this.total;
+  }
+
+  /** Connections that sent a message in the last `windowMs`: the writers group commit waits for. */
+  recentlyActive(windowMs = 10): number {
+    const since = performance.now() - windowMs;
+    let n = 0;
+    for (const at of this.lastMessageAt.values()) if (at >= since) n++;
+    return n;
   }
 
   listen(port: number, host: string): Promise<number> {
@@ -120,11 +130,15 @@ export class WireServer {
         pending = rest.length > 0 ? [rest] : [];
         pendingBytes = rest.length;
         expected = 0;
+        this.lastMessageAt.set(socket, performance.now());
         queue = queue.then(() => this.process(socket, message, connectionId));
       }
     });
     socket.on('error', (err) => this.logger.debug({ err, connectionId }, 'connection error'));
-    socket.on('close', () => this.sockets.delete(socket));
+    socket.on('close', () => {
+      this.sockets.delete(socket);
+      this.lastMessageAt.delete(socket);
+    });
   }
 
   private async process(socket: net.Socket, message: Buffer, connectionId: number): Promise<void> {

@@ -33,7 +33,7 @@ export interface EmbeddedMongoOptions {
    */
   localSocket?: boolean | string;
   /** Test hooks on the journal's fdatasync (observe or slow it down). */
-  storageHooks?: Pick<DataStoreOptions, 'onDatasync' | 'datasync'>;
+  storageHooks?: Pick<DataStoreOptions, 'onDatasync' | 'datasync' | 'activeWriters'>;
 }
 
 /** A running embedded server. */
@@ -43,8 +43,11 @@ export interface EmbeddedMongo {
   /** The same server through its Unix domain socket (unset on Windows or when turned off). */
   localUri?: string;
   port: number;
-  /** Durable commits and fdatasyncs so far (how well group commit is sharing them). */
-  stats(): { commits: number; datasyncs: number };
+  /**
+   * Durable commits and fdatasyncs so far (how well group commit is sharing them), and how many
+   * frames waited for other writers' records first.
+   */
+  stats(): { commits: number; datasyncs: number; delayedFrames: number };
   /** Stops accepting connections, closes open ones and the data store (releasing the lock). */
   stop(): Promise<void>;
 }
@@ -56,9 +59,12 @@ export interface EmbeddedMongo {
 export async function startEmbeddedMongo(options: EmbeddedMongoOptions): Promise<EmbeddedMongo> {
   const logger = moduleLogger(options.logger ?? createLogger(), 'embedded-mongo');
   const host = options.host ?? '127.0.0.1';
+  let wire: WireServer | undefined;
   const store = await DataStore.open(options.dataDir, {
     logger,
     compactAfterBytes: options.compactAfterBytes,
+    // Group commit waits for more records only while other connections are writing too.
+    activeWriters: () => wire?.recentlyActive() ?? 0,
     ...options.storageHooks,
   });
   const catalog = new Catalog(store);
@@ -69,7 +75,6 @@ export async function startEmbeddedMongo(options: EmbeddedMongoOptions): Promise
     throw err;
   }
   const cursors = new CursorRegistry();
-  let wire: WireServer | undefined;
   const facts: ServerFacts = {
     startedAt: new Date(),
     host,
@@ -139,8 +144,8 @@ export async function startEmbeddedMongo(options: EmbeddedMongoOptions): Promise
     ...(localUri ? { localUri } : {}),
     port,
     stats: () => {
-      const { commits, datasyncs } = store.stats();
-      return { commits, datasyncs };
+      const { commits, datasyncs, delayedFrames } = store.stats();
+      return { commits, datasyncs, delayedFrames };
     },
     stop: () => {
       stopping ??= (async () => {

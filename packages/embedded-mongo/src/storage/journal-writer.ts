@@ -5,6 +5,14 @@ import { encodeFrame } from './frame-codec.js';
 
 /** A batch of records is closed at this size (a single bigger commit still goes alone). */
 const MAX_BATCH_BYTES = 16 * 1024 * 1024;
+/**
+ * Commit delay, as PostgreSQL's commit_delay with commit_siblings: when two or more records are
+ * waiting and more writers than that are active, a frame waits a little while more keep
+ * arriving, so one fdatasync carries many of them. A lone writer (one record waiting) never waits.
+ */
+const COMMIT_DELAY_MS = 1;
+/** At most this many delays per frame: bounds the latency a commit can gain to a few ms. */
+const MAX_COMMIT_DELAYS = 3;
 
 /** First document of every journal: lets a later format be recognised. */
 export const JOURNAL_FORMAT = 'partner-connect-journal';
@@ -31,6 +39,11 @@ export interface JournalHooks {
   onDatasync?: () => void;
   /** Replaces `file.datasync()`; a test slows it to widen the window before a record is durable. */
   datasync?: (file: FileHandle) => Promise<void>;
+  /**
+   * How many writers are active now (the server counts connections that sent a command in the
+   * last few milliseconds). Without it a frame never waits for more (see COMMIT_DELAY_MS).
+   */
+  activeWriters?: () => number;
 }
 
 /** Counters for tests, the bench and serverStatus. */
@@ -38,6 +51,8 @@ export interface JournalStats {
   commits: number;
   datasyncs: number;
   bytesWritten: number;
+  /** Frames that waited for more writers' records before their fdatasync (commit delay). */
+  delayedFrames: number;
 }
 
 /**
@@ -55,7 +70,12 @@ export class JournalWriter {
   private lastRecord: Promise<void> = Promise.resolve();
   /** Size the journal that receives the next append will have once the queue is written. */
   private targetBytes: number;
-  readonly stats: JournalStats = { commits: 0, datasyncs: 0, bytesWritten: 0 };
+  readonly stats: JournalStats = {
+    commits: 0,
+    datasyncs: 0,
+    bytesWritten: 0,
+    delayedFrames: 0,
+  };
 
   constructor(
     private readonly dir: string,
@@ -182,6 +202,7 @@ export class JournalWriter {
       // One turn of the event loop first: requests whose bytes arrived during the last
       // fdatasync are decoded and queued now, and share this frame instead of needing their own.
       await new Promise<void>((resolve) => setImmediate(resolve));
+      await this.delayWhileWritersArrive();
       let count = 0;
       let bytes = 0;
       for (const next of this.queue) {
@@ -198,6 +219,36 @@ export class JournalWriter {
         this.fail(err as Error, batch);
       }
     }
+  }
+
+  /**
+   * Waits while concurrent writers keep queueing records (see COMMIT_DELAY_MS). A client that
+   * sends its inserts one after another faster than an fdatasync only has two or three queued
+   * when the last one finishes; waiting a millisecond or two lets most of them share one.
+   */
+  private async delayWhileWritersArrive(): Promise<void> {
+    const active = this.hooks.activeWriters;
+    if (!active) return;
+    let delays = 0;
+    for (;;) {
+      const waiting = this.leadingRecords();
+      // One waiting record is a lone writer; as many as are active means nobody else is coming.
+      if (delays >= MAX_COMMIT_DELAYS || waiting < 2 || waiting >= active()) return;
+      const before = this.queue.length;
+      await new Promise<void>((resolve) => setTimeout(resolve, COMMIT_DELAY_MS));
+      if (delays++ === 0) this.stats.delayedFrames++;
+      if (this.queue.length === before) return;
+    }
+  }
+
+  /** Records at the head of the queue (up to the next rotation): what the next frame holds. */
+  private leadingRecords(): number {
+    let n = 0;
+    for (const p of this.queue) {
+      if (p.kind !== 'record') break;
+      n++;
+    }
+    return n;
   }
 
   private async writeFrame(docs: Buffer[]): Promise<void> {

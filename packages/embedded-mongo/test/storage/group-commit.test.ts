@@ -27,6 +27,38 @@ describe('DataStore: group commit', () => {
     await reopened.close();
   });
 
+  it('waits for more records while other writers are active (commit delay), not for a lone one', async () => {
+    /**
+     * One record every 300 µs of busy CPU, as from a client that spends that long serializing each
+     * insert: without the delay an fdatasync only finds the one or two that came in meanwhile.
+     */
+    const spread = async (store: Awaited<ReturnType<typeof openStore>>) => {
+      const before = store.stats();
+      const commits: Promise<void>[] = [];
+      for (let i = 0; i < 120; i++) {
+        const until = performance.now() + 0.3;
+        while (performance.now() < until);
+        commits.push(store.commit([{ op: 'put', ns: 'db.c', doc: { _id: i } }]));
+        await new Promise((r) => setImmediate(r));
+      }
+      await Promise.all(commits);
+      const after = store.stats();
+      return {
+        perSync: (after.commits - before.commits) / (after.datasyncs - before.datasyncs),
+        delayed: after.delayedFrames - before.delayedFrames,
+      };
+    };
+    const busy = await openStore(tempDir(), { activeWriters: () => 32 });
+    const withDelay = await spread(busy);
+    await busy.close();
+    const alone = await openStore(tempDir(), { activeWriters: () => 1 });
+    const withoutDelay = await spread(alone);
+    await alone.close();
+    expect(withoutDelay.delayed).to.equal(0);
+    expect(withDelay.delayed).to.be.greaterThan(0);
+    expect(withDelay.perSync).to.be.greaterThan(withoutDelay.perSync * 1.5);
+  });
+
   it('resolves a commit only after the fdatasync that covers it', async () => {
     const dir = tempDir();
     const events: string[] = [];
