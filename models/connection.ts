@@ -83,9 +83,10 @@ export async function connectDatabase(
     embedded: embedded !== undefined,
     async ping() {
       const db = connection.db;
-      if (!db || connection.readyState !== mongoose.ConnectionStates.connected) {
-        throw new Error('database connection is not open');
-      }
+      if (!db) throw new Error('database connection is not open');
+      // Not gated on mongoose's readyState: after an outage that stays "disconnected" until the
+      // driver's next heartbeat (10 s), while a command's server selection reconnects at once.
+      // The health route's own timeout bounds the wait while the database is really down.
       await db.command({ ping: 1 });
     },
     async close() {

@@ -57,7 +57,8 @@ export class EnrollmentSectionDialog extends ComponentDialog {
         (answer, language) =>
           renderAnswered(
             {
-              title: { key: `enrollment:sections.${section}` },
+              // The card clicked may be the next section's (see `validate`): named as clicked.
+              title: { key: `enrollment:sections.${answeredSection(answer, section)}` },
               status: {
                 key:
                   answer.action === 'back'
@@ -104,11 +105,15 @@ export class EnrollmentSectionDialog extends ComponentDialog {
   private async validate(prompt: PromptValidatorContext<CardAnswer>): Promise<boolean> {
     const { actor, language } = turnScope(prompt.context);
     const options = (prompt.options.validations ?? {}) as SectionDialogOptions;
-    const reshow = (answers: Record<string, unknown>, errors: readonly FieldError[] = []) =>
+    const reshow = (
+      section: SectionId,
+      answers: Record<string, unknown>,
+      errors: readonly FieldError[] = []
+    ) =>
       cardMessage(
         renderSection(
           {
-            section: this.section,
+            section,
             answers,
             errors,
             tenantId: actor.tenantId,
@@ -129,12 +134,18 @@ export class EnrollmentSectionDialog extends ComponentDialog {
     const value = prompt.recognized.value;
     const draft = await this.services.enrollment.draftOf(actor);
     if (!draft) return true;
-    // A click on an older card of another section: show this section again.
+    const section = answeredSection(value, this.section);
     if (typeof value.section === 'string' && value.section !== this.section) {
-      prompt.options.retryPrompt = reshow(draft.answers);
-      return false;
+      // The draft, not this dialog's state, says where the person is: a click on the card of the
+      // draft's current step means the turn that showed it saved the draft but lost the dialog
+      // state (the database went away before the end of that turn). Take it as that section's
+      // answer. Any other section's card is an older one: show this section again.
+      if (options.returnToSummary || draft.step !== section) {
+        prompt.options.retryPrompt = reshow(this.section, draft.answers);
+        return false;
+      }
     }
-    const index = SECTION_IDS.indexOf(this.section);
+    const index = SECTION_IDS.indexOf(section);
     if (value.action === 'back') {
       if (index === 0 && !options.returnToSummary) {
         prompt.options.retryPrompt = {
@@ -151,14 +162,23 @@ export class EnrollmentSectionDialog extends ComponentDialog {
     const next: EnrollmentStep = options.returnToSummary
       ? 'summary'
       : (SECTION_IDS[index + 1] ?? 'summary');
-    const saved = await this.services.enrollment.saveSection(actor, this.section, inputs, next);
+    const saved = await this.services.enrollment.saveSection(actor, section, inputs, next);
     if (saved.ok) return true;
     prompt.options.retryPrompt = reshow(
+      section,
       { ...draft.answers, ...echoable(inputs) },
       echoableErrors(saved.errors)
     );
     return false;
   }
+}
+
+/** The section a card answer is for: the one it names, else the dialog's own. */
+function answeredSection(answer: CardAnswer, own: SectionId): SectionId {
+  const named = answer.section;
+  return typeof named === 'string' && (SECTION_IDS as readonly string[]).includes(named)
+    ? (named as SectionId)
+    : own;
 }
 
 /** Longer than any answer the form accepts (the support website, 2000). */
