@@ -8,6 +8,8 @@ FROM node:20-bookworm-slim AS deps
 WORKDIR /app
 COPY package.json package-lock.json ./
 COPY packages ./packages
+# Fixes to dependencies, applied by patch-package in postinstall (see patches/README.md).
+COPY patches ./patches
 RUN npm ci --omit=dev --no-audit --no-fund
 
 # Stage 2: the runtime. The bot runs TypeScript through tsx (a production dependency), so

@@ -2,7 +2,12 @@ import { randomUUID } from 'node:crypto';
 import os from 'node:os';
 import type { Delivered, ProactiveSender } from './proactive-sender.port.js';
 import type { LeaderLease } from './leader-lease.port.js';
-import type { MailState, NotificationOutbox, OutboxItem } from './notification-outbox.port.js';
+import type {
+  MailState,
+  NotificationOutbox,
+  OutboxItem,
+  SentRecord,
+} from './notification-outbox.port.js';
 import type { Logger } from '../logging/logger.js';
 import { DEFAULT_RETRY_POLICY, retryDelayMs, type RetryPolicy } from './backoff.js';
 import type { Clock } from './clock.js';
@@ -68,6 +73,14 @@ export class DeliveryWorker {
   private readonly leaderLeaseMs: number;
   private readonly sweeps: { name: string; run: () => Promise<void> }[] = [];
   private readonly inFlight = new Set<Promise<void>>();
+  /**
+   * Items this process delivered whose "sent" record did not reach the database (it went away
+   * between the send and the record). Recorded again until the database answers, and never
+   * claimed again meanwhile: a claim after their lease ran out would send them a second time.
+   */
+  private readonly unrecorded = new Map<string, { item: OutboxItem; sent: SentRecord }>();
+  /** Items being processed here: not claimed again if their lease runs out meanwhile. */
+  private readonly processing = new Set<string>();
   private wakeUp = new AbortController();
   private loop?: Promise<void>;
   private stopping = false;
@@ -150,6 +163,10 @@ export class DeliveryWorker {
         continue;
       }
       if (this.stopping) break;
+      if (this.unrecorded.size > 0 && !(await this.recordUnrecorded())) {
+        await this.idle(this.pollMs);
+        continue;
+      }
       // Read after the check: taking or renewing the lease can take a while.
       const now = this.o.clock.now();
       if (now - lastSweep >= this.sweepEveryMs) {
@@ -167,6 +184,7 @@ export class DeliveryWorker {
           leaseMs: this.leaseMs,
           skipAadObjectIds: blocked.conversations,
           skipTenantIds: blocked.tenants,
+          skipIds: [...this.unrecorded.keys(), ...this.processing],
         });
       } catch (err) {
         this.log.error({ err }, 'could not claim from the outbox');
@@ -178,6 +196,8 @@ export class DeliveryWorker {
         await this.idle(somethingBlocked ? Math.min(50, this.pollMs) : this.pollMs);
         continue;
       }
+      const claimed = item;
+      this.processing.add(claimed.id);
       const job: Promise<void> = this.process(item)
         .catch((err) =>
           this.log.error(
@@ -186,12 +206,29 @@ export class DeliveryWorker {
           )
         )
         .finally(() => {
+          this.processing.delete(claimed.id);
           this.inFlight.delete(job);
           this.wake();
         });
       this.inFlight.add(job);
     }
     await Promise.allSettled([...this.inFlight]);
+    await this.recordUnrecorded();
+  }
+
+  /** Records what was sent but not recorded; true once nothing is left. */
+  private async recordUnrecorded(): Promise<boolean> {
+    for (const [id, { item, sent }] of this.unrecorded) {
+      try {
+        const ok = await this.o.outbox.markSent(id, this.owner, sent);
+        this.unrecorded.delete(id);
+        this.afterRecord(item, ok);
+      } catch (err) {
+        this.log.warn({ err, id }, 'still cannot record a sent notification; will retry');
+        return false;
+      }
+    }
+    return true;
   }
 
   private async sweep(): Promise<void> {
@@ -316,10 +353,20 @@ export class DeliveryWorker {
   }
 
   private async recordSent(item: OutboxItem, delivered: Delivered): Promise<void> {
-    const ok = await this.o.outbox.markSent(item.id, this.owner, {
-      ...delivered,
-      sentAt: new Date(this.o.clock.now()),
-    });
+    const sent: SentRecord = { ...delivered, sentAt: new Date(this.o.clock.now()) };
+    let ok: boolean;
+    try {
+      ok = await this.o.outbox.markSent(item.id, this.owner, sent);
+    } catch (err) {
+      // Delivered already: sending again when the lease runs out would say it twice.
+      this.log.warn({ err, id: item.id, key: item.key }, 'sent, but not recorded yet; will retry');
+      this.unrecorded.set(item.id, { item, sent });
+      return;
+    }
+    this.afterRecord(item, ok);
+  }
+
+  private afterRecord(item: OutboxItem, ok: boolean): void {
     if (!ok) {
       this.log.error(
         { id: item.id, key: item.key },

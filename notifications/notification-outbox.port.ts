@@ -76,6 +76,8 @@ export interface NotificationOutbox {
     leaseMs: number;
     skipAadObjectIds: readonly string[];
     skipTenantIds: readonly string[];
+    /** Items not to claim again (sent by this process, the record still to be written). */
+    skipIds?: readonly string[];
   }): Promise<OutboxItem | null>;
   /** Gives a claimed item back without counting an attempt (pacing, ordering). */
   postpone(id: string, owner: string, dueAt: Date): Promise<void>;

@@ -53,8 +53,10 @@ export class MongoNotificationOutbox implements NotificationOutbox {
     leaseMs: number;
     skipAadObjectIds: readonly string[];
     skipTenantIds: readonly string[];
+    skipIds?: readonly string[];
   }): Promise<OutboxItem | null> {
     const skip: Record<string, unknown> = {};
+    if (opts.skipIds?.length) skip._id = { $nin: opts.skipIds.map(oid) };
     if (opts.skipAadObjectIds.length) skip['to.aadObjectId'] = { $nin: [...opts.skipAadObjectIds] };
     if (opts.skipTenantIds.length) skip['to.tenantId'] = { $nin: [...opts.skipTenantIds] };
     // Items of a worker that died holding a lease come back once the lease has run out; looked

@@ -115,6 +115,39 @@ describe('DeliveryWorker failures', function () {
     expect(after.at.getTime() - calls[firstThrottle].at.getTime()).to.be.at.least(950);
   });
 
+  it('never sends twice what it delivered while the database could not record it, however long that takes', async () => {
+    h = await startDeliveryHarness();
+    const anna = user(7);
+    await h.addUser(anna);
+    // The database goes away between the send and its record, for longer than the item's lease.
+    let failing = 3;
+    const outbox = Object.create(h.db.outbox) as typeof h.db.outbox;
+    outbox.markSent = async (...args) => {
+      if (failing > 0) {
+        failing--;
+        await new Promise((r) => setTimeout(r, 150));
+        throw Object.assign(new Error('connection 5 to 127.0.0.1:27017 closed'), {
+          name: 'MongoNetworkError',
+        });
+      }
+      return h.db.outbox.markSent(...args);
+    };
+    h.worker({ outbox, leaseMs: 100 });
+    await h.service.notify({
+      key: 'once:1',
+      to: { kind: 'user', user: anna },
+      content: () => ({ text: 'Relationship authorized' }),
+    });
+    await eventually(async () => (await h.db.outbox.countsByState()).sent === 1, 8000, 'recorded');
+    // Well past several leases: nothing claims it again.
+    await new Promise((r) => setTimeout(r, 600));
+    expect(failing).to.equal(0);
+    expect(h.posts().filter((p) => p.body.text === 'Relationship authorized')).to.have.length(1);
+    const [doc] = await h.db.conn.collection('notifications').find({ key: 'once:1' }).toArray();
+    expect(doc.state).to.equal('sent');
+    expect(doc.activityId).to.match(/^activity-/);
+  });
+
   it('holds a notification after 403, marks the chat gone, and delivers what was held when the user installs again', async () => {
     h = await startDeliveryHarness();
     const anna = user(7, { email: 'anna@contoso.com' });

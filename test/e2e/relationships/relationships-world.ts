@@ -6,7 +6,7 @@ import { eventually, FAST_WORKER, startSmtpSink } from '../enrollment/enrollment
 import { validAnswers } from '../../domain/enrollment/enrollment-world.js';
 import type { ConnectorCall } from '../../helpers/fake-connector.js';
 import { personas, type Persona } from '../../helpers/personas.js';
-import { startTestApp, type TestApp } from '../../helpers/test-app.js';
+import { startTestApp, type TestApp, type TestAppOptions } from '../../helpers/test-app.js';
 import { visible } from '../security/security-world.js';
 
 export { eventually, visible, days };
@@ -40,14 +40,21 @@ export type RelationshipsWorld = Awaited<ReturnType<typeof startRelationshipsWor
  * reseller (Germany) and an approved provider (Germany) in their own tenants, each person
  * installed so proactive cards reach them; the customer tenant has no partner.
  */
-export async function startRelationshipsWorld(env: Record<string, string> = {}) {
+export async function startRelationshipsWorld(
+  env: Record<string, string> = {},
+  options: Pick<TestAppOptions, 'dbOptions'> & { worker?: { leaseMs?: number } } = {}
+) {
   const smtp = await startSmtpSink();
   let now = new Date('2026-12-01T09:00:00Z');
   let app: TestApp<ProductModules>;
   try {
     app = await startTestApp(
       { SMTP_URL: smtp.url, ...env },
-      { modules: (ctx) => productModules(ctx, { worker: FAST_WORKER }), clock: () => now }
+      {
+        modules: (ctx) => productModules(ctx, { worker: { ...FAST_WORKER, ...options.worker } }),
+        clock: () => now,
+        dbOptions: options.dbOptions,
+      }
     );
   } catch (err) {
     await smtp.close();
