@@ -1,4 +1,9 @@
-import { ConversationState, type ActivityHandler, type Storage } from 'botbuilder';
+import {
+  ConversationState,
+  type ActivityHandler,
+  type AdaptiveCardInvokeResponse,
+  type Storage,
+} from 'botbuilder';
 import { DialogSet, type DialogState } from 'botbuilder-dialogs';
 import type mongoose from 'mongoose';
 import type { Config } from '../config/config.js';
@@ -7,6 +12,7 @@ import type { UserRepository } from '../domain/partners/user.repository.js';
 import type { Logger } from '../logging/logger.js';
 import { botStateModel } from '../models/bot-state/bot-state.schema.js';
 import { MongoBotStorage } from '../models/bot-state/bot-state.storage.js';
+import { MongoInvokeAnswers } from '../models/bot-state/invoke-answers.js';
 import { conversationReferenceModel } from '../models/notifications/conversation-reference.schema.js';
 import { userModel } from '../models/partners/user.schema.js';
 import { MongoConversationReferenceRepository } from '../models/notifications/conversation-reference.repository.js';
@@ -72,6 +78,11 @@ export async function createBot(options: CreateBotOptions): Promise<CreatedBot> 
   const dialogs = new DialogSet(conversationState.createProperty<DialogState>('dialogState'));
   for (const dialog of registry.dialogs) dialogs.add(dialog);
 
+  // Several bot processes only share an external MongoDB: there the replay guard is shared too.
+  const invokeAnswers = options.config.mongodbUri
+    ? new MongoInvokeAnswers<AdaptiveCardInvokeResponse>(connection)
+    : undefined;
+  await invokeAnswers?.init();
   const bot = new PartnerConnectBot({
     registry,
     dialogs,
@@ -81,6 +92,7 @@ export async function createBot(options: CreateBotOptions): Promise<CreatedBot> 
     // Only with the MongoDB repositories: the prefetch fills their turn memo, no one else's.
     ...(options.users ? {} : { turnReads: new MongoTurnReads(connection, logger) }),
     conversationReferences,
+    ...(invokeAnswers ? { invokeAnswers } : {}),
     ...(options.cardCopies ? { cardCopies: options.cardCopies } : {}),
     teamRoster: new TeamRoster(users, logger.child({ module: 'team-roster' })),
     logger,

@@ -14,7 +14,7 @@ import { ADAPTIVE_CARD_CONTENT_TYPE, cardAttachment } from '../cards/shared/rend
 import { Verbs } from '../cards/verbs.js';
 import type { ConversationReferenceRepository } from '../domain/notifications/conversation-reference.repository.js';
 import type { DomainError } from '../domain/errors.js';
-import { t } from '../i18n/i18n.js';
+import { languageOf, t } from '../i18n/i18n.js';
 import type { Logger } from '../logging/logger.js';
 import { noteTurn } from '../logging/turn-log.js';
 import { setCommandWords, setTurnScope, turnHandedBack } from '../dialogs/turn-scope.js';
@@ -22,7 +22,7 @@ import { userRefOf, type ActorResolver, type ResolvedTurn } from './actor-resolv
 import type { UserRef } from '../domain/partners/actor.js';
 import { CardActionRouter, type CardCopies, type ClickOutcome } from './card-action-router.js';
 import { CardSender, type ReplyCardRecorder } from './card-sender.js';
-import { InvokeReplays } from './invoke-replays.js';
+import { InvokeReplays, type SharedInvokeAnswers } from './invoke-replays.js';
 import { domainErrorOf, domainErrorText } from './error-replies.js';
 import { replaceCard } from '../dialogs/card-prompt.js';
 import type { CommandHandler, TurnScope } from './feature.js';
@@ -56,6 +56,11 @@ export interface PartnerConnectBotDeps {
   readonly cardCopies?: CardCopies & ReplyCardRecorder;
   /** What this process last wrote per conversation; default: up to 5 minutes old. */
   readonly recentReferenceWrites?: RecentWrites;
+  /**
+   * The Action.Execute replay guard shared by every process on one MongoDB (set when the bot
+   * runs on MONGODB_URI, where several processes may run); unset: this process's memo only.
+   */
+  readonly invokeAnswers?: SharedInvokeAnswers<AdaptiveCardInvokeResponse>;
   /** Reads a turn's working set in one round trip before the turn starts (models/turn-reads.ts). */
   readonly turnReads?: {
     prefetch(user: UserRef, stateKeys: readonly string[]): Promise<void>;
@@ -75,13 +80,14 @@ export class PartnerConnectBot extends TeamsActivityHandler {
   private readonly router: CardActionRouter;
   private readonly cards: CardSender;
 
-  private readonly invokeReplays = new InvokeReplays<AdaptiveCardInvokeResponse>();
+  private readonly invokeReplays: InvokeReplays<AdaptiveCardInvokeResponse>;
 
   constructor(private readonly deps: PartnerConnectBotDeps) {
     super();
     this.log = deps.logger.child({ module: 'bot' });
     this.router = new CardActionRouter(deps.registry, deps.cardCopies, this.log);
     this.cards = new CardSender(deps.cardCopies, this.log);
+    this.invokeReplays = new InvokeReplays(undefined, undefined, undefined, deps.invokeAnswers);
     this.references = new ConversationReferenceWriter(
       deps.conversationReferences,
       deps.recentReferenceWrites
@@ -255,7 +261,11 @@ export class PartnerConnectBot extends TeamsActivityHandler {
     const a = turn.activity;
     // The same invoke posted again (a retry, a captured request) gets the first answer, once.
     const key = a.id ? `${a.conversation?.id}|${a.from?.aadObjectId}|${a.id}` : undefined;
-    return this.invokeReplays.answer(key, () => this.answerInvoke(turn, invokeValue));
+    return this.invokeReplays.answer(
+      key,
+      () => this.answerInvoke(turn, invokeValue),
+      () => messageResponse(t(languageOf(a.locale), 'common:stillWorking'))
+    );
   }
 
   private async answerInvoke(

@@ -1,0 +1,80 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { expect } from 'chai';
+import mongoose from 'mongoose';
+import { startEmbeddedMongo, type EmbeddedMongo } from '@partner-connect/embedded-mongo';
+import { InvokeReplays } from '../../bot/invoke-replays.js';
+import { testLogger } from '../../logging/logger.js';
+import { MongoInvokeAnswers } from '../../models/bot-state/invoke-answers.js';
+
+/** Two "processes": each its own connection, store and memo, on one embedded database. */
+describe('the Action.Execute replay guard shared through MongoDB', function () {
+  this.timeout(20_000);
+  let dir: string;
+  let mongo: EmbeddedMongo;
+  const conns: mongoose.Connection[] = [];
+  let clock = new Date('2026-12-03T10:00:00Z');
+
+  async function processOnDb() {
+    const conn = await mongoose.createConnection(mongo.uri, { dbName: 'replays' }).asPromise();
+    conns.push(conn);
+    const store = new MongoInvokeAnswers<string>(conn, 30_000, () => clock);
+    await store.init();
+    return { store, replays: new InvokeReplays<string>(100, 60_000, Date.now, store) };
+  }
+
+  before(async () => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pc-invoke-answers-'));
+    mongo = await startEmbeddedMongo({ dataDir: dir, logger: testLogger(), localSocket: false });
+  });
+  after(async () => {
+    for (const c of conns) await c.close();
+    await mongo.stop();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('runs an invoke once across processes, the other answering with what the first stored', async () => {
+    const [a, b] = [await processOnDb(), await processOnDb()];
+    let runs = 0;
+    const work = async () => {
+      runs++;
+      await new Promise((r) => setTimeout(r, 200));
+      return `answer ${runs}`;
+    };
+    const answers = await Promise.all([
+      a.replays.answer('k1', work, () => 'busy'),
+      b.replays.answer('k1', work, () => 'busy'),
+    ]);
+    expect(runs).to.equal(1);
+    expect(answers).to.deep.equal(['answer 1', 'answer 1']);
+  });
+
+  it('lets the invoke run again when its first run failed, and takes over one a dead process left', async () => {
+    const [a, b] = [await processOnDb(), await processOnDb()];
+    const failed = await a.replays
+      .answer(
+        'k2',
+        () => Promise.reject(new Error('boom')),
+        () => 'busy'
+      )
+      .catch((e: Error) => e.message);
+    expect(failed).to.equal('boom');
+    expect(
+      await b.replays.answer(
+        'k2',
+        async () => 'second',
+        () => 'busy'
+      )
+    ).to.equal('second');
+
+    // A process took k3 on and died: busy at first, run here once the entry is stale.
+    expect((await a.store.start('k3')).kind).to.equal('run');
+    expect((await b.store.start('k3')).kind).to.equal('running');
+    clock = new Date(clock.getTime() + 31_000);
+    expect((await b.store.start('k3')).kind).to.equal('run');
+    expect((await a.store.start('k3')).kind).to.equal('running');
+    await b.store.finish('k3', 'from b');
+    expect(await a.store.start('k3')).to.deep.equal({ kind: 'answered', answer: 'from b' });
+  });
+});
