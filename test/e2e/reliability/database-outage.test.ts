@@ -16,9 +16,9 @@ import { personas } from '../../helpers/personas.js';
 describe('a database outage, through the real server (MONGODB_URI)', function () {
   this.timeout(60_000);
 
-  it('answers messages and card buttons with a localized "temporarily unavailable", and /healthz 503', async () => {
+  it('answers messages and card buttons with a localized "temporarily unavailable", /healthz 503, and recovers when it is back', async () => {
     const dbDir = fs.mkdtempSync(path.join(os.tmpdir(), 'pc-outage-'));
-    const mongo = await startEmbeddedMongo({ dataDir: dbDir, logger: testLogger() });
+    let mongo = await startEmbeddedMongo({ dataDir: dbDir, logger: testLogger() });
     const app = await startTestApp(
       { MONGODB_URI: mongo.uri },
       { dbOptions: { serverSelectionTimeoutMS: 500 } }
@@ -53,6 +53,20 @@ describe('a database outage, through the real server (MONGODB_URI)', function ()
 
       const health = await fetch(`${app.url}/healthz`);
       expect(health.status).to.equal(503);
+
+      // The database comes back on the same address: the bot recovers by itself, no restart.
+      mongo = await startEmbeddedMongo({ dataDir: dbDir, port: mongo.port, logger: testLogger() });
+      const until = Date.now() + 20_000;
+      while ((await fetch(`${app.url}/healthz`)).status !== 200) {
+        if (Date.now() > until) throw new Error('/healthz stayed 503 after the database came back');
+        await new Promise((r) => setTimeout(r, 200));
+      }
+      app.connector.reset();
+      await app.post(app.teams.message(reseller, 'status'));
+      const back = await app.connector.waitForActivity();
+      expect(JSON.stringify([back.text, back.attachments])).to.equal(
+        JSON.stringify([first.text, first.attachments])
+      );
     } finally {
       await app.stop().catch(() => undefined);
       await mongo.stop().catch(() => undefined);
