@@ -52,16 +52,18 @@ export interface FaultMix {
   /** Answered normally, after `slowMs`. */
   readonly slow: number;
   readonly slowMs: readonly [number, number];
-  /** Faults in a row for one conversation at most (see `flakyConnectorGate`). */
+  /** Faults in a row for one send at most (see `flakyConnectorGate`). */
   readonly maxInARow: number;
 }
 
 /**
  * A gate for the fake connector that answers a fraction of calls with 429 (Retry-After),
  * 500/502/503, a 504 after a wait, or a slow success. One send (the same content to the same
- * conversation) never gets more than `maxInARow` faults in a row: faults here are the transient kind Teams produces all day, which
- * the SDK's retries (turn replies) and the outbox (notifications) must absorb; an outage that
- * outlasts the retries is the dead-letter tests' subject, not this one's.
+ * conversation) never gets more than `maxInARow` faults in a row: these are the transient faults
+ * Teams produces all day, which the SDK's retries (turn replies, 3) and the outbox
+ * (notifications) must absorb; an outage that outlasts the retries is the dead-letter tests'
+ * subject, not this one's (with independent faults a reply failing four times would turn up
+ * every few runs, and the test would be flaky rather than informative).
  */
 export function flakyConnectorGate(random: () => number, mix: FaultMix) {
   const inARow = new Map<string, number>();
