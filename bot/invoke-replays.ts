@@ -45,6 +45,11 @@ export class InvokeReplays<T> {
     this.entries.set(key, { answer, at: this.now() });
     // A failed first try is not an answer: the same invoke may try again.
     answer.catch(() => this.entries.delete(key));
+    // Oldest first (insertion order): answers past their age go, not only when asked again.
+    for (const [k, e] of this.entries) {
+      if (this.now() - e.at < this.maxAgeMs) break;
+      this.entries.delete(k);
+    }
     if (this.entries.size > this.maxEntries) {
       const oldest = this.entries.keys().next().value;
       if (oldest !== undefined) this.entries.delete(oldest);

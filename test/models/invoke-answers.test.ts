@@ -78,3 +78,18 @@ describe('the Action.Execute replay guard shared through MongoDB', function () {
     expect(await a.store.start('k3')).to.deep.equal({ kind: 'answered', answer: 'from b' });
   });
 });
+
+describe("the replay guard's memo in one process", () => {
+  it('forgets answers past their age even when no one asks for them again', async () => {
+    let now = 0;
+    const replays = new InvokeReplays<string>(10_000, 1_000, () => now);
+    for (let i = 0; i < 50; i++) await replays.answer(`old-${i}`, async () => 'a');
+    now = 2_000;
+    await replays.answer('new', async () => 'b');
+    expect((replays as unknown as { entries: Map<string, unknown> }).entries.size).to.equal(1);
+    // Still within its age: the same invoke gets the first answer, its work not run again.
+    let runs = 0;
+    expect(await replays.answer('new', async () => `c${++runs}`)).to.equal('b');
+    expect(runs).to.equal(0);
+  });
+});
