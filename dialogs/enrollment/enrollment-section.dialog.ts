@@ -139,8 +139,9 @@ export class EnrollmentSectionDialog extends ComponentDialog {
       // The draft, not this dialog's state, says where the person is: a click on the card of the
       // draft's current step means the turn that showed it saved the draft but lost the dialog
       // state (the database went away before the end of that turn). Take it as that section's
-      // answer. Any other section's card is an older one: show this section again.
-      if (options.returnToSummary || draft.step !== section) {
+      // answer. Any other section's card is an older one, and a name that is no section is
+      // no card of ours: show this section again.
+      if (options.returnToSummary || section !== value.section || draft.step !== section) {
         prompt.options.retryPrompt = reshow(this.section, draft.answers);
         return false;
       }

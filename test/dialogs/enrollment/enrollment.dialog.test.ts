@@ -219,6 +219,17 @@ describe('enrollment dialog', () => {
       expect(choices).to.not.include(`"${name}"`);
   });
 
+  it('shows the current section again for a click that names no section of the form', async () => {
+    const client = w.client(personas.reseller);
+    await fillUntil(client, 'company');
+    const replies = await client.send(sectionSubmit('bogus', VALID.company));
+    expect(inputIds(replies)).to.include('legalName');
+    expect(inputValue(replies, 'legalName')).to.not.equal(VALID.company.legalName);
+    // Nothing saved: the company step is still the one the form is at.
+    const next = await client.send(sectionSubmit('company', VALID.company));
+    expect(inputIds(next)).to.include('contactEmail');
+  });
+
   it('goes back a step with the Back button or by typing back, keeping the answers', async () => {
     const client = w.client(personas.reseller);
     await fillUntil(client, 'company');
