@@ -78,6 +78,8 @@ export interface LoadResult {
   readonly p50Ms: number;
   readonly p99Ms: number;
   readonly errors: number;
+  /** This process's CPU (user + system) per call: server, database when embedded, and client. */
+  readonly cpuMsPerCall: number;
 }
 
 /**
@@ -93,6 +95,7 @@ export async function load(
   let next = 0;
   let errors = 0;
   const started = performance.now();
+  const cpu0 = process.cpuUsage();
   const worker = async () => {
     while (next < count) {
       const i = next++;
@@ -104,12 +107,14 @@ export async function load(
   };
   await Promise.all(Array.from({ length: Math.min(concurrency, count) }, worker));
   const seconds = (performance.now() - started) / 1000;
+  const cpu = process.cpuUsage(cpu0);
   return {
     count,
     perSecond: count / seconds,
     p50Ms: quantile(latencies, 0.5),
     p99Ms: quantile(latencies, 0.99),
     errors,
+    cpuMsPerCall: (cpu.user + cpu.system) / 1000 / count,
   };
 }
 

@@ -312,6 +312,20 @@ export class DeliveryWorker {
     if (original.state === 'sent' && (!original.reference || !original.activityId)) {
       return this.o.outbox.finish(item.id, this.owner, 'skipped', 'no activity id was recorded');
     }
+    if ((original.state === 'due' || original.state === 'held') && item.content.card) {
+      // The card has not gone out yet (paced, retried, or the recipient has not installed the
+      // app): it goes out as it is now. Waiting for it instead re-read this update every second
+      // (every 30 s while held) for as long as the card waited: under a backlog of one person's
+      // cards, most of the outbox's commands; and it spent a Teams call on the update.
+      if (await this.o.outbox.mergeIntoOriginal(original.id, item.content.card)) {
+        return this.o.outbox.finish(
+          item.id,
+          this.owner,
+          'superseded',
+          'merged into its card before that was sent'
+        );
+      }
+    }
     if (original.state !== 'sent' || !original.reference || !original.activityId) {
       // An update never overtakes its card: it waits until the original is sent.
       const wait = original.state === 'held' ? this.updateWaitMs * 30 : this.updateWaitMs;

@@ -100,6 +100,12 @@ export interface NotificationOutbox {
   get(id: string): Promise<OutboxItem | null>;
   /** Messages about a subject that may still be shown (sent or on their way). */
   messagesAbout(subject: NotificationSubject): Promise<OutboxItem[]>;
+  /**
+   * Puts an update's card into its original while the original still waits to go out (due or
+   * held, not leased): the recipient then gets the card as it is now, with no update after it.
+   * False when the original is being sent or was sent (the update is sent as an update).
+   */
+  mergeIntoOriginal(originalId: string, card: Record<string, unknown>): Promise<boolean>;
   /** Due updates of an original, superseded by a newer one. */
   supersedeUpdates(originalId: string, exceptKey: string): Promise<void>;
   countsByState(): Promise<Partial<Record<OutboxState, number>>>;

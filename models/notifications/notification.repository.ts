@@ -235,6 +235,15 @@ export class MongoNotificationOutbox implements NotificationOutbox {
     return docs.map(toItem);
   }
 
+  async mergeIntoOriginal(originalId: string, card: Record<string, unknown>): Promise<boolean> {
+    const res = await this.model.updateOne(
+      { _id: oid(originalId), kind: 'message', state: { $in: ['due', 'held'] } },
+      { $set: { card: JSON.stringify(card) } }
+    );
+    // Matched, not modified: merging the same card again (a retried update) changes nothing.
+    return res.matchedCount === 1;
+  }
+
   async supersedeUpdates(originalId: string, exceptKey: string): Promise<void> {
     await this.model.updateMany(
       { kind: 'update', originalId: oid(originalId), state: 'due', key: { $ne: exceptKey } },

@@ -488,4 +488,39 @@ describe('Cards that stay true', function () {
     const counts = await h.db.outbox.countsByState();
     expect(counts).to.deep.equal({ sent: 2, superseded: 1 });
   });
+
+  it('sends a card that waited (held until the install) as it is now, with no update after it', async () => {
+    h = await startDeliveryHarness();
+    const newcomer = {
+      tenantId: '56565656-5656-4565-8565-565656565656',
+      aadObjectId: 'aaaaaaaa-0000-4000-8000-000000000056',
+    };
+    h.worker();
+    const subject = { type: 'relationship', id: '8' };
+    await h.service.notify({
+      key: 'rel:8:requested',
+      to: { kind: 'user', user: newcomer },
+      subject,
+      content: () => ({ text: 'a request', card: card('requested') }),
+    });
+    await eventually(async () => (await h.db.outbox.countsByState()).held === 1, 5000, 'held');
+    await h.service.updateCards(subject, () => card('authorized'));
+    await eventually(
+      async () => (await h.db.outbox.countsByState()).superseded === 1,
+      5000,
+      'the update merged into the held card'
+    );
+    await h.install(newcomer);
+    await h.service.deliverPendingFor(newcomer);
+    await eventually(async () => (await h.db.outbox.countsByState()).sent === 1, 5000, 'sent');
+    await new Promise((r) => setTimeout(r, 300));
+    const calls = h.connector.calls
+      .filter((c) => c.method === 'POST' || c.method === 'PUT')
+      .map((c) => [c.method, c.body?.text, c.body?.attachments?.[0]?.content?.body?.[0]?.text]);
+    expect(calls.filter((c) => c[0] === 'PUT')).to.deep.equal([]);
+    expect(calls.filter((c) => c[2] !== undefined)).to.deep.equal([
+      ['POST', 'a request', 'authorized'],
+    ]);
+    expect(await h.db.outbox.countsByState()).to.deep.equal({ sent: 1, superseded: 1 });
+  });
 });
