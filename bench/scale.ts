@@ -11,6 +11,7 @@ import mongoose from 'mongoose';
 import { Verbs } from '../cards/verbs.js';
 import { visible } from '../test/e2e/security/security-world.js';
 import { MongoInvitationRepository } from '../models/invitations/invitation.repository.js';
+import { DIRECTORY_COUNT_AHEAD } from '../domain/partners/partner.repository.js';
 import { MongoPartnerRepository } from '../models/partners/partner.repository.js';
 import { MongoRelationshipRepository } from '../models/relationships/relationship.repository.js';
 import { benchPersona, quantile, round, type Bench, type BenchResult, type Figure } from './lib.js';
@@ -193,11 +194,29 @@ interface Sample {
 /** The queries the bot runs, as its features call them. */
 const QUERIES: Record<string, Query> = {
   'directory: providers in DE, first page': (db) =>
-    db.partners.searchDirectory({ partnerType: 'provider', country: 'DE', skip: 0, limit: 10 }),
+    db.partners.searchDirectory({
+      partnerType: 'provider',
+      country: 'DE',
+      skip: 0,
+      limit: 10,
+      countUpTo: 10 + DIRECTORY_COUNT_AHEAD,
+    }),
   'directory: providers named "fab…", every country': (db) =>
-    db.partners.searchDirectory({ partnerType: 'provider', namePrefix: 'fab', skip: 0, limit: 10 }),
+    db.partners.searchDirectory({
+      partnerType: 'provider',
+      namePrefix: 'fab',
+      skip: 0,
+      limit: 10,
+      countUpTo: 10 + DIRECTORY_COUNT_AHEAD,
+    }),
   'directory: resellers in FR, page 5': (db) =>
-    db.partners.searchDirectory({ partnerType: 'reseller', country: 'FR', skip: 40, limit: 10 }),
+    db.partners.searchDirectory({
+      partnerType: 'reseller',
+      country: 'FR',
+      skip: 40,
+      limit: 10,
+      countUpTo: 50 + DIRECTORY_COUNT_AHEAD,
+    }),
   "resellers page (a provider's ~500)": (db, s) =>
     db.relationships.listPage({ partnerRef: s.provider, side: 'provider', skip: 0, limit: 10 }),
   "resellers page, expiring soon (a provider's)": (db, s) =>

@@ -174,8 +174,8 @@ function authorizeBound(
     `(about 13 of the click itself: reads, the conditional transition, the card copies, the notices and their outbox entries, the owed-notice stamp cleared; ` +
     `the rest the delivery worker claiming and sending what the click queued), and one round trip costs at least ${round(roundTripCpuMs, 3)} ms of CPU here ` +
     `(driver + embedded server, no mongoose): ${round(cmds * roundTripCpuMs, 1)} ms for the commands at their cheapest, the rest is mongoose, ` +
-    'the cards rendered (the clicked card, each copy, each notice in its reader\'s language) and the proactive calls. ' +
-    'Echo\'s invoke reads and writes nothing, so the ratio measures that work, not the stack.'
+    "the cards rendered (the clicked card, each copy, each notice in its reader's language) and the proactive calls. " +
+    "Echo's invoke reads and writes nothing, so the ratio measures that work, not the stack."
   );
 }
 
@@ -236,7 +236,7 @@ export const turnBench: Bench = {
     const countCommand = () => commands++;
     client.on('commandStarted', countCommand);
     const commandsPerClick = new Map<number, number>();
-    let roundTripCpuMs = NaN;
+    let roundTripCpuMs: number;
     const status = new Map<number, LoadResult>();
     const authorize = new Map<number, LoadResult>();
     const notes: string[] = [];

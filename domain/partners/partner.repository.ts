@@ -47,7 +47,7 @@ export interface PartnerRepository {
    * Approved partners of a type for the directory, by name (case- and accent-insensitive prefix,
    * in any script) within a country/region or everywhere, in name order.
    */
-  searchDirectory(query: DirectoryQuery): Promise<{ items: Partner[]; total: number }>;
+  searchDirectory(query: DirectoryQuery): Promise<DirectoryResult>;
   /** Records whose notices are owed since before `before`, oldest first. */
   listNoticesOwed(before: Date, limit: number): Promise<Partner[]>;
   /** Clears `noticeOwedAt` if it is still `since` (a newer stamp is kept). */
@@ -63,4 +63,19 @@ export interface DirectoryQuery {
   readonly namePrefix?: string;
   readonly skip: number;
   readonly limit: number;
+  /**
+   * Counts matches up to this many: the count costs what it counts, so a directory of 12,000
+   * providers says "Page 1 of 21+" instead of counting all of them for every page.
+   */
+  readonly countUpTo: number;
+}
+
+/** How many matches past a directory page are counted (the pages the card can offer ahead). */
+export const DIRECTORY_COUNT_AHEAD = 100;
+
+/** A directory page; `more`: there are more matches than `total` (the count stopped there). */
+export interface DirectoryResult {
+  readonly items: Partner[];
+  readonly total: number;
+  readonly more: boolean;
 }

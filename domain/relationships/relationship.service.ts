@@ -3,7 +3,7 @@ import { ConflictError, InvalidError, NotAllowedError, NotFoundError } from '../
 import type { Actor } from '../partners/actor.js';
 import type { MembershipService } from '../partners/membership.service.js';
 import type { Partner, PartnerRef, PersonRef } from '../partners/partner.js';
-import type { PartnerRepository } from '../partners/partner.repository.js';
+import { DIRECTORY_COUNT_AHEAD, type PartnerRepository } from '../partners/partner.repository.js';
 import {
   AUTO_EXTEND_DAYS,
   checkGrant,
@@ -51,6 +51,8 @@ export interface Page<T> {
   readonly total: number;
   readonly page: number;
   readonly pageCount: number;
+  /** More than `total` match: the count stopped there ("Page 1 of 21+"). */
+  readonly more?: boolean;
 }
 
 /** A relationship as one side sees it: which side the viewer is on, and both partners. */
@@ -395,18 +397,21 @@ export class RelationshipService {
       const items = byId?.status === 'approved' && byId.partnerType === 'provider' ? [byId] : [];
       return { items, total: items.length, page: 0, pageCount: 1 };
     }
-    const { items, total } = await this.deps.partners.searchDirectory({
+    const skip = page * PAGE_SIZE;
+    const { items, total, more } = await this.deps.partners.searchDirectory({
       partnerType: 'provider',
       ...(country ? { country } : {}),
       ...(text ? { namePrefix: text } : {}),
-      skip: page * PAGE_SIZE,
+      skip,
       limit: PAGE_SIZE,
+      countUpTo: skip + PAGE_SIZE + DIRECTORY_COUNT_AHEAD,
     });
     return {
       items,
       total,
       page,
       pageCount: Math.max(1, Math.ceil(total / PAGE_SIZE)),
+      ...(more ? { more } : {}),
       ...(country ? { country } : {}),
     };
   }

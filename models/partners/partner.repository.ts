@@ -2,6 +2,7 @@ import mongoose from 'mongoose';
 import type { NewPartner, Partner, SubmittedStatus } from '../../domain/partners/partner.js';
 import {
   type DirectoryQuery,
+  type DirectoryResult,
   DuplicatePartnerError,
   type PartnerChanges,
   type PartnerRepository,
@@ -120,7 +121,7 @@ export class MongoPartnerRepository implements PartnerRepository {
     return docs.map(toPartner);
   }
 
-  async searchDirectory(q: DirectoryQuery): Promise<{ items: Partner[]; total: number }> {
+  async searchDirectory(q: DirectoryQuery): Promise<DirectoryResult> {
     const filter: mongoose.QueryFilter<PartnerDoc> = {
       status: 'approved',
       partnerType: q.partnerType,
@@ -137,9 +138,9 @@ export class MongoPartnerRepository implements PartnerRepository {
         .skip(q.skip)
         .limit(q.limit)
         .lean<PartnerDoc[]>(),
-      this.model.countDocuments(filter).collation(DIRECTORY_COLLATION),
+      this.model.countDocuments(filter, { limit: q.countUpTo }).collation(DIRECTORY_COLLATION),
     ]);
-    return { items: docs.map(toPartner), total };
+    return { items: docs.map(toPartner), total, more: total >= q.countUpTo };
   }
 
   async listNoticesOwed(before: Date, limit: number): Promise<Partner[]> {

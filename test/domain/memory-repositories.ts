@@ -90,7 +90,8 @@ export class MemoryPartnerRepository implements PartnerRepository {
       .sort((a, b) => a.legalName.localeCompare(b.legalName, 'en', { sensitivity: 'base' }));
     return {
       items: rows.slice(q.skip, q.skip + q.limit).map((p) => structuredClone(p)),
-      total: rows.length,
+      total: Math.min(rows.length, q.countUpTo),
+      more: rows.length >= q.countUpTo,
     };
   }
 

@@ -99,6 +99,32 @@ describe('relationships end to end (two tenants, the real server)', function () 
     expect(stored?.history).to.have.length(2);
   });
 
+  it('pages a large directory without counting all of it: "Page 1 of 21+", then the real count near its end', async () => {
+    // 110 more providers in the reseller's country, 111 with Fabrikam: the count stops 100 past the page.
+    for (let i = 0; i < 110; i++) {
+      const admin = {
+        ...cast.customer,
+        tenantId: `00000000-0000-4000-8000-${String(900000000000 + i)}`,
+        aadObjectId: `00000000-0000-4000-9000-${String(900000000000 + i)}`,
+      };
+      await w.approvedPartner('provider', admin as never, {
+        legalName: `Northwind ${String(i).padStart(3, '0')}`,
+        partnerId: `${7100000 + i}`,
+      });
+    }
+    const first = await w.say(cast.reseller, 'directory');
+    expect(first.seen).to.include(
+      'Page 1 of 21+ (more than 105: type the start of a name to narrow it)'
+    );
+    expect(first.seen).to.include('Next');
+    const late = await w.click(cast.reseller, Verbs.directoryPage, { text: '', page: 20 });
+    expect(late.seen).to.include('Page 21 of 23 (111 in all)');
+    expect(late.seen).to.include('Northwind 099');
+    const last = await w.click(cast.reseller, Verbs.directoryPage, { text: '', page: 22 });
+    expect(last.seen).to.include('Page 23 of 23 (111 in all)').and.include('Northwind 109');
+    expect(last.seen).not.to.include('Next');
+  });
+
   it('a provider invites an enrolled reseller, whose consent is required to authorize', async () => {
     const form = await w.say(cast.provider, 'invite reseller');
     expect(form.seen).to.include('Invite a reseller');
