@@ -118,17 +118,20 @@ export function* queryResults(
 export function countMatches(
   coll: Collection | undefined,
   filter: Document,
-  env: QueryEnv = {}
+  env: QueryEnv = {},
+  upTo = Infinity
 ): number {
   if (!coll) return 0;
-  if (!hasKeys(filter)) return coll.docs.size;
+  if (!hasKeys(filter)) return Math.min(coll.docs.size, upTo);
   const plan = planAccess(coll, filter, undefined, env.collation);
   let n = 0;
+  // A count with a limit stops there, as mongod's does: "more than 105" costs 105 matches, not
+  // every match of a large collection.
   if (plan.exact && plan.ids) {
-    for (const id of plan.ids()) if (coll.docs.has(id)) n += 1;
+    for (const id of plan.ids()) if (coll.docs.has(id) && ++n >= upTo) break;
     return n;
   }
-  for (const _ of scan(coll, filter, plan, env)) n += 1;
+  for (const _ of scan(coll, filter, plan, env)) if (++n >= upTo) break;
   return n;
 }
 
@@ -231,7 +234,7 @@ const count: CommandHandler = (cmd, ctx) => {
   const limit = Math.abs(numberField(cmd.limit, 'limit'));
   const env = commandEnv(cmd, coll, false);
   compileFilter(query, undefined, env.collation?.compare, textSearchOf(coll));
-  let n = countMatches(coll, query, env);
+  let n = countMatches(coll, query, env, limit > 0 ? skip + limit : Infinity);
   n = Math.max(0, n - skip);
   if (limit > 0) n = Math.min(n, limit);
   return { n };
@@ -332,7 +335,8 @@ function aggregateResults(
   const rest = stages.slice(used);
   const counting = countingGroup(rest);
   if (counting && !query.sort) {
-    let n = Math.max(0, countMatches(coll, query.filter ?? {}, env) - (query.skip ?? 0));
+    const upTo = query.limit ? (query.skip ?? 0) + query.limit : Infinity;
+    let n = Math.max(0, countMatches(coll, query.filter ?? {}, env, upTo) - (query.skip ?? 0));
     if (query.limit) n = Math.min(n, query.limit);
     return n > 0 ? [{ _id: counting.id, [counting.field]: n }] : [];
   }
