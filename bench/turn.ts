@@ -171,8 +171,8 @@ function authorizeBound(
   return (
     `What bounds Authorize: at concurrency ${c} a click costs ${round(a.cpuMsPerCall, 1)} ms of CPU in this process against echo's ${round(e.cpuMsPerCall, 2)} ms, ` +
     `so ${TARGET_RATIO}x of echo leaves ${round(budget, 1)} ms per click. The click sends ${round(cmds, 1)} database commands ` +
-    `(about 13 of the click itself: reads, the conditional transition, the card copies, the notices and their outbox entries, the owed-notice stamp cleared; ` +
-    `the rest the delivery worker claiming and sending what the click queued), and one round trip costs at least ${round(roundTripCpuMs, 3)} ms of CPU here ` +
+    `(the click's own: reads, the conditional transition, the card copies, the notices and their outbox entries, the owed-notice stamp cleared; ` +
+    `and the delivery worker's, claiming and sending what the click queued; \`roundtrips\` lists one click's), and one round trip costs at least ${round(roundTripCpuMs, 3)} ms of CPU here ` +
     `(driver + embedded server, no mongoose): ${round(cmds * roundTripCpuMs, 1)} ms for the commands at their cheapest, the rest is mongoose, ` +
     "the cards rendered (the clicked card, each copy, each notice in its reader's language) and the proactive calls. " +
     "Echo's invoke reads and writes nothing, so the ratio measures that work, not the stack."
