@@ -15,6 +15,7 @@ import { t } from '../../i18n/i18n.js';
 import { validAnswers } from '../domain/enrollment/enrollment-world.js';
 import { eventually, FAST_WORKER, startSmtpSink } from '../e2e/enrollment/enrollment-e2e-world.js';
 import { ANSWERS, visible } from '../e2e/security/security-world.js';
+import { GRANT } from '../e2e/relationships/relationships-world.js';
 import type { Persona } from '../helpers/personas.js';
 import { startTestApp, type TestApp } from '../helpers/test-app.js';
 import { teamsMember } from '../helpers/teams-activity.js';
@@ -44,7 +45,6 @@ const SECTIONS = ['partnerType', 'tenant', 'company', 'contact', 'support'] as c
 const APOLOGIES = new Set(
   (['en', 'ru'] as const).flatMap((l) => [t(l, 'errors:generic'), t(l, 'errors:unavailable')])
 );
-const GRANT = { roles: 'globalReader', durationDays: '365', autoExtend: 'false' };
 
 /**
  * The heap after full collections. Several, because V8 flushes the bytecode of functions that

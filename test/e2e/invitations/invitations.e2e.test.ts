@@ -3,12 +3,11 @@ import { Verbs } from '../../../cards/verbs.js';
 import {
   cast,
   eventually,
+  GRANT,
   startRelationshipsWorld,
   type RelationshipsWorld,
 } from '../relationships/relationships-world.js';
 import { secretsOf } from './invitation-secrets.js';
-
-const GRANT = { roles: 'globalReader', durationDays: '365', autoExtend: 'false' };
 
 /** An active provider-reseller relationship, made through the real cards. */
 async function connect(w: RelationshipsWorld): Promise<string> {

@@ -33,6 +33,9 @@ export const cast = {
   customer: personas.customer,
 };
 
+/** The request form's inputs as Teams submits them: Global Reader for a year, no auto-extend. */
+export const GRANT = { roles: 'globalReader', durationDays: '365', autoExtend: 'false' };
+
 export type RelationshipsWorld = Awaited<ReturnType<typeof startRelationshipsWorld>>;
 
 /**

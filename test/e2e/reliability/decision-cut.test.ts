@@ -12,12 +12,12 @@ import type { Persona } from '../../helpers/personas.js';
 import {
   cast,
   eventually,
+  GRANT,
   startRelationshipsWorld,
   type RelationshipsWorld,
 } from '../relationships/relationships-world.js';
 import { secretsOf } from '../invitations/invitation-secrets.js';
 
-const GRANT = { roles: 'globalReader', durationDays: '365', autoExtend: 'false' };
 const UNAVAILABLE = t('en', 'errors:unavailable');
 
 /**

@@ -8,7 +8,12 @@ import { can, type Action, type Role } from '../../../domain/partners/roles.js';
 import type { Feature } from '../../../bot/feature.js';
 import type { Partner } from '../../../domain/partners/partner.js';
 import { OPERATOR_ENV, personas, type Persona } from '../../helpers/personas.js';
-import { cast, colleague, startRelationshipsWorld } from '../relationships/relationships-world.js';
+import {
+  cast,
+  colleague,
+  GRANT,
+  startRelationshipsWorld,
+} from '../relationships/relationships-world.js';
 import { GENERIC_APOLOGY } from './security-world.js';
 
 /**
@@ -19,7 +24,6 @@ import { GENERIC_APOLOGY } from './security-world.js';
  * never from this file: a row only says which action of the matrix a verb or command is.
  */
 
-const GRANT = { roles: 'globalReader', durationDays: '365', autoExtend: 'false' };
 /** The same grant as the service takes it (set-up goes straight to the service). */
 const GRANT_IN = { roles: ['globalReader'], durationDays: 365, autoExtend: false };
 
