@@ -234,10 +234,8 @@ const count: CommandHandler = (cmd, ctx) => {
   const limit = Math.abs(numberField(cmd.limit, 'limit'));
   const env = commandEnv(cmd, coll, false);
   compileFilter(query, undefined, env.collation?.compare, textSearchOf(coll));
-  let n = countMatches(coll, query, env, limit > 0 ? skip + limit : Infinity);
-  n = Math.max(0, n - skip);
-  if (limit > 0) n = Math.min(n, limit);
-  return { n };
+  const n = countMatches(coll, query, env, limit > 0 ? skip + limit : Infinity);
+  return { n: Math.max(0, n - skip) };
 };
 
 const distinct: CommandHandler = (cmd, ctx) => {
@@ -336,8 +334,7 @@ function aggregateResults(
   const counting = countingGroup(rest);
   if (counting && !query.sort) {
     const upTo = query.limit ? (query.skip ?? 0) + query.limit : Infinity;
-    let n = Math.max(0, countMatches(coll, query.filter ?? {}, env, upTo) - (query.skip ?? 0));
-    if (query.limit) n = Math.min(n, query.limit);
+    const n = Math.max(0, countMatches(coll, query.filter ?? {}, env, upTo) - (query.skip ?? 0));
     return n > 0 ? [{ _id: counting.id, [counting.field]: n }] : [];
   }
   const input: Iterable<Document> = coll ? queryResults(coll, query) : [];
