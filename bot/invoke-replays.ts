@@ -25,12 +25,24 @@ const POLL_MS = 100;
 export class InvokeReplays<T> {
   private readonly entries = new Map<string, { answer: Promise<T>; at: number }>();
 
+  private readonly maxEntries: number;
+  private readonly maxAgeMs: number;
+  private readonly now: () => number;
+  private readonly shared?: SharedInvokeAnswers<T>;
+
   constructor(
-    private readonly maxEntries = 10_000,
-    private readonly maxAgeMs = 15 * 60_000,
-    private readonly now: () => number = Date.now,
-    private readonly shared?: SharedInvokeAnswers<T>
-  ) {}
+    opts: {
+      readonly maxEntries?: number;
+      readonly maxAgeMs?: number;
+      readonly now?: () => number;
+      readonly shared?: SharedInvokeAnswers<T>;
+    } = {}
+  ) {
+    this.maxEntries = opts.maxEntries ?? 10_000;
+    this.maxAgeMs = opts.maxAgeMs ?? 15 * 60_000;
+    this.now = opts.now ?? Date.now;
+    this.shared = opts.shared;
+  }
 
   /**
    * The first answer for `key`, computing it with `run` when it is new (or too old); `busy` is

@@ -87,7 +87,9 @@ export class PartnerConnectBot extends TeamsActivityHandler {
     this.log = deps.logger.child({ module: 'bot' });
     this.router = new CardActionRouter(deps.registry, deps.cardCopies, this.log);
     this.cards = new CardSender(deps.cardCopies, this.log);
-    this.invokeReplays = new InvokeReplays(undefined, undefined, undefined, deps.invokeAnswers);
+    this.invokeReplays = new InvokeReplays(
+      deps.invokeAnswers ? { shared: deps.invokeAnswers } : {}
+    );
     this.references = new ConversationReferenceWriter(
       deps.conversationReferences,
       deps.recentReferenceWrites

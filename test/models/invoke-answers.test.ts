@@ -21,7 +21,10 @@ describe('the Action.Execute replay guard shared through MongoDB', function () {
     conns.push(conn);
     const store = new MongoInvokeAnswers<string>(conn, 30_000, () => clock);
     await store.init();
-    return { store, replays: new InvokeReplays<string>(100, 60_000, Date.now, store) };
+    return {
+      store,
+      replays: new InvokeReplays<string>({ maxEntries: 100, maxAgeMs: 60_000, shared: store }),
+    };
   }
 
   before(async () => {
@@ -82,7 +85,7 @@ describe('the Action.Execute replay guard shared through MongoDB', function () {
 describe("the replay guard's memo in one process", () => {
   it('forgets answers past their age even when no one asks for them again', async () => {
     let now = 0;
-    const replays = new InvokeReplays<string>(10_000, 1_000, () => now);
+    const replays = new InvokeReplays<string>({ maxAgeMs: 1_000, now: () => now });
     for (let i = 0; i < 50; i++) await replays.answer(`old-${i}`, async () => 'a');
     now = 2_000;
     await replays.answer('new', async () => 'b');
