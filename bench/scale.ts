@@ -11,7 +11,7 @@ import mongoose from 'mongoose';
 import { Verbs } from '../cards/verbs.js';
 import { visible } from '../test/e2e/security/security-world.js';
 import { MongoInvitationRepository } from '../models/invitations/invitation.repository.js';
-import { DIRECTORY_COUNT_AHEAD } from '../domain/partners/partner.repository.js';
+import { directoryCountUpTo, type DirectoryQuery } from '../domain/partners/partner.repository.js';
 import { MongoPartnerRepository } from '../models/partners/partner.repository.js';
 import { MongoRelationshipRepository } from '../models/relationships/relationship.repository.js';
 import { benchPersona, quantile, round, type Bench, type BenchResult, type Figure } from './lib.js';
@@ -191,31 +191,37 @@ interface Sample {
   readonly partner: Document;
 }
 
+/** Directory pages as the service asks for them: the page, and the count past it. */
+const directoryPage = (
+  skip: number,
+  limit: number
+): Pick<DirectoryQuery, 'skip' | 'limit' | 'countUpTo'> => ({
+  skip,
+  limit,
+  countUpTo: directoryCountUpTo({ skip, limit }),
+});
+const firstPage = directoryPage(0, 10);
+const page5 = directoryPage(40, 10);
+
 /** The queries the bot runs, as its features call them. */
 const QUERIES: Record<string, Query> = {
   'directory: providers in DE, first page': (db) =>
     db.partners.searchDirectory({
       partnerType: 'provider',
       country: 'DE',
-      skip: 0,
-      limit: 10,
-      countUpTo: 10 + DIRECTORY_COUNT_AHEAD,
+      ...firstPage,
     }),
   'directory: providers named "fab…", every country': (db) =>
     db.partners.searchDirectory({
       partnerType: 'provider',
       namePrefix: 'fab',
-      skip: 0,
-      limit: 10,
-      countUpTo: 10 + DIRECTORY_COUNT_AHEAD,
+      ...firstPage,
     }),
   'directory: resellers in FR, page 5': (db) =>
     db.partners.searchDirectory({
       partnerType: 'reseller',
       country: 'FR',
-      skip: 40,
-      limit: 10,
-      countUpTo: 50 + DIRECTORY_COUNT_AHEAD,
+      ...page5,
     }),
   "resellers page (a provider's ~500)": (db, s) =>
     db.relationships.listPage({ partnerRef: s.provider, side: 'provider', skip: 0, limit: 10 }),

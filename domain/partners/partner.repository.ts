@@ -71,7 +71,12 @@ export interface DirectoryQuery {
 }
 
 /** How many matches past a directory page are counted (the pages the card can offer ahead). */
-export const DIRECTORY_COUNT_AHEAD = 100;
+const DIRECTORY_COUNT_AHEAD = 100;
+
+/** The `countUpTo` of a directory page: the page, and DIRECTORY_COUNT_AHEAD matches past it. */
+export function directoryCountUpTo(page: Pick<DirectoryQuery, 'skip' | 'limit'>): number {
+  return page.skip + page.limit + DIRECTORY_COUNT_AHEAD;
+}
 
 /** A directory page; `more`: there are more matches than `total` (the count stopped there). */
 export interface DirectoryResult {

@@ -3,7 +3,7 @@ import { ConflictError, InvalidError, NotAllowedError, NotFoundError } from '../
 import type { Actor } from '../partners/actor.js';
 import type { MembershipService } from '../partners/membership.service.js';
 import type { Partner, PartnerRef, PersonRef } from '../partners/partner.js';
-import { DIRECTORY_COUNT_AHEAD, type PartnerRepository } from '../partners/partner.repository.js';
+import { directoryCountUpTo, type PartnerRepository } from '../partners/partner.repository.js';
 import {
   AUTO_EXTEND_DAYS,
   checkGrant,
@@ -404,7 +404,7 @@ export class RelationshipService {
       ...(text ? { namePrefix: text } : {}),
       skip,
       limit: PAGE_SIZE,
-      countUpTo: skip + PAGE_SIZE + DIRECTORY_COUNT_AHEAD,
+      countUpTo: directoryCountUpTo({ skip, limit: PAGE_SIZE }),
     });
     return {
       items,
