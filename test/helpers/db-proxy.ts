@@ -1,4 +1,9 @@
+import fs from 'node:fs';
 import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { startEmbeddedMongo } from '@partner-connect/embedded-mongo';
+import { testLogger } from '../../logging/logger.js';
 
 /** Commands of the driver's own housekeeping (monitoring, handshakes), not of the bot's work. */
 const HOUSEKEEPING = new Set([
@@ -159,4 +164,29 @@ export class DbProxy {
     client.on('close', close);
     upstream.on('close', close);
   }
+}
+
+/**
+ * An embedded database in a temporary folder that the bot reaches only through a DbProxy: point
+ * MONGODB_URI at `proxy.uri` and break the network with the proxy. `stop` removes it all.
+ */
+export async function startProxiedDatabase(): Promise<{
+  proxy: DbProxy;
+  stop(): Promise<void>;
+}> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pc-cut-'));
+  const mongo = await startEmbeddedMongo({
+    dataDir: dir,
+    logger: testLogger(),
+    localSocket: false,
+  });
+  const proxy = await DbProxy.start(mongo.uri);
+  return {
+    proxy,
+    async stop() {
+      await proxy.close();
+      await mongo.stop().catch(() => undefined);
+      fs.rmSync(dir, { recursive: true, force: true });
+    },
+  };
 }

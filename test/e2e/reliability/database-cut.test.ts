@@ -1,12 +1,7 @@
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { expect } from 'chai';
-import { startEmbeddedMongo, type EmbeddedMongo } from '@partner-connect/embedded-mongo';
 import { Verbs } from '../../../cards/verbs.js';
 import { t } from '../../../i18n/i18n.js';
-import { testLogger } from '../../../logging/logger.js';
-import { DbProxy } from '../../helpers/db-proxy.js';
+import { startProxiedDatabase, type DbProxy } from '../../helpers/db-proxy.js';
 import { OPERATOR_ENV, personas, type Persona } from '../../helpers/personas.js';
 import { startTestApp, type TestApp } from '../../helpers/test-app.js';
 import { ANSWERS, visible } from '../security/security-world.js';
@@ -42,15 +37,13 @@ async function eventually<T>(check: () => Promise<T | undefined>, what: string):
  */
 describe('the database connection breaking, through the real server (MONGODB_URI via a proxy)', function () {
   this.timeout(180_000);
-  let dbDir: string;
-  let mongo: EmbeddedMongo;
+  let db: Awaited<ReturnType<typeof startProxiedDatabase>>;
   let proxy: DbProxy;
   let app: TestApp;
 
   before(async () => {
-    dbDir = fs.mkdtempSync(path.join(os.tmpdir(), 'pc-cut-'));
-    mongo = await startEmbeddedMongo({ dataDir: dbDir, logger: testLogger(), localSocket: false });
-    proxy = await DbProxy.start(mongo.uri);
+    db = await startProxiedDatabase();
+    proxy = db.proxy;
     app = await startTestApp(
       { ...OPERATOR_ENV, MONGODB_URI: proxy.uri },
       { dbOptions: { serverSelectionTimeoutMS: 1000 } }
@@ -58,9 +51,7 @@ describe('the database connection breaking, through the real server (MONGODB_URI
   });
   after(async () => {
     await app?.stop().catch(() => undefined);
-    await proxy?.close();
-    await mongo?.stop().catch(() => undefined);
-    fs.rmSync(dbDir, { recursive: true, force: true });
+    await db?.stop();
   });
 
   async function waitHealthy(): Promise<void> {

@@ -1,13 +1,8 @@
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { expect } from 'chai';
 import { ObjectId } from 'mongodb';
-import { startEmbeddedMongo, type EmbeddedMongo } from '@partner-connect/embedded-mongo';
 import { Verbs } from '../../../cards/verbs.js';
 import { t } from '../../../i18n/i18n.js';
-import { testLogger } from '../../../logging/logger.js';
-import { DbProxy } from '../../helpers/db-proxy.js';
+import { startProxiedDatabase, type DbProxy } from '../../helpers/db-proxy.js';
 import type { Persona } from '../../helpers/personas.js';
 import {
   cast,
@@ -50,16 +45,14 @@ function providerAdmin(n: number): Persona {
  */
 describe('a decision click with the database connection cut at any of its commands', function () {
   this.timeout(600_000);
-  let dbDir: string;
-  let mongo: EmbeddedMongo;
+  let db: Awaited<ReturnType<typeof startProxiedDatabase>>;
   let proxy: DbProxy;
   let w: RelationshipsWorld;
   let n = 0;
 
   before(async () => {
-    dbDir = fs.mkdtempSync(path.join(os.tmpdir(), 'pc-rel-cut-'));
-    mongo = await startEmbeddedMongo({ dataDir: dbDir, logger: testLogger(), localSocket: false });
-    proxy = await DbProxy.start(mongo.uri);
+    db = await startProxiedDatabase();
+    proxy = db.proxy;
     w = await startRelationshipsWorld(
       { MONGODB_URI: proxy.uri },
       // Items whose claim or "sent" record was lost come back when their lease runs out (60 s
@@ -69,9 +62,7 @@ describe('a decision click with the database connection cut at any of its comman
   });
   after(async () => {
     await w?.stop().catch(() => undefined);
-    await proxy?.close();
-    await mongo?.stop().catch(() => undefined);
-    fs.rmSync(dbDir, { recursive: true, force: true });
+    await db?.stop();
   });
 
   async function waitHealthy(): Promise<void> {
