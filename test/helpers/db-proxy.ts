@@ -32,6 +32,24 @@ function commandName(message: Buffer): string | undefined {
 }
 
 /**
+ * The collection an OP_MSG command names (`insert: "memberships"`): its first element's value
+ * when that is a string (BSON type 0x02: int32 length, then the characters and a NUL).
+ */
+function collectionName(message: Buffer): string | undefined {
+  if (message.length < 27 || message.readInt32LE(12) !== 2013 || message[25] !== 0x02) return;
+  const end = message.indexOf(0, 26);
+  if (end < 0 || end + 5 > message.length) return undefined;
+  const length = message.readInt32LE(end + 1);
+  return message.toString('utf8', end + 5, end + 4 + length);
+}
+
+/** Which commands a cut counts: all of the bot's, or only one command on one collection. */
+export interface CutMatch {
+  readonly command: string;
+  readonly collection: string;
+}
+
+/**
  * A TCP proxy in front of a MongoDB server that a test can break the way networks break:
  * `refuse()` stops listening (new connections get ECONNREFUSED) and drops the open ones;
  * `cutAfter(n)` lets the bot's next n - 1 commands through and drops every connection on the
@@ -41,7 +59,12 @@ function commandName(message: Buffer): string | undefined {
 export class DbProxy {
   private server?: net.Server;
   private readonly pairs = new Set<{ client: net.Socket; upstream: net.Socket }>();
-  private cut?: { remaining: number; lose: 'request' | 'reply'; done: () => void };
+  private cut?: {
+    remaining: number;
+    lose: 'request' | 'reply';
+    only?: CutMatch;
+    done: () => void;
+  };
   /** Names of the bot's commands seen since the last {@link resetCount}. */
   readonly commands: string[] = [];
 
@@ -94,6 +117,15 @@ export class DbProxy {
     return new Promise<void>((done) => (this.cut = { remaining: n, lose, done }));
   }
 
+  /**
+   * Like {@link cutAfter}, counting only `only.command` on `only.collection` (the first insert
+   * into `memberships`): a cut between two named writes that the other traffic on the
+   * connection (the delivery worker's polls) cannot move.
+   */
+  cutAt(only: CutMatch, lose: 'request' | 'reply' = 'reply', n = 1): Promise<void> {
+    return new Promise<void>((done) => (this.cut = { remaining: n, lose, only, done }));
+  }
+
   /** Disarms a cut that has not happened yet. */
   disarm(): void {
     this.cut = undefined;
@@ -131,7 +163,10 @@ export class DbProxy {
         const name = commandName(message);
         const counted = name !== undefined && !HOUSEKEEPING.has(name);
         if (counted) this.commands.push(name);
-        if (counted && this.cut && --this.cut.remaining === 0) {
+        const only = this.cut?.only;
+        const matches =
+          !only || (name === only.command && collectionName(message) === only.collection);
+        if (counted && this.cut && matches && --this.cut.remaining === 0) {
           const { done, lose } = this.cut;
           this.cut = undefined;
           dropReplies = true;
