@@ -181,11 +181,6 @@ export class EnrollmentService {
   }
 
   /**
-   * Submits the draft: creates the partner (or resubmits the rejected one), makes the actor
-   * Global admin + Admin agent, and mails a code to the contact unless that email was already
-   * verified. Unique indexes make a second partner for the tenant or PartnerID impossible.
-   */
-  /**
    * Whether the draft can be submitted, and if not the first section to complete: an expected
    * outcome of the summary's Submit, not a refusal (submit itself still refuses an incomplete one).
    */
@@ -195,6 +190,12 @@ export class EnrollmentService {
     return { kind: 'incomplete', section: firstIncompleteSection(draft.answers) ?? 'partnerType' };
   }
 
+  /**
+   * Submits the draft: creates the partner (or resubmits the rejected one), makes the actor
+   * Global admin + Admin agent, and mails a code to the contact unless that email was already
+   * verified. Unique indexes make a second partner for the tenant or PartnerID impossible. A new
+   * partner's insert names its founder, so a crash before the roster cannot leave it without one.
+   */
   async submit(actor: Actor, language: Language): Promise<Partner> {
     const draft = await this.requireDraft(actor);
     const checked = validateAnswers(draft.answers);
@@ -213,6 +214,8 @@ export class EnrollmentService {
     const existing = await this.deps.partners.findByTenant(actor.tenantId);
     try {
       if (!existing) {
+        // The founder rides on the partner's own insert: if the roster write below never
+        // happens, the next turn, the verification or the sweep makes it (settleFounder).
         partner = await this.deps.partners.create({
           ...answers,
           tenantId: actor.tenantId,
@@ -220,6 +223,7 @@ export class EnrollmentService {
           submittedBy,
           submittedAt: now,
           language,
+          owedFounder: { ...submittedBy, since: now },
         });
       } else if (existing.status === 'rejected') {
         await this.deps.memberships.authorize(actor, 'enrollment.resubmit');
@@ -251,7 +255,8 @@ export class EnrollmentService {
         throw await this.duplicateError(err.field, actor, answers.partnerId);
       throw err;
     }
-    await this.deps.memberships.addEnroller(partner, actor);
+    if (existing?.status === 'rejected') await this.deps.memberships.addEnroller(partner, actor);
+    else await this.deps.memberships.settleFounder(partner);
     await this.deps.drafts.delete(actor);
     this.log.info(
       { partnerRef: partner.id, status: partner.status, resubmitted: !!existing },
@@ -281,6 +286,8 @@ export class EnrollmentService {
     if (partner.status !== 'emailVerificationPending') {
       throw new NotPendingVerificationError(partner.status);
     }
+    // Before the code is spent: an application nobody could manage never goes under review.
+    await this.deps.memberships.requireGlobalAdmin(partner);
     await this.deps.verification.check(partner.id, code, personKey(actor));
     const updated = await this.deps.partners.transition(partner.id, 'emailVerificationPending', {
       set: {

@@ -88,6 +88,10 @@ export class ReviewService {
       at: this.deps.now(),
       ...(reason ? { reason } : {}),
     };
+    // An application whose organization has no Global admin is not decided (nobody could
+    // manage it once approved, nor resubmit it once rejected): its owed founder is made first.
+    const current = await this.deps.partners.get(id);
+    if (current?.status === 'underReview') await this.deps.memberships.requireGlobalAdmin(current);
     // Guarded by the submission the operator saw: after a resubmission an old card decides nothing.
     const updated = await this.deps.partners.transition(
       id,

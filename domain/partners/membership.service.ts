@@ -2,7 +2,7 @@ import type { Logger } from '../../logging/logger.js';
 import type { Actor, UserRef } from './actor.js';
 import { ConflictError, NotAllowedError, NotFoundError } from '../errors.js';
 import type { Member, MembershipRepository, Roster } from './membership.repository.js';
-import type { Partner, PartnerRef } from './partner.js';
+import { founderOf, type Partner, type PartnerRef } from './partner.js';
 import type { PartnerRepository } from './partner.repository.js';
 import { ENROLLER_ROLES, ROLES, can, isRole, type Action, type Role } from './roles.js';
 
@@ -30,6 +30,9 @@ export interface MembershipServiceDeps {
 }
 
 const MAX_RETRIES = 5;
+/** How long Submit's own request has to write the founder's roster before the sweep does. */
+export const FOUNDER_GRACE_MS = 60_000;
+const FOUNDER_SWEEP_BATCH = 50;
 
 /**
  * Partner users and roles: who may do what, and the Global admin's user management. It is also
@@ -51,7 +54,10 @@ export class MembershipService {
   async rolesOf(user: UserRef): Promise<{ partner: Partner | null; roles: Role[] }> {
     const partner = await this.deps.partners.findByTenant(user.tenantId);
     if (!partner) return { partner: null, roles: [] };
-    const roster = await this.deps.memberships.get(partner.id);
+    // A founder still owed (Submit died after the partner's insert) is made on the next turn.
+    const roster = partner.owedFounder
+      ? await this.settledRoster(partner)
+      : await this.deps.memberships.get(partner.id);
     // The roster's tenant is checked too, so a foreign user can never match by object id alone.
     if (!roster || roster.tenantId !== user.tenantId) return { partner, roles: [] };
     const member = roster.members.find((m) => m.aadObjectId === user.aadObjectId);
@@ -91,6 +97,72 @@ export class MembershipService {
         return upsertMember(members, { ...member, roles });
       });
     }
+  }
+
+  /**
+   * Gives a partner the roster its creation owes: its founder as Global admin + Admin agent when
+   * it has no roster yet, then clears the owed mark. Safe to repeat and to race (Submit, the
+   * applicant's next turn, verification, a decision, the sweep): the roster's unique partnerRef
+   * makes the write a create-if-absent. An existing roster is left as it is: this step made it,
+   * and its Global admins have had the last word since.
+   */
+  async settleFounder(partner: Partner): Promise<void> {
+    await this.settledRoster(partner);
+  }
+
+  /**
+   * Throws unless the partner has a Global admin, settling an owed founder first: an
+   * application that nobody could manage never goes under review nor gets decided.
+   */
+  async requireGlobalAdmin(partner: Partner): Promise<void> {
+    const roster = await this.settledRoster(partner);
+    if (!roster?.members.some((m) => m.roles.includes('globalAdmin'))) {
+      this.log.error({ partnerRef: partner.id }, 'application without a Global admin');
+      throw new ConflictError('enrollment:errors.noGlobalAdmin');
+    }
+  }
+
+  /** The sweep: settles founders still owed after the grace period; returns how many. */
+  async settleOwedFounders(): Promise<number> {
+    const before = new Date(this.deps.now().getTime() - FOUNDER_GRACE_MS);
+    const owed = await this.deps.partners.listFoundersOwed(before, FOUNDER_SWEEP_BATCH);
+    let settled = 0;
+    for (const partner of owed) {
+      try {
+        await this.settleFounder(partner);
+        settled++;
+      } catch (err) {
+        this.log.warn({ err, partnerRef: partner.id }, 'owed founder not settled; will retry');
+      }
+    }
+    return settled;
+  }
+
+  private async settledRoster(partner: Partner): Promise<Roster | null> {
+    let roster = await this.deps.memberships.get(partner.id);
+    const founder = founderOf(partner);
+    // Only a person of the partner's own tenant can ever be its admin.
+    if (!roster && founder.tenantId === partner.tenantId) {
+      const created = await this.deps.memberships.create({
+        partnerRef: partner.id,
+        tenantId: partner.tenantId,
+        members: [
+          {
+            aadObjectId: founder.aadObjectId,
+            roles: [...ENROLLER_ROLES],
+            ...(founder.name ? { name: founder.name } : {}),
+            updatedAt: this.deps.now(),
+            updatedBy: founder.aadObjectId,
+          },
+        ],
+      });
+      if (created) this.log.info({ partnerRef: partner.id }, 'founder made Global admin');
+      roster = await this.deps.memberships.get(partner.id);
+    }
+    if (roster && partner.owedFounder) {
+      await this.deps.partners.clearOwedFounder(partner.id, partner.owedFounder.since);
+    }
+    return roster;
   }
 
   /** The tenant's known users with their roles (Global admin only). */

@@ -52,6 +52,10 @@ export interface PartnerRepository {
   listNoticesOwed(before: Date, limit: number): Promise<Partner[]>;
   /** Clears `noticeOwedAt` if it is still `since` (a newer stamp is kept). */
   clearNoticeOwed(id: string, since: Date): Promise<void>;
+  /** Records whose founder is owed since before `before`, oldest first. */
+  listFoundersOwed(before: Date, limit: number): Promise<Partner[]>;
+  /** Clears `owedFounder` if it is still the one owed since `since`. */
+  clearOwedFounder(id: string, since: Date): Promise<void>;
 }
 
 /** A directory page: approved partners of `partnerType`, optionally in a country, by name prefix. */

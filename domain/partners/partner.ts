@@ -28,6 +28,15 @@ export interface PartnerDecision {
 }
 
 /**
+ * The person a new partner's roster is owed to: its first Global admin (and Admin agent),
+ * recorded on the partner's own insert so one write is the durable truth (see
+ * MembershipService.settleFounder); `since` is when it became owed, for the sweep.
+ */
+export interface OwedFounder extends PersonRef {
+  readonly since: Date;
+}
+
+/**
  * A partner record's id (`Partner.id`): what relationships, rosters and notices point at.
  * Never the Microsoft PartnerID, which is `Partner.partnerId` and only ever that number.
  */
@@ -56,9 +65,25 @@ export interface Partner extends EnrollmentAnswers {
    * cleared once they are (see EnrollmentNotices).
    */
   readonly noticeOwedAt?: Date;
+  /**
+   * Set by the insert that creates the partner, cleared once its roster exists: without
+   * multi-document transactions a crash between the two writes leaves this, not an
+   * organization that nobody administers.
+   */
+  readonly owedFounder?: OwedFounder;
   readonly createdAt: Date;
   readonly updatedAt: Date;
 }
 
 /** A new record, before the store gives it an id and timestamps. */
 export type NewPartner = Omit<Partner, 'id' | 'createdAt' | 'updatedAt'>;
+
+/**
+ * Who a partner with no roster yet must get as its first Global admin: the founder its insert
+ * recorded, or for a record written before founders were recorded, its submitter (a roster is
+ * only ever missing on a new application, and a resubmission needs a Global admin, so the
+ * submitter of a partner without one is the person who created it).
+ */
+export function founderOf(partner: Partner): PersonRef {
+  return partner.owedFounder ?? partner.submittedBy;
+}

@@ -158,6 +158,22 @@ export class MongoPartnerRepository implements PartnerRepository {
       this.model.updateOne({ _id: id, noticeOwedAt: since }, { $unset: { noticeOwedAt: 1 } })
     );
   }
+
+  async listFoundersOwed(before: Date, limit: number): Promise<Partner[]> {
+    const docs = await this.model
+      .find({ 'owedFounder.since': { $lt: before } })
+      .sort({ 'owedFounder.since': 1 })
+      .limit(limit)
+      .lean<PartnerDoc[]>();
+    return docs.map(toPartner);
+  }
+
+  async clearOwedFounder(id: string, since: Date): Promise<void> {
+    if (!mongoose.isValidObjectId(id)) return;
+    await writing(() =>
+      this.model.updateOne({ _id: id, 'owedFounder.since': since }, { $unset: { owedFounder: 1 } })
+    );
+  }
 }
 
 function translate(err: unknown): unknown {

@@ -38,6 +38,7 @@ export interface PartnerDoc {
     reason?: string;
   };
   noticeOwedAt?: Date;
+  owedFounder?: { tenantId: string; aadObjectId: string; name?: string; since: Date };
   createdAt: Date;
   updatedAt: Date;
 }
@@ -94,6 +95,18 @@ const partnerSchema = new Schema<PartnerDoc>(
       required: false,
     },
     noticeOwedAt: Date,
+    owedFounder: {
+      type: new Schema(
+        {
+          tenantId: str,
+          aadObjectId: str,
+          name: String,
+          since: { type: Date, required: true },
+        },
+        { _id: false }
+      ),
+      required: false,
+    },
   },
   { collection: 'partners', timestamps: true }
 );
@@ -117,6 +130,8 @@ partnerSchema.index(
 );
 // Sparse: only the few records whose notices are still going out are in it, for the sweep.
 partnerSchema.index({ noticeOwedAt: 1 }, { sparse: true });
+// Sparse too: only a partner whose first Global admin is not in its roster yet, for the sweep.
+partnerSchema.index({ 'owedFounder.since': 1 }, { sparse: true });
 // A provider inviting by address finds an enrolled reseller by its proven contact email.
 partnerSchema.index({ verifiedEmail: 1 }, { sparse: true });
 

@@ -111,6 +111,22 @@ export class MemoryPartnerRepository implements PartnerRepository {
     this.rows.set(id, next as unknown as Partner);
   }
 
+  async listFoundersOwed(before: Date, limit: number) {
+    return [...this.rows.values()]
+      .filter((p) => p.owedFounder && p.owedFounder.since < before)
+      .sort((a, b) => a.owedFounder!.since.getTime() - b.owedFounder!.since.getTime())
+      .slice(0, limit)
+      .map((p) => structuredClone(p));
+  }
+
+  async clearOwedFounder(id: string, since: Date) {
+    const p = this.rows.get(id);
+    if (p?.owedFounder?.since.getTime() !== since.getTime()) return;
+    const next: Record<string, unknown> = { ...p };
+    delete next.owedFounder;
+    this.rows.set(id, next as unknown as Partner);
+  }
+
   private find(pred: (p: Partner) => boolean) {
     const p = [...this.rows.values()].find(pred);
     return p ? structuredClone(p) : null;

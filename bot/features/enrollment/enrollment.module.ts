@@ -14,7 +14,7 @@ import { OutboxEnrollmentNotifier } from './enrollment-notifier.js';
 /** What enrollment builds on: the partner core and the notifications (mail, outbox, sweeps). */
 export interface EnrollmentModuleDeps {
   readonly partners: PartnersModule;
-  readonly notifications: Pick<Notifications, 'service' | 'mail' | 'owedNotices'>;
+  readonly notifications: Pick<Notifications, 'service' | 'mail' | 'owedNotices' | 'addSweep'>;
 }
 
 /** The enrollment module: its services (tests reach them here) and the enrollment feature. */
@@ -42,6 +42,10 @@ export async function createEnrollmentModule(
   );
   const notices = new EnrollmentNotices(partners, notifier, now, logger);
   deps.notifications.owedNotices.register(notices);
+  // A partner whose Submit died before its roster: its founder is made Global admin here.
+  deps.notifications.addSweep('enrollment-founders', async () => {
+    await memberships.settleOwedFounders();
+  });
   const verification = new VerificationService({
     repo: stores.verifications,
     mail: deps.notifications.mail,

@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import { DomainError } from '../../../domain/errors.js';
 import { INTERRUPTED_SUBMIT_AFTER_MS } from '../../../domain/enrollment/enrollment.service.js';
+import { FOUNDER_GRACE_MS } from '../../../domain/partners/membership.service.js';
 import { applicant, buildWorld, OPERATOR, validAnswers } from './enrollment-world.js';
 import { storeFactories } from '../../models/enrollment/store-factories.js';
 
@@ -196,15 +197,20 @@ for (const [storeName, stores] of storeFactories()) {
       expect((await w.enrollment.status(bob)).partner).to.equal(null);
     });
 
-    it('finishes a submit that died after creating the record, when Submit is clicked again', async () => {
-      const anna = applicant();
-      const addEnroller = w.memberships.addEnroller.bind(w.memberships);
-      w.memberships.addEnroller = async () => {
+    /** Makes Submit die right after the partner's insert, before its roster is written. */
+    function failRosterOnce() {
+      const settleFounder = w.memberships.settleFounder.bind(w.memberships);
+      w.memberships.settleFounder = async () => {
+        w.memberships.settleFounder = settleFounder;
         throw new Error('database unavailable');
       };
+    }
+
+    it('finishes a submit that died after creating the record, when Submit is clicked again', async () => {
+      const anna = applicant();
+      failRosterOnce();
       const failed = await w.enroll(anna).catch((err: Error) => err);
       expect((failed as Error).message).to.equal('database unavailable');
-      w.memberships.addEnroller = addEnroller;
       // Clicked again at once (a double click), it is the other request's record: a conflict.
       const early = await rejects(w.enrollment.submit(anna, 'en'));
       expect(early.messageKey).to.equal('enrollment:errors.tenantAlreadyEnrolled');
@@ -217,6 +223,60 @@ for (const [storeName, stores] of storeFactories()) {
       ]);
       expect(w.mails.map((m) => m.to)).to.deep.equal([partner.contactEmail]);
       expect(await w.stores.drafts.get(anna)).to.equal(null);
+    });
+
+    it('makes the founder the one Global admin when a colleague verifies after Submit died before the roster', async () => {
+      const anna = applicant();
+      failRosterOnce();
+      await w.enroll(anna).catch(() => undefined);
+      const owed = await w.stores.partners.findByTenant(anna.tenantId);
+      expect(owed?.owedFounder).to.deep.include({ aadObjectId: anna.aadObjectId });
+      expect(await w.stores.memberships.get(owed!.id)).to.equal(null);
+      // Any user of the tenant may ask for the code and type it; the founder is still Anna.
+      const colleague = { ...applicant('Carl Colleague'), tenantId: anna.tenantId };
+      await w.enrollment.resendCode(colleague, 'en');
+      const verified = await w.enrollment.verify(colleague, w.lastCode());
+      expect(verified.status).to.equal('underReview');
+      const roster = await w.stores.memberships.get(owed!.id);
+      expect(roster?.members.map((m) => [m.aadObjectId, m.roles])).to.deep.equal([
+        [anna.aadObjectId, ['globalAdmin', 'adminAgent']],
+      ]);
+      expect((await w.stores.partners.get(owed!.id))?.owedFounder).to.equal(undefined);
+    });
+
+    it('has the sweep make an owed founder after the grace period, and never change an existing roster', async () => {
+      const anna = applicant();
+      failRosterOnce();
+      await w.enroll(anna).catch(() => undefined);
+      const partner = (await w.stores.partners.findByTenant(anna.tenantId))!;
+      expect(await w.memberships.settleOwedFounders()).to.equal(0);
+      expect(await w.stores.memberships.get(partner.id)).to.equal(null);
+      w.advance(FOUNDER_GRACE_MS + 1);
+      expect(await w.memberships.settleOwedFounders()).to.equal(1);
+      const roster = (await w.stores.memberships.get(partner.id))!;
+      expect(roster.members.map((m) => m.aadObjectId)).to.deep.equal([anna.aadObjectId]);
+      expect(await w.memberships.settleOwedFounders()).to.equal(0);
+      // Settling again (a late request, a second process) leaves the roster as its admins made it.
+      await w.stores.memberships.replaceMembers(partner.id, roster.version, [
+        { ...roster.members[0], aadObjectId: 'someone-else' },
+      ]);
+      await w.memberships.settleFounder(partner);
+      expect((await w.stores.memberships.get(partner.id))!.members[0].aadObjectId).to.equal(
+        'someone-else'
+      );
+    });
+
+    it('refuses to put an application under review while its organization has no Global admin, keeping the code', async () => {
+      const anna = applicant();
+      const p = await w.enroll(anna);
+      const roster = (await w.stores.memberships.get(p.id))!;
+      await w.stores.memberships.replaceMembers(p.id, roster.version, []);
+      const err = await rejects(w.enrollment.verify(anna, w.lastCode()));
+      expect(err.messageKey).to.equal('enrollment:errors.noGlobalAdmin');
+      expect((await w.stores.partners.get(p.id))?.status).to.equal('emailVerificationPending');
+      expect(w.events).to.deep.equal([]);
+      await w.stores.memberships.replaceMembers(p.id, roster.version + 1, roster.members);
+      expect((await w.enrollment.verify(anna, w.lastCode())).status).to.equal('underReview');
     });
 
     it('resubmits a rejected application from its answers, keeping a verified email verified', async () => {

@@ -27,6 +27,21 @@ for (const [storeName, stores] of storeFactories()) {
       return { who, partner: await w.enrollment.verify(who, w.lastCode()) };
     }
 
+    it('decides nothing while the organization has no Global admin', async () => {
+      const { partner } = await underReview();
+      const roster = (await w.stores.memberships.get(partner.id))!;
+      await w.stores.memberships.replaceMembers(partner.id, roster.version, []);
+      for (const decide of [
+        () => w.review.approve(OPERATOR, partner.id),
+        () => w.review.reject(OPERATOR, partner.id, 'Wrong PartnerID'),
+      ]) {
+        expect((await errorOf(decide())).messageKey).to.equal('enrollment:errors.noGlobalAdmin');
+      }
+      const stored = await w.stores.partners.get(partner.id);
+      expect(stored?.status).to.equal('underReview');
+      expect(stored?.decision).to.equal(undefined);
+    });
+
     it('lists the queue oldest first, for operators only', async () => {
       const a = await underReview('111111');
       w.advance(1000);
