@@ -4,6 +4,8 @@ import { samples as relationshipSamples } from '../../cards/relationships/relati
 import { render as renderRequest } from '../../cards/relationships/request.card.js';
 import { samples as requestSamples } from '../../cards/relationships/request.card.js';
 import { render as renderStatus } from '../../cards/enrollment/status.card.js';
+import { render as renderCustomerInvitation } from '../../cards/invitations/invitation.card.js';
+import { samples as customerInvitationSamples } from '../../cards/invitations/invitation.card.js';
 import { samples as reviewSamples } from '../../cards/enrollment/review.card.js';
 import { OutboxInvitationNotifier } from '../../bot/features/invitations/invitation-notifier.js';
 import { OutboxEnrollmentNotifier } from '../../bot/features/enrollment/enrollment-notifier.js';
@@ -156,6 +158,38 @@ describe('whose tenant, whose roles, who acts: the words each viewer reads', () 
         else expect(titles.provider).not.to.include('принимает');
       });
     }
+  });
+
+  describe("a customer invitation's card", () => {
+    const pending = customerInvitationSamples.find((s) => s.state === 'pending')!;
+    for (const language of LANGUAGES) {
+      it(`speaks to the customer as "you" and about the customer to the partners (${language})`, () => {
+        const customer = cardText(
+          renderCustomerInvitation({ ...pending, viewer: 'customer' }, language)
+        );
+        const partner = cardText(
+          renderCustomerInvitation({ ...pending, viewer: 'partner', canManage: true }, language)
+        );
+        const your = language === 'en' ? /\byour\b/i : /(?<!\p{L})ваш\p{L}*/u;
+        const waitingForCustomer = t(language, 'invitations:card.status_pending', {
+          date: '',
+        }).trim();
+        expect(customer).not.to.include(waitingForCustomer);
+        expect(customer).to.match(your);
+        expect(partner).not.to.match(your);
+        expect(partner).to.include(pending.company);
+      });
+    }
+
+    it('names the button as Partner Center does: «Авторизовать косвенного поставщика»', () => {
+      const text = cardText(
+        renderRelationship({ view: pendingView('provider', 'reseller'), canManage: true }, 'ru')
+      );
+      expect(text).to.include('Авторизовать косвенного поставщика');
+      expect(t('ru', 'relationships:invitationPage.how')).to.include(
+        '«Авторизовать косвенного поставщика»'
+      );
+    });
   });
 
   describe('the next step after approval', () => {
