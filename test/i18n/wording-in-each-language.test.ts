@@ -103,6 +103,10 @@ describe('wording in each language', () => {
       });
     }
 
+    it('names the tenant «клиент Microsoft Entra» in full, never «клиент Entra»', () => {
+      expect(ruStrings().filter((s) => /клиент\p{L}* Entra/iu.test(s))).to.deep.equal([]);
+    });
+
     it('never calls the tenant «клиент» on a card that also speaks of customers', () => {
       const tenantAsClient = /клиент\p{L}* Microsoft Entra|клиент\p{L}* Entra/u;
       const cards = [
