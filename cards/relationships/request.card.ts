@@ -28,12 +28,13 @@ export function render(data: RequestCardData, language: Language): AdaptiveCardJ
     title: request ? tr('request.title') : tr('invite.title'),
     intro: request ? tr('request.intro') : tr('invite.intro'),
     ordering: request ? tr('request.ordering') : '',
-    // The roles are on the reseller's tenant: "your tenant" to the reseller, not to the provider.
-    adminRoles: request ? tr('request.adminRoles') : tr('invite.adminRoles'),
+    // Shown with `ordering` only: the reseller's own request.
+    adminRoles: request ? tr('request.adminRoles') : '',
     askReseller: !request,
     emailLabel: tr('invite.emailLabel'),
     emailError: tr('invite.emailError'),
     partnerIdLabel: tr('invite.partnerIdLabel'),
+    // The roles are on the reseller's tenant: "your tenant" to the reseller, not to the provider.
     rolesLabel: request ? tr('request.rolesLabel') : tr('invite.rolesLabel'),
     rolesValue: DEFAULT_ROLES.join(','),
     roleChoices: roleChoices(language),
