@@ -78,7 +78,7 @@ export class ActorResolver {
     if (this.isNews(known, seen)) await this.users.recordSeen(seen);
     return {
       actor,
-      language: languageFor(known, a.locale),
+      language: languageFor(known, a.locale ?? clientInfoLocale(a.entities) ?? known?.locale),
       conversationType: conversationTypeOf(a.conversation?.conversationType),
     };
   }
@@ -117,6 +117,18 @@ export class ActorResolver {
       return undefined;
     }
   }
+}
+
+/**
+ * Teams leaves `locale` off some install events but tells the client's locale in a `clientInfo`
+ * entity; without it a Russian-speaking person was welcomed in English.
+ */
+function clientInfoLocale(entities: readonly unknown[] | undefined): string | undefined {
+  for (const e of entities ?? []) {
+    const info = e as { type?: unknown; locale?: unknown };
+    if (info.type === 'clientInfo' && typeof info.locale === 'string') return info.locale;
+  }
+  return undefined;
 }
 
 /** The user's own choice (`language` command) wins over the Teams client locale. */

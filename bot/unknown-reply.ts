@@ -1,14 +1,14 @@
-import type { Language } from '../i18n/i18n.js';
-import { t } from '../i18n/i18n.js';
+import { formatList, t, type Language } from '../i18n/i18n.js';
 import type { CommandHandler } from './feature.js';
 import { userText } from '../cards/shared/user-text.js';
 
 const MAX_ECHO = 60;
 const MAX_SUGGESTIONS = 4;
+const GENERIC_COMMANDS: ReadonlySet<string> = new Set(['help', 'cancel', 'language']);
 
 /**
  * "Didn't understand" with a way forward: the command the word was probably meant to be
- * (edit distance <= 2, any alias), else a few commands this user may use.
+ * (edit distance <= 2, any alias), else a few commands this user may use, and help.
  */
 export function unknownTextReply(
   text: string,
@@ -24,8 +24,16 @@ export function unknownTextReply(
     if (distance <= 2 && (!best || distance < best.distance)) best = { name, distance };
   }
   if (best) return `${first} ${t(language, 'bot:unknown.didYouMean', { command: best.name })}`;
-  const names = commands.slice(0, MAX_SUGGESTIONS).map((c) => `**${commandName(c, language)}**`);
-  return `${first} ${t(language, 'bot:unknown.suggestions', { commands: names.join(', ') })}`;
+  // What this person can do here first (their features' commands), then help for the rest:
+  // cancel and language are no answer to "what can I do".
+  const doable = commands.filter((c) => !GENERIC_COMMANDS.has(c.names[0]));
+  const help = commands.filter((c) => c.names[0] === 'help');
+  const names = [...doable.slice(0, MAX_SUGGESTIONS - help.length), ...help].map(
+    (c) => `**${commandName(c, language)}**`
+  );
+  return `${first} ${t(language, 'bot:unknown.suggestions', {
+    commands: formatList(language, names),
+  })}`;
 }
 
 /** The word to show for a command: its Russian alias in Russian, else its English name. */

@@ -79,6 +79,22 @@ export function formatDate(lang: Language | string, date: Date, timeZone = 'UTC'
   return format.format(date);
 }
 
+const listFormats = new Map<string, Intl.ListFormat>();
+
+/**
+ * Names or roles as a sentence lists them: "A, B and C" / «A, B и C». Joining with commas
+ * read as an unfinished list, and the conjunction differs per language.
+ */
+export function formatList(lang: Language | string, items: readonly string[]): string {
+  const locale = localeOf(lang);
+  let format = listFormats.get(locale);
+  if (!format) {
+    format = new Intl.ListFormat(locale, { style: 'long', type: 'conjunction' });
+    listFormats.set(locale, format);
+  }
+  return format.format(items);
+}
+
 /** Formats a number for the language. */
 export function formatNumber(lang: Language | string, n: number): string {
   const locale = localeOf(lang);

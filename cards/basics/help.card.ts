@@ -19,12 +19,20 @@ export function render(data: HelpCardData, language: Language): AdaptiveCardJson
     intro: t(language, 'bot:help.intro'),
     commands: data.commands.map((c) => ({
       name: commandLabel(c.names, language),
-      description: t(language, c.descriptionKey),
+      description: literalBrackets(t(language, c.descriptionKey)),
     })),
     cancelTip: t(language, 'bot:help.cancelTip'),
     groupTip: t(language, 'bot:help.groupTip'),
     showGroupTip: data.inGroup,
   });
+}
+
+/**
+ * Descriptions are markdown (**bold** commands) but also show placeholders such as
+ * `accept <code>`: Teams drops an unescaped `<code>` as an HTML tag, so angle brackets are escaped.
+ */
+function literalBrackets(markdown: string): string {
+  return markdown.replace(/[<>]/g, (c) => `\\${c}`);
 }
 
 /** English shows the English word; Russian shows its alias first and the English word too. */

@@ -27,6 +27,9 @@ export function render(data: WelcomeCardData, language: Language): AdaptiveCardJ
     nextSteps: t(language, 'bot:welcome.nextSteps'),
     typeHelp: t(language, 'bot:welcome.typeHelp'),
     steps: data.steps.map((s) => ({ command: s.command, title: t(language, s.titleKey) })),
+    // Offered from the first message: the Teams locale may be missing or not the person's choice.
+    switchLanguage: t(language, 'bot:welcome.switchLanguage'),
+    otherLanguage: language === 'ru' ? 'en' : 'ru',
   });
 }
 

@@ -2,6 +2,7 @@ import template from './enrollment-section.card.json' with { type: 'json' };
 import { countryChoices } from '../../domain/partners/countries.js';
 import {
   formatPhone,
+  phoneExample,
   PARTNER_TYPES,
   SECTION_FIELDS,
   SECTION_IDS,
@@ -65,10 +66,31 @@ function choicesFor(field: FieldId, language: Language): { title: string; value:
   return countryChoices(language);
 }
 
+/**
+ * Examples of the partner's own country: a Kazakh partner was shown a Moscow phone and a `.ru`
+ * mail. Before the country is known, a phone example says to include the country code.
+ */
+function placeholder(key: string, country: string, language: Language): string {
+  if (key === 'phone') {
+    const example = phoneExample(country);
+    return example
+      ? t(language, 'enrollment:placeholders.phone', { example })
+      : t(language, 'enrollment:placeholders.phoneAny');
+  }
+  return t(language, `enrollment:placeholders.${key}`, { tld: domainSuffix(country) });
+}
+
+/** The country's usual company domain ending: its ccTLD, `com` when unknown or for the US. */
+function domainSuffix(country: string): string {
+  if (!/^[A-Z]{2}$/.test(country) || country === 'US') return 'com';
+  return country === 'GB' ? 'co.uk' : country.toLowerCase();
+}
+
 /** One section of the enrollment form as an Adaptive Card, inputs named by the field ids. */
 export function render(data: EnrollmentSectionCardData, language: Language): AdaptiveCardJson {
   const index = SECTION_IDS.indexOf(data.section);
   const errors = data.errors ?? [];
+  const country = String(data.answers.tenantCountry ?? data.answers.locationCountry ?? '');
   const fields = SECTION_FIELDS[data.section].map((id: FieldId) => {
     const spec = SPECS[id];
     const raw = data.answers[id];
@@ -88,9 +110,7 @@ export function render(data: EnrollmentSectionCardData, language: Language): Ada
           ? t(language, 'enrollment:form.acceptTerms')
           : t(language, `enrollment:fields.${id}`),
       value: spec.kind === 'toggle' ? (value === 'true' ? 'true' : 'false') : value,
-      placeholder: spec.placeholderKey
-        ? t(language, `enrollment:placeholders.${spec.placeholderKey}`)
-        : '',
+      placeholder: spec.placeholderKey ? placeholder(spec.placeholderKey, country, language) : '',
       style: spec.style ?? (spec.kind === 'choice' ? 'compact' : 'text'),
       maxLength: spec.maxLength ?? 0,
       choices: spec.kind === 'choice' ? choicesFor(id, language) : [],

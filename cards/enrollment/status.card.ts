@@ -2,7 +2,7 @@ import template from './status.card.json' with { type: 'json' };
 import type { EnrollmentStatus } from '../../domain/enrollment/enrollment.service.js';
 import { can, type Role } from '../../domain/partners/roles.js';
 import { MAX_REASON_LENGTH } from '../../domain/enrollment/review.service.js';
-import { t, type Language } from '../../i18n/i18n.js';
+import { formatList, t, type Language } from '../../i18n/i18n.js';
 import { dateText } from './enrollment-text.js';
 import { renderCard, type AdaptiveCardJson } from '../shared/render-card.js';
 import { samples as reviewSamples } from './review.card.js';
@@ -70,7 +70,10 @@ export function render(data: StatusCardData, language: Language): AdaptiveCardJs
     facts.push({
       title: t(language, 'enrollment:status.yourRoles'),
       value: roles.length
-        ? roles.map((r: Role) => t(language, `enrollment:roles.${r}`)).join(', ')
+        ? formatList(
+            language,
+            roles.map((r: Role) => t(language, `enrollment:roles.${r}`))
+          )
         : t(language, 'enrollment:status.noRoles'),
     });
   } else if (draft) {
@@ -107,7 +110,7 @@ export function render(data: StatusCardData, language: Language): AdaptiveCardJs
     headline,
     facts,
     nextLabel: t(language, 'enrollment:status.nextStep'),
-    next: t(language, 'enrollment:status.next', { context: state }),
+    next: t(language, 'enrollment:status.next', { context: nextContext(data, state) }),
     extra: [
       pending && data.resendWaitSeconds > 0
         ? t(language, 'enrollment:status.resendIn', { count: data.resendWaitSeconds })
@@ -123,7 +126,17 @@ export function render(data: StatusCardData, language: Language): AdaptiveCardJs
   });
 }
 
+/**
+ * Which next step to name: once approved, "type users" only to a Global admin (the only one who
+ * may run it); everyone else gets the first step of their partner type.
+ */
+function nextContext(data: StatusCardData, state: string): string {
+  if (state !== 'approved' || !data.partner || data.roles.includes('globalAdmin')) return state;
+  return `approved_${data.partner.partnerType}`;
+}
+
 const partner = reviewSamples[0].partner;
+
 export const samples: readonly StatusCardData[] = [
   { partner: null, draft: null, roles: [], isOperator: false, resendWaitSeconds: 0 },
   {

@@ -47,6 +47,8 @@ export function render(data: InvitationCardData, language: Language): AdaptiveCa
       : (data.lastAt ?? data.expiresAt)
   );
   const pending = data.state === 'pending';
+  const company = userText(data.company);
+  const forPartner = data.viewer === 'partner' ? '_partner' : '';
   const buttons = !pending
     ? data.viewer === 'partner' && data.state === 'expired' && data.canManage
       ? [{ verb: Verbs.invitationResend, title: tr('resend'), style: 'default' }]
@@ -70,7 +72,12 @@ export function render(data: InvitationCardData, language: Language): AdaptiveCa
   return renderCard(template, {
     invitationRef: data.invitationRef,
     title: tr('title', { company: userText(data.company) }),
-    status: tr(`status_${data.state}`, { name: userText(data.lastBy ?? ''), date }),
+    // The customer is never told it is "waiting for the customer", nor the partners that the
+    // reseller may manage "your" subscriptions: each copy speaks to its viewer.
+    status: tr(`status_${data.state}${pending && data.viewer === 'customer' ? '_customer' : ''}`, {
+      name: userText(data.lastBy ?? ''),
+      date,
+    }),
     statusColor: COLORS[data.state],
     facts: [
       { title: tr('reseller'), value: reseller },
@@ -79,8 +86,10 @@ export function render(data: InvitationCardData, language: Language): AdaptiveCa
       { title: tr('state'), value: t(language, `invitations:states.${data.state}`) },
     ],
     accessLines: [
-      { access: tr('resellerAccess', { reseller }) },
-      ...(provider ? [{ access: tr('providerAccess', { provider, reseller }) }] : []),
+      { access: tr(`resellerAccess${forPartner}`, { reseller, company }) },
+      ...(provider
+        ? [{ access: tr(`providerAccess${forPartner}`, { provider, reseller, company }) }]
+        : []),
     ],
     note: data.note ? `${tr('note')}: ${userText(data.note)}` : '',
     buttons: withHistory,

@@ -1,5 +1,6 @@
 import template from './directory.card.json' with { type: 'json' };
 import type { Partner } from '../../domain/partners/partner.js';
+import { formatPhone } from '../../domain/partners/partner-profile.js';
 import type { Page } from '../../domain/relationships/relationship.service.js';
 import { t, type Language } from '../../i18n/i18n.js';
 import { renderCard, type AdaptiveCardJson } from '../shared/render-card.js';
@@ -30,7 +31,8 @@ export function render(data: DirectoryCardData, language: Language): AdaptiveCar
     }),
     support: tr('directory.support', {
       email: userText(p.supportEmail),
-      phone: userText(p.supportPhone),
+      // Stored E.164; shown spaced as on every other card and form.
+      phone: userText(formatPhone(p.supportPhone)),
       website: userText(p.supportWebsite),
     }),
     providerRef: p.id,

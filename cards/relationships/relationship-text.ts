@@ -5,12 +5,15 @@ import {
   type AdminRole,
   type RelationshipEvent,
 } from '../../domain/relationships/relationship.js';
-import { t, type Language } from '../../i18n/i18n.js';
+import { formatList, t, type Language } from '../../i18n/i18n.js';
 import { MAX_DISPLAY_NAME, userText } from '../shared/user-text.js';
 
 /** Roles as Entra names them, least privilege first, joined for a fact or a sentence. */
 export function rolesText(language: Language, roles: readonly AdminRole[]): string {
-  return roles.map((r) => t(language, `relationships:roles.${r}`)).join(', ');
+  return formatList(
+    language,
+    roles.map((r) => t(language, `relationships:roles.${r}`))
+  );
 }
 
 /** The role choices of a request or extend card, least privilege first (Global Admin last). */
@@ -18,9 +21,14 @@ export function roleChoices(language: Language): { title: string; value: string 
   return ADMIN_ROLES.map((r) => ({ title: t(language, `relationships:roles.${r}`), value: r }));
 }
 
-/** A date without the time (access runs in days), in UTC like every date the bot shows. */
+/**
+ * A date without the time (access runs in days), in UTC like every date the bot shows. Russian
+ * drops the year's "г." ("1 мар. 2027"): catalog sentences end with the date and a full stop,
+ * which made "2027 г.." on cards, pages and mails.
+ */
 export function dayText(language: Language, date: Date | string): string {
-  return DAY_FORMATS[language === 'ru' ? 'ru' : 'en'].format(new Date(date));
+  if (language !== 'ru') return DAY_FORMATS.en.format(new Date(date));
+  return DAY_FORMATS.ru.format(new Date(date)).replace(/\s*г\.$/u, '');
 }
 
 /** Built once: a relationship card shows several dates, and each formatter is costly to make. */

@@ -45,9 +45,10 @@ export function render(data: RelationshipCardData, language: Language): Adaptive
     t(language, `relationships:${key}`, { ...names, ...values });
   const last = r.history[r.history.length - 1];
   const decider = r.initiatedBy === 'reseller' ? 'provider' : 'reseller';
+  // The side that decides is told it is its turn, not "Waiting for <its own name>".
   const stateLine =
     r.state === 'pending' && (!last || last.from === null || last.note === 'resent')
-      ? tr(`card.waiting_${decider}`)
+      ? tr(side === decider ? 'card.waiting_own' : `card.waiting_${decider}`)
       : last
         ? lastEventText(language, last)
         : tr(`states.${r.state}`);

@@ -31,7 +31,7 @@ export const samples: readonly NoticeCardData[] = [
   {
     title: { key: 'enrollment:outcomeCard.title_approved' },
     message: {
-      key: 'enrollment:outcome.approved',
+      key: 'enrollment:outcome.approved_reseller',
       values: { legalName: 'Contoso GmbH', partnerId: '1234567' },
     },
     tone: 'good',

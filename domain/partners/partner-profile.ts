@@ -95,6 +95,14 @@ export function formatPhone(e164: string): string {
   return parsed ? parsed.formatInternational() : e164;
 }
 
+/** A number of the country as people write it (`+7 771 000 9998` for KZ), for hints. */
+export function phoneExample(country: string | undefined): string | undefined {
+  const phoneCountry = asPhoneCountry(country);
+  return phoneCountry
+    ? getExampleNumber(phoneCountry, phoneExamples)?.formatInternational()
+    : undefined;
+}
+
 function asPhoneCountry(country: string | undefined): PhoneCountry | undefined {
   return country && isSupportedCountry(country) ? (country as PhoneCountry) : undefined;
 }
@@ -104,9 +112,7 @@ const phone = (country?: string) =>
   text(40).transform((v, ctx) => {
     const normalized = normalizePhone(v, country);
     if (!normalized) {
-      const example = asPhoneCountry(country)
-        ? getExampleNumber(asPhoneCountry(country)!, phoneExamples)?.formatInternational()
-        : undefined;
+      const example = phoneExample(country);
       ctx.addIssue(
         example
           ? { code: 'custom', message: `${V}phoneInvalidFor`, params: { country, example } }

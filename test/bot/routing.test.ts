@@ -35,6 +35,7 @@ describe('bot routing', function () {
       expect(buttonsOf(card)).to.deep.equal([
         { title: 'Enroll my organization', data: { verb: 'command.run', command: 'enroll' } },
         { title: 'Show all commands', data: { verb: 'command.run', command: 'help' } },
+        { title: 'По-русски', data: { verb: 'language.set', language: 'ru' } },
       ]);
     });
 
@@ -309,7 +310,8 @@ describe('bot routing', function () {
       );
       expect(visibleText(replies))
         .to.include("didn't understand")
-        .and.include('Try: **help**, **cancel**');
+        // What this person can do first, help last, joined as a sentence: not cancel or language.
+        .and.include('Try: **ask**, **code**, **verifyish**, and **help**.');
     });
   });
 });

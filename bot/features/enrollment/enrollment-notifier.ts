@@ -15,6 +15,19 @@ export const DECISION_MAIL_TEMPLATES = {
   rejected: 'enrollmentRejected',
 } as const;
 
+/** What an approved applicant (Global admin and Admin agent) does first, by partner type. */
+const APPROVED_STEPS = {
+  reseller: [
+    { command: 'directory', title: { key: 'enrollment:outcomeCard.directory' } },
+    { command: 'invite customer', title: { key: 'enrollment:outcomeCard.inviteCustomer' } },
+    { command: 'users', title: { key: 'enrollment:outcomeCard.users' } },
+  ],
+  provider: [
+    { command: 'invite', title: { key: 'enrollment:outcomeCard.inviteReseller' } },
+    { command: 'users', title: { key: 'enrollment:outcomeCard.users' } },
+  ],
+} as const;
+
 /** What operators' review cards are about, so a decision re-renders all of them in place. */
 export function applicationSubject(partner: Pick<Partner, 'id'>): NotificationSubject {
   return { type: 'application', id: partner.id };
@@ -97,13 +110,17 @@ export class OutboxEnrollmentNotifier implements EnrollmentNotifier {
         },
       },
       content: (lang) => ({
-        // The next step as a button: manage roles once approved, fix and resubmit if not.
+        // The next steps as buttons: once approved, the partner type's first steps and roles;
+        // fix and resubmit if not.
         card: renderNotice(
           {
             title: { key: `enrollment:outcomeCard.title_${decision.outcome}` },
             // Teams renders markdown: what the applicant typed is shown, never interpreted.
             message: {
-              key: `enrollment:outcome.${decision.outcome}`,
+              key:
+                decision.outcome === 'approved'
+                  ? `enrollment:outcome.approved_${partner.partnerType}`
+                  : 'enrollment:outcome.rejected',
               values: {
                 ...values,
                 legalName: userText(values.legalName),
@@ -112,11 +129,10 @@ export class OutboxEnrollmentNotifier implements EnrollmentNotifier {
               },
             },
             tone: decision.outcome === 'approved' ? 'good' : 'attention',
-            steps: [
+            steps:
               decision.outcome === 'approved'
-                ? { command: 'users', title: { key: 'enrollment:outcomeCard.users' } }
-                : { command: 'enroll', title: { key: 'enrollment:outcomeCard.enroll' } },
-            ],
+                ? APPROVED_STEPS[partner.partnerType]
+                : [{ command: 'enroll', title: { key: 'enrollment:outcomeCard.enroll' } }],
           },
           lang
         ),

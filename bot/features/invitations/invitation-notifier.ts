@@ -53,7 +53,7 @@ export class OutboxInvitationNotifier implements InvitationNotifier {
       await this.notifier.notify({
         key: `invitation:${inv.id}:${state}:${side}`,
         to,
-        content: (lang) => this.notice(lang, view, state),
+        content: (lang) => this.notice(lang, view, state, side),
       });
     }
   }
@@ -92,7 +92,12 @@ export class OutboxInvitationNotifier implements InvitationNotifier {
     }
   }
 
-  private notice(lang: Language, view: InvitationView, state: 'accepted' | 'declined') {
+  private notice(
+    lang: Language,
+    view: InvitationView,
+    state: 'accepted' | 'declined',
+    side: string
+  ) {
     const values = {
       company: userText(view.invitation.customer?.companyName ?? ''),
       reseller: userText(view.reseller.legalName),
@@ -107,7 +112,11 @@ export class OutboxInvitationNotifier implements InvitationNotifier {
       text: t(lang, `invitations:notices.message_${state}`, values),
       card: renderNotice(
         {
-          title: { key: `invitations:notices.title_${state}`, values },
+          // The invitation is the reseller's: "your invitation" only to the reseller's side.
+          title: {
+            key: `invitations:notices.title_${state}${side === 'provider' ? '_provider' : ''}`,
+            values,
+          },
           message: { key: `invitations:notices.message_${state}`, values },
           tone: state === 'accepted' ? 'good' : 'default',
           steps: [{ command: 'customers', title: { key: 'invitations:notices.open' } }],

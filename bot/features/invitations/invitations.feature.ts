@@ -22,7 +22,7 @@ import type {
 import type { Actor } from '../../../domain/partners/actor.js';
 import type { MembershipService } from '../../../domain/partners/membership.service.js';
 import { can } from '../../../domain/partners/roles.js';
-import { t, type Language } from '../../../i18n/i18n.js';
+import { formatList, t, type Language } from '../../../i18n/i18n.js';
 import { cardAction, type Feature, type TurnScope } from '../../feature.js';
 import {
   cardData,
@@ -152,10 +152,10 @@ export function invitationsFeature(deps: InvitationsFeatureDeps): Feature {
       async handle(scope, data) {
         const { view } = await service[run](scope.actor, data.invitationRef);
         const company = userText(view.invitation.customer?.companyName ?? '');
-        const partners = [view.reseller, view.provider]
-          .filter(Boolean)
-          .map((p) => userText(p!.legalName))
-          .join(', ');
+        const partners = formatList(
+          scope.language,
+          [view.reseller, view.provider].filter(Boolean).map((p) => userText(p!.legalName))
+        );
         const note =
           run === 'accept'
             ? t(scope.language, 'invitations:card.acceptedNow', { company, partners })

@@ -8,7 +8,7 @@ import {
 import { Verbs } from '../../../cards/verbs.js';
 import type { MembershipService } from '../../../domain/partners/membership.service.js';
 import { NotAllowedError } from '../../../domain/errors.js';
-import { t, type Language } from '../../../i18n/i18n.js';
+import { formatList, t, type Language } from '../../../i18n/i18n.js';
 import { userText } from '../../../cards/shared/user-text.js';
 import { cardAction, type Feature, type TurnScope } from '../../feature.js';
 
@@ -37,7 +37,10 @@ export function usersFeature(services: { readonly memberships: MembershipService
     (await memberships.rolesOf(scope.actor)).roles.includes('globalAdmin');
   const rolesText = (language: Language, roles: readonly string[]) =>
     roles.length
-      ? roles.map((r) => t(language, `enrollment:roles.${r}`)).join(', ')
+      ? formatList(
+          language,
+          roles.map((r) => t(language, `enrollment:roles.${r}`))
+        )
       : t(language, 'enrollment:users.none');
   return {
     commands: [

@@ -103,7 +103,7 @@ describe('enrollment end to end (real server, embedded DB, fake Bot Connector, S
       );
       const status = await c.say('status');
       expect(status.map(visible).join('\n')).to.include('Approved');
-      expect(status.map(visible).join('\n')).to.include('Global admin, Admin agent');
+      expect(status.map(visible).join('\n')).to.include('Global admin and Admin agent');
     });
   }
 

@@ -48,7 +48,7 @@ describe('reseller invitations by mail, link and code (the real server)', functi
     expect(code, sent.seen).to.match(CODE);
     expect(token).to.have.length(43);
     expect(sent.seen).to.include(`We mailed the link and the code to ${newcomer.email}`);
-    expect(sent.seen).to.include('Global Reader, License Administrator');
+    expect(sent.seen).to.include('Global Reader and License Administrator');
     expect(await w.collection('relationships').countDocuments()).to.equal(0);
 
     // The mail carries the same link and code.
@@ -67,7 +67,7 @@ describe('reseller invitations by mail, link and code (the real server)', functi
     expect(page.headers.get('cache-control')).to.equal('no-store');
     const html = await page.text();
     expect(html).to.include('Invitation from Fabrikam Distribution').and.include('180 days');
-    expect(html).to.include('Global Reader, License Administrator');
+    expect(html).to.include('Global Reader and License Administrator');
     const ru = await fetch(`${w.app.url}/relationships/${token}`, {
       headers: { 'Accept-Language': 'ru-RU,ru;q=0.9' },
     });
