@@ -116,9 +116,9 @@ export function enrollmentFeature(services: EnrollmentServices): Feature {
         descriptionKey: 'enrollment:commands.enroll',
         visibleTo: async (scope) =>
           scope.conversationType === 'personal' &&
+          (await enrollment.mayEnroll(scope.actor)) &&
           // A customer's people are offered their customer view, not enrollment (typed, it runs).
-          (await scope.standing?.()) !== 'customer' &&
-          (await enrollment.mayEnroll(scope.actor)),
+          (await scope.standing?.()) !== 'customer',
         async run(scope, args) {
           personalOnly(scope);
           const restart = RESTART_WORDS.has(args.trim().toLowerCase());
