@@ -36,7 +36,9 @@ export function render(data: CustomerStatusCardData, language: Language): Adapti
       : tr('since', { since: dayText(language, link.since) });
     const contact = reseller ? contactOf(reseller) : '';
     return {
-      heading: tr('reseller', { reseller: values.reseller, partnerId: reseller?.partnerId ?? '' }),
+      heading: reseller
+        ? tr('reseller', { reseller: values.reseller, partnerId: userText(reseller.partnerId) })
+        : values.reseller,
       lines: lines(
         accepted,
         inv('resellerAccess', values),
@@ -72,7 +74,11 @@ export function render(data: CustomerStatusCardData, language: Language): Adapti
   const mayDo: Section = {
     heading: tr('mayDoTitle'),
     lines: lines(
-      data.isAdmin ? tr('mayPartners') : tr('adminsOnly', { names: admins.join(', ') }),
+      data.isAdmin
+        ? tr('mayPartners')
+        : admins.length
+          ? tr('adminsOnly', { names: admins.join(', ') })
+          : '',
       tr('mayAccept'),
       tr('mayAsk')
     ),

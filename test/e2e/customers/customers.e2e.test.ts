@@ -4,6 +4,7 @@ import { TEST_APP_ID } from '../../helpers/test-app.js';
 import type { Persona } from '../../helpers/personas.js';
 import {
   cast,
+  colleague,
   eventually,
   GRANT,
   startRelationshipsWorld,
@@ -130,6 +131,19 @@ describe("a customer's people in the bot: welcome, help and status (the real ser
     expect(status.seen).to.include('Contoso Reseller invites Northwind Traders GmbH');
     expect(status.seen).to.include('Type partners').and.include('See my partners');
     expect(status.seen).to.not.include('Enrollment status').and.not.include('Enroll');
+    // A colleague who accepted nothing sees the same, and who may End (the admins) instead.
+    const ivan = colleague(cast.customer, 3, 'Ivan');
+    await w.app.post(w.app.teams.install(ivan));
+    const theirs = await w.say(ivan, 'status');
+    expect(theirs.seen)
+      .to.include('Reseller Contoso Reseller')
+      .and.include('Fabrikam Distribution');
+    expect(theirs.seen).to.include(`for your organization's admins here: ${cast.customer.name}`);
+    expect(theirs.seen).to.not.include('See my partners');
+    // The inviting reseller's own status is its enrollment: the customer is not its standing.
+    const reseller = await w.say(cast.reseller, 'status');
+    expect(reseller.seen).to.include('Enrollment status');
+    expect(reseller.seen).to.not.include('Northwind Traders in Partner Connect');
 
     await w.say(cast.customer, 'language ru');
     const ru = await w.say(cast.customer, 'статус');
