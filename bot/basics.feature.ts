@@ -3,6 +3,7 @@ import { render as renderHelpCard } from '../cards/basics/help.card.js';
 import { render as renderLanguageCard } from '../cards/basics/language.card.js';
 import { cardAttachment } from '../cards/shared/render-card.js';
 import { Verbs } from '../cards/verbs.js';
+import { NotAllowedError } from '../domain/errors.js';
 import type { UserRepository } from '../domain/partners/user.repository.js';
 import { LANGUAGES, t, type Language } from '../i18n/i18n.js';
 import { cardAction, type CommandHandler, type Feature, type TurnScope } from './feature.js';
@@ -27,7 +28,10 @@ export interface BasicsDeps {
   readonly registry: () => FeatureRegistry;
 }
 
-/** The built-in commands every user has: help, cancel, language (with Russian aliases). */
+/**
+ * The built-in commands every user has: help, cancel, language (with Russian aliases), and
+ * `status`, made of the features' parts: a partner's enrollment, then its customer part, if any.
+ */
 export function createBasicsFeature(deps: BasicsDeps): Feature {
   const help: CommandHandler = {
     names: ['help', 'помощь', 'справка'],
@@ -75,6 +79,35 @@ export function createBasicsFeature(deps: BasicsDeps): Feature {
     },
   };
 
+  const status: CommandHandler = {
+    names: ['status', 'статус'],
+    descriptionKey: 'bot:commands.status',
+    visibleTo: async (scope) => {
+      if (scope.conversationType !== 'personal') return false;
+      for (const part of statusParts()) if (await part.visibleTo(scope)) return true;
+      return false;
+    },
+    async run(scope) {
+      // Group chats can include guests from other tenants: an organization's status stays 1:1.
+      if (scope.conversationType !== 'personal') {
+        throw new NotAllowedError('enrollment:errors.personalOnly');
+      }
+      const cards = [];
+      for (const part of statusParts()) {
+        const shown = await part.render(scope);
+        if (shown) cards.push(shown);
+      }
+      const real = cards.filter((c) => !c.fallback);
+      const shown = real.length ? real : cards;
+      if (!shown.length)
+        return void (await scope.turn.sendActivity(t(scope.language, 'bot:status.nothing')));
+      for (const { card } of shown) {
+        await scope.turn.sendActivity({ attachments: [cardAttachment(card)] });
+      }
+    },
+  };
+  const statusParts = () => deps.registry().features.flatMap((f) => (f.status ? [f.status] : []));
+
   const setLanguage = cardAction({
     verb: Verbs.languageSet,
     schema: z.object({ language: z.enum(LANGUAGES) }),
@@ -85,7 +118,7 @@ export function createBasicsFeature(deps: BasicsDeps): Feature {
     },
   });
 
-  return { commands: [help, cancel, language], cardActions: [setLanguage] };
+  return { commands: [help, cancel, language, status], cardActions: [setLanguage] };
 }
 
 /** Stores the choice and confirms it in the newly chosen language. */

@@ -2,6 +2,8 @@ import type { Dialog } from 'botbuilder-dialogs';
 import type { z } from 'zod';
 import type { AdaptiveCardJson } from '../cards/shared/render-card.js';
 import type { TurnScope } from '../dialogs/turn-scope.js';
+import type { Standing } from '../domain/customers/customer-standing.js';
+import type { Actor } from '../domain/partners/actor.js';
 import type { Language } from '../i18n/i18n.js';
 
 export type { TurnScope };
@@ -98,6 +100,26 @@ export interface Feature {
   ): Promise<{ readonly card: AdaptiveCardJson; readonly title: string } | undefined>;
   /** Called when the bot is installed for a user (personal scope), after the welcome card. */
   onInstalled?(scope: Omit<TurnScope, 'dc'>): Promise<void>;
+  /**
+   * Who the actor is to the product (partner, customer, newcomer): the feature that knows
+   * customers answers, and the bot asks it at most once a turn (`scope.standing`).
+   */
+  standingOf?(actor: Actor): Promise<Standing>;
+  /** This feature's part of `status` (basics.feature.ts puts the parts together). */
+  readonly status?: StatusPart;
+}
+
+/** One feature's part of the `status` answer. */
+export interface StatusPart {
+  /** Whether `help` lists `status` for this feature's sake (it is listed if any part says so). */
+  visibleTo(scope: TurnScope): Promise<boolean> | boolean;
+  /**
+   * The card, or undefined when the feature has nothing to say to this actor. A `fallback` card
+   * (enrollment's "not enrolled yet") is shown only when no other part has a card.
+   */
+  render(
+    scope: TurnScope
+  ): Promise<{ readonly card: AdaptiveCardJson; readonly fallback?: boolean } | undefined>;
 }
 
 /** The current card for a subject, as one viewer (the refreshing user) may see it. */

@@ -37,6 +37,7 @@ import { sendWelcome } from './welcome.js';
 import { refuseWithoutTenant } from './tenant-guard.js';
 import { messageResponse } from './invoke-message.js';
 import { withTurnMemo } from '../models/turn-memo.js';
+import type { Standing } from '../domain/customers/customer-standing.js';
 
 export interface PartnerConnectBotDeps {
   readonly registry: FeatureRegistry;
@@ -402,11 +403,17 @@ export class PartnerConnectBot extends TeamsActivityHandler {
   private async scopeFor(turn: TurnContext): Promise<TurnScope> {
     const dc = await this.deps.dialogs.createContext(turn);
     const resolved = this.resolved(turn);
+    const knowsCustomers = this.deps.registry.features.find((f) => f.standingOf);
+    let standing: Promise<Standing> | undefined;
     const scope: TurnScope = {
       turn,
       dc,
       ...resolved,
       sendCard: (card, subject) => this.cards.send(turn, resolved, card, subject),
+      // Asked by the welcome, `help` and the unknown reply only: most turns never read it.
+      ...(knowsCustomers
+        ? { standing: () => (standing ??= knowsCustomers.standingOf!(resolved.actor)) }
+        : {}),
     };
     setTurnScope(scope);
     setCommandWords(turn, (word) => !!this.deps.registry.findCommand(word));

@@ -7,7 +7,10 @@ import type { FeatureRegistry } from './feature-registry.js';
 /** Always last: whatever else is on offer, `help` lists it all. */
 const HELP_STEP: WelcomeStep = { command: 'help', titleKey: 'bot:steps.help' };
 
-/** Sends the personal-scope welcome card, or a one-line intro in group chats and channels. */
+/**
+ * Sends the personal-scope welcome card (a customer's, for a customer's people), or a one-line
+ * intro in group chats and channels.
+ */
 export async function sendWelcome(scope: TurnScope, registry: FeatureRegistry): Promise<void> {
   if (scope.conversationType !== 'personal') {
     await scope.turn.sendActivity(t(scope.language, 'bot:welcome.groupIntro'));
@@ -20,6 +23,15 @@ export async function sendWelcome(scope: TurnScope, registry: FeatureRegistry): 
     const command = registry.findCommand(step.command);
     if (command && (await command.visibleTo(scope))) steps.push(step);
   }
-  const card = renderWelcomeCard({ name: scope.actor.name, steps }, scope.language);
+  // A customer's people are told what the app does for a customer, not how partners enroll.
+  const customer = (await scope.standing?.()) === 'customer';
+  const card = renderWelcomeCard(
+    {
+      name: scope.actor.name,
+      steps,
+      ...(customer ? { introKey: 'customers:welcome.intro' } : {}),
+    },
+    scope.language
+  );
   await scope.turn.sendActivity({ attachments: [cardAttachment(card)] });
 }

@@ -1,6 +1,7 @@
 import type { TurnContext } from 'botbuilder';
 import type { DialogContext } from 'botbuilder-dialogs';
 import type { AdaptiveCardJson } from '../cards/shared/render-card.js';
+import type { Standing } from '../domain/customers/customer-standing.js';
 import type { Actor } from '../domain/partners/actor.js';
 import { languageOf, type Language } from '../i18n/i18n.js';
 
@@ -16,6 +17,11 @@ export interface TurnScope {
    * for their members, and the copy is recorded so later changes update it in place.
    */
   sendCard(card: AdaptiveCardJson, subject?: { type: string; id: string }): Promise<void>;
+  /**
+   * Partner, customer or newcomer (domain/customers/customer-standing.ts), read at most once a
+   * turn and only when asked; absent when no feature knows customers (bot tests).
+   */
+  standing?(): Promise<Standing>;
 }
 
 const TURN_SCOPE = Symbol('partnerConnect.turnScope');

@@ -14,6 +14,8 @@ export interface WelcomeCardData {
   readonly name?: string;
   /** Buttons, in order; only steps this user may take. */
   readonly steps: readonly WelcomeStep[];
+  /** i18n key of the intro: a customer's people hear what the app does for a customer. */
+  readonly introKey?: string;
 }
 
 /** The welcome card sent when the app is installed in personal scope. */
@@ -23,7 +25,7 @@ export function render(data: WelcomeCardData, language: Language): AdaptiveCardJ
     greeting: data.name
       ? t(language, 'bot:welcome.greeting', { name: userText(data.name, MAX_DISPLAY_NAME) })
       : t(language, 'bot:welcome.greetingAnonymous'),
-    intro: t(language, 'bot:welcome.intro'),
+    intro: t(language, data.introKey ?? 'bot:welcome.intro'),
     nextSteps: t(language, 'bot:welcome.nextSteps'),
     typeHelp: t(language, 'bot:welcome.typeHelp'),
     steps: data.steps.map((s) => ({ command: s.command, title: t(language, s.titleKey) })),
@@ -44,4 +46,13 @@ export const samples: readonly WelcomeCardData[] = [
     ],
   },
   { steps: [] },
+  {
+    name: 'Nadia Ivanova',
+    introKey: 'customers:welcome.intro',
+    steps: [
+      { command: 'status', titleKey: 'bot:steps.status' },
+      { command: 'partners', titleKey: 'customers:steps.partners' },
+      { command: 'help', titleKey: 'bot:steps.help' },
+    ],
+  },
 ];

@@ -17,6 +17,11 @@ export interface InvitationCreatedData {
   readonly expiresAt: Date;
   /** true: mailed; false: the mail failed; 'none': no address given. */
   readonly mailed: boolean | 'none';
+  /**
+   * The Teams app's link (`https://teams.microsoft.com/l/app/<id>`): the draft tells a customer
+   * new to Partner Connect how to add it. Unset (no app id): a sentence says whom to ask.
+   */
+  readonly appLink?: string;
 }
 
 /** The email the reseller sends (or that was sent), in the reseller's language. */
@@ -32,7 +37,11 @@ export function draftText(data: InvitationCreatedData, language: Language) {
     withProvider: data.provider ? tr('draftWithProvider', { provider: data.provider }) : '',
     note: data.note ? tr('draftNote', { note: data.note }) : '',
   };
-  return { subject: tr('draftSubject', values), text: tr('draft', values) };
+  // Without the app in its Teams the customer could not type the code anywhere: say how to get it.
+  const getApp = data.appLink
+    ? t(language, 'customers:draft.getApp', { appLink: data.appLink })
+    : t(language, 'customers:draft.noApp', { reseller: data.reseller });
+  return { subject: tr('draftSubject', values), text: `${tr('draft', values)}\n\n${getApp}` };
 }
 
 /**

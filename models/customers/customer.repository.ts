@@ -8,12 +8,16 @@ import type {
 } from '../../domain/customers/customer.js';
 import type { PartnerRef, PersonRef } from '../../domain/partners/partner.js';
 import { isDuplicateKey } from '../duplicate-key.js';
+import { forgetCollection, memoized } from '../turn-memo.js';
 import {
   customerLinkModel,
   customerModel,
   type CustomerDoc,
   type CustomerLinkDoc,
 } from './customer.schema.js';
+
+/** Read-once-a-turn key space of customers (models/turn-memo.ts). */
+const MEMO = 'customers';
 
 /** Customers by tenant and their links, each write one idempotent upsert. */
 export class MongoCustomerRepository implements CustomerRepository {
@@ -35,6 +39,7 @@ export class MongoCustomerRepository implements CustomerRepository {
     readonly admin: PersonRef;
     readonly at: Date;
   }): Promise<Customer> {
+    forgetCollection(MEMO);
     for (let i = 0; ; i++) {
       try {
         // The first acceptance names the customer; every acceptance adds its admin once.
@@ -62,6 +67,7 @@ export class MongoCustomerRepository implements CustomerRepository {
         { returnDocument: 'after' }
       )
       .lean<CustomerDoc>();
+    forgetCollection(MEMO);
     return toCustomer(
       doc ?? (await this.customers.findOne({ tenantId: input.tenantId }).lean<CustomerDoc>())!
     );
@@ -74,7 +80,10 @@ export class MongoCustomerRepository implements CustomerRepository {
   }
 
   async findByTenant(tenantId: string): Promise<Customer | null> {
-    const doc = await this.customers.findOne({ tenantId }).lean<CustomerDoc>();
+    // The welcome, `help` and `status` each ask whether the tenant is a customer: read once.
+    const doc = await memoized(MEMO, `tenant:${tenantId}`, () =>
+      this.customers.findOne({ tenantId }).lean<CustomerDoc>().exec()
+    );
     return doc ? toCustomer(doc) : null;
   }
 

@@ -12,6 +12,7 @@ import {
   type InvitationChange,
   type InvitationRepository,
 } from '../../domain/invitations/invitation.repository.js';
+import type { OpenedInvitations } from '../../domain/customers/customer-standing.js';
 import { isDuplicateKey } from '../duplicate-key.js';
 import {
   guessModel,
@@ -25,7 +26,7 @@ import {
  * code hashes; every transition is one findOneAndUpdate conditional on the state it leaves
  * (and the expiry), so a double Accept moves it once.
  */
-export class MongoInvitationRepository implements InvitationRepository {
+export class MongoInvitationRepository implements InvitationRepository, OpenedInvitations {
   private readonly model: mongoose.Model<InvitationDoc>;
 
   constructor(conn: mongoose.Connection) {
@@ -95,6 +96,17 @@ export class MongoInvitationRepository implements InvitationRepository {
   async addOpener(id: string, personKey: string): Promise<void> {
     if (!mongoose.isValidObjectId(id)) return;
     await this.model.updateOne({ _id: id }, { $addToSet: { openedBy: personKey } });
+  }
+
+  async listPendingOpenedInTenant(tenantId: string, limit: number): Promise<Invitation[]> {
+    // openedBy holds `tenantId/aadObjectId` keys: a prefix names everyone of the tenant.
+    const prefix = new RegExp(`^${tenantId.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}/`);
+    const docs = await this.model
+      .find({ state: 'pending', kind: 'customer', openedBy: prefix })
+      .sort({ createdAt: -1, _id: -1 })
+      .limit(limit)
+      .lean<InvitationDoc[]>();
+    return docs.map(toInvitation);
   }
 
   async listExpired(before: Date, limit: number, partnerRef?: PartnerRef): Promise<Invitation[]> {

@@ -50,7 +50,7 @@ const verifiedCard = (language: Language) =>
     language
   );
 
-/** Enrollment: `enroll`, `status`, `verify <code>`, `review`, the form's and the review card's verbs. */
+/** Enrollment: `enroll`, its part of `status`, `verify <code>`, `review`, the form's and the review card's verbs. */
 export function enrollmentFeature(services: EnrollmentServices): Feature {
   const { enrollment, review, memberships } = services;
   const isOperator = (scope: Pick<TurnScope, 'actor'>) => memberships.isOperator(scope.actor);
@@ -98,30 +98,32 @@ export function enrollmentFeature(services: EnrollmentServices): Feature {
       { command: 'enroll', titleKey: 'bot:steps.enroll' },
       { command: 'status', titleKey: 'bot:steps.status' },
     ],
+    // `status`: the organization's application, or the way to enroll when there is none.
+    status: {
+      visibleTo: (scope) => !isOperator(scope),
+      async render(scope) {
+        const status = await enrollment.status(scope.actor);
+        return {
+          card: renderStatus(status, scope.language),
+          // Nothing to report but "not enrolled": a customer's own status says more.
+          fallback: !status.partner && !status.draft && !status.isOperator,
+        };
+      },
+    },
     commands: [
       {
         names: ['enroll', 'register', 'регистрация', 'зарегистрироваться'],
         descriptionKey: 'enrollment:commands.enroll',
         visibleTo: async (scope) =>
-          scope.conversationType === 'personal' && (await enrollment.mayEnroll(scope.actor)),
+          scope.conversationType === 'personal' &&
+          (await enrollment.mayEnroll(scope.actor)) &&
+          // A customer's people are offered their customer view, not enrollment (typed, it runs).
+          (await scope.standing?.()) !== 'customer',
         async run(scope, args) {
           personalOnly(scope);
           const restart = RESTART_WORDS.has(args.trim().toLowerCase());
           if (scope.dc.activeDialog) await scope.dc.cancelAllDialogs();
           await scope.dc.beginDialog(ENROLLMENT_DIALOG, { restart });
-        },
-      },
-      {
-        names: ['status', 'статус'],
-        descriptionKey: 'enrollment:commands.status',
-        visibleTo: (scope) => scope.conversationType === 'personal' && !isOperator(scope),
-        async run(scope) {
-          // Group chats can include guests from other tenants: partner details stay in 1:1 chats.
-          personalOnly(scope);
-          const status = await enrollment.status(scope.actor);
-          await scope.turn.sendActivity({
-            attachments: [cardAttachment(renderStatus(status, scope.language))],
-          });
         },
       },
       {

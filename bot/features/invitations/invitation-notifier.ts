@@ -14,6 +14,7 @@ import type { Notifier, Recipient } from '../../../domain/notifications/notifica
 import { t, type Language } from '../../../i18n/i18n.js';
 import type { MailService } from '../../../notifications/mail.service.js';
 import { cardData, invitationSubject } from './invitation-cards.js';
+import { teamsAppLink } from './invitation-page.route.js';
 
 /** Who on the reseller's side hears about its invitations: those who may send them. */
 const RESELLER_ROLES = ['globalAdmin', 'adminAgent', 'salesAgent'] as const;
@@ -131,7 +132,8 @@ export class OutboxInvitationNotifier implements InvitationNotifier {
 export class InvitationMail implements InvitationMailer {
   constructor(
     private readonly mail: MailService,
-    private readonly publicBaseUrl: string
+    private readonly publicBaseUrl: string,
+    private readonly appId?: string
   ) {}
 
   async invited(view: InvitationView, secrets: InvitationSecrets): Promise<void> {
@@ -149,6 +151,7 @@ export class InvitationMail implements InvitationMailer {
         code: secrets.code,
         expiresAt: view.invitation.expiresAt,
         mailed: true,
+        ...(this.appId ? { appLink: teamsAppLink(this.appId) } : {}),
       },
       language
     );

@@ -19,8 +19,44 @@ export function teamsDeepLink(appId: string | undefined, token: string): string 
   return `https://teams.microsoft.com/l/chat/0/0?users=${users}&message=${encodeURIComponent(`accept ${token}`)}`;
 }
 
+/**
+ * The Teams app's own link, built from the app id: it opens Partner Connect in the reader's
+ * Teams, or offers to add it when their organization does not have it yet.
+ */
+export function teamsAppLink(appId: string): string {
+  return `https://teams.microsoft.com/l/app/${encodeURIComponent(appId)}`;
+}
+
+/**
+ * How a page takes its reader into the bot: with an app id, the Open in Teams button (a chat
+ * with `accept <token>` ready) and, given `getApp`, a paragraph with the app's link for a
+ * tenant that has no app yet; without an app id, the `noTeams` sentence instead of links that
+ * lead nowhere (a chat with `28:`). Texts come localized; this escapes them.
+ */
+export function openInTeamsHtml(
+  appId: string | undefined,
+  token: string,
+  text: {
+    readonly open: string;
+    readonly noTeams: string;
+    readonly getApp?: { readonly before: string; readonly link: string; readonly after: string };
+  }
+): string {
+  if (!appId) return `<p>${escapeHtml(text.noTeams)}</p>`;
+  const open = `<p><a class="button" href="${escapeHtml(teamsDeepLink(appId, token))}">${escapeHtml(text.open)}</a></p>`;
+  if (!text.getApp) return open;
+  const { before, link, after } = text.getApp;
+  const app = `<a href="${escapeHtml(teamsAppLink(appId))}">${escapeHtml(link)}</a>`;
+  return `${open}\n<p>${escapeHtml(before)} ${app}${escapeHtml(after)}</p>`;
+}
+
 /** The page of a live invitation: who invites, with whom, what each may do, until when. */
-function openPage(language: Language, view: InvitationView, deepLink: string): HtmlPage {
+function openPage(
+  language: Language,
+  view: InvitationView,
+  appId: string | undefined,
+  token: string
+): HtmlPage {
   const tr = (key: string, values: Record<string, unknown> = {}) =>
     t(language, `invitations:${key}`, values);
   const terms = view.invitation.customer!;
@@ -49,7 +85,15 @@ function openPage(language: Language, view: InvitationView, deepLink: string): H
         ? [`<h2>${escapeHtml(tr('page.note', { reseller }))}</h2>`, p(plainText(terms.note))]
         : []),
       p(tr('page.until', { date: dayText(language, view.invitation.expiresAt) })),
-      `<p><a class="button" href="${escapeHtml(deepLink)}">${escapeHtml(tr('page.open'))}</a></p>`,
+      openInTeamsHtml(appId, token, {
+        open: tr('page.open'),
+        noTeams: t(language, 'customers:page.noTeams', { reseller }),
+        getApp: {
+          before: t(language, 'customers:page.getApp'),
+          link: t(language, 'customers:page.getAppLink'),
+          after: t(language, 'customers:page.getAppAfter'),
+        },
+      }),
       p(tr('page.howTo')),
     ].join('\n'),
   };
@@ -99,7 +143,7 @@ export function invitationPageRoute(deps: {
             { personal: true }
           );
         }
-        sendHtmlPage(res, 200, openPage(language, view, teamsDeepLink(deps.appId, token)), {
+        sendHtmlPage(res, 200, openPage(language, view, deps.appId, token), {
           personal: true,
         });
       } catch (err) {

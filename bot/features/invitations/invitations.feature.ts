@@ -8,6 +8,8 @@ import {
   RESELLER_ONLY,
 } from '../../../cards/invitations/invite-form.card.js';
 import { render as renderParties } from '../../../cards/invitations/party-list.card.js';
+import { render as renderCustomerStatus } from '../../../cards/customers/customer-status.card.js';
+import type { CustomerStandingQuery } from '../../../domain/customers/customer-standing.js';
 import { dayText } from '../../../cards/relationships/relationship-text.js';
 import { cardAttachment, type AdaptiveCardJson } from '../../../cards/shared/render-card.js';
 import { userText } from '../../../cards/shared/user-text.js';
@@ -31,11 +33,16 @@ import {
   type InvitationViewer,
 } from './invitation-cards.js';
 import { invitationLink } from './invitation-notifier.js';
+import { teamsAppLink } from './invitation-page.route.js';
 
 export interface InvitationsFeatureDeps {
   readonly service: InvitationService;
   readonly memberships: MembershipService;
   readonly publicBaseUrl: string;
+  /** The Teams app's id (MicrosoftAppId): the mail draft links to the app; unset, it says so. */
+  readonly appId?: string;
+  /** Who is a customer, and its part of `status`. */
+  readonly standing: CustomerStandingQuery;
   /** `accept` for the other kinds (a provider's reseller invitation): true when it handled it. */
   readonly otherInvitations?: (scope: TurnScope, text: string) => Promise<boolean>;
 }
@@ -103,6 +110,7 @@ export function invitationsFeature(deps: InvitationsFeatureDeps): Feature {
         code: created.secrets.code,
         expiresAt: inv.expiresAt,
         mailed: created.mailed,
+        ...(deps.appId ? { appLink: teamsAppLink(deps.appId) } : {}),
       },
       language
     );
@@ -235,6 +243,16 @@ export function invitationsFeature(deps: InvitationsFeatureDeps): Feature {
   };
 
   return {
+    standingOf: (actor) => deps.standing.standingOf(actor),
+    // A customer's people: its partners, its invitations and what they may do (also a partner's).
+    status: {
+      visibleTo: async (scope) => (await scope.standing?.()) === 'customer',
+      async render(scope) {
+        const status = await deps.standing.statusOf(scope.actor);
+        return status ? { card: renderCustomerStatus(status, scope.language) } : undefined;
+      },
+    },
+    welcomeSteps: [{ command: 'partners', titleKey: 'customers:steps.partners' }],
     commands: [
       {
         names: ['invite customer', 'пригласить клиента'],

@@ -1,5 +1,6 @@
 import { InvitationNotices } from '../../../domain/invitations/invitation-notices.js';
 import { InvitationService } from '../../../domain/invitations/invitation.service.js';
+import { CustomerStandingQuery } from '../../../domain/customers/customer-standing.js';
 import { MongoCustomerRepository } from '../../../models/customers/customer.repository.js';
 import {
   MongoCodeGuessRepository,
@@ -56,7 +57,11 @@ export async function createInvitationsModule(
     memberships,
     notices,
     notifier: new OutboxInvitationNotifier(deps.notifications.service),
-    mailer: new InvitationMail(deps.notifications.mail, ctx.config.publicBaseUrl),
+    mailer: new InvitationMail(
+      deps.notifications.mail,
+      ctx.config.publicBaseUrl,
+      ctx.config.microsoftAppId
+    ),
     expiryDays: ctx.config.invitationExpiryDays,
     now: ctx.now,
     logger: ctx.logger,
@@ -74,6 +79,13 @@ export async function createInvitationsModule(
         service,
         memberships,
         publicBaseUrl: ctx.config.publicBaseUrl,
+        ...(ctx.config.microsoftAppId ? { appId: ctx.config.microsoftAppId } : {}),
+        standing: new CustomerStandingQuery({
+          customers,
+          partners,
+          invitations: repository,
+          now: ctx.now,
+        }),
         otherInvitations: deps.relationships.acceptInvitation,
       }),
     ],

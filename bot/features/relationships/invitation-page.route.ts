@@ -4,7 +4,7 @@ import type { ResellerInvitationService } from '../../../domain/relationships/re
 import { t } from '../../../i18n/i18n.js';
 import { escapeHtml, pageLanguage, sendHtmlPage } from '../../../web/html-page.js';
 import type { HttpRoute } from '../../../web/http-route.js';
-import { teamsDeepLink } from '../invitations/invitation-page.route.js';
+import { openInTeamsHtml } from '../invitations/invitation-page.route.js';
 
 /**
  * `GET /relationships/:token`: the page a reseller opens from the provider's mail. It needs no
@@ -53,11 +53,10 @@ export function invitationPageRoute(deps: {
         date: dayText(language, invitation.expiresAt),
       };
       // Teams' deep link to a chat with the bot, `accept <token>` prefilled (as customers').
-      const open = deps.microsoftAppId
-        ? `<p><a class="button" href="${escapeHtml(
-            teamsDeepLink(deps.microsoftAppId, token)
-          )}">${escapeHtml(tr('open'))}</a></p>`
-        : p(tr('noTeams'));
+      const open = openInTeamsHtml(deps.microsoftAppId, token, {
+        open: tr('open'),
+        noTeams: tr('noTeams'),
+      });
       sendHtmlPage(
         res,
         200,

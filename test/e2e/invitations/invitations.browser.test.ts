@@ -73,9 +73,10 @@ describe('customer invitations in a browser and in the Agents Playground', funct
     const first = await invite('Northwind Traders');
     const pending = await visit(first.token, 'en-US', 'pending');
     expect(pending.status).to.equal(200);
-    expect(pending.text).to.include('Contoso Reseller').and.include('Open in Teams');
+    // No app id here: the page says whom to ask instead of a chat link to nobody.
+    expect(pending.text).to.include('Contoso Reseller').and.include('not yet published to Teams');
     const pendingRu = await visit(first.token, 'ru-RU', 'pending');
-    expect(pendingRu.text).to.include('Открыть в Teams');
+    expect(pendingRu.text).to.include('ещё не опубликован в Teams');
     for (const locale of ['en-US', 'ru-RU'] as const) {
       const unknown = await visit('A'.repeat(43), locale, 'unknown');
       expect(unknown.status).to.equal(404);

@@ -70,17 +70,19 @@ describe('customer invitations end to end (three tenants, the real server)', fun
     const stored = JSON.stringify(await w.collection('invitations').find().toArray());
     expect(stored).to.not.include(token).and.not.include(code.replace(/-/g, ''));
 
-    // The page, in English and Russian, with Open in Teams and the pages' security headers.
+    // The page, in English and Russian, with the pages' security headers. This bot has no app
+    // id, so the page says whom to ask instead of a chat link to nobody (customers.e2e.test.ts).
     const en = await page(token);
     expect(en.res.status).to.equal(200);
     expect(en.html).to.include('Contoso Reseller').and.include('Fabrikam Distribution');
-    expect(en.html).to.include('Open in Teams').and.include('https://teams.microsoft.com/l/chat/');
+    expect(en.html).to.include('not yet published to Teams here');
+    expect(en.html).to.not.include('https://teams.microsoft.com/l/chat/');
     expect(en.html).to.not.include('<script');
     expect(en.res.headers.get('cache-control')).to.equal('no-store');
     expect(en.res.headers.get('content-security-policy')).to.include("default-src 'none'");
     expect(en.res.headers.get('x-frame-options')).to.equal('DENY');
     const ru = await page(token, 'ru-RU,ru;q=0.9');
-    expect(ru.html).to.include('Открыть в Teams').and.include('<html lang="ru">');
+    expect(ru.html).to.include('ещё не опубликован в Teams').and.include('<html lang="ru">');
     expect((await page('A'.repeat(43))).res.status).to.equal(404);
 
     // The reseller's own tenant cannot accept.

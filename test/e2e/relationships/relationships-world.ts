@@ -45,7 +45,7 @@ export type RelationshipsWorld = Awaited<ReturnType<typeof startRelationshipsWor
  */
 export async function startRelationshipsWorld(
   env: Record<string, string> = {},
-  options: Pick<TestAppOptions, 'dbOptions'> & { worker?: { leaseMs?: number } } = {}
+  options: Pick<TestAppOptions, 'dbOptions' | 'auth'> & { worker?: { leaseMs?: number } } = {}
 ) {
   const smtp = await startSmtpSink();
   let now = new Date('2026-12-01T09:00:00Z');
@@ -57,6 +57,7 @@ export async function startRelationshipsWorld(
         modules: (ctx) => productModules(ctx, { worker: { ...FAST_WORKER, ...options.worker } }),
         clock: () => now,
         dbOptions: options.dbOptions,
+        ...(options.auth ? { auth: true } : {}),
       }
     );
   } catch (err) {

@@ -747,6 +747,8 @@ describe('authorization matrix: every verb and command, every role and persona (
       'command:help',
       'command:cancel',
       'command:language',
+      // `status` too: made of the features' parts (enrollment's, a customer's).
+      'command:status',
     ];
     // The product's features were found (else only the verbs file would be compared).
     expect(registered).to.include('command:invite customer').and.include('verb:outbox.retry');
