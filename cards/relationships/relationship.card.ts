@@ -102,10 +102,11 @@ export function render(data: RelationshipCardData, language: Language): Adaptive
       button(Verbs.relationshipDeclineChange, tr('card.declineChange'), 'destructive', at)
     );
   }
-  const canExtend = active && data.view.extendRoom > 0;
+  // The reseller answers the provider's waiting change first (and a card holds five buttons).
+  const canExtend = active && !decidingChange && data.view.extendRoom > 0;
   if (active) {
     if (canExtend) actions.push(button(Verbs.relationshipExtend, tr('card.extend'), 'positive'));
-    if (!r.grant.autoExtend && !r.grant.roles.includes(RISKY_ROLE)) {
+    if (!decidingChange && !r.grant.autoExtend && !r.grant.roles.includes(RISKY_ROLE)) {
       actions.push(button(Verbs.relationshipAutoExtend, tr('card.autoExtendOn')));
     }
     actions.push(button(Verbs.relationshipEnd, tr('card.end'), 'destructive'));
@@ -270,6 +271,13 @@ const base: Relationship = {
     },
   ],
 };
+const authorized = {
+  at,
+  by: { tenantId: 't', aadObjectId: 'b', name: 'Boris Ivanov' },
+  from: 'pending' as const,
+  to: 'active' as const,
+  roles: base.grant.roles,
+};
 const views = (relationship: Relationship, side: 'provider' | 'reseller'): RelationshipView => ({
   relationship,
   side,
@@ -313,4 +321,46 @@ export const samples: readonly RelationshipCardData[] = [
     confirmEnd: true,
   },
   { view: views({ ...base, state: 'ended' }, 'provider'), canManage: false },
+  // A change the provider asked for, as the reseller (who decides) and the provider see it.
+  ...(['reseller', 'provider'] as const).map((side) => ({
+    view: views(
+      {
+        ...base,
+        state: 'active' as const,
+        activeSince: at,
+        grant: { ...base.grant, autoExtend: false },
+        history: [...base.history, { ...authorized, at, note: 'changeRequested' as const }],
+        pendingChange: {
+          grant: base.grant,
+          expiresAt: new Date(base.expiresAt.getTime() + 365 * 86_400_000),
+          fromExpiresAt: base.expiresAt,
+          by: { tenantId: 't', aadObjectId: 'b', name: 'Boris Ivanov' },
+          at,
+        },
+      },
+      side
+    ),
+    canManage: true,
+  })),
+  // The Extend confirmation: the provider's asks the reseller, the reseller's applies.
+  ...(['provider', 'reseller'] as const).map((side) => ({
+    view: views(
+      {
+        ...base,
+        state: 'active' as const,
+        activeSince: at,
+        history: [...base.history, authorized],
+      },
+      side
+    ),
+    canManage: true,
+    confirmExtend: {
+      days: 200,
+      from: base.expiresAt,
+      to: new Date(base.expiresAt.getTime() + 200 * 86_400_000),
+      grant: { ...base.grant, roles: [...base.grant.roles, 'licenseAdministrator' as const] },
+      widens: true,
+      asks: side === 'provider',
+    },
+  })),
 ];
