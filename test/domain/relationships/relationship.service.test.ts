@@ -348,3 +348,21 @@ describe('RelationshipService', () => {
     ]);
   });
 });
+
+describe('RelationshipService: Resend', () => {
+  it('sends again at most once an hour, and says in how many minutes the next works', async () => {
+    const w = await world();
+    const reseller = await w.partner('reseller');
+    const provider = await w.partner('provider');
+    const asked = await w.service.request(reseller.admin, provider.partner.id, GRANT, true);
+    expect((await w.service.resend(reseller.admin, asked.id)).changedNow).to.equal(true);
+    w.advance(20 * 60_000);
+    const early = await refused(w.service.resend(reseller.agent, asked.id));
+    expect(early.messageKey).to.equal('relationships:errors.resendTooSoon');
+    expect(early.values).to.deep.equal({ count: 40 });
+    w.advance(40 * 60_000);
+    expect((await w.service.resend(reseller.agent, asked.id)).changedNow).to.equal(true);
+    const notes = (await w.relationships.get(asked.id))!.history.map((e) => e.note ?? e.to);
+    expect(notes).to.deep.equal(['pending', 'resent', 'resent']);
+  });
+});
