@@ -39,6 +39,9 @@ export const Verbs = {
   relationshipEnd: 'relationship.end',
   relationshipExtend: 'relationship.extend',
   relationshipAutoExtend: 'relationship.autoExtend',
+  /** The reseller authorizes / declines a change its provider asked for (issue 26.2). */
+  relationshipAuthorizeChange: 'relationship.authorizeChange',
+  relationshipDeclineChange: 'relationship.declineChange',
   relationshipHistory: 'relationship.history',
   /** The customers a provider and a reseller share (registered by invitations). */
   relationshipCustomers: 'relationship.customers',

@@ -21,8 +21,16 @@ export function render(data: HistoryCardData, language: Language): AdaptiveCardJ
       date: dayText(language, e.at),
       name: byText(language, e.by),
       roles: rolesText(language, e.roles),
+      // Both ends of an extension or a change are kept (issue 27).
+      from: e.fromExpiresAt ? dayText(language, e.fromExpiresAt) : '',
+      to: e.toExpiresAt ? dayText(language, e.toExpiresAt) : '',
+      auto: tr(e.autoExtend ? 'card.autoExtend_on' : 'card.autoExtend_off'),
     };
     if (e.from === null) return { text: tr('history.created', values) };
+    // An extension recorded before both ends were kept says only who and when.
+    if (e.note === 'extended' && !e.toExpiresAt) {
+      return { text: tr('history.note_extendedUndated', values) };
+    }
     if (e.note) return { text: tr(`history.note_${e.note}`, values) };
     return {
       text: tr('history.moved', {

@@ -1,13 +1,19 @@
 import template from './relationship.card.json' with { type: 'json' };
 import type { Partner } from '../../domain/partners/partner.js';
-import { DEFAULT_DURATION_DAYS, REMINDER_DAYS } from '../../domain/relationships/access-grant.js';
+import {
+  AUTO_EXTEND_DAYS,
+  DEFAULT_DURATION_DAYS,
+  MAX_DURATION_DAYS,
+  REMINDER_DAYS,
+} from '../../domain/relationships/access-grant.js';
+import type { Extension } from '../../domain/relationships/extension.js';
 import { RISKY_ROLE, type Relationship } from '../../domain/relationships/relationship.js';
 import type { RelationshipView } from '../../domain/relationships/relationship.service.js';
 import { t, type Language } from '../../i18n/i18n.js';
 import { renderCard, type AdaptiveCardJson } from '../shared/render-card.js';
 import { userText } from '../shared/user-text.js';
 import { Verbs } from '../verbs.js';
-import { dayText, lastEventText, roleChoices, rolesText } from './relationship-text.js';
+import { byText, dayText, lastEventText, roleChoices, rolesText } from './relationship-text.js';
 
 export interface RelationshipCardData {
   readonly view: RelationshipView;
@@ -15,13 +21,15 @@ export interface RelationshipCardData {
   readonly canManage: boolean;
   /** The End button's confirmation step. */
   readonly confirmEnd?: boolean;
+  /** The Extend button's confirmation step: the extension as it would apply (issue 27). */
+  readonly confirmExtend?: Extension;
 }
 
 interface CardButton {
   verb: string;
   title: string;
   style: 'default' | 'positive' | 'destructive';
-  confirmed: string;
+  data: Record<string, string>;
 }
 
 const STATE_STYLES: Record<Relationship['state'], string> = {
@@ -52,16 +60,25 @@ export function render(data: RelationshipCardData, language: Language): Adaptive
       : last
         ? lastEventText(language, last)
         : tr(`states.${r.state}`);
-  const manage = data.canManage && !data.confirmEnd;
+  const confirming = !!data.confirmEnd || !!data.confirmExtend;
+  const manage = data.canManage && !confirming;
   const deciding = manage && r.state === 'pending' && side === decider;
   const asking = manage && r.state === 'pending' && side === r.initiatedBy;
   const active = manage && r.state === 'active';
+  const change = r.state === 'active' ? r.pendingChange : undefined;
+  const decidingChange = active && !!change && side === 'reseller';
   const button = (
     verb: string,
     title: string,
     style: CardButton['style'] = 'default',
-    confirmed = ''
-  ): CardButton => ({ verb, title, style, confirmed });
+    extra: Record<string, string> = {}
+  ): CardButton => ({
+    verb,
+    title,
+    style,
+    data: { relationshipRef: r.id, confirmed: '', ...extra },
+  });
+  const autoText = (on: boolean) => tr(on ? 'card.autoExtend_on' : 'card.autoExtend_off');
   const actions: CardButton[] = [];
   if (deciding) {
     actions.push(
@@ -79,16 +96,43 @@ export function render(data: RelationshipCardData, language: Language): Adaptive
       button(Verbs.relationshipResend, tr('card.resend'))
     );
   }
+  if (decidingChange && change) {
+    const at = { change: new Date(change.at).toISOString() };
+    actions.push(
+      button(Verbs.relationshipAuthorizeChange, tr('card.authorizeChange'), 'positive', at),
+      button(Verbs.relationshipDeclineChange, tr('card.declineChange'), 'destructive', at)
+    );
+  }
+  // The reseller answers the provider's waiting change first (and a card holds five buttons).
+  const canExtend = active && !decidingChange && data.view.extendRoom > 0;
   if (active) {
-    actions.push(button(Verbs.relationshipExtend, tr('card.extend'), 'positive'));
-    if (!r.grant.autoExtend && !r.grant.roles.includes(RISKY_ROLE)) {
+    if (canExtend) actions.push(button(Verbs.relationshipExtend, tr('card.extend'), 'positive'));
+    if (!decidingChange && !r.grant.autoExtend && !r.grant.roles.includes(RISKY_ROLE)) {
       actions.push(button(Verbs.relationshipAutoExtend, tr('card.autoExtendOn')));
     }
     actions.push(button(Verbs.relationshipEnd, tr('card.end'), 'destructive'));
   }
+  const x = data.confirmExtend;
   if (data.confirmEnd) {
     actions.push(
-      button(Verbs.relationshipEnd, tr('card.confirmEndButton'), 'destructive', 'yes'),
+      button(Verbs.relationshipEnd, tr('card.confirmEndButton'), 'destructive', {
+        confirmed: 'yes',
+      }),
+      button(Verbs.relationshipView, tr('card.back'))
+    );
+  } else if (x) {
+    actions.push(
+      button(
+        Verbs.relationshipExtend,
+        tr(x.asks ? 'card.confirmExtendAsk' : 'card.confirmExtendButton'),
+        'positive',
+        {
+          confirmed: 'yes',
+          durationDays: String(x.days),
+          roles: x.grant.roles.join(','),
+          endsAt: new Date(x.from).toISOString(),
+        }
+      ),
       button(Verbs.relationshipView, tr('card.back'))
     );
   } else {
@@ -122,6 +166,42 @@ export function render(data: RelationshipCardData, language: Language): Adaptive
     },
   ];
   const other = side === 'provider' ? names.reseller : names.provider;
+  const confirm = data.confirmEnd
+    ? { title: tr('card.confirmEndTitle', { other }), text: tr('card.confirmEnd'), rule: '' }
+    : x
+      ? {
+          title: tr('card.confirmExtendTitle', { to: dayText(language, x.to) }),
+          text: tr('card.confirmExtend', {
+            from: dayText(language, x.from),
+            to: dayText(language, x.to),
+            count: x.days,
+            roles: rolesText(language, x.grant.roles),
+            auto: autoText(x.grant.autoExtend),
+          }),
+          rule: tr(x.asks ? 'card.consentRule_asks' : 'card.consentRule_applies'),
+        }
+      : { title: '', text: '', rule: '' };
+  // Who must consent, said where the buttons are (issues 26.2 and 26.3).
+  const rule = active
+    ? tr(`card.consentRule_${side}`)
+    : asking
+      ? tr('card.resendRule', { other })
+      : '';
+  const changeLines = change
+    ? [
+        tr('card.changeAsked', {
+          name: byText(language, change.by),
+          date: dayText(language, change.at),
+        }),
+        tr('card.changeEnds', {
+          from: dayText(language, change.fromExpiresAt),
+          to: dayText(language, change.expiresAt),
+        }),
+        tr('card.changeRoles', { roles: rolesText(language, change.grant.roles) }),
+        tr('card.changeAutoExtend', { auto: autoText(change.grant.autoExtend) }),
+        ...(side === 'provider' ? [tr('card.changeWaits')] : []),
+      ].map((text) => ({ text }))
+    : [];
   return renderCard(template, {
     title: tr('card.title'),
     summary: tr(`card.summary_${r.initiatedBy}`),
@@ -130,20 +210,27 @@ export function render(data: RelationshipCardData, language: Language): Adaptive
     facts,
     grants: tr('card.grants'),
     risky: r.grant.roles.includes(RISKY_ROLE) ? tr('card.risky') : '',
-    confirmEnd: !!data.confirmEnd,
-    confirmTitle: tr('card.confirmEndTitle', { other }),
-    confirmText: tr('card.confirmEnd'),
-    showExtend: active,
-    extendDaysLabel: tr('card.extendDays'),
-    extendDays: r.grant.durationDays,
-    // Only the reseller grants roles: the provider extends with today's.
-    showRoles: active && side === 'reseller',
+    rule,
+    changeTitle: change && !confirming ? tr('card.changeTitle') : '',
+    changeLines,
+    confirming,
+    confirmTitle: confirm.title,
+    confirmText: confirm.text,
+    confirmRule: confirm.rule,
+    showExtend: canExtend,
+    extendDaysLabel: tr('card.extendDays', { max: data.view.extendRoom, limit: MAX_DURATION_DAYS }),
+    extendMax: Math.max(1, data.view.extendRoom),
+    extendDays: Math.max(1, Math.min(AUTO_EXTEND_DAYS, data.view.extendRoom)),
+    // Either side may name the roles after an extension; more than today need the reseller.
+    showRoles: canExtend,
     rolesLabel: tr('card.extendRoles'),
     rolesValue: r.grant.roles.join(','),
     roleChoices: roleChoices(language),
-    showConsent: (deciding && side === 'reseller') || (active && side === 'reseller'),
+    showConsent:
+      (deciding && side === 'reseller') ||
+      decidingChange ||
+      (!!x && !x.asks && x.widens && side === 'reseller'),
     consentLabel: tr('card.consent'),
-    relationshipRef: r.id,
     actions,
   });
 }
@@ -185,9 +272,17 @@ const base: Relationship = {
     },
   ],
 };
+const authorized = {
+  at,
+  by: { tenantId: 't', aadObjectId: 'b', name: 'Boris Ivanov' },
+  from: 'pending' as const,
+  to: 'active' as const,
+  roles: base.grant.roles,
+};
 const views = (relationship: Relationship, side: 'provider' | 'reseller'): RelationshipView => ({
   relationship,
   side,
+  extendRoom: 365,
   provider: partner({
     partnerType: 'provider',
     legalName: 'Fabrikam Distribution',
@@ -227,4 +322,46 @@ export const samples: readonly RelationshipCardData[] = [
     confirmEnd: true,
   },
   { view: views({ ...base, state: 'ended' }, 'provider'), canManage: false },
+  // A change the provider asked for, as the reseller (who decides) and the provider see it.
+  ...(['reseller', 'provider'] as const).map((side) => ({
+    view: views(
+      {
+        ...base,
+        state: 'active' as const,
+        activeSince: at,
+        grant: { ...base.grant, autoExtend: false },
+        history: [...base.history, { ...authorized, at, note: 'changeRequested' as const }],
+        pendingChange: {
+          grant: base.grant,
+          expiresAt: new Date(base.expiresAt.getTime() + 365 * 86_400_000),
+          fromExpiresAt: base.expiresAt,
+          by: { tenantId: 't', aadObjectId: 'b', name: 'Boris Ivanov' },
+          at,
+        },
+      },
+      side
+    ),
+    canManage: true,
+  })),
+  // The Extend confirmation: the provider's asks the reseller, the reseller's applies.
+  ...(['provider', 'reseller'] as const).map((side) => ({
+    view: views(
+      {
+        ...base,
+        state: 'active' as const,
+        activeSince: at,
+        history: [...base.history, authorized],
+      },
+      side
+    ),
+    canManage: true,
+    confirmExtend: {
+      days: 200,
+      from: base.expiresAt,
+      to: new Date(base.expiresAt.getTime() + 200 * 86_400_000),
+      grant: { ...base.grant, roles: [...base.grant.roles, 'licenseAdministrator' as const] },
+      widens: true,
+      asks: side === 'provider',
+    },
+  })),
 ];

@@ -138,6 +138,7 @@ const relationship: Relationship = {
 const view = (r: Relationship, side: 'provider' | 'reseller'): RelationshipView => ({
   relationship: r,
   side,
+  extendRoom: 365,
   provider: partner({ partnerType: 'provider', legalName: 'Fabrikam Distribution' }),
   reseller: partner({}),
 });

@@ -20,7 +20,21 @@ export interface RelationshipChange {
   readonly state: RelationshipState;
   // A new `expiresAt` resets the reminders: they are about the new date.
   readonly event: RelationshipEvent;
-  readonly set?: Partial<Pick<Relationship, 'grant' | 'expiresAt' | 'activeSince'>>;
+  readonly set?: Partial<
+    Pick<Relationship, 'grant' | 'expiresAt' | 'activeSince' | 'pendingChange' | 'lastResentAt'>
+  >;
+  /** Drops the provider's change that waited for consent (applied, declined or superseded). */
+  readonly clearPendingChange?: boolean;
+}
+
+/** What else must still hold for a transition to apply (each read earlier by the caller). */
+export interface RelationshipGuard {
+  /** Access still ends then: an Extend or the sweep that got there first is not undone. */
+  readonly expiresAt?: Date;
+  /** The provider's waiting change is still this one (by its time); null: there is none. */
+  readonly pendingChangeAt?: Date | null;
+  /** Not resent after this (or never): concurrent Resends send once. */
+  readonly resentBefore?: Date;
 }
 
 /** Relationships; every change is one conditional update on (id, state). */
@@ -30,12 +44,12 @@ export interface RelationshipRepository extends OwedNoticeStore<Relationship> {
   get(id: string): Promise<Relationship | null>;
   /** The open (pending or active) relationship of a pair, if any. */
   findOpen(providerRef: PartnerRef, resellerRef: PartnerRef): Promise<Relationship | null>;
-  /** Applies `change` only while the record is in `from` (and, if given, expires at `expiresAt`). */
+  /** Applies `change` only while the record is in `from` and `guard` holds. */
   transition(
     id: string,
     from: RelationshipState,
     change: RelationshipChange,
-    guard?: { readonly expiresAt?: Date }
+    guard?: RelationshipGuard
   ): Promise<Relationship | null>;
   /** Open relationships whose `expiresAt` is before `before`, oldest first. */
   listExpiring(before: Date, limit: number): Promise<Relationship[]>;

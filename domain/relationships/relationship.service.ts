@@ -8,15 +8,18 @@ import {
   AUTO_EXTEND_DAYS,
   checkGrant,
   days,
+  MAX_DURATION_DAYS,
+  MIN_DURATION_DAYS,
   PENDING_DAYS,
   REMINDER_DAYS,
-  widens,
 } from './access-grant.js';
-import { RISKY_ROLE, type AccessGrant } from './relationship.js';
+import { extensionRoom, planExtension, type Extension, type ExtensionInput } from './extension.js';
+import { RISKY_ROLE, type AccessGrant, type PendingChange } from './relationship.js';
 import type { Relationship, RelationshipEvent, RelationshipState } from './relationship.js';
 import {
   DuplicateRelationshipError,
   type RelationshipChange,
+  type RelationshipGuard,
   type RelationshipRepository,
 } from './relationship.repository.js';
 
@@ -61,13 +64,18 @@ export interface RelationshipView {
   readonly side: 'provider' | 'reseller';
   readonly provider: Partner;
   readonly reseller: Partner;
+  /** How many days Extend may add to the current end today (0: none). */
+  readonly extendRoom: number;
 }
 
-/** What a bulk change did: how many changed, and how many were left as they were (and why). */
+/** What a bulk change did: how many resellers were asked, and how many were left as they were. */
 export interface BulkResult {
-  readonly changed: number;
+  readonly asked: number;
   readonly unchanged: number;
 }
+
+/** At most one Resend of a pending request an hour: the other side is not flooded (26.3). */
+export const RESEND_EVERY_MS = 60 * 60_000;
 
 /**
  * Provider-reseller relationships: a reseller asks or a provider invites; the other side
@@ -201,26 +209,48 @@ export class RelationshipService {
   }
 
   /**
-   * Either side extends active access from today for the grant's duration. More roles than
-   * today are the reseller's to give, with its consent again.
+   * An Extend as it would apply, for the confirmation card (old end -> new end, roles, and who
+   * must consent); refused with the range when the days do not fit. Changes nothing.
+   */
+  async planExtend(
+    actor: Actor,
+    id: string,
+    input: ExtensionInput
+  ): Promise<{ view: RelationshipView; extension: Extension }> {
+    const { relationship, side } = await this.forActor(actor, id);
+    const extension = planExtension(relationship, side, input, this.deps.now());
+    return { view: await this.withPartners(relationship, side), extension };
+  }
+
+  /**
+   * Extends active access by days added to its current end (never shorter). The reseller's own
+   * extension applies at once (more roles with its consent again); the provider's is a request
+   * the reseller's Global admins and Admin agents must authorize (issue 26.2). `endsAt` is the
+   * end the confirmation showed: if it moved since, nothing applies.
    */
   async extend(
     actor: Actor,
     id: string,
-    grantInput: unknown,
-    consent = false
+    input: ExtensionInput,
+    opts: { readonly consent?: boolean; readonly endsAt?: Date } = {}
   ): Promise<RelationshipResult> {
     const { relationship, side } = await this.forActor(actor, id);
-    const grant = this.grantOf(grantInput);
-    if (widens(relationship.grant, grant)) {
-      if (side !== 'reseller') throw new NotAllowedError('relationships:errors.resellerWidens');
-      if (!consent) throw new InvalidError('relationships:errors.consentRequired');
+    const extension = planExtension(relationship, side, input, this.deps.now());
+    if (opts.endsAt && !sameTime(opts.endsAt, relationship.expiresAt)) {
+      throw new ConflictError('relationships:errors.endMoved');
     }
-    const now = this.deps.now();
+    if (extension.asks) {
+      return this.ask(actor, relationship, { grant: extension.grant, expiresAt: extension.to });
+    }
+    if (extension.widens && !opts.consent) {
+      throw new InvalidError('relationships:errors.consentRequired');
+    }
     const event: RelationshipEvent = {
       ...this.event(actor, 'active', 'active', relationship),
-      roles: grant.roles,
+      roles: extension.grant.roles,
       note: 'extended',
+      fromExpiresAt: extension.from,
+      toExpiresAt: extension.to,
     };
     return this.move(
       actor,
@@ -229,30 +259,46 @@ export class RelationshipService {
       {
         state: 'active',
         event,
-        set: { grant, expiresAt: new Date(now.getTime() + days(grant.durationDays)) },
+        set: { grant: extension.grant, expiresAt: extension.to },
+        // The reseller decided: a change the provider asked for is superseded.
+        clearPendingChange: true,
       },
       { expiresAt: relationship.expiresAt }
     );
   }
 
-  /** The requester sends its pending request again (the other side is told once more). */
+  /** The requester sends its pending request again: at most once an hour (issue 26.3). */
   async resend(actor: Actor, id: string): Promise<RelationshipResult> {
     const { relationship, side } = await this.forActor(actor, id);
     if (side !== relationship.initiatedBy) {
       throw new NotAllowedError('relationships:errors.onlyRequesterResends');
     }
-    return this.move(actor, relationship, 'pending', {
-      state: 'pending',
-      event: { ...this.event(actor, 'pending', 'pending', relationship), note: 'resent' },
-    });
+    const now = this.deps.now();
+    if (relationship.state === 'pending') refuseEarlyResend(relationship, now);
+    const result = await this.move(
+      actor,
+      relationship,
+      'pending',
+      {
+        state: 'pending',
+        event: { ...this.event(actor, 'pending', 'pending', relationship), note: 'resent' },
+        set: { lastResentAt: now },
+      },
+      { resentBefore: new Date(now.getTime() - RESEND_EVERY_MS) }
+    );
+    // A concurrent Resend got there first: this one is refused as a later one would be.
+    if (!result.changedNow && result.relationship.state === 'pending') {
+      refuseEarlyResend(result.relationship, now);
+    }
+    return result;
   }
 
   /**
-   * Switches auto-extend on (either side: it keeps today's roles, so it widens nothing), never
-   * with Global Administrator, whose access must be granted again knowingly.
+   * Switches auto-extend on, never with Global Administrator, whose access must be granted
+   * again knowingly. The reseller's applies at once; the provider's waits for its consent.
    */
   async autoExtendOn(actor: Actor, id: string): Promise<RelationshipResult> {
-    const { relationship } = await this.forActor(actor, id);
+    const { relationship, side } = await this.forActor(actor, id);
     if (relationship.grant.roles.includes(RISKY_ROLE)) {
       throw new InvalidError('relationships:grant.autoExtendWithGlobalAdmin');
     }
@@ -260,6 +306,10 @@ export class RelationshipService {
       throw new ConflictError('relationships:errors.notActive');
     }
     if (relationship.grant.autoExtend) return { relationship, changedNow: false };
+    const grant = { ...relationship.grant, autoExtend: true };
+    if (side === 'provider') {
+      return this.ask(actor, relationship, { grant, expiresAt: relationship.expiresAt });
+    }
     return this.move(
       actor,
       relationship,
@@ -267,16 +317,76 @@ export class RelationshipService {
       {
         state: 'active',
         event: { ...this.event(actor, 'active', 'active', relationship), note: 'autoExtendOn' },
-        set: { grant: { ...relationship.grant, autoExtend: true } },
+        set: { grant },
+        clearPendingChange: true,
       },
       { expiresAt: relationship.expiresAt }
     );
   }
 
   /**
-   * A provider's bulk change over its active relationships (all, or those expiring soon):
-   * extend each by `durationDays` with today's roles, or switch auto-extend on. No cap: each
-   * is its own conditional update, so a concurrent change to one is simply left as it is.
+   * The reseller authorizes the change its provider asked for, with its consent: the roles,
+   * auto-extend and end it names apply, if access still ends where it did when it was asked.
+   * `changeAt` names the request the card showed: a newer one is not authorized unseen.
+   */
+  async authorizeChange(
+    actor: Actor,
+    id: string,
+    consent: boolean,
+    changeAt?: Date
+  ): Promise<RelationshipResult> {
+    const { relationship: r, side } = await this.forActor(actor, id);
+    if (side !== 'reseller') throw new NotAllowedError('relationships:errors.resellerDecides');
+    if (!consent) throw new InvalidError('relationships:errors.consentRequired');
+    const change = r.pendingChange;
+    if (r.state !== 'active' || !change || (changeAt && !sameTime(change.at, changeAt))) {
+      return { relationship: r, changedNow: false };
+    }
+    if (!sameTime(change.fromExpiresAt, r.expiresAt)) {
+      throw new ConflictError('relationships:errors.changeStale');
+    }
+    const extending = !sameTime(change.expiresAt, r.expiresAt);
+    return this.move(
+      actor,
+      r,
+      'active',
+      {
+        state: 'active',
+        event: this.changeEvent(actor, r, change, 'changeAuthorized'),
+        set: { grant: change.grant, ...(extending ? { expiresAt: change.expiresAt } : {}) },
+        clearPendingChange: true,
+      },
+      { expiresAt: r.expiresAt, pendingChangeAt: change.at }
+    );
+  }
+
+  /** The reseller declines the change its provider asked for: everything stays as it was. */
+  async declineChange(actor: Actor, id: string, changeAt?: Date): Promise<RelationshipResult> {
+    const { relationship: r, side } = await this.forActor(actor, id);
+    if (side !== 'reseller') throw new NotAllowedError('relationships:errors.resellerDecides');
+    const change = r.pendingChange;
+    if (r.state !== 'active' || !change || (changeAt && !sameTime(change.at, changeAt))) {
+      return { relationship: r, changedNow: false };
+    }
+    return this.move(
+      actor,
+      r,
+      'active',
+      {
+        state: 'active',
+        event: this.changeEvent(actor, r, change, 'changeDeclined'),
+        clearPendingChange: true,
+      },
+      { pendingChangeAt: change.at }
+    );
+  }
+
+  /**
+   * A provider's bulk change over its active relationships (all, or those expiring soon): add
+   * `durationDays` to each end, or switch auto-extend on. Each is a request its reseller must
+   * authorize, exactly as a single one is; one the change does not fit (past 730 days from
+   * today, Global Administrator with auto-extend) is left as it is. No cap: each is its own
+   * conditional update, so a concurrent change to one is simply left as it is.
    */
   async bulk(
     actor: Actor,
@@ -286,25 +396,38 @@ export class RelationshipService {
     filter: { readonly expiringSoon: boolean }
   ): Promise<BulkResult> {
     const provider = await this.actingPartner(actor, 'provider');
+    if (
+      change.kind === 'extend' &&
+      !(
+        Number.isInteger(change.durationDays) &&
+        change.durationDays >= MIN_DURATION_DAYS &&
+        change.durationDays <= MAX_DURATION_DAYS
+      )
+    ) {
+      throw new InvalidError('relationships:errors.bulkDays', {
+        min: MIN_DURATION_DAYS,
+        max: MAX_DURATION_DAYS,
+      });
+    }
     const targets = await this.activeOf(provider.id, filter.expiringSoon);
-    let changed = 0;
+    let asked = 0;
     let unchanged = 0;
     for (const r of targets) {
       try {
         const result =
           change.kind === 'extend'
-            ? await this.extend(actor, r.id, { ...r.grant, durationDays: change.durationDays })
+            ? await this.extend(actor, r.id, { days: change.durationDays })
             : await this.autoExtendOn(actor, r.id);
-        if (result.changedNow) changed++;
+        if (result.changedNow) asked++;
         else unchanged++;
       } catch (err) {
-        // A relationship this change does not fit (Global Administrator and auto-extend).
+        // One this change does not fit (past the 730-day limit, Global Administrator).
         if (!(err instanceof InvalidError || err instanceof ConflictError)) throw err;
         unchanged++;
       }
     }
-    this.log.info({ kind: change.kind, changed, unchanged }, 'bulk relationship change');
-    return { changed, unchanged };
+    this.log.info({ kind: change.kind, asked, unchanged }, 'bulk relationship change');
+    return { asked, unchanged };
   }
 
   /** How many active relationships a provider's bulk change would touch. */
@@ -339,7 +462,8 @@ export class RelationshipService {
       this.deps.partners.get(relationship.resellerRef),
     ]);
     if (!provider || !reseller) throw new NotFoundError('relationships:errors.notFound');
-    return { relationship, side, provider, reseller };
+    const extendRoom = Math.max(0, extensionRoom(relationship, this.deps.now()));
+    return { relationship, side, provider, reseller, extendRoom };
   }
 
   /**
@@ -531,12 +655,57 @@ export class RelationshipService {
     }
   }
 
+  /**
+   * Records what the provider asked for as the relationship's waiting change (a newer request
+   * replaces the one it read): nothing else changes, and the reseller is asked to authorize it.
+   */
+  private async ask(
+    actor: Actor,
+    r: Relationship,
+    wanted: { readonly grant: AccessGrant; readonly expiresAt: Date }
+  ): Promise<RelationshipResult> {
+    const now = this.deps.now();
+    const change: PendingChange = {
+      ...wanted,
+      fromExpiresAt: r.expiresAt,
+      by: person(actor),
+      at: now,
+    };
+    return this.move(
+      actor,
+      r,
+      'active',
+      {
+        state: 'active',
+        event: this.changeEvent(actor, r, change, 'changeRequested'),
+        set: { pendingChange: change },
+      },
+      { expiresAt: r.expiresAt, pendingChangeAt: r.pendingChange?.at ?? null }
+    );
+  }
+
+  private changeEvent(
+    actor: Actor,
+    r: Relationship,
+    change: PendingChange,
+    note: 'changeRequested' | 'changeAuthorized' | 'changeDeclined'
+  ): RelationshipEvent {
+    return {
+      ...this.event(actor, 'active', 'active', r),
+      roles: change.grant.roles,
+      note,
+      fromExpiresAt: change.fromExpiresAt,
+      toExpiresAt: change.expiresAt,
+      autoExtend: change.grant.autoExtend,
+    };
+  }
+
   private async move(
     actor: Actor,
     relationship: Relationship,
     from: RelationshipState,
     change: RelationshipChange,
-    guard?: { readonly expiresAt?: Date }
+    guard?: RelationshipGuard
   ): Promise<RelationshipResult> {
     const updated = await this.deps.relationships.transition(relationship.id, from, change, guard);
     if (!updated) {
@@ -622,6 +791,19 @@ function sideOf(
   if (relationship?.providerRef === partnerRef) return 'provider';
   if (relationship?.resellerRef === partnerRef) return 'reseller';
   return undefined;
+}
+
+function sameTime(a: Date, b: Date): boolean {
+  return a.getTime() === b.getTime();
+}
+
+/** Refuses a Resend within the hour after the last, saying when the next one is possible. */
+function refuseEarlyResend(r: Relationship, now: Date): void {
+  const next = (r.lastResentAt?.getTime() ?? 0) + RESEND_EVERY_MS;
+  if (next <= now.getTime()) return;
+  throw new ConflictError('relationships:errors.resendTooSoon', {
+    count: Math.ceil((next - now.getTime()) / 60_000),
+  });
 }
 
 function person(actor: Actor): PersonRef {

@@ -39,6 +39,17 @@ export interface AccessGrant {
   readonly autoExtend: boolean;
 }
 
+/** What happened to an active or pending relationship without a change of state. */
+export type RelationshipNote =
+  | 'autoExtended'
+  | 'extended'
+  | 'resent'
+  | 'autoExtendOn'
+  /** The provider asked for a longer end, more roles or auto-extend: the reseller decides. */
+  | 'changeRequested'
+  | 'changeAuthorized'
+  | 'changeDeclined';
+
 /** One step of a relationship's life, kept for `history`. */
 export interface RelationshipEvent {
   readonly at: Date;
@@ -46,7 +57,28 @@ export interface RelationshipEvent {
   readonly from: RelationshipState | null;
   readonly to: RelationshipState;
   readonly roles: readonly AdminRole[];
-  readonly note?: 'autoExtended' | 'extended' | 'resent' | 'autoExtendOn';
+  readonly note?: RelationshipNote;
+  /** The end of access before and after an extension or a change (both kept, issue 27). */
+  readonly fromExpiresAt?: Date;
+  readonly toExpiresAt?: Date;
+  /** Auto-extend after a change the provider asked for. */
+  readonly autoExtend?: boolean;
+}
+
+/**
+ * A change the provider asked for (a later end, more roles, auto-extend on) that waits for the
+ * reseller's consent: nothing of it applies until one of the reseller's Global admins or Admin
+ * agents authorizes it. A newer request from the provider replaces it.
+ */
+export interface PendingChange {
+  /** The roles and auto-extend after the change. */
+  readonly grant: AccessGrant;
+  /** The end of access after the change (the current end when it does not extend). */
+  readonly expiresAt: Date;
+  /** The end of access when it was asked for: the change applies only while it still is. */
+  readonly fromExpiresAt: Date;
+  readonly by: PersonRef;
+  readonly at: Date;
 }
 
 /** A provider-reseller relationship (Partner Center's Indirect providers / resellers pages). */
@@ -67,6 +99,10 @@ export interface Relationship {
   readonly noticeOwedAt?: Date;
   /** Reminder thresholds (30, 7, 1 days before `expiresAt`) already sent for this expiry. */
   readonly remindedDays?: readonly number[];
+  /** The provider's change waiting for the reseller's consent, if any. */
+  readonly pendingChange?: PendingChange;
+  /** The last Resend: at most one an hour (issue 26.3). */
+  readonly lastResentAt?: Date;
 }
 
 export type NewRelationship = Omit<Relationship, 'id'>;

@@ -9,6 +9,7 @@ import {
 import {
   DuplicateRelationshipError,
   type RelationshipChange,
+  type RelationshipGuard,
   type RelationshipPageQuery,
   type RelationshipRepository,
 } from '../../domain/relationships/relationship.repository.js';
@@ -64,11 +65,20 @@ export class MongoRelationshipRepository implements RelationshipRepository {
     id: string,
     from: RelationshipState,
     change: RelationshipChange,
-    guard: { readonly expiresAt?: Date } = {}
+    guard: RelationshipGuard = {}
   ): Promise<Relationship | null> {
     if (!mongoose.isValidObjectId(id)) return null;
     const filter: mongoose.QueryFilter<RelationshipDoc> = { _id: id, state: from };
     if (guard.expiresAt) filter.expiresAt = guard.expiresAt;
+    if (guard.pendingChangeAt === null) filter.pendingChange = { $exists: false };
+    else if (guard.pendingChangeAt) filter['pendingChange.at'] = guard.pendingChangeAt;
+    // One conditional update: of concurrent Resends only the first finds the field old.
+    if (guard.resentBefore) {
+      filter.$or = [
+        { lastResentAt: { $exists: false } },
+        { lastResentAt: { $lte: guard.resentBefore } },
+      ];
+    }
     const set: Record<string, unknown> = {
       ...change.set,
       state: change.state,
@@ -80,8 +90,11 @@ export class MongoRelationshipRepository implements RelationshipRepository {
       $set: set,
       $push: { history: change.event },
     };
+    const unset: Record<string, 1> = {};
     if (isOpen(change.state)) set.open = true;
-    else update.$unset = { open: 1 };
+    else unset.open = 1;
+    if (change.clearPendingChange) unset.pendingChange = 1;
+    if (Object.keys(unset).length) update.$unset = unset;
     try {
       const doc = await this.model
         .findOneAndUpdate(filter, update, { returnDocument: 'after' })

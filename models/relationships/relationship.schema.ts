@@ -14,6 +14,24 @@ export interface RelationshipEventDoc {
   to: string;
   roles: string[];
   note?: string;
+  fromExpiresAt?: Date;
+  toExpiresAt?: Date;
+  autoExtend?: boolean;
+}
+
+interface GrantDoc {
+  roles: string[];
+  durationDays: number;
+  autoExtend: boolean;
+}
+
+/** The provider's change waiting for the reseller's consent. */
+export interface PendingChangeDoc {
+  grant: GrantDoc;
+  expiresAt: Date;
+  fromExpiresAt: Date;
+  by: PersonDoc;
+  at: Date;
 }
 
 /** A provider-reseller relationship document (collection `relationships`). */
@@ -25,7 +43,7 @@ export interface RelationshipDoc {
   /** Present (true) only while pending or active: the unique partial index keys on it. */
   open?: true;
   initiatedBy: string;
-  grant: { roles: string[]; durationDays: number; autoExtend: boolean };
+  grant: GrantDoc;
   requestedAt: Date;
   expiresAt: Date;
   activeSince?: Date;
@@ -33,6 +51,8 @@ export interface RelationshipDoc {
   noticeOwedAt?: Date;
   /** Reminder thresholds (30, 7, 1 days) already claimed for the current expiry. */
   remindedDays: number[];
+  pendingChange?: PendingChangeDoc;
+  lastResentAt?: Date;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -55,6 +75,20 @@ const eventSchema = new Schema<RelationshipEventDoc>(
     to: { type: String, required: true },
     roles: { type: [String], default: [] },
     note: String,
+    fromExpiresAt: Date,
+    toExpiresAt: Date,
+    autoExtend: Boolean,
+  },
+  { _id: false }
+);
+
+const pendingChangeSchema = new Schema<PendingChangeDoc>(
+  {
+    grant: { type: grantSchema, required: true },
+    expiresAt: { type: Date, required: true },
+    fromExpiresAt: { type: Date, required: true },
+    by: { type: Schema.Types.Mixed, required: true },
+    at: { type: Date, required: true },
   },
   { _id: false }
 );
@@ -73,6 +107,8 @@ const relationshipSchema = new Schema<RelationshipDoc>(
     history: { type: [eventSchema], default: [] },
     noticeOwedAt: Date,
     remindedDays: { type: [Number], default: [] },
+    pendingChange: { type: pendingChangeSchema },
+    lastResentAt: Date,
   },
   { collection: 'relationships', timestamps: true }
 );

@@ -1,7 +1,7 @@
 import { render as renderRelationship } from '../../../cards/relationships/relationship.card.js';
 import { render as renderNotice } from '../../../cards/shared/notice.card.js';
 import { userText } from '../../../cards/shared/user-text.js';
-import { dayText, byText } from '../../../cards/relationships/relationship-text.js';
+import { dayText, byText, rolesText } from '../../../cards/relationships/relationship-text.js';
 import type { Notifier, Recipient } from '../../../domain/notifications/notification.js';
 import type {
   Relationship,
@@ -17,6 +17,7 @@ import { relationshipSubject } from './relationship-subjects.js';
 
 type Side = 'provider' | 'reseller';
 const SIDES: readonly Side[] = ['provider', 'reseller'];
+const GOOD_TITLES = new Set(['title_active', 'title_extended', 'title_changeAuthorized']);
 /** Who is told and may act: Partner Center's Global admins and Admin agents. */
 const ADMIN_ROLES = ['globalAdmin', 'adminAgent'] as const;
 
@@ -49,6 +50,9 @@ export class OutboxRelationshipNotifier implements RelationshipNotifier {
     const decider: Side = r.initiatedBy === 'reseller' ? 'provider' : 'reseller';
     if (r.state === 'pending' && (last.from === null || last.note === 'resent')) {
       await this.ask(views[decider], decider, `${stamp}:ask`);
+    } else if (r.state === 'active' && last.note === 'changeRequested') {
+      // The provider asked for more: the reseller's admins get the card to authorize it.
+      await this.ask(views.reseller, 'reseller', `${stamp}:ask`, 'changeRequested');
     } else if (last.from !== null) {
       const actorSide = this.actorSide(last, views.provider);
       for (const side of SIDES) {
@@ -59,15 +63,27 @@ export class OutboxRelationshipNotifier implements RelationshipNotifier {
     await this.remind(r, views);
   }
 
-  /** The side that decides gets the card with Authorize / Decline (and the consent toggle). */
-  private async ask(view: RelationshipView, side: Side, key: string): Promise<void> {
+  /**
+   * The side that decides gets the card with Authorize / Decline (and the consent toggle): a
+   * request, or a change the provider asked for on an active relationship.
+   */
+  private async ask(
+    view: RelationshipView,
+    side: Side,
+    key: string,
+    what: 'request' | 'changeRequested' = 'request'
+  ): Promise<void> {
     const values = this.names(view);
+    const textKey =
+      what === 'request'
+        ? `relationships:notices.requested_${view.relationship.initiatedBy}`
+        : 'relationships:notices.changeRequested';
     await this.notifier.notify({
       key,
       to: this.admins(view, side),
       subject: relationshipSubject(view.relationship.id, side),
       content: (lang) => ({
-        text: t(lang, `relationships:notices.requested_${view.relationship.initiatedBy}`, values),
+        text: t(lang, textKey, values),
         card: renderRelationship({ view, canManage: true }, lang),
       }),
     });
@@ -87,6 +103,16 @@ export class OutboxRelationshipNotifier implements RelationshipNotifier {
       name: byText(lang, event.by),
       date: dayText(lang, event.at),
       expires: dayText(lang, r.expiresAt),
+      // An extension or a change says the end before and after it (issue 27).
+      from: dayText(lang, event.fromExpiresAt ?? r.expiresAt),
+      to: dayText(lang, event.toExpiresAt ?? r.expiresAt),
+      roles: rolesText(lang, event.roles),
+      auto: t(
+        lang,
+        (event.autoExtend ?? r.grant.autoExtend)
+          ? 'relationships:card.autoExtend_on'
+          : 'relationships:card.autoExtend_off'
+      ),
     });
     await this.notifier.notify({
       key,
@@ -130,7 +156,7 @@ export class OutboxRelationshipNotifier implements RelationshipNotifier {
         {
           title: { key: `relationships:notices.${titleKey}`, values },
           message: { key: `relationships:notices.${messageKey}`, values },
-          tone: titleKey === 'title_active' || titleKey === 'title_extended' ? 'good' : 'default',
+          tone: GOOD_TITLES.has(titleKey) ? 'good' : 'default',
           steps: [{ command, title: { key: 'relationships:notices.open' } }],
         },
         lang

@@ -54,7 +54,22 @@ const pageNumber = z
   .optional()
   .transform((v) => Math.min(10_000, Math.max(0, Math.floor(Number(v ?? 0)) || 0)));
 const grantInput = { roles: roleList, durationDays: dayCount, autoExtend: toggle };
+/** A moment a card carries back (the end it showed, the change it asked about), ISO 8601. */
+const instant = z
+  .string()
+  .max(40)
+  .refine((s) => s === '' || !Number.isNaN(Date.parse(s)))
+  .optional()
+  .transform((s) => (s ? new Date(s) : undefined));
 const onRelationship = z.object({ relationshipRef: ref }).passthrough();
+
+/** Notes a late click is told about ("Already extended by..."), rather than the state. */
+const ALREADY_NOTES = new Set<string>([
+  'extended',
+  'changeRequested',
+  'changeAuthorized',
+  'changeDeclined',
+]);
 
 /**
  * Relationships between indirect providers and resellers: `directory`, `providers`,
@@ -95,7 +110,7 @@ export function relationshipsFeature(deps: RelationshipsFeatureDeps): Feature {
   /** "Already authorized by Anna on 2 Dec 2026": a late or repeated click sees who did it. */
   const alreadyText = (language: Language, r: Relationship): string => {
     const last = r.history[r.history.length - 1];
-    const which = last?.note === 'extended' ? 'extended' : r.state;
+    const which = last?.note && ALREADY_NOTES.has(last.note) ? last.note : r.state;
     return t(language, `relationships:card.already_${which}`, {
       name: last ? byText(language, last.by) : '',
       date: dayText(language, last?.at ?? r.expiresAt),
@@ -365,18 +380,45 @@ export function relationshipsFeature(deps: RelationshipsFeatureDeps): Feature {
       ),
       move(
         Verbs.relationshipExtend,
-        z.object({ relationshipRef: ref, consent: toggle, ...grantInput }).passthrough(),
+        z
+          .object({
+            relationshipRef: ref,
+            consent: toggle,
+            durationDays: dayCount,
+            roles: roleList,
+            confirmed: z.string().max(8).optional(),
+            endsAt: instant,
+          })
+          .passthrough(),
         async (scope, d) => {
-          const { relationship, side } = await service.view(scope.actor, d.relationshipRef);
-          // The provider extends with today's roles; only the reseller may change them.
-          const roles = side === 'reseller' && d.roles.length ? d.roles : relationship.grant.roles;
-          return service.extend(
+          const input = { days: d.durationDays, ...(d.roles.length ? { roles: d.roles } : {}) };
+          if (d.confirmed === 'yes') {
+            return service.extend(scope.actor, d.relationshipRef, input, {
+              consent: d.consent,
+              ...(d.endsAt ? { endsAt: d.endsAt } : {}),
+            });
+          }
+          // First click: the old and the new end, the roles, and who must consent.
+          const { view, extension } = await service.planExtend(
             scope.actor,
             d.relationshipRef,
-            { roles, durationDays: d.durationDays, autoExtend: relationship.grant.autoExtend },
-            d.consent
+            input
+          );
+          return renderRelationship(
+            { view, canManage: await mayManage(scope.actor), confirmExtend: extension },
+            scope.language
           );
         }
+      ),
+      move(
+        Verbs.relationshipAuthorizeChange,
+        z.object({ relationshipRef: ref, consent: toggle, change: instant }).passthrough(),
+        (scope, d) => service.authorizeChange(scope.actor, d.relationshipRef, d.consent, d.change)
+      ),
+      move(
+        Verbs.relationshipDeclineChange,
+        z.object({ relationshipRef: ref, change: instant }).passthrough(),
+        (scope, d) => service.declineChange(scope.actor, d.relationshipRef, d.change)
       ),
       move(Verbs.relationshipAutoExtend, onRelationship, (scope, d) =>
         service.autoExtendOn(scope.actor, d.relationshipRef)

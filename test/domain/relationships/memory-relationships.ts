@@ -8,6 +8,7 @@ import {
 import {
   DuplicateRelationshipError,
   type RelationshipChange,
+  type RelationshipGuard,
   type RelationshipPageQuery,
   type RelationshipRepository,
 } from '../../../domain/relationships/relationship.repository.js';
@@ -45,13 +46,18 @@ export class MemoryRelationshipRepository implements RelationshipRepository {
     id: string,
     from: RelationshipState,
     change: RelationshipChange,
-    guard: { readonly expiresAt?: Date } = {}
+    guard: RelationshipGuard = {}
   ) {
     const r = this.rows.get(id);
     if (!r || r.state !== from) return null;
     if (guard.expiresAt && r.expiresAt.getTime() !== guard.expiresAt.getTime()) return null;
+    if (guard.pendingChangeAt === null && r.pendingChange) return null;
+    if (guard.pendingChangeAt && r.pendingChange?.at.getTime() !== guard.pendingChangeAt.getTime())
+      return null;
+    if (guard.resentBefore && r.lastResentAt && r.lastResentAt > guard.resentBefore) return null;
+    const { pendingChange: _pending, ...kept } = r;
     const next: Relationship = {
-      ...r,
+      ...(change.clearPendingChange ? kept : r),
       ...change.set,
       state: change.state,
       history: [...r.history, change.event],

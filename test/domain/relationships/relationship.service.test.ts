@@ -278,23 +278,30 @@ describe('RelationshipService', () => {
     expect(renewed?.history.at(-1)?.note).to.equal('autoExtended');
   });
 
-  it("extends from today; more roles need the reseller's consent again", async () => {
+  it("adds days to the current end, within 730 days from today; more roles need the reseller's consent again", async () => {
     const w = await world();
     const reseller = await w.partner('reseller');
     const provider = await w.partner('provider');
     const asked = await w.service.request(reseller.admin, provider.partner.id, GRANT, true);
-    await w.service.authorize(provider.admin, asked.id);
+    const active = (await w.service.authorize(provider.admin, asked.id)).relationship;
     w.advance(days(100));
-    const extended = await w.service.extend(provider.admin, asked.id, GRANT);
-    expect(extended.relationship.expiresAt.getTime() - w.now().getTime()).to.equal(days(730));
-    const wider = { ...GRANT, roles: [...GRANT.roles, 'licenseAdministrator'] };
-    expect((await refused(w.service.extend(provider.admin, asked.id, wider))).messageKey).to.equal(
-      'relationships:errors.resellerWidens'
+    // 730 days from authorization, 100 days later: 100 days of room before the limit.
+    const tooLong = await refused(w.service.extend(reseller.admin, asked.id, { days: 101 }));
+    expect(tooLong.messageKey).to.equal('relationships:errors.extendRange');
+    expect(tooLong.values).to.include({ min: 1, max: 100 });
+    const extended = await w.service.extend(reseller.admin, asked.id, { days: 100 });
+    expect(extended.relationship.expiresAt.getTime() - active.expiresAt.getTime()).to.equal(
+      days(100)
     );
+    expect(extended.relationship.history.at(-1)).to.include({ note: 'extended' });
+    expect(extended.relationship.history.at(-1)?.fromExpiresAt).to.deep.equal(active.expiresAt);
+    w.advance(days(50));
+    const wider = { days: 10, roles: [...GRANT.roles, 'licenseAdministrator'] };
     expect(
-      (await refused(w.service.extend(reseller.admin, asked.id, wider, false))).messageKey
+      (await refused(w.service.extend(reseller.admin, asked.id, wider, { consent: false })))
+        .messageKey
     ).to.equal('relationships:errors.consentRequired');
-    const widened = await w.service.extend(reseller.admin, asked.id, wider, true);
+    const widened = await w.service.extend(reseller.admin, asked.id, wider, { consent: true });
     expect(widened.relationship.grant.roles).to.include('licenseAdministrator');
     expect(widened.relationship.history.map((e) => e.note ?? e.to)).to.deep.equal([
       'pending',
@@ -302,5 +309,60 @@ describe('RelationshipService', () => {
       'extended',
       'extended',
     ]);
+  });
+
+  it("turns the provider's extension into a change the reseller authorizes or declines", async () => {
+    const w = await world();
+    const reseller = await w.partner('reseller');
+    const provider = await w.partner('provider');
+    const asked = await w.service.request(reseller.admin, provider.partner.id, GRANT, true);
+    const active = (await w.service.authorize(provider.admin, asked.id)).relationship;
+    w.advance(days(100));
+    const wider = { days: 30, roles: [...GRANT.roles, 'licenseAdministrator'] };
+    const proposed = (await w.service.extend(provider.admin, asked.id, wider)).relationship;
+    expect(proposed.expiresAt).to.deep.equal(active.expiresAt);
+    expect(proposed.grant.roles).to.deep.equal(GRANT.roles);
+    expect(proposed.pendingChange?.expiresAt.getTime()).to.equal(
+      active.expiresAt.getTime() + days(30)
+    );
+    expect(
+      (await refused(w.service.authorizeChange(provider.admin, asked.id, true))).messageKey
+    ).to.equal('relationships:errors.resellerDecides');
+    const declined = (await w.service.declineChange(reseller.admin, asked.id)).relationship;
+    expect(declined.pendingChange).to.equal(undefined);
+    expect(declined.expiresAt).to.deep.equal(active.expiresAt);
+    expect(declined.grant).to.deep.equal(active.grant);
+
+    await w.service.autoExtendOn(provider.admin, asked.id);
+    const authorized = (await w.service.authorizeChange(reseller.admin, asked.id, true))
+      .relationship;
+    expect(authorized.grant.autoExtend).to.equal(true);
+    expect(authorized.expiresAt).to.deep.equal(active.expiresAt);
+    expect(authorized.history.map((e) => e.note ?? e.to)).to.deep.equal([
+      'pending',
+      'active',
+      'changeRequested',
+      'changeDeclined',
+      'changeRequested',
+      'changeAuthorized',
+    ]);
+  });
+});
+
+describe('RelationshipService: Resend', () => {
+  it('sends again at most once an hour, and says in how many minutes the next works', async () => {
+    const w = await world();
+    const reseller = await w.partner('reseller');
+    const provider = await w.partner('provider');
+    const asked = await w.service.request(reseller.admin, provider.partner.id, GRANT, true);
+    expect((await w.service.resend(reseller.admin, asked.id)).changedNow).to.equal(true);
+    w.advance(20 * 60_000);
+    const early = await refused(w.service.resend(reseller.agent, asked.id));
+    expect(early.messageKey).to.equal('relationships:errors.resendTooSoon');
+    expect(early.values).to.deep.equal({ count: 40 });
+    w.advance(40 * 60_000);
+    expect((await w.service.resend(reseller.agent, asked.id)).changedNow).to.equal(true);
+    const notes = (await w.relationships.get(asked.id))!.history.map((e) => e.note ?? e.to);
+    expect(notes).to.deep.equal(['pending', 'resent', 'resent']);
   });
 });

@@ -39,6 +39,27 @@ export const GRANT = { roles: 'globalReader', durationDays: '365', autoExtend: '
 export type RelationshipsWorld = Awaited<ReturnType<typeof startRelationshipsWorld>>;
 
 /**
+ * The data of a card's button (an Action.Execute whose title includes `title`), as Teams sends
+ * it back when the button is clicked: a confirmation's second click carries what the first showed.
+ */
+export function actionData(card: unknown, title: string): Record<string, unknown> {
+  const found: Record<string, unknown>[] = [];
+  const walk = (node: unknown) => {
+    if (Array.isArray(node)) node.forEach(walk);
+    else if (node && typeof node === 'object') {
+      const o = node as Record<string, unknown>;
+      if (o.type === 'Action.Execute' && String(o.title ?? '').includes(title)) {
+        found.push((o.data ?? {}) as Record<string, unknown>);
+      }
+      Object.values(o).forEach(walk);
+    }
+  };
+  walk(card);
+  if (found.length !== 1) throw new Error(`${found.length} buttons titled "${title}"`);
+  return found[0]!;
+}
+
+/**
  * The real app (product modules, fast outbox worker) with a clock the test moves, an approved
  * reseller (Germany) and an approved provider (Germany) in their own tenants, each person
  * installed so proactive cards reach them; the customer tenant has no partner.
@@ -131,6 +152,18 @@ export async function startRelationshipsWorld(
     advanceDays: (d: number) => (now = new Date(now.getTime() + days(d))),
     posted,
     updated,
+    /** Waits until the outbox has nothing due or in flight: every notice owed so far is out. */
+    async drained(timeoutMs = 8000): Promise<void> {
+      const notifications = app.app.modules.notifications.service;
+      await eventually(
+        async () => {
+          const { counts } = await notifications.summary(0);
+          return !counts.due && !counts.leased;
+        },
+        'the outbox to drain',
+        timeoutMs
+      );
+    },
     /** Waits for a card or text in a person's chat that reads `text`; returns its activity id. */
     async received(who: Persona, text: string | RegExp, timeoutMs = 8000): Promise<string> {
       const call = await eventually(

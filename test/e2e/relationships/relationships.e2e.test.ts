@@ -2,7 +2,12 @@ import { expect } from 'chai';
 import mongoose from 'mongoose';
 import { Verbs } from '../../../cards/verbs.js';
 import { withLocale } from '../../helpers/personas.js';
-import { cast, startRelationshipsWorld, type RelationshipsWorld } from './relationships-world.js';
+import {
+  actionData,
+  cast,
+  startRelationshipsWorld,
+  type RelationshipsWorld,
+} from './relationships-world.js';
 
 const GRANT = { roles: 'globalReader,userAdministrator', durationDays: '365', autoExtend: 'false' };
 
@@ -278,22 +283,28 @@ describe('relationships end to end (two tenants, the real server)', function () 
   it('ends after a confirmation, extends before expiry, and keeps the history', async () => {
     const { id } = await resellerAsks(w);
     await w.click(cast.provider, Verbs.relationshipAuthorize, { relationshipRef: id });
-    // Extending with more roles is the reseller's, with consent again.
-    const widen = await w.click(cast.provider, Verbs.relationshipExtend, {
+    // The reseller extends its own access: a confirmation (old -> new end), then it applies.
+    const extend = {
       relationshipRef: id,
       durationDays: '100',
+      roles: 'globalReader,userAdministrator',
+    };
+    const asked = await w.click(cast.reseller, Verbs.relationshipExtend, extend);
+    expect(asked.seen).to.include('Extend access until').and.include('100 days later');
+    const extended = await w.click(
+      cast.reseller,
+      Verbs.relationshipExtend,
+      actionData(asked.body, 'Yes, extend')
+    );
+    expect(extended.seen).to.include('Extended by Anna Petrova');
+    await w.received(cast.provider, 'Relationship extended');
+    // More roles than today need the reseller's consent again, on the confirmation.
+    const widen = await w.click(cast.reseller, Verbs.relationshipExtend, {
+      ...extend,
       roles: 'globalReader,userAdministrator,licenseAdministrator',
     });
-    expect(widen.seen).to.include('Extended by Dmitry');
-    const stored = await w.collection('relationships').findOne({});
-    // The provider's extension kept today's roles.
-    expect(stored?.grant.roles).to.deep.equal(['globalReader', 'userAdministrator']);
-    expect(stored?.grant.durationDays).to.equal(100);
-    await w.received(cast.reseller, 'Relationship extended');
     const resellerWiden = await w.click(cast.reseller, Verbs.relationshipExtend, {
-      relationshipRef: id,
-      durationDays: '200',
-      roles: 'globalReader,userAdministrator,licenseAdministrator',
+      ...actionData(widen.body, 'Yes, extend'),
       consent: 'false',
     });
     expect(resellerWiden.seen).to.include('Switch on the consent toggle');
@@ -313,7 +324,7 @@ describe('relationships end to end (two tenants, the real server)', function () 
     });
     expect(history.seen).to.include('requested by Anna Petrova');
     expect(history.seen).to.include('Pending → Active by Dmitry');
-    expect(history.seen).to.include('extended by Dmitry');
+    expect(history.seen).to.include('extended by Anna Petrova');
     expect(history.seen).to.include('Active → Ended by Anna Petrova');
   });
 });

@@ -336,7 +336,8 @@ const ROWS: readonly Row[] = [
     rule: 'relationships.manage',
     changes: true,
     prepare: async (w) => ({
-      data: { relationshipRef: await w.active(), ...GRANT, durationDays: '200' },
+      // The confirmation's second click: the first only shows old -> new end.
+      data: { relationshipRef: await w.active(), ...GRANT, durationDays: '200', confirmed: 'yes' },
     }),
   },
   {
@@ -347,6 +348,16 @@ const ROWS: readonly Row[] = [
     changes: true,
     prepare: async (w) => ({ data: { relationshipRef: await w.active() } }),
   },
+  ...[Verbs.relationshipAuthorizeChange, Verbs.relationshipDeclineChange].map((name): Row => ({
+    name,
+    kind: 'verb',
+    side: 'reseller',
+    rule: 'relationships.manage',
+    changes: true,
+    prepare: async (w) => ({
+      data: { relationshipRef: await w.activeWithChange(), consent: 'true' },
+    }),
+  })),
   {
     name: Verbs.relationshipsPage,
     kind: 'verb',
@@ -639,6 +650,14 @@ async function startMatrix() {
       await clear();
       const id = (await w.service.request(cast.reseller, w.provider.id, GRANT_IN, true)).id;
       await w.service.authorize(cast.provider, id);
+      return id;
+    },
+    /** Active, with a change the provider asked for waiting for the reseller's consent. */
+    async activeWithChange(): Promise<string> {
+      await clear();
+      const id = (await w.service.request(cast.reseller, w.provider.id, GRANT_IN, true)).id;
+      await w.service.authorize(cast.provider, id);
+      await w.service.autoExtendOn(cast.provider, id);
       return id;
     },
     async invitation(): Promise<string> {
