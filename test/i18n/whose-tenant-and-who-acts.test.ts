@@ -45,6 +45,7 @@ function pendingView(
     side,
     provider: { ...sample.provider, ...provider },
     reseller: { ...sample.reseller, ...reseller },
+    extendRoom: sample.extendRoom,
   };
 }
 
