@@ -21,6 +21,8 @@ export interface InvitationCardData {
   readonly viewer: 'customer' | 'partner';
   /** The partner viewer may manage invitations (Revoke, Resend). */
   readonly canManage?: boolean;
+  /** Revoked by the system because the reseller's relationship with the provider ended. */
+  readonly revokedWithRelationship?: boolean;
 }
 
 const COLORS: Record<InvitationState, string> = {
@@ -70,7 +72,9 @@ export function render(data: InvitationCardData, language: Language): AdaptiveCa
   return renderCard(template, {
     invitationRef: data.invitationRef,
     title: tr('title', { company: userText(data.company) }),
-    status: tr(`status_${data.state}`, { name: userText(data.lastBy ?? ''), date }),
+    status: data.revokedWithRelationship
+      ? tr('status_revokedWithRelationship', { date, reseller, provider: provider ?? '' })
+      : tr(`status_${data.state}`, { name: userText(data.lastBy ?? ''), date }),
     statusColor: COLORS[data.state],
     facts: [
       { title: tr('reseller'), value: reseller },
@@ -83,6 +87,8 @@ export function render(data: InvitationCardData, language: Language): AdaptiveCa
       ...(provider ? [{ access: tr('providerAccess', { provider, reseller }) }] : []),
     ],
     note: data.note ? `${tr('note')}: ${userText(data.note)}` : '',
+    // Said where the button is: the customer's admin is never sent more than a mail an hour.
+    resendRule: buttons.some((b) => b.verb === Verbs.invitationResend) ? tr('resendRule') : '',
     buttons: withHistory,
   });
 }
@@ -107,4 +113,11 @@ export const samples: readonly InvitationCardData[] = [
     lastAt: new Date('2026-12-02T09:00:00Z'),
   },
   { ...base, provider: undefined, state: 'expired', viewer: 'partner', canManage: true },
+  {
+    ...base,
+    state: 'revoked',
+    viewer: 'partner',
+    lastAt: new Date('2026-12-03T09:00:00Z'),
+    revokedWithRelationship: true,
+  },
 ];

@@ -19,7 +19,10 @@ export const INVITATION_SWEEP_MS = 15 * 60_000;
 export interface InvitationsModuleDeps {
   readonly partners: PartnersModule;
   readonly notifications: Pick<Notifications, 'service' | 'owedNotices' | 'mail'>;
-  readonly relationships: Pick<RelationshipsModule, 'repository' | 'acceptInvitation'>;
+  readonly relationships: Pick<
+    RelationshipsModule,
+    'repository' | 'acceptInvitation' | 'onChanged'
+  >;
 }
 
 /** Customer invitations and customers: the service (tests reach it here), stores, page, feature. */
@@ -61,6 +64,8 @@ export async function createInvitationsModule(
     now: ctx.now,
     logger: ctx.logger,
   });
+  // An ended or expired relationship takes the open invitations naming its provider with it.
+  deps.relationships.onChanged(async (r) => void (await service.relationshipEnded(r)));
   const log = ctx.logger.child({ module: 'invitations' });
   let timer: NodeJS.Timeout | undefined;
   const sweep = () =>

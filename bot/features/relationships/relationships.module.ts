@@ -1,4 +1,5 @@
 import { RelationshipNotices } from '../../../domain/relationships/relationship-notices.js';
+import type { Relationship } from '../../../domain/relationships/relationship.js';
 import type { RelationshipRepository } from '../../../domain/relationships/relationship.repository.js';
 import { RelationshipService } from '../../../domain/relationships/relationship.service.js';
 import { ResellerInvitationService } from '../../../domain/relationships/reseller-invitation.service.js';
@@ -29,6 +30,12 @@ export interface RelationshipsModule extends AppModule {
   readonly invitations: ResellerInvitationService;
   /** `accept` with a reseller invitation's code or token (the invitations feature asks it). */
   readonly acceptInvitation: InvitationAcceptor;
+  /**
+   * Registers what another feature owes a relationship's change (invitations revoke those
+   * naming an ended one). Run with the change's notices, under their stamp: a crash or a
+   * failure leaves it owed and the sweep runs it again, so it must be idempotent.
+   */
+  onChanged(listener: (relationship: Relationship) => Promise<void>): void;
 }
 
 export async function createRelationshipsModule(
@@ -43,7 +50,14 @@ export async function createRelationshipsModule(
   const views: Pick<RelationshipService, 'withPartners'> = {
     withPartners: (r, side) => service.withPartners(r, side),
   };
-  const notifier = new OutboxRelationshipNotifier(deps.notifications.service, views);
+  const outbox = new OutboxRelationshipNotifier(deps.notifications.service, views);
+  const listeners: ((relationship: Relationship) => Promise<void>)[] = [];
+  const notifier = {
+    async changed(relationship: Relationship) {
+      await outbox.changed(relationship);
+      for (const listener of listeners) await listener(relationship);
+    },
+  };
   const notices = new RelationshipNotices(repository, notifier, ctx.now, ctx.logger);
   deps.notifications.owedNotices.register(notices);
   const service = new RelationshipService({
@@ -79,6 +93,7 @@ export async function createRelationshipsModule(
     repository,
     invitations,
     acceptInvitation: resellerInvitationAcceptor({ service, invitations, memberships }),
+    onChanged: (listener) => void listeners.push(listener),
     features: [relationshipsFeature({ service, invitations, memberships, partners })],
     routes: [
       invitationPageRoute({
