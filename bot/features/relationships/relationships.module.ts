@@ -12,6 +12,7 @@ import type { PartnersModule } from '../partners/partners.module.js';
 import { MailInvitationMailer } from './invitation-mailer.js';
 import { invitationPageRoute } from './invitation-page.route.js';
 import { OutboxRelationshipNotifier } from './relationship-notifier.js';
+import { OutboxResellerInvitationNotifier } from './reseller-invitation-notifier.js';
 import { resellerInvitationAcceptor, type InvitationAcceptor } from './reseller-accept.js';
 import { relationshipsFeature } from './relationships.feature.js';
 
@@ -79,6 +80,7 @@ export async function createRelationshipsModule(
     relationships: service,
     partners,
     mailer: new MailInvitationMailer(deps.notifications.mail, ctx.logger),
+    notifier: new OutboxResellerInvitationNotifier(deps.notifications.service),
     publicBaseUrl: ctx.config.publicBaseUrl,
     now: ctx.now,
     logger: ctx.logger,
