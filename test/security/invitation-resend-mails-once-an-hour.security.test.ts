@@ -42,6 +42,8 @@ describe('security: a customer invitation is resent at most once an hour (real s
     const invitationRef = await invitation();
     const card = await w.click(cast.reseller, Verbs.invitationView, { invitationRef });
     expect(card.seen).to.include('Resend').and.include('at most once an hour');
+    const list = await w.say(cast.reseller, 'invitations');
+    expect(list.seen).to.include('Resend').and.include('at most once an hour');
 
     const answers = [];
     for (let i = 0; i < 10; i++) {
