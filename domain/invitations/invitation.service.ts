@@ -44,6 +44,8 @@ const DAY_MS = 24 * 60 * 60_000;
 export { MAX_WRONG_CODES, GUESS_WINDOW_MS, LOCKOUT_MS } from './code-throttle.js';
 export const PAGE_SIZE = 5;
 const SWEEP_BATCH = 100;
+/** The most revoked invitations one relationship's notice counts (it names the first 20). */
+const REVOKED_COUNTED = 1000;
 const EMAIL = /^[^\s@<>"'(),;:]+@[^\s@<>"'(),;:]+\.[^\s@<>"'(),;:]+$/;
 
 /** Sends the invitation mail (link and code) to the customer admin's address. */
@@ -374,9 +376,9 @@ export class InvitationService {
       if (batch.length < SWEEP_BATCH) break;
     }
     // Every invitation this end revoked, this run's or an earlier, interrupted one's.
-    const all = (await this.deps.invitations.listNaming(relationship.id, 'revoked', 1000)).filter(
-      revokedWithRelationship
-    );
+    const all = (
+      await this.deps.invitations.listNaming(relationship.id, 'revoked', REVOKED_COUNTED)
+    ).filter(revokedWithRelationship);
     if (revoked) {
       this.log.info(
         { relationshipRef: relationship.id, revoked },

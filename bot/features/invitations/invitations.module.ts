@@ -65,7 +65,9 @@ export async function createInvitationsModule(
     logger: ctx.logger,
   });
   // An ended or expired relationship takes the open invitations naming its provider with it.
-  deps.relationships.onChanged(async (r) => void (await service.relationshipEnded(r)));
+  deps.relationships.onChanged(async (r) => {
+    await service.relationshipEnded(r);
+  });
   const log = ctx.logger.child({ module: 'invitations' });
   let timer: NodeJS.Timeout | undefined;
   const sweep = () =>
