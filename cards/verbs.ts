@@ -47,6 +47,8 @@ export const Verbs = {
   relationshipCustomers: 'relationship.customers',
   relationshipsPage: 'relationships.page',
   relationshipsBulk: 'relationships.bulk',
+  /** An enrolled reseller's admin accepts a provider's invitation on the card it was sent. */
+  resellerInvitationAccept: 'resellerInvitation.accept',
 
   // --- invitations (customers) ---
   invitationCreate: 'invitation.create',

@@ -63,6 +63,11 @@ export function render(data: InvitationListData, language: Language): AdaptiveCa
               : []),
           ],
     })),
+    // Said where the buttons are: the customer's admin gets at most a mail an hour.
+    resendRule:
+      data.canManage && data.rows.some((r) => r.state === 'pending' || r.state === 'expired')
+        ? card('resendRule')
+        : '',
     pageLine:
       data.pageCount > 1 ? tr('pageOf', { page: data.page + 1, pages: data.pageCount }) : '',
     cleanUp: data.canManage ? [{ verb: Verbs.invitationsCleanUp, title: tr('cleanUp') }] : [],

@@ -21,6 +21,8 @@ export interface InvitationCardData {
   readonly viewer: 'customer' | 'partner';
   /** The partner viewer may manage invitations (Revoke, Resend). */
   readonly canManage?: boolean;
+  /** Revoked by the system because the reseller's relationship with the provider ended. */
+  readonly revokedWithRelationship?: boolean;
 }
 
 const COLORS: Record<InvitationState, string> = {
@@ -74,10 +76,12 @@ export function render(data: InvitationCardData, language: Language): AdaptiveCa
     title: tr('title', { company: userText(data.company) }),
     // The customer is never told it is "waiting for the customer", nor the partners that the
     // reseller may manage "your" subscriptions: each copy speaks to its viewer.
-    status: tr(`status_${data.state}${pending && data.viewer === 'customer' ? '_customer' : ''}`, {
-      name: userText(data.lastBy ?? ''),
-      date,
-    }),
+    status: data.revokedWithRelationship
+      ? tr('status_revokedWithRelationship', { date, reseller, provider: provider ?? '' })
+      : tr(`status_${data.state}${pending && data.viewer === 'customer' ? '_customer' : ''}`, {
+          name: userText(data.lastBy ?? ''),
+          date,
+        }),
     statusColor: COLORS[data.state],
     facts: [
       { title: tr('reseller'), value: reseller },
@@ -92,6 +96,8 @@ export function render(data: InvitationCardData, language: Language): AdaptiveCa
         : []),
     ],
     note: data.note ? `${tr('note')}: ${userText(data.note)}` : '',
+    // Said where the button is: the customer's admin is never sent more than a mail an hour.
+    resendRule: buttons.some((b) => b.verb === Verbs.invitationResend) ? tr('resendRule') : '',
     buttons: withHistory,
   });
 }
@@ -116,4 +122,11 @@ export const samples: readonly InvitationCardData[] = [
     lastAt: new Date('2026-12-02T09:00:00Z'),
   },
   { ...base, provider: undefined, state: 'expired', viewer: 'partner', canManage: true },
+  {
+    ...base,
+    state: 'revoked',
+    viewer: 'partner',
+    lastAt: new Date('2026-12-03T09:00:00Z'),
+    revokedWithRelationship: true,
+  },
 ];

@@ -15,8 +15,6 @@ export interface InvitationCardData {
   readonly expiresAt: Date;
   /** Whether the mail went out; if not, the provider sends the link itself. */
   readonly mailed: boolean;
-  /** The reseller is enrolled: its admins have the Authorize card already. */
-  readonly enrolledReseller?: string;
 }
 
 /**
@@ -37,9 +35,9 @@ export function render(data: InvitationCardData, language: Language): AdaptiveCa
   });
   return renderCard(template, {
     title: tr('title', { email: userText(data.email, 254) }),
-    intro: data.enrolledReseller
-      ? tr('introEnrolled', { reseller: userText(data.enrolledReseller) })
-      : tr('intro'),
+    // Never whether the address or PartnerID is enrolled: the provider learns that only when
+    // the reseller accepts.
+    intro: tr('intro'),
     facts: [
       { title: tr('roles'), value: grantText },
       {
@@ -79,6 +77,5 @@ export const samples: readonly InvitationCardData[] = [
     code: 'R234-5678-9ABC',
     expiresAt: new Date('2027-03-01T00:00:00Z'),
     mailed: false,
-    enrolledReseller: 'Contoso Reseller',
   },
 ];

@@ -15,7 +15,10 @@ export interface InvitationChange {
   readonly state: InvitationState;
   readonly event: InvitationEvent;
   readonly set?: Partial<
-    Pick<Invitation, 'decidedBy' | 'decidedAt' | 'tokenHash' | 'codeHash' | 'expiresAt'>
+    Pick<
+      Invitation,
+      'decidedBy' | 'decidedAt' | 'tokenHash' | 'codeHash' | 'expiresAt' | 'lastResentAt'
+    >
   >;
   /** Resend: the old secrets die and nobody has opened the new ones yet. */
   readonly clearOpeners?: boolean;
@@ -30,14 +33,18 @@ export interface InvitationRepository extends OwedNoticeStore<Invitation> {
   findByCodeHash(hash: string): Promise<Invitation | null>;
   /**
    * Applies `change` only while the invitation is in `from` and, with `guard.expiresAfter`,
-   * expires after that moment (an expired one is never accepted, even before the sweep).
+   * expires after that moment (an expired one is never accepted, even before the sweep), and,
+   * with `guard.resentBefore`, was last resent at that moment or earlier, or never (so two
+   * Resends at once claim the hour once).
    */
   transition(
     id: string,
     from: InvitationState,
     change: InvitationChange,
-    guard?: { readonly expiresAfter?: Date }
+    guard?: { readonly expiresAfter?: Date; readonly resentBefore?: Date }
   ): Promise<Invitation | null>;
+  /** Invitations in `state` that name a provider relationship, oldest first. */
+  listNaming(relationshipRef: string, state: InvitationState, limit: number): Promise<Invitation[]>;
   /** Records that a person showed the code or link (idempotent). */
   addOpener(id: string, personKey: string): Promise<void>;
   /** Pending invitations whose date is `before` or earlier, oldest first. */

@@ -14,8 +14,12 @@ import type { Partner, PartnerRef, PersonRef } from '../partners/partner.js';
 import type { PartnerRepository } from '../partners/partner.repository.js';
 import { can } from '../partners/roles.js';
 import type { RelationshipRepository } from '../relationships/relationship.repository.js';
+import type { Relationship } from '../relationships/relationship.js';
 import {
   personKey,
+  resendAllowedAt,
+  RESEND_INTERVAL_MS,
+  revokedWithRelationship,
   type Invitation,
   type InvitationEvent,
   type InvitationState,
@@ -40,6 +44,8 @@ const DAY_MS = 24 * 60 * 60_000;
 export { MAX_WRONG_CODES, GUESS_WINDOW_MS, LOCKOUT_MS } from './code-throttle.js';
 export const PAGE_SIZE = 5;
 const SWEEP_BATCH = 100;
+/** The most revoked invitations one relationship's notice counts (it names the first 20). */
+const REVOKED_COUNTED = 1000;
 const EMAIL = /^[^\s@<>"'(),;:]+@[^\s@<>"'(),;:]+\.[^\s@<>"'(),;:]+$/;
 
 /** Sends the invitation mail (link and code) to the customer admin's address. */
@@ -52,6 +58,19 @@ export interface InvitationNotifier {
   changed(view: InvitationView): Promise<void>;
   /** A customer ended its link: its reseller (and provider) are told, once per link. */
   linkEnded?(ended: EndedLink): Promise<void>;
+  /**
+   * A provider relationship ended or expired and its open invitations were revoked: the
+   * reseller is told once per relationship, with every company whose invitation it cost.
+   */
+  revokedWithRelationship?(revoked: RevokedWithRelationship): Promise<void>;
+}
+
+/** The invitations revoked because the relationship they named ended. */
+export interface RevokedWithRelationship {
+  readonly relationshipRef: string;
+  readonly reseller: Partner;
+  readonly provider: Partner;
+  readonly companies: readonly string[];
 }
 
 /** A customer's link as it ended: who, and the partners to tell. */
@@ -274,6 +293,7 @@ export class InvitationService {
   async accept(actor: Actor, id: string): Promise<InvitationResult> {
     const view = await this.decidable(actor, id);
     const now = this.deps.now();
+    await this.providerStillActive(view, now);
     return this.move(
       actor,
       view,
@@ -301,6 +321,85 @@ export class InvitationService {
     );
   }
 
+  /**
+   * An invitation "with provider P" is accepted only while the reseller still works with P:
+   * after the relationship ended the customer would be told P may place orders for it.
+   * Refused with the reason (rather than accepted as reseller only, which the customer did
+   * not agree to); the reseller can send a new invitation.
+   */
+  private async providerStillActive(view: InvitationView, now: Date): Promise<void> {
+    const ref = view.invitation.customer?.relationshipRef;
+    if (!ref) return;
+    const r = await this.deps.relationships.get(ref);
+    // Past its date but not yet swept: still active only if auto-extend will renew it.
+    const active =
+      r?.state === 'active' &&
+      r.providerRef === view.invitation.customer?.providerRef &&
+      (r.expiresAt > now || r.grant.autoExtend);
+    if (!active) throw this.providerGone(view);
+  }
+
+  private providerGone(view: InvitationView): Error {
+    return new ConflictError('invitations:errors.providerGone', {
+      reseller: view.reseller.legalName,
+      provider: view.provider?.legalName ?? '',
+    });
+  }
+
+  /**
+   * A provider relationship ended or expired: every pending invitation naming it is revoked
+   * (each one conditional update, each card updated), then the reseller is told once. Run from
+   * the relationship's owed notices, so a crash between the two is repeated by their sweep,
+   * and the outbox key keeps the reseller's notice to one.
+   */
+  async relationshipEnded(relationship: Relationship): Promise<number> {
+    if (relationship.state !== 'ended' && relationship.state !== 'expired') return 0;
+    let revoked = 0;
+    for (;;) {
+      const batch = await this.deps.invitations.listNaming(relationship.id, 'pending', SWEEP_BATCH);
+      for (const inv of batch) {
+        const now = this.deps.now();
+        const updated = await this.deps.invitations.transition(inv.id, 'pending', {
+          state: 'revoked',
+          event: {
+            at: now,
+            by: 'system',
+            from: 'pending',
+            to: 'revoked',
+            note: 'relationshipEnded',
+          },
+        });
+        if (!updated) continue;
+        revoked++;
+        await this.deps.notices.afterTransition(updated);
+      }
+      if (batch.length < SWEEP_BATCH) break;
+    }
+    // Every invitation this end revoked, this run's or an earlier, interrupted one's.
+    const all = (
+      await this.deps.invitations.listNaming(relationship.id, 'revoked', REVOKED_COUNTED)
+    ).filter(revokedWithRelationship);
+    if (revoked) {
+      this.log.info(
+        { relationshipRef: relationship.id, revoked },
+        'invitations revoked: relationship ended'
+      );
+    }
+    if (all.length === 0 || !this.deps.notifier.revokedWithRelationship) return revoked;
+    const [reseller, provider] = await Promise.all([
+      this.deps.partners.get(relationship.resellerRef),
+      this.deps.partners.get(relationship.providerRef),
+    ]);
+    if (!reseller || !provider) return revoked;
+    await this.deps.notifier.revokedWithRelationship({
+      relationshipRef: relationship.id,
+      reseller,
+      provider,
+      companies: all.map((i) => i.customer?.companyName ?? ''),
+    });
+    return revoked;
+  }
+
   /** The inviting reseller takes a pending invitation back: its link and code die. */
   async revoke(actor: Actor, id: string): Promise<InvitationResult> {
     const view = await this.managed(actor, id);
@@ -313,24 +412,39 @@ export class InvitationService {
 
   /**
    * A new link and code for a pending or expired invitation, valid for the full period again;
-   * the old ones stop working in the same update.
+   * the old ones stop working in the same update. At most once an hour per invitation: the
+   * hour is claimed in that same conditional update, so concurrent Resends mail once.
    */
   async resend(actor: Actor, id: string): Promise<CreatedInvitation> {
     const view = await this.managed(actor, id);
     if (view.state !== 'pending' && view.state !== 'expired') throw this.refusal(view);
     const from = view.invitation.state;
     const now = this.deps.now();
+    const wait = resendAllowedAt(view.invitation, now);
+    if (wait) throw resendTooSoon(wait, now);
     const secrets = { token: newToken(), code: newCode(view.invitation.kind) };
-    const updated = await this.deps.invitations.transition(view.invitation.id, from, {
-      state: 'pending',
-      event: { ...this.event(actor, from, 'pending'), note: 'resent' },
-      set: {
-        ...this.hashes(secrets),
-        expiresAt: new Date(now.getTime() + this.deps.expiryDays * DAY_MS),
+    const updated = await this.deps.invitations.transition(
+      view.invitation.id,
+      from,
+      {
+        state: 'pending',
+        event: { ...this.event(actor, from, 'pending'), note: 'resent' },
+        set: {
+          ...this.hashes(secrets),
+          expiresAt: new Date(now.getTime() + this.deps.expiryDays * DAY_MS),
+          lastResentAt: now,
+        },
+        clearOpeners: true,
       },
-      clearOpeners: true,
-    });
-    if (!updated) throw this.refusal(await this.view((await this.deps.invitations.get(id))!));
+      { resentBefore: new Date(now.getTime() - RESEND_INTERVAL_MS) }
+    );
+    if (!updated) {
+      // Another Resend claimed the hour a moment earlier, or the invitation moved on.
+      const current = (await this.deps.invitations.get(id))!;
+      const later = resendAllowedAt(current, now);
+      if (later) throw resendTooSoon(later, now);
+      throw this.refusal(await this.view(current));
+    }
     this.log.info({ invitationRef: id }, 'invitation resent');
     await this.deps.notices.afterTransition(updated);
     const next = await this.view(updated);
@@ -555,6 +669,7 @@ export class InvitationService {
     if (view.state === 'expired') {
       return new ExpiredError('invitations:errors.state_expired', { date: isoDay(inv.expiresAt) });
     }
+    if (revokedWithRelationship(inv)) return this.providerGone(view);
     return new ConflictError(`invitations:errors.state_${view.state}`, values);
   }
 
@@ -663,6 +778,14 @@ function person(actor: Actor): PersonRef {
     aadObjectId: actor.aadObjectId,
     ...(actor.name ? { name: actor.name } : {}),
   };
+}
+
+/** A Resend inside the hour: refused with how long until the next one may go. */
+function resendTooSoon(at: Date, now: Date): Error {
+  return new ConflictError('invitations:errors.resendTooSoon', {
+    minutes: Math.max(1, Math.ceil((at.getTime() - now.getTime()) / 60_000)),
+    time: `${at.toISOString().slice(0, 16).replace('T', ' ')} UTC`,
+  });
 }
 
 function isoDay(d: Date): string {

@@ -33,7 +33,8 @@ export interface InvitationEvent {
   readonly by: PersonRef | 'system';
   readonly from: InvitationState | null;
   readonly to: InvitationState;
-  readonly note?: 'resent';
+  /** `relationshipEnded`: revoked by the system because the relationship it names ended. */
+  readonly note?: 'resent' | 'relationshipEnded';
 }
 
 /**
@@ -63,6 +64,8 @@ export interface Invitation {
   readonly history: readonly InvitationEvent[];
   /** Stamped with each transition in the same update; cleared once its notices are enqueued. */
   readonly noticeOwedAt?: Date;
+  /** The last Resend: the next one waits `RESEND_INTERVAL_MS` (claimed in one update). */
+  readonly lastResentAt?: Date;
 }
 
 export type NewInvitation = Omit<Invitation, 'id'>;
@@ -70,4 +73,20 @@ export type NewInvitation = Omit<Invitation, 'id'>;
 /** The key of a person in `openedBy` and in the guess throttle. */
 export function personKey(p: { readonly tenantId: string; readonly aadObjectId: string }): string {
   return `${p.tenantId}/${p.aadObjectId}`;
+}
+
+/** One Resend per invitation per hour: the customer's admin is never flooded with mail. */
+export const RESEND_INTERVAL_MS = 60 * 60_000;
+
+/** When the invitation may be sent again, or undefined when it may be now. */
+export function resendAllowedAt(invitation: Invitation, now: Date): Date | undefined {
+  if (!invitation.lastResentAt) return undefined;
+  const at = new Date(invitation.lastResentAt.getTime() + RESEND_INTERVAL_MS);
+  return at > now ? at : undefined;
+}
+
+/** Revoked by the system because the provider relationship it names ended (not by a person). */
+export function revokedWithRelationship(invitation: Invitation): boolean {
+  const last = invitation.history[invitation.history.length - 1];
+  return invitation.state === 'revoked' && last?.note === 'relationshipEnded';
 }

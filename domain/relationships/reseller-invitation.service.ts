@@ -1,5 +1,11 @@
 import type { Logger } from '../../logging/logger.js';
-import { ConflictError, ExpiredError, InvalidError, NotAllowedError } from '../errors.js';
+import {
+  ConflictError,
+  ExpiredError,
+  InvalidError,
+  NotAllowedError,
+  NotFoundError,
+} from '../errors.js';
 import type { Actor } from '../partners/actor.js';
 import type { Partner } from '../partners/partner.js';
 import type { PartnerRepository } from '../partners/partner.repository.js';
@@ -35,6 +41,14 @@ export interface InvitationMailer {
   }): Promise<boolean>;
 }
 
+/**
+ * Shows an enrolled reseller's admins the invitation (through the outbox: the provider's turn
+ * does the same work whether or not a reseller was found, and learns nothing from it).
+ */
+export interface ResellerInvitationNotifier {
+  invited(invitation: ResellerInvitation, provider: Partner, reseller: Partner): Promise<void>;
+}
+
 export interface ResellerInvitationDeps {
   readonly invitations: ResellerInvitationRepository;
   /** The same per-person budget as customer codes: one `accept`, one count of wrong codes. */
@@ -42,6 +56,7 @@ export interface ResellerInvitationDeps {
   readonly relationships: RelationshipService;
   readonly partners: PartnerRepository;
   readonly mailer: InvitationMailer;
+  readonly notifier: ResellerInvitationNotifier;
   /** `PUBLIC_BASE_URL`: links are `<base>/relationships/<token>`. */
   readonly publicBaseUrl: string;
   readonly now: () => Date;
@@ -56,9 +71,6 @@ export interface SentInvitation {
   readonly mailed: boolean;
   /** The inviting provider. */
   readonly provider: Partner;
-  /** The pending relationship, when the reseller is enrolled already (its admins have the card). */
-  readonly relationship?: Relationship;
-  readonly reseller?: Partner;
 }
 
 /** What the link's page may show: the invitation and whether it still opens anything. */
@@ -72,8 +84,10 @@ export interface InvitationLookup {
 /**
  * A provider invites a reseller by address (and PartnerID, if known): a link and a code, mailed,
  * that expire with the request (90 days) and open it once. An enrolled reseller's admins also
- * get the Authorize card at once. Accepting binds the invitation to one reseller and opens the
- * pending relationship, which the reseller authorizes with its consent like any other.
+ * get the invitation card, theirs to accept or ignore; the provider's answer is the same either
+ * way, so `invite reseller` never tells a provider which addresses or PartnerIDs are enrolled.
+ * Accepting binds the invitation to one reseller and opens the pending relationship, which the
+ * reseller authorizes with its consent like any other.
  */
 export class ResellerInvitationService {
   private readonly log: Logger;
@@ -101,13 +115,16 @@ export class ResellerInvitationService {
       throw new InvalidError('relationships:invite.partnerIdError');
     }
     const grant = this.deps.relationships.checkedGrant(input.grant);
-    // The reseller named by PartnerID, or else the one whose contact proved this address.
-    const enrolled = partnerId
+    // The reseller named by PartnerID, or else the one whose contact proved this address. Only
+    // its admins hear of it; the provider sees no name until the reseller accepts.
+    const found = partnerId
       ? await this.deps.partners.findByPartnerId(partnerId)
       : await this.deps.partners.findApprovedByVerifiedEmail(email, 'reseller');
-    const relationship =
-      enrolled?.status === 'approved' && enrolled.partnerType === 'reseller'
-        ? await this.deps.relationships.invite(actor, enrolled.id, grant)
+    const reseller =
+      found?.status === 'approved' &&
+      found.partnerType === 'reseller' &&
+      found.tenantId !== provider.tenantId
+        ? found
         : undefined;
     const token = newToken();
     const code = newCode('reseller');
@@ -116,13 +133,13 @@ export class ResellerInvitationService {
       providerRef: provider.id,
       email,
       ...(partnerId ? { partnerId } : {}),
+      ...(reseller ? { resellerRef: reseller.id } : {}),
       grant,
       createdBy: { tenantId: actor.tenantId, aadObjectId: actor.aadObjectId, name: actor.name },
       createdAt: now,
       expiresAt: new Date(now.getTime() + days(PENDING_DAYS)),
       tokenHash: secretHash(token),
       codeHash: secretHash(normalizeCode(code) ?? ''),
-      ...(relationship ? { relationshipRef: relationship.id } : {}),
     });
     const link = `${this.deps.publicBaseUrl.replace(/\/+$/, '')}/relationships/${token}`;
     const mailed = await this.deps.mailer.sendResellerInvitation({
@@ -133,18 +150,12 @@ export class ResellerInvitationService {
       expiresAt: invitation.expiresAt,
       language,
     });
+    if (reseller) await this.deps.notifier.invited(invitation, provider, reseller);
     this.log.info(
-      { invitationRef: invitation.id, providerRef: provider.id, enrolled: !!relationship, mailed },
+      { invitationRef: invitation.id, providerRef: provider.id, mailed },
       'reseller invited'
     );
-    return {
-      invitation,
-      link,
-      code,
-      mailed,
-      provider,
-      ...(relationship && enrolled ? { relationship, reseller: enrolled } : {}),
-    };
+    return { invitation, link, code, mailed, provider };
   }
 
   /** The link's page: unknown tokens are not found; used, revoked or expired ones say so. */
@@ -168,7 +179,6 @@ export class ResellerInvitationService {
     actor: Actor,
     typed: string
   ): Promise<{ relationship: Relationship; created: boolean } | null> {
-    const now = this.deps.now();
     // The link's token (256 random bits, what the page's Open in Teams prefills), or the code
     // from the mail (throttled per person).
     const token = typed.trim();
@@ -186,6 +196,31 @@ export class ResellerInvitationService {
         this.deps.invitations.byCodeHash(hash)
       );
     }
+    return this.acceptFound(actor, reseller, invitation);
+  }
+
+  /**
+   * Accept on the invitation card an enrolled reseller's admins were sent: the same as typing
+   * its code, for that reseller only (anyone else: not found, as for an id nobody issued).
+   */
+  async acceptSent(
+    actor: Actor,
+    invitationRef: string
+  ): Promise<{ relationship: Relationship; created: boolean; invitation: ResellerInvitation }> {
+    const reseller = await this.deps.relationships.acceptingReseller(actor);
+    const invitation = await this.deps.invitations.get(invitationRef);
+    if (!invitation || invitation.resellerRef !== reseller.id) {
+      throw new NotFoundError('relationships:errors.invitationNotFound');
+    }
+    return { ...(await this.acceptFound(actor, reseller, invitation)), invitation };
+  }
+
+  private async acceptFound(
+    actor: Actor,
+    reseller: Partner,
+    invitation: ResellerInvitation
+  ): Promise<{ relationship: Relationship; created: boolean }> {
+    const now = this.deps.now();
     const mine = invitation.acceptedBy?.resellerRef === reseller.id;
     if (invitation.state === 'accepted' && mine && invitation.relationshipRef) {
       // Accepted already by this reseller (a second admin, a repeated command): its card again.

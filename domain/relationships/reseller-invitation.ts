@@ -15,6 +15,12 @@ export interface ResellerInvitation {
   readonly email: string;
   /** When the provider named one, only that reseller may accept. */
   readonly partnerId?: string;
+  /**
+   * The enrolled reseller the PartnerID (or the address its contact proved) named when it was
+   * sent: its admins got the invitation card and may accept it there. Never shown to the
+   * provider, whose answer is the same whether or not a reseller was found.
+   */
+  readonly resellerRef?: PartnerRef;
   readonly grant: AccessGrant;
   readonly createdBy: PersonRef;
   readonly createdAt: Date;
@@ -35,6 +41,7 @@ export interface ResellerInvitationRepository {
   create(invitation: NewResellerInvitation): Promise<ResellerInvitation>;
   byTokenHash(hash: string): Promise<ResellerInvitation | null>;
   byCodeHash(hash: string): Promise<ResellerInvitation | null>;
+  get(id: string): Promise<ResellerInvitation | null>;
   /** Binds a pending invitation to a reseller in one conditional update; null if it was not pending. */
   accept(
     id: string,

@@ -67,11 +67,17 @@ export class MongoInvitationRepository implements InvitationRepository, OpenedIn
     id: string,
     from: InvitationState,
     change: InvitationChange,
-    guard: { readonly expiresAfter?: Date } = {}
+    guard: { readonly expiresAfter?: Date; readonly resentBefore?: Date } = {}
   ): Promise<Invitation | null> {
     if (!mongoose.isValidObjectId(id)) return null;
     const filter: mongoose.QueryFilter<InvitationDoc> = { _id: id, state: from };
     if (guard.expiresAfter) filter.expiresAt = { $gt: guard.expiresAfter };
+    if (guard.resentBefore) {
+      filter.$or = [
+        { lastResentAt: { $exists: false } },
+        { lastResentAt: { $lte: guard.resentBefore } },
+      ];
+    }
     const set: Record<string, unknown> = {
       ...change.set,
       state: change.state,
@@ -91,6 +97,19 @@ export class MongoInvitationRepository implements InvitationRepository, OpenedIn
       if (isDuplicateKey(err)) throw new DuplicateInvitationSecretError();
       throw err;
     }
+  }
+
+  async listNaming(
+    relationshipRef: string,
+    state: InvitationState,
+    limit: number
+  ): Promise<Invitation[]> {
+    const docs = await this.model
+      .find({ 'customer.relationshipRef': relationshipRef, state })
+      .sort({ createdAt: 1, _id: 1 })
+      .limit(limit)
+      .lean<InvitationDoc[]>();
+    return docs.map(toInvitation);
   }
 
   async addOpener(id: string, personKey: string): Promise<void> {

@@ -31,6 +31,7 @@ export interface InvitationDoc {
   decidedAt?: Date;
   history: { at: Date; by: PersonDoc | 'system'; from: string | null; to: string; note?: string }[];
   noticeOwedAt?: Date;
+  lastResentAt?: Date;
 }
 
 const person = new Schema<PersonDoc>(
@@ -84,6 +85,7 @@ const invitationSchema = new Schema<InvitationDoc>(
       default: [],
     },
     noticeOwedAt: Date,
+    lastResentAt: Date,
   },
   { collection: 'invitations' }
 );
@@ -94,6 +96,8 @@ invitationSchema.index({ codeHash: 1 }, { unique: true });
 invitationSchema.index({ partnerRef: 1, createdAt: -1 });
 invitationSchema.index({ state: 1, expiresAt: 1 });
 invitationSchema.index({ noticeOwedAt: 1 }, { sparse: true });
+// The invitations naming a provider relationship, revoked when it ends.
+invitationSchema.index({ 'customer.relationshipRef': 1, state: 1 }, { sparse: true });
 
 export function invitationModel(conn: mongoose.Connection): Model<InvitationDoc> {
   return (

@@ -37,6 +37,12 @@ export class MongoResellerInvitationRepository implements ResellerInvitationRepo
     return doc ? toInvitation(doc) : null;
   }
 
+  async get(id: string): Promise<ResellerInvitation | null> {
+    if (!mongoose.isValidObjectId(id)) return null;
+    const doc = await this.model.findById(id).lean<ResellerInvitationDoc>();
+    return doc ? toInvitation(doc) : null;
+  }
+
   async accept(
     id: string,
     by: { readonly resellerRef: PartnerRef; readonly person: PersonRef },
@@ -65,6 +71,7 @@ function toInvitation(doc: ResellerInvitationDoc): ResellerInvitation {
     providerRef: doc.providerRef,
     email: doc.email,
     ...(doc.partnerId ? { partnerId: doc.partnerId } : {}),
+    ...(doc.resellerRef ? { resellerRef: doc.resellerRef } : {}),
     grant: {
       roles: doc.grant.roles as AdminRole[],
       durationDays: doc.grant.durationDays,

@@ -12,6 +12,7 @@ export interface ResellerInvitationDoc {
   providerRef: string;
   email: string;
   partnerId?: string;
+  resellerRef?: string;
   grant: { roles: string[]; durationDays: number; autoExtend: boolean };
   createdBy: PersonDoc;
   createdAt: Date;
@@ -34,6 +35,7 @@ const schema = new Schema<ResellerInvitationDoc>(
     providerRef: { type: String, required: true },
     email: { type: String, required: true, maxlength: 254 },
     partnerId: { type: String, maxlength: 10 },
+    resellerRef: String,
     grant: {
       roles: { type: [String], required: true },
       durationDays: { type: Number, required: true },

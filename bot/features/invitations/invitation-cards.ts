@@ -1,5 +1,6 @@
 import type { InvitationCardData } from '../../../cards/invitations/invitation.card.js';
 import type { NotificationSubject } from '../../../domain/notifications/notification.js';
+import { revokedWithRelationship } from '../../../domain/invitations/invitation.js';
 import type { InvitationView } from '../../../domain/invitations/invitation.service.js';
 
 export type InvitationViewer = 'customer' | 'partner';
@@ -39,5 +40,6 @@ export function cardData(
     ...(last ? { lastAt: last.at } : {}),
     viewer,
     canManage,
+    ...(revokedWithRelationship(inv) ? { revokedWithRelationship: true } : {}),
   };
 }

@@ -8,6 +8,7 @@ import type {
   InvitationMailer,
   InvitationNotifier,
   InvitationView,
+  RevokedWithRelationship,
 } from '../../../domain/invitations/invitation.service.js';
 import type { InvitationSecrets } from '../../../domain/invitations/invitation-secrets.js';
 import type { Notifier, Recipient } from '../../../domain/notifications/notification.js';
@@ -91,6 +92,40 @@ export class OutboxInvitationNotifier implements InvitationNotifier {
         },
       });
     }
+  }
+
+  async revokedWithRelationship(revoked: RevokedWithRelationship): Promise<void> {
+    await this.notifier.notify({
+      // Once per relationship: a sweep repeating the revocation enqueues nothing more.
+      key: `relationship:${revoked.relationshipRef}:invitationsRevoked:reseller`,
+      to: partnersOf(revoked.reseller, undefined)[0]![1],
+      content: (lang) => {
+        const values = {
+          reseller: userText(revoked.reseller.legalName),
+          provider: userText(revoked.provider.legalName),
+          count: revoked.companies.length,
+          // The first twenty names keep the notice far under Teams' size limit.
+          companies: [
+            ...revoked.companies.slice(0, 20).map((c) => userText(c, 120)),
+            ...(revoked.companies.length > 20 ? ['…'] : []),
+          ].join(', '),
+        };
+        return {
+          text: t(lang, 'invitations:notices.message_revokedWithRelationship', values),
+          card: renderNotice(
+            {
+              title: { key: 'invitations:notices.title_revokedWithRelationship', values },
+              message: { key: 'invitations:notices.message_revokedWithRelationship', values },
+              tone: 'default',
+              steps: [
+                { command: 'invitations', title: { key: 'invitations:notices.openInvitations' } },
+              ],
+            },
+            lang
+          ),
+        };
+      },
+    });
   }
 
   private notice(

@@ -20,7 +20,10 @@ export const INVITATION_SWEEP_MS = 15 * 60_000;
 export interface InvitationsModuleDeps {
   readonly partners: PartnersModule;
   readonly notifications: Pick<Notifications, 'service' | 'owedNotices' | 'mail'>;
-  readonly relationships: Pick<RelationshipsModule, 'repository' | 'acceptInvitation'>;
+  readonly relationships: Pick<
+    RelationshipsModule,
+    'repository' | 'acceptInvitation' | 'onChanged'
+  >;
 }
 
 /** Customer invitations and customers: the service (tests reach it here), stores, page, feature. */
@@ -65,6 +68,10 @@ export async function createInvitationsModule(
     expiryDays: ctx.config.invitationExpiryDays,
     now: ctx.now,
     logger: ctx.logger,
+  });
+  // An ended or expired relationship takes the open invitations naming its provider with it.
+  deps.relationships.onChanged(async (r) => {
+    await service.relationshipEnded(r);
   });
   const log = ctx.logger.child({ module: 'invitations' });
   let timer: NodeJS.Timeout | undefined;

@@ -5,8 +5,10 @@ import { render as renderRelationship } from '../../../cards/relationships/relat
 import { render as renderList } from '../../../cards/relationships/relationships.card.js';
 import { render as renderRequest } from '../../../cards/relationships/request.card.js';
 import { render as renderInvitation } from '../../../cards/relationships/invitation.card.js';
+import { render as renderResellerInvitation } from '../../../cards/relationships/reseller-invitation.card.js';
 import { byText, dayText } from '../../../cards/relationships/relationship-text.js';
 import { cardAttachment, type AdaptiveCardJson } from '../../../cards/shared/render-card.js';
+import { userText } from '../../../cards/shared/user-text.js';
 import { withNotice } from '../../../cards/shared/with-notice.js';
 import { Verbs } from '../../../cards/verbs.js';
 import { NotAllowedError, NotFoundError } from '../../../domain/errors.js';
@@ -306,6 +308,8 @@ export function relationshipsFeature(deps: RelationshipsFeatureDeps): Feature {
             },
             scope.language
           );
+          // The same card whether or not the address or PartnerID belongs to an enrolled
+          // reseller: the provider learns who it is only when the reseller accepts.
           const card = renderInvitation(
             {
               provider: sent.provider,
@@ -315,15 +319,50 @@ export function relationshipsFeature(deps: RelationshipsFeatureDeps): Feature {
               code: sent.code,
               expiresAt: sent.invitation.expiresAt,
               mailed: sent.mailed,
-              ...(sent.reseller ? { enrolledReseller: sent.reseller.legalName } : {}),
             },
             scope.language
           );
-          // With an enrolled reseller this message becomes a copy of the relationship's card,
-          // so it changes in place when the reseller authorizes (the code is not shown again).
-          return sent.relationship
-            ? { card, recordAs: relationshipSubject(sent.relationship.id, 'provider') }
-            : { card };
+          return { card };
+        },
+      }),
+      cardAction({
+        verb: Verbs.resellerInvitationAccept,
+        schema: z.object({ invitationRef: ref }).passthrough(),
+        scope: 'personal',
+        respond: 'interactor',
+        async handle(scope, data) {
+          const { relationship, created, invitation } = await invitations.acceptSent(
+            scope.actor,
+            data.invitationRef
+          );
+          const view = await service.view(scope.actor, relationship.id);
+          const values = { provider: userText(view.provider.legalName) };
+          if (created) {
+            // The Authorize card comes through the outbox to every admin, this one too.
+            const card = renderResellerInvitation(
+              {
+                invitationRef: data.invitationRef,
+                provider: view.provider,
+                reseller: view.reseller,
+                grant: invitation.grant,
+                expiresAt: invitation.expiresAt,
+                accepted: true,
+              },
+              scope.language
+            );
+            return {
+              card: withNotice(card, {
+                text: t(scope.language, 'relationships:accept.cardComing', values),
+              }),
+            };
+          }
+          const canManage = await mayManage(scope.actor);
+          return {
+            card: withNotice(renderRelationship({ view, canManage }, scope.language), {
+              text: t(scope.language, 'relationships:accept.opened', values),
+            }),
+            recordAs: relationshipSubject(relationship.id, 'reseller'),
+          };
         },
       }),
       cardAction({

@@ -1,4 +1,5 @@
 import { RelationshipNotices } from '../../../domain/relationships/relationship-notices.js';
+import type { Relationship } from '../../../domain/relationships/relationship.js';
 import type { RelationshipRepository } from '../../../domain/relationships/relationship.repository.js';
 import { RelationshipService } from '../../../domain/relationships/relationship.service.js';
 import { ResellerInvitationService } from '../../../domain/relationships/reseller-invitation.service.js';
@@ -11,6 +12,7 @@ import type { PartnersModule } from '../partners/partners.module.js';
 import { MailInvitationMailer } from './invitation-mailer.js';
 import { invitationPageRoute } from './invitation-page.route.js';
 import { OutboxRelationshipNotifier } from './relationship-notifier.js';
+import { OutboxResellerInvitationNotifier } from './reseller-invitation-notifier.js';
 import { resellerInvitationAcceptor, type InvitationAcceptor } from './reseller-accept.js';
 import { relationshipsFeature } from './relationships.feature.js';
 
@@ -29,6 +31,12 @@ export interface RelationshipsModule extends AppModule {
   readonly invitations: ResellerInvitationService;
   /** `accept` with a reseller invitation's code or token (the invitations feature asks it). */
   readonly acceptInvitation: InvitationAcceptor;
+  /**
+   * Registers what another feature owes a relationship's change (invitations revoke those
+   * naming an ended one). Run with the change's notices, under their stamp: a crash or a
+   * failure leaves it owed and the sweep runs it again, so it must be idempotent.
+   */
+  onChanged(listener: (relationship: Relationship) => Promise<void>): void;
 }
 
 export async function createRelationshipsModule(
@@ -43,7 +51,14 @@ export async function createRelationshipsModule(
   const views: Pick<RelationshipService, 'withPartners'> = {
     withPartners: (r, side) => service.withPartners(r, side),
   };
-  const notifier = new OutboxRelationshipNotifier(deps.notifications.service, views);
+  const outbox = new OutboxRelationshipNotifier(deps.notifications.service, views);
+  const listeners: ((relationship: Relationship) => Promise<void>)[] = [];
+  const notifier = {
+    async changed(relationship: Relationship) {
+      await outbox.changed(relationship);
+      for (const listener of listeners) await listener(relationship);
+    },
+  };
   const notices = new RelationshipNotices(repository, notifier, ctx.now, ctx.logger);
   deps.notifications.owedNotices.register(notices);
   const service = new RelationshipService({
@@ -65,6 +80,7 @@ export async function createRelationshipsModule(
     relationships: service,
     partners,
     mailer: new MailInvitationMailer(deps.notifications.mail, ctx.logger),
+    notifier: new OutboxResellerInvitationNotifier(deps.notifications.service),
     publicBaseUrl: ctx.config.publicBaseUrl,
     now: ctx.now,
     logger: ctx.logger,
@@ -79,6 +95,7 @@ export async function createRelationshipsModule(
     repository,
     invitations,
     acceptInvitation: resellerInvitationAcceptor({ service, invitations, memberships }),
+    onChanged: (listener) => void listeners.push(listener),
     features: [relationshipsFeature({ service, invitations, memberships, partners })],
     routes: [
       invitationPageRoute({

@@ -131,6 +131,7 @@ async function world() {
     reseller,
     provider,
     relationship,
+    relationships,
     customer,
     advance: (ms: number) => (now = new Date(now.getTime() + ms)),
     now: () => now,
@@ -357,5 +358,51 @@ describe('InvitationService', () => {
     expect((await w.service.open(colleague, secrets.code)).state).to.equal('pending');
     w.advance(LOCKOUT_MS + 1);
     expect((await w.service.open(w.customer, secrets.code)).state).to.equal('pending');
+  });
+
+  it('resends once an hour: the next one is refused with the minutes to wait, concurrent ones mail once', async () => {
+    const w = await world();
+    const { view } = await w.service.inviteCustomer(w.reseller.sales, {
+      companyName: 'Northwind',
+      adminEmail: 'it@northwind.example',
+    });
+    const id = view.invitation.id;
+    const results = await Promise.allSettled(
+      Array.from({ length: 5 }, () => w.service.resend(w.reseller.admin, id))
+    );
+    expect(results.filter((r) => r.status === 'fulfilled')).to.have.length(1);
+    expect(w.mailed).to.have.length(2);
+    w.advance(20 * 60_000);
+    const early = await refused(w.service.resend(w.reseller.admin, id));
+    expect(early.messageKey).to.equal('invitations:errors.resendTooSoon');
+    expect(early.values.minutes).to.equal(40);
+    w.advance(40 * 60_000);
+    await w.service.resend(w.reseller.admin, id);
+    expect(w.mailed).to.have.length(3);
+  });
+
+  it('refuses Accept once the provider relationship ended, and revokes what names it when it ends', async () => {
+    const w = await world();
+    const withProvider = await w.service.inviteCustomer(w.reseller.sales, {
+      companyName: 'Northwind',
+      relationshipRef: w.relationship.id,
+    });
+    const alone = await w.service.inviteCustomer(w.reseller.sales, { companyName: 'Tailspin' });
+    const opened = await w.service.open(w.customer, withProvider.secrets.code);
+    const ended = (await w.relationships.transition(w.relationship.id, 'active', {
+      state: 'ended',
+      event: { at: w.now(), by: 'system', from: 'active', to: 'ended', roles: ['globalReader'] },
+    }))!;
+    const refusal = await refused(w.service.accept(w.customer, opened.invitation.id));
+    expect(refusal.messageKey).to.equal('invitations:errors.providerGone');
+    expect(w.customers.links).to.have.length(0);
+
+    expect(await w.service.relationshipEnded(ended)).to.equal(1);
+    expect((await w.invitations.get(opened.invitation.id))?.state).to.equal('revoked');
+    expect((await w.invitations.get(alone.view.invitation.id))?.state).to.equal('pending');
+    // Run again (the owed notices' sweep): nothing more to revoke.
+    expect(await w.service.relationshipEnded(ended)).to.equal(0);
+    const again = await refused(w.service.accept(w.customer, opened.invitation.id));
+    expect(again.messageKey).to.equal('invitations:errors.providerGone');
   });
 });

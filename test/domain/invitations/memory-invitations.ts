@@ -50,11 +50,12 @@ export class MemoryInvitationRepository implements InvitationRepository {
     id: string,
     from: InvitationState,
     change: InvitationChange,
-    guard: { readonly expiresAfter?: Date } = {}
+    guard: { readonly expiresAfter?: Date; readonly resentBefore?: Date } = {}
   ) {
     const r = this.rows.get(id);
     if (!r || r.state !== from) return null;
     if (guard.expiresAfter && !(r.expiresAt > guard.expiresAfter)) return null;
+    if (guard.resentBefore && r.lastResentAt && r.lastResentAt > guard.resentBefore) return null;
     const next: Invitation = {
       ...r,
       ...clone(change.set ?? {}),
@@ -65,6 +66,12 @@ export class MemoryInvitationRepository implements InvitationRepository {
     };
     this.rows.set(id, next);
     return clone(next);
+  }
+  async listNaming(relationshipRef: string, state: InvitationState, limit: number) {
+    return [...this.rows.values()]
+      .filter((r) => r.customer?.relationshipRef === relationshipRef && r.state === state)
+      .slice(0, limit)
+      .map(clone);
   }
   async addOpener(id: string, key: string) {
     const r = this.rows.get(id);

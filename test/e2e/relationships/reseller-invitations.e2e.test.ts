@@ -107,26 +107,55 @@ describe('reseller invitations by mail, link and code (the real server)', functi
     expect(await w.collection('relationships').countDocuments()).to.equal(1);
   });
 
-  it("opens an enrolled reseller's pending request by the link's token, as Open in Teams sends it", async () => {
+  it("shows an enrolled reseller's admins the invitation; its link's token opens the request, as Open in Teams sends it", async () => {
     const { sent, token } = await invite({ partnerId: w.reseller.partnerId });
-    expect(sent.seen).to.include('Contoso Reseller is enrolled');
-    await w.received(cast.reseller, 'Authorize indirect provider');
+    // The provider is told nothing about who holds the PartnerID (see test/security/).
+    expect(sent.seen).to.not.include('Contoso Reseller');
+    await w.received(cast.reseller, 'Fabrikam Distribution invites you to a relationship');
+    expect(await w.collection('relationships').countDocuments()).to.equal(0);
     const opened = await w.say(cast.reseller, `accept ${token}`);
-    expect(opened.seen).to.include('Here is the invitation from Fabrikam Distribution');
-    expect(opened.seen).to.include('Authorize indirect provider');
+    expect(opened.seen).to.include('The invitation from Fabrikam Distribution is open');
+    await w.received(cast.reseller, 'Authorize indirect provider');
+    expect(await w.collection('relationships').countDocuments()).to.equal(1);
+    const again = await w.say(cast.reseller, `accept ${token}`);
+    expect(again.seen).to.include('Here is the invitation from Fabrikam Distribution');
     expect(await w.collection('relationships').countDocuments()).to.equal(1);
   });
 
-  it("finds an enrolled reseller by its contact's proven address when no PartnerID is given", async () => {
+  it("finds an enrolled reseller by its contact's proven address when no PartnerID is given; its admin accepts on the card", async () => {
     await w.approvedPartner('reseller', newcomer, {
       legalName: 'Northwind Reseller',
       partnerId: '1999999',
       verifiedEmail: newcomer.email.toLowerCase(),
     });
     const { sent } = await invite();
-    expect(sent.seen).to.include('Northwind Reseller is enrolled');
+    expect(sent.seen).to.not.include('Northwind Reseller');
+    const cardId = await w.received(
+      newcomer,
+      'Fabrikam Distribution invites you to a relationship'
+    );
+    expect(await w.collection('relationships').countDocuments({ open: true })).to.equal(0);
+    const invitationRef = String((await w.collection('resellerInvitations').findOne())!._id);
+
+    // Someone of another reseller cannot use it by its id.
+    const foreign = await w.click(cast.reseller, Verbs.resellerInvitationAccept, { invitationRef });
+    expect(foreign.seen).to.include('That invitation was not found');
+    expect(await w.collection('relationships').countDocuments({ open: true })).to.equal(0);
+
+    const accepted = await w.click(
+      newcomer,
+      Verbs.resellerInvitationAccept,
+      { invitationRef },
+      cardId
+    );
+    expect(accepted.seen).to.include('The invitation from Fabrikam Distribution is open');
+    expect(accepted.seen).to.not.include('Accept invitation');
     await w.received(newcomer, 'Authorize indirect provider');
     expect(await w.collection('relationships').countDocuments({ open: true })).to.equal(1);
+    // Clicked again: the request's card, nothing new.
+    const twice = await w.click(newcomer, Verbs.resellerInvitationAccept, { invitationRef });
+    expect(twice.seen).to.include('Here is the invitation from Fabrikam Distribution');
+    expect(await w.collection('relationships').countDocuments()).to.equal(1);
   });
 
   it('refuses wrong, expired, foreign and own codes, and locks out a guesser but not a colleague', async () => {
@@ -164,7 +193,8 @@ describe('reseller invitations by mail, link and code (the real server)', functi
     expect(fifth.seen).to.include('Too many wrong codes');
     const locked = await w.say(newcomer, `accept ${fresh.code}`);
     expect(locked.seen).to.include('Too many wrong codes');
-    expect(await w.collection('relationships').countDocuments({ open: true })).to.equal(1);
+    // Nothing opened: not the locked code, nor the invitation Contoso has not accepted.
+    expect(await w.collection('relationships').countDocuments({ open: true })).to.equal(0);
     // Throttled per person: a colleague with the right role is not locked out by the guesser.
     const colleagueOf = colleague(newcomer, 3, 'Ivan');
     await w.app.post(w.app.teams.install(colleagueOf));

@@ -359,6 +359,22 @@ const ROWS: readonly Row[] = [
     }),
   })),
   {
+    name: Verbs.resellerInvitationAccept,
+    kind: 'verb',
+    side: 'reseller',
+    rule: 'relationships.manage',
+    changes: true,
+    async prepare(w) {
+      await w.clear();
+      const sent = await w.app.app.modules.relationships.invitations.invite(
+        cast.provider,
+        { email: cast.reseller.email, partnerId: w.reseller.partnerId, grant: GRANT_IN },
+        'en'
+      );
+      return { data: { invitationRef: sent.invitation.id } };
+    },
+  },
+  {
     name: Verbs.relationshipsPage,
     kind: 'verb',
     side: 'reseller',

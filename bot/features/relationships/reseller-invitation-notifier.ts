@@ -1,0 +1,41 @@
+import { render as renderInvitation } from '../../../cards/relationships/reseller-invitation.card.js';
+import { userText } from '../../../cards/shared/user-text.js';
+import type { Notifier } from '../../../domain/notifications/notification.js';
+import type { Partner } from '../../../domain/partners/partner.js';
+import type { ResellerInvitation } from '../../../domain/relationships/reseller-invitation.js';
+import type { ResellerInvitationNotifier } from '../../../domain/relationships/reseller-invitation.service.js';
+import { t } from '../../../i18n/i18n.js';
+
+/** Who may accept it: Partner Center's Global admins and Admin agents of the reseller. */
+const ADMIN_ROLES = ['globalAdmin', 'adminAgent'] as const;
+
+/**
+ * An enrolled reseller's admins get the provider's invitation through the outbox, after the
+ * provider's turn has answered the same as for an address nobody enrolled. The key is the
+ * invitation's, so it goes out once.
+ */
+export class OutboxResellerInvitationNotifier implements ResellerInvitationNotifier {
+  constructor(private readonly notifier: Notifier) {}
+
+  async invited(invitation: ResellerInvitation, provider: Partner, reseller: Partner) {
+    await this.notifier.notify({
+      key: `resellerInvitation:${invitation.id}:sent`,
+      to: { kind: 'partnerRoles', partnerRef: reseller.id, roles: ADMIN_ROLES },
+      content: (lang) => ({
+        text: t(lang, 'relationships:resellerInvitation.title', {
+          provider: userText(provider.legalName),
+        }),
+        card: renderInvitation(
+          {
+            invitationRef: invitation.id,
+            provider,
+            reseller,
+            grant: invitation.grant,
+            expiresAt: invitation.expiresAt,
+          },
+          lang
+        ),
+      }),
+    });
+  }
+}
