@@ -71,3 +71,22 @@ export type NewInvitation = Omit<Invitation, 'id'>;
 export function personKey(p: { readonly tenantId: string; readonly aadObjectId: string }): string {
   return `${p.tenantId}/${p.aadObjectId}`;
 }
+
+/**
+ * Who may learn what became of an invitation that no longer opens (who accepted or declined
+ * it, who revoked it, when): the organization that decided it, people who opened it while it
+ * was live, and its partners (`isPartner`: the inviting reseller's or the provider's people who
+ * may see customers). Anyone else holding the link or code learns only that it is no longer
+ * valid, as the link's page answers.
+ */
+export function mayLearnOutcome(
+  invitation: Invitation,
+  who: { readonly tenantId: string; readonly aadObjectId: string },
+  isPartner: boolean
+): boolean {
+  return (
+    isPartner ||
+    invitation.decidedBy?.tenantId === who.tenantId ||
+    invitation.openedBy.includes(personKey(who))
+  );
+}

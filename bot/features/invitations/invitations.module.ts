@@ -1,5 +1,6 @@
 import { InvitationNotices } from '../../../domain/invitations/invitation-notices.js';
 import { InvitationService } from '../../../domain/invitations/invitation.service.js';
+import type { SecretHasher } from '../../../domain/invitations/invitation-secrets.js';
 import { MongoCustomerRepository } from '../../../models/customers/customer.repository.js';
 import {
   MongoCodeGuessRepository,
@@ -20,6 +21,8 @@ export interface InvitationsModuleDeps {
   readonly partners: PartnersModule;
   readonly notifications: Pick<Notifications, 'service' | 'owedNotices' | 'mail'>;
   readonly relationships: Pick<RelationshipsModule, 'repository' | 'acceptInvitation'>;
+  /** Keys the stored token and code hashes (app-modules.ts builds it once). */
+  readonly hasher: SecretHasher;
 }
 
 /** Customer invitations and customers: the service (tests reach it here), stores, page, feature. */
@@ -50,6 +53,7 @@ export async function createInvitationsModule(
   const service: InvitationService = new InvitationService({
     invitations: repository,
     guesses,
+    hasher: deps.hasher,
     customers,
     partners,
     relationships: deps.relationships.repository,
