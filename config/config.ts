@@ -37,7 +37,7 @@ export interface Config {
   readonly tenantMessagesPerSecond: number;
   /**
    * `INVITATION_CODE_KEY`, decoded: the key of the stored invitation token and code hashes.
-   * Unset: required with MicrosoftAppId; in open mode, generated once into `dataDir`
+   * Required with MicrosoftAppId and MONGODB_URI; else, unset, generated once into `dataDir`
    * (config/invitation-code-key.ts).
    */
   readonly invitationCodeKey?: Buffer;
@@ -327,11 +327,18 @@ function crossFieldProblems(env: NodeJS.ProcessEnv, opts: LoadOptions): string[]
   ) {
     problems.push('MicrosoftAppPassword: is required when MicrosoftAppId is set');
   }
-  // A Teams deployment keeps its key where its other secrets are: a generated file would differ
-  // between instances and die with a container's disk, and the app password is rotated.
-  if (needsCredentials && set('MicrosoftAppId') && !set('INVITATION_CODE_KEY')) {
+  // A deployment on its own MongoDB keeps the key with its other secrets: a file generated into
+  // DATA_DIR would differ between instances and die with a container's disk (and the app
+  // password is rotated, and absent with a managed identity or a certificate). With the
+  // embedded database the data dir holds the database itself, one process, and the key beside.
+  if (
+    needsCredentials &&
+    set('MicrosoftAppId') &&
+    set('MONGODB_URI') &&
+    !set('INVITATION_CODE_KEY')
+  ) {
     problems.push(
-      'INVITATION_CODE_KEY: is required when MicrosoftAppId is set ' +
+      'INVITATION_CODE_KEY: is required when MicrosoftAppId and MONGODB_URI are set ' +
         `(${KEY_MIN_BYTES}+ random bytes, base64 or hex: openssl rand -base64 32)`
     );
   }

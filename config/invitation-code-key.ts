@@ -10,13 +10,14 @@ const KEY_BYTES = 32;
 
 /**
  * The key of the stored invitation hashes: `INVITATION_CODE_KEY` when set (required with
- * MicrosoftAppId, config.ts), else, for `npm start` with no set-up, 32 random bytes generated
- * once into `DATA_DIR/secrets/invitation-code.key` (0600 in a 0700 folder) and read from there
- * on every later start. A file that is there but unreadable as a key stops the start: a new
+ * MicrosoftAppId and MONGODB_URI, config.ts), else, for `npm start` with no set-up and for the
+ * embedded database, 32 random bytes generated once into `DATA_DIR/secrets/invitation-code.key`
+ * (0600 in a 0700 folder, beside the database's `db/`, so a copy of `db/` alone is no help) and
+ * read from there on every later start. A file that is there but unreadable as a key stops the start: a new
  * key would silently make every invitation's link and code unknown.
  */
 export async function invitationCodeKey(
-  config: Pick<Config, 'invitationCodeKey' | 'dataDir'>,
+  config: Pick<Config, 'invitationCodeKey' | 'dataDir' | 'mongodbUri'>,
   logger: Logger
 ): Promise<Buffer> {
   if (config.invitationCodeKey) return config.invitationCodeKey;
@@ -34,6 +35,13 @@ export async function invitationCodeKey(
       .info({ file }, 'INVITATION_CODE_KEY unset: generated one and kept it in the data dir');
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+  }
+  if (config.mongodbUri) {
+    // Open mode on a shared database: another process with its own data dir has its own key,
+    // and the links and codes one of them hands out are unknown to the other.
+    logger
+      .child({ module: 'config' })
+      .warn('INVITATION_CODE_KEY unset with MONGODB_URI: every process on it needs the same key');
   }
   const key = Buffer.from((await fs.readFile(file, 'utf8')).trim(), 'base64');
   if (key.length < KEY_BYTES) {

@@ -117,11 +117,7 @@ describe('configuration', () => {
   });
 
   describe('PUBLIC_BASE_URL', () => {
-    const teams = {
-      MicrosoftAppId: 'app-id',
-      MicrosoftAppPassword: 'secret',
-      INVITATION_CODE_KEY: KEY,
-    };
+    const teams = { MicrosoftAppId: 'app-id', MicrosoftAppPassword: 'secret' };
 
     it('must be https when MicrosoftAppId is set (a Teams deployment)', () => {
       const problems = problemsOf({ ...teams, PUBLIC_BASE_URL: 'http://bot.example.com' });
@@ -253,32 +249,31 @@ describe('configuration', () => {
   });
 
   it('needs no password for a user-assigned managed identity, but a tenant id', () => {
-    const problems = problemsOf({
-      MicrosoftAppId: 'app-id',
-      MicrosoftAppType: 'UserAssignedMSI',
-      INVITATION_CODE_KEY: KEY,
-    });
+    const problems = problemsOf({ MicrosoftAppId: 'app-id', MicrosoftAppType: 'UserAssignedMSI' });
     expect(problems).to.have.length(1);
     expect(problems[0]).to.match(/^MicrosoftAppTenantId/);
   });
 
   it('accepts MultiTenant with an app id and password and no tenant id', () => {
-    const config = loadConfig({
-      MicrosoftAppId: 'app-id',
-      MicrosoftAppPassword: 'secret',
-      INVITATION_CODE_KEY: KEY,
-    });
+    const config = loadConfig({ MicrosoftAppId: 'app-id', MicrosoftAppPassword: 'secret' });
     expect(config.microsoftAppTenantId).to.equal(undefined);
   });
 
   describe('INVITATION_CODE_KEY', () => {
-    it('is required with MicrosoftAppId (a Teams deployment), not to build the package', () => {
-      const teams = { MicrosoftAppId: 'app-id', MicrosoftAppPassword: 'secret' };
+    it('is required with MicrosoftAppId and MONGODB_URI, not to build the package', () => {
+      const teams = {
+        MicrosoftAppId: 'app-id',
+        MicrosoftAppPassword: 'secret',
+        MONGODB_URI: 'mongodb://db.example:27017/pc',
+      };
       expect(problemsOf(teams)).to.deep.equal([
-        'INVITATION_CODE_KEY: is required when MicrosoftAppId is set ' +
+        'INVITATION_CODE_KEY: is required when MicrosoftAppId and MONGODB_URI are set ' +
           '(32+ random bytes, base64 or hex: openssl rand -base64 32)',
       ]);
       expect(loadConfig(teams, { credentials: false }).invitationCodeKey).to.equal(undefined);
+      // The embedded database (F5, one container): generated into DATA_DIR beside it.
+      const { MONGODB_URI: _, ...embedded } = teams;
+      expect(loadConfig(embedded).invitationCodeKey).to.equal(undefined);
     });
 
     it('is optional in open mode (a key is generated into DATA_DIR then)', () => {

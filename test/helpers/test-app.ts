@@ -53,8 +53,6 @@ export interface TestApp<M extends ModuleSet<M> = Record<string, AppModule>> {
 
 export const TEST_APP_ID = 'a1b2c3d4-0000-4000-8000-00000000b075';
 const TEST_APP_PASSWORD = 'test-app-password';
-/** INVITATION_CODE_KEY of apps with auth on (hex, 32 bytes). */
-export const TEST_INVITATION_CODE_KEY = 'ab'.repeat(32);
 
 /**
  * The real app on 127.0.0.1 port 0, a fresh data dir with the embedded database, and a fake
@@ -77,8 +75,6 @@ export async function startTestApp<M extends ModuleSet<M> = Record<string, AppMo
       ? {
           MicrosoftAppId: TEST_APP_ID,
           MicrosoftAppPassword: TEST_APP_PASSWORD,
-          // Required with an app id; any 32 bytes do for a test.
-          INVITATION_CODE_KEY: TEST_INVITATION_CODE_KEY,
           // The fake connector listens here; with an app id only service hosts are trusted.
           TRUSTED_SERVICE_URL_HOSTS: '127.0.0.1',
         }
