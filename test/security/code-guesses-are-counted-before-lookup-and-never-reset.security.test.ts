@@ -92,19 +92,21 @@ describe('security: code guesses are counted before the lookup, never reset, per
   });
 
   it('refuses a right code sent after 30 wrong ones in one burst', async () => {
-    const code = await invite('Burst Traders');
-    const guesser = outsider(2, 'Trent');
-    await w.app.post(w.app.teams.install(guesser));
-    const texts = [
-      ...Array.from({ length: 30 }, (_, i) => `accept ${wrong(100 + i)}`),
-      `accept ${code}`,
-    ];
-    const answers = await burst(guesser, texts);
-    expect(answers.join('\n')).to.not.include('Burst Traders');
-    const doc = await w
-      .collection('invitations')
-      .findOne({ 'customer.companyName': 'Burst Traders' });
-    expect(doc?.openedBy, 'the right code opened the invitation').to.deep.equal([]);
+    // A few rounds, each its own guesser and invitation: a race shows in some, not every one.
+    for (let round = 0; round < 3; round++) {
+      const company = `Burst Traders ${round}`;
+      const code = await invite(company);
+      const guesser = outsider(10 + round, `Trent${round}`);
+      await w.app.post(w.app.teams.install(guesser));
+      const texts = [
+        ...Array.from({ length: 30 }, (_, i) => `accept ${wrong(100 + 30 * round + i)}`),
+        `accept ${code}`,
+      ];
+      const answers = await burst(guesser, texts);
+      expect(answers.join('\n'), `round ${round}`).to.not.include(company);
+      const doc = await w.collection('invitations').findOne({ 'customer.companyName': company });
+      expect(doc?.openedBy, `round ${round}: the right code opened it`).to.deep.equal([]);
+    }
   });
 
   it('keeps counting after a right code: wrong x4, right, wrong locks', async () => {
