@@ -66,44 +66,54 @@ describe('security: a dead invitation tells strangers only that it is no longer 
     for (const s of SECRETS) expect(seen, `${what} leaks "${s}"`).to.not.include(s);
   };
 
-  it('a used code or link: strangers learn only that; the parties see who accepted', async () => {
-    const { secrets, view } = await invite('Northwind Traders');
-    const invitationRef = view.invitation.id;
-    await w.say(cast.customer, `accept ${secrets.code}`);
-    const accepted = await w.click(cast.customer, Verbs.invitationAccept, { invitationRef });
-    expect(accepted.seen).to.include('You are its admin');
+  describe('a used invitation', () => {
+    let used: { code: string; token: string; invitationRef: string };
+    before(async () => {
+      const { secrets, view } = await invite('Northwind Traders');
+      used = { ...secrets, invitationRef: view.invitation.id };
+      await w.say(cast.customer, `accept ${secrets.code}`);
+      const accepted = await w.click(cast.customer, Verbs.invitationAccept, {
+        invitationRef: used.invitationRef,
+      });
+      expect(accepted.seen).to.include('You are its admin');
+    });
 
-    expectNothingBut(
-      (await w.say(stranger(), `accept ${secrets.code}`)).seen,
-      GONE_EN,
-      'typed code'
-    );
-    expectNothingBut(
-      (await w.say(stranger('ru-RU'), `accept ${secrets.code}`)).seen,
-      GONE_RU,
-      'typed code (ru)'
-    );
-    expectNothingBut(
-      (await w.say(stranger(), `accept ${secrets.token}`)).seen,
-      GONE_EN,
-      'typed token'
-    );
-    expectNothingBut(await unfurl(stranger(), secrets.token), GONE_EN, 'unfurled link');
-    expectNothingBut(await unfurl(stranger('ru-RU'), secrets.token), GONE_RU, 'unfurled (ru)');
-    // Showing the dead code made the stranger no opener: the card stays out of reach.
-    const view2 = await w.click(stranger(), Verbs.invitationView, { invitationRef });
-    for (const s of SECRETS) expect(view2.seen).to.not.include(s);
+    it('typed by a stranger (code or token, en or ru): only "no longer valid", and no opener', async () => {
+      expectNothingBut(
+        (await w.say(stranger(), `accept ${used.code}`)).seen,
+        GONE_EN,
+        'typed code'
+      );
+      expectNothingBut(
+        (await w.say(stranger('ru-RU'), `accept ${used.code}`)).seen,
+        GONE_RU,
+        'typed code (ru)'
+      );
+      expectNothingBut(
+        (await w.say(stranger(), `accept ${used.token}`)).seen,
+        GONE_EN,
+        'typed token'
+      );
+      // Showing the dead code made the stranger no opener: the card stays out of reach.
+      const card = await w.click(stranger(), Verbs.invitationView, {
+        invitationRef: used.invitationRef,
+      });
+      for (const s of SECRETS) expect(card.seen).to.not.include(s);
+    });
 
-    // The accepting organization and the inviting reseller still see who accepted.
-    const colleagueSees = await w.say(
-      colleague(cast.customer, 7, 'Ivan'),
-      `accept ${secrets.code}`
-    );
-    expect(colleagueSees.seen).to.include('Accepted by Olga Ivanova');
-    expect((await w.say(cast.reseller, `accept ${secrets.code}`)).seen).to.include(
-      'Accepted by Olga Ivanova'
-    );
-    expect(await unfurl(cast.reseller, secrets.token)).to.include('Accepted by Olga Ivanova');
+    it('unfurled for a stranger (en or ru): only "no longer valid"', async () => {
+      expectNothingBut(await unfurl(stranger(), used.token), GONE_EN, 'unfurled link');
+      expectNothingBut(await unfurl(stranger('ru-RU'), used.token), GONE_RU, 'unfurled (ru)');
+    });
+
+    it('shows its parties who accepted: the accepting organization and the reseller', async () => {
+      const colleagueSees = await w.say(colleague(cast.customer, 7, 'Ivan'), `accept ${used.code}`);
+      expect(colleagueSees.seen).to.include('Accepted by Olga Ivanova');
+      expect((await w.say(cast.reseller, `accept ${used.code}`)).seen).to.include(
+        'Accepted by Olga Ivanova'
+      );
+      expect(await unfurl(cast.reseller, used.token)).to.include('Accepted by Olga Ivanova');
+    });
   });
 
   it('a revoked or expired code or link: strangers learn only that it is no longer valid', async () => {
