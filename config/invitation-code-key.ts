@@ -13,8 +13,8 @@ const KEY_BYTES = 32;
  * MicrosoftAppId and MONGODB_URI, config.ts), else, for `npm start` with no set-up and for the
  * embedded database, 32 random bytes generated once into `DATA_DIR/secrets/invitation-code.key`
  * (0600 in a 0700 folder, beside the database's `db/`, so a copy of `db/` alone is no help) and
- * read from there on every later start. A file that is there but unreadable as a key stops the start: a new
- * key would silently make every invitation's link and code unknown.
+ * read from there on every later start. A file that is there but unreadable as a key stops
+ * the start: a new key would silently make every invitation's link and code unknown.
  */
 export async function invitationCodeKey(
   config: Pick<Config, 'invitationCodeKey' | 'dataDir' | 'mongodbUri'>,

@@ -132,8 +132,9 @@ export interface CustomerInviteInput {
 /**
  * Customer invitations: a reseller (Global admin, Admin agent, Sales agent) invites a customer,
  * alone or with one of its indirect providers; the customer accepts in Teams by code or link.
- * Tokens and codes are stored only as keyed hashes, single use and expiring; wrong codes are throttled
- * per person. Every transition is one conditional update, so two clicks accept once.
+ * Tokens and codes are stored only as keyed hashes, single use and expiring; codes are
+ * throttled per person and per organization. Every transition is one conditional update, so
+ * two clicks accept once.
  */
 export class InvitationService {
   private readonly log: Logger;
@@ -222,8 +223,9 @@ export class InvitationService {
 
   /**
    * `accept <code>` or `accept <token>` (the page's Open in Teams): the invitation the code
-   * opens, recorded as opened by this person so their Accept / Decline counts. Wrong codes
-   * are counted per person; too many lock the person out for an hour, right code or not.
+   * opens, recorded as opened by this person so their Accept / Decline counts. Codes are
+   * counted per person and organization before the lookup (CodeThrottle). A dead invitation
+   * outside its parties is only "no longer valid" (`mayLearnOutcome`).
    */
   async open(actor: Actor, typed: string): Promise<InvitationView> {
     const key = personKey(actor);

@@ -37,8 +37,9 @@ export interface InvitationEvent {
 }
 
 /**
- * An invitation. Its link token and its typed code are stored only as SHA-256 hashes: the
- * database alone never lets anyone accept.
+ * An invitation. Its link token and its typed code are stored only as keyed hashes (HMAC-SHA256
+ * under `INVITATION_CODE_KEY`; plain SHA-256 in invitations made before the key): the database
+ * alone never lets anyone accept, nor check a guessed code.
  */
 export interface Invitation {
   readonly id: string;
