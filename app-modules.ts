@@ -1,4 +1,6 @@
 import type { AppContext } from './bot/app-module.js';
+import { invitationCodeKey } from './config/invitation-code-key.js';
+import { SecretHasher } from './domain/invitations/invitation-secrets.js';
 import {
   createEnrollmentModule,
   type EnrollmentModule,
@@ -44,16 +46,19 @@ export async function productModules(
   opts: ProductModulesOptions = {}
 ): Promise<ProductModules> {
   const partners = await createPartnersModule(ctx);
+  // One key for both kinds of invitation: customer and reseller links and codes.
+  const hasher = new SecretHasher(await invitationCodeKey(ctx.config, ctx.logger));
   const notifications = createNotifications(ctx, {
     recipients: partners.memberships,
     ...(opts.worker ? { worker: opts.worker } : {}),
   });
   const enrollment = await createEnrollmentModule(ctx, { partners, notifications });
-  const relationships = await createRelationshipsModule(ctx, { partners, notifications });
+  const relationships = await createRelationshipsModule(ctx, { partners, notifications, hasher });
   const invitations = await createInvitationsModule(ctx, {
     partners,
     notifications,
     relationships,
+    hasher,
   });
   return { partners, notifications, enrollment, relationships, invitations };
 }

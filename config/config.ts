@@ -35,6 +35,12 @@ export interface Config {
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   /** Proactive messages per second allowed per tenant, on top of Teams' per-conversation limits. */
   readonly tenantMessagesPerSecond: number;
+  /**
+   * `INVITATION_CODE_KEY`, decoded: the key of the stored invitation token and code hashes.
+   * Required with MicrosoftAppId and MONGODB_URI; else, unset, generated once into `dataDir`
+   * (config/invitation-code-key.ts).
+   */
+  readonly invitationCodeKey?: Buffer;
   /** Days a customer invitation stays valid (default 30). */
   readonly invitationExpiryDays: number;
   /**
@@ -109,6 +115,19 @@ const SERVICE_HOST =
   /^(\*\.)?([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$|^\[::1\]$/;
 
 const guid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** The least INVITATION_CODE_KEY: as many bits as its HMAC-SHA256. */
+const KEY_MIN_BYTES = 32;
+
+/** A key as hex or base64 (url-safe too); null when neither, or shorter than 32 bytes. */
+function decodeKey(text: string): Buffer | null {
+  const bytes = /^(?:[0-9a-f]{2})+$/i.test(text)
+    ? Buffer.from(text, 'hex')
+    : /^[A-Za-z0-9+/_-]+={0,2}$/.test(text)
+      ? Buffer.from(text, 'base64') // Node reads the url-safe alphabet here as well
+      : null;
+  return bytes && bytes.length >= KEY_MIN_BYTES ? bytes : null;
+}
 
 const schema = z.object({
   PORT: z.preprocess(emptyToUndefined, z.coerce.number().int().min(0).max(65535).default(3978)),
@@ -189,6 +208,18 @@ const schema = z.object({
   TENANT_MESSAGES_PER_SECOND: z.preprocess(
     emptyToUndefined,
     z.coerce.number().positive().default(20)
+  ),
+  INVITATION_CODE_KEY: z.preprocess(
+    emptyToUndefined,
+    z
+      .string()
+      .trim()
+      .optional()
+      .transform((s) => (s === undefined ? undefined : decodeKey(s)))
+      .refine(
+        (k) => k !== null,
+        `must be at least ${KEY_MIN_BYTES} random bytes, base64 or hex (openssl rand -base64 32)`
+      )
   ),
   INVITATION_EXPIRY_DAYS: z.preprocess(
     emptyToUndefined,
@@ -274,6 +305,7 @@ const SECRET_VARIABLES = new Set([
   'MONGODB_URI',
   'SMTP_URL',
   'CertificatePrivateKey',
+  'INVITATION_CODE_KEY',
 ]);
 
 /**
@@ -294,6 +326,21 @@ function crossFieldProblems(env: NodeJS.ProcessEnv, opts: LoadOptions): string[]
     !set('MicrosoftAppPassword')
   ) {
     problems.push('MicrosoftAppPassword: is required when MicrosoftAppId is set');
+  }
+  // A deployment on its own MongoDB keeps the key with its other secrets: a file generated into
+  // DATA_DIR would differ between instances and die with a container's disk (and the app
+  // password is rotated, and absent with a managed identity or a certificate). With the
+  // embedded database the data dir holds the database itself, one process, and the key beside.
+  if (
+    needsCredentials &&
+    set('MicrosoftAppId') &&
+    set('MONGODB_URI') &&
+    !set('INVITATION_CODE_KEY')
+  ) {
+    problems.push(
+      'INVITATION_CODE_KEY: is required when MicrosoftAppId and MONGODB_URI are set ' +
+        `(${KEY_MIN_BYTES}+ random bytes, base64 or hex: openssl rand -base64 32)`
+    );
   }
   if (certificate && !(set('CertificateThumbprint') && set('CertificatePrivateKey'))) {
     problems.push('CertificateThumbprint, CertificatePrivateKey: are required together');
@@ -377,6 +424,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, opts: LoadOptio
     mailFrom: e.MAIL_FROM,
     logLevel: e.LOG_LEVEL,
     tenantMessagesPerSecond: e.TENANT_MESSAGES_PER_SECOND,
+    ...(e.INVITATION_CODE_KEY ? { invitationCodeKey: e.INVITATION_CODE_KEY } : {}),
     invitationExpiryDays: e.INVITATION_EXPIRY_DAYS,
     trustedServiceUrlHosts: Object.freeze([...e.TRUSTED_SERVICE_URL_HOSTS]),
   });

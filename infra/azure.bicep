@@ -16,6 +16,11 @@ param botAadAppClientId string
 @description('The bot Entra app password (MicrosoftAppPassword).')
 param botAadAppClientSecret string
 
+@secure()
+@minLength(44)
+@description('INVITATION_CODE_KEY: 32+ random bytes, base64 (openssl rand -base64 32). Keep it: a new one makes pending invitations unknown.')
+param invitationCodeKey string
+
 @allowed(['cosmos', 'atlas'])
 param mongodbMode string = 'cosmos'
 
@@ -104,6 +109,12 @@ resource botPasswordSecret 'Microsoft.KeyVault/vaults/secrets@2023-07-01' = {
   properties: { value: botAadAppClientSecret }
 }
 
+resource invitationCodeKeySecret 'Microsoft.KeyVault/vaults/secrets@2023-07-01' = {
+  parent: keyVault
+  name: 'invitation-code-key'
+  properties: { value: invitationCodeKey }
+}
+
 resource secretsUser 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
   scope: keyVault
   name: guid(keyVault.id, webApp.id, secretsUserRole)
@@ -124,6 +135,7 @@ resource webAppSettings 'Microsoft.Web/sites/config@2023-12-01' = {
     MicrosoftAppPassword: '@Microsoft.KeyVault(SecretUri=${botPasswordSecret.properties.secretUri})'
     MicrosoftAppType: 'MultiTenant'
     MONGODB_URI: '@Microsoft.KeyVault(SecretUri=${mongodbUriSecret.properties.secretUri})'
+    INVITATION_CODE_KEY: '@Microsoft.KeyVault(SecretUri=${invitationCodeKeySecret.properties.secretUri})'
     PUBLIC_BASE_URL: 'https://${webApp.properties.defaultHostName}'
     // /home is App Service's persistent storage (mail files when SMTP_URL is unset).
     DATA_DIR: '/home/data'

@@ -1,4 +1,4 @@
-import { createHash, randomBytes, randomInt } from 'node:crypto';
+import { createHash, createHmac, randomBytes, randomInt } from 'node:crypto';
 import type { InvitationKind } from './invitation.js';
 
 /** 32 random bytes: 256 bits, base64url (43 characters), well above the 128 asked for. */
@@ -59,7 +59,42 @@ export function looksLikeToken(text: string): boolean {
   return /^[A-Za-z0-9_-]{43}$/.test(text);
 }
 
-/** SHA-256 hex of a token or a normalized code: what storage keeps and looks up. */
-export function secretHash(secret: string): string {
+/** The least key length accepted: as many bits as the HMAC's SHA-256. */
+export const SECRET_KEY_MIN_BYTES = 32;
+
+/**
+ * Hashes invitation tokens and codes for storage and lookup: HMAC-SHA256 under a server key
+ * (`INVITATION_CODE_KEY`), so a copy of the database alone cannot be searched offline. A code
+ * has 54 random bits, which a plain hash would give up to anyone able to compute 2^54 hashes;
+ * without the key, not one guess can be checked outside the throttle.
+ */
+export class SecretHasher {
+  private readonly key: Buffer;
+
+  constructor(key: Uint8Array) {
+    if (key.length < SECRET_KEY_MIN_BYTES) {
+      throw new Error(`the invitation code key must have at least ${SECRET_KEY_MIN_BYTES} bytes`);
+    }
+    this.key = Buffer.from(key);
+  }
+
+  /** The keyed hash (hex) of a token or a normalized code: what storage keeps. */
+  hash(secret: string): string {
+    return createHmac('sha256', this.key).update(secret, 'utf8').digest('hex');
+  }
+
+  /**
+   * Finds what a secret opens: by its keyed hash, then by the plain SHA-256 that invitations
+   * made before the key stored (they keep working until they expire or are resent, when they
+   * get keyed hashes). A keyed hash can never equal a plain one, so neither lookup finds the
+   * other kind's invitation.
+   */
+  async find<T>(secret: string, find: (hash: string) => Promise<T | null>): Promise<T | null> {
+    return (await find(this.hash(secret))) ?? find(unkeyedHash(secret));
+  }
+}
+
+/** SHA-256 hex: how hashes were stored before the key, looked up only for those invitations. */
+export function unkeyedHash(secret: string): string {
   return createHash('sha256').update(secret, 'utf8').digest('hex');
 }

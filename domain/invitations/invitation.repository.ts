@@ -57,24 +57,35 @@ export interface InvitationRepository extends OwedNoticeStore<Invitation> {
   }): Promise<{ items: Invitation[]; total: number }>;
 }
 
-/** One person's wrong code guesses: the throttle's record. */
+/** The tries a person's or an organization's guess record allows, and for how long. */
+export interface GuessBudget {
+  /** Tries in one window; the try that reaches it locks the record. */
+  readonly max: number;
+  readonly windowMs: number;
+  readonly lockoutMs: number;
+}
+
+/** One person's (or, keyed `tenant:<id>`, one organization's) code tries: the throttle's record. */
 export interface GuessRecord {
-  readonly personKey: string;
+  readonly key: string;
+  /** Tries counted in the window: wrong ones, and right ones still being checked. */
   readonly failures: number;
   readonly windowStartedAt: Date;
   readonly lockedUntil?: Date;
 }
 
-/** Wrong-code counts per person; each count is one atomic update. */
+/** Code tries per person and per organization; each count is one atomic, conditional update. */
 export interface CodeGuessRepository {
-  get(personKey: string): Promise<GuessRecord | null>;
+  get(key: string): Promise<GuessRecord | null>;
   /**
-   * Counts one wrong guess: a window older than `windowStart` starts again at `now`. Returns the
-   * record after counting.
+   * Takes one try before the code is checked: one conditional update that refuses (null) once
+   * `budget.max` are counted, however many tries arrive at once. A window older than
+   * `budget.windowMs` starts again at `now`, unless a lock still holds. Returns the record
+   * after counting.
    */
-  countFailure(personKey: string, now: Date, windowStart: Date): Promise<GuessRecord>;
-  /** Locks the person out until `until`. */
-  lock(personKey: string, until: Date): Promise<void>;
-  /** A right code forgets the wrong ones. */
-  clear(personKey: string): Promise<void>;
+  take(key: string, now: Date, budget: GuessBudget): Promise<GuessRecord | null>;
+  /** Locks a spent budget until `until`; a lock already set is never stretched. */
+  lock(key: string, until: Date, budget: GuessBudget): Promise<void>;
+  /** Gives back the one try a right code took (the wrong ones stay counted). */
+  giveBack(key: string): Promise<void>;
 }

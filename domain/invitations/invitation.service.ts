@@ -16,6 +16,7 @@ import { can } from '../partners/roles.js';
 import type { RelationshipRepository } from '../relationships/relationship.repository.js';
 import type { Relationship } from '../relationships/relationship.js';
 import {
+  mayLearnOutcome,
   personKey,
   resendAllowedAt,
   RESEND_INTERVAL_MS,
@@ -35,8 +36,8 @@ import {
   newCode,
   newToken,
   normalizeCode,
-  secretHash,
   type InvitationSecrets,
+  type SecretHasher,
 } from './invitation-secrets.js';
 
 const DAY_MS = 24 * 60 * 60_000;
@@ -84,6 +85,8 @@ export interface EndedLink {
 export interface InvitationServiceDeps {
   readonly invitations: InvitationRepository;
   readonly guesses: CodeGuessRepository;
+  /** Keys the stored token and code hashes (`INVITATION_CODE_KEY`). */
+  readonly hasher: SecretHasher;
   readonly customers: CustomerRepository;
   readonly partners: PartnerRepository;
   readonly relationships: Pick<RelationshipRepository, 'get' | 'listFor'>;
@@ -148,8 +151,9 @@ export interface CustomerInviteInput {
 /**
  * Customer invitations: a reseller (Global admin, Admin agent, Sales agent) invites a customer,
  * alone or with one of its indirect providers; the customer accepts in Teams by code or link.
- * Tokens and codes are stored only hashed, single use and expiring; wrong codes are throttled
- * per person. Every transition is one conditional update, so two clicks accept once.
+ * Tokens and codes are stored only as keyed hashes, single use and expiring; codes are
+ * throttled per person and per organization. Every transition is one conditional update, so
+ * two clicks accept once.
  */
 export class InvitationService {
   private readonly log: Logger;
@@ -158,7 +162,7 @@ export class InvitationService {
 
   constructor(private readonly deps: InvitationServiceDeps) {
     this.log = deps.logger.child({ module: 'invitations' });
-    this.throttle = new CodeThrottle(deps.guesses, deps.now, (failures) =>
+    this.throttle = new CodeThrottle(deps.guesses, deps.hasher, deps.now, (failures) =>
       this.log.warn({ failures }, 'wrong invitation code')
     );
   }
@@ -238,8 +242,9 @@ export class InvitationService {
 
   /**
    * `accept <code>` or `accept <token>` (the page's Open in Teams): the invitation the code
-   * opens, recorded as opened by this person so their Accept / Decline counts. Wrong codes
-   * are counted per person; too many lock the person out for an hour, right code or not.
+   * opens, recorded as opened by this person so their Accept / Decline counts. Codes are
+   * counted per person and organization before the lookup (CodeThrottle). A dead invitation
+   * outside its parties is only "no longer valid" (`mayLearnOutcome`).
    */
   async open(actor: Actor, typed: string): Promise<InvitationView> {
     const key = personKey(actor);
@@ -247,24 +252,51 @@ export class InvitationService {
     let invitation: Invitation | null;
     if (looksLikeToken(text)) {
       // 256 random bits: nothing to throttle.
-      invitation = await this.deps.invitations.findByTokenHash(secretHash(text));
+      invitation = await this.deps.hasher.find(text, (hash) =>
+        this.deps.invitations.findByTokenHash(hash)
+      );
       if (!invitation) throw new NotFoundError('invitations:errors.unknownLink');
     } else {
       const code = normalizeCode(text);
       if (!code) throw new InvalidError('invitations:errors.codeFormat');
-      invitation = await this.throttle.lookup(key, code, (hash) =>
+      invitation = await this.throttle.lookup(actor, code, (hash) =>
         this.deps.invitations.findByCodeHash(hash)
       );
     }
+    const view = await this.view(invitation);
+    // A used, revoked or expired code found outside its parties: that it is dead, and nothing
+    // more (who accepted it is the customer's business), and no opener to let them see it later.
+    if (view.state !== 'pending' && !(await this.mayLearnOutcome(actor, view))) {
+      throw new ConflictError('invitations:errors.noLongerValid');
+    }
     await this.deps.invitations.addOpener(invitation.id, key);
-    return this.view(invitation);
+    return view;
   }
 
   /** The invitation as the link's page shows it; null for a token nobody issued. */
   async byToken(token: string): Promise<InvitationView | null> {
     if (!looksLikeToken(token)) return null;
-    const invitation = await this.deps.invitations.findByTokenHash(secretHash(token));
+    const invitation = await this.deps.hasher.find(token, (hash) =>
+      this.deps.invitations.findByTokenHash(hash)
+    );
     return invitation ? this.view(invitation) : null;
+  }
+
+  /**
+   * A link pasted into a chat, as its card may show it to the person who pasted it: a live
+   * invitation in full; a used, revoked or expired one in full to its parties only, for anyone
+   * else `outcomeShown: false` (the card says no longer valid). Null for a token nobody issued.
+   */
+  async linkPreview(
+    actor: Actor,
+    token: string
+  ): Promise<{ readonly view: InvitationView; readonly outcomeShown: boolean } | null> {
+    const view = await this.byToken(token);
+    if (!view) return null;
+    return {
+      view,
+      outcomeShown: view.state === 'pending' || (await this.mayLearnOutcome(actor, view)),
+    };
   }
 
   /** An invitation the actor opened (Accept / Decline cards), or the inviting partner's. */
@@ -272,14 +304,10 @@ export class InvitationService {
     const invitation = await this.deps.invitations.get(id);
     if (!invitation) throw new NotFoundError('invitations:errors.notFound');
     if (!invitation.openedBy.includes(personKey(actor))) {
-      const { partner, roles } = await this.deps.memberships.rolesOf(actor);
       const view = await this.view(invitation);
-      // A colleague with no role is no partner user: the invitation (its customer) stays hidden.
-      const mine =
-        partner &&
-        can('customers.view', roles) &&
-        (partner.id === view.reseller.id || partner.id === view.provider?.id);
-      if (!mine) throw new NotFoundError('invitations:errors.notFound');
+      if (!(await this.isPartnerOf(actor, view))) {
+        throw new NotFoundError('invitations:errors.notFound');
+      }
       return view;
     }
     return this.view(invitation);
@@ -673,6 +701,21 @@ export class InvitationService {
     return new ConflictError(`invitations:errors.state_${view.state}`, values);
   }
 
+  /** Whether the actor works for the invitation's reseller or provider and may see customers. */
+  private async isPartnerOf(actor: Actor, view: InvitationView): Promise<boolean> {
+    const { partner, roles } = await this.deps.memberships.rolesOf(actor);
+    // A colleague with no role is no partner user: the invitation (its customer) stays hidden.
+    return (
+      !!partner &&
+      can('customers.view', roles) &&
+      (partner.id === view.reseller.id || partner.id === view.provider?.id)
+    );
+  }
+
+  private async mayLearnOutcome(actor: Actor, view: InvitationView): Promise<boolean> {
+    return mayLearnOutcome(view.invitation, actor, await this.isPartnerOf(actor, view));
+  }
+
   /** The invitation the actor opened, still pending, and not their own partner's. */
   private async decidable(actor: Actor, id: string): Promise<InvitationView> {
     const invitation = await this.deps.invitations.get(id);
@@ -762,8 +805,8 @@ export class InvitationService {
 
   private hashes(secrets: InvitationSecrets) {
     return {
-      tokenHash: secretHash(secrets.token),
-      codeHash: secretHash(normalizeCode(secrets.code)!),
+      tokenHash: this.deps.hasher.hash(secrets.token),
+      codeHash: this.deps.hasher.hash(normalizeCode(secrets.code)!),
     };
   }
 

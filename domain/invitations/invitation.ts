@@ -38,8 +38,9 @@ export interface InvitationEvent {
 }
 
 /**
- * An invitation. Its link token and its typed code are stored only as SHA-256 hashes: the
- * database alone never lets anyone accept.
+ * An invitation. Its link token and its typed code are stored only as keyed hashes (HMAC-SHA256
+ * under `INVITATION_CODE_KEY`; plain SHA-256 in invitations made before the key): the database
+ * alone never lets anyone accept, nor check a guessed code.
  */
 export interface Invitation {
   readonly id: string;
@@ -89,4 +90,23 @@ export function resendAllowedAt(invitation: Invitation, now: Date): Date | undef
 export function revokedWithRelationship(invitation: Invitation): boolean {
   const last = invitation.history[invitation.history.length - 1];
   return invitation.state === 'revoked' && last?.note === 'relationshipEnded';
+}
+
+/**
+ * Who may learn what became of an invitation that no longer opens (who accepted or declined
+ * it, who revoked it, when): the organization that decided it, people who opened it while it
+ * was live, and its partners (`isPartner`: the inviting reseller's or the provider's people who
+ * may see customers). Anyone else holding the link or code learns only that it is no longer
+ * valid, as the link's page answers.
+ */
+export function mayLearnOutcome(
+  invitation: Invitation,
+  who: { readonly tenantId: string; readonly aadObjectId: string },
+  isPartner: boolean
+): boolean {
+  return (
+    isPartner ||
+    invitation.decidedBy?.tenantId === who.tenantId ||
+    invitation.openedBy.includes(personKey(who))
+  );
 }

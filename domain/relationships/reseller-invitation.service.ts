@@ -10,7 +10,6 @@ import type { Actor } from '../partners/actor.js';
 import type { Partner } from '../partners/partner.js';
 import type { PartnerRepository } from '../partners/partner.repository.js';
 import { CodeThrottle } from '../invitations/code-throttle.js';
-import { personKey } from '../invitations/invitation.js';
 import type { CodeGuessRepository } from '../invitations/invitation.repository.js';
 import {
   KIND_LETTER,
@@ -18,7 +17,7 @@ import {
   newCode,
   newToken,
   normalizeCode,
-  secretHash,
+  type SecretHasher,
 } from '../invitations/invitation-secrets.js';
 import { days, PENDING_DAYS } from './access-grant.js';
 import type { Relationship } from './relationship.js';
@@ -53,6 +52,8 @@ export interface ResellerInvitationDeps {
   readonly invitations: ResellerInvitationRepository;
   /** The same per-person budget as customer codes: one `accept`, one count of wrong codes. */
   readonly guesses: CodeGuessRepository;
+  /** The keyed hash customer invitations use too (`INVITATION_CODE_KEY`). */
+  readonly hasher: SecretHasher;
   readonly relationships: RelationshipService;
   readonly partners: PartnerRepository;
   readonly mailer: InvitationMailer;
@@ -95,7 +96,7 @@ export class ResellerInvitationService {
 
   constructor(private readonly deps: ResellerInvitationDeps) {
     this.log = deps.logger.child({ module: 'reseller-invitations' });
-    this.throttle = new CodeThrottle(deps.guesses, deps.now, (failures) =>
+    this.throttle = new CodeThrottle(deps.guesses, deps.hasher, deps.now, (failures) =>
       this.log.warn({ failures }, 'wrong reseller invitation code')
     );
   }
@@ -138,8 +139,8 @@ export class ResellerInvitationService {
       createdBy: { tenantId: actor.tenantId, aadObjectId: actor.aadObjectId, name: actor.name },
       createdAt: now,
       expiresAt: new Date(now.getTime() + days(PENDING_DAYS)),
-      tokenHash: secretHash(token),
-      codeHash: secretHash(normalizeCode(code) ?? ''),
+      tokenHash: this.deps.hasher.hash(token),
+      codeHash: this.deps.hasher.hash(normalizeCode(code) ?? ''),
     });
     const link = `${this.deps.publicBaseUrl.replace(/\/+$/, '')}/relationships/${token}`;
     const mailed = await this.deps.mailer.sendResellerInvitation({
@@ -161,7 +162,9 @@ export class ResellerInvitationService {
   /** The link's page: unknown tokens are not found; used, revoked or expired ones say so. */
   async byToken(token: string): Promise<InvitationLookup | null> {
     if (!looksLikeToken(token)) return null;
-    const invitation = await this.deps.invitations.byTokenHash(secretHash(token));
+    const invitation = await this.deps.hasher.find(token, (hash) =>
+      this.deps.invitations.byTokenHash(hash)
+    );
     if (!invitation) return null;
     const provider = await this.deps.partners.get(invitation.providerRef);
     if (!provider) return null;
@@ -185,14 +188,16 @@ export class ResellerInvitationService {
     let invitation: ResellerInvitation | null;
     let reseller: Partner;
     if (looksLikeToken(token)) {
-      invitation = await this.deps.invitations.byTokenHash(secretHash(token));
+      invitation = await this.deps.hasher.find(token, (hash) =>
+        this.deps.invitations.byTokenHash(hash)
+      );
       if (!invitation) return null;
       reseller = await this.deps.relationships.acceptingReseller(actor);
     } else {
       reseller = await this.deps.relationships.acceptingReseller(actor);
       const code = normalizeCode(typed);
       if (!code) throw new InvalidError('invitations:errors.codeFormat');
-      invitation = await this.throttle.lookup(personKey(actor), code, (hash) =>
+      invitation = await this.throttle.lookup(actor, code, (hash) =>
         this.deps.invitations.byCodeHash(hash)
       );
     }

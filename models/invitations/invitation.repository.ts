@@ -8,6 +8,7 @@ import type {
 import {
   DuplicateInvitationSecretError,
   type CodeGuessRepository,
+  type GuessBudget,
   type GuessRecord,
   type InvitationChange,
   type InvitationRepository,
@@ -174,7 +175,10 @@ export class MongoInvitationRepository implements InvitationRepository, OpenedIn
   }
 }
 
-/** Wrong codes per person (collection `invitationGuesses`), counted with atomic updates. */
+/**
+ * Code tries per person and per organization (collection `invitationGuesses`, the key in
+ * `personKey`), each counted by one conditional update.
+ */
 export class MongoCodeGuessRepository implements CodeGuessRepository {
   private readonly model: mongoose.Model<GuessDoc>;
 
@@ -186,46 +190,60 @@ export class MongoCodeGuessRepository implements CodeGuessRepository {
     await this.model.init();
   }
 
-  async get(personKey: string): Promise<GuessRecord | null> {
-    const doc = await this.model.findOne({ personKey }).lean<GuessDoc>();
+  async get(key: string): Promise<GuessRecord | null> {
+    const doc = await this.model.findOne({ personKey: key }).lean<GuessDoc>();
     return doc ? toGuess(doc) : null;
   }
 
-  async countFailure(personKey: string, now: Date, windowStart: Date): Promise<GuessRecord> {
-    // An old window starts again; then one $inc counts this guess, whoever else guesses too.
-    await this.model.updateOne(
-      { personKey, windowStartedAt: { $lt: windowStart } },
-      { $set: { failures: 0, windowStartedAt: now } }
-    );
-    for (let i = 0; ; i++) {
-      try {
-        const doc = await this.model
-          .findOneAndUpdate(
-            { personKey },
-            { $inc: { failures: 1 }, $setOnInsert: { windowStartedAt: now } },
-            { upsert: true, returnDocument: 'after' }
-          )
-          .lean<GuessDoc>();
-        return toGuess(doc!);
-      } catch (err) {
-        // Two first guesses at once: one upsert wins, the other counts on it.
-        if (!isDuplicateKey(err) || i > 2) throw err;
-      }
+  async take(key: string, now: Date, budget: GuessBudget): Promise<GuessRecord | null> {
+    try {
+      await this.model.updateOne(
+        { personKey: key },
+        { $setOnInsert: { failures: 0, windowStartedAt: now } },
+        { upsert: true, setDefaultsOnInsert: false }
+      );
+    } catch (err) {
+      // Two first tries at once: one inserted the record, the other counts on it below.
+      if (!isDuplicateKey(err)) throw err;
     }
+    // A window past its time starts again, unless the lock of a spent budget still holds.
+    await this.model.updateOne(
+      {
+        personKey: key,
+        windowStartedAt: { $lte: new Date(now.getTime() - budget.windowMs) },
+        $or: [{ lockedUntil: { $exists: false } }, { lockedUntil: { $lte: now } }],
+      },
+      { $set: { failures: 0, windowStartedAt: now }, $unset: { lockedUntil: 1 } }
+    );
+    // The count itself: refused past the budget, whatever else is counted at the same moment.
+    const doc = await this.model
+      .findOneAndUpdate(
+        { personKey: key, failures: { $lt: budget.max } },
+        { $inc: { failures: 1 } },
+        { returnDocument: 'after' }
+      )
+      .lean<GuessDoc>();
+    return doc ? toGuess(doc) : null;
   }
 
-  async lock(personKey: string, until: Date): Promise<void> {
-    await this.model.updateOne({ personKey }, { $set: { lockedUntil: until } });
+  async lock(key: string, until: Date, budget: GuessBudget): Promise<void> {
+    await this.model.updateOne(
+      { personKey: key, failures: { $gte: budget.max }, lockedUntil: { $exists: false } },
+      { $set: { lockedUntil: until } }
+    );
   }
 
-  async clear(personKey: string): Promise<void> {
-    await this.model.deleteOne({ personKey });
+  async giveBack(key: string): Promise<void> {
+    await this.model.updateOne(
+      { personKey: key, failures: { $gt: 0 } },
+      { $inc: { failures: -1 } }
+    );
   }
 }
 
 function toGuess(doc: GuessDoc): GuessRecord {
   return {
-    personKey: doc.personKey,
+    key: doc.personKey,
     failures: doc.failures,
     windowStartedAt: doc.windowStartedAt,
     ...(doc.lockedUntil ? { lockedUntil: doc.lockedUntil } : {}),

@@ -7,7 +7,10 @@ interface PersonDoc {
   name?: string;
 }
 
-/** An invitation document (collection `invitations`): secrets only as SHA-256 hashes. */
+/**
+ * An invitation document (collection `invitations`): secrets only as keyed hashes (HMAC-SHA256;
+ * plain SHA-256 in invitations made before the key).
+ */
 export interface InvitationDoc {
   _id: Types.ObjectId;
   kind: string;
@@ -106,7 +109,10 @@ export function invitationModel(conn: mongoose.Connection): Model<InvitationDoc>
   );
 }
 
-/** One person's wrong invitation codes (collection `invitationGuesses`). */
+/**
+ * One person's invitation code tries (collection `invitationGuesses`); `personKey` is
+ * `tenant:<id>` for an organization's.
+ */
 export interface GuessDoc {
   _id: Types.ObjectId;
   personKey: string;

@@ -4,6 +4,8 @@ import { ConfigError, loadConfig } from '../../config/config.js';
 
 const GUID_A = '11111111-0000-0000-0000-000000000001';
 const GUID_B = '99999999-0000-0000-0000-000000000009';
+/** 32 bytes, base64: INVITATION_CODE_KEY as `openssl rand -base64 32` prints one. */
+const KEY = Buffer.alloc(32, 3).toString('base64');
 
 function problemsOf(env: Record<string, string>): string[] {
   try {
@@ -169,8 +171,10 @@ describe('configuration', () => {
       MAIL_FROM: 'PC <pc@example.com>',
       LOG_LEVEL: 'debug',
       TENANT_MESSAGES_PER_SECOND: '5',
+      INVITATION_CODE_KEY: KEY,
       INVITATION_EXPIRY_DAYS: '14',
     });
+    expect(config.invitationCodeKey).to.deep.equal(Buffer.alloc(32, 3));
     expect(config).to.deep.include({
       port: 8080,
       microsoftAppId: 'app-id',
@@ -206,6 +210,7 @@ describe('configuration', () => {
       'PORT',
       'MicrosoftAppPassword',
       'MicrosoftAppTenantId',
+      'INVITATION_CODE_KEY',
       'MONGODB_URI',
       'PUBLIC_BASE_URL',
       'OPERATOR_AAD_OBJECT_IDS',
@@ -252,5 +257,44 @@ describe('configuration', () => {
   it('accepts MultiTenant with an app id and password and no tenant id', () => {
     const config = loadConfig({ MicrosoftAppId: 'app-id', MicrosoftAppPassword: 'secret' });
     expect(config.microsoftAppTenantId).to.equal(undefined);
+  });
+
+  describe('INVITATION_CODE_KEY', () => {
+    it('is required with MicrosoftAppId and MONGODB_URI, not to build the package', () => {
+      const teams = {
+        MicrosoftAppId: 'app-id',
+        MicrosoftAppPassword: 'secret',
+        MONGODB_URI: 'mongodb://db.example:27017/pc',
+      };
+      expect(problemsOf(teams)).to.deep.equal([
+        'INVITATION_CODE_KEY: is required when MicrosoftAppId and MONGODB_URI are set ' +
+          '(32+ random bytes, base64 or hex: openssl rand -base64 32)',
+      ]);
+      expect(loadConfig(teams, { credentials: false }).invitationCodeKey).to.equal(undefined);
+      // The embedded database (F5, one container): generated into DATA_DIR beside it.
+      const { MONGODB_URI: _, ...embedded } = teams;
+      expect(loadConfig(embedded).invitationCodeKey).to.equal(undefined);
+    });
+
+    it('is optional in open mode (a key is generated into DATA_DIR then)', () => {
+      expect(loadConfig({}).invitationCodeKey).to.equal(undefined);
+    });
+
+    it('reads 32+ bytes as hex or base64 and refuses less, never echoing the value', () => {
+      const hex = 'c0'.repeat(32);
+      expect(loadConfig({ INVITATION_CODE_KEY: hex }).invitationCodeKey).to.deep.equal(
+        Buffer.alloc(32, 0xc0)
+      );
+      const url = Buffer.alloc(48, 0xfb).toString('base64url');
+      expect(loadConfig({ INVITATION_CODE_KEY: url }).invitationCodeKey).to.deep.equal(
+        Buffer.alloc(48, 0xfb)
+      );
+      for (const weak of ['c0'.repeat(31), 'password', Buffer.alloc(31).toString('base64')]) {
+        const problems = problemsOf({ INVITATION_CODE_KEY: weak });
+        expect(problems).to.have.length(1);
+        expect(problems[0]).to.match(/^INVITATION_CODE_KEY: must be at least 32 random bytes/);
+        expect(problems[0]).to.not.include(weak);
+      }
+    });
   });
 });

@@ -10,6 +10,7 @@ import {
 import { render as renderParties } from '../../../cards/invitations/party-list.card.js';
 import { render as renderCustomerStatus } from '../../../cards/customers/customer-status.card.js';
 import type { CustomerStandingQuery } from '../../../domain/customers/customer-standing.js';
+import { render as renderNotice } from '../../../cards/shared/notice.card.js';
 import { dayText } from '../../../cards/relationships/relationship-text.js';
 import { cardAttachment, type AdaptiveCardJson } from '../../../cards/shared/render-card.js';
 import { userText } from '../../../cards/shared/user-text.js';
@@ -572,8 +573,23 @@ export function invitationsFeature(deps: InvitationsFeatureDeps): Feature {
       const prefix = `${deps.publicBaseUrl}/invitations/`;
       if (!url.startsWith(prefix)) return undefined;
       const token = url.slice(prefix.length).split(/[?#/]/)[0] ?? '';
-      const view = await service.byToken(token);
-      if (!view || view.invitation.kind !== 'customer') return undefined;
+      const preview = await service.linkPreview(scope.actor, token);
+      if (!preview || preview.view.invitation.kind !== 'customer') return undefined;
+      const { view } = preview;
+      if (!preview.outcomeShown) {
+        // A dead link outside its parties: that it is dead, as its page says, nothing more.
+        return {
+          card: renderNotice(
+            {
+              title: { key: 'invitations:page.goneTitle' },
+              message: { key: 'invitations:errors.noLongerValid' },
+              steps: [],
+            },
+            scope.language
+          ),
+          title: t(scope.language, 'invitations:page.goneTitle'),
+        };
+      }
       // Shared in a chat: the facts and Open (the page), never Accept or Revoke buttons.
       const card = renderInvitation(cardData(view, 'partner', false), scope.language);
       const actions = Array.isArray(card.actions) ? card.actions : [];

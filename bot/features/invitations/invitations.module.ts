@@ -1,6 +1,7 @@
 import { InvitationNotices } from '../../../domain/invitations/invitation-notices.js';
 import { InvitationService } from '../../../domain/invitations/invitation.service.js';
 import { CustomerStandingQuery } from '../../../domain/customers/customer-standing.js';
+import type { SecretHasher } from '../../../domain/invitations/invitation-secrets.js';
 import { MongoCustomerRepository } from '../../../models/customers/customer.repository.js';
 import {
   MongoCodeGuessRepository,
@@ -24,6 +25,8 @@ export interface InvitationsModuleDeps {
     RelationshipsModule,
     'repository' | 'acceptInvitation' | 'onChanged'
   >;
+  /** Keys the stored token and code hashes (app-modules.ts builds it once). */
+  readonly hasher: SecretHasher;
 }
 
 /** Customer invitations and customers: the service (tests reach it here), stores, page, feature. */
@@ -54,6 +57,7 @@ export async function createInvitationsModule(
   const service: InvitationService = new InvitationService({
     invitations: repository,
     guesses,
+    hasher: deps.hasher,
     customers,
     partners,
     relationships: deps.relationships.repository,

@@ -3,6 +3,7 @@ import type { Relationship } from '../../../domain/relationships/relationship.js
 import type { RelationshipRepository } from '../../../domain/relationships/relationship.repository.js';
 import { RelationshipService } from '../../../domain/relationships/relationship.service.js';
 import { ResellerInvitationService } from '../../../domain/relationships/reseller-invitation.service.js';
+import type { SecretHasher } from '../../../domain/invitations/invitation-secrets.js';
 import { MongoRelationshipRepository } from '../../../models/relationships/relationship.repository.js';
 import { MongoCodeGuessRepository } from '../../../models/invitations/invitation.repository.js';
 import { MongoResellerInvitationRepository } from '../../../models/relationships/reseller-invitation.repository.js';
@@ -22,6 +23,8 @@ export const RELATIONSHIP_SWEEP_MS = 15 * 60_000;
 export interface RelationshipsModuleDeps {
   readonly partners: PartnersModule;
   readonly notifications: Pick<Notifications, 'service' | 'owedNotices' | 'mail'>;
+  /** Keys the stored token and code hashes, as customer invitations' (app-modules.ts). */
+  readonly hasher: SecretHasher;
 }
 
 /** Provider-reseller relationships: the service (tests reach it here), its store and feature. */
@@ -77,6 +80,7 @@ export async function createRelationshipsModule(
   const invitations = new ResellerInvitationService({
     invitations: invitationStore,
     guesses,
+    hasher: deps.hasher,
     relationships: service,
     partners,
     mailer: new MailInvitationMailer(deps.notifications.mail, ctx.logger),

@@ -3,7 +3,7 @@ import type { DomainError } from '../../../domain/errors.js';
 import {
   formatCode,
   normalizeCode,
-  secretHash,
+  SecretHasher,
   TOKEN_BYTES,
 } from '../../../domain/invitations/invitation-secrets.js';
 import {
@@ -36,6 +36,7 @@ async function world() {
   const relationships = new MemoryRelationshipRepository();
   const invitations = new MemoryInvitationRepository();
   const guesses = new MemoryCodeGuessRepository();
+  const hasher = new SecretHasher(Buffer.alloc(32, 7));
   const customers = new MemoryCustomerRepository();
   const memberships = new MembershipService({
     partners,
@@ -51,6 +52,7 @@ async function world() {
   const service: InvitationService = new InvitationService({
     invitations,
     guesses,
+    hasher,
     customers,
     partners,
     relationships,
@@ -125,6 +127,7 @@ async function world() {
     invitations,
     customers,
     guesses,
+    hasher,
     told,
     mailed,
     settled,
@@ -160,7 +163,7 @@ describe('invitation secrets', () => {
     // Only hashes are stored.
     const stored = JSON.stringify([...w.invitations.rows.values()]);
     expect(stored).to.not.include(secrets.token).and.not.include(secrets.code.replace(/-/g, ''));
-    expect(view.invitation.tokenHash).to.equal(secretHash(secrets.token));
+    expect(view.invitation.tokenHash).to.equal(w.hasher.hash(secrets.token));
     const typed = ` ${secrets.code.toLowerCase().replace(/-/g, ' ')} `;
     expect(normalizeCode(typed)).to.equal(secrets.code.replace(/-/g, ''));
     expect(formatCode(normalizeCode(typed)!)).to.equal(secrets.code);

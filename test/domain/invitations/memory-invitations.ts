@@ -11,6 +11,7 @@ import type {
 import {
   DuplicateInvitationSecretError,
   type CodeGuessRepository,
+  type GuessBudget,
   type GuessRecord,
   type InvitationChange,
   type InvitationRepository,
@@ -105,29 +106,32 @@ export class MemoryInvitationRepository implements InvitationRepository {
   }
 }
 
+/** The Mongo repository's rules in memory: a try is refused once the budget is counted. */
 export class MemoryCodeGuessRepository implements CodeGuessRepository {
   readonly rows = new Map<string, GuessRecord>();
   async get(key: string) {
     return this.rows.get(key) ?? null;
   }
-  async countFailure(key: string, now: Date, windowStart: Date) {
-    const r = this.rows.get(key);
-    const fresh = !r || r.windowStartedAt < windowStart;
-    const next: GuessRecord = {
-      ...(r ?? {}),
-      personKey: key,
-      failures: fresh ? 1 : r.failures + 1,
-      windowStartedAt: fresh ? now : r.windowStartedAt,
-    };
+  async take(key: string, now: Date, budget: GuessBudget) {
+    let r = this.rows.get(key) ?? { key, failures: 0, windowStartedAt: now };
+    const stale = r.windowStartedAt.getTime() <= now.getTime() - budget.windowMs;
+    if (stale && (!r.lockedUntil || r.lockedUntil <= now)) {
+      r = { key, failures: 0, windowStartedAt: now };
+    }
+    this.rows.set(key, r);
+    if (r.failures >= budget.max) return null;
+    const next = { ...r, failures: r.failures + 1 };
     this.rows.set(key, next);
     return next;
   }
-  async lock(key: string, until: Date) {
-    const r = this.rows.get(key)!;
-    this.rows.set(key, { ...r, lockedUntil: until });
+  async lock(key: string, until: Date, budget: GuessBudget) {
+    const r = this.rows.get(key);
+    if (r && r.failures >= budget.max && !r.lockedUntil)
+      this.rows.set(key, { ...r, lockedUntil: until });
   }
-  async clear(key: string) {
-    this.rows.delete(key);
+  async giveBack(key: string) {
+    const r = this.rows.get(key);
+    if (r && r.failures > 0) this.rows.set(key, { ...r, failures: r.failures - 1 });
   }
 }
 

@@ -80,19 +80,24 @@ describe('invitation and customer repositories (mongoose, embedded database)', (
     );
   });
 
-  it('counts wrong codes per person atomically and restarts an old window', async () => {
+  it('takes tries atomically up to the budget, locks without stretching, restarts an old window', async () => {
     const key = 'tenant/person';
-    const counts = await Promise.all(
-      Array.from({ length: 6 }, () => guesses.countFailure(key, at, new Date(at.getTime() - 1000)))
-    );
-    expect(counts.map((c) => c.failures).sort()).to.deep.equal([1, 2, 3, 4, 5, 6]);
-    const later = new Date(at.getTime() + 3_600_000);
-    const fresh = await guesses.countFailure(key, later, new Date(later.getTime() - 1000));
-    expect(fresh.failures).to.equal(1);
-    await guesses.lock(key, later);
-    expect((await guesses.get(key))?.lockedUntil).to.deep.equal(later);
-    await guesses.clear(key);
-    expect(await guesses.get(key)).to.equal(null);
+    const budget = { max: 5, windowMs: 1000, lockoutMs: 3_600_000 };
+    const taken = await Promise.all(Array.from({ length: 8 }, () => guesses.take(key, at, budget)));
+    expect(taken.map((c) => c?.failures ?? 0).sort()).to.deep.equal([0, 0, 0, 1, 2, 3, 4, 5]);
+    const until = new Date(at.getTime() + budget.lockoutMs);
+    await guesses.lock(key, until, budget);
+    await guesses.lock(key, new Date(until.getTime() + 60_000), budget);
+    expect((await guesses.get(key))?.lockedUntil).to.deep.equal(until);
+    // The window is over but the lock holds: still refused.
+    expect(await guesses.take(key, new Date(at.getTime() + 5000), budget)).to.equal(null);
+    const later = new Date(until.getTime() + 1);
+    const fresh = await guesses.take(key, later, budget);
+    expect(fresh?.failures).to.equal(1);
+    expect(fresh?.lockedUntil).to.equal(undefined);
+    await guesses.giveBack(key);
+    await guesses.giveBack(key);
+    expect((await guesses.get(key))?.failures).to.equal(0);
   });
 
   it('keeps one customer per tenant and one link per invitation, however often settled', async () => {
