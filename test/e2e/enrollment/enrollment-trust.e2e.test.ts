@@ -1,0 +1,85 @@
+import { expect } from 'chai';
+import { Verbs } from '../../../cards/verbs.js';
+import { personas } from '../../helpers/personas.js';
+import { enrollAndSubmit, startSecurityApp, type SecurityEnv } from '../security/security-world.js';
+
+const CARD = 'application/vnd.microsoft.card.adaptive';
+const cardOf = (activity: any) =>
+  activity?.attachments?.find((a: any) => a.contentType === CARD)?.content;
+
+/** Every node of a card that passes `pred`. */
+function nodes(card: unknown, pred: (n: any) => boolean): any[] {
+  const out: any[] = [];
+  const walk = (n: unknown) => {
+    if (Array.isArray(n)) n.forEach(walk);
+    else if (n && typeof n === 'object') {
+      if (pred(n)) out.push(n);
+      Object.values(n).forEach(walk);
+    }
+  };
+  walk(card);
+  return out;
+}
+const actionsOf = (card: unknown) =>
+  nodes(card, (n) => typeof n.type === 'string' && n.type.startsWith('Action.'));
+
+/** Issue [12/18] "Flows a partner can trust", enrollment items, through the real server. */
+describe('enrollment flows a partner can trust (real server)', function () {
+  this.timeout(60_000);
+  let env: SecurityEnv;
+  beforeEach(async () => (env = await startSecurityApp()));
+  afterEach(async () => env?.stop());
+
+  const puts = () => env.app.connector.calls.filter((c) => c.method === 'PUT');
+  const wrong = (code: string) => (code === '000000' ? '111111' : '000000');
+
+  describe('a wrong verification code', () => {
+    it('comes back on the verify card, under the code field with what was typed, not as a message', async () => {
+      const { c, code } = await enrollAndSubmit(env, personas.reseller, 'reseller', '1234567');
+      const posted = env.app.connector.activities(c.conversation).length;
+      const putsBefore = puts().length;
+      await c.click({ verb: Verbs.enrollmentVerify, code: wrong(code) });
+      const loose = env.app.connector.activities(c.conversation).slice(posted);
+      expect(loose, 'no new message').to.have.length(0);
+      const card = cardOf(puts().slice(putsBefore).at(-1)?.body);
+      expect(card, 'the verify card updated in place').to.not.equal(undefined);
+      const [input] = nodes(card, (n) => n.type === 'Input.Text' && n.id === 'code');
+      expect(input.value).to.equal(wrong(code));
+      const body = card.body as any[];
+      const at = body.indexOf(input);
+      expect(body[at + 1].text).to.include('not right');
+      expect(body[at + 1].color).to.equal('Attention');
+      expect(actionsOf(card).map((a) => a.data.verb)).to.include(Verbs.enrollmentVerify);
+    });
+
+    it('typed while the card waits, shows on that card too', async () => {
+      const { c, code } = await enrollAndSubmit(env, personas.reseller, 'reseller', '1234567');
+      const posted = env.app.connector.activities(c.conversation).length;
+      const out = await c.say(wrong(code));
+      expect(env.app.connector.activities(c.conversation).slice(posted)).to.have.length(0);
+      expect(out.seen).to.include('not right');
+    });
+
+    it('on a verify card clicked after the dialog was left, replaces that card with the error', async () => {
+      const { c, code } = await enrollAndSubmit(env, personas.reseller, 'reseller', '1234567');
+      await c.say('cancel');
+      const posted = env.app.connector.activities(c.conversation).length;
+      const out = await env.app.post(
+        env.app.teams.submit(
+          personas.reseller,
+          { verb: Verbs.enrollmentVerify, code: wrong(code) },
+          { replyToId: 'verify-card-1' }
+        )
+      );
+      expect(out.status).to.equal(200);
+      expect(env.app.connector.activities(c.conversation).slice(posted)).to.have.length(0);
+      const put = puts().find((p) => p.activityId === 'verify-card-1');
+      const card = cardOf(put?.body);
+      const [input] = nodes(card, (n) => n.type === 'Input.Text' && n.id === 'code');
+      expect(input.value).to.equal(wrong(code));
+      expect(JSON.stringify(card)).to.include('not right');
+      const { partner } = await env.enrollment.services.enrollment.status(personas.reseller);
+      expect(partner?.status).to.equal('emailVerificationPending');
+    });
+  });
+});
