@@ -1,7 +1,14 @@
 import { expect } from 'chai';
 import { Verbs } from '../../../cards/verbs.js';
+import { t } from '../../../i18n/i18n.js';
 import { personas } from '../../helpers/personas.js';
-import { enrollAndSubmit, startSecurityApp, type SecurityEnv } from '../security/security-world.js';
+import {
+  ANSWERS,
+  chat,
+  enrollAndSubmit,
+  startSecurityApp,
+  type SecurityEnv,
+} from '../security/security-world.js';
 
 const CARD = 'application/vnd.microsoft.card.adaptive';
 const cardOf = (activity: any) =>
@@ -80,6 +87,79 @@ describe('enrollment flows a partner can trust (real server)', function () {
       expect(JSON.stringify(card)).to.include('not right');
       const { partner } = await env.enrollment.services.enrollment.status(personas.reseller);
       expect(partner?.status).to.equal('emailVerificationPending');
+    });
+  });
+
+  describe('looks', () => {
+    /** Installs, types enroll and answers the sections before `stopAt` (all by default). */
+    const answerUpTo = async (stopAt?: string) => {
+      const who = personas.reseller;
+      const c = chat(env, who);
+      await env.app.post(env.app.teams.install(who));
+      await c.say('enroll');
+      for (const [section, inputs] of Object.entries(ANSWERS(who.email, '1234567', 'reseller'))) {
+        if (section === stopAt) break;
+        await c.click({ verb: Verbs.enrollmentSection, section, action: 'next', ...inputs });
+      }
+      return c;
+    };
+
+    it("a saved step's record shows the answer chosen", async () => {
+      const c = chat(env, personas.reseller);
+      await env.app.post(env.app.teams.install(personas.reseller));
+      await c.say('enroll');
+      const putsBefore = puts().length;
+      await c.click({
+        verb: Verbs.enrollmentSection,
+        section: 'partnerType',
+        action: 'next',
+        partnerType: 'reseller',
+      });
+      const record = puts()
+        .slice(putsBefore)
+        .map((p) => cardOf(p.body))
+        .find((card) => JSON.stringify(card).includes('Saved'));
+      expect(record, 'the partner type card became a record').to.not.equal(undefined);
+      expect(actionsOf(record)).to.have.length(0);
+      const facts = nodes(record, (n) => n.type === 'FactSet').flatMap((f) => f.facts);
+      expect(facts).to.deep.include({
+        title: t('en', 'enrollment:fields.partnerType'),
+        value: t('en', 'enrollment:partnerTypes.reseller'),
+      });
+    });
+
+    it('the terms step links to the program terms page the server serves', async () => {
+      const c = await answerUpTo('terms');
+      const termsCard = env.app.connector.shown(c.conversation).map(cardOf).filter(Boolean).at(-1);
+      expect(JSON.stringify(termsCard)).to.include(t('en', 'enrollment:form.acceptTerms'));
+      const link = /\]\((https?:\/\/[^)\s]+)\)/.exec(
+        nodes(termsCard, (n) => n.type === 'TextBlock')
+          .map((n) => n.text)
+          .join('\n')
+      );
+      expect(link, 'a markdown link on the terms card').to.not.equal(null);
+      const url = new URL(link![1]);
+      expect(url.origin + url.pathname).to.equal(`${env.app.config.publicBaseUrl}/terms`);
+      const page = await fetch(`${env.app.url}${url.pathname}`);
+      expect(page.status).to.equal(200);
+      expect(await page.text()).to.include(t('en', 'web:terms.title'));
+    });
+
+    it("the summary's label columns line up across sections", async () => {
+      const c = await answerUpTo();
+      const summary = env.app.connector.shown(c.conversation).map(cardOf).filter(Boolean).at(-1);
+      expect(JSON.stringify(summary)).to.include(t('en', 'enrollment:summary.title'));
+      expect(nodes(summary, (n) => n.type === 'FactSet')).to.have.length(0);
+      const rows = nodes(
+        summary,
+        (n) =>
+          n.type === 'ColumnSet' &&
+          n.columns?.length === 2 &&
+          n.columns[1].items?.[0]?.type === 'TextBlock'
+      );
+      expect(rows.map((r) => r.columns[1].items[0].text)).to.include('Contoso reseller');
+      const widths = new Set(rows.map((r) => JSON.stringify(r.columns.map((x: any) => x.width))));
+      expect([...widths]).to.have.length(1);
     });
   });
 });
