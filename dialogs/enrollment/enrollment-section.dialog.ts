@@ -16,7 +16,7 @@ import {
 } from '../../domain/partners/partner-profile.js';
 import type { EnrollmentStep } from '../../domain/enrollment/enrollment-draft.repository.js';
 import { t, type Language } from '../../i18n/i18n.js';
-import { CardPrompt, cardMessage, type CardAnswer } from '../card-prompt.js';
+import { CardPrompt, cardMessage, type CancelledCard, type CardAnswer } from '../card-prompt.js';
 import { turnScope } from '../turn-scope.js';
 import { sectionParser } from './enrollment-parsers.js';
 import type { EnrollmentServices } from './enrollment-services.js';
@@ -74,7 +74,8 @@ export class EnrollmentSectionDialog extends ComponentDialog {
                   : savedFacts(answeredSection(answer, section), answer, language),
             },
             language
-          )
+          ),
+        cancelledStep(`enrollment:sections.${section}`)
       )
     );
     this.addDialog(
@@ -181,6 +182,18 @@ export class EnrollmentSectionDialog extends ComponentDialog {
     );
     return false;
   }
+}
+
+/** A step card left waiting when enrollment stops: a read-only "Cancelled" under its title. */
+export function cancelledStep(titleKey: string): CancelledCard {
+  return {
+    card: (language) =>
+      renderAnswered(
+        { title: { key: titleKey }, status: { key: 'enrollment:answered.cancelled' }, ended: true },
+        language
+      ),
+    replyKey: 'enrollment:dialog.staleCard',
+  };
 }
 
 /** The section a card answer is for: the one it names, else the dialog's own. */

@@ -6,6 +6,7 @@ import {
   ANSWERS,
   chat,
   enrollAndSubmit,
+  snapshot,
   startSecurityApp,
   type SecurityEnv,
 } from '../security/security-world.js';
@@ -160,6 +161,120 @@ describe('enrollment flows a partner can trust (real server)', function () {
       expect(rows.map((r) => r.columns[1].items[0].text)).to.include('Contoso reseller');
       const widths = new Set(rows.map((r) => JSON.stringify(r.columns.map((x: any) => x.width))));
       expect([...widths]).to.have.length(1);
+    });
+  });
+
+  describe('cards that retire', () => {
+    const who = personas.reseller;
+    /** The id the connector gave the last card the bot posted in this chat. */
+    const lastCardId = (conversation: string): string => {
+      const call = env.app.connector.calls
+        .filter((x) => x.method === 'POST' && x.conversationId === conversation && cardOf(x.body))
+        .at(-1);
+      if (!call?.response?.id) throw new Error('no card posted');
+      return call.response.id as string;
+    };
+    const updateOf = (activityId: string) =>
+      cardOf(
+        puts()
+          .filter((p) => p.activityId === activityId)
+          .at(-1)?.body
+      );
+    const clickOn = (activityId: string, data: Record<string, unknown>) =>
+      env.app.post(env.app.teams.submit(who, data, { replyToId: activityId }));
+    const answers = ANSWERS(who.email, '1234567', 'reseller');
+
+    it('after cancel, the waiting step card turns read-only "Cancelled"', async () => {
+      const c = chat(env, who);
+      await env.app.post(env.app.teams.install(who));
+      await c.say('enroll');
+      await c.click({
+        verb: Verbs.enrollmentSection,
+        section: 'partnerType',
+        action: 'next',
+        ...answers.partnerType,
+      });
+      const tenantCard = lastCardId(c.conversation);
+      const out = await c.say('cancel');
+      expect(out.seen).to.include(t('en', 'bot:cancel.done'));
+      const retired = updateOf(tenantCard);
+      expect(retired, 'the tenant card updated in place').to.not.equal(undefined);
+      expect(JSON.stringify(retired)).to.include(t('en', 'enrollment:answered.cancelled'));
+      expect(JSON.stringify(retired)).to.include(t('en', 'enrollment:sections.tenant'));
+      expect(actionsOf(retired)).to.have.length(0);
+      expect(nodes(retired, (n) => String(n.type).startsWith('Input.'))).to.have.length(0);
+    });
+
+    it('a click on a cancelled step card is answered and changes nothing', async () => {
+      const c = chat(env, who);
+      await env.app.post(env.app.teams.install(who));
+      await c.say('enroll');
+      await c.click({
+        verb: Verbs.enrollmentSection,
+        section: 'partnerType',
+        action: 'next',
+        ...answers.partnerType,
+      });
+      const tenantCard = lastCardId(c.conversation);
+      await c.say('cancel');
+      const before = await snapshot(env, 'enrollmentDrafts', 'partners');
+      const posted = env.app.connector.activities(c.conversation).length;
+      const res = await clickOn(tenantCard, {
+        verb: Verbs.enrollmentSection,
+        section: 'tenant',
+        action: 'next',
+        ...answers.tenant,
+      });
+      expect(res.status).to.equal(200);
+      const replies = env.app.connector.activities(c.conversation).slice(posted);
+      expect(replies.map((a) => a.text)).to.deep.equal([t('en', 'enrollment:dialog.staleCard')]);
+      expect(await snapshot(env, 'enrollmentDrafts', 'partners')).to.deep.equal(before);
+      // No dialog was restarted: typed text is not taken as a step's answer.
+      const next = await c.say('back');
+      expect(next.seen).to.not.include(t('en', 'enrollment:sections.partnerType'));
+    });
+
+    it('after cancel at the summary, the summary turns read-only and its Submit does nothing', async () => {
+      const c = chat(env, who);
+      await env.app.post(env.app.teams.install(who));
+      await c.say('enroll');
+      for (const [section, inputs] of Object.entries(answers)) {
+        await c.click({ verb: Verbs.enrollmentSection, section, action: 'next', ...inputs });
+      }
+      const summaryCard = lastCardId(c.conversation);
+      await c.say('cancel');
+      const retired = updateOf(summaryCard);
+      expect(retired, 'the summary updated in place').to.not.equal(undefined);
+      expect(JSON.stringify(retired)).to.include(t('en', 'enrollment:summary.title'));
+      expect(JSON.stringify(retired)).to.include(t('en', 'enrollment:answered.cancelled'));
+      expect(actionsOf(retired)).to.have.length(0);
+      await clickOn(summaryCard, { verb: Verbs.enrollmentSubmit, action: 'submit' });
+      const { partner } = await env.enrollment.services.enrollment.status(who);
+      expect(partner ?? null, 'nothing submitted').to.equal(null);
+      expect(env.smtp.mails).to.have.length(0);
+    });
+
+    it("the welcome card's buttons retire once one is used", async () => {
+      const c = chat(env, who);
+      await env.app.post(env.app.teams.install(who));
+      const welcome = lastCardId(c.conversation);
+      const enroll = { verb: Verbs.commandRun, command: 'enroll', welcome: true };
+      await clickOn(welcome, enroll);
+      const used = updateOf(welcome);
+      expect(used, 'the welcome card updated in place').to.not.equal(undefined);
+      expect(JSON.stringify(used)).to.include(
+        t('en', 'bot:welcome.started', { step: t('en', 'bot:steps.enroll') })
+      );
+      expect(actionsOf(used)).to.have.length(0);
+      const firstStep = lastCardId(c.conversation);
+      expect(firstStep).to.not.equal(welcome);
+
+      // Clicked again where the update did not land: answered, and the form is not started over.
+      await c.say('cancel');
+      const posted = env.app.connector.activities(c.conversation).length;
+      await clickOn(welcome, { verb: Verbs.commandRun, command: 'status', welcome: true });
+      const replies = env.app.connector.activities(c.conversation).slice(posted);
+      expect(replies.map((a) => a.text)).to.deep.equal([t('en', 'bot:cardAction.retired')]);
     });
   });
 });
