@@ -18,6 +18,7 @@ import { languageOf, t } from '../i18n/i18n.js';
 import type { Logger } from '../logging/logger.js';
 import { noteTurn } from '../logging/turn-log.js';
 import { setCommandWords, setTurnScope, turnHandedBack } from '../dialogs/turn-scope.js';
+import { RetiredCards, setRetiredCards, type RetiredCard } from '../dialogs/retired-cards.js';
 import { userRefOf, type ActorResolver, type ResolvedTurn } from './actor-resolver.js';
 import type { UserRef } from '../domain/partners/actor.js';
 import { CardActionRouter, type CardCopies, type ClickOutcome } from './card-action-router.js';
@@ -33,7 +34,7 @@ import type { RecentWrites } from './recent-writes.js';
 import { ConversationReferenceWriter } from './reference-writer.js';
 import type { TeamRoster } from './team-roster.js';
 import { unknownTextReply } from './unknown-reply.js';
-import { sendWelcome } from './welcome.js';
+import { sendWelcome, usedWelcomeCard } from './welcome.js';
 import { refuseWithoutTenant } from './tenant-guard.js';
 import { messageResponse } from './invoke-message.js';
 import { withTurnMemo } from '../models/turn-memo.js';
@@ -82,12 +83,16 @@ export class PartnerConnectBot extends TeamsActivityHandler {
   private readonly cards: CardSender;
 
   private readonly invokeReplays: InvokeReplays<AdaptiveCardInvokeResponse>;
+  private readonly retired: RetiredCards;
 
   constructor(private readonly deps: PartnerConnectBotDeps) {
     super();
     this.log = deps.logger.child({ module: 'bot' });
     this.router = new CardActionRouter(deps.registry, deps.cardCopies, this.log);
     this.cards = new CardSender(deps.cardCopies, this.log);
+    this.retired = new RetiredCards(
+      deps.conversationState.createProperty<RetiredCard[]>('retiredCards')
+    );
     this.invokeReplays = new InvokeReplays(
       deps.invokeAnswers ? { shared: deps.invokeAnswers } : {}
     );
@@ -164,9 +169,12 @@ export class PartnerConnectBot extends TeamsActivityHandler {
     const text = (TurnContext.removeRecipientMention(turn.activity) ?? '').trim();
     const scope = await this.scopeFor(turn);
     await this.guard(scope, async () => {
+      if (value && (await this.answerRetiredCard(scope))) return;
       const verb = typeof value?.verb === 'string' ? value.verb : undefined;
       if (verb === Verbs.commandRun) {
-        return this.runButtonCommand(scope, commandOf(value));
+        await this.runButtonCommand(scope, commandOf(value));
+        if (value?.welcome === true) await this.retireWelcome(scope, commandOf(value));
+        return;
       }
       const action = this.router.find(verb);
       if (action && value) {
@@ -232,6 +240,31 @@ export class PartnerConnectBot extends TeamsActivityHandler {
       await scope.dc.cancelAllDialogs();
     }
     await command.run(scope, matched.args);
+  }
+
+  /**
+   * A click on a card the bot retired (a step of a cancelled dialog, a used welcome): a clear
+   * answer and nothing else, so an old card cannot restart what was stopped. Clients that send
+   * no replyToId cannot be told apart; their clicks go on as before.
+   */
+  private async answerRetiredCard(scope: TurnScope): Promise<boolean> {
+    const clickedId = scope.turn.activity.replyToId;
+    const retired = clickedId ? await this.retired.find(scope.turn, clickedId) : undefined;
+    if (!retired) return false;
+    noteTurn(scope.turn, { kind: 'retiredCard' });
+    await scope.turn.sendActivity(t(scope.language, retired.replyKey));
+    return true;
+  }
+
+  /** The welcome's buttons retire once one was used: the card becomes a record of the choice. */
+  private async retireWelcome(scope: TurnScope, command: string): Promise<void> {
+    const clickedId = scope.turn.activity.replyToId;
+    // The welcome is a personal card: a forged flag cannot rewrite a card others see.
+    if (!clickedId || scope.conversationType !== 'personal') return;
+    const card = usedWelcomeCard(this.deps.registry, command, scope.language);
+    if (!card) return;
+    await replaceCard(scope.turn, clickedId, card);
+    await this.retired.retire(scope.turn, clickedId, 'bot:cardAction.retired');
   }
 
   /** Action.Submit: the new card replaces the clicked one (Teams sends its id as replyToId). */
@@ -416,6 +449,7 @@ export class PartnerConnectBot extends TeamsActivityHandler {
         : {}),
     };
     setTurnScope(scope);
+    setRetiredCards(turn, this.retired);
     setCommandWords(turn, (word) => !!this.deps.registry.findCommand(word));
     checkpointDialogs(turn, dc);
     return scope;

@@ -1,6 +1,8 @@
 import { render as renderWelcomeCard, type WelcomeStep } from '../cards/basics/welcome.card.js';
+import { render as renderAnswered } from '../cards/shared/answered.card.js';
+import type { AdaptiveCardJson } from '../cards/shared/render-card.js';
 import { cardAttachment } from '../cards/shared/render-card.js';
-import { t } from '../i18n/i18n.js';
+import { t, type Language } from '../i18n/i18n.js';
 import type { TurnScope } from './feature.js';
 import type { FeatureRegistry } from './feature-registry.js';
 
@@ -34,4 +36,20 @@ export async function sendWelcome(scope: TurnScope, registry: FeatureRegistry): 
     scope.language
   );
   await scope.turn.sendActivity({ attachments: [cardAttachment(card)] });
+}
+
+/**
+ * The welcome card once a button was used: a read-only record of the step started; undefined
+ * for a command the welcome does not offer (no welcome card sent that click).
+ */
+export function usedWelcomeCard(
+  registry: FeatureRegistry,
+  command: string,
+  language: Language
+): AdaptiveCardJson | undefined {
+  const offered = [...registry.features.flatMap((f) => f.welcomeSteps ?? []), HELP_STEP];
+  const step = offered.find((s) => s.command === command);
+  if (!step) return undefined;
+  const started = { key: 'bot:welcome.started', values: { step: t(language, step.titleKey) } };
+  return renderAnswered({ title: { key: 'bot:welcome.title' }, status: started }, language);
 }

@@ -1,7 +1,9 @@
 import { ActivityTypes, type Activity, type TurnContext } from 'botbuilder';
 import {
   Dialog,
+  DialogReason,
   Prompt,
+  type DialogInstance,
   type DialogContext,
   type DialogTurnResult,
   type PromptOptions,
@@ -16,6 +18,7 @@ import {
 import { render as renderChoiceCard, type CardChoice } from '../cards/shared/choice.card.js';
 import type { Language } from '../i18n/i18n.js';
 import { t } from '../i18n/i18n.js';
+import { retiredCardsOf } from './retired-cards.js';
 import { handTurnBack, startsWithCommand, turnLanguage } from './turn-scope.js';
 
 /** What a card prompt returns: the card's submitted values (inputs + action data), or parsed text. */
@@ -38,7 +41,8 @@ export class CardPrompt extends Prompt<CardAnswer> {
     dialogId: string,
     private readonly parseText: TextParser = () => undefined,
     validator?: PromptValidator<CardAnswer>,
-    private readonly answered?: AnsweredCard
+    private readonly answered?: AnsweredCard,
+    private readonly cancelled?: CancelledCard
   ) {
     super(dialogId, async (prompt) => {
       const ok = validator ? await validator(prompt) : prompt.recognized.succeeded;
@@ -62,6 +66,24 @@ export class CardPrompt extends Prompt<CardAnswer> {
       if (card) await replaceCard(dc.context, liveCard, card);
     }
     return result;
+  }
+
+  /**
+   * Cancelled (`cancel`, a command or button that starts something else): the card still
+   * waiting for an answer becomes a read-only record, and a click on it is answered, not acted
+   * on, even where the update did not reach the client.
+   */
+  override async endDialog(
+    context: TurnContext,
+    instance: DialogInstance,
+    reason: DialogReason
+  ): Promise<void> {
+    const liveCard = liveCardOf(instance.state);
+    if (reason === DialogReason.cancelCalled && liveCard && this.cancelled) {
+      await replaceCard(context, liveCard, this.cancelled.card(turnLanguage(context)));
+      await retiredCardsOf(context)?.retire(context, liveCard, this.cancelled.replyKey);
+    }
+    await super.endDialog(context, instance, reason);
   }
 
   private isCommandNotAnswer(context: TurnContext): boolean {
@@ -107,6 +129,13 @@ export class CardPrompt extends Prompt<CardAnswer> {
 
 /** Renders the compact record an answered card turns into (undefined: leave the card as is). */
 export type AnsweredCard = (answer: CardAnswer, language: Language) => AdaptiveCardJson | undefined;
+
+/** What a card left waiting turns into when its dialog is cancelled, and the answer to a click on it. */
+export interface CancelledCard {
+  readonly card: (language: Language) => AdaptiveCardJson;
+  /** Catalog key of the reply to a click on the retired card. */
+  readonly replyKey: string;
+}
 
 const ANSWER = Symbol('partnerConnect.cardPromptAnswer');
 

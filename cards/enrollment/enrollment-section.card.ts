@@ -24,6 +24,8 @@ export interface EnrollmentSectionCardData {
   readonly tenantId?: string;
   /** Editing from the summary: the button says "Save and review". */
   readonly editing?: boolean;
+  /** The program terms page (our /terms), linked from the terms step. */
+  readonly termsUrl?: string;
 }
 
 type Kind = 'text' | 'choice' | 'toggle';
@@ -126,6 +128,10 @@ export function render(data: EnrollmentSectionCardData, language: Language): Ada
         ? t(language, 'enrollment:form.tenant', { tenantId: data.tenantId })
         : '',
     termsText: data.section === 'terms' ? t(language, 'enrollment:form.termsText') : '',
+    termsLink:
+      data.section === 'terms' && data.termsUrl
+        ? t(language, 'enrollment:form.termsLink', { url: data.termsUrl })
+        : '',
     fixText: errors.length ? t(language, 'enrollment:form.fix') : '',
     fields,
     verb: Verbs.enrollmentSection,
@@ -161,5 +167,9 @@ export const samples: readonly EnrollmentSectionCardData[] = [
     },
   },
   { section: 'support', answers: { supportWebsite: 'http://contoso.example' }, editing: true },
-  { section: 'terms', answers: { acceptTerms: true } },
+  {
+    section: 'terms',
+    answers: { acceptTerms: true },
+    termsUrl: 'https://partner-connect.example/terms',
+  },
 ];

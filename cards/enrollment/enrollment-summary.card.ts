@@ -18,7 +18,11 @@ export interface EnrollmentSummaryCardData {
   readonly contactDomain?: { readonly contactDomain: string; readonly yourDomain: string };
 }
 
-/** Every answer by section, an Edit button per section, and Submit. */
+/**
+ * Every answer by section, an Edit button per section, and Submit. Each answer is a row of two
+ * weighted columns, not a FactSet: a FactSet sizes its label column to its own longest label,
+ * so the sections' columns would not line up.
+ */
 export function render(data: EnrollmentSummaryCardData, language: Language): AdaptiveCardJson {
   return renderCard(template, {
     title: t(language, 'enrollment:summary.title'),

@@ -8,7 +8,14 @@ export interface EnrollmentVerifyCardData {
   /** Where the code went (the primary contact's email). */
   readonly email: string;
   readonly minutes: number;
+  /** What was typed, kept when the card comes back with an error (Teams redraws it empty). */
+  readonly code?: string;
+  /** Why the code was refused, shown under the code field. */
+  readonly error?: string;
 }
+
+/** Longer than any code, short enough that a crafted submit cannot bloat the card. */
+const MAX_CODE_ECHO = 16;
 
 /** Asks for the 6-digit code mailed to the contact, with a button to send a new one. */
 export function render(data: EnrollmentVerifyCardData, language: Language): AdaptiveCardJson {
@@ -20,6 +27,8 @@ export function render(data: EnrollmentVerifyCardData, language: Language): Adap
     }),
     codeLabel: t(language, 'enrollment:verifyCard.codeLabel'),
     codePlaceholder: '123456',
+    code: (data.code ?? '').slice(0, MAX_CODE_ECHO),
+    error: data.error ?? '',
     hint: t(language, 'enrollment:dialog.later'),
     verifyVerb: Verbs.enrollmentVerify,
     verifyTitle: t(language, 'enrollment:verifyCard.verify'),
@@ -30,4 +39,10 @@ export function render(data: EnrollmentVerifyCardData, language: Language): Adap
 
 export const samples: readonly EnrollmentVerifyCardData[] = [
   { email: 'anna@contoso.example', minutes: 30 },
+  {
+    email: 'anna@contoso.example',
+    minutes: 30,
+    code: '123455',
+    error: 'That code is not right. Attempts left: 4.',
+  },
 ];

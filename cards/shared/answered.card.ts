@@ -15,6 +15,8 @@ export interface AnsweredCardData {
   readonly status: Text;
   /** The answers worth keeping in view: a label to translate, a value as the person gave it. */
   readonly facts?: readonly { readonly label: Text; readonly value: string }[];
+  /** Closed without an answer (cancelled): the status without a check mark, not in green. */
+  readonly ended?: boolean;
 }
 
 /**
@@ -25,12 +27,20 @@ export function render(data: AnsweredCardData, language: Language): AdaptiveCard
   const tr = (text: Text) => t(language, text.key, text.values ?? {});
   return renderCard(template, {
     title: tr(data.title),
-    status: t(language, 'bot:answered.status', { status: tr(data.status) }),
+    status: data.ended
+      ? tr(data.status)
+      : t(language, 'bot:answered.status', { status: tr(data.status) }),
+    statusColor: data.ended ? 'Default' : 'Good',
     facts: (data.facts ?? []).map((f) => ({ title: tr(f.label), value: f.value })),
   });
 }
 
 export const samples: readonly AnsweredCardData[] = [
+  {
+    title: { key: 'enrollment:sections.company' },
+    status: { key: 'enrollment:answered.cancelled' },
+    ended: true,
+  },
   {
     title: { key: 'enrollment:verifyCard.title' },
     status: { key: 'enrollment:verifyCard.verified' },

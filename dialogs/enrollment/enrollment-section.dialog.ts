@@ -7,14 +7,16 @@ import {
 } from 'botbuilder-dialogs';
 import { render as renderSection } from '../../cards/enrollment/enrollment-section.card.js';
 import { render as renderAnswered } from '../../cards/shared/answered.card.js';
+import { answerText } from '../../cards/enrollment/enrollment-text.js';
 import {
+  SECTION_FIELDS,
   SECTION_IDS,
   type FieldError,
   type SectionId,
 } from '../../domain/partners/partner-profile.js';
 import type { EnrollmentStep } from '../../domain/enrollment/enrollment-draft.repository.js';
-import { t } from '../../i18n/i18n.js';
-import { CardPrompt, cardMessage, type CardAnswer } from '../card-prompt.js';
+import { t, type Language } from '../../i18n/i18n.js';
+import { CardPrompt, cardMessage, type CancelledCard, type CardAnswer } from '../card-prompt.js';
 import { turnScope } from '../turn-scope.js';
 import { sectionParser } from './enrollment-parsers.js';
 import type { EnrollmentServices } from './enrollment-services.js';
@@ -53,7 +55,8 @@ export class EnrollmentSectionDialog extends ComponentDialog {
         this.promptId,
         sectionParser(section),
         (p) => this.validate(p),
-        // Once answered, the section's card becomes a one-line record; the next card is live.
+        // Once answered, the section's card becomes a record of what was saved; the next card
+        // is live.
         (answer, language) =>
           renderAnswered(
             {
@@ -65,9 +68,14 @@ export class EnrollmentSectionDialog extends ComponentDialog {
                     ? 'enrollment:answered.back'
                     : 'enrollment:answered.saved',
               },
+              facts:
+                answer.action === 'back'
+                  ? []
+                  : savedFacts(answeredSection(answer, section), answer, language),
             },
             language
-          )
+          ),
+        cancelledStep(`enrollment:sections.${section}`)
       )
     );
     this.addDialog(
@@ -90,6 +98,7 @@ export class EnrollmentSectionDialog extends ComponentDialog {
         answers: draft.answers,
         tenantId: actor.tenantId,
         editing: !!options.returnToSummary,
+        termsUrl: this.services.termsUrl,
       },
       language
     );
@@ -118,6 +127,7 @@ export class EnrollmentSectionDialog extends ComponentDialog {
             errors,
             tenantId: actor.tenantId,
             editing: !!options.returnToSummary,
+            termsUrl: this.services.termsUrl,
           },
           language
         )
@@ -174,12 +184,34 @@ export class EnrollmentSectionDialog extends ComponentDialog {
   }
 }
 
+/** A step card left waiting when enrollment stops: a read-only "Cancelled" under its title. */
+export function cancelledStep(titleKey: string): CancelledCard {
+  return {
+    card: (language) =>
+      renderAnswered(
+        { title: { key: titleKey }, status: { key: 'enrollment:answered.cancelled' }, ended: true },
+        language
+      ),
+    replyKey: 'enrollment:dialog.staleCard',
+  };
+}
+
 /** The section a card answer is for: the one it names, else the dialog's own. */
 function answeredSection(answer: CardAnswer, own: SectionId): SectionId {
   const named = answer.section;
   return typeof named === 'string' && (SECTION_IDS as readonly string[]).includes(named)
     ? (named as SectionId)
     : own;
+}
+
+/** The answers a saved section's record keeps in view, as the summary shows them. */
+function savedFacts(section: SectionId, answer: CardAnswer, language: Language) {
+  return SECTION_FIELDS[section]
+    .filter((field) => answer[field] !== undefined && answer[field] !== '')
+    .map((field) => ({
+      label: { key: `enrollment:fields.${field}` },
+      value: answerText(language, field, answer[field]),
+    }));
 }
 
 /** Longer than any answer the form accepts (the support website, 2000). */

@@ -9,4 +9,6 @@ export interface EnrollmentServices {
   readonly memberships: MembershipService;
   /** How long a mailed code is valid, for the prompt. */
   readonly codeMinutes: number;
+  /** The program terms page the terms step links to (the server's /terms). */
+  readonly termsUrl: string;
 }

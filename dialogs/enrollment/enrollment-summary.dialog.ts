@@ -17,6 +17,7 @@ import { t } from '../../i18n/i18n.js';
 import { CardPrompt, cardMessage, type CardAnswer } from '../card-prompt.js';
 import { turnScope } from '../turn-scope.js';
 import { summaryParser } from './enrollment-parsers.js';
+import { cancelledStep } from './enrollment-section.dialog.js';
 import type { EnrollmentServices } from './enrollment-services.js';
 import { render as renderAnswered } from '../../cards/shared/answered.card.js';
 
@@ -52,7 +53,8 @@ export class EnrollmentSummaryDialog extends ComponentDialog {
               },
             },
             language
-          )
+          ),
+        cancelledStep('enrollment:summary.title')
       )
     );
     this.addDialog(

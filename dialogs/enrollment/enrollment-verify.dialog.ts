@@ -63,7 +63,7 @@ export class EnrollmentVerifyDialog extends ComponentDialog {
     const { language } = turnScope(step.context);
     const { email } = step.options as VerifyDialogOptions;
     const card = renderVerify({ email, minutes: this.services.codeMinutes }, language);
-    return step.prompt(PROMPT, { prompt: cardMessage(card) });
+    return step.prompt(PROMPT, { prompt: cardMessage(card), validations: { email } });
   }
 
   private async doneStep(step: WaterfallStepContext): Promise<DialogTurnResult> {
@@ -106,10 +106,26 @@ export class EnrollmentVerifyDialog extends ComponentDialog {
         prompt.recognized.value = { action: 'done' };
         return true;
       }
-      prompt.options.retryPrompt = {
-        type: 'message',
-        text: t(language, err.messageKey, err.values),
-      };
+      // A refused code (wrong, expired, used up) shows under the code field, what was typed kept,
+      // as the form's sections show theirs: the card is where the person is looking.
+      const { email } = (prompt.options.validations ?? {}) as Partial<VerifyDialogOptions>;
+      const text = t(language, err.messageKey, err.values);
+      // A prompt saved before the card knew its address: the reason alone, as before.
+      if (email === undefined) {
+        prompt.options.retryPrompt = { type: 'message', text };
+        return false;
+      }
+      prompt.options.retryPrompt = cardMessage(
+        renderVerify(
+          {
+            email,
+            minutes: this.services.codeMinutes,
+            code: typeof value.code === 'string' ? value.code : '',
+            error: text,
+          },
+          language
+        )
+      );
       return false;
     }
   }

@@ -33,8 +33,14 @@ describe('bot routing', function () {
         .and.include(`Hi, ${anna.name}!`);
       // enroll and help are registered, status is not: only steps that work are offered.
       expect(buttonsOf(card)).to.deep.equal([
-        { title: 'Enroll my organization', data: { verb: 'command.run', command: 'enroll' } },
-        { title: 'Show all commands', data: { verb: 'command.run', command: 'help' } },
+        {
+          title: 'Enroll my organization',
+          data: { verb: 'command.run', command: 'enroll', welcome: true },
+        },
+        {
+          title: 'Show all commands',
+          data: { verb: 'command.run', command: 'help', welcome: true },
+        },
         { title: 'По-русски', data: { verb: 'language.set', language: 'ru' } },
       ]);
     });

@@ -11,7 +11,8 @@ import {
   EnrollmentDialog,
 } from '../../../dialogs/enrollment/enrollment.dialog.js';
 import type { EnrollmentServices } from '../../../dialogs/enrollment/enrollment-services.js';
-import { InvalidError, NotAllowedError } from '../../../domain/errors.js';
+import { InvalidError, isDomainError, NotAllowedError } from '../../../domain/errors.js';
+import { NotPendingVerificationError } from '../../../domain/enrollment/enrollment.service.js';
 import { t, type Language } from '../../../i18n/i18n.js';
 import { userText } from '../../../cards/shared/user-text.js';
 import { maskEmail } from '../../../notifications/mail.service.js';
@@ -186,7 +187,25 @@ export function enrollmentFeature(services: EnrollmentServices): Feature {
             await scope.dc.continueDialog();
             return {};
           }
-          await enrollment.verify(scope.actor, data.code);
+          try {
+            await enrollment.verify(scope.actor, data.code);
+          } catch (err) {
+            // A refused code shows under the code field, what was typed kept; an application
+            // that no longer waits for a code (or no application) is said in a message.
+            if (!isDomainError(err) || err instanceof NotPendingVerificationError) throw err;
+            const { partner, roles } = await enrollment.status(scope.actor);
+            if (partner?.status !== 'emailVerificationPending') throw err;
+            const card = renderVerify(
+              {
+                email: contactShownTo(roles, partner.contactEmail),
+                minutes: services.codeMinutes,
+                code: data.code,
+                error: t(scope.language, err.messageKey, err.values),
+              },
+              scope.language
+            );
+            return { card };
+          }
           return {
             card: verifiedCard(scope.language),
             reply: t(scope.language, 'enrollment:dialog.verified'),

@@ -67,6 +67,7 @@ export async function createEnrollmentModule(
     review: review(),
     memberships,
     codeMinutes: DEFAULT_VERIFICATION_POLICY.ttlMs / 60_000,
+    termsUrl: `${ctx.config.publicBaseUrl}/terms`,
   };
   return { services, features: [enrollmentFeature(services)] };
 }

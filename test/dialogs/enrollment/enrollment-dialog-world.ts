@@ -16,6 +16,7 @@ export async function dialogWorld() {
     review: world.review,
     memberships: world.memberships,
     codeMinutes: 30,
+    termsUrl: 'https://partner-connect.example/terms',
   };
   return {
     world,

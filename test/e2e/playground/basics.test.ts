@@ -57,23 +57,23 @@ describe('Agents Playground: install, welcome and help', function () {
     const file = await playground.screenshot('basics-enroll-started');
     expect(fs.statSync(file).size).to.be.greaterThan(10_000);
 
+    // The welcome's buttons retire once one was used: the card is updated in place to a record.
+    const started = playground.botReplies('Started: Enroll my organization');
+    await started.first().waitFor({ state: 'visible', timeout: 20_000 });
+    expect(await playground.botReplies('Welcome to Partner Connect').count()).to.equal(1);
+    expect(await started.first().getByRole('button').count()).to.equal(0);
+
     // Leave the form, so the tests below start with no dialog waiting.
     await playground.sendText('cancel');
     await playground.waitForBotReply({ contains: "I've stopped" });
   });
 
-  it('answers help with the commands, and the welcome button does the same', async () => {
+  it('answers help with the commands', async () => {
     await playground.sendText('help');
     const help = await playground.waitForBotReply({ contains: 'What I can do' });
     const text = await help.innerText();
     expect(text).to.include('help').and.include('cancel').and.include('language');
 
-    await playground.clickCardButton('Show all commands');
-    const deadline = Date.now() + 20_000;
-    while ((await playground.botReplies('What I can do').count()) < 2) {
-      if (Date.now() > deadline) throw new Error('the button did not bring a second help card');
-      await new Promise((r) => setTimeout(r, 200));
-    }
     // Both install events have long arrived by now: still exactly one welcome.
     expect(await playground.botReplies('Welcome to Partner Connect').count()).to.equal(1);
 
