@@ -26,7 +26,8 @@ export interface WebServerDeps {
 /** The HTTP side of the bot: routes, plus a shutdown that lets turns in flight finish. */
 export interface WebServer {
   readonly server: Server;
-  listen(port: number, host?: string): Promise<{ port: number; url: string }>;
+  /** `address` is the interface actually bound (`::` or `0.0.0.0` for all). */
+  listen(port: number, host?: string): Promise<{ port: number; url: string; address: string }>;
   /** Stops accepting requests, waits up to `timeoutMs` for turns in flight; false if some were cut. */
   close(timeoutMs: number): Promise<boolean>;
 }
@@ -99,7 +100,11 @@ export function createWebServer(deps: WebServerDeps): WebServer {
           server.server.off('error', reject);
           const address = server.server.address() as AddressInfo;
           const shown = host && host !== '0.0.0.0' && host !== '::' ? host : 'localhost';
-          resolve({ port: address.port, url: `http://${shown}:${address.port}` });
+          resolve({
+            port: address.port,
+            url: `http://${shown}:${address.port}`,
+            address: address.address,
+          });
         });
       });
     },
