@@ -23,12 +23,25 @@ export interface Running {
  * bot's own variables cleared from this environment and `env` on top; every output line parsed.
  */
 export function runIndex(cwd: string, env: Record<string, string>): Running {
+  return runScript('index.ts', [], cwd, env);
+}
+
+/**
+ * Runs a script of the repository (`scripts/db.ts` for `npm run db`) as {@link runIndex} runs
+ * index.ts, with `args` after it.
+ */
+export function runScript(
+  script: string,
+  args: readonly string[],
+  cwd: string,
+  env: Record<string, string>
+): Running {
   const clean = Object.fromEntries(
     Object.entries(process.env).filter(
       ([k]) => !/^(PORT|Microsoft|MONGODB|DATA_DIR|LOG_LEVEL|PUBLIC_BASE_URL)|^HOST$/.test(k)
     )
   );
-  const child = spawn(process.execPath, ['--import', tsxLoader, path.join(root, 'index.ts')], {
+  const child = spawn(process.execPath, ['--import', tsxLoader, path.join(root, script), ...args], {
     cwd,
     env: { ...clean, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
