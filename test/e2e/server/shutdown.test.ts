@@ -3,6 +3,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { expect } from 'chai';
+import { createNotifications } from '../../../bot/features/notifications/notifications.module.js';
 import { FakeConnector } from '../../helpers/fake-connector.js';
 import { startTestApp } from '../../helpers/test-app.js';
 import { postActivity, TeamsActivities, type TeamsPersona } from '../../helpers/teams-activity.js';
@@ -71,6 +72,58 @@ describe('graceful shutdown', function () {
     } finally {
       echo.release();
       await app.stop();
+    }
+  });
+
+  it('finishes the delivery in hand and records it before the database closes', async () => {
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'pc-stop-delivery-'));
+    const connector = await FakeConnector.start();
+    let release = () => undefined as void;
+    const held = new Promise<void>((r) => (release = r));
+    const start = () =>
+      startTestApp(
+        {},
+        {
+          dataDir,
+          connector,
+          // Modules stop in reverse: the probe lets the reply go just as the worker is stopped.
+          modules: (ctx) => ({
+            notifications: createNotifications(ctx, { worker: { pollMs: 50 } }),
+            probe: { stop: async () => release() },
+          }),
+        }
+      );
+    try {
+      const app = await start();
+      await app.post(app.teams.install(adele));
+      await connector.waitForActivity();
+      let inHand!: () => void;
+      const delivering = new Promise<void>((r) => (inHand = r));
+      connector.setGate((call) => {
+        if (call.body?.text !== 'owed') return undefined;
+        inHand();
+        return { until: held };
+      });
+      await app.app.modules.notifications.service.notify({
+        key: 'stop:1',
+        to: { kind: 'user', user: adele },
+        content: () => ({ text: 'owed' }),
+      });
+      await delivering;
+      await app.stop();
+
+      const again = await start();
+      try {
+        const { counts } = await again.app.modules.notifications.service.summary();
+        expect(counts.sent, 'recorded as sent before the database closed').to.equal(1);
+        const sent = connector.calls.filter((c) => c.body?.text === 'owed');
+        expect(sent.map((c) => c.status)).to.deep.equal([200]);
+      } finally {
+        await again.stop();
+      }
+    } finally {
+      await connector.close();
+      fs.rmSync(dataDir, { recursive: true, force: true });
     }
   });
 
