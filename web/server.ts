@@ -154,6 +154,8 @@ export function createWebServer(deps: WebServerDeps): WebServer {
 function trackConnections(http: Server['server']) {
   const state = new Map<Socket, { served: number; busy: number }>();
   let draining = false;
+  // Closed for good once the FIN is out: a client that never closes its side holds nothing.
+  const finish = (socket: Socket) => socket.end(() => socket.destroy());
   http.on('connection', (socket: Socket) => {
     state.set(socket, { served: 0, busy: 0 });
     socket.once('close', () => state.delete(socket));
@@ -165,7 +167,7 @@ function trackConnections(http: Server['server']) {
     res.once('close', () => {
       s.busy--;
       s.served++;
-      if (draining && s.busy === 0) req.socket.end();
+      if (draining && s.busy === 0) finish(req.socket);
     });
   });
   return {
@@ -174,7 +176,7 @@ function trackConnections(http: Server['server']) {
     },
     endBetweenRequests() {
       draining = true;
-      for (const [socket, s] of state) if (s.served > 0 && s.busy === 0) socket.end();
+      for (const [socket, s] of state) if (s.served > 0 && s.busy === 0) finish(socket);
     },
   };
 }
