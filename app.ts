@@ -59,7 +59,7 @@ export interface CreateAppOptions<M extends ModuleSet<M> = AnyModules> {
   readonly botFactory?: BotFactory;
   /** How long stop() waits for turns in flight before closing anyway. */
   readonly shutdownTimeoutMs?: number;
-  /** Interface to listen on; unset: all interfaces. */
+  /** Interface to listen on; unset: the configuration's (`Config.host`). */
   readonly host?: string;
   /** The clock modules read (tests move it to reach expiry dates); default `new Date()`. */
   readonly clock?: () => Date;
@@ -186,9 +186,13 @@ function buildApp<M extends ModuleSet<M>>(parts: {
     bot,
     modules: built,
     async start() {
-      ({ url, port } = await web.listen(options.config.port, options.host));
+      const listening = await web.listen(options.config.port, options.host ?? options.config.host);
+      ({ url, port } = listening);
       for (const m of modules) await m.start?.();
-      log.info({ port, url, database: db.uri, embeddedDatabase: db.embedded }, 'listening');
+      log.info(
+        { port, url, address: listening.address, database: db.uri, embeddedDatabase: db.embedded },
+        'listening'
+      );
     },
     stop() {
       stopping ??= (async () => {

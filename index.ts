@@ -36,6 +36,11 @@ await app.start().catch(async (err: unknown) => {
   process.exit(1);
 });
 
+/**
+ * The whole shutdown's bound: App Service and Kubernetes kill the process 30 s after SIGTERM,
+ * so whatever is still stuck by then (a delivery whose call hangs) is given up here, logged.
+ */
+const SHUTDOWN_BOUND_MS = 25_000;
 let signalled = false;
 for (const signal of ['SIGTERM', 'SIGINT'] as const) {
   process.on(signal, () => {
@@ -45,6 +50,10 @@ for (const signal of ['SIGTERM', 'SIGINT'] as const) {
     }
     signalled = true;
     logger.info({ signal }, 'shutting down');
+    setTimeout(() => {
+      logger.error({ boundMs: SHUTDOWN_BOUND_MS }, 'shutdown did not finish in time: exiting');
+      process.exit(1);
+    }, SHUTDOWN_BOUND_MS).unref();
     app
       .stop()
       // Exports the spans still buffered.

@@ -99,8 +99,10 @@ export function createAdapter(
   );
   if (!config.microsoftAppId) {
     log.warn(
+      { host: config.host ?? 'every interface' },
       'MicrosoftAppId is not set: /api/messages accepts UNAUTHENTICATED requests. ' +
-        'Fine for the Agents Playground, Emulator and tests; never expose this bot like that.'
+        'Fine for the Agents Playground, Emulator and tests; never expose this bot like that ' +
+        '(it listens on 127.0.0.1 unless HOST says otherwise).'
     );
   }
 

@@ -14,7 +14,9 @@ import { turnActivity, turnKind } from './turn-kind.js';
 import {
   activityProblem,
   BODY_TIMEOUT_MS,
+  isJsonContentType,
   MAX_ACTIVITY_BYTES,
+  NOT_JSON,
   readJsonBody,
 } from '../web/read-body.js';
 
@@ -94,11 +96,14 @@ export function messagesRoute(deps: MessagesDeps) {
         return;
       }
     }
-    const body = await readJsonBody(
-      req,
-      deps.maxBodyBytes ?? MAX_ACTIVITY_BYTES,
-      deps.bodyTimeoutMs ?? BODY_TIMEOUT_MS
-    );
+    // The channel always sends application/json; anything else is refused unread.
+    const body = isJsonContentType(req.headers['content-type'])
+      ? await readJsonBody(
+          req,
+          deps.maxBodyBytes ?? MAX_ACTIVITY_BYTES,
+          deps.bodyTimeoutMs ?? BODY_TIMEOUT_MS
+        )
+      : NOT_JSON;
     const shape = body.ok ? activityProblem(body.value) : undefined;
     const checked =
       body.ok && !shape
@@ -113,7 +118,9 @@ export function messagesRoute(deps: MessagesDeps) {
             message: `Not a Bot Framework activity: ${problem}.`,
           }
         : body;
-      if (refusal.status === 413 || refusal.status === 408) res.header('Connection', 'close');
+      // The rest of the body is left unread: the connection cannot carry another request.
+      if (refusal.status === 413 || refusal.status === 408 || refusal.status === 415)
+        res.header('Connection', 'close');
       res.send(refusal.status, { error: refusal.error, message: refusal.message });
       log.info(
         { status: refusal.status, outcome: 'rejected', reason: refusal.error },

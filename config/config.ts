@@ -4,6 +4,12 @@ import { z } from 'zod';
 /** Typed, frozen configuration: the only place that reads process.env. */
 export interface Config {
   readonly port: number;
+  /**
+   * Interface the HTTP server listens on: `HOST`, else 127.0.0.1 without an app id (open mode
+   * accepts unauthenticated activities, so only this machine may reach it), else unset: every
+   * interface.
+   */
+  readonly host?: string;
   readonly microsoftAppId?: string;
   readonly microsoftAppPassword?: string;
   readonly microsoftAppType: 'MultiTenant' | 'SingleTenant' | 'UserAssignedMSI';
@@ -131,6 +137,17 @@ function decodeKey(text: string): Buffer | null {
 
 const schema = z.object({
   PORT: z.preprocess(emptyToUndefined, z.coerce.number().int().min(0).max(65535).default(3978)),
+  HOST: z.preprocess(
+    emptyToUndefined,
+    z
+      .string()
+      .trim()
+      .regex(
+        /^[0-9a-zA-Z.:-]+$/,
+        'must be an IP address or host name (0.0.0.0 or :: for every interface)'
+      )
+      .optional()
+  ),
   MicrosoftAppId: optionalString,
   MicrosoftAppPassword: optionalString,
   MicrosoftAppType: z.preprocess(
@@ -402,6 +419,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, opts: LoadOptio
   const e = parsed.data;
   return Object.freeze({
     port: e.PORT,
+    host: e.HOST ?? (e.MicrosoftAppId ? undefined : '127.0.0.1'),
     microsoftAppId: e.MicrosoftAppId,
     microsoftAppPassword: e.MicrosoftAppPassword,
     microsoftAppType: e.MicrosoftAppType,

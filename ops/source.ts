@@ -35,6 +35,11 @@ export interface SourceOptions {
 export function embeddedSocketPath(dataDir: string): string {
   const inDataDir = path.join(path.resolve(dataDir), 'mongod.sock');
   if (Buffer.byteLength(inDataDir) <= 100) return inDataDir;
+  return tempSocketPath(dataDir);
+}
+
+/** Where it listens when the folder cannot hold a socket (a network mount): the temp folder. */
+function tempSocketPath(dataDir: string): string {
   const id = createHash('sha256').update(path.resolve(dataDir)).digest('hex').slice(0, 16);
   return path.join(os.tmpdir(), `embedded-mongo-${id}.sock`);
 }
@@ -48,7 +53,7 @@ export function uriDatabase(uri: string): string | undefined {
 /**
  * Opens the source the way the bot would: `--uri`, else MONGODB_URI, else the embedded folder.
  * A running bot holds that folder's lock, so we go through its Unix socket (the bot keeps
- * running); when no bot answers there we open the folder ourselves (TCP on 127.0.0.1 only).
+ * running); when no bot answers there we open the folder ourselves (on a private socket).
  */
 export async function openSource(options: SourceOptions): Promise<Source> {
   let uri = options.uri;
@@ -69,8 +74,8 @@ export async function openSource(options: SourceOptions): Promise<Source> {
       close: () => client.close(),
     };
   }
-  const socket = embeddedSocketPath(dataDir!);
-  if (fs.existsSync(socket)) {
+  for (const socket of new Set([embeddedSocketPath(dataDir!), tempSocketPath(dataDir!)])) {
+    if (!fs.existsSync(socket)) continue;
     const socketUri = `mongodb://${encodeURIComponent(socket)}/?directConnection=true`;
     const client = new MongoClient(socketUri, { serverSelectionTimeoutMS: 2000 });
     try {
@@ -87,14 +92,25 @@ export async function openSource(options: SourceOptions): Promise<Source> {
       await client.close().catch(() => undefined);
     }
   }
-  const server: EmbeddedMongo = await startEmbeddedMongo({
-    dataDir: dataDir!,
-    localSocket: false,
-    // Its start and stop lines would only clutter the command's own output.
-    logger: createLogger('warn'),
-  });
+  // On a socket of its own in a private folder: none in the bot's folder for another command to
+  // take for a running bot, and no TCP port any local process could reach meanwhile.
+  const privateDir = fs.mkdtempSync(path.join(os.tmpdir(), 'pc-db-'));
+  const removePrivateDir = () => fs.rmSync(privateDir, { recursive: true, force: true });
+  let server: EmbeddedMongo;
+  try {
+    server = await startEmbeddedMongo({
+      dataDir: dataDir!,
+      localSocket: path.join(privateDir, 'mongod.sock'),
+      // Its start and stop lines would only clutter the command's own output.
+      logger: createLogger('warn'),
+    });
+  } catch (err) {
+    removePrivateDir();
+    throw err;
+  }
   const client = await MongoClient.connect(server.uri).catch(async (err: unknown) => {
     await server.stop();
+    removePrivateDir();
     throw err;
   });
   return {
@@ -105,6 +121,7 @@ export async function openSource(options: SourceOptions): Promise<Source> {
     async close() {
       await client.close();
       await server.stop();
+      removePrivateDir();
     },
   };
 }

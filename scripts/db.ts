@@ -5,8 +5,9 @@ import { embeddedDataDir } from '../models/connection.js';
 import { createLogger } from '../logging/logger.js';
 import { OPS_COMMANDS, runOps } from '../ops/cli.js';
 
-// `npm run db -- --port 27017 [--dbpath DIR]`: the embedded server alone, by default on the
-// bot's own folder (DATA_DIR/db, read as the bot reads it: .env, then the validated config).
+// `npm run db [-- --port 27017] [--dbpath DIR]`: the embedded server alone, by default on the
+// bot's own folder (DATA_DIR/db, read as the bot reads it: .env, then the validated config), on
+// its owner-only Unix socket; on TCP (127.0.0.1) only with --port, since it has no authentication.
 // `npm run db -- dump|restore|copy ...`: ops/cli.ts (README "Backups and moving to MongoDB").
 dotenv.config({ quiet: true });
 const logger = createLogger(process.env.LOG_LEVEL ?? 'info');

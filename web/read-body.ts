@@ -6,11 +6,20 @@ export const MAX_ACTIVITY_BYTES = 256 * 1024;
 /** How long a body may take to arrive once the headers are in; Teams sends it at once. */
 export const BODY_TIMEOUT_MS = 10_000;
 
+/**
+ * Deepest nesting of objects and arrays accepted. A real activity nests far less: an Adaptive
+ * Card's Action.Execute arrives as `value.action.data.<input>` (4 levels under the activity), and
+ * a card echoed in `attachments[].content` nests containers, columns and items a dozen or two
+ * deep. Thousands of levels are only an attack: parsing them is cheap, but every recursive walk
+ * afterwards (the SDK's, ours) overflows the stack and answers 500.
+ */
+export const MAX_JSON_DEPTH = 64;
+
 export type BodyResult =
   | { readonly ok: true; readonly value: unknown }
   | {
       readonly ok: false;
-      readonly status: 400 | 408 | 413;
+      readonly status: 400 | 408 | 413 | 415;
       readonly error: string;
       readonly message: string;
     };
@@ -38,9 +47,16 @@ export async function readJsonBody(
   if (read === 'timeout') return slow(timeoutMs);
   if (read === 'error')
     return { ok: false, status: 400, error: 'bad_body', message: 'The body could not be read.' };
-  const chunks = [read];
+  const text = read.toString('utf8');
+  if (nestsDeeperThan(text, MAX_JSON_DEPTH))
+    return {
+      ok: false,
+      status: 400,
+      error: 'too_deep',
+      message: `The JSON nests deeper than ${MAX_JSON_DEPTH} levels.`,
+    };
   try {
-    return { ok: true, value: JSON.parse(Buffer.concat(chunks).toString('utf8')) };
+    return { ok: true, value: JSON.parse(text) };
   } catch {
     return {
       ok: false,
@@ -49,6 +65,40 @@ export async function readJsonBody(
       message: 'The body is not valid JSON.',
     };
   }
+}
+
+/** The body's media type is JSON: `application/json`, any parameters (`; charset=utf-8`). */
+export function isJsonContentType(header: string | undefined): boolean {
+  return (header ?? '').split(';')[0]!.trim().toLowerCase() === 'application/json';
+}
+
+/** The 415 answer for a body that is not declared as JSON. */
+export const NOT_JSON = {
+  ok: false,
+  status: 415,
+  error: 'unsupported_media_type',
+  message: 'The body must be application/json.',
+} as const satisfies BodyResult;
+
+/**
+ * True when `text` opens more than `max` objects or arrays inside one another. One pass over the
+ * characters, brackets inside strings skipped; no parse. Malformed text is left to JSON.parse.
+ */
+export function nestsDeeperThan(text: string, max: number): boolean {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 0x5c)
+        i++; // a backslash escapes the next character (a quote among them)
+      else if (c === 0x22) inString = false;
+    } else if (c === 0x22) inString = true;
+    else if (c === 0x5b || c === 0x7b) {
+      if (++depth > max) return true;
+    } else if (c === 0x5d || c === 0x7d) depth--;
+  }
+  return false;
 }
 
 /**

@@ -1,5 +1,6 @@
 import './restify-without-spdy.js';
-import type { AddressInfo } from 'node:net';
+import net, { type AddressInfo, type Socket } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import restify, { type Next, type Request, type Response, type Server } from 'restify';
 import type { Logger } from '../logging/logger.js';
 import { InFlight } from './in-flight.js';
@@ -26,8 +27,13 @@ export interface WebServerDeps {
 /** The HTTP side of the bot: routes, plus a shutdown that lets turns in flight finish. */
 export interface WebServer {
   readonly server: Server;
-  listen(port: number, host?: string): Promise<{ port: number; url: string }>;
-  /** Stops accepting requests, waits up to `timeoutMs` for turns in flight; false if some were cut. */
+  /** `address` is the interface actually bound (`::` or `0.0.0.0` for all). */
+  listen(port: number, host?: string): Promise<{ port: number; url: string; address: string }>;
+  /**
+   * Stops accepting connections and answers every request on the ones it accepted (a request
+   * still arriving included), each with `Connection: close`; waits up to `timeoutMs` for them
+   * and the turns in flight, then cuts what is left. False if something was cut.
+   */
   close(timeoutMs: number): Promise<boolean>;
 }
 
@@ -39,15 +45,20 @@ export function createWebServer(deps: WebServerDeps): WebServer {
   const log = deps.logger.child({ module: 'web' });
   const server = restify.createServer({ name: 'partner-connect', handleUncaughtExceptions: false });
   const inFlight = new InFlight();
+  const connections = trackConnections(server.server);
   let draining = false;
   // Bounds on slow clients, whatever the route: the headers within 10 s, the whole request
   // within 30 s (Node answers 408 and closes); /api/messages has its own 10 s body deadline.
   server.server.headersTimeout = HEADERS_TIMEOUT_MS;
   server.server.requestTimeout = REQUEST_TIMEOUT_MS;
 
+  // While draining, a request on a connection already accepted is answered in full (a Teams
+  // click is not retried), and its connection closed after; only the health check says 503, so
+  // a load balancer stops sending here.
   server.pre((req: Request, res: Response, next: Next) => {
-    if (draining) {
-      res.header('Connection', 'close');
+    if (!draining) return next();
+    res.header('Connection', 'close');
+    if (req.method === 'GET' && (req.url ?? '').split('?')[0] === '/healthz') {
       res.send(503, { error: 'shutting_down', message: 'The bot is restarting; retry shortly.' });
       return next(false);
     }
@@ -99,20 +110,73 @@ export function createWebServer(deps: WebServerDeps): WebServer {
           server.server.off('error', reject);
           const address = server.server.address() as AddressInfo;
           const shown = host && host !== '0.0.0.0' && host !== '::' ? host : 'localhost';
-          resolve({ port: address.port, url: `http://${shown}:${address.port}` });
+          resolve({
+            port: address.port,
+            url: `http://${shown}:${address.port}`,
+            address: address.address,
+          });
         });
       });
     },
     async close(timeoutMs) {
       draining = true;
-      const closed = new Promise<void>((resolve) => server.server.close(() => resolve()));
-      server.server.closeIdleConnections();
-      const drained = await inFlight.drain(timeoutMs);
+      // net's close, not http's: that one also destroys every connection without a request in
+      // progress, those accepted a moment ago whose request is still on its way among them.
+      const closed = new Promise<void>((resolve) =>
+        net.Server.prototype.close.call(server.server, () => resolve())
+      );
+      connections.endBetweenRequests();
+      let timer: NodeJS.Timeout | undefined;
+      const drained = await Promise.race([
+        Promise.all([closed, inFlight.drain(timeoutMs)]).then(([, turns]) => turns),
+        new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), timeoutMs))),
+      ]);
+      clearTimeout(timer);
       if (!drained)
-        log.warn({ unfinished: inFlight.size }, 'shutdown timeout: turns still running were cut');
+        log.warn(
+          { unfinished: inFlight.size, connections: connections.open },
+          'shutdown timeout: requests still running were cut'
+        );
       server.server.closeAllConnections();
       await closed;
+      // http's own close now only stops its timeout checks (the server no longer listens).
+      server.server.close(() => undefined);
       return drained;
+    },
+  };
+}
+
+/**
+ * Which connections sit between two requests (keep-alive, nothing asked): at shutdown those are
+ * ended at once, and any other ends once its response is sent. One accepted but that has not
+ * sent its first request yet is left to send it.
+ */
+function trackConnections(http: Server['server']) {
+  const state = new Map<Socket, { served: number; busy: number }>();
+  let draining = false;
+  // Closed for good once the FIN is out: a client that never closes its side holds nothing.
+  const finish = (socket: Socket) => socket.end(() => socket.destroy());
+  http.on('connection', (socket: Socket) => {
+    state.set(socket, { served: 0, busy: 0 });
+    socket.once('close', () => state.delete(socket));
+  });
+  http.on('request', (req: IncomingMessage, res: ServerResponse) => {
+    const s = state.get(req.socket);
+    if (!s) return;
+    s.busy++;
+    res.once('close', () => {
+      s.busy--;
+      s.served++;
+      if (draining && s.busy === 0) finish(req.socket);
+    });
+  });
+  return {
+    get open() {
+      return state.size;
+    },
+    endBetweenRequests() {
+      draining = true;
+      for (const [socket, s] of state) if (s.served > 0 && s.busy === 0) finish(socket);
     },
   };
 }

@@ -22,6 +22,8 @@ describe('configuration', () => {
     const config = loadConfig({});
     const cases: [keyof typeof config, unknown][] = [
       ['port', 3978],
+      // Open mode (no app id): this machine only.
+      ['host', '127.0.0.1'],
       ['microsoftAppId', undefined],
       ['microsoftAppPassword', undefined],
       ['microsoftAppType', 'MultiTenant'],
@@ -57,6 +59,15 @@ describe('configuration', () => {
       expect(Object.isFrozen(config)).to.equal(true);
       expect(Object.isFrozen(config.operatorAadObjectIds)).to.equal(true);
     });
+  });
+
+  it('listens on every interface with an app id, and where HOST says in either mode', () => {
+    const withAppId = { MicrosoftAppId: 'app-id', MicrosoftAppPassword: 'secret' };
+    expect(loadConfig(withAppId).host).to.equal(undefined);
+    expect(loadConfig({ ...withAppId, HOST: '127.0.0.1' }).host).to.equal('127.0.0.1');
+    expect(loadConfig({ HOST: '0.0.0.0' }).host).to.equal('0.0.0.0');
+    expect(loadConfig({ HOST: ' :: ' }).host).to.equal('::');
+    expect(problemsOf({ HOST: 'http://0.0.0.0/' })[0]).to.match(/^HOST: /);
   });
 
   it('reads the tracing variables, OTLP headers as key=value pairs', () => {

@@ -210,10 +210,12 @@ export async function startProxiedDatabase(): Promise<{
   stop(): Promise<void>;
 }> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pc-cut-'));
+  // TCP, asked for: the proxy forwards to a port.
   const mongo = await startEmbeddedMongo({
     dataDir: dir,
     logger: testLogger(),
     localSocket: false,
+    port: 0,
   });
   const proxy = await DbProxy.start(mongo.uri);
   return {

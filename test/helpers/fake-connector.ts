@@ -30,6 +30,8 @@ export interface ConnectorRule {
   readonly retryAfterSeconds?: number;
   /** Wait this long before answering (normally or with `status`). */
   readonly delayMs?: number;
+  /** Answer only once this settles: holds calls in flight until the test releases them. */
+  readonly until?: Promise<unknown>;
   readonly body?: unknown;
   /** How many matching calls this rule answers; default 1, `Infinity` for all. */
   readonly times?: number;
@@ -236,6 +238,7 @@ export class FakeConnector {
       this.gate?.({ method, path, conversationId, body }) ??
       this.takeRule(method, path, conversationId);
     if (rule?.delayMs) await new Promise((r) => setTimeout(r, rule.delayMs));
+    if (rule?.until) await rule.until.catch(() => undefined);
     let status: number;
     let answer: unknown;
     if (rule?.status) {

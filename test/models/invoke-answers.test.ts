@@ -29,7 +29,12 @@ describe('the Action.Execute replay guard shared through MongoDB', function () {
 
   before(async () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pc-invoke-answers-'));
-    mongo = await startEmbeddedMongo({ dataDir: dir, logger: testLogger(), localSocket: false });
+    mongo = await startEmbeddedMongo({
+      dataDir: dir,
+      logger: testLogger(),
+      localSocket: false,
+      port: 0,
+    });
   });
   after(async () => {
     for (const c of conns) await c.close();

@@ -14,21 +14,22 @@ export interface ServerCliOptions {
 }
 
 /**
- * `embedded-mongo --port 27017 --dbpath ./data/db`: the server alone, for mongosh, Compass or
- * any driver, until SIGINT/SIGTERM (then exit 0 with the lock released).
+ * `embedded-mongo --dbpath ./data/db [--port 27017]`: the server alone, for mongosh, Compass or
+ * any driver, until SIGINT/SIGTERM (then exit 0 with the lock released). On its owner-only Unix
+ * socket; on TCP (127.0.0.1 unless `--host`) only with `--port`, as TCP has no authentication.
  */
 export async function runServerCli(options: ServerCliOptions = {}): Promise<void> {
   const { values } = parseArgs({
     args: [...(options.argv ?? process.argv.slice(2))],
     options: {
-      port: { type: 'string', default: '27017' },
+      port: { type: 'string' },
       dbpath: { type: 'string' },
       host: { type: 'string', default: '127.0.0.1' },
     },
   });
   const logger = options.logger ?? createLogger(process.env.LOG_LEVEL ?? 'info');
-  const port = Number(values.port);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+  const port = values.port === undefined ? undefined : Number(values.port);
+  if (port !== undefined && (!Number.isInteger(port) || port < 0 || port > 65535)) {
     logger.error({ port: values.port }, 'invalid --port');
     process.exitCode = 2;
     return;
@@ -39,7 +40,12 @@ export async function runServerCli(options: ServerCliOptions = {}): Promise<void
     process.exitCode = 2;
     return;
   }
-  const server = await startEmbeddedMongo({ dataDir, port, host: values.host, logger });
+  const server = await startEmbeddedMongo({
+    dataDir,
+    ...(port !== undefined ? { port } : {}),
+    host: values.host,
+    logger,
+  });
   logger.info(
     { uri: server.uri, localUri: server.localUri },
     `connect with: mongosh "${server.uri}"`

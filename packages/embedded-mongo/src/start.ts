@@ -17,9 +17,14 @@ import type { WireRequest } from './wire/wire-message.js';
 export interface EmbeddedMongoOptions {
   /** Folder holding the journal, snapshots and lock file (created if missing). */
   dataDir: string;
-  /** TCP port; 0 (default) picks a free one. */
+  /**
+   * TCP port (0: any free one), for clients that cannot use the Unix socket (mongosh or Compass
+   * on another account, a proxy). Unset: no TCP, since anyone on the machine who reaches a TCP
+   * port can read and write everything; except where there is no socket to serve on (Windows,
+   * `localSocket: false`, a socket that cannot be made), then a free port on 127.0.0.1, warned.
+   */
   port?: number;
-  /** Interface to listen on; 127.0.0.1 by default. */
+  /** Interface the TCP port listens on; 127.0.0.1 by default. */
   host?: string;
   logger?: Logger;
   /** Journal size that triggers a snapshot (store default when unset; tests make it small). */
@@ -38,11 +43,15 @@ export interface EmbeddedMongoOptions {
 
 /** A running embedded server. */
 export interface EmbeddedMongo {
-  /** `mongodb://host:port/?directConnection=true` */
+  /**
+   * How to reach it: `mongodb://host:port/?directConnection=true` when it listens on TCP, else
+   * its Unix socket (`localUri`).
+   */
   uri: string;
   /** The same server through its Unix domain socket (unset on Windows or when turned off). */
   localUri?: string;
-  port: number;
+  /** The TCP port; unset when it listens on its Unix socket only. */
+  port?: number;
   /**
    * Durable commits and fdatasyncs so far (how well group commit is sharing them), and how many
    * frames waited for other writers' records first.
@@ -107,32 +116,34 @@ export async function startEmbeddedMongo(options: EmbeddedMongoOptions): Promise
     return dispatchCommand(req.command, ctx);
   };
   wire = new WireServer(handle, logger);
-  let port: number;
+  let port: number | undefined;
+  let socketPath: string | undefined;
   try {
-    port = await wire.listen(options.port ?? 0, host);
+    socketPath = await listenLocal(wire, options, logger);
+    let tcpPort = options.port;
+    if (tcpPort === undefined && !socketPath) {
+      logger.warn(
+        { host },
+        'no Unix socket to serve on: listening on TCP, where any local process can connect'
+      );
+      tcpPort = 0;
+    }
+    if (tcpPort !== undefined) port = await wire.listen(tcpPort, host);
   } catch (err) {
+    await wire.close();
     await store.close();
     throw err;
   }
-  facts.port = port;
-  let socketPath = localSocketPath(options);
-  if (socketPath) {
-    try {
-      await wire.listenLocal(socketPath);
-    } catch (err) {
-      // Some folders cannot hold a socket (network and Windows-host mounts): TCP serves alone.
-      logger.warn({ err, socketPath }, 'cannot listen on a Unix socket there; TCP only');
-      socketPath = undefined;
-    }
-  }
+  facts.port = port ?? 0;
   const ttl = new TtlMonitor(catalog, logger, options.ttlIntervalMs ?? 1000);
   ttl.start();
   const reaper = setInterval(() => cursors.reapIdle(), 60_000);
   reaper.unref();
-  const uri = `mongodb://${host}:${port}/?directConnection=true`;
   const localUri = socketPath
     ? `mongodb://${encodeURIComponent(socketPath)}/?directConnection=true`
     : undefined;
+  const uri =
+    port !== undefined ? `mongodb://${uriHost(host)}:${port}/?directConnection=true` : localUri!;
   logger.info(
     { uri, localUri, dataDir: options.dataDir },
     'embedded MongoDB-compatible server listening'
@@ -142,7 +153,7 @@ export async function startEmbeddedMongo(options: EmbeddedMongoOptions): Promise
   return {
     uri,
     ...(localUri ? { localUri } : {}),
-    port,
+    ...(port !== undefined ? { port } : {}),
     stats: () => {
       const { commits, datasyncs, delayedFrames } = store.stats();
       return { commits, datasyncs, delayedFrames };
@@ -184,14 +195,43 @@ function journalFailedReply(failure: Error): Document {
 /** Longest socket path Linux and macOS accept (sun_path is 108 and 104 bytes with the NUL). */
 const MAX_SOCKET_PATH = 100;
 
-function localSocketPath(options: EmbeddedMongoOptions): string | undefined {
+/**
+ * Listens on the Unix socket the options ask for and returns its path: `localSocket` when it is
+ * a path; else `<dataDir>/mongod.sock`, or a name in the temp folder when that path is too long
+ * or the folder cannot hold a socket (network and Windows-host mounts, Azure App Service's
+ * /home). Undefined when there is none (Windows, `localSocket: false`, no place would take it).
+ */
+async function listenLocal(
+  wire: WireServer,
+  options: EmbeddedMongoOptions,
+  logger: Logger
+): Promise<string | undefined> {
   if (options.localSocket === false || process.platform === 'win32') return undefined;
-  if (typeof options.localSocket === 'string') return options.localSocket;
-  const inDataDir = path.join(path.resolve(options.dataDir), 'mongod.sock');
-  if (Buffer.byteLength(inDataDir) <= MAX_SOCKET_PATH) return inDataDir;
+  const dataDir = path.resolve(options.dataDir);
+  const id = createHash('sha256').update(dataDir).digest('hex').slice(0, 16);
   // The driver takes a host ending in .sock as a socket path.
-  const id = createHash('sha256').update(path.resolve(options.dataDir)).digest('hex').slice(0, 16);
-  return path.join(os.tmpdir(), `embedded-mongo-${id}.sock`);
+  const inTemp = path.join(os.tmpdir(), `embedded-mongo-${id}.sock`);
+  const inDataDir = path.join(dataDir, 'mongod.sock');
+  const candidates =
+    typeof options.localSocket === 'string'
+      ? [options.localSocket]
+      : Buffer.byteLength(inDataDir) <= MAX_SOCKET_PATH
+        ? [inDataDir, inTemp]
+        : [inTemp];
+  for (const socketPath of candidates) {
+    try {
+      await wire.listenLocal(socketPath);
+      return socketPath;
+    } catch (err) {
+      logger.warn({ err, socketPath }, 'cannot listen on a Unix socket there');
+    }
+  }
+  return undefined;
+}
+
+/** An IPv6 address goes in brackets in a URI. */
+function uriHost(host: string): string {
+  return host.includes(':') ? `[${host}]` : host;
 }
 
 function commandDb(req: WireRequest): string {

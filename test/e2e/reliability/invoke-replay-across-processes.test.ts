@@ -29,7 +29,12 @@ describe('a replayed card click across two bot processes on one MongoDB', functi
 
   before(async () => {
     dbDir = fs.mkdtempSync(path.join(os.tmpdir(), 'pc-replay-'));
-    mongo = await startEmbeddedMongo({ dataDir: dbDir, logger: testLogger(), localSocket: false });
+    mongo = await startEmbeddedMongo({
+      dataDir: dbDir,
+      logger: testLogger(),
+      localSocket: false,
+      port: 0,
+    });
     w = await startRelationshipsWorld({ MONGODB_URI: mongo.uri });
     other = await startTestApp(
       { MONGODB_URI: mongo.uri },

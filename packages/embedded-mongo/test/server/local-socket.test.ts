@@ -25,7 +25,7 @@ describe('embedded server on a Unix domain socket', function () {
   const socketOf = (uri: string) => decodeURIComponent(new URL(uri.replace(/\?.*/, '')).host);
 
   it('serves mongoose on an owner-only socket in the data folder, removed on stop', async () => {
-    const server = await startEmbeddedMongo({ dataDir: dir, logger: testLogger() });
+    const server = await startEmbeddedMongo({ dataDir: dir, port: 0, logger: testLogger() });
     const socket = path.join(dir, 'mongod.sock');
     try {
       expect(server.localUri).to.equal(
@@ -43,7 +43,8 @@ describe('embedded server on a Unix domain socket', function () {
         await Item.create({ sku: 'a' });
         const err = await Item.create({ sku: 'a' }).catch((e: unknown) => e);
         expect((err as { code?: number }).code).to.equal(11000);
-        // The same data through TCP: one server, two ways in.
+        // The same data through TCP, asked for with `port`: one server, two ways in.
+        expect(server.uri).to.equal(`mongodb://127.0.0.1:${server.port}/?directConnection=true`);
         const tcp = await mongoose.createConnection(server.uri, { dbName: 'app' }).asPromise();
         expect(await tcp.collection('items').countDocuments()).to.equal(1);
         await tcp.close();
@@ -54,6 +55,32 @@ describe('embedded server on a Unix domain socket', function () {
       await server.stop();
     }
     expect(fs.existsSync(socket)).to.equal(false);
+  });
+
+  it('listens on no TCP port unless asked: its URI is the socket', async () => {
+    const server = await startEmbeddedMongo({ dataDir: dir, logger: testLogger() });
+    try {
+      expect(server.port).to.equal(undefined);
+      expect(server.uri).to.equal(server.localUri);
+      await ping(server.uri);
+    } finally {
+      await server.stop();
+    }
+  });
+
+  it('puts the socket in the temp folder when the data folder cannot hold one, still no TCP', async () => {
+    // A folder where a socket cannot be bound: a file of that name blocks the path.
+    const blocked = path.join(dir, 'blocked');
+    fs.mkdirSync(blocked);
+    fs.mkdirSync(path.join(blocked, 'mongod.sock'));
+    const server = await startEmbeddedMongo({ dataDir: blocked, logger: testLogger() });
+    try {
+      expect(server.port).to.equal(undefined);
+      expect(path.dirname(socketOf(server.uri))).to.equal(os.tmpdir());
+      await ping(server.uri);
+    } finally {
+      await server.stop();
+    }
   });
 
   it('starts over a socket file a crashed run left behind', async () => {
@@ -96,7 +123,7 @@ describe('embedded server on a Unix domain socket', function () {
     }
   });
 
-  it('falls back to TCP alone where no socket can be made, rather than not starting', async () => {
+  it('falls back to TCP on 127.0.0.1 where no socket can be made, rather than not starting', async () => {
     const server = await startEmbeddedMongo({
       dataDir: dir,
       logger: testLogger(),
@@ -104,6 +131,7 @@ describe('embedded server on a Unix domain socket', function () {
     });
     try {
       expect(server.localUri).to.equal(undefined);
+      expect(server.uri).to.equal(`mongodb://127.0.0.1:${server.port}/?directConnection=true`);
       await ping(server.uri);
     } finally {
       await server.stop();

@@ -121,10 +121,11 @@ describe('embedded server wire protocol', () => {
 
   before(async () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'embedded-wire-'));
-    server = await startEmbeddedMongo({ dataDir: dir, logger: testLogger() });
+    // Over TCP, asked for: raw frames on a port.
+    server = await startEmbeddedMongo({ dataDir: dir, port: 0, logger: testLogger() });
   });
   beforeEach(async () => {
-    client = await RawClient.connect(server.port);
+    client = await RawClient.connect(server.port!);
   });
   afterEach(() => client.close());
   after(async () => {
@@ -165,7 +166,7 @@ describe('embedded server wire protocol', () => {
       { sequences: [['documents', [{ _id: 1 }]]], checksum: 'wrong' }
     );
     await closed;
-    const other = await RawClient.connect(server.port);
+    const other = await RawClient.connect(server.port!);
     try {
       other.sendMsg({ count: 'damaged', $db: 'wiretest' });
       expect((await other.read()).doc).to.include({ n: 0, ok: 1 });
