@@ -1,6 +1,12 @@
 import type { AdaptiveCardJson } from '../cards/shared/render-card.js';
+import { withFieldErrors } from '../cards/shared/field-errors.js';
 import { withNotice } from '../cards/shared/with-notice.js';
-import { InvalidError, NotAllowedError, type DomainError } from '../domain/errors.js';
+import {
+  InvalidError,
+  InvalidFieldsError,
+  NotAllowedError,
+  type DomainError,
+} from '../domain/errors.js';
 import type { Language } from '../i18n/i18n.js';
 import { t } from '../i18n/i18n.js';
 import type { Logger } from '../logging/logger.js';
@@ -70,7 +76,7 @@ export class CardActionRouter {
       const refusal = domainErrorOf(err);
       if (!refusal) throw err;
       const current = await action.current?.(scope, data).catch(() => undefined);
-      return this.refused(scope, action, refusal, current);
+      return this.refused(scope, action, refusal, current, data);
     }
   }
 
@@ -78,13 +84,19 @@ export class CardActionRouter {
     scope: TurnScope,
     action: CardAction,
     refusal: DomainError,
-    current?: AdaptiveCardJson
+    current?: AdaptiveCardJson,
+    data: Record<string, unknown> = {}
   ): ClickOutcome {
     noteTurn(scope.turn, { outcome: 'domainError' });
     this.log.info(
       { errorCode: refusal.code, messageKey: refusal.messageKey, verb: action.verb },
       'card action refused'
     );
+    if (current && refusal instanceof InvalidFieldsError) {
+      // A refused form: the same card, what was typed kept, each problem next to its field.
+      const card = withFieldErrors(current, refusal.fields, scope.language, { values: data });
+      return { card, refused: refusal };
+    }
     const text = domainErrorText(refusal, scope.language);
     return current
       ? { card: withNotice(current, { text, isError: true }), refused: refusal }

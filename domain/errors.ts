@@ -49,3 +49,28 @@ export class InvalidError extends DomainError {
 export function isDomainError(err: unknown): err is DomainError {
   return err instanceof DomainError;
 }
+
+/** A rule one field of a form breaks: `key` is its i18n key, `values` the key's placeholders. */
+export interface FieldProblem {
+  readonly field: string;
+  readonly key: string;
+  readonly values?: Record<string, unknown>;
+}
+
+/**
+ * A form refused as a whole: every field's problem at once, so the card can show each next to
+ * its field with the typed values kept. Its own message is the first problem's, for surfaces
+ * without a form (a text reply, an HTTP problem).
+ */
+export class InvalidFieldsError extends InvalidError {
+  constructor(readonly fields: readonly FieldProblem[]) {
+    super(fields[0]?.key ?? 'errors:invalid', fields[0]?.values ?? {});
+  }
+}
+
+/** Throws the problems as one InvalidFieldsError, when there are any (one per field: the first). */
+export function refuseFields(problems: readonly FieldProblem[]): void {
+  const seen = new Set<string>();
+  const fields = problems.filter((p) => !seen.has(p.field) && !!seen.add(p.field));
+  if (fields.length) throw new InvalidFieldsError(fields);
+}

@@ -10,8 +10,10 @@ import {
   type FieldId,
   type SectionId,
 } from '../../domain/partners/partner-profile.js';
+import { PARTNER_ID_MESSAGE, PARTNER_ID_PATTERN } from '../../domain/partners/partner.js';
 import { t, type Language } from '../../i18n/i18n.js';
 import { fieldErrorText } from './enrollment-text.js';
+import { withFieldErrors } from '../shared/field-errors.js';
 import { renderCard, type AdaptiveCardJson } from '../shared/render-card.js';
 import { Verbs } from '../verbs.js';
 
@@ -96,7 +98,6 @@ export function render(data: EnrollmentSectionCardData, language: Language): Ada
   const fields = SECTION_FIELDS[data.section].map((id: FieldId) => {
     const spec = SPECS[id];
     const raw = data.answers[id];
-    const error = errors.find((e) => e.field === id);
     // A stored phone is E.164: prefill it spaced, as people typed it.
     const value =
       raw === undefined || raw === null
@@ -116,10 +117,12 @@ export function render(data: EnrollmentSectionCardData, language: Language): Ada
       style: spec.style ?? (spec.kind === 'choice' ? 'compact' : 'text'),
       maxLength: spec.maxLength ?? 0,
       choices: spec.kind === 'choice' ? choicesFor(id, language) : [],
-      error: error ? fieldErrorText(language, error) : '',
+      // The PartnerID's one rule and message (the invite form has the same): Teams checks first.
+      regex: id === 'partnerId' ? PARTNER_ID_PATTERN : '',
+      errorMessage: id === 'partnerId' ? t(language, PARTNER_ID_MESSAGE) : '',
     };
   });
-  return renderCard(template, {
+  const card = renderCard(template, {
     stepLabel: t(language, 'enrollment:form.step', { n: index + 1, total: SECTION_IDS.length }),
     title: t(language, `enrollment:sections.${data.section}`),
     intro: t(language, `enrollment:sectionIntro.${data.section}`),
@@ -132,7 +135,6 @@ export function render(data: EnrollmentSectionCardData, language: Language): Ada
       data.section === 'terms' && data.termsUrl
         ? t(language, 'enrollment:form.termsLink', { url: data.termsUrl })
         : '',
-    fixText: errors.length ? t(language, 'enrollment:form.fix') : '',
     fields,
     verb: Verbs.enrollmentSection,
     section: data.section,
@@ -140,6 +142,12 @@ export function render(data: EnrollmentSectionCardData, language: Language): Ada
     backTitle: t(language, 'enrollment:form.back'),
     showBack: index > 0 || !!data.editing,
   });
+  // Every form shows its problems the same way: each under its input, one line above the buttons.
+  return errors.length
+    ? withFieldErrors(card, errors, language, {
+        text: (e) => fieldErrorText(language, e as FieldError),
+      })
+    : card;
 }
 
 export const samples: readonly EnrollmentSectionCardData[] = [

@@ -59,6 +59,8 @@ export function render(data: ReviewCardData, language: Language): AdaptiveCardJs
       : '',
     reasonLabel: t(language, 'enrollment:review.reasonLabel'),
     reasonPlaceholder: t(language, 'enrollment:review.reasonPlaceholder'),
+    // Reject's rule, checked by Teams too (Approve sends no inputs, so it is never held up).
+    reasonError: t(language, 'enrollment:validation.reasonRequired'),
     partnerRef: p.id,
     // Which submission the buttons decide: a resubmitted application needs a fresh look.
     submission: new Date(p.submittedAt).toISOString(),

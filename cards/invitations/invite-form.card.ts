@@ -1,4 +1,8 @@
 import template from './invite-form.card.json' with { type: 'json' };
+import {
+  COMPANY_NAME_PATTERN,
+  CUSTOMER_EMAIL_PATTERN,
+} from '../../domain/invitations/invitation.service.js';
 import { t, type Language } from '../../i18n/i18n.js';
 import { renderCard, type AdaptiveCardJson } from '../shared/render-card.js';
 import { userText } from '../shared/user-text.js';
@@ -30,9 +34,14 @@ export function render(data: InviteFormData, language: Language): AdaptiveCardJs
       })),
     ],
     companyLabel: tr('companyName'),
+    // The server's rules and messages, so Teams refuses the same values before sending.
+    companyPattern: COMPANY_NAME_PATTERN,
     companyError: t(language, 'invitations:errors.companyName'),
     emailLabel: tr('adminEmail'),
+    emailPattern: CUSTOMER_EMAIL_PATTERN,
+    emailError: t(language, 'invitations:errors.email'),
     noteLabel: tr('note'),
+    noteError: t(language, 'invitations:errors.note'),
     send: tr('send'),
     verb: Verbs.invitationCreate,
   });

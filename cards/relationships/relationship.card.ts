@@ -220,6 +220,12 @@ export function render(data: RelationshipCardData, language: Language): Adaptive
     showExtend: canExtend,
     extendDaysLabel: tr('card.extendDays', { max: data.view.extendRoom, limit: MAX_DURATION_DAYS }),
     extendMax: Math.max(1, data.view.extendRoom),
+    // The server's range message (planExtension), for Teams' own check of min and max.
+    extendError: tr('errors.extendRange', {
+      min: 1,
+      max: Math.max(1, data.view.extendRoom),
+      limit: MAX_DURATION_DAYS,
+    }),
     extendDays: Math.max(1, Math.min(AUTO_EXTEND_DAYS, data.view.extendRoom)),
     // Either side may name the roles after an extension; more than today need the reseller.
     showRoles: canExtend,

@@ -1,6 +1,15 @@
 import template from './request.card.json' with { type: 'json' };
-import type { Partner } from '../../domain/partners/partner.js';
-import { DEFAULT_DURATION_DAYS } from '../../domain/relationships/access-grant.js';
+import {
+  PARTNER_ID_MESSAGE,
+  PARTNER_ID_PATTERN,
+  type Partner,
+} from '../../domain/partners/partner.js';
+import {
+  DEFAULT_DURATION_DAYS,
+  MAX_DURATION_DAYS,
+  MIN_DURATION_DAYS,
+} from '../../domain/relationships/access-grant.js';
+import { RESELLER_EMAIL_PATTERN } from '../../domain/relationships/reseller-invitation.service.js';
 import type { AdminRole } from '../../domain/relationships/relationship.js';
 import { t, type Language } from '../../i18n/i18n.js';
 import { renderCard, type AdaptiveCardJson } from '../shared/render-card.js';
@@ -33,7 +42,12 @@ export function render(data: RequestCardData, language: Language): AdaptiveCardJ
     askReseller: !request,
     emailLabel: tr('invite.emailLabel'),
     emailError: tr('invite.emailError'),
+    emailPattern: RESELLER_EMAIL_PATTERN,
     partnerIdLabel: tr('invite.partnerIdLabel'),
+    // The one PartnerID rule and message (enrollment's): Teams checks it before sending.
+    partnerIdPattern: PARTNER_ID_PATTERN,
+    partnerIdError: t(language, PARTNER_ID_MESSAGE),
+    rolesError: tr('grant.roles'),
     // The roles are on the reseller's tenant: "your tenant" to the reseller, not to the provider.
     rolesLabel: request ? tr('request.rolesLabel') : tr('invite.rolesLabel'),
     rolesValue: DEFAULT_ROLES.join(','),
@@ -41,6 +55,9 @@ export function render(data: RequestCardData, language: Language): AdaptiveCardJ
     risky: request ? tr('request.risky') : tr('invite.risky'),
     durationLabel: tr('request.durationLabel'),
     durationDays: DEFAULT_DURATION_DAYS,
+    durationMin: MIN_DURATION_DAYS,
+    durationMax: MAX_DURATION_DAYS,
+    durationError: tr('grant.durationDays', { min: MIN_DURATION_DAYS, max: MAX_DURATION_DAYS }),
     autoExtendLabel: tr('request.autoExtend'),
     consentLabel: request
       ? tr('request.consent', { reseller: userText(data.reseller.legalName) })

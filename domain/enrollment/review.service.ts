@@ -1,7 +1,7 @@
 import type { Logger } from '../../logging/logger.js';
 import type { Actor } from '../partners/actor.js';
 import type { EnrollmentNotices } from './enrollment-notices.js';
-import { InvalidError, NotAllowedError, NotFoundError } from '../errors.js';
+import { InvalidError, NotAllowedError, NotFoundError, refuseFields } from '../errors.js';
 import type { MembershipService } from '../partners/membership.service.js';
 import type { Partner, PartnerDecision } from '../partners/partner.js';
 import type { PartnerRepository } from '../partners/partner.repository.js';
@@ -65,9 +65,18 @@ export class ReviewService {
     opts: DecisionOptions = {}
   ): Promise<DecisionResult> {
     const trimmed = (reason ?? '').trim();
-    if (!trimmed) throw new InvalidError('enrollment:validation.reasonRequired');
+    // A field's problem: the card shows it next to the reason box, not above the application.
+    if (!trimmed) {
+      refuseFields([{ field: 'reason', key: 'enrollment:validation.reasonRequired' }]);
+    }
     if (trimmed.length > MAX_REASON_LENGTH) {
-      throw new InvalidError('enrollment:validation.tooLong', { max: MAX_REASON_LENGTH });
+      refuseFields([
+        {
+          field: 'reason',
+          key: 'enrollment:validation.tooLong',
+          values: { max: MAX_REASON_LENGTH },
+        },
+      ]);
     }
     return this.decide(actor, id, 'rejected', trimmed, opts);
   }

@@ -7,6 +7,7 @@ import {
   InvalidError,
   NotAllowedError,
   NotFoundError,
+  refuseFields,
 } from '../errors.js';
 import type { Actor } from '../partners/actor.js';
 import type { MembershipService } from '../partners/membership.service.js';
@@ -47,7 +48,11 @@ export const PAGE_SIZE = 5;
 const SWEEP_BATCH = 100;
 /** The most revoked invitations one relationship's notice counts (it names the first 20). */
 const REVOKED_COUNTED = 1000;
-const EMAIL = /^[^\s@<>"'(),;:]+@[^\s@<>"'(),;:]+\.[^\s@<>"'(),;:]+$/;
+/** A customer admin's address as the invite form takes it; also the card's `regex`. */
+export const CUSTOMER_EMAIL_PATTERN = `^[^\\s@<>"'(),;:]+@[^\\s@<>"'(),;:]+\\.[^\\s@<>"'(),;:]+$`;
+const EMAIL = new RegExp(CUSTOMER_EMAIL_PATTERN);
+/** The company name the invite form takes: 2 to 120 characters once spaces are collapsed. */
+export const COMPANY_NAME_PATTERN = '^\\s*\\S[\\s\\S]*\\S\\s*$';
 
 /** Sends the invitation mail (link and code) to the customer admin's address. */
 export interface InvitationMailer {
@@ -185,15 +190,18 @@ export class InvitationService {
   async inviteCustomer(actor: Actor, input: CustomerInviteInput): Promise<CreatedInvitation> {
     const reseller = await this.invitingReseller(actor);
     const companyName = input.companyName.trim().replace(/\s+/g, ' ');
-    if (companyName.length < 2 || companyName.length > 120) {
-      throw new InvalidError('invitations:errors.companyName');
-    }
     const adminEmail = input.adminEmail?.trim() || undefined;
-    if (adminEmail && (adminEmail.length > 254 || !EMAIL.test(adminEmail))) {
-      throw new InvalidError('invitations:errors.email');
-    }
     const note = input.note?.trim() || undefined;
-    if (note && note.length > 500) throw new InvalidError('invitations:errors.note');
+    // The form's fields refused together, each shown next to its input.
+    refuseFields([
+      ...(companyName.length < 2 || companyName.length > 120
+        ? [{ field: 'companyName', key: 'invitations:errors.companyName' }]
+        : []),
+      ...(adminEmail && (adminEmail.length > 254 || !EMAIL.test(adminEmail))
+        ? [{ field: 'adminEmail', key: 'invitations:errors.email' }]
+        : []),
+      ...(note && note.length > 500 ? [{ field: 'note', key: 'invitations:errors.note' }] : []),
+    ]);
     let provider: Partner | undefined;
     if (input.relationshipRef) {
       const r = await this.deps.relationships.get(input.relationshipRef);

@@ -8,6 +8,7 @@ import phoneExamples from 'libphonenumber-js/mobile/examples';
 import { z } from 'zod';
 import { isCountryCode, resolveCountry } from './countries.js';
 import { isPostalCode, normalizePostalCode, postalCodeFormat } from './postal-codes.js';
+import { isPartnerId, PARTNER_ID_MESSAGE } from './partner.js';
 
 /** The two kinds of partner that enroll the same way (DOMAIN.md section 1). */
 export const PARTNER_TYPES = ['reseller', 'provider'] as const;
@@ -190,7 +191,7 @@ export function fieldSchemas(country?: string) {
       z.enum(PARTNER_TYPES, { error: `${V}partnerTypeInvalid` })
     ),
     tenantCountry: countryField,
-    partnerId: text(20).pipe(z.string().regex(/^\d{6,7}$/, { error: `${V}partnerIdFormat` })),
+    partnerId: text(20).pipe(z.string().refine(isPartnerId, { error: PARTNER_ID_MESSAGE })),
     locationCountry: countryField,
     legalName: text(200),
     addressLine1: text(200),

@@ -1,6 +1,21 @@
 import type { Language } from '../../i18n/i18n.js';
 import type { EnrollmentAnswers } from './partner-profile.js';
 
+/**
+ * The Microsoft PartnerID (MPN ID) rule, the one the enrollment form, the invite form and their
+ * cards all apply: 6 or 7 digits. `PARTNER_ID_PATTERN` is also the cards' `regex`, so Teams
+ * refuses the same values before they are sent.
+ */
+export const PARTNER_ID_PATTERN = '^\\d{6,7}$';
+/** The one message for a PartnerID that breaks the rule (i18n key). */
+export const PARTNER_ID_MESSAGE = 'enrollment:validation.partnerIdFormat';
+const PARTNER_ID = new RegExp(PARTNER_ID_PATTERN);
+
+/** True when `value` (already trimmed) is a PartnerID by the rule above. */
+export function isPartnerId(value: string): boolean {
+  return PARTNER_ID.test(value);
+}
+
 /** Where an application stands. `draft` lives in the draft store; the others on the partner. */
 export const PARTNER_STATUSES = [
   'draft',

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { FieldProblem } from '../errors.js';
 import { ADMIN_ROLES, RISKY_ROLE, type AccessGrant } from './relationship.js';
 
 export const MIN_DURATION_DAYS = 1;
@@ -13,8 +14,11 @@ export const REMINDER_DAYS = [30, 7, 1] as const;
 const DAY_MS = 24 * 60 * 60_000;
 export const days = (n: number): number => n * DAY_MS;
 
-/** A rule a proposed grant breaks: `key` is the i18n key (`relationships:grant.*`). */
-export interface GrantProblem {
+/**
+ * A rule a proposed grant breaks: `field` is the form's input (`roles`, `durationDays`,
+ * `autoExtend`), `key` the i18n key (`relationships:grant.*`).
+ */
+export interface GrantProblem extends FieldProblem {
   readonly key: string;
   readonly values?: Record<string, unknown>;
 }
@@ -34,7 +38,9 @@ export function checkGrant(
 ): { ok: true; grant: AccessGrant } | { ok: false; problems: GrantProblem[] } {
   const parsed = schema.safeParse(input);
   if (!parsed.success) {
+    // Every field's problem at once (a duration of 900 is refused with the range, not capped).
     const problems = parsed.error.issues.map((i) => ({
+      field: String(i.path[0] ?? 'roles'),
       key: `relationships:grant.${String(i.path[0] ?? 'invalid')}`,
       values: { min: MIN_DURATION_DAYS, max: MAX_DURATION_DAYS },
     }));
@@ -44,7 +50,10 @@ export function checkGrant(
     (a, b) => ADMIN_ROLES.indexOf(a) - ADMIN_ROLES.indexOf(b)
   );
   if (parsed.data.autoExtend && roles.includes(RISKY_ROLE)) {
-    return { ok: false, problems: [{ key: 'relationships:grant.autoExtendWithGlobalAdmin' }] };
+    return {
+      ok: false,
+      problems: [{ field: 'autoExtend', key: 'relationships:grant.autoExtendWithGlobalAdmin' }],
+    };
   }
   return { ok: true, grant: { ...parsed.data, roles } };
 }

@@ -1,4 +1,4 @@
-import { ConflictError, InvalidError } from '../errors.js';
+import { ConflictError, InvalidError, refuseFields } from '../errors.js';
 import { checkGrant, days, MAX_DURATION_DAYS, widens } from './access-grant.js';
 import type { AccessGrant, Relationship } from './relationship.js';
 
@@ -49,19 +49,22 @@ export function planExtension(
     throw new InvalidError('relationships:errors.extendAtLimit', { max: MAX_DURATION_DAYS });
   }
   const count = typeof input.days === 'string' ? Number(input.days) : input.days;
-  if (typeof count !== 'number' || !Number.isInteger(count) || count < 1 || count > room) {
-    throw new InvalidError('relationships:errors.extendRange', {
-      min: 1,
-      max: room,
-      limit: MAX_DURATION_DAYS,
-    });
-  }
   const roles = Array.isArray(input.roles) && input.roles.length ? input.roles : r.grant.roles;
   const checked = checkGrant({ ...r.grant, roles });
-  if (!checked.ok) {
-    const [first] = checked.problems;
-    throw new InvalidError(first.key, first.values ?? {});
-  }
+  // The form's fields refused together, each next to its input (days, roles).
+  refuseFields([
+    ...(typeof count !== 'number' || !Number.isInteger(count) || count < 1 || count > room
+      ? [
+          {
+            field: 'durationDays',
+            key: 'relationships:errors.extendRange',
+            values: { min: 1, max: room, limit: MAX_DURATION_DAYS },
+          },
+        ]
+      : []),
+    ...(checked.ok ? [] : checked.problems),
+  ]);
+  if (!checked.ok || typeof count !== 'number') throw new InvalidError();
   return {
     days: count,
     from: r.expiresAt,

@@ -1,5 +1,12 @@
 import type { Logger } from '../../logging/logger.js';
-import { ConflictError, InvalidError, NotAllowedError, NotFoundError } from '../errors.js';
+import {
+  ConflictError,
+  InvalidError,
+  NotAllowedError,
+  NotFoundError,
+  refuseFields,
+  type FieldProblem,
+} from '../errors.js';
 import type { Actor } from '../partners/actor.js';
 import type { MembershipService } from '../partners/membership.service.js';
 import type { Partner, PartnerRef, PersonRef } from '../partners/partner.js';
@@ -99,7 +106,11 @@ export class RelationshipService {
   ): Promise<Relationship> {
     const reseller = await this.actingPartner(actor, 'reseller');
     const provider = await this.approvedPartner(providerRef, 'provider');
-    if (!consent) throw new InvalidError('relationships:errors.consentRequired');
+    // The consent and the grant are one form: both refused at once.
+    this.grantOf(
+      grantInput,
+      consent ? [] : [{ field: 'consent', key: 'relationships:errors.consentRequired' }]
+    );
     return this.open(actor, { provider, reseller, initiatedBy: 'reseller', grantInput });
   }
 
@@ -147,9 +158,12 @@ export class RelationshipService {
     return this.actingPartner(actor, 'provider');
   }
 
-  /** A grant as proposed, checked (the problems as a typed error). */
-  checkedGrant(input: unknown): AccessGrant {
-    return this.grantOf(input);
+  /**
+   * A grant as proposed, checked: its problems and the form's other fields' (`others`) refused
+   * together as one InvalidFieldsError, so the card shows them all at once.
+   */
+  checkedGrant(input: unknown, others: readonly FieldProblem[] = []): AccessGrant {
+    return this.grantOf(input, others);
   }
 
   /**
@@ -243,7 +257,7 @@ export class RelationshipService {
       return this.ask(actor, relationship, { grant: extension.grant, expiresAt: extension.to });
     }
     if (extension.widens && !opts.consent) {
-      throw new InvalidError('relationships:errors.consentRequired');
+      refuseFields([{ field: 'consent', key: 'relationships:errors.consentRequired' }]);
     }
     const event: RelationshipEvent = {
       ...this.event(actor, 'active', 'active', relationship),
@@ -757,12 +771,11 @@ export class RelationshipService {
     return { relationship, side };
   }
 
-  private grantOf(input: unknown) {
+  /** The grant, or every problem of the form at once: the grant's and the form's `others`. */
+  private grantOf(input: unknown, others: readonly FieldProblem[] = []) {
     const checked = checkGrant(input);
-    if (!checked.ok) {
-      const [first] = checked.problems;
-      throw new InvalidError(first.key, first.values ?? {});
-    }
+    refuseFields([...others, ...(checked.ok ? [] : checked.problems)]);
+    if (!checked.ok) throw new InvalidError();
     return checked.grant;
   }
 

@@ -7,7 +7,7 @@ import {
   NotFoundError,
 } from '../errors.js';
 import type { Actor } from '../partners/actor.js';
-import type { Partner } from '../partners/partner.js';
+import { isPartnerId, PARTNER_ID_MESSAGE, type Partner } from '../partners/partner.js';
 import type { PartnerRepository } from '../partners/partner.repository.js';
 import { CodeThrottle } from '../invitations/code-throttle.js';
 import type { CodeGuessRepository } from '../invitations/invitation.repository.js';
@@ -26,7 +26,9 @@ import type { ResellerInvitation, ResellerInvitationRepository } from './reselle
 
 /** The letter that starts a reseller invitation's code (`R7KQ-3M9X-D4TP`). */
 export const RESELLER_CODE_KIND = KIND_LETTER.reseller;
-const EMAIL = /^[^\s@]{1,64}@[^\s@]+\.[^\s@]{2,}$/;
+/** An address the invite form takes; also the card's `regex`, so Teams checks it first. */
+export const RESELLER_EMAIL_PATTERN = '^[^\\s@]{1,64}@[^\\s@]+\\.[^\\s@]{2,}$';
+const EMAIL = new RegExp(RESELLER_EMAIL_PATTERN);
 
 /** Sends the invitation mail; false when the server refused it (the card then says so). */
 export interface InvitationMailer {
@@ -108,14 +110,16 @@ export class ResellerInvitationService {
   ): Promise<SentInvitation> {
     const provider = await this.deps.relationships.invitingProvider(actor);
     const email = input.email.trim().toLowerCase();
-    if (!EMAIL.test(email) || email.length > 254) {
-      throw new InvalidError('relationships:invite.emailError');
-    }
     const partnerId = input.partnerId?.trim() || undefined;
-    if (partnerId && !/^\d{5,10}$/.test(partnerId)) {
-      throw new InvalidError('relationships:invite.partnerIdError');
-    }
-    const grant = this.deps.relationships.checkedGrant(input.grant);
+    // Every field of the form checked at once; the PartnerID by the same rule as enrollment's.
+    const grant = this.deps.relationships.checkedGrant(input.grant, [
+      ...(!EMAIL.test(email) || email.length > 254
+        ? [{ field: 'email', key: 'relationships:invite.emailError' }]
+        : []),
+      ...(partnerId && !isPartnerId(partnerId)
+        ? [{ field: 'partnerId', key: PARTNER_ID_MESSAGE }]
+        : []),
+    ]);
     // The reseller named by PartnerID, or else the one whose contact proved this address. Only
     // its admins hear of it; the provider sees no name until the reseller accepts.
     const found = partnerId

@@ -137,6 +137,22 @@ export function invitationsFeature(deps: InvitationsFeatureDeps): Feature {
     );
   };
 
+  /** `invite customer`: the reseller's form, with its active providers to invite with. */
+  const inviteForm = async (scope: TurnScope) => {
+    const providers = await service.providersFor(scope.actor);
+    const { partner } = await rolesOf(scope.actor);
+    return renderForm(
+      {
+        reseller: partner?.legalName ?? '',
+        providers: providers.map((p) => ({
+          relationshipRef: p.relationshipRef,
+          name: p.provider.legalName,
+        })),
+      },
+      scope.language
+    );
+  };
+
   const send = (scope: TurnScope, card: AdaptiveCardJson) =>
     scope.turn.sendActivity({ attachments: [cardAttachment(card)] });
 
@@ -261,21 +277,7 @@ export function invitationsFeature(deps: InvitationsFeatureDeps): Feature {
         visibleTo: (scope) => scope.conversationType === 'personal' && mayInvite(scope.actor),
         async run(scope) {
           personalOnly(scope);
-          const providers = await service.providersFor(scope.actor);
-          const { partner } = await rolesOf(scope.actor);
-          await send(
-            scope,
-            renderForm(
-              {
-                reseller: partner?.legalName ?? '',
-                providers: providers.map((p) => ({
-                  relationshipRef: p.relationshipRef,
-                  name: p.provider.legalName,
-                })),
-              },
-              scope.language
-            )
-          );
+          await send(scope, await inviteForm(scope));
         },
       },
       {
@@ -491,6 +493,8 @@ export function invitationsFeature(deps: InvitationsFeatureDeps): Feature {
             recordAs: invitationSubject(created.view.invitation.id, 'partner'),
           };
         },
+        // A refused invite shows on the form, what was typed kept.
+        current: (scope) => inviteForm(scope),
       }),
       cardAction({
         verb: Verbs.invitationDone,

@@ -181,6 +181,25 @@ export function relationshipsFeature(deps: RelationshipsFeatureDeps): Feature {
     );
   };
 
+  /** `invite reseller`: the provider's form (its Global admins and Admin agents only). */
+  const inviteForm = async (scope: TurnScope) => {
+    const { partner } = await memberships.authorize(scope.actor, 'relationships.manage');
+    if (partner.status !== 'approved' || partner.partnerType !== 'provider') {
+      throw new NotAllowedError('relationships:errors.only_provider');
+    }
+    return renderRequest({ kind: 'invite', provider: partner }, scope.language);
+  };
+
+  /** A reseller's request form to an approved provider. */
+  const requestForm = async (scope: TurnScope, providerRef: string) => {
+    const { partner: reseller } = await memberships.authorize(scope.actor, 'relationships.manage');
+    const provider = await partners.get(providerRef);
+    if (!provider || provider.status !== 'approved' || provider.partnerType !== 'provider') {
+      throw new NotFoundError('relationships:errors.no_provider');
+    }
+    return renderRequest({ kind: 'request', provider, reseller }, scope.language);
+  };
+
   const send = (scope: TurnScope, card: AdaptiveCardJson) =>
     scope.turn.sendActivity({ attachments: [cardAttachment(card)] });
 
@@ -225,11 +244,7 @@ export function relationshipsFeature(deps: RelationshipsFeatureDeps): Feature {
           (await mayManage(scope.actor)),
         async run(scope) {
           personalOnly(scope);
-          const { partner } = await memberships.authorize(scope.actor, 'relationships.manage');
-          if (partner.status !== 'approved' || partner.partnerType !== 'provider') {
-            throw new NotAllowedError('relationships:errors.only_provider');
-          }
-          await send(scope, renderRequest({ kind: 'invite', provider: partner }, scope.language));
+          await send(scope, await inviteForm(scope));
         },
       },
     ],
@@ -256,15 +271,7 @@ export function relationshipsFeature(deps: RelationshipsFeatureDeps): Feature {
         scope: 'personal',
         respond: 'interactor',
         async handle(scope, data) {
-          const { partner: reseller } = await memberships.authorize(
-            scope.actor,
-            'relationships.manage'
-          );
-          const provider = await partners.get(data.providerRef);
-          if (!provider || provider.status !== 'approved' || provider.partnerType !== 'provider') {
-            throw new NotFoundError('relationships:errors.no_provider');
-          }
-          return { card: renderRequest({ kind: 'request', provider, reseller }, scope.language) };
+          return { card: await requestForm(scope, data.providerRef) };
         },
       }),
       cardAction({
@@ -285,6 +292,11 @@ export function relationshipsFeature(deps: RelationshipsFeatureDeps): Feature {
             recordAs: relationshipSubject(created.id, 'reseller'),
           };
         },
+        // A refused request shows on the form, what was chosen kept.
+        current: async (scope, data) =>
+          typeof data.providerRef === 'string' && ref.safeParse(data.providerRef).success
+            ? requestForm(scope, data.providerRef)
+            : undefined,
       }),
       cardAction({
         verb: Verbs.relationshipInvite,
@@ -364,6 +376,8 @@ export function relationshipsFeature(deps: RelationshipsFeatureDeps): Feature {
             recordAs: relationshipSubject(relationship.id, 'reseller'),
           };
         },
+        // A refused invite shows on the form, what was typed kept.
+        current: (scope) => inviteForm(scope),
       }),
       cardAction({
         verb: Verbs.relationshipView,

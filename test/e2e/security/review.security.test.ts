@@ -1,5 +1,6 @@
 import { expect } from 'chai';
 import { Verbs } from '../../../cards/verbs.js';
+import { bodyIds, cardIn, errorUnder, inputsOf } from '../../helpers/form-card.js';
 import { personas } from '../../helpers/personas.js';
 import {
   chat,
@@ -89,6 +90,27 @@ describe('security: forged and replayed review decisions (real server)', functio
     expect(await snapshot(env, ...DATA)).to.deep.equal(before);
     const { partner } = await env.enrollment.services.enrollment.status(personas.reseller);
     expect(partner?.status).to.equal('underReview');
+  });
+
+  it('shows Reject without a reason right under the reason box, above the buttons, on the same card', async () => {
+    const before = await snapshot(env, ...DATA);
+    const res = await chat(env, personas.operator).execute(Verbs.reviewReject, {
+      partnerRef,
+      reason: '   ',
+    });
+    const card = cardIn(res.body);
+    const required = 'Enter a reason: the applicant needs it to fix the application.';
+    expect(res.seen).to.include('Contoso');
+    expect(errorUnder(card, 'reason')).to.equal(required);
+    // Not a notice on top (about 1000 px above the box): the lines sit by the box and buttons.
+    const ids = bodyIds(card);
+    expect(ids).to.not.include('notice');
+    expect(ids.slice(-4)).to.deep.equal(['reason', 'reason.error', 'formErrors', 'ActionSet']);
+    // Teams refuses it first with the same message; Approve sends no inputs, so never held up.
+    const box = inputsOf(card).get('reason')!.input;
+    expect(box.isRequired).to.equal(true);
+    expect(box.errorMessage).to.equal(required);
+    expect(await snapshot(env, ...DATA)).to.deep.equal(before);
   });
 
   it('decides once when the same Approve is clicked twice, and tells the applicant once', async () => {
