@@ -336,6 +336,8 @@ export function relationshipsFeature(deps: RelationshipsFeatureDeps): Feature {
           );
           return { card };
         },
+        // A refused invite shows on the form, what was typed kept.
+        current: (scope) => inviteForm(scope),
       }),
       cardAction({
         verb: Verbs.resellerInvitationAccept,
@@ -376,8 +378,6 @@ export function relationshipsFeature(deps: RelationshipsFeatureDeps): Feature {
             recordAs: relationshipSubject(relationship.id, 'reseller'),
           };
         },
-        // A refused invite shows on the form, what was typed kept.
-        current: (scope) => inviteForm(scope),
       }),
       cardAction({
         verb: Verbs.relationshipView,
