@@ -11,12 +11,18 @@ import type { Delivered, ProactiveSender } from '../notifications/proactive-send
 
 export type { Delivered, ProactiveSender };
 
-/** The message activity for a notification: text and/or one Adaptive Card. */
+/**
+ * The message activity for a notification: one message. With a card, the text is the activity's
+ * `summary`, which Teams shows in the activity feed and the toast instead of "Card"; as `text`
+ * Teams would also print it as a line above the card, the notice read twice in the chat.
+ * Without a card, the text is the message.
+ */
 export function toActivity(content: NotificationContent): Partial<Activity> {
+  if (!content.card) return { type: 'message', ...(content.text ? { text: content.text } : {}) };
   return {
     type: 'message',
-    ...(content.text ? { text: content.text } : {}),
-    ...(content.card ? { attachments: [CardFactory.adaptiveCard(content.card)] } : {}),
+    ...(content.text ? { summary: content.text } : {}),
+    attachments: [CardFactory.adaptiveCard(content.card)],
   };
 }
 

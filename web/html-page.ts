@@ -4,14 +4,22 @@ import { LANGUAGES, languageOf, t, type Language } from '../i18n/i18n.js';
 const STYLE = [
   'body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;line-height:1.55;',
   'color:#1b1b1b;background:#fff;margin:0;padding:2rem 1rem}',
-  'main,nav{max-width:42rem;margin:0 auto}',
+  // A long word (a link, a token, a company name without spaces) breaks rather than running
+  // past the right edge, where a phone clipped it.
+  'main,nav{max-width:42rem;margin:0 auto;overflow-wrap:anywhere}',
   'h1{font-size:1.75rem;margin:0 0 1rem}h2{font-size:1.2rem;margin:1.75rem 0 .5rem}',
-  'a{color:#4f52b2}a:focus{outline:2px solid #4f52b2;outline-offset:2px}',
+  'a{color:#4f52b2;overflow-wrap:anywhere}a:focus{outline:2px solid #4f52b2;outline-offset:2px}',
   'nav{margin-top:2.5rem;padding-top:1rem;border-top:1px solid #ccc}nav ul{list-style:none;padding:0}',
   'nav li{display:inline;margin-right:1.5rem}',
-  '.button{display:inline-block;padding:.6rem 1.2rem;border-radius:4px;background:#4f52b2;',
-  'color:#fff;text-decoration:none;font-weight:600}',
-  '@media (prefers-color-scheme:dark){body{color:#eee;background:#1f1f1f}a{color:#aab1fa}}',
+  '.button{display:inline-block;max-width:100%;box-sizing:border-box;padding:.6rem 1.2rem;',
+  'border-radius:4px;background:#4f52b2;color:#fff;text-decoration:none;font-weight:600}',
+  // A state banner (an invitation already accepted): dark text on a light tint, at least 4.5:1
+  // (WCAG AA) in both schemes; the tone is the tint and the border, never pale text.
+  '.notice{padding:.75rem 1rem;border-radius:4px;border-left:4px solid #616161;',
+  'background:#f3f2f1;color:#1b1b1b;font-weight:600}',
+  '.notice.good{border-left-color:#107c10;background:#dff6dd;color:#0b3a0b}',
+  '@media (prefers-color-scheme:dark){body{color:#eee;background:#1f1f1f}a{color:#aab1fa}',
+  '.notice{background:#2b2b2b;color:#f3f2f1}.notice.good{background:#0d2e0d;color:#dff6dd}}',
 ].join('');
 
 /** Text for HTML content and attribute values: nothing a user typed can become markup. */
@@ -95,6 +103,11 @@ export function sendHtmlPage(
     'X-Frame-Options': 'DENY',
     'Referrer-Policy': 'no-referrer',
   });
+}
+
+/** A state shown as a banner: `good` for a done thing (accepted), plain otherwise. Escapes. */
+export function noticeHtml(text: string, tone: 'good' | 'plain' = 'plain'): string {
+  return `<p class="notice${tone === 'good' ? ' good' : ''}" role="status">${escapeHtml(text)}</p>`;
 }
 
 /** The browser's language for a request (Accept-Language). */

@@ -9,7 +9,7 @@ import {
   NotFoundError,
   refuseFields,
 } from '../errors.js';
-import type { Actor } from '../partners/actor.js';
+import { isSamePerson, type Actor } from '../partners/actor.js';
 import type { MembershipService } from '../partners/membership.service.js';
 import type { Partner, PartnerRef, PersonRef } from '../partners/partner.js';
 import type { PartnerRepository } from '../partners/partner.repository.js';
@@ -328,6 +328,7 @@ export class InvitationService {
    */
   async accept(actor: Actor, id: string): Promise<InvitationResult> {
     const view = await this.decidable(actor, id);
+    if (view.state !== 'pending') return { view, changedNow: false };
     const now = this.deps.now();
     await this.providerStillActive(view, now);
     return this.move(
@@ -344,6 +345,7 @@ export class InvitationService {
 
   async decline(actor: Actor, id: string): Promise<InvitationResult> {
     const view = await this.decidable(actor, id);
+    if (view.state !== 'pending') return { view, changedNow: false };
     const now = this.deps.now();
     return this.move(
       actor,
@@ -724,7 +726,10 @@ export class InvitationService {
     return mayLearnOutcome(view.invitation, actor, await this.isPartnerOf(actor, view));
   }
 
-  /** The invitation the actor opened, still pending, and not their own partner's. */
+  /**
+   * The invitation the actor opened, not their own partner's, and still pending, or already
+   * decided by this actor: their second click is told it is done, not refused (a typed result).
+   */
   private async decidable(actor: Actor, id: string): Promise<InvitationView> {
     const invitation = await this.deps.invitations.get(id);
     if (!invitation || !invitation.openedBy.includes(personKey(actor))) {
@@ -734,7 +739,7 @@ export class InvitationService {
     if (actor.tenantId === view.reseller.tenantId || actor.tenantId === view.provider?.tenantId) {
       throw new NotAllowedError('invitations:errors.ownTenant');
     }
-    if (view.state !== 'pending') throw this.refusal(view);
+    if (view.state !== 'pending' && !decidedBy(actor, view)) throw this.refusal(view);
     return view;
   }
 
@@ -760,7 +765,10 @@ export class InvitationService {
       // Another click (or this one, replayed) got there first, or the date passed: say which.
       const current = await this.deps.invitations.get(id);
       if (!current) throw new NotFoundError('invitations:errors.notFound');
-      throw this.refusal(await this.view(current));
+      const now = await this.view(current);
+      // The actor's own other click (a double click) decided it: done, not refused.
+      if (decidedBy(actor, now)) return { view: now, changedNow: false };
+      throw this.refusal(now);
     }
     this.log.info({ invitationRef: id, to: change.state, by: actor.aadObjectId }, 'invitation');
     await this.deps.notices.afterTransition(updated);
@@ -821,6 +829,14 @@ export class InvitationService {
   private event(actor: Actor, from: InvitationState, to: InvitationState): InvitationEvent {
     return { at: this.deps.now(), by: person(actor), from, to };
   }
+}
+
+/** Accepted or declined by this very person (not another admin of the customer). */
+function decidedBy(actor: Actor, view: InvitationView): boolean {
+  return (
+    (view.state === 'accepted' || view.state === 'declined') &&
+    isSamePerson(view.invitation.decidedBy, actor)
+  );
 }
 
 function person(actor: Actor): PersonRef {

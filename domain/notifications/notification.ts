@@ -14,6 +14,10 @@ export type Recipient =
 
 /** What a recipient sees: a text, a card, or both (rendered in the recipient's language). */
 export interface NotificationContent {
+  /**
+   * The message; beside a card, the one-line summary of it (Teams' feed and toast, a mail's
+   * text): the card alone is shown in the chat, once.
+   */
   readonly text?: string;
   readonly card?: Record<string, unknown>;
 }

@@ -12,3 +12,11 @@ export interface UserRef {
   readonly tenantId: string;
   readonly aadObjectId: string;
 }
+
+/**
+ * Whether a recorded person (who decided, who acted) is this user: their own second click is
+ * told "done", not "<their name> already did it".
+ */
+export function isSamePerson(a: UserRef | 'system' | undefined, b: UserRef): boolean {
+  return !!a && a !== 'system' && a.tenantId === b.tenantId && a.aadObjectId === b.aadObjectId;
+}

@@ -516,7 +516,7 @@ describe('Cards that stay true', function () {
     await new Promise((r) => setTimeout(r, 300));
     const calls = h.connector.calls
       .filter((c) => c.method === 'POST' || c.method === 'PUT')
-      .map((c) => [c.method, c.body?.text, c.body?.attachments?.[0]?.content?.body?.[0]?.text]);
+      .map((c) => [c.method, c.body?.summary, c.body?.attachments?.[0]?.content?.body?.[0]?.text]);
     expect(calls.filter((c) => c[0] === 'PUT')).to.deep.equal([]);
     expect(calls.filter((c) => c[2] !== undefined)).to.deep.equal([
       ['POST', 'a request', 'authorized'],

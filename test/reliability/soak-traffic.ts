@@ -72,8 +72,9 @@ export function flakyConnectorGate(random: () => number, mix: FaultMix) {
   const gate: ConnectorGate = (call) => {
     calls++;
     // Retries of one send carry the same content (a proactive retry gets a new replyToId).
+    // A notice's card carries its text as the summary: both tell notices apart.
     const key = `${call.method} ${call.conversationId ?? call.path} ${contentHash(
-      call.body?.text,
+      call.body?.text ?? call.body?.summary,
       call.body?.attachments?.[0]?.content
     )}`;
     const row = inARow.get(key) ?? 0;
@@ -188,7 +189,10 @@ export class ConnectorLedger {
     }
     if (call.method !== 'POST') return;
     this.proactivePosts++;
-    const key = `${call.conversationId}|${contentHash(body.text, body.attachments?.[0]?.content)}`;
+    const key = `${call.conversationId}|${contentHash(
+      body.text ?? body.summary,
+      body.attachments?.[0]?.content
+    )}`;
     this.posted.set(key, (this.posted.get(key) ?? 0) + 1);
   }
 }

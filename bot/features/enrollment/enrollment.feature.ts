@@ -5,6 +5,8 @@ import { render as renderStatus } from '../../../cards/enrollment/status.card.js
 import { render as renderVerify } from '../../../cards/enrollment/enrollment-verify.card.js';
 import { render as renderAnswered } from '../../../cards/shared/answered.card.js';
 import { cardAttachment } from '../../../cards/shared/render-card.js';
+import { withNotice } from '../../../cards/shared/with-notice.js';
+import { dayText } from '../../../cards/relationships/relationship-text.js';
 import { Verbs } from '../../../cards/verbs.js';
 import {
   ENROLLMENT_DIALOG,
@@ -13,6 +15,7 @@ import {
 import type { EnrollmentServices } from '../../../dialogs/enrollment/enrollment-services.js';
 import { InvalidError, isDomainError, NotAllowedError } from '../../../domain/errors.js';
 import { NotPendingVerificationError } from '../../../domain/enrollment/enrollment.service.js';
+import { isSamePerson } from '../../../domain/partners/actor.js';
 import { t, type Language } from '../../../i18n/i18n.js';
 import { userText } from '../../../cards/shared/user-text.js';
 import { maskEmail } from '../../../notifications/mail.service.js';
@@ -72,19 +75,23 @@ export function enrollmentFeature(services: EnrollmentServices): Feature {
             ? await review.approve(scope.actor, partnerRef, opts)
             : await review.reject(scope.actor, partnerRef, reason ?? '', opts);
         const decision = result.partner.decision;
-        const reply = result.stale
-          ? t(scope.language, 'enrollment:review.resubmitted')
-          : !result.decidedNow && decision
-            ? t(scope.language, 'enrollment:review.alreadyDecided', {
-                context: decision.outcome,
-                // The other operator's Teams display name: shown as typed, never as markdown.
-                name: userText(decision.by.name ?? decision.by.aadObjectId),
-              })
-            : undefined;
-        return {
-          card: renderReview({ partner: result.partner }, scope.language),
-          ...(reply ? { reply } : {}),
-        };
+        const card = renderReview({ partner: result.partner }, scope.language);
+        if (result.stale) {
+          return { card, reply: t(scope.language, 'enrollment:review.resubmitted') };
+        }
+        if (result.decidedNow || !decision) return { card };
+        // A second click: on the card, "done" to the one who decided, who and what to others.
+        const note = isSamePerson(decision.by, scope.actor)
+          ? t(scope.language, 'enrollment:review.doneByYou', {
+              context: decision.outcome,
+              date: dayText(scope.language, decision.at),
+            })
+          : t(scope.language, 'enrollment:review.alreadyDecided', {
+              context: decision.outcome,
+              // The other operator's Teams display name: shown as typed, never as markdown.
+              name: userText(decision.by.name ?? decision.by.aadObjectId),
+            });
+        return { card: withNotice(card, { text: note }) };
       },
       // A refusal (no reason given, not an operator) shows on the application, buttons kept.
       current: async (scope, data) =>

@@ -7,7 +7,13 @@ import type {
 import { plainText } from '../../../cards/shared/user-text.js';
 import { t, type Language } from '../../../i18n/i18n.js';
 import type { Logger } from '../../../logging/logger.js';
-import { escapeHtml, pageLanguage, sendHtmlPage, type HtmlPage } from '../../../web/html-page.js';
+import {
+  escapeHtml,
+  noticeHtml,
+  pageLanguage,
+  sendHtmlPage,
+  type HtmlPage,
+} from '../../../web/html-page.js';
 import type { HttpRoute } from '../../../web/http-route.js';
 
 /**
@@ -139,7 +145,11 @@ export function invitationPageRoute(deps: {
           return sendHtmlPage(
             res,
             410,
-            { language, title: tr('goneTitle'), mainHtml: `<p>${escapeHtml(why)}</p>` },
+            {
+              language,
+              title: tr('goneTitle'),
+              mainHtml: noticeHtml(why, view.state === 'accepted' ? 'good' : 'plain'),
+            },
             { personal: true }
           );
         }

@@ -22,7 +22,7 @@ import type {
   InvitationService,
   InvitationView,
 } from '../../../domain/invitations/invitation.service.js';
-import type { Actor } from '../../../domain/partners/actor.js';
+import { isSamePerson, type Actor } from '../../../domain/partners/actor.js';
 import type { MembershipService } from '../../../domain/partners/membership.service.js';
 import { can } from '../../../domain/partners/roles.js';
 import { formatList, t, type Language } from '../../../i18n/i18n.js';
@@ -175,14 +175,19 @@ export function invitationsFeature(deps: InvitationsFeatureDeps): Feature {
       scope: 'personal',
       respond: 'all',
       async handle(scope, data) {
-        const { view } = await service[run](scope.actor, data.invitationRef);
+        const { view, changedNow } = await service[run](scope.actor, data.invitationRef);
         const company = userText(view.invitation.customer?.companyName ?? '');
         const partners = formatList(
           scope.language,
           [view.reseller, view.provider].filter(Boolean).map((p) => userText(p!.legalName))
         );
-        const note =
-          run === 'accept'
+        const note = !changedNow
+          ? // The same person's second click: what they did, and when (another's is refused).
+            t(scope.language, 'invitations:card.doneByYou', {
+              context: view.state,
+              date: dayText(scope.language, view.invitation.decidedAt ?? new Date()),
+            })
+          : run === 'accept'
             ? t(scope.language, 'invitations:card.acceptedNow', { company, partners })
             : t(scope.language, 'invitations:card.declinedNow', {
                 reseller: userText(view.reseller.legalName),
@@ -429,10 +434,14 @@ export function invitationsFeature(deps: InvitationsFeatureDeps): Feature {
           const ended = await service.endLink(scope.actor, data.linkRef);
           const notice = ended.changedNow
             ? tr('ended', { reseller: userText(ended.reseller.legalName) })
-            : tr('alreadyEnded', {
-                name: userText(ended.link.endedBy?.name ?? ''),
-                date: dayText(scope.language, ended.link.endedAt ?? new Date()),
-              });
+            : isSamePerson(ended.link.endedBy, scope.actor)
+              ? tr('endedByYou', {
+                  date: dayText(scope.language, ended.link.endedAt ?? new Date()),
+                })
+              : tr('alreadyEnded', {
+                  name: userText(ended.link.endedBy?.name ?? ''),
+                  date: dayText(scope.language, ended.link.endedAt ?? new Date()),
+                });
           return { card: await partnersCard(scope, notice) };
         },
       }),

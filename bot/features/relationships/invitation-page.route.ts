@@ -2,7 +2,7 @@ import type { Request, Response } from 'restify';
 import { rolesText, dayText } from '../../../cards/relationships/relationship-text.js';
 import type { ResellerInvitationService } from '../../../domain/relationships/reseller-invitation.service.js';
 import { t } from '../../../i18n/i18n.js';
-import { escapeHtml, pageLanguage, sendHtmlPage } from '../../../web/html-page.js';
+import { escapeHtml, noticeHtml, pageLanguage, sendHtmlPage } from '../../../web/html-page.js';
 import type { HttpRoute } from '../../../web/http-route.js';
 import { openInTeamsHtml } from '../invitations/invitation-page.route.js';
 
@@ -40,7 +40,14 @@ export function invitationPageRoute(deps: {
         sendHtmlPage(
           res,
           410,
-          { language, title: tr('goneTitle'), mainHtml: p(tr(`gone_${found.reason}`)) },
+          {
+            language,
+            title: tr('goneTitle'),
+            mainHtml: noticeHtml(
+              tr(`gone_${found.reason}`),
+              found.reason === 'accepted' ? 'good' : 'plain'
+            ),
+          },
           { personal: true }
         );
         return;

@@ -12,7 +12,7 @@ import { userText } from '../../../cards/shared/user-text.js';
 import { withNotice } from '../../../cards/shared/with-notice.js';
 import { Verbs } from '../../../cards/verbs.js';
 import { NotAllowedError, NotFoundError } from '../../../domain/errors.js';
-import type { Actor } from '../../../domain/partners/actor.js';
+import { isSamePerson, type Actor } from '../../../domain/partners/actor.js';
 import type { MembershipService } from '../../../domain/partners/membership.service.js';
 import type { PartnerRepository } from '../../../domain/partners/partner.repository.js';
 import { can } from '../../../domain/partners/roles.js';
@@ -23,7 +23,7 @@ import type {
   RelationshipView,
 } from '../../../domain/relationships/relationship.service.js';
 import type { ResellerInvitationService } from '../../../domain/relationships/reseller-invitation.service.js';
-import { t, type Language } from '../../../i18n/i18n.js';
+import { hasKey, t, type Language } from '../../../i18n/i18n.js';
 import { cardAction, type CardAction, type Feature, type TurnScope } from '../../feature.js';
 import { parseRelationshipSubject, relationshipSubject } from './relationship-subjects.js';
 
@@ -109,10 +109,22 @@ export function relationshipsFeature(deps: RelationshipsFeatureDeps): Feature {
   const subjectFor = async (scope: TurnScope, id: string) =>
     relationshipSubject(id, (await service.view(scope.actor, id)).side);
 
-  /** "Already authorized by Anna on 2 Dec 2026": a late or repeated click sees who did it. */
-  const alreadyText = (language: Language, r: Relationship): string => {
+  /**
+   * "Already authorized by Anna on 2 Dec 2026": a late click sees who did it; Anna's own second
+   * click reads "Done: you authorized it on 2 Dec 2026", not her name as if someone else had.
+   */
+  const alreadyText = (language: Language, r: Relationship, actor: Actor): string => {
     const last = r.history[r.history.length - 1];
     const which = last?.note && ALREADY_NOTES.has(last.note) ? last.note : r.state;
+    if (
+      last &&
+      isSamePerson(last.by, actor) &&
+      hasKey(language, `relationships:card.done_${which}`)
+    ) {
+      return t(language, `relationships:card.done_${which}`, {
+        date: dayText(language, last.at),
+      });
+    }
     return t(language, `relationships:card.already_${which}`, {
       name: last ? byText(language, last.by) : '',
       date: dayText(language, last?.at ?? r.expiresAt),
@@ -121,7 +133,9 @@ export function relationshipsFeature(deps: RelationshipsFeatureDeps): Feature {
 
   /** The clicked card after a move: the relationship as the move returned it, not read again. */
   const shown = async (scope: TurnScope, result: RelationshipResult, reply?: string) => {
-    const note = result.changedNow ? reply : alreadyText(scope.language, result.relationship);
+    const note = result.changedNow
+      ? reply
+      : alreadyText(scope.language, result.relationship, scope.actor);
     const view = await service.viewOf(scope.actor, result.relationship);
     return {
       card: await cardFor(scope, view, note),

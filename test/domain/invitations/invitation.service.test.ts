@@ -208,10 +208,12 @@ describe('InvitationService', () => {
     const mine = await w.service.partnersOfCustomer(w.customer);
     expect(mine.rows[0].provider?.id).to.equal(w.provider.partner.id);
 
-    // Twice: refused with who and when, nothing changes.
-    const again = await refused(w.service.accept(w.customer, opened.invitation.id));
-    expect(again.messageKey).to.equal('invitations:errors.state_accepted');
-    expect(again.values.name).to.equal('Carla');
+    // Twice by the same admin: a typed "already done by you", nothing changes (another admin
+    // is refused with who and when: test/e2e/security/own-second-click-says-done).
+    const again = await w.service.accept(w.customer, opened.invitation.id);
+    expect(again.changedNow).to.equal(false);
+    expect(again.view.state).to.equal('accepted');
+    expect(w.told.map((v) => v.state)).to.deep.equal(['accepted']);
     expect(w.customers.links).to.have.length(1);
   });
 
@@ -297,9 +299,13 @@ describe('InvitationService', () => {
     const c = await w.service.inviteCustomer(w.reseller.admin, { companyName: 'C Co' });
     await w.service.open(w.customer, a.secrets.code);
     await w.service.decline(w.customer, a.view.invitation.id);
-    expect((await refused(w.service.accept(w.customer, a.view.invitation.id))).messageKey).to.equal(
-      'invitations:errors.state_declined'
-    );
+    // The one who declined is told it stands (unchanged); another admin is refused.
+    const own = await w.service.accept(w.customer, a.view.invitation.id);
+    expect([own.changedNow, own.view.state]).to.deep.equal([false, 'declined']);
+    const colleague = { ...w.customer, aadObjectId: 'cust-2', name: 'Dan' };
+    await w.service.open(colleague, a.secrets.code);
+    const theirs = await refused(w.service.accept(colleague, a.view.invitation.id));
+    expect(theirs.messageKey).to.equal('invitations:errors.state_declined');
     await w.service.open(w.customer, b.secrets.code);
     await w.service.revoke(w.reseller.sales, b.view.invitation.id);
     expect((await refused(w.service.accept(w.customer, b.view.invitation.id))).messageKey).to.equal(

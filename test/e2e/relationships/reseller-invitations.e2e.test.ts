@@ -101,7 +101,12 @@ describe('reseller invitations by mail, link and code (the real server)', functi
     // Used: another reseller is refused, the page says it is gone, the same reseller sees its card.
     const other = await w.say(cast.reseller, `accept ${code}`);
     expect(other.seen).to.include('This invitation was already used');
-    expect((await fetch(`${w.app.url}/relationships/${token}`)).status).to.equal(410);
+    const used = await fetch(`${w.app.url}/relationships/${token}`);
+    expect(used.status).to.equal(410);
+    // Said as a banner (AA contrast: test/e2e/pages/invitation-pages-look).
+    expect(await used.text()).to.include(
+      '<p class="notice good" role="status">This invitation was already used.</p>'
+    );
     const again = await w.say(newcomer, `accept ${code}`);
     expect(again.seen).to.include('Here is the invitation from Fabrikam Distribution');
     expect(await w.collection('relationships').countDocuments()).to.equal(1);

@@ -188,7 +188,7 @@ describe('a decision click with the database connection cut at any of its comman
       return { customer, company, invitationRef: String(stored!._id) };
     },
     click: (p) => w.click(p.customer, Verbs.invitationAccept, { invitationRef: p.invitationRef }),
-    taken: /You are its admin|already accepted/,
+    taken: /You are its admin|already accepted|Done: you accepted/,
     async check(p, at) {
       const stored = await w
         .collection('invitations')
