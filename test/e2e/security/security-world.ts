@@ -27,9 +27,11 @@ export const secondOperator: Persona = {
 
 export const GENERIC_APOLOGY = 'Sorry, something went wrong on our side';
 
-/** Every string a person sees in an activity or invoke response (text and card strings). */
+/** Every string a person sees in an activity or invoke response (text, summary and card strings). */
 export function visible(x: any): string {
   const parts: string[] = typeof x === 'string' ? [x] : x?.text ? [x.text] : [];
+  // A card notice's text rides as its summary: Teams shows it in the activity feed and toast.
+  if (x && typeof x === 'object' && typeof x.summary === 'string') parts.push(x.summary);
   const walk = (n: unknown) => {
     if (Array.isArray(n)) n.forEach(walk);
     else if (n && typeof n === 'object') {
