@@ -11,6 +11,7 @@ import { RISKY_ROLE, type Relationship } from '../../domain/relationships/relati
 import type { RelationshipView } from '../../domain/relationships/relationship.service.js';
 import { t, type Language } from '../../i18n/i18n.js';
 import { renderCard, type AdaptiveCardJson } from '../shared/render-card.js';
+import { backToList, listFields, type ListContext } from '../shared/list-context.js';
 import { userText } from '../shared/user-text.js';
 import { Verbs } from '../verbs.js';
 import { byText, dayText, lastEventText, roleChoices, rolesText } from './relationship-text.js';
@@ -23,6 +24,8 @@ export interface RelationshipCardData {
   readonly confirmEnd?: boolean;
   /** The Extend button's confirmation step: the extension as it would apply (issue 27). */
   readonly confirmExtend?: Extension;
+  /** The list it was opened from: every button keeps it, and Back to list shows that page. */
+  readonly list?: ListContext;
 }
 
 interface CardButton {
@@ -76,7 +79,7 @@ export function render(data: RelationshipCardData, language: Language): Adaptive
     verb,
     title,
     style,
-    data: { relationshipRef: r.id, confirmed: '', ...extra },
+    data: { relationshipRef: r.id, confirmed: '', ...listFields(data.list), ...extra },
   });
   const autoText = (on: boolean) => tr(on ? 'card.autoExtend_on' : 'card.autoExtend_off');
   const actions: CardButton[] = [];
@@ -214,6 +217,7 @@ export function render(data: RelationshipCardData, language: Language): Adaptive
     changeTitle: change && !confirming ? tr('card.changeTitle') : '',
     changeLines,
     confirming,
+    backToList: data.list && !confirming ? [backButton(data.list, tr('card.backToList'))] : [],
     confirmTitle: confirm.title,
     confirmText: confirm.text,
     confirmRule: confirm.rule,
@@ -234,6 +238,8 @@ export function render(data: RelationshipCardData, language: Language): Adaptive
     actions,
   });
 }
+
+const backButton = (list: ListContext, title: string) => ({ ...backToList(list), title });
 
 const partner = (over: Partial<Partner>): Partner =>
   ({

@@ -8,6 +8,7 @@ import {
 } from '../../domain/relationships/relationship.service.js';
 import { t, type Language } from '../../i18n/i18n.js';
 import { renderCard, type AdaptiveCardJson } from '../shared/render-card.js';
+import { listFields, type ListContext } from '../shared/list-context.js';
 import { userText } from '../shared/user-text.js';
 import { Verbs } from '../verbs.js';
 import { pagingOf } from './paging.js';
@@ -40,6 +41,13 @@ const COLORS: Record<Relationship['state'], string> = {
 export function render(data: RelationshipsCardData, language: Language): AdaptiveCardJson {
   const tr = (key: string, values: Record<string, unknown> = {}) =>
     t(language, `relationships:${key}`, values);
+  // Each row's buttons open a detail card that can come back to this very page and filter.
+  const list: ListContext = {
+    list: 'relationships',
+    page: data.page.page,
+    filter: data.expiringSoon ? 'expiringSoon' : 'all',
+    text: '',
+  };
   const rows = data.page.items.map(({ relationship: r, provider, reseller }) => {
     const other = data.side === 'provider' ? reseller : provider;
     const dates =
@@ -73,7 +81,10 @@ export function render(data: RelationshipsCardData, language: Language): Adaptiv
       }),
       color: COLORS[r.state],
       dates,
-      actions: actions.map((a) => ({ ...a, relationshipRef: r.id })),
+      actions: actions.map((a) => ({
+        ...a,
+        data: { relationshipRef: r.id, confirmed: '', ...listFields(list) },
+      })),
     };
   });
   const soon = data.expiringSoon ? 'true' : 'false';

@@ -22,7 +22,9 @@ import type {
 } from '../../../domain/relationships/relationship.service.js';
 import type { ResellerInvitationService } from '../../../domain/relationships/reseller-invitation.service.js';
 import { t, type Language } from '../../../i18n/i18n.js';
+import type { ListContext } from '../../../cards/shared/list-context.js';
 import { cardAction, type CardAction, type Feature, type TurnScope } from '../../feature.js';
+import { listContextFields, listContextOf } from '../../list-context.js';
 import { parseRelationshipSubject, relationshipSubject } from './relationship-subjects.js';
 
 export interface RelationshipsFeatureDeps {
@@ -61,7 +63,10 @@ const instant = z
   .refine((s) => s === '' || !Number.isNaN(Date.parse(s)))
   .optional()
   .transform((s) => (s ? new Date(s) : undefined));
-const onRelationship = z.object({ relationshipRef: ref }).passthrough();
+/** A relationship verb's data: the relationship, and the list its card was opened from. */
+const onRelationshipWith = <T extends z.ZodRawShape>(shape: T) =>
+  z.object({ relationshipRef: ref, ...listContextFields, ...shape }).passthrough();
+const onRelationship = onRelationshipWith({});
 
 /** Notes a late click is told about ("Already extended by..."), rather than the state. */
 const ALREADY_NOTES = new Set<string>([
@@ -91,15 +96,20 @@ export function relationshipsFeature(deps: RelationshipsFeatureDeps): Feature {
     can('relationships.manage', (await memberships.rolesOf(actor)).roles);
 
   /** The relationship card as the actor's side sees it, optionally with a line on top. */
-  const cardOf = async (scope: TurnScope, id: string, note?: string): Promise<AdaptiveCardJson> =>
-    cardFor(scope, await service.view(scope.actor, id), note);
+  const cardOf = async (
+    scope: TurnScope,
+    id: string,
+    note?: string,
+    list?: ListContext
+  ): Promise<AdaptiveCardJson> => cardFor(scope, await service.view(scope.actor, id), note, list);
   const cardFor = async (
     scope: TurnScope,
     view: RelationshipView,
-    note?: string
+    note?: string,
+    list?: ListContext
   ): Promise<AdaptiveCardJson> => {
     const card = renderRelationship(
-      { view, canManage: await mayManage(scope.actor) },
+      { view, canManage: await mayManage(scope.actor), ...(list ? { list } : {}) },
       scope.language
     );
     return note ? withNotice(card, { text: note }) : card;
@@ -118,11 +128,16 @@ export function relationshipsFeature(deps: RelationshipsFeatureDeps): Feature {
   };
 
   /** The clicked card after a move: the relationship as the move returned it, not read again. */
-  const shown = async (scope: TurnScope, result: RelationshipResult, reply?: string) => {
+  const shown = async (
+    scope: TurnScope,
+    result: RelationshipResult,
+    list: ListContext | undefined,
+    reply?: string
+  ) => {
     const note = result.changedNow ? reply : alreadyText(scope.language, result.relationship);
     const view = await service.viewOf(scope.actor, result.relationship);
     return {
-      card: await cardFor(scope, view, note),
+      card: await cardFor(scope, view, note, list),
       recordAs: relationshipSubject(view.relationship.id, view.side),
     };
   };
@@ -141,12 +156,16 @@ export function relationshipsFeature(deps: RelationshipsFeatureDeps): Feature {
       async handle(scope, data) {
         const result = await run(scope, data);
         if (!('relationship' in result)) return { card: result as AdaptiveCardJson };
-        return shown(scope, result as RelationshipResult);
+        // Every move's schema is `onRelationshipWith(...)`: the list context is parsed there.
+        const list = listContextOf(data as z.infer<typeof onRelationship>);
+        return shown(scope, result as RelationshipResult, list);
       },
-      current: async (scope, data) =>
-        typeof data.relationshipRef === 'string' && ref.safeParse(data.relationshipRef).success
-          ? cardOf(scope, data.relationshipRef)
-          : undefined,
+      current: async (scope, data) => {
+        const parsed = onRelationship.safeParse(data);
+        return parsed.success
+          ? cardOf(scope, parsed.data.relationshipRef, undefined, listContextOf(parsed.data))
+          : undefined;
+      },
     });
 
   const listCard = async (scope: TurnScope, page: number, expiringSoon: boolean) => {
@@ -333,7 +352,7 @@ export function relationshipsFeature(deps: RelationshipsFeatureDeps): Feature {
         respond: 'interactor',
         async handle(scope, data) {
           return {
-            card: await cardOf(scope, data.relationshipRef),
+            card: await cardOf(scope, data.relationshipRef, undefined, listContextOf(data)),
             recordAs: await subjectFor(scope, data.relationshipRef),
           };
         },
@@ -345,13 +364,12 @@ export function relationshipsFeature(deps: RelationshipsFeatureDeps): Feature {
         respond: 'interactor',
         async handle(scope, data) {
           const view = await service.view(scope.actor, data.relationshipRef);
-          return { card: renderHistory({ view }, scope.language) };
+          const list = listContextOf(data);
+          return { card: renderHistory({ view, ...(list ? { list } : {}) }, scope.language) };
         },
       }),
-      move(
-        Verbs.relationshipAuthorize,
-        z.object({ relationshipRef: ref, consent: toggle }).passthrough(),
-        (scope, d) => service.authorize(scope.actor, d.relationshipRef, d.consent)
+      move(Verbs.relationshipAuthorize, onRelationshipWith({ consent: toggle }), (scope, d) =>
+        service.authorize(scope.actor, d.relationshipRef, d.consent)
       ),
       move(Verbs.relationshipDecline, onRelationship, (scope, d) =>
         service.decline(scope.actor, d.relationshipRef)
@@ -364,7 +382,7 @@ export function relationshipsFeature(deps: RelationshipsFeatureDeps): Feature {
       ),
       move(
         Verbs.relationshipEnd,
-        z.object({ relationshipRef: ref, confirmed: z.string().max(8).optional() }).passthrough(),
+        onRelationshipWith({ confirmed: z.string().max(8).optional() }),
         async (scope, d) => {
           if (d.confirmed === 'yes') return service.end(scope.actor, d.relationshipRef);
           // First click: what ending means, and a second button to mean it.
@@ -372,24 +390,27 @@ export function relationshipsFeature(deps: RelationshipsFeatureDeps): Feature {
           if (view.relationship.state !== 'active') {
             return service.end(scope.actor, d.relationshipRef);
           }
+          const list = listContextOf(d);
           return renderRelationship(
-            { view, canManage: await mayManage(scope.actor), confirmEnd: true },
+            {
+              view,
+              canManage: await mayManage(scope.actor),
+              confirmEnd: true,
+              ...(list ? { list } : {}),
+            },
             scope.language
           );
         }
       ),
       move(
         Verbs.relationshipExtend,
-        z
-          .object({
-            relationshipRef: ref,
-            consent: toggle,
-            durationDays: dayCount,
-            roles: roleList,
-            confirmed: z.string().max(8).optional(),
-            endsAt: instant,
-          })
-          .passthrough(),
+        onRelationshipWith({
+          consent: toggle,
+          durationDays: dayCount,
+          roles: roleList,
+          confirmed: z.string().max(8).optional(),
+          endsAt: instant,
+        }),
         async (scope, d) => {
           const input = { days: d.durationDays, ...(d.roles.length ? { roles: d.roles } : {}) };
           if (d.confirmed === 'yes') {
@@ -404,32 +425,44 @@ export function relationshipsFeature(deps: RelationshipsFeatureDeps): Feature {
             d.relationshipRef,
             input
           );
+          const list = listContextOf(d);
           return renderRelationship(
-            { view, canManage: await mayManage(scope.actor), confirmExtend: extension },
+            {
+              view,
+              canManage: await mayManage(scope.actor),
+              confirmExtend: extension,
+              ...(list ? { list } : {}),
+            },
             scope.language
           );
         }
       ),
       move(
         Verbs.relationshipAuthorizeChange,
-        z.object({ relationshipRef: ref, consent: toggle, change: instant }).passthrough(),
+        onRelationshipWith({ consent: toggle, change: instant }),
         (scope, d) => service.authorizeChange(scope.actor, d.relationshipRef, d.consent, d.change)
       ),
-      move(
-        Verbs.relationshipDeclineChange,
-        z.object({ relationshipRef: ref, change: instant }).passthrough(),
-        (scope, d) => service.declineChange(scope.actor, d.relationshipRef, d.change)
+      move(Verbs.relationshipDeclineChange, onRelationshipWith({ change: instant }), (scope, d) =>
+        service.declineChange(scope.actor, d.relationshipRef, d.change)
       ),
       move(Verbs.relationshipAutoExtend, onRelationship, (scope, d) =>
         service.autoExtendOn(scope.actor, d.relationshipRef)
       ),
       cardAction({
         verb: Verbs.relationshipsPage,
-        schema: z.object({ page: pageNumber, expiringSoon: toggle }).passthrough(),
+        schema: z
+          .object({
+            page: pageNumber,
+            expiringSoon: toggle,
+            // What a detail card's Back to list sends (the list's filter by name).
+            filter: listContextFields.listFilter,
+          })
+          .passthrough(),
         scope: 'personal',
         respond: 'interactor',
         async handle(scope, data) {
-          return { card: await listCard(scope, data.page, data.expiringSoon) };
+          const soon = data.expiringSoon || data.filter === 'expiringSoon';
+          return { card: await listCard(scope, data.page, soon) };
         },
       }),
       cardAction({
