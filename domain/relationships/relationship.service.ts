@@ -68,6 +68,15 @@ export interface RelationshipView {
   readonly extendRoom: number;
 }
 
+/**
+ * A provider in the directory, with the reseller's pending or active relationship with it: the
+ * directory offers Open for that one instead of a request that would be refused.
+ */
+export interface DirectoryEntry {
+  readonly provider: Partner;
+  readonly open?: Pick<Relationship, 'id' | 'state'>;
+}
+
 /** What a bulk change did: how many resellers were asked, and how many were left as they were. */
 export interface BulkResult {
   readonly asked: number;
@@ -505,7 +514,7 @@ export class RelationshipService {
   async directory(
     actor: Actor,
     opts: { readonly text?: string; readonly everywhere?: boolean; readonly page: number }
-  ): Promise<Page<Partner> & { readonly country?: string }> {
+  ): Promise<Page<DirectoryEntry> & { readonly country?: string }> {
     const { partner } = await this.deps.memberships.authorize(actor, 'relationships.view');
     if (partner.status !== 'approved')
       throw new NotAllowedError('relationships:errors.notApproved');
@@ -518,7 +527,8 @@ export class RelationshipService {
     if (/^\d{5,10}$/.test(text)) {
       // A PartnerID is exact, wherever the provider is.
       const byId = await this.deps.partners.findByPartnerId(text);
-      const items = byId?.status === 'approved' && byId.partnerType === 'provider' ? [byId] : [];
+      const found = byId?.status === 'approved' && byId.partnerType === 'provider' ? [byId] : [];
+      const items = await this.withOpen(partner, found);
       return { items, total: items.length, page: 0, pageCount: 1 };
     }
     const skip = page * PAGE_SIZE;
@@ -531,13 +541,33 @@ export class RelationshipService {
       countUpTo: directoryCountUpTo({ skip, limit: PAGE_SIZE }),
     });
     return {
-      items,
+      items: await this.withOpen(partner, items),
       total,
       page,
       pageCount: Math.max(1, Math.ceil(total / PAGE_SIZE)),
       ...(more ? { more } : {}),
       ...(country ? { country } : {}),
     };
+  }
+
+  /**
+   * The reseller's pending or active relationship with a provider, if any: a second request
+   * would be refused, so the directory and the request form open this one instead.
+   */
+  async openWith(actor: Actor, providerRef: PartnerRef): Promise<Relationship | null> {
+    const { partner } = await this.deps.memberships.authorize(actor, 'relationships.view');
+    if (partner.partnerType !== 'reseller') return null;
+    return this.deps.relationships.findOpen(providerRef, partner.id);
+  }
+
+  /** Directory rows with the reseller's open relationship (one indexed lookup per row shown). */
+  private async withOpen(reseller: Partner, providers: readonly Partner[]) {
+    return Promise.all(
+      providers.map(async (provider): Promise<DirectoryEntry> => {
+        const open = await this.deps.relationships.findOpen(provider.id, reseller.id);
+        return open ? { provider, open: { id: open.id, state: open.state } } : { provider };
+      })
+    );
   }
 
   /** A partner's relationships on one side (who may see them: any role on that partner). */

@@ -269,10 +269,19 @@ export function relationshipsFeature(deps: RelationshipsFeatureDeps): Feature {
       }),
       cardAction({
         verb: Verbs.relationshipRequestForm,
-        schema: z.object({ providerRef: ref }).passthrough(),
+        schema: z.object({ providerRef: ref, ...listContextFields }).passthrough(),
         scope: 'personal',
         respond: 'interactor',
         async handle(scope, data) {
+          // Asked already (a directory card older than the request): that one, not a form
+          // whose request would be refused at the end.
+          const open = await service.openWith(scope.actor, data.providerRef);
+          if (open) {
+            return {
+              card: await cardOf(scope, open.id, undefined, listContextOf(data)),
+              recordAs: await subjectFor(scope, open.id),
+            };
+          }
           const { partner: reseller } = await memberships.authorize(
             scope.actor,
             'relationships.manage'

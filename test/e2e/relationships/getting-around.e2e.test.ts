@@ -101,9 +101,11 @@ describe('getting around the relationship lists (the real server)', function () 
     await activeWithProviders(1);
     const stored = await w.collection('relationships').findOne({});
     const oldEnd = stored!.expiresAt as Date;
+    // The notices of the authorization are out first: the reply is the list alone.
+    await w.drained();
     const list = await w.say(cast.reseller, 'providers');
     expect(list.seen).to.include(`expires ${dayText('en', oldEnd)}`);
-    const card = list.out.find((a) => JSON.stringify(a).includes('Provider Number 1'));
+    const card = list.out.find((a) => JSON.stringify(a).includes('Indirect providers'));
     const open = await w.click(
       cast.reseller,
       Verbs.relationshipView,
@@ -128,6 +130,47 @@ describe('getting around the relationship lists (the real server)', function () 
     );
     expect(back.seen).to.include(`expires ${dayText('en', newEnd)}`);
     expect(back.seen).to.not.include(`expires ${dayText('en', oldEnd)}`);
+  });
+
+  it('the directory marks a provider the reseller has a pending or active relationship with, and offers Open', async () => {
+    const other = await w.approvedPartner('provider', cast.customer, {
+      legalName: 'Fabrikam Two',
+      partnerId: '7999998',
+    });
+    const asked = await w.service.request(cast.reseller, w.provider.id, SOON, true);
+    await w.drained();
+    const dir = await w.say(cast.reseller, 'directory');
+    const card = dir.out.find((a) => JSON.stringify(a).includes('Fabrikam Two'));
+    expect(card).to.not.equal(undefined);
+    expect(dir.seen).to.include('You have a pending request with this provider.');
+    expect(rowAction(card, 'Fabrikam Distribution', 'Open')).to.include({
+      relationshipRef: asked.id,
+    });
+    // The other provider has no relationship yet: Request relationship, no mark.
+    expect(rowAction(card, 'Fabrikam Two', 'Request relationship')).to.include({
+      providerRef: other.id,
+    });
+    const open = await w.click(
+      cast.reseller,
+      Verbs.relationshipView,
+      rowAction(card, 'Fabrikam Distribution', 'Open')
+    );
+    expect(open.seen).to.include('Waiting for Fabrikam Distribution').and.include('Back to list');
+    const back = await w.click(
+      cast.reseller,
+      Verbs.directoryPage,
+      actionData(open.body, 'Back to list')
+    );
+    expect(back.seen).to.include('Fabrikam Two').and.include('pending request');
+
+    // Active: marked so; an older card's Request relationship opens it instead of a form.
+    await w.service.authorize(cast.provider, asked.id);
+    const again = await w.click(cast.reseller, Verbs.directoryPage, { page: 0 });
+    expect(again.seen).to.include('This is already your indirect provider.');
+    const form = await w.click(cast.reseller, Verbs.relationshipRequestForm, {
+      providerRef: w.provider.id,
+    });
+    expect(form.seen).to.include('Authorized by').and.not.include('I consent');
   });
 });
 
