@@ -71,3 +71,11 @@ export type NewInvitation = Omit<Invitation, 'id'>;
 export function personKey(p: { readonly tenantId: string; readonly aadObjectId: string }): string {
   return `${p.tenantId}/${p.aadObjectId}`;
 }
+
+/** Who accepted an invitation, and when (the partners' list says who said yes), if anyone did. */
+export function acceptance(
+  invitation: Pick<Invitation, 'history'>
+): { readonly by: PersonRef; readonly at: Date } | undefined {
+  const event = invitation.history.find((e) => e.to === 'accepted' && e.by !== 'system');
+  return event && event.by !== 'system' ? { by: event.by, at: event.at } : undefined;
+}

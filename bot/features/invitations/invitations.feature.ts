@@ -21,6 +21,7 @@ import type {
   InvitationService,
   InvitationView,
 } from '../../../domain/invitations/invitation.service.js';
+import { acceptance } from '../../../domain/invitations/invitation.js';
 import type { Actor } from '../../../domain/partners/actor.js';
 import type { MembershipService } from '../../../domain/partners/membership.service.js';
 import { can } from '../../../domain/partners/roles.js';
@@ -87,10 +88,18 @@ export function invitationsFeature(deps: InvitationsFeatureDeps): Feature {
   const viewerOf = async (actor: Actor, view: InvitationView): Promise<InvitationViewer> =>
     (await isPartnerOf(actor, view)) ? 'partner' : 'customer';
 
-  const cardOf = async (scope: TurnScope, view: InvitationView, note?: string) => {
+  const cardOf = async (
+    scope: TurnScope,
+    view: InvitationView,
+    note?: string,
+    opts: { listPage?: number; confirmRevoke?: boolean } = {}
+  ) => {
     const viewer = await viewerOf(scope.actor, view);
     const card = renderInvitation(
-      cardData(view, viewer, viewer === 'partner' && (await mayManage(scope.actor))),
+      {
+        ...cardData(view, viewer, viewer === 'partner' && (await mayManage(scope.actor))),
+        ...opts,
+      },
       scope.language
     );
     return { card: note ? withNotice(card, { text: note }) : card, viewer };
@@ -127,6 +136,7 @@ export function invitationsFeature(deps: InvitationsFeatureDeps): Feature {
           state: v.state,
           createdAt: v.invitation.createdAt,
           expiresAt: v.invitation.expiresAt,
+          ...acceptedFields(v),
         })),
         page: result.page,
         pageCount: result.pageCount,
@@ -135,6 +145,14 @@ export function invitationsFeature(deps: InvitationsFeatureDeps): Feature {
       scope.language
     );
   };
+
+  const acceptedFields = (v: InvitationView) => {
+    const yes = acceptance(v.invitation);
+    return yes ? { acceptedBy: yes.by.name ?? '', acceptedAt: yes.at } : {};
+  };
+  /** The list page a card was opened from (`page` in its buttons' data), if it was. */
+  const listPageOf = (data: { page?: number | string | undefined }) =>
+    data.page === undefined || data.page === '' ? {} : { listPage: pageNumber.parse(data.page) };
 
   const send = (scope: TurnScope, card: AdaptiveCardJson) =>
     scope.turn.sendActivity({ attachments: [cardAttachment(card)] });
@@ -344,7 +362,7 @@ export function invitationsFeature(deps: InvitationsFeatureDeps): Feature {
         respond: 'interactor',
         async handle(scope, data) {
           const view = await service.get(scope.actor, data.invitationRef);
-          return { card: (await cardOf(scope, view)).card };
+          return { card: (await cardOf(scope, view, undefined, listPageOf(data))).card };
         },
       }),
       cardAction({
@@ -364,6 +382,7 @@ export function invitationsFeature(deps: InvitationsFeatureDeps): Feature {
                 invitationRef: view.invitation.id,
                 company: view.invitation.customer?.companyName ?? '',
                 history: view.invitation.history,
+                ...listPageOf(data),
               },
               scope.language
             ),
@@ -512,10 +531,19 @@ export function invitationsFeature(deps: InvitationsFeatureDeps): Feature {
       decide(Verbs.invitationDecline, 'decline'),
       cardAction({
         verb: Verbs.invitationRevoke,
-        schema: onInvitation,
+        schema: onInvitation.extend({ confirmed: z.enum(['yes', '']).optional() }),
         scope: 'personal',
         respond: 'all',
         async handle(scope, data) {
+          if (data.confirmed !== 'yes') {
+            // First click: what revoking does, and a second button to mean it (as End).
+            await memberships.authorize(scope.actor, 'invitations.manage');
+            const view = await service.get(scope.actor, data.invitationRef);
+            if (view.state === 'pending' && (await viewerOf(scope.actor, view)) === 'partner') {
+              const opts = { ...listPageOf(data), confirmRevoke: true };
+              return { card: (await cardOf(scope, view, undefined, opts)).card };
+            }
+          }
           const { view } = await service.revoke(scope.actor, data.invitationRef);
           const note = t(scope.language, 'invitations:card.revokedNow');
           if (data.page !== undefined) {

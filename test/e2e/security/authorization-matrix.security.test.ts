@@ -446,7 +446,8 @@ const ROWS: readonly Row[] = [
     side: 'reseller',
     rule: 'invitations.manage',
     changes: true,
-    prepare: async (w) => ({ data: { invitationRef: await w.invitation() } }),
+    // Revoke's second click (the first only asks): the one that changes something.
+    prepare: async (w) => ({ data: { invitationRef: await w.invitation(), confirmed: 'yes' } }),
   })),
   ...[Verbs.invitationView, Verbs.invitationHistory].map((name): Row => ({
     name,
