@@ -14,7 +14,12 @@ import {
   REMINDER_DAYS,
 } from './access-grant.js';
 import { extensionRoom, planExtension, type Extension, type ExtensionInput } from './extension.js';
-import { RISKY_ROLE, type AccessGrant, type PendingChange } from './relationship.js';
+import {
+  MAX_REASON_LENGTH,
+  RISKY_ROLE,
+  type AccessGrant,
+  type PendingChange,
+} from './relationship.js';
 import type { Relationship, RelationshipEvent, RelationshipState } from './relationship.js';
 import {
   DuplicateRelationshipError,
@@ -184,16 +189,35 @@ export class RelationshipService {
     });
   }
 
-  /** The side that did not ask declines a pending request. */
-  async decline(actor: Actor, id: string): Promise<RelationshipResult> {
+  /**
+   * The side that did not ask declines a pending request, optionally saying why: the reason is
+   * kept in the history and shown to the side that asked.
+   */
+  async decline(actor: Actor, id: string, reason = ''): Promise<RelationshipResult> {
+    const why = reason.trim();
+    if (why.length > MAX_REASON_LENGTH) {
+      throw new InvalidError('relationships:errors.reasonTooLong', { max: MAX_REASON_LENGTH });
+    }
     const { relationship, side } = await this.forActor(actor, id);
     if (side === relationship.initiatedBy) {
       throw new NotAllowedError('relationships:errors.otherSideDeclines');
     }
     return this.move(actor, relationship, 'pending', {
       state: 'declined',
-      event: this.event(actor, 'pending', 'declined', relationship),
+      event: {
+        ...this.event(actor, 'pending', 'declined', relationship),
+        ...(why ? { reason: why } : {}),
+      },
     });
+  }
+
+  /**
+   * Whether the actor's side is the one that decides a pending request (Authorize / Decline):
+   * the Decline button asks for a reason only there, and refuses elsewhere as before.
+   */
+  async decides(actor: Actor, id: string): Promise<boolean> {
+    const { relationship, side } = await this.forActor(actor, id);
+    return relationship.state === 'pending' && side !== relationship.initiatedBy;
   }
 
   /** The side that asked takes the request back while it is pending. */

@@ -17,6 +17,7 @@ export interface RelationshipEventDoc {
   fromExpiresAt?: Date;
   toExpiresAt?: Date;
   autoExtend?: boolean;
+  reason?: string;
 }
 
 interface GrantDoc {
@@ -78,6 +79,7 @@ const eventSchema = new Schema<RelationshipEventDoc>(
     fromExpiresAt: Date,
     toExpiresAt: Date,
     autoExtend: Boolean,
+    reason: String,
   },
   { _id: false }
 );

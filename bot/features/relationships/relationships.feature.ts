@@ -380,8 +380,30 @@ export function relationshipsFeature(deps: RelationshipsFeatureDeps): Feature {
       move(Verbs.relationshipAuthorize, onRelationshipWith({ consent: toggle }), (scope, d) =>
         service.authorize(scope.actor, d.relationshipRef, d.consent)
       ),
-      move(Verbs.relationshipDecline, onRelationship, (scope, d) =>
-        service.decline(scope.actor, d.relationshipRef)
+      move(
+        Verbs.relationshipDecline,
+        onRelationshipWith({
+          confirmed: z.string().max(8).optional(),
+          // Longer than the domain keeps: parsed, then refused with its limit in the message.
+          reason: z.string().max(5000).optional(),
+        }),
+        async (scope, d) => {
+          if (d.confirmed === 'yes' || !(await service.decides(scope.actor, d.relationshipRef))) {
+            return service.decline(scope.actor, d.relationshipRef, d.reason ?? '');
+          }
+          // First click: an optional reason for the side that asked, then Yes, decline.
+          const view = await service.view(scope.actor, d.relationshipRef);
+          const list = listContextOf(d);
+          return renderRelationship(
+            {
+              view,
+              canManage: await mayManage(scope.actor),
+              confirmDecline: true,
+              ...(list ? { list } : {}),
+            },
+            scope.language
+          );
+        }
       ),
       move(Verbs.relationshipWithdraw, onRelationship, (scope, d) =>
         service.withdraw(scope.actor, d.relationshipRef)

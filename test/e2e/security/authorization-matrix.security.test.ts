@@ -311,7 +311,10 @@ const ROWS: readonly Row[] = [
     side: 'reseller',
     rule: 'relationships.manage',
     changes: true,
-    prepare: async (w) => ({ data: { relationshipRef: await w.pendingByProvider() } }),
+    // Decline's second click (the first asks for an optional reason).
+    prepare: async (w) => ({
+      data: { relationshipRef: await w.pendingByProvider(), confirmed: 'yes' },
+    }),
   },
   ...[Verbs.relationshipWithdraw, Verbs.relationshipResend].map((name): Row => ({
     name,
