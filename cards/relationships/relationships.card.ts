@@ -3,13 +3,15 @@ import type { Partner } from '../../domain/partners/partner.js';
 import type { Relationship } from '../../domain/relationships/relationship.js';
 import {
   EXPIRING_SOON_DAYS,
+  LIST_FILTERS,
+  type ListFilter,
   type Page,
   type RelationshipView,
 } from '../../domain/relationships/relationship.service.js';
 import { t, type Language } from '../../i18n/i18n.js';
 import { renderCard, type AdaptiveCardJson } from '../shared/render-card.js';
 import { listFields, type ListContext } from '../shared/list-context.js';
-import { userText } from '../shared/user-text.js';
+import { plainText, userText } from '../shared/user-text.js';
 import { Verbs } from '../verbs.js';
 import { pagingOf } from './paging.js';
 import { dayText, rolesText } from './relationship-text.js';
@@ -19,6 +21,9 @@ export interface RelationshipsCardData {
   /** The viewer's side: a reseller sees its Indirect providers, a provider its Indirect resellers. */
   readonly side: 'provider' | 'reseller';
   readonly expiringSoon: boolean;
+  /** The state filter shown (default `all`: active first), and the search typed. */
+  readonly filter?: ListFilter;
+  readonly text?: string;
   readonly canManage: boolean;
   /** How many active relationships a bulk change would touch (providers only). */
   readonly bulkCount: number;
@@ -42,12 +47,9 @@ export function render(data: RelationshipsCardData, language: Language): Adaptiv
   const tr = (key: string, values: Record<string, unknown> = {}) =>
     t(language, `relationships:${key}`, values);
   // Each row's buttons open a detail card that can come back to this very page and filter.
-  const list: ListContext = {
-    list: 'relationships',
-    page: data.page.page,
-    filter: data.expiringSoon ? 'expiringSoon' : 'all',
-    text: '',
-  };
+  const filter: ListFilter = data.expiringSoon ? 'expiringSoon' : (data.filter ?? 'all');
+  const text = plainText(data.text ?? '').slice(0, 100);
+  const list: ListContext = { list: 'relationships', page: data.page.page, filter, text };
   const rows = data.page.items.map(({ relationship: r, provider, reseller }) => {
     const other = data.side === 'provider' ? reseller : provider;
     const dates =
@@ -91,24 +93,26 @@ export function render(data: RelationshipsCardData, language: Language): Adaptiv
   return renderCard(template, {
     title: tr(`page.title_${data.side}`),
     pageVerb: Verbs.relationshipsPage,
-    filters: [
-      {
-        title: tr('page.all'),
-        expiringSoon: 'false',
-        style: data.expiringSoon ? 'default' : 'positive',
-      },
-      {
-        title: tr('page.expiringSoon'),
-        expiringSoon: 'true',
-        style: data.expiringSoon ? 'positive' : 'default',
-      },
-    ],
+    filters: LIST_FILTERS.map((f) => ({
+      title: tr(f === 'all' || f === 'expiringSoon' ? `page.${f}` : `page.filter_${f}`),
+      filter: f,
+      style: f === filter ? 'positive' : 'default',
+    })),
+    filter,
+    text,
+    searchLabel: tr('page.search'),
+    searchPlaceholder: tr('page.searchPlaceholder'),
+    searchTitle: tr('directory.searchButton'),
     intro: data.expiringSoon ? tr('page.intro_expiringSoon', { days: EXPIRING_SOON_DAYS }) : '',
     none: rows.length
       ? ''
-      : data.expiringSoon
-        ? tr('page.none_expiringSoon', { days: EXPIRING_SOON_DAYS })
-        : tr(`page.none_${data.side}`),
+      : text
+        ? tr('page.none_text', { text: userText(text) })
+        : filter !== 'all' && filter !== 'expiringSoon'
+          ? tr('page.none_filter')
+          : data.expiringSoon
+            ? tr('page.none_expiringSoon', { days: EXPIRING_SOON_DAYS })
+            : tr(`page.none_${data.side}`),
     rows,
     expiringSoon: soon,
     ...pagingOf(language, data.page),

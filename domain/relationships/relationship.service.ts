@@ -53,6 +53,17 @@ export const PAGE_SIZE = 5;
 /** The Expiring soon filter: access ending within this many days (the first reminder). */
 export const EXPIRING_SOON_DAYS = REMINDER_DAYS[0];
 
+/** The lists' filters: everything (active first), one kind of state, or access ending soon. */
+export const LIST_FILTERS = ['all', 'active', 'pending', 'closed', 'expiringSoon'] as const;
+export type ListFilter = (typeof LIST_FILTERS)[number];
+const FILTER_STATES: Partial<Record<ListFilter, readonly RelationshipState[]>> = {
+  active: ['active'],
+  pending: ['pending'],
+  closed: ['declined', 'expired', 'withdrawn', 'ended'],
+};
+/** How many partners a name search of a list looks among (the start of a name narrows it). */
+const SEARCH_PARTNERS = 200;
+
 /** One page of a list, with what the card needs for Previous / Next. */
 export interface Page<T> {
   readonly items: readonly T[];
@@ -501,23 +512,37 @@ export class RelationshipService {
 
   /**
    * A page of the actor's Indirect providers (a reseller) or Indirect resellers (a provider):
-   * newest first, or with `expiringSoon` the active ones ending within 30 days, soonest first.
+   * active first, then pending, then closed (newest first in each); or one kind of state; or
+   * `expiringSoon`, the active ones ending within 30 days, soonest first. `text` keeps those
+   * with a partner whose name starts so, or whose PartnerID it is.
    */
   async page(
     actor: Actor,
-    opts: { readonly page: number; readonly expiringSoon: boolean }
+    opts: {
+      readonly page: number;
+      readonly expiringSoon?: boolean;
+      readonly filter?: ListFilter;
+      readonly text?: string;
+    }
   ): Promise<Page<RelationshipView> & { readonly side: 'provider' | 'reseller' }> {
     const { partner } = await this.deps.memberships.authorize(actor, 'relationships.view');
     if (partner.status !== 'approved')
       throw new NotAllowedError('relationships:errors.notApproved');
     const side = partner.partnerType;
     const page = Math.max(0, Math.floor(opts.page));
+    const filter: ListFilter = opts.expiringSoon ? 'expiringSoon' : (opts.filter ?? 'all');
+    const text = (opts.text ?? '').trim().slice(0, 100);
+    const otherRefs = text ? await this.partnersNamed(side, text) : undefined;
+    const states = FILTER_STATES[filter];
     const { items, total } = await this.deps.relationships.listPage({
       partnerRef: partner.id,
       side,
-      ...(opts.expiringSoon
+      ...(filter === 'expiringSoon'
         ? { expiringBefore: new Date(this.deps.now().getTime() + days(EXPIRING_SOON_DAYS)) }
         : {}),
+      ...(states ? { states } : {}),
+      ...(filter === 'all' ? { activeFirst: true } : {}),
+      ...(otherRefs ? { otherRefs } : {}),
       skip: page * PAGE_SIZE,
       limit: PAGE_SIZE,
     });
@@ -529,6 +554,23 @@ export class RelationshipService {
       pageCount: Math.max(1, Math.ceil(total / PAGE_SIZE)),
       side,
     };
+  }
+
+  /** The partners of the other side a list's search means: a PartnerID, or a name's start. */
+  private async partnersNamed(side: 'provider' | 'reseller', text: string): Promise<string[]> {
+    const other = side === 'provider' ? 'reseller' : 'provider';
+    if (/^\d{5,10}$/.test(text)) {
+      const byId = await this.deps.partners.findByPartnerId(text);
+      return byId && byId.partnerType === other ? [byId.id] : [];
+    }
+    const { items } = await this.deps.partners.searchDirectory({
+      partnerType: other,
+      namePrefix: text,
+      skip: 0,
+      limit: SEARCH_PARTNERS,
+      countUpTo: SEARCH_PARTNERS,
+    });
+    return items.map((p) => p.id);
   }
 
   /**

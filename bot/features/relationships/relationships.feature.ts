@@ -15,10 +15,12 @@ import type { MembershipService } from '../../../domain/partners/membership.serv
 import type { PartnerRepository } from '../../../domain/partners/partner.repository.js';
 import { can } from '../../../domain/partners/roles.js';
 import type { Relationship } from '../../../domain/relationships/relationship.js';
-import type {
-  RelationshipResult,
-  RelationshipService,
-  RelationshipView,
+import {
+  LIST_FILTERS,
+  type ListFilter,
+  type RelationshipResult,
+  type RelationshipService,
+  type RelationshipView,
 } from '../../../domain/relationships/relationship.service.js';
 import type { ResellerInvitationService } from '../../../domain/relationships/reseller-invitation.service.js';
 import { t, type Language } from '../../../i18n/i18n.js';
@@ -168,15 +170,20 @@ export function relationshipsFeature(deps: RelationshipsFeatureDeps): Feature {
       },
     });
 
-  const listCard = async (scope: TurnScope, page: number, expiringSoon: boolean) => {
-    const result = await service.page(scope.actor, { page, expiringSoon });
+  const listCard = async (
+    scope: TurnScope,
+    page: number,
+    expiringSoon: boolean,
+    search: { filter?: ListFilter; text?: string } = {}
+  ) => {
+    const result = await service.page(scope.actor, { page, expiringSoon, ...search });
     const canManage = await mayManage(scope.actor);
     const bulkCount =
       result.side === 'provider' && canManage
         ? await service.bulkCount(scope.actor, { expiringSoon })
         : 0;
     return renderList(
-      { page: result, side: result.side, expiringSoon, canManage, bulkCount },
+      { page: result, side: result.side, expiringSoon, canManage, bulkCount, ...search },
       scope.language
     );
   };
@@ -485,15 +492,19 @@ export function relationshipsFeature(deps: RelationshipsFeatureDeps): Feature {
           .object({
             page: pageNumber,
             expiringSoon: toggle,
-            // What a detail card's Back to list sends (the list's filter by name).
-            filter: listContextFields.listFilter,
+            filter: z.enum(LIST_FILTERS).optional(),
+            text: z.string().max(100).optional(),
           })
           .passthrough(),
         scope: 'personal',
         respond: 'interactor',
         async handle(scope, data) {
           const soon = data.expiringSoon || data.filter === 'expiringSoon';
-          return { card: await listCard(scope, data.page, soon) };
+          const search = {
+            ...(data.filter && !soon ? { filter: data.filter } : {}),
+            ...(data.text ? { text: data.text } : {}),
+          };
+          return { card: await listCard(scope, data.page, soon, search) };
         },
       }),
       cardAction({

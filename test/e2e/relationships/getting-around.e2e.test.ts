@@ -172,6 +172,56 @@ describe('getting around the relationship lists (the real server)', function () 
     });
     expect(form.seen).to.include('Authorized by').and.not.include('I consent');
   });
+
+  it('lists active first, filters by state and searches by partner name or PartnerID', async () => {
+    const [, second] = await activeWithProviders(2);
+    // The newest is pending (asked last), one is closed: still, the active ones come first.
+    await w.service.end(cast.reseller, second!);
+    await w.service.request(cast.reseller, w.provider.id, SOON, true);
+    const all = await w.click(cast.reseller, Verbs.relationshipsPage, { page: 0 });
+    const order = ['Provider Number 1', 'Fabrikam Distribution', 'Provider Number 2'].map((n) =>
+      all.seen.indexOf(n)
+    );
+    expect(order.every((i) => i >= 0)).to.equal(true);
+    expect(order).to.deep.equal([...order].sort((a, b) => a - b));
+
+    const pending = await w.click(cast.reseller, Verbs.relationshipsPage, {
+      ...actionData(all.body, 'Pending'),
+    });
+    expect(pending.seen).to.include('Fabrikam Distribution');
+    expect(pending.seen).to.not.include('Provider Number');
+    const closed = await w.click(cast.reseller, Verbs.relationshipsPage, {
+      ...actionData(all.body, 'Closed'),
+    });
+    expect(closed.seen).to.include('Provider Number 2').and.not.include('Provider Number 1');
+
+    // Search: the Search button sends the typed text with the filter shown.
+    const found = await w.click(cast.reseller, Verbs.relationshipsPage, {
+      ...actionData(all.body, 'Search'),
+      text: 'provider number',
+    });
+    expect(found.seen).to.include('Provider Number 1').and.include('Provider Number 2');
+    expect(found.seen).to.not.include('Fabrikam Distribution');
+    const byId = await w.click(cast.reseller, Verbs.relationshipsPage, {
+      page: 0,
+      text: '7100001',
+    });
+    expect(byId.seen).to.include('Provider Number 1').and.not.include('Provider Number 2');
+    // Open from a search: Back to list keeps the search and the filter.
+    const open = await w.click(
+      cast.reseller,
+      Verbs.relationshipView,
+      rowAction(found.body, 'Provider Number 2', 'Open')
+    );
+    const back = await w.click(
+      cast.reseller,
+      Verbs.relationshipsPage,
+      actionData(open.body, 'Back to list')
+    );
+    expect(back.seen).to.include('Provider Number 2').and.not.include('Fabrikam Distribution');
+    const none = await w.click(cast.reseller, Verbs.relationshipsPage, { page: 0, text: 'zzz' });
+    expect(none.seen).to.include('No relationship with a partner whose name starts with "zzz"');
+  });
 });
 
 /** The data of the button titled `title` in the list row that names `name`. */
