@@ -215,9 +215,17 @@ export function invitationsFeature(deps: InvitationsFeatureDeps): Feature {
                 : tr('resellerOnly', { since });
           // A provider's customers come grouped by reseller: a heading starts each group.
           const startsGroup = side === 'provider' && rows[i - 1]?.reseller?.id !== r.reseller?.id;
+          // What a partner looks a customer up by: its tenant and who to talk to there.
+          const who = tr('identity', {
+            tenantId: userText(r.customer.tenantId),
+            admins: formatList(
+              scope.language,
+              r.customer.admins.map((a) => userText(a.name ?? a.aadObjectId))
+            ),
+          });
           return [
             ...(startsGroup ? [{ heading: tr('group', { reseller }), detail: '' }] : []),
-            { heading: userText(r.customer.companyName), detail },
+            { heading: userText(r.customer.companyName), detail: `${detail}\n${who}` },
           ];
         }),
         paging: { page, pageCount },

@@ -64,6 +64,17 @@ describe('the invitations list (the real server)', function () {
     expect(back.seen).to.include('Northwind Traders · Accepted');
   });
 
+  it('customers shows each customer with its tenant id and admin', async () => {
+    const { ref, code } = await invite('Northwind Traders');
+    await w.say(cast.customer, `accept ${code}`);
+    await w.click(cast.customer, Verbs.invitationAccept, { invitationRef: ref });
+    const list = await w.say(cast.reseller, 'customers');
+    expect(list.seen).to.include('Northwind Traders');
+    expect(list.seen).to.include(
+      `Tenant ID ${cast.customer.tenantId} · admin: ${cast.customer.name}`
+    );
+  });
+
   it('Revoke asks to confirm first, from the card and from the list; only the second click revokes', async () => {
     await invite('Tailspin Toys');
     const card = await listed();
