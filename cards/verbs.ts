@@ -47,6 +47,9 @@ export const Verbs = {
   relationshipCustomers: 'relationship.customers',
   relationshipsPage: 'relationships.page',
   relationshipsBulk: 'relationships.bulk',
+  /** A provider's invitation to a reseller not enrolled yet: Revoke (confirmed) and Resend. */
+  resellerInvitationRevoke: 'resellerInvitation.revoke',
+  resellerInvitationResend: 'resellerInvitation.resend',
 
   // --- invitations (customers) ---
   invitationCreate: 'invitation.create',

@@ -27,6 +27,18 @@ export interface RelationshipsCardData {
   readonly canManage: boolean;
   /** How many active relationships a bulk change would touch (providers only). */
   readonly bulkCount: number;
+  /** A provider's invitations to resellers not enrolled yet (newest first). */
+  readonly waiting?: readonly WaitingInvitation[];
+  /** The waiting invitation whose Revoke was clicked once: it asks to confirm. */
+  readonly confirmRevoke?: string;
+}
+
+/** An invitation no reseller has accepted yet, as the provider's list shows it. */
+export interface WaitingInvitation {
+  readonly id: string;
+  readonly email: string;
+  readonly createdAt: Date;
+  readonly expiresAt: Date;
 }
 
 const COLORS: Record<Relationship['state'], string> = {
@@ -122,6 +134,38 @@ export function render(data: RelationshipsCardData, language: Language): Adaptiv
     bulkVerb: Verbs.relationshipsBulk,
     bulkExtendTitle: tr('page.bulkExtend', { count: data.bulkCount }),
     bulkAutoExtendTitle: tr('page.bulkAutoExtend', { count: data.bulkCount }),
+    waitingTitle: tr('waiting.title'),
+    waiting: (data.waiting ?? []).map((w) => {
+      const confirming = data.confirmRevoke === w.id;
+      const button = (verb: string, title: string, extra: Record<string, string> = {}) => ({
+        verb,
+        title,
+        data: { invitationRef: w.id, confirmed: '', ...extra },
+      });
+      return {
+        email: userText(w.email),
+        line: confirming
+          ? tr('waiting.confirmRevoke', { email: userText(w.email) })
+          : tr('waiting.row', {
+              sent: dayText(language, w.createdAt),
+              expires: dayText(language, w.expiresAt),
+            }),
+        color: confirming ? 'Attention' : 'Default',
+        buttons: !data.canManage
+          ? []
+          : confirming
+            ? [
+                button(Verbs.resellerInvitationRevoke, tr('waiting.confirmRevokeButton'), {
+                  confirmed: 'yes',
+                }),
+                { verb: Verbs.relationshipsPage, title: tr('card.back'), data: { page: '0' } },
+              ]
+            : [
+                button(Verbs.resellerInvitationResend, tr('card.resend')),
+                button(Verbs.resellerInvitationRevoke, tr('waiting.revoke')),
+              ],
+      };
+    }),
     nextStepTitle: data.side === 'reseller' ? tr('page.find') : tr('page.invite'),
     nextStepCommand: data.side === 'reseller' ? 'directory' : 'invite reseller',
   });

@@ -636,6 +636,14 @@ export class RelationshipService {
     );
   }
 
+  /** The actor's approved provider, when they are of one (any role): else undefined. */
+  async viewingProvider(actor: Actor): Promise<Partner | undefined> {
+    const { partner } = await this.deps.memberships.authorize(actor, 'relationships.view');
+    return partner.status === 'approved' && partner.partnerType === 'provider'
+      ? partner
+      : undefined;
+  }
+
   /** A partner's relationships on one side (who may see them: any role on that partner). */
   async list(actor: Actor, side: 'provider' | 'reseller'): Promise<Relationship[]> {
     const { partner } = await this.deps.memberships.authorize(actor, 'relationships.view');

@@ -7,6 +7,7 @@ import { render as renderRequest } from '../../../cards/relationships/request.ca
 import { render as renderInvitation } from '../../../cards/relationships/invitation.card.js';
 import { byText, dayText } from '../../../cards/relationships/relationship-text.js';
 import { cardAttachment, type AdaptiveCardJson } from '../../../cards/shared/render-card.js';
+import { userText } from '../../../cards/shared/user-text.js';
 import { withNotice } from '../../../cards/shared/with-notice.js';
 import { Verbs } from '../../../cards/verbs.js';
 import { NotAllowedError, NotFoundError } from '../../../domain/errors.js';
@@ -174,7 +175,8 @@ export function relationshipsFeature(deps: RelationshipsFeatureDeps): Feature {
     scope: TurnScope,
     page: number,
     expiringSoon: boolean,
-    search: { filter?: ListFilter; text?: string } = {}
+    search: { filter?: ListFilter; text?: string } = {},
+    confirmRevoke?: string
   ) => {
     const result = await service.page(scope.actor, { page, expiringSoon, ...search });
     const canManage = await mayManage(scope.actor);
@@ -182,8 +184,19 @@ export function relationshipsFeature(deps: RelationshipsFeatureDeps): Feature {
       result.side === 'provider' && canManage
         ? await service.bulkCount(scope.actor, { expiringSoon })
         : 0;
+    // A provider also sees its invitations no reseller has enrolled for yet.
+    const waiting = result.side === 'provider' ? await invitations.waiting(scope.actor) : [];
     return renderList(
-      { page: result, side: result.side, expiringSoon, canManage, bulkCount, ...search },
+      {
+        page: result,
+        side: result.side,
+        expiringSoon,
+        canManage,
+        bulkCount,
+        ...search,
+        waiting,
+        ...(confirmRevoke ? { confirmRevoke } : {}),
+      },
       scope.language
     );
   };
@@ -505,6 +518,53 @@ export function relationshipsFeature(deps: RelationshipsFeatureDeps): Feature {
             ...(data.text ? { text: data.text } : {}),
           };
           return { card: await listCard(scope, data.page, soon, search) };
+        },
+      }),
+      cardAction({
+        verb: Verbs.resellerInvitationRevoke,
+        schema: z
+          .object({ invitationRef: ref, confirmed: z.enum(['yes', '']).optional() })
+          .passthrough(),
+        scope: 'personal',
+        respond: 'interactor',
+        async handle(scope, data) {
+          if (data.confirmed !== 'yes') {
+            // First click: the row asks to confirm (as End does); only a manager gets there.
+            await memberships.authorize(scope.actor, 'relationships.manage');
+            return { card: await listCard(scope, 0, false, {}, data.invitationRef) };
+          }
+          const revoked = await invitations.revoke(scope.actor, data.invitationRef);
+          return {
+            card: withNotice(await listCard(scope, 0, false), {
+              text: t(scope.language, 'relationships:waiting.revoked', {
+                email: userText(revoked.email),
+              }),
+            }),
+          };
+        },
+      }),
+      cardAction({
+        verb: Verbs.resellerInvitationResend,
+        schema: z.object({ invitationRef: ref }).passthrough(),
+        scope: 'personal',
+        respond: 'interactor',
+        async handle(scope, data) {
+          const sent = await invitations.resend(scope.actor, data.invitationRef, scope.language);
+          return {
+            card: renderInvitation(
+              {
+                provider: sent.provider,
+                email: sent.invitation.email,
+                grant: sent.invitation.grant,
+                link: sent.link,
+                code: sent.code,
+                expiresAt: sent.invitation.expiresAt,
+                mailed: sent.mailed,
+                backToList: true,
+              },
+              scope.language
+            ),
+          };
         },
       }),
       cardAction({

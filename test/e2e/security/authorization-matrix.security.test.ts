@@ -324,6 +324,17 @@ const ROWS: readonly Row[] = [
     changes: true,
     prepare: async (w) => ({ data: { relationshipRef: await w.pendingByReseller() } }),
   })),
+  ...[Verbs.resellerInvitationRevoke, Verbs.resellerInvitationResend].map((name): Row => ({
+    name,
+    kind: 'verb',
+    side: 'provider',
+    rule: 'relationships.manage',
+    changes: true,
+    // Revoke's second click (the first only asks); Resend's one.
+    prepare: async (w) => ({
+      data: { invitationRef: await w.waitingInvitation(), confirmed: 'yes' },
+    }),
+  })),
   {
     name: Verbs.relationshipEnd,
     kind: 'verb',
@@ -663,6 +674,17 @@ async function startMatrix() {
       await w.service.authorize(cast.provider, id);
       await w.service.autoExtendOn(cast.provider, id);
       return id;
+    },
+    /** A provider's invitation to a reseller not enrolled yet. */
+    async waitingInvitation(): Promise<string> {
+      await clear();
+      await w.collection('resellerInvitations').deleteMany({});
+      const sent = await app.app.modules.relationships.invitations.invite(
+        cast.provider,
+        { email: 'owner@newcomer.example', grant: GRANT_IN },
+        'en'
+      );
+      return sent.invitation.id;
     },
     async invitation(): Promise<string> {
       await clear();
