@@ -310,12 +310,20 @@ export function relationshipsFeature(deps: RelationshipsFeatureDeps): Feature {
           if (!provider || provider.status !== 'approved' || provider.partnerType !== 'provider') {
             throw new NotFoundError('relationships:errors.no_provider');
           }
-          return { card: renderRequest({ kind: 'request', provider, reseller }, scope.language) };
+          const list = listContextOf(data);
+          return {
+            card: renderRequest(
+              { kind: 'request', provider, reseller, ...(list ? { list } : {}) },
+              scope.language
+            ),
+          };
         },
       }),
       cardAction({
         verb: Verbs.relationshipRequest,
-        schema: z.object({ providerRef: ref, consent: toggle, ...grantInput }).passthrough(),
+        schema: z
+          .object({ providerRef: ref, consent: toggle, ...grantInput, ...listContextFields })
+          .passthrough(),
         scope: 'personal',
         respond: 'all',
         async handle(scope, data) {
@@ -327,7 +335,7 @@ export function relationshipsFeature(deps: RelationshipsFeatureDeps): Feature {
             consent
           );
           return {
-            card: await cardOf(scope, created.id),
+            card: await cardOf(scope, created.id, undefined, listContextOf(data)),
             recordAs: relationshipSubject(created.id, 'reseller'),
           };
         },

@@ -173,6 +173,38 @@ describe('getting around the relationship lists (the real server)', function () 
     expect(form.seen).to.include('Authorized by').and.not.include('I consent');
   });
 
+  it('Request relationship from a searched directory page: Back to list returns there, and so does the sent request', async () => {
+    const dir = await w.click(cast.reseller, Verbs.directoryPage, { text: 'fab', page: 0 });
+    const form = await w.click(
+      cast.reseller,
+      Verbs.relationshipRequestForm,
+      rowAction(dir.body, 'Fabrikam Distribution', 'Request relationship')
+    );
+    expect(form.seen).to.include('I consent').and.include('Back to list');
+    const back = await w.click(
+      cast.reseller,
+      Verbs.directoryPage,
+      actionData(form.body, 'Back to list')
+    );
+    expect(back.seen).to.include('Fabrikam Distribution');
+    expect(JSON.stringify(back.body)).to.include('"value":"fab"');
+
+    const sent = await w.click(cast.reseller, Verbs.relationshipRequest, {
+      ...actionData(form.body, 'Send request'),
+      consent: 'true',
+      roles: 'globalReader',
+      durationDays: '365',
+      autoExtend: 'false',
+    });
+    expect(sent.seen).to.include('Waiting for Fabrikam Distribution').and.include('Back to list');
+    const again = await w.click(
+      cast.reseller,
+      Verbs.directoryPage,
+      actionData(sent.body, 'Back to list')
+    );
+    expect(again.seen).to.include('You have a pending request with this provider.');
+  });
+
   it('lists active first, filters by state and searches by partner name or PartnerID', async () => {
     const [, second] = await activeWithProviders(2);
     // The newest is pending (asked last), one is closed: still, the active ones come first.
