@@ -49,6 +49,9 @@ export const Verbs = {
   relationshipsBulk: 'relationships.bulk',
   /** An enrolled reseller's admin accepts a provider's invitation on the card it was sent. */
   resellerInvitationAccept: 'resellerInvitation.accept',
+  /** A provider's invitation to a reseller not enrolled yet: Revoke (confirmed) and Resend. */
+  resellerInvitationRevoke: 'resellerInvitation.revoke',
+  resellerInvitationResend: 'resellerInvitation.resend',
 
   // --- invitations (customers) ---
   invitationCreate: 'invitation.create',

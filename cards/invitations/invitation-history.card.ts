@@ -10,6 +10,8 @@ export interface InvitationHistoryData {
   readonly invitationRef: string;
   readonly company: string;
   readonly history: readonly InvitationEvent[];
+  /** The list page the invitation was opened from: Back goes to its card, which keeps it. */
+  readonly listPage?: number;
 }
 
 /** An invitation's audit trail: every transition, who made it and when (as relationships'). */
@@ -28,7 +30,10 @@ export function render(data: InvitationHistoryData, language: Language): Adaptiv
     lines,
     backVerb: Verbs.invitationView,
     backTitle: t(language, 'relationships:card.back'),
-    invitationRef: data.invitationRef,
+    backData: {
+      invitationRef: data.invitationRef,
+      ...(data.listPage !== undefined ? { page: String(data.listPage) } : {}),
+    },
   });
 }
 

@@ -14,6 +14,9 @@ export interface InvitationListData {
     readonly state: InvitationState;
     readonly createdAt: Date;
     readonly expiresAt: Date;
+    /** Who accepted it (the customer's admin), and when: the partner sees who said yes. */
+    readonly acceptedBy?: string;
+    readonly acceptedAt?: Date;
   }[];
   readonly page: number;
   readonly pageCount: number;
@@ -38,30 +41,46 @@ export function render(data: InvitationListData, language: Language): AdaptiveCa
         expires: dayText(language, r.expiresAt),
         provider: r.provider ? tr('detailProvider', { provider: userText(r.provider) }) : '',
       }),
-      buttons: !data.canManage
-        ? []
-        : [
-            ...(r.state === 'pending' || r.state === 'expired'
-              ? [
-                  {
-                    verb: Verbs.invitationResend,
-                    title: card('resend'),
-                    ref: r.invitationRef,
-                    page: data.page,
-                  },
-                ]
-              : []),
-            ...(r.state === 'pending'
-              ? [
-                  {
-                    verb: Verbs.invitationRevoke,
-                    title: card('revoke'),
-                    ref: r.invitationRef,
-                    page: data.page,
-                  },
-                ]
-              : []),
-          ],
+      accepted:
+        r.state === 'accepted' && r.acceptedAt
+          ? tr('acceptedBy', {
+              name: userText(r.acceptedBy ?? ''),
+              date: dayText(language, r.acceptedAt),
+            })
+          : '',
+      // Open first: the card it shows keeps this page for its Back to list.
+      buttons: [
+        {
+          verb: Verbs.invitationView,
+          title: card('open'),
+          ref: r.invitationRef,
+          page: data.page,
+        },
+        ...(!data.canManage
+          ? []
+          : [
+              ...(r.state === 'pending' || r.state === 'expired'
+                ? [
+                    {
+                      verb: Verbs.invitationResend,
+                      title: card('resend'),
+                      ref: r.invitationRef,
+                      page: data.page,
+                    },
+                  ]
+                : []),
+              ...(r.state === 'pending'
+                ? [
+                    {
+                      verb: Verbs.invitationRevoke,
+                      title: card('revoke'),
+                      ref: r.invitationRef,
+                      page: data.page,
+                    },
+                  ]
+                : []),
+            ]),
+      ],
     })),
     // Said where the buttons are: the customer's admin gets at most a mail an hour.
     resendRule:
@@ -98,6 +117,8 @@ export const samples: readonly InvitationListData[] = [
         invitationRef: '6561b0f0a1b2c3d4e5f60719',
         company: 'Tailspin Toys',
         state: 'accepted',
+        acceptedBy: 'Carla Rossi',
+        acceptedAt: new Date('2026-11-03T09:00:00Z'),
         createdAt: new Date('2026-11-01T09:00:00Z'),
         expiresAt: new Date('2026-12-01T09:00:00Z'),
       },

@@ -23,6 +23,10 @@ export interface InvitationCardData {
   readonly canManage?: boolean;
   /** Revoked by the system because the reseller's relationship with the provider ended. */
   readonly revokedWithRelationship?: boolean;
+  /** Opened from this page of the `invitations` list: buttons keep it, Back to list shows it. */
+  readonly listPage?: number;
+  /** Revoke's first click: what revoking does, and a second button to mean it (as End). */
+  readonly confirmRevoke?: boolean;
 }
 
 const COLORS: Record<InvitationState, string> = {
@@ -67,10 +71,37 @@ export function render(data: InvitationCardData, language: Language): AdaptiveCa
           ]
         : [];
   // The partners' copy always offers the audit trail.
-  const withHistory =
-    data.viewer === 'partner'
+  const confirming = !!data.confirmRevoke && pending && data.viewer === 'partner';
+  const withHistory = confirming
+    ? [
+        { verb: Verbs.invitationRevoke, title: tr('confirmRevokeButton'), style: 'destructive' },
+        { verb: Verbs.invitationView, title: tr('back'), style: 'default' },
+      ]
+    : data.viewer === 'partner'
       ? [...buttons, { verb: Verbs.invitationHistory, title: tr('history'), style: 'default' }]
       : buttons;
+  const listed = data.listPage !== undefined && data.viewer === 'partner';
+  const context = listed ? { page: String(data.listPage) } : {};
+  const actions = [
+    ...withHistory.map((b) => ({
+      ...b,
+      data: {
+        invitationRef: data.invitationRef,
+        ...context,
+        ...(confirming && b.verb === Verbs.invitationRevoke ? { confirmed: 'yes' } : {}),
+      },
+    })),
+    ...(listed && !confirming
+      ? [
+          {
+            verb: Verbs.invitationsPage,
+            title: tr('backToList'),
+            style: 'default',
+            data: { page: String(data.listPage) },
+          },
+        ]
+      : []),
+  ];
   return renderCard(template, {
     invitationRef: data.invitationRef,
     title: tr('title', { company: userText(data.company) }),
@@ -97,8 +128,11 @@ export function render(data: InvitationCardData, language: Language): AdaptiveCa
     ],
     note: data.note ? `${tr('note')}: ${userText(data.note)}` : '',
     // Said where the button is: the customer's admin is never sent more than a mail an hour.
-    resendRule: buttons.some((b) => b.verb === Verbs.invitationResend) ? tr('resendRule') : '',
-    buttons: withHistory,
+    resendRule:
+      !confirming && buttons.some((b) => b.verb === Verbs.invitationResend) ? tr('resendRule') : '',
+    confirmTitle: confirming ? tr('confirmRevokeTitle', { company }) : '',
+    confirmText: confirming ? tr('confirmRevoke', { company }) : '',
+    buttons: actions,
   });
 }
 
@@ -129,4 +163,6 @@ export const samples: readonly InvitationCardData[] = [
     lastAt: new Date('2026-12-03T09:00:00Z'),
     revokedWithRelationship: true,
   },
+  { ...base, state: 'pending', viewer: 'partner', canManage: true, listPage: 1 },
+  { ...base, state: 'pending', viewer: 'partner', canManage: true, confirmRevoke: true },
 ];

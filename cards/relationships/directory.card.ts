@@ -1,30 +1,54 @@
 import template from './directory.card.json' with { type: 'json' };
 import type { Partner } from '../../domain/partners/partner.js';
 import { formatPhone } from '../../domain/partners/partner-profile.js';
-import type { Page } from '../../domain/relationships/relationship.service.js';
+import type { DirectoryEntry, Page } from '../../domain/relationships/relationship.service.js';
 import { t, type Language } from '../../i18n/i18n.js';
 import { renderCard, type AdaptiveCardJson } from '../shared/render-card.js';
+import { listFields, type ListContext } from '../shared/list-context.js';
 import { plainText, userText } from '../shared/user-text.js';
 import { Verbs } from '../verbs.js';
 import { pagingOf } from './paging.js';
 import { countryText } from './relationship-text.js';
 
 export interface DirectoryCardData {
-  readonly page: Page<Partner>;
+  readonly page: Page<DirectoryEntry>;
   /** The reseller's own country/region (the default scope). */
   readonly country: string;
   readonly everywhere: boolean;
   readonly text: string;
 }
 
-/** Approved indirect providers, searchable by name or PartnerID, each with Request relationship. */
+/**
+ * Approved indirect providers, searchable by name or PartnerID, each with Request relationship,
+ * or, where the reseller has a pending or active relationship with it already, that mark and Open.
+ */
 export function render(data: DirectoryCardData, language: Language): AdaptiveCardJson {
   const tr = (key: string, values: Record<string, unknown> = {}) =>
     t(language, `relationships:${key}`, values);
   const country = countryText(language, data.country);
   const text = plainText(data.text).slice(0, 100);
-  const rows = data.page.items.map((p) => ({
+  const list: ListContext = {
+    list: 'directory',
+    page: data.page.page,
+    filter: data.everywhere ? 'everywhere' : 'country',
+    text,
+  };
+  const rows = data.page.items.map(({ provider: p, open }) => ({
     name: userText(p.legalName),
+    mark: open ? tr(`directory.open_${open.state}`) : '',
+    buttons: [
+      open
+        ? {
+            verb: Verbs.relationshipView,
+            title: tr('card.open'),
+            data: { relationshipRef: open.id, ...listFields(list) },
+          }
+        : {
+            verb: Verbs.relationshipRequestForm,
+            title: tr('directory.request'),
+            data: { providerRef: p.id, ...listFields(list) },
+          },
+    ],
     line: tr('directory.partnerId', {
       partnerId: userText(p.partnerId),
       country: countryText(language, p.tenantCountry),
@@ -35,7 +59,6 @@ export function render(data: DirectoryCardData, language: Language): AdaptiveCar
       phone: userText(formatPhone(p.supportPhone)),
       website: userText(p.supportWebsite),
     }),
-    providerRef: p.id,
   }));
   return renderCard(template, {
     title: tr('directory.title'),
@@ -58,8 +81,6 @@ export function render(data: DirectoryCardData, language: Language): AdaptiveCar
         ? tr('directory.none_text', { text: userText(text) })
         : tr('directory.none'),
     rows,
-    requestVerb: Verbs.relationshipRequestForm,
-    requestTitle: tr('directory.request'),
     ...pagingOf(language, data.page),
   });
 }
@@ -78,7 +99,15 @@ const provider = {
 
 export const samples: readonly DirectoryCardData[] = [
   {
-    page: { items: [provider], total: 11, page: 1, pageCount: 3 },
+    page: {
+      items: [
+        { provider },
+        { provider, open: { id: '6740a1b2c3d4e5f601234999', state: 'active' } },
+      ],
+      total: 11,
+      page: 1,
+      pageCount: 3,
+    },
     country: 'DE',
     everywhere: false,
     text: 'fab',

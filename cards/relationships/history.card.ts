@@ -2,6 +2,7 @@ import template from './history.card.json' with { type: 'json' };
 import type { RelationshipView } from '../../domain/relationships/relationship.service.js';
 import { t, type Language } from '../../i18n/i18n.js';
 import { renderCard, type AdaptiveCardJson } from '../shared/render-card.js';
+import { backToList, listFields, type ListContext } from '../shared/list-context.js';
 import { userText } from '../shared/user-text.js';
 import { Verbs } from '../verbs.js';
 import { samples as relationshipSamples } from './relationship.card.js';
@@ -9,6 +10,8 @@ import { byText, dayText, rolesText } from './relationship-text.js';
 
 export interface HistoryCardData {
   readonly view: RelationshipView;
+  /** The list the relationship was opened from: Back goes to its card, which keeps it. */
+  readonly list?: ListContext;
 }
 
 /** The audit trail of a relationship: every transition, who made it, when, with which roles. */
@@ -47,8 +50,9 @@ export function render(data: HistoryCardData, language: Language): AdaptiveCardJ
     }),
     lines,
     backVerb: Verbs.relationshipView,
-    backTitle: tr('card.back'),
-    relationshipRef: r.id,
+    backTitle: tr('card.backToRelationship'),
+    backData: { relationshipRef: r.id, ...listFields(data.list) },
+    backToList: data.list ? [{ ...backToList(data.list), title: tr('card.backToList') }] : [],
   });
 }
 

@@ -4,6 +4,7 @@ import type { AccessGrant } from '../../domain/relationships/relationship.js';
 import { t, type Language } from '../../i18n/i18n.js';
 import { renderCard, type AdaptiveCardJson } from '../shared/render-card.js';
 import { userText } from '../shared/user-text.js';
+import { Verbs } from '../verbs.js';
 import { dayText, rolesText } from './relationship-text.js';
 
 export interface InvitationCardData {
@@ -15,6 +16,8 @@ export interface InvitationCardData {
   readonly expiresAt: Date;
   /** Whether the mail went out; if not, the provider sends the link itself. */
   readonly mailed: boolean;
+  /** Resent from the `resellers` list: a Back to list button. */
+  readonly backToList?: boolean;
 }
 
 /**
@@ -56,6 +59,9 @@ export function render(data: InvitationCardData, language: Language): AdaptiveCa
     openMailTitle: tr('openMail'),
     mailto: `mailto:${encodeURIComponent(data.email)}?subject=${encodeURIComponent(mailSubject)}&body=${encodeURIComponent(mailBody)}`,
     openLinkTitle: tr('openLink'),
+    backToList: data.backToList
+      ? [{ verb: Verbs.relationshipsPage, title: t(language, 'relationships:card.backToList') }]
+      : [],
   });
 }
 

@@ -7,10 +7,15 @@ import {
   REMINDER_DAYS,
 } from '../../domain/relationships/access-grant.js';
 import type { Extension } from '../../domain/relationships/extension.js';
-import { RISKY_ROLE, type Relationship } from '../../domain/relationships/relationship.js';
+import {
+  MAX_REASON_LENGTH,
+  RISKY_ROLE,
+  type Relationship,
+} from '../../domain/relationships/relationship.js';
 import type { RelationshipView } from '../../domain/relationships/relationship.service.js';
 import { t, type Language } from '../../i18n/i18n.js';
 import { renderCard, type AdaptiveCardJson } from '../shared/render-card.js';
+import { backToList, listFields, type ListContext } from '../shared/list-context.js';
 import { userText } from '../shared/user-text.js';
 import { Verbs } from '../verbs.js';
 import { byText, dayText, lastEventText, roleChoices, rolesText } from './relationship-text.js';
@@ -23,6 +28,10 @@ export interface RelationshipCardData {
   readonly confirmEnd?: boolean;
   /** The Extend button's confirmation step: the extension as it would apply (issue 27). */
   readonly confirmExtend?: Extension;
+  /** The Decline button's step: an optional reason, then Yes, decline. */
+  readonly confirmDecline?: boolean;
+  /** The list it was opened from: every button keeps it, and Back to list shows that page. */
+  readonly list?: ListContext;
 }
 
 interface CardButton {
@@ -60,7 +69,7 @@ export function render(data: RelationshipCardData, language: Language): Adaptive
       : last
         ? lastEventText(language, last)
         : tr(`states.${r.state}`);
-  const confirming = !!data.confirmEnd || !!data.confirmExtend;
+  const confirming = !!data.confirmEnd || !!data.confirmExtend || !!data.confirmDecline;
   const manage = data.canManage && !confirming;
   const deciding = manage && r.state === 'pending' && side === decider;
   const asking = manage && r.state === 'pending' && side === r.initiatedBy;
@@ -76,7 +85,7 @@ export function render(data: RelationshipCardData, language: Language): Adaptive
     verb,
     title,
     style,
-    data: { relationshipRef: r.id, confirmed: '', ...extra },
+    data: { relationshipRef: r.id, confirmed: '', ...listFields(data.list), ...extra },
   });
   const autoText = (on: boolean) => tr(on ? 'card.autoExtend_on' : 'card.autoExtend_off');
   const actions: CardButton[] = [];
@@ -113,7 +122,14 @@ export function render(data: RelationshipCardData, language: Language): Adaptive
     actions.push(button(Verbs.relationshipEnd, tr('card.end'), 'destructive'));
   }
   const x = data.confirmExtend;
-  if (data.confirmEnd) {
+  if (data.confirmDecline) {
+    actions.push(
+      button(Verbs.relationshipDecline, tr('card.confirmDeclineButton'), 'destructive', {
+        confirmed: 'yes',
+      }),
+      button(Verbs.relationshipView, tr('card.back'))
+    );
+  } else if (data.confirmEnd) {
     actions.push(
       button(Verbs.relationshipEnd, tr('card.confirmEndButton'), 'destructive', {
         confirmed: 'yes',
@@ -166,21 +182,27 @@ export function render(data: RelationshipCardData, language: Language): Adaptive
     },
   ];
   const other = side === 'provider' ? names.reseller : names.provider;
-  const confirm = data.confirmEnd
-    ? { title: tr('card.confirmEndTitle', { other }), text: tr('card.confirmEnd'), rule: '' }
-    : x
-      ? {
-          title: tr('card.confirmExtendTitle', { to: dayText(language, x.to) }),
-          text: tr('card.confirmExtend', {
-            from: dayText(language, x.from),
-            to: dayText(language, x.to),
-            count: x.days,
-            roles: rolesText(language, x.grant.roles),
-            auto: autoText(x.grant.autoExtend),
-          }),
-          rule: tr(x.asks ? 'card.consentRule_asks' : 'card.consentRule_applies'),
-        }
-      : { title: '', text: '', rule: '' };
+  const confirm = data.confirmDecline
+    ? {
+        title: tr('card.confirmDeclineTitle', { other }),
+        text: tr('card.confirmDecline', { other }),
+        rule: '',
+      }
+    : data.confirmEnd
+      ? { title: tr('card.confirmEndTitle', { other }), text: tr('card.confirmEnd'), rule: '' }
+      : x
+        ? {
+            title: tr('card.confirmExtendTitle', { to: dayText(language, x.to) }),
+            text: tr('card.confirmExtend', {
+              from: dayText(language, x.from),
+              to: dayText(language, x.to),
+              count: x.days,
+              roles: rolesText(language, x.grant.roles),
+              auto: autoText(x.grant.autoExtend),
+            }),
+            rule: tr(x.asks ? 'card.consentRule_asks' : 'card.consentRule_applies'),
+          }
+        : { title: '', text: '', rule: '' };
   // Who must consent, said where the buttons are (issues 26.2 and 26.3).
   const rule = active
     ? tr(`card.consentRule_${side}`)
@@ -214,6 +236,14 @@ export function render(data: RelationshipCardData, language: Language): Adaptive
     changeTitle: change && !confirming ? tr('card.changeTitle') : '',
     changeLines,
     confirming,
+    backToList: data.list && !confirming ? [backButton(data.list, tr('card.backToList'))] : [],
+    reasonLine:
+      r.state === 'declined' && last?.to === 'declined' && last.reason
+        ? tr('card.declineReason', { reason: userText(last.reason) })
+        : '',
+    showReason: !!data.confirmDecline,
+    reasonLabel: tr('card.reasonLabel', { max: MAX_REASON_LENGTH }),
+    reasonMax: MAX_REASON_LENGTH,
     confirmTitle: confirm.title,
     confirmText: confirm.text,
     confirmRule: confirm.rule,
@@ -240,6 +270,8 @@ export function render(data: RelationshipCardData, language: Language): Adaptive
     actions,
   });
 }
+
+const backButton = (list: ListContext, title: string) => ({ ...backToList(list), title });
 
 const partner = (over: Partial<Partner>): Partner =>
   ({
@@ -285,6 +317,14 @@ const authorized = {
   to: 'active' as const,
   roles: base.grant.roles,
 };
+function authorizedBy() {
+  return {
+    at,
+    by: { tenantId: 't', aadObjectId: 'b', name: 'Boris Ivanov' },
+    from: 'pending' as const,
+    roles: base.grant.roles,
+  };
+}
 const views = (relationship: Relationship, side: 'provider' | 'reseller'): RelationshipView => ({
   relationship,
   side,
@@ -328,6 +368,21 @@ export const samples: readonly RelationshipCardData[] = [
     confirmEnd: true,
   },
   { view: views({ ...base, state: 'ended' }, 'provider'), canManage: false },
+  { view: views(base, 'provider'), canManage: true, confirmDecline: true },
+  {
+    view: views(
+      {
+        ...base,
+        state: 'declined',
+        history: [
+          ...base.history,
+          { ...authorizedBy(), to: 'declined' as const, reason: 'We do not serve this region.' },
+        ],
+      },
+      'reseller'
+    ),
+    canManage: true,
+  },
   // A change the provider asked for, as the reseller (who decides) and the provider see it.
   ...(['reseller', 'provider'] as const).map((side) => ({
     view: views(

@@ -3,12 +3,15 @@ import type { Partner } from '../../domain/partners/partner.js';
 import type { Relationship } from '../../domain/relationships/relationship.js';
 import {
   EXPIRING_SOON_DAYS,
+  LIST_FILTERS,
+  type ListFilter,
   type Page,
   type RelationshipView,
 } from '../../domain/relationships/relationship.service.js';
 import { t, type Language } from '../../i18n/i18n.js';
 import { renderCard, type AdaptiveCardJson } from '../shared/render-card.js';
-import { userText } from '../shared/user-text.js';
+import { listFields, type ListContext } from '../shared/list-context.js';
+import { plainText, userText } from '../shared/user-text.js';
 import { Verbs } from '../verbs.js';
 import { pagingOf } from './paging.js';
 import { dayText, rolesText } from './relationship-text.js';
@@ -18,9 +21,24 @@ export interface RelationshipsCardData {
   /** The viewer's side: a reseller sees its Indirect providers, a provider its Indirect resellers. */
   readonly side: 'provider' | 'reseller';
   readonly expiringSoon: boolean;
+  /** The state filter shown (default `all`: active first), and the search typed. */
+  readonly filter?: ListFilter;
+  readonly text?: string;
   readonly canManage: boolean;
   /** How many active relationships a bulk change would touch (providers only). */
   readonly bulkCount: number;
+  /** A provider's invitations to resellers not enrolled yet (newest first). */
+  readonly waiting?: readonly WaitingInvitation[];
+  /** The waiting invitation whose Revoke was clicked once: it asks to confirm. */
+  readonly confirmRevoke?: string;
+}
+
+/** An invitation no reseller has accepted yet, as the provider's list shows it. */
+export interface WaitingInvitation {
+  readonly id: string;
+  readonly email: string;
+  readonly createdAt: Date;
+  readonly expiresAt: Date;
 }
 
 const COLORS: Record<Relationship['state'], string> = {
@@ -40,6 +58,10 @@ const COLORS: Record<Relationship['state'], string> = {
 export function render(data: RelationshipsCardData, language: Language): AdaptiveCardJson {
   const tr = (key: string, values: Record<string, unknown> = {}) =>
     t(language, `relationships:${key}`, values);
+  // Each row's buttons open a detail card that can come back to this very page and filter.
+  const filter: ListFilter = data.expiringSoon ? 'expiringSoon' : (data.filter ?? 'all');
+  const text = plainText(data.text ?? '').slice(0, 100);
+  const list: ListContext = { list: 'relationships', page: data.page.page, filter, text };
   const rows = data.page.items.map(({ relationship: r, provider, reseller }) => {
     const other = data.side === 'provider' ? reseller : provider;
     const dates =
@@ -73,31 +95,36 @@ export function render(data: RelationshipsCardData, language: Language): Adaptiv
       }),
       color: COLORS[r.state],
       dates,
-      actions: actions.map((a) => ({ ...a, relationshipRef: r.id })),
+      actions: actions.map((a) => ({
+        ...a,
+        data: { relationshipRef: r.id, confirmed: '', ...listFields(list) },
+      })),
     };
   });
   const soon = data.expiringSoon ? 'true' : 'false';
   return renderCard(template, {
     title: tr(`page.title_${data.side}`),
     pageVerb: Verbs.relationshipsPage,
-    filters: [
-      {
-        title: tr('page.all'),
-        expiringSoon: 'false',
-        style: data.expiringSoon ? 'default' : 'positive',
-      },
-      {
-        title: tr('page.expiringSoon'),
-        expiringSoon: 'true',
-        style: data.expiringSoon ? 'positive' : 'default',
-      },
-    ],
+    filters: LIST_FILTERS.map((f) => ({
+      title: tr(f === 'all' || f === 'expiringSoon' ? `page.${f}` : `page.filter_${f}`),
+      filter: f,
+      style: f === filter ? 'positive' : 'default',
+    })),
+    filter,
+    text,
+    searchLabel: tr('page.search'),
+    searchPlaceholder: tr('page.searchPlaceholder'),
+    searchTitle: tr('directory.searchButton'),
     intro: data.expiringSoon ? tr('page.intro_expiringSoon', { days: EXPIRING_SOON_DAYS }) : '',
     none: rows.length
       ? ''
-      : data.expiringSoon
-        ? tr('page.none_expiringSoon', { days: EXPIRING_SOON_DAYS })
-        : tr(`page.none_${data.side}`),
+      : text
+        ? tr('page.none_text', { text: userText(text) })
+        : filter !== 'all' && filter !== 'expiringSoon'
+          ? tr('page.none_filter')
+          : data.expiringSoon
+            ? tr('page.none_expiringSoon', { days: EXPIRING_SOON_DAYS })
+            : tr(`page.none_${data.side}`),
     rows,
     expiringSoon: soon,
     ...pagingOf(language, data.page),
@@ -107,6 +134,38 @@ export function render(data: RelationshipsCardData, language: Language): Adaptiv
     bulkVerb: Verbs.relationshipsBulk,
     bulkExtendTitle: tr('page.bulkExtend', { count: data.bulkCount }),
     bulkAutoExtendTitle: tr('page.bulkAutoExtend', { count: data.bulkCount }),
+    waitingTitle: tr('waiting.title'),
+    waiting: (data.waiting ?? []).map((w) => {
+      const confirming = data.confirmRevoke === w.id;
+      const button = (verb: string, title: string, extra: Record<string, string> = {}) => ({
+        verb,
+        title,
+        data: { invitationRef: w.id, confirmed: '', ...extra },
+      });
+      return {
+        email: userText(w.email),
+        line: confirming
+          ? tr('waiting.confirmRevoke', { email: userText(w.email) })
+          : tr('waiting.row', {
+              sent: dayText(language, w.createdAt),
+              expires: dayText(language, w.expiresAt),
+            }),
+        color: confirming ? 'Attention' : 'Default',
+        buttons: !data.canManage
+          ? []
+          : confirming
+            ? [
+                button(Verbs.resellerInvitationRevoke, tr('waiting.confirmRevokeButton'), {
+                  confirmed: 'yes',
+                }),
+                { verb: Verbs.relationshipsPage, title: tr('card.back'), data: { page: '0' } },
+              ]
+            : [
+                button(Verbs.resellerInvitationResend, tr('card.resend')),
+                button(Verbs.resellerInvitationRevoke, tr('waiting.revoke')),
+              ],
+      };
+    }),
     nextStepTitle: data.side === 'reseller' ? tr('page.find') : tr('page.invite'),
     nextStepCommand: data.side === 'reseller' ? 'directory' : 'invite reseller',
   });

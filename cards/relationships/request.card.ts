@@ -13,6 +13,7 @@ import { RESELLER_EMAIL_PATTERN } from '../../domain/relationships/reseller-invi
 import type { AdminRole } from '../../domain/relationships/relationship.js';
 import { t, type Language } from '../../i18n/i18n.js';
 import { renderCard, type AdaptiveCardJson } from '../shared/render-card.js';
+import { backToList, listFields, type ListContext } from '../shared/list-context.js';
 import { userText } from '../shared/user-text.js';
 import { Verbs } from '../verbs.js';
 import { roleChoices } from './relationship-text.js';
@@ -25,12 +26,19 @@ const DEFAULT_ROLES: readonly AdminRole[] = ['globalReader'];
  * its consent) or a provider inviting a reseller (whose consent comes on the reseller's card).
  */
 export type RequestCardData =
-  | { readonly kind: 'request'; readonly provider: Partner; readonly reseller: Partner }
+  | {
+      readonly kind: 'request';
+      readonly provider: Partner;
+      readonly reseller: Partner;
+      /** Opened from the directory: Back to list, and the sent request's card keeps it. */
+      readonly list?: ListContext;
+    }
   | { readonly kind: 'invite'; readonly provider: Partner };
 
 export function render(data: RequestCardData, language: Language): AdaptiveCardJson {
   const provider = userText(data.provider.legalName);
   const request = data.kind === 'request';
+  const list = data.kind === 'request' ? data.list : undefined;
   const tr = (key: string, values: Record<string, unknown> = {}) =>
     t(language, `relationships:${key}`, { provider, ...values });
   return renderCard(template, {
@@ -64,7 +72,8 @@ export function render(data: RequestCardData, language: Language): AdaptiveCardJ
       : '',
     sendVerb: request ? Verbs.relationshipRequest : Verbs.relationshipInvite,
     sendTitle: request ? tr('request.send') : tr('invite.send'),
-    providerRef: data.provider.id,
+    sendData: { providerRef: data.provider.id, ...listFields(list) },
+    backToList: list ? [{ ...backToList(list), title: tr('card.backToList') }] : [],
   });
 }
 

@@ -110,3 +110,11 @@ export function mayLearnOutcome(
     invitation.openedBy.includes(personKey(who))
   );
 }
+
+/** Who accepted an invitation, and when (the partners' list says who said yes), if anyone did. */
+export function acceptance(
+  invitation: Pick<Invitation, 'history'>
+): { readonly by: PersonRef; readonly at: Date } | undefined {
+  const event = invitation.history.find((e) => e.to === 'accepted' && e.by !== 'system');
+  return event && event.by !== 'system' ? { by: event.by, at: event.at } : undefined;
+}

@@ -20,6 +20,13 @@ export interface TenantUser {
   readonly roles: readonly Role[];
 }
 
+/** What a role change did: the roles newly given (the person is told what they allow). */
+export interface RolesChange {
+  readonly partner: Partner;
+  readonly given: readonly Role[];
+  readonly at: Date;
+}
+
 export interface MembershipServiceDeps {
   readonly memberships: MembershipRepository;
   readonly partners: PartnerRepository;
@@ -201,8 +208,9 @@ export class MembershipService {
     actor: Actor,
     targetAadObjectId: string,
     roles: readonly string[]
-  ): Promise<TenantUser> {
+  ): Promise<TenantUser & RolesChange> {
     const { partner } = await this.authorize(actor, 'users.updateRoles');
+    let before: readonly Role[] = [];
     const wanted = sortRoles(roles.filter(isRole));
     const known = await this.deps.users.get({
       tenantId: actor.tenantId,
@@ -210,6 +218,7 @@ export class MembershipService {
     });
     const saved = await this.update(partner.id, (members) => {
       const existing = members.find((m) => m.aadObjectId === targetAadObjectId);
+      before = existing?.roles ?? [];
       if (!known && !existing) throw new NotFoundError('enrollment:errors.userUnknown');
       const next = wanted.length
         ? upsertMember(members, {
@@ -235,6 +244,9 @@ export class MembershipService {
       name: known?.name ?? member?.name,
       email: known?.email,
       roles: member?.roles ?? [],
+      partner,
+      given: wanted.filter((r) => !before.includes(r)),
+      at: this.deps.now(),
     };
   }
 

@@ -58,6 +58,14 @@ export function can(action: Action, roles: readonly Role[], isOperator = false):
   return rule.roles.some((r) => roles.includes(r));
 }
 
+/** The partner actions a role allows (operators' actions aside), in the matrix's order. */
+export function allowedBy(role: Role): Action[] {
+  return (Object.keys(ROLE_MATRIX) as Action[]).filter((action) => {
+    const rule: ActionRule = ROLE_MATRIX[action];
+    return rule.roles.includes(role);
+  });
+}
+
 /** True for a known role name. */
 export function isRole(value: unknown): value is Role {
   return typeof value === 'string' && (ROLES as readonly string[]).includes(value);

@@ -79,6 +79,10 @@ export interface RelationshipPageQuery {
   readonly expiringBefore?: Date;
   /** Only these states (default: all). */
   readonly states?: readonly RelationshipState[];
+  /** Only with these partners on the other side (a search by their name or PartnerID). */
+  readonly otherRefs?: readonly PartnerRef[];
+  /** Active first, then pending, then the closed ones; newest first within each. */
+  readonly activeFirst?: boolean;
   readonly skip: number;
   readonly limit: number;
 }

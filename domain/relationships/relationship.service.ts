@@ -21,7 +21,12 @@ import {
   REMINDER_DAYS,
 } from './access-grant.js';
 import { extensionRoom, planExtension, type Extension, type ExtensionInput } from './extension.js';
-import { RISKY_ROLE, type AccessGrant, type PendingChange } from './relationship.js';
+import {
+  MAX_REASON_LENGTH,
+  RISKY_ROLE,
+  type AccessGrant,
+  type PendingChange,
+} from './relationship.js';
 import type { Relationship, RelationshipEvent, RelationshipState } from './relationship.js';
 import {
   DuplicateRelationshipError,
@@ -55,6 +60,17 @@ export const PAGE_SIZE = 5;
 /** The Expiring soon filter: access ending within this many days (the first reminder). */
 export const EXPIRING_SOON_DAYS = REMINDER_DAYS[0];
 
+/** The lists' filters: everything (active first), one kind of state, or access ending soon. */
+export const LIST_FILTERS = ['all', 'active', 'pending', 'closed', 'expiringSoon'] as const;
+export type ListFilter = (typeof LIST_FILTERS)[number];
+const FILTER_STATES: Partial<Record<ListFilter, readonly RelationshipState[]>> = {
+  active: ['active'],
+  pending: ['pending'],
+  closed: ['declined', 'expired', 'withdrawn', 'ended'],
+};
+/** How many partners a name search of a list looks among (the start of a name narrows it). */
+const SEARCH_PARTNERS = 200;
+
 /** One page of a list, with what the card needs for Previous / Next. */
 export interface Page<T> {
   readonly items: readonly T[];
@@ -73,6 +89,15 @@ export interface RelationshipView {
   readonly reseller: Partner;
   /** How many days Extend may add to the current end today (0: none). */
   readonly extendRoom: number;
+}
+
+/**
+ * A provider in the directory, with the reseller's pending or active relationship with it: the
+ * directory offers Open for that one instead of a request that would be refused.
+ */
+export interface DirectoryEntry {
+  readonly provider: Partner;
+  readonly open?: Pick<Relationship, 'id' | 'state'>;
 }
 
 /** What a bulk change did: how many resellers were asked, and how many were left as they were. */
@@ -189,16 +214,35 @@ export class RelationshipService {
     });
   }
 
-  /** The side that did not ask declines a pending request. */
-  async decline(actor: Actor, id: string): Promise<RelationshipResult> {
+  /**
+   * The side that did not ask declines a pending request, optionally saying why: the reason is
+   * kept in the history and shown to the side that asked.
+   */
+  async decline(actor: Actor, id: string, reason = ''): Promise<RelationshipResult> {
+    const why = reason.trim();
+    if (why.length > MAX_REASON_LENGTH) {
+      throw new InvalidError('relationships:errors.reasonTooLong', { max: MAX_REASON_LENGTH });
+    }
     const { relationship, side } = await this.forActor(actor, id);
     if (side === relationship.initiatedBy) {
       throw new NotAllowedError('relationships:errors.otherSideDeclines');
     }
     return this.move(actor, relationship, 'pending', {
       state: 'declined',
-      event: this.event(actor, 'pending', 'declined', relationship),
+      event: {
+        ...this.event(actor, 'pending', 'declined', relationship),
+        ...(why ? { reason: why } : {}),
+      },
     });
+  }
+
+  /**
+   * Whether the actor's side is the one that decides a pending request (Authorize / Decline):
+   * the Decline button asks for a reason only there, and refuses elsewhere as before.
+   */
+  async decides(actor: Actor, id: string): Promise<boolean> {
+    const { relationship, side } = await this.forActor(actor, id);
+    return relationship.state === 'pending' && side !== relationship.initiatedBy;
   }
 
   /** The side that asked takes the request back while it is pending. */
@@ -482,23 +526,37 @@ export class RelationshipService {
 
   /**
    * A page of the actor's Indirect providers (a reseller) or Indirect resellers (a provider):
-   * newest first, or with `expiringSoon` the active ones ending within 30 days, soonest first.
+   * active first, then pending, then closed (newest first in each); or one kind of state; or
+   * `expiringSoon`, the active ones ending within 30 days, soonest first. `text` keeps those
+   * with a partner whose name starts so, or whose PartnerID it is.
    */
   async page(
     actor: Actor,
-    opts: { readonly page: number; readonly expiringSoon: boolean }
+    opts: {
+      readonly page: number;
+      readonly expiringSoon?: boolean;
+      readonly filter?: ListFilter;
+      readonly text?: string;
+    }
   ): Promise<Page<RelationshipView> & { readonly side: 'provider' | 'reseller' }> {
     const { partner } = await this.deps.memberships.authorize(actor, 'relationships.view');
     if (partner.status !== 'approved')
       throw new NotAllowedError('relationships:errors.notApproved');
     const side = partner.partnerType;
     const page = Math.max(0, Math.floor(opts.page));
+    const filter: ListFilter = opts.expiringSoon ? 'expiringSoon' : (opts.filter ?? 'all');
+    const text = (opts.text ?? '').trim().slice(0, 100);
+    const otherRefs = text ? await this.partnersNamed(side, text) : undefined;
+    const states = FILTER_STATES[filter];
     const { items, total } = await this.deps.relationships.listPage({
       partnerRef: partner.id,
       side,
-      ...(opts.expiringSoon
+      ...(filter === 'expiringSoon'
         ? { expiringBefore: new Date(this.deps.now().getTime() + days(EXPIRING_SOON_DAYS)) }
         : {}),
+      ...(states ? { states } : {}),
+      ...(filter === 'all' ? { activeFirst: true } : {}),
+      ...(otherRefs ? { otherRefs } : {}),
       skip: page * PAGE_SIZE,
       limit: PAGE_SIZE,
     });
@@ -512,6 +570,23 @@ export class RelationshipService {
     };
   }
 
+  /** The partners of the other side a list's search means: a PartnerID, or a name's start. */
+  private async partnersNamed(side: 'provider' | 'reseller', text: string): Promise<string[]> {
+    const other = side === 'provider' ? 'reseller' : 'provider';
+    if (/^\d{5,10}$/.test(text)) {
+      const byId = await this.deps.partners.findByPartnerId(text);
+      return byId && byId.partnerType === other ? [byId.id] : [];
+    }
+    const { items } = await this.deps.partners.searchDirectory({
+      partnerType: other,
+      namePrefix: text,
+      skip: 0,
+      limit: SEARCH_PARTNERS,
+      countUpTo: SEARCH_PARTNERS,
+    });
+    return items.map((p) => p.id);
+  }
+
   /**
    * The directory of approved indirect providers a reseller may ask: by default those of its
    * own country/region, by the start of the name (or an exact PartnerID), in name order.
@@ -519,7 +594,7 @@ export class RelationshipService {
   async directory(
     actor: Actor,
     opts: { readonly text?: string; readonly everywhere?: boolean; readonly page: number }
-  ): Promise<Page<Partner> & { readonly country?: string }> {
+  ): Promise<Page<DirectoryEntry> & { readonly country?: string }> {
     const { partner } = await this.deps.memberships.authorize(actor, 'relationships.view');
     if (partner.status !== 'approved')
       throw new NotAllowedError('relationships:errors.notApproved');
@@ -532,7 +607,8 @@ export class RelationshipService {
     if (/^\d{5,10}$/.test(text)) {
       // A PartnerID is exact, wherever the provider is.
       const byId = await this.deps.partners.findByPartnerId(text);
-      const items = byId?.status === 'approved' && byId.partnerType === 'provider' ? [byId] : [];
+      const found = byId?.status === 'approved' && byId.partnerType === 'provider' ? [byId] : [];
+      const items = await this.withOpen(partner, found);
       return { items, total: items.length, page: 0, pageCount: 1 };
     }
     const skip = page * PAGE_SIZE;
@@ -545,13 +621,41 @@ export class RelationshipService {
       countUpTo: directoryCountUpTo({ skip, limit: PAGE_SIZE }),
     });
     return {
-      items,
+      items: await this.withOpen(partner, items),
       total,
       page,
       pageCount: Math.max(1, Math.ceil(total / PAGE_SIZE)),
       ...(more ? { more } : {}),
       ...(country ? { country } : {}),
     };
+  }
+
+  /**
+   * The reseller's pending or active relationship with a provider, if any: a second request
+   * would be refused, so the directory and the request form open this one instead.
+   */
+  async openWith(actor: Actor, providerRef: PartnerRef): Promise<Relationship | null> {
+    const { partner } = await this.deps.memberships.authorize(actor, 'relationships.view');
+    if (partner.partnerType !== 'reseller') return null;
+    return this.deps.relationships.findOpen(providerRef, partner.id);
+  }
+
+  /** Directory rows with the reseller's open relationship (one indexed lookup per row shown). */
+  private async withOpen(reseller: Partner, providers: readonly Partner[]) {
+    return Promise.all(
+      providers.map(async (provider): Promise<DirectoryEntry> => {
+        const open = await this.deps.relationships.findOpen(provider.id, reseller.id);
+        return open ? { provider, open: { id: open.id, state: open.state } } : { provider };
+      })
+    );
+  }
+
+  /** The actor's approved provider, when they are of one (any role): else undefined. */
+  async viewingProvider(actor: Actor): Promise<Partner | undefined> {
+    const { partner } = await this.deps.memberships.authorize(actor, 'relationships.view');
+    return partner.status === 'approved' && partner.partnerType === 'provider'
+      ? partner
+      : undefined;
   }
 
   /** A partner's relationships on one side (who may see them: any role on that partner). */

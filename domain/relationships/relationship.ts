@@ -63,7 +63,12 @@ export interface RelationshipEvent {
   readonly toExpiresAt?: Date;
   /** Auto-extend after a change the provider asked for. */
   readonly autoExtend?: boolean;
+  /** Why the deciding side declined, as typed (optional; shown to the side that asked). */
+  readonly reason?: string;
 }
+
+/** The longest reason a Decline keeps (a card's text stays readable). */
+export const MAX_REASON_LENGTH = 500;
 
 /**
  * A change the provider asked for (a later end, more roles, auto-extend on) that waits for the

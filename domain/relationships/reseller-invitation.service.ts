@@ -21,8 +21,11 @@ import {
 } from '../invitations/invitation-secrets.js';
 import { days, PENDING_DAYS } from './access-grant.js';
 import type { Relationship } from './relationship.js';
-import type { RelationshipService } from './relationship.service.js';
+import { RESEND_EVERY_MS, type RelationshipService } from './relationship.service.js';
 import type { ResellerInvitation, ResellerInvitationRepository } from './reseller-invitation.js';
+
+/** How many waiting invitations the `resellers` list shows (newest first). */
+const WAITING_SHOWN = 10;
 
 /** The letter that starts a reseller invitation's code (`R7KQ-3M9X-D4TP`). */
 export const RESELLER_CODE_KIND = KIND_LETTER.reseller;
@@ -161,6 +164,72 @@ export class ResellerInvitationService {
       'reseller invited'
     );
     return { invitation, link, code, mailed, provider };
+  }
+
+  /**
+   * The provider's invitations to resellers that have not enrolled yet (the `resellers` list
+   * shows them with Revoke and Resend): any role of the provider may see them.
+   */
+  async waiting(actor: Actor): Promise<ResellerInvitation[]> {
+    const provider = await this.deps.relationships.viewingProvider(actor);
+    if (!provider) return [];
+    return this.deps.invitations.listWaiting(provider.id, this.deps.now(), WAITING_SHOWN);
+  }
+
+  /** The provider takes back an invitation no reseller has accepted: its link and code die. */
+  async revoke(actor: Actor, id: string): Promise<ResellerInvitation> {
+    const provider = await this.deps.relationships.invitingProvider(actor);
+    await this.ownWaiting(provider, id);
+    const revoked = await this.deps.invitations.revoke(id, provider.id);
+    if (!revoked) throw new ConflictError('relationships:errors.waitingNotPending');
+    this.log.info({ invitationRef: id, providerRef: provider.id }, 'reseller invitation revoked');
+    return revoked;
+  }
+
+  /** A new link and code (the old ones die) and 90 more days, mailed again. */
+  async resend(actor: Actor, id: string, language: 'en' | 'ru'): Promise<SentInvitation> {
+    const provider = await this.deps.relationships.invitingProvider(actor);
+    const before = await this.ownWaiting(provider, id);
+    if (before.state !== 'pending')
+      throw new ConflictError('relationships:errors.waitingNotPending');
+    const token = newToken();
+    const code = newCode('reseller');
+    const now = this.deps.now();
+    const invitation = await this.deps.invitations.renew(
+      id,
+      provider.id,
+      {
+        tokenHash: secretHash(token),
+        codeHash: secretHash(normalizeCode(code) ?? ''),
+        expiresAt: new Date(now.getTime() + days(PENDING_DAYS)),
+      },
+      now,
+      new Date(now.getTime() - RESEND_EVERY_MS)
+    );
+    if (!invitation) throw new ConflictError('relationships:errors.waitingResentRecently');
+    const link = `${this.deps.publicBaseUrl.replace(/\/+$/, '')}/relationships/${token}`;
+    const mailed = await this.deps.mailer.sendResellerInvitation({
+      to: invitation.email,
+      provider,
+      link,
+      code,
+      expiresAt: invitation.expiresAt,
+      language,
+    });
+    this.log.info(
+      { invitationRef: id, providerRef: provider.id, mailed },
+      'reseller invitation resent'
+    );
+    return { invitation, link, code, mailed, provider };
+  }
+
+  /** The provider's own invitation, or not found (another provider's is never shown). */
+  private async ownWaiting(provider: Partner, id: string): Promise<ResellerInvitation> {
+    const invitation = await this.deps.invitations.get(id);
+    if (!invitation || invitation.providerRef !== provider.id) {
+      throw new NotFoundError('relationships:errors.waitingNotFound');
+    }
+    return invitation;
   }
 
   /** The link's page: unknown tokens are not found; used, revoked or expired ones say so. */

@@ -30,6 +30,8 @@ export interface ResellerInvitation {
   readonly acceptedBy?: { readonly resellerRef: PartnerRef; readonly person: PersonRef };
   readonly acceptedAt?: Date;
   readonly relationshipRef?: string;
+  /** The last Resend: at most one an hour (a replayed click renews nothing). */
+  readonly resentAt?: Date;
 }
 
 export type NewResellerInvitation = Omit<
@@ -49,4 +51,23 @@ export interface ResellerInvitationRepository {
     at: Date
   ): Promise<ResellerInvitation | null>;
   setRelationship(id: string, relationshipRef: string): Promise<void>;
+  /**
+   * A provider's invitations still waiting for a reseller that has not enrolled yet (pending,
+   * unexpired, no relationship opened), newest first, at most `limit`.
+   */
+  listWaiting(providerRef: PartnerRef, now: Date, limit: number): Promise<ResellerInvitation[]>;
+  get(id: string): Promise<ResellerInvitation | null>;
+  /** Revokes a provider's pending invitation in one conditional update; null if it was not. */
+  revoke(id: string, providerRef: PartnerRef): Promise<ResellerInvitation | null>;
+  /**
+   * New secrets and a new end for a provider's pending invitation (Resend), stamping `resentAt`
+   * = `at`, only if it was not resent after `notAfter`; null if not.
+   */
+  renew(
+    id: string,
+    providerRef: PartnerRef,
+    secrets: { readonly tokenHash: string; readonly codeHash: string; readonly expiresAt: Date },
+    at: Date,
+    notAfter: Date
+  ): Promise<ResellerInvitation | null>;
 }

@@ -130,9 +130,17 @@ export class MongoRelationshipRepository implements RelationshipRepository {
     } else if (q.states?.length) {
       filter.state = { $in: [...q.states] };
     }
+    if (q.otherRefs) {
+      Object.assign(filter, {
+        [`${q.side === 'provider' ? 'reseller' : 'provider'}Ref`]: { $in: [...q.otherRefs] },
+      });
+    }
+    // `open` is present only while pending or active, and 'active' sorts before 'pending'.
     const sort: Record<string, 1 | -1> = q.expiringBefore
       ? { expiresAt: 1, _id: 1 }
-      : { requestedAt: -1, _id: -1 };
+      : q.activeFirst
+        ? { open: -1, state: 1, requestedAt: -1, _id: -1 }
+        : { requestedAt: -1, _id: -1 };
     const [docs, total] = await Promise.all([
       this.model.find(filter).sort(sort).skip(q.skip).limit(q.limit).lean<RelationshipDoc[]>(),
       this.model.countDocuments(filter),

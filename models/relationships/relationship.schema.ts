@@ -17,6 +17,7 @@ export interface RelationshipEventDoc {
   fromExpiresAt?: Date;
   toExpiresAt?: Date;
   autoExtend?: boolean;
+  reason?: string;
 }
 
 interface GrantDoc {
@@ -78,6 +79,7 @@ const eventSchema = new Schema<RelationshipEventDoc>(
     fromExpiresAt: Date,
     toExpiresAt: Date,
     autoExtend: Boolean,
+    reason: String,
   },
   { _id: false }
 );
@@ -119,6 +121,9 @@ relationshipSchema.index(
 );
 // The two pages (Indirect resellers / providers), newest first, and their Expiring soon filter.
 relationshipSchema.index({ providerRef: 1, requestedAt: -1 });
+// The lists' default order: active first, then pending, then closed, newest first in each.
+relationshipSchema.index({ providerRef: 1, open: -1, state: 1, requestedAt: -1 });
+relationshipSchema.index({ resellerRef: 1, open: -1, state: 1, requestedAt: -1 });
 relationshipSchema.index({ resellerRef: 1, requestedAt: -1 });
 relationshipSchema.index({ providerRef: 1, open: 1, expiresAt: 1 });
 relationshipSchema.index({ resellerRef: 1, open: 1, expiresAt: 1 });

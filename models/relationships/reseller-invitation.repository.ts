@@ -63,6 +63,62 @@ export class MongoResellerInvitationRepository implements ResellerInvitationRepo
   async setRelationship(id: string, relationshipRef: string): Promise<void> {
     await this.model.updateOne({ _id: id }, { $set: { relationshipRef } });
   }
+
+  async listWaiting(providerRef: PartnerRef, now: Date, limit: number) {
+    // The (providerRef, createdAt) index: a provider's invitations, newest first.
+    const docs = await this.model
+      .find({
+        providerRef: String(providerRef),
+        state: 'pending',
+        expiresAt: { $gt: now },
+        relationshipRef: { $exists: false },
+      })
+      .sort({ createdAt: -1, _id: -1 })
+      .limit(limit)
+      .lean<ResellerInvitationDoc[]>();
+    return docs.map(toInvitation);
+  }
+
+  async get(id: string): Promise<ResellerInvitation | null> {
+    if (!mongoose.isValidObjectId(id)) return null;
+    const doc = await this.model.findById(id).lean<ResellerInvitationDoc>();
+    return doc ? toInvitation(doc) : null;
+  }
+
+  async revoke(id: string, providerRef: PartnerRef): Promise<ResellerInvitation | null> {
+    if (!mongoose.isValidObjectId(id)) return null;
+    const doc = await this.model
+      .findOneAndUpdate(
+        { _id: id, providerRef: String(providerRef), state: 'pending' },
+        { $set: { state: 'revoked' } },
+        { returnDocument: 'after' }
+      )
+      .lean<ResellerInvitationDoc>();
+    return doc ? toInvitation(doc) : null;
+  }
+
+  async renew(
+    id: string,
+    providerRef: PartnerRef,
+    secrets: { readonly tokenHash: string; readonly codeHash: string; readonly expiresAt: Date },
+    at: Date,
+    notAfter: Date
+  ): Promise<ResellerInvitation | null> {
+    if (!mongoose.isValidObjectId(id)) return null;
+    const doc = await this.model
+      .findOneAndUpdate(
+        {
+          _id: id,
+          providerRef: String(providerRef),
+          state: 'pending',
+          $or: [{ resentAt: { $exists: false } }, { resentAt: { $lte: notAfter } }],
+        },
+        { $set: { ...secrets, resentAt: at } },
+        { returnDocument: 'after' }
+      )
+      .lean<ResellerInvitationDoc>();
+    return doc ? toInvitation(doc) : null;
+  }
 }
 
 function toInvitation(doc: ResellerInvitationDoc): ResellerInvitation {
@@ -84,5 +140,6 @@ function toInvitation(doc: ResellerInvitationDoc): ResellerInvitation {
     ...(doc.acceptedBy ? { acceptedBy: doc.acceptedBy } : {}),
     ...(doc.acceptedAt ? { acceptedAt: doc.acceptedAt } : {}),
     ...(doc.relationshipRef ? { relationshipRef: doc.relationshipRef } : {}),
+    ...(doc.resentAt ? { resentAt: doc.resentAt } : {}),
   };
 }

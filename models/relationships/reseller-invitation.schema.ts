@@ -23,6 +23,7 @@ export interface ResellerInvitationDoc {
   acceptedBy?: { resellerRef: string; person: PersonDoc };
   acceptedAt?: Date;
   relationshipRef?: string;
+  resentAt?: Date;
 }
 
 const personSchema = new Schema<PersonDoc>(
@@ -52,6 +53,7 @@ const schema = new Schema<ResellerInvitationDoc>(
     },
     acceptedAt: Date,
     relationshipRef: String,
+    resentAt: Date,
   },
   { collection: 'resellerInvitations', versionKey: false }
 );

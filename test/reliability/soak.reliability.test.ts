@@ -238,7 +238,9 @@ describe('soak: 200 people for a compressed half hour with a flaky Bot Connector
       );
       const authorize = random() < 0.75;
       const verb = authorize ? Verbs.relationshipAuthorize : Verbs.relationshipDecline;
-      const done = await execute(who, verb, { relationshipRef }, card.activityId);
+      // Decline's second click: the first asks for an optional reason.
+      const data = authorize ? { relationshipRef } : { relationshipRef, confirmed: 'yes' };
+      const done = await execute(who, verb, data, card.activityId);
       if (done.seen.includes(authorize ? 'Authorized by' : 'Declined by')) decided++;
       else refusals.push(`${who.name} ${verb} ${relationshipRef}: ${done.seen.slice(0, 200)}`);
     }

@@ -7,6 +7,7 @@ import { createEnrollmentStores } from '../../../models/enrollment/enrollment-st
 import type { AppContext, AppModule } from '../../app-module.js';
 import type { Notifications } from '../notifications/notifications.module.js';
 import type { PartnersModule } from '../partners/partners.module.js';
+import { usersFeature } from '../partners/users.feature.js';
 import { enrollmentFeature } from './enrollment.feature.js';
 import { EnrollmentNotices } from '../../../domain/enrollment/enrollment-notices.js';
 import { OutboxEnrollmentNotifier } from './enrollment-notifier.js';
@@ -69,5 +70,9 @@ export async function createEnrollmentModule(
     codeMinutes: DEFAULT_VERIFICATION_POLICY.ttlMs / 60_000,
     termsUrl: `${ctx.config.publicBaseUrl}/terms`,
   };
-  return { services, features: [enrollmentFeature(services)] };
+  const users = usersFeature({
+    memberships: deps.partners.memberships,
+    notifier: deps.notifications.service,
+  });
+  return { services, features: [enrollmentFeature(services), users] };
 }

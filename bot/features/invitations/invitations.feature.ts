@@ -22,6 +22,7 @@ import type {
   InvitationService,
   InvitationView,
 } from '../../../domain/invitations/invitation.service.js';
+import { acceptance } from '../../../domain/invitations/invitation.js';
 import { isSamePerson, type Actor } from '../../../domain/partners/actor.js';
 import type { MembershipService } from '../../../domain/partners/membership.service.js';
 import { can } from '../../../domain/partners/roles.js';
@@ -88,10 +89,18 @@ export function invitationsFeature(deps: InvitationsFeatureDeps): Feature {
   const viewerOf = async (actor: Actor, view: InvitationView): Promise<InvitationViewer> =>
     (await isPartnerOf(actor, view)) ? 'partner' : 'customer';
 
-  const cardOf = async (scope: TurnScope, view: InvitationView, note?: string) => {
+  const cardOf = async (
+    scope: TurnScope,
+    view: InvitationView,
+    note?: string,
+    opts: { listPage?: number; confirmRevoke?: boolean } = {}
+  ) => {
     const viewer = await viewerOf(scope.actor, view);
     const card = renderInvitation(
-      cardData(view, viewer, viewer === 'partner' && (await mayManage(scope.actor))),
+      {
+        ...cardData(view, viewer, viewer === 'partner' && (await mayManage(scope.actor))),
+        ...opts,
+      },
       scope.language
     );
     return { card: note ? withNotice(card, { text: note }) : card, viewer };
@@ -128,6 +137,7 @@ export function invitationsFeature(deps: InvitationsFeatureDeps): Feature {
           state: v.state,
           createdAt: v.invitation.createdAt,
           expiresAt: v.invitation.expiresAt,
+          ...acceptedFields(v),
         })),
         page: result.page,
         pageCount: result.pageCount,
@@ -152,6 +162,13 @@ export function invitationsFeature(deps: InvitationsFeatureDeps): Feature {
       scope.language
     );
   };
+  const acceptedFields = (v: InvitationView) => {
+    const yes = acceptance(v.invitation);
+    return yes ? { acceptedBy: yes.by.name ?? '', acceptedAt: yes.at } : {};
+  };
+  /** The list page a card was opened from (`page` in its buttons' data), if it was. */
+  const listPageOf = (data: { page?: number | string | undefined }) =>
+    data.page === undefined || data.page === '' ? {} : { listPage: pageNumber.parse(data.page) };
 
   const send = (scope: TurnScope, card: AdaptiveCardJson) =>
     scope.turn.sendActivity({ attachments: [cardAttachment(card)] });
@@ -219,9 +236,17 @@ export function invitationsFeature(deps: InvitationsFeatureDeps): Feature {
                 : tr('resellerOnly', { since });
           // A provider's customers come grouped by reseller: a heading starts each group.
           const startsGroup = side === 'provider' && rows[i - 1]?.reseller?.id !== r.reseller?.id;
+          // What a partner looks a customer up by: its tenant and who to talk to there.
+          const who = tr('identity', {
+            tenantId: userText(r.customer.tenantId),
+            admins: formatList(
+              scope.language,
+              r.customer.admins.map((a) => userText(a.name ?? a.aadObjectId))
+            ),
+          });
           return [
             ...(startsGroup ? [{ heading: tr('group', { reseller }), detail: '' }] : []),
-            { heading: userText(r.customer.companyName), detail },
+            { heading: userText(r.customer.companyName), detail: `${detail}\n${who}` },
           ];
         }),
         paging: { page, pageCount },
@@ -352,7 +377,7 @@ export function invitationsFeature(deps: InvitationsFeatureDeps): Feature {
         respond: 'interactor',
         async handle(scope, data) {
           const view = await service.get(scope.actor, data.invitationRef);
-          return { card: (await cardOf(scope, view)).card };
+          return { card: (await cardOf(scope, view, undefined, listPageOf(data))).card };
         },
       }),
       cardAction({
@@ -372,6 +397,7 @@ export function invitationsFeature(deps: InvitationsFeatureDeps): Feature {
                 invitationRef: view.invitation.id,
                 company: view.invitation.customer?.companyName ?? '',
                 history: view.invitation.history,
+                ...listPageOf(data),
               },
               scope.language
             ),
@@ -526,10 +552,19 @@ export function invitationsFeature(deps: InvitationsFeatureDeps): Feature {
       decide(Verbs.invitationDecline, 'decline'),
       cardAction({
         verb: Verbs.invitationRevoke,
-        schema: onInvitation,
+        schema: onInvitation.extend({ confirmed: z.enum(['yes', '']).optional() }),
         scope: 'personal',
         respond: 'all',
         async handle(scope, data) {
+          if (data.confirmed !== 'yes') {
+            // First click: what revoking does, and a second button to mean it (as End).
+            await memberships.authorize(scope.actor, 'invitations.manage');
+            const view = await service.get(scope.actor, data.invitationRef);
+            if (view.state === 'pending' && (await viewerOf(scope.actor, view)) === 'partner') {
+              const opts = { ...listPageOf(data), confirmRevoke: true };
+              return { card: (await cardOf(scope, view, undefined, opts)).card };
+            }
+          }
           const { view } = await service.revoke(scope.actor, data.invitationRef);
           const note = t(scope.language, 'invitations:card.revokedNow');
           if (data.page !== undefined) {

@@ -6,7 +6,6 @@ import { MongoPartnerRepository } from '../../../models/partners/partner.reposit
 import { partnerModel } from '../../../models/partners/partner.schema.js';
 import { MongoUserRepository } from '../../../models/partners/user.repository.js';
 import type { AppContext, AppModule } from '../../app-module.js';
-import { usersFeature } from './users.feature.js';
 
 /**
  * The partner core every feature builds on: partner records, memberships and roles (who may do
@@ -32,5 +31,6 @@ export async function createPartnersModule(ctx: AppContext): Promise<PartnersMod
     now: () => new Date(),
     logger: ctx.logger,
   });
-  return { partners, memberships, features: [usersFeature({ memberships })] };
+  // The `users` command is plugged in by enrollment, once the outbox exists (its role notice).
+  return { partners, memberships, features: [] };
 }

@@ -6,7 +6,13 @@ import {
   rolesInputId,
 } from '../../../cards/partners/users.card.js';
 import { Verbs } from '../../../cards/verbs.js';
-import type { MembershipService } from '../../../domain/partners/membership.service.js';
+import { render as renderNotice } from '../../../cards/shared/notice.card.js';
+import type { Notifier } from '../../../domain/notifications/notification.js';
+import type {
+  MembershipService,
+  RolesChange,
+} from '../../../domain/partners/membership.service.js';
+import { allowedBy } from '../../../domain/partners/roles.js';
 import { NotAllowedError } from '../../../domain/errors.js';
 import { formatList, t, type Language } from '../../../i18n/i18n.js';
 import { userText } from '../../../cards/shared/user-text.js';
@@ -20,8 +26,43 @@ const updateSchema = z
 const pageSchema = z.object({ page });
 
 /** `users` (Global admin only): the tenant's users and their roles, changed through the card. */
-export function usersFeature(services: { readonly memberships: MembershipService }): Feature {
-  const { memberships } = services;
+export function usersFeature(services: {
+  readonly memberships: MembershipService;
+  /** Tells a person the roles they were given and what those allow (through the outbox). */
+  readonly notifier?: Notifier;
+}): Feature {
+  const { memberships, notifier } = services;
+  /** The person given a role hears it from the bot, in their language, with what it allows. */
+  const tellGiven = async (scope: TurnScope, userId: string, change: RolesChange) => {
+    if (!notifier || !change.given.length || userId === scope.actor.aadObjectId) return;
+    const allows = [...new Set(change.given.flatMap((r) => allowedBy(r)))];
+    await notifier.notify({
+      key: `roles:${change.partner.id}:${userId}:${change.given.join(',')}:${change.at.toISOString()}`,
+      to: { kind: 'user', user: { tenantId: scope.actor.tenantId, aadObjectId: userId } },
+      content: (language) => {
+        const values = {
+          name: userText(scope.actor.name ?? ''),
+          partner: userText(change.partner.legalName),
+          roles: rolesText(language, change.given),
+          allows: allows
+            .map((a) => `- ${t(language, `enrollment:allows.${a.replace('.', '_')}`)}`)
+            .join('\n'),
+        };
+        return {
+          text: t(language, 'enrollment:rolesGiven.text', values),
+          card: renderNotice(
+            {
+              title: { key: 'enrollment:rolesGiven.title', values },
+              message: { key: 'enrollment:rolesGiven.message', values },
+              tone: 'good',
+              steps: [{ command: 'help', title: { key: 'enrollment:rolesGiven.help' } }],
+            },
+            language
+          ),
+        };
+      },
+    });
+  };
   const card = async (
     scope: TurnScope,
     notice?: { text: string; isError?: boolean },
@@ -77,6 +118,7 @@ export function usersFeature(services: { readonly memberships: MembershipService
                   .filter(Boolean)
               : [];
           const saved = await memberships.setRoles(scope.actor, userId, roles);
+          await tellGiven(scope, userId, saved);
           const text = t(scope.language, 'enrollment:users.saved', {
             // A colleague's Teams display name: shown as typed, never as markdown.
             name: userText(saved.name ?? saved.email ?? userId),

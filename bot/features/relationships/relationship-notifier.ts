@@ -118,7 +118,14 @@ export class OutboxRelationshipNotifier implements RelationshipNotifier {
       key,
       to: this.admins(view, side),
       content: (lang) =>
-        this.notice(lang, side, `title_${which}`, `message_${which}`, values(lang)),
+        this.notice(
+          lang,
+          side,
+          `title_${which}`,
+          // A Decline with a reason says it to the side that asked.
+          event.reason ? `message_${which}_reason` : `message_${which}`,
+          { ...values(lang), reason: userText(event.reason ?? '') }
+        ),
     });
   }
 

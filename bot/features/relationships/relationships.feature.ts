@@ -17,14 +17,18 @@ import type { MembershipService } from '../../../domain/partners/membership.serv
 import type { PartnerRepository } from '../../../domain/partners/partner.repository.js';
 import { can } from '../../../domain/partners/roles.js';
 import type { Relationship } from '../../../domain/relationships/relationship.js';
-import type {
-  RelationshipResult,
-  RelationshipService,
-  RelationshipView,
+import {
+  LIST_FILTERS,
+  type ListFilter,
+  type RelationshipResult,
+  type RelationshipService,
+  type RelationshipView,
 } from '../../../domain/relationships/relationship.service.js';
 import type { ResellerInvitationService } from '../../../domain/relationships/reseller-invitation.service.js';
 import { hasKey, t, type Language } from '../../../i18n/i18n.js';
+import type { ListContext } from '../../../cards/shared/list-context.js';
 import { cardAction, type CardAction, type Feature, type TurnScope } from '../../feature.js';
+import { listContextFields, listContextOf } from '../../list-context.js';
 import { parseRelationshipSubject, relationshipSubject } from './relationship-subjects.js';
 
 export interface RelationshipsFeatureDeps {
@@ -63,7 +67,10 @@ const instant = z
   .refine((s) => s === '' || !Number.isNaN(Date.parse(s)))
   .optional()
   .transform((s) => (s ? new Date(s) : undefined));
-const onRelationship = z.object({ relationshipRef: ref }).passthrough();
+/** A relationship verb's data: the relationship, and the list its card was opened from. */
+const onRelationshipWith = <T extends z.ZodRawShape>(shape: T) =>
+  z.object({ relationshipRef: ref, ...listContextFields, ...shape }).passthrough();
+const onRelationship = onRelationshipWith({});
 
 /** Notes a late click is told about ("Already extended by..."), rather than the state. */
 const ALREADY_NOTES = new Set<string>([
@@ -93,15 +100,20 @@ export function relationshipsFeature(deps: RelationshipsFeatureDeps): Feature {
     can('relationships.manage', (await memberships.rolesOf(actor)).roles);
 
   /** The relationship card as the actor's side sees it, optionally with a line on top. */
-  const cardOf = async (scope: TurnScope, id: string, note?: string): Promise<AdaptiveCardJson> =>
-    cardFor(scope, await service.view(scope.actor, id), note);
+  const cardOf = async (
+    scope: TurnScope,
+    id: string,
+    note?: string,
+    list?: ListContext
+  ): Promise<AdaptiveCardJson> => cardFor(scope, await service.view(scope.actor, id), note, list);
   const cardFor = async (
     scope: TurnScope,
     view: RelationshipView,
-    note?: string
+    note?: string,
+    list?: ListContext
   ): Promise<AdaptiveCardJson> => {
     const card = renderRelationship(
-      { view, canManage: await mayManage(scope.actor) },
+      { view, canManage: await mayManage(scope.actor), ...(list ? { list } : {}) },
       scope.language
     );
     return note ? withNotice(card, { text: note }) : card;
@@ -132,13 +144,18 @@ export function relationshipsFeature(deps: RelationshipsFeatureDeps): Feature {
   };
 
   /** The clicked card after a move: the relationship as the move returned it, not read again. */
-  const shown = async (scope: TurnScope, result: RelationshipResult, reply?: string) => {
+  const shown = async (
+    scope: TurnScope,
+    result: RelationshipResult,
+    list: ListContext | undefined,
+    reply?: string
+  ) => {
     const note = result.changedNow
       ? reply
       : alreadyText(scope.language, result.relationship, scope.actor);
     const view = await service.viewOf(scope.actor, result.relationship);
     return {
-      card: await cardFor(scope, view, note),
+      card: await cardFor(scope, view, note, list),
       recordAs: relationshipSubject(view.relationship.id, view.side),
     };
   };
@@ -157,23 +174,44 @@ export function relationshipsFeature(deps: RelationshipsFeatureDeps): Feature {
       async handle(scope, data) {
         const result = await run(scope, data);
         if (!('relationship' in result)) return { card: result as AdaptiveCardJson };
-        return shown(scope, result as RelationshipResult);
+        // Every move's schema is `onRelationshipWith(...)`: the list context is parsed there.
+        const list = listContextOf(data as z.infer<typeof onRelationship>);
+        return shown(scope, result as RelationshipResult, list);
       },
-      current: async (scope, data) =>
-        typeof data.relationshipRef === 'string' && ref.safeParse(data.relationshipRef).success
-          ? cardOf(scope, data.relationshipRef)
-          : undefined,
+      current: async (scope, data) => {
+        const parsed = onRelationship.safeParse(data);
+        return parsed.success
+          ? cardOf(scope, parsed.data.relationshipRef, undefined, listContextOf(parsed.data))
+          : undefined;
+      },
     });
 
-  const listCard = async (scope: TurnScope, page: number, expiringSoon: boolean) => {
-    const result = await service.page(scope.actor, { page, expiringSoon });
+  const listCard = async (
+    scope: TurnScope,
+    page: number,
+    expiringSoon: boolean,
+    search: { filter?: ListFilter; text?: string } = {},
+    confirmRevoke?: string
+  ) => {
+    const result = await service.page(scope.actor, { page, expiringSoon, ...search });
     const canManage = await mayManage(scope.actor);
     const bulkCount =
       result.side === 'provider' && canManage
         ? await service.bulkCount(scope.actor, { expiringSoon })
         : 0;
+    // A provider also sees its invitations no reseller has enrolled for yet.
+    const waiting = result.side === 'provider' ? await invitations.waiting(scope.actor) : [];
     return renderList(
-      { page: result, side: result.side, expiringSoon, canManage, bulkCount },
+      {
+        page: result,
+        side: result.side,
+        expiringSoon,
+        canManage,
+        bulkCount,
+        ...search,
+        waiting,
+        ...(confirmRevoke ? { confirmRevoke } : {}),
+      },
       scope.language
     );
   };
@@ -205,13 +243,16 @@ export function relationshipsFeature(deps: RelationshipsFeatureDeps): Feature {
   };
 
   /** A reseller's request form to an approved provider. */
-  const requestForm = async (scope: TurnScope, providerRef: string) => {
+  const requestForm = async (scope: TurnScope, providerRef: string, list?: ListContext) => {
     const { partner: reseller } = await memberships.authorize(scope.actor, 'relationships.manage');
     const provider = await partners.get(providerRef);
     if (!provider || provider.status !== 'approved' || provider.partnerType !== 'provider') {
       throw new NotFoundError('relationships:errors.no_provider');
     }
-    return renderRequest({ kind: 'request', provider, reseller }, scope.language);
+    return renderRequest(
+      { kind: 'request', provider, reseller, ...(list ? { list } : {}) },
+      scope.language
+    );
   };
 
   const send = (scope: TurnScope, card: AdaptiveCardJson) =>
@@ -281,16 +322,27 @@ export function relationshipsFeature(deps: RelationshipsFeatureDeps): Feature {
       }),
       cardAction({
         verb: Verbs.relationshipRequestForm,
-        schema: z.object({ providerRef: ref }).passthrough(),
+        schema: z.object({ providerRef: ref, ...listContextFields }).passthrough(),
         scope: 'personal',
         respond: 'interactor',
         async handle(scope, data) {
-          return { card: await requestForm(scope, data.providerRef) };
+          // Asked already (a directory card older than the request): that one, not a form
+          // whose request would be refused at the end.
+          const open = await service.openWith(scope.actor, data.providerRef);
+          if (open) {
+            return {
+              card: await cardOf(scope, open.id, undefined, listContextOf(data)),
+              recordAs: await subjectFor(scope, open.id),
+            };
+          }
+          return { card: await requestForm(scope, data.providerRef, listContextOf(data)) };
         },
       }),
       cardAction({
         verb: Verbs.relationshipRequest,
-        schema: z.object({ providerRef: ref, consent: toggle, ...grantInput }).passthrough(),
+        schema: z
+          .object({ providerRef: ref, consent: toggle, ...grantInput, ...listContextFields })
+          .passthrough(),
         scope: 'personal',
         respond: 'all',
         async handle(scope, data) {
@@ -302,7 +354,7 @@ export function relationshipsFeature(deps: RelationshipsFeatureDeps): Feature {
             consent
           );
           return {
-            card: await cardOf(scope, created.id),
+            card: await cardOf(scope, created.id, undefined, listContextOf(data)),
             recordAs: relationshipSubject(created.id, 'reseller'),
           };
         },
@@ -400,7 +452,7 @@ export function relationshipsFeature(deps: RelationshipsFeatureDeps): Feature {
         respond: 'interactor',
         async handle(scope, data) {
           return {
-            card: await cardOf(scope, data.relationshipRef),
+            card: await cardOf(scope, data.relationshipRef, undefined, listContextOf(data)),
             recordAs: await subjectFor(scope, data.relationshipRef),
           };
         },
@@ -412,16 +464,37 @@ export function relationshipsFeature(deps: RelationshipsFeatureDeps): Feature {
         respond: 'interactor',
         async handle(scope, data) {
           const view = await service.view(scope.actor, data.relationshipRef);
-          return { card: renderHistory({ view }, scope.language) };
+          const list = listContextOf(data);
+          return { card: renderHistory({ view, ...(list ? { list } : {}) }, scope.language) };
         },
       }),
-      move(
-        Verbs.relationshipAuthorize,
-        z.object({ relationshipRef: ref, consent: toggle }).passthrough(),
-        (scope, d) => service.authorize(scope.actor, d.relationshipRef, d.consent)
+      move(Verbs.relationshipAuthorize, onRelationshipWith({ consent: toggle }), (scope, d) =>
+        service.authorize(scope.actor, d.relationshipRef, d.consent)
       ),
-      move(Verbs.relationshipDecline, onRelationship, (scope, d) =>
-        service.decline(scope.actor, d.relationshipRef)
+      move(
+        Verbs.relationshipDecline,
+        onRelationshipWith({
+          confirmed: z.string().max(8).optional(),
+          // Longer than the domain keeps: parsed, then refused with its limit in the message.
+          reason: z.string().max(5000).optional(),
+        }),
+        async (scope, d) => {
+          if (d.confirmed === 'yes' || !(await service.decides(scope.actor, d.relationshipRef))) {
+            return service.decline(scope.actor, d.relationshipRef, d.reason ?? '');
+          }
+          // First click: an optional reason for the side that asked, then Yes, decline.
+          const view = await service.view(scope.actor, d.relationshipRef);
+          const list = listContextOf(d);
+          return renderRelationship(
+            {
+              view,
+              canManage: await mayManage(scope.actor),
+              confirmDecline: true,
+              ...(list ? { list } : {}),
+            },
+            scope.language
+          );
+        }
       ),
       move(Verbs.relationshipWithdraw, onRelationship, (scope, d) =>
         service.withdraw(scope.actor, d.relationshipRef)
@@ -431,7 +504,7 @@ export function relationshipsFeature(deps: RelationshipsFeatureDeps): Feature {
       ),
       move(
         Verbs.relationshipEnd,
-        z.object({ relationshipRef: ref, confirmed: z.string().max(8).optional() }).passthrough(),
+        onRelationshipWith({ confirmed: z.string().max(8).optional() }),
         async (scope, d) => {
           if (d.confirmed === 'yes') return service.end(scope.actor, d.relationshipRef);
           // First click: what ending means, and a second button to mean it.
@@ -439,24 +512,27 @@ export function relationshipsFeature(deps: RelationshipsFeatureDeps): Feature {
           if (view.relationship.state !== 'active') {
             return service.end(scope.actor, d.relationshipRef);
           }
+          const list = listContextOf(d);
           return renderRelationship(
-            { view, canManage: await mayManage(scope.actor), confirmEnd: true },
+            {
+              view,
+              canManage: await mayManage(scope.actor),
+              confirmEnd: true,
+              ...(list ? { list } : {}),
+            },
             scope.language
           );
         }
       ),
       move(
         Verbs.relationshipExtend,
-        z
-          .object({
-            relationshipRef: ref,
-            consent: toggle,
-            durationDays: dayCount,
-            roles: roleList,
-            confirmed: z.string().max(8).optional(),
-            endsAt: instant,
-          })
-          .passthrough(),
+        onRelationshipWith({
+          consent: toggle,
+          durationDays: dayCount,
+          roles: roleList,
+          confirmed: z.string().max(8).optional(),
+          endsAt: instant,
+        }),
         async (scope, d) => {
           const input = { days: d.durationDays, ...(d.roles.length ? { roles: d.roles } : {}) };
           if (d.confirmed === 'yes') {
@@ -471,32 +547,95 @@ export function relationshipsFeature(deps: RelationshipsFeatureDeps): Feature {
             d.relationshipRef,
             input
           );
+          const list = listContextOf(d);
           return renderRelationship(
-            { view, canManage: await mayManage(scope.actor), confirmExtend: extension },
+            {
+              view,
+              canManage: await mayManage(scope.actor),
+              confirmExtend: extension,
+              ...(list ? { list } : {}),
+            },
             scope.language
           );
         }
       ),
       move(
         Verbs.relationshipAuthorizeChange,
-        z.object({ relationshipRef: ref, consent: toggle, change: instant }).passthrough(),
+        onRelationshipWith({ consent: toggle, change: instant }),
         (scope, d) => service.authorizeChange(scope.actor, d.relationshipRef, d.consent, d.change)
       ),
-      move(
-        Verbs.relationshipDeclineChange,
-        z.object({ relationshipRef: ref, change: instant }).passthrough(),
-        (scope, d) => service.declineChange(scope.actor, d.relationshipRef, d.change)
+      move(Verbs.relationshipDeclineChange, onRelationshipWith({ change: instant }), (scope, d) =>
+        service.declineChange(scope.actor, d.relationshipRef, d.change)
       ),
       move(Verbs.relationshipAutoExtend, onRelationship, (scope, d) =>
         service.autoExtendOn(scope.actor, d.relationshipRef)
       ),
       cardAction({
         verb: Verbs.relationshipsPage,
-        schema: z.object({ page: pageNumber, expiringSoon: toggle }).passthrough(),
+        schema: z
+          .object({
+            page: pageNumber,
+            expiringSoon: toggle,
+            filter: z.enum(LIST_FILTERS).optional(),
+            text: z.string().max(100).optional(),
+          })
+          .passthrough(),
         scope: 'personal',
         respond: 'interactor',
         async handle(scope, data) {
-          return { card: await listCard(scope, data.page, data.expiringSoon) };
+          const soon = data.expiringSoon || data.filter === 'expiringSoon';
+          const search = {
+            ...(data.filter && !soon ? { filter: data.filter } : {}),
+            ...(data.text ? { text: data.text } : {}),
+          };
+          return { card: await listCard(scope, data.page, soon, search) };
+        },
+      }),
+      cardAction({
+        verb: Verbs.resellerInvitationRevoke,
+        schema: z
+          .object({ invitationRef: ref, confirmed: z.enum(['yes', '']).optional() })
+          .passthrough(),
+        scope: 'personal',
+        respond: 'interactor',
+        async handle(scope, data) {
+          if (data.confirmed !== 'yes') {
+            // First click: the row asks to confirm (as End does); only a manager gets there.
+            await memberships.authorize(scope.actor, 'relationships.manage');
+            return { card: await listCard(scope, 0, false, {}, data.invitationRef) };
+          }
+          const revoked = await invitations.revoke(scope.actor, data.invitationRef);
+          return {
+            card: withNotice(await listCard(scope, 0, false), {
+              text: t(scope.language, 'relationships:waiting.revoked', {
+                email: userText(revoked.email),
+              }),
+            }),
+          };
+        },
+      }),
+      cardAction({
+        verb: Verbs.resellerInvitationResend,
+        schema: z.object({ invitationRef: ref }).passthrough(),
+        scope: 'personal',
+        respond: 'interactor',
+        async handle(scope, data) {
+          const sent = await invitations.resend(scope.actor, data.invitationRef, scope.language);
+          return {
+            card: renderInvitation(
+              {
+                provider: sent.provider,
+                email: sent.invitation.email,
+                grant: sent.invitation.grant,
+                link: sent.link,
+                code: sent.code,
+                expiresAt: sent.invitation.expiresAt,
+                mailed: sent.mailed,
+                backToList: true,
+              },
+              scope.language
+            ),
+          };
         },
       }),
       cardAction({

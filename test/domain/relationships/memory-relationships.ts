@@ -94,6 +94,17 @@ export class MemoryRelationshipRepository implements RelationshipRepository {
       const states = q.states;
       rows = rows.filter((r) => states.includes(r.state));
     }
+    if (q.otherRefs) {
+      const refs = q.otherRefs;
+      rows = rows.filter((r) =>
+        refs.includes(q.side === 'provider' ? r.resellerRef : r.providerRef)
+      );
+    }
+    if (q.activeFirst && !q.expiringBefore) {
+      const rank = (r: { state: string }) =>
+        r.state === 'active' ? 0 : r.state === 'pending' ? 1 : 2;
+      rows = [...rows].sort((a, b) => rank(a) - rank(b));
+    }
     return { items: rows.slice(q.skip, q.skip + q.limit), total: rows.length };
   }
 

@@ -111,7 +111,11 @@ describe('customer invitations in a browser and in the Agents Playground', funct
     const ref = String(
       (await w.collection('invitations').findOne({ 'customer.companyName': 'Tailspin Toys' }))!._id
     );
-    await w.click(cast.reseller, Verbs.invitationRevoke, { invitationRef: ref, page: 0 });
+    await w.click(cast.reseller, Verbs.invitationRevoke, {
+      invitationRef: ref,
+      page: 0,
+      confirmed: 'yes',
+    });
     const revoked = await visit(second.token, 'en-US', 'revoked');
     expect(revoked.status).to.equal(410);
     expect(revoked.text.toLowerCase()).to.include('revoked');

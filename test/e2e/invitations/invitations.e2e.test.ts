@@ -203,9 +203,14 @@ describe('customer invitations end to end (three tenants, the real server)', fun
     expect((await page(token)).res.status).to.equal(404);
     expect((await page(fresh.token)).res.status).to.equal(200);
 
+    // Revoke asks first (as End does); the second click revokes.
+    const asks = await w.click(cast.reseller, Verbs.invitationRevoke, { invitationRef, page: 0 });
+    expect(asks.seen).to.include('Revoke the invitation to');
+    expect((await page(fresh.token)).res.status).to.equal(200);
     const revoked = await w.click(cast.reseller, Verbs.invitationRevoke, {
       invitationRef,
       page: 0,
+      confirmed: 'yes',
     });
     expect(revoked.seen).to.include('Revoked');
     expect((await page(fresh.token)).res.status).to.equal(410);

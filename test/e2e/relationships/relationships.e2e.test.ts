@@ -226,13 +226,16 @@ describe('relationships end to end (two tenants, the real server)', function () 
 
   it('declines, withdraws, and lapses an unanswered request after 90 days', async () => {
     const first = await resellerAsks(w);
+    // Decline asks for an optional reason first (declining-with-reason.e2e.test.ts).
     const declined = await w.click(cast.provider, Verbs.relationshipDecline, {
       relationshipRef: first.id,
+      confirmed: 'yes',
     });
     expect(declined.seen).to.include('Declined by Dmitry');
     await w.received(cast.reseller, 'Relationship declined');
     const replay = await w.click(cast.provider, Verbs.relationshipDecline, {
       relationshipRef: first.id,
+      confirmed: 'yes',
     });
     // The decider's own second click: done, with the date (test/e2e/security/own-second-click).
     expect(replay.seen).to.include('Done: you declined this request on');

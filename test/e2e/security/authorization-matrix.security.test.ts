@@ -311,7 +311,10 @@ const ROWS: readonly Row[] = [
     side: 'reseller',
     rule: 'relationships.manage',
     changes: true,
-    prepare: async (w) => ({ data: { relationshipRef: await w.pendingByProvider() } }),
+    // Decline's second click (the first asks for an optional reason).
+    prepare: async (w) => ({
+      data: { relationshipRef: await w.pendingByProvider(), confirmed: 'yes' },
+    }),
   },
   ...[Verbs.relationshipWithdraw, Verbs.relationshipResend].map((name): Row => ({
     name,
@@ -320,6 +323,17 @@ const ROWS: readonly Row[] = [
     rule: 'relationships.manage',
     changes: true,
     prepare: async (w) => ({ data: { relationshipRef: await w.pendingByReseller() } }),
+  })),
+  ...[Verbs.resellerInvitationRevoke, Verbs.resellerInvitationResend].map((name): Row => ({
+    name,
+    kind: 'verb',
+    side: 'provider',
+    rule: 'relationships.manage',
+    changes: true,
+    // Revoke's second click (the first only asks); Resend's one.
+    prepare: async (w) => ({
+      data: { invitationRef: await w.waitingInvitation(), confirmed: 'yes' },
+    }),
   })),
   {
     name: Verbs.relationshipEnd,
@@ -462,7 +476,8 @@ const ROWS: readonly Row[] = [
     side: 'reseller',
     rule: 'invitations.manage',
     changes: true,
-    prepare: async (w) => ({ data: { invitationRef: await w.invitation() } }),
+    // Revoke's second click (the first only asks): the one that changes something.
+    prepare: async (w) => ({ data: { invitationRef: await w.invitation(), confirmed: 'yes' } }),
   })),
   ...[Verbs.invitationView, Verbs.invitationHistory].map((name): Row => ({
     name,
@@ -675,6 +690,17 @@ async function startMatrix() {
       await w.service.authorize(cast.provider, id);
       await w.service.autoExtendOn(cast.provider, id);
       return id;
+    },
+    /** A provider's invitation to a reseller not enrolled yet. */
+    async waitingInvitation(): Promise<string> {
+      await clear();
+      await w.collection('resellerInvitations').deleteMany({});
+      const sent = await app.app.modules.relationships.invitations.invite(
+        cast.provider,
+        { email: 'owner@newcomer.example', grant: GRANT_IN },
+        'en'
+      );
+      return sent.invitation.id;
     },
     async invitation(): Promise<string> {
       await clear();
