@@ -199,8 +199,8 @@ export class ResellerInvitationService {
       id,
       provider.id,
       {
-        tokenHash: secretHash(token),
-        codeHash: secretHash(normalizeCode(code) ?? ''),
+        tokenHash: this.deps.hasher.hash(token),
+        codeHash: this.deps.hasher.hash(normalizeCode(code) ?? ''),
         expiresAt: new Date(now.getTime() + days(PENDING_DAYS)),
       },
       now,

@@ -52,11 +52,11 @@ export interface ResellerInvitationRepository {
   ): Promise<ResellerInvitation | null>;
   setRelationship(id: string, relationshipRef: string): Promise<void>;
   /**
-   * A provider's invitations still waiting for a reseller that has not enrolled yet (pending,
-   * unexpired, no relationship opened), newest first, at most `limit`.
+   * A provider's invitations still waiting for a reseller to accept (pending, unexpired, no
+   * relationship opened: the reseller has not enrolled yet, or its admins have not accepted the
+   * card), newest first, at most `limit`.
    */
   listWaiting(providerRef: PartnerRef, now: Date, limit: number): Promise<ResellerInvitation[]>;
-  get(id: string): Promise<ResellerInvitation | null>;
   /** Revokes a provider's pending invitation in one conditional update; null if it was not. */
   revoke(id: string, providerRef: PartnerRef): Promise<ResellerInvitation | null>;
   /**

@@ -79,12 +79,6 @@ export class MongoResellerInvitationRepository implements ResellerInvitationRepo
     return docs.map(toInvitation);
   }
 
-  async get(id: string): Promise<ResellerInvitation | null> {
-    if (!mongoose.isValidObjectId(id)) return null;
-    const doc = await this.model.findById(id).lean<ResellerInvitationDoc>();
-    return doc ? toInvitation(doc) : null;
-  }
-
   async revoke(id: string, providerRef: PartnerRef): Promise<ResellerInvitation | null> {
     if (!mongoose.isValidObjectId(id)) return null;
     const doc = await this.model
