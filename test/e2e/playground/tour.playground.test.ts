@@ -209,6 +209,11 @@ describe('Agents Playground: the whole tour, each viewer reading its own words (
     const askedText = await asked.last().innerText();
     expect(askedText).to.include('Глобальный читатель и Администратор лицензий');
     expectGoodRussian(askedText, "the reseller's request card");
+    // A second copy, opened from its list: it too must change when the provider decides.
+    await reseller.sendText('поставщики');
+    await reseller.waitForBotReply({ contains: 'Косвенные поставщики' });
+    await reseller.clickCardButton('Открыть');
+    await asked.nth(1).waitFor({ state: 'visible' });
 
     // The provider's agent: one card, her side's turn, the roles on the reseller's organization.
     const request = await oneCardNotice(
@@ -224,10 +229,17 @@ describe('Agents Playground: the whole tour, each viewer reading its own words (
     expectGoodRussian(request, "the provider's request card");
     await provider.screenshot('tour-2-provider-request-ru');
 
+    // A second copy of the same card, opened from her list: she authorizes on that one.
+    await provider.sendText('посредники');
+    await provider.waitForBotReply({ contains: 'Косвенные торговые посредники' });
+    await provider.clickCardButton('Открыть');
+    const copies = provider.botReplies('Ожидается подтверждение вашей организации.');
+    await copies.nth(1).waitFor({ state: 'visible' });
     const resellerBefore = await reseller.botReplies().count();
-    await provider.clickCardButton('Подтвердить');
+    await copies.nth(1).getByRole('button', { name: 'Подтвердить', exact: true }).click();
+    // Both copies read the decision, her own name as the one who did it.
     const decided = provider.botReplies(`Подтвердил(а) ${cast.providerAgent.name}`);
-    await decided.last().waitFor({ state: 'visible' });
+    await decided.nth(1).waitFor({ state: 'visible' });
     expect(await liveButtons(provider, 'Подтвердить').count()).to.equal(0);
     expect(await liveButtons(provider, 'Отклонить').count()).to.equal(0);
     // Olga is not told that Olga already did it.
@@ -242,6 +254,9 @@ describe('Agents Playground: the whole tour, each viewer reading its own words (
     expect(told).to.include(`${cast.providerAgent.name} подтвердил(а) отношения`);
     expectGoodRussian(told, "the reseller's notice");
     expect(await reseller.botReplies('Ожидается подтверждение').count()).to.equal(0);
+    expect(
+      await reseller.botReplies(`Подтвердил(а) ${cast.providerAgent.name}`).count()
+    ).to.be.greaterThanOrEqual(2);
     expect(await liveButtons(reseller, 'Отозвать').count()).to.equal(0);
     await reseller.screenshot('tour-2-reseller-told-ru');
 
