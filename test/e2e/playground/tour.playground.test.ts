@@ -5,6 +5,7 @@ import { withLocale, type Persona } from '../../helpers/personas.js';
 import {
   cast,
   startRelationshipsWorld,
+  visible,
   type RelationshipsWorld,
 } from '../relationships/relationships-world.js';
 
@@ -99,6 +100,8 @@ describe('Agents Playground: the whole tour, each viewer reading its own words (
   };
 
   it('provider → reseller: the provider invites in English, the reseller accepts and authorizes in Russian', async () => {
+    // Sergei, the reseller's Admin agent, gets his own copy of the invitation (in the fake connector).
+    await w.setRoles(cast.reseller, cast.resellerSales, ['adminAgent']);
     const provider = await start(cast.provider, [cast.providerAgent]);
     const reseller = await start(withLocale(cast.reseller, 'ru-RU'), [cast.resellerSales]);
 
@@ -142,6 +145,12 @@ describe('Agents Playground: the whole tour, each viewer reading its own words (
     );
     expect(await liveButtons(reseller, 'Принять приглашение').count()).to.equal(0);
     expect(await reseller.botReplies('Fabrikam Distribution приглашает вас').count()).to.equal(1);
+    // Her colleague's copy too: it reads the acceptance, with no Accept left.
+    const sergeis = await w.updatedTo(
+      cast.resellerSales,
+      'Accepted: the card to authorize it follows'
+    );
+    expect(visible(sergeis.body)).to.not.include('Accept invitation');
     // Its own turn, said as such; the roles are on the reseller's organization.
     expect(authorize).to.include('Ожидается подтверждение вашей организации.');
     expect(authorize).to.not.include('Ожидается подтверждение Contoso Reseller');
