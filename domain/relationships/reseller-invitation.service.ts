@@ -51,6 +51,8 @@ export interface InvitationMailer {
  */
 export interface ResellerInvitationNotifier {
   invited(invitation: ResellerInvitation, provider: Partner, reseller: Partner): Promise<void>;
+  /** One admin accepted: every admin's copy of the invitation card loses its Accept button. */
+  accepted(invitation: ResellerInvitation, provider: Partner, reseller: Partner): Promise<void>;
 }
 
 export interface ResellerInvitationDeps {
@@ -311,7 +313,8 @@ export class ResellerInvitationService {
     if (invitation.partnerId && invitation.partnerId !== reseller.partnerId) {
       throw new NotAllowedError('relationships:accept.otherReseller');
     }
-    if (reseller.tenantId === (await this.deps.partners.get(invitation.providerRef))?.tenantId) {
+    const provider = await this.deps.partners.get(invitation.providerRef);
+    if (reseller.tenantId === provider?.tenantId) {
       throw new NotAllowedError('relationships:accept.ownTenant');
     }
     const person = { tenantId: actor.tenantId, aadObjectId: actor.aadObjectId, name: actor.name };
@@ -332,6 +335,8 @@ export class ResellerInvitationService {
       by: invitation.createdBy,
     });
     await this.deps.invitations.setRelationship(invitation.id, relationship.id);
+    // Keyed by the invitation: a retry after a crash here enqueues the same updates once.
+    if (provider) await this.deps.notifier.accepted(claimed, provider, reseller);
     this.log.info(
       { invitationRef: invitation.id, relationshipRef: relationship.id },
       'reseller invitation accepted'

@@ -1,6 +1,6 @@
 import { render as renderInvitation } from '../../../cards/relationships/reseller-invitation.card.js';
 import { userText } from '../../../cards/shared/user-text.js';
-import type { Notifier } from '../../../domain/notifications/notification.js';
+import type { NotificationSubject, Notifier } from '../../../domain/notifications/notification.js';
 import type { Partner } from '../../../domain/partners/partner.js';
 import type { ResellerInvitation } from '../../../domain/relationships/reseller-invitation.js';
 import type { ResellerInvitationNotifier } from '../../../domain/relationships/reseller-invitation.service.js';
@@ -21,6 +21,7 @@ export class OutboxResellerInvitationNotifier implements ResellerInvitationNotif
     await this.notifier.notify({
       key: `resellerInvitation:${invitation.id}:sent`,
       to: { kind: 'partnerRoles', partnerRef: reseller.id, roles: ADMIN_ROLES },
+      subject: subjectOf(invitation),
       content: (lang) => ({
         text: t(lang, 'relationships:resellerInvitation.title', {
           provider: userText(provider.legalName),
@@ -38,4 +39,32 @@ export class OutboxResellerInvitationNotifier implements ResellerInvitationNotif
       }),
     });
   }
+
+  /**
+   * Every admin's copy, the clicked one included, re-rendered as accepted: no Accept left live
+   * on a colleague's card (the Authorize card goes to each of them).
+   */
+  async accepted(invitation: ResellerInvitation, provider: Partner, reseller: Partner) {
+    await this.notifier.updateCards(
+      subjectOf(invitation),
+      (lang) =>
+        renderInvitation(
+          {
+            invitationRef: invitation.id,
+            provider,
+            reseller,
+            grant: invitation.grant,
+            expiresAt: invitation.expiresAt,
+            accepted: true,
+          },
+          lang
+        ),
+      { key: `resellerInvitation:${invitation.id}:accepted:cards` }
+    );
+  }
+}
+
+/** The invitation card's copies, one per admin it was sent to. */
+function subjectOf(invitation: ResellerInvitation): NotificationSubject {
+  return { type: 'resellerInvitation', id: invitation.id };
 }

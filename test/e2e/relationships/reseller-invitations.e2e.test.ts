@@ -4,6 +4,7 @@ import {
   cast,
   colleague,
   startRelationshipsWorld,
+  visible,
   type RelationshipsWorld,
 } from './relationships-world.js';
 
@@ -161,6 +162,25 @@ describe('reseller invitations by mail, link and code (the real server)', functi
     const twice = await w.click(newcomer, Verbs.resellerInvitationAccept, { invitationRef });
     expect(twice.seen).to.include('Here is the invitation from Fabrikam Distribution');
     expect(await w.collection('relationships').countDocuments()).to.equal(1);
+  });
+
+  it("updates every admin's copy of the invitation card in place once one of them accepts: no Accept left live", async () => {
+    await w.setRoles(cast.reseller, cast.resellerSales, ['adminAgent']);
+    await invite({ partnerId: w.reseller.partnerId });
+    const title = 'Fabrikam Distribution invites you to a relationship';
+    const annaCard = await w.received(cast.reseller, title);
+    await w.received(cast.resellerSales, title);
+    const invitationRef = String((await w.collection('resellerInvitations').findOne())!._id);
+    await w.click(cast.reseller, Verbs.resellerInvitationAccept, { invitationRef }, annaCard);
+    // Sergei's copy (he did not click) reads the acceptance and offers Accept no more.
+    const update = await w.updatedTo(
+      cast.resellerSales,
+      'Accepted: the card to authorize it follows'
+    );
+    expect(visible(update.body)).to.include(title).and.not.include('Accept invitation');
+    await w.received(cast.resellerSales, 'Authorize indirect provider');
+    await w.drained();
+    expect(w.updated(cast.resellerSales)).to.have.length(1);
   });
 
   it('refuses wrong, expired, foreign and own codes, and locks out a guesser but not a colleague', async () => {
