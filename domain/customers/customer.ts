@@ -11,6 +11,12 @@ export interface Customer {
   readonly companyName: string;
   /** The customer's admins in the bot: whoever accepted an invitation for the tenant. */
   readonly admins: readonly PersonRef[];
+  /**
+   * The customer's domain and who to contact there: the first accepting admin whose email Teams
+   * gave (the domain from that address, else from the invitation's). Older records have none.
+   */
+  readonly domain?: string;
+  readonly adminEmail?: string;
   readonly createdAt: Date;
 }
 
@@ -41,6 +47,9 @@ export interface CustomerRepository {
     readonly tenantId: string;
     readonly companyName: string;
     readonly admin: PersonRef;
+    /** Recorded when the customer has none yet (see `Customer.domain`). */
+    readonly adminEmail?: string;
+    readonly domain?: string;
     readonly at: Date;
   }): Promise<Customer>;
   get(id: string): Promise<Customer | null>;

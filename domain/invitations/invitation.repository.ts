@@ -17,7 +17,13 @@ export interface InvitationChange {
   readonly set?: Partial<
     Pick<
       Invitation,
-      'decidedBy' | 'decidedAt' | 'tokenHash' | 'codeHash' | 'expiresAt' | 'lastResentAt'
+      | 'decidedBy'
+      | 'decidedAt'
+      | 'decidedByEmail'
+      | 'tokenHash'
+      | 'codeHash'
+      | 'expiresAt'
+      | 'lastResentAt'
     >
   >;
   /** Resend: the old secrets die and nobody has opened the new ones yet. */

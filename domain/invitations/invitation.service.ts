@@ -337,7 +337,11 @@ export class InvitationService {
       {
         state: 'accepted',
         event: this.event(actor, 'pending', 'accepted'),
-        set: { decidedBy: person(actor), decidedAt: now },
+        set: {
+          decidedBy: person(actor),
+          decidedAt: now,
+          ...(actor.email ? { decidedByEmail: actor.email } : {}),
+        },
       },
       { expiresAfter: now }
     );
@@ -625,10 +629,14 @@ export class InvitationService {
     const view = await this.view(invitation);
     const by = invitation.decidedBy;
     if (invitation.state === 'accepted' && invitation.customer && by) {
+      const adminEmail = invitation.decidedByEmail;
+      const domain = emailDomain(adminEmail) ?? emailDomain(invitation.customer.adminEmail);
       const customer = await this.deps.customers.upsertByTenant({
         tenantId: by.tenantId,
         companyName: invitation.customer.companyName,
         admin: by,
+        ...(adminEmail ? { adminEmail } : {}),
+        ...(domain ? { domain } : {}),
         at: invitation.decidedAt ?? this.deps.now(),
       });
       await this.deps.customers.addLink({
@@ -837,6 +845,19 @@ function decidedBy(actor: Actor, view: InvitationView): boolean {
     (view.state === 'accepted' || view.state === 'declined') &&
     isSamePerson(view.invitation.decidedBy, actor)
   );
+}
+
+/** The domain of an address (`a@contoso.com` -> `contoso.com`), lower-cased; none if it has none. */
+function emailDomain(email: string | undefined): string | undefined {
+  const at = email?.lastIndexOf('@') ?? -1;
+  const domain =
+    at > 0
+      ? email!
+          .slice(at + 1)
+          .trim()
+          .toLowerCase()
+      : '';
+  return domain.includes('.') ? domain : undefined;
 }
 
 function person(actor: Actor): PersonRef {

@@ -62,6 +62,11 @@ export interface Invitation {
   /** Who accepted or declined, and when. */
   readonly decidedBy?: PersonRef;
   readonly decidedAt?: Date;
+  /**
+   * The accepting admin's email or UPN, when Teams gave one: the settle step records it (and
+   * its domain) on the customer, so partners see who to contact there.
+   */
+  readonly decidedByEmail?: string;
   readonly history: readonly InvitationEvent[];
   /** Stamped with each transition in the same update; cleared once its notices are enqueued. */
   readonly noticeOwedAt?: Date;

@@ -37,6 +37,8 @@ export class MongoCustomerRepository implements CustomerRepository {
     readonly tenantId: string;
     readonly companyName: string;
     readonly admin: PersonRef;
+    readonly adminEmail?: string;
+    readonly domain?: string;
     readonly at: Date;
   }): Promise<Customer> {
     forgetCollection(MEMO);
@@ -54,6 +56,15 @@ export class MongoCustomerRepository implements CustomerRepository {
       } catch (err) {
         if (!isDuplicateKey(err) || i > 2) throw err;
       }
+    }
+    // The first domain and contact known stay: a later admin does not overwrite them.
+    for (const field of ['domain', 'adminEmail'] as const) {
+      const value = input[field];
+      if (!value) continue;
+      await this.customers.updateOne(
+        { tenantId: input.tenantId, [field]: { $exists: false } },
+        { $set: { [field]: value } }
+      );
     }
     const admin = {
       tenantId: input.admin.tenantId,
@@ -162,6 +173,8 @@ function toCustomer(doc: CustomerDoc): Customer {
       aadObjectId: a.aadObjectId,
       ...(a.name ? { name: a.name } : {}),
     })),
+    ...(doc.domain ? { domain: doc.domain } : {}),
+    ...(doc.adminEmail ? { adminEmail: doc.adminEmail } : {}),
     createdAt: doc.createdAt,
   };
 }

@@ -12,6 +12,8 @@ export interface CustomerDoc {
   tenantId: string;
   companyName: string;
   admins: PersonDoc[];
+  domain?: string;
+  adminEmail?: string;
   createdAt: Date;
 }
 
@@ -29,6 +31,8 @@ const customerSchema = new Schema<CustomerDoc>(
     tenantId: { type: String, required: true },
     companyName: { type: String, required: true },
     admins: { type: [person], default: [] },
+    domain: String,
+    adminEmail: String,
     createdAt: { type: Date, required: true },
   },
   { collection: 'customers' }

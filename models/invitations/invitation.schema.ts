@@ -32,6 +32,7 @@ export interface InvitationDoc {
   openedBy: string[];
   decidedBy?: PersonDoc;
   decidedAt?: Date;
+  decidedByEmail?: string;
   history: { at: Date; by: PersonDoc | 'system'; from: string | null; to: string; note?: string }[];
   noticeOwedAt?: Date;
   lastResentAt?: Date;
@@ -72,6 +73,7 @@ const invitationSchema = new Schema<InvitationDoc>(
     openedBy: { type: [String], default: [] },
     decidedBy: person,
     decidedAt: Date,
+    decidedByEmail: String,
     history: {
       type: [
         new Schema(

@@ -244,9 +244,17 @@ export function invitationsFeature(deps: InvitationsFeatureDeps): Feature {
               r.customer.admins.map((a) => userText(a.name ?? a.aadObjectId))
             ),
           });
+          const { domain, adminEmail } = r.customer;
+          const contact = [
+            ...(domain ? [tr('domain', { domain: userText(domain) })] : []),
+            ...(adminEmail ? [tr('contact', { email: userText(adminEmail) })] : []),
+          ].join(' · ');
           return [
             ...(startsGroup ? [{ heading: tr('group', { reseller }), detail: '' }] : []),
-            { heading: userText(r.customer.companyName), detail: `${detail}\n${who}` },
+            {
+              heading: userText(r.customer.companyName),
+              detail: [detail, who, ...(contact ? [contact] : [])].join('\n'),
+            },
           ];
         }),
         paging: { page, pageCount },

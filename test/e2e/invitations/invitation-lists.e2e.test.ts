@@ -75,6 +75,19 @@ describe('the invitations list (the real server)', function () {
     );
   });
 
+  it("customers shows the customer's domain and the accepting admin's email", async () => {
+    // The roster tells the bot the customer admin's address, as Teams does.
+    await w.stop();
+    w = await startRelationshipsWorld({}, { roster: [cast.customer] });
+    const { ref, code } = await invite('Northwind Traders');
+    await w.say(cast.customer, `accept ${code}`);
+    await w.click(cast.customer, Verbs.invitationAccept, { invitationRef: ref });
+    await w.drained();
+    const list = await w.say(cast.reseller, 'customers');
+    const domain = cast.customer.email.split('@')[1]!;
+    expect(list.seen).to.include(`Domain ${domain} · contact: ${cast.customer.email}`);
+  });
+
   it('Revoke asks to confirm first, from the card and from the list; only the second click revokes', async () => {
     await invite('Tailspin Toys');
     const card = await listed();

@@ -6,6 +6,7 @@ import { eventually, FAST_WORKER, startSmtpSink } from '../enrollment/enrollment
 import { validAnswers } from '../../domain/enrollment/enrollment-world.js';
 import type { ConnectorCall } from '../../helpers/fake-connector.js';
 import { personas, type Persona } from '../../helpers/personas.js';
+import { teamsMember } from '../../helpers/teams-activity.js';
 import { startTestApp, type TestApp, type TestAppOptions } from '../../helpers/test-app.js';
 import { visible } from '../security/security-world.js';
 
@@ -66,7 +67,11 @@ export function actionData(card: unknown, title: string): Record<string, unknown
  */
 export async function startRelationshipsWorld(
   env: Record<string, string> = {},
-  options: Pick<TestAppOptions, 'dbOptions' | 'auth'> & { worker?: { leaseMs?: number } } = {}
+  options: Pick<TestAppOptions, 'dbOptions' | 'auth'> & {
+    worker?: { leaseMs?: number };
+    /** People the Teams roster knows (name, email, UPN) from the start; by default nobody. */
+    roster?: Persona[];
+  } = {}
 ) {
   const smtp = await startSmtpSink();
   let now = new Date('2026-12-01T09:00:00Z');
@@ -112,6 +117,7 @@ export async function startRelationshipsWorld(
   const provider = await approvedPartner('provider', cast.provider);
   const setRoles = (admin: Persona, who: Persona, roles: Role[]) =>
     memberships.setRoles(admin, who.aadObjectId, roles);
+  if (options.roster) app.connector.addMembers(...options.roster.map(teamsMember));
   // Users known to the tenant (a roster entry) before a role is given: as installing does.
   for (const p of Object.values(cast)) await app.post(app.teams.install(p));
   await setRoles(cast.provider, cast.providerAgent, ['adminAgent']);
