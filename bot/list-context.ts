@@ -6,13 +6,23 @@ import type { ListContext } from '../cards/shared/list-context.js';
  * forged value shows a list page the actor may see anyway, never anything else.
  */
 export const listContextFields = {
-  list: z.enum(['relationships', 'directory', '']).optional(),
+  list: z.enum(['relationships', 'directory', 'invitations', '']).optional(),
   listPage: z
     .union([z.number(), z.string().max(6)])
     .optional()
     .transform((v) => Math.min(10_000, Math.max(0, Math.floor(Number(v ?? 0)) || 0))),
   listFilter: z
-    .enum(['', 'all', 'expiringSoon', 'pending', 'active', 'closed', 'country', 'everywhere'])
+    .enum([
+      '',
+      'all',
+      'expiringSoon',
+      'pending',
+      'active',
+      'accepted',
+      'closed',
+      'country',
+      'everywhere',
+    ])
     .optional(),
   listText: z.string().max(100).optional(),
 };

@@ -2,6 +2,7 @@ import template from './invitation-history.card.json' with { type: 'json' };
 import type { InvitationEvent } from '../../domain/invitations/invitation.js';
 import { t, type Language } from '../../i18n/i18n.js';
 import { byText, dayText } from '../relationships/relationship-text.js';
+import { listFields, type ListContext } from '../shared/list-context.js';
 import { renderCard, type AdaptiveCardJson } from '../shared/render-card.js';
 import { userText } from '../shared/user-text.js';
 import { Verbs } from '../verbs.js';
@@ -11,7 +12,7 @@ export interface InvitationHistoryData {
   readonly company: string;
   readonly history: readonly InvitationEvent[];
   /** The list page the invitation was opened from: Back goes to its card, which keeps it. */
-  readonly listPage?: number;
+  readonly list?: ListContext;
 }
 
 /** An invitation's audit trail: every transition, who made it and when (as relationships'). */
@@ -32,7 +33,7 @@ export function render(data: InvitationHistoryData, language: Language): Adaptiv
     backTitle: t(language, 'relationships:card.back'),
     backData: {
       invitationRef: data.invitationRef,
-      ...(data.listPage !== undefined ? { page: String(data.listPage) } : {}),
+      ...(data.list ? { page: String(data.list.page), ...listFields(data.list) } : {}),
     },
   });
 }

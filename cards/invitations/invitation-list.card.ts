@@ -1,9 +1,14 @@
 import template from './invitation-list.card.json' with { type: 'json' };
-import type { InvitationState } from '../../domain/invitations/invitation.js';
+import {
+  INVITATION_LIST_FILTERS,
+  type InvitationListFilter,
+  type InvitationState,
+} from '../../domain/invitations/invitation.js';
 import { t, type Language } from '../../i18n/i18n.js';
 import { dayText } from '../relationships/relationship-text.js';
+import { listFields, type ListContext } from '../shared/list-context.js';
 import { renderCard, type AdaptiveCardJson } from '../shared/render-card.js';
-import { userText } from '../shared/user-text.js';
+import { plainText, userText } from '../shared/user-text.js';
 import { Verbs } from '../verbs.js';
 
 export interface InvitationListData {
@@ -21,6 +26,9 @@ export interface InvitationListData {
   readonly page: number;
   readonly pageCount: number;
   readonly canManage: boolean;
+  /** The state filter (default All) and the company-name search, kept by paging and Back. */
+  readonly filter?: InvitationListFilter;
+  readonly text?: string;
 }
 
 /** `invitations`: sent invitations with dates and state, Revoke / Resend, paged. */
@@ -28,9 +36,31 @@ export function render(data: InvitationListData, language: Language): AdaptiveCa
   const tr = (key: string, values: Record<string, unknown> = {}) =>
     t(language, `invitations:list.${key}`, values);
   const card = (key: string) => t(language, `invitations:card.${key}`);
+  const filter = data.filter ?? 'all';
+  const text = plainText(data.text ?? '').slice(0, 100);
+  // Each row's buttons open a card whose Back to list shows this very page, filter and search.
+  const list: ListContext = { list: 'invitations', page: data.page, filter, text };
+  const context = listFields(list);
   return renderCard(template, {
     title: tr('title'),
-    empty: data.rows.length ? '' : tr('empty'),
+    pageVerb: Verbs.invitationsPage,
+    filters: INVITATION_LIST_FILTERS.map((f) => ({
+      title: tr(`filter_${f}`),
+      filter: f,
+      style: f === filter ? 'positive' : 'default',
+    })),
+    filter,
+    text,
+    searchLabel: tr('search'),
+    searchPlaceholder: tr('searchPlaceholder'),
+    searchTitle: tr('searchButton'),
+    empty: data.rows.length
+      ? ''
+      : text
+        ? tr('none_text', { text: userText(text) })
+        : filter !== 'all'
+          ? tr('none_filter')
+          : tr('empty'),
     rows: data.rows.map((r) => ({
       heading: tr('row', {
         company: userText(r.company),
@@ -53,8 +83,7 @@ export function render(data: InvitationListData, language: Language): AdaptiveCa
         {
           verb: Verbs.invitationView,
           title: card('open'),
-          ref: r.invitationRef,
-          page: data.page,
+          data: { invitationRef: r.invitationRef, page: String(data.page), ...context },
         },
         ...(!data.canManage
           ? []
@@ -64,8 +93,7 @@ export function render(data: InvitationListData, language: Language): AdaptiveCa
                     {
                       verb: Verbs.invitationResend,
                       title: card('resend'),
-                      ref: r.invitationRef,
-                      page: data.page,
+                      data: { invitationRef: r.invitationRef, page: String(data.page), ...context },
                     },
                   ]
                 : []),
@@ -74,8 +102,7 @@ export function render(data: InvitationListData, language: Language): AdaptiveCa
                     {
                       verb: Verbs.invitationRevoke,
                       title: card('revoke'),
-                      ref: r.invitationRef,
-                      page: data.page,
+                      data: { invitationRef: r.invitationRef, page: String(data.page), ...context },
                     },
                   ]
                 : []),
@@ -92,10 +119,22 @@ export function render(data: InvitationListData, language: Language): AdaptiveCa
     cleanUp: data.canManage ? [{ verb: Verbs.invitationsCleanUp, title: tr('cleanUp') }] : [],
     paging: [
       ...(data.page > 0
-        ? [{ verb: Verbs.invitationsPage, title: tr('previous'), page: data.page - 1 }]
+        ? [
+            {
+              verb: Verbs.invitationsPage,
+              title: tr('previous'),
+              data: { page: String(data.page - 1), filter, text },
+            },
+          ]
         : []),
       ...(data.page + 1 < data.pageCount
-        ? [{ verb: Verbs.invitationsPage, title: tr('next'), page: data.page + 1 }]
+        ? [
+            {
+              verb: Verbs.invitationsPage,
+              title: tr('next'),
+              data: { page: String(data.page + 1), filter, text },
+            },
+          ]
         : []),
     ],
   });

@@ -2,6 +2,7 @@ import template from './invitation.card.json' with { type: 'json' };
 import type { InvitationState } from '../../domain/invitations/invitation.js';
 import { t, type Language } from '../../i18n/i18n.js';
 import { dayText } from '../relationships/relationship-text.js';
+import { backToList, listFields, type ListContext } from '../shared/list-context.js';
 import { renderCard, type AdaptiveCardJson } from '../shared/render-card.js';
 import { userText } from '../shared/user-text.js';
 import { Verbs } from '../verbs.js';
@@ -23,8 +24,11 @@ export interface InvitationCardData {
   readonly canManage?: boolean;
   /** Revoked by the system because the reseller's relationship with the provider ended. */
   readonly revokedWithRelationship?: boolean;
-  /** Opened from this page of the `invitations` list: buttons keep it, Back to list shows it. */
-  readonly listPage?: number;
+  /**
+   * Opened from this page (filter, search) of the `invitations` list: buttons keep it, Back to
+   * list shows it.
+   */
+  readonly list?: ListContext;
   /** Revoke's first click: what revoking does, and a second button to mean it (as End). */
   readonly confirmRevoke?: boolean;
 }
@@ -80,8 +84,8 @@ export function render(data: InvitationCardData, language: Language): AdaptiveCa
     : data.viewer === 'partner'
       ? [...buttons, { verb: Verbs.invitationHistory, title: tr('history'), style: 'default' }]
       : buttons;
-  const listed = data.listPage !== undefined && data.viewer === 'partner';
-  const context = listed ? { page: String(data.listPage) } : {};
+  const listed = data.list && data.viewer === 'partner' ? data.list : undefined;
+  const context = listed ? { page: String(listed.page), ...listFields(listed) } : {};
   const actions = [
     ...withHistory.map((b) => ({
       ...b,
@@ -92,14 +96,7 @@ export function render(data: InvitationCardData, language: Language): AdaptiveCa
       },
     })),
     ...(listed && !confirming
-      ? [
-          {
-            verb: Verbs.invitationsPage,
-            title: tr('backToList'),
-            style: 'default',
-            data: { page: String(data.listPage) },
-          },
-        ]
+      ? [{ ...backToList(listed), title: tr('backToList'), style: 'default' }]
       : []),
   ];
   return renderCard(template, {
@@ -163,6 +160,12 @@ export const samples: readonly InvitationCardData[] = [
     lastAt: new Date('2026-12-03T09:00:00Z'),
     revokedWithRelationship: true,
   },
-  { ...base, state: 'pending', viewer: 'partner', canManage: true, listPage: 1 },
+  {
+    ...base,
+    state: 'pending',
+    viewer: 'partner',
+    canManage: true,
+    list: { list: 'invitations', page: 1, filter: 'pending', text: 'North' },
+  },
   { ...base, state: 'pending', viewer: 'partner', canManage: true, confirmRevoke: true },
 ];

@@ -4,6 +4,7 @@ import { Verbs } from '../verbs.js';
 export const LIST_VERBS = {
   relationships: Verbs.relationshipsPage,
   directory: Verbs.directoryPage,
+  invitations: Verbs.invitationsPage,
 } as const;
 
 export type ListKind = keyof typeof LIST_VERBS;
@@ -16,7 +17,10 @@ export type ListKind = keyof typeof LIST_VERBS;
 export interface ListContext {
   readonly list: ListKind;
   readonly page: number;
-  /** The list's filter: `all` / `expiringSoon` for relationships, `country` / `everywhere`. */
+  /**
+   * The list's filter: `all` / `expiringSoon` / a state for relationships, `country` /
+   * `everywhere` for the directory, `all` / a state for invitations.
+   */
   readonly filter: string;
   readonly text: string;
 }
@@ -47,7 +51,7 @@ export function backToList(list: ListContext): { verb: string; data: Record<stri
     };
   }
   return {
-    verb: LIST_VERBS.relationships,
+    verb: LIST_VERBS[list.list],
     data: { page, filter: list.filter, text: list.text },
   };
 }

@@ -55,9 +55,14 @@ export interface InvitationRepository extends OwedNoticeStore<Invitation> {
   addOpener(id: string, personKey: string): Promise<void>;
   /** Pending invitations whose date is `before` or earlier, oldest first. */
   listExpired(before: Date, limit: number, partnerRef?: PartnerRef): Promise<Invitation[]>;
-  /** A partner's invitations, newest first. */
+  /**
+   * A partner's invitations, newest first; with `states`, only those; with `companyPrefix`,
+   * only those whose customer's company name starts so (any case).
+   */
   listPage(query: {
     readonly partnerRef: PartnerRef;
+    readonly states?: readonly InvitationState[];
+    readonly companyPrefix?: string;
     readonly skip: number;
     readonly limit: number;
   }): Promise<{ items: Invitation[]; total: number }>;

@@ -17,6 +17,7 @@ import { can } from '../partners/roles.js';
 import type { RelationshipRepository } from '../relationships/relationship.repository.js';
 import type { Relationship } from '../relationships/relationship.js';
 import {
+  INVITATION_FILTER_STATES,
   mayLearnOutcome,
   personKey,
   resendAllowedAt,
@@ -24,6 +25,7 @@ import {
   revokedWithRelationship,
   type Invitation,
   type InvitationEvent,
+  type InvitationListFilter,
   type InvitationState,
 } from './invitation.js';
 import {
@@ -494,11 +496,19 @@ export class InvitationService {
   }
 
   /** One page of the actor's partner's invitations, newest first. */
-  async page(actor: Actor, page: number): Promise<Page<InvitationView>> {
+  async page(
+    actor: Actor,
+    page: number,
+    search: { readonly filter?: InvitationListFilter; readonly text?: string } = {}
+  ): Promise<Page<InvitationView>> {
     const { partner } = await this.deps.memberships.authorize(actor, 'customers.view');
     const p = Math.max(0, Math.floor(page));
+    const states = INVITATION_FILTER_STATES[search.filter ?? 'all'];
+    const text = (search.text ?? '').trim().slice(0, 100);
     const { items, total } = await this.deps.invitations.listPage({
       partnerRef: partner.id,
+      ...(states ? { states } : {}),
+      ...(text ? { companyPrefix: text } : {}),
       skip: p * PAGE_SIZE,
       limit: PAGE_SIZE,
     });

@@ -12,6 +12,19 @@ export type InvitationKind = (typeof INVITATION_KINDS)[number];
 export const INVITATION_STATES = ['pending', 'accepted', 'declined', 'expired', 'revoked'] as const;
 export type InvitationState = (typeof INVITATION_STATES)[number];
 
+/** The `invitations` list's state filter: Closed is declined, revoked or expired. */
+export const INVITATION_LIST_FILTERS = ['all', 'pending', 'accepted', 'closed'] as const;
+export type InvitationListFilter = (typeof INVITATION_LIST_FILTERS)[number];
+export const INVITATION_FILTER_STATES: Record<
+  InvitationListFilter,
+  readonly InvitationState[] | undefined
+> = {
+  all: undefined,
+  pending: ['pending'],
+  accepted: ['accepted'],
+  closed: ['declined', 'revoked', 'expired'],
+};
+
 /** What a customer invitation brings the customer into. */
 export interface CustomerInvitationTerms {
   /** The inviting reseller. */

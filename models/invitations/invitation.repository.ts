@@ -144,10 +144,17 @@ export class MongoInvitationRepository implements InvitationRepository, OpenedIn
 
   async listPage(q: {
     readonly partnerRef: PartnerRef;
+    readonly states?: readonly InvitationState[];
+    readonly companyPrefix?: string;
     readonly skip: number;
     readonly limit: number;
   }): Promise<{ items: Invitation[]; total: number }> {
-    const filter = { partnerRef: q.partnerRef };
+    // The partner (and state) narrow by the index; the name's start is checked on those only.
+    const filter: mongoose.QueryFilter<InvitationDoc> = { partnerRef: q.partnerRef };
+    if (q.states) filter.state = { $in: [...q.states] };
+    if (q.companyPrefix) {
+      filter['customer.companyName'] = new RegExp(`^${escapeRegExp(q.companyPrefix)}`, 'i');
+    }
     const [docs, total] = await Promise.all([
       this.model
         .find(filter)
@@ -256,4 +263,8 @@ function toInvitation(doc: InvitationDoc): Invitation {
   const out: Record<string, unknown> = { id: String(_id) };
   for (const [k, v] of Object.entries(rest)) if (v !== null && v !== undefined) out[k] = v;
   return out as unknown as Invitation;
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }

@@ -99,6 +99,8 @@ invitationSchema.index({ tokenHash: 1 }, { unique: true });
 invitationSchema.index({ codeHash: 1 }, { unique: true });
 // The `invitations` page, newest first; the expiry sweep; the owed-notice sweep.
 invitationSchema.index({ partnerRef: 1, createdAt: -1 });
+// The `invitations` page filtered by state (Pending, Accepted, Closed), newest first.
+invitationSchema.index({ partnerRef: 1, state: 1, createdAt: -1 });
 invitationSchema.index({ state: 1, expiresAt: 1 });
 invitationSchema.index({ noticeOwedAt: 1 }, { sparse: true });
 // The invitations naming a provider relationship, revoked when it ends.

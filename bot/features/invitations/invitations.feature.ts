@@ -15,6 +15,7 @@ import { dayText } from '../../../cards/relationships/relationship-text.js';
 import { cardAttachment, type AdaptiveCardJson } from '../../../cards/shared/render-card.js';
 import { userText } from '../../../cards/shared/user-text.js';
 import { withNotice } from '../../../cards/shared/with-notice.js';
+import type { ListContext } from '../../../cards/shared/list-context.js';
 import { Verbs } from '../../../cards/verbs.js';
 import { NotAllowedError, NotFoundError } from '../../../domain/errors.js';
 import type {
@@ -22,12 +23,17 @@ import type {
   InvitationService,
   InvitationView,
 } from '../../../domain/invitations/invitation.service.js';
-import { acceptance } from '../../../domain/invitations/invitation.js';
+import {
+  acceptance,
+  INVITATION_LIST_FILTERS,
+  type InvitationListFilter,
+} from '../../../domain/invitations/invitation.js';
 import { isSamePerson, type Actor } from '../../../domain/partners/actor.js';
 import type { MembershipService } from '../../../domain/partners/membership.service.js';
 import { can } from '../../../domain/partners/roles.js';
 import { formatList, t, type Language } from '../../../i18n/i18n.js';
 import { cardAction, type Feature, type TurnScope } from '../../feature.js';
+import { listContextFields, listContextOf } from '../../list-context.js';
 import {
   cardData,
   invitationSubject,
@@ -57,6 +63,9 @@ const pageNumber = z
   .union([z.number(), z.string().max(6)])
   .optional()
   .transform((v) => Math.min(10_000, Math.max(0, Math.floor(Number(v ?? 0)) || 0)));
+
+/** The `invitations` list's state filter and company-name search. */
+type InvitationSearch = { filter?: InvitationListFilter; text?: string };
 
 /**
  * Customer invitations: `invite customer`, `accept <code>` (the one entry point for every kind
@@ -93,7 +102,7 @@ export function invitationsFeature(deps: InvitationsFeatureDeps): Feature {
     scope: TurnScope,
     view: InvitationView,
     note?: string,
-    opts: { listPage?: number; confirmRevoke?: boolean } = {}
+    opts: { list?: ListContext; confirmRevoke?: boolean } = {}
   ) => {
     const viewer = await viewerOf(scope.actor, view);
     const card = renderInvitation(
@@ -126,8 +135,8 @@ export function invitationsFeature(deps: InvitationsFeatureDeps): Feature {
     );
   };
 
-  const listCard = async (scope: TurnScope, page: number) => {
-    const result = await service.page(scope.actor, page);
+  const listCard = async (scope: TurnScope, page: number, search: InvitationSearch = {}) => {
+    const result = await service.page(scope.actor, page, search);
     return renderList(
       {
         rows: result.items.map((v) => ({
@@ -142,6 +151,7 @@ export function invitationsFeature(deps: InvitationsFeatureDeps): Feature {
         page: result.page,
         pageCount: result.pageCount,
         canManage: await mayManage(scope.actor),
+        ...search,
       },
       scope.language
     );
@@ -166,9 +176,28 @@ export function invitationsFeature(deps: InvitationsFeatureDeps): Feature {
     const yes = acceptance(v.invitation);
     return yes ? { acceptedBy: yes.by.name ?? '', acceptedAt: yes.at } : {};
   };
-  /** The list page a card was opened from (`page` in its buttons' data), if it was. */
-  const listPageOf = (data: { page?: number | string | undefined }) =>
-    data.page === undefined || data.page === '' ? {} : { listPage: pageNumber.parse(data.page) };
+  /**
+   * The list page (filter, search) a card was opened from, if it was: the shared list context
+   * its buttons carry, or only `page` on cards made before the filter.
+   */
+  const listPageOf = (data: Record<string, unknown>): { list?: ListContext } => {
+    const parsed = z.object(listContextFields).safeParse(data);
+    const context = parsed.success ? listContextOf(parsed.data) : undefined;
+    if (context?.list === 'invitations') return { list: context };
+    const page = data.page;
+    if (page === undefined || page === '') return {};
+    return {
+      list: { list: 'invitations', page: pageNumber.parse(page), filter: 'all', text: '' },
+    };
+  };
+  /** The list's filter and search from a list context (a forged filter shows All). */
+  const searchOf = (list: ListContext | undefined): InvitationSearch => {
+    const filter = INVITATION_LIST_FILTERS.find((f) => f === list?.filter);
+    return {
+      ...(filter && filter !== 'all' ? { filter } : {}),
+      ...(list?.text ? { text: list.text } : {}),
+    };
+  };
 
   const send = (scope: TurnScope, card: AdaptiveCardJson) =>
     scope.turn.sendActivity({ attachments: [cardAttachment(card)] });
@@ -576,7 +605,8 @@ export function invitationsFeature(deps: InvitationsFeatureDeps): Feature {
           const { view } = await service.revoke(scope.actor, data.invitationRef);
           const note = t(scope.language, 'invitations:card.revokedNow');
           if (data.page !== undefined) {
-            const card = await listCard(scope, pageNumber.parse(data.page));
+            const { list } = listPageOf(data);
+            const card = await listCard(scope, pageNumber.parse(data.page), searchOf(list));
             return { card: withNotice(card, { text: note }) };
           }
           return {
@@ -617,11 +647,21 @@ export function invitationsFeature(deps: InvitationsFeatureDeps): Feature {
       }),
       cardAction({
         verb: Verbs.invitationsPage,
-        schema: z.object({ page: pageNumber }).passthrough(),
+        schema: z
+          .object({
+            page: pageNumber,
+            filter: z.enum(INVITATION_LIST_FILTERS).optional(),
+            text: z.string().max(100).optional(),
+          })
+          .passthrough(),
         scope: 'personal',
         respond: 'interactor',
         async handle(scope, data) {
-          return { card: await listCard(scope, data.page) };
+          const search: InvitationSearch = {
+            ...(data.filter && data.filter !== 'all' ? { filter: data.filter } : {}),
+            ...(data.text?.trim() ? { text: data.text.trim() } : {}),
+          };
+          return { card: await listCard(scope, data.page, search) };
         },
       }),
     ],

@@ -85,9 +85,18 @@ export class MemoryInvitationRepository implements InvitationRepository {
       .slice(0, limit)
       .map(clone);
   }
-  async listPage(q: { partnerRef: string; skip: number; limit: number }) {
+  async listPage(q: {
+    partnerRef: string;
+    states?: readonly string[];
+    companyPrefix?: string;
+    skip: number;
+    limit: number;
+  }) {
+    const prefix = q.companyPrefix?.toLowerCase();
     const all = [...this.rows.values()]
       .filter((r) => r.partnerRef === q.partnerRef)
+      .filter((r) => !q.states || q.states.includes(r.state))
+      .filter((r) => !prefix || (r.customer?.companyName ?? '').toLowerCase().startsWith(prefix))
       .sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime());
     return { items: all.slice(q.skip, q.skip + q.limit).map(clone), total: all.length };
   }

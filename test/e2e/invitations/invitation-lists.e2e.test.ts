@@ -111,4 +111,70 @@ describe('the invitations list (the real server)', function () {
     // From the list: the list, read again, shows it revoked.
     expect(done.seen).to.include('Tailspin Toys · Revoked');
   });
+
+  it('filters by state and searches by company name; paging and Back to list keep both', async () => {
+    const northwind = await invite('Northwind Traders');
+    await w.say(cast.customer, `accept ${northwind.code}`);
+    await w.click(cast.customer, Verbs.invitationAccept, { invitationRef: northwind.ref });
+    const tailspin = await invite('Tailspin Toys');
+    await w.click(cast.reseller, Verbs.invitationRevoke, {
+      invitationRef: tailspin.ref,
+      confirmed: 'yes',
+    });
+    await invite('Northern Lights');
+    await w.drained();
+    const rows = (seen: string) =>
+      ['Northwind Traders', 'Tailspin Toys', 'Northern Lights'].filter((c) =>
+        seen.includes(`${c} · `)
+      );
+    const page = (data: Record<string, unknown>) =>
+      w.click(cast.reseller, Verbs.invitationsPage, data);
+
+    expect(rows((await page({ page: '0', filter: 'pending' })).seen)).to.deep.equal([
+      'Northern Lights',
+    ]);
+    expect(rows((await page({ page: '0', filter: 'accepted' })).seen)).to.deep.equal([
+      'Northwind Traders',
+    ]);
+    expect(rows((await page({ page: '0', filter: 'closed' })).seen)).to.deep.equal([
+      'Tailspin Toys',
+    ]);
+    // The search is by the start of the company name, in any case.
+    expect(rows((await page({ page: '0', filter: 'all', text: 'north' })).seen)).to.deep.equal([
+      'Northwind Traders',
+      'Northern Lights',
+    ]);
+    const none = await page({ page: '0', filter: 'all', text: 'Fabrikam' });
+    expect(none.seen).to.include('No invitation to a company whose name starts with “Fabrikam”.');
+
+    // Open from a filtered, searched list: Back to list shows that same list.
+    const list = await page({ page: '0', filter: 'pending', text: 'North' });
+    const open = await w.click(cast.reseller, Verbs.invitationView, actionData(list.body, 'Open'));
+    expect(open.seen).to.include('Invitation to Northern Lights');
+    const history = await w.click(
+      cast.reseller,
+      Verbs.invitationHistory,
+      actionData(open.body, 'History')
+    );
+    const detail = await w.click(
+      cast.reseller,
+      Verbs.invitationView,
+      actionData(history.body, 'Back')
+    );
+    const back = await w.click(
+      cast.reseller,
+      Verbs.invitationsPage,
+      actionData(detail.body, 'Back to list')
+    );
+    expect(rows(back.seen)).to.deep.equal(['Northern Lights']);
+    expect(JSON.stringify(back.body)).to.include('"value":"North"');
+
+    // Paging keeps the filter and the search: six more pending "North…" make a second page.
+    for (let i = 1; i <= 6; i++) await invite(`North Star ${i}`);
+    const first = await page({ page: '0', filter: 'pending', text: 'North' });
+    const next = await page(actionData(first.body, 'Next'));
+    expect(next.seen).to.include('Page 2 of 2');
+    expect(next.seen).not.to.include('Northwind Traders');
+    expect(next.seen).not.to.include('Tailspin Toys');
+  });
 });
