@@ -34,10 +34,12 @@ export interface InvitationCardData {
 }
 
 const COLORS: Record<InvitationState, string> = {
-  pending: 'Accent',
+  // Accent and Warning text are below 4.5:1 on white in the Playground's (and Teams') light
+  // colours: the state's words say pending or expired, in the default colour.
+  pending: 'Default',
   accepted: 'Good',
   declined: 'Attention',
-  expired: 'Warning',
+  expired: 'Default',
   revoked: 'Attention',
 };
 

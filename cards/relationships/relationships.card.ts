@@ -42,10 +42,12 @@ export interface WaitingInvitation {
 }
 
 const COLORS: Record<Relationship['state'], string> = {
-  pending: 'Accent',
+  // Accent and Warning text are below 4.5:1 on white in the Playground's (and Teams') light
+  // colours: the state's words say pending or expired, in the default colour.
+  pending: 'Default',
   active: 'Good',
   declined: 'Attention',
-  expired: 'Warning',
+  expired: 'Default',
   withdrawn: 'Default',
   ended: 'Default',
 };

@@ -15,7 +15,9 @@ export function withNotice(card: AdaptiveCardJson, notice: CardNotice): Adaptive
   const block = renderCard(template, {
     text: notice.text,
     style: notice.isError ? 'attention' : 'good',
-    color: notice.isError ? 'Attention' : 'Good',
+    // The container's colour tells done from refused; its text keeps the default colour, which
+    // hosts draw readable on every container style (Good on good is 4.0:1 in the Playground).
+    color: 'Default',
   });
   const body = Array.isArray(card.body) ? (card.body as AdaptiveCardJson[]) : [];
   return { ...card, body: [block, ...body.filter((el) => el.id !== 'notice')] };
