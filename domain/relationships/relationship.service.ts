@@ -462,10 +462,14 @@ export class RelationshipService {
         change.durationDays <= MAX_DURATION_DAYS
       )
     ) {
-      throw new InvalidError('relationships:errors.bulkDays', {
-        min: MIN_DURATION_DAYS,
-        max: MAX_DURATION_DAYS,
-      });
+      // A field's problem: the list card comes back with the days typed and this under them.
+      refuseFields([
+        {
+          field: 'durationDays',
+          key: 'relationships:errors.bulkDays',
+          values: { min: MIN_DURATION_DAYS, max: MAX_DURATION_DAYS },
+        },
+      ]);
     }
     const targets = await this.activeOf(provider.id, filter.expiringSoon);
     let asked = 0;

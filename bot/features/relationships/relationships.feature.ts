@@ -662,6 +662,9 @@ export function relationshipsFeature(deps: RelationshipsFeatureDeps): Feature {
             }),
           };
         },
+        // A refused count shows under the days field of the list it was typed on, kept.
+        current: (scope, data) =>
+          listCard(scope, 0, data.expiringSoon === true || data.expiringSoon === 'true'),
       }),
     ],
     refreshers: [

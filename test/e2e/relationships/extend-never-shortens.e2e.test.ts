@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import { Verbs } from '../../../cards/verbs.js';
 import { dayText } from '../../../cards/relationships/relationship-text.js';
+import { cardIn, errorUnder, inputsOf } from '../../helpers/form-card.js';
 import { withLocale } from '../../helpers/personas.js';
 import {
   actionData,
@@ -130,5 +131,20 @@ describe('Extend never shortens access (issue 27, the real server)', function ()
     });
     expect(refused.seen).to.include('whole number of days from 1 to 730');
     expect(String((await stored())._id)).to.equal(id);
+  });
+
+  it('bulk extend refuses 900 days under its days field, the 900 kept, and changes nothing', async () => {
+    await activeForAYear();
+    const before = await stored();
+    const res = await w.click(cast.provider, Verbs.relationshipsBulk, {
+      kind: 'extend',
+      durationDays: '900',
+    });
+    const card = cardIn(res.body);
+    expect(errorUnder(card, 'durationDays')).to.include('whole number of days from 1 to 730');
+    expect(inputsOf(card).get('durationDays')!.input.value).to.equal(900);
+    const after = await stored();
+    expect(after.expiresAt).to.deep.equal(before.expiresAt);
+    expect(after.pendingChange).to.equal(undefined);
   });
 });
