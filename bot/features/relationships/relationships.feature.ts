@@ -1,7 +1,10 @@
 import { z } from 'zod';
 import { render as renderDirectory } from '../../../cards/relationships/directory.card.js';
 import { render as renderHistory } from '../../../cards/relationships/history.card.js';
-import { render as renderRelationship } from '../../../cards/relationships/relationship.card.js';
+import {
+  render as renderRelationship,
+  type RelationshipCardData,
+} from '../../../cards/relationships/relationship.card.js';
 import { render as renderList } from '../../../cards/relationships/relationships.card.js';
 import { render as renderRequest } from '../../../cards/relationships/request.card.js';
 import { render as renderInvitation } from '../../../cards/relationships/invitation.card.js';
@@ -110,10 +113,12 @@ export function relationshipsFeature(deps: RelationshipsFeatureDeps): Feature {
     scope: TurnScope,
     view: RelationshipView,
     note?: string,
-    list?: ListContext
+    list?: ListContext,
+    /** A first click's step: End's or Decline's confirmation, Extend's old -> new end. */
+    step: Pick<RelationshipCardData, 'confirmEnd' | 'confirmDecline' | 'confirmExtend'> = {}
   ): Promise<AdaptiveCardJson> => {
     const card = renderRelationship(
-      { view, canManage: await mayManage(scope.actor), ...(list ? { list } : {}) },
+      { view, canManage: await mayManage(scope.actor), ...step, ...(list ? { list } : {}) },
       scope.language
     );
     return note ? withNotice(card, { text: note }) : card;
@@ -484,16 +489,7 @@ export function relationshipsFeature(deps: RelationshipsFeatureDeps): Feature {
           }
           // First click: an optional reason for the side that asked, then Yes, decline.
           const view = await service.view(scope.actor, d.relationshipRef);
-          const list = listContextOf(d);
-          return renderRelationship(
-            {
-              view,
-              canManage: await mayManage(scope.actor),
-              confirmDecline: true,
-              ...(list ? { list } : {}),
-            },
-            scope.language
-          );
+          return cardFor(scope, view, undefined, listContextOf(d), { confirmDecline: true });
         }
       ),
       move(Verbs.relationshipWithdraw, onRelationship, (scope, d) =>
@@ -512,16 +508,7 @@ export function relationshipsFeature(deps: RelationshipsFeatureDeps): Feature {
           if (view.relationship.state !== 'active') {
             return service.end(scope.actor, d.relationshipRef);
           }
-          const list = listContextOf(d);
-          return renderRelationship(
-            {
-              view,
-              canManage: await mayManage(scope.actor),
-              confirmEnd: true,
-              ...(list ? { list } : {}),
-            },
-            scope.language
-          );
+          return cardFor(scope, view, undefined, listContextOf(d), { confirmEnd: true });
         }
       ),
       move(
@@ -547,16 +534,7 @@ export function relationshipsFeature(deps: RelationshipsFeatureDeps): Feature {
             d.relationshipRef,
             input
           );
-          const list = listContextOf(d);
-          return renderRelationship(
-            {
-              view,
-              canManage: await mayManage(scope.actor),
-              confirmExtend: extension,
-              ...(list ? { list } : {}),
-            },
-            scope.language
-          );
+          return cardFor(scope, view, undefined, listContextOf(d), { confirmExtend: extension });
         }
       ),
       move(
