@@ -27,7 +27,10 @@ import {
   type RelationshipService,
   type RelationshipView,
 } from '../../../domain/relationships/relationship.service.js';
-import type { ResellerInvitationService } from '../../../domain/relationships/reseller-invitation.service.js';
+import type {
+  ResellerInvitationService,
+  SentInvitation,
+} from '../../../domain/relationships/reseller-invitation.service.js';
 import { hasKey, t, type Language } from '../../../i18n/i18n.js';
 import type { ListContext } from '../../../cards/shared/list-context.js';
 import { cardAction, type CardAction, type Feature, type TurnScope } from '../../feature.js';
@@ -260,6 +263,22 @@ export function relationshipsFeature(deps: RelationshipsFeatureDeps): Feature {
     );
   };
 
+  /** The provider's card for an invitation just sent or resent: link, code, whether mailed. */
+  const sentCard = (scope: TurnScope, sent: SentInvitation, extra: { backToList?: boolean } = {}) =>
+    renderInvitation(
+      {
+        provider: sent.provider,
+        email: sent.invitation.email,
+        grant: sent.invitation.grant,
+        link: sent.link,
+        code: sent.code,
+        expiresAt: sent.invitation.expiresAt,
+        mailed: sent.mailed,
+        ...extra,
+      },
+      scope.language
+    );
+
   const send = (scope: TurnScope, card: AdaptiveCardJson) =>
     scope.turn.sendActivity({ attachments: [cardAttachment(card)] });
 
@@ -393,19 +412,7 @@ export function relationshipsFeature(deps: RelationshipsFeatureDeps): Feature {
           );
           // The same card whether or not the address or PartnerID belongs to an enrolled
           // reseller: the provider learns who it is only when the reseller accepts.
-          const card = renderInvitation(
-            {
-              provider: sent.provider,
-              email: sent.invitation.email,
-              grant: sent.invitation.grant,
-              link: sent.link,
-              code: sent.code,
-              expiresAt: sent.invitation.expiresAt,
-              mailed: sent.mailed,
-            },
-            scope.language
-          );
-          return { card };
+          return { card: sentCard(scope, sent) };
         },
         // A refused invite shows on the form, what was typed kept.
         current: (scope) => inviteForm(scope),
@@ -600,19 +607,7 @@ export function relationshipsFeature(deps: RelationshipsFeatureDeps): Feature {
         async handle(scope, data) {
           const sent = await invitations.resend(scope.actor, data.invitationRef, scope.language);
           return {
-            card: renderInvitation(
-              {
-                provider: sent.provider,
-                email: sent.invitation.email,
-                grant: sent.invitation.grant,
-                link: sent.link,
-                code: sent.code,
-                expiresAt: sent.invitation.expiresAt,
-                mailed: sent.mailed,
-                backToList: true,
-              },
-              scope.language
-            ),
+            card: sentCard(scope, sent, { backToList: true }),
           };
         },
       }),
