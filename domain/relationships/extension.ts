@@ -1,6 +1,6 @@
 import { ConflictError, InvalidError, refuseFields } from '../errors.js';
 import { checkGrant, days, MAX_DURATION_DAYS, widens } from './access-grant.js';
-import type { AccessGrant, Relationship } from './relationship.js';
+import { changeAsks, type AccessGrant, type Relationship } from './relationship.js';
 
 /** What an Extend asks for: days added to the current end and, optionally, the roles after it. */
 export interface ExtensionInput {
@@ -71,6 +71,6 @@ export function planExtension(
     to: new Date(r.expiresAt.getTime() + days(count)),
     grant: checked.grant,
     widens: widens(r.grant, checked.grant),
-    asks: side === 'provider',
+    asks: changeAsks(side),
   };
 }

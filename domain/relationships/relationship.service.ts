@@ -22,8 +22,16 @@ import {
 } from './access-grant.js';
 import { extensionRoom, planExtension, type Extension, type ExtensionInput } from './extension.js';
 import {
+  asked,
+  CHANGE_DECIDER,
+  changeAsks,
+  consentRequired,
+  decidesNow,
+  decidingSide,
   MAX_REASON_LENGTH,
-  RISKY_ROLE,
+  mayAutoExtend,
+  sideOf,
+  waitingChange,
   type AccessGrant,
   type PendingChange,
 } from './relationship.js';
@@ -197,10 +205,10 @@ export class RelationshipService {
    */
   async authorize(actor: Actor, id: string, consent = false): Promise<RelationshipResult> {
     const { relationship, side } = await this.forActor(actor, id);
-    if (side === relationship.initiatedBy) {
+    if (side !== decidingSide(relationship)) {
       throw new NotAllowedError('relationships:errors.otherSideAuthorizes');
     }
-    if (side === 'reseller' && !consent) {
+    if (consentRequired(side, 'authorize') && !consent) {
       throw new InvalidError('relationships:errors.consentRequired');
     }
     const now = this.deps.now();
@@ -224,7 +232,7 @@ export class RelationshipService {
       throw new InvalidError('relationships:errors.reasonTooLong', { max: MAX_REASON_LENGTH });
     }
     const { relationship, side } = await this.forActor(actor, id);
-    if (side === relationship.initiatedBy) {
+    if (side !== decidingSide(relationship)) {
       throw new NotAllowedError('relationships:errors.otherSideDeclines');
     }
     return this.move(actor, relationship, 'pending', {
@@ -242,13 +250,13 @@ export class RelationshipService {
    */
   async decides(actor: Actor, id: string): Promise<boolean> {
     const { relationship, side } = await this.forActor(actor, id);
-    return relationship.state === 'pending' && side !== relationship.initiatedBy;
+    return decidesNow(relationship, side);
   }
 
   /** The side that asked takes the request back while it is pending. */
   async withdraw(actor: Actor, id: string): Promise<RelationshipResult> {
     const { relationship, side } = await this.forActor(actor, id);
-    if (side !== relationship.initiatedBy) {
+    if (!asked(relationship, side)) {
       throw new NotAllowedError('relationships:errors.onlyRequesterWithdraws');
     }
     return this.move(actor, relationship, 'pending', {
@@ -300,7 +308,7 @@ export class RelationshipService {
     if (extension.asks) {
       return this.ask(actor, relationship, { grant: extension.grant, expiresAt: extension.to });
     }
-    if (extension.widens && !opts.consent) {
+    if (consentRequired(side, 'extend', extension.widens) && !opts.consent) {
       refuseFields([{ field: 'consent', key: 'relationships:errors.consentRequired' }]);
     }
     const event: RelationshipEvent = {
@@ -328,7 +336,7 @@ export class RelationshipService {
   /** The requester sends its pending request again: at most once an hour (issue 26.3). */
   async resend(actor: Actor, id: string): Promise<RelationshipResult> {
     const { relationship, side } = await this.forActor(actor, id);
-    if (side !== relationship.initiatedBy) {
+    if (!asked(relationship, side)) {
       throw new NotAllowedError('relationships:errors.onlyRequesterResends');
     }
     const now = this.deps.now();
@@ -357,7 +365,7 @@ export class RelationshipService {
    */
   async autoExtendOn(actor: Actor, id: string): Promise<RelationshipResult> {
     const { relationship, side } = await this.forActor(actor, id);
-    if (relationship.grant.roles.includes(RISKY_ROLE)) {
+    if (!mayAutoExtend(relationship.grant)) {
       throw new InvalidError('relationships:grant.autoExtendWithGlobalAdmin');
     }
     if (relationship.state !== 'active') {
@@ -365,7 +373,7 @@ export class RelationshipService {
     }
     if (relationship.grant.autoExtend) return { relationship, changedNow: false };
     const grant = { ...relationship.grant, autoExtend: true };
-    if (side === 'provider') {
+    if (changeAsks(side)) {
       return this.ask(actor, relationship, { grant, expiresAt: relationship.expiresAt });
     }
     return this.move(
@@ -394,10 +402,14 @@ export class RelationshipService {
     changeAt?: Date
   ): Promise<RelationshipResult> {
     const { relationship: r, side } = await this.forActor(actor, id);
-    if (side !== 'reseller') throw new NotAllowedError('relationships:errors.resellerDecides');
-    if (!consent) throw new InvalidError('relationships:errors.consentRequired');
-    const change = r.pendingChange;
-    if (r.state !== 'active' || !change || (changeAt && !sameTime(change.at, changeAt))) {
+    if (side !== CHANGE_DECIDER) {
+      throw new NotAllowedError('relationships:errors.resellerDecides');
+    }
+    if (consentRequired(side, 'authorizeChange') && !consent) {
+      throw new InvalidError('relationships:errors.consentRequired');
+    }
+    const change = waitingChange(r);
+    if (!change || (changeAt && !sameTime(change.at, changeAt))) {
       return { relationship: r, changedNow: false };
     }
     if (!sameTime(change.fromExpiresAt, r.expiresAt)) {
@@ -421,9 +433,11 @@ export class RelationshipService {
   /** The reseller declines the change its provider asked for: everything stays as it was. */
   async declineChange(actor: Actor, id: string, changeAt?: Date): Promise<RelationshipResult> {
     const { relationship: r, side } = await this.forActor(actor, id);
-    if (side !== 'reseller') throw new NotAllowedError('relationships:errors.resellerDecides');
-    const change = r.pendingChange;
-    if (r.state !== 'active' || !change || (changeAt && !sameTime(change.at, changeAt))) {
+    if (side !== CHANGE_DECIDER) {
+      throw new NotAllowedError('relationships:errors.resellerDecides');
+    }
+    const change = waitingChange(r);
+    if (!change || (changeAt && !sameTime(change.at, changeAt))) {
       return { relationship: r, changedNow: false };
     }
     return this.move(
@@ -903,15 +917,6 @@ export class RelationshipService {
   ): RelationshipEvent {
     return { at: this.deps.now(), by: 'system', from, to, roles: r.grant.roles };
   }
-}
-
-function sideOf(
-  relationship: Relationship | null,
-  partnerRef: PartnerRef
-): 'provider' | 'reseller' | undefined {
-  if (relationship?.providerRef === partnerRef) return 'provider';
-  if (relationship?.resellerRef === partnerRef) return 'reseller';
-  return undefined;
 }
 
 function sameTime(a: Date, b: Date): boolean {

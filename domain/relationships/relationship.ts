@@ -111,3 +111,180 @@ export interface Relationship {
 }
 
 export type NewRelationship = Omit<Relationship, 'id'>;
+
+/** The two sides of a relationship. */
+export type Side = 'provider' | 'reseller';
+
+/**
+ * What a viewer may do to a relationship, each one a card button today and an API operation
+ * soon, in the order the card shows them.
+ */
+export const RELATIONSHIP_ACTIONS = [
+  'authorize',
+  'decline',
+  'withdraw',
+  'resend',
+  'authorizeChange',
+  'declineChange',
+  'extend',
+  'autoExtendOn',
+  'end',
+] as const;
+export type RelationshipAction = (typeof RELATIONSHIP_ACTIONS)[number];
+
+/**
+ * Who looks at (or acts on) a relationship: the side their partner is on, and whether they may
+ * manage relationships there (`can('relationships.manage', roles)`: Global admin or Admin agent).
+ */
+export interface RelationshipViewer {
+  readonly side: Side;
+  readonly manages: boolean;
+}
+
+/** The side a partner is on in a relationship; undefined when it is neither (another pair's). */
+export function sideOf(r: Relationship | null, partnerRef: PartnerRef): Side | undefined {
+  if (r?.providerRef === partnerRef) return 'provider';
+  if (r?.resellerRef === partnerRef) return 'reseller';
+  return undefined;
+}
+
+/** The side that did not ask: it authorizes or declines the request. */
+export function decidingSide(r: Pick<Relationship, 'initiatedBy'>): Side {
+  return r.initiatedBy === 'reseller' ? 'provider' : 'reseller';
+}
+
+/** Whether `side` decides this relationship now: it is pending and the other side asked. */
+export function decidesNow(r: Pick<Relationship, 'state' | 'initiatedBy'>, side: Side): boolean {
+  return r.state === 'pending' && side === decidingSide(r);
+}
+
+/** Whether `side` asked: only it withdraws or resends its request. */
+export function asked(r: Pick<Relationship, 'initiatedBy'>, side: Side): boolean {
+  return side === r.initiatedBy;
+}
+
+/**
+ * The side that answers a change the provider asked for: always the reseller, whose tenant the
+ * access is to. The provider's own extensions and auto-extend wait for it (`changeAsks`).
+ */
+export const CHANGE_DECIDER: Side = 'reseller';
+
+/** Whether a change (Extend, auto-extend) by `side` is a request the reseller must authorize. */
+export function changeAsks(side: Side): boolean {
+  return side !== CHANGE_DECIDER;
+}
+
+/** The provider's change still waiting for the reseller: only an active relationship has one. */
+export function waitingChange(
+  r: Pick<Relationship, 'state' | 'pendingChange'>
+): PendingChange | undefined {
+  return r.state === 'active' ? r.pendingChange : undefined;
+}
+
+/**
+ * Whether `side` must tick consent to do `action`: the reseller, whenever it grants access to
+ * its tenant (authorizing a request or a change, or an extension of its own with more roles).
+ */
+export function consentRequired(
+  side: Side,
+  action: 'authorize' | 'authorizeChange' | 'extend',
+  widensRoles = false
+): boolean {
+  return side === 'reseller' && (action !== 'extend' || widensRoles);
+}
+
+/** Whether auto-extend may be on with these roles: never with Global Administrator. */
+export function mayAutoExtend(grant: Pick<AccessGrant, 'roles'>): boolean {
+  return !grant.roles.includes(RISKY_ROLE);
+}
+
+/**
+ * Whether the request waits for an answer from the deciding side: just opened, or resent (a
+ * request whose last event is anything else was already answered or moved).
+ */
+export function awaitsAnswer(r: Pick<Relationship, 'state' | 'history'>): boolean {
+  const last = r.history[r.history.length - 1];
+  return r.state === 'pending' && (!last || last.from === null || last.note === 'resent');
+}
+
+/**
+ * Who acts next: the deciding side on a pending request, the reseller on an active one with
+ * the provider's change waiting; nobody otherwise.
+ */
+export function actsNext(r: Relationship): Side | undefined {
+  if (r.state === 'pending') return decidingSide(r);
+  return waitingChange(r) ? CHANGE_DECIDER : undefined;
+}
+
+/**
+ * What this viewer may do to the relationship now, in the card's order: Authorize / Decline
+ * for the side that decides, Withdraw / Resend for the side that asked, the provider's waiting
+ * change for the reseller to answer (first: it holds back Extend and auto-extend), and Extend
+ * (while `extendRoom`, the days it may add, is left), auto-extend and End on active access.
+ * Nothing for a viewer who may not manage relationships.
+ */
+export function availableActions(
+  r: Relationship,
+  viewer: RelationshipViewer,
+  extendRoom: number
+): RelationshipAction[] {
+  if (!viewer.manages) return [];
+  const { side } = viewer;
+  if (r.state === 'pending') {
+    return decidesNow(r, side) ? ['authorize', 'decline'] : ['withdraw', 'resend'];
+  }
+  if (r.state !== 'active') return [];
+  const answering = !!waitingChange(r) && side === CHANGE_DECIDER;
+  return [
+    ...(answering ? (['authorizeChange', 'declineChange'] as const) : []),
+    ...(!answering && extendRoom > 0 ? (['extend'] as const) : []),
+    ...(!answering && !r.grant.autoExtend && mayAutoExtend(r.grant)
+      ? (['autoExtendOn'] as const)
+      : []),
+    'end' as const,
+  ];
+}
+
+/**
+ * What a relationship's last change owes beyond every copy of its cards: the card to the side
+ * that must answer (a request, or the provider's change), or a notice to each side whose person
+ * did not act; and the reminder whose days were just claimed (the most urgent of them).
+ */
+export interface RelationshipOwes {
+  readonly ask?: { readonly side: Side; readonly what: 'request' | 'changeRequested' };
+  readonly tell: readonly Side[];
+  readonly remindDays?: number;
+}
+
+/**
+ * The side whose person did something to the relationship, by their tenant; undefined for the
+ * sweep ('system'), which acts for neither side.
+ */
+export function actingSide(by: PersonRef | 'system', providerTenantId: string): Side | undefined {
+  if (by === 'system') return undefined;
+  return by.tenantId === providerTenantId ? 'provider' : 'reseller';
+}
+
+/** What the relationship's last change owes (`RelationshipOwes`); the provider's tenant tells who acted. */
+export function owedBy(r: Relationship, providerTenantId: string): RelationshipOwes {
+  const last = r.history[r.history.length - 1];
+  if (!last) return { tell: [] };
+  const claimed = r.remindedDays ?? [];
+  const remind =
+    r.state === 'active' && claimed.length > 0 ? { remindDays: Math.min(...claimed) } : {};
+  if (awaitsAnswer(r)) {
+    return { ask: { side: decidingSide(r), what: 'request' }, tell: [], ...remind };
+  }
+  if (r.state === 'active' && last.note === 'changeRequested') {
+    return { ask: { side: CHANGE_DECIDER, what: 'changeRequested' }, tell: [], ...remind };
+  }
+  // Both sides but the one that acted; a pending event with no note is no news to anyone.
+  const actor = actingSide(last.by, providerTenantId);
+  const tell =
+    last.from !== null && (last.note ?? last.to) !== 'pending'
+      ? SIDES.filter((s) => s !== actor)
+      : [];
+  return { tell, ...remind };
+}
+
+const SIDES: readonly Side[] = ['provider', 'reseller'];
