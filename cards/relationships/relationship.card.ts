@@ -8,9 +8,15 @@ import {
 } from '../../domain/relationships/access-grant.js';
 import type { Extension } from '../../domain/relationships/extension.js';
 import {
+  availableActions,
+  awaitsAnswer,
+  consentRequired,
+  decidingSide,
   MAX_REASON_LENGTH,
   RISKY_ROLE,
+  waitingChange,
   type Relationship,
+  type RelationshipAction,
 } from '../../domain/relationships/relationship.js';
 import type { RelationshipView } from '../../domain/relationships/relationship.service.js';
 import { t, type Language } from '../../i18n/i18n.js';
@@ -61,21 +67,21 @@ export function render(data: RelationshipCardData, language: Language): Adaptive
   const tr = (key: string, values: Record<string, unknown> = {}) =>
     t(language, `relationships:${key}`, { ...names, ...values });
   const last = r.history[r.history.length - 1];
-  const decider = r.initiatedBy === 'reseller' ? 'provider' : 'reseller';
+  const decider = decidingSide(r);
   // The side that decides is told it is its turn, not "Waiting for <its own name>".
-  const stateLine =
-    r.state === 'pending' && (!last || last.from === null || last.note === 'resent')
-      ? tr(side === decider ? 'card.waiting_own' : `card.waiting_${decider}`)
-      : last
-        ? lastEventText(language, last)
-        : tr(`states.${r.state}`);
+  const stateLine = awaitsAnswer(r)
+    ? tr(side === decider ? 'card.waiting_own' : `card.waiting_${decider}`)
+    : last
+      ? lastEventText(language, last)
+      : tr(`states.${r.state}`);
   const confirming = !!data.confirmEnd || !!data.confirmExtend || !!data.confirmDecline;
-  const manage = data.canManage && !confirming;
-  const deciding = manage && r.state === 'pending' && side === decider;
-  const asking = manage && r.state === 'pending' && side === r.initiatedBy;
-  const active = manage && r.state === 'active';
-  const change = r.state === 'active' ? r.pendingChange : undefined;
-  const decidingChange = active && !!change && side === 'reseller';
+  // The domain says what this viewer may do now; a confirmation step shows only its own buttons.
+  const may = availableActions(
+    r,
+    { side, manages: data.canManage && !confirming },
+    data.view.extendRoom
+  );
+  const change = waitingChange(r);
   const button = (
     verb: string,
     title: string,
@@ -88,39 +94,29 @@ export function render(data: RelationshipCardData, language: Language): Adaptive
     data: { relationshipRef: r.id, confirmed: '', ...listFields(data.list), ...extra },
   });
   const autoText = (on: boolean) => tr(on ? 'card.autoExtend_on' : 'card.autoExtend_off');
-  const actions: CardButton[] = [];
-  if (deciding) {
-    actions.push(
+  // The waiting change the Authorize / Decline change buttons name: a newer one is not
+  // answered unseen.
+  const at: Record<string, string> = change ? { change: new Date(change.at).toISOString() } : {};
+  const buttons: Record<RelationshipAction, () => CardButton> = {
+    authorize: () =>
       button(
         Verbs.relationshipAuthorize,
         tr(side === 'reseller' ? 'card.authorizeProvider' : 'card.authorize'),
         'positive'
       ),
-      button(Verbs.relationshipDecline, tr('card.decline'), 'destructive')
-    );
-  }
-  if (asking) {
-    actions.push(
-      button(Verbs.relationshipWithdraw, tr('card.withdraw'), 'destructive'),
-      button(Verbs.relationshipResend, tr('card.resend'))
-    );
-  }
-  if (decidingChange && change) {
-    const at = { change: new Date(change.at).toISOString() };
-    actions.push(
+    decline: () => button(Verbs.relationshipDecline, tr('card.decline'), 'destructive'),
+    withdraw: () => button(Verbs.relationshipWithdraw, tr('card.withdraw'), 'destructive'),
+    resend: () => button(Verbs.relationshipResend, tr('card.resend')),
+    authorizeChange: () =>
       button(Verbs.relationshipAuthorizeChange, tr('card.authorizeChange'), 'positive', at),
-      button(Verbs.relationshipDeclineChange, tr('card.declineChange'), 'destructive', at)
-    );
-  }
-  // The reseller answers the provider's waiting change first (and a card holds five buttons).
-  const canExtend = active && !decidingChange && data.view.extendRoom > 0;
-  if (active) {
-    if (canExtend) actions.push(button(Verbs.relationshipExtend, tr('card.extend'), 'positive'));
-    if (!decidingChange && !r.grant.autoExtend && !r.grant.roles.includes(RISKY_ROLE)) {
-      actions.push(button(Verbs.relationshipAutoExtend, tr('card.autoExtendOn')));
-    }
-    actions.push(button(Verbs.relationshipEnd, tr('card.end'), 'destructive'));
-  }
+    declineChange: () =>
+      button(Verbs.relationshipDeclineChange, tr('card.declineChange'), 'destructive', at),
+    extend: () => button(Verbs.relationshipExtend, tr('card.extend'), 'positive'),
+    autoExtendOn: () => button(Verbs.relationshipAutoExtend, tr('card.autoExtendOn')),
+    end: () => button(Verbs.relationshipEnd, tr('card.end'), 'destructive'),
+  };
+  const actions: CardButton[] = may.map((action) => buttons[action]());
+  const canExtend = may.includes('extend');
   const x = data.confirmExtend;
   if (data.confirmDecline) {
     actions.push(
@@ -203,10 +199,11 @@ export function render(data: RelationshipCardData, language: Language): Adaptive
             rule: tr(x.asks ? 'card.consentRule_asks' : 'card.consentRule_applies'),
           }
         : { title: '', text: '', rule: '' };
-  // Who must consent, said where the buttons are (issues 26.2 and 26.3).
-  const rule = active
+  // Who must consent, said where the buttons are (issues 26.2 and 26.3): End stands on active
+  // access, Resend on the request of the side that asked.
+  const rule = may.includes('end')
     ? tr(`card.consentRule_${side}`)
-    : asking
+    : may.includes('resend')
       ? tr('card.resendRule', { other })
       : '';
   const changeLines = change
@@ -263,9 +260,9 @@ export function render(data: RelationshipCardData, language: Language): Adaptive
     rolesValue: r.grant.roles.join(','),
     roleChoices: roleChoices(language),
     showConsent:
-      (deciding && side === 'reseller') ||
-      decidingChange ||
-      (!!x && !x.asks && x.widens && side === 'reseller'),
+      (may.includes('authorize') && consentRequired(side, 'authorize')) ||
+      (may.includes('authorizeChange') && consentRequired(side, 'authorizeChange')) ||
+      (!!x && !x.asks && consentRequired(side, 'extend', x.widens)),
     consentLabel: tr('card.consent'),
     actions,
   });

@@ -1,6 +1,10 @@
 import template from './relationships.card.json' with { type: 'json' };
 import type { Partner } from '../../domain/partners/partner.js';
-import type { Relationship } from '../../domain/relationships/relationship.js';
+import {
+  availableActions,
+  type Relationship,
+  type RelationshipAction,
+} from '../../domain/relationships/relationship.js';
 import {
   EXPIRING_SOON_DAYS,
   LIST_FILTERS,
@@ -52,6 +56,13 @@ const COLORS: Record<Relationship['state'], string> = {
   ended: 'Default',
 };
 
+/** The actions a row offers itself (the rest open the relationship's card), with their button. */
+const ROW_ACTIONS: Partial<Record<RelationshipAction, { verb: string; title: string }>> = {
+  withdraw: { verb: Verbs.relationshipWithdraw, title: 'card.withdraw' },
+  resend: { verb: Verbs.relationshipResend, title: 'card.resend' },
+  end: { verb: Verbs.relationshipEnd, title: 'card.end' },
+};
+
 /**
  * Partner Center's Indirect providers / Indirect resellers page as a card: one row per
  * relationship (the other partner, state, roles, dates) with the actions its state allows,
@@ -64,7 +75,7 @@ export function render(data: RelationshipsCardData, language: Language): Adaptiv
   const filter: ListFilter = data.expiringSoon ? 'expiringSoon' : (data.filter ?? 'all');
   const text = plainText(data.text ?? '').slice(0, 100);
   const list: ListContext = { list: 'relationships', page: data.page.page, filter, text };
-  const rows = data.page.items.map(({ relationship: r, provider, reseller }) => {
+  const rows = data.page.items.map(({ relationship: r, provider, reseller, extendRoom }) => {
     const other = data.side === 'provider' ? reseller : provider;
     const dates =
       r.state === 'active'
@@ -81,12 +92,11 @@ export function render(data: RelationshipsCardData, language: Language): Adaptiv
     const actions: { verb: string; title: string }[] = [
       { verb: Verbs.relationshipView, title: tr('card.open') },
     ];
-    if (data.canManage && r.state === 'pending' && r.initiatedBy === data.side) {
-      actions.push({ verb: Verbs.relationshipWithdraw, title: tr('card.withdraw') });
-      actions.push({ verb: Verbs.relationshipResend, title: tr('card.resend') });
-    }
-    if (data.canManage && r.state === 'active') {
-      actions.push({ verb: Verbs.relationshipEnd, title: tr('card.end') });
+    // A row has room for the quick ones only; the rest are on the relationship's own card.
+    const may = availableActions(r, { side: data.side, manages: data.canManage }, extendRoom);
+    for (const action of may) {
+      const quick = ROW_ACTIONS[action];
+      if (quick) actions.push({ verb: quick.verb, title: tr(quick.title) });
     }
     actions.push({ verb: Verbs.relationshipHistory, title: tr('card.history') });
     return {
