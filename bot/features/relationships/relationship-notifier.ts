@@ -3,9 +3,12 @@ import { render as renderNotice } from '../../../cards/shared/notice.card.js';
 import { userText } from '../../../cards/shared/user-text.js';
 import { dayText, byText, rolesText } from '../../../cards/relationships/relationship-text.js';
 import type { Notifier, Recipient } from '../../../domain/notifications/notification.js';
-import type {
-  Relationship,
-  RelationshipEvent,
+import { ROLE_MATRIX } from '../../../domain/partners/roles.js';
+import {
+  owedBy,
+  type Relationship,
+  type RelationshipEvent,
+  type Side,
 } from '../../../domain/relationships/relationship.js';
 import type { RelationshipNotifier } from '../../../domain/relationships/relationship-notices.js';
 import type {
@@ -15,11 +18,10 @@ import type {
 import { t, type Language } from '../../../i18n/i18n.js';
 import { relationshipSubject } from './relationship-subjects.js';
 
-type Side = 'provider' | 'reseller';
 const SIDES: readonly Side[] = ['provider', 'reseller'];
 const GOOD_TITLES = new Set(['title_active', 'title_extended', 'title_changeAuthorized']);
-/** Who is told and may act: Partner Center's Global admins and Admin agents. */
-const ADMIN_ROLES = ['globalAdmin', 'adminAgent'] as const;
+/** Who is told: those who may act on it (Partner Center's Global admins and Admin agents). */
+const MANAGERS = ROLE_MATRIX['relationships.manage'].roles;
 
 /**
  * Relationship changes through the notification outbox: every copy of the relationship's card
@@ -47,20 +49,16 @@ export class OutboxRelationshipNotifier implements RelationshipNotifier {
         { key: `${stamp}:cards:${side}` }
       );
     }
-    const decider: Side = r.initiatedBy === 'reseller' ? 'provider' : 'reseller';
-    if (r.state === 'pending' && (last.from === null || last.note === 'resent')) {
-      await this.ask(views[decider], decider, `${stamp}:ask`);
-    } else if (r.state === 'active' && last.note === 'changeRequested') {
-      // The provider asked for more: the reseller's admins get the card to authorize it.
-      await this.ask(views.reseller, 'reseller', `${stamp}:ask`, 'changeRequested');
-    } else if (last.from !== null) {
-      const actorSide = this.actorSide(last, views.provider);
-      for (const side of SIDES) {
-        if (side === actorSide) continue;
-        await this.tell(views[side], side, last, `${stamp}:notice:${side}`);
-      }
+    // The domain says what this change owes: whom to ask, whom to tell, which reminder.
+    const owes = owedBy(r, provider.provider.tenantId);
+    if (owes.ask) {
+      const { side, what } = owes.ask;
+      await this.ask(views[side], side, `${stamp}:ask`, what);
     }
-    await this.remind(r, views);
+    for (const side of owes.tell) {
+      await this.tell(views[side], side, last, `${stamp}:notice:${side}`);
+    }
+    if (owes.remindDays !== undefined) await this.remind(r, owes.remindDays, views);
   }
 
   /**
@@ -96,7 +94,6 @@ export class OutboxRelationshipNotifier implements RelationshipNotifier {
     key: string
   ): Promise<void> {
     const which = event.note ?? event.to;
-    if (which === 'pending') return;
     const r = view.relationship;
     const values = (lang: Language) => ({
       ...this.names(view),
@@ -130,10 +127,11 @@ export class OutboxRelationshipNotifier implements RelationshipNotifier {
   }
 
   /** 30, 7 and 1 days before access ends, both sides; the repository claimed it once. */
-  private async remind(r: Relationship, views: Record<Side, RelationshipView>): Promise<void> {
-    const claimed = r.remindedDays ?? [];
-    if (r.state !== 'active' || claimed.length === 0) return;
-    const days = Math.min(...claimed);
+  private async remind(
+    r: Relationship,
+    days: number,
+    views: Record<Side, RelationshipView>
+  ): Promise<void> {
     for (const side of SIDES) {
       const values = (lang: Language) => ({
         ...this.names(views[side]),
@@ -173,13 +171,7 @@ export class OutboxRelationshipNotifier implements RelationshipNotifier {
 
   private admins(view: RelationshipView, side: Side): Recipient {
     const partner = side === 'provider' ? view.provider : view.reseller;
-    return { kind: 'partnerRoles', partnerRef: partner.id, roles: ADMIN_ROLES };
-  }
-
-  /** The side whose person acted; the sweep ('system') acts for neither, so both are told. */
-  private actorSide(event: RelationshipEvent, provider: RelationshipView): Side | undefined {
-    if (event.by === 'system') return undefined;
-    return event.by.tenantId === provider.provider.tenantId ? 'provider' : 'reseller';
+    return { kind: 'partnerRoles', partnerRef: partner.id, roles: MANAGERS };
   }
 
   private names(view: RelationshipView) {

@@ -2,12 +2,13 @@ import { render as renderInvitation } from '../../../cards/relationships/reselle
 import { userText } from '../../../cards/shared/user-text.js';
 import type { NotificationSubject, Notifier } from '../../../domain/notifications/notification.js';
 import type { Partner } from '../../../domain/partners/partner.js';
+import { ROLE_MATRIX } from '../../../domain/partners/roles.js';
 import type { ResellerInvitation } from '../../../domain/relationships/reseller-invitation.js';
 import type { ResellerInvitationNotifier } from '../../../domain/relationships/reseller-invitation.service.js';
 import { t } from '../../../i18n/i18n.js';
 
-/** Who may accept it: Partner Center's Global admins and Admin agents of the reseller. */
-const ADMIN_ROLES = ['globalAdmin', 'adminAgent'] as const;
+/** Who may accept it: those who may manage the reseller's relationships (Global admins and Admin agents). */
+const MANAGERS = ROLE_MATRIX['relationships.manage'].roles;
 
 /**
  * An enrolled reseller's admins get the provider's invitation through the outbox, after the
@@ -20,7 +21,7 @@ export class OutboxResellerInvitationNotifier implements ResellerInvitationNotif
   async invited(invitation: ResellerInvitation, provider: Partner, reseller: Partner) {
     await this.notifier.notify({
       key: `resellerInvitation:${invitation.id}:sent`,
-      to: { kind: 'partnerRoles', partnerRef: reseller.id, roles: ADMIN_ROLES },
+      to: { kind: 'partnerRoles', partnerRef: reseller.id, roles: MANAGERS },
       subject: subjectOf(invitation),
       content: (lang) => ({
         text: t(lang, 'relationships:resellerInvitation.title', {
