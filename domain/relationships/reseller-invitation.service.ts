@@ -22,7 +22,15 @@ import {
 import { days, PENDING_DAYS } from './access-grant.js';
 import type { Relationship } from './relationship.js';
 import { RESEND_EVERY_MS, type RelationshipService } from './relationship.service.js';
-import type { ResellerInvitation, ResellerInvitationRepository } from './reseller-invitation.js';
+import {
+  acceptance,
+  isWaiting,
+  unusableBecause,
+  wasSentTo,
+  type ResellerInvitation,
+  type ResellerInvitationRepository,
+  type UnusableReason,
+} from './reseller-invitation.js';
 
 /** How many waiting invitations the `resellers` list shows (newest first). */
 const WAITING_SHOWN = 10;
@@ -86,7 +94,7 @@ export interface InvitationLookup {
   readonly invitation: ResellerInvitation;
   readonly provider: Partner;
   readonly usable: boolean;
-  readonly reason?: 'accepted' | 'revoked' | 'expired';
+  readonly reason?: UnusableReason;
 }
 
 /**
@@ -192,8 +200,7 @@ export class ResellerInvitationService {
   async resend(actor: Actor, id: string, language: 'en' | 'ru'): Promise<SentInvitation> {
     const provider = await this.deps.relationships.invitingProvider(actor);
     const before = await this.ownWaiting(provider, id);
-    if (before.state !== 'pending')
-      throw new ConflictError('relationships:errors.waitingNotPending');
+    if (!isWaiting(before)) throw new ConflictError('relationships:errors.waitingNotPending');
     const token = newToken();
     const code = newCode('reseller');
     const now = this.deps.now();
@@ -243,7 +250,7 @@ export class ResellerInvitationService {
     if (!invitation) return null;
     const provider = await this.deps.partners.get(invitation.providerRef);
     if (!provider) return null;
-    const reason = this.unusable(invitation);
+    const reason = unusableBecause(invitation, this.deps.now());
     return { invitation, provider, usable: !reason, ...(reason ? { reason } : {}) };
   }
 
@@ -289,7 +296,7 @@ export class ResellerInvitationService {
   ): Promise<{ relationship: Relationship; created: boolean; invitation: ResellerInvitation }> {
     const reseller = await this.deps.relationships.acceptingReseller(actor);
     const invitation = await this.deps.invitations.get(invitationRef);
-    if (!invitation || invitation.resellerRef !== reseller.id) {
+    if (!invitation || !wasSentTo(invitation, reseller.id)) {
       throw new NotFoundError('relationships:errors.invitationNotFound');
     }
     return { ...(await this.acceptFound(actor, reseller, invitation)), invitation };
@@ -301,24 +308,22 @@ export class ResellerInvitationService {
     invitation: ResellerInvitation
   ): Promise<{ relationship: Relationship; created: boolean }> {
     const now = this.deps.now();
-    const mine = invitation.acceptedBy?.resellerRef === reseller.id;
-    if (invitation.state === 'accepted' && mine && invitation.relationshipRef) {
-      // Accepted already by this reseller (a second admin, a repeated command): its card again.
-      const view = await this.deps.relationships.view(actor, invitation.relationshipRef);
+    const provider = await this.deps.partners.get(invitation.providerRef);
+    const what = acceptance(invitation, reseller, provider?.tenantId, now);
+    if (what.kind === 'reopen') {
+      const view = await this.deps.relationships.view(actor, what.relationshipRef);
       return { relationship: view.relationship, created: false };
     }
-    const reason = mine ? undefined : this.unusable(invitation);
-    if (reason === 'expired') throw new ExpiredError('relationships:accept.expired');
-    if (reason) throw new ConflictError(`relationships:accept.${reason}`);
-    if (invitation.partnerId && invitation.partnerId !== reseller.partnerId) {
-      throw new NotAllowedError('relationships:accept.otherReseller');
-    }
-    const provider = await this.deps.partners.get(invitation.providerRef);
-    if (reseller.tenantId === provider?.tenantId) {
-      throw new NotAllowedError('relationships:accept.ownTenant');
+    if (what.kind === 'refused') {
+      const key = `relationships:accept.${what.reason}`;
+      if (what.reason === 'expired') throw new ExpiredError(key);
+      if (what.reason === 'otherReseller' || what.reason === 'ownTenant') {
+        throw new NotAllowedError(key);
+      }
+      throw new ConflictError(key);
     }
     const person = { tenantId: actor.tenantId, aadObjectId: actor.aadObjectId, name: actor.name };
-    const claimed = mine
+    const claimed = what.claimed
       ? invitation
       : await this.deps.invitations.accept(
           invitation.id,
@@ -342,12 +347,5 @@ export class ResellerInvitationService {
       'reseller invitation accepted'
     );
     return { relationship, created };
-  }
-
-  private unusable(invitation: ResellerInvitation): InvitationLookup['reason'] {
-    if (invitation.state === 'accepted') return 'accepted';
-    if (invitation.state === 'revoked') return 'revoked';
-    if (invitation.expiresAt <= this.deps.now()) return 'expired';
-    return undefined;
   }
 }

@@ -1,4 +1,4 @@
-import type { PartnerRef, PersonRef } from '../partners/partner.js';
+import type { Partner, PartnerRef, PersonRef } from '../partners/partner.js';
 import type { AccessGrant } from './relationship.js';
 
 /**
@@ -70,4 +70,65 @@ export interface ResellerInvitationRepository {
     at: Date,
     notAfter: Date
   ): Promise<ResellerInvitation | null>;
+}
+
+/** Why an invitation no longer opens anything (its page and Accept say so). */
+export type UnusableReason = 'accepted' | 'revoked' | 'expired';
+
+/** Why the invitation can no longer be accepted, or undefined while it still can. */
+export function unusableBecause(
+  invitation: Pick<ResellerInvitation, 'state' | 'expiresAt'>,
+  now: Date
+): UnusableReason | undefined {
+  if (invitation.state === 'accepted') return 'accepted';
+  if (invitation.state === 'revoked') return 'revoked';
+  if (invitation.expiresAt <= now) return 'expired';
+  return undefined;
+}
+
+/** Whether the provider may still Revoke or Resend it: nobody accepted it and it was not revoked. */
+export function isWaiting(invitation: Pick<ResellerInvitation, 'state'>): boolean {
+  return invitation.state === 'pending';
+}
+
+/** Whether its card was sent to this reseller's admins: only they may Accept on that card. */
+export function wasSentTo(
+  invitation: Pick<ResellerInvitation, 'resellerRef'>,
+  resellerRef: PartnerRef
+): boolean {
+  return invitation.resellerRef === resellerRef;
+}
+
+/**
+ * What a reseller's Accept (card, link or code) does: opens again the relationship this reseller
+ * accepted it for already (a second admin, a repeated command); is refused (used, revoked or
+ * expired for anyone else; named another PartnerID; the provider's own tenant); or accepts it,
+ * `claimed` when it is bound to this reseller already (a retry after a crash claims nothing).
+ */
+export type Acceptance =
+  | { readonly kind: 'reopen'; readonly relationshipRef: string }
+  | {
+      readonly kind: 'refused';
+      readonly reason: UnusableReason | 'otherReseller' | 'ownTenant';
+    }
+  | { readonly kind: 'accept'; readonly claimed: boolean };
+
+/** The Acceptance of an invitation by a reseller (the provider's tenant, when it is known). */
+export function acceptance(
+  invitation: ResellerInvitation,
+  reseller: Pick<Partner, 'id' | 'partnerId' | 'tenantId'>,
+  providerTenantId: string | undefined,
+  now: Date
+): Acceptance {
+  const mine = invitation.acceptedBy?.resellerRef === reseller.id;
+  if (invitation.state === 'accepted' && mine && invitation.relationshipRef) {
+    return { kind: 'reopen', relationshipRef: invitation.relationshipRef };
+  }
+  const reason = mine ? undefined : unusableBecause(invitation, now);
+  if (reason) return { kind: 'refused', reason };
+  if (invitation.partnerId && invitation.partnerId !== reseller.partnerId) {
+    return { kind: 'refused', reason: 'otherReseller' };
+  }
+  if (reseller.tenantId === providerTenantId) return { kind: 'refused', reason: 'ownTenant' };
+  return { kind: 'accept', claimed: mine };
 }
