@@ -11,15 +11,18 @@ import type {
   RevokedWithRelationship,
 } from '../../../domain/invitations/invitation.service.js';
 import type { InvitationSecrets } from '../../../domain/invitations/invitation-secrets.js';
+import {
+  changeOwes,
+  INVITATION_NOTICE_ROLES,
+  isAnswered,
+  type InvitationPartnerSide,
+  type InvitationSide,
+} from '../../../domain/invitations/invitation.js';
 import type { Notifier, Recipient } from '../../../domain/notifications/notification.js';
 import { t, type Language } from '../../../i18n/i18n.js';
 import type { MailService } from '../../../notifications/mail.service.js';
 import { cardData, invitationSubject } from './invitation-cards.js';
 import { teamsAppLink } from './invitation-page.route.js';
-
-/** Who on the reseller's side hears about its invitations: those who may send them. */
-const RESELLER_ROLES = ['globalAdmin', 'adminAgent', 'salesAgent'] as const;
-const PROVIDER_ROLES = ['globalAdmin', 'adminAgent'] as const;
 
 /** The invitation's link: `PUBLIC_BASE_URL/invitations/<token>`. */
 export function invitationLink(publicBaseUrl: string, token: string): string {
@@ -38,19 +41,19 @@ export class OutboxInvitationNotifier implements InvitationNotifier {
     const inv = view.invitation;
     const last = inv.history[inv.history.length - 1];
     const stamp = `invitation:${inv.id}:${last?.at.toISOString() ?? ''}:${last?.note ?? view.state}`;
-    await this.notifier.updateCards(
-      invitationSubject(inv.id, 'customer'),
-      (lang) => renderInvitation(cardData(view, 'customer'), lang),
-      { key: `${stamp}:cards:customer` }
-    );
-    await this.notifier.updateCards(
-      invitationSubject(inv.id, 'partner'),
-      (lang) => renderInvitation(cardData(view, 'partner', true), lang),
-      { key: `${stamp}:cards:partner` }
-    );
-    if (view.state !== 'accepted' && view.state !== 'declined') return;
+    const owes = changeOwes(inv, view.state);
+    for (const copy of owes.copies) {
+      await this.notifier.updateCards(
+        invitationSubject(inv.id, copy),
+        (lang) => renderInvitation(cardData(view, copy, COPY_MANAGES[copy]), lang),
+        { key: `${stamp}:cards:${copy}` }
+      );
+    }
     const state = view.state;
-    const recipients = partnersOf(view.reseller, view.provider);
+    if (!isAnswered(state)) return;
+    const recipients = partnersOf(view.reseller, view.provider).filter(([side]) =>
+      owes.told.includes(side)
+    );
     for (const [side, to] of recipients) {
       await this.notifier.notify({
         key: `invitation:${inv.id}:${state}:${side}`,
@@ -200,13 +203,25 @@ export class InvitationMail implements InvitationMailer {
 }
 
 /** Who hears about a customer: the reseller's people, and its provider's when there is one. */
-function partnersOf(reseller: Partner, provider: Partner | undefined): [string, Recipient][] {
+function partnersOf(
+  reseller: Partner,
+  provider: Partner | undefined
+): [InvitationPartnerSide, Recipient][] {
+  const to = (side: InvitationPartnerSide, partner: Partner): Recipient => ({
+    kind: 'partnerRoles',
+    partnerRef: partner.id,
+    roles: INVITATION_NOTICE_ROLES[side],
+  });
   return [
-    ['reseller', { kind: 'partnerRoles', partnerRef: reseller.id, roles: RESELLER_ROLES }],
+    ['reseller', to('reseller', reseller)],
     ...(provider
-      ? ([
-          ['provider', { kind: 'partnerRoles', partnerRef: provider.id, roles: PROVIDER_ROLES }],
-        ] as [string, Recipient][])
+      ? [['provider', to('provider', provider)] as [InvitationPartnerSide, Recipient]]
       : []),
   ];
 }
+
+/**
+ * The copies re-rendered for everyone who holds one: the partners' copy offers Revoke / Resend
+ * (a click is checked against the clicker's roles), the customer's its answer.
+ */
+const COPY_MANAGES: Record<InvitationSide, boolean> = { customer: false, partner: true };
