@@ -24,6 +24,7 @@ import type { Relationship } from '../relationships/relationship.js';
 import {
   answerRefusal,
   changeOwes,
+  customerInviteRefusal,
   INVITATION_FILTER_STATES,
   isPartyOf,
   shownInFull,
@@ -806,10 +807,8 @@ export class InvitationService {
 
   private async invitingReseller(actor: Actor): Promise<Partner> {
     const { partner } = await this.deps.memberships.authorize(actor, 'customers.invite');
-    if (partner.status !== 'approved') throw new NotAllowedError('invitations:errors.notApproved');
-    if (partner.partnerType !== 'reseller') {
-      throw new NotAllowedError('invitations:errors.onlyReseller');
-    }
+    const refusal = customerInviteRefusal(partner);
+    if (refusal) throw new NotAllowedError(`invitations:errors.${refusal}`);
     return partner;
   }
 

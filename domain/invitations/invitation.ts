@@ -1,4 +1,4 @@
-import type { PartnerRef, PersonRef } from '../partners/partner.js';
+import type { Partner, PartnerRef, PersonRef } from '../partners/partner.js';
 import type { Role } from '../partners/roles.js';
 import { isSamePerson } from '../partners/actor.js';
 
@@ -261,6 +261,22 @@ export function answerRefusal(
   if (!invitation.openedBy.includes(personKey(who))) return 'notOpened';
   if (partnerTenants.includes(who.tenantId)) return 'ownTenant';
   if (!mayAnswer(state) && !answeredBy(invitation, state, who)) return 'notPending';
+  return undefined;
+}
+
+/** Why a partner may not invite customers (see `customerInviteRefusal`). */
+export type InviteRefusal = 'notApproved' | 'onlyReseller';
+
+/**
+ * Why this partner's people may not invite customers, or undefined when they may (those who
+ * hold `customers.invite`): only an approved reseller invites customers (a provider invites
+ * resellers).
+ */
+export function customerInviteRefusal(
+  partner: Pick<Partner, 'status' | 'partnerType'>
+): InviteRefusal | undefined {
+  if (partner.status !== 'approved') return 'notApproved';
+  if (partner.partnerType !== 'reseller') return 'onlyReseller';
   return undefined;
 }
 

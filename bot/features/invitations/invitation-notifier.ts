@@ -70,16 +70,13 @@ export class OutboxInvitationNotifier implements InvitationNotifier {
         key: `customerLink:${ended.link.id}:ended:${side}`,
         to,
         content: (lang) => {
-          const values = {
-            company: userText(ended.customer.companyName),
-            reseller: userText(ended.reseller.legalName),
-            name: userText(ended.link.endedBy?.name ?? ''),
-            withProvider: ended.provider
-              ? t(lang, 'invitations:notices.withProvider', {
-                  provider: userText(ended.provider.legalName),
-                })
-              : '',
-          };
+          const values = noticeValues(
+            lang,
+            ended.customer.companyName,
+            ended.reseller,
+            ended.provider,
+            ended.link.endedBy?.name
+          );
           return {
             text: t(lang, 'invitations:notices.message_ended', values),
             card: renderNotice(
@@ -135,18 +132,15 @@ export class OutboxInvitationNotifier implements InvitationNotifier {
     lang: Language,
     view: InvitationView,
     state: 'accepted' | 'declined',
-    side: string
+    side: InvitationPartnerSide
   ) {
-    const values = {
-      company: userText(view.invitation.customer?.companyName ?? ''),
-      reseller: userText(view.reseller.legalName),
-      name: userText(view.invitation.decidedBy?.name ?? ''),
-      withProvider: view.provider
-        ? t(lang, 'invitations:notices.withProvider', {
-            provider: userText(view.provider.legalName),
-          })
-        : '',
-    };
+    const values = noticeValues(
+      lang,
+      view.invitation.customer?.companyName ?? '',
+      view.reseller,
+      view.provider,
+      view.invitation.decidedBy?.name
+    );
     return {
       text: t(lang, `invitations:notices.message_${state}`, values),
       card: renderNotice(
@@ -200,6 +194,24 @@ export class InvitationMail implements InvitationMailer {
       values: { reseller: view.reseller.legalName, company: terms.companyName, draft: draft.text },
     });
   }
+}
+
+/** The values of a notice about a customer: its company, partners and who answered or ended. */
+function noticeValues(
+  lang: Language,
+  company: string,
+  reseller: Partner,
+  provider: Partner | undefined,
+  name: string | undefined
+) {
+  return {
+    company: userText(company),
+    reseller: userText(reseller.legalName),
+    name: userText(name ?? ''),
+    withProvider: provider
+      ? t(lang, 'invitations:notices.withProvider', { provider: userText(provider.legalName) })
+      : '',
+  };
 }
 
 /** Who hears about a customer: the reseller's people, and its provider's when there is one. */

@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import {
   answerRefusal,
   changeOwes,
+  customerInviteRefusal,
   invitationActions,
   INVITATION_STATES,
   isPartyOf,
@@ -180,5 +181,21 @@ describe('invitation rules', () => {
     expect(isCustomerAdmin(c, { tenantId: 't-customer', aadObjectId: 'carla' })).to.equal(true);
     expect(isCustomerAdmin(c, { tenantId: 't-customer', aadObjectId: 'chris' })).to.equal(false);
     expect(isCustomerAdmin(c, { tenantId: 't-other', aadObjectId: 'carla' })).to.equal(false);
+  });
+});
+
+describe('who may invite customers', () => {
+  it('is an approved reseller only', () => {
+    expect(customerInviteRefusal({ status: 'approved', partnerType: 'reseller' })).to.equal(
+      undefined
+    );
+    expect(customerInviteRefusal({ status: 'approved', partnerType: 'provider' })).to.equal(
+      'onlyReseller'
+    );
+    for (const status of ['emailVerificationPending', 'underReview', 'rejected'] as const) {
+      expect(customerInviteRefusal({ status, partnerType: 'reseller' }), status).to.equal(
+        'notApproved'
+      );
+    }
   });
 });
