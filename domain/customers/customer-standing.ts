@@ -1,3 +1,4 @@
+import { standsAsPartner } from '../enrollment/application.js';
 import { mayAnswer, stateAt, type Invitation } from '../invitations/invitation.js';
 import type { Actor } from '../partners/actor.js';
 import type { Partner, PartnerRef } from '../partners/partner.js';
@@ -72,7 +73,7 @@ export class CustomerStandingQuery {
       this.deps.customers.findByTenant(actor.tenantId),
     ]);
     // A rejected application leaves the tenant where it was: enrolling again is its own choice.
-    if (partner && partner.status !== 'rejected') return 'partner';
+    if (standsAsPartner(partner)) return 'partner';
     return customer ? 'customer' : 'newcomer';
   }
 
