@@ -141,7 +141,7 @@ export function shownInFull(
   who: { readonly tenantId: string; readonly aadObjectId: string },
   isPartner: boolean
 ): boolean {
-  return state === 'pending' || mayLearnOutcome(invitation, who, isPartner);
+  return mayAnswer(state) || mayLearnOutcome(invitation, who, isPartner);
 }
 
 /** Who accepted an invitation, and when (the partners' list says who said yes), if anyone did. */
