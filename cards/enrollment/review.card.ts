@@ -3,6 +3,7 @@ import { countryName } from '../../domain/partners/countries.js';
 import { FIELD_IDS } from '../../domain/partners/partner-profile.js';
 import type { Partner } from '../../domain/partners/partner.js';
 import { MAX_REASON_LENGTH } from '../../domain/enrollment/review.service.js';
+import { applicationActions } from '../../domain/enrollment/application.js';
 import { t, type Language } from '../../i18n/i18n.js';
 import { answerText, dateText } from './enrollment-text.js';
 import { renderCard, type AdaptiveCardJson } from '../shared/render-card.js';
@@ -15,7 +16,7 @@ export interface ReviewCardData {
 
 /**
  * The operators' card for one application: every answer, then Approve / Reject (with a reason)
- * while it is under review; once decided, who decided and when, and no buttons.
+ * while it awaits their decision (the application's rule); once decided, who decided and when.
  */
 export function render(data: ReviewCardData, language: Language): AdaptiveCardJson {
   const p = data.partner;
@@ -44,6 +45,8 @@ export function render(data: ReviewCardData, language: Language): AdaptiveCardJs
       })),
     ],
     decided: !!decision,
+    // Only operators ever see this card: what an operator may do is the application's rule.
+    decidable: applicationActions(p, { isOperator: true }).includes('approve'),
     decisionStyle: decision?.outcome === 'approved' ? 'good' : 'attention',
     decisionText: decision
       ? t(language, 'enrollment:review.decided', {

@@ -2,6 +2,7 @@ import template from './status.card.json' with { type: 'json' };
 import type { EnrollmentStatus } from '../../domain/enrollment/enrollment.service.js';
 import { can, type Role } from '../../domain/partners/roles.js';
 import { MAX_REASON_LENGTH } from '../../domain/enrollment/review.service.js';
+import { applicationActions } from '../../domain/enrollment/application.js';
 import { formatList, t, type Language } from '../../i18n/i18n.js';
 import { dateText } from './enrollment-text.js';
 import { renderCard, type AdaptiveCardJson } from '../shared/render-card.js';
@@ -100,7 +101,7 @@ export function render(data: StatusCardData, language: Language): AdaptiveCardJs
   }
   if (state === 'none') buttons.push(button('enrollment:buttons.enroll', 'enroll'));
   if (state === 'draft') buttons.push(button('enrollment:buttons.continue', 'enroll'));
-  if (state === 'rejected' && roles.includes('globalAdmin'))
+  if (partner && applicationActions(partner, { isOperator: false, roles }).includes('resubmit'))
     buttons.push(button('enrollment:buttons.resubmit', 'enroll'));
   if (partner && roles.includes('globalAdmin'))
     buttons.push(button('enrollment:buttons.users', 'users'));

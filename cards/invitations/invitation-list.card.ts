@@ -1,5 +1,6 @@
 import template from './invitation-list.card.json' with { type: 'json' };
 import {
+  invitationActions,
   INVITATION_LIST_FILTERS,
   type InvitationListFilter,
   type InvitationState,
@@ -41,6 +42,9 @@ export function render(data: InvitationListData, language: Language): AdaptiveCa
   // Each row's buttons open a card whose Back to list shows this very page, filter and search.
   const list: ListContext = { list: 'invitations', page: data.page, filter, text };
   const context = listFields(list);
+  // The list is the partners' and each row offers what the invitation's rule allows them.
+  const actionsOf = (state: InvitationState) =>
+    invitationActions(state, { side: 'partner', mayManage: data.canManage });
   return renderCard(template, {
     title: tr('title'),
     pageVerb: Verbs.invitationsPage,
@@ -85,35 +89,17 @@ export function render(data: InvitationListData, language: Language): AdaptiveCa
           title: card('open'),
           data: { invitationRef: r.invitationRef, page: String(data.page), ...context },
         },
-        ...(!data.canManage
-          ? []
-          : [
-              ...(r.state === 'pending' || r.state === 'expired'
-                ? [
-                    {
-                      verb: Verbs.invitationResend,
-                      title: card('resend'),
-                      data: { invitationRef: r.invitationRef, page: String(data.page), ...context },
-                    },
-                  ]
-                : []),
-              ...(r.state === 'pending'
-                ? [
-                    {
-                      verb: Verbs.invitationRevoke,
-                      title: card('revoke'),
-                      data: { invitationRef: r.invitationRef, page: String(data.page), ...context },
-                    },
-                  ]
-                : []),
-            ]),
+        ...actionsOf(r.state).map((action) => ({
+          verb: action === 'resend' ? Verbs.invitationResend : Verbs.invitationRevoke,
+          title: card(action),
+          data: { invitationRef: r.invitationRef, page: String(data.page), ...context },
+        })),
       ],
     })),
     // Said where the buttons are: the customer's admin gets at most a mail an hour.
-    resendRule:
-      data.canManage && data.rows.some((r) => r.state === 'pending' || r.state === 'expired')
-        ? card('resendRule')
-        : '',
+    resendRule: data.rows.some((r) => actionsOf(r.state).includes('resend'))
+      ? card('resendRule')
+      : '',
     pageLine:
       data.pageCount > 1 ? tr('pageOf', { page: data.page + 1, pages: data.pageCount }) : '',
     cleanUp: data.canManage ? [{ verb: Verbs.invitationsCleanUp, title: tr('cleanUp') }] : [],

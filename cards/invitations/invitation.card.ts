@@ -1,5 +1,10 @@
 import template from './invitation.card.json' with { type: 'json' };
-import type { InvitationState } from '../../domain/invitations/invitation.js';
+import {
+  invitationActions,
+  whoActsNext,
+  type InvitationAction,
+  type InvitationState,
+} from '../../domain/invitations/invitation.js';
 import { t, type Language } from '../../i18n/i18n.js';
 import { dayText } from '../relationships/relationship-text.js';
 import { backToList, listFields, type ListContext } from '../shared/list-context.js';
@@ -33,6 +38,20 @@ export interface InvitationCardData {
   readonly confirmRevoke?: boolean;
 }
 
+const VERBS: Record<InvitationAction, string> = {
+  accept: Verbs.invitationAccept,
+  decline: Verbs.invitationDecline,
+  resend: Verbs.invitationResend,
+  revoke: Verbs.invitationRevoke,
+};
+
+const STYLES: Record<InvitationAction, string> = {
+  accept: 'positive',
+  decline: 'destructive',
+  resend: 'default',
+  revoke: 'destructive',
+};
+
 const COLORS: Record<InvitationState, string> = {
   // Accent and Warning text are below 4.5:1 on white in the Playground's (and Teams') light
   // colours: the state's words say pending or expired, in the default colour.
@@ -58,26 +77,17 @@ export function render(data: InvitationCardData, language: Language): AdaptiveCa
       ? data.expiresAt
       : (data.lastAt ?? data.expiresAt)
   );
-  const pending = data.state === 'pending';
   const company = userText(data.company);
   const forPartner = data.viewer === 'partner' ? '_partner' : '';
-  const buttons = !pending
-    ? data.viewer === 'partner' && data.state === 'expired' && data.canManage
-      ? [{ verb: Verbs.invitationResend, title: tr('resend'), style: 'default' }]
-      : []
-    : data.viewer === 'customer'
-      ? [
-          { verb: Verbs.invitationAccept, title: tr('accept'), style: 'positive' },
-          { verb: Verbs.invitationDecline, title: tr('decline'), style: 'destructive' },
-        ]
-      : data.canManage
-        ? [
-            { verb: Verbs.invitationResend, title: tr('resend'), style: 'default' },
-            { verb: Verbs.invitationRevoke, title: tr('revoke'), style: 'destructive' },
-          ]
-        : [];
+  // What this copy's viewer may do is the invitation's rule; the card only draws the buttons.
+  const allowed = invitationActions(data.state, { side: data.viewer, mayManage: !!data.canManage });
+  const buttons = allowed.map((action) => ({
+    verb: VERBS[action],
+    title: tr(action),
+    style: STYLES[action],
+  }));
   // The partners' copy always offers the audit trail.
-  const confirming = !!data.confirmRevoke && pending && data.viewer === 'partner';
+  const confirming = !!data.confirmRevoke && allowed.includes('revoke');
   const withHistory = confirming
     ? [
         { verb: Verbs.invitationRevoke, title: tr('confirmRevokeButton'), style: 'destructive' },
@@ -108,7 +118,7 @@ export function render(data: InvitationCardData, language: Language): AdaptiveCa
     // reseller may manage "your" subscriptions: each copy speaks to its viewer.
     status: data.revokedWithRelationship
       ? tr('status_revokedWithRelationship', { date, reseller, provider: provider ?? '' })
-      : tr(`status_${data.state}${pending && data.viewer === 'customer' ? '_customer' : ''}`, {
+      : tr(`status_${data.state}${whoActsNext(data.state) === data.viewer ? '_customer' : ''}`, {
           name: userText(data.lastBy ?? ''),
           date,
         }),
@@ -127,8 +137,7 @@ export function render(data: InvitationCardData, language: Language): AdaptiveCa
     ],
     note: data.note ? `${tr('note')}: ${userText(data.note)}` : '',
     // Said where the button is: the customer's admin is never sent more than a mail an hour.
-    resendRule:
-      !confirming && buttons.some((b) => b.verb === Verbs.invitationResend) ? tr('resendRule') : '',
+    resendRule: !confirming && allowed.includes('resend') ? tr('resendRule') : '',
     confirmTitle: confirming ? tr('confirmRevokeTitle', { company }) : '',
     confirmText: confirming ? tr('confirmRevoke', { company }) : '',
     buttons: actions,

@@ -1,8 +1,14 @@
-import type { Invitation } from '../invitations/invitation.js';
+import { standsAsPartner } from '../enrollment/application.js';
+import { mayAnswer, stateAt, type Invitation } from '../invitations/invitation.js';
 import type { Actor } from '../partners/actor.js';
 import type { Partner, PartnerRef } from '../partners/partner.js';
 import type { PartnerRepository } from '../partners/partner.repository.js';
-import type { Customer, CustomerLink, CustomerRepository } from './customer.js';
+import {
+  isCustomerAdmin,
+  type Customer,
+  type CustomerLink,
+  type CustomerRepository,
+} from './customer.js';
 
 /**
  * Who a person is to the product, for what the bot offers them first (welcome, `help`):
@@ -67,7 +73,7 @@ export class CustomerStandingQuery {
       this.deps.customers.findByTenant(actor.tenantId),
     ]);
     // A rejected application leaves the tenant where it was: enrolling again is its own choice.
-    if (partner && partner.status !== 'rejected') return 'partner';
+    if (standsAsPartner(partner)) return 'partner';
     return customer ? 'customer' : 'newcomer';
   }
 
@@ -99,7 +105,7 @@ export class CustomerStandingQuery {
     const pending = await Promise.all(
       // Past its date it can no longer be accepted, even before the sweep marks it.
       opened
-        .filter((inv) => inv.kind === 'customer' && inv.expiresAt > now)
+        .filter((inv) => inv.kind === 'customer' && mayAnswer(stateAt(inv, now)))
         .map(async (invitation) => {
           const [reseller, provider] = await Promise.all([
             partner(invitation.partnerRef),
@@ -112,9 +118,7 @@ export class CustomerStandingQuery {
           };
         })
     );
-    const isAdmin = customer.admins.some(
-      (a) => a.tenantId === actor.tenantId && a.aadObjectId === actor.aadObjectId
-    );
+    const isAdmin = isCustomerAdmin(customer, actor);
     return { customer, isAdmin, partners, pending };
   }
 }

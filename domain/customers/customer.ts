@@ -1,3 +1,4 @@
+import { isSamePerson } from '../partners/actor.js';
 import type { PartnerRef, PersonRef } from '../partners/partner.js';
 
 /**
@@ -18,6 +19,17 @@ export interface Customer {
   readonly domain?: string;
   readonly adminEmail?: string;
   readonly createdAt: Date;
+}
+
+/**
+ * Whether this person is one of the customer's admins (accepted one of its invitations): only
+ * they see its partners and may End a link.
+ */
+export function isCustomerAdmin(
+  customer: Pick<Customer, 'admins'>,
+  who: { readonly tenantId: string; readonly aadObjectId: string }
+): boolean {
+  return customer.admins.some((a) => isSamePerson(a, who));
 }
 
 /**

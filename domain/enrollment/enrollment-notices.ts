@@ -2,6 +2,7 @@ import type { Logger } from '../../logging/logger.js';
 import { OwedNotices } from '../notices/owed-notices.js';
 import type { Partner } from '../partners/partner.js';
 import type { PartnerRepository } from '../partners/partner.repository.js';
+import { applicationOwes } from './application.js';
 import type { EnrollmentNotifier } from './enrollment-notifier.js';
 
 export { NOTICE_GIVE_UP_MS, NOTICE_GRACE_MS } from '../notices/owed-notices.js';
@@ -21,10 +22,9 @@ export class EnrollmentNotices extends OwedNotices<Partner> {
       'enrollment',
       partners,
       async (partner) => {
-        if (partner.status === 'underReview') await notifier.submittedForReview(partner);
-        else if (partner.status === 'approved' || partner.status === 'rejected') {
-          await notifier.decided(partner);
-        }
+        const owed = applicationOwes(partner);
+        if (owed === 'review') await notifier.submittedForReview(partner);
+        else if (owed === 'outcome') await notifier.decided(partner);
       },
       now,
       logger

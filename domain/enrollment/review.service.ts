@@ -1,5 +1,6 @@
 import type { Logger } from '../../logging/logger.js';
 import type { Actor } from '../partners/actor.js';
+import { awaitsDecision, isStaleDecision } from './application.js';
 import type { EnrollmentNotices } from './enrollment-notices.js';
 import { InvalidError, NotAllowedError, NotFoundError, refuseFields } from '../errors.js';
 import type { MembershipService } from '../partners/membership.service.js';
@@ -100,7 +101,7 @@ export class ReviewService {
     // An application whose organization has no Global admin is not decided (nobody could
     // manage it once approved, nor resubmit it once rejected): its owed founder is made first.
     const current = await this.deps.partners.get(id);
-    if (current?.status === 'underReview') await this.deps.memberships.requireGlobalAdmin(current);
+    if (current && awaitsDecision(current)) await this.deps.memberships.requireGlobalAdmin(current);
     // Guarded by the submission the operator saw: after a resubmission an old card decides nothing.
     const updated = await this.deps.partners.transition(
       id,
@@ -111,10 +112,7 @@ export class ReviewService {
     if (!updated) {
       const current = await this.deps.partners.get(id);
       if (!current) throw new NotFoundError('enrollment:errors.noApplication');
-      const stale =
-        !!submittedAt &&
-        current.status === 'underReview' &&
-        new Date(current.submittedAt).getTime() !== submittedAt.getTime();
+      const stale = isStaleDecision(current, submittedAt);
       return { partner: current, decidedNow: false, ...(stale ? { stale } : {}) };
     }
     this.log.info({ partnerRef: id, outcome, by: actor.aadObjectId }, 'application decided');

@@ -1,6 +1,11 @@
 import type { Logger } from '../../logging/logger.js';
 import { CodeThrottle } from './code-throttle.js';
-import type { Customer, CustomerLink, CustomerRepository } from '../customers/customer.js';
+import {
+  isCustomerAdmin,
+  type Customer,
+  type CustomerLink,
+  type CustomerRepository,
+} from '../customers/customer.js';
 import {
   ConflictError,
   ExpiredError,
@@ -9,7 +14,7 @@ import {
   NotFoundError,
   refuseFields,
 } from '../errors.js';
-import { isSamePerson, type Actor } from '../partners/actor.js';
+import type { Actor } from '../partners/actor.js';
 import type { MembershipService } from '../partners/membership.service.js';
 import type { Partner, PartnerRef, PersonRef } from '../partners/partner.js';
 import type { PartnerRepository } from '../partners/partner.repository.js';
@@ -17,12 +22,20 @@ import { can } from '../partners/roles.js';
 import type { RelationshipRepository } from '../relationships/relationship.repository.js';
 import type { Relationship } from '../relationships/relationship.js';
 import {
+  answerRefusal,
+  changeOwes,
+  customerInviteRefusal,
   INVITATION_FILTER_STATES,
-  mayLearnOutcome,
+  isPartyOf,
+  shownInFull,
+  mayResend,
+  mayRevoke,
+  answeredBy,
   personKey,
   resendAllowedAt,
   RESEND_INTERVAL_MS,
   revokedWithRelationship,
+  stateAt,
   type Invitation,
   type InvitationEvent,
   type InvitationListFilter,
@@ -276,7 +289,7 @@ export class InvitationService {
     const view = await this.view(invitation);
     // A used, revoked or expired code found outside its parties: that it is dead, and nothing
     // more (who accepted it is the customer's business), and no opener to let them see it later.
-    if (view.state !== 'pending' && !(await this.mayLearnOutcome(actor, view))) {
+    if (!(await this.shownInFull(actor, view))) {
       throw new ConflictError('invitations:errors.noLongerValid');
     }
     await this.deps.invitations.addOpener(invitation.id, key);
@@ -305,7 +318,7 @@ export class InvitationService {
     if (!view) return null;
     return {
       view,
-      outcomeShown: view.state === 'pending' || (await this.mayLearnOutcome(actor, view)),
+      outcomeShown: await this.shownInFull(actor, view),
     };
   }
 
@@ -330,7 +343,8 @@ export class InvitationService {
    */
   async accept(actor: Actor, id: string): Promise<InvitationResult> {
     const view = await this.decidable(actor, id);
-    if (view.state !== 'pending') return { view, changedNow: false };
+    // Answered already by this very person: their second click is told it is done.
+    if (answeredBy(view.invitation, view.state, actor)) return { view, changedNow: false };
     const now = this.deps.now();
     await this.providerStillActive(view, now);
     return this.move(
@@ -351,7 +365,7 @@ export class InvitationService {
 
   async decline(actor: Actor, id: string): Promise<InvitationResult> {
     const view = await this.decidable(actor, id);
-    if (view.state !== 'pending') return { view, changedNow: false };
+    if (answeredBy(view.invitation, view.state, actor)) return { view, changedNow: false };
     const now = this.deps.now();
     return this.move(
       actor,
@@ -447,7 +461,7 @@ export class InvitationService {
   /** The inviting reseller takes a pending invitation back: its link and code die. */
   async revoke(actor: Actor, id: string): Promise<InvitationResult> {
     const view = await this.managed(actor, id);
-    if (view.state !== 'pending') throw this.refusal(view);
+    if (!mayRevoke(view.state)) throw this.refusal(view);
     return this.move(actor, view, {
       state: 'revoked',
       event: this.event(actor, 'pending', 'revoked'),
@@ -461,7 +475,7 @@ export class InvitationService {
    */
   async resend(actor: Actor, id: string): Promise<CreatedInvitation> {
     const view = await this.managed(actor, id);
-    if (view.state !== 'pending' && view.state !== 'expired') throw this.refusal(view);
+    if (!mayResend(view.state)) throw this.refusal(view);
     const from = view.invitation.state;
     const now = this.deps.now();
     const wait = resendAllowedAt(view.invitation, now);
@@ -579,8 +593,7 @@ export class InvitationService {
     linkRef: string
   ): Promise<EndedLink & { readonly changedNow: boolean }> {
     const customer = await this.deps.customers.findByTenant(actor.tenantId);
-    const key = personKey(actor);
-    if (!customer || !customer.admins.some((a) => personKey(a) === key)) {
+    if (!customer || !isCustomerAdmin(customer, actor)) {
       throw new NotFoundError('invitations:errors.noCustomer');
     }
     const link = await this.deps.customers.getLink(linkRef);
@@ -623,8 +636,7 @@ export class InvitationService {
   /** The customer's partners: its resellers and their providers (`partners`). */
   async partnersOfCustomer(actor: Actor): Promise<{ customer: Customer; rows: CustomerRow[] }> {
     const customer = await this.deps.customers.findByTenant(actor.tenantId);
-    const key = personKey(actor);
-    if (!customer || !customer.admins.some((a) => personKey(a) === key)) {
+    if (!customer || !isCustomerAdmin(customer, actor)) {
       throw new NotFoundError('invitations:errors.noCustomer');
     }
     const links = await this.deps.customers.listLinks({ customerRef: customer.id });
@@ -638,7 +650,7 @@ export class InvitationService {
   async settle(invitation: Invitation): Promise<void> {
     const view = await this.view(invitation);
     const by = invitation.decidedBy;
-    if (invitation.state === 'accepted' && invitation.customer && by) {
+    if (changeOwes(invitation, view.state).customerLink && invitation.customer && by) {
       const adminEmail = invitation.decidedByEmail;
       const domain = emailDomain(adminEmail) ?? emailDomain(invitation.customer.adminEmail);
       const customer = await this.deps.customers.upsertByTenant({
@@ -704,10 +716,9 @@ export class InvitationService {
   }
 
   private viewOf(invitation: Invitation, reseller: Partner, provider?: Partner): InvitationView {
-    const expired = invitation.state === 'pending' && invitation.expiresAt <= this.deps.now();
     return {
       invitation,
-      state: expired ? 'expired' : invitation.state,
+      state: stateAt(invitation, this.deps.now()),
       reseller,
       ...(provider ? { provider } : {}),
     };
@@ -733,15 +744,13 @@ export class InvitationService {
   private async isPartnerOf(actor: Actor, view: InvitationView): Promise<boolean> {
     const { partner, roles } = await this.deps.memberships.rolesOf(actor);
     // A colleague with no role is no partner user: the invitation (its customer) stays hidden.
-    return (
-      !!partner &&
-      can('customers.view', roles) &&
-      (partner.id === view.reseller.id || partner.id === view.provider?.id)
-    );
+    return !!partner && can('customers.view', roles) && isPartyOf(view.invitation, partner.id);
   }
 
-  private async mayLearnOutcome(actor: Actor, view: InvitationView): Promise<boolean> {
-    return mayLearnOutcome(view.invitation, actor, await this.isPartnerOf(actor, view));
+  /** `shownInFull`, asking who the actor is to the invitation only when it is no longer live. */
+  private async shownInFull(actor: Actor, view: InvitationView): Promise<boolean> {
+    if (shownInFull(view.invitation, view.state, actor, false)) return true;
+    return shownInFull(view.invitation, view.state, actor, await this.isPartnerOf(actor, view));
   }
 
   /**
@@ -750,14 +759,17 @@ export class InvitationService {
    */
   private async decidable(actor: Actor, id: string): Promise<InvitationView> {
     const invitation = await this.deps.invitations.get(id);
-    if (!invitation || !invitation.openedBy.includes(personKey(actor))) {
-      throw new NotFoundError('invitations:errors.notFound');
-    }
+    if (!invitation) throw new NotFoundError('invitations:errors.notFound');
     const view = await this.view(invitation);
-    if (actor.tenantId === view.reseller.tenantId || actor.tenantId === view.provider?.tenantId) {
-      throw new NotAllowedError('invitations:errors.ownTenant');
+    const tenants = [view.reseller.tenantId, ...(view.provider ? [view.provider.tenantId] : [])];
+    switch (answerRefusal(invitation, view.state, actor, tenants)) {
+      case 'notOpened':
+        throw new NotFoundError('invitations:errors.notFound');
+      case 'ownTenant':
+        throw new NotAllowedError('invitations:errors.ownTenant');
+      case 'notPending':
+        throw this.refusal(view);
     }
-    if (view.state !== 'pending' && !decidedBy(actor, view)) throw this.refusal(view);
     return view;
   }
 
@@ -785,7 +797,7 @@ export class InvitationService {
       if (!current) throw new NotFoundError('invitations:errors.notFound');
       const now = await this.view(current);
       // The actor's own other click (a double click) decided it: done, not refused.
-      if (decidedBy(actor, now)) return { view: now, changedNow: false };
+      if (answeredBy(now.invitation, now.state, actor)) return { view: now, changedNow: false };
       throw this.refusal(now);
     }
     this.log.info({ invitationRef: id, to: change.state, by: actor.aadObjectId }, 'invitation');
@@ -795,10 +807,8 @@ export class InvitationService {
 
   private async invitingReseller(actor: Actor): Promise<Partner> {
     const { partner } = await this.deps.memberships.authorize(actor, 'customers.invite');
-    if (partner.status !== 'approved') throw new NotAllowedError('invitations:errors.notApproved');
-    if (partner.partnerType !== 'reseller') {
-      throw new NotAllowedError('invitations:errors.onlyReseller');
-    }
+    const refusal = customerInviteRefusal(partner);
+    if (refusal) throw new NotAllowedError(`invitations:errors.${refusal}`);
     return partner;
   }
 
@@ -847,14 +857,6 @@ export class InvitationService {
   private event(actor: Actor, from: InvitationState, to: InvitationState): InvitationEvent {
     return { at: this.deps.now(), by: person(actor), from, to };
   }
-}
-
-/** Accepted or declined by this very person (not another admin of the customer). */
-function decidedBy(actor: Actor, view: InvitationView): boolean {
-  return (
-    (view.state === 'accepted' || view.state === 'declined') &&
-    isSamePerson(view.invitation.decidedBy, actor)
-  );
 }
 
 /** The domain of an address (`a@contoso.com` -> `contoso.com`), lower-cased; none if it has none. */

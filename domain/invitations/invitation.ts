@@ -1,4 +1,6 @@
-import type { PartnerRef, PersonRef } from '../partners/partner.js';
+import type { Partner, PartnerRef, PersonRef } from '../partners/partner.js';
+import type { Role } from '../partners/roles.js';
+import { isSamePerson } from '../partners/actor.js';
 
 /**
  * Who is invited: a customer (by a reseller, optionally with one of its indirect providers), or
@@ -129,10 +131,187 @@ export function mayLearnOutcome(
   );
 }
 
+/**
+ * Whether a person holding an invitation's code or link is shown it in full: anyone while it is
+ * pending (as of now, `state`), afterwards only those who may learn its outcome.
+ */
+export function shownInFull(
+  invitation: Invitation,
+  state: InvitationState,
+  who: { readonly tenantId: string; readonly aadObjectId: string },
+  isPartner: boolean
+): boolean {
+  return mayAnswer(state) || mayLearnOutcome(invitation, who, isPartner);
+}
+
 /** Who accepted an invitation, and when (the partners' list says who said yes), if anyone did. */
 export function acceptance(
   invitation: Pick<Invitation, 'history'>
 ): { readonly by: PersonRef; readonly at: Date } | undefined {
   const event = invitation.history.find((e) => e.to === 'accepted' && e.by !== 'system');
   return event && event.by !== 'system' ? { by: event.by, at: event.at } : undefined;
+}
+
+/**
+ * The state as of `now`: a pending invitation past its date reads as expired (it can no longer
+ * be answered) before the sweep marks it so.
+ */
+export function stateAt(
+  invitation: Pick<Invitation, 'state' | 'expiresAt'>,
+  now: Date
+): InvitationState {
+  return invitation.state === 'pending' && invitation.expiresAt <= now
+    ? 'expired'
+    : invitation.state;
+}
+
+/** Answered by the customer: accepted or declined (not expired or revoked). */
+export function isAnswered(state: InvitationState): state is 'accepted' | 'declined' {
+  return state === 'accepted' || state === 'declined';
+}
+
+/**
+ * Which copy of an invitation a person sees: its partners' (the inviting reseller's people and
+ * the named provider's) or the customer's (anyone else who opened it).
+ */
+export type InvitationSide = 'customer' | 'partner';
+
+/** What may be done to an invitation: the customer answers, the inviting partner manages. */
+export type InvitationAction = 'accept' | 'decline' | 'revoke' | 'resend';
+
+/** A viewer of an invitation: their side, and on the partners' side whether they may manage. */
+export interface InvitationViewer {
+  readonly side: InvitationSide;
+  /** Holds `invitations.manage` (Revoke, Resend) on the inviting partner. */
+  readonly mayManage?: boolean;
+}
+
+/** Who acts next on an invitation in this state: the customer while it is pending, else nobody. */
+export function whoActsNext(state: InvitationState): InvitationSide | undefined {
+  return state === 'pending' ? 'customer' : undefined;
+}
+
+/** Accept and Decline are for a pending invitation only. */
+export function mayAnswer(state: InvitationState): boolean {
+  return state === 'pending';
+}
+
+/** Revoke takes back a pending invitation only: an answered one is the customer's. */
+export function mayRevoke(state: InvitationState): boolean {
+  return state === 'pending';
+}
+
+/** Resend gives a pending or expired invitation a new link and code (an answered one is done). */
+export function mayResend(state: InvitationState): boolean {
+  return state === 'pending' || state === 'expired';
+}
+
+/**
+ * What a viewer may do to an invitation in this state (as of now), in the order its card offers
+ * it: the customer's side answers a pending one; partners who may manage resend a pending or
+ * expired one and revoke a pending one. Who the viewer is (their side, their roles) is the
+ * caller's read; the rule is here, asked by the service, the cards and the API alike.
+ */
+export function invitationActions(
+  state: InvitationState,
+  viewer: InvitationViewer
+): InvitationAction[] {
+  if (viewer.side === 'customer') return mayAnswer(state) ? ['accept', 'decline'] : [];
+  if (!viewer.mayManage) return [];
+  return [
+    ...(mayResend(state) ? (['resend'] as const) : []),
+    ...(mayRevoke(state) ? (['revoke'] as const) : []),
+  ];
+}
+
+/**
+ * Whether a partner is one of the invitation's partners (the inviting reseller or the provider
+ * it names): their people see the partners' copy, anyone else the customer's.
+ */
+export function isPartyOf(invitation: Invitation, partnerRef: PartnerRef | undefined): boolean {
+  return (
+    !!partnerRef &&
+    (partnerRef === invitation.partnerRef || partnerRef === invitation.customer?.providerRef)
+  );
+}
+
+/** Answered (accepted or declined) by this very person, not by another admin of the customer. */
+export function answeredBy(
+  invitation: Invitation,
+  state: InvitationState,
+  who: { readonly tenantId: string; readonly aadObjectId: string }
+): boolean {
+  return isAnswered(state) && isSamePerson(invitation.decidedBy, who);
+}
+
+/** Why a person may not answer an invitation now (see `answerRefusal`). */
+export type AnswerRefusal = 'notOpened' | 'ownTenant' | 'notPending';
+
+/**
+ * Why this person may not Accept or Decline the invitation now, or undefined when they may: only
+ * someone who opened it (its code or link), of neither partner's tenant (`partnerTenants`), while
+ * it is pending. Their own earlier answer is no refusal: their second click is told it is done.
+ */
+export function answerRefusal(
+  invitation: Invitation,
+  state: InvitationState,
+  who: { readonly tenantId: string; readonly aadObjectId: string },
+  partnerTenants: readonly string[]
+): AnswerRefusal | undefined {
+  if (!invitation.openedBy.includes(personKey(who))) return 'notOpened';
+  if (partnerTenants.includes(who.tenantId)) return 'ownTenant';
+  if (!mayAnswer(state) && !answeredBy(invitation, state, who)) return 'notPending';
+  return undefined;
+}
+
+/** Why a partner may not invite customers (see `customerInviteRefusal`). */
+export type InviteRefusal = 'notApproved' | 'onlyReseller';
+
+/**
+ * Why this partner's people may not invite customers, or undefined when they may (those who
+ * hold `customers.invite`): only an approved reseller invites customers (a provider invites
+ * resellers).
+ */
+export function customerInviteRefusal(
+  partner: Pick<Partner, 'status' | 'partnerType'>
+): InviteRefusal | undefined {
+  if (partner.status !== 'approved') return 'notApproved';
+  if (partner.partnerType !== 'reseller') return 'onlyReseller';
+  return undefined;
+}
+
+/** A partner's side of an invitation, as its notices address them. */
+export type InvitationPartnerSide = 'reseller' | 'provider';
+
+/** Who on each partner's side hears about its invitations: the reseller's people who may send them. */
+export const INVITATION_NOTICE_ROLES = {
+  reseller: ['globalAdmin', 'adminAgent', 'salesAgent'],
+  provider: ['globalAdmin', 'adminAgent'],
+} as const satisfies Record<InvitationPartnerSide, readonly Role[]>;
+
+/** What an invitation's change (to `state`) owes once it is stored. */
+export interface InvitationChangeOwes {
+  /** Every copy of its card, re-rendered in place. */
+  readonly copies: readonly InvitationSide[];
+  /** The partner sides told of it at once (an answer only). */
+  readonly told: readonly InvitationPartnerSide[];
+  /** An acceptance makes the customer, its link to the partners and its admin. */
+  readonly customerLink: boolean;
+}
+
+/**
+ * What a change owes: every copy of the card re-rendered; an answer told to the reseller's side
+ * and the provider's when the invitation names one; an acceptance also the customer record and
+ * its link (once the accepting person is recorded).
+ */
+export function changeOwes(invitation: Invitation, state: InvitationState): InvitationChangeOwes {
+  const answered = isAnswered(state);
+  return {
+    copies: ['customer', 'partner'],
+    told: answered
+      ? ['reseller', ...(invitation.customer?.providerRef ? ['provider' as const] : [])]
+      : [],
+    customerLink:
+      invitation.state === 'accepted' && !!invitation.customer && !!invitation.decidedBy,
+  };
 }

@@ -1,9 +1,13 @@
 import type { InvitationCardData } from '../../../cards/invitations/invitation.card.js';
 import type { NotificationSubject } from '../../../domain/notifications/notification.js';
-import { revokedWithRelationship } from '../../../domain/invitations/invitation.js';
+import {
+  revokedWithRelationship,
+  type InvitationSide,
+} from '../../../domain/invitations/invitation.js';
 import type { InvitationView } from '../../../domain/invitations/invitation.service.js';
 
-export type InvitationViewer = 'customer' | 'partner';
+/** Which copy of an invitation's card: the customer's or the partners' (the domain's side). */
+export type InvitationViewer = InvitationSide;
 
 /**
  * What an invitation card is about, per viewer: the customer's copies carry Accept / Decline,

@@ -11,15 +11,18 @@ import type {
   RevokedWithRelationship,
 } from '../../../domain/invitations/invitation.service.js';
 import type { InvitationSecrets } from '../../../domain/invitations/invitation-secrets.js';
+import {
+  changeOwes,
+  INVITATION_NOTICE_ROLES,
+  isAnswered,
+  type InvitationPartnerSide,
+  type InvitationSide,
+} from '../../../domain/invitations/invitation.js';
 import type { Notifier, Recipient } from '../../../domain/notifications/notification.js';
 import { t, type Language } from '../../../i18n/i18n.js';
 import type { MailService } from '../../../notifications/mail.service.js';
 import { cardData, invitationSubject } from './invitation-cards.js';
 import { teamsAppLink } from './invitation-page.route.js';
-
-/** Who on the reseller's side hears about its invitations: those who may send them. */
-const RESELLER_ROLES = ['globalAdmin', 'adminAgent', 'salesAgent'] as const;
-const PROVIDER_ROLES = ['globalAdmin', 'adminAgent'] as const;
 
 /** The invitation's link: `PUBLIC_BASE_URL/invitations/<token>`. */
 export function invitationLink(publicBaseUrl: string, token: string): string {
@@ -38,19 +41,19 @@ export class OutboxInvitationNotifier implements InvitationNotifier {
     const inv = view.invitation;
     const last = inv.history[inv.history.length - 1];
     const stamp = `invitation:${inv.id}:${last?.at.toISOString() ?? ''}:${last?.note ?? view.state}`;
-    await this.notifier.updateCards(
-      invitationSubject(inv.id, 'customer'),
-      (lang) => renderInvitation(cardData(view, 'customer'), lang),
-      { key: `${stamp}:cards:customer` }
-    );
-    await this.notifier.updateCards(
-      invitationSubject(inv.id, 'partner'),
-      (lang) => renderInvitation(cardData(view, 'partner', true), lang),
-      { key: `${stamp}:cards:partner` }
-    );
-    if (view.state !== 'accepted' && view.state !== 'declined') return;
+    const owes = changeOwes(inv, view.state);
+    for (const copy of owes.copies) {
+      await this.notifier.updateCards(
+        invitationSubject(inv.id, copy),
+        (lang) => renderInvitation(cardData(view, copy, COPY_MANAGES[copy]), lang),
+        { key: `${stamp}:cards:${copy}` }
+      );
+    }
     const state = view.state;
-    const recipients = partnersOf(view.reseller, view.provider);
+    if (!isAnswered(state)) return;
+    const recipients = partnersOf(view.reseller, view.provider).filter(([side]) =>
+      owes.told.includes(side)
+    );
     for (const [side, to] of recipients) {
       await this.notifier.notify({
         key: `invitation:${inv.id}:${state}:${side}`,
@@ -67,16 +70,13 @@ export class OutboxInvitationNotifier implements InvitationNotifier {
         key: `customerLink:${ended.link.id}:ended:${side}`,
         to,
         content: (lang) => {
-          const values = {
-            company: userText(ended.customer.companyName),
-            reseller: userText(ended.reseller.legalName),
-            name: userText(ended.link.endedBy?.name ?? ''),
-            withProvider: ended.provider
-              ? t(lang, 'invitations:notices.withProvider', {
-                  provider: userText(ended.provider.legalName),
-                })
-              : '',
-          };
+          const values = noticeValues(
+            lang,
+            ended.customer.companyName,
+            ended.reseller,
+            ended.provider,
+            ended.link.endedBy?.name
+          );
           return {
             text: t(lang, 'invitations:notices.message_ended', values),
             card: renderNotice(
@@ -132,18 +132,15 @@ export class OutboxInvitationNotifier implements InvitationNotifier {
     lang: Language,
     view: InvitationView,
     state: 'accepted' | 'declined',
-    side: string
+    side: InvitationPartnerSide
   ) {
-    const values = {
-      company: userText(view.invitation.customer?.companyName ?? ''),
-      reseller: userText(view.reseller.legalName),
-      name: userText(view.invitation.decidedBy?.name ?? ''),
-      withProvider: view.provider
-        ? t(lang, 'invitations:notices.withProvider', {
-            provider: userText(view.provider.legalName),
-          })
-        : '',
-    };
+    const values = noticeValues(
+      lang,
+      view.invitation.customer?.companyName ?? '',
+      view.reseller,
+      view.provider,
+      view.invitation.decidedBy?.name
+    );
     return {
       text: t(lang, `invitations:notices.message_${state}`, values),
       card: renderNotice(
@@ -199,14 +196,44 @@ export class InvitationMail implements InvitationMailer {
   }
 }
 
+/** The values of a notice about a customer: its company, partners and who answered or ended. */
+function noticeValues(
+  lang: Language,
+  company: string,
+  reseller: Partner,
+  provider: Partner | undefined,
+  name: string | undefined
+) {
+  return {
+    company: userText(company),
+    reseller: userText(reseller.legalName),
+    name: userText(name ?? ''),
+    withProvider: provider
+      ? t(lang, 'invitations:notices.withProvider', { provider: userText(provider.legalName) })
+      : '',
+  };
+}
+
 /** Who hears about a customer: the reseller's people, and its provider's when there is one. */
-function partnersOf(reseller: Partner, provider: Partner | undefined): [string, Recipient][] {
+function partnersOf(
+  reseller: Partner,
+  provider: Partner | undefined
+): [InvitationPartnerSide, Recipient][] {
+  const to = (side: InvitationPartnerSide, partner: Partner): Recipient => ({
+    kind: 'partnerRoles',
+    partnerRef: partner.id,
+    roles: INVITATION_NOTICE_ROLES[side],
+  });
   return [
-    ['reseller', { kind: 'partnerRoles', partnerRef: reseller.id, roles: RESELLER_ROLES }],
+    ['reseller', to('reseller', reseller)],
     ...(provider
-      ? ([
-          ['provider', { kind: 'partnerRoles', partnerRef: provider.id, roles: PROVIDER_ROLES }],
-        ] as [string, Recipient][])
+      ? [['provider', to('provider', provider)] as [InvitationPartnerSide, Recipient]]
       : []),
   ];
 }
+
+/**
+ * The copies re-rendered for everyone who holds one: the partners' copy offers Revoke / Resend
+ * (a click is checked against the clicker's roles), the customer's its answer.
+ */
+const COPY_MANAGES: Record<InvitationSide, boolean> = { customer: false, partner: true };

@@ -5,6 +5,7 @@ import type {
   InvitationView,
 } from '../../../domain/invitations/invitation.service.js';
 import { plainText } from '../../../cards/shared/user-text.js';
+import { mayAnswer } from '../../../domain/invitations/invitation.js';
 import { t, type Language } from '../../../i18n/i18n.js';
 import type { Logger } from '../../../logging/logger.js';
 import {
@@ -138,7 +139,8 @@ export function invitationPageRoute(deps: {
             { personal: true }
           );
         }
-        if (view.state !== 'pending') {
+        // Past its answer (accepted, declined, revoked, expired) the page says so and opens nothing.
+        if (!mayAnswer(view.state)) {
           const why = tr(`gone_${view.state}`, {
             date: dayText(language, view.invitation.expiresAt),
           });

@@ -109,6 +109,15 @@ describe('enrollment cards', () => {
     expect(texts(decided)).to.include('The legal name does not match');
   });
 
+  it('offers no decision on an application still verifying its email (the service would decide nothing)', () => {
+    const verifying = renderReview(
+      { partner: { ...partner, status: 'emailVerificationPending' } },
+      'en'
+    );
+    expect(actions(verifying)).to.deep.equal([]);
+    expect(inputs(verifying)).to.deep.equal([]);
+  });
+
   it('hides the application details from a user of the tenant without a role', () => {
     const withRole = renderStatus(
       { partner, draft: null, roles: ['helpdeskAgent'], isOperator: false, resendWaitSeconds: 0 },
