@@ -70,9 +70,7 @@ export class CardPrompt extends Prompt<CardAnswer> {
    * before the prompt ends, so the record is shown before whatever the dialog asks next.
    */
   private async recordAnswer(prompt: PromptValidatorContext<CardAnswer>): Promise<void> {
-    // A click answers the card it came from; typed text, the card this prompt showed last.
-    const liveCard =
-      clickedCardOf(prompt.context) ?? (prompt.state as LiveCardState).cardActivityId;
+    const liveCard = answeredCardOf(prompt);
     const card = liveCard
       ? this.answered?.(prompt.recognized.value!, turnLanguage(prompt.context))
       : undefined;
@@ -121,6 +119,8 @@ export class CardPrompt extends Prompt<CardAnswer> {
     isRetry: boolean
   ): Promise<void> {
     const live = state as LiveCardState;
+    const { replaces } = options as CardPromptOptions;
+    if (!isRetry && replaces && !live.cardActivityId) live.cardActivityId = replaces;
     const activity = isRetry ? options.retryPrompt : options.prompt;
     if (!activity) {
       if (isRetry) await context.sendActivity(t(turnLanguage(context), 'bot:prompt.retry'));
@@ -145,6 +145,21 @@ export class CardPrompt extends Prompt<CardAnswer> {
     const parsed = text ? await this.parseText(text, turnLanguage(context), context) : undefined;
     return parsed ? { succeeded: true, value: parsed } : { succeeded: false };
   }
+}
+
+/** Options of a card prompt: the prompt's, and a card already on screen to ask in. */
+export interface CardPromptOptions extends PromptOptions {
+  /**
+   * The card (activity id) this prompt asks in: its prompt replaces that card instead of posting
+   * a new one, and an answer makes it a record. A step that asks again after refusing an answer
+   * passes the card the answer came from (`answeredCardOf`).
+   */
+  readonly replaces?: string;
+}
+
+/** The card an answer being validated came from: the one clicked, or the one asked in. */
+export function answeredCardOf(prompt: PromptValidatorContext<CardAnswer>): string | undefined {
+  return clickedCardOf(prompt.context) ?? (prompt.state as LiveCardState).cardActivityId;
 }
 
 /** Renders the compact record an answered card turns into (undefined: leave the card as is). */
