@@ -1,6 +1,7 @@
 import {
   ComponentDialog,
   WaterfallDialog,
+  type DialogContext,
   type DialogTurnResult,
   type WaterfallStepContext,
 } from 'botbuilder-dialogs';
@@ -58,6 +59,20 @@ export class EnrollmentDialog extends ComponentDialog {
       ])
     );
     this.initialDialogId = MAIN;
+  }
+
+  /**
+   * The dialog's state is disposable, since the draft says where the person is: a state saved
+   * by a version whose form had other dialogs (`enrollment.section.*`, `enrollment.summary`)
+   * begins again from the draft, a click on its step taken as the answer, instead of failing
+   * every turn until the person types `cancel`.
+   */
+  override async continueDialog(outerDc: DialogContext): Promise<DialogTurnResult> {
+    const inner = this.createChildContext(outerDc);
+    if (inner?.stack.some((saved) => !this.findDialog(saved.id))) {
+      return outerDc.replaceDialog(this.id, { resume: true } satisfies EnrollmentDialogOptions);
+    }
+    return super.continueDialog(outerDc);
   }
 
   private async startStep(step: WaterfallStepContext): Promise<DialogTurnResult> {

@@ -86,6 +86,25 @@ describe('enrollment resumes from the draft when the dialog state is gone (real 
     expect(partner?.status).to.equal('emailVerificationPending');
   });
 
+  it('carries on from the draft when the saved state names dialogs this version has not', async () => {
+    const c = chat(env, who);
+    await env.app.post(env.app.teams.install(who));
+    await c.say('enroll');
+    await c.click(section('partnerType'));
+    await c.click(section('tenant'));
+    // As a version with a component dialog per section saved it.
+    const state = env.collection('botstate');
+    const saved = await state.findOne({ data: { $regex: '"enrollment\\.step"' } } as never);
+    expect(saved, 'the dialog state was saved').to.not.equal(null);
+    const data = String(saved!.data).replace(/"enrollment\.step"/g, '"enrollment.section.company"');
+    await state.updateOne({ _id: saved!._id } as never, { $set: { data } });
+
+    const out = await c.click(section('company', { legalName: 'Contoso Typed GmbH' }));
+    expect(out.seen).to.not.include(t('en', 'errors:generic'));
+    expect(out.seen).to.include(t('en', 'enrollment:sections.contact'));
+    expect((await draft())?.answers.legalName).to.equal('Contoso Typed GmbH');
+  });
+
   it('shows the current step again, saving nothing, for a click on an older step', async () => {
     const c = chat(env, who);
     await env.app.post(env.app.teams.install(who));
