@@ -10,7 +10,7 @@ import { isDomainError } from '../../domain/errors.js';
 import { MAX_REASON_LENGTH } from '../../domain/enrollment/review.service.js';
 import { t } from '../../i18n/i18n.js';
 import { userText } from '../../cards/shared/user-text.js';
-import { cardMessage } from '../card-prompt.js';
+import { cardMessage, type CardPromptOptions } from '../card-prompt.js';
 import { turnScope } from '../turn-scope.js';
 import {
   ENROLLMENT_STEP_PROMPT,
@@ -117,8 +117,9 @@ export class EnrollmentDialog extends ComponentDialog {
     const draft = await this.services.enrollment.draftOf(actor);
     if (!draft) return step.endDialog();
     if ((step.result as { takeClick?: boolean } | undefined)?.takeClick) {
-      // The click that began the dialog is the answer: asked without a card, answered now.
-      await step.prompt(ENROLLMENT_STEP_PROMPT, {});
+      // The click that began the dialog is the answer: asked in the clicked card, answered now.
+      const options: CardPromptOptions = { replaces: step.context.activity.replyToId };
+      await step.prompt(ENROLLMENT_STEP_PROMPT, options);
       return step.continueDialog();
     }
     const card = await stepCard(this.services, actor, draft, language);

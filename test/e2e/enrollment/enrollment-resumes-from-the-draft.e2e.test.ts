@@ -86,6 +86,35 @@ describe('enrollment resumes from the draft when the dialog state is gone (real 
     expect(partner?.status).to.equal('emailVerificationPending');
   });
 
+  it('asks a refused answer again on the clicked card, what was typed kept', async () => {
+    const c = chat(env, who);
+    await env.app.post(env.app.teams.install(who));
+    await c.say('enroll');
+    await c.click(section('partnerType'));
+    await c.click(section('tenant'));
+    await loseConversationState(c.conversation);
+
+    const { connector } = env.app;
+    const posted = connector.activities(c.conversation).length;
+    await env.app.post(
+      env.app.teams.submit(who, section('company', { postalCode: 'ABC' }), {
+        replyToId: 'company-card',
+      })
+    );
+    const put = connector.calls.filter(
+      (call) => call.method === 'PUT' && call.activityId === 'company-card'
+    );
+    const asked = JSON.stringify(put.at(-1)?.body ?? null);
+    expect(asked, 'the clicked card asked again').to.include('ABC');
+    expect(asked).to.include('5 digits');
+    const cards = connector
+      .activities(c.conversation)
+      .slice(posted)
+      .filter((a) => a.attachments?.length);
+    expect(cards, 'no second copy of the step').to.have.length(0);
+    expect((await draft())?.step).to.equal('company');
+  });
+
   it('carries on from the draft when the saved state names dialogs this version has not', async () => {
     const c = chat(env, who);
     await env.app.post(env.app.teams.install(who));
