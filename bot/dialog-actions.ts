@@ -6,8 +6,8 @@ const anyValues = z.record(z.string(), z.unknown());
 
 /**
  * A card click that answers a dialog: inside that dialog it is the waiting prompt's answer;
- * otherwise (the dialog was cancelled, or its state was lost in a restart) the dialog begins
- * again with `options`, and its first step picks up where the stored data says.
+ * otherwise (the dialog was cancelled, or its state was lost) the dialog begins again with
+ * `options`, and asks, or takes the click as the answer to, the step its stored data is at.
  */
 export function resumeDialogAction(
   verb: string,

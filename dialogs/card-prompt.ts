@@ -9,6 +9,7 @@ import {
   type PromptOptions,
   type PromptRecognizerResult,
   type PromptValidator,
+  type PromptValidatorContext,
 } from 'botbuilder-dialogs';
 import {
   ADAPTIVE_CARD_CONTENT_TYPE,
@@ -24,8 +25,15 @@ import { handTurnBack, startsWithCommand, turnLanguage } from './turn-scope.js';
 /** What a card prompt returns: the card's submitted values (inputs + action data), or parsed text. */
 export type CardAnswer = Record<string, unknown>;
 
-/** Turns a typed reply into the shape the card would submit; undefined when it does not fit. */
-export type TextParser = (text: string, language: Language) => CardAnswer | undefined;
+/**
+ * Turns a typed reply into the shape the card would submit; undefined when it does not fit. It
+ * may read the turn (what the reply can mean may depend on stored data, e.g. a draft's step).
+ */
+export type TextParser = (
+  text: string,
+  language: Language,
+  context: TurnContext
+) => CardAnswer | undefined | Promise<CardAnswer | undefined>;
 
 /**
  * A prompt that shows an Adaptive Card and accepts either the card's submitted values
@@ -44,28 +52,37 @@ export class CardPrompt extends Prompt<CardAnswer> {
     private readonly answered?: AnsweredCard,
     private readonly cancelled?: CancelledCard
   ) {
+    const self: { prompt?: CardPrompt } = {};
     super(dialogId, async (prompt) => {
       const ok = validator ? await validator(prompt) : prompt.recognized.succeeded;
-      if (ok && prompt.recognized.value)
-        prompt.context.turnState.set(ANSWER, prompt.recognized.value);
+      if (ok && prompt.recognized.value) await self.prompt?.recordAnswer(prompt);
+      // The SDK asks again only when the turn has said nothing yet; a prompt answered in the
+      // turn that began it (after a greeting) must still show why the answer was refused.
+      if (!ok && prompt.context.responded)
+        await self.prompt?.onPrompt(prompt.context, prompt.state, prompt.options, true);
       return ok;
     });
+    self.prompt = this;
+  }
+
+  /**
+   * The answered card becomes a record of the answer, so only the next step stays live; done
+   * before the prompt ends, so the record is shown before whatever the dialog asks next.
+   */
+  private async recordAnswer(prompt: PromptValidatorContext<CardAnswer>): Promise<void> {
+    const liveCard = answeredCardOf(prompt);
+    const card = liveCard
+      ? this.answered?.(prompt.recognized.value!, turnLanguage(prompt.context))
+      : undefined;
+    if (liveCard && card) await replaceCard(prompt.context, liveCard, card);
   }
 
   override async continueDialog(dc: DialogContext): Promise<DialogTurnResult> {
-    if (this.isCommandNotAnswer(dc.context)) {
+    if (await this.isCommandNotAnswer(dc.context)) {
       handTurnBack(dc);
       return Dialog.EndOfTurn;
     }
-    const liveCard = liveCardOf(dc.activeDialog?.state);
-    const result = await super.continueDialog(dc);
-    const answer = dc.context.turnState.get(ANSWER) as CardAnswer | undefined;
-    if (answer && liveCard && this.answered) {
-      const card = this.answered(answer, turnLanguage(dc.context));
-      // The answered card becomes a record of the answer, so only the next step stays live.
-      if (card) await replaceCard(dc.context, liveCard, card);
-    }
-    return result;
+    return super.continueDialog(dc);
   }
 
   /**
@@ -80,18 +97,19 @@ export class CardPrompt extends Prompt<CardAnswer> {
   ): Promise<void> {
     const liveCard = liveCardOf(instance.state);
     if (reason === DialogReason.cancelCalled && liveCard && this.cancelled) {
-      await replaceCard(context, liveCard, this.cancelled.card(turnLanguage(context)));
+      const card = await this.cancelled.card(turnLanguage(context), context);
+      if (card) await replaceCard(context, liveCard, card);
       await retiredCardsOf(context)?.retire(context, liveCard, this.cancelled.replyKey);
     }
     await super.endDialog(context, instance, reason);
   }
 
-  private isCommandNotAnswer(context: TurnContext): boolean {
+  private async isCommandNotAnswer(context: TurnContext): Promise<boolean> {
     const { activity } = context;
     if (activity.type !== ActivityTypes.Message || isSubmittedValue(activity.value)) return false;
     const text = (activity.text ?? '').trim();
     if (!text || !startsWithCommand(context, text)) return false;
-    return this.parseText(text, turnLanguage(context)) === undefined;
+    return (await this.parseText(text, turnLanguage(context), context)) === undefined;
   }
 
   protected async onPrompt(
@@ -101,6 +119,8 @@ export class CardPrompt extends Prompt<CardAnswer> {
     isRetry: boolean
   ): Promise<void> {
     const live = state as LiveCardState;
+    const { replaces } = options as CardPromptOptions;
+    if (!isRetry && replaces && !live.cardActivityId) live.cardActivityId = replaces;
     const activity = isRetry ? options.retryPrompt : options.prompt;
     if (!activity) {
       if (isRetry) await context.sendActivity(t(turnLanguage(context), 'bot:prompt.retry'));
@@ -122,9 +142,24 @@ export class CardPrompt extends Prompt<CardAnswer> {
       return { succeeded: true, value: { ...(activity.value as CardAnswer) } };
     }
     const text = (activity.text ?? '').trim();
-    const parsed = text ? this.parseText(text, turnLanguage(context)) : undefined;
+    const parsed = text ? await this.parseText(text, turnLanguage(context), context) : undefined;
     return parsed ? { succeeded: true, value: parsed } : { succeeded: false };
   }
+}
+
+/** Options of a card prompt: the prompt's, and a card already on screen to ask in. */
+export interface CardPromptOptions extends PromptOptions {
+  /**
+   * The card (activity id) this prompt asks in: its prompt replaces that card instead of posting
+   * a new one, and an answer makes it a record. A step that asks again after refusing an answer
+   * passes the card the answer came from (`answeredCardOf`).
+   */
+  readonly replaces?: string;
+}
+
+/** The card an answer being validated came from: the one clicked, or the one asked in. */
+export function answeredCardOf(prompt: PromptValidatorContext<CardAnswer>): string | undefined {
+  return clickedCardOf(prompt.context) ?? (prompt.state as LiveCardState).cardActivityId;
 }
 
 /** Renders the compact record an answered card turns into (undefined: leave the card as is). */
@@ -132,12 +167,14 @@ export type AnsweredCard = (answer: CardAnswer, language: Language) => AdaptiveC
 
 /** What a card left waiting turns into when its dialog is cancelled, and the answer to a click on it. */
 export interface CancelledCard {
-  readonly card: (language: Language) => AdaptiveCardJson;
+  /** The read-only record (undefined: leave the card as it is, retired all the same). */
+  readonly card: (
+    language: Language,
+    context: TurnContext
+  ) => AdaptiveCardJson | undefined | Promise<AdaptiveCardJson | undefined>;
   /** Catalog key of the reply to a click on the retired card. */
   readonly replyKey: string;
 }
-
-const ANSWER = Symbol('partnerConnect.cardPromptAnswer');
 
 /** Kept in the prompt's own state: the id of the card it showed last, the one still live. */
 interface LiveCardState {
@@ -147,6 +184,12 @@ interface LiveCardState {
 function liveCardOf(instanceState: unknown): string | undefined {
   const state = (instanceState as { state?: LiveCardState } | undefined)?.state;
   return typeof state?.cardActivityId === 'string' ? state.cardActivityId : undefined;
+}
+
+/** The card a submitted click came from (Teams sends its id as replyToId). */
+function clickedCardOf(context: TurnContext): string | undefined {
+  const { activity } = context;
+  return isSubmittedValue(activity.value) && activity.replyToId ? activity.replyToId : undefined;
 }
 
 function cardOf(activity: Partial<Activity>): AdaptiveCardJson | undefined {

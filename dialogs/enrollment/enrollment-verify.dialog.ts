@@ -9,7 +9,14 @@ import { render as renderVerify } from '../../cards/enrollment/enrollment-verify
 import { Verbs } from '../../cards/verbs.js';
 import { isDomainError } from '../../domain/errors.js';
 import { t } from '../../i18n/i18n.js';
-import { CardPrompt, cardMessage, type CardAnswer } from '../card-prompt.js';
+import {
+  CardPrompt,
+  answeredCardOf,
+  cardMessage,
+  replaceCard,
+  type CardAnswer,
+  type CardPromptOptions,
+} from '../card-prompt.js';
 import { handTurnBack, turnScope } from '../turn-scope.js';
 import { codeParser } from './enrollment-parsers.js';
 import type { EnrollmentServices } from './enrollment-services.js';
@@ -22,7 +29,15 @@ const PROMPT = 'enrollment.verify.prompt';
 export interface VerifyDialogOptions {
   /** Where the code was sent. */
   readonly email: string;
+  /** Internal: asked again on the same card, with what was typed and why it was refused. */
+  readonly again?: { readonly card?: string; readonly code?: string; readonly error?: string };
 }
+
+/** What the code prompt accepted: nothing checked yet (the step checks and writes). */
+type CodeAnswer =
+  | { readonly kind: 'code'; readonly code: string; readonly card?: string }
+  | { readonly kind: 'resend'; readonly card?: string }
+  | { readonly kind: 'leave' };
 
 /**
  * Asks for the mailed code until it is right, a new one is requested, or the person types
@@ -32,28 +47,11 @@ export interface VerifyDialogOptions {
 export class EnrollmentVerifyDialog extends ComponentDialog {
   constructor(private readonly services: EnrollmentServices) {
     super(ENROLLMENT_VERIFY_DIALOG);
-    this.addDialog(
-      new CardPrompt(
-        PROMPT,
-        codeParser,
-        (p) => this.validate(p),
-        (answer, language) =>
-          // Verified: the card is done with. Left or moved on: it stays usable for later.
-          answer.action === 'leave' || answer.action === 'done'
-            ? undefined
-            : renderAnswered(
-                {
-                  title: { key: 'enrollment:verifyCard.title' },
-                  status: { key: 'enrollment:verifyCard.verified' },
-                },
-                language
-              )
-      )
-    );
+    this.addDialog(new CardPrompt(PROMPT, codeParser, (p) => this.validate(p)));
     this.addDialog(
       new WaterfallDialog(`${ENROLLMENT_VERIFY_DIALOG}.steps`, [
         this.askStep.bind(this),
-        this.doneStep.bind(this),
+        this.checkStep.bind(this),
       ])
     );
     this.initialDialogId = `${ENROLLMENT_VERIFY_DIALOG}.steps`;
@@ -61,72 +59,89 @@ export class EnrollmentVerifyDialog extends ComponentDialog {
 
   private async askStep(step: WaterfallStepContext): Promise<DialogTurnResult> {
     const { language } = turnScope(step.context);
-    const { email } = step.options as VerifyDialogOptions;
-    const card = renderVerify({ email, minutes: this.services.codeMinutes }, language);
-    return step.prompt(PROMPT, { prompt: cardMessage(card), validations: { email } });
+    const { email, again } = step.options as VerifyDialogOptions;
+    const options: CardPromptOptions = {
+      // A new code mailed: the card on screen stays as it is and keeps waiting.
+      prompt:
+        again && again.error === undefined
+          ? undefined
+          : cardMessage(
+              renderVerify(
+                {
+                  email,
+                  minutes: this.services.codeMinutes,
+                  ...(again ? { code: again.code ?? '', error: again.error } : {}),
+                },
+                language
+              )
+            ),
+      replaces: again?.card,
+    };
+    return step.prompt(PROMPT, options);
   }
 
-  private async doneStep(step: WaterfallStepContext): Promise<DialogTurnResult> {
-    const { language } = turnScope(step.context);
-    const value = step.result as CardAnswer;
-    if (value.action === 'done') return step.endDialog({ kind: 'ended' });
-    if (value.action === 'leave') {
+  /** Checks the code (an attempt counted) or mails a new one: the writes happen here. */
+  private async checkStep(step: WaterfallStepContext): Promise<DialogTurnResult> {
+    const { actor, language } = turnScope(step.context);
+    const { email } = step.options as VerifyDialogOptions;
+    const answer = step.result as CodeAnswer;
+    if (answer.kind === 'leave') {
       // The text was meant for the bot (`status`, a question): it is handled once this ends.
       await step.context.sendActivity(t(language, 'enrollment:dialog.leftCode'));
       handTurnBack(step);
       return step.endDialog({ kind: 'ended' });
     }
-    await step.context.sendActivity(t(language, 'enrollment:dialog.verified'));
-    return step.endDialog({ kind: 'verified' });
-  }
-
-  private async validate(prompt: PromptValidatorContext<CardAnswer>): Promise<boolean> {
-    const { actor, language } = turnScope(prompt.context);
-    const value = prompt.recognized.value;
-    if (!prompt.recognized.succeeded || !value) return false;
-    if (value.action === 'leave') return true;
+    const again = (values: VerifyDialogOptions['again']) =>
+      step.replaceDialog(ENROLLMENT_VERIFY_DIALOG, {
+        email,
+        again: { card: answer.card, ...values },
+      });
     try {
-      if (value.verb === Verbs.enrollmentResendCode) {
+      if (answer.kind === 'resend') {
         const partner = await this.services.enrollment.resendCode(actor, language);
-        prompt.options.retryPrompt = {
-          type: 'message',
-          text: t(language, 'enrollment:dialog.codeSent', { email: partner.contactEmail }),
-        };
-        return false;
+        await step.context.sendActivity(
+          t(language, 'enrollment:dialog.codeSent', { email: partner.contactEmail })
+        );
+        return await again({});
       }
-      // Only text is a code: an array or object from a crafted card must not cost an attempt.
-      const code = typeof value.code === 'string' ? value.code : '';
-      await this.services.enrollment.verify(actor, code);
-      return true;
+      await this.services.enrollment.verify(actor, answer.code);
     } catch (err) {
       if (!isDomainError(err)) throw err;
       // The application moved on (verified elsewhere, decided): nothing left to ask here.
       if (err instanceof NotPendingVerificationError) {
-        await prompt.context.sendActivity(t(language, err.messageKey, err.values));
-        prompt.recognized.value = { action: 'done' };
-        return true;
+        await step.context.sendActivity(t(language, err.messageKey, err.values));
+        return step.endDialog({ kind: 'ended' });
       }
       // A refused code (wrong, expired, used up) shows under the code field, what was typed kept,
       // as the form's sections show theirs: the card is where the person is looking.
-      const { email } = (prompt.options.validations ?? {}) as Partial<VerifyDialogOptions>;
-      const text = t(language, err.messageKey, err.values);
-      // A prompt saved before the card knew its address: the reason alone, as before.
-      if (email === undefined) {
-        prompt.options.retryPrompt = { type: 'message', text };
-        return false;
-      }
-      prompt.options.retryPrompt = cardMessage(
-        renderVerify(
-          {
-            email,
-            minutes: this.services.codeMinutes,
-            code: typeof value.code === 'string' ? value.code : '',
-            error: text,
-          },
-          language
-        )
-      );
-      return false;
+      const code = answer.kind === 'code' ? answer.code : '';
+      return again({ code, error: t(language, err.messageKey, err.values) });
     }
+    // Verified: the card is done with.
+    const verified = renderAnswered(
+      {
+        title: { key: 'enrollment:verifyCard.title' },
+        status: { key: 'enrollment:verifyCard.verified' },
+      },
+      language
+    );
+    if (answer.card) await replaceCard(step.context, answer.card, verified);
+    await step.context.sendActivity(t(language, 'enrollment:dialog.verified'));
+    return step.endDialog({ kind: 'verified' });
+  }
+
+  /** Validates only: a code (text; an array or object from a crafted card is none), a resend, or leave. */
+  private async validate(prompt: PromptValidatorContext<CardAnswer>): Promise<boolean> {
+    const value = prompt.recognized.value;
+    if (!prompt.recognized.succeeded || !value) return false;
+    const card = answeredCardOf(prompt);
+    const answer: CodeAnswer =
+      value.action === 'leave'
+        ? { kind: 'leave' }
+        : value.verb === Verbs.enrollmentResendCode
+          ? { kind: 'resend', card }
+          : { kind: 'code', code: typeof value.code === 'string' ? value.code : '', card };
+    prompt.recognized.value = answer as unknown as CardAnswer;
+    return true;
   }
 }

@@ -1,7 +1,7 @@
 import type { UserRef } from '../partners/actor.js';
 import type { DraftAnswers, SectionId } from '../partners/partner-profile.js';
 
-/** Where the dialog stands: a section, or the summary with Submit. */
+/** Where the person stands: a section, or the summary with Submit. The draft is the one record of it. */
 export type EnrollmentStep = SectionId | 'summary';
 
 /**
@@ -13,6 +13,11 @@ export interface EnrollmentDraft {
   readonly aadObjectId: string;
   readonly answers: DraftAnswers;
   readonly step: EnrollmentStep;
+  /**
+   * The section at `step` was opened with Edit on the summary: saving it or going back returns
+   * to the summary. Kept here, not in the dialog's state, so a lost dialog resumes the same way.
+   */
+  readonly editing?: boolean;
   /** Set when the draft resubmits a rejected application (its record id). */
   readonly resubmitOf?: string;
   readonly updatedAt: Date;

@@ -17,6 +17,7 @@ import {
   type SectionId,
 } from '../partners/partner-profile.js';
 import type { EnrollmentNotices } from './enrollment-notices.js';
+import { stepAfterSave, stepBefore } from './enrollment-steps.js';
 import { ConflictError, InvalidError, NotFoundError } from '../errors.js';
 import type { MembershipService } from '../partners/membership.service.js';
 import type { Partner, PersonRef } from '../partners/partner.js';
@@ -54,6 +55,11 @@ export interface EnrollmentStatus {
   /** Seconds until a new code may be requested (pending verification only). */
   readonly resendWaitSeconds: number;
 }
+
+/** A section's answers checked: as they would be stored, or each broken rule. */
+export type CheckSectionResult =
+  | { readonly ok: true; readonly value: Record<string, unknown> }
+  | { readonly ok: false; readonly errors: readonly FieldError[] };
 
 export type SaveSectionResult =
   | { readonly ok: true; readonly draft: EnrollmentDraft }
@@ -125,16 +131,79 @@ export class EnrollmentService {
   }
 
   /**
+   * Checks one section's answers against the draft without storing anything: the refusals a
+   * save would give (each broken rule; a PartnerID already enrolled by another tenant, naming
+   * its status), or the answers as they would be stored.
+   */
+  async checkSection(
+    actor: Actor,
+    section: SectionId,
+    input: Record<string, unknown>
+  ): Promise<CheckSectionResult> {
+    const draft = await this.requireDraft(actor);
+    return this.check(draft, actor, section, input);
+  }
+
+  /**
    * Validates one section's answers; when valid, stores them in the draft and moves it to
-   * `next`. A PartnerID already enrolled by another tenant is refused here, naming its status.
+   * `next`, by default the step after this one (`stepAfterSave`). Ends an edit from the summary.
    */
   async saveSection(
     actor: Actor,
     section: SectionId,
     input: Record<string, unknown>,
-    next: EnrollmentStep
+    next?: EnrollmentStep
   ): Promise<SaveSectionResult> {
     const draft = await this.requireDraft(actor);
+    const result = await this.check(draft, actor, section, input);
+    if (!result.ok) return result;
+    const answers: Record<string, unknown> = { ...draft.answers, ...result.value };
+    // Optional fields left empty must clear an earlier answer.
+    for (const [k, v] of Object.entries(result.value)) if (v === undefined) delete answers[k];
+    const { editing: _editing, ...rest } = draft;
+    const saved: EnrollmentDraft = {
+      ...rest,
+      answers: answers as DraftAnswers,
+      step: next ?? stepAfterSave(draft),
+      updatedAt: this.deps.now(),
+    };
+    await this.deps.drafts.save(saved);
+    return { ok: true, draft: saved };
+  }
+
+  /**
+   * Moves the draft to another step without changing answers: `back`, the summary's Back, or a
+   * section to fix. With `editing`, the section was opened from the summary and returns there.
+   */
+  async moveTo(
+    actor: Actor,
+    step: EnrollmentStep,
+    opts: { readonly editing?: boolean } = {}
+  ): Promise<EnrollmentDraft> {
+    const draft = await this.requireDraft(actor);
+    const { editing: _editing, ...rest } = draft;
+    const saved: EnrollmentDraft = {
+      ...rest,
+      ...(opts.editing && step !== 'summary' ? { editing: true } : {}),
+      step,
+      updatedAt: this.deps.now(),
+    };
+    await this.deps.drafts.save(saved);
+    return saved;
+  }
+
+  /** Moves the draft one step back (`stepBefore`); null on the first section, nothing moved. */
+  async back(actor: Actor): Promise<EnrollmentDraft | null> {
+    const to = stepBefore(await this.requireDraft(actor));
+    return to === null ? null : this.moveTo(actor, to);
+  }
+
+  private async check(
+    draft: EnrollmentDraft,
+    actor: Actor,
+    section: SectionId,
+    input: Record<string, unknown>
+  ): Promise<CheckSectionResult> {
     // Phones and the postal code follow the country/region answered in the tenant step.
     const result = validateSection(section, input, { country: partnerCountry(draft.answers) });
     if (!result.ok) return result;
@@ -154,25 +223,7 @@ export class EnrollmentService {
         };
       }
     }
-    const answers: Record<string, unknown> = { ...draft.answers, ...result.value };
-    // Optional fields left empty must clear an earlier answer.
-    for (const [k, v] of Object.entries(result.value)) if (v === undefined) delete answers[k];
-    const saved: EnrollmentDraft = {
-      ...draft,
-      answers: answers as DraftAnswers,
-      step: next,
-      updatedAt: this.deps.now(),
-    };
-    await this.deps.drafts.save(saved);
-    return { ok: true, draft: saved };
-  }
-
-  /** Moves the draft to another step (back, edit) without changing answers. */
-  async moveTo(actor: Actor, step: EnrollmentStep): Promise<EnrollmentDraft> {
-    const draft = await this.requireDraft(actor);
-    const saved = { ...draft, step, updatedAt: this.deps.now() };
-    await this.deps.drafts.save(saved);
-    return saved;
+    return { ok: true, value: result.value as Record<string, unknown> };
   }
 
   /** Forgets the actor's draft (start over). */

@@ -42,8 +42,12 @@ export class MongoEnrollmentDraftRepository implements EnrollmentDraftRepository
     const update: mongoose.UpdateQuery<EnrollmentDraftDoc> = {
       $set: { answers: { ...draft.answers }, step: draft.step, updatedAt: draft.updatedAt },
     };
+    const unset: Record<string, 1> = {};
     if (draft.resubmitOf) update.$set!.resubmitOf = draft.resubmitOf;
-    else update.$unset = { resubmitOf: 1 };
+    else unset.resubmitOf = 1;
+    if (draft.editing) update.$set!.editing = true;
+    else unset.editing = 1;
+    if (Object.keys(unset).length) update.$unset = unset;
     forgetCollection(MEMO);
     await this.model.updateOne(
       { tenantId: draft.tenantId, aadObjectId: draft.aadObjectId },
@@ -62,6 +66,7 @@ export class MongoEnrollmentDraftRepository implements EnrollmentDraftRepository
       aadObjectId: draft.aadObjectId,
       answers,
       step: draft.step,
+      ...(draft.editing ? { editing: true } : {}),
       ...(draft.resubmitOf ? { resubmitOf: draft.resubmitOf } : {}),
       updatedAt: draft.updatedAt,
     } as EnrollmentDraftDoc);
@@ -80,6 +85,7 @@ function toDraft(doc: EnrollmentDraftDoc): EnrollmentDraft {
     aadObjectId: doc.aadObjectId,
     answers: (doc.answers ?? {}) as DraftAnswers,
     step: doc.step as EnrollmentStep,
+    ...(doc.editing ? { editing: true } : {}),
     ...(doc.resubmitOf ? { resubmitOf: doc.resubmitOf } : {}),
     updatedAt: doc.updatedAt,
   };

@@ -6,6 +6,7 @@ export interface EnrollmentDraftDoc {
   aadObjectId: string;
   answers: Record<string, unknown>;
   step: string;
+  editing?: boolean;
   resubmitOf?: string;
   updatedAt: Date;
 }
@@ -17,6 +18,7 @@ const draftSchema = new Schema<EnrollmentDraftDoc>(
     // Validated per section by the domain before it is stored; kept as one object.
     answers: { type: Schema.Types.Mixed, default: {} },
     step: { type: String, required: true },
+    editing: Boolean,
     resubmitOf: String,
     updatedAt: { type: Date, required: true },
   },

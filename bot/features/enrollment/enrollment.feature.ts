@@ -11,6 +11,7 @@ import { Verbs } from '../../../cards/verbs.js';
 import {
   ENROLLMENT_DIALOG,
   EnrollmentDialog,
+  type EnrollmentDialogOptions,
 } from '../../../dialogs/enrollment/enrollment.dialog.js';
 import type { EnrollmentServices } from '../../../dialogs/enrollment/enrollment-services.js';
 import { InvalidError, isDomainError, NotAllowedError } from '../../../domain/errors.js';
@@ -30,6 +31,8 @@ const reviewSchema = z.object({
 });
 /** A card's code input is text; anything else (an array, an object) is refused before it costs an attempt. */
 const verifySchema = z.object({ code: z.string().max(64) }).passthrough();
+/** A form card clicked with no dialog running: the click answers the draft's step. */
+const resume: EnrollmentDialogOptions = { resume: true };
 const RESTART_WORDS = new Set(['restart', 'again', 'заново', 'сначала']);
 
 /**
@@ -179,9 +182,9 @@ export function enrollmentFeature(services: EnrollmentServices): Feature {
       },
     ],
     cardActions: [
-      resumeDialogAction(Verbs.enrollmentSection, ENROLLMENT_DIALOG, { scope: 'personal' }),
-      resumeDialogAction(Verbs.enrollmentEdit, ENROLLMENT_DIALOG, { scope: 'personal' }),
-      resumeDialogAction(Verbs.enrollmentSubmit, ENROLLMENT_DIALOG, { scope: 'personal' }),
+      ...[Verbs.enrollmentSection, Verbs.enrollmentEdit, Verbs.enrollmentSubmit].map((verb) =>
+        resumeDialogAction(verb, ENROLLMENT_DIALOG, { scope: 'personal', options: resume })
+      ),
       cardAction({
         verb: Verbs.enrollmentVerify,
         schema: verifySchema,
