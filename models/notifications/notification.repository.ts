@@ -126,8 +126,10 @@ export class MongoNotificationOutbox implements NotificationOutbox {
         .findOneAndUpdate(
           { 'to.aadObjectId': recipient._id, state: 'due', dueAt: { $lte: opts.now } },
           lease,
-          // Oldest first within the recipient, from the { to.aadObjectId, state, dueAt } index.
-          { sort: { dueAt: 1 }, returnDocument: 'after' }
+          // In the order they were enqueued (a paced item, postponed to the opening, keeps its
+          // place), walking the { to.aadObjectId, state, _id } index: only items of this
+          // recipient not due yet (a retry's wait) are passed over.
+          { sort: { _id: 1 }, returnDocument: 'after' }
         )
         .lean<NotificationDoc>();
       if (doc) return toItem(doc);
