@@ -111,8 +111,12 @@ export class MongoNotificationOutbox implements NotificationOutbox {
       if (opts.skipAadObjectIds.length)
         filter['to.aadObjectId'] = { $nin: [...opts.skipAadObjectIds] };
       if (opts.skipTenantIds.length) filter['to.tenantId'] = { $nin: [...opts.skipTenantIds] };
+      // Read first: a write that matches nothing still waits for the journal (as on mongod),
+      // and nearly every look finds nothing.
+      const found = await this.model.findOne(filter).select({ _id: 1 }).lean<{ _id: mongoose.Types.ObjectId }>();
+      if (!found) return null;
       const doc = await this.model
-        .findOneAndUpdate(filter, lease, { returnDocument: 'after' })
+        .findOneAndUpdate({ ...filter, _id: found._id }, lease, { returnDocument: 'after' })
         .lean<NotificationDoc>();
       return doc ? toItem(doc) : null;
     };
