@@ -14,6 +14,7 @@ import type { Feature } from './bot/feature.js';
 
 export type { AppContext, AppModule };
 import type { Config } from './config/config.js';
+import { realSleep, systemClock, type Clock } from './notifications/clock.js';
 import { connectDatabase, type ConnectOptions, type DatabaseHandle } from './models/connection.js';
 import type { Logger } from './logging/logger.js';
 import type { HealthContributor } from './web/health.route.js';
@@ -31,6 +32,8 @@ export interface BotFactoryDeps {
   readonly features: readonly Feature[];
   /** Keeps every sent copy of a card true (the notifications module). */
   readonly cardCopies?: CardCopies & ReplyCardRecorder;
+  /** The app's one clock (default wall-clock time). */
+  readonly clock?: Clock;
 }
 /** The part of `createBot`'s result the server needs (the real one returns repositories too). */
 export type BotFactory = (
@@ -61,8 +64,11 @@ export interface CreateAppOptions<M extends ModuleSet<M> = AnyModules> {
   readonly shutdownTimeoutMs?: number;
   /** Interface to listen on; unset: the configuration's (`Config.host`). */
   readonly host?: string;
-  /** The clock modules read (tests move it to reach expiry dates); default `new Date()`. */
-  readonly clock?: () => Date;
+  /**
+   * The one clock every module reads (tests move it to reach expiry dates); default wall-clock
+   * time. A bare `() => Date` is the time alone: sleeps then last real milliseconds.
+   */
+  readonly clock?: Clock | (() => Date);
   /**
    * OpenTelemetry was started (observability/tracing.ts, by index.ts): spans for turns and
    * database commands. Default false.
@@ -111,12 +117,14 @@ export async function createApp<M extends ModuleSet<M> = AnyModules>(
         return conversationStateRef.state;
       },
     });
+    const clock = appClock(options.clock);
     const context: AppContext = {
       config,
       logger,
       db,
       adapter,
-      now: options.clock ?? (() => new Date()),
+      clock,
+      now: () => new Date(clock.now()),
       ...(metrics ? { deliveryMetrics: metrics } : {}),
     };
     const built = options.modules ? await options.modules(context) : ({} as M);
@@ -130,6 +138,7 @@ export async function createApp<M extends ModuleSet<M> = AnyModules>(
       logger,
       connection: db.connection,
       features,
+      clock,
       ...(cardCopies ? { cardCopies } : {}),
     });
     conversationStateRef.state = bot.conversationState ?? new ConversationState(bot.storage);
@@ -158,6 +167,12 @@ export async function createApp<M extends ModuleSet<M> = AnyModules>(
     await db.close();
     throw err;
   }
+}
+
+function appClock(clock: CreateAppOptions['clock']): Clock {
+  if (!clock) return systemClock;
+  if (typeof clock !== 'function') return clock;
+  return { now: () => clock().getTime(), sleep: realSleep };
 }
 
 function buildApp<M extends ModuleSet<M>>(parts: {

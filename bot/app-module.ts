@@ -4,6 +4,7 @@ import type { DatabaseHandle } from '../models/connection.js';
 import type { Logger } from '../logging/logger.js';
 import type { HealthContributor } from '../web/health.route.js';
 import type { HttpRoute } from '../web/http-route.js';
+import type { Clock } from '../notifications/clock.js';
 import type { DeliveryMetrics } from '../notifications/delivery-metrics.port.js';
 import type { CardCopies } from './card-action-router.js';
 import type { ReplyCardRecorder } from './card-sender.js';
@@ -15,7 +16,12 @@ export interface AppContext {
   readonly logger: Logger;
   readonly db: DatabaseHandle;
   readonly adapter: CloudAdapter;
-  /** The app's clock: `new Date()` in production; tests move it to see expiry and reminders. */
+  /**
+   * The app's one clock (wall-clock time in production): every module reads the time and sleeps
+   * through it, so a test moves time for all of them in one place.
+   */
+  readonly clock: Clock;
+  /** `clock`'s time as a Date, for the domain services that take a `now` function. */
   readonly now: () => Date;
   /** Counts outbox sends, Retry-After waits and dead letters (set with METRICS_TOKEN). */
   readonly deliveryMetrics?: DeliveryMetrics;

@@ -26,6 +26,7 @@ import { FeatureRegistry } from './feature-registry.js';
 import { createBasicsFeature } from './basics.feature.js';
 import { PartnerConnectBot } from './partner-connect.bot.js';
 import { TeamRoster } from './team-roster.js';
+import { systemClock, type Clock } from '../notifications/clock.js';
 
 export interface CreateBotOptions {
   readonly config: Config;
@@ -38,6 +39,8 @@ export interface CreateBotOptions {
   readonly conversationReferences?: ConversationReferenceRepository;
   /** Keeps every sent copy of a card true (the notifications module's service). */
   readonly cardCopies?: CardCopies & ReplyCardRecorder;
+  /** The app's one clock (default wall-clock time). */
+  readonly clock?: Clock;
 }
 
 export interface CreatedBot {
@@ -52,8 +55,9 @@ export interface CreatedBot {
 /** Builds the bot over one database connection: state storage, repositories, features, dialogs. */
 export async function createBot(options: CreateBotOptions): Promise<CreatedBot> {
   const { connection, logger } = options;
+  const clock = options.clock ?? systemClock;
   const storage = new MongoBotStorage(connection);
-  const users = options.users ?? new MongoUserRepository(connection);
+  const users = options.users ?? new MongoUserRepository(connection, () => new Date(clock.now()));
   const conversationReferences =
     options.conversationReferences ?? new MongoConversationReferenceRepository(connection);
   // Unique indexes must exist before the first turn, or two first turns could both insert.
@@ -80,7 +84,11 @@ export async function createBot(options: CreateBotOptions): Promise<CreatedBot> 
 
   // Several bot processes only share an external MongoDB: there the replay guard is shared too.
   const invokeAnswers = options.config.mongodbUri
-    ? new MongoInvokeAnswers<AdaptiveCardInvokeResponse>(connection)
+    ? new MongoInvokeAnswers<AdaptiveCardInvokeResponse>(
+        connection,
+        undefined,
+        () => new Date(clock.now())
+      )
     : undefined;
   await invokeAnswers?.init();
   const bot = new PartnerConnectBot({
@@ -88,7 +96,7 @@ export async function createBot(options: CreateBotOptions): Promise<CreatedBot> 
     dialogs,
     conversationState,
     once: storage,
-    actors: new ActorResolver(users, logger.child({ module: 'actor' })),
+    actors: new ActorResolver(users, logger.child({ module: 'actor' }), () => clock.now()),
     // Only with the MongoDB repositories: the prefetch fills their turn memo, no one else's.
     ...(options.users ? {} : { turnReads: new MongoTurnReads(connection, logger) }),
     conversationReferences,

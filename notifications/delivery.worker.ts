@@ -38,7 +38,10 @@ export interface DeliveryWorkerOptions {
   readonly leaseMs?: number;
   /** Sends in flight at once (each to a different conversation). */
   readonly concurrency?: number;
-  /** How often to look for due items when idle. */
+  /**
+   * The longest an idle worker sleeps: how soon it sees items other processes enqueued (those of
+   * this process wake it, and it wakes by itself at the pacer's next opening or the next due item).
+   */
   readonly pollMs?: number;
   /** How often to run the sweeps (orphaned fallback mails, held users reachable again, added sweeps). */
   readonly sweepEveryMs?: number;
@@ -82,6 +85,7 @@ export class DeliveryWorker {
   /** Items being processed here: not claimed again if their lease runs out meanwhile. */
   private readonly processing = new Set<string>();
   private wakeUp = new AbortController();
+  private lastSweep = 0;
   private loop?: Promise<void>;
   private stopping = false;
 
@@ -152,7 +156,6 @@ export class DeliveryWorker {
   }
 
   private async run(): Promise<void> {
-    let lastSweep = 0;
     while (!this.stopping) {
       if (this.inFlight.size >= this.concurrency) {
         await Promise.race(this.inFlight);
@@ -169,31 +172,30 @@ export class DeliveryWorker {
       }
       // Read after the check: taking or renewing the lease can take a while.
       const now = this.o.clock.now();
-      if (now - lastSweep >= this.sweepEveryMs) {
-        lastSweep = now;
+      if (now - this.lastSweep >= this.sweepEveryMs) {
+        this.lastSweep = now;
         await this.sweep();
         // Sweeps can outlast the lease: look again whether this process still delivers.
         continue;
       }
       let item: OutboxItem | null = null;
       const blocked = this.pacer.blocked(now);
+      const skip = { skipAadObjectIds: blocked.conversations, skipTenantIds: blocked.tenants };
       try {
         item = await this.o.outbox.claimNext({
           owner: this.owner,
           now: new Date(now),
           leaseMs: this.leaseMs,
-          skipAadObjectIds: blocked.conversations,
-          skipTenantIds: blocked.tenants,
+          ...skip,
           skipIds: [...this.unrecorded.keys(), ...this.processing],
         });
+        if (!item) {
+          await this.idle((await this.nextWakeAt(now, skip)) - now);
+          continue;
+        }
       } catch (err) {
         this.log.error({ err }, 'could not claim from the outbox');
         await this.idle(this.pollMs);
-        continue;
-      }
-      if (!item) {
-        const somethingBlocked = blocked.conversations.length > 0 || blocked.tenants.length > 0;
-        await this.idle(somethingBlocked ? Math.min(50, this.pollMs) : this.pollMs);
         continue;
       }
       const claimed = item;
@@ -235,6 +237,13 @@ export class DeliveryWorker {
     const all = [
       { name: 'fallback mail', run: () => this.fallback.sweep() },
       { name: 'held recipients', run: () => this.releaseReachable() },
+      {
+        name: 'outbox recipients',
+        run: async () => {
+          const missing = await this.o.outbox.repairRecipients(new Date(this.o.clock.now()));
+          if (missing > 0) this.log.warn({ missing }, 'recipients with due items said ready again');
+        },
+      },
       ...this.sweeps,
     ];
     for (const s of all) {
@@ -256,8 +265,33 @@ export class DeliveryWorker {
     }
   }
 
+  /**
+   * When there may be work again after a claim found none: the pacer's next opening, the next
+   * recipient's next item, or the poll interval (items other processes enqueue); a send ending
+   * and an enqueue in this process wake the worker sooner.
+   */
+  private async nextWakeAt(
+    now: number,
+    skip: { skipAadObjectIds: readonly string[]; skipTenantIds: readonly string[] }
+  ): Promise<number> {
+    const next = await this.o.outbox.nextReadyAt(skip);
+    let at = Math.min(now + this.pollMs, this.lastSweep + this.sweepEveryMs);
+    if (next) at = Math.min(at, next.getTime());
+    const opening = this.pacer.nextOpening(now);
+    if (opening !== undefined) at = Math.min(at, opening);
+    // A recipient still ready now had items the claim raced (taken, or due again): look again,
+    // but never spin on it.
+    return Math.max(at, now + 1);
+  }
+
+  /** Tells the outbox a recipient the pacer now holds back, so claims skip its items unread. */
+  private async paceIfBlocked(aadObjectId: string): Promise<void> {
+    const now = this.o.clock.now();
+    const waitMs = this.pacer.conversationWaitMs(aadObjectId, now);
+    if (waitMs > 0) await this.o.outbox.pace(aadObjectId, new Date(now + waitMs));
+  }
+
   private async idle(ms: number): Promise<void> {
-    if (this.inFlight.size > 0) ms = Math.min(ms, 50);
     // A leader wakes in time to renew, whatever the poll interval.
     if (this.leadership.isLeader) ms = Math.min(ms, this.leaderLeaseMs / 3);
     await this.o.clock.sleep(ms, this.wakeUp.signal);
@@ -280,12 +314,7 @@ export class DeliveryWorker {
       return this.o.outbox.hold(item.id, this.owner, 'notInstalled');
     }
     const slot = this.pacer.tryStart(item.to.aadObjectId, tenantId, this.o.clock.now());
-    if (!slot.ok)
-      return this.o.outbox.postpone(
-        item.id,
-        this.owner,
-        new Date(this.o.clock.now() + slot.waitMs)
-      );
+    if (!slot.ok) return this.paced(item, slot.waitMs);
     let delivered: Delivered;
     try {
       delivered = ref
@@ -297,6 +326,14 @@ export class DeliveryWorker {
     }
     slot.done(this.o.clock.now());
     await this.recordSent(item, delivered);
+    await this.paceIfBlocked(item.to.aadObjectId);
+  }
+
+  /** The pacer refused a slot: the item and its recipient wait for the opening. */
+  private async paced(item: OutboxItem, waitMs: number): Promise<void> {
+    const until = new Date(this.o.clock.now() + waitMs);
+    await this.o.outbox.postpone(item.id, this.owner, until);
+    await this.o.outbox.pace(item.to.aadObjectId, until);
   }
 
   private async processUpdate(item: OutboxItem): Promise<void> {
@@ -333,12 +370,7 @@ export class DeliveryWorker {
     }
     const tenantId = original.to.tenantId ?? 'unknown';
     const slot = this.pacer.tryStart(item.to.aadObjectId, tenantId, this.o.clock.now());
-    if (!slot.ok)
-      return this.o.outbox.postpone(
-        item.id,
-        this.owner,
-        new Date(this.o.clock.now() + slot.waitMs)
-      );
+    if (!slot.ok) return this.paced(item, slot.waitMs);
     try {
       await this.o.sender.update(original.reference, original.activityId, item.content);
     } catch (err) {
@@ -364,6 +396,7 @@ export class DeliveryWorker {
       conversationId: original.conversationId ?? '',
       reference: original.reference,
     });
+    await this.paceIfBlocked(item.to.aadObjectId);
   }
 
   private async recordSent(item: OutboxItem, delivered: Delivered): Promise<void> {
@@ -418,8 +451,10 @@ export class DeliveryWorker {
         failure.message
       );
     }
-    if (failure.status === 429 && failure.retryAfterMs)
+    if (failure.status === 429 && failure.retryAfterMs) {
       this.pacer.throttled(item.to.aadObjectId, now + failure.retryAfterMs);
+      await this.o.outbox.pace(item.to.aadObjectId, new Date(now + failure.retryAfterMs));
+    }
     if (failure.kind === 'permanent' || item.attempts >= this.retry.maxAttempts) {
       metrics?.attempt(item.kind, failureStatus(failure), 'dead_letter');
       return this.deadLetter(item, failure.message);

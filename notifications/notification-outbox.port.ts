@@ -70,6 +70,10 @@ export interface SentRecord {
 export interface NotificationOutbox {
   /** Inserts what is not there yet; a duplicate (key, recipientKey) is "already enqueued". Returns how many were new. */
   enqueue(items: readonly NewOutboxItem[]): Promise<number>;
+  /**
+   * Leases the oldest due item of a recipient ready now (or an item whose lease ran out); reads
+   * only ready recipients and the one recipient's items, never a paced recipient's backlog.
+   */
   claimNext(opts: {
     owner: string;
     now: Date;
@@ -79,6 +83,21 @@ export interface NotificationOutbox {
     /** Items not to claim again (sent by this process, the record still to be written). */
     skipIds?: readonly string[];
   }): Promise<OutboxItem | null>;
+  /**
+   * Says the recipient sends nothing before `until` (the pacer's next opening, a Retry-After):
+   * claims skip their items without reading them until then.
+   */
+  pace(aadObjectId: string, until: Date): Promise<void>;
+  /** The earliest time a recipient not skipped may send (null: nothing is waiting). */
+  nextReadyAt(skip: {
+    skipAadObjectIds: readonly string[];
+    skipTenantIds: readonly string[];
+  }): Promise<Date | null>;
+  /**
+   * Says ready every recipient with due items that is not known to be (a crash between an
+   * insert and its recipient's update). Returns how many were missing.
+   */
+  repairRecipients(now: Date): Promise<number>;
   /** Gives a claimed item back without counting an attempt (pacing, ordering). */
   postpone(id: string, owner: string, dueAt: Date): Promise<void>;
   markSent(id: string, owner: string, sent: SentRecord): Promise<boolean>;

@@ -85,6 +85,21 @@ export class Pacer {
     this.conversations.blockUntil(conversationKey, until);
   }
 
+  /** Milliseconds until the conversation may send again (its windows, a Retry-After); 0: now. */
+  conversationWaitMs(conversationKey: string, now: number): number {
+    return this.conversations.waitMs(conversationKey, now);
+  }
+
+  /**
+   * When the first conversation or tenant held back at `now` may send again (undefined: none
+   * is): what an idle worker sleeps until. A busy conversation opens when its send ends.
+   */
+  nextOpening(now: number): number | undefined {
+    const times = [this.conversations.nextOpening(now), this.tenants.nextOpening(now)];
+    const known = times.filter((t): t is number => t !== undefined);
+    return known.length ? Math.min(...known) : undefined;
+  }
+
   /** Conversations and tenants that cannot send at `now` (skipped when claiming work). */
   blocked(now: number): { conversations: string[]; tenants: string[] } {
     return {

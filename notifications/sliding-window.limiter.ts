@@ -68,6 +68,16 @@ export class SlidingWindowLimiter {
     );
   }
 
+  /** When the first key that must wait at `now` may go again (undefined: none waits). */
+  nextOpening(now: number): number | undefined {
+    let next: number | undefined;
+    for (const key of this.blockedKeys(now)) {
+      const at = now + this.waitMs(key, now);
+      if (next === undefined || at < next) next = at;
+    }
+    return next;
+  }
+
   private prune(key: string, now: number): number[] {
     const until = this.blockedUntil.get(key);
     if (until !== undefined && until <= now) this.blockedUntil.delete(key);

@@ -15,21 +15,35 @@ import type {
 import type { Language } from '../../i18n/i18n.js';
 import { isDuplicateKey } from '../duplicate-key.js';
 import { notificationModel, type NotificationDoc } from './notification.schema.js';
+import {
+  notificationRecipientModel,
+  type NotificationRecipientDoc,
+} from './notification-recipient.schema.js';
 
 const oid = (id: string) => new mongoose.Types.ObjectId(id);
 
-/** The outbox on MongoDB (collection `notifications`); every transition is conditional. */
+/** Recipients a claim looks at together (the first with a due item is served). */
+const CLAIM_RECIPIENTS = 8;
+
+/**
+ * The outbox on MongoDB (collection `notifications`); every transition is conditional. Beside
+ * it, `notification_recipients` says per recipient when its next item may go (see
+ * notification-recipient.schema.ts): a claim reads the recipients ready now and then that
+ * recipient's oldest due item, so items waiting for their chat's pacing are never read.
+ */
 export class MongoNotificationOutbox implements NotificationOutbox {
   private readonly model: Model<NotificationDoc>;
+  private readonly recipients: Model<NotificationRecipientDoc>;
   private claims = 0;
 
   constructor(conn: mongoose.Connection) {
     this.model = notificationModel(conn);
+    this.recipients = notificationRecipientModel(conn);
   }
 
   /** Resolves once the indexes exist (the unique one is what makes enqueue idempotent). */
   async init(): Promise<void> {
-    await this.model.init();
+    await Promise.all([this.model.init(), this.recipients.init()]);
   }
 
   async enqueue(items: readonly NewOutboxItem[]): Promise<number> {
@@ -44,7 +58,28 @@ export class MongoNotificationOutbox implements NotificationOutbox {
         if (!isDuplicateKey(err)) throw err;
       }
     }
+    // After the inserts (a claim recomputing a recipient then sees the item or loses its race),
+    // and for duplicates too: a retried notify() repairs a crash between the two.
+    const earliest = new Map<string, NewOutboxItem>();
+    for (const item of items) {
+      const had = earliest.get(item.to.aadObjectId);
+      if (!had || item.dueAt < had.dueAt) earliest.set(item.to.aadObjectId, item);
+    }
+    for (const item of earliest.values()) await this.ready(item.to, item.dueAt);
     return inserted;
+  }
+
+  /** Says a recipient has an item due at `at` (never later than it said before). */
+  private async ready(to: OutboxAddress, at: Date): Promise<void> {
+    await this.recipients.updateOne(
+      { _id: to.aadObjectId },
+      {
+        $min: { nextAt: at },
+        $inc: { v: 1 },
+        ...(to.tenantId ? { $set: { tenantId: to.tenantId } } : {}),
+      },
+      { upsert: true }
+    );
   }
 
   async claimNext(opts: {
@@ -55,45 +90,140 @@ export class MongoNotificationOutbox implements NotificationOutbox {
     skipTenantIds: readonly string[];
     skipIds?: readonly string[];
   }): Promise<OutboxItem | null> {
-    const skip: Record<string, unknown> = {};
-    if (opts.skipIds?.length) skip._id = { $nin: opts.skipIds.map(oid) };
-    if (opts.skipAadObjectIds.length) skip['to.aadObjectId'] = { $nin: [...opts.skipAadObjectIds] };
-    if (opts.skipTenantIds.length) skip['to.tenantId'] = { $nin: [...opts.skipTenantIds] };
+    const lease = {
+      $set: {
+        state: 'leased',
+        owner: opts.owner,
+        leaseUntil: new Date(opts.now.getTime() + opts.leaseMs),
+        claimedAt: opts.now,
+      },
+      $inc: { attempts: 1 },
+    };
     // Items of a worker that died holding a lease come back once the lease has run out; looked
-    // for every few claims so a long burst cannot starve them.
+    // for every few claims so a long burst cannot starve them. Only leased items are read.
     const expiredFirst = this.claims++ % 10 === 0;
-    const due = { state: 'due', dueAt: { $lte: opts.now }, ...skip };
-    const expired = { state: 'leased', leaseUntil: { $lte: opts.now }, ...skip };
-    for (const filter of expiredFirst ? [expired, due] : [due, expired]) {
+    const expired = async () => {
+      const filter: Record<string, unknown> = {
+        state: 'leased',
+        leaseUntil: { $lte: opts.now },
+      };
+      if (opts.skipIds?.length) filter._id = { $nin: opts.skipIds.map(oid) };
+      if (opts.skipAadObjectIds.length)
+        filter['to.aadObjectId'] = { $nin: [...opts.skipAadObjectIds] };
+      if (opts.skipTenantIds.length) filter['to.tenantId'] = { $nin: [...opts.skipTenantIds] };
+      // Read first: a write that matches nothing still waits for the journal (as on mongod),
+      // and nearly every look finds nothing.
+      const found = await this.model.findOne(filter).select({ _id: 1 }).lean<{ _id: mongoose.Types.ObjectId }>();
+      if (!found) return null;
+      const doc = await this.model
+        .findOneAndUpdate({ ...filter, _id: found._id }, lease, { returnDocument: 'after' })
+        .lean<NotificationDoc>();
+      return doc ? toItem(doc) : null;
+    };
+    if (expiredFirst) {
+      const item = await expired();
+      if (item) return item;
+    }
+    const ready = await this.readyRecipients(opts.now, opts);
+    for (const recipient of ready) {
       const doc = await this.model
         .findOneAndUpdate(
-          filter,
-          {
-            $set: {
-              state: 'leased',
-              owner: opts.owner,
-              leaseUntil: new Date(opts.now.getTime() + opts.leaseMs),
-              claimedAt: opts.now,
-            },
-            $inc: { attempts: 1 },
-          },
-          // No sort: MongoDB answers `state` + `dueAt` from the { state, dueAt } index, oldest
-          // first in practice; an explicit sort made every claim sort the whole backlog on
-          // servers that sort in memory (the embedded one). Order is not a guarantee here:
-          // updates wait for their card explicitly.
-          { returnDocument: 'after' }
+          { 'to.aadObjectId': recipient._id, state: 'due', dueAt: { $lte: opts.now } },
+          lease,
+          // In the order they were enqueued (a paced item, postponed to the opening, keeps its
+          // place), walking the { to.aadObjectId, state, _id } index: only items of this
+          // recipient not due yet (a retry's wait) are passed over.
+          { sort: { _id: 1 }, returnDocument: 'after' }
         )
         .lean<NotificationDoc>();
       if (doc) return toItem(doc);
+      await this.recompute(recipient);
     }
-    return null;
+    return expiredFirst ? null : expired();
+  }
+
+  /** Recipients that may send at `now`, not skipped, earliest first (index on `nextAt`). */
+  private async readyRecipients(
+    now: Date,
+    skip: { skipAadObjectIds: readonly string[]; skipTenantIds: readonly string[] }
+  ): Promise<NotificationRecipientDoc[]> {
+    return this.recipients
+      .find({ nextAt: { $lte: now }, ...recipientSkip(skip) })
+      .sort({ nextAt: 1 })
+      .limit(CLAIM_RECIPIENTS)
+      .lean<NotificationRecipientDoc[]>();
+  }
+
+  /**
+   * A recipient said ready with nothing due now: its next time becomes its earliest due item's
+   * (or it goes), unless an item became due meanwhile (its `v` moved on).
+   */
+  private async recompute(recipient: NotificationRecipientDoc): Promise<void> {
+    const next = await this.model
+      .findOne({ 'to.aadObjectId': recipient._id, state: 'due' })
+      .sort({ dueAt: 1 })
+      .select({ dueAt: 1 })
+      .lean<Pick<NotificationDoc, 'dueAt'>>();
+    const same = { _id: recipient._id, v: recipient.v };
+    if (next) await this.recipients.updateOne(same, { $set: { nextAt: next.dueAt } });
+    else await this.recipients.deleteOne(same);
+  }
+
+  async pace(aadObjectId: string, until: Date): Promise<void> {
+    await this.recipients.updateOne({ _id: aadObjectId }, { $max: { nextAt: until } });
+  }
+
+  async nextReadyAt(skip: {
+    skipAadObjectIds: readonly string[];
+    skipTenantIds: readonly string[];
+  }): Promise<Date | null> {
+    const next = await this.recipients
+      .findOne(recipientSkip(skip))
+      .sort({ nextAt: 1 })
+      .select({ nextAt: 1 })
+      .lean<Pick<NotificationRecipientDoc, 'nextAt'>>();
+    return next?.nextAt ?? null;
+  }
+
+  async repairRecipients(now: Date): Promise<number> {
+    const due = (await this.model.distinct('to.aadObjectId', { state: 'due' })) as string[];
+    if (due.length === 0) return 0;
+    const known = new Set(
+      (
+        await this.recipients
+          .find({ _id: { $in: due } })
+          .select({ _id: 1 })
+          .lean<Array<{ _id: string }>>()
+      ).map((r) => r._id)
+    );
+    const missing = due.filter((id) => !known.has(id));
+    for (const aadObjectId of missing) await this.ready({ aadObjectId }, now);
+    return missing.length;
   }
 
   async postpone(id: string, owner: string, dueAt: Date): Promise<void> {
-    await this.model.updateOne(
-      { _id: oid(id), state: 'leased', owner },
-      { $set: { state: 'due', dueAt }, $unset: { owner: 1, leaseUntil: 1 }, $inc: { attempts: -1 } }
-    );
+    await this.backToDue(id, owner, dueAt, {
+      $set: { state: 'due', dueAt },
+      $unset: { owner: 1, leaseUntil: 1 },
+      $inc: { attempts: -1 },
+    });
+  }
+
+  /**
+   * A leased item made due again, and its recipient said ready then: a claim that looked at the
+   * recipient while the item was leased may have dropped it.
+   */
+  private async backToDue(
+    id: string,
+    owner: string,
+    dueAt: Date,
+    update: mongoose.UpdateQuery<NotificationDoc>
+  ): Promise<void> {
+    const doc = await this.model
+      .findOneAndUpdate({ _id: oid(id), state: 'leased', owner }, update)
+      .select({ to: 1 })
+      .lean<Pick<NotificationDoc, 'to'>>();
+    if (doc) await this.ready(doc.to, dueAt);
   }
 
   async markSent(id: string, owner: string, sent: SentRecord): Promise<boolean> {
@@ -130,10 +260,10 @@ export class MongoNotificationOutbox implements NotificationOutbox {
   }
 
   async scheduleRetry(id: string, owner: string, dueAt: Date, error: string): Promise<void> {
-    await this.model.updateOne(
-      { _id: oid(id), state: 'leased', owner },
-      { $set: { state: 'due', dueAt, lastError: error }, $unset: { owner: 1, leaseUntil: 1 } }
-    );
+    await this.backToDue(id, owner, dueAt, {
+      $set: { state: 'due', dueAt, lastError: error },
+      $unset: { owner: 1, leaseUntil: 1 },
+    });
   }
 
   async hold(id: string, owner: string, reason: HeldReason, error?: string): Promise<void> {
@@ -203,7 +333,9 @@ export class MongoNotificationOutbox implements NotificationOutbox {
         $unset: { heldReason: 1 },
       }
     );
-    return withTenant.modifiedCount + tenantLearned.modifiedCount;
+    const released = withTenant.modifiedCount + tenantLearned.modifiedCount;
+    if (released > 0) await this.ready(user, now);
+    return released;
   }
 
   async heldRecipients(limit: number): Promise<OutboxAddress[]> {
@@ -269,11 +401,15 @@ export class MongoNotificationOutbox implements NotificationOutbox {
 
   async retryDead(id: string, now: Date): Promise<boolean> {
     if (!mongoose.isValidObjectId(id)) return false;
-    const res = await this.model.updateOne(
-      { _id: oid(id), state: 'dead' },
-      { $set: { state: 'due', dueAt: now, attempts: 0 }, $unset: { deadAt: 1 } }
-    );
-    return res.modifiedCount === 1;
+    const doc = await this.model
+      .findOneAndUpdate(
+        { _id: oid(id), state: 'dead' },
+        { $set: { state: 'due', dueAt: now, attempts: 0 }, $unset: { deadAt: 1 } },
+        { returnDocument: 'after' }
+      )
+      .lean<NotificationDoc>();
+    if (doc) await this.ready(doc.to, now);
+    return doc !== null;
   }
 
   async deadAwaitingMail(limit: number): Promise<OutboxItem[]> {
@@ -322,6 +458,17 @@ export class MongoNotificationOutbox implements NotificationOutbox {
       ...inFlight.map((d) => ({ to: d.to, sentAt: d.claimedAt! })),
     ].sort((a, b) => a.sentAt.getTime() - b.sentAt.getTime());
   }
+}
+
+/** Recipients the pacer holds back, and those of tenants it holds back (no tenant: never). */
+function recipientSkip(skip: {
+  skipAadObjectIds: readonly string[];
+  skipTenantIds: readonly string[];
+}): Record<string, unknown> {
+  return {
+    ...(skip.skipAadObjectIds.length ? { _id: { $nin: [...skip.skipAadObjectIds] } } : {}),
+    ...(skip.skipTenantIds.length ? { tenantId: { $nin: [...skip.skipTenantIds] } } : {}),
+  };
 }
 
 function toDoc(item: NewOutboxItem): Omit<NotificationDoc, '_id' | 'createdAt' | 'updatedAt'> {

@@ -72,7 +72,10 @@ const notificationSchema = new Schema<NotificationDoc>(
 notificationSchema.index({ key: 1, recipientKey: 1 }, { unique: true });
 notificationSchema.index({ state: 1, dueAt: 1 });
 notificationSchema.index({ 'subject.type': 1, 'subject.id': 1 });
-notificationSchema.index({ 'to.aadObjectId': 1, state: 1 });
+// A claim takes one recipient's first due item in enqueue order; when the recipient has none
+// due yet, its next due time; `release` finds a user's held ones.
+notificationSchema.index({ 'to.aadObjectId': 1, state: 1, _id: 1 });
+notificationSchema.index({ 'to.aadObjectId': 1, state: 1, dueAt: 1 });
 notificationSchema.index({ originalId: 1, state: 1 });
 // What a process taking over delivery reads to keep counting the last hour's sends.
 notificationSchema.index({ sentAt: 1 }, { sparse: true });

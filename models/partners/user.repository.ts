@@ -24,12 +24,16 @@ export function rememberUser(user: UserRef, doc: UserDoc | null): void {
 export class MongoUserRepository implements UserRepository {
   private readonly model: mongoose.Model<UserDoc>;
 
-  constructor(conn: mongoose.Connection) {
+  constructor(
+    conn: mongoose.Connection,
+    /** The app's clock (what the actor resolver compares `lastSeenAt` with). */
+    private readonly now: () => Date = () => new Date()
+  ) {
     this.model = userModel(conn);
   }
 
   async recordSeen(actor: Actor & { upn?: string; locale?: string }): Promise<void> {
-    const set: Partial<UserDoc> = { lastSeenAt: new Date() };
+    const set: Partial<UserDoc> = { lastSeenAt: this.now() };
     if (actor.name) set.name = actor.name;
     if (actor.email) set.email = actor.email;
     if (actor.upn) set.upn = actor.upn;

@@ -29,7 +29,7 @@ export async function createEnrollmentModule(
   deps: EnrollmentModuleDeps
 ): Promise<EnrollmentModule> {
   const { logger } = ctx;
-  const now = () => new Date();
+  const now = ctx.now;
   const stores = await createEnrollmentStores(ctx.db.connection);
   const { partners, memberships } = deps.partners;
   const review = (): ReviewService => reviewService;

@@ -6,7 +6,7 @@ import type { OwedNoticeSweeps } from '../../../domain/notices/owed-notices.js';
 import type { RecipientDirectory } from '../../../domain/notifications/notification.js';
 import { MongoLeaderLease } from '../../../models/notifications/lease.repository.js';
 import { MongoNotificationOutbox } from '../../../models/notifications/notification.repository.js';
-import { systemClock, type Clock } from '../../../notifications/clock.js';
+import type { Clock } from '../../../notifications/clock.js';
 import { MongoDeliveryDirectory } from '../../../models/notifications/delivery-directory.js';
 import { DELIVERY_LEASE } from '../../../notifications/delivery-leadership.js';
 import {
@@ -53,7 +53,7 @@ export function createNotifications(
   opts: NotificationsOptions = {}
 ): Notifications {
   const { config, logger, db, adapter } = ctx;
-  const clock = opts.clock ?? systemClock;
+  const clock = opts.clock ?? ctx.clock;
   const outbox = new MongoNotificationOutbox(db.connection);
   const directory = new MongoDeliveryDirectory(db.connection);
   const ownMail = opts.mail ? undefined : new NodemailerMailService(config, logger);

@@ -26,9 +26,9 @@ export async function createPartnersModule(ctx: AppContext): Promise<PartnersMod
   const memberships = new MembershipService({
     partners,
     memberships: new MongoMembershipRepository(conn),
-    users: new MongoUserRepository(conn),
+    users: new MongoUserRepository(conn, ctx.now),
     operatorIds: ctx.config.operatorAadObjectIds,
-    now: () => new Date(),
+    now: ctx.now,
     logger: ctx.logger,
   });
   // The `users` command is plugged in by enrollment, once the outbox exists (its role notice).

@@ -9,6 +9,7 @@ import { personas, type Persona } from '../../helpers/personas.js';
 import { teamsMember } from '../../helpers/teams-activity.js';
 import { startTestApp, type TestApp, type TestAppOptions } from '../../helpers/test-app.js';
 import { visible } from '../security/security-world.js';
+import { systemClock } from '../../../notifications/clock.js';
 
 export { eventually, visible, days };
 
@@ -80,7 +81,13 @@ export async function startRelationshipsWorld(
     app = await startTestApp(
       { SMTP_URL: smtp.url, ...env },
       {
-        modules: (ctx) => productModules(ctx, { worker: { ...FAST_WORKER, ...options.worker } }),
+        // The calendar stands still unless a test moves it; delivery (leases, retries, pacing,
+        // sweeps) keeps running on wall-clock time, as it did before the app had one clock.
+        modules: (ctx) =>
+          productModules(
+            { ...ctx, clock: systemClock },
+            { worker: { ...FAST_WORKER, ...options.worker } }
+          ),
         clock: () => now,
         dbOptions: options.dbOptions,
         ...(options.auth ? { auth: true } : {}),
