@@ -1,5 +1,5 @@
 import type { Partner, PartnerRef, PersonRef } from '../partners/partner.js';
-import type { Role } from '../partners/roles.js';
+import { ROLE_MATRIX, type Role } from '../partners/roles.js';
 import { isSamePerson } from '../partners/actor.js';
 
 /**
@@ -283,11 +283,14 @@ export function customerInviteRefusal(
 /** A partner's side of an invitation, as its notices address them. */
 export type InvitationPartnerSide = 'reseller' | 'provider';
 
-/** Who on each partner's side hears about its invitations: the reseller's people who may send them. */
-export const INVITATION_NOTICE_ROLES = {
-  reseller: ['globalAdmin', 'adminAgent', 'salesAgent'],
+/**
+ * Who on each partner's side hears about its invitations: the reseller's people who may send
+ * them (`customers.invite`), the provider's admins.
+ */
+export const INVITATION_NOTICE_ROLES: Record<InvitationPartnerSide, readonly Role[]> = {
+  reseller: ROLE_MATRIX['customers.invite'].roles,
   provider: ['globalAdmin', 'adminAgent'],
-} as const satisfies Record<InvitationPartnerSide, readonly Role[]>;
+};
 
 /** What an invitation's change (to `state`) owes once it is stored. */
 export interface InvitationChangeOwes {
