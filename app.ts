@@ -1,9 +1,4 @@
-import {
-  ConversationState,
-  type ActivityHandler,
-  type CloudAdapter,
-  type Storage,
-} from 'botbuilder';
+import type { ActivityHandler, CloudAdapter } from 'botbuilder';
 import type mongoose from 'mongoose';
 import { createAdapter, type AdapterOptions } from './bot/adapter.js';
 import { createBot } from './bot/create-bot.js';
@@ -33,9 +28,7 @@ export interface BotFactoryDeps {
   readonly cardCopies?: CardCopies & ReplyCardRecorder;
 }
 /** The part of `createBot`'s result the server needs (the real one returns repositories too). */
-export type BotFactory = (
-  deps: BotFactoryDeps
-) => Promise<{ bot: ActivityHandler; storage: Storage; conversationState?: ConversationState }>;
+export type BotFactory = (deps: BotFactoryDeps) => Promise<{ bot: ActivityHandler }>;
 
 /** A product's modules by name, built once per app (`productModules` in app-modules.ts). */
 export type ModuleSet<M> = { readonly [K in keyof M]: AppModule };
@@ -53,7 +46,7 @@ export interface CreateAppOptions<M extends ModuleSet<M> = AnyModules> {
   readonly modules?: (ctx: AppContext) => M | Promise<M>;
   readonly healthContributors?: readonly HealthContributor[];
   /** Private-cloud or test auth endpoints and credentials (see bot/adapter.ts). */
-  readonly adapterOptions?: Omit<AdapterOptions, 'conversationState'>;
+  readonly adapterOptions?: AdapterOptions;
   readonly dbOptions?: ConnectOptions;
   /** Replaces `createBot` (tests of the server alone). */
   readonly botFactory?: BotFactory;
@@ -103,14 +96,7 @@ export async function createApp<M extends ModuleSet<M> = AnyModules>(
   try {
     if (watchCommands)
       watchDatabaseCommands(db.connection.getClient(), { metrics, spans: tracing });
-    // onTurnError clears conversation state; the state object is bound once the bot's storage exists.
-    const conversationStateRef: { state?: ConversationState } = {};
-    const adapter = createAdapter(config, logger, {
-      ...options.adapterOptions,
-      get conversationState() {
-        return conversationStateRef.state;
-      },
-    });
+    const adapter = createAdapter(config, logger, options.adapterOptions);
     const context: AppContext = {
       config,
       logger,
@@ -132,7 +118,6 @@ export async function createApp<M extends ModuleSet<M> = AnyModules>(
       features,
       ...(cardCopies ? { cardCopies } : {}),
     });
-    conversationStateRef.state = bot.conversationState ?? new ConversationState(bot.storage);
 
     const web: WebServer = createWebServer({
       messages: messagesRoute({

@@ -38,10 +38,7 @@ export interface LocalBotAuth {
   readonly issuedAccessTokens: string[];
   channelToken(options: ChannelTokenOptions): Promise<string>;
   /** `createApp({ adapterOptions })` pointing the adapter at this server for the given app. */
-  adapterOptions(app: {
-    appId: string;
-    password: string;
-  }): Omit<AdapterOptions, 'conversationState'>;
+  adapterOptions(app: { appId: string; password: string }): AdapterOptions;
   close(): Promise<void>;
 }
 
