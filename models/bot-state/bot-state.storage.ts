@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type mongoose from 'mongoose';
 import { botStateModel, type BotStateDoc } from './bot-state.schema.js';
 import { isDuplicateKey } from '../duplicate-key.js';
-import { forgetCollection, known, rememberWritten } from '../turn-memo.js';
+import { known, rememberWritten } from '../turn-memo.js';
 
 const MEMO = 'botstate';
 
@@ -51,7 +51,6 @@ export class MongoBotStorage {
 
   async write(changes: StoreItems): Promise<void> {
     if (!changes) throw new Error('Changes are required when writing');
-    forgetCollection(MEMO);
     for (const [key, item] of Object.entries(changes)) {
       const { eTag, ...value } = (item ?? {}) as { eTag?: string };
       const next = { data: JSON.stringify(value), eTag: randomUUID(), updatedAt: new Date() };
@@ -67,7 +66,6 @@ export class MongoBotStorage {
 
   async delete(keys: string[]): Promise<void> {
     if (!keys) throw new Error('Keys are required when deleting');
-    forgetCollection(MEMO);
     if (keys.length > 0) await this.model.deleteMany({ _id: { $in: keys } });
   }
 
@@ -77,7 +75,6 @@ export class MongoBotStorage {
    * installationUpdate together on install) cannot both win.
    */
   async claim(key: string): Promise<boolean> {
-    forgetCollection(MEMO);
     try {
       await this.model.create({ _id: key, data: '{}', eTag: randomUUID(), updatedAt: new Date() });
       return true;
@@ -89,7 +86,6 @@ export class MongoBotStorage {
 
   /** Releases a claim, so the next `claim(key)` wins again. */
   async release(key: string): Promise<void> {
-    forgetCollection(MEMO);
     await this.model.deleteOne({ _id: key });
   }
 

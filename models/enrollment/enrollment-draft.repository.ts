@@ -7,7 +7,7 @@ import type {
 } from '../../domain/enrollment/enrollment-draft.repository.js';
 import type { DraftAnswers } from '../../domain/partners/partner-profile.js';
 import { enrollmentDraftModel, type EnrollmentDraftDoc } from './enrollment-draft.schema.js';
-import { forgetCollection, memoized, rememberWritten } from '../turn-memo.js';
+import { memoized, rememberWritten } from '../turn-memo.js';
 
 const MEMO = 'enrollmentDrafts';
 const memoKey = (user: UserRef) => `${user.tenantId}/${user.aadObjectId}`;
@@ -44,7 +44,6 @@ export class MongoEnrollmentDraftRepository implements EnrollmentDraftRepository
     };
     if (draft.resubmitOf) update.$set!.resubmitOf = draft.resubmitOf;
     else update.$unset = { resubmitOf: 1 };
-    forgetCollection(MEMO);
     await this.model.updateOne(
       { tenantId: draft.tenantId, aadObjectId: draft.aadObjectId },
       update,
@@ -68,7 +67,6 @@ export class MongoEnrollmentDraftRepository implements EnrollmentDraftRepository
   }
 
   async delete(user: UserRef): Promise<void> {
-    forgetCollection(MEMO);
     await this.model.deleteOne({ tenantId: user.tenantId, aadObjectId: user.aadObjectId });
     rememberWritten(MEMO, memoKey(user), null);
   }

@@ -7,23 +7,13 @@ import type {
 import type { Role } from '../../domain/partners/roles.js';
 import { duplicateKeyField } from '../duplicate-key.js';
 import { membershipModel, type MembershipDoc } from './membership.schema.js';
-import { forgetCollection, memoized, rememberWritten } from '../turn-memo.js';
+import { memoized, rememberWritten } from '../turn-memo.js';
 
 const MEMO = 'memberships';
 
 /** A partner's roster as a turn's prefetch read it (models/turn-reads.ts); null: none. */
 export function rememberRoster(partnerRef: string, doc: MembershipDoc | null): void {
   rememberWritten(MEMO, partnerRef, doc);
-}
-
-/** Any write (a failed conditional one too): the turn's next read of a roster is fresh. */
-async function writing<T>(write: () => Promise<T>): Promise<T> {
-  forgetCollection(MEMO);
-  try {
-    return await write();
-  } finally {
-    forgetCollection(MEMO);
-  }
 }
 
 /**
@@ -45,19 +35,17 @@ export class MongoMembershipRepository implements MembershipRepository {
   }
 
   async create(roster: Omit<Roster, 'version'>): Promise<boolean> {
-    return writing(async () => {
-      try {
-        await this.model.create({
-          ...roster,
-          members: roster.members.map(toDocMember),
-          version: 1,
-        });
-        return true;
-      } catch (err) {
-        if (duplicateKeyField(err) !== undefined) return false;
-        throw err;
-      }
-    });
+    try {
+      await this.model.create({
+        ...roster,
+        members: roster.members.map(toDocMember),
+        version: 1,
+      });
+      return true;
+    } catch (err) {
+      if (duplicateKeyField(err) !== undefined) return false;
+      throw err;
+    }
   }
 
   async replaceMembers(
@@ -65,11 +53,10 @@ export class MongoMembershipRepository implements MembershipRepository {
     expectedVersion: number,
     members: readonly Member[]
   ): Promise<boolean> {
-    const res = await writing(() =>
-      this.model.updateOne(
-        { partnerRef, version: expectedVersion },
-        { $set: { members: members.map(toDocMember) }, $inc: { version: 1 } }
-      )
+    // A lost race (version moved on) forgets the turn's roster too: the retry reads it afresh.
+    const res = await this.model.updateOne(
+      { partnerRef, version: expectedVersion },
+      { $set: { members: members.map(toDocMember) }, $inc: { version: 1 } }
     );
     return res.modifiedCount === 1;
   }

@@ -9,7 +9,7 @@ import {
   type TransitionGuard,
 } from '../../domain/partners/partner.repository.js';
 import { duplicateKeyField } from '../duplicate-key.js';
-import { forgetCollection, memoized, rememberWritten } from '../turn-memo.js';
+import { memoized, rememberWritten } from '../turn-memo.js';
 import { DIRECTORY_COLLATION, partnerModel, type PartnerDoc } from './partner.schema.js';
 
 const MEMO = 'partners';
@@ -27,16 +27,6 @@ export function rememberPartnerOfTenant(tenantId: string, doc: PartnerDoc | null
   if (doc) rememberWritten(MEMO, `id:${String(doc._id)}`, doc);
 }
 
-/** Any write: what the turn read of partners is forgotten before and after it. */
-async function writing<T>(write: () => Promise<T>): Promise<T> {
-  forgetCollection(MEMO);
-  try {
-    return await write();
-  } finally {
-    forgetCollection(MEMO);
-  }
-}
-
 /**
  * PartnerRepository on MongoDB (collection `partners`, unique `tenantId` and `partnerId`). A
  * turn reads a partner by id or tenant once (models/turn-memo.ts); each call maps it afresh.
@@ -49,14 +39,12 @@ export class MongoPartnerRepository implements PartnerRepository {
   }
 
   async create(partner: NewPartner): Promise<Partner> {
-    return writing(async () => {
-      try {
-        const doc = await this.model.create(partner);
-        return toPartner(doc.toObject() as PartnerDoc);
-      } catch (err) {
-        throw translate(err);
-      }
-    });
+    try {
+      const doc = await this.model.create(partner);
+      return toPartner(doc.toObject() as PartnerDoc);
+    } catch (err) {
+      throw translate(err);
+    }
   }
 
   async get(id: string): Promise<Partner | null> {
@@ -102,15 +90,14 @@ export class MongoPartnerRepository implements PartnerRepository {
     if (guard.submittedAt) filter.submittedAt = guard.submittedAt;
     const update: mongoose.UpdateQuery<PartnerDoc> = { $set: changes.set };
     if (changes.unset?.length) update.$unset = Object.fromEntries(changes.unset.map((f) => [f, 1]));
-    const doc = await writing(async () => {
-      try {
-        return await this.model
-          .findOneAndUpdate(filter, update, { returnDocument: 'after' })
-          .lean<PartnerDoc>();
-      } catch (err) {
-        throw translate(err);
-      }
-    });
+    let doc: PartnerDoc | null;
+    try {
+      doc = await this.model
+        .findOneAndUpdate(filter, update, { returnDocument: 'after' })
+        .lean<PartnerDoc>();
+    } catch (err) {
+      throw translate(err);
+    }
     // The updated partner as findOneAndUpdate returned it: the turn reads it no more.
     rememberPartner(doc);
     return doc ? toPartner(doc) : null;
@@ -154,9 +141,7 @@ export class MongoPartnerRepository implements PartnerRepository {
 
   async clearNoticeOwed(id: string, since: Date): Promise<void> {
     if (!mongoose.isValidObjectId(id)) return;
-    await writing(() =>
-      this.model.updateOne({ _id: id, noticeOwedAt: since }, { $unset: { noticeOwedAt: 1 } })
-    );
+    await this.model.updateOne({ _id: id, noticeOwedAt: since }, { $unset: { noticeOwedAt: 1 } });
   }
 
   async listFoundersOwed(before: Date, limit: number): Promise<Partner[]> {
@@ -170,8 +155,9 @@ export class MongoPartnerRepository implements PartnerRepository {
 
   async clearOwedFounder(id: string, since: Date): Promise<void> {
     if (!mongoose.isValidObjectId(id)) return;
-    await writing(() =>
-      this.model.updateOne({ _id: id, 'owedFounder.since': since }, { $unset: { owedFounder: 1 } })
+    await this.model.updateOne(
+      { _id: id, 'owedFounder.since': since },
+      { $unset: { owedFounder: 1 } }
     );
   }
 }

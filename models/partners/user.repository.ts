@@ -6,7 +6,7 @@ import type {
   UserRepository,
 } from '../../domain/partners/user.repository.js';
 import type { Language } from '../../i18n/i18n.js';
-import { forgetCollection, memoized, rememberWritten } from '../turn-memo.js';
+import { memoized, rememberWritten } from '../turn-memo.js';
 import { userModel, type UserDoc } from './user.schema.js';
 
 const MEMO = 'users';
@@ -34,18 +34,15 @@ export class MongoUserRepository implements UserRepository {
     if (actor.email) set.email = actor.email;
     if (actor.upn) set.upn = actor.upn;
     if (actor.locale) set.locale = actor.locale;
-    forgetCollection(MEMO);
     await this.model.updateOne(
       { tenantId: actor.tenantId, aadObjectId: actor.aadObjectId },
       { $set: set },
       { upsert: true }
     );
-    forgetCollection(MEMO);
   }
 
   async recordRosterMembers(members: readonly RosterMember[]): Promise<void> {
     if (!members.length) return;
-    forgetCollection(MEMO);
     // The filter is an equality match on the unique index, so MongoDB retries an upsert that
     // lost a race with a concurrent sync (install sends two events) instead of failing it.
     await this.model.bulkWrite(
@@ -63,7 +60,6 @@ export class MongoUserRepository implements UserRepository {
         };
       })
     );
-    forgetCollection(MEMO);
   }
 
   async get(user: UserRef): Promise<KnownUser | null> {
@@ -82,13 +78,11 @@ export class MongoUserRepository implements UserRepository {
   }
 
   async setLanguage(user: UserRef, language: Language): Promise<void> {
-    forgetCollection(MEMO);
     await this.model.updateOne(
       { tenantId: user.tenantId, aadObjectId: user.aadObjectId },
       { $set: { language } },
       { upsert: true }
     );
-    forgetCollection(MEMO);
   }
 }
 
