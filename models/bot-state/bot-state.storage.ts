@@ -3,13 +3,20 @@ import type mongoose from 'mongoose';
 import { botStateModel, type BotStateDoc } from './bot-state.schema.js';
 import { isDuplicateKey } from '../duplicate-key.js';
 import { known, rememberWritten } from '../turn-memo.js';
+import { registerTurnRead } from '../turn-reads.js';
 
 const MEMO = 'botstate';
 
-/** A state item as a turn's prefetch read it (models/turn-reads.ts); null: none stored. */
-export function rememberState(key: string, doc: BotStateDoc | null): void {
-  rememberWritten(MEMO, key, doc);
-}
+// The conversation's state items, for the turn's prefetch (models/turn-reads.ts).
+registerTurnRead<BotStateDoc>({
+  collection: MEMO,
+  many: true,
+  match: ({ stateKeys }) => (stateKeys.length ? { _id: { $in: [...stateKeys] } } : undefined),
+  remember: (found, { stateKeys }) => {
+    for (const key of stateKeys)
+      rememberWritten(MEMO, key, found.find((d) => d._id === key) ?? null);
+  },
+});
 
 /** The shape of botbuilder's `Storage` (structural, so models/ needs no botbuilder import). */
 export interface StoreItems {

@@ -8,14 +8,17 @@ import type {
 import type { DraftAnswers } from '../../domain/partners/partner-profile.js';
 import { enrollmentDraftModel, type EnrollmentDraftDoc } from './enrollment-draft.schema.js';
 import { memoized, rememberWritten } from '../turn-memo.js';
+import { registerTurnRead } from '../turn-reads.js';
 
 const MEMO = 'enrollmentDrafts';
 const memoKey = (user: UserRef) => `${user.tenantId}/${user.aadObjectId}`;
 
-/** The user's draft as a turn's prefetch read it (models/turn-reads.ts); null: none. */
-export function rememberDraft(user: UserRef, doc: EnrollmentDraftDoc | null): void {
-  rememberWritten(MEMO, memoKey(user), doc);
-}
+// The acting user's draft, for the turn's prefetch (models/turn-reads.ts).
+registerTurnRead<EnrollmentDraftDoc>({
+  collection: MEMO,
+  match: ({ tenantId, aadObjectId }) => ({ tenantId, aadObjectId }),
+  remember: ([doc], turn) => rememberWritten(MEMO, memoKey(turn), doc ?? null),
+});
 
 /**
  * EnrollmentDraftRepository on MongoDB (collection `enrollmentDrafts`). A dialog step reads the

@@ -8,13 +8,21 @@ import type { Role } from '../../domain/partners/roles.js';
 import { duplicateKeyField } from '../duplicate-key.js';
 import { membershipModel, type MembershipDoc } from './membership.schema.js';
 import { memoized, rememberWritten } from '../turn-memo.js';
+import { registerTurnRead } from '../turn-reads.js';
 
 const MEMO = 'memberships';
 
-/** A partner's roster as a turn's prefetch read it (models/turn-reads.ts); null: none. */
-export function rememberRoster(partnerRef: string, doc: MembershipDoc | null): void {
-  rememberWritten(MEMO, partnerRef, doc);
-}
+// The tenant's roster, for the turn's prefetch (models/turn-reads.ts). A tenant's partner
+// without one is remembered as having none: its id comes from the partners read beside it.
+registerTurnRead<MembershipDoc>({
+  collection: MEMO,
+  match: ({ tenantId }) => ({ tenantId }),
+  remember: ([doc], _turn, of) => {
+    const [partner] = of('partners');
+    if (doc) rememberWritten(MEMO, doc.partnerRef, doc);
+    else if (partner) rememberWritten(MEMO, String(partner._id), null);
+  },
+});
 
 /**
  * MembershipRepository on MongoDB (collection `memberships`, one roster per partner). A turn

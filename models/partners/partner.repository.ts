@@ -10,6 +10,7 @@ import {
 } from '../../domain/partners/partner.repository.js';
 import { duplicateKeyField } from '../duplicate-key.js';
 import { memoized, rememberWritten } from '../turn-memo.js';
+import { registerTurnRead } from '../turn-reads.js';
 import { DIRECTORY_COLLATION, partnerModel, type PartnerDoc } from './partner.schema.js';
 
 const MEMO = 'partners';
@@ -21,11 +22,15 @@ function rememberPartner(doc: PartnerDoc | null): void {
   rememberWritten(MEMO, `tenant:${doc.tenantId}`, doc);
 }
 
-/** The tenant's partner as a turn's prefetch read it (models/turn-reads.ts); null: none. */
-export function rememberPartnerOfTenant(tenantId: string, doc: PartnerDoc | null): void {
-  rememberWritten(MEMO, `tenant:${tenantId}`, doc);
-  if (doc) rememberWritten(MEMO, `id:${String(doc._id)}`, doc);
-}
+// The acting user's tenant's partner, for the turn's prefetch (models/turn-reads.ts).
+registerTurnRead<PartnerDoc>({
+  collection: MEMO,
+  match: ({ tenantId }) => ({ tenantId }),
+  remember: ([doc], { tenantId }) => {
+    rememberWritten(MEMO, `tenant:${tenantId}`, doc ?? null);
+    if (doc) rememberPartner(doc);
+  },
+});
 
 /**
  * PartnerRepository on MongoDB (collection `partners`, unique `tenantId` and `partnerId`). A

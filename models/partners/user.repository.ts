@@ -7,15 +7,19 @@ import type {
 } from '../../domain/partners/user.repository.js';
 import type { Language } from '../../i18n/i18n.js';
 import { memoized, rememberWritten } from '../turn-memo.js';
+import { registerTurnRead } from '../turn-reads.js';
 import { userModel, type UserDoc } from './user.schema.js';
 
 const MEMO = 'users';
 const memoKey = (user: UserRef) => `${user.tenantId}/${user.aadObjectId}`;
 
-/** The user record as a turn's prefetch read it (models/turn-reads.ts); null: none stored. */
-export function rememberUser(user: UserRef, doc: UserDoc | null): void {
-  rememberWritten(MEMO, memoKey(user), doc);
-}
+// Every turn has an acting user: the turn's prefetch (models/turn-reads.ts) starts from here.
+registerTurnRead<UserDoc>({
+  collection: MEMO,
+  startsHere: userModel,
+  match: (turn) => ({ tenantId: turn.tenantId, aadObjectId: turn.aadObjectId }),
+  remember: ([doc], turn) => rememberWritten(MEMO, memoKey(turn), doc ?? null),
+});
 
 /**
  * UserRepository on MongoDB (collection `users`). A turn reads a user once

@@ -19,7 +19,7 @@ import { partnerModel } from '../../models/partners/partner.schema.js';
 import { MongoUserRepository } from '../../models/partners/user.repository.js';
 import { userModel } from '../../models/partners/user.schema.js';
 import { withTurnMemo } from '../../models/turn-memo.js';
-import { MongoTurnReads } from '../../models/turn-reads.js';
+import { MongoTurnReads, registerTurnRead } from '../../models/turn-reads.js';
 import { validAnswers } from '../domain/enrollment/enrollment-world.js';
 
 /**
@@ -183,5 +183,13 @@ describe('turn reads: the working set in one round trip', function () {
     } finally {
       model.aggregate = aggregate;
     }
+  });
+
+  it('refuses a second read of a collection, and a second start of the aggregate', () => {
+    const read = { match: () => ({}), remember: () => undefined };
+    expect(() => registerTurnRead({ ...read, collection: 'partners' })).to.throw(/twice/);
+    expect(() =>
+      registerTurnRead({ ...read, collection: 'elsewhere', startsHere: userModel })
+    ).to.throw(/only one/);
   });
 });
