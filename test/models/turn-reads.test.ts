@@ -7,15 +7,11 @@ import type { CommandStartedEvent } from 'mongodb';
 import { loadConfig } from '../../config/config.js';
 import type { NewPartner } from '../../domain/partners/partner.js';
 import { testLogger } from '../../logging/logger.js';
-import { botStateModel } from '../../models/bot-state/bot-state.schema.js';
 import { MongoBotStorage } from '../../models/bot-state/bot-state.storage.js';
 import { connectDatabase, type DatabaseHandle } from '../../models/connection.js';
 import { MongoEnrollmentDraftRepository } from '../../models/enrollment/enrollment-draft.repository.js';
-import { enrollmentDraftModel } from '../../models/enrollment/enrollment-draft.schema.js';
 import { MongoMembershipRepository } from '../../models/partners/membership.repository.js';
-import { membershipModel } from '../../models/partners/membership.schema.js';
 import { MongoPartnerRepository } from '../../models/partners/partner.repository.js';
-import { partnerModel } from '../../models/partners/partner.schema.js';
 import { MongoUserRepository } from '../../models/partners/user.repository.js';
 import { userModel } from '../../models/partners/user.schema.js';
 import { withTurnMemo } from '../../models/turn-memo.js';
@@ -50,13 +46,9 @@ describe('turn reads: the working set in one round trip', function () {
     rosters = new MongoMembershipRepository(conn);
     drafts = new MongoEnrollmentDraftRepository(conn);
     reads = new MongoTurnReads(conn);
-    // Mongoose builds each index with its own command, one after another: wait for them all, or
-    // the last ones land in the turn being counted (seen under load on a shared machine).
-    await Promise.all(
-      [userModel, partnerModel, membershipModel, enrollmentDraftModel, botStateModel].map((model) =>
-        model(conn).init()
-      )
-    );
+    // Each model creates its collection and indexes in the background once compiled: wait for
+    // that here, or on a busy machine a late createIndexes lands in a test's command list.
+    await Promise.all(Object.values(conn.models).map((m) => m.init()));
     conn.getClient().on('commandStarted', (e: CommandStartedEvent) => {
       const target = e.command[e.commandName];
       commands.push(typeof target === 'string' ? `${e.commandName} ${target}` : e.commandName);
