@@ -1,9 +1,4 @@
-import {
-  ConversationState,
-  type ActivityHandler,
-  type CloudAdapter,
-  type Storage,
-} from 'botbuilder';
+import type { ActivityHandler, CloudAdapter } from 'botbuilder';
 import type mongoose from 'mongoose';
 import { createAdapter, type AdapterOptions } from './bot/adapter.js';
 import { createBot } from './bot/create-bot.js';
@@ -36,9 +31,7 @@ export interface BotFactoryDeps {
   readonly clock?: Clock;
 }
 /** The part of `createBot`'s result the server needs (the real one returns repositories too). */
-export type BotFactory = (
-  deps: BotFactoryDeps
-) => Promise<{ bot: ActivityHandler; storage: Storage; conversationState?: ConversationState }>;
+export type BotFactory = (deps: BotFactoryDeps) => Promise<{ bot: ActivityHandler }>;
 
 /** A product's modules by name, built once per app (`productModules` in app-modules.ts). */
 export type ModuleSet<M> = { readonly [K in keyof M]: AppModule };
@@ -56,7 +49,7 @@ export interface CreateAppOptions<M extends ModuleSet<M> = AnyModules> {
   readonly modules?: (ctx: AppContext) => M | Promise<M>;
   readonly healthContributors?: readonly HealthContributor[];
   /** Private-cloud or test auth endpoints and credentials (see bot/adapter.ts). */
-  readonly adapterOptions?: Omit<AdapterOptions, 'conversationState'>;
+  readonly adapterOptions?: AdapterOptions;
   readonly dbOptions?: ConnectOptions;
   /** Replaces `createBot` (tests of the server alone). */
   readonly botFactory?: BotFactory;
@@ -109,14 +102,7 @@ export async function createApp<M extends ModuleSet<M> = AnyModules>(
   try {
     if (watchCommands)
       watchDatabaseCommands(db.connection.getClient(), { metrics, spans: tracing });
-    // onTurnError clears conversation state; the state object is bound once the bot's storage exists.
-    const conversationStateRef: { state?: ConversationState } = {};
-    const adapter = createAdapter(config, logger, {
-      ...options.adapterOptions,
-      get conversationState() {
-        return conversationStateRef.state;
-      },
-    });
+    const adapter = createAdapter(config, logger, options.adapterOptions);
     const clock = appClock(options.clock);
     const context: AppContext = {
       config,
@@ -141,7 +127,6 @@ export async function createApp<M extends ModuleSet<M> = AnyModules>(
       clock,
       ...(cardCopies ? { cardCopies } : {}),
     });
-    conversationStateRef.state = bot.conversationState ?? new ConversationState(bot.storage);
 
     const web: WebServer = createWebServer({
       messages: messagesRoute({

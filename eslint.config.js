@@ -116,8 +116,27 @@ export default tseslint.config(
     },
   })),
   {
+    // Benchmarks share their drivers with the tests through testkit/, so neither reaches into
+    // test/ (a test refactoring must not break `npm run bench`).
+    files: ['bench/**/*.ts', 'testkit/**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: folder('test'),
+              message: 'bench/ and testkit/ import no test code: shared drivers live in testkit/.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     files: [
       'test/**/*.ts',
+      'testkit/**/*.ts',
       'packages/*/test/**/*.ts',
       'packages/*/bench/**/*.ts',
       'scripts/**/*.ts',

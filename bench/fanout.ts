@@ -9,11 +9,7 @@ import {
   TEAMS_CONVERSATION_LIMITS,
   type WindowRule,
 } from '../notifications/sliding-window.limiter.js';
-import {
-  eventually,
-  startDeliveryHarness,
-  type TestUser,
-} from '../test/notifications/helpers/delivery-harness.js';
+import { eventually, startDeliveryHarness, type TestUser } from '../testkit/delivery-harness.js';
 import type { NotificationOutbox } from '../notifications/notification-outbox.port.js';
 import { load, round, type Bench, type BenchResult } from './lib.js';
 

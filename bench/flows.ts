@@ -7,15 +7,11 @@
  */
 import { productModules } from '../app-modules.js';
 import { Verbs } from '../cards/verbs.js';
-import {
-  codeIn,
-  FAST_WORKER,
-  startSmtpSink,
-  type CaughtMail,
-} from '../test/e2e/enrollment/enrollment-e2e-world.js';
-import { ANSWERS, visible } from '../test/e2e/security/security-world.js';
-import { OPERATOR_ENV, type Persona } from '../test/helpers/personas.js';
-import { startTestApp } from '../test/helpers/test-app.js';
+import { codeIn, FAST_WORKER, startSmtpSink, type CaughtMail } from '../testkit/enrollment-app.js';
+import { ANSWERS } from '../testkit/answers.js';
+import { visible } from '../testkit/visible.js';
+import { OPERATOR_ENV, type Persona } from '../testkit/personas.js';
+import { startTestApp } from '../testkit/test-app.js';
 import { benchPersona, quantile, round, type Bench, type BenchResult, type Figure } from './lib.js';
 import { approvedPartner, databaseEnv, type ProductApp } from './world.js';
 

@@ -3,7 +3,7 @@
  * A bench returns figures; run.ts renders them. Kept apart so test/bench can run a bench small.
  */
 import os from 'node:os';
-import type { Persona } from '../test/helpers/personas.js';
+import type { Persona } from '../testkit/personas.js';
 
 /** One measured number, next to what it is compared with. */
 export interface Figure {

@@ -6,8 +6,9 @@
  */
 import type { CommandStartedEvent } from 'mongodb';
 import { Verbs } from '../cards/verbs.js';
-import { ANSWERS, visible } from '../test/e2e/security/security-world.js';
-import type { Persona } from '../test/helpers/personas.js';
+import { ANSWERS } from '../testkit/answers.js';
+import { visible } from '../testkit/visible.js';
+import type { Persona } from '../testkit/personas.js';
 import { benchPersona, type Bench, type BenchResult, type Figure } from './lib.js';
 import {
   approvedPartner,

@@ -9,7 +9,7 @@ import crypto from 'node:crypto';
 import type { CommandStartedEvent, Document } from 'mongodb';
 import mongoose from 'mongoose';
 import { Verbs } from '../cards/verbs.js';
-import { visible } from '../test/e2e/security/security-world.js';
+import { visible } from '../testkit/visible.js';
 import { MongoInvitationRepository } from '../models/invitations/invitation.repository.js';
 import { directoryCountUpTo, type DirectoryQuery } from '../domain/partners/partner.repository.js';
 import { MongoPartnerRepository } from '../models/partners/partner.repository.js';

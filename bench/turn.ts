@@ -10,9 +10,9 @@ import { messagesRoute } from '../bot/messages.route.js';
 import { Verbs } from '../cards/verbs.js';
 import { loadConfig } from '../config/config.js';
 import { testLogger } from '../logging/logger.js';
-import { visible } from '../test/e2e/security/security-world.js';
-import { FakeConnector } from '../test/helpers/fake-connector.js';
-import { postActivity, TeamsActivities } from '../test/helpers/teams-activity.js';
+import { visible } from '../testkit/visible.js';
+import { FakeConnector } from '../testkit/fake-connector.js';
+import { postActivity, TeamsActivities } from '../testkit/teams-activity.js';
 import { createWebServer } from '../web/server.js';
 import {
   benchPersona,

@@ -4,9 +4,9 @@
  */
 import { productModules, type ProductModules, type ProductModulesOptions } from '../app-modules.js';
 import type { Partner } from '../domain/partners/partner.js';
-import type { Persona } from '../test/helpers/personas.js';
-import { startTestApp, type TestApp } from '../test/helpers/test-app.js';
-import { validAnswers } from '../test/domain/enrollment/enrollment-world.js';
+import type { Persona } from '../testkit/personas.js';
+import { startTestApp, type TestApp } from '../testkit/test-app.js';
+import { validAnswers } from '../testkit/answers.js';
 import { benchPersona, load } from './lib.js';
 
 /** A grant as the service takes it (the card's strings are parsed before it). */

@@ -2,7 +2,6 @@ import {
   CloudAdapter,
   ConfigurationBotFrameworkAuthentication,
   type ConfigurationBotFrameworkAuthenticationOptions,
-  type ConversationState,
   type TurnContext,
 } from 'botbuilder';
 import { AuthenticationError } from 'botframework-connector';
@@ -23,15 +22,10 @@ export interface AdapterOptions {
   readonly authSettings?: Partial<ConfigurationBotFrameworkAuthenticationOptions>;
   /** Replaces the credentials built from MicrosoftAppId/Password (tests, certificates). */
   readonly credentialsFactory?: CredentialsFactory;
-  /**
-   * No longer cleared after a failed turn (that lost the dialog a person was in); a failed
-   * turn's state changes are simply not saved. Kept so the composition root compiles unchanged.
-   */
-  readonly conversationState?: ConversationState;
 }
 
 /**
- * What the messages route checks before it reads a body (web/messages.route.ts): the token in
+ * What the messages route checks before it reads a body (bot/messages.route.ts): the token in
  * the Authorization header, without the activity (the serviceUrl claim is checked against the
  * body afterwards, by the adapter).
  */

@@ -2,7 +2,6 @@ import {
   ConversationState,
   type ActivityHandler,
   type AdaptiveCardInvokeResponse,
-  type Storage,
 } from 'botbuilder';
 import { DialogSet, type DialogState } from 'botbuilder-dialogs';
 import type mongoose from 'mongoose';
@@ -45,9 +44,6 @@ export interface CreateBotOptions {
 
 export interface CreatedBot {
   readonly bot: ActivityHandler;
-  readonly storage: Storage;
-  /** Holds the dialog stacks; the adapter's onTurnError clears it after a failed turn. */
-  readonly conversationState: ConversationState;
   readonly users: UserRepository;
   readonly conversationReferences: ConversationReferenceRepository;
 }
@@ -105,5 +101,5 @@ export async function createBot(options: CreateBotOptions): Promise<CreatedBot> 
     teamRoster: new TeamRoster(users, logger.child({ module: 'team-roster' })),
     logger,
   });
-  return { bot, storage, conversationState, users, conversationReferences };
+  return { bot, users, conversationReferences };
 }

@@ -3,6 +3,8 @@ import mongoose from 'mongoose';
 import type { Config } from '../config/config.js';
 import { moduleLogger, type Logger } from '../logging/logger.js';
 import { startEmbeddedMongo, type EmbeddedMongo } from '@partner-connect/embedded-mongo';
+// Registers the turn memo's forget-on-write plugin before any model is compiled on a connection.
+import './turn-memo.js';
 
 /** One open database: its own mongoose connection (never the global one) and how to close it. */
 export interface DatabaseHandle {

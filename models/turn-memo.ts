@@ -1,4 +1,5 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
+import mongoose, { type Schema } from 'mongoose';
 
 /**
  * A turn's reads of the records nearly every handler asks for (the actor's partner, its roster,
@@ -7,8 +8,10 @@ import { AsyncLocalStorage } from 'node:async_hooks';
  *
  * Only inside `withTurnMemo` (the bot runs each turn in one); elsewhere (the delivery worker,
  * sweeps, web pages, tests calling services) every read goes to the database. A write to a
- * collection forgets what the turn read of it (or remembers what it wrote), so a turn always
- * sees its own writes; a conditional update that failed forgets too, so a retry reads afresh.
+ * collection forgets what the turn read of it, before and after (`forgetOnWrite` below, on every
+ * model: no repository has to remember to), so a turn always sees its own writes; a conditional
+ * update that failed forgets too, so a retry reads afresh. A repository may then remember what
+ * it wrote (`rememberWritten`). Entries are keyed by the collection's name.
  * What other turns write meanwhile is seen by the next turn, as if this one had run a moment
  * earlier: every state change is still one conditional update in the database, which is what
  * guards transitions, not these reads.
@@ -64,10 +67,72 @@ export function rememberWritten<T>(collection: string, key: string, value: T): v
   if (memo?.open) memo.entries.set(entryKey(collection, key), Promise.resolve(value));
 }
 
-/** Forgets everything this turn read of `collection` (call around every write to it). */
-export function forgetCollection(collection: string): void {
+/** Forgets everything this turn read of `collection` (every write does, by `forgetOnWrite`). */
+function forgetCollection(collection: string | undefined): void {
   const memo = current.getStore();
-  if (!memo?.open) return;
+  if (!memo?.open || collection === undefined) return;
   const prefix = entryKey(collection, '');
   for (const k of [...memo.entries.keys()]) if (k.startsWith(prefix)) memo.entries.delete(k);
 }
+
+/** Every write mongoose middleware sees: queries, documents (`create` saves) and models. */
+const QUERY_WRITES = [
+  'updateOne',
+  'updateMany',
+  'replaceOne',
+  'findOneAndUpdate',
+  'findOneAndReplace',
+  'findOneAndDelete',
+  'deleteOne',
+  'deleteMany',
+] as const;
+
+/**
+ * A plugin on every schema (registered globally below, so a new model or a new repository write
+ * cannot forget it): each write through mongoose forgets what the turn read of its collection,
+ * before it starts and after it ends, failed or not. Before: a read racing the write in the same
+ * turn is not kept. After: what was read while it ran is dropped, and a conditional update that
+ * matched nothing leaves no stale copy for the retry. Writes that bypass mongoose (the native
+ * driver's collection) are not seen; repositories write through their models.
+ */
+export function forgetOnWrite(schema: Schema): void {
+  type Named = { collection?: { collectionName?: string } };
+  const ofQuery = function (this: mongoose.Query<unknown, unknown>) {
+    forgetCollection(this.model?.collection?.collectionName);
+  };
+  // A document's and a model's `collection` (a subdocument has none: nothing to forget).
+  const ofSelf = function (this: Named) {
+    forgetCollection(this.collection?.collectionName);
+  };
+  const failed = function (this: Named, err: Error, _res: unknown, next: (e?: Error) => void) {
+    forgetCollection(this.collection?.collectionName);
+    next(err);
+  };
+  const failedQuery = function (
+    this: mongoose.Query<unknown, unknown>,
+    err: Error,
+    _res: unknown,
+    next: (e?: Error) => void
+  ) {
+    forgetCollection(this.model?.collection?.collectionName);
+    next(err);
+  };
+  schema.pre([...QUERY_WRITES], { document: false, query: true }, ofQuery);
+  schema.post([...QUERY_WRITES], { document: false, query: true }, ofQuery);
+  schema.post([...QUERY_WRITES], { document: false, query: true, errorHandler: true }, failedQuery);
+  schema.pre('save', ofSelf);
+  schema.post('save', ofSelf);
+  schema.post('save', { errorHandler: true }, failed);
+  schema.pre('insertMany', ofSelf);
+  schema.post('insertMany', ofSelf);
+  schema.post('insertMany', { errorHandler: true }, failed);
+  schema.pre('bulkWrite', ofSelf);
+  schema.post('bulkWrite', ofSelf);
+  schema.post('bulkWrite', { errorHandler: true }, failed);
+}
+
+// Global, not per connection: a plugin is applied to a schema once, when its first model is
+// compiled, so a connection without it (a test's bare one) would leave the schema without it
+// for every later connection. Registered when this module loads, which every repository and
+// models/connection.ts import, before any model is compiled.
+mongoose.plugin(forgetOnWrite);

@@ -1,28 +1,52 @@
 import type mongoose from 'mongoose';
 import type { UserRef } from '../domain/partners/actor.js';
 import type { Logger } from '../logging/logger.js';
-import type { BotStateDoc } from './bot-state/bot-state.schema.js';
-import { rememberState } from './bot-state/bot-state.storage.js';
-import type { EnrollmentDraftDoc } from './enrollment/enrollment-draft.schema.js';
-import { rememberDraft } from './enrollment/enrollment-draft.repository.js';
-import type { MembershipDoc } from './partners/membership.schema.js';
-import { rememberRoster } from './partners/membership.repository.js';
-import type { PartnerDoc } from './partners/partner.schema.js';
-import { rememberPartnerOfTenant } from './partners/partner.repository.js';
-import { userModel, type UserDoc } from './partners/user.schema.js';
-import { rememberUser } from './partners/user.repository.js';
+
+/** What a turn's prefetch is keyed by: what the activity carries. */
+export interface TurnKeys {
+  readonly tenantId: string;
+  readonly aadObjectId: string;
+  /** The conversation's state items (botbuilder storage keys). */
+  readonly stateKeys: readonly string[];
+}
+
+/** A stored document as the aggregate returned it. */
+type Stored = Record<string, unknown>;
 
 /**
- * The collections' names as their schemas set them (not from their models: making a model here
- * would build its indexes on connections that never use it). test/models/turn-reads.test.ts
- * fails if one drifts: the repositories' reads would go to the database again.
+ * What a turn of one feature reads, declared by the repository that reads it
+ * (`registerTurnRead`, when its module loads), so this file knows no feature's collections.
  */
-const c = {
-  botstate: 'botstate',
-  partners: 'partners',
-  memberships: 'memberships',
-  drafts: 'enrollmentDrafts',
-} as const;
+export interface TurnRead<D = Stored> {
+  /** The collection, as its schema names it (not from its model: see `startsHere`). */
+  readonly collection: string;
+  /** The filter for this turn's documents; undefined: none to read this turn. */
+  match(turn: TurnKeys): Stored | undefined;
+  /** Every matching document (the state items); otherwise the first. */
+  readonly many?: boolean;
+  /**
+   * Puts what was found in the turn memo under the keys the repository reads by, absent ones
+   * included (an empty `found`: nothing stored). `of` gives another read's documents.
+   */
+  remember(found: readonly D[], turn: TurnKeys, of: (collection: string) => Stored[]): void;
+  /**
+   * The model the aggregate starts from: one read offers it (the acting user's record, which
+   * every turn has). The others are joined by collection name: making their models here would
+   * build their indexes on connections that never use them.
+   */
+  readonly startsHere?: (conn: mongoose.Connection) => Pick<mongoose.Model<unknown>, 'aggregate'>;
+}
+
+const registered: TurnRead[] = [];
+
+/** Adds a feature's turn read to the prefetch (once per module load; a name twice is refused). */
+export function registerTurnRead<D>(read: TurnRead<D>): void {
+  if (registered.some((r) => r.collection === read.collection))
+    throw new Error(`turn read of ${read.collection} registered twice`);
+  if (read.startsHere && registered.some((r) => r.startsHere))
+    throw new Error('only one turn read starts the aggregate');
+  registered.push(read as unknown as TurnRead);
+}
 
 /** Which collection a prefetched document came from (a field no stored document has). */
 const FROM = '__turnRead';
@@ -31,58 +55,51 @@ const FROM = '__turnRead';
 const UNRECOGNIZED_STAGE = 40324;
 
 /**
- * Reads a turn's working set in one round trip: the acting user, the conversation's state
- * items, the user's tenant's partner and roster, and the user's enrollment draft, all keyed by
- * what the activity carries (tenant, user, conversation). Nearly every turn needs most of them,
- * and read one by one they were four or five sequential commands before the turn could start;
- * one `aggregate` with `$unionWith` (MongoDB 4.4+, the embedded database too) fetches them
- * together and puts them in the turn memo (models/turn-memo.ts), where the repositories find
- * them. A server without `$unionWith` is asked no more and the repositories read as before; any
- * other failure only costs the shortcut, the turn's own reads then report it.
+ * Reads a turn's working set in one round trip: whatever the repositories registered (the acting
+ * user, the conversation's state items, the tenant's partner and roster, the user's enrollment
+ * draft), all keyed by what the activity carries (tenant, user, conversation). Nearly every turn
+ * needs most of them, and read one by one they were four or five sequential commands before the
+ * turn could start; one `aggregate` with `$unionWith` (MongoDB 4.4+, the embedded database too)
+ * fetches them together and puts them in the turn memo (models/turn-memo.ts), where the
+ * repositories find them. A server without `$unionWith` is asked no more and the repositories
+ * read as before; any other failure only costs the shortcut, the turn's own reads then report it.
+ * A read is registered when its repository's module loads: a process that never loads a
+ * repository has no use for its records either.
  */
 export class MongoTurnReads {
   private supported = true;
-  private readonly users: mongoose.Model<UserDoc>;
 
   constructor(
-    conn: mongoose.Connection,
+    private readonly conn: mongoose.Connection,
     private readonly log?: Logger
-  ) {
-    this.users = userModel(conn);
-  }
+  ) {}
 
   async prefetch(user: UserRef, stateKeys: readonly string[]): Promise<void> {
-    if (!this.supported) return;
-    const { tenantId, aadObjectId } = user;
+    const start = registered.find((r) => r.startsHere);
+    if (!this.supported || !start?.startsHere) return;
     // Identity fields are validated strings by now (bot/activity-guard.ts); cast anyway so no
     // value can ever be read as an operator.
-    const t = String(tenantId);
-    const u = String(aadObjectId);
-    const keys = stateKeys.map(String);
-    const from = (name: string) => ({ $set: { [FROM]: { $literal: name } } });
-    const union = (coll: string, match: Record<string, unknown>) => ({
-      $unionWith: { coll, pipeline: [{ $match: match }, { $limit: 1 }, from(coll)] },
-    });
-    let docs: Record<string, unknown>[];
+    const turn: TurnKeys = {
+      tenantId: String(user.tenantId),
+      aadObjectId: String(user.aadObjectId),
+      stateKeys: stateKeys.map(String),
+    };
+    const reads = registered.filter((r) => r.match(turn) !== undefined);
+    const stages = (r: TurnRead) => [
+      // The start's filter matches nothing when it has nothing to read: the unions still run.
+      { $match: r.match(turn) ?? { _id: { $in: [] } } },
+      ...(r.many ? [] : [{ $limit: 1 }]),
+      { $set: { [FROM]: { $literal: r.collection } } },
+    ];
+    let docs: Stored[];
     try {
-      docs = await this.users
-        .aggregate<Record<string, unknown>>([
-          { $match: { tenantId: t, aadObjectId: u } },
-          { $limit: 1 },
-          from('users'),
-          ...(keys.length
-            ? [
-                {
-                  $unionWith: {
-                    coll: c.botstate,
-                    pipeline: [{ $match: { _id: { $in: keys } } }, from(c.botstate)],
-                  },
-                },
-              ]
-            : []),
-          union(c.partners, { tenantId: t }),
-          union(c.memberships, { tenantId: t }),
-          union(c.drafts, { tenantId: t, aadObjectId: u }),
+      docs = await start
+        .startsHere(this.conn)
+        .aggregate<Stored>([
+          ...stages(start),
+          ...reads
+            .filter((r) => r !== start)
+            .map((r) => ({ $unionWith: { coll: r.collection, pipeline: stages(r) } })),
         ])
         .exec();
     } catch (err) {
@@ -92,22 +109,11 @@ export class MongoTurnReads {
       }
       return;
     }
-    const untag = <T>({ [FROM]: _tag, ...stored }: Record<string, unknown>) => stored as T;
-    // The first document of `name`, as `find` would have returned it.
-    const first = <T>(name: string): T | null => {
-      const doc = docs.find((d) => d[FROM] === name);
-      return doc ? untag<T>(doc) : null;
-    };
-    rememberUser(user, first<UserDoc>('users'));
-    for (const key of keys) {
-      const doc = docs.find((d) => d[FROM] === c.botstate && d._id === key);
-      rememberState(key, doc ? untag<BotStateDoc>(doc) : null);
-    }
-    const partner = first<PartnerDoc>(c.partners);
-    rememberPartnerOfTenant(t, partner);
-    const roster = first<MembershipDoc>(c.memberships);
-    if (roster) rememberRoster(roster.partnerRef, roster);
-    else if (partner) rememberRoster(String(partner._id), null);
-    rememberDraft(user, first<EnrollmentDraftDoc>(c.drafts));
+    // Each as `find` would have returned it: without the tag.
+    const of = (collection: string) =>
+      docs
+        .filter((d) => d[FROM] === collection)
+        .map(({ [FROM]: _tag, ...stored }) => stored as Stored);
+    for (const r of reads) r.remember(of(r.collection), turn, of);
   }
 }

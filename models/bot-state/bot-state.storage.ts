@@ -2,14 +2,21 @@ import { randomUUID } from 'node:crypto';
 import type mongoose from 'mongoose';
 import { botStateModel, type BotStateDoc } from './bot-state.schema.js';
 import { isDuplicateKey } from '../duplicate-key.js';
-import { forgetCollection, known, rememberWritten } from '../turn-memo.js';
+import { known, rememberWritten } from '../turn-memo.js';
+import { registerTurnRead } from '../turn-reads.js';
 
 const MEMO = 'botstate';
 
-/** A state item as a turn's prefetch read it (models/turn-reads.ts); null: none stored. */
-export function rememberState(key: string, doc: BotStateDoc | null): void {
-  rememberWritten(MEMO, key, doc);
-}
+// The conversation's state items, for the turn's prefetch (models/turn-reads.ts).
+registerTurnRead<BotStateDoc>({
+  collection: MEMO,
+  many: true,
+  match: ({ stateKeys }) => (stateKeys.length ? { _id: { $in: [...stateKeys] } } : undefined),
+  remember: (found, { stateKeys }) => {
+    for (const key of stateKeys)
+      rememberWritten(MEMO, key, found.find((d) => d._id === key) ?? null);
+  },
+});
 
 /** The shape of botbuilder's `Storage` (structural, so models/ needs no botbuilder import). */
 export interface StoreItems {
@@ -51,7 +58,6 @@ export class MongoBotStorage {
 
   async write(changes: StoreItems): Promise<void> {
     if (!changes) throw new Error('Changes are required when writing');
-    forgetCollection(MEMO);
     for (const [key, item] of Object.entries(changes)) {
       const { eTag, ...value } = (item ?? {}) as { eTag?: string };
       const next = { data: JSON.stringify(value), eTag: randomUUID(), updatedAt: new Date() };
@@ -67,7 +73,6 @@ export class MongoBotStorage {
 
   async delete(keys: string[]): Promise<void> {
     if (!keys) throw new Error('Keys are required when deleting');
-    forgetCollection(MEMO);
     if (keys.length > 0) await this.model.deleteMany({ _id: { $in: keys } });
   }
 
@@ -77,7 +82,6 @@ export class MongoBotStorage {
    * installationUpdate together on install) cannot both win.
    */
   async claim(key: string): Promise<boolean> {
-    forgetCollection(MEMO);
     try {
       await this.model.create({ _id: key, data: '{}', eTag: randomUUID(), updatedAt: new Date() });
       return true;
@@ -89,7 +93,6 @@ export class MongoBotStorage {
 
   /** Releases a claim, so the next `claim(key)` wins again. */
   async release(key: string): Promise<void> {
-    forgetCollection(MEMO);
     await this.model.deleteOne({ _id: key });
   }
 

@@ -8,7 +8,7 @@ import type {
 } from '../../domain/customers/customer.js';
 import type { PartnerRef, PersonRef } from '../../domain/partners/partner.js';
 import { isDuplicateKey } from '../duplicate-key.js';
-import { forgetCollection, memoized } from '../turn-memo.js';
+import { memoized } from '../turn-memo.js';
 import {
   customerLinkModel,
   customerModel,
@@ -41,7 +41,6 @@ export class MongoCustomerRepository implements CustomerRepository {
     readonly domain?: string;
     readonly at: Date;
   }): Promise<Customer> {
-    forgetCollection(MEMO);
     for (let i = 0; ; i++) {
       try {
         // The first acceptance names the customer; every acceptance adds its admin once.
@@ -78,7 +77,6 @@ export class MongoCustomerRepository implements CustomerRepository {
         { returnDocument: 'after' }
       )
       .lean<CustomerDoc>();
-    forgetCollection(MEMO);
     return toCustomer(
       doc ?? (await this.customers.findOne({ tenantId: input.tenantId }).lean<CustomerDoc>())!
     );

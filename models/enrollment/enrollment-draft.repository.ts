@@ -7,15 +7,18 @@ import type {
 } from '../../domain/enrollment/enrollment-draft.repository.js';
 import type { DraftAnswers } from '../../domain/partners/partner-profile.js';
 import { enrollmentDraftModel, type EnrollmentDraftDoc } from './enrollment-draft.schema.js';
-import { forgetCollection, memoized, rememberWritten } from '../turn-memo.js';
+import { memoized, rememberWritten } from '../turn-memo.js';
+import { registerTurnRead } from '../turn-reads.js';
 
 const MEMO = 'enrollmentDrafts';
 const memoKey = (user: UserRef) => `${user.tenantId}/${user.aadObjectId}`;
 
-/** The user's draft as a turn's prefetch read it (models/turn-reads.ts); null: none. */
-export function rememberDraft(user: UserRef, doc: EnrollmentDraftDoc | null): void {
-  rememberWritten(MEMO, memoKey(user), doc);
-}
+// The acting user's draft, for the turn's prefetch (models/turn-reads.ts).
+registerTurnRead<EnrollmentDraftDoc>({
+  collection: MEMO,
+  match: ({ tenantId, aadObjectId }) => ({ tenantId, aadObjectId }),
+  remember: ([doc], turn) => rememberWritten(MEMO, memoKey(turn), doc ?? null),
+});
 
 /**
  * EnrollmentDraftRepository on MongoDB (collection `enrollmentDrafts`). A dialog step reads the
@@ -48,7 +51,6 @@ export class MongoEnrollmentDraftRepository implements EnrollmentDraftRepository
     if (draft.editing) update.$set!.editing = true;
     else unset.editing = 1;
     if (Object.keys(unset).length) update.$unset = unset;
-    forgetCollection(MEMO);
     await this.model.updateOne(
       { tenantId: draft.tenantId, aadObjectId: draft.aadObjectId },
       update,
@@ -73,7 +75,6 @@ export class MongoEnrollmentDraftRepository implements EnrollmentDraftRepository
   }
 
   async delete(user: UserRef): Promise<void> {
-    forgetCollection(MEMO);
     await this.model.deleteOne({ tenantId: user.tenantId, aadObjectId: user.aadObjectId });
     rememberWritten(MEMO, memoKey(user), null);
   }

@@ -7,24 +7,22 @@ import type {
 import type { Role } from '../../domain/partners/roles.js';
 import { duplicateKeyField } from '../duplicate-key.js';
 import { membershipModel, type MembershipDoc } from './membership.schema.js';
-import { forgetCollection, memoized, rememberWritten } from '../turn-memo.js';
+import { memoized, rememberWritten } from '../turn-memo.js';
+import { registerTurnRead } from '../turn-reads.js';
 
 const MEMO = 'memberships';
 
-/** A partner's roster as a turn's prefetch read it (models/turn-reads.ts); null: none. */
-export function rememberRoster(partnerRef: string, doc: MembershipDoc | null): void {
-  rememberWritten(MEMO, partnerRef, doc);
-}
-
-/** Any write (a failed conditional one too): the turn's next read of a roster is fresh. */
-async function writing<T>(write: () => Promise<T>): Promise<T> {
-  forgetCollection(MEMO);
-  try {
-    return await write();
-  } finally {
-    forgetCollection(MEMO);
-  }
-}
+// The tenant's roster, for the turn's prefetch (models/turn-reads.ts). A tenant's partner
+// without one is remembered as having none: its id comes from the partners read beside it.
+registerTurnRead<MembershipDoc>({
+  collection: MEMO,
+  match: ({ tenantId }) => ({ tenantId }),
+  remember: ([doc], _turn, of) => {
+    const [partner] = of('partners');
+    if (doc) rememberWritten(MEMO, doc.partnerRef, doc);
+    else if (partner) rememberWritten(MEMO, String(partner._id), null);
+  },
+});
 
 /**
  * MembershipRepository on MongoDB (collection `memberships`, one roster per partner). A turn
@@ -45,19 +43,17 @@ export class MongoMembershipRepository implements MembershipRepository {
   }
 
   async create(roster: Omit<Roster, 'version'>): Promise<boolean> {
-    return writing(async () => {
-      try {
-        await this.model.create({
-          ...roster,
-          members: roster.members.map(toDocMember),
-          version: 1,
-        });
-        return true;
-      } catch (err) {
-        if (duplicateKeyField(err) !== undefined) return false;
-        throw err;
-      }
-    });
+    try {
+      await this.model.create({
+        ...roster,
+        members: roster.members.map(toDocMember),
+        version: 1,
+      });
+      return true;
+    } catch (err) {
+      if (duplicateKeyField(err) !== undefined) return false;
+      throw err;
+    }
   }
 
   async replaceMembers(
@@ -65,11 +61,10 @@ export class MongoMembershipRepository implements MembershipRepository {
     expectedVersion: number,
     members: readonly Member[]
   ): Promise<boolean> {
-    const res = await writing(() =>
-      this.model.updateOne(
-        { partnerRef, version: expectedVersion },
-        { $set: { members: members.map(toDocMember) }, $inc: { version: 1 } }
-      )
+    // A lost race (version moved on) forgets the turn's roster too: the retry reads it afresh.
+    const res = await this.model.updateOne(
+      { partnerRef, version: expectedVersion },
+      { $set: { members: members.map(toDocMember) }, $inc: { version: 1 } }
     );
     return res.modifiedCount === 1;
   }

@@ -9,7 +9,8 @@ import {
   type TransitionGuard,
 } from '../../domain/partners/partner.repository.js';
 import { duplicateKeyField } from '../duplicate-key.js';
-import { forgetCollection, memoized, rememberWritten } from '../turn-memo.js';
+import { memoized, rememberWritten } from '../turn-memo.js';
+import { registerTurnRead } from '../turn-reads.js';
 import { DIRECTORY_COLLATION, partnerModel, type PartnerDoc } from './partner.schema.js';
 
 const MEMO = 'partners';
@@ -21,21 +22,15 @@ function rememberPartner(doc: PartnerDoc | null): void {
   rememberWritten(MEMO, `tenant:${doc.tenantId}`, doc);
 }
 
-/** The tenant's partner as a turn's prefetch read it (models/turn-reads.ts); null: none. */
-export function rememberPartnerOfTenant(tenantId: string, doc: PartnerDoc | null): void {
-  rememberWritten(MEMO, `tenant:${tenantId}`, doc);
-  if (doc) rememberWritten(MEMO, `id:${String(doc._id)}`, doc);
-}
-
-/** Any write: what the turn read of partners is forgotten before and after it. */
-async function writing<T>(write: () => Promise<T>): Promise<T> {
-  forgetCollection(MEMO);
-  try {
-    return await write();
-  } finally {
-    forgetCollection(MEMO);
-  }
-}
+// The acting user's tenant's partner, for the turn's prefetch (models/turn-reads.ts).
+registerTurnRead<PartnerDoc>({
+  collection: MEMO,
+  match: ({ tenantId }) => ({ tenantId }),
+  remember: ([doc], { tenantId }) => {
+    rememberWritten(MEMO, `tenant:${tenantId}`, doc ?? null);
+    if (doc) rememberPartner(doc);
+  },
+});
 
 /**
  * PartnerRepository on MongoDB (collection `partners`, unique `tenantId` and `partnerId`). A
@@ -49,14 +44,12 @@ export class MongoPartnerRepository implements PartnerRepository {
   }
 
   async create(partner: NewPartner): Promise<Partner> {
-    return writing(async () => {
-      try {
-        const doc = await this.model.create(partner);
-        return toPartner(doc.toObject() as PartnerDoc);
-      } catch (err) {
-        throw translate(err);
-      }
-    });
+    try {
+      const doc = await this.model.create(partner);
+      return toPartner(doc.toObject() as PartnerDoc);
+    } catch (err) {
+      throw translate(err);
+    }
   }
 
   async get(id: string): Promise<Partner | null> {
@@ -102,15 +95,14 @@ export class MongoPartnerRepository implements PartnerRepository {
     if (guard.submittedAt) filter.submittedAt = guard.submittedAt;
     const update: mongoose.UpdateQuery<PartnerDoc> = { $set: changes.set };
     if (changes.unset?.length) update.$unset = Object.fromEntries(changes.unset.map((f) => [f, 1]));
-    const doc = await writing(async () => {
-      try {
-        return await this.model
-          .findOneAndUpdate(filter, update, { returnDocument: 'after' })
-          .lean<PartnerDoc>();
-      } catch (err) {
-        throw translate(err);
-      }
-    });
+    let doc: PartnerDoc | null;
+    try {
+      doc = await this.model
+        .findOneAndUpdate(filter, update, { returnDocument: 'after' })
+        .lean<PartnerDoc>();
+    } catch (err) {
+      throw translate(err);
+    }
     // The updated partner as findOneAndUpdate returned it: the turn reads it no more.
     rememberPartner(doc);
     return doc ? toPartner(doc) : null;
@@ -154,9 +146,7 @@ export class MongoPartnerRepository implements PartnerRepository {
 
   async clearNoticeOwed(id: string, since: Date): Promise<void> {
     if (!mongoose.isValidObjectId(id)) return;
-    await writing(() =>
-      this.model.updateOne({ _id: id, noticeOwedAt: since }, { $unset: { noticeOwedAt: 1 } })
-    );
+    await this.model.updateOne({ _id: id, noticeOwedAt: since }, { $unset: { noticeOwedAt: 1 } });
   }
 
   async listFoundersOwed(before: Date, limit: number): Promise<Partner[]> {
@@ -170,8 +160,9 @@ export class MongoPartnerRepository implements PartnerRepository {
 
   async clearOwedFounder(id: string, since: Date): Promise<void> {
     if (!mongoose.isValidObjectId(id)) return;
-    await writing(() =>
-      this.model.updateOne({ _id: id, 'owedFounder.since': since }, { $unset: { owedFounder: 1 } })
+    await this.model.updateOne(
+      { _id: id, 'owedFounder.since': since },
+      { $unset: { owedFounder: 1 } }
     );
   }
 }

@@ -6,16 +6,20 @@ import type {
   UserRepository,
 } from '../../domain/partners/user.repository.js';
 import type { Language } from '../../i18n/i18n.js';
-import { forgetCollection, memoized, rememberWritten } from '../turn-memo.js';
+import { memoized, rememberWritten } from '../turn-memo.js';
+import { registerTurnRead } from '../turn-reads.js';
 import { userModel, type UserDoc } from './user.schema.js';
 
 const MEMO = 'users';
 const memoKey = (user: UserRef) => `${user.tenantId}/${user.aadObjectId}`;
 
-/** The user record as a turn's prefetch read it (models/turn-reads.ts); null: none stored. */
-export function rememberUser(user: UserRef, doc: UserDoc | null): void {
-  rememberWritten(MEMO, memoKey(user), doc);
-}
+// Every turn has an acting user: the turn's prefetch (models/turn-reads.ts) starts from here.
+registerTurnRead<UserDoc>({
+  collection: MEMO,
+  startsHere: userModel,
+  match: (turn) => ({ tenantId: turn.tenantId, aadObjectId: turn.aadObjectId }),
+  remember: ([doc], turn) => rememberWritten(MEMO, memoKey(turn), doc ?? null),
+});
 
 /**
  * UserRepository on MongoDB (collection `users`). A turn reads a user once
@@ -38,18 +42,15 @@ export class MongoUserRepository implements UserRepository {
     if (actor.email) set.email = actor.email;
     if (actor.upn) set.upn = actor.upn;
     if (actor.locale) set.locale = actor.locale;
-    forgetCollection(MEMO);
     await this.model.updateOne(
       { tenantId: actor.tenantId, aadObjectId: actor.aadObjectId },
       { $set: set },
       { upsert: true }
     );
-    forgetCollection(MEMO);
   }
 
   async recordRosterMembers(members: readonly RosterMember[]): Promise<void> {
     if (!members.length) return;
-    forgetCollection(MEMO);
     // The filter is an equality match on the unique index, so MongoDB retries an upsert that
     // lost a race with a concurrent sync (install sends two events) instead of failing it.
     await this.model.bulkWrite(
@@ -67,7 +68,6 @@ export class MongoUserRepository implements UserRepository {
         };
       })
     );
-    forgetCollection(MEMO);
   }
 
   async get(user: UserRef): Promise<KnownUser | null> {
@@ -86,13 +86,11 @@ export class MongoUserRepository implements UserRepository {
   }
 
   async setLanguage(user: UserRef, language: Language): Promise<void> {
-    forgetCollection(MEMO);
     await this.model.updateOne(
       { tenantId: user.tenantId, aadObjectId: user.aadObjectId },
       { $set: { language } },
       { upsert: true }
     );
-    forgetCollection(MEMO);
   }
 }
 

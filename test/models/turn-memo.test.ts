@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { expect } from 'chai';
+import mongoose from 'mongoose';
 import type { NewPartner } from '../../domain/partners/partner.js';
 import { MongoEnrollmentDraftRepository } from '../../models/enrollment/enrollment-draft.repository.js';
 import { enrollmentDraftModel } from '../../models/enrollment/enrollment-draft.schema.js';
@@ -44,9 +45,15 @@ describe('turn memo of partners, rosters and drafts', () => {
       submittedAt: new Date(),
     } as NewPartner);
   };
-  /** A change another process makes: straight to the collection. */
+  /**
+   * A change another process makes: straight to the collection through the driver, which this
+   * process's mongoose (and so its turn memo) does not see.
+   */
   const renameBehindTheBack = (id: string, legalName: string) =>
-    partnerModel(harness.db.connection).updateOne({ _id: id }, { $set: { legalName } });
+    partnerModel(harness.db.connection).collection.updateOne(
+      { _id: new mongoose.Types.ObjectId(id) },
+      { $set: { legalName } }
+    );
 
   it('reads a partner once per turn, by tenant or by id, and afresh in the next turn', async () => {
     const partner = await newPartner();
@@ -98,7 +105,7 @@ describe('turn memo of partners, rosters and drafts', () => {
     await withTurnMemo(async () => {
       const first = await rosters.get(partner.id);
       // Someone else changes the roster: this turn's version is stale now.
-      await membershipModel(harness.db.connection).updateOne(
+      await membershipModel(harness.db.connection).collection.updateOne(
         { partnerRef: partner.id },
         { $inc: { version: 1 } }
       );
@@ -137,6 +144,21 @@ describe('turn memo of partners, rosters and drafts', () => {
       expect(await drafts.get(user)).to.be.null;
     });
     expect(await drafts.get(user)).to.be.null;
+  });
+
+  it('forgets what it read of a collection on any write through its model, failed ones too', async () => {
+    const partner = await newPartner();
+    const model = partnerModel(harness.db.connection);
+    await withTurnMemo(async () => {
+      await partners.get(partner.id);
+      // No repository method: a write a new one might make, through the model.
+      await model.updateOne({ _id: partner.id }, { $set: { legalName: 'Through the model' } });
+      expect((await partners.get(partner.id))?.legalName).to.equal('Through the model');
+      await renameBehindTheBack(partner.id, 'Then elsewhere');
+      // A write that fails (a duplicate tenant) forgets as well.
+      await model.create({ ...partner, _id: undefined, partnerId: '4999999' }).catch(() => null);
+      expect((await partners.findByTenant(partner.tenantId))?.legalName).to.equal('Then elsewhere');
+    });
   });
 
   it('keeps nothing once the turn is over, even for work the turn left running', async () => {

@@ -15,7 +15,7 @@ import { MongoPartnerRepository } from '../../models/partners/partner.repository
 import { MongoUserRepository } from '../../models/partners/user.repository.js';
 import { userModel } from '../../models/partners/user.schema.js';
 import { withTurnMemo } from '../../models/turn-memo.js';
-import { MongoTurnReads } from '../../models/turn-reads.js';
+import { MongoTurnReads, registerTurnRead } from '../../models/turn-reads.js';
 import { validAnswers } from '../domain/enrollment/enrollment-world.js';
 
 /**
@@ -46,6 +46,9 @@ describe('turn reads: the working set in one round trip', function () {
     rosters = new MongoMembershipRepository(conn);
     drafts = new MongoEnrollmentDraftRepository(conn);
     reads = new MongoTurnReads(conn);
+    // Each model creates its collection and indexes in the background once compiled: wait for
+    // that here, or on a busy machine a late createIndexes lands in a test's command list.
+    await Promise.all(Object.values(conn.models).map((m) => m.init()));
     conn.getClient().on('commandStarted', (e: CommandStartedEvent) => {
       const target = e.command[e.commandName];
       commands.push(typeof target === 'string' ? `${e.commandName} ${target}` : e.commandName);
@@ -172,5 +175,13 @@ describe('turn reads: the working set in one round trip', function () {
     } finally {
       model.aggregate = aggregate;
     }
+  });
+
+  it('refuses a second read of a collection, and a second start of the aggregate', () => {
+    const read = { match: () => ({}), remember: () => undefined };
+    expect(() => registerTurnRead({ ...read, collection: 'partners' })).to.throw(/twice/);
+    expect(() =>
+      registerTurnRead({ ...read, collection: 'elsewhere', startsHere: userModel })
+    ).to.throw(/only one/);
   });
 });

@@ -19,6 +19,7 @@ import {
 } from '../../../domain/enrollment/verification.service.js';
 import type { Language } from '../../../i18n/i18n.js';
 import { testLogger } from '../../../logging/logger.js';
+import { validAnswers } from '../../../testkit/answers.js';
 import {
   MemoryDraftRepository,
   MemoryMembershipRepository,
@@ -27,6 +28,8 @@ import {
 } from '../memory-repositories.js';
 
 /** The four stores enrollment needs; memory or embedded-DB backed. */
+export { validAnswers };
+
 export interface EnrollmentStores {
   readonly partners: PartnerRepository;
   readonly drafts: EnrollmentDraftRepository;
@@ -183,31 +186,6 @@ const SECTION_INPUT = {
   support: ['supportEmail', 'supportPhone', 'supportWebsite'],
   terms: ['acceptTerms'],
 };
-
-/** A complete, valid application (a German reseller). */
-export function validAnswers(): Record<keyof EnrollmentAnswers, unknown> {
-  return {
-    partnerType: 'reseller',
-    tenantCountry: 'DE',
-    partnerId: '1234567',
-    locationCountry: 'DE',
-    legalName: 'Contoso GmbH',
-    addressLine1: 'Hauptstrasse 1',
-    addressLine2: '',
-    city: 'Berlin',
-    region: '',
-    postalCode: '10115',
-    companyPhone: '+49 30 1234567',
-    contactFirstName: 'Anna',
-    contactLastName: 'Schmidt',
-    contactEmail: 'anna@contoso.example',
-    contactPhone: '+49 30 7654321',
-    supportEmail: 'support@contoso.example',
-    supportPhone: '+49 30 1111111',
-    supportWebsite: 'https://support.contoso.example',
-    acceptTerms: 'true',
-  };
-}
 
 let n = 0;
 /** A fresh applicant in a fresh tenant. */

@@ -10,8 +10,10 @@ import {
 } from '../enrollment/enrollment-e2e-world.js';
 import { OPERATOR_ENV, personas, type Persona } from '../../helpers/personas.js';
 import { startTestApp, type TestApp } from '../../helpers/test-app.js';
+import { ANSWERS } from '../../../testkit/answers.js';
+import { visible } from '../../../testkit/visible.js';
 
-export { codeIn, eventually };
+export { ANSWERS, codeIn, eventually, visible };
 
 /** A second program operator (listed with the first in OPERATOR_AAD_OBJECT_IDS). */
 export const secondOperator: Persona = {
@@ -26,52 +28,6 @@ export const secondOperator: Persona = {
 };
 
 export const GENERIC_APOLOGY = 'Sorry, something went wrong on our side';
-
-/** Every string a person sees in an activity or invoke response (text, summary and card strings). */
-export function visible(x: any): string {
-  const parts: string[] = typeof x === 'string' ? [x] : x?.text ? [x.text] : [];
-  // A card notice's text rides as its summary: Teams shows it in the activity feed and toast.
-  if (x && typeof x === 'object' && typeof x.summary === 'string') parts.push(x.summary);
-  const walk = (n: unknown) => {
-    if (Array.isArray(n)) n.forEach(walk);
-    else if (n && typeof n === 'object') {
-      for (const [k, v] of Object.entries(n)) {
-        if (['text', 'title', 'label', 'value'].includes(k) && typeof v === 'string') parts.push(v);
-        else walk(v);
-      }
-    }
-  };
-  walk(x?.attachments?.map((a: any) => a.content));
-  // An invoke's message response carries its text as a string `value`.
-  if (x && typeof x === 'object' && typeof x.value === 'string') parts.push(x.value);
-  else if (x && typeof x === 'object' && !x.attachments) walk(x.value ?? x);
-  return parts.join('\n');
-}
-
-export const ANSWERS = (contactEmail: string, partnerId: string, type: 'reseller' | 'provider') =>
-  ({
-    partnerType: { partnerType: type },
-    tenant: { tenantCountry: 'DE', partnerId, locationCountry: 'DE' },
-    company: {
-      legalName: `Contoso ${type}`,
-      addressLine1: 'Hauptstrasse 1',
-      city: 'Berlin',
-      postalCode: '10115',
-      companyPhone: '+49 30 1234567',
-    },
-    contact: {
-      contactFirstName: 'Anna',
-      contactLastName: 'Petrova',
-      contactEmail,
-      contactPhone: '+49 30 7654321',
-    },
-    support: {
-      supportEmail: 'support@contoso.example',
-      supportPhone: '+49 30 1111111',
-      supportWebsite: 'https://support.contoso.example',
-    },
-    terms: { acceptTerms: 'true' },
-  }) as const;
 
 export type SecurityEnv = Awaited<ReturnType<typeof startSecurityApp>>;
 

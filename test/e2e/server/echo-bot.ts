@@ -38,6 +38,6 @@ export function echoBot() {
     await context.sendActivity(`echo: ${text}`);
     await next();
   });
-  const factory: BotFactory = async () => ({ bot, storage, conversationState });
+  const factory: BotFactory = async () => ({ bot });
   return { factory, turns, slowStarted, release: () => release() };
 }
