@@ -68,6 +68,11 @@ export interface CreateAppOptions<M extends ModuleSet<M> = AnyModules> {
    * database commands. Default false.
    */
   readonly tracing?: boolean;
+  /**
+   * This app is one of `npm start`'s several bot processes (server/): /metrics answers with all
+   * of theirs (observability/cluster-metrics.ts). Default false.
+   */
+  readonly clusterMetrics?: boolean;
 }
 
 /** The running bot: its URL once started, its database and adapter (for proactive messages). */
@@ -93,7 +98,9 @@ export async function createApp<M extends ModuleSet<M> = AnyModules>(
 ): Promise<App<M>> {
   const { config, logger } = options;
   // Prometheus metrics only when something may scrape them; spans only when tracing started.
-  const metrics = config.metricsToken ? new AppMetrics() : undefined;
+  const metrics = config.metricsToken
+    ? new AppMetrics({ cluster: options.clusterMetrics === true })
+    : undefined;
   const tracing = options.tracing === true;
   const watchCommands = metrics !== undefined || tracing;
   const db = await connectDatabase(config, logger, {

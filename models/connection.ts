@@ -9,7 +9,7 @@ export interface DatabaseHandle {
   readonly connection: mongoose.Connection;
   /** The URI in use, credentials removed: safe to log or show. */
   readonly uri: string;
-  /** True when the embedded server was started for this process. */
+  /** True on the embedded database: started for this process, or in its own (`embeddedUri`). */
   readonly embedded: boolean;
   /** Resolves when the server answers `ping`; rejects otherwise. */
   ping(): Promise<void>;
@@ -22,6 +22,11 @@ export interface ConnectOptions {
   readonly serverSelectionTimeoutMS?: number;
   /** The driver emits `commandStarted`/`commandSucceeded` (the bench counts commands per turn). */
   readonly monitorCommands?: boolean;
+  /**
+   * The embedded database already runs in a process of its own (`npm start`'s, server/): its
+   * URI, connected to instead of starting one here. Ignored with MONGODB_URI.
+   */
+  readonly embeddedUri?: string;
 }
 
 /** Folder under DATA_DIR holding the embedded database's files (mail and others live beside it). */
@@ -52,7 +57,11 @@ export async function connectDatabase(
   const log = moduleLogger(logger, 'db');
   let embedded: EmbeddedMongo | undefined;
   let uri = config.mongodbUri;
-  if (!uri) {
+  const elsewhere = !uri && options.embeddedUri !== undefined;
+  if (!uri && options.embeddedUri !== undefined) {
+    uri = options.embeddedUri;
+    log.info({ uri: redactUri(uri) }, 'MONGODB_URI unset: using the embedded database process');
+  } else if (!uri) {
     const dataDir = embeddedDataDir(config);
     embedded = await startEmbeddedMongo({ dataDir, logger: log });
     // Its Unix socket where there is one: each query costs the bot far less CPU than over TCP.
@@ -64,7 +73,7 @@ export async function connectDatabase(
 
   const connection = mongoose.createConnection(uri, {
     // The embedded URI names no database; an external MONGODB_URI chooses its own.
-    dbName: embedded ? EMBEDDED_DB_NAME : undefined,
+    dbName: embedded || elsewhere ? EMBEDDED_DB_NAME : undefined,
     serverSelectionTimeoutMS: options.serverSelectionTimeoutMS,
     ...(options.monitorCommands ? { monitorCommands: true } : {}),
   });
@@ -80,7 +89,7 @@ export async function connectDatabase(
   return {
     connection,
     uri: redactUri(uri),
-    embedded: embedded !== undefined,
+    embedded: embedded !== undefined || elsewhere,
     async ping() {
       const db = connection.db;
       if (!db) throw new Error('database connection is not open');
