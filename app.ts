@@ -28,6 +28,8 @@ export interface BotFactoryDeps {
   readonly config: Config;
   readonly logger: Logger;
   readonly connection: mongoose.Connection;
+  /** Other bot processes may use the database at once (DatabaseHandle.shared). */
+  readonly sharedDatabase?: boolean;
   readonly features: readonly Feature[];
   /** Keeps every sent copy of a card true (the notifications module). */
   readonly cardCopies?: CardCopies & ReplyCardRecorder;
@@ -136,6 +138,7 @@ export async function createApp<M extends ModuleSet<M> = AnyModules>(
       config,
       logger,
       connection: db.connection,
+      sharedDatabase: db.shared,
       features,
       ...(cardCopies ? { cardCopies } : {}),
     });

@@ -11,6 +11,11 @@ export interface DatabaseHandle {
   readonly uri: string;
   /** True on the embedded database: started for this process, or in its own (`embeddedUri`). */
   readonly embedded: boolean;
+  /**
+   * Other bot processes may use this database at once (MONGODB_URI, or the embedded database's
+   * own process under `npm start`): what must happen once is guarded in it, not in memory.
+   */
+  readonly shared: boolean;
   /** Resolves when the server answers `ping`; rejects otherwise. */
   ping(): Promise<void>;
   /** Closes the connection, then stops the embedded server if one was started. */
@@ -90,6 +95,7 @@ export async function connectDatabase(
     connection,
     uri: redactUri(uri),
     embedded: embedded !== undefined || elsewhere,
+    shared: embedded === undefined,
     async ping() {
       const db = connection.db;
       if (!db) throw new Error('database connection is not open');
