@@ -3,9 +3,13 @@ import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { expect } from 'chai';
+import { startEmbeddedMongo, type EmbeddedMongo } from '@partner-connect/embedded-mongo';
+import { testLogger } from '../../../logging/logger.js';
 import { FakeConnector } from '../../helpers/fake-connector.js';
 import { TeamsActivities, type TeamsPersona } from '../../helpers/teams-activity.js';
 import { runIndex, type Running } from './run-index.js';
+
+const METRICS_TOKEN = 'cluster-test-metrics-token-0123456789';
 
 /** A distinct person per message, so that every turn has its own conversation. */
 const person = (n: number): TeamsPersona => ({
@@ -24,8 +28,19 @@ function request(
   port: number,
   method: 'GET' | 'POST',
   pathname: string,
-  body?: unknown
+  body?: unknown,
+  headers: Record<string, string> = {}
 ): Promise<number> {
+  return exchange(port, method, pathname, body, headers).then((r) => r.status);
+}
+
+function exchange(
+  port: number,
+  method: 'GET' | 'POST',
+  pathname: string,
+  body?: unknown,
+  headers: Record<string, string> = {}
+): Promise<{ status: number; text: string }> {
   return new Promise((resolve, reject) => {
     const data = body === undefined ? undefined : JSON.stringify(body);
     const req = http.request(
@@ -35,13 +50,17 @@ function request(
         method,
         path: pathname,
         agent: false,
-        headers: data
-          ? { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(data) }
-          : {},
+        headers: {
+          ...headers,
+          ...(data
+            ? { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(data) }
+            : {}),
+        },
       },
       (res) => {
-        res.resume();
-        res.on('end', () => resolve(res.statusCode ?? 0));
+        let text = '';
+        res.on('data', (c: Buffer) => (text += c.toString('utf8')));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, text }));
       }
     );
     req.on('error', reject);
@@ -88,6 +107,7 @@ describe('npm start with WEB_CONCURRENCY=2: a supervisor, the database process a
       DATA_DIR: path.join(dir, 'data'),
       MicrosoftAppId: '',
       WEB_CONCURRENCY: '2',
+      METRICS_TOKEN: METRICS_TOKEN,
     });
     const ready = await running.waitForLine(
       (l) => l.proc === 'primary' && l.msg === 'every bot process listens',
@@ -124,6 +144,20 @@ describe('npm start with WEB_CONCURRENCY=2: a supervisor, the database process a
     expect(await request(port, 'GET', '/healthz')).to.equal(200);
     expect(await request(port, 'GET', '/healthz')).to.equal(200);
     expect((await helpTurns(2)).sort()).to.deep.equal(['worker-1', 'worker-2']);
+  });
+
+  it('answers /metrics for both bot processes, whichever takes the scrape', async () => {
+    // One turn each so far: a process alone would count 1.
+    for (let i = 0; i < 2; i++) {
+      const scrape = await exchange(port, 'GET', '/metrics', undefined, {
+        Authorization: `Bearer ${METRICS_TOKEN}`,
+      });
+      expect(scrape.status).to.equal(200);
+      const help = scrape.text
+        .split('\n')
+        .find((l) => /^partner_connect_turns_total\{.*kind="command:help"/.test(l));
+      expect(help, scrape.text.slice(0, 2000)).to.match(/ 2$/);
+    }
   });
 
   it('restarts a bot process killed with SIGKILL; the other answers meanwhile', async () => {
@@ -173,5 +207,52 @@ describe('npm start with WEB_CONCURRENCY=2: a supervisor, the database process a
     expect(order.indexOf('db:embedded server stopped')).to.be.greaterThan(
       Math.max(order.indexOf('worker-1:database closed'), order.indexOf('worker-2:database closed'))
     );
+  });
+});
+
+describe('npm start on MONGODB_URI: the bot processes alone, no database process', function () {
+  this.timeout(120_000);
+  let dir: string;
+  let mongo: EmbeddedMongo;
+  let running: Running | undefined;
+  before(async () => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pc-cluster-uri-'));
+    mongo = await startEmbeddedMongo({
+      dataDir: path.join(dir, 'mongo'),
+      logger: testLogger(),
+      localSocket: false,
+      port: 0,
+    });
+  });
+  after(async () => {
+    if (running && running.child.exitCode === null) {
+      running.child.kill('SIGKILL');
+      await running.exited;
+    }
+    await mongo.stop();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('starts no database process, serves on the given MongoDB and stops with exit 0', async () => {
+    running = runIndex(dir, {
+      PORT: '0',
+      LOG_LEVEL: 'info',
+      DATA_DIR: path.join(dir, 'data'),
+      MicrosoftAppId: '',
+      MONGODB_URI: mongo.uri,
+      WEB_CONCURRENCY: '1',
+    });
+    const ready = await running.waitForLine(
+      (l) => l.proc === 'primary' && l.msg === 'every bot process listens',
+      100_000
+    );
+    expect(await request(ready.port, 'GET', '/healthz')).to.equal(200);
+    running.child.kill('SIGTERM');
+    expect(await running.exited).to.equal(0);
+    expect(running.lines.filter((l) => l.proc === 'db')).to.deep.equal([]);
+    const starting = running.lines.find((l) => l.msg === 'starting the bot processes');
+    expect(starting).to.include({ workers: 1, embeddedDatabase: false });
+    const listening = running.lines.filter((l) => l.msg === 'listening');
+    expect(listening.map((l) => [l.proc, l.embeddedDatabase])).to.deep.equal([['worker-1', false]]);
   });
 });
