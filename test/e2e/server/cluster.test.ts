@@ -177,6 +177,24 @@ describe('npm start with WEB_CONCURRENCY=2: a supervisor, the database process a
     expect((await helpTurns(2)).sort()).to.deep.equal(['worker-1', 'worker-2']);
   });
 
+  it('restarts the database process killed with SIGKILL; the bot processes carry on on it', async () => {
+    const started = (l: Record<string, any>) =>
+      l.proc === 'db' && l.msg === 'embedded MongoDB-compatible server listening';
+    const first = running.lines.find(started)!;
+    process.kill(first.pid, 'SIGKILL');
+    await running.waitForLine(
+      (l) => l.proc === 'primary' && l.msg === 'exited: restarting' && l.child === 'db'
+    );
+    const again = await running.waitForLine((l) => started(l) && l.pid !== first.pid, 100_000);
+    expect(again.uri, 'the same socket').to.equal(first.uri);
+    // The drivers find it again on their own (a bounded poll: each asks at once when needed).
+    const deadline = Date.now() + 30_000;
+    while ((await request(port, 'GET', '/healthz')) !== 200) {
+      if (Date.now() > deadline) throw new Error(`never healthy again:\n${running.output()}`);
+    }
+    expect((await helpTurns(2)).sort()).to.deep.equal(['worker-1', 'worker-2']);
+  });
+
   it('on SIGTERM to the supervisor finishes the turn in flight, then every process exits 0', async () => {
     let release!: () => void;
     const held = new Promise<void>((r) => (release = r));
