@@ -88,8 +88,12 @@ export async function runSupervisor(options: SupervisorOptions): Promise<void> {
   const restartDatabase = async (slot: Slot) => {
     try {
       const uri = await startDatabase(slot);
-      if (uri !== databaseUri)
+      if (uri !== databaseUri) {
+        // Its socket path could not be taken again: bot processes started from now on use the
+        // new one; the running ones cannot follow.
         log.error({ uri, was: databaseUri }, 'the database came back elsewhere: restart npm start');
+        databaseUri = uri;
+      }
     } catch (err) {
       log.error({ err }, 'the database process failed to restart');
       onExit(slot, 1, null, () => void restartDatabase(slot));
