@@ -33,6 +33,7 @@ COPY models ./models
 COPY notifications ./notifications
 COPY observability ./observability
 COPY web ./web
+COPY server ./server
 COPY ops ./ops
 COPY scripts ./scripts
 COPY manifest ./manifest

@@ -24,6 +24,8 @@ export interface BotFactoryDeps {
   readonly config: Config;
   readonly logger: Logger;
   readonly connection: mongoose.Connection;
+  /** Other bot processes may use the database at once (DatabaseHandle.shared). */
+  readonly sharedDatabase?: boolean;
   readonly features: readonly Feature[];
   /** Keeps every sent copy of a card true (the notifications module). */
   readonly cardCopies?: CardCopies & ReplyCardRecorder;
@@ -67,6 +69,11 @@ export interface CreateAppOptions<M extends ModuleSet<M> = AnyModules> {
    * database commands. Default false.
    */
   readonly tracing?: boolean;
+  /**
+   * This app is one of `npm start`'s several bot processes (server/): /metrics answers with all
+   * of theirs (observability/cluster-metrics.ts). Default false.
+   */
+  readonly clusterMetrics?: boolean;
 }
 
 /** The running bot: its URL once started, its database and adapter (for proactive messages). */
@@ -92,7 +99,9 @@ export async function createApp<M extends ModuleSet<M> = AnyModules>(
 ): Promise<App<M>> {
   const { config, logger } = options;
   // Prometheus metrics only when something may scrape them; spans only when tracing started.
-  const metrics = config.metricsToken ? new AppMetrics() : undefined;
+  const metrics = config.metricsToken
+    ? new AppMetrics({ cluster: options.clusterMetrics === true })
+    : undefined;
   const tracing = options.tracing === true;
   const watchCommands = metrics !== undefined || tracing;
   const db = await connectDatabase(config, logger, {
@@ -123,6 +132,7 @@ export async function createApp<M extends ModuleSet<M> = AnyModules>(
       config,
       logger,
       connection: db.connection,
+      sharedDatabase: db.shared,
       features,
       clock,
       ...(cardCopies ? { cardCopies } : {}),

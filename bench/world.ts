@@ -25,11 +25,18 @@ export function databaseEnv(): Record<string, string> {
 
 export async function startProduct(
   worker?: ProductModulesOptions['worker'],
-  opts: { monitorCommands?: boolean } = {}
+  opts: {
+    monitorCommands?: boolean;
+    /** The embedded database's own process (server/database-process.ts), as `npm start` runs it. */
+    embeddedUri?: string;
+  } = {}
 ): Promise<ProductApp> {
   return startTestApp(databaseEnv(), {
     modules: (ctx) => productModules(ctx, worker ? { worker } : {}),
-    ...(opts.monitorCommands ? { dbOptions: { monitorCommands: true } } : {}),
+    dbOptions: {
+      ...(opts.monitorCommands ? { monitorCommands: true } : {}),
+      ...(opts.embeddedUri ? { embeddedUri: opts.embeddedUri } : {}),
+    },
   });
 }
 

@@ -31,6 +31,11 @@ export interface CreateBotOptions {
   readonly config: Config;
   readonly logger: Logger;
   readonly connection: mongoose.Connection;
+  /**
+   * Other bot processes may use the database at once (MONGODB_URI, or `npm start`'s database
+   * process): the Action.Execute replay guard is then kept in it too. Default false.
+   */
+  readonly sharedDatabase?: boolean;
   /** Product features; the built-in basics (help, cancel, language) are added first. */
   readonly features?: readonly Feature[];
   /** Use these instead of the MongoDB repositories (features built before the bot share them). */
@@ -78,8 +83,9 @@ export async function createBot(options: CreateBotOptions): Promise<CreatedBot> 
   const dialogs = new DialogSet(conversationState.createProperty<DialogState>('dialogState'));
   for (const dialog of registry.dialogs) dialogs.add(dialog);
 
-  // Several bot processes only share an external MongoDB: there the replay guard is shared too.
-  const invokeAnswers = options.config.mongodbUri
+  // Several bot processes on one database (MONGODB_URI, or npm start's database process): the
+  // replay guard is shared too, as a replay may reach another process than the first click.
+  const invokeAnswers = options.sharedDatabase
     ? new MongoInvokeAnswers<AdaptiveCardInvokeResponse>(
         connection,
         undefined,

@@ -1,3 +1,4 @@
+import os from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
 
@@ -55,6 +56,11 @@ export interface Config {
    * `*.suffix` for any subdomain. Empty by default.
    */
   readonly trustedServiceUrlHosts: readonly string[];
+  /**
+   * `WEB_CONCURRENCY`: how many bot processes `npm start` runs (server/supervisor.ts), sharing
+   * the port; default the number of cores the process may use.
+   */
+  readonly webConcurrency: number;
 }
 
 export class ConfigError extends Error {
@@ -258,6 +264,15 @@ const schema = z.object({
         'must be comma-separated host names (no scheme, port or path), `*.suffix` for subdomains'
       )
   ),
+  WEB_CONCURRENCY: z.preprocess(
+    emptyToUndefined,
+    z.coerce
+      .number()
+      .int()
+      .min(1, 'must be at least 1 (the number of bot processes)')
+      .max(256)
+      .default(() => os.availableParallelism())
+  ),
   ChannelService: z.preprocess(
     emptyToUndefined,
     z
@@ -445,5 +460,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, opts: LoadOptio
     ...(e.INVITATION_CODE_KEY ? { invitationCodeKey: e.INVITATION_CODE_KEY } : {}),
     invitationExpiryDays: e.INVITATION_EXPIRY_DAYS,
     trustedServiceUrlHosts: Object.freeze([...e.TRUSTED_SERVICE_URL_HOSTS]),
+    webConcurrency: e.WEB_CONCURRENCY,
   });
 }

@@ -36,6 +36,11 @@ export interface LogOutput {
    * collectors get JSON.
    */
   readonly pretty?: boolean;
+  /**
+   * Which of `npm start`'s processes writes (`primary`, `db`, `worker-1`...; server/), a field
+   * of every line with the process id; unset in a single process (tests).
+   */
+  readonly proc?: string;
 }
 
 /**
@@ -44,12 +49,16 @@ export interface LogOutput {
  * happens before formatting, so pretty lines are redacted as JSON ones are.
  */
 export function createLogger(level = 'info', output: LogOutput | DestinationStream = {}): Logger {
-  const { destination, pretty: wantPretty } = isStream(output) ? { destination: output } : output;
+  const {
+    destination,
+    pretty: wantPretty,
+    proc,
+  } = isStream(output) ? { destination: output } : output;
   const readable = wantPretty ?? (destination === undefined && process.stdout.isTTY === true);
   return pino(
     {
       level,
-      base: { app: 'partner-connect' },
+      base: { app: 'partner-connect', ...(proc ? { proc, pid: process.pid } : {}) },
       mixin: traceFields,
       redact: {
         paths: SECRET_FIELDS.flatMap((field) => [field, `*.${field}`]),
@@ -80,7 +89,10 @@ function prettyStream(destination: DestinationStream | undefined): DestinationSt
     sync: true,
     colorize: destination === undefined ? undefined : false,
     translateTime: 'SYS:HH:MM:ss.l',
-    ignore: 'pid,hostname,app',
+    ignore: 'pid,hostname,app,proc',
+    // The process in front of the message, as `npm start` interleaves several processes' lines.
+    messageFormat: (log, messageKey) =>
+      `${typeof log.proc === 'string' ? `[${log.proc}] ` : ''}${String(log[messageKey] ?? '')}`,
   });
 }
 

@@ -11,8 +11,13 @@ export interface DatabaseHandle {
   readonly connection: mongoose.Connection;
   /** The URI in use, credentials removed: safe to log or show. */
   readonly uri: string;
-  /** True when the embedded server was started for this process. */
+  /** True on the embedded database: started for this process, or in its own (`embeddedUri`). */
   readonly embedded: boolean;
+  /**
+   * Other bot processes may use this database at once (MONGODB_URI, or the embedded database's
+   * own process under `npm start`): what must happen once is guarded in it, not in memory.
+   */
+  readonly shared: boolean;
   /** Resolves when the server answers `ping`; rejects otherwise. */
   ping(): Promise<void>;
   /** Closes the connection, then stops the embedded server if one was started. */
@@ -24,6 +29,11 @@ export interface ConnectOptions {
   readonly serverSelectionTimeoutMS?: number;
   /** The driver emits `commandStarted`/`commandSucceeded` (the bench counts commands per turn). */
   readonly monitorCommands?: boolean;
+  /**
+   * The embedded database already runs in a process of its own (`npm start`'s, server/): its
+   * URI, connected to instead of starting one here. Ignored with MONGODB_URI.
+   */
+  readonly embeddedUri?: string;
 }
 
 /** Folder under DATA_DIR holding the embedded database's files (mail and others live beside it). */
@@ -54,7 +64,11 @@ export async function connectDatabase(
   const log = moduleLogger(logger, 'db');
   let embedded: EmbeddedMongo | undefined;
   let uri = config.mongodbUri;
-  if (!uri) {
+  const elsewhere = !uri && options.embeddedUri !== undefined;
+  if (!uri && options.embeddedUri !== undefined) {
+    uri = options.embeddedUri;
+    log.info({ uri: redactUri(uri) }, 'MONGODB_URI unset: using the embedded database process');
+  } else if (!uri) {
     const dataDir = embeddedDataDir(config);
     embedded = await startEmbeddedMongo({ dataDir, logger: log });
     // Its Unix socket where there is one: each query costs the bot far less CPU than over TCP.
@@ -66,7 +80,7 @@ export async function connectDatabase(
 
   const connection = mongoose.createConnection(uri, {
     // The embedded URI names no database; an external MONGODB_URI chooses its own.
-    dbName: embedded ? EMBEDDED_DB_NAME : undefined,
+    dbName: embedded || elsewhere ? EMBEDDED_DB_NAME : undefined,
     serverSelectionTimeoutMS: options.serverSelectionTimeoutMS,
     ...(options.monitorCommands ? { monitorCommands: true } : {}),
   });
@@ -82,7 +96,8 @@ export async function connectDatabase(
   return {
     connection,
     uri: redactUri(uri),
-    embedded: embedded !== undefined,
+    embedded: embedded !== undefined || elsewhere,
+    shared: embedded === undefined,
     async ping() {
       const db = connection.db;
       if (!db) throw new Error('database connection is not open');

@@ -1,6 +1,7 @@
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { DeliveryMetrics } from '../notifications/delivery-metrics.port.js';
 import type { TurnMetrics, TurnRecord } from '../logging/turn-log.js';
+import { clusterScrape, type Scrape } from './cluster-metrics.js';
 
 /** Reads the numbers a /healthz contributor reports (web/health.route.ts's HealthContributor). */
 type NumberSource = () => Promise<unknown>;
@@ -25,8 +26,12 @@ export class AppMetrics implements TurnMetrics, DeliveryMetrics {
   private readonly deadLetters: Counter<'kind'>;
   private readonly dbSeconds: Histogram<'command' | 'outcome'>;
   private readonly healthSources: NumberSource[] = [];
+  /** Set in a bot process of several (`npm start`): the scrape of them all, via the supervisor. */
+  private readonly clusterScrape?: () => Promise<Scrape>;
 
-  constructor() {
+  /** `cluster`: this is one bot process of several, and /metrics answers for them all. */
+  constructor(options: { readonly cluster?: boolean } = {}) {
+    if (options.cluster) this.clusterScrape = clusterScrape(this.registry);
     const registers = [this.registry];
     collectDefaultMetrics({ register: this.registry, prefix: 'partner_connect_' });
     this.http = new Histogram({
@@ -80,6 +85,8 @@ export class AppMetrics implements TurnMetrics, DeliveryMetrics {
       help: 'Numbers reported by /healthz contributors, by field path (outbox.backlog, ...)',
       labelNames: ['field'] as const,
       registers,
+      // Each bot process reads the same database: summing them would count it once per process.
+      aggregator: 'max',
       async collect() {
         this.reset();
         for (const contribute of sources) {
@@ -124,7 +131,8 @@ export class AppMetrics implements TurnMetrics, DeliveryMetrics {
   }
 
   /** The scrape: Prometheus text format, and its content type. */
-  async render(): Promise<{ body: string; contentType: string }> {
+  async render(): Promise<Scrape> {
+    if (this.clusterScrape) return this.clusterScrape();
     return { body: await this.registry.metrics(), contentType: this.registry.contentType };
   }
 }

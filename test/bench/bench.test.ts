@@ -155,6 +155,7 @@ describe('product benches: whole flows and scale (tiny sizes)', function () {
       /^resellers page .*: p50 on 1,000 partners$/,
       /^invitation by code: large ÷ small$/,
       /^bot process RSS after the runs$/,
+      /^database process RSS after the runs$/,
     ]);
     const run = report.runs.find((r) => r.id === 'scale')!.result!;
     const plans = (run.details as { plans: Record<string, string[]> }).plans;

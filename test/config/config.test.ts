@@ -1,3 +1,4 @@
+import os from 'node:os';
 import path from 'node:path';
 import { expect } from 'chai';
 import { ConfigError, loadConfig } from '../../config/config.js';
@@ -44,6 +45,8 @@ describe('configuration', () => {
       ['invitationExpiryDays', 30],
       ['botFrameworkAuth', {}],
       ['trustedServiceUrlHosts', []],
+      // One bot process per core the process may run on (server/supervisor.ts).
+      ['webConcurrency', os.availableParallelism()],
     ];
     for (const [key, expected] of cases) {
       it(`defaults ${key} to ${JSON.stringify(expected)}`, () => {
@@ -230,6 +233,14 @@ describe('configuration', () => {
       'TENANT_MESSAGES_PER_SECOND',
       'INVITATION_EXPIRY_DAYS',
     ]);
+  });
+
+  it('takes WEB_CONCURRENCY as a count of bot processes, at least 1', () => {
+    expect(loadConfig({ WEB_CONCURRENCY: '3' }).webConcurrency).to.equal(3);
+    expect(problemsOf({ WEB_CONCURRENCY: '0' }).join('\n')).to.match(
+      /^WEB_CONCURRENCY: .*at least 1/
+    );
+    expect(problemsOf({ WEB_CONCURRENCY: 'many' })[0]).to.match(/^WEB_CONCURRENCY: /);
   });
 
   it('refuses an unknown MicrosoftAppType and an out-of-range PORT', () => {

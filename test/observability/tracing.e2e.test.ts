@@ -69,7 +69,12 @@ function runIndex(env: Record<string, string>) {
   const child: ChildProcess = spawn(
     process.execPath,
     ['--import', tsxLoader, path.join(root, 'index.ts')],
-    { cwd: env.DATA_DIR, env: { ...clean, ...env }, stdio: ['ignore', 'pipe', 'pipe'] }
+    // One bot process: the traces of one turn are this test's subject, not the processes.
+    {
+      cwd: env.DATA_DIR,
+      env: { ...clean, WEB_CONCURRENCY: '1', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    }
   );
   const lines: Record<string, any>[] = [];
   let rest = '';
@@ -98,7 +103,7 @@ async function eventually<T>(
   probe: () => T | undefined,
   what: string,
   detail: () => string,
-  ms = 45_000
+  ms = 90_000
 ): Promise<T> {
   const until = Date.now() + ms;
   for (;;) {
@@ -110,7 +115,7 @@ async function eventually<T>(
 }
 
 describe('OpenTelemetry traces of a turn (OTEL_EXPORTER_OTLP_ENDPOINT, the real process)', function () {
-  this.timeout(120_000);
+  this.timeout(180_000);
   let dir: string;
   let collector: Awaited<ReturnType<typeof startCollector>>;
   let connector: FakeConnector;

@@ -34,12 +34,12 @@ function start(env: Record<string, string>): {
   );
   const child = spawn(process.execPath, ['--import', tsxLoader, path.join(root, 'index.ts')], {
     cwd: env.DATA_DIR,
-    env: { ...clean, ...env },
+    env: { ...clean, WEB_CONCURRENCY: '1', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let text = '';
   const url = new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`not listening:\n${text}`)), 20_000);
+    const timer = setTimeout(() => reject(new Error(`not listening:\n${text}`)), 60_000);
     const onData = (chunk: Buffer) => {
       text += chunk.toString('utf8');
       const m = /"msg":"listening"/.test(text) && /"port":(\d+)/.exec(text);
@@ -57,7 +57,7 @@ function start(env: Record<string, string>): {
 }
 
 describe('rule: the Bot Framework cloud and token settings come from the environment (npm start)', function () {
-  this.timeout(60_000);
+  this.timeout(120_000);
   let auth: LocalBotAuth;
   let connector: FakeConnector;
   let dir: string;

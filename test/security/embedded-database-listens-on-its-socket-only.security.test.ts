@@ -40,7 +40,7 @@ function runDb(cwd: string, dataDir: string, args: string[]): Running {
 }
 
 describe('rule: the embedded database takes connections on its owner-only socket, TCP only when asked', function () {
-  this.timeout(60_000);
+  this.timeout(120_000);
   let dir: string;
   let running: Running | undefined;
   beforeEach(function () {
@@ -56,7 +56,7 @@ describe('rule: the embedded database takes connections on its owner-only socket
     if (dir) fs.rmSync(dir, { recursive: true, force: true });
   });
 
-  it('npm start without MONGODB_URI: the process listens on its HTTP port alone, the bot on the socket', async () => {
+  it('npm start without MONGODB_URI: its processes listen on the HTTP port alone, the bot on the socket', async () => {
     const dataDir = path.join(dir, 'data');
     running = runIndex(dir, {
       PORT: '0',
@@ -72,9 +72,14 @@ describe('rule: the embedded database takes connections on its owner-only socket
     const tcp = /^mongodb:\/\/127\.0\.0\.1:(\d+)\//.exec(String(embedded.uri));
     if (tcp)
       expect(await reachable('127.0.0.1', Number(tcp[1])), 'the old TCP port').to.equal(false);
+    // The supervisor holds the HTTP port for its bot processes (node:cluster); the database's
+    // process and the bot processes listen on no TCP port of their own.
     expect(tcpListeners(running.child.pid!)).to.deep.equal([
       { address: '127.0.0.1', port: listening.port },
     ]);
+    expect(embedded.proc, 'the database has a process of its own').to.equal('db');
+    for (const pid of [embedded.pid, listening.pid])
+      expect(tcpListeners(pid), pid).to.deep.equal([]);
 
     const socket = path.join(dataDir, 'db', 'mongod.sock');
     expect(fs.statSync(socket).mode & 0o777, 'owner-only socket').to.equal(0o600);

@@ -23,7 +23,7 @@ function reachable(host: string, port: number): Promise<boolean> {
 }
 
 describe('rule: the unauthenticated bot listens on loopback only (the process npm start runs)', function () {
-  this.timeout(60_000);
+  this.timeout(120_000);
   let dir: string;
   let running: Running | undefined;
   beforeEach(() => {

@@ -15,7 +15,7 @@ const patti: TeamsPersona = {
 };
 
 describe('index.ts (the process npm start runs)', function () {
-  this.timeout(40_000);
+  this.timeout(90_000);
   let dir: string;
   let running: Running | undefined;
   beforeEach(() => {
@@ -35,8 +35,13 @@ describe('index.ts (the process npm start runs)', function () {
     fs.writeFileSync(path.join(dir, '.env'), `DATA_DIR=${dataDir}\n`);
     const connector = await FakeConnector.start();
     try {
-      running = runIndex(dir, { PORT: '0', LOG_LEVEL: 'info', MicrosoftAppId: '' });
-      const listening = await running.waitForLine((l) => l.msg === 'listening');
+      running = runIndex(dir, {
+        PORT: '0',
+        LOG_LEVEL: 'info',
+        MicrosoftAppId: '',
+        WEB_CONCURRENCY: '1',
+      });
+      const listening = await running.waitForLine((l) => l.msg === 'listening', 60_000);
       await running.waitForLine((l) => /UNAUTHENTICATED/.test(l.msg ?? ''));
       expect(fs.existsSync(dataDir), 'DATA_DIR from .env holds the embedded database').to.equal(
         true

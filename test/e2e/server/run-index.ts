@@ -21,6 +21,8 @@ export interface Running {
 /**
  * Runs `npm start`'s entry point in a child process, from `cwd` (where .env is read), with the
  * bot's own variables cleared from this environment and `env` on top; every output line parsed.
+ * One bot process (WEB_CONCURRENCY=1) unless `env` asks for more: the supervisor and the
+ * database process come along either way.
  */
 export function runIndex(cwd: string, env: Record<string, string>): Running {
   return runScript('index.ts', [], cwd, env);
@@ -38,12 +40,15 @@ export function runScript(
 ): Running {
   const clean = Object.fromEntries(
     Object.entries(process.env).filter(
-      ([k]) => !/^(PORT|Microsoft|MONGODB|DATA_DIR|LOG_LEVEL|PUBLIC_BASE_URL)|^HOST$/.test(k)
+      ([k]) =>
+        !/^(PORT|Microsoft|MONGODB|DATA_DIR|LOG_LEVEL|PUBLIC_BASE_URL|WEB_CONCURRENCY)|^HOST$/.test(
+          k
+        )
     )
   );
   const child = spawn(process.execPath, ['--import', tsxLoader, path.join(root, script), ...args], {
     cwd,
-    env: { ...clean, ...env },
+    env: { ...clean, WEB_CONCURRENCY: '1', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let text = '';
@@ -70,7 +75,9 @@ export function runScript(
     lines,
     exited,
     output: () => lines.map((l) => JSON.stringify(l)).join('\n') + text,
-    waitForLine(predicate, timeoutMs = 15_000) {
+    // The database process starts before the bot processes, each loading the app: on a busy
+    // 2-core machine that takes a while.
+    waitForLine(predicate, timeoutMs = 60_000) {
       return new Promise((resolve, reject) => {
         const check = () => {
           const line = lines.find(predicate);

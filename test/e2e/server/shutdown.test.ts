@@ -197,8 +197,8 @@ function refused(port: number): Promise<boolean> {
   });
 }
 
-describe('graceful shutdown of the process npm start runs (SIGTERM)', function () {
-  this.timeout(60_000);
+describe('graceful shutdown of the processes npm start runs (SIGTERM)', function () {
+  this.timeout(150_000);
   let dir: string;
   let running: Running | undefined;
   let connector: FakeConnector;
@@ -245,8 +245,13 @@ describe('graceful shutdown of the process npm start runs (SIGTERM)', function (
       LOG_LEVEL: 'info',
       DATA_DIR: path.join(dir, 'data'),
       MicrosoftAppId: '',
+      // Two bot processes behind the supervisor: every one drains what it accepted.
+      WEB_CONCURRENCY: '2',
     });
-    const { port } = await running.waitForLine((l) => l.msg === 'listening');
+    const { port } = await running.waitForLine(
+      (l) => l.proc === 'primary' && l.msg === 'every bot process listens',
+      100_000
+    );
     const url = `http://127.0.0.1:${port}`;
     const teams = new TeamsActivities({ serviceUrl: connector.url });
     const body = (n: number) => JSON.stringify(teams.message(person(n), 'help'));
@@ -264,7 +269,10 @@ describe('graceful shutdown of the process npm start runs (SIGTERM)', function (
     expect((await fetch(`${url}/healthz`)).status).to.equal(200);
 
     running.child.kill('SIGTERM');
-    await running.waitForLine((l) => /^stopping/.test(l.msg ?? ''));
+    // The supervisor's word: every bot process has closed its listening socket.
+    await running.waitForLine(
+      (l) => l.proc === 'primary' && /^stopping: no new connections/.test(l.msg ?? '')
+    );
     expect(await refused(port), 'a new connection is refused').to.equal(true);
 
     fresh.forEach((c, i) => {

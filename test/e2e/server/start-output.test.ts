@@ -27,7 +27,13 @@ async function startAndStop(): Promise<Started> {
   );
   const child = spawn(process.execPath, ['--import', tsxLoader, path.join(root, 'index.ts')], {
     cwd: dir,
-    env: { ...env, PORT: '0', DATA_DIR: path.join(dir, 'data'), LOG_LEVEL: 'info' },
+    env: {
+      ...env,
+      PORT: '0',
+      DATA_DIR: path.join(dir, 'data'),
+      LOG_LEVEL: 'info',
+      WEB_CONCURRENCY: '1',
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stdout = '';
@@ -38,7 +44,7 @@ async function startAndStop(): Promise<Started> {
     await new Promise<void>((resolve, reject) => {
       const timer = setTimeout(
         () => reject(new Error(`did not listen:\n${stdout}${stderr}`)),
-        20_000
+        60_000
       );
       child.stdout.on('data', (c: Buffer) => {
         stdout += c.toString('utf8');
@@ -61,7 +67,7 @@ async function startAndStop(): Promise<Started> {
 }
 
 describe('what a start writes (npm start, output piped)', function () {
-  this.timeout(40_000);
+  this.timeout(90_000);
   let started: Started;
   before(async () => {
     started = await startAndStop();
@@ -90,7 +96,7 @@ describe('what a start writes (npm start, output piped)', function () {
 const hasScript = spawnSync('script', ['--version']).status === 0;
 
 describe('what a start shows a person at a terminal', function () {
-  this.timeout(40_000);
+  this.timeout(90_000);
 
   it('writes readable log lines, not JSON, when stdout is a terminal', async function () {
     if (!hasScript) this.skip();
@@ -107,7 +113,13 @@ describe('what a start shows a person at a terminal', function () {
     );
     const child = spawn('script', ['-qfec', command, '/dev/null'], {
       cwd: dir,
-      env: { ...env, PORT: '0', DATA_DIR: path.join(dir, 'data'), LOG_LEVEL: 'info' },
+      env: {
+        ...env,
+        PORT: '0',
+        DATA_DIR: path.join(dir, 'data'),
+        LOG_LEVEL: 'info',
+        WEB_CONCURRENCY: '1',
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
       detached: true,
     });
@@ -115,7 +127,7 @@ describe('what a start shows a person at a terminal', function () {
     const exited = new Promise((resolve) => child.on('exit', resolve));
     try {
       await new Promise<void>((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`no listening line:\n${screen}`)), 20_000);
+        const timer = setTimeout(() => reject(new Error(`no listening line:\n${screen}`)), 60_000);
         child.stdout.on('data', (c: Buffer) => {
           // Without colours and carriage returns: what the person reads.
           screen += c
@@ -123,7 +135,7 @@ describe('what a start shows a person at a terminal', function () {
             // eslint-disable-next-line no-control-regex -- ANSI colour codes start with ESC
             .replace(/\x1b\[[0-9;]*m/g, '')
             .replace(/\r/g, '');
-          if (/\] INFO: listening\n/.test(screen)) {
+          if (/\] INFO: \[worker-\d+\] listening\n/.test(screen)) {
             clearTimeout(timer);
             resolve();
           }
@@ -136,7 +148,7 @@ describe('what a start shows a person at a terminal', function () {
     }
     const lines = screen.split('\n').filter((l) => /^\[\d{2}:\d{2}:\d{2}\.\d{3}\]/.test(l));
     expect(
-      lines.some((l) => /\] INFO: listening$/.test(l)),
+      lines.some((l) => /\] INFO: \[worker-\d+\] listening$/.test(l)),
       screen
     ).to.equal(true);
     expect(screen).to.not.match(/^\{"level"/m);
