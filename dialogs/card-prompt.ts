@@ -157,9 +157,12 @@ export interface CardPromptOptions extends PromptOptions {
   readonly replaces?: string;
 }
 
-/** The card an answer being validated came from: the one clicked, or the one asked in. */
+/**
+ * The card an answer being validated is for: the one this prompt asked in. Not the click's
+ * `replyToId`, which the Playground's Web Chat view sets to the last activity, a text maybe.
+ */
 export function answeredCardOf(prompt: PromptValidatorContext<CardAnswer>): string | undefined {
-  return clickedCardOf(prompt.context) ?? (prompt.state as LiveCardState).cardActivityId;
+  return (prompt.state as LiveCardState).cardActivityId;
 }
 
 /** Renders the compact record an answered card turns into (undefined: leave the card as is). */
@@ -184,12 +187,6 @@ interface LiveCardState {
 function liveCardOf(instanceState: unknown): string | undefined {
   const state = (instanceState as { state?: LiveCardState } | undefined)?.state;
   return typeof state?.cardActivityId === 'string' ? state.cardActivityId : undefined;
-}
-
-/** The card a submitted click came from (Teams sends its id as replyToId). */
-function clickedCardOf(context: TurnContext): string | undefined {
-  const { activity } = context;
-  return isSubmittedValue(activity.value) && activity.replyToId ? activity.replyToId : undefined;
 }
 
 function cardOf(activity: Partial<Activity>): AdaptiveCardJson | undefined {
