@@ -103,6 +103,7 @@ export async function createBot(options: CreateBotOptions): Promise<CreatedBot> 
     ...(invokeAnswers ? { invokeAnswers } : {}),
     ...(options.cardCopies ? { cardCopies: options.cardCopies } : {}),
     teamRoster: new TeamRoster(users, logger.child({ module: 'team-roster' })),
+    now: () => clock.now(),
     logger,
   });
   return { bot, storage, conversationState, users, conversationReferences };
