@@ -59,7 +59,8 @@ export async function createBot(options: CreateBotOptions): Promise<CreatedBot> 
   const storage = new MongoBotStorage(connection);
   const users = options.users ?? new MongoUserRepository(connection, () => new Date(clock.now()));
   const conversationReferences =
-    options.conversationReferences ?? new MongoConversationReferenceRepository(connection);
+    options.conversationReferences ??
+    new MongoConversationReferenceRepository(connection, () => new Date(clock.now()));
   // Unique indexes must exist before the first turn, or two first turns could both insert.
   await Promise.all([
     userModel(connection).init(),
