@@ -60,7 +60,8 @@ export async function createBot(options: CreateBotOptions): Promise<CreatedBot> 
   const storage = new MongoBotStorage(connection);
   const users = options.users ?? new MongoUserRepository(connection, () => new Date(clock.now()));
   const conversationReferences =
-    options.conversationReferences ?? new MongoConversationReferenceRepository(connection);
+    options.conversationReferences ??
+    new MongoConversationReferenceRepository(connection, () => new Date(clock.now()));
   // Unique indexes must exist before the first turn, or two first turns could both insert.
   await Promise.all([
     userModel(connection).init(),
@@ -105,6 +106,7 @@ export async function createBot(options: CreateBotOptions): Promise<CreatedBot> 
     ...(invokeAnswers ? { invokeAnswers } : {}),
     ...(options.cardCopies ? { cardCopies: options.cardCopies } : {}),
     teamRoster: new TeamRoster(users, logger.child({ module: 'team-roster' })),
+    now: () => clock.now(),
     logger,
   });
   return { bot, users, conversationReferences };

@@ -30,7 +30,7 @@ import type { CommandHandler, TurnScope } from './feature.js';
 import type { FeatureRegistry } from './feature-registry.js';
 import { INTERRUPTING_COMMANDS } from './basics.feature.js';
 import { checkpointDialogs, rewindDialogs } from './dialog-checkpoint.js';
-import type { RecentWrites } from './recent-writes.js';
+import { RecentWrites } from './recent-writes.js';
 import { ConversationReferenceWriter } from './reference-writer.js';
 import type { TeamRoster } from './team-roster.js';
 import { unknownTextReply } from './unknown-reply.js';
@@ -58,6 +58,8 @@ export interface PartnerConnectBotDeps {
   readonly cardCopies?: CardCopies & ReplyCardRecorder;
   /** What this process last wrote per conversation; default: up to 5 minutes old. */
   readonly recentReferenceWrites?: RecentWrites;
+  /** The app's clock, in ms (default wall-clock time). */
+  readonly now?: () => number;
   /**
    * The Action.Execute replay guard shared by every process on one MongoDB (set when the bot
    * runs on MONGODB_URI, where several processes may run); unset: this process's memo only.
@@ -93,12 +95,15 @@ export class PartnerConnectBot extends TeamsActivityHandler {
     this.retired = new RetiredCards(
       deps.conversationState.createProperty<RetiredCard[]>('retiredCards')
     );
-    this.invokeReplays = new InvokeReplays(
-      deps.invokeAnswers ? { shared: deps.invokeAnswers } : {}
-    );
+    const now = deps.now ?? Date.now;
+    this.invokeReplays = new InvokeReplays({
+      now,
+      ...(deps.invokeAnswers ? { shared: deps.invokeAnswers } : {}),
+    });
     this.references = new ConversationReferenceWriter(
       deps.conversationReferences,
-      deps.recentReferenceWrites
+      deps.recentReferenceWrites ?? new RecentWrites(undefined, undefined, now),
+      now
     );
     this.onMessage(async (turn, next) => {
       await this.handleMessage(turn);

@@ -12,7 +12,8 @@ import { RecentWrites } from './recent-writes.js';
 export class ConversationReferenceWriter {
   constructor(
     private readonly references: ConversationReferenceRepository,
-    private readonly recent: RecentWrites = new RecentWrites()
+    private readonly recent: RecentWrites = new RecentWrites(),
+    private readonly now: () => number = Date.now
   ) {}
 
   async save(
@@ -41,7 +42,7 @@ export class ConversationReferenceWriter {
       reference: personal ? { ...where, user } : where,
     });
     if (!options.force && this.recent.isUnchanged(conversationId, fingerprint)) return;
-    await this.references.save({ ...stored, gone: false, updatedAt: new Date() });
+    await this.references.save({ ...stored, gone: false, updatedAt: new Date(this.now()) });
     this.recent.remember(conversationId, fingerprint);
   }
 

@@ -75,6 +75,10 @@ export class Pacer {
         if (finished) return;
         finished = true;
         this.conversations.record(conversationKey, at);
+        // Counted from its start while in flight (sends to other chats run meanwhile), then from
+        // when it ended: it reached Teams in between, so Teams never sees a window overfull
+        // however long each request took on the way.
+        this.tenants.move(tenantId, now, at);
         this.busy.delete(conversationKey);
       },
     };

@@ -56,6 +56,14 @@ export class SlidingWindowLimiter {
     this.events.set(key, list);
   }
 
+  /** Moves an event recorded for `key` at `from` to `to` (a send counted from when it ended). */
+  move(key: string, from: number, to: number): void {
+    const list = this.events.get(key);
+    const i = list ? list.indexOf(from) : -1;
+    if (i >= 0) list!.splice(i, 1);
+    this.record(key, to);
+  }
+
   /** Allows nothing for `key` before `until` (a 429's Retry-After). */
   blockUntil(key: string, until: number): void {
     this.blockedUntil.set(key, Math.max(until, this.blockedUntil.get(key) ?? 0));

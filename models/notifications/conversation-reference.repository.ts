@@ -13,7 +13,11 @@ import {
 export class MongoConversationReferenceRepository implements ConversationReferenceRepository {
   private readonly model: mongoose.Model<ConversationReferenceDoc>;
 
-  constructor(conn: mongoose.Connection) {
+  constructor(
+    conn: mongoose.Connection,
+    /** The app's clock (a reference marked gone says when). */
+    private readonly now: () => Date = () => new Date()
+  ) {
     this.model = conversationReferenceModel(conn);
   }
 
@@ -50,7 +54,7 @@ export class MongoConversationReferenceRepository implements ConversationReferen
   }
 
   async markGone(conversationId: string): Promise<void> {
-    await this.model.updateOne({ conversationId }, { $set: { gone: true, updatedAt: new Date() } });
+    await this.model.updateOne({ conversationId }, { $set: { gone: true, updatedAt: this.now() } });
   }
 }
 

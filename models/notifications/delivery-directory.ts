@@ -13,9 +13,12 @@ export class MongoDeliveryDirectory implements DeliveryDirectory {
   private readonly users: MongoUserRepository;
   private readonly references: MongoConversationReferenceRepository;
 
-  constructor(private readonly conn: mongoose.Connection) {
-    this.users = new MongoUserRepository(conn);
-    this.references = new MongoConversationReferenceRepository(conn);
+  constructor(
+    private readonly conn: mongoose.Connection,
+    now: () => Date = () => new Date()
+  ) {
+    this.users = new MongoUserRepository(conn, now);
+    this.references = new MongoConversationReferenceRepository(conn, now);
   }
 
   personalReference(user: UserRef) {

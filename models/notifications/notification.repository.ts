@@ -113,7 +113,10 @@ export class MongoNotificationOutbox implements NotificationOutbox {
       if (opts.skipTenantIds.length) filter['to.tenantId'] = { $nin: [...opts.skipTenantIds] };
       // Read first: a write that matches nothing still waits for the journal (as on mongod),
       // and nearly every look finds nothing.
-      const found = await this.model.findOne(filter).select({ _id: 1 }).lean<{ _id: mongoose.Types.ObjectId }>();
+      const found = await this.model
+        .findOne(filter)
+        .select({ _id: 1 })
+        .lean<{ _id: mongoose.Types.ObjectId }>();
       if (!found) return null;
       const doc = await this.model
         .findOneAndUpdate({ ...filter, _id: found._id }, lease, { returnDocument: 'after' })

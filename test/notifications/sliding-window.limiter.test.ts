@@ -107,4 +107,17 @@ describe('Pacer', () => {
     expect(pacer.blocked(0).tenants).to.deep.equal(['t']);
     expect(pacer.tryStart('d', 'other', 0).ok).to.equal(true);
   });
+
+  it('counts a tenant send from when it completed, so slow requests never overfill a window at Teams', () => {
+    const pacer = new Pacer({ tenantMessagesPerSecond: 2 });
+    const a = pacer.tryStart('a', 't', 0);
+    const b = pacer.tryStart('b', 't', 0);
+    if (!a.ok || !b.ok) throw new Error('the first two must start');
+    // Both arrived at Teams somewhere within their 300 ms on the way.
+    a.done(300);
+    b.done(300);
+    expect(pacer.tryStart('c', 't', 1000)).to.deep.include({ ok: false, waitMs: 301 });
+    expect(pacer.nextOpening(1000)).to.equal(1301);
+    expect(pacer.tryStart('c', 't', 1301).ok).to.equal(true);
+  });
 });

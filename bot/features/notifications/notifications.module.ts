@@ -55,7 +55,7 @@ export function createNotifications(
   const { config, logger, db, adapter } = ctx;
   const clock = opts.clock ?? ctx.clock;
   const outbox = new MongoNotificationOutbox(db.connection);
-  const directory = new MongoDeliveryDirectory(db.connection);
+  const directory = new MongoDeliveryDirectory(db.connection, () => new Date(clock.now()));
   const ownMail = opts.mail ? undefined : new NodemailerMailService(config, logger);
   const mail = opts.mail ?? ownMail!;
   const worker =

@@ -12,7 +12,7 @@ describe('one clock for the whole app (the real server)', function () {
     await app?.stop();
   });
 
-  it('stamps a turn, an outbox item and its delivery with the clock given to the app', async () => {
+  it('stamps a turn (its user and conversation), an outbox item and its delivery with the clock given to the app', async () => {
     const start = Date.parse('2031-03-04T05:06:07.000Z');
     const clock = new ManualClock(start);
     app = await startTestApp<ProductModules>({}, { clock });
@@ -21,6 +21,10 @@ describe('one clock for the whole app (the real server)', function () {
     const users = app.app.db.connection.collection('users');
     const seen = await users.findOne({ aadObjectId: who.aadObjectId });
     expect(seen?.lastSeenAt?.toISOString()).to.equal(new Date(start).toISOString());
+    const reference = await app.app.db.connection
+      .collection('conversationreferences')
+      .findOne({ conversationId: app.teams.conversationId(who) });
+    expect(reference?.updatedAt?.toISOString()).to.equal(new Date(start).toISOString());
 
     clock.advance(90_000);
     await app.app.modules.notifications.service.notify({
