@@ -10,7 +10,7 @@ import { createBot } from './bot/create-bot.js';
 import type { AppContext, AppModule } from './bot/app-module.js';
 import type { CardCopies } from './bot/card-action-router.js';
 import type { ReplyCardRecorder } from './bot/card-sender.js';
-import type { Feature } from './bot/feature.js';
+import type { CommandAuthorizer, Feature } from './bot/feature.js';
 
 export type { AppContext, AppModule };
 import type { Config } from './config/config.js';
@@ -31,6 +31,8 @@ export interface BotFactoryDeps {
   readonly features: readonly Feature[];
   /** Keeps every sent copy of a card true (the notifications module). */
   readonly cardCopies?: CardCopies & ReplyCardRecorder;
+  /** Checks the role a command declares (`may`); the partners module's memberships. */
+  readonly authorizer?: CommandAuthorizer;
 }
 /** The part of `createBot`'s result the server needs (the real one returns repositories too). */
 export type BotFactory = (
@@ -125,12 +127,14 @@ export async function createApp<M extends ModuleSet<M> = AnyModules>(
     const features = [...(options.features ?? []), ...modules.flatMap((m) => m.features ?? [])];
     const botFactory: BotFactory = options.botFactory ?? createBot;
     const cardCopies = modules.find((m) => m.cardCopies)?.cardCopies;
+    const authorizer = modules.find((m) => m.authorizer)?.authorizer;
     const bot = await botFactory({
       config,
       logger,
       connection: db.connection,
       features,
       ...(cardCopies ? { cardCopies } : {}),
+      ...(authorizer ? { authorizer } : {}),
     });
     conversationStateRef.state = bot.conversationState ?? new ConversationState(bot.storage);
 

@@ -7,7 +7,7 @@ import type { HttpRoute } from '../web/http-route.js';
 import type { DeliveryMetrics } from '../notifications/delivery-metrics.port.js';
 import type { CardCopies } from './card-action-router.js';
 import type { ReplyCardRecorder } from './card-sender.js';
-import type { Feature } from './feature.js';
+import type { CommandAuthorizer, Feature } from './feature.js';
 
 /** Shared infrastructure handed to modules (partners, notifications, enrollment...). */
 export interface AppContext {
@@ -31,6 +31,8 @@ export interface AppModule {
   readonly healthContributors?: readonly HealthContributor[];
   /** The module that keeps every sent copy of a card true (notifications' outbox). */
   readonly cardCopies?: CardCopies & ReplyCardRecorder;
+  /** The module that says who may do what (partners' memberships): commands' `may` ask it. */
+  readonly authorizer?: CommandAuthorizer;
   start?(): Promise<void>;
   stop?(): Promise<void>;
 }

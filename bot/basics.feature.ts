@@ -3,7 +3,6 @@ import { render as renderHelpCard } from '../cards/basics/help.card.js';
 import { render as renderLanguageCard } from '../cards/basics/language.card.js';
 import { cardAttachment } from '../cards/shared/render-card.js';
 import { Verbs } from '../cards/verbs.js';
-import { NotAllowedError } from '../domain/errors.js';
 import type { UserRepository } from '../domain/partners/user.repository.js';
 import { LANGUAGES, t, type Language } from '../i18n/i18n.js';
 import { cardAction, type CommandHandler, type Feature, type TurnScope } from './feature.js';
@@ -35,6 +34,7 @@ export interface BasicsDeps {
 export function createBasicsFeature(deps: BasicsDeps): Feature {
   const help: CommandHandler = {
     names: ['help', 'помощь', 'справка'],
+    scope: 'any',
     descriptionKey: 'bot:commands.help',
     visibleTo: () => true,
     async run(scope) {
@@ -52,6 +52,7 @@ export function createBasicsFeature(deps: BasicsDeps): Feature {
 
   const cancel: CommandHandler = {
     names: ['cancel', 'отмена', 'отменить'],
+    scope: 'any',
     descriptionKey: 'bot:commands.cancel',
     visibleTo: () => true,
     async run(scope) {
@@ -66,6 +67,7 @@ export function createBasicsFeature(deps: BasicsDeps): Feature {
 
   const language: CommandHandler = {
     names: ['language', 'язык'],
+    scope: 'any',
     descriptionKey: 'bot:commands.language',
     visibleTo: () => true,
     async run(scope, args) {
@@ -82,16 +84,13 @@ export function createBasicsFeature(deps: BasicsDeps): Feature {
   const status: CommandHandler = {
     names: ['status', 'статус'],
     descriptionKey: 'bot:commands.status',
+    // Group chats can include guests from other tenants: an organization's status stays 1:1.
+    scope: 'personal',
     visibleTo: async (scope) => {
-      if (scope.conversationType !== 'personal') return false;
       for (const part of statusParts()) if (await part.visibleTo(scope)) return true;
       return false;
     },
     async run(scope) {
-      // Group chats can include guests from other tenants: an organization's status stays 1:1.
-      if (scope.conversationType !== 'personal') {
-        throw new NotAllowedError('enrollment:errors.personalOnly');
-      }
       const cards = [];
       for (const part of statusParts()) {
         const shown = await part.render(scope);

@@ -21,7 +21,7 @@ import { MongoTurnReads } from '../models/turn-reads.js';
 import { ActorResolver } from './actor-resolver.js';
 import type { CardCopies } from './card-action-router.js';
 import type { ReplyCardRecorder } from './card-sender.js';
-import type { Feature } from './feature.js';
+import type { CommandAuthorizer, Feature } from './feature.js';
 import { FeatureRegistry } from './feature-registry.js';
 import { createBasicsFeature } from './basics.feature.js';
 import { PartnerConnectBot } from './partner-connect.bot.js';
@@ -38,6 +38,8 @@ export interface CreateBotOptions {
   readonly conversationReferences?: ConversationReferenceRepository;
   /** Keeps every sent copy of a card true (the notifications module's service). */
   readonly cardCopies?: CardCopies & ReplyCardRecorder;
+  /** Checks the role a command declares (`may`); unset, such a command cannot run. */
+  readonly authorizer?: CommandAuthorizer;
 }
 
 export interface CreatedBot {
@@ -72,7 +74,7 @@ export async function createBot(options: CreateBotOptions): Promise<CreatedBot> 
       return registry;
     },
   });
-  registry = new FeatureRegistry([basics, ...(options.features ?? [])]);
+  registry = new FeatureRegistry([basics, ...(options.features ?? [])], options.authorizer);
 
   const conversationState = new ConversationState(storage);
   const dialogs = new DialogSet(conversationState.createProperty<DialogState>('dialogState'));

@@ -201,7 +201,7 @@ export class PartnerConnectBot extends TeamsActivityHandler {
     const args = matched?.args ?? '';
     if (command && INTERRUPTING_COMMANDS.has(command.names[0])) {
       noteCommand(scope.turn, command);
-      return command.run(scope, args);
+      return this.deps.registry.runCommand(scope, command, args);
     }
     if (scope.dc.activeDialog) {
       noteTurn(scope.turn, { kind: 'dialog' });
@@ -212,11 +212,11 @@ export class PartnerConnectBot extends TeamsActivityHandler {
     }
     if (command) {
       noteCommand(scope.turn, command);
-      return command.run(scope, args);
+      return this.deps.registry.runCommand(scope, command, args);
     }
     // A bare @mention in a group chat: show what the bot can do there.
     const help = this.deps.registry.findCommand('help');
-    if (!text && help) return help.run(scope, '');
+    if (!text && help) return this.deps.registry.runCommand(scope, help, '');
     for (const feature of this.deps.registry.features) {
       if (await feature.onUnknownText?.(scope, text)) return;
     }
@@ -239,7 +239,7 @@ export class PartnerConnectBot extends TeamsActivityHandler {
     if (scope.dc.activeDialog && !INTERRUPTING_COMMANDS.has(command.names[0])) {
       await scope.dc.cancelAllDialogs();
     }
-    await command.run(scope, matched.args);
+    await this.deps.registry.runCommand(scope, command, matched.args);
   }
 
   /**

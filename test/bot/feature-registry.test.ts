@@ -5,6 +5,7 @@ import { FeatureRegistry } from '../../bot/feature-registry.js';
 const command = (...names: string[]): CommandHandler => ({
   names,
   descriptionKey: 'x',
+  scope: 'any',
   visibleTo: () => true,
   run: async () => undefined,
 });

@@ -73,24 +73,28 @@ export function testFeatures(): Feature[] {
         {
           names: ['ask', 'спросить'],
           descriptionKey: 'bot:commands.cancel',
+          scope: 'any',
           visibleTo: () => true,
           run: async (scope) => void (await scope.dc.beginDialog(ASK_DIALOG)),
         },
         {
           names: ['code'],
           descriptionKey: 'bot:commands.help',
+          scope: 'any',
           visibleTo: () => true,
           run: async (scope) => void (await scope.dc.beginDialog('test.code')),
         },
         {
           names: ['verifyish'],
           descriptionKey: 'bot:commands.help',
+          scope: 'any',
           visibleTo: () => true,
           run: async (scope) => void (await scope.dc.beginDialog('test.verifyish')),
         },
         {
           names: ['info'],
           descriptionKey: 'bot:commands.help',
+          scope: 'any',
           visibleTo: () => true,
           run: async (scope) =>
             void (await scope.turn.sendActivity(
@@ -100,12 +104,14 @@ export function testFeatures(): Feature[] {
         {
           names: ['enroll'],
           descriptionKey: 'bot:commands.help',
+          scope: 'any',
           visibleTo: () => true,
           run: async (scope) => void (await scope.turn.sendActivity('enroll ran')),
         },
         {
           names: ['review'],
           descriptionKey: 'bot:commands.language',
+          scope: 'any',
           visibleTo: (scope) => scope.actor.aadObjectId === personas.operator.aadObjectId,
           run: async (scope) => {
             if (scope.actor.aadObjectId !== personas.operator.aadObjectId)

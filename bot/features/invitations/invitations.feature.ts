@@ -17,7 +17,7 @@ import { userText } from '../../../cards/shared/user-text.js';
 import { withNotice } from '../../../cards/shared/with-notice.js';
 import type { ListContext } from '../../../cards/shared/list-context.js';
 import { Verbs } from '../../../cards/verbs.js';
-import { NotAllowedError, NotFoundError } from '../../../domain/errors.js';
+import { NotFoundError } from '../../../domain/errors.js';
 import type {
   CreatedInvitation,
   InvitationService,
@@ -64,6 +64,9 @@ const pageNumber = z
   .optional()
   .transform((v) => Math.min(10_000, Math.max(0, Math.floor(Number(v ?? 0)) || 0)));
 
+/** Invitations are one organization's business: their commands answer in the 1:1 chat only. */
+const personal = { scope: 'personal', personalOnlyKey: 'invitations:errors.personalOnly' } as const;
+
 /** The `invitations` list's state filter and company-name search. */
 type InvitationSearch = { filter?: InvitationListFilter; text?: string };
 
@@ -75,10 +78,6 @@ type InvitationSearch = { filter?: InvitationListFilter; text?: string };
 export function invitationsFeature(deps: InvitationsFeatureDeps): Feature {
   const { service, memberships } = deps;
 
-  const personalOnly = (scope: TurnScope) => {
-    if (scope.conversationType !== 'personal')
-      throw new NotAllowedError('invitations:errors.personalOnly');
-  };
   const rolesOf = (actor: Actor) => memberships.rolesOf(actor);
   const mayInvite = async (actor: Actor) => {
     const { partner, roles } = await rolesOf(actor);
@@ -341,18 +340,18 @@ export function invitationsFeature(deps: InvitationsFeatureDeps): Feature {
       {
         names: ['invite customer', 'пригласить клиента'],
         descriptionKey: 'invitations:commands.inviteCustomer',
-        visibleTo: (scope) => scope.conversationType === 'personal' && mayInvite(scope.actor),
+        ...personal,
+        may: 'customers.invite',
+        visibleTo: (scope) => mayInvite(scope.actor),
         async run(scope) {
-          personalOnly(scope);
           await send(scope, await inviteForm(scope));
         },
       },
       {
         names: ['accept', 'принять'],
         descriptionKey: 'invitations:commands.accept',
-        visibleTo: (scope) => scope.conversationType === 'personal',
+        ...personal,
         async run(scope, args) {
-          personalOnly(scope);
           // One entry point for every kind: the code's first letter (or the token) says which.
           // A provider's reseller invitation (R-, or a /relationships/ link) is relationships'.
           if (deps.otherInvitations && (await deps.otherInvitations(scope, args))) return;
@@ -367,16 +366,10 @@ export function invitationsFeature(deps: InvitationsFeatureDeps): Feature {
       {
         names: ['customers', 'клиенты'],
         descriptionKey: 'invitations:commands.customers',
-        visibleTo: async (scope) => {
-          const { partner, roles } = await rolesOf(scope.actor);
-          return (
-            scope.conversationType === 'personal' &&
-            partner?.status === 'approved' &&
-            can('customers.view', roles)
-          );
-        },
+        ...personal,
+        may: 'customers.view',
+        visibleTo: async (scope) => (await rolesOf(scope.actor)).partner?.status === 'approved',
         async run(scope) {
-          personalOnly(scope);
           await send(scope, await customersCard(scope, 0));
         },
       },
@@ -384,24 +377,23 @@ export function invitationsFeature(deps: InvitationsFeatureDeps): Feature {
         names: ['partners', 'партнеры'],
         descriptionKey: 'invitations:commands.partners',
         // Listed for a customer's admins only; anyone else who types it is told why not.
+        ...personal,
         visibleTo: async (scope) =>
-          scope.conversationType === 'personal' &&
-          (await service.partnersOfCustomer(scope.actor).then(
+          await service.partnersOfCustomer(scope.actor).then(
             () => true,
             () => false
-          )),
+          ),
         async run(scope) {
-          personalOnly(scope);
           await send(scope, await partnersCard(scope));
         },
       },
       {
         names: ['invitations', 'приглашения'],
         descriptionKey: 'invitations:commands.invitations',
-        visibleTo: async (scope) =>
-          scope.conversationType === 'personal' && (await mayInvite(scope.actor)),
+        ...personal,
+        may: 'customers.view',
+        visibleTo: (scope) => mayInvite(scope.actor),
         async run(scope) {
-          personalOnly(scope);
           await send(scope, await listCard(scope, 0));
         },
       },

@@ -44,6 +44,7 @@ export function outboxFeature(deps: {
       {
         names: ['outbox', 'очередь'],
         descriptionKey: 'notifications:commands.outbox',
+        scope: 'any',
         visibleTo: (scope) => isOperator(scope),
         async run(scope) {
           if (!isOperator(scope)) throw new NotAllowedError();

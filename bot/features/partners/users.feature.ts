@@ -13,7 +13,6 @@ import type {
   RolesChange,
 } from '../../../domain/partners/membership.service.js';
 import { allowedBy } from '../../../domain/partners/roles.js';
-import { NotAllowedError } from '../../../domain/errors.js';
 import { formatList, t, type Language } from '../../../i18n/i18n.js';
 import { userText } from '../../../cards/shared/user-text.js';
 import { cardAction, type Feature, type TurnScope } from '../../feature.js';
@@ -88,14 +87,10 @@ export function usersFeature(services: {
       {
         names: ['users', 'пользователи'],
         descriptionKey: 'enrollment:commands.users',
-        async visibleTo(scope) {
-          if (scope.conversationType !== 'personal') return false;
-          return (await memberships.rolesOf(scope.actor)).roles.includes('globalAdmin');
-        },
+        // The tenant's people and their roles: never into a chat that may have guests.
+        scope: 'personal',
+        may: 'users.view',
         async run(scope) {
-          if (scope.conversationType !== 'personal') {
-            throw new NotAllowedError('enrollment:errors.personalOnly');
-          }
           await scope.turn.sendActivity({ attachments: [cardAttachment(await card(scope))] });
         },
       },

@@ -78,6 +78,12 @@ const onRelationshipWith = <T extends z.ZodRawShape>(shape: T) =>
   z.object({ relationshipRef: ref, ...listContextFields, ...shape }).passthrough();
 const onRelationship = onRelationshipWith({});
 
+/** Relationships are one organization's business: their commands answer in the 1:1 chat only. */
+const personal = {
+  scope: 'personal',
+  personalOnlyKey: 'relationships:errors.personalOnly',
+} as const;
+
 /** Notes a late click is told about ("Already extended by..."), rather than the state. */
 const ALREADY_NOTES = new Set<string>([
   'extended',
@@ -94,10 +100,6 @@ const ALREADY_NOTES = new Set<string>([
 export function relationshipsFeature(deps: RelationshipsFeatureDeps): Feature {
   const { service, invitations, memberships, partners } = deps;
 
-  const personalOnly = (scope: TurnScope) => {
-    if (scope.conversationType !== 'personal')
-      throw new NotAllowedError('relationships:errors.personalOnly');
-  };
   const approvedOf = async (actor: Actor, type: 'reseller' | 'provider') => {
     const { partner, roles } = await memberships.rolesOf(actor);
     return partner?.status === 'approved' && partner.partnerType === type && roles.length > 0;
@@ -287,42 +289,40 @@ export function relationshipsFeature(deps: RelationshipsFeatureDeps): Feature {
       {
         names: ['directory', 'каталог'],
         descriptionKey: 'relationships:commands.directory',
-        visibleTo: (scope) =>
-          scope.conversationType === 'personal' && approvedOf(scope.actor, 'reseller'),
+        ...personal,
+        may: 'relationships.view',
+        visibleTo: (scope) => approvedOf(scope.actor, 'reseller'),
         async run(scope, args) {
-          personalOnly(scope);
           await send(scope, await directoryCard(scope, { text: args, everywhere: false, page: 0 }));
         },
       },
       {
         names: ['providers', 'поставщики'],
         descriptionKey: 'relationships:commands.providers',
-        visibleTo: (scope) =>
-          scope.conversationType === 'personal' && approvedOf(scope.actor, 'reseller'),
+        ...personal,
+        may: 'relationships.view',
+        visibleTo: (scope) => approvedOf(scope.actor, 'reseller'),
         async run(scope) {
-          personalOnly(scope);
           await send(scope, await listCard(scope, 0, false));
         },
       },
       {
         names: ['resellers', 'посредники'],
         descriptionKey: 'relationships:commands.resellers',
-        visibleTo: (scope) =>
-          scope.conversationType === 'personal' && approvedOf(scope.actor, 'provider'),
+        ...personal,
+        may: 'relationships.view',
+        visibleTo: (scope) => approvedOf(scope.actor, 'provider'),
         async run(scope) {
-          personalOnly(scope);
           await send(scope, await listCard(scope, 0, false));
         },
       },
       {
         names: ['invite', 'пригласить'],
         descriptionKey: 'relationships:commands.inviteReseller',
-        visibleTo: async (scope) =>
-          scope.conversationType === 'personal' &&
-          (await approvedOf(scope.actor, 'provider')) &&
-          (await mayManage(scope.actor)),
+        ...personal,
+        may: 'relationships.manage',
+        visibleTo: (scope) => approvedOf(scope.actor, 'provider'),
         async run(scope) {
-          personalOnly(scope);
           await send(scope, await inviteForm(scope));
         },
       },
