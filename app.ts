@@ -8,7 +8,6 @@ import type mongoose from 'mongoose';
 import { createAdapter, type AdapterOptions } from './bot/adapter.js';
 import { createBot } from './bot/create-bot.js';
 import type { AppContext, AppModule } from './bot/app-module.js';
-import type { CardCopies } from './bot/card-action-router.js';
 import type { ReplyCardRecorder } from './bot/card-sender.js';
 import type { CommandAuthorizer, Feature } from './bot/feature.js';
 
@@ -30,7 +29,7 @@ export interface BotFactoryDeps {
   readonly connection: mongoose.Connection;
   readonly features: readonly Feature[];
   /** Keeps every sent copy of a card true (the notifications module). */
-  readonly cardCopies?: CardCopies & ReplyCardRecorder;
+  readonly cardCopies?: ReplyCardRecorder;
   /** Checks the role a command declares (`may`); the partners module's memberships. */
   readonly authorizer?: CommandAuthorizer;
 }

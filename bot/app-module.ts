@@ -5,7 +5,6 @@ import type { Logger } from '../logging/logger.js';
 import type { HealthContributor } from '../web/health.route.js';
 import type { HttpRoute } from '../web/http-route.js';
 import type { DeliveryMetrics } from '../notifications/delivery-metrics.port.js';
-import type { CardCopies } from './card-action-router.js';
 import type { ReplyCardRecorder } from './card-sender.js';
 import type { CommandAuthorizer, Feature } from './feature.js';
 
@@ -30,7 +29,7 @@ export interface AppModule {
   readonly routes?: readonly HttpRoute[];
   readonly healthContributors?: readonly HealthContributor[];
   /** The module that keeps every sent copy of a card true (notifications' outbox). */
-  readonly cardCopies?: CardCopies & ReplyCardRecorder;
+  readonly cardCopies?: ReplyCardRecorder;
   /** The module that says who may do what (partners' memberships): commands' `may` ask it. */
   readonly authorizer?: CommandAuthorizer;
   start?(): Promise<void>;

@@ -111,7 +111,6 @@ export function createBasicsFeature(deps: BasicsDeps): Feature {
     verb: Verbs.languageSet,
     schema: z.object({ language: z.enum(LANGUAGES) }),
     scope: 'any',
-    respond: 'interactor',
     async handle(scope, { language }) {
       return { reply: await switchLanguage(deps.users, scope, language) };
     },

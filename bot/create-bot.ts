@@ -19,7 +19,6 @@ import { MongoConversationReferenceRepository } from '../models/notifications/co
 import { MongoUserRepository } from '../models/partners/user.repository.js';
 import { MongoTurnReads } from '../models/turn-reads.js';
 import { ActorResolver } from './actor-resolver.js';
-import type { CardCopies } from './card-action-router.js';
 import type { ReplyCardRecorder } from './card-sender.js';
 import type { CommandAuthorizer, Feature } from './feature.js';
 import { FeatureRegistry } from './feature-registry.js';
@@ -37,7 +36,7 @@ export interface CreateBotOptions {
   readonly users?: UserRepository;
   readonly conversationReferences?: ConversationReferenceRepository;
   /** Keeps every sent copy of a card true (the notifications module's service). */
-  readonly cardCopies?: CardCopies & ReplyCardRecorder;
+  readonly cardCopies?: ReplyCardRecorder;
   /** Checks the role a command declares (`may`); unset, such a command cannot run. */
   readonly authorizer?: CommandAuthorizer;
 }

@@ -5,7 +5,6 @@ import type { TurnScope } from '../dialogs/turn-scope.js';
 import type { Standing } from '../domain/customers/customer-standing.js';
 import type { Actor } from '../domain/partners/actor.js';
 import type { Action } from '../domain/partners/roles.js';
-import type { Language } from '../i18n/i18n.js';
 
 export type { TurnScope };
 
@@ -64,32 +63,24 @@ export interface CardActionResult {
   /** A message sent below (Action.Submit), or shown by Teams instead of a card (Execute). */
   readonly reply?: string;
   /**
-   * With `respond: 'all'`: what the card is about and how it reads in each language, so every
-   * other copy (other operators, the other side) is updated in place through the outbox.
-   */
-  /**
    * What the returned card is about: the clicked message now shows it, so it is recorded as a
    * copy of `subject` and later changes reach it in place like every other copy.
    */
   readonly recordAs?: CardSubject;
-  readonly everyone?: {
-    readonly subject: CardSubject;
-    readonly card: (language: Language) => AdaptiveCardJson;
-  };
 }
 
 /**
  * A card verb (`noun.action`, defined by the feature that owns it). The router parses `data`
  * (the submitted values minus the verb) with `schema`, refuses the click outside 1:1 chats when
- * `scope` is 'personal', calls `handle` once, and shows the new card to the clicker alone
- * (`respond: 'interactor'`) or to everyone who has the card (`'all'`, via `everyone`).
+ * `scope` is 'personal', calls `handle` once, and shows the new card to the clicker alone. Every
+ * other copy (other operators, the other side) is owed work: the domain's notices update it
+ * through the outbox, once, whether or not this turn survives.
  */
 export interface CardAction<S extends z.ZodType = z.ZodType> {
   readonly verb: string;
   readonly schema: S;
   /** 'personal': the card shows what a group chat must not see (an application, a user list). */
   readonly scope: 'personal' | 'any';
-  readonly respond: 'interactor' | 'all';
   /** i18n key of the message when `schema` refuses the data (default `errors:invalid`). */
   readonly invalidKey?: string;
   handle(scope: TurnScope, data: z.infer<S>): Promise<CardActionResult>;

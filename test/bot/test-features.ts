@@ -125,7 +125,6 @@ export function testFeatures(): Feature[] {
           verb: 'test.echo',
           schema: z.object({ word: z.string().optional() }).passthrough(),
           scope: 'any',
-          respond: 'interactor',
           handle: async (scope, data) => ({
             reply: `echo ${String(data.word)} for ${scope.actor.name}`,
             card: {
@@ -139,7 +138,6 @@ export function testFeatures(): Feature[] {
           verb: 'test.conflict',
           schema: z.object({}).passthrough(),
           scope: 'any',
-          respond: 'interactor',
           handle: async () => {
             throw new ConflictError();
           },

@@ -61,8 +61,6 @@ export function enrollmentFeature(services: EnrollmentServices): Feature {
       schema: reviewSchema,
       // The card shows the whole application: never into a chat with other people.
       scope: 'personal',
-      // Every operator's copy changes: the domain's notices update them through the outbox.
-      respond: 'all',
       async handle(scope, { partnerRef, reason, submission }) {
         const opts = submission === undefined ? {} : { submission };
         const result =
@@ -181,7 +179,6 @@ export function enrollmentFeature(services: EnrollmentServices): Feature {
         schema: verifySchema,
         invalidKey: 'enrollment:errors.codeFormat',
         scope: 'personal',
-        respond: 'interactor',
         async handle(scope, data) {
           // In the enrollment dialog the code is its verify step's answer (it counts attempts).
           if (scope.dc.activeDialog?.id === ENROLLMENT_DIALOG) {
@@ -218,7 +215,6 @@ export function enrollmentFeature(services: EnrollmentServices): Feature {
         schema: z.object({}).passthrough(),
         // The reply names the contact's address: never in a group chat.
         scope: 'personal',
-        respond: 'interactor',
         async handle(scope) {
           const partner = await enrollment.resendCode(scope.actor, scope.language);
           const { roles } = await memberships.rolesOf(scope.actor);

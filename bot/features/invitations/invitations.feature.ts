@@ -218,7 +218,6 @@ export function invitationsFeature(deps: InvitationsFeatureDeps): Feature {
       verb,
       schema: onInvitation,
       scope: 'personal',
-      respond: 'all',
       async handle(scope, data) {
         const { view, changedNow } = await service[run](scope.actor, data.invitationRef);
         const company = userText(view.invitation.customer?.companyName ?? '');
@@ -403,7 +402,6 @@ export function invitationsFeature(deps: InvitationsFeatureDeps): Feature {
         verb: Verbs.invitationView,
         schema: onInvitation,
         scope: 'personal',
-        respond: 'interactor',
         async handle(scope, data) {
           const view = await service.get(scope.actor, data.invitationRef);
           return { card: (await cardOf(scope, view, undefined, listPageOf(data))).card };
@@ -413,7 +411,6 @@ export function invitationsFeature(deps: InvitationsFeatureDeps): Feature {
         verb: Verbs.invitationHistory,
         schema: onInvitation,
         scope: 'personal',
-        respond: 'interactor',
         async handle(scope, data) {
           const view = await service.get(scope.actor, data.invitationRef);
           // The audit trail is the partners' (the customer sees the card's own status line).
@@ -437,7 +434,6 @@ export function invitationsFeature(deps: InvitationsFeatureDeps): Feature {
         verb: Verbs.customersPage,
         schema: z.object({ page: pageNumber }).passthrough(),
         scope: 'personal',
-        respond: 'interactor',
         async handle(scope, data) {
           return { card: await customersCard(scope, data.page) };
         },
@@ -446,7 +442,6 @@ export function invitationsFeature(deps: InvitationsFeatureDeps): Feature {
         verb: Verbs.customerPartners,
         schema: z.object({}).passthrough(),
         scope: 'personal',
-        respond: 'interactor',
         async handle(scope) {
           return { card: await partnersCard(scope) };
         },
@@ -455,7 +450,6 @@ export function invitationsFeature(deps: InvitationsFeatureDeps): Feature {
         verb: Verbs.customerEndPartner,
         schema: z.object({ linkRef: ref, confirmed: z.enum(['yes', '']).optional() }).passthrough(),
         scope: 'personal',
-        respond: 'interactor',
         async handle(scope, data) {
           const tr = (key: string, values: Record<string, unknown> = {}) =>
             t(scope.language, `invitations:partners.${key}`, values);
@@ -504,7 +498,6 @@ export function invitationsFeature(deps: InvitationsFeatureDeps): Feature {
         verb: Verbs.relationshipCustomers,
         schema: z.object({ relationshipRef: ref }).passthrough(),
         scope: 'personal',
-        respond: 'interactor',
         async handle(scope, data) {
           const { provider, reseller, rows } = await service.sharedCustomers(
             scope.actor,
@@ -542,7 +535,6 @@ export function invitationsFeature(deps: InvitationsFeatureDeps): Feature {
           })
           .passthrough(),
         scope: 'personal',
-        respond: 'all',
         async handle(scope, data) {
           const created = await service.inviteCustomer(scope.actor, {
             companyName: data.companyName ?? '',
@@ -564,7 +556,6 @@ export function invitationsFeature(deps: InvitationsFeatureDeps): Feature {
         verb: Verbs.invitationDone,
         schema: onInvitation,
         scope: 'personal',
-        respond: 'interactor',
         async handle(scope, data) {
           // The link and code leave the chat; the card goes on showing the invitation's state.
           const view = await service.get(scope.actor, data.invitationRef);
@@ -583,7 +574,6 @@ export function invitationsFeature(deps: InvitationsFeatureDeps): Feature {
         verb: Verbs.invitationRevoke,
         schema: onInvitation.extend({ confirmed: z.enum(['yes', '']).optional() }),
         scope: 'personal',
-        respond: 'all',
         async handle(scope, data) {
           if (data.confirmed !== 'yes') {
             // First click: what revoking does, and a second button to mean it (as End).
@@ -612,7 +602,6 @@ export function invitationsFeature(deps: InvitationsFeatureDeps): Feature {
         verb: Verbs.invitationResend,
         schema: onInvitation,
         scope: 'personal',
-        respond: 'all',
         async handle(scope, data) {
           const created = await service.resend(scope.actor, data.invitationRef);
           return {
@@ -626,7 +615,6 @@ export function invitationsFeature(deps: InvitationsFeatureDeps): Feature {
         verb: Verbs.invitationsCleanUp,
         schema: z.object({}).passthrough(),
         scope: 'personal',
-        respond: 'interactor',
         async handle(scope) {
           const count = await service.cleanUpExpired(scope.actor);
           const card = await listCard(scope, 0);
@@ -647,7 +635,6 @@ export function invitationsFeature(deps: InvitationsFeatureDeps): Feature {
           })
           .passthrough(),
         scope: 'personal',
-        respond: 'interactor',
         async handle(scope, data) {
           const search: InvitationSearch = {
             ...(data.filter && data.filter !== 'all' ? { filter: data.filter } : {}),

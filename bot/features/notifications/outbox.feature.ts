@@ -60,7 +60,6 @@ export function outboxFeature(deps: {
         schema: retrySchema,
         // Dead letters name recipients: operators look at them in their own chat only.
         scope: 'personal',
-        respond: 'interactor',
         async handle(scope, { id }) {
           if (!isOperator(scope)) throw new NotAllowedError();
           const ok = await deps.notifications.retryDead(id);

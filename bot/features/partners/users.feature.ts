@@ -101,7 +101,6 @@ export function usersFeature(services: {
         schema: updateSchema,
         // The answer card lists the tenant's people: never into a chat that may have guests.
         scope: 'personal',
-        respond: 'interactor',
         async handle(scope, data) {
           const { userId } = data;
           const raw = data[rolesInputId(userId)];
@@ -128,7 +127,6 @@ export function usersFeature(services: {
         verb: Verbs.usersPage,
         schema: pageSchema,
         scope: 'personal',
-        respond: 'interactor',
         // listUsers refuses anyone but a Global admin, as the `users` command does.
         handle: async (scope, data) => ({ card: await card(scope, undefined, data.page) }),
         current: async (scope) => ((await isGlobalAdmin(scope)) ? card(scope) : undefined),

@@ -180,7 +180,6 @@ export function relationshipsFeature(deps: RelationshipsFeatureDeps): Feature {
       verb,
       schema,
       scope: 'personal',
-      respond: 'all',
       async handle(scope, data) {
         const result = await run(scope, data);
         if (!('relationship' in result)) return { card: result as AdaptiveCardJson };
@@ -334,7 +333,6 @@ export function relationshipsFeature(deps: RelationshipsFeatureDeps): Feature {
           .object({ text: z.string().max(100).optional(), everywhere: toggle, page: pageNumber })
           .passthrough(),
         scope: 'personal',
-        respond: 'interactor',
         async handle(scope, data) {
           const card = await directoryCard(scope, {
             text: data.text ?? '',
@@ -348,7 +346,6 @@ export function relationshipsFeature(deps: RelationshipsFeatureDeps): Feature {
         verb: Verbs.relationshipRequestForm,
         schema: z.object({ providerRef: ref, ...listContextFields }).passthrough(),
         scope: 'personal',
-        respond: 'interactor',
         async handle(scope, data) {
           // Asked already (a directory card older than the request): that one, not a form
           // whose request would be refused at the end.
@@ -368,7 +365,6 @@ export function relationshipsFeature(deps: RelationshipsFeatureDeps): Feature {
           .object({ providerRef: ref, consent: toggle, ...grantInput, ...listContextFields })
           .passthrough(),
         scope: 'personal',
-        respond: 'all',
         async handle(scope, data) {
           const { consent, providerRef, roles, durationDays, autoExtend } = data;
           const created = await service.request(
@@ -398,7 +394,6 @@ export function relationshipsFeature(deps: RelationshipsFeatureDeps): Feature {
           })
           .passthrough(),
         scope: 'personal',
-        respond: 'all',
         async handle(scope, data) {
           const { roles, durationDays, autoExtend } = data;
           const sent = await invitations.invite(
@@ -421,7 +416,6 @@ export function relationshipsFeature(deps: RelationshipsFeatureDeps): Feature {
         verb: Verbs.resellerInvitationAccept,
         schema: z.object({ invitationRef: ref }).passthrough(),
         scope: 'personal',
-        respond: 'interactor',
         async handle(scope, data) {
           const { relationship, created, invitation } = await invitations.acceptSent(
             scope.actor,
@@ -461,7 +455,6 @@ export function relationshipsFeature(deps: RelationshipsFeatureDeps): Feature {
         verb: Verbs.relationshipView,
         schema: onRelationship,
         scope: 'personal',
-        respond: 'interactor',
         async handle(scope, data) {
           return {
             card: await cardOf(scope, data.relationshipRef, undefined, listContextOf(data)),
@@ -473,7 +466,6 @@ export function relationshipsFeature(deps: RelationshipsFeatureDeps): Feature {
         verb: Verbs.relationshipHistory,
         schema: onRelationship,
         scope: 'personal',
-        respond: 'interactor',
         async handle(scope, data) {
           const view = await service.view(scope.actor, data.relationshipRef);
           const list = listContextOf(data);
@@ -566,7 +558,6 @@ export function relationshipsFeature(deps: RelationshipsFeatureDeps): Feature {
           })
           .passthrough(),
         scope: 'personal',
-        respond: 'interactor',
         async handle(scope, data) {
           const soon = data.expiringSoon || data.filter === 'expiringSoon';
           const search = {
@@ -582,7 +573,6 @@ export function relationshipsFeature(deps: RelationshipsFeatureDeps): Feature {
           .object({ invitationRef: ref, confirmed: z.enum(['yes', '']).optional() })
           .passthrough(),
         scope: 'personal',
-        respond: 'interactor',
         async handle(scope, data) {
           if (data.confirmed !== 'yes') {
             // First click: the row asks to confirm (as End does); only a manager gets there.
@@ -603,7 +593,6 @@ export function relationshipsFeature(deps: RelationshipsFeatureDeps): Feature {
         verb: Verbs.resellerInvitationResend,
         schema: z.object({ invitationRef: ref }).passthrough(),
         scope: 'personal',
-        respond: 'interactor',
         async handle(scope, data) {
           const sent = await invitations.resend(scope.actor, data.invitationRef, scope.language);
           return {
@@ -621,7 +610,6 @@ export function relationshipsFeature(deps: RelationshipsFeatureDeps): Feature {
           })
           .passthrough(),
         scope: 'personal',
-        respond: 'interactor',
         async handle(scope, data) {
           const change =
             data.kind === 'extend'
