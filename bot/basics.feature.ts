@@ -5,7 +5,13 @@ import { cardAttachment } from '../cards/shared/render-card.js';
 import { Verbs } from '../cards/verbs.js';
 import type { UserRepository } from '../domain/partners/user.repository.js';
 import { LANGUAGES, t, type Language } from '../i18n/i18n.js';
-import { cardAction, type CommandHandler, type Feature, type TurnScope } from './feature.js';
+import {
+  cardAction,
+  command,
+  type CommandHandler,
+  type Feature,
+  type TurnScope,
+} from './feature.js';
 import type { FeatureRegistry } from './feature-registry.js';
 
 /** First names of the commands that interrupt an active dialog instead of being its input. */
@@ -65,13 +71,15 @@ export function createBasicsFeature(deps: BasicsDeps): Feature {
     },
   };
 
-  const language: CommandHandler = {
+  const language = command({
     names: ['language', 'язык'],
-    scope: 'any',
     descriptionKey: 'bot:commands.language',
-    visibleTo: () => true,
-    async run(scope, args) {
-      const chosen = LANGUAGE_WORDS[args.trim().toLowerCase()];
+    scope: 'any',
+    // The word after the name, if it names a language; anything else shows the choice card.
+    args: z
+      .string()
+      .transform((word): Language | undefined => LANGUAGE_WORDS[word.trim().toLowerCase()]),
+    async run(scope, chosen) {
       if (!chosen) {
         const card = renderLanguageCard({ current: scope.language }, scope.language);
         await scope.turn.sendActivity({ attachments: [cardAttachment(card)] });
@@ -79,7 +87,7 @@ export function createBasicsFeature(deps: BasicsDeps): Feature {
       }
       await scope.turn.sendActivity(await switchLanguage(deps.users, scope, chosen));
     },
-  };
+  });
 
   const status: CommandHandler = {
     names: ['status', 'статус'],

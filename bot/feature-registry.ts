@@ -88,7 +88,11 @@ export class FeatureRegistry {
    * 'personal', refused unless the actor may do `may`, its arguments parsed by `args`. The
    * refusals are DomainErrors, turned into the localized reply by the bot's one boundary.
    */
-  async runCommand(scope: TurnScope, command: CommandHandler, args: string): Promise<void> {
+  async runCommand(
+    scope: TurnScope,
+    command: CommandHandler<unknown>,
+    args: string
+  ): Promise<void> {
     if (command.scope === 'personal' && scope.conversationType !== 'personal') {
       throw new NotAllowedError(command.personalOnlyKey ?? PERSONAL_ONLY_KEY);
     }
@@ -100,7 +104,7 @@ export class FeatureRegistry {
   }
 
   /** Whether `help` (and the welcome) offers the command here: its scope, `may`, `visibleTo`. */
-  async isVisible(scope: TurnScope, command: CommandHandler): Promise<boolean> {
+  async isVisible(scope: TurnScope, command: CommandHandler<unknown>): Promise<boolean> {
     if (command.scope === 'personal' && scope.conversationType !== 'personal') return false;
     if (command.may) {
       const allowed = await this.authorize(scope, command).then(
@@ -121,7 +125,7 @@ export class FeatureRegistry {
     return this.commands.filter((_, i) => visible[i]);
   }
 
-  private async authorize(scope: TurnScope, command: CommandHandler): Promise<void> {
+  private async authorize(scope: TurnScope, command: CommandHandler<unknown>): Promise<void> {
     if (!command.may) return;
     if (!this.authorizer) {
       throw new Error(`Command "${command.names[0]}" declares "${command.may}" but no authorizer`);
