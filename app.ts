@@ -3,9 +3,8 @@ import type mongoose from 'mongoose';
 import { createAdapter, type AdapterOptions } from './bot/adapter.js';
 import { createBot } from './bot/create-bot.js';
 import type { AppContext, AppModule } from './bot/app-module.js';
-import type { CardCopies } from './bot/card-action-router.js';
 import type { ReplyCardRecorder } from './bot/card-sender.js';
-import type { Feature } from './bot/feature.js';
+import type { CommandAuthorizer, Feature } from './bot/feature.js';
 
 export type { AppContext, AppModule };
 import type { Config } from './config/config.js';
@@ -28,7 +27,9 @@ export interface BotFactoryDeps {
   readonly sharedDatabase?: boolean;
   readonly features: readonly Feature[];
   /** Keeps every sent copy of a card true (the notifications module). */
-  readonly cardCopies?: CardCopies & ReplyCardRecorder;
+  readonly cardCopies?: ReplyCardRecorder;
+  /** Checks the role a command declares (`may`); the partners module's memberships. */
+  readonly authorizer?: CommandAuthorizer;
   /** The app's one clock (default wall-clock time). */
   readonly clock?: Clock;
 }
@@ -128,6 +129,7 @@ export async function createApp<M extends ModuleSet<M> = AnyModules>(
     const features = [...(options.features ?? []), ...modules.flatMap((m) => m.features ?? [])];
     const botFactory: BotFactory = options.botFactory ?? createBot;
     const cardCopies = modules.find((m) => m.cardCopies)?.cardCopies;
+    const authorizer = modules.find((m) => m.authorizer)?.authorizer;
     const bot = await botFactory({
       config,
       logger,
@@ -136,6 +138,7 @@ export async function createApp<M extends ModuleSet<M> = AnyModules>(
       features,
       clock,
       ...(cardCopies ? { cardCopies } : {}),
+      ...(authorizer ? { authorizer } : {}),
     });
 
     const web: WebServer = createWebServer({

@@ -6,9 +6,8 @@ import type { HealthContributor } from '../web/health.route.js';
 import type { HttpRoute } from '../web/http-route.js';
 import type { Clock } from '../notifications/clock.js';
 import type { DeliveryMetrics } from '../notifications/delivery-metrics.port.js';
-import type { CardCopies } from './card-action-router.js';
 import type { ReplyCardRecorder } from './card-sender.js';
-import type { Feature } from './feature.js';
+import type { CommandAuthorizer, Feature } from './feature.js';
 
 /** Shared infrastructure handed to modules (partners, notifications, enrollment...). */
 export interface AppContext {
@@ -36,7 +35,9 @@ export interface AppModule {
   readonly routes?: readonly HttpRoute[];
   readonly healthContributors?: readonly HealthContributor[];
   /** The module that keeps every sent copy of a card true (notifications' outbox). */
-  readonly cardCopies?: CardCopies & ReplyCardRecorder;
+  readonly cardCopies?: ReplyCardRecorder;
+  /** The module that says who may do what (partners' memberships): commands' `may` ask it. */
+  readonly authorizer?: CommandAuthorizer;
   start?(): Promise<void>;
   stop?(): Promise<void>;
 }

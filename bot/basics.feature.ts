@@ -3,10 +3,15 @@ import { render as renderHelpCard } from '../cards/basics/help.card.js';
 import { render as renderLanguageCard } from '../cards/basics/language.card.js';
 import { cardAttachment } from '../cards/shared/render-card.js';
 import { Verbs } from '../cards/verbs.js';
-import { NotAllowedError } from '../domain/errors.js';
 import type { UserRepository } from '../domain/partners/user.repository.js';
 import { LANGUAGES, t, type Language } from '../i18n/i18n.js';
-import { cardAction, type CommandHandler, type Feature, type TurnScope } from './feature.js';
+import {
+  cardAction,
+  command,
+  type CommandHandler,
+  type Feature,
+  type TurnScope,
+} from './feature.js';
 import type { FeatureRegistry } from './feature-registry.js';
 
 /** First names of the commands that interrupt an active dialog instead of being its input. */
@@ -35,6 +40,7 @@ export interface BasicsDeps {
 export function createBasicsFeature(deps: BasicsDeps): Feature {
   const help: CommandHandler = {
     names: ['help', 'помощь', 'справка'],
+    scope: 'any',
     descriptionKey: 'bot:commands.help',
     visibleTo: () => true,
     async run(scope) {
@@ -52,6 +58,7 @@ export function createBasicsFeature(deps: BasicsDeps): Feature {
 
   const cancel: CommandHandler = {
     names: ['cancel', 'отмена', 'отменить'],
+    scope: 'any',
     descriptionKey: 'bot:commands.cancel',
     visibleTo: () => true,
     async run(scope) {
@@ -64,12 +71,15 @@ export function createBasicsFeature(deps: BasicsDeps): Feature {
     },
   };
 
-  const language: CommandHandler = {
+  const language = command({
     names: ['language', 'язык'],
     descriptionKey: 'bot:commands.language',
-    visibleTo: () => true,
-    async run(scope, args) {
-      const chosen = LANGUAGE_WORDS[args.trim().toLowerCase()];
+    scope: 'any',
+    // The word after the name, if it names a language; anything else shows the choice card.
+    args: z
+      .string()
+      .transform((word): Language | undefined => LANGUAGE_WORDS[word.trim().toLowerCase()]),
+    async run(scope, chosen) {
       if (!chosen) {
         const card = renderLanguageCard({ current: scope.language }, scope.language);
         await scope.turn.sendActivity({ attachments: [cardAttachment(card)] });
@@ -77,21 +87,18 @@ export function createBasicsFeature(deps: BasicsDeps): Feature {
       }
       await scope.turn.sendActivity(await switchLanguage(deps.users, scope, chosen));
     },
-  };
+  });
 
   const status: CommandHandler = {
     names: ['status', 'статус'],
     descriptionKey: 'bot:commands.status',
+    // Group chats can include guests from other tenants: an organization's status stays 1:1.
+    scope: 'personal',
     visibleTo: async (scope) => {
-      if (scope.conversationType !== 'personal') return false;
       for (const part of statusParts()) if (await part.visibleTo(scope)) return true;
       return false;
     },
     async run(scope) {
-      // Group chats can include guests from other tenants: an organization's status stays 1:1.
-      if (scope.conversationType !== 'personal') {
-        throw new NotAllowedError('enrollment:errors.personalOnly');
-      }
       const cards = [];
       for (const part of statusParts()) {
         const shown = await part.render(scope);
@@ -112,7 +119,6 @@ export function createBasicsFeature(deps: BasicsDeps): Feature {
     verb: Verbs.languageSet,
     schema: z.object({ language: z.enum(LANGUAGES) }),
     scope: 'any',
-    respond: 'interactor',
     async handle(scope, { language }) {
       return { reply: await switchLanguage(deps.users, scope, language) };
     },

@@ -25,23 +25,14 @@ export interface ClickOutcome {
   readonly refused?: DomainError;
 }
 
-/** Re-renders every other copy of a card in place (the outbox's `updateCards`). */
-export interface CardCopies {
-  updateCards(
-    subject: CardSubject,
-    content: (language: Language) => Record<string, unknown>
-  ): Promise<void>;
-}
-
 /**
- * The one place a card click is parsed, checked and routed (Agents-for-js' adaptiveCardsActions
- * has the same modes): the verb's schema, where it may run, who sees the result. A refused or
- * invalid click keeps the card and shows the reason on it, buttons still there.
+ * The one place a card click is parsed, checked and routed: the verb's schema, where it may run;
+ * the result is the clicker's (Agents-for-js' REPLACE_FOR_INTERACTOR). A refused or invalid
+ * click keeps the card and shows the reason on it, buttons still there.
  */
 export class CardActionRouter {
   constructor(
     private readonly registry: FeatureRegistry,
-    private readonly copies: CardCopies | undefined,
     private readonly log: Logger
   ) {}
 
@@ -63,10 +54,6 @@ export class CardActionRouter {
       const parsed = action.schema.safeParse(data);
       if (!parsed.success) throw new InvalidError(action.invalidKey ?? 'errors:invalid');
       const result = await action.handle(scope, parsed.data);
-      if (action.respond === 'all' && result.everyone) {
-        // Every other copy (other operators, the other side) shows the same new state.
-        await this.copies?.updateCards(result.everyone.subject, result.everyone.card);
-      }
       return {
         ...(result.card ? { card: result.card } : {}),
         ...(result.card && result.recordAs ? { recordAs: result.recordAs } : {}),

@@ -18,9 +18,8 @@ import { MongoConversationReferenceRepository } from '../models/notifications/co
 import { MongoUserRepository } from '../models/partners/user.repository.js';
 import { MongoTurnReads } from '../models/turn-reads.js';
 import { ActorResolver } from './actor-resolver.js';
-import type { CardCopies } from './card-action-router.js';
 import type { ReplyCardRecorder } from './card-sender.js';
-import type { Feature } from './feature.js';
+import type { CommandAuthorizer, Feature } from './feature.js';
 import { FeatureRegistry } from './feature-registry.js';
 import { createBasicsFeature } from './basics.feature.js';
 import { PartnerConnectBot } from './partner-connect.bot.js';
@@ -42,7 +41,9 @@ export interface CreateBotOptions {
   readonly users?: UserRepository;
   readonly conversationReferences?: ConversationReferenceRepository;
   /** Keeps every sent copy of a card true (the notifications module's service). */
-  readonly cardCopies?: CardCopies & ReplyCardRecorder;
+  readonly cardCopies?: ReplyCardRecorder;
+  /** Checks the role a command declares (`may`); unset, such a command cannot run. */
+  readonly authorizer?: CommandAuthorizer;
   /** The app's one clock (default wall-clock time). */
   readonly clock?: Clock;
 }
@@ -78,7 +79,7 @@ export async function createBot(options: CreateBotOptions): Promise<CreatedBot> 
       return registry;
     },
   });
-  registry = new FeatureRegistry([basics, ...(options.features ?? [])]);
+  registry = new FeatureRegistry([basics, ...(options.features ?? [])], options.authorizer);
 
   const conversationState = new ConversationState(storage);
   const dialogs = new DialogSet(conversationState.createProperty<DialogState>('dialogState'));

@@ -18,7 +18,6 @@ export function resumeDialogAction(
     verb,
     schema: anyValues,
     scope: opts.scope,
-    respond: 'interactor',
     async handle(scope) {
       const active = scope.dc.activeDialog;
       if (active?.id === dialogId) {

@@ -1,5 +1,14 @@
 import type { Dialog } from 'botbuilder-dialogs';
-import type { CardAction, CardRefresher, CommandHandler, Feature, TurnScope } from './feature.js';
+import { InvalidError, isDomainError, NotAllowedError } from '../domain/errors.js';
+import {
+  PERSONAL_ONLY_KEY,
+  type CardAction,
+  type CardRefresher,
+  type CommandAuthorizer,
+  type CommandHandler,
+  type Feature,
+  type TurnScope,
+} from './feature.js';
 
 /**
  * Every feature's commands, card verbs and dialogs, indexed once at start. Two features
@@ -12,7 +21,11 @@ export class FeatureRegistry {
   readonly commands: readonly CommandHandler[];
   readonly dialogs: readonly Dialog[];
 
-  constructor(readonly features: readonly Feature[]) {
+  constructor(
+    readonly features: readonly Feature[],
+    /** Checks a command's `may`; unset (bot tests), a command that declares one cannot run. */
+    private readonly authorizer?: CommandAuthorizer
+  ) {
     this.commands = features.flatMap((f) => f.commands ?? []);
     this.dialogs = features.flatMap((f) => f.dialogs ?? []);
     for (const command of this.commands) {
@@ -70,9 +83,53 @@ export class FeatureRegistry {
     return this.refreshersByType.get(subjectType);
   }
 
+  /**
+   * Runs a command as its declaration says: refused outside a 1:1 chat when `scope` is
+   * 'personal', refused unless the actor may do `may`, its arguments parsed by `args`. The
+   * refusals are DomainErrors, turned into the localized reply by the bot's one boundary.
+   */
+  async runCommand(
+    scope: TurnScope,
+    command: CommandHandler<unknown>,
+    args: string
+  ): Promise<void> {
+    if (command.scope === 'personal' && scope.conversationType !== 'personal') {
+      throw new NotAllowedError(command.personalOnlyKey ?? PERSONAL_ONLY_KEY);
+    }
+    if (command.may) await this.authorize(scope, command);
+    if (!command.args) return command.run(scope, args);
+    const parsed = command.args.safeParse(args);
+    if (!parsed.success) throw new InvalidError(command.invalidKey ?? 'errors:invalid');
+    await command.run(scope, parsed.data);
+  }
+
+  /** Whether `help` (and the welcome) offers the command here: its scope, `may`, `visibleTo`. */
+  async isVisible(scope: TurnScope, command: CommandHandler<unknown>): Promise<boolean> {
+    if (command.scope === 'personal' && scope.conversationType !== 'personal') return false;
+    if (command.may) {
+      const allowed = await this.authorize(scope, command).then(
+        () => true,
+        (err: unknown) => {
+          if (isDomainError(err)) return false;
+          throw err;
+        }
+      );
+      if (!allowed) return false;
+    }
+    return (await command.visibleTo?.(scope)) ?? true;
+  }
+
   /** Commands `help` lists for this actor, in registration order. */
   async visibleCommands(scope: TurnScope): Promise<CommandHandler[]> {
-    const visible = await Promise.all(this.commands.map((c) => c.visibleTo(scope)));
+    const visible = await Promise.all(this.commands.map((c) => this.isVisible(scope, c)));
     return this.commands.filter((_, i) => visible[i]);
+  }
+
+  private async authorize(scope: TurnScope, command: CommandHandler<unknown>): Promise<void> {
+    if (!command.may) return;
+    if (!this.authorizer) {
+      throw new Error(`Command "${command.names[0]}" declares "${command.may}" but no authorizer`);
+    }
+    await this.authorizer.authorize(scope.actor, command.may);
   }
 }

@@ -4,21 +4,50 @@ import type { AdaptiveCardJson } from '../cards/shared/render-card.js';
 import type { TurnScope } from '../dialogs/turn-scope.js';
 import type { Standing } from '../domain/customers/customer-standing.js';
 import type { Actor } from '../domain/partners/actor.js';
-import type { Language } from '../i18n/i18n.js';
+import type { Action } from '../domain/partners/roles.js';
 
 export type { TurnScope };
 
 /**
- * A text command (`enroll`, `status`, `help`...). `names` are the words that trigger it,
- * English first, then Russian aliases. Commands are matched on the first word, case-insensitive.
+ * A text command as data: the words that trigger it (English first, then Russian aliases;
+ * matched on the first word, case-insensitive), where it may run, who may run it and how its
+ * arguments parse. No Bot Framework type, so the REST API can serve the same declaration.
  */
-export interface CommandHandler {
+export interface CommandDeclaration<A = string> {
   readonly names: readonly string[];
   /** i18n key of the one-line description shown by `help`. */
   readonly descriptionKey: string;
-  /** Whether `help` lists it for this actor (e.g. operators only); running it still re-checks. */
-  visibleTo(scope: TurnScope): Promise<boolean> | boolean;
-  run(scope: TurnScope, args: string): Promise<void>;
+  /**
+   * 'personal': refused in group chats and channels (they may hold guests of other tenants, and
+   * a command's answer is one organization's business) and not listed there.
+   */
+  readonly scope: 'personal' | 'any';
+  /** i18n key of that refusal (default {@link PERSONAL_ONLY_KEY}). */
+  readonly personalOnlyKey?: string;
+  /** The role-matrix action the actor must be allowed (memberships.authorize), before `run`. */
+  readonly may?: Action;
+  /** Parses the text after the command's words; default: that text as it is. */
+  readonly args?: z.ZodType<A, string>;
+  /** i18n key of the message when `args` refuses the text (default `errors:invalid`). */
+  readonly invalidKey?: string;
+}
+
+/** The general "type it in your 1:1 chat" refusal (it was enrollment's first). */
+export const PERSONAL_ONLY_KEY = 'enrollment:errors.personalOnly';
+
+/**
+ * A command's declaration with its handler. The registry checks `scope`, `may` and `args`
+ * before `run` is called and before `help` lists it, so the handler holds none of those checks.
+ */
+export interface CommandHandler<A = string> extends CommandDeclaration<A> {
+  /** Beyond scope and `may`: whether `help` lists it for this actor (e.g. an approved provider). */
+  visibleTo?(scope: TurnScope): Promise<boolean> | boolean;
+  run(scope: TurnScope, args: A): Promise<void>;
+}
+
+/** Who may run a command that declares `may` (the partners module's MembershipService). */
+export interface CommandAuthorizer {
+  authorize(actor: Actor, action: Action): Promise<unknown>;
 }
 
 /** What a card is about (`{ type: 'application', id }`): every copy of it can be found again. */
@@ -34,32 +63,24 @@ export interface CardActionResult {
   /** A message sent below (Action.Submit), or shown by Teams instead of a card (Execute). */
   readonly reply?: string;
   /**
-   * With `respond: 'all'`: what the card is about and how it reads in each language, so every
-   * other copy (other operators, the other side) is updated in place through the outbox.
-   */
-  /**
    * What the returned card is about: the clicked message now shows it, so it is recorded as a
    * copy of `subject` and later changes reach it in place like every other copy.
    */
   readonly recordAs?: CardSubject;
-  readonly everyone?: {
-    readonly subject: CardSubject;
-    readonly card: (language: Language) => AdaptiveCardJson;
-  };
 }
 
 /**
  * A card verb (`noun.action`, defined by the feature that owns it). The router parses `data`
  * (the submitted values minus the verb) with `schema`, refuses the click outside 1:1 chats when
- * `scope` is 'personal', calls `handle` once, and shows the new card to the clicker alone
- * (`respond: 'interactor'`) or to everyone who has the card (`'all'`, via `everyone`).
+ * `scope` is 'personal', calls `handle` once, and shows the new card to the clicker alone. Every
+ * other copy (other operators, the other side) is owed work: the domain's notices update it
+ * through the outbox, once, whether or not this turn survives.
  */
 export interface CardAction<S extends z.ZodType = z.ZodType> {
   readonly verb: string;
   readonly schema: S;
   /** 'personal': the card shows what a group chat must not see (an application, a user list). */
   readonly scope: 'personal' | 'any';
-  readonly respond: 'interactor' | 'all';
   /** i18n key of the message when `schema` refuses the data (default `errors:invalid`). */
   readonly invalidKey?: string;
   handle(scope: TurnScope, data: z.infer<S>): Promise<CardActionResult>;
@@ -73,7 +94,9 @@ export interface CardAction<S extends z.ZodType = z.ZodType> {
 
 /** A product feature plugs into the bot through this: commands, card verbs and dialogs. */
 export interface Feature {
-  readonly commands?: readonly CommandHandler[];
+  // `any` in the arguments position: each command keeps its own parsed type inside `run`.
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  readonly commands?: readonly CommandHandler<any>[];
   // `any` in the schema position: each action keeps its own parsed type inside its handler.
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   readonly cardActions?: readonly CardAction<any>[];
@@ -131,4 +154,9 @@ export interface CardRefresher {
 /** Declares a card action with its data type inferred from the schema. */
 export function cardAction<S extends z.ZodType>(action: CardAction<S>): CardAction<S> {
   return action;
+}
+
+/** Declares a command with its arguments' type inferred from its `args` schema. */
+export function command<A = string>(declared: CommandHandler<A>): CommandHandler<A> {
+  return declared;
 }

@@ -21,7 +21,7 @@ import { setCommandWords, setTurnScope, turnHandedBack } from '../dialogs/turn-s
 import { RetiredCards, setRetiredCards, type RetiredCard } from '../dialogs/retired-cards.js';
 import { userRefOf, type ActorResolver, type ResolvedTurn } from './actor-resolver.js';
 import type { UserRef } from '../domain/partners/actor.js';
-import { CardActionRouter, type CardCopies, type ClickOutcome } from './card-action-router.js';
+import { CardActionRouter, type ClickOutcome } from './card-action-router.js';
 import { CardSender, type ReplyCardRecorder } from './card-sender.js';
 import { InvokeReplays, type SharedInvokeAnswers } from './invoke-replays.js';
 import { domainErrorOf, domainErrorText } from './error-replies.js';
@@ -55,7 +55,7 @@ export interface PartnerConnectBotDeps {
   readonly teamRoster?: Pick<TeamRoster, 'sync'>;
   readonly logger: Logger;
   /** Updates every other copy of a card (the outbox); unset: only the clicked copy changes. */
-  readonly cardCopies?: CardCopies & ReplyCardRecorder;
+  readonly cardCopies?: ReplyCardRecorder;
   /** What this process last wrote per conversation; default: up to 5 minutes old. */
   readonly recentReferenceWrites?: RecentWrites;
   /** The app's clock, in ms (default wall-clock time). */
@@ -90,7 +90,7 @@ export class PartnerConnectBot extends TeamsActivityHandler {
   constructor(private readonly deps: PartnerConnectBotDeps) {
     super();
     this.log = deps.logger.child({ module: 'bot' });
-    this.router = new CardActionRouter(deps.registry, deps.cardCopies, this.log);
+    this.router = new CardActionRouter(deps.registry, this.log);
     this.cards = new CardSender(deps.cardCopies, this.log);
     this.retired = new RetiredCards(
       deps.conversationState.createProperty<RetiredCard[]>('retiredCards')
@@ -206,7 +206,7 @@ export class PartnerConnectBot extends TeamsActivityHandler {
     const args = matched?.args ?? '';
     if (command && INTERRUPTING_COMMANDS.has(command.names[0])) {
       noteCommand(scope.turn, command);
-      return command.run(scope, args);
+      return this.deps.registry.runCommand(scope, command, args);
     }
     if (scope.dc.activeDialog) {
       noteTurn(scope.turn, { kind: 'dialog' });
@@ -217,11 +217,11 @@ export class PartnerConnectBot extends TeamsActivityHandler {
     }
     if (command) {
       noteCommand(scope.turn, command);
-      return command.run(scope, args);
+      return this.deps.registry.runCommand(scope, command, args);
     }
     // A bare @mention in a group chat: show what the bot can do there.
     const help = this.deps.registry.findCommand('help');
-    if (!text && help) return help.run(scope, '');
+    if (!text && help) return this.deps.registry.runCommand(scope, help, '');
     for (const feature of this.deps.registry.features) {
       if (await feature.onUnknownText?.(scope, text)) return;
     }
@@ -244,7 +244,7 @@ export class PartnerConnectBot extends TeamsActivityHandler {
     if (scope.dc.activeDialog && !INTERRUPTING_COMMANDS.has(command.names[0])) {
       await scope.dc.cancelAllDialogs();
     }
-    await command.run(scope, matched.args);
+    await this.deps.registry.runCommand(scope, command, matched.args);
   }
 
   /**

@@ -23,7 +23,7 @@ export async function sendWelcome(scope: TurnScope, registry: FeatureRegistry): 
   const offered = [...registry.features.flatMap((f) => f.welcomeSteps ?? []), HELP_STEP];
   for (const step of offered) {
     const command = registry.findCommand(step.command);
-    if (command && (await command.visibleTo(scope))) steps.push(step);
+    if (command && (await registry.isVisible(scope, command))) steps.push(step);
   }
   // A customer's people are told what the app does for a customer, not how partners enroll.
   const customer = (await scope.standing?.()) === 'customer';

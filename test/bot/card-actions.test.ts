@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { expect } from 'chai';
 import { z } from 'zod';
-import { cardAction, type CardSubject, type Feature } from '../../bot/feature.js';
+import { cardAction, type Feature } from '../../bot/feature.js';
 import { withRefresh, MAX_REFRESH_USERS } from '../../bot/card-sender.js';
 import { ConflictError } from '../../domain/errors.js';
 import { personas, type Persona } from '../helpers/personas.js';
@@ -24,7 +24,6 @@ function contractFeature(calls: string[]): Feature {
         verb: 'test.private',
         schema: z.object({ n: z.number().int() }),
         scope: 'personal',
-        respond: 'interactor',
         handle: async (_scope, { n }) => (calls.push(`private ${n}`), { card: card(`n=${n}`) }),
         current: async () => card('the private card as it stands'),
       }),
@@ -32,24 +31,10 @@ function contractFeature(calls: string[]): Feature {
         verb: 'test.refuse',
         schema: z.object({}).passthrough(),
         scope: 'any',
-        respond: 'interactor',
         handle: async () => {
           throw new ConflictError();
         },
         current: async () => card('the card as it stands'),
-      }),
-      cardAction({
-        verb: 'test.everyone',
-        schema: z.object({ id: z.string() }),
-        scope: 'any',
-        respond: 'all',
-        handle: async (_scope, { id }) => ({
-          card: card(`decided ${id}`, false),
-          everyone: {
-            subject: { type: 'thing', id },
-            card: (lang) => card(`decided ${id} ${lang}`),
-          },
-        }),
       }),
     ],
   };
@@ -58,22 +43,16 @@ function contractFeature(calls: string[]): Feature {
 describe('card actions: one contract, routed once', function () {
   let bot: BotHarness;
   const calls: string[] = [];
-  const updated: { subject: CardSubject; card: Record<string, unknown> }[] = [];
   const fresh = (p: Persona): Persona => ({ ...p, aadObjectId: randomUUID() });
   before(async () => {
     bot = await startBotHarness({
       features: [contractFeature(calls)],
-      cardCopies: {
-        updateCards: async (subject, content) =>
-          void updated.push({ subject, card: content('en') }),
-        recordReplyCard: async () => undefined,
-      },
+      cardCopies: { recordReplyCard: async () => undefined },
     });
   });
   after(async () => bot?.stop());
   beforeEach(() => {
     calls.length = 0;
-    updated.length = 0;
   });
 
   const invokeBody = (replies: Awaited<ReturnType<BotHarness['send']>>) =>
@@ -111,17 +90,6 @@ describe('card actions: one contract, routed once', function () {
       .to.include('someone else changed it first')
       .and.include('the card as it stands');
     expect(body.value.actions).to.have.length(1);
-  });
-
-  it("with respond 'all', updates every other copy of the card once, in each reader's language", async () => {
-    const anna = fresh(personas.reseller);
-    const body = invokeBody(
-      await bot.send(bot.teams.cardAction(anna, 'test.everyone', { id: 'a1' }))
-    );
-    expect(JSON.stringify(body.value)).to.include('decided a1');
-    expect(updated).to.have.length(1);
-    expect(updated[0].subject).to.deep.equal({ type: 'thing', id: 'a1' });
-    expect(JSON.stringify(updated[0].card)).to.include('decided a1 en');
   });
 
   it('asks Teams to refresh a group chat card for at most 60 of its members', () => {

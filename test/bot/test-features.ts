@@ -73,24 +73,28 @@ export function testFeatures(): Feature[] {
         {
           names: ['ask', 'спросить'],
           descriptionKey: 'bot:commands.cancel',
+          scope: 'any',
           visibleTo: () => true,
           run: async (scope) => void (await scope.dc.beginDialog(ASK_DIALOG)),
         },
         {
           names: ['code'],
           descriptionKey: 'bot:commands.help',
+          scope: 'any',
           visibleTo: () => true,
           run: async (scope) => void (await scope.dc.beginDialog('test.code')),
         },
         {
           names: ['verifyish'],
           descriptionKey: 'bot:commands.help',
+          scope: 'any',
           visibleTo: () => true,
           run: async (scope) => void (await scope.dc.beginDialog('test.verifyish')),
         },
         {
           names: ['info'],
           descriptionKey: 'bot:commands.help',
+          scope: 'any',
           visibleTo: () => true,
           run: async (scope) =>
             void (await scope.turn.sendActivity(
@@ -100,12 +104,14 @@ export function testFeatures(): Feature[] {
         {
           names: ['enroll'],
           descriptionKey: 'bot:commands.help',
+          scope: 'any',
           visibleTo: () => true,
           run: async (scope) => void (await scope.turn.sendActivity('enroll ran')),
         },
         {
           names: ['review'],
           descriptionKey: 'bot:commands.language',
+          scope: 'any',
           visibleTo: (scope) => scope.actor.aadObjectId === personas.operator.aadObjectId,
           run: async (scope) => {
             if (scope.actor.aadObjectId !== personas.operator.aadObjectId)
@@ -119,7 +125,6 @@ export function testFeatures(): Feature[] {
           verb: 'test.echo',
           schema: z.object({ word: z.string().optional() }).passthrough(),
           scope: 'any',
-          respond: 'interactor',
           handle: async (scope, data) => ({
             reply: `echo ${String(data.word)} for ${scope.actor.name}`,
             card: {
@@ -133,7 +138,6 @@ export function testFeatures(): Feature[] {
           verb: 'test.conflict',
           schema: z.object({}).passthrough(),
           scope: 'any',
-          respond: 'interactor',
           handle: async () => {
             throw new ConflictError();
           },

@@ -14,7 +14,7 @@ import {
   type EnrollmentDialogOptions,
 } from '../../../dialogs/enrollment/enrollment.dialog.js';
 import type { EnrollmentServices } from '../../../dialogs/enrollment/enrollment-services.js';
-import { InvalidError, isDomainError, NotAllowedError } from '../../../domain/errors.js';
+import { InvalidError, isDomainError } from '../../../domain/errors.js';
 import { NotPendingVerificationError } from '../../../domain/enrollment/enrollment.service.js';
 import { isSamePerson } from '../../../domain/partners/actor.js';
 import { t, type Language } from '../../../i18n/i18n.js';
@@ -42,11 +42,6 @@ const RESTART_WORDS = new Set(['restart', 'again', 'заново', 'сначал
 const contactShownTo = (roles: readonly string[], email: string) =>
   roles.length ? email : maskEmail(email);
 
-const personalOnly = (scope: TurnScope) => {
-  if (scope.conversationType !== 'personal')
-    throw new NotAllowedError('enrollment:errors.personalOnly');
-};
-
 /** The verify card once the code was accepted: a record, no buttons left to press. */
 const verifiedCard = (language: Language) =>
   renderAnswered(
@@ -69,8 +64,6 @@ export function enrollmentFeature(services: EnrollmentServices): Feature {
       schema: reviewSchema,
       // The card shows the whole application: never into a chat with other people.
       scope: 'personal',
-      // Every operator's copy changes: the domain's notices update them through the outbox.
-      respond: 'all',
       async handle(scope, { partnerRef, reason, submission }) {
         const opts = submission === undefined ? {} : { submission };
         const result =
@@ -125,13 +118,12 @@ export function enrollmentFeature(services: EnrollmentServices): Feature {
       {
         names: ['enroll', 'register', 'регистрация', 'зарегистрироваться'],
         descriptionKey: 'enrollment:commands.enroll',
+        scope: 'personal',
         visibleTo: async (scope) =>
-          scope.conversationType === 'personal' &&
           (await enrollment.mayEnroll(scope.actor)) &&
           // A customer's people are offered their customer view, not enrollment (typed, it runs).
           (await scope.standing?.()) !== 'customer',
         async run(scope, args) {
-          personalOnly(scope);
           const restart = RESTART_WORDS.has(args.trim().toLowerCase());
           if (scope.dc.activeDialog) await scope.dc.cancelAllDialogs();
           await scope.dc.beginDialog(ENROLLMENT_DIALOG, { restart });
@@ -140,11 +132,10 @@ export function enrollmentFeature(services: EnrollmentServices): Feature {
       {
         names: ['verify', 'подтвердить'],
         descriptionKey: 'enrollment:commands.verify',
+        scope: 'personal',
         visibleTo: async (scope) =>
-          scope.conversationType === 'personal' &&
           (await enrollment.status(scope.actor)).partner?.status === 'emailVerificationPending',
         async run(scope, args) {
-          personalOnly(scope);
           const code = args.replace(/\s+/g, '');
           if (!code) {
             const { partner, roles } = await enrollment.status(scope.actor);
@@ -163,9 +154,10 @@ export function enrollmentFeature(services: EnrollmentServices): Feature {
       {
         names: ['review', 'заявки'],
         descriptionKey: 'enrollment:commands.review',
-        visibleTo: (scope) => scope.conversationType === 'personal' && isOperator(scope),
+        scope: 'personal',
+        // Operators only (they hold no partner role, so no `may`): the review service checks.
+        visibleTo: (scope) => isOperator(scope),
         async run(scope, args) {
-          personalOnly(scope);
           const id = args.trim();
           // Sent with their subjects, so a decision later updates these copies in place too.
           if (id) {
@@ -190,7 +182,6 @@ export function enrollmentFeature(services: EnrollmentServices): Feature {
         schema: verifySchema,
         invalidKey: 'enrollment:errors.codeFormat',
         scope: 'personal',
-        respond: 'interactor',
         async handle(scope, data) {
           // In the enrollment dialog the code is its verify step's answer (it counts attempts).
           if (scope.dc.activeDialog?.id === ENROLLMENT_DIALOG) {
@@ -227,7 +218,6 @@ export function enrollmentFeature(services: EnrollmentServices): Feature {
         schema: z.object({}).passthrough(),
         // The reply names the contact's address: never in a group chat.
         scope: 'personal',
-        respond: 'interactor',
         async handle(scope) {
           const partner = await enrollment.resendCode(scope.actor, scope.language);
           const { roles } = await memberships.rolesOf(scope.actor);

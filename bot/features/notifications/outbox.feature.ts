@@ -44,6 +44,7 @@ export function outboxFeature(deps: {
       {
         names: ['outbox', 'очередь'],
         descriptionKey: 'notifications:commands.outbox',
+        scope: 'any',
         visibleTo: (scope) => isOperator(scope),
         async run(scope) {
           if (!isOperator(scope)) throw new NotAllowedError();
@@ -59,7 +60,6 @@ export function outboxFeature(deps: {
         schema: retrySchema,
         // Dead letters name recipients: operators look at them in their own chat only.
         scope: 'personal',
-        respond: 'interactor',
         async handle(scope, { id }) {
           if (!isOperator(scope)) throw new NotAllowedError();
           const ok = await deps.notifications.retryDead(id);

@@ -32,5 +32,5 @@ export async function createPartnersModule(ctx: AppContext): Promise<PartnersMod
     logger: ctx.logger,
   });
   // The `users` command is plugged in by enrollment, once the outbox exists (its role notice).
-  return { partners, memberships, features: [] };
+  return { partners, memberships, authorizer: memberships, features: [] };
 }

@@ -13,7 +13,6 @@ import type {
   RolesChange,
 } from '../../../domain/partners/membership.service.js';
 import { allowedBy } from '../../../domain/partners/roles.js';
-import { NotAllowedError } from '../../../domain/errors.js';
 import { formatList, t, type Language } from '../../../i18n/i18n.js';
 import { userText } from '../../../cards/shared/user-text.js';
 import { cardAction, type Feature, type TurnScope } from '../../feature.js';
@@ -88,14 +87,10 @@ export function usersFeature(services: {
       {
         names: ['users', 'пользователи'],
         descriptionKey: 'enrollment:commands.users',
-        async visibleTo(scope) {
-          if (scope.conversationType !== 'personal') return false;
-          return (await memberships.rolesOf(scope.actor)).roles.includes('globalAdmin');
-        },
+        // The tenant's people and their roles: never into a chat that may have guests.
+        scope: 'personal',
+        may: 'users.view',
         async run(scope) {
-          if (scope.conversationType !== 'personal') {
-            throw new NotAllowedError('enrollment:errors.personalOnly');
-          }
           await scope.turn.sendActivity({ attachments: [cardAttachment(await card(scope))] });
         },
       },
@@ -106,7 +101,6 @@ export function usersFeature(services: {
         schema: updateSchema,
         // The answer card lists the tenant's people: never into a chat that may have guests.
         scope: 'personal',
-        respond: 'interactor',
         async handle(scope, data) {
           const { userId } = data;
           const raw = data[rolesInputId(userId)];
@@ -133,7 +127,6 @@ export function usersFeature(services: {
         verb: Verbs.usersPage,
         schema: pageSchema,
         scope: 'personal',
-        respond: 'interactor',
         // listUsers refuses anyone but a Global admin, as the `users` command does.
         handle: async (scope, data) => ({ card: await card(scope, undefined, data.page) }),
         current: async (scope) => ((await isGlobalAdmin(scope)) ? card(scope) : undefined),
