@@ -15,7 +15,10 @@ import mongoose from 'mongoose';
 import { Verbs } from '../cards/verbs.js';
 import { visible } from '../testkit/visible.js';
 import { MongoInvitationRepository } from '../models/invitations/invitation.repository.js';
-import { directoryCountUpTo, type DirectoryQuery } from '../domain/partners/partner.repository.js';
+import {
+  directoryCountUpTo,
+  type DirectoryQuery,
+} from '../domain/partners/partner-repository.port.js';
 import { MongoPartnerRepository } from '../models/partners/partner.repository.js';
 import { MongoRelationshipRepository } from '../models/relationships/relationship.repository.js';
 import { benchPersona, quantile, round, type Bench, type BenchResult, type Figure } from './lib.js';

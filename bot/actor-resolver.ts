@@ -1,7 +1,7 @@
 import { TeamsInfo, type TurnContext } from 'botbuilder';
 import type { Actor, UserRef } from '../domain/partners/actor.js';
-import type { ConversationType } from '../domain/notifications/conversation-reference.repository.js';
-import type { KnownUser, UserRepository } from '../domain/partners/user.repository.js';
+import type { ConversationType } from '../domain/notifications/conversation-reference-repository.port.js';
+import type { KnownUser, UserRepository } from '../domain/partners/user-repository.port.js';
 import { languageOf, type Language } from '../i18n/i18n.js';
 import type { Logger } from '../logging/logger.js';
 import { displayName } from '../cards/shared/user-text.js';

@@ -3,7 +3,7 @@ import { render as renderHelpCard } from '../cards/basics/help.card.js';
 import { render as renderLanguageCard } from '../cards/basics/language.card.js';
 import { cardAttachment } from '../cards/shared/render-card.js';
 import { Verbs } from '../cards/verbs.js';
-import type { UserRepository } from '../domain/partners/user.repository.js';
+import type { UserRepository } from '../domain/partners/user-repository.port.js';
 import { LANGUAGES, t, type Language } from '../i18n/i18n.js';
 import {
   cardAction,

@@ -6,8 +6,8 @@ import {
 import { DialogSet, type DialogState } from 'botbuilder-dialogs';
 import type mongoose from 'mongoose';
 import type { Config } from '../config/config.js';
-import type { ConversationReferenceRepository } from '../domain/notifications/conversation-reference.repository.js';
-import type { UserRepository } from '../domain/partners/user.repository.js';
+import type { ConversationReferenceRepository } from '../domain/notifications/conversation-reference-repository.port.js';
+import type { UserRepository } from '../domain/partners/user-repository.port.js';
 import type { Logger } from '../logging/logger.js';
 import { botStateModel } from '../models/bot-state/bot-state.schema.js';
 import { MongoBotStorage } from '../models/bot-state/bot-state.storage.js';

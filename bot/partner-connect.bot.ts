@@ -12,7 +12,7 @@ import {
 import type { DialogSet } from 'botbuilder-dialogs';
 import { ADAPTIVE_CARD_CONTENT_TYPE, cardAttachment } from '../cards/shared/render-card.js';
 import { Verbs } from '../cards/verbs.js';
-import type { ConversationReferenceRepository } from '../domain/notifications/conversation-reference.repository.js';
+import type { ConversationReferenceRepository } from '../domain/notifications/conversation-reference-repository.port.js';
 import type { DomainError } from '../domain/errors.js';
 import { languageOf, t } from '../i18n/i18n.js';
 import type { Logger } from '../logging/logger.js';

@@ -1,5 +1,5 @@
 import { TurnContext } from 'botbuilder';
-import type { ConversationReferenceRepository } from '../domain/notifications/conversation-reference.repository.js';
+import type { ConversationReferenceRepository } from '../domain/notifications/conversation-reference-repository.port.js';
 import type { ResolvedTurn } from './actor-resolver.js';
 import { RecentWrites } from './recent-writes.js';
 

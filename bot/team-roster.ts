@@ -1,5 +1,5 @@
 import { TeamsInfo, type TeamsChannelAccount, type TurnContext } from 'botbuilder';
-import type { RosterMember, UserRepository } from '../domain/partners/user.repository.js';
+import type { RosterMember, UserRepository } from '../domain/partners/user-repository.port.js';
 import type { Logger } from '../logging/logger.js';
 import { displayName } from '../cards/shared/user-text.js';
 import { rosterEntry } from './activity-guard.js';

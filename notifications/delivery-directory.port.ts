@@ -1,6 +1,6 @@
 import type { UserRef } from '../domain/partners/actor.js';
-import type { StoredConversationReference } from '../domain/notifications/conversation-reference.repository.js';
-import type { KnownUser } from '../domain/partners/user.repository.js';
+import type { StoredConversationReference } from '../domain/notifications/conversation-reference-repository.port.js';
+import type { KnownUser } from '../domain/partners/user-repository.port.js';
 import type { Language } from '../i18n/i18n.js';
 
 /** What delivery needs to know about people and conversations (read from the bot's stores). */

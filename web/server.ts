@@ -7,7 +7,7 @@ import { InFlight } from './in-flight.js';
 import { healthRoute, type HealthContributor } from './health.route.js';
 import type { HttpRoute } from './http-route.js';
 import { legalPageRoute } from './legal-pages.route.js';
-import { installMetrics } from './metrics.js';
+import { installMetrics } from './metrics.route.js';
 import { AppMetrics } from '../observability/metrics.js';
 
 export interface WebServerDeps {
@@ -18,7 +18,7 @@ export interface WebServerDeps {
   readonly logger: Logger;
   /** Features' own routes (an invitation page); a path registered twice is a wiring bug. */
   readonly routes?: readonly HttpRoute[];
-  /** Set: `GET /metrics` for Prometheus, with this bearer token (web/metrics.ts). */
+  /** Set: `GET /metrics` for Prometheus, with this bearer token (web/metrics.route.ts). */
   readonly metricsToken?: string;
   /** The app's metrics (turns, deliveries, database); default: a set of its own. */
   readonly metrics?: AppMetrics;

@@ -8,7 +8,7 @@ import type { AdaptiveCardJson } from '../../cards/shared/render-card.js';
 import type {
   EnrollmentDraft,
   EnrollmentStep,
-} from '../../domain/enrollment/enrollment-draft.repository.js';
+} from '../../domain/enrollment/enrollment-draft-repository.port.js';
 import { stepBefore } from '../../domain/enrollment/enrollment-steps.js';
 import type { Actor } from '../../domain/partners/actor.js';
 import {
@@ -105,7 +105,8 @@ export async function stepCard(
 export function answersStep(draft: EnrollmentDraft, value: unknown): boolean {
   if (!value || typeof value !== 'object') return false;
   const { section, action } = value as CardAnswer;
-  if (draft.step === 'summary') return action === 'edit' || action === 'submit' || action === 'back';
+  if (draft.step === 'summary')
+    return action === 'edit' || action === 'submit' || action === 'back';
   return section === draft.step;
 }
 
@@ -148,7 +149,10 @@ async function judge(
   if (typeof value.section === 'string' && value.section !== section) return reask();
   if (value.action === 'back') {
     if (stepBefore(draft) !== null) return accept({ kind: 'back', from: section });
-    prompt.options.retryPrompt = { type: 'message', text: t(language, 'enrollment:form.firstStep') };
+    prompt.options.retryPrompt = {
+      type: 'message',
+      text: t(language, 'enrollment:form.firstStep'),
+    };
     return false;
   }
   const inputs = Object.fromEntries(Object.entries(value).filter(([k]) => !CONTROL_KEYS.has(k)));

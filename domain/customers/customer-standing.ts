@@ -2,7 +2,7 @@ import { standsAsPartner } from '../enrollment/application.js';
 import { mayAnswer, stateAt, type Invitation } from '../invitations/invitation.js';
 import type { Actor } from '../partners/actor.js';
 import type { Partner, PartnerRef } from '../partners/partner.js';
-import type { PartnerRepository } from '../partners/partner.repository.js';
+import type { PartnerRepository } from '../partners/partner-repository.port.js';
 import {
   isCustomerAdmin,
   type Customer,

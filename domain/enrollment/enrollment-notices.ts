@@ -1,9 +1,9 @@
 import type { Logger } from '../../logging/logger.js';
 import { OwedNotices } from '../notices/owed-notices.js';
 import type { Partner } from '../partners/partner.js';
-import type { PartnerRepository } from '../partners/partner.repository.js';
+import type { PartnerRepository } from '../partners/partner-repository.port.js';
 import { applicationOwes } from './application.js';
-import type { EnrollmentNotifier } from './enrollment-notifier.js';
+import type { EnrollmentNotifier } from './enrollment-notifier.port.js';
 
 export { NOTICE_GIVE_UP_MS, NOTICE_GRACE_MS } from '../notices/owed-notices.js';
 

@@ -1,5 +1,5 @@
 import { SECTION_IDS } from '../partners/partner-profile.js';
-import type { EnrollmentDraft, EnrollmentStep } from './enrollment-draft.repository.js';
+import type { EnrollmentDraft, EnrollmentStep } from './enrollment-draft-repository.port.js';
 
 /** Where a draft stands: its step, and whether that section is being edited from the summary. */
 export type DraftPosition = Pick<EnrollmentDraft, 'step' | 'editing'>;

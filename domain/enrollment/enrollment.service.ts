@@ -5,7 +5,7 @@ import type {
   EnrollmentDraft,
   EnrollmentDraftRepository,
   EnrollmentStep,
-} from './enrollment-draft.repository.js';
+} from './enrollment-draft-repository.port.js';
 import {
   FIELD_SCHEMAS,
   firstIncompleteSection,
@@ -21,7 +21,10 @@ import { stepAfterSave, stepBefore } from './enrollment-steps.js';
 import { ConflictError, InvalidError, NotFoundError } from '../errors.js';
 import type { MembershipService } from '../partners/membership.service.js';
 import type { Partner, PersonRef } from '../partners/partner.js';
-import { DuplicatePartnerError, type PartnerRepository } from '../partners/partner.repository.js';
+import {
+  DuplicatePartnerError,
+  type PartnerRepository,
+} from '../partners/partner-repository.port.js';
 import type { Role } from '../partners/roles.js';
 import type { VerificationService } from './verification.service.js';
 

@@ -5,7 +5,7 @@ import type { EnrollmentNotices } from './enrollment-notices.js';
 import { InvalidError, NotAllowedError, NotFoundError, refuseFields } from '../errors.js';
 import type { MembershipService } from '../partners/membership.service.js';
 import type { Partner, PartnerDecision } from '../partners/partner.js';
-import type { PartnerRepository } from '../partners/partner.repository.js';
+import type { PartnerRepository } from '../partners/partner-repository.port.js';
 
 export interface ReviewServiceDeps {
   readonly partners: PartnerRepository;

@@ -12,7 +12,7 @@ import type {
   EarlierCode,
   EmailVerification,
   VerificationRepository,
-} from './verification.repository.js';
+} from './verification-repository.port.js';
 
 /** The mail service's shape (notifications/mail.service.ts), declared here to keep domain/ free of it. */
 export interface MailSender {

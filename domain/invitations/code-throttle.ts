@@ -1,6 +1,6 @@
 import { NotAllowedError, NotFoundError } from '../errors.js';
 import { personKey } from './invitation.js';
-import type { CodeGuessRepository, GuessBudget } from './invitation.repository.js';
+import type { CodeGuessRepository, GuessBudget } from './invitation-repository.port.js';
 import type { SecretHasher } from './invitation-secrets.js';
 
 export const MAX_WRONG_CODES = 5;

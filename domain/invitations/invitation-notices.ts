@@ -1,7 +1,7 @@
 import type { Logger } from '../../logging/logger.js';
 import { OwedNotices } from '../notices/owed-notices.js';
 import type { Invitation } from './invitation.js';
-import type { InvitationRepository } from './invitation.repository.js';
+import type { InvitationRepository } from './invitation-repository.port.js';
 
 /**
  * What an invitation's change owes (the owed-notice mechanism of domain/notices): for an

@@ -17,9 +17,9 @@ import {
 import type { Actor } from '../partners/actor.js';
 import type { MembershipService } from '../partners/membership.service.js';
 import type { Partner, PartnerRef, PersonRef } from '../partners/partner.js';
-import type { PartnerRepository } from '../partners/partner.repository.js';
+import type { PartnerRepository } from '../partners/partner-repository.port.js';
 import { can } from '../partners/roles.js';
-import type { RelationshipRepository } from '../relationships/relationship.repository.js';
+import type { RelationshipRepository } from '../relationships/relationship-repository.port.js';
 import type { Relationship } from '../relationships/relationship.js';
 import {
   answerRefusal,
@@ -46,7 +46,7 @@ import {
   type CodeGuessRepository,
   type InvitationChange,
   type InvitationRepository,
-} from './invitation.repository.js';
+} from './invitation-repository.port.js';
 import {
   looksLikeToken,
   newCode,

@@ -1,9 +1,9 @@
 import type { Logger } from '../../logging/logger.js';
 import type { Actor, UserRef } from './actor.js';
 import { ConflictError, NotAllowedError, NotFoundError } from '../errors.js';
-import type { Member, MembershipRepository, Roster } from './membership.repository.js';
+import type { Member, MembershipRepository, Roster } from './membership-repository.port.js';
 import { founderOf, type Partner, type PartnerRef } from './partner.js';
-import type { PartnerRepository } from './partner.repository.js';
+import type { PartnerRepository } from './partner-repository.port.js';
 import { ENROLLER_ROLES, ROLES, can, isRole, type Action, type Role } from './roles.js';
 
 /** The part of the bot's user store this service needs: who has talked to the bot. */

@@ -1,7 +1,7 @@
 import type { Logger } from '../../logging/logger.js';
 import { OwedNotices } from '../notices/owed-notices.js';
 import type { Relationship } from './relationship.js';
-import type { RelationshipRepository } from './relationship.repository.js';
+import type { RelationshipRepository } from './relationship-repository.port.js';
 
 /** Tells both sides what a relationship's last change (or a due reminder) means for them. */
 export interface RelationshipNotifier {

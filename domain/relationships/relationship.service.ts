@@ -10,7 +10,7 @@ import {
 import type { Actor } from '../partners/actor.js';
 import type { MembershipService } from '../partners/membership.service.js';
 import type { Partner, PartnerRef, PersonRef } from '../partners/partner.js';
-import { directoryCountUpTo, type PartnerRepository } from '../partners/partner.repository.js';
+import { directoryCountUpTo, type PartnerRepository } from '../partners/partner-repository.port.js';
 import {
   AUTO_EXTEND_DAYS,
   checkGrant,
@@ -41,7 +41,7 @@ import {
   type RelationshipChange,
   type RelationshipGuard,
   type RelationshipRepository,
-} from './relationship.repository.js';
+} from './relationship-repository.port.js';
 
 export interface RelationshipServiceDeps {
   readonly relationships: RelationshipRepository;

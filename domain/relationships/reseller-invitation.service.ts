@@ -8,9 +8,9 @@ import {
 } from '../errors.js';
 import type { Actor } from '../partners/actor.js';
 import { isPartnerId, PARTNER_ID_MESSAGE, type Partner } from '../partners/partner.js';
-import type { PartnerRepository } from '../partners/partner.repository.js';
+import type { PartnerRepository } from '../partners/partner-repository.port.js';
 import { CodeThrottle } from '../invitations/code-throttle.js';
-import type { CodeGuessRepository } from '../invitations/invitation.repository.js';
+import type { CodeGuessRepository } from '../invitations/invitation-repository.port.js';
 import {
   KIND_LETTER,
   looksLikeToken,

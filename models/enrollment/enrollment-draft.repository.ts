@@ -4,7 +4,7 @@ import type {
   EnrollmentDraft,
   EnrollmentDraftRepository,
   EnrollmentStep,
-} from '../../domain/enrollment/enrollment-draft.repository.js';
+} from '../../domain/enrollment/enrollment-draft-repository.port.js';
 import type { DraftAnswers } from '../../domain/partners/partner-profile.js';
 import { enrollmentDraftModel, type EnrollmentDraftDoc } from './enrollment-draft.schema.js';
 import { memoized, rememberWritten } from '../turn-memo.js';

@@ -3,7 +3,7 @@ import type {
   EmailVerification,
   PersonThrottle,
   VerificationRepository,
-} from '../../domain/enrollment/verification.repository.js';
+} from '../../domain/enrollment/verification-repository.port.js';
 import {
   verificationThrottleModel,
   type VerificationThrottleDoc,

@@ -12,7 +12,7 @@ import {
   type GuessRecord,
   type InvitationChange,
   type InvitationRepository,
-} from '../../domain/invitations/invitation.repository.js';
+} from '../../domain/invitations/invitation-repository.port.js';
 import type { OpenedInvitations } from '../../domain/customers/customer-standing.js';
 import { isDuplicateKey } from '../duplicate-key.js';
 import {

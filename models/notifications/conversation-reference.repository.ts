@@ -3,7 +3,7 @@ import type { UserRef } from '../../domain/partners/actor.js';
 import type {
   ConversationReferenceRepository,
   StoredConversationReference,
-} from '../../domain/notifications/conversation-reference.repository.js';
+} from '../../domain/notifications/conversation-reference-repository.port.js';
 import {
   conversationReferenceModel,
   type ConversationReferenceDoc,

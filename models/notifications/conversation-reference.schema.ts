@@ -1,5 +1,5 @@
 import mongoose, { Schema, type Model } from 'mongoose';
-import type { ConversationType } from '../../domain/notifications/conversation-reference.repository.js';
+import type { ConversationType } from '../../domain/notifications/conversation-reference-repository.port.js';
 
 /** A saved conversation reference: one per Teams conversation. */
 export interface ConversationReferenceDoc {

@@ -1,6 +1,6 @@
 import type mongoose from 'mongoose';
 import type { UserRef } from '../../domain/partners/actor.js';
-import type { KnownUser } from '../../domain/partners/user.repository.js';
+import type { KnownUser } from '../../domain/partners/user-repository.port.js';
 import { languageOf, type Language } from '../../i18n/i18n.js';
 import { conversationReferenceModel } from './conversation-reference.schema.js';
 import { MongoConversationReferenceRepository } from './conversation-reference.repository.js';

@@ -3,7 +3,7 @@ import type {
   Member,
   MembershipRepository,
   Roster,
-} from '../../domain/partners/membership.repository.js';
+} from '../../domain/partners/membership-repository.port.js';
 import type { Role } from '../../domain/partners/roles.js';
 import { duplicateKeyField } from '../duplicate-key.js';
 import { membershipModel, type MembershipDoc } from './membership.schema.js';

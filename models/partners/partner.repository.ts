@@ -7,7 +7,7 @@ import {
   type PartnerChanges,
   type PartnerRepository,
   type TransitionGuard,
-} from '../../domain/partners/partner.repository.js';
+} from '../../domain/partners/partner-repository.port.js';
 import { duplicateKeyField } from '../duplicate-key.js';
 import { memoized, rememberWritten } from '../turn-memo.js';
 import { registerTurnRead } from '../turn-reads.js';

@@ -4,7 +4,7 @@ import type {
   KnownUser,
   RosterMember,
   UserRepository,
-} from '../../domain/partners/user.repository.js';
+} from '../../domain/partners/user-repository.port.js';
 import type { Language } from '../../i18n/i18n.js';
 import { memoized, rememberWritten } from '../turn-memo.js';
 import { registerTurnRead } from '../turn-reads.js';

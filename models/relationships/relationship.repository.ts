@@ -12,7 +12,7 @@ import {
   type RelationshipGuard,
   type RelationshipPageQuery,
   type RelationshipRepository,
-} from '../../domain/relationships/relationship.repository.js';
+} from '../../domain/relationships/relationship-repository.port.js';
 import { isDuplicateKey } from '../duplicate-key.js';
 import { relationshipModel, type RelationshipDoc } from './relationship.schema.js';
 

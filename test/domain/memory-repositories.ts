@@ -2,24 +2,24 @@ import type { UserRef } from '../../domain/partners/actor.js';
 import type {
   EnrollmentDraft,
   EnrollmentDraftRepository,
-} from '../../domain/enrollment/enrollment-draft.repository.js';
+} from '../../domain/enrollment/enrollment-draft-repository.port.js';
 import type {
   Member,
   MembershipRepository,
   Roster,
-} from '../../domain/partners/membership.repository.js';
+} from '../../domain/partners/membership-repository.port.js';
 import type { NewPartner, Partner, SubmittedStatus } from '../../domain/partners/partner.js';
 import {
   type DirectoryQuery,
   DuplicatePartnerError,
   type PartnerChanges,
   type PartnerRepository,
-} from '../../domain/partners/partner.repository.js';
+} from '../../domain/partners/partner-repository.port.js';
 import type {
   EmailVerification,
   PersonThrottle,
   VerificationRepository,
-} from '../../domain/enrollment/verification.repository.js';
+} from '../../domain/enrollment/verification-repository.port.js';
 
 /**
  * In-memory stores with the same guarantees as the mongoose ones (unique keys, conditional

@@ -11,8 +11,8 @@ import { render as renderRelationship } from '../../cards/relationships/relation
 import { samples as relationshipSamples } from '../../cards/relationships/relationship.card.js';
 import { render as renderRequest } from '../../cards/relationships/request.card.js';
 import { samples as requestSamples } from '../../cards/relationships/request.card.js';
-import { render as renderInvitation } from '../../cards/relationships/invitation.card.js';
-import { samples as invitationSamples } from '../../cards/relationships/invitation.card.js';
+import { render as renderInvitation } from '../../cards/relationships/sent-invitation.card.js';
+import { samples as invitationSamples } from '../../cards/relationships/sent-invitation.card.js';
 import { dayText, rolesText } from '../../cards/relationships/relationship-text.js';
 import { RELATIONSHIP_STATES } from '../../domain/relationships/relationship.js';
 import { formatList, t } from '../../i18n/i18n.js';

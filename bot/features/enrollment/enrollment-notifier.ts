@@ -1,7 +1,7 @@
 import { render as renderQueue } from '../../../cards/enrollment/review-queue.card.js';
 import { render as renderReview } from '../../../cards/enrollment/review.card.js';
 import { render as renderNotice } from '../../../cards/shared/notice.card.js';
-import type { EnrollmentNotifier } from '../../../domain/enrollment/enrollment-notifier.js';
+import type { EnrollmentNotifier } from '../../../domain/enrollment/enrollment-notifier.port.js';
 import type { Notifier, NotificationSubject } from '../../../domain/notifications/notification.js';
 import type { Partner } from '../../../domain/partners/partner.js';
 import type { MailSender } from '../../../domain/enrollment/verification.service.js';

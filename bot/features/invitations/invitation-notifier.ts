@@ -22,7 +22,7 @@ import type { Notifier, Recipient } from '../../../domain/notifications/notifica
 import { t, type Language } from '../../../i18n/i18n.js';
 import type { MailService } from '../../../notifications/mail.service.js';
 import { cardData, invitationSubject } from './invitation-cards.js';
-import { teamsAppLink } from './invitation-page.route.js';
+import { teamsAppLink } from './customer-invitation-page.route.js';
 
 /** The invitation's link: `PUBLIC_BASE_URL/invitations/<token>`. */
 export function invitationLink(publicBaseUrl: string, token: string): string {

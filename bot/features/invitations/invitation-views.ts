@@ -25,10 +25,10 @@ import type { MembershipService } from '../../../domain/partners/membership.serv
 import { can } from '../../../domain/partners/roles.js';
 import { formatList, t, type Language } from '../../../i18n/i18n.js';
 import type { TurnScope } from '../../feature.js';
-import { listContextFields, listContextOf } from '../../list-context.js';
+import { listContextFields, listContextOf } from '../../list-context-input.js';
 import { cardData, type InvitationViewer } from './invitation-cards.js';
 import { invitationLink } from './invitation-notifier.js';
-import { teamsAppLink } from './invitation-page.route.js';
+import { teamsAppLink } from './customer-invitation-page.route.js';
 import { ref, pageNumber } from './invitation-inputs.js';
 
 /** The services the invitations feature is built from. */

@@ -11,7 +11,7 @@ import type { AppContext, AppModule } from '../../app-module.js';
 import type { Notifications } from '../notifications/notifications.module.js';
 import type { PartnersModule } from '../partners/partners.module.js';
 import type { RelationshipsModule } from '../relationships/relationships.module.js';
-import { invitationPageRoute } from './invitation-page.route.js';
+import { invitationPageRoute } from './customer-invitation-page.route.js';
 import { InvitationMail, OutboxInvitationNotifier } from './invitation-notifier.js';
 import { invitationsFeature } from './invitations.feature.js';
 

@@ -1,4 +1,4 @@
-import type { PartnerRepository } from '../../../domain/partners/partner.repository.js';
+import type { PartnerRepository } from '../../../domain/partners/partner-repository.port.js';
 import { MembershipService } from '../../../domain/partners/membership.service.js';
 import { MongoMembershipRepository } from '../../../models/partners/membership.repository.js';
 import { membershipModel } from '../../../models/partners/membership.schema.js';

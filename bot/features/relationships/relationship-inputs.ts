@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { listContextFields } from '../../list-context.js';
+import { listContextFields } from '../../list-context-input.js';
 
 // Card inputs arrive as strings in Teams (toggles "true"/"false", a multi-select "a,b"): parsed
 // here, bounded; what they mean (known roles, 1 to 730 days) is the domain's to check and say.

@@ -5,14 +5,14 @@ import {
 } from '../../../cards/relationships/relationship.card.js';
 import { render as renderList } from '../../../cards/relationships/relationships.card.js';
 import { render as renderRequest } from '../../../cards/relationships/request.card.js';
-import { render as renderInvitation } from '../../../cards/relationships/invitation.card.js';
+import { render as renderInvitation } from '../../../cards/relationships/sent-invitation.card.js';
 import { byText, dayText } from '../../../cards/relationships/relationship-text.js';
 import { cardAttachment, type AdaptiveCardJson } from '../../../cards/shared/render-card.js';
 import { withNotice } from '../../../cards/shared/with-notice.js';
 import { NotAllowedError, NotFoundError } from '../../../domain/errors.js';
 import { isSamePerson, type Actor } from '../../../domain/partners/actor.js';
 import type { MembershipService } from '../../../domain/partners/membership.service.js';
-import type { PartnerRepository } from '../../../domain/partners/partner.repository.js';
+import type { PartnerRepository } from '../../../domain/partners/partner-repository.port.js';
 import { can } from '../../../domain/partners/roles.js';
 import type { Relationship } from '../../../domain/relationships/relationship.js';
 import type {

@@ -1,6 +1,6 @@
 import { RelationshipNotices } from '../../../domain/relationships/relationship-notices.js';
 import type { Relationship } from '../../../domain/relationships/relationship.js';
-import type { RelationshipRepository } from '../../../domain/relationships/relationship.repository.js';
+import type { RelationshipRepository } from '../../../domain/relationships/relationship-repository.port.js';
 import { RelationshipService } from '../../../domain/relationships/relationship.service.js';
 import { ResellerInvitationService } from '../../../domain/relationships/reseller-invitation.service.js';
 import type { SecretHasher } from '../../../domain/invitations/invitation-secrets.js';
@@ -11,7 +11,7 @@ import type { AppContext, AppModule } from '../../app-module.js';
 import type { Notifications } from '../notifications/notifications.module.js';
 import type { PartnersModule } from '../partners/partners.module.js';
 import { MailInvitationMailer } from './invitation-mailer.js';
-import { invitationPageRoute } from './invitation-page.route.js';
+import { invitationPageRoute } from './reseller-invitation-page.route.js';
 import { OutboxRelationshipNotifier } from './relationship-notifier.js';
 import { OutboxResellerInvitationNotifier } from './reseller-invitation-notifier.js';
 import { resellerInvitationAcceptor, type InvitationAcceptor } from './reseller-accept.js';

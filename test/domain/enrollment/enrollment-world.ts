@@ -1,18 +1,18 @@
 import type { Actor, UserRef } from '../../../domain/partners/actor.js';
-import type { EnrollmentDraftRepository } from '../../../domain/enrollment/enrollment-draft.repository.js';
+import type { EnrollmentDraftRepository } from '../../../domain/enrollment/enrollment-draft-repository.port.js';
 import type { EnrollmentAnswers } from '../../../domain/partners/partner-profile.js';
 import { EnrollmentNotices } from '../../../domain/enrollment/enrollment-notices.js';
-import type { EnrollmentNotifier } from '../../../domain/enrollment/enrollment-notifier.js';
+import type { EnrollmentNotifier } from '../../../domain/enrollment/enrollment-notifier.port.js';
 import { EnrollmentService } from '../../../domain/enrollment/enrollment.service.js';
-import type { MembershipRepository } from '../../../domain/partners/membership.repository.js';
+import type { MembershipRepository } from '../../../domain/partners/membership-repository.port.js';
 import {
   MembershipService,
   type KnownUserDirectory,
 } from '../../../domain/partners/membership.service.js';
 import type { Partner } from '../../../domain/partners/partner.js';
-import type { PartnerRepository } from '../../../domain/partners/partner.repository.js';
+import type { PartnerRepository } from '../../../domain/partners/partner-repository.port.js';
 import { ReviewService } from '../../../domain/enrollment/review.service.js';
-import type { VerificationRepository } from '../../../domain/enrollment/verification.repository.js';
+import type { VerificationRepository } from '../../../domain/enrollment/verification-repository.port.js';
 import {
   VerificationService,
   type MailSender,

@@ -15,7 +15,7 @@ import {
   type GuessRecord,
   type InvitationChange,
   type InvitationRepository,
-} from '../../../domain/invitations/invitation.repository.js';
+} from '../../../domain/invitations/invitation-repository.port.js';
 import type { PersonRef } from '../../../domain/partners/partner.js';
 
 const clone = <T>(v: T): T => structuredClone(v);

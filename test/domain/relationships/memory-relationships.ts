@@ -11,7 +11,7 @@ import {
   type RelationshipGuard,
   type RelationshipPageQuery,
   type RelationshipRepository,
-} from '../../../domain/relationships/relationship.repository.js';
+} from '../../../domain/relationships/relationship-repository.port.js';
 
 /** Relationships in memory with the storage's guarantees: one open per pair, conditional updates. */
 export class MemoryRelationshipRepository implements RelationshipRepository {

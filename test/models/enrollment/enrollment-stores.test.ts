@@ -5,7 +5,7 @@ import path from 'node:path';
 import mongoose from 'mongoose';
 import { startEmbeddedMongo } from '@partner-connect/embedded-mongo';
 import type { NewPartner } from '../../../domain/partners/partner.js';
-import { DuplicatePartnerError } from '../../../domain/partners/partner.repository.js';
+import { DuplicatePartnerError } from '../../../domain/partners/partner-repository.port.js';
 import { testLogger } from '../../../logging/logger.js';
 import { createEnrollmentStores } from '../../../models/enrollment/enrollment-stores.js';
 import { embeddedStores } from './store-factories.js';

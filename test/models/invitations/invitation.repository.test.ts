@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { DuplicateInvitationSecretError } from '../../../domain/invitations/invitation.repository.js';
+import { DuplicateInvitationSecretError } from '../../../domain/invitations/invitation-repository.port.js';
 import type { NewInvitation } from '../../../domain/invitations/invitation.js';
 import { MongoCustomerRepository } from '../../../models/customers/customer.repository.js';
 import {

@@ -5,7 +5,7 @@ import { Verbs } from '../../../../cards/verbs.js';
 import { LIST_FILTERS } from '../../../../domain/relationships/relationship.service.js';
 import { t } from '../../../../i18n/i18n.js';
 import { cardAction, type CardAction } from '../../../feature.js';
-import { listContextOf } from '../../../list-context.js';
+import { listContextOf } from '../../../list-context-input.js';
 import type { RelationshipViews, RelationshipsFeatureDeps } from '../relationship-views.js';
 import { toggle, dayCount, pageNumber, onRelationship } from '../relationship-inputs.js';
 

@@ -3,7 +3,7 @@ import type { AdaptiveCardJson } from '../../../../cards/shared/render-card.js';
 import { Verbs } from '../../../../cards/verbs.js';
 import type { RelationshipResult } from '../../../../domain/relationships/relationship.service.js';
 import { cardAction, type CardAction, type TurnScope } from '../../../feature.js';
-import { listContextOf } from '../../../list-context.js';
+import { listContextOf } from '../../../list-context-input.js';
 import type { RelationshipViews, RelationshipsFeatureDeps } from '../relationship-views.js';
 import {
   toggle,

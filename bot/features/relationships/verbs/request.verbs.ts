@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { Verbs } from '../../../../cards/verbs.js';
 import { cardAction, type CardAction } from '../../../feature.js';
-import { listContextFields, listContextOf } from '../../../list-context.js';
+import { listContextFields, listContextOf } from '../../../list-context-input.js';
 import { relationshipSubject } from '../relationship-subjects.js';
 import type { RelationshipViews, RelationshipsFeatureDeps } from '../relationship-views.js';
 import { ref, toggle, grantInput } from '../relationship-inputs.js';

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import type { Request, Response } from 'restify';
-import { invitationPageRoute } from '../../../../bot/features/relationships/invitation-page.route.js';
+import { invitationPageRoute } from '../../../../bot/features/relationships/reseller-invitation-page.route.js';
 import type { InvitationLookup } from '../../../../domain/relationships/reseller-invitation.service.js';
 
 const TOKEN = 'A'.repeat(43);

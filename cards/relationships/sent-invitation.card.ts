@@ -1,4 +1,4 @@
-import template from './invitation.card.json' with { type: 'json' };
+import template from './sent-invitation.card.json' with { type: 'json' };
 import type { Partner } from '../../domain/partners/partner.js';
 import type { AccessGrant } from '../../domain/relationships/relationship.js';
 import { t, type Language } from '../../i18n/i18n.js';

@@ -4,7 +4,7 @@ import type { ResellerInvitationService } from '../../../domain/relationships/re
 import { t } from '../../../i18n/i18n.js';
 import { escapeHtml, noticeHtml, pageLanguage, sendHtmlPage } from '../../../web/html-page.js';
 import type { HttpRoute } from '../../../web/http-route.js';
-import { openInTeamsHtml } from '../invitations/invitation-page.route.js';
+import { openInTeamsHtml } from '../invitations/customer-invitation-page.route.js';
 
 /**
  * `GET /relationships/:token`: the page a reseller opens from the provider's mail. It needs no
