@@ -46,6 +46,9 @@ describe('turn reads: the working set in one round trip', function () {
     rosters = new MongoMembershipRepository(conn);
     drafts = new MongoEnrollmentDraftRepository(conn);
     reads = new MongoTurnReads(conn);
+    // Each model creates its collection and indexes in the background once compiled: wait for
+    // that here, or on a busy machine a late createIndexes lands in a test's command list.
+    await Promise.all(Object.values(conn.models).map((m) => m.init()));
     conn.getClient().on('commandStarted', (e: CommandStartedEvent) => {
       const target = e.command[e.commandName];
       commands.push(typeof target === 'string' ? `${e.commandName} ${target}` : e.commandName);
