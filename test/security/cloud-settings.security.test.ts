@@ -39,7 +39,7 @@ function start(env: Record<string, string>): {
   });
   let text = '';
   const url = new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`not listening:\n${text}`)), 20_000);
+    const timer = setTimeout(() => reject(new Error(`not listening:\n${text}`)), 60_000);
     const onData = (chunk: Buffer) => {
       text += chunk.toString('utf8');
       const m = /"msg":"listening"/.test(text) && /"port":(\d+)/.exec(text);
@@ -57,7 +57,7 @@ function start(env: Record<string, string>): {
 }
 
 describe('rule: the Bot Framework cloud and token settings come from the environment (npm start)', function () {
-  this.timeout(60_000);
+  this.timeout(120_000);
   let auth: LocalBotAuth;
   let connector: FakeConnector;
   let dir: string;

@@ -70,7 +70,7 @@ export function runScript(
     lines,
     exited,
     output: () => lines.map((l) => JSON.stringify(l)).join('\n') + text,
-    waitForLine(predicate, timeoutMs = 15_000) {
+    waitForLine(predicate, timeoutMs = 60_000) {
       return new Promise((resolve, reject) => {
         const check = () => {
           const line = lines.find(predicate);

@@ -198,7 +198,7 @@ function refused(port: number): Promise<boolean> {
 }
 
 describe('graceful shutdown of the process npm start runs (SIGTERM)', function () {
-  this.timeout(60_000);
+  this.timeout(120_000);
   let dir: string;
   let running: Running | undefined;
   let connector: FakeConnector;

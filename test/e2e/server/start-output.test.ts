@@ -38,7 +38,7 @@ async function startAndStop(): Promise<Started> {
     await new Promise<void>((resolve, reject) => {
       const timer = setTimeout(
         () => reject(new Error(`did not listen:\n${stdout}${stderr}`)),
-        20_000
+        60_000
       );
       child.stdout.on('data', (c: Buffer) => {
         stdout += c.toString('utf8');
@@ -61,7 +61,7 @@ async function startAndStop(): Promise<Started> {
 }
 
 describe('what a start writes (npm start, output piped)', function () {
-  this.timeout(40_000);
+  this.timeout(120_000);
   let started: Started;
   before(async () => {
     started = await startAndStop();
@@ -90,7 +90,7 @@ describe('what a start writes (npm start, output piped)', function () {
 const hasScript = spawnSync('script', ['--version']).status === 0;
 
 describe('what a start shows a person at a terminal', function () {
-  this.timeout(40_000);
+  this.timeout(120_000);
 
   it('writes readable log lines, not JSON, when stdout is a terminal', async function () {
     if (!hasScript) this.skip();
@@ -115,7 +115,7 @@ describe('what a start shows a person at a terminal', function () {
     const exited = new Promise((resolve) => child.on('exit', resolve));
     try {
       await new Promise<void>((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`no listening line:\n${screen}`)), 20_000);
+        const timer = setTimeout(() => reject(new Error(`no listening line:\n${screen}`)), 60_000);
         child.stdout.on('data', (c: Buffer) => {
           // Without colours and carriage returns: what the person reads.
           screen += c
