@@ -10,13 +10,19 @@ import path from 'node:path';
 // (`npm run test:quick`); the rest go to both mocha runs (`npm test -- --grep outbox`).
 // TEST_JOBS sets the number of workers.
 
-/** Started first so that no long file is left to run alone at the end (measured, slowest first). */
+/** Started first, so that no long file is left running alone at the end (the longest known). */
 const FIRST = [
   'test/e2e/security/authorization-matrix.security.test.ts',
-  'test/e2e/playground/tour.playground.test.ts',
-  'test/reliability/soak.reliability.test.ts',
-  'test/security/invalid-card-data-changes-nothing.security.test.ts',
+  'test/security/a-crashed-submit-never-leaves-an-organization-without-global-admin.security.test.ts',
   'test/e2e/reliability/decision-cut.test.ts',
+  'test/e2e/playground/tour.playground.test.ts',
+  'test/security/invalid-card-data-changes-nothing.security.test.ts',
+  'test/e2e/invitations/invitations.browser.test.ts',
+  'test/reliability/soak.reliability.test.ts',
+  'test/e2e/enrollment/enrollment.playground.test.ts',
+  'test/bench/bench.test.ts',
+  'test/e2e/relationships/relationships.playground.test.ts',
+  'test/e2e/reliability/database-cut.test.ts',
 ];
 
 /** Run after the parallel part, one at a time, each with the reason it cannot share the machine. */
