@@ -13,6 +13,7 @@ import path from 'node:path';
 /** Started first, so that no long file is left running alone at the end (the longest known). */
 const FIRST = [
   'test/e2e/security/authorization-matrix.security.test.ts',
+  'test/e2e/security/authorization-matrix-outsiders.security.test.ts',
   'test/security/a-crashed-submit-never-leaves-an-organization-without-global-admin.security.test.ts',
   'test/e2e/reliability/decision-cut.test.ts',
   'test/e2e/playground/tour.playground.test.ts',
@@ -23,6 +24,7 @@ const FIRST = [
   'test/bench/bench.test.ts',
   'test/e2e/relationships/relationships.playground.test.ts',
   'test/e2e/reliability/database-cut.test.ts',
+  'test/e2e/security/replays-and-forged-references.security.test.ts',
 ];
 
 /** Run after the parallel part, one at a time, each with the reason it cannot share the machine. */
