@@ -21,7 +21,7 @@ function runDb(
 }
 
 describe('npm run db -- dump|restore|copy (the command line)', function () {
-  this.timeout(60_000);
+  this.timeout(180_000);
 
   it("dumps the running bot's embedded database through its socket, the bot still running", async () => {
     const dataDir = tempDir('ops-cli-');

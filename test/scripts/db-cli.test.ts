@@ -25,7 +25,7 @@ function exitOf(child: ChildProcess): Promise<number | null> {
 }
 
 describe('npm run db', function () {
-  this.timeout(30_000);
+  this.timeout(90_000);
 
   it('without --dbpath opens the folder the bot uses, DATA_DIR/db', async () => {
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'embedded-cli-env-'));

@@ -30,7 +30,7 @@ async function packageCli(env: Record<string, string>) {
 }
 
 describe('npm run package', function () {
-  this.timeout(30_000);
+  this.timeout(90_000);
 
   it('builds the app package from the app id and public URL alone, without a password', async () => {
     const res = await packageCli({

@@ -15,7 +15,7 @@ const patti: TeamsPersona = {
 };
 
 describe('index.ts (the process npm start runs)', function () {
-  this.timeout(90_000);
+  this.timeout(120_000);
   let dir: string;
   let running: Running | undefined;
   beforeEach(() => {

@@ -67,7 +67,7 @@ async function startAndStop(): Promise<Started> {
 }
 
 describe('what a start writes (npm start, output piped)', function () {
-  this.timeout(90_000);
+  this.timeout(120_000);
   let started: Started;
   before(async () => {
     started = await startAndStop();
@@ -96,7 +96,7 @@ describe('what a start writes (npm start, output piped)', function () {
 const hasScript = spawnSync('script', ['--version']).status === 0;
 
 describe('what a start shows a person at a terminal', function () {
-  this.timeout(90_000);
+  this.timeout(120_000);
 
   it('writes readable log lines, not JSON, when stdout is a terminal', async function () {
     if (!hasScript) this.skip();

@@ -7,25 +7,31 @@ import { startEmbeddedMongo, type EmbeddedMongo } from '@partner-connect/embedde
 import { testLogger } from '../../../logging/logger.js';
 import { createEnrollmentStores } from '../../../models/enrollment/enrollment-stores.js';
 import { memoryStores, type StoreFactory } from '../../domain/enrollment/enrollment-world.js';
+import { afterThisFile } from '../../helpers/root-hooks.js';
 
 let server: Promise<{ db: EmbeddedMongo; dir: string }> | undefined;
 
-/** One embedded server for the whole run (a fresh database per test), stopped at the end. */
+/**
+ * One embedded server for the test file in `--parallel` mode (the next file in this worker
+ * process starts its own), for the whole run otherwise; a fresh database per test.
+ */
 function embedded() {
-  server ??= (async () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'enroll-db-'));
-    const db = await startEmbeddedMongo({ dataDir: dir, logger: testLogger() });
-    return { db, dir };
-  })();
+  if (!server) {
+    const started = (async () => {
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'enroll-db-'));
+      const db = await startEmbeddedMongo({ dataDir: dir, logger: testLogger() });
+      return { db, dir };
+    })();
+    server = started;
+    afterThisFile(async () => {
+      if (server === started) server = undefined;
+      const { db, dir } = await started;
+      await db.stop();
+      fs.rmSync(dir, { recursive: true, force: true });
+    });
+  }
   return server;
 }
-
-after(async () => {
-  if (!server) return;
-  const { db, dir } = await server;
-  await db.stop();
-  fs.rmSync(dir, { recursive: true, force: true });
-});
 
 /** Stores on the embedded database: the real mongoose models, unique indexes and all. */
 export const embeddedStores: StoreFactory = async () => {

@@ -123,7 +123,7 @@ const newLog = (): AckLog => ({
 });
 
 describe('crash recovery (SIGKILL under load)', function () {
-  this.timeout(40_000);
+  this.timeout(120_000);
   let dataDir: string;
   beforeEach(() => {
     dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'crash-test-'));

@@ -32,7 +32,7 @@ function exitOf(child: ChildProcess): Promise<number | null> {
 }
 
 describe('embedded server CLI', function () {
-  this.timeout(30_000);
+  this.timeout(90_000);
   let dir: string;
 
   before(() => {
