@@ -17,7 +17,9 @@ import type {
 } from '../../../domain/invitations/invitation.service.js';
 import {
   acceptance,
+  customerInviteRefusal,
   INVITATION_LIST_FILTERS,
+  isPartyOf,
   type InvitationListFilter,
 } from '../../../domain/invitations/invitation.js';
 import type { Actor } from '../../../domain/partners/actor.js';
@@ -57,16 +59,12 @@ export function invitationViews(deps: InvitationsFeatureDeps) {
   const rolesOf = (actor: Actor) => memberships.rolesOf(actor);
   const mayInvite = async (actor: Actor) => {
     const { partner, roles } = await rolesOf(actor);
-    return (
-      partner?.status === 'approved' &&
-      partner.partnerType === 'reseller' &&
-      can('customers.invite', roles)
-    );
+    return !!partner && !customerInviteRefusal(partner) && can('customers.invite', roles);
   };
   const mayManage = async (actor: Actor) => can('invitations.manage', (await rolesOf(actor)).roles);
   const isPartnerOf = async (actor: Actor, view: InvitationView) => {
     const { partner } = await rolesOf(actor);
-    return !!partner && (partner.id === view.reseller.id || partner.id === view.provider?.id);
+    return isPartyOf(view.invitation, partner?.id);
   };
 
   /** Which copy the actor sees: the inviting partners see Revoke / Resend, anyone else Accept. */

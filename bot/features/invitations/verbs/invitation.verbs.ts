@@ -5,6 +5,7 @@ import { userText } from '../../../../cards/shared/user-text.js';
 import { withNotice } from '../../../../cards/shared/with-notice.js';
 import { Verbs } from '../../../../cards/verbs.js';
 import { NotFoundError } from '../../../../domain/errors.js';
+import { invitationActions } from '../../../../domain/invitations/invitation.js';
 import { t } from '../../../../i18n/i18n.js';
 import { cardAction, type CardAction } from '../../../feature.js';
 import { invitationSubject } from '../invitation-cards.js';
@@ -108,7 +109,9 @@ export function invitationVerbs(
           // First click: what revoking does, and a second button to mean it (as End).
           await memberships.authorize(scope.actor, 'invitations.manage');
           const view = await service.get(scope.actor, data.invitationRef);
-          if (view.state === 'pending' && (await viewerOf(scope.actor, view)) === 'partner') {
+          // Authorized to manage above: the rule asked is the state's (a pending one is revocable).
+          const side = await viewerOf(scope.actor, view);
+          if (invitationActions(view.state, { side, mayManage: true }).includes('revoke')) {
             const opts = { ...listPageOf(data), confirmRevoke: true };
             return { card: (await cardOf(scope, view, undefined, opts)).card };
           }
