@@ -37,6 +37,8 @@ function monitor(app: ProductApp) {
   client.on('commandStarted', onStarted);
   return {
     async count(turn: () => Promise<unknown>): Promise<Counted> {
+      // The earlier turns' owed work (notices, other card copies) is theirs, not this turn's.
+      await app.app.owedWork.idle();
       const commands: string[] = [];
       recording = commands;
       try {
