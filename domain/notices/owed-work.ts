@@ -7,6 +7,11 @@ export const OWED_WORK_LIMIT = 10_000;
 export const OWED_WORK_LANES = 4;
 
 type Task = () => Promise<void>;
+/** What a request deferred while it runs; `done` once it settled (its queue was started). */
+interface Held {
+  readonly queued: (() => void)[];
+  done: boolean;
+}
 
 /**
  * The work a state change owes others (other copies of its cards, the other side's notices),
@@ -17,7 +22,7 @@ type Task = () => Promise<void>;
  */
 export class OwedWork {
   private readonly log: Logger;
-  private readonly turns = new AsyncLocalStorage<(() => void)[]>();
+  private readonly turns = new AsyncLocalStorage<Held>();
   /** Tasks per record key; a key is in `ready` or running while it has tasks. */
   private readonly lanes = new Map<string, Task[]>();
   private readonly ready: string[] = [];
@@ -39,11 +44,12 @@ export class OwedWork {
    * written), so the person who acted never waits for work done for others.
    */
   async holdDuring<T>(handle: () => Promise<T>): Promise<T> {
-    const held: (() => void)[] = [];
+    const held: Held = { queued: [], done: false };
     try {
       return await this.turns.run(held, handle);
     } finally {
-      for (const queue of held) queue();
+      held.done = true;
+      for (const queue of held.queued) queue();
     }
   }
 
@@ -58,8 +64,9 @@ export class OwedWork {
     }
     this.size++;
     const queue = () => this.enqueue(key, task);
+    // A timer or loop a request started carries its context after the request is over.
     const held = this.turns.getStore();
-    if (held) held.push(queue);
+    if (held && !held.done) held.queued.push(queue);
     else queue();
     return true;
   }

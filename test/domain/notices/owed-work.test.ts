@@ -53,6 +53,20 @@ describe('OwedWork: what a change owes others, done after the answer', () => {
     expect(log).to.deep.equal(['answered', 'owed']);
   });
 
+  it('queues at once what a timer started by a finished request defers', async () => {
+    const work = new OwedWork(testLogger());
+    const log: string[] = [];
+    let later!: Promise<void>;
+    await work.holdDuring(async () => {
+      later = new Promise<void>((r) => setTimeout(r, 1)).then(() => {
+        work.defer('a', async () => void log.push('owed'));
+      });
+    });
+    await later;
+    await work.idle();
+    expect(log).to.deep.equal(['owed']);
+  });
+
   it('keeps going after a failing task, and refuses work past its bound (left to the sweep)', async () => {
     const work = new OwedWork(testLogger(), 2);
     const log: string[] = [];
