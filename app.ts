@@ -17,6 +17,7 @@ import { createWebServer, type WebServer } from './web/server.js';
 import { watchDatabaseCommands } from './observability/database-commands.js';
 import { AppMetrics } from './observability/metrics.js';
 import { traceTurn } from './observability/spans.js';
+import { OwedWork } from './domain/notices/owed-work.js';
 
 /** What a bot factory needs; `createBot` from bot/create-bot.ts is the real one. */
 export interface BotFactoryDeps {
@@ -87,6 +88,8 @@ export interface App<M extends ModuleSet<M> = AnyModules> {
   readonly bot: Awaited<ReturnType<BotFactory>>;
   /** The modules as built, typed (tests reach their services here). */
   readonly modules: M;
+  /** Work the turns owe others, done after their answers (`idle()`: all of it done so far). */
+  readonly owedWork: OwedWork;
   start(): Promise<void>;
   /** Stops accepting requests, finishes turns in flight, stops modules, closes the DB. */
   stop(): Promise<void>;
@@ -114,6 +117,7 @@ export async function createApp<M extends ModuleSet<M> = AnyModules>(
       watchDatabaseCommands(db.connection.getClient(), { metrics, spans: tracing });
     const adapter = createAdapter(config, logger, options.adapterOptions);
     const clock = appClock(options.clock);
+    const owedWork = new OwedWork(logger);
     const context: AppContext = {
       config,
       logger,
@@ -121,6 +125,7 @@ export async function createApp<M extends ModuleSet<M> = AnyModules>(
       adapter,
       clock,
       now: () => new Date(clock.now()),
+      owedWork,
       ...(metrics ? { deliveryMetrics: metrics } : {}),
     };
     const built = options.modules ? await options.modules(context) : ({} as M);
@@ -149,6 +154,7 @@ export async function createApp<M extends ModuleSet<M> = AnyModules>(
         trustedServiceUrlHosts: config.trustedServiceUrlHosts,
         metrics,
         trace: tracing ? traceTurn : undefined,
+        owedWork,
       }),
       ping: () => db.ping(),
       healthContributors: [
@@ -160,7 +166,7 @@ export async function createApp<M extends ModuleSet<M> = AnyModules>(
       metrics,
       logger,
     });
-    return buildApp({ options, db, adapter, bot, web, modules, built });
+    return buildApp({ options, db, adapter, bot, web, modules, built, owedWork });
   } catch (err) {
     await db.close();
     throw err;
@@ -181,8 +187,9 @@ function buildApp<M extends ModuleSet<M>>(parts: {
   web: WebServer;
   modules: AppModule[];
   built: M;
+  owedWork: OwedWork;
 }): App<M> {
-  const { options, db, adapter, bot, web, modules, built } = parts;
+  const { options, db, adapter, bot, web, modules, built, owedWork } = parts;
   const log = options.logger.child({ module: 'app' });
   let url = '';
   let port = 0;
@@ -198,6 +205,7 @@ function buildApp<M extends ModuleSet<M>>(parts: {
     adapter,
     bot,
     modules: built,
+    owedWork,
     async start() {
       const listening = await web.listen(options.config.port, options.host ?? options.config.host);
       ({ url, port } = listening);
@@ -211,6 +219,8 @@ function buildApp<M extends ModuleSet<M>>(parts: {
       stopping ??= (async () => {
         log.info('stopping: no new requests, finishing turns in flight');
         await web.close(options.shutdownTimeoutMs ?? DEFAULT_SHUTDOWN_TIMEOUT_MS);
+        // The turns' owed work, while the database is open; what is left stays owed (stamped).
+        await owedWork.close(options.shutdownTimeoutMs ?? DEFAULT_SHUTDOWN_TIMEOUT_MS);
         for (const m of [...modules].reverse()) {
           try {
             await m.stop?.();

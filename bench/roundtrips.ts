@@ -20,16 +20,43 @@ import {
 
 const SAMPLES = 3;
 const TARGET = 3;
+const CLICK_TARGET = 6;
+/** How long the connection stays silent before a turn is counted. */
+const QUIET_MS = 150;
 
 interface Counted {
   readonly commands: string[];
+}
+
+/**
+ * Waits (bounded) until the earlier turns' owed work (notices, other card copies) is done, the
+ * outbox has delivered it and the connection has been silent a moment (the worker's last empty
+ * claims): those commands are theirs, not the next turn's.
+ */
+async function quiet(
+  app: ProductApp,
+  lastCommandAt: () => number,
+  probing: (on: boolean) => void
+): Promise<void> {
+  await app.app.owedWork.idle();
+  const outbox = app.app.modules.notifications.service;
+  for (let i = 0; i < 250; i++) {
+    probing(true);
+    const { counts } = await outbox.summary(1).finally(() => probing(false));
+    if (!counts.due && !counts.leased && performance.now() - lastCommandAt() > QUIET_MS) return;
+    await new Promise((r) => setTimeout(r, 20));
+  }
 }
 
 /** Records the commands the app's connection sends while `turn` runs. */
 function monitor(app: ProductApp) {
   const client = app.app.db.connection.getClient();
   let recording: string[] | undefined;
+  let lastCommandAt = 0;
+  let probing = false;
   const onStarted = (e: CommandStartedEvent) => {
+    // The quiet check's own reads of the outbox do not make the connection loud.
+    if (!probing) lastCommandAt = performance.now();
     if (!recording) return;
     const target = e.command[e.commandName];
     recording.push(typeof target === 'string' ? `${e.commandName} ${target}` : e.commandName);
@@ -37,12 +64,21 @@ function monitor(app: ProductApp) {
   client.on('commandStarted', onStarted);
   return {
     async count(turn: () => Promise<unknown>): Promise<Counted> {
+      await quiet(
+        app,
+        () => lastCommandAt,
+        (on) => (probing = on)
+      );
       const commands: string[] = [];
       recording = commands;
+      // The work the turn owes others starts right after its answer is written, which can be
+      // before the answer is read here: held until the count is taken, it is not counted.
+      app.app.owedWork.pause();
       try {
         await turn();
       } finally {
         recording = undefined;
+        app.app.owedWork.resume();
       }
       // Every turn of ours reads something (its state at least): none means monitoring is off.
       if (commands.length === 0)
@@ -135,12 +171,14 @@ export const roundtripsBench: Bench = {
     for (const [kind, runs] of Object.entries(kinds)) {
       const fewest = runs.reduce((a, b) => (b.commands.length < a.commands.length ? b : a));
       const most = Math.max(...runs.map((r) => r.commands.length));
-      const judged = kind === 'command' || kind === 'commandEnrolled' || kind === 'dialogStep';
+      // Issue 29: a click's own commands (its notices and other copies come after) at most 6.
+      const target = kind === 'authorize' || kind === 'accept' ? CLICK_TARGET : TARGET;
       figures.push({
         name: `${labels[kind]}: commands per turn`,
         value: fewest.commands.length,
         unit: 'commands',
-        ...(judged ? { target: `≤ ${TARGET}`, met: fewest.commands.length <= TARGET } : {}),
+        target: `≤ ${target}`,
+        met: fewest.commands.length <= target,
       });
       details[kind] = {
         commands: fewest.commands,
@@ -153,8 +191,9 @@ export const roundtripsBench: Bench = {
       );
     }
     notes.push(
-      'Counted from the POST to /api/messages until its answer. The delivery worker polls every 10 min here, but it is ' +
-        'woken when a turn queues a notification, so the Authorize and Accept counts can include the start of that delivery.'
+      "Counted from the POST to /api/messages until its answer, after the earlier turns' owed work and deliveries " +
+        'settled; the work a click owes others (notices, other card copies: app.owedWork) is held until the count is taken, ' +
+        "so the Authorize and Accept counts are the click's own commands."
     );
     return { figures, notes, details };
   },

@@ -5,6 +5,7 @@ import type { Logger } from '../logging/logger.js';
 import type { HealthContributor } from '../web/health.route.js';
 import type { HttpRoute } from '../web/http-route.js';
 import type { Clock } from '../notifications/clock.js';
+import type { OwedWork } from '../domain/notices/owed-work.js';
 import type { DeliveryMetrics } from '../notifications/delivery-metrics.port.js';
 import type { ReplyCardRecorder } from './card-sender.js';
 import type { CommandAuthorizer, Feature } from './feature.js';
@@ -24,6 +25,8 @@ export interface AppContext {
   readonly now: () => Date;
   /** Counts outbox sends, Retry-After waits and dead letters (set with METRICS_TOKEN). */
   readonly deliveryMetrics?: DeliveryMetrics;
+  /** Work a change owes others, done right after the request is answered (features' notices). */
+  readonly owedWork: OwedWork;
 }
 
 /**

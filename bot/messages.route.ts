@@ -3,6 +3,7 @@ import type { Request, Response } from 'restify';
 import { checkActivity } from './activity-guard.js';
 import type { RequestAuthenticator } from './adapter.js';
 import type { Logger } from '../logging/logger.js';
+import type { OwedWork } from '../domain/notices/owed-work.js';
 import {
   turnFacts,
   type TurnFacts,
@@ -36,6 +37,8 @@ export interface MessagesDeps {
   readonly metrics?: TurnMetrics;
   /** Runs each turn in a trace span (set when tracing is on). */
   readonly trace?: TurnTracer;
+  /** Holds the work a turn owes others until its response is written (domain/notices/owed-work.ts). */
+  readonly owedWork?: Pick<OwedWork, 'holdDuring'>;
 }
 
 /** The adapter's pre-body token check, when it has one (bot/adapter.ts PartnerConnectAdapter). */
@@ -148,7 +151,8 @@ export function messagesRoute(deps: MessagesDeps) {
     };
     const runTurn = async (annotate?: (record: TurnRecord) => void) => {
       try {
-        await deps.adapter.process(req, res, logic);
+        const handle = () => deps.adapter.process(req, res, logic);
+        await (deps.owedWork ? deps.owedWork.holdDuring(handle) : handle());
       } catch (err) {
         // The adapter throws (zod) on bodies it cannot read as an activity: a client error.
         log.warn({ err }, 'adapter refused the activity');

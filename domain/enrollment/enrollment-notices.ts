@@ -1,5 +1,6 @@
 import type { Logger } from '../../logging/logger.js';
 import { OwedNotices } from '../notices/owed-notices.js';
+import type { OwedWork } from '../notices/owed-work.js';
 import type { Partner } from '../partners/partner.js';
 import type { PartnerRepository } from '../partners/partner-repository.port.js';
 import { applicationOwes } from './application.js';
@@ -16,7 +17,8 @@ export class EnrollmentNotices extends OwedNotices<Partner> {
     partners: PartnerRepository,
     notifier: EnrollmentNotifier,
     now: () => Date,
-    logger: Logger
+    logger: Logger,
+    work?: OwedWork
   ) {
     super(
       'enrollment',
@@ -27,7 +29,8 @@ export class EnrollmentNotices extends OwedNotices<Partner> {
         else if (owed === 'outcome') await notifier.decided(partner);
       },
       now,
-      logger
+      logger,
+      work
     );
   }
 }

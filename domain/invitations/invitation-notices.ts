@@ -1,5 +1,6 @@
 import type { Logger } from '../../logging/logger.js';
 import { OwedNotices } from '../notices/owed-notices.js';
+import type { OwedWork } from '../notices/owed-work.js';
 import type { Invitation } from './invitation.js';
 import type { InvitationRepository } from './invitation-repository.port.js';
 
@@ -12,8 +13,9 @@ export class InvitationNotices extends OwedNotices<Invitation> {
     invitations: InvitationRepository,
     settle: (invitation: Invitation) => Promise<void>,
     now: () => Date,
-    logger: Logger
+    logger: Logger,
+    work?: OwedWork
   ) {
-    super('invitations', invitations, settle, now, logger);
+    super('invitations', invitations, settle, now, logger, work);
   }
 }

@@ -802,7 +802,8 @@ export class InvitationService {
     }
     this.log.info({ invitationRef: id, to: change.state, by: actor.aadObjectId }, 'invitation');
     await this.deps.notices.afterTransition(updated);
-    return { view: await this.view(updated), changedNow: true };
+    // The partners the click read are the same ones: the click reads them once.
+    return { view: this.viewOf(updated, view.reseller, view.provider), changedNow: true };
   }
 
   private async invitingReseller(actor: Actor): Promise<Partner> {

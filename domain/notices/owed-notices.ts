@@ -1,4 +1,5 @@
 import type { Logger } from '../../logging/logger.js';
+import type { OwedWork } from './owed-work.js';
 
 /** How long a transition's own request gets to send its notices before the sweep takes over. */
 export const NOTICE_GRACE_MS = 60_000;
@@ -37,16 +38,27 @@ export class OwedNotices<R extends OwingRecord> {
     private readonly store: OwedNoticeStore<R>,
     private readonly sender: NoticeSender<R>,
     private readonly now: () => Date,
-    logger: Logger
+    logger: Logger,
+    /** Where the work is deferred to (the app's); without it, it is done before returning. */
+    private readonly work?: OwedWork
   ) {
     this.log = logger.child({ module: `${name}-notices` });
   }
 
   /**
-   * Sends what a transition owes. A failure is logged and left to the sweep: the state change
-   * is stored and acknowledged, so the person who acted is not told it failed.
+   * Sends what a transition owes: with the app's OwedWork, right after the request is answered
+   * (the person who acted waits only for their own card). A failure is logged and left to the
+   * sweep: the state change is stored and acknowledged, so the person who acted is not told.
    */
   async afterTransition(record: R): Promise<void> {
+    if (this.work) {
+      this.work.defer(`${this.name}:${record.id}`, () => this.sendLogged(record));
+      return;
+    }
+    await this.sendLogged(record);
+  }
+
+  private async sendLogged(record: R): Promise<void> {
     try {
       await this.send(record);
     } catch (err) {

@@ -1,5 +1,6 @@
 import type { Logger } from '../../logging/logger.js';
 import { OwedNotices } from '../notices/owed-notices.js';
+import type { OwedWork } from '../notices/owed-work.js';
 import type { Relationship } from './relationship.js';
 import type { RelationshipRepository } from './relationship-repository.port.js';
 
@@ -17,8 +18,9 @@ export class RelationshipNotices extends OwedNotices<Relationship> {
     relationships: RelationshipRepository,
     notifier: RelationshipNotifier,
     now: () => Date,
-    logger: Logger
+    logger: Logger,
+    work?: OwedWork
   ) {
-    super('relationships', relationships, (r) => notifier.changed(r), now, logger);
+    super('relationships', relationships, (r) => notifier.changed(r), now, logger, work);
   }
 }

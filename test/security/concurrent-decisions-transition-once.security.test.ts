@@ -25,8 +25,11 @@ async function notices(w: RelationshipsWorld): Promise<string[]> {
 
 /** The notices made while `work` ran (and the outbox settled). */
 async function noticesOf(w: RelationshipsWorld, work: () => Promise<unknown>): Promise<string[]> {
+  // The set-up's own notices (owed work done after it) are not the work's.
+  await w.drained();
   const before = new Set(await notices(w));
   await work();
+  await w.drained();
   await new Promise((r) => setTimeout(r, 300));
   return (await notices(w)).filter((n) => !before.has(n));
 }

@@ -41,7 +41,7 @@ export async function createEnrollmentModule(
       reviewQueue: () => partners.listByStatus('underReview'),
     }
   );
-  const notices = new EnrollmentNotices(partners, notifier, now, logger);
+  const notices = new EnrollmentNotices(partners, notifier, now, logger, ctx.owedWork);
   deps.notifications.owedNotices.register(notices);
   // A partner whose Submit died before its roster: its founder is made Global admin here.
   deps.notifications.addSweep('enrollment-founders', async () => {

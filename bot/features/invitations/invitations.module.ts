@@ -51,7 +51,8 @@ export async function createInvitationsModule(
     repository,
     (inv) => service.settle(inv),
     ctx.now,
-    ctx.logger
+    ctx.logger,
+    ctx.owedWork
   );
   deps.notifications.owedNotices.register(notices);
   const service: InvitationService = new InvitationService({

@@ -62,7 +62,7 @@ export async function createRelationshipsModule(
       for (const listener of listeners) await listener(relationship);
     },
   };
-  const notices = new RelationshipNotices(repository, notifier, ctx.now, ctx.logger);
+  const notices = new RelationshipNotices(repository, notifier, ctx.now, ctx.logger, ctx.owedWork);
   deps.notifications.owedNotices.register(notices);
   const service = new RelationshipService({
     relationships: repository,

@@ -68,6 +68,8 @@ describe('the invitations list (the real server)', function () {
     const { ref, code } = await invite('Northwind Traders');
     await w.say(cast.customer, `accept ${code}`);
     await w.click(cast.customer, Verbs.invitationAccept, { invitationRef: ref });
+    // The customer record is the acceptance's owed work, done right after the click.
+    await w.drained();
     const list = await w.say(cast.reseller, 'customers');
     expect(list.seen).to.include('Northwind Traders');
     expect(list.seen).to.include(

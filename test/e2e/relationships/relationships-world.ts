@@ -165,9 +165,13 @@ export async function startRelationshipsWorld(
     advanceDays: (d: number) => (now = new Date(now.getTime() + days(d))),
     posted,
     updated,
-    /** Waits until the outbox has nothing due or in flight: every notice owed so far is out. */
+    /**
+     * Waits until the clicks' owed work is done (their notices queued) and the outbox has
+     * nothing due or in flight: every notice owed so far is out.
+     */
     async drained(timeoutMs = 8000): Promise<void> {
       const notifications = app.app.modules.notifications.service;
+      await app.app.owedWork.idle();
       await eventually(
         async () => {
           const { counts } = await notifications.summary(0);

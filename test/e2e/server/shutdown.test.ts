@@ -151,6 +151,35 @@ describe('graceful shutdown', function () {
     await app.stop();
     expect(events).to.deep.equal(['start', 'stop with the database still open']);
   });
+
+  it("does the turns' owed work before the modules stop and the database closes", async () => {
+    const events: string[] = [];
+    let open!: () => void;
+    const gate = new Promise<void>((r) => (open = r));
+    const app = await startTestApp(
+      {},
+      {
+        botFactory: echoBot().factory,
+        modules: () => ({
+          probe: {
+            async stop() {
+              events.push('modules stopped');
+            },
+          },
+        }),
+      }
+    );
+    // What a click deferred (its notices), still running when the stop begins.
+    app.app.owedWork.defer('relationships:1', async () => {
+      await gate;
+      await app.app.db.ping();
+      events.push('owed work done with the database open');
+    });
+    const stopping = app.stop();
+    setImmediate(open);
+    await stopping;
+    expect(events).to.deep.equal(['owed work done with the database open', 'modules stopped']);
+  });
 });
 
 /** A distinct person per request, so that every turn has its own conversation. */
