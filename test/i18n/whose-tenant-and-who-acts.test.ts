@@ -136,7 +136,7 @@ describe('whose tenant, whose roles, who acts: the words each viewer reads', () 
         const view = {
           invitation: {
             id: 'inv-1',
-            customer: { companyName: 'Contoso Ltd' },
+            customer: { companyName: 'Contoso Ltd', providerRef: 'p' },
             decidedBy: { name: 'Carla Diaz' },
             history: [{ at: new Date('2026-12-02T09:00:00Z') }],
           },

@@ -586,7 +586,16 @@ function refusalTexts(): string[] {
 }
 
 /** Collections a turn writes whatever it does (state, references, the roster's last seen). */
-const VOLATILE = new Set(['botstates', 'conversationreferences', 'users', 'leases']);
+// Bookkeeping the delivery side keeps at its own pace: the outbox's lease and its per-recipient
+// readiness (made and dropped as earlier notices are queued and delivered). A notice made shows in
+// `notifications`, which is compared.
+const VOLATILE = new Set([
+  'botstates',
+  'conversationreferences',
+  'users',
+  'leases',
+  'notification_recipients',
+]);
 
 type Matrix = Awaited<ReturnType<typeof startMatrix>>;
 

@@ -143,11 +143,16 @@ describe('npm start with WEB_CONCURRENCY=2: a supervisor, the database process a
 
     expect(await request(port, 'GET', '/healthz')).to.equal(200);
     expect(await request(port, 'GET', '/healthz')).to.equal(200);
-    expect((await helpTurns(2)).sort()).to.deep.equal(['worker-1', 'worker-2']);
+    // The primary hands each connection to a free bot process in turn; one busy (a loaded
+    // machine) is passed over, so ask until both have answered, within a bound.
+    const seen = new Set<string>();
+    for (let i = 0; i < 40 && seen.size < 2; i++) for (const p of await helpTurns(1)) seen.add(p);
+    expect([...seen].sort()).to.deep.equal(['worker-1', 'worker-2']);
   });
 
   it('answers /metrics for both bot processes, whichever takes the scrape', async () => {
-    // One turn each so far: a process alone would count 1.
+    // Both processes have answered some of the help turns so far: a process alone counts fewer.
+    const sent = next - 1;
     for (let i = 0; i < 2; i++) {
       const scrape = await exchange(port, 'GET', '/metrics', undefined, {
         Authorization: `Bearer ${METRICS_TOKEN}`,
@@ -156,7 +161,7 @@ describe('npm start with WEB_CONCURRENCY=2: a supervisor, the database process a
       const help = scrape.text
         .split('\n')
         .find((l) => /^partner_connect_turns_total\{.*kind="command:help"/.test(l));
-      expect(help, scrape.text.slice(0, 2000)).to.match(/ 2$/);
+      expect(help, scrape.text.slice(0, 2000)).to.match(new RegExp(` ${sent}$`));
     }
   });
 
@@ -174,7 +179,11 @@ describe('npm start with WEB_CONCURRENCY=2: a supervisor, the database process a
       100_000
     );
     expect(again.port).to.equal(port);
-    expect((await helpTurns(2)).sort()).to.deep.equal(['worker-1', 'worker-2']);
+    // The primary hands each connection to a free bot process in turn; one busy (a loaded
+    // machine) is passed over, so ask until both have answered, within a bound.
+    const seen = new Set<string>();
+    for (let i = 0; i < 40 && seen.size < 2; i++) for (const p of await helpTurns(1)) seen.add(p);
+    expect([...seen].sort()).to.deep.equal(['worker-1', 'worker-2']);
   });
 
   it('restarts the database process killed with SIGKILL; the bot processes carry on on it', async () => {
@@ -192,7 +201,11 @@ describe('npm start with WEB_CONCURRENCY=2: a supervisor, the database process a
     while ((await request(port, 'GET', '/healthz')) !== 200) {
       if (Date.now() > deadline) throw new Error(`never healthy again:\n${running.output()}`);
     }
-    expect((await helpTurns(2)).sort()).to.deep.equal(['worker-1', 'worker-2']);
+    // The primary hands each connection to a free bot process in turn; one busy (a loaded
+    // machine) is passed over, so ask until both have answered, within a bound.
+    const seen = new Set<string>();
+    for (let i = 0; i < 40 && seen.size < 2; i++) for (const p of await helpTurns(1)) seen.add(p);
+    expect([...seen].sort()).to.deep.equal(['worker-1', 'worker-2']);
   });
 
   it('on SIGTERM to the supervisor finishes the turn in flight, then every process exits 0', async () => {
