@@ -113,7 +113,10 @@ export class MongoNotificationOutbox implements NotificationOutbox {
       if (opts.skipTenantIds.length) filter['to.tenantId'] = { $nin: [...opts.skipTenantIds] };
       // Read first: a write that matches nothing still waits for the journal (as on mongod),
       // and nearly every look finds nothing.
-      const found = await this.model.findOne(filter).select({ _id: 1 }).lean<{ _id: mongoose.Types.ObjectId }>();
+      const found = await this.model
+        .findOne(filter)
+        .select({ _id: 1 })
+        .lean<{ _id: mongoose.Types.ObjectId }>();
       if (!found) return null;
       const doc = await this.model
         .findOneAndUpdate({ ...filter, _id: found._id }, lease, { returnDocument: 'after' })
@@ -237,7 +240,7 @@ export class MongoNotificationOutbox implements NotificationOutbox {
           reference: JSON.stringify(sent.reference),
           sentAt: sent.sentAt,
         },
-        $unset: { owner: 1, leaseUntil: 1, heldReason: 1 },
+        $unset: { owner: 1, leaseUntil: 1, heldReason: 1, sealed: 1 },
       }
     );
     return res.modifiedCount === 1;
@@ -257,6 +260,24 @@ export class MongoNotificationOutbox implements NotificationOutbox {
     } catch (err) {
       if (!isDuplicateKey(err)) throw err;
     }
+  }
+
+  async retireOtherCopies(
+    aadObjectId: string,
+    activityId: string,
+    subject: NotificationSubject
+  ): Promise<void> {
+    // The { to.aadObjectId, state } index: one person's sent items, not the outbox.
+    await this.model.updateMany(
+      {
+        'to.aadObjectId': aadObjectId,
+        state: 'sent',
+        kind: 'message',
+        activityId,
+        $nor: [{ 'subject.type': subject.type, 'subject.id': subject.id }],
+      },
+      { $set: { state: 'superseded', lastError: 'the message shows another card now' } }
+    );
   }
 
   async scheduleRetry(id: string, owner: string, dueAt: Date, error: string): Promise<void> {
@@ -295,7 +316,7 @@ export class MongoNotificationOutbox implements NotificationOutbox {
       { _id: oid(id), state: 'leased', owner },
       {
         $set: { state: 'dead', deadAt: at, lastError: error, mail },
-        $unset: { owner: 1, leaseUntil: 1 },
+        $unset: { owner: 1, leaseUntil: 1, sealed: 1 },
       }
     );
     return res.modifiedCount === 1;
@@ -309,7 +330,7 @@ export class MongoNotificationOutbox implements NotificationOutbox {
   ): Promise<void> {
     await this.model.updateOne(
       { _id: oid(id), state: 'leased', owner },
-      { $set: { state, lastError: reason }, $unset: { owner: 1, leaseUntil: 1 } }
+      { $set: { state, lastError: reason }, $unset: { owner: 1, leaseUntil: 1, sealed: 1 } }
     );
   }
 
@@ -379,7 +400,10 @@ export class MongoNotificationOutbox implements NotificationOutbox {
   async supersedeUpdates(originalId: string, exceptKey: string): Promise<void> {
     await this.model.updateMany(
       { kind: 'update', originalId: oid(originalId), state: 'due', key: { $ne: exceptKey } },
-      { $set: { state: 'superseded', lastError: 'a newer update replaced it' } }
+      {
+        $set: { state: 'superseded', lastError: 'a newer update replaced it' },
+        $unset: { sealed: 1 },
+      }
     );
   }
 
@@ -493,6 +517,10 @@ function toDoc(item: NewOutboxItem): Omit<NotificationDoc, '_id' | 'createdAt' |
         }
       : {}),
     ...(item.originalId ? { originalId: oid(item.originalId) } : {}),
+    ...(item.letter
+      ? { letter: { to: item.letter.to, templateKey: item.letter.templateKey } }
+      : {}),
+    ...(item.sealed ? { sealed: item.sealed } : {}),
     state: 'due',
     dueAt: item.dueAt,
     attempts: 0,
@@ -524,6 +552,10 @@ function toItem(doc: NotificationDoc): OutboxItem {
         }
       : {}),
     ...(doc.originalId ? { originalId: String(doc.originalId) } : {}),
+    ...(doc.letter?.to
+      ? { letter: { to: doc.letter.to, templateKey: doc.letter.templateKey } }
+      : {}),
+    ...(doc.sealed ? { sealed: doc.sealed } : {}),
     dueAt: doc.dueAt,
     state: doc.state as OutboxState,
     attempts: doc.attempts,

@@ -36,6 +36,7 @@ import { cardAction, type Feature, type TurnScope } from '../../feature.js';
 import { listContextFields, listContextOf } from '../../list-context.js';
 import {
   cardData,
+  invitationCreatedSubject,
   invitationSubject,
   parseInvitationSubject,
   type InvitationViewer,
@@ -562,7 +563,7 @@ export function invitationsFeature(deps: InvitationsFeatureDeps): Feature {
           });
           return {
             card: createdCard(created, scope.language),
-            recordAs: invitationSubject(created.view.invitation.id, 'partner'),
+            recordAs: invitationCreatedSubject(created.view.invitation.id),
           };
         },
         // A refused invite shows on the form, what was typed kept.
@@ -625,7 +626,7 @@ export function invitationsFeature(deps: InvitationsFeatureDeps): Feature {
           const created = await service.resend(scope.actor, data.invitationRef);
           return {
             card: createdCard(created, scope.language),
-            recordAs: invitationSubject(created.view.invitation.id, 'partner'),
+            recordAs: invitationCreatedSubject(created.view.invitation.id),
           };
         },
         current,
