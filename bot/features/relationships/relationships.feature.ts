@@ -35,7 +35,11 @@ import { hasKey, t, type Language } from '../../../i18n/i18n.js';
 import type { ListContext } from '../../../cards/shared/list-context.js';
 import { cardAction, type CardAction, type Feature, type TurnScope } from '../../feature.js';
 import { listContextFields, listContextOf } from '../../list-context.js';
-import { parseRelationshipSubject, relationshipSubject } from './relationship-subjects.js';
+import {
+  parseRelationshipSubject,
+  relationshipSubject,
+  resellerInvitationSentSubject,
+} from './relationship-subjects.js';
 
 export interface RelationshipsFeatureDeps {
   readonly service: RelationshipService;
@@ -412,7 +416,10 @@ export function relationshipsFeature(deps: RelationshipsFeatureDeps): Feature {
           );
           // The same card whether or not the address or PartnerID belongs to an enrolled
           // reseller: the provider learns who it is only when the reseller accepts.
-          return { card: sentCard(scope, sent) };
+          return {
+            card: sentCard(scope, sent),
+            recordAs: resellerInvitationSentSubject(sent.invitation.id),
+          };
         },
         // A refused invite shows on the form, what was typed kept.
         current: (scope) => inviteForm(scope),
@@ -608,6 +615,7 @@ export function relationshipsFeature(deps: RelationshipsFeatureDeps): Feature {
           const sent = await invitations.resend(scope.actor, data.invitationRef, scope.language);
           return {
             card: sentCard(scope, sent, { backToList: true }),
+            recordAs: resellerInvitationSentSubject(sent.invitation.id),
           };
         },
       }),
