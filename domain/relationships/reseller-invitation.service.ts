@@ -47,7 +47,7 @@ const EMAIL = new RegExp(RESELLER_EMAIL_PATTERN);
  */
 export interface InvitationMailer {
   sendResellerInvitation(input: {
-    /** The invitation: one mail per link it draws (its expiry is new with each). */
+    /** The invitation the mail is about (its card is redrawn with the outcome). */
     readonly invitationRef: string;
     readonly to: string;
     readonly provider: Partner;

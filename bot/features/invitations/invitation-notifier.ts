@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { Partner } from '../../../domain/partners/partner.js';
 import { render as renderInvitation } from '../../../cards/invitations/invitation.card.js';
 import {
@@ -217,10 +218,10 @@ export class InvitationMail implements InvitationMailer {
     if (!terms?.adminEmail) return;
     const language: Language = view.reseller.language ?? 'en';
     const draft = draftText(createdCardData(view, secrets, 'sent', this.links), language);
-    // One mail per link: the creation or the Resend that drew it (its history entry).
-    const drawn = inv.history[inv.history.length - 1]?.at.toISOString() ?? '';
     await this.outbox.queueMail({
-      key: `invitationMail:${inv.id}:${drawn}`,
+      // One per call: the service calls once per link it drew (the creation, or a Resend that
+      // won its conditional update); two draws in one clock instant must not share a key.
+      key: `invitationMail:${inv.id}:${randomUUID()}`,
       to: terms.adminEmail,
       templateKey: 'customerInvitation',
       language,

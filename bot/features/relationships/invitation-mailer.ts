@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { dayText } from '../../../cards/relationships/relationship-text.js';
 import { render as renderInvitation } from '../../../cards/relationships/invitation.card.js';
 import type { NotificationSubject } from '../../../domain/notifications/notification.js';
@@ -26,8 +27,9 @@ export class MailInvitationMailer implements InvitationMailer {
   ): Promise<boolean> {
     try {
       await this.outbox.queueMail({
-        // A Resend draws a new link with a new expiry: one mail per link.
-        key: `resellerInvitationMail:${input.invitationRef}:${input.expiresAt.toISOString()}`,
+        // One per call: the service calls once per link it drew (an invite, or a Resend that
+        // won its conditional update); nothing about the link itself goes into the clear key.
+        key: `resellerInvitationMail:${input.invitationRef}:${randomUUID()}`,
         to: input.to,
         templateKey: 'resellerInvitation',
         language: input.language,
