@@ -121,14 +121,10 @@ export interface NotificationOutbox {
    */
   recordSent(item: NewOutboxItem, sent: SentRecord): Promise<void>;
   /**
-   * The recipient's message `activityId` now shows a card about `subject`: its records as a
-   * copy of any other subject end (`superseded`), so their updates no longer overwrite it.
+   * Whether the message a recorded copy is on was recorded again later as a copy of another
+   * subject (a click there replaced its card): it no longer shows this subject's card.
    */
-  retireOtherCopies(
-    aadObjectId: string,
-    activityId: string,
-    subject: NotificationSubject
-  ): Promise<void>;
+  replacedLater(copy: OutboxItem): Promise<boolean>;
   scheduleRetry(id: string, owner: string, dueAt: Date, error: string): Promise<void>;
   hold(id: string, owner: string, reason: HeldReason, error?: string): Promise<void>;
   setTenant(id: string, owner: string, tenantId: string): Promise<void>;

@@ -157,7 +157,14 @@ export class NotificationService implements Notifier {
       readonly secret?: boolean;
     } = {}
   ): Promise<void> {
-    const originals = await this.deps.outbox.messagesAbout(subject);
+    let originals = await this.deps.outbox.messagesAbout(subject);
+    if (opts.secret) {
+      // A secret card (an invitation's code) never goes back on a message a later click turned
+      // into another card (Done hid the code): checked here, off the click's path.
+      const shown: OutboxItem[] = [];
+      for (const o of originals) if (!(await this.deps.outbox.replacedLater(o))) shown.push(o);
+      originals = shown;
+    }
     if (originals.length === 0) return;
     const key = opts.key ?? `update:${subject.type}:${subject.id}:${randomUUID()}`;
     const now = new Date(this.deps.clock.now());
@@ -217,8 +224,6 @@ export class NotificationService implements Notifier {
       },
       { ...sent, sentAt: new Date(this.deps.clock.now()) }
     );
-    // The message shows this subject's card now: another subject's updates must not redraw it.
-    await this.deps.outbox.retireOtherCopies(to.aadObjectId, sent.activityId, subject);
   }
 
   /** Makes what was held for the user (not installed, bot removed) due now; call on install. */

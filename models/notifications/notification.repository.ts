@@ -262,22 +262,21 @@ export class MongoNotificationOutbox implements NotificationOutbox {
     }
   }
 
-  async retireOtherCopies(
-    aadObjectId: string,
-    activityId: string,
-    subject: NotificationSubject
-  ): Promise<void> {
+  async replacedLater(copy: OutboxItem): Promise<boolean> {
+    if (!copy.activityId) return false;
     // The { to.aadObjectId, state } index: one person's sent items, not the outbox.
-    await this.model.updateMany(
-      {
-        'to.aadObjectId': aadObjectId,
+    const later = await this.model
+      .findOne({
+        'to.aadObjectId': copy.to.aadObjectId,
         state: 'sent',
         kind: 'message',
-        activityId,
-        $nor: [{ 'subject.type': subject.type, 'subject.id': subject.id }],
-      },
-      { $set: { state: 'superseded', lastError: 'the message shows another card now' } }
-    );
+        activityId: copy.activityId,
+        createdAt: { $gt: copy.createdAt },
+        $nor: [{ 'subject.type': copy.subject?.type, 'subject.id': copy.subject?.id }],
+      })
+      .select({ _id: 1 })
+      .lean();
+    return later !== null;
   }
 
   async scheduleRetry(id: string, owner: string, dueAt: Date, error: string): Promise<void> {
