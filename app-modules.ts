@@ -47,9 +47,12 @@ export async function productModules(
 ): Promise<ProductModules> {
   const partners = await createPartnersModule(ctx);
   // One key for both kinds of invitation: customer and reseller links and codes.
-  const hasher = new SecretHasher(await invitationCodeKey(ctx.config, ctx.logger));
+  const codeKey = await invitationCodeKey(ctx.config, ctx.logger);
+  const hasher = new SecretHasher(codeKey);
   const notifications = createNotifications(ctx, {
     recipients: partners.memberships,
+    // Queued invitation mails are sealed under a key derived from the same material (HKDF).
+    sealKey: codeKey,
     ...(opts.worker ? { worker: opts.worker } : {}),
   });
   const enrollment = await createEnrollmentModule(ctx, { partners, notifications });

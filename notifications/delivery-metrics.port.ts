@@ -13,8 +13,12 @@ export type DeliveryResult = 'sent' | 'retry' | 'held' | 'skipped' | 'dead_lette
  * prom-client); a port so that notifications/ stays free of the metrics library.
  */
 export interface DeliveryMetrics {
-  attempt(kind: 'message' | 'update', status: DeliveryStatus, result: DeliveryResult): void;
+  attempt(
+    kind: 'message' | 'update' | 'mail',
+    status: DeliveryStatus,
+    result: DeliveryResult
+  ): void;
   /** A Retry-After wait the Bot Connector asked for, in seconds. */
   retryAfterWait(seconds: number): void;
-  deadLettered(kind: 'message' | 'update'): void;
+  deadLettered(kind: 'message' | 'update' | 'mail'): void;
 }

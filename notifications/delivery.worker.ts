@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import os from 'node:os';
 import type { Delivered, ProactiveSender } from './proactive-sender.port.js';
 import type { LeaderLease } from './leader-lease.port.js';
@@ -18,12 +18,33 @@ import { DeliveryLeadership } from './delivery-leadership.js';
 import { FallbackMailer } from './fallback-mailer.js';
 import type { MailService } from './mail.service.js';
 import { Pacer } from './pacer.js';
+import { sealedAad, type SealedMail } from './notification.service.js';
+import { SealedBox } from './sealed-box.js';
+
+/** How a queued mail ended: sent, or failed for good after its retries. */
+export type MailOutcome = 'sent' | 'failed';
+
+/**
+ * Told how a queued mail about a subject of its type ended, with the context sealed beside the
+ * mail (e.g. to redraw the sender's card "mailed"). Called before the item is marked, so a
+ * crash in between calls it again: it must be idempotent (keyed card updates are).
+ */
+export type MailListener = (event: {
+  readonly item: OutboxItem;
+  readonly outcome: MailOutcome;
+  readonly context?: Record<string, unknown>;
+}) => Promise<void>;
 
 export interface DeliveryWorkerOptions {
   readonly outbox: NotificationOutbox;
   readonly directory: DeliveryDirectory;
   readonly sender: ProactiveSender;
   readonly mail: MailService;
+  /**
+   * Opens the sealed part of mails and secret card updates: the NotificationService's key.
+   * Unset (tests without mail): a key of this process only.
+   */
+  readonly sealer?: SealedBox;
   readonly clock: Clock;
   readonly logger: Logger;
   readonly tenantMessagesPerSecond: number;
@@ -71,10 +92,12 @@ export class DeliveryWorker {
   private readonly random: () => number;
   private readonly pacer: Pacer;
   private readonly fallback: FallbackMailer;
+  private readonly sealer: SealedBox;
   private readonly leadership: DeliveryLeadership;
   private readonly sweepEveryMs: number;
   private readonly leaderLeaseMs: number;
   private readonly sweeps: { name: string; run: () => Promise<void> }[] = [];
+  private readonly mailListeners = new Map<string, MailListener[]>();
   private readonly inFlight = new Set<Promise<void>>();
   /**
    * Items this process delivered whose "sent" record did not reach the database (it went away
@@ -101,6 +124,7 @@ export class DeliveryWorker {
     this.leaderLeaseMs = o.leaderLeaseMs ?? 15_000;
     this.random = o.random ?? Math.random;
     this.pacer = o.pacer ?? new Pacer({ tenantMessagesPerSecond: o.tenantMessagesPerSecond });
+    this.sealer = o.sealer ?? new SealedBox(randomBytes(32));
     this.fallback = new FallbackMailer(o.outbox, o.directory, o.mail, o.clock, this.log);
     this.leadership = new DeliveryLeadership({
       lease: o.leaderLease,
@@ -148,6 +172,11 @@ export class DeliveryWorker {
    */
   addSweep(name: string, run: () => Promise<void>): void {
     this.sweeps.push({ name, run });
+  }
+
+  /** Tells `listener` how each queued mail about a subject of `subjectType` ended. */
+  onMail(subjectType: string, listener: MailListener): void {
+    this.mailListeners.set(subjectType, [...(this.mailListeners.get(subjectType) ?? []), listener]);
   }
 
   /** Looks for work now (called after enqueue and when held items are released). */
@@ -299,6 +328,7 @@ export class DeliveryWorker {
   }
 
   private async process(item: OutboxItem): Promise<void> {
+    if (item.kind === 'mail') return this.processMail(item);
     if (item.kind === 'update') return this.processUpdate(item);
     let tenantId = item.to.tenantId;
     if (!tenantId) {
@@ -336,7 +366,101 @@ export class DeliveryWorker {
     await this.o.outbox.pace(item.to.aadObjectId, until);
   }
 
-  private async processUpdate(item: OutboxItem): Promise<void> {
+  /**
+   * A queued mail: opened, sent over SMTP (no Teams pacing), retried with backoff; sent or
+   * finally failed, its listeners are told and the sealed values erased with the mark. A crash
+   * after the send and before the mark sends it again once the lease runs out: at least once.
+   */
+  private async processMail(item: OutboxItem): Promise<void> {
+    const opened = this.openSealed<SealedMail>(item);
+    if (!opened?.values || !item.letter) {
+      // Erased (an operator's Retry of a finished mail) or sealed under another key.
+      return this.deadMail(item, 'the mail can no longer be opened', undefined);
+    }
+    try {
+      await this.o.mail.send({
+        to: item.letter.to,
+        templateKey: item.letter.templateKey,
+        language: item.language,
+        values: opened.values,
+      });
+    } catch (err) {
+      const message = err instanceof Error ? err.message : String(err);
+      const code = (err as { responseCode?: unknown }).responseCode;
+      // 5xx: the server refused this mail for good (a bad address); retrying changes nothing.
+      const permanent = typeof code === 'number' && code >= 500 && code < 600;
+      if (permanent || item.attempts >= this.retry.maxAttempts) {
+        return this.deadMail(item, message, opened.context);
+      }
+      const delay = retryDelayMs(item.attempts, this.retry, this.random);
+      this.log.warn(
+        { id: item.id, key: item.key, attempt: item.attempts, delayMs: delay },
+        'mail failed: retrying later'
+      );
+      return this.o.outbox.scheduleRetry(
+        item.id,
+        this.owner,
+        new Date(this.o.clock.now() + delay),
+        message
+      );
+    }
+    await this.tellMail(item, 'sent', opened.context);
+    await this.recordSent(item, { activityId: '', conversationId: '', reference: {} });
+  }
+
+  private async deadMail(
+    item: OutboxItem,
+    error: string,
+    context: Record<string, unknown> | undefined
+  ): Promise<void> {
+    await this.tellMail(item, 'failed', context);
+    await this.o.outbox.deadLetter(
+      item.id,
+      this.owner,
+      error,
+      new Date(this.o.clock.now()),
+      'none'
+    );
+    this.log.error({ id: item.id, key: item.key, attempts: item.attempts }, 'mail failed for good');
+  }
+
+  private async tellMail(
+    item: OutboxItem,
+    outcome: MailOutcome,
+    context: Record<string, unknown> | undefined
+  ): Promise<void> {
+    for (const listener of this.mailListeners.get(item.subject?.type ?? '') ?? []) {
+      await listener({ item, outcome, ...(context ? { context } : {}) }).catch((err: unknown) =>
+        this.log.error({ err, id: item.id, key: item.key }, 'mail listener failed')
+      );
+    }
+  }
+
+  /** The item's sealed part, opened; undefined when there is none or it does not open. */
+  private openSealed<T>(item: OutboxItem): T | undefined {
+    if (!item.sealed) return undefined;
+    try {
+      return this.sealer.open(item.sealed, sealedAad(item)) as T;
+    } catch (err) {
+      this.log.error({ err: (err as Error).message, id: item.id }, 'a sealed item does not open');
+      return undefined;
+    }
+  }
+
+  private async processUpdate(sealedItem: OutboxItem): Promise<void> {
+    let item = sealedItem;
+    if (item.sealed) {
+      const opened = this.openSealed<{ card?: Record<string, unknown> }>(item);
+      if (!opened?.card) {
+        return this.o.outbox.finish(
+          item.id,
+          this.owner,
+          'skipped',
+          'the sealed card does not open'
+        );
+      }
+      item = { ...item, content: { card: opened.card } };
+    }
     const original = item.originalId ? await this.o.outbox.get(item.originalId) : null;
     if (!original || !['due', 'leased', 'sent', 'held'].includes(original.state)) {
       return this.o.outbox.finish(
@@ -349,12 +473,14 @@ export class DeliveryWorker {
     if (original.state === 'sent' && (!original.reference || !original.activityId)) {
       return this.o.outbox.finish(item.id, this.owner, 'skipped', 'no activity id was recorded');
     }
-    if ((original.state === 'due' || original.state === 'held') && item.content.card) {
+    // A sealed card is never merged: the original would keep it in clear.
+    const mergeable = item.content.card && !sealedItem.sealed;
+    if ((original.state === 'due' || original.state === 'held') && mergeable) {
       // The card has not gone out yet (paced, retried, or the recipient has not installed the
       // app): it goes out as it is now. Waiting for it instead re-read this update every second
       // (every 30 s while held) for as long as the card waited: under a backlog of one person's
       // cards, most of the outbox's commands; and it spent a Teams call on the update.
-      if (await this.o.outbox.mergeIntoOriginal(original.id, item.content.card)) {
+      if (await this.o.outbox.mergeIntoOriginal(original.id, item.content.card!)) {
         return this.o.outbox.finish(
           item.id,
           this.owner,

@@ -23,9 +23,16 @@ export interface OutboxAddress {
   readonly aadObjectId: string;
 }
 
+/** A mail the outbox sends (kind `mail`): the address and template; its values are sealed. */
+export interface OutboxLetter {
+  readonly to: string;
+  readonly templateKey: string;
+}
+
 export interface NewOutboxItem {
   readonly key: string;
-  readonly kind: 'message' | 'update';
+  /** `mail`: an SMTP mail (an invitation's), sent by the worker instead of a Teams message. */
+  readonly kind: 'message' | 'update' | 'mail';
   /** Unique with `key`: the same notification is enqueued once per recipient. */
   readonly recipientKey: string;
   readonly to: OutboxAddress;
@@ -36,6 +43,13 @@ export interface NewOutboxItem {
   /** For an update: the message whose card it replaces. */
   readonly originalId?: string;
   readonly dueAt: Date;
+  /** For a mail: where it goes and its template. */
+  readonly letter?: OutboxLetter;
+  /**
+   * The secret part, sealed (SealedBox, keyed by `key|recipientKey`): a mail's values, or an
+   * update's content. Erased once the item is sent or finally fails.
+   */
+  readonly sealed?: string;
 }
 
 export interface OutboxItem extends NewOutboxItem {
@@ -106,6 +120,11 @@ export interface NotificationOutbox {
    * `updateCards` of its subject reach this copy too. A repeated (key, recipientKey) is a no-op.
    */
   recordSent(item: NewOutboxItem, sent: SentRecord): Promise<void>;
+  /**
+   * Whether the message a recorded copy is on was recorded again later as a copy of another
+   * subject (a click there replaced its card): it no longer shows this subject's card.
+   */
+  replacedLater(copy: OutboxItem): Promise<boolean>;
   scheduleRetry(id: string, owner: string, dueAt: Date, error: string): Promise<void>;
   hold(id: string, owner: string, reason: HeldReason, error?: string): Promise<void>;
   setTenant(id: string, owner: string, tenantId: string): Promise<void>;

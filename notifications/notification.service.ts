@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import type { UserRef } from '../domain/partners/actor.js';
 import type {
   NotificationContent,
@@ -19,6 +19,7 @@ import type { Language } from '../i18n/i18n.js';
 import type { Logger } from '../logging/logger.js';
 import type { Clock } from './clock.js';
 import type { DeliveryDirectory } from './delivery-directory.port.js';
+import { SealedBox } from './sealed-box.js';
 
 export interface NotificationServiceDeps {
   readonly outbox: NotificationOutbox;
@@ -28,8 +29,39 @@ export interface NotificationServiceDeps {
   readonly operatorAadObjectIds: readonly string[];
   readonly clock: Clock;
   readonly logger: Logger;
+  /**
+   * Seals the secret part of queued mails and secret card updates (a key derived from
+   * INVITATION_CODE_KEY); the delivery worker opens them with the same key. Unset (tests
+   * without mail): a key of this process only.
+   */
+  readonly sealer?: SealedBox;
   /** Called after new items were enqueued (wakes the worker in this process). */
   readonly onEnqueued?: () => void;
+}
+
+/** A mail for the outbox: its values (link, code) are sealed until it is sent. */
+export interface QueuedMail {
+  /** Unique per mail: the same key queues nothing twice. */
+  readonly key: string;
+  readonly to: string;
+  readonly templateKey: string;
+  readonly language: Language;
+  readonly values: Record<string, unknown>;
+  /** What the mail is about: the worker tells the subject's listeners how it went. */
+  readonly subject: NotificationSubject;
+  /** Sealed with the values, handed to the listeners (what they need to redraw a card). */
+  readonly context?: Record<string, unknown>;
+}
+
+/** What a sealed mail item holds. */
+export interface SealedMail {
+  readonly values: Record<string, unknown>;
+  readonly context?: Record<string, unknown>;
+}
+
+/** The additional data a sealed part is bound to: its item's unique (key, recipientKey). */
+export function sealedAad(item: { key: string; recipientKey: string }): string {
+  return `${item.key}|${item.recipientKey}`;
 }
 
 /** What the `outbox` command shows. */
@@ -44,9 +76,11 @@ export interface OutboxSummary {
  */
 export class NotificationService implements Notifier {
   private readonly log: Logger;
+  private readonly sealer: SealedBox;
 
   constructor(private readonly deps: NotificationServiceDeps) {
     this.log = deps.logger.child({ module: 'notify' });
+    this.sealer = deps.sealer ?? new SealedBox(randomBytes(32));
   }
 
   async notify(input: NotifyInput): Promise<void> {
@@ -84,26 +118,74 @@ export class NotificationService implements Notifier {
     if (inserted > 0) this.deps.onEnqueued?.();
   }
 
+  /**
+   * Queues a mail: the worker sends it with retries and backoff (at least once; the key makes
+   * a repeated call a no-op). Its values are sealed, never stored in clear, and erased once the
+   * mail is sent or finally failed.
+   */
+  async queueMail(mail: QueuedMail): Promise<void> {
+    const recipientKey = `mail:${mail.subject.type}:${mail.subject.id}`;
+    const sealed: SealedMail = {
+      values: mail.values,
+      ...(mail.context ? { context: mail.context } : {}),
+    };
+    const inserted = await this.deps.outbox.enqueue([
+      {
+        key: mail.key,
+        kind: 'mail',
+        recipientKey,
+        // A recipient of its own: the pacer of Teams' chats never holds a mail back.
+        to: { aadObjectId: recipientKey },
+        language: mail.language,
+        content: {},
+        subject: mail.subject,
+        letter: { to: mail.to, templateKey: mail.templateKey },
+        sealed: this.sealer.seal(sealed, sealedAad({ key: mail.key, recipientKey })),
+        dueAt: new Date(this.deps.clock.now()),
+      },
+    ]);
+    this.log.info({ key: mail.key, template: mail.templateKey, inserted }, 'mail queued');
+    if (inserted > 0) this.deps.onEnqueued?.();
+  }
+
   async updateCards(
     subject: NotificationSubject,
     content: (language: Language) => Record<string, unknown>,
-    opts: { readonly key?: string } = {}
+    opts: {
+      readonly key?: string;
+      /** The card holds secrets (an invitation's code): stored sealed, erased once sent. */
+      readonly secret?: boolean;
+    } = {}
   ): Promise<void> {
-    const originals = await this.deps.outbox.messagesAbout(subject);
+    let originals = await this.deps.outbox.messagesAbout(subject);
+    if (opts.secret) {
+      // A secret card (an invitation's code) never goes back on a message a later click turned
+      // into another card (Done hid the code): checked here, off the click's path.
+      const shown: OutboxItem[] = [];
+      for (const o of originals) if (!(await this.deps.outbox.replacedLater(o))) shown.push(o);
+      originals = shown;
+    }
     if (originals.length === 0) return;
     const key = opts.key ?? `update:${subject.type}:${subject.id}:${randomUUID()}`;
     const now = new Date(this.deps.clock.now());
-    const items: NewOutboxItem[] = originals.map((original) => ({
-      key,
-      kind: 'update',
-      recipientKey: `${original.recipientKey}#${original.id}`,
-      to: original.to,
-      language: original.language,
-      content: { card: content(original.language) },
-      subject,
-      originalId: original.id,
-      dueAt: now,
-    }));
+    const items: NewOutboxItem[] = originals.map((original) => {
+      const recipientKey = `${original.recipientKey}#${original.id}`;
+      const card = content(original.language);
+      return {
+        key,
+        kind: 'update',
+        recipientKey,
+        to: original.to,
+        language: original.language,
+        content: opts.secret ? {} : { card },
+        ...(opts.secret
+          ? { sealed: this.sealer.seal({ card }, sealedAad({ key, recipientKey })) }
+          : {}),
+        subject,
+        originalId: original.id,
+        dueAt: now,
+      };
+    });
     const inserted = await this.deps.outbox.enqueue(items);
     // Only the newest update of a card matters; older ones not yet sent need not be.
     for (const original of originals) await this.deps.outbox.supersedeUpdates(original.id, key);
@@ -126,7 +208,7 @@ export class NotificationService implements Notifier {
       reference: Record<string, unknown>;
     };
   }): Promise<void> {
-    const { subject, to, language, card, sent } = input;
+    const { subject, to, language, sent } = input;
     await this.deps.outbox.recordSent(
       {
         key: `reply:${subject.type}:${subject.id}:${sent.conversationId}:${sent.activityId}`,
@@ -134,7 +216,9 @@ export class NotificationService implements Notifier {
         recipientKey: `${to.tenantId}:${to.aadObjectId}`,
         to: { tenantId: to.tenantId, aadObjectId: to.aadObjectId },
         language,
-        content: { card },
+        // Not the card: a recorded copy is only ever updated, never sent, and a reply card may
+        // show what the database must not keep in clear (an invitation's link and code).
+        content: {},
         subject,
         dueAt: new Date(this.deps.clock.now()),
       },

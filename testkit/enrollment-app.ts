@@ -10,9 +10,17 @@ export interface CaughtMail {
   readonly data: string;
 }
 
-/** A local SMTP server that keeps every message (the test's mailbox). */
+/**
+ * A local SMTP server that keeps every message (the test's mailbox). `hold()` keeps the next
+ * messages unanswered until its release (a slow server); `refuse(code)` answers each with that
+ * SMTP code (4xx: try later, 5xx: never) and counts them in `refused`, until `refuse()`.
+ */
 export async function startSmtpSink() {
   const mails: CaughtMail[] = [];
+  let held: Promise<void> | undefined;
+  let releaseHeld = () => {};
+  let refusing: number | undefined;
+  const state = { refused: 0, waiting: 0 };
   const server = new SMTPServer({
     authOptional: true,
     disabledCommands: ['STARTTLS'],
@@ -21,8 +29,23 @@ export async function startSmtpSink() {
       let data = '';
       stream.on('data', (c: Buffer) => (data += c.toString('utf8')));
       stream.on('end', () => {
-        mails.push({ to: session.envelope.rcptTo.map((r) => r.address), data });
-        callback();
+        const answer = async () => {
+          if (held) {
+            state.waiting++;
+            await held;
+            state.waiting--;
+          }
+          if (refusing !== undefined) {
+            state.refused++;
+            const err = Object.assign(new Error('mailbox unavailable'), {
+              responseCode: refusing,
+            });
+            return callback(err);
+          }
+          mails.push({ to: session.envelope.rcptTo.map((r) => r.address), data });
+          callback();
+        };
+        void answer();
       });
     },
   });
@@ -31,7 +54,31 @@ export async function startSmtpSink() {
   return {
     mails,
     url: `smtp://127.0.0.1:${port}`,
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    /** Messages answered with an error so far. */
+    get refused() {
+      return state.refused;
+    },
+    /** Messages received and held unanswered now. */
+    get waiting() {
+      return state.waiting;
+    },
+    /** Leaves messages unanswered until the returned function is called. */
+    hold(): () => void {
+      let release!: () => void;
+      held = new Promise<void>((resolve) => (release = resolve));
+      releaseHeld = () => {
+        held = undefined;
+        release();
+      };
+      return releaseHeld;
+    },
+    refuse(code?: number) {
+      refusing = code;
+    },
+    close: () => {
+      releaseHeld();
+      return new Promise<void>((resolve) => server.close(() => resolve()));
+    },
   };
 }
 

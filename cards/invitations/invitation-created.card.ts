@@ -15,8 +15,11 @@ export interface InvitationCreatedData {
   readonly link: string;
   readonly code: string;
   readonly expiresAt: Date;
-  /** true: mailed; false: the mail failed; 'none': no address given. */
-  readonly mailed: boolean | 'none';
+  /**
+   * The mail to the customer's admin: 'queued' (the outbox sends it after the click), 'sent',
+   * 'failed' (for good, after its retries), 'none' (no address given).
+   */
+  readonly mailed: 'queued' | 'sent' | 'failed' | 'none';
   /**
    * The Teams app's link (`https://teams.microsoft.com/l/app/<id>`): the draft tells a customer
    * new to Partner Connect how to add it. Unset (no app id): a sentence says whom to ask.
@@ -44,6 +47,8 @@ export function draftText(data: InvitationCreatedData, language: Language) {
   return { subject: tr('draftSubject', values), text: `${tr('draft', values)}\n\n${getApp}` };
 }
 
+const MAIL_LINE = { queued: 'mailQueued', sent: 'mailed', failed: 'mailFailed' } as const;
+
 /**
  * The answer to `invite customer` and to Resend: link, code, expiry, the email draft with Open
  * in mail, and Done, which hides the link and code from the chat.
@@ -54,9 +59,7 @@ export function render(data: InvitationCreatedData, language: Language): Adaptiv
   const draft = draftText(data, language);
   const email = data.adminEmail ?? '';
   const mailLine =
-    data.mailed === 'none'
-      ? ''
-      : tr(data.mailed ? 'mailed' : 'mailFailed', { email: userText(email) });
+    data.mailed === 'none' ? '' : tr(MAIL_LINE[data.mailed], { email: userText(email) });
   return renderCard(template, {
     title: tr('title', { company: userText(data.company) }),
     intro: tr('intro'),
@@ -91,7 +94,7 @@ export const samples: readonly InvitationCreatedData[] = [
     link: 'https://partner-connect.example/invitations/abc',
     code: 'C7K2-M9QX-4HTP',
     expiresAt: new Date('2026-12-31T09:00:00Z'),
-    mailed: true,
+    mailed: 'queued',
   },
   {
     invitationRef: '6561b0f0a1b2c3d4e5f60718',

@@ -14,11 +14,16 @@ export interface InvitationCardData {
   readonly link: string;
   readonly code: string;
   readonly expiresAt: Date;
-  /** Whether the mail went out; if not, the provider sends the link itself. */
-  readonly mailed: boolean;
+  /**
+   * The mail: 'queued' (the outbox sends it after the click), 'sent', or 'failed' (the
+   * provider sends the link itself).
+   */
+  readonly mailed: 'queued' | 'sent' | 'failed';
   /** Resent from the `resellers` list: a Back to list button. */
   readonly backToList?: boolean;
 }
+
+const MAIL_NOTE = { queued: 'mailQueued', sent: 'mailed', failed: 'notMailed' } as const;
 
 /**
  * What a provider passes on after inviting a reseller: the link and the code (shown this once:
@@ -53,9 +58,7 @@ export function render(data: InvitationCardData, language: Language): AdaptiveCa
     code: data.code,
     linkLabel: tr('linkLabel'),
     link: data.link,
-    mailNote: data.mailed
-      ? tr('mailed', { email: userText(data.email, 254) })
-      : tr('notMailed', { email: userText(data.email, 254) }),
+    mailNote: tr(MAIL_NOTE[data.mailed], { email: userText(data.email, 254) }),
     openMailTitle: tr('openMail'),
     mailto: `mailto:${encodeURIComponent(data.email)}?subject=${encodeURIComponent(mailSubject)}&body=${encodeURIComponent(mailBody)}`,
     openLinkTitle: tr('openLink'),
@@ -73,7 +76,7 @@ export const samples: readonly InvitationCardData[] = [
     link: 'https://bot.example.com/relationships/AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA',
     code: 'R7KQ-3M9X-D4TP',
     expiresAt: new Date('2027-03-01T00:00:00Z'),
-    mailed: true,
+    mailed: 'queued',
   },
   {
     provider: { legalName: 'Fabrikam Distribution' },
@@ -82,6 +85,6 @@ export const samples: readonly InvitationCardData[] = [
     link: 'https://bot.example.com/relationships/BBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBB',
     code: 'R234-5678-9ABC',
     expiresAt: new Date('2027-03-01T00:00:00Z'),
-    mailed: false,
+    mailed: 'failed',
   },
 ];

@@ -69,7 +69,10 @@ const EMAIL = new RegExp(CUSTOMER_EMAIL_PATTERN);
 /** The company name the invite form takes: 2 to 120 characters once spaces are collapsed. */
 export const COMPANY_NAME_PATTERN = '^\\s*\\S[\\s\\S]*\\S\\s*$';
 
-/** Sends the invitation mail (link and code) to the customer admin's address. */
+/**
+ * Queues the invitation mail (link and code) to the customer admin's address: the outbox sends
+ * it after the click, with retries, and tells the inviter's card how it went.
+ */
 export interface InvitationMailer {
   invited(view: InvitationView, secrets: InvitationSecrets): Promise<void>;
 }
@@ -133,8 +136,11 @@ export interface InvitationView {
 export interface CreatedInvitation {
   readonly view: InvitationView;
   readonly secrets: InvitationSecrets;
-  /** False when an address was given and the mail failed (the card still has the link). */
-  readonly mailed: boolean | 'none';
+  /**
+   * 'queued': the outbox sends the mail after the click; 'failed': it could not even be queued
+   * (the card still has the link); 'none': no address was given.
+   */
+  readonly mailed: 'queued' | 'failed' | 'none';
 }
 
 export interface InvitationResult {
@@ -837,15 +843,30 @@ export class InvitationService {
     return rows.filter((r): r is CustomerRow => !!r);
   }
 
-  private async mail(view: InvitationView, secrets: InvitationSecrets): Promise<boolean | 'none'> {
+  private async mail(
+    view: InvitationView,
+    secrets: InvitationSecrets
+  ): Promise<'queued' | 'failed' | 'none'> {
     if (!view.invitation.customer?.adminEmail) return 'none';
     try {
       await this.deps.mailer.invited(view, secrets);
-      return true;
+      return 'queued';
     } catch (err) {
-      this.log.error({ err, invitationRef: view.invitation.id }, 'invitation mail not sent');
-      return false;
+      this.log.error({ err, invitationRef: view.invitation.id }, 'invitation mail not queued');
+      return 'failed';
     }
+  }
+
+  /**
+   * The invitation as its inviter's card shows it once its mail went out or failed, or
+   * undefined when that card no longer shows this link: the invitation moved on (accepted,
+   * revoked...) or was resent (another link), so a late mail outcome redraws nothing.
+   */
+  async mailedView(id: string, token: string): Promise<InvitationView | undefined> {
+    const invitation = await this.deps.invitations.get(id);
+    if (!invitation || invitation.state !== 'pending') return undefined;
+    if (invitation.tokenHash !== this.deps.hasher.hash(token)) return undefined;
+    return this.view(invitation);
   }
 
   private hashes(secrets: InvitationSecrets) {

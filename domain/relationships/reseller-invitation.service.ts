@@ -41,9 +41,14 @@ export const RESELLER_CODE_KIND = KIND_LETTER.reseller;
 export const RESELLER_EMAIL_PATTERN = '^[^\\s@]{1,64}@[^\\s@]+\\.[^\\s@]{2,}$';
 const EMAIL = new RegExp(RESELLER_EMAIL_PATTERN);
 
-/** Sends the invitation mail; false when the server refused it (the card then says so). */
+/**
+ * Queues the invitation mail in the outbox (sent after the click, with retries; the provider's
+ * card then says how it went); false when it could not even be queued (the card says so).
+ */
 export interface InvitationMailer {
   sendResellerInvitation(input: {
+    /** The invitation the mail is about (its card is redrawn with the outcome). */
+    readonly invitationRef: string;
     readonly to: string;
     readonly provider: Partner;
     readonly link: string;
@@ -84,7 +89,8 @@ export interface SentInvitation {
   readonly invitation: ResellerInvitation;
   readonly link: string;
   readonly code: string;
-  readonly mailed: boolean;
+  /** 'queued': the outbox mails it after the click; 'failed': it could not be queued. */
+  readonly mailed: 'queued' | 'failed';
   /** The inviting provider. */
   readonly provider: Partner;
 }
@@ -160,7 +166,8 @@ export class ResellerInvitationService {
       codeHash: this.deps.hasher.hash(normalizeCode(code) ?? ''),
     });
     const link = `${this.deps.publicBaseUrl.replace(/\/+$/, '')}/relationships/${token}`;
-    const mailed = await this.deps.mailer.sendResellerInvitation({
+    const mailed = await this.queueMail({
+      invitationRef: invitation.id,
       to: email,
       provider,
       link,
@@ -217,7 +224,8 @@ export class ResellerInvitationService {
     );
     if (!invitation) throw new ConflictError('relationships:errors.waitingResentRecently');
     const link = `${this.deps.publicBaseUrl.replace(/\/+$/, '')}/relationships/${token}`;
-    const mailed = await this.deps.mailer.sendResellerInvitation({
+    const mailed = await this.queueMail({
+      invitationRef: invitation.id,
       to: invitation.email,
       provider,
       link,
@@ -230,6 +238,29 @@ export class ResellerInvitationService {
       'reseller invitation resent'
     );
     return { invitation, link, code, mailed, provider };
+  }
+
+  private async queueMail(
+    input: Parameters<InvitationMailer['sendResellerInvitation']>[0]
+  ): Promise<'queued' | 'failed'> {
+    return (await this.deps.mailer.sendResellerInvitation(input)) ? 'queued' : 'failed';
+  }
+
+  /**
+   * The invitation and its provider as the provider's card shows them once the mail went out
+   * or failed, or undefined when that card no longer shows this link (accepted, revoked,
+   * resent), so a late mail outcome redraws nothing.
+   */
+  async mailedView(
+    id: string,
+    token: string
+  ): Promise<{ invitation: ResellerInvitation; provider: Partner } | undefined> {
+    const invitation = await this.deps.hasher.find(token, (hash) =>
+      this.deps.invitations.byTokenHash(hash)
+    );
+    if (!invitation || invitation.id !== id || !isWaiting(invitation)) return undefined;
+    const provider = await this.deps.partners.get(invitation.providerRef);
+    return provider ? { invitation, provider } : undefined;
   }
 
   /** The provider's own invitation, or not found (another provider's is never shown). */

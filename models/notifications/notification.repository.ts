@@ -240,7 +240,7 @@ export class MongoNotificationOutbox implements NotificationOutbox {
           reference: JSON.stringify(sent.reference),
           sentAt: sent.sentAt,
         },
-        $unset: { owner: 1, leaseUntil: 1, heldReason: 1 },
+        $unset: { owner: 1, leaseUntil: 1, heldReason: 1, sealed: 1 },
       }
     );
     return res.modifiedCount === 1;
@@ -260,6 +260,23 @@ export class MongoNotificationOutbox implements NotificationOutbox {
     } catch (err) {
       if (!isDuplicateKey(err)) throw err;
     }
+  }
+
+  async replacedLater(copy: OutboxItem): Promise<boolean> {
+    if (!copy.activityId) return false;
+    // The { to.aadObjectId, state } index: one person's sent items, not the outbox.
+    const later = await this.model
+      .findOne({
+        'to.aadObjectId': copy.to.aadObjectId,
+        state: 'sent',
+        kind: 'message',
+        activityId: copy.activityId,
+        createdAt: { $gt: copy.createdAt },
+        $nor: [{ 'subject.type': copy.subject?.type, 'subject.id': copy.subject?.id }],
+      })
+      .select({ _id: 1 })
+      .lean();
+    return later !== null;
   }
 
   async scheduleRetry(id: string, owner: string, dueAt: Date, error: string): Promise<void> {
@@ -298,7 +315,7 @@ export class MongoNotificationOutbox implements NotificationOutbox {
       { _id: oid(id), state: 'leased', owner },
       {
         $set: { state: 'dead', deadAt: at, lastError: error, mail },
-        $unset: { owner: 1, leaseUntil: 1 },
+        $unset: { owner: 1, leaseUntil: 1, sealed: 1 },
       }
     );
     return res.modifiedCount === 1;
@@ -312,7 +329,7 @@ export class MongoNotificationOutbox implements NotificationOutbox {
   ): Promise<void> {
     await this.model.updateOne(
       { _id: oid(id), state: 'leased', owner },
-      { $set: { state, lastError: reason }, $unset: { owner: 1, leaseUntil: 1 } }
+      { $set: { state, lastError: reason }, $unset: { owner: 1, leaseUntil: 1, sealed: 1 } }
     );
   }
 
@@ -382,7 +399,10 @@ export class MongoNotificationOutbox implements NotificationOutbox {
   async supersedeUpdates(originalId: string, exceptKey: string): Promise<void> {
     await this.model.updateMany(
       { kind: 'update', originalId: oid(originalId), state: 'due', key: { $ne: exceptKey } },
-      { $set: { state: 'superseded', lastError: 'a newer update replaced it' } }
+      {
+        $set: { state: 'superseded', lastError: 'a newer update replaced it' },
+        $unset: { sealed: 1 },
+      }
     );
   }
 
@@ -496,6 +516,10 @@ function toDoc(item: NewOutboxItem): Omit<NotificationDoc, '_id' | 'createdAt' |
         }
       : {}),
     ...(item.originalId ? { originalId: oid(item.originalId) } : {}),
+    ...(item.letter
+      ? { letter: { to: item.letter.to, templateKey: item.letter.templateKey } }
+      : {}),
+    ...(item.sealed ? { sealed: item.sealed } : {}),
     state: 'due',
     dueAt: item.dueAt,
     attempts: 0,
@@ -527,6 +551,10 @@ function toItem(doc: NotificationDoc): OutboxItem {
         }
       : {}),
     ...(doc.originalId ? { originalId: String(doc.originalId) } : {}),
+    ...(doc.letter?.to
+      ? { letter: { to: doc.letter.to, templateKey: doc.letter.templateKey } }
+      : {}),
+    ...(doc.sealed ? { sealed: doc.sealed } : {}),
     dueAt: doc.dueAt,
     state: doc.state as OutboxState,
     attempts: doc.attempts,

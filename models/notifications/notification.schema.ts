@@ -4,7 +4,7 @@ import mongoose, { Schema, type Model, type Types } from 'mongoose';
 export interface NotificationDoc {
   _id: Types.ObjectId;
   key: string;
-  kind: 'message' | 'update';
+  kind: 'message' | 'update' | 'mail';
   recipientKey: string;
   to: { tenantId?: string; aadObjectId: string };
   language: string;
@@ -31,6 +31,10 @@ export interface NotificationDoc {
   mail?: string;
   /** When a sweep last took the pending fallback mail (one sender at a time). */
   mailClaimedAt?: Date;
+  /** A mail item's address and template (its values are in `sealed`). */
+  letter?: { to: string; templateKey: string };
+  /** The secret part, encrypted (notifications/sealed-box.ts); unset once finished. */
+  sealed?: string;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -38,7 +42,7 @@ export interface NotificationDoc {
 const notificationSchema = new Schema<NotificationDoc>(
   {
     key: { type: String, required: true },
-    kind: { type: String, enum: ['message', 'update'], required: true },
+    kind: { type: String, enum: ['message', 'update', 'mail'], required: true },
     recipientKey: { type: String, required: true },
     to: {
       tenantId: String,
@@ -65,6 +69,8 @@ const notificationSchema = new Schema<NotificationDoc>(
     deadAt: Date,
     mail: String,
     mailClaimedAt: Date,
+    letter: { to: String, templateKey: String },
+    sealed: String,
   },
   { collection: 'notifications', timestamps: true }
 );

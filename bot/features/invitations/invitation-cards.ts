@@ -17,6 +17,15 @@ export function invitationSubject(id: string, viewer: InvitationViewer): Notific
   return { type: 'invitation', id: `${id}:${viewer}` };
 }
 
+/**
+ * The inviter's own card with the link and code (the answer to `invite customer` and Resend):
+ * a subject of its own, so its mail's outcome redraws that one message and no other copy (a
+ * colleague's card never gets the code), and a click there (Done) retires it.
+ */
+export function invitationCreatedSubject(id: string): NotificationSubject {
+  return { type: 'invitationCreated', id };
+}
+
 export function parseInvitationSubject(
   subjectId: string
 ): { id: string; viewer: InvitationViewer } | undefined {

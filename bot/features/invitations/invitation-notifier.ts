@@ -1,6 +1,11 @@
+import { randomUUID } from 'node:crypto';
 import type { Partner } from '../../../domain/partners/partner.js';
 import { render as renderInvitation } from '../../../cards/invitations/invitation.card.js';
-import { draftText } from '../../../cards/invitations/invitation-created.card.js';
+import {
+  draftText,
+  render as renderCreated,
+  type InvitationCreatedData,
+} from '../../../cards/invitations/invitation-created.card.js';
 import { render as renderNotice } from '../../../cards/shared/notice.card.js';
 import { userText } from '../../../cards/shared/user-text.js';
 import type {
@@ -20,8 +25,9 @@ import {
 } from '../../../domain/invitations/invitation.js';
 import type { Notifier, Recipient } from '../../../domain/notifications/notification.js';
 import { t, type Language } from '../../../i18n/i18n.js';
-import type { MailService } from '../../../notifications/mail.service.js';
-import { cardData, invitationSubject } from './invitation-cards.js';
+import type { MailListener } from '../../../notifications/delivery.worker.js';
+import type { QueuedMail } from '../../../notifications/notification.service.js';
+import { cardData, invitationCreatedSubject, invitationSubject } from './invitation-cards.js';
 import { teamsAppLink } from './customer-invitation-page.route.js';
 
 /** The invitation's link: `PUBLIC_BASE_URL/invitations/<token>`. */
@@ -43,11 +49,17 @@ export class OutboxInvitationNotifier implements InvitationNotifier {
     const stamp = `invitation:${inv.id}:${last?.at.toISOString() ?? ''}:${last?.note ?? view.state}`;
     const owes = changeOwes(inv, view.state);
     for (const copy of owes.copies) {
-      await this.notifier.updateCards(
-        invitationSubject(inv.id, copy),
-        (lang) => renderInvitation(cardData(view, copy, COPY_MANAGES[copy]), lang),
-        { key: `${stamp}:cards:${copy}` }
-      );
+      const card = (lang: Language) =>
+        renderInvitation(cardData(view, copy, COPY_MANAGES[copy]), lang);
+      await this.notifier.updateCards(invitationSubject(inv.id, copy), card, {
+        key: `${stamp}:cards:${copy}`,
+      });
+      // The inviter's card with the link and code is a partner copy too: it changes with them.
+      if (copy === 'partner') {
+        await this.notifier.updateCards(invitationCreatedSubject(inv.id), card, {
+          key: `${stamp}:cards:created`,
+        });
+      }
     }
     const state = view.state;
     if (!isAnswered(state)) return;
@@ -160,40 +172,94 @@ export class OutboxInvitationNotifier implements InvitationNotifier {
   }
 }
 
-/** The invitation mail, in the inviting reseller's language: the same text as the draft. */
+/** Where the invitation mail's data comes from: the app's link settings. */
+export interface InvitationLinks {
+  readonly publicBaseUrl: string;
+  readonly appId?: string;
+}
+
+/** The inviter's card with the link and code, the draft, and where its mail stands. */
+export function createdCardData(
+  view: InvitationView,
+  secrets: InvitationSecrets,
+  mailed: InvitationCreatedData['mailed'],
+  links: InvitationLinks
+): InvitationCreatedData {
+  const inv = view.invitation;
+  return {
+    invitationRef: inv.id,
+    company: inv.customer?.companyName ?? '',
+    reseller: view.reseller.legalName,
+    ...(view.provider ? { provider: view.provider.legalName } : {}),
+    ...(inv.customer?.note ? { note: inv.customer.note } : {}),
+    ...(inv.customer?.adminEmail ? { adminEmail: inv.customer.adminEmail } : {}),
+    link: invitationLink(links.publicBaseUrl, secrets.token),
+    code: secrets.code,
+    expiresAt: inv.expiresAt,
+    mailed,
+    ...(links.appId ? { appLink: teamsAppLink(links.appId) } : {}),
+  };
+}
+
+/**
+ * The invitation mail, in the inviting reseller's language (the same text as the draft),
+ * queued in the outbox: the click does not wait for SMTP. Its values (link and code) are
+ * sealed there; the token and code ride along sealed so the outcome can redraw the card.
+ */
 export class InvitationMail implements InvitationMailer {
   constructor(
-    private readonly mail: MailService,
-    private readonly publicBaseUrl: string,
-    private readonly appId?: string
+    private readonly outbox: { queueMail(mail: QueuedMail): Promise<void> },
+    private readonly links: InvitationLinks
   ) {}
 
   async invited(view: InvitationView, secrets: InvitationSecrets): Promise<void> {
-    const terms = view.invitation.customer;
+    const inv = view.invitation;
+    const terms = inv.customer;
     if (!terms?.adminEmail) return;
     const language: Language = view.reseller.language ?? 'en';
-    const draft = draftText(
-      {
-        invitationRef: view.invitation.id,
-        company: terms.companyName,
-        reseller: view.reseller.legalName,
-        ...(view.provider ? { provider: view.provider.legalName } : {}),
-        ...(terms.note ? { note: terms.note } : {}),
-        link: invitationLink(this.publicBaseUrl, secrets.token),
-        code: secrets.code,
-        expiresAt: view.invitation.expiresAt,
-        mailed: true,
-        ...(this.appId ? { appLink: teamsAppLink(this.appId) } : {}),
-      },
-      language
-    );
-    await this.mail.send({
+    const draft = draftText(createdCardData(view, secrets, 'sent', this.links), language);
+    await this.outbox.queueMail({
+      // One per call: the service calls once per link it drew (the creation, or a Resend that
+      // won its conditional update); two draws in one clock instant must not share a key.
+      key: `invitationMail:${inv.id}:${randomUUID()}`,
       to: terms.adminEmail,
       templateKey: 'customerInvitation',
       language,
       values: { reseller: view.reseller.legalName, company: terms.companyName, draft: draft.text },
+      subject: invitationCreatedSubject(inv.id),
+      context: { token: secrets.token, code: secrets.code },
     });
   }
+}
+
+/**
+ * Redraws the inviter's card once its mail went out ("mailed") or failed for good ("mail
+ * failed", link and code still there to send by hand), while that card still shows this
+ * link. The card holds the code: the update is sealed in the outbox like the mail.
+ */
+export function invitationMailOutcome(
+  service: { mailedView(id: string, token: string): Promise<InvitationView | undefined> },
+  cards: {
+    updateCards(
+      subject: { type: string; id: string },
+      content: (language: Language) => Record<string, unknown>,
+      opts: { key?: string; secret?: boolean }
+    ): Promise<void>;
+  },
+  links: InvitationLinks
+): MailListener {
+  return async ({ item, outcome, context }) => {
+    const token = typeof context?.token === 'string' ? context.token : undefined;
+    const code = typeof context?.code === 'string' ? context.code : undefined;
+    if (!item.subject || !token || !code) return;
+    const view = await service.mailedView(item.subject.id, token);
+    if (!view) return;
+    const data = createdCardData(view, { token, code }, outcome, links);
+    await cards.updateCards(item.subject, (lang) => renderCreated(data, lang), {
+      key: `${item.key}:${outcome}`,
+      secret: true,
+    });
+  };
 }
 
 /** The values of a notice about a customer: its company, partners and who answered or ended. */

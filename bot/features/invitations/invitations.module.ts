@@ -12,7 +12,11 @@ import type { Notifications } from '../notifications/notifications.module.js';
 import type { PartnersModule } from '../partners/partners.module.js';
 import type { RelationshipsModule } from '../relationships/relationships.module.js';
 import { invitationPageRoute } from './customer-invitation-page.route.js';
-import { InvitationMail, OutboxInvitationNotifier } from './invitation-notifier.js';
+import {
+  InvitationMail,
+  invitationMailOutcome,
+  OutboxInvitationNotifier,
+} from './invitation-notifier.js';
 import { invitationsFeature } from './invitations.feature.js';
 
 /** How often each process marks expired invitations (each move is conditional: once). */
@@ -20,7 +24,7 @@ export const INVITATION_SWEEP_MS = 15 * 60_000;
 
 export interface InvitationsModuleDeps {
   readonly partners: PartnersModule;
-  readonly notifications: Pick<Notifications, 'service' | 'owedNotices' | 'mail'>;
+  readonly notifications: Pick<Notifications, 'service' | 'owedNotices' | 'mail' | 'worker'>;
   readonly relationships: Pick<
     RelationshipsModule,
     'repository' | 'acceptInvitation' | 'onChanged'
@@ -46,6 +50,10 @@ export async function createInvitationsModule(
   // The unique hash indexes are what make a link and a code open one invitation: first.
   await Promise.all([repository.init(), guesses.init(), customers.init()]);
   const { partners, memberships } = deps.partners;
+  const links = {
+    publicBaseUrl: ctx.config.publicBaseUrl,
+    ...(ctx.config.microsoftAppId ? { appId: ctx.config.microsoftAppId } : {}),
+  };
   // The service settles what a transition owes; the notices call it back (built below).
   const notices = new InvitationNotices(
     repository,
@@ -65,15 +73,16 @@ export async function createInvitationsModule(
     memberships,
     notices,
     notifier: new OutboxInvitationNotifier(deps.notifications.service),
-    mailer: new InvitationMail(
-      deps.notifications.mail,
-      ctx.config.publicBaseUrl,
-      ctx.config.microsoftAppId
-    ),
+    mailer: new InvitationMail(deps.notifications.service, links),
     expiryDays: ctx.config.invitationExpiryDays,
     now: ctx.now,
     logger: ctx.logger,
   });
+  // The inviter's card learns how its mail went (the worker of whichever process sends it).
+  deps.notifications.worker?.onMail(
+    'invitationCreated',
+    invitationMailOutcome(service, deps.notifications.service, links)
+  );
   // An ended or expired relationship takes the open invitations naming its provider with it.
   deps.relationships.onChanged(async (r) => {
     await service.relationshipEnded(r);

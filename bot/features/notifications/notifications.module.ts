@@ -15,6 +15,8 @@ import {
 } from '../../../notifications/delivery.worker.js';
 import { NodemailerMailService, type MailService } from '../../../notifications/mail.service.js';
 import { NotificationService } from '../../../notifications/notification.service.js';
+import { SealedBox } from '../../../notifications/sealed-box.js';
+import { randomBytes } from 'node:crypto';
 
 export interface NotificationsOptions {
   /** Partner-role recipients (the partners module's memberships). */
@@ -22,12 +24,17 @@ export interface NotificationsOptions {
   readonly mail?: MailService;
   readonly sender?: ProactiveSender;
   readonly clock?: Clock;
+  /**
+   * The key material of sealed outbox parts (queued invitation mails): `INVITATION_CODE_KEY`,
+   * the same in every process. Unset (unit tests): a key of this process only.
+   */
+  readonly sealKey?: Uint8Array;
   /** false: enqueue only, no delivery in this process. Default true. */
   readonly runWorker?: boolean;
   readonly worker?: Partial<
     Omit<
       DeliveryWorkerOptions,
-      'outbox' | 'directory' | 'sender' | 'mail' | 'clock' | 'logger' | 'leaderLease'
+      'outbox' | 'directory' | 'sender' | 'mail' | 'sealer' | 'clock' | 'logger' | 'leaderLease'
     >
   >;
 }
@@ -58,6 +65,7 @@ export function createNotifications(
   const directory = new MongoDeliveryDirectory(db.connection, () => new Date(clock.now()));
   const ownMail = opts.mail ? undefined : new NodemailerMailService(config, logger);
   const mail = opts.mail ?? ownMail!;
+  const sealer = new SealedBox(opts.sealKey ?? randomBytes(32));
   const worker =
     opts.runWorker === false
       ? undefined
@@ -65,6 +73,7 @@ export function createNotifications(
           outbox,
           directory,
           mail,
+          sealer,
           clock,
           logger,
           sender:
@@ -86,6 +95,7 @@ export function createNotifications(
     directory,
     recipients: opts.recipients,
     operatorAadObjectIds: config.operatorAadObjectIds,
+    sealer,
     clock,
     logger,
     onEnqueued: () => worker?.wake(),

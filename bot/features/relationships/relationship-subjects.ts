@@ -18,3 +18,11 @@ export function parseRelationshipSubject(
   const m = /^([0-9a-f]{24}):(provider|reseller)$/.exec(subjectId);
   return m ? { id: m[1], side: m[2] as 'provider' | 'reseller' } : undefined;
 }
+
+/**
+ * The provider's card with the link and code of a reseller invitation just sent or resent: a
+ * subject of its own, so the mail's outcome redraws that message and no other copy.
+ */
+export function resellerInvitationSentSubject(id: string): NotificationSubject {
+  return { type: 'resellerInvitationSent', id };
+}

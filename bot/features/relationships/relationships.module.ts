@@ -10,7 +10,7 @@ import { MongoResellerInvitationRepository } from '../../../models/relationships
 import type { AppContext, AppModule } from '../../app-module.js';
 import type { Notifications } from '../notifications/notifications.module.js';
 import type { PartnersModule } from '../partners/partners.module.js';
-import { MailInvitationMailer } from './invitation-mailer.js';
+import { MailInvitationMailer, resellerInvitationMailOutcome } from './invitation-mailer.js';
 import { invitationPageRoute } from './reseller-invitation-page.route.js';
 import { OutboxRelationshipNotifier } from './relationship-notifier.js';
 import { OutboxResellerInvitationNotifier } from './reseller-invitation-notifier.js';
@@ -22,7 +22,7 @@ export const RELATIONSHIP_SWEEP_MS = 15 * 60_000;
 
 export interface RelationshipsModuleDeps {
   readonly partners: PartnersModule;
-  readonly notifications: Pick<Notifications, 'service' | 'owedNotices' | 'mail'>;
+  readonly notifications: Pick<Notifications, 'service' | 'owedNotices' | 'mail' | 'worker'>;
   /** Keys the stored token and code hashes, as customer invitations' (app-modules.ts). */
   readonly hasher: SecretHasher;
 }
@@ -83,12 +83,17 @@ export async function createRelationshipsModule(
     hasher: deps.hasher,
     relationships: service,
     partners,
-    mailer: new MailInvitationMailer(deps.notifications.mail, ctx.logger),
+    mailer: new MailInvitationMailer(deps.notifications.service, ctx.logger),
     notifier: new OutboxResellerInvitationNotifier(deps.notifications.service),
     publicBaseUrl: ctx.config.publicBaseUrl,
     now: ctx.now,
     logger: ctx.logger,
   });
+  // The provider's card learns how its mail went (from whichever process's worker sent it).
+  deps.notifications.worker?.onMail(
+    'resellerInvitationSent',
+    resellerInvitationMailOutcome(invitations, deps.notifications.service)
+  );
   const log = ctx.logger.child({ module: 'relationships' });
   let timer: NodeJS.Timeout | undefined;
   // Every process may sweep: each move is conditional, so two sweeps change a record once.

@@ -180,7 +180,7 @@ describe('InvitationService', () => {
       note: 'As discussed',
       relationshipRef: w.relationship.id,
     });
-    expect(created.mailed).to.equal(true);
+    expect(created.mailed).to.equal('queued');
     expect(w.mailed).to.deep.equal([{ to: 'it@northwind.example', code: created.secrets.code }]);
     expect(created.view.provider?.id).to.equal(w.provider.partner.id);
     expect(created.view.invitation.customer?.companyName).to.equal('Northwind Traders');

@@ -3,6 +3,7 @@ import { Verbs } from '../../../cards/verbs.js';
 import {
   cast,
   colleague,
+  eventually,
   startRelationshipsWorld,
   visible,
   type RelationshipsWorld,
@@ -44,13 +45,56 @@ describe('reseller invitations by mail, link and code (the real server)', functi
     return { sent, code, token };
   }
 
+  it('answers "mail queued" while the SMTP server holds the mail, then "mailed"; the outbox keeps no link or code', async () => {
+    const release = w.smtp.hold();
+    const { sent, code, token } = await invite();
+    expect(sent.seen).to.include(`Mail to ${newcomer.email} queued`).and.include(code);
+    await eventually(() => w.smtp.waiting === 1, 'the mail held by the SMTP server');
+    expect(w.mailsTo(newcomer.email)).to.have.length(0);
+    const outbox = async () =>
+      JSON.stringify(await w.collection('notifications').find({}).toArray());
+    expect(await outbox())
+      .to.not.include(token)
+      .and.not.include(code);
+    release();
+    const update = await w.updatedTo(
+      cast.provider,
+      `We mailed the link and the code to ${newcomer.email}`
+    );
+    expect(visible(update.body)).to.include(code);
+    await w.drained();
+    expect(await outbox())
+      .to.not.include(token)
+      .and.not.include(code);
+    expect(w.mailsTo(newcomer.email)).to.have.length(1);
+  });
+
+  it("says the mail failed after the retries, keeping link and code on the provider's card", async () => {
+    w.smtp.refuse(451);
+    const { sent, code } = await invite();
+    expect(sent.seen).to.include(`Mail to ${newcomer.email} queued`);
+    const update = await w.updatedTo(
+      cast.provider,
+      `The mail to ${newcomer.email} could not be sent`,
+      15_000
+    );
+    expect(w.smtp.refused).to.equal(3);
+    expect(visible(update.body)).to.include(code).and.include('/relationships/');
+    await w.drained();
+    const item = await w.collection('notifications').findOne({ kind: 'mail' });
+    expect(item?.state).to.equal('dead');
+    expect(item).to.not.have.property('sealed');
+  });
+
   it('mails a link and a code to a reseller not yet enrolled, which accepts and authorizes with consent', async () => {
     const { sent, code, token } = await invite();
     expect(code, sent.seen).to.match(CODE);
     expect(token).to.have.length(43);
-    expect(sent.seen).to.include(`We mailed the link and the code to ${newcomer.email}`);
+    // The click does not wait for SMTP: the outbox mails it and the card then says so.
+    expect(sent.seen).to.include(`Mail to ${newcomer.email} queued`);
     expect(sent.seen).to.include('Global Reader and License Administrator');
     expect(await w.collection('relationships').countDocuments()).to.equal(0);
+    await w.updatedTo(cast.provider, `We mailed the link and the code to ${newcomer.email}`);
 
     // The mail carries the same link and code.
     const [mail] = w.mailsTo(newcomer.email);

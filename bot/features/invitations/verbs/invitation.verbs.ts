@@ -8,7 +8,7 @@ import { NotFoundError } from '../../../../domain/errors.js';
 import { invitationActions } from '../../../../domain/invitations/invitation.js';
 import { t } from '../../../../i18n/i18n.js';
 import { cardAction, type CardAction } from '../../../feature.js';
-import { invitationSubject } from '../invitation-cards.js';
+import { invitationCreatedSubject, invitationSubject } from '../invitation-cards.js';
 import type { InvitationViews, InvitationsFeatureDeps } from '../invitation-views.js';
 import { ref, onInvitation, pageNumber } from '../invitation-inputs.js';
 
@@ -78,7 +78,7 @@ export function invitationVerbs(
         });
         return {
           card: createdCard(created, scope.language),
-          recordAs: invitationSubject(created.view.invitation.id, 'partner'),
+          recordAs: invitationCreatedSubject(created.view.invitation.id),
         };
       },
       // A refused invite shows on the form, what was typed kept.
@@ -138,7 +138,7 @@ export function invitationVerbs(
         const created = await service.resend(scope.actor, data.invitationRef);
         return {
           card: createdCard(created, scope.language),
-          recordAs: invitationSubject(created.view.invitation.id, 'partner'),
+          recordAs: invitationCreatedSubject(created.view.invitation.id),
         };
       },
       current,

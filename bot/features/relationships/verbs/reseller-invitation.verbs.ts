@@ -6,7 +6,7 @@ import { withNotice } from '../../../../cards/shared/with-notice.js';
 import { Verbs } from '../../../../cards/verbs.js';
 import { t } from '../../../../i18n/i18n.js';
 import { cardAction, type CardAction } from '../../../feature.js';
-import { relationshipSubject } from '../relationship-subjects.js';
+import { relationshipSubject, resellerInvitationSentSubject } from '../relationship-subjects.js';
 import type { RelationshipViews, RelationshipsFeatureDeps } from '../relationship-views.js';
 import { ref, grantInput } from '../relationship-inputs.js';
 
@@ -41,7 +41,10 @@ export function resellerInvitationVerbs(
         );
         // The same card whether or not the address or PartnerID belongs to an enrolled
         // reseller: the provider learns who it is only when the reseller accepts.
-        return { card: sentCard(scope, sent) };
+        return {
+          card: sentCard(scope, sent),
+          recordAs: resellerInvitationSentSubject(sent.invitation.id),
+        };
       },
       // A refused invite shows on the form, what was typed kept.
       current: (scope) => inviteForm(scope),
@@ -115,6 +118,7 @@ export function resellerInvitationVerbs(
         const sent = await invitations.resend(scope.actor, data.invitationRef, scope.language);
         return {
           card: sentCard(scope, sent, { backToList: true }),
+          recordAs: resellerInvitationSentSubject(sent.invitation.id),
         };
       },
     }),
