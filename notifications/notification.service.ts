@@ -3,6 +3,7 @@ import type { UserRef } from '../domain/partners/actor.js';
 import type {
   NotificationContent,
   NotificationSubject,
+  CopyReader,
   Notifier,
   NotifyInput,
   Recipient,
@@ -150,7 +151,7 @@ export class NotificationService implements Notifier {
 
   async updateCards(
     subject: NotificationSubject,
-    content: (language: Language) => Record<string, unknown>,
+    content: (language: Language, reader: CopyReader) => Record<string, unknown>,
     opts: {
       readonly key?: string;
       /** The card holds secrets (an invitation's code): stored sealed, erased once sent. */
@@ -170,7 +171,7 @@ export class NotificationService implements Notifier {
     const now = new Date(this.deps.clock.now());
     const items: NewOutboxItem[] = originals.map((original) => {
       const recipientKey = `${original.recipientKey}#${original.id}`;
-      const card = content(original.language);
+      const card = content(original.language, original.to);
       return {
         key,
         kind: 'update',

@@ -53,12 +53,22 @@ export interface NotifyInput {
  */
 export interface Notifier {
   notify(input: NotifyInput): Promise<void>;
-  /** Re-renders, in place, every card already sent (or about to be) about `subject`. */
+  /**
+   * Re-renders, in place, every card already sent (or about to be) about `subject`, each in its
+   * reader's language; `reader` lets a copy speak to the one person who holds it (the person
+   * whose click made the change keeps what their click's answer told them).
+   */
   updateCards(
     subject: NotificationSubject,
-    content: (language: Language) => Record<string, unknown>,
+    content: (language: Language, reader: CopyReader) => Record<string, unknown>,
     opts?: { readonly key?: string }
   ): Promise<void>;
+}
+
+/** Who holds a copy of a card: the person it was sent to. */
+export interface CopyReader {
+  readonly tenantId?: string;
+  readonly aadObjectId: string;
 }
 
 /** Resolves partner-role recipients; implemented by enrollment. */

@@ -17,6 +17,9 @@ export interface UserRef {
  * Whether a recorded person (who decided, who acted) is this user: their own second click is
  * told "done", not "<their name> already did it".
  */
-export function isSamePerson(a: UserRef | 'system' | undefined, b: UserRef): boolean {
+export function isSamePerson(
+  a: UserRef | 'system' | undefined,
+  b: Pick<UserRef, 'aadObjectId'> & { readonly tenantId?: string }
+): boolean {
   return !!a && a !== 'system' && a.tenantId === b.tenantId && a.aadObjectId === b.aadObjectId;
 }

@@ -1,4 +1,6 @@
 import type { InvitationCardData } from '../../../cards/invitations/invitation.card.js';
+import { userText } from '../../../cards/shared/user-text.js';
+import { formatList, t, type Language } from '../../../i18n/i18n.js';
 import type { NotificationSubject } from '../../../domain/notifications/notification.js';
 import {
   revokedWithRelationship,
@@ -55,4 +57,25 @@ export function cardData(
     canManage,
     ...(revokedWithRelationship(inv) ? { revokedWithRelationship: true } : {}),
   };
+}
+
+/**
+ * What the customer's answer told the person who clicked it ("Accepted: … now works with …"):
+ * their click's answer shows it, and every later redraw of their copy keeps it.
+ */
+export function answeredNote(view: InvitationView, language: Language): string | undefined {
+  const company = userText(view.invitation.customer?.companyName ?? '');
+  if (view.state === 'accepted') {
+    const partners = formatList(
+      language,
+      [view.reseller, view.provider].filter(Boolean).map((p) => userText(p!.legalName))
+    );
+    return t(language, 'invitations:card.acceptedNow', { company, partners });
+  }
+  if (view.state === 'declined') {
+    return t(language, 'invitations:card.declinedNow', {
+      reseller: userText(view.reseller.legalName),
+    });
+  }
+  return undefined;
 }

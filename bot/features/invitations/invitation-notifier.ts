@@ -23,11 +23,22 @@ import {
   type InvitationPartnerSide,
   type InvitationSide,
 } from '../../../domain/invitations/invitation.js';
-import type { Notifier, Recipient } from '../../../domain/notifications/notification.js';
+import type {
+  CopyReader,
+  Notifier,
+  Recipient,
+} from '../../../domain/notifications/notification.js';
+import { isSamePerson } from '../../../domain/partners/actor.js';
+import { withNotice } from '../../../cards/shared/with-notice.js';
 import { t, type Language } from '../../../i18n/i18n.js';
 import type { MailListener } from '../../../notifications/delivery.worker.js';
 import type { QueuedMail } from '../../../notifications/notification.service.js';
-import { cardData, invitationCreatedSubject, invitationSubject } from './invitation-cards.js';
+import {
+  answeredNote,
+  cardData,
+  invitationCreatedSubject,
+  invitationSubject,
+} from './invitation-cards.js';
 import { teamsAppLink } from './customer-invitation-page.route.js';
 
 /** The invitation's link: `PUBLIC_BASE_URL/invitations/<token>`. */
@@ -51,9 +62,19 @@ export class OutboxInvitationNotifier implements InvitationNotifier {
     for (const copy of owes.copies) {
       const card = (lang: Language) =>
         renderInvitation(cardData(view, copy, COPY_MANAGES[copy]), lang);
-      await this.notifier.updateCards(invitationSubject(inv.id, copy), card, {
-        key: `${stamp}:cards:${copy}`,
-      });
+      // The customer who answered keeps, on every copy of theirs, what their click's answer said.
+      const note = (lang: Language, reader: CopyReader) =>
+        copy === 'customer' && isSamePerson(inv.decidedBy, reader)
+          ? answeredNote(view, lang)
+          : undefined;
+      await this.notifier.updateCards(
+        invitationSubject(inv.id, copy),
+        (lang, reader) => {
+          const text = note(lang, reader);
+          return text ? withNotice(card(lang), { text }) : card(lang);
+        },
+        { key: `${stamp}:cards:${copy}` }
+      );
       // The inviter's card with the link and code is a partner copy too: it changes with them.
       if (copy === 'partner') {
         await this.notifier.updateCards(invitationCreatedSubject(inv.id), card, {

@@ -6,6 +6,7 @@ import {
   GRANT,
   startRelationshipsWorld,
   type RelationshipsWorld,
+  visible,
 } from '../relationships/relationships-world.js';
 import { secretsOf } from './invitation-secrets.js';
 
@@ -99,6 +100,13 @@ describe('customer invitations end to end (three tenants, the real server)', fun
     const ok = await w.click(cast.customer, Verbs.invitationAccept, { invitationRef }, cardId);
     expect(ok.seen).to.include('Accepted').and.include('You are its admin');
     expect(ok.seen).to.not.include('Decline');
+    // The copies are redrawn after the answer: the clicked card keeps what the answer told.
+    await w.drained();
+    const redraws = w.app.connector.calls.filter(
+      (c) => c.method === 'PUT' && c.status < 300 && c.activityId === cardId
+    );
+    expect(redraws, 'the clicked card is redrawn with the other copies').to.not.have.length(0);
+    for (const r of redraws) expect(visible(r.body)).to.include('You are its admin');
 
     // Reseller and provider are told at once; the reseller's answer card changes in place.
     await w.received(cast.reseller, 'accepted the invitation');

@@ -26,6 +26,9 @@ function expectGoodRussian(text: string, where: string): void {
  * whatever the browser's, where Teams sends the client's: a Russian persona types `язык ru`.
  */
 async function open(w: RelationshipsWorld, who: Persona, colleagues: Persona[] = []) {
+  // Opened after the world's set-up: the app's clock moves on, so this chat is the newest one the
+  // bot knows for the person, the one proactive cards go to (as when someone opens Teams later).
+  w.advance(60_000);
   const p = await Playground.start({ botUrl: w.app.url, persona: who, colleagues });
   await p.waitForBotReply({ contains: 'Partner Connect' });
   if (who.locale.startsWith('ru')) {

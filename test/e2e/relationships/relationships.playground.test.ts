@@ -27,6 +27,9 @@ describe('Agents Playground: a provider authorizes a reseller on its card', func
 
   it('shows the request card, and Authorize turns it into the active relationship in place', async () => {
     // The provider's Global admin opens Teams (the Playground): the bot learns that chat.
+    // Opened after the world's set-up: the app's clock moves on, so this chat is the newest one
+    // the bot knows for the provider, the one proactive cards go to.
+    w.advance(60_000);
     playground = await Playground.start({
       botUrl: w.app.url,
       persona: cast.provider,

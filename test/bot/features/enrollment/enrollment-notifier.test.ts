@@ -24,7 +24,7 @@ function recorder() {
       notified.push(input);
     },
     async updateCards(subject, content, opts) {
-      updates.push({ subject, card: content('en'), key: opts?.key });
+      updates.push({ subject, card: content('en', { aadObjectId: 'nobody' }), key: opts?.key });
     },
   };
   const mails: SentMail[] = [];
