@@ -863,9 +863,11 @@ export class InvitationService {
    * revoked...) or was resent (another link), so a late mail outcome redraws nothing.
    */
   async mailedView(id: string, token: string): Promise<InvitationView | undefined> {
-    const invitation = await this.deps.invitations.get(id);
-    if (!invitation || invitation.state !== 'pending') return undefined;
-    if (invitation.tokenHash !== this.deps.hasher.hash(token)) return undefined;
+    // Looked up by the token's hash, never compared as text (SECURITY.md).
+    const invitation = await this.deps.hasher.find(token, (hash) =>
+      this.deps.invitations.findByTokenHash(hash)
+    );
+    if (!invitation || invitation.id !== id || invitation.state !== 'pending') return undefined;
     return this.view(invitation);
   }
 

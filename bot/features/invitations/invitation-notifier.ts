@@ -270,9 +270,9 @@ export function invitationMailOutcome(
   links: InvitationLinks
 ): MailListener {
   return async ({ item, outcome, context }) => {
-    const token = typeof context?.token === 'string' ? context.token : undefined;
-    const code = typeof context?.code === 'string' ? context.code : undefined;
-    if (!item.subject || !token || !code) return;
+    const { token, code } = context ?? {};
+    if (!item.subject || typeof token !== 'string' || typeof code !== 'string') return;
+    if (!token || !code) return;
     const view = await service.mailedView(item.subject.id, token);
     if (!view) return;
     const data = createdCardData(view, { token, code }, outcome, links);

@@ -792,6 +792,8 @@ async function settled(w: Matrix): Promise<string> {
   const until = Date.now() + 10_000;
   let last = '';
   for (;;) {
+    // What earlier turns owe others runs after their answers: the signal that it is done.
+    await w.app.app.owedWork.idle();
     const next = await read();
     if (next.json === last && !next.owes) return next.json;
     if (Date.now() > until) throw new Error('the database did not settle');

@@ -145,6 +145,9 @@ export async function snapshot(env: SecurityEnv, ...names: string[]) {
   const known = new Set(
     Object.values(env.app.app.db.connection.models).map((m) => m.collection.collectionName)
   );
+  // What the last turns owe others runs after their answers: wait for it, so a snapshot holds
+  // no owed-notice stamp about to be cleared by work already done.
+  await env.app.app.owedWork.idle();
   const out: Record<string, unknown[]> = {};
   for (const name of names) {
     if (!known.has(name)) throw new Error(`no model uses a collection named "${name}"`);
