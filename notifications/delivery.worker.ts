@@ -107,8 +107,17 @@ export class DeliveryWorker {
   private readonly unrecorded = new Map<string, { item: OutboxItem; sent: SentRecord }>();
   /** Items being processed here: not claimed again if their lease runs out meanwhile. */
   private readonly processing = new Set<string>();
+  /** When each item in `processing` was claimed, and what the loop is doing (for `snapshot`). */
+  private readonly claimedAt = new Map<string, number>();
+  private phase = { name: 'stopped', since: 0 };
+  private readonly sweepMs = new Map<string, number>();
+  private claims = 0;
+  private claimed = 0;
   private wakeUp = new AbortController();
   private lastSweep = 0;
+  /** The sweep running beside the claims, and which of its parts. */
+  private sweeping?: Promise<void>;
+  private sweepPart?: string;
   private loop?: Promise<void>;
   private stopping = false;
 
@@ -179,6 +188,39 @@ export class DeliveryWorker {
     this.mailListeners.set(subjectType, [...(this.mailListeners.get(subjectType) ?? []), listener]);
   }
 
+  /**
+   * What the worker is doing now and since when, and the items it holds: what an operator (or
+   * a failing test) needs to tell a stalled worker from a slow connector.
+   */
+  snapshot(): {
+    phase: string;
+    phaseMs: number;
+    leader: boolean;
+    inFlight: { id: string; ms: number }[];
+    unrecorded: number;
+    claims: number;
+    claimed: number;
+    lastSweepMs: Record<string, number>;
+    sweeping?: string;
+  } {
+    const now = Date.now();
+    return {
+      phase: this.phase.name,
+      phaseMs: now - this.phase.since,
+      leader: this.leadership.isLeader,
+      inFlight: [...this.claimedAt].map(([id, at]) => ({ id, ms: now - at })),
+      unrecorded: this.unrecorded.size,
+      claims: this.claims,
+      claimed: this.claimed,
+      lastSweepMs: Object.fromEntries(this.sweepMs),
+      sweeping: this.sweepPart,
+    };
+  }
+
+  private enter(phase: string): void {
+    this.phase = { name: phase, since: Date.now() };
+  }
+
   /** Looks for work now (called after enqueue and when held items are released). */
   wake(): void {
     this.wakeUp.abort();
@@ -187,39 +229,53 @@ export class DeliveryWorker {
   private async run(): Promise<void> {
     while (!this.stopping) {
       if (this.inFlight.size >= this.concurrency) {
+        this.enter('all slots busy');
         await Promise.race(this.inFlight);
         continue;
       }
+      this.enter('leadership');
       if (!(await this.leadership.check(this.o.clock.now()))) {
+        this.enter('standby');
         await this.idle(this.pollMs);
         continue;
       }
       if (this.stopping) break;
+      this.enter('recording');
       if (this.unrecorded.size > 0 && !(await this.recordUnrecorded())) {
         await this.idle(this.pollMs);
         continue;
       }
       // Read after the check: taking or renewing the lease can take a while.
       const now = this.o.clock.now();
-      if (now - this.lastSweep >= this.sweepEveryMs) {
-        this.lastSweep = now;
-        await this.sweep();
-        // Sweeps can outlast the lease: look again whether this process still delivers.
-        continue;
+      if (!this.sweeping && now - this.lastSweep >= this.sweepEveryMs) {
+        // Beside the claims, and the next one an interval after its end: awaited here, sweeps
+        // slower than their interval (a loaded database) followed one another with no claim
+        // between them, and a soak's cards waited minutes.
+        this.sweeping = this.sweep().finally(() => {
+          this.lastSweep = this.o.clock.now();
+          this.sweeping = undefined;
+          this.wake();
+        });
       }
-      let item: OutboxItem | null = null;
+      let items: OutboxItem[];
       const blocked = this.pacer.blocked(now);
       const skip = { skipAadObjectIds: blocked.conversations, skipTenantIds: blocked.tenants };
       try {
-        item = await this.o.outbox.claimNext({
+        this.enter('claim');
+        this.claims++;
+        // As many as there are free slots, in one look.
+        items = await this.o.outbox.claimSome({
           owner: this.owner,
           now: new Date(now),
           leaseMs: this.leaseMs,
           ...skip,
           skipIds: [...this.unrecorded.keys(), ...this.processing],
+          max: this.concurrency - this.inFlight.size,
         });
-        if (!item) {
-          await this.idle((await this.nextWakeAt(now, skip)) - now);
+        if (items.length === 0) {
+          const wakeAt = await this.nextWakeAt(now, skip);
+          this.enter(`idle ${wakeAt - now} ms`);
+          await this.idle(wakeAt - now);
           continue;
         }
       } catch (err) {
@@ -227,24 +283,33 @@ export class DeliveryWorker {
         await this.idle(this.pollMs);
         continue;
       }
-      const claimed = item;
-      this.processing.add(claimed.id);
-      const job: Promise<void> = this.process(item)
-        .catch((err) =>
-          this.log.error(
-            { err, id: item.id },
-            'delivery failed unexpectedly; the lease will expire and it is retried'
-          )
-        )
-        .finally(() => {
-          this.processing.delete(claimed.id);
-          this.inFlight.delete(job);
-          this.wake();
-        });
-      this.inFlight.add(job);
+      for (const item of items) this.startProcessing(item);
     }
-    await Promise.allSettled([...this.inFlight]);
+    this.enter('stopping');
+    await Promise.allSettled([...this.inFlight, this.sweeping]);
     await this.recordUnrecorded();
+    this.enter('stopped');
+  }
+
+  /** Processes a claimed item beside the loop; its end frees a slot and wakes the loop. */
+  private startProcessing(item: OutboxItem): void {
+    this.claimed++;
+    this.processing.add(item.id);
+    this.claimedAt.set(item.id, Date.now());
+    const job: Promise<void> = this.process(item)
+      .catch((err) =>
+        this.log.error(
+          { err, id: item.id },
+          'delivery failed unexpectedly; the lease will expire and it is retried'
+        )
+      )
+      .finally(() => {
+        this.processing.delete(item.id);
+        this.claimedAt.delete(item.id);
+        this.inFlight.delete(job);
+        this.wake();
+      });
+    this.inFlight.add(job);
   }
 
   /** Records what was sent but not recorded; true once nothing is left. */
@@ -276,8 +341,13 @@ export class DeliveryWorker {
       ...this.sweeps,
     ];
     for (const s of all) {
+      if (this.stopping) break;
+      this.sweepPart = s.name;
+      const started = Date.now();
       await s.run().catch((err) => this.log.error({ err, sweep: s.name }, 'sweep failed'));
+      this.sweepMs.set(s.name, Date.now() - started);
     }
+    this.sweepPart = undefined;
   }
 
   /**
@@ -304,7 +374,10 @@ export class DeliveryWorker {
     skip: { skipAadObjectIds: readonly string[]; skipTenantIds: readonly string[] }
   ): Promise<number> {
     const next = await this.o.outbox.nextReadyAt(skip);
-    let at = Math.min(now + this.pollMs, this.lastSweep + this.sweepEveryMs);
+    // A running sweep wakes the worker when it ends.
+    let at = this.sweeping
+      ? now + this.pollMs
+      : Math.min(now + this.pollMs, this.lastSweep + this.sweepEveryMs);
     if (next) at = Math.min(at, next.getTime());
     const opening = this.pacer.nextOpening(now);
     if (opening !== undefined) at = Math.min(at, opening);

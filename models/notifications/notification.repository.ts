@@ -22,6 +22,8 @@ import {
 
 const oid = (id: string) => new mongoose.Types.ObjectId(id);
 
+type ClaimOptions = Parameters<NotificationOutbox['claimNext']>[0];
+
 /** Recipients a claim looks at together (the first with a due item is served). */
 const CLAIM_RECIPIENTS = 8;
 
@@ -82,14 +84,11 @@ export class MongoNotificationOutbox implements NotificationOutbox {
     );
   }
 
-  async claimNext(opts: {
-    owner: string;
-    now: Date;
-    leaseMs: number;
-    skipAadObjectIds: readonly string[];
-    skipTenantIds: readonly string[];
-    skipIds?: readonly string[];
-  }): Promise<OutboxItem | null> {
+  async claimNext(opts: ClaimOptions): Promise<OutboxItem | null> {
+    return (await this.claimSome({ ...opts, max: 1 }))[0] ?? null;
+  }
+
+  async claimSome(opts: ClaimOptions & { max: number }): Promise<OutboxItem[]> {
     const lease = {
       $set: {
         state: 'leased',
@@ -125,35 +124,51 @@ export class MongoNotificationOutbox implements NotificationOutbox {
     };
     if (expiredFirst) {
       const item = await expired();
-      if (item) return item;
+      if (item) return [item];
     }
-    const ready = await this.readyRecipients(opts.now, opts);
-    for (const recipient of ready) {
-      const doc = await this.model
-        .findOneAndUpdate(
-          { 'to.aadObjectId': recipient._id, state: 'due', dueAt: { $lte: opts.now } },
-          lease,
-          // In the order they were enqueued (a paced item, postponed to the opening, keeps its
-          // place), walking the { to.aadObjectId, state, _id } index: only items of this
-          // recipient not due yet (a retry's wait) are passed over.
-          { sort: { _id: 1 }, returnDocument: 'after' }
+    const claimed: OutboxItem[] = [];
+    const ready = await this.readyRecipients(opts.now, opts, Math.max(CLAIM_RECIPIENTS, opts.max));
+    // One recipient's first due item each, `max` recipients at a time (their commands in flight
+    // together), until `max` are claimed or the ready recipients run out.
+    for (let i = 0; i < ready.length && claimed.length < opts.max;) {
+      const batch = ready.slice(i, i + opts.max - claimed.length);
+      i += batch.length;
+      const docs = await Promise.all(
+        batch.map((recipient) =>
+          this.model
+            .findOneAndUpdate(
+              { 'to.aadObjectId': recipient._id, state: 'due', dueAt: { $lte: opts.now } },
+              lease,
+              // In the order they were enqueued (a paced item, postponed to the opening, keeps
+              // its place), walking the { to.aadObjectId, state, _id } index: only items of
+              // this recipient not due yet (a retry's wait) are passed over.
+              { sort: { _id: 1 }, returnDocument: 'after' }
+            )
+            .lean<NotificationDoc>()
         )
-        .lean<NotificationDoc>();
-      if (doc) return toItem(doc);
-      await this.recompute(recipient);
+      );
+      for (const [k, doc] of docs.entries()) {
+        if (doc) claimed.push(toItem(doc));
+        else await this.recompute(batch[k]);
+      }
     }
-    return expiredFirst ? null : expired();
+    if (claimed.length === 0 && !expiredFirst) {
+      const item = await expired();
+      if (item) claimed.push(item);
+    }
+    return claimed;
   }
 
   /** Recipients that may send at `now`, not skipped, earliest first (index on `nextAt`). */
   private async readyRecipients(
     now: Date,
-    skip: { skipAadObjectIds: readonly string[]; skipTenantIds: readonly string[] }
+    skip: { skipAadObjectIds: readonly string[]; skipTenantIds: readonly string[] },
+    limit: number
   ): Promise<NotificationRecipientDoc[]> {
     return this.recipients
       .find({ nextAt: { $lte: now }, ...recipientSkip(skip) })
       .sort({ nextAt: 1 })
-      .limit(CLAIM_RECIPIENTS)
+      .limit(limit)
       .lean<NotificationRecipientDoc[]>();
   }
 

@@ -1,3 +1,5 @@
+import fs from 'node:fs';
+import path from 'node:path';
 /**
  * Mocha's root-hook plugin (loaded by `.mocharc.json`'s `require`). A helper that keeps a
  * resource for the whole file set (one embedded server for many suites) registers its clean-up
@@ -18,8 +20,26 @@ export function afterThisFile(fn: CleanUp): void {
   cleanups.add(fn);
 }
 
+let fileStarted = 0;
+
+/**
+ * With TEST_TIMINGS=<file>, each test file's wall time (hooks included) is appended to it as a
+ * JSON line: what `scripts/test.ts`'s FIRST list is ordered by.
+ */
+function recordTiming(root: Mocha.Suite | undefined): void {
+  const out = process.env.TEST_TIMINGS;
+  const file = root?.suites[0]?.file;
+  if (!out || !file) return;
+  const line = JSON.stringify({ file: path.relative('.', file), ms: Date.now() - fileStarted });
+  fs.appendFileSync(out, line + '\n');
+}
+
 export const mochaHooks = {
-  async afterAll(): Promise<void> {
+  beforeAll(): void {
+    fileStarted = Date.now();
+  },
+  async afterAll(this: Mocha.Context): Promise<void> {
+    recordTiming(this.test?.parent);
     const errors: unknown[] = [];
     for (const fn of [...cleanups]) {
       cleanups.delete(fn);

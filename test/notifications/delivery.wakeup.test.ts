@@ -66,3 +66,29 @@ describe('DeliveryWorker sleeps until there is work (a clock that moves only whe
     expect(chat(busy).map((c) => c.body.text)).to.deep.equal(['backlog 0', 'backlog 1']);
   });
 });
+
+describe('DeliveryWorker between sweeps', function () {
+  this.timeout(30_000);
+  let h: Awaited<ReturnType<typeof startDeliveryHarness>>;
+  afterEach(async () => {
+    await h?.stop();
+  });
+
+  it('keeps delivering while its sweeps take longer than the time between sweeps', async () => {
+    h = await startDeliveryHarness();
+    const someone = user(3);
+    await h.addUser(someone);
+    // Sweeps every 20 ms, each taking 60 ms (a loaded database): the loop swept without end and
+    // claimed nothing (the soak saw request cards wait 90 s for it).
+    const w = h.worker({ sweepEveryMs: 20 });
+    w.addSweep('slow', () => new Promise((r) => setTimeout(r, 60)));
+    await new Promise((r) => setTimeout(r, 150));
+    await h.service.notify({
+      key: 'during-slow-sweeps',
+      to: { kind: 'user', user: someone },
+      content: () => ({ text: 'delivered between sweeps' }),
+    });
+    await eventually(() => h.posts().length === 1, 5_000, 'the item delivered between sweeps');
+    expect(h.posts()[0].body.text).to.equal('delivered between sweeps');
+  });
+});

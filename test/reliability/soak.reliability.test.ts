@@ -237,7 +237,9 @@ describe('soak: 200 people for a compressed half hour with a flaky Bot Connector
         // A bound, not a wait: `npm test` runs this file beside others on the same cores, and a
         // card retried through the flaky connector can take a while there.
         90_000
-      );
+      ).catch(async (e: Error) => {
+        throw new Error(`${e.message}\n${await outboxStory(relationshipRef)}`);
+      });
       const authorize = random() < 0.75;
       const verb = authorize ? Verbs.relationshipAuthorize : Verbs.relationshipDecline;
       // Decline's second click: the first asks for an optional reason.
@@ -261,6 +263,24 @@ describe('soak: 200 people for a compressed half hour with a flaky Bot Connector
     if (x < 0.25) await say(who, 'cancel');
     else if (x < 0.4) await execute(who, Verbs.commandRun, { command: 'help' });
     else if (x < 0.6) await say(who, pick(random, ['help', 'status', 'помощь', unknownText()]));
+  }
+
+  /** What the database says of a relationship's notices, for a failure message. */
+  async function outboxStory(relationshipRef: string): Promise<string> {
+    const db = app.app.db.connection;
+    const rel = await db
+      .collection('relationships')
+      .findOne({ _id: new (await import('mongoose')).Types.ObjectId(relationshipRef) });
+    const items = await db
+      .collection('notifications')
+      .find({ key: new RegExp(`^relationship:${relationshipRef}:`) })
+      .toArray();
+    const recipients = await db
+      .collection('notification_recipients')
+      .find({ _id: { $in: items.map((i) => i.to?.aadObjectId) } })
+      .toArray();
+    const worker = app.app.modules.notifications.worker?.snapshot();
+    return JSON.stringify({ now: new Date(), worker, rel, items, recipients }, null, 1);
   }
 
   /** Waits until the outbox has nothing due or in flight (retries and Retry-After waits done). */
