@@ -158,4 +158,24 @@ describe('Claiming from the outbox with one chat paced and a large backlog', fun
     expect((await db.outbox.claimNext(opts))?.key).to.equal('orphan');
     expect(await db.outbox.repairRecipients(now)).to.equal(0);
   });
+
+  it('fills a worker’s free slots in one look: the first due item of each ready recipient, none of a recipient twice', async () => {
+    db = await startOutboxDb();
+    const now = new Date();
+    const at = (ms: number) => new Date(now.getTime() - 10_000 + ms);
+    await db.outbox.enqueue([
+      item('a1', 'aad-a', at(1)),
+      item('a2', 'aad-a', at(2)),
+      item('b1', 'aad-b', at(3)),
+      item('c1', 'aad-c', at(4)),
+      item('d1', 'aad-d', at(5)),
+    ]);
+    const opts = { owner: 'w', now, leaseMs: 60_000, skipAadObjectIds: [], skipTenantIds: [] };
+    const first = await db.outbox.claimSome({ ...opts, max: 3 });
+    expect(first.map((i) => i.key)).to.have.members(['a1', 'b1', 'c1']);
+    const second = await db.outbox.claimSome({ ...opts, max: 3 });
+    expect(second.map((i) => i.key)).to.have.members(['a2', 'd1']);
+    expect(await db.outbox.claimSome({ ...opts, max: 3 })).to.deep.equal([]);
+    expect(await db.outbox.countsByState()).to.deep.equal({ leased: 5 });
+  });
 });
