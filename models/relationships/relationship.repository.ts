@@ -136,11 +136,13 @@ export class MongoRelationshipRepository implements RelationshipRepository {
       });
     }
     // `open` is present only while pending or active, and 'active' sorts before 'pending'.
-    const sort: Record<string, 1 | -1> = q.expiringBefore
-      ? { expiresAt: 1, _id: 1 }
-      : q.activeFirst
-        ? { open: -1, state: 1, requestedAt: -1, _id: -1 }
-        : { requestedAt: -1, _id: -1 };
+    const sort: Record<string, 1 | -1> = q.sort
+      ? { [q.sort.by]: q.sort.order === 'asc' ? 1 : -1, requestedAt: -1, _id: -1 }
+      : q.expiringBefore
+        ? { expiresAt: 1, _id: 1 }
+        : q.activeFirst
+          ? { open: -1, state: 1, requestedAt: -1, _id: -1 }
+          : { requestedAt: -1, _id: -1 };
     const [docs, total] = await Promise.all([
       this.model.find(filter).sort(sort).skip(q.skip).limit(q.limit).lean<RelationshipDoc[]>(),
       this.model.countDocuments(filter),

@@ -7,7 +7,10 @@ import {
   RELATIONSHIP_ACTIONS,
   RELATIONSHIP_STATES,
 } from '../../../domain/relationships/relationship.js';
-import { MAX_DURATION_DAYS, MIN_DURATION_DAYS } from '../../../domain/relationships/access-grant.js';
+import {
+  MAX_DURATION_DAYS,
+  MIN_DURATION_DAYS,
+} from '../../../domain/relationships/access-grant.js';
 import { MAX_REASON_LENGTH } from '../../../domain/relationships/relationship.js';
 
 /**
