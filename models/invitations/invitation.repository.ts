@@ -162,12 +162,7 @@ export class MongoInvitationRepository implements InvitationRepository, OpenedIn
         .find(filter)
         .sort(
           q.sort
-            ? {
-                [q.sort.by === 'company' ? 'customer.companyName' : q.sort.by]:
-                  q.sort.order === 'asc' ? 1 : -1,
-                createdAt: -1,
-                _id: -1,
-              }
+            ? sortBy(q.sort.by === 'company' ? 'customer.companyName' : q.sort.by, q.sort.order)
             : { createdAt: -1, _id: -1 }
         )
         .skip(q.skip)
@@ -278,4 +273,12 @@ function toInvitation(doc: InvitationDoc): Invitation {
 
 function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/** One column's order, ties newest first (the column itself first when it is `createdAt`). */
+function sortBy(field: string, order: 'asc' | 'desc'): Record<string, 1 | -1> {
+  const sort: Record<string, 1 | -1> = { [field]: order === 'asc' ? 1 : -1 };
+  if (field !== 'createdAt') sort.createdAt = -1;
+  sort._id = -1;
+  return sort;
 }
