@@ -131,7 +131,8 @@ function parse<T>(schema: z.ZodType<T> | undefined, value: unknown, where: strin
     'invalid',
     'api:errors.badInput',
     parsed.error.issues.map((i) => ({
-      field: [where, ...i.path.map(String)].join('.'),
+      // An unknown field is named itself (zod puts it in `keys`, not in the path).
+      field: [where, ...i.path.map(String), ...('keys' in i ? i.keys.slice(0, 1) : [])].join('.'),
       message: i.message,
     }))
   );
