@@ -266,7 +266,11 @@ export const InvitationBulkResultSchema = bulkResultOf(InvitationSchema, 'Invita
 
 // ---- customers, users, applications, overview ----------------------------------------------
 
-export const CustomerListQuery = listQuery(['since', 'company'] as const, z.enum(['active']));
+/** `sort=reseller` groups a provider's customers by their reseller. */
+export const CustomerListQuery = listQuery(
+  ['since', 'company', 'reseller'] as const,
+  z.enum(['active'])
+);
 export const CustomerSchema = z
   .object({
     id,

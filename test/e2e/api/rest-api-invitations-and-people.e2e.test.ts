@@ -91,6 +91,31 @@ describe('REST API: invitations, customers, users, applications, overview, OpenA
     expect(res.body.results[1].error.code).to.equal('conflict');
   });
 
+  it("lists a provider's waiting reseller invitations; revokes one as the card does", async () => {
+    const resellers = w.app.app.modules.relationships.invitations;
+    const sent = await resellers.invite(
+      w.actor(cast.provider),
+      { email: 'partners@woodgrove.example', grant: GRANT },
+      'en'
+    );
+    const api = w.as(cast.provider);
+    const list = await api.get('/invitations?kind=reseller');
+    expect(list.status).to.equal(200);
+    expect(list.body.items.map((i: { to: string }) => i.to)).to.deep.equal([
+      'partners@woodgrove.example',
+    ]);
+    expect(list.body.items[0].actions).to.deep.equal(['resend', 'revoke']);
+    // Another provider's person, or the reseller, does not find it.
+    expect(
+      (await w.as(cast.reseller).post(`/invitations/${sent.invitation.id}/revoke?kind=reseller`))
+        .status
+    ).to.be.oneOf([403, 404]);
+    const revoked = await api.post(`/invitations/${sent.invitation.id}/revoke?kind=reseller`);
+    expect(revoked.status).to.equal(200);
+    expect(revoked.body.state).to.equal('revoked');
+    expect((await api.get('/invitations?kind=reseller')).body.total).to.equal(0);
+  });
+
   it("lists the reseller's customers, and the sales agent may not manage users", async () => {
     const customers = await w.as(cast.reseller).get('/customers');
     expect(customers.status).to.equal(200);
