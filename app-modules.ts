@@ -18,6 +18,7 @@ import {
   createInvitationsModule,
   type InvitationsModule,
 } from './bot/features/invitations/invitations.module.js';
+import { createApiModule, type ApiModule } from './bot/features/api/api.module.js';
 import {
   createPartnersModule,
   type PartnersModule,
@@ -30,6 +31,8 @@ export interface ProductModules {
   readonly enrollment: EnrollmentModule;
   readonly relationships: RelationshipsModule;
   readonly invitations: InvitationsModule;
+  /** The REST API /api/v1 (the dashboard tab's), on the same services as the cards. */
+  readonly api: ApiModule;
 }
 
 export interface ProductModulesOptions {
@@ -63,5 +66,13 @@ export async function productModules(
     relationships,
     hasher,
   });
-  return { partners, notifications, enrollment, relationships, invitations };
+  const api = await createApiModule(ctx, {
+    partners,
+    notifications,
+    enrollment,
+    relationships,
+    invitations,
+    hasher,
+  });
+  return { partners, notifications, enrollment, relationships, invitations, api };
 }
