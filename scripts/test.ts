@@ -29,9 +29,6 @@ const FIRST = [
 
 /** Run after the parallel part, one at a time, each with the reason it cannot share the machine. */
 const SERIAL: Readonly<Record<string, string>> = {
-  'test/reliability/soak.reliability.test.ts':
-    'a request card was not delivered within 90 s twice when run beside the other files (seeds ' +
-    '268416340, 807097986), while alone it passes in 2 min: run alone until that is understood',
   'test/notifications/delivery.resilience.test.ts':
     "Teams' pacing on the real clock (sends per conversation per second, a hand-over's timing): " +
     'with other workers on the same cores a late timer reads as a pacing fault',
