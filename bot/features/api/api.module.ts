@@ -1,4 +1,5 @@
 import { ApiError, apiRoute, type AnyApiRoute } from '../../../web/api/api-route.js';
+import { apiDocsRoute } from '../../../web/api/api-docs.route.js';
 import { apiHttpRoutes } from '../../../web/api/api-router.js';
 import { bearerAuthenticator } from '../../../web/api/auth/bearer.js';
 import { DevSessions } from '../../../web/api/auth/dev-sessions.js';
@@ -112,12 +113,15 @@ export async function createApiModule(ctx: AppContext, deps: ApiModuleDeps): Pro
   });
   return {
     operations: [...operations, openapi],
-    routes: apiHttpRoutes({
-      routes: [...operations, openapi],
-      authenticate,
-      problemOf,
-      logger: ctx.logger,
-    }),
+    routes: [
+      ...apiHttpRoutes({
+        routes: [...operations, openapi],
+        authenticate,
+        problemOf,
+        logger: ctx.logger,
+      }),
+      apiDocsRoute([...operations, openapi]),
+    ],
   };
 }
 

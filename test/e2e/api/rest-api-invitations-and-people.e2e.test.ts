@@ -204,4 +204,15 @@ describe('REST API: invitations, customers, users, applications, overview, OpenA
     const body = extend.requestBody.content['application/json'].schema;
     expect(body.properties.days).to.include({ minimum: 1, maximum: 730 });
   });
+
+  it('serves a reference page at /api/docs listing every route (a plain page, never framed)', async () => {
+    const res = await fetch(`${w.app.url}/api/docs`, { headers: { 'Accept-Language': 'ru' } });
+    expect(res.status).to.equal(200);
+    expect(res.headers.get('content-security-policy')).to.include("frame-ancestors 'none'");
+    const html = await res.text();
+    expect(html).to.include('<html lang="ru">');
+    for (const op of w.app.app.modules.api.operations) {
+      expect(html, op.path).to.include(`${op.method.toUpperCase()} /api/v1${op.path}`);
+    }
+  });
 });
