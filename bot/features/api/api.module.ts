@@ -160,12 +160,13 @@ function devSignInRoutes(sessions: DevSessions, partners: PartnersModule): AnyAp
       body: SignInBody,
       response: SignInResultSchema,
       async handle({ body }) {
-        const seen = await partners.users.listSeen(PERSONAS_SHOWN);
-        const who = seen.find(
-          (u) =>
-            u.aadObjectId === body.aadObjectId && (!body.tenantId || u.tenantId === body.tenantId)
-        );
-        if (!who) throw new ApiError(400, 'invalid', 'api:errors.unknownPersona');
+        // Someone who talked to the bot (a roster entry alone is nobody to sign in as).
+        const who = body.tenantId
+          ? await partners.users.get({ tenantId: body.tenantId, aadObjectId: body.aadObjectId })
+          : (await partners.users.listSeen(PERSONAS_SHOWN)).find(
+              (u) => u.aadObjectId === body.aadObjectId
+            );
+        if (!who?.lastSeenAt) throw new ApiError(400, 'invalid', 'api:errors.unknownPersona');
         const session = await sessions.open({
           tenantId: who.tenantId,
           aadObjectId: who.aadObjectId,

@@ -40,6 +40,17 @@ describe('REST API: relationships (through the real server)', function () {
     expect(me.body.partner).to.include({ id: w.provider.id, partnerType: 'provider' });
     expect(me.body.roles).to.include('globalAdmin');
     expect(me.body.may).to.include('relationships.manage');
+    // Nobody the bot has not seen, and no token it did not give.
+    const unknown = await w.call('POST', '/dev/sign-in', {
+      body: {
+        aadObjectId: '00000000-0000-4000-8000-000000000000',
+        tenantId: cast.provider.tenantId,
+      },
+    });
+    expect(unknown.status).to.equal(400);
+    expect(unknown.body.token).to.equal(undefined);
+    const forged = await w.call('GET', '/me', { token: 'A'.repeat(43) });
+    expect(forged.status).to.equal(401);
   });
 
   it('lists with server-side paging, sort, search and a state filter', async () => {
