@@ -215,4 +215,30 @@ describe('REST API: invitations, customers, users, applications, overview, OpenA
       expect(html, op.path).to.include(`${op.method.toUpperCase()} /api/v1${op.path}`);
     }
   });
+
+  it('answers every read with the shape its declared schema (and so the document) gives', async () => {
+    const ops = w.app.app.modules.api.operations;
+    const reads: [string, typeof cast.reseller][] = [
+      ['/me', cast.reseller],
+      ['/overview', cast.reseller],
+      ['/relationships', cast.reseller],
+      [`/relationships/${ids.relationship}`, cast.reseller],
+      ['/invitations', cast.reseller],
+      [`/invitations/${ids.tailspin}`, cast.reseller],
+      ['/invitations?kind=reseller', cast.provider],
+      ['/customers', cast.reseller],
+      ['/users', cast.reseller],
+      ['/applications', personas.operator],
+      ['/dev/personas', cast.reseller],
+    ];
+    for (const [path, who] of reads) {
+      const route = path.split('?')[0]!.replace(/\/[0-9a-f]{24}$/, '/:id');
+      const op = ops.find((o) => o.method === 'get' && o.path === route)!;
+      expect(op, route).to.be.an('object');
+      const res = await w.as(who).get(path);
+      expect(res.status, path).to.equal(200);
+      const parsed = (op.response as import('zod').ZodType).safeParse(res.body);
+      expect(parsed.success, `${path}: ${parsed.error?.message}`).to.equal(true);
+    }
+  });
 });
