@@ -67,7 +67,20 @@ describe('REST API: invitations, customers, users, applications, overview, OpenA
     expect(
       (await api.get('/invitations?q=Wing')).body.items.map((i: { id: string }) => i.id)
     ).to.deep.equal([ids.wingtip]);
-    const revoked = await api.post(`/invitations/${ids.wingtip}/revoke`);
+    const seen = await api.get(`/invitations/${ids.wingtip}`);
+    const stale = await api.post(
+      `/invitations/${ids.wingtip}/revoke`,
+      {},
+      { 'If-Match': '"pending-0"' }
+    );
+    expect(stale.status).to.equal(412);
+    const revoked = await api.post(
+      `/invitations/${ids.wingtip}/revoke`,
+      {},
+      {
+        'If-Match': seen.headers.get('etag')!,
+      }
+    );
     expect(revoked.status).to.equal(200);
     expect(revoked.body).to.include({ state: 'revoked' });
     expect(revoked.body.actions).to.deep.equal([]);
