@@ -153,4 +153,14 @@ describe('REST API: relationships (through the real server)', function () {
     const adatumLine = lines.find((l) => l.includes(ids.adatum))!;
     expect(adatumLine).to.include(`"'=HYPERLINK(""http://evil.example"",""Adatum"")"`);
   });
+
+  it('shows a reseller the directory of providers, with its open relationship to open instead', async () => {
+    const res = await w.as(cast.reseller).get('/partners?q=Fabrikam');
+    expect(res.status).to.equal(200);
+    expect(res.body.items).to.have.length(1);
+    expect(res.body.items[0]).to.include({ id: w.provider.id, legalName: 'Fabrikam Distribution' });
+    expect(res.body.items[0].open).to.deep.equal({ id: ids.contoso, state: 'active' });
+    // A provider has no directory of providers: refused as the bot refuses it.
+    expect((await w.as(cast.provider).get('/partners')).status).to.equal(403);
+  });
 });
