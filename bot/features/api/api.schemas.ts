@@ -190,6 +190,19 @@ export const RelationshipBulkBody = z
   .strict()
   .meta({ id: 'RelationshipBulk' });
 
+/** The directory of indirect providers a reseller may ask (its country/region unless `everywhere`). */
+export const DirectoryQuery = z.object({
+  page: z.coerce.number().int().min(0).max(100_000).default(0),
+  pageSize: z.coerce.number().int().min(1).max(MAX_PAGE_SIZE).default(DEFAULT_PAGE_SIZE),
+  q: z.string().trim().max(100).optional(),
+  everywhere: z.enum(['true', 'false']).default('false'),
+});
+export const DirectoryEntrySchema = PartySchema.extend({
+  /** The reseller's pending or active relationship with it: open that, not a new request. */
+  open: z.object({ id, state: RelationshipStateSchema }).nullable(),
+}).meta({ id: 'DirectoryEntry' });
+export const DirectoryPageSchema = pageOf(DirectoryEntrySchema, 'DirectoryEntry');
+
 // ---- errors and bulk ------------------------------------------------------------------------
 
 /** RFC 9457 problem details, with the domain's code and the contract's `error` mirror. */
@@ -262,7 +275,17 @@ export const InvitationBulkBody = z
   })
   .strict()
   .meta({ id: 'InvitationBulk' });
-export const InvitationBulkResultSchema = bulkResultOf(InvitationSchema, 'Invitation');
+/**
+ * A Revoke's or Resend's answer. A Resend gives the invitation a new link and code (the old
+ * ones die) and, as its card does, shows them to the inviter once (`sent`): the mail carries
+ * them where there is an address; without one, this is the only place they are.
+ */
+export const InvitationActionResultSchema = InvitationSchema.extend({
+  sent: z
+    .object({ link: z.string(), code: z.string(), mailed: z.enum(['queued', 'failed', 'none']) })
+    .optional(),
+}).meta({ id: 'InvitationActionResult' });
+export const InvitationBulkResultSchema = bulkResultOf(InvitationActionResultSchema, 'Invitation');
 
 // ---- customers, users, applications, overview ----------------------------------------------
 

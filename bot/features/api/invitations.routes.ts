@@ -10,9 +10,11 @@ import { t } from '../../../i18n/i18n.js';
 import { ApiError, apiRoute, type AnyApiRoute } from '../../../web/api/api-route.js';
 import { allRows, mapRows, pageInMemory, type ApiKit } from './api-kit.js';
 import { rowError } from './api-problems.js';
+import { invitationLink } from '../invitations/invitation-notifier.js';
 import {
   IdParam,
   InvitationActionQuery,
+  InvitationActionResultSchema,
   InvitationBulkBody,
   InvitationBulkResultSchema,
   InvitationDetailSchema,
@@ -25,6 +27,12 @@ import { customerInvitationItem, invitationHistory, resellerInvitationItem } fro
 type ListQuery = z.infer<typeof InvitationListQuery>;
 type Item = z.infer<typeof InvitationSchema>;
 type Detail = z.infer<typeof InvitationDetailSchema>;
+type ActionResult = z.infer<typeof InvitationActionResultSchema>;
+
+/** An invitation's version for ETag / If-Match: a Revoke moves its state, a Resend its end. */
+export function invitationTag(item: Pick<Item, 'state' | 'expiresAt'>): string {
+  return `"${item.state}-${Date.parse(item.expiresAt)}"`;
+}
 
 /**
  * Invitations a partner sent: customer invitations (a reseller's, with their provider) and a
@@ -35,6 +43,8 @@ export function invitationRoutes(deps: {
   readonly customers: InvitationService;
   readonly resellers: ResellerInvitationService;
   readonly memberships: MembershipService;
+  /** Where a customer invitation's link points (`PUBLIC_BASE_URL/invitations/<token>`). */
+  readonly publicBaseUrl: string;
   readonly kit: ApiKit;
 }): AnyApiRoute[] {
   const { customers, resellers, memberships, kit } = deps;
@@ -90,24 +100,39 @@ export function invitationRoutes(deps: {
     kind: 'customer' | 'reseller',
     id: string,
     action: 'revoke' | 'resend',
-    language: 'en' | 'ru'
-  ): Promise<Item> => {
+    language: 'en' | 'ru',
+    ifMatch?: string
+  ): Promise<ActionResult> => {
     const before = await one(actor, kind, id);
+    if (ifMatch && ifMatch !== '*' && ifMatch !== invitationTag(before)) {
+      throw new ApiError(412, 'preconditionFailed', 'api:errors.stale');
+    }
     if (!before.actions.includes(action)) {
       throw new ApiError(409, 'conflict', 'api:errors.actionUnavailable');
     }
     if (kind === 'reseller') {
-      const after =
-        action === 'revoke'
-          ? await resellers.revoke(actor, id)
-          : (await resellers.resend(actor, id, language)).invitation;
-      return resellerInvitationItem(after, await kit.may(actor, 'relationships.manage'));
+      const manages = await kit.may(actor, 'relationships.manage');
+      if (action === 'revoke')
+        return resellerInvitationItem(await resellers.revoke(actor, id), manages);
+      const sent = await resellers.resend(actor, id, language);
+      return {
+        ...resellerInvitationItem(sent.invitation, manages),
+        sent: { link: sent.link, code: sent.code, mailed: sent.mailed },
+      };
     }
-    const view =
-      action === 'revoke'
-        ? (await customers.revoke(actor, id)).view
-        : (await customers.resend(actor, id)).view;
-    return customerInvitationItem(view, await kit.may(actor, 'invitations.manage'));
+    const mayManage = await kit.may(actor, 'invitations.manage');
+    if (action === 'revoke') {
+      return customerInvitationItem((await customers.revoke(actor, id)).view, mayManage);
+    }
+    const created = await customers.resend(actor, id);
+    return {
+      ...customerInvitationItem(created.view, mayManage),
+      sent: {
+        link: invitationLink(deps.publicBaseUrl, created.secrets.token),
+        code: created.secrets.code,
+        mailed: created.mailed,
+      },
+    };
   };
 
   return [
@@ -182,7 +207,8 @@ export function invitationRoutes(deps: {
       query: InvitationActionQuery,
       response: InvitationDetailSchema,
       async handle({ caller, params, query }) {
-        return { body: await one(await kit.actorOf(caller), query.kind, params.id) };
+        const detail = await one(await kit.actorOf(caller), query.kind, params.id);
+        return { body: detail, etag: invitationTag(detail) };
       },
     }),
     apiRoute({
@@ -221,10 +247,11 @@ export function invitationRoutes(deps: {
         auth: 'bearer',
         params: IdParam,
         query: InvitationActionQuery,
-        response: InvitationDetailSchema.omit({ history: true }),
-        async handle({ caller, params, query, language }) {
+        response: InvitationActionResultSchema,
+        async handle({ caller, params, query, language, ifMatch }) {
           const actor = await kit.actorOf(caller);
-          return { body: await act(actor, query.kind, params.id, action, language) };
+          const item = await act(actor, query.kind, params.id, action, language, ifMatch);
+          return { body: item, etag: invitationTag(item) };
         },
       })
     ),

@@ -67,7 +67,20 @@ describe('REST API: invitations, customers, users, applications, overview, OpenA
     expect(
       (await api.get('/invitations?q=Wing')).body.items.map((i: { id: string }) => i.id)
     ).to.deep.equal([ids.wingtip]);
-    const revoked = await api.post(`/invitations/${ids.wingtip}/revoke`);
+    const seen = await api.get(`/invitations/${ids.wingtip}`);
+    const stale = await api.post(
+      `/invitations/${ids.wingtip}/revoke`,
+      {},
+      { 'If-Match': '"pending-0"' }
+    );
+    expect(stale.status).to.equal(412);
+    const revoked = await api.post(
+      `/invitations/${ids.wingtip}/revoke`,
+      {},
+      {
+        'If-Match': seen.headers.get('etag')!,
+      }
+    );
     expect(revoked.status).to.equal(200);
     expect(revoked.body).to.include({ state: 'revoked' });
     expect(revoked.body.actions).to.deep.equal([]);
@@ -87,6 +100,10 @@ describe('REST API: invitations, customers, users, applications, overview, OpenA
     });
     expect(res.status).to.equal(200);
     expect(res.body.results[0]).to.include({ id: ids.coho, ok: true });
+    // No address to mail: the new link and code are shown once, as the card shows them.
+    expect(res.body.results[0].item.sent.mailed).to.equal('none');
+    expect(res.body.results[0].item.sent.link).to.match(/\/invitations\/[A-Za-z0-9_-]{43}$/);
+    expect(res.body.results[0].item.sent.code).to.match(/^C/);
     expect(res.body.results[1]).to.include({ id: ids.wingtip, ok: false });
     expect(res.body.results[1].error.code).to.equal('conflict');
   });
@@ -203,5 +220,42 @@ describe('REST API: invitations, customers, users, applications, overview, OpenA
     const extend = doc.paths['/api/v1/relationships/{id}/extend'].post;
     const body = extend.requestBody.content['application/json'].schema;
     expect(body.properties.days).to.include({ minimum: 1, maximum: 730 });
+  });
+
+  it('serves a reference page at /api/docs listing every route (a plain page, never framed)', async () => {
+    const res = await fetch(`${w.app.url}/api/docs`, { headers: { 'Accept-Language': 'ru' } });
+    expect(res.status).to.equal(200);
+    expect(res.headers.get('content-security-policy')).to.include("frame-ancestors 'none'");
+    const html = await res.text();
+    expect(html).to.include('<html lang="ru">');
+    for (const op of w.app.app.modules.api.operations) {
+      expect(html, op.path).to.include(`${op.method.toUpperCase()} /api/v1${op.path}`);
+    }
+  });
+
+  it('answers every read with the shape its declared schema (and so the document) gives', async () => {
+    const ops = w.app.app.modules.api.operations;
+    const reads: [string, typeof cast.reseller][] = [
+      ['/me', cast.reseller],
+      ['/overview', cast.reseller],
+      ['/relationships', cast.reseller],
+      [`/relationships/${ids.relationship}`, cast.reseller],
+      ['/invitations', cast.reseller],
+      [`/invitations/${ids.tailspin}`, cast.reseller],
+      ['/invitations?kind=reseller', cast.provider],
+      ['/customers', cast.reseller],
+      ['/users', cast.reseller],
+      ['/applications', personas.operator],
+      ['/dev/personas', cast.reseller],
+    ];
+    for (const [path, who] of reads) {
+      const route = path.split('?')[0]!.replace(/\/[0-9a-f]{24}$/, '/:id');
+      const op = ops.find((o) => o.method === 'get' && o.path === route)!;
+      expect(op, route).to.be.an('object');
+      const res = await w.as(who).get(path);
+      expect(res.status, path).to.equal(200);
+      const parsed = (op.response as import('zod').ZodType).safeParse(res.body);
+      expect(parsed.success, `${path}: ${parsed.error?.message}`).to.equal(true);
+    }
   });
 });
