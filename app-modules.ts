@@ -18,6 +18,7 @@ import {
   createInvitationsModule,
   type InvitationsModule,
 } from './bot/features/invitations/invitations.module.js';
+import { createGdapModule, type GdapModule } from './bot/features/gdap/gdap.module.js';
 import {
   createPartnersModule,
   type PartnersModule,
@@ -30,6 +31,7 @@ export interface ProductModules {
   readonly enrollment: EnrollmentModule;
   readonly relationships: RelationshipsModule;
   readonly invitations: InvitationsModule;
+  readonly gdap: GdapModule;
 }
 
 export interface ProductModulesOptions {
@@ -63,5 +65,6 @@ export async function productModules(
     relationships,
     hasher,
   });
-  return { partners, notifications, enrollment, relationships, invitations };
+  const gdap = await createGdapModule(ctx, { partners, notifications, relationships, hasher });
+  return { partners, notifications, enrollment, relationships, invitations, gdap };
 }
