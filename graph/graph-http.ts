@@ -59,21 +59,25 @@ export class GraphHttp {
     body?: unknown
   ): Promise<GraphResponse> {
     let lastStatus: number | undefined;
+    // A POST that failed or timed out may have been done: only the caller knows how to look it
+    // up (GDAP by its display name), so it is not repeated here. 429 means "not done".
+    const repeatable = method !== 'POST';
     for (let attempt = 1; ; attempt++) {
       let res: GraphResponse | undefined;
       try {
         const token = await this.token(tenantId);
         res = await this.send(method, `${this.config.baseUrl}${path}`, token, body);
       } catch (err) {
-        if (attempt >= GRAPH_MAX_ATTEMPTS) throw err;
+        if (!repeatable || attempt >= GRAPH_MAX_ATTEMPTS) throw err;
         this.log.warn({ err, attempt }, 'Graph call failed; retrying');
         await this.clock.sleep(BACKOFF_MS * 2 ** (attempt - 1));
         continue;
       }
       lastStatus = res.status;
       if (res.status !== 429 && res.status < 500) return res;
-      if (attempt >= GRAPH_MAX_ATTEMPTS) break;
-      const wait = res.status === 429 ? retryAfterMs(res.headers['retry-after']) : undefined;
+      if (attempt >= GRAPH_MAX_ATTEMPTS || (res.status !== 429 && !repeatable)) break;
+      // Graph sends Retry-After with 429 and with some 503s: honoured, up to a bound.
+      const wait = retryAfterMs(res.headers['retry-after']);
       if (wait !== undefined && wait > GRAPH_MAX_RETRY_AFTER_MS) break;
       this.log.warn({ status: res.status, attempt, waitMs: wait }, 'Graph busy; retrying');
       await this.clock.sleep(wait ?? BACKOFF_MS * 2 ** (attempt - 1));

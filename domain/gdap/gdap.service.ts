@@ -255,18 +255,7 @@ export class GdapService {
   }
 
   private async activate(link: GdapLink, tenantId: string): Promise<void> {
-    let g = await this.current(link, tenantId);
-    if (!g) {
-      const customer = await this.deps.partners.get(link.customerRef);
-      g = await this.deps.gateway.create(tenantId, {
-        displayName: link.displayName,
-        customerTenantId: link.customerTenantId,
-        customerName: customer?.legalName ?? link.customerTenantId,
-        roleDefinitionIds: link.roles.map((r) => ENTRA_ROLE_TEMPLATE_IDS[r]),
-        duration: gdapDuration(link),
-        autoExtendDuration: gdapAutoExtend(link),
-      });
-    }
+    const g = (await this.current(link, tenantId)) ?? (await this.create(link, tenantId));
     let recorded = await this.deps.links.record(link.id, {
       graphId: g.id,
       ...(g.status ? { status: g.status } : {}),
@@ -280,6 +269,29 @@ export class GdapService {
     }
     // Told again after a crash between the lock and the notice: the outbox's key makes it once.
     if (recorded?.status === 'approvalPending') await this.deps.notifier.approvalAsked(recorded);
+  }
+
+  /**
+   * Creates the GDAP relationship. A create that Graph did but whose answer was lost comes back
+   * as 409 (the name is taken) on the next attempt: the one of that name is ours.
+   */
+  private async create(link: GdapLink, tenantId: string): Promise<GraphGdapRelationship> {
+    const customer = await this.deps.partners.get(link.customerRef);
+    try {
+      return await this.deps.gateway.create(tenantId, {
+        displayName: link.displayName,
+        customerTenantId: link.customerTenantId,
+        customerName: customer?.legalName ?? link.customerTenantId,
+        roleDefinitionIds: link.roles.map((r) => ENTRA_ROLE_TEMPLATE_IDS[r]),
+        duration: gdapDuration(link),
+        autoExtendDuration: gdapAutoExtend(link),
+      });
+    } catch (err) {
+      if (!(err instanceof GraphRefusedError) || err.status !== 409) throw err;
+      const found = await this.deps.gateway.findByDisplayName(tenantId, link.displayName);
+      if (!found) throw err;
+      return found;
+    }
   }
 
   private async terminate(link: GdapLink, tenantId: string): Promise<void> {
