@@ -310,7 +310,7 @@ export class GdapService {
   private async refuse(link: GdapLink, refusal: GdapRefusal): Promise<void> {
     const updated = await this.deps.links.record(link.id, { refusal });
     this.log.warn({ linkRef: link.id, refusal }, 'GDAP work refused');
-    if (updated && refusal !== 'notConnected') await this.deps.notifier.refused(updated, refusal);
+    if (updated) await this.deps.notifier.refused(updated, refusal);
   }
 
   private async approvedPartnerOf(actor: Actor): Promise<Partner> {

@@ -1,23 +1,12 @@
-import { dayText, rolesText } from '../../../cards/relationships/relationship-text.js';
+import { gdapLine } from '../../../cards/gdap/gdap-text.js';
+import { rolesText } from '../../../cards/relationships/relationship-text.js';
 import { render as renderNotice } from '../../../cards/shared/notice.card.js';
 import { userText } from '../../../cards/shared/user-text.js';
-import {
-  approvalUrl,
-  gdapView,
-  type GdapLink,
-  type GdapRefusal,
-} from '../../../domain/gdap/gdap.js';
+import { approvalUrl, type GdapLink, type GdapRefusal } from '../../../domain/gdap/gdap.js';
 import type { GdapNotifier } from '../../../domain/gdap/gdap.service.js';
 import type { Notifier } from '../../../domain/notifications/notification.js';
 import type { PartnerRepository } from '../../../domain/partners/partner-repository.port.js';
-import { t, type Language } from '../../../i18n/i18n.js';
-
-/** The GDAP line of a link, in a language (cards, `status`, notices). */
-export function gdapLine(language: Language, link: GdapLink): string {
-  const view = gdapView(link);
-  const date = link.endDateTime ? dayText(language, link.endDateTime) : '';
-  return t(language, `gdap:gdap.${view}`, { date });
-}
+import { t } from '../../../i18n/i18n.js';
 
 /**
  * What GDAP tells partners, through the outbox (keys deterministic per link and state, so a
@@ -27,11 +16,14 @@ export function gdapLine(language: Language, link: GdapLink): string {
 export class OutboxGdapNotifier implements GdapNotifier {
   constructor(
     private readonly notifier: Notifier,
-    private readonly partners: Pick<PartnerRepository, 'get'>
+    private readonly partners: Pick<PartnerRepository, 'get'>,
+    /** Redraws the relationship's cards in place (their GDAP line and approval button). */
+    private readonly redraw: (relationshipId: string, key: string) => Promise<void>
   ) {}
 
   async approvalAsked(link: GdapLink): Promise<void> {
     if (!link.graphId) return;
+    await this.redraw(link.relationshipId, `gdap:${link.id}:approval:${link.graphId}`);
     const names = await this.names(link);
     const url = approvalUrl(link.graphId);
     await this.notifier.notify({
@@ -62,6 +54,9 @@ export class OutboxGdapNotifier implements GdapNotifier {
   }
 
   async refused(link: GdapLink, refusal: GdapRefusal): Promise<void> {
+    await this.redraw(link.relationshipId, `gdap:${link.id}:refused:${refusal}:${link.wanted}`);
+    // Not connected is the provider's choice, said on the cards and by `status`: no notice.
+    if (refusal === 'notConnected') return;
     const names = await this.names(link);
     await this.notifier.notify({
       key: `gdap:${link.id}:refused:${refusal}:${link.wanted}`,
@@ -82,6 +77,7 @@ export class OutboxGdapNotifier implements GdapNotifier {
   }
 
   async stateChanged(link: GdapLink): Promise<void> {
+    await this.redraw(link.relationshipId, `gdap:${link.id}:state:${link.status ?? 'unknown'}`);
     const names = await this.names(link);
     for (const [side, other] of [
       [link.partnerRef, names.reseller],

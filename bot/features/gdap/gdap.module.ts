@@ -19,7 +19,7 @@ import { OutboxGdapNotifier } from './gdap-notifier.js';
 export interface GdapModuleDeps {
   readonly partners: PartnersModule;
   readonly notifications: Pick<Notifications, 'service' | 'owedNotices' | 'addSweep'>;
-  readonly relationships: Pick<RelationshipsModule, 'onChanged'>;
+  readonly relationships: Pick<RelationshipsModule, 'onChanged' | 'redraw' | 'service'>;
   /** Keys the stored consent states, as invitations' tokens. */
   readonly hasher: SecretHasher;
 }
@@ -55,7 +55,9 @@ export async function createGdapModule(ctx: AppContext, deps: GdapModuleDeps): P
     memberships,
     hasher: deps.hasher,
     owed,
-    notifier: new OutboxGdapNotifier(deps.notifications.service, partners),
+    notifier: new OutboxGdapNotifier(deps.notifications.service, partners, (id, key) =>
+      deps.relationships.redraw(id, key)
+    ),
     ...(ctx.config.graph.clientId ? { clientId: ctx.config.graph.clientId } : {}),
     authorityHost: ctx.config.graph.authorityHost,
     publicBaseUrl: ctx.config.publicBaseUrl,
@@ -64,6 +66,8 @@ export async function createGdapModule(ctx: AppContext, deps: GdapModuleDeps): P
   });
   // Under the relationship's notice stamp: a crash before the want is recorded runs it again.
   deps.relationships.onChanged((relationship) => service.relationshipChanged(relationship));
+  // Every card of a relationship shows its GDAP state beside the product's.
+  deps.relationships.service.lookUpGdapWith((id) => service.linkOf(id));
   // Graph's states come back on the worker's sweeps; each link at most every 15 minutes.
   deps.notifications.addSweep('gdap-sync', async () => {
     await service.sync();

@@ -1,8 +1,9 @@
 import { expect } from 'chai';
+import { Verbs } from '../../../cards/verbs.js';
 import { ENTRA_ROLE_TEMPLATE_IDS, gdapDisplayName } from '../../../domain/gdap/gdap.js';
 import { GDAP_SYNC_EVERY_MS } from '../../../domain/gdap/gdap.service.js';
 import { NOTICE_GRACE_MS } from '../../../domain/notices/owed-notices.js';
-import { cast, startGdapWorld, type GdapWorld } from './gdap-world.js';
+import { cast, eventually, startGdapWorld, visible, type GdapWorld } from './gdap-world.js';
 
 describe('GDAP relationships in Microsoft Graph, through the real server', function () {
   this.timeout(30_000);
@@ -50,6 +51,21 @@ describe('GDAP relationships in Microsoft Graph, through the real server', funct
     expect(
       w.posted(cast.resellerSales).some((c) => JSON.stringify(c.body).includes(approve))
     ).to.equal(false);
+    // The relationship's own cards show Microsoft's state beside the product's; the reseller's
+    // carries the admin center's button, the provider's does not.
+    const waiting = 'GDAP: waiting for approval in the Microsoft 365 admin center';
+    // (A copy still queued goes out as it is now: sent or updated, the latest is what counts.)
+    const providers = await eventually(
+      () =>
+        [...w.posted(cast.provider), ...w.updated(cast.provider)]
+          .reverse()
+          .find((c) => visible(c.body).includes(waiting)),
+      `the provider's relationship card reading "${waiting}"`
+    );
+    const opened = await w.click(cast.reseller, Verbs.relationshipView, { relationshipRef: r.id });
+    expect(opened.seen).to.include(waiting);
+    expect(JSON.stringify(opened.body)).to.include('"type":"Action.OpenUrl"').and.include(approve);
+    expect(JSON.stringify(providers.body)).not.to.include(approve);
   });
 
   it('never creates a second GDAP relationship when the answer to the create was lost (a crash between Graph and the record)', async () => {

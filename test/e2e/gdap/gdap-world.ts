@@ -2,13 +2,15 @@ import type { Persona } from '../../helpers/personas.js';
 import { FakeGraph } from '../../helpers/fake-graph.js';
 import {
   cast,
+  eventually,
   startRelationshipsWorld,
+  visible,
   type RelationshipsWorld,
 } from '../relationships/relationships-world.js';
 import type { Relationship } from '../../../domain/relationships/relationship.js';
 import type { GdapLink } from '../../../domain/gdap/gdap.js';
 
-export { cast };
+export { cast, eventually, visible };
 
 export type GdapWorld = Awaited<ReturnType<typeof startGdapWorld>>;
 
