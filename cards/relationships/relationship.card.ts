@@ -373,6 +373,28 @@ export const samples: readonly RelationshipCardData[] = [
     confirmEnd: true,
   },
   { view: views({ ...base, state: 'ended' }, 'provider'), canManage: false },
+  // Its GDAP relationship waits for the reseller's Global Administrator in the admin center.
+  {
+    view: {
+      ...views({ ...base, state: 'active', activeSince: at }, 'reseller'),
+      gdap: {
+        id: 'l1',
+        relationshipId: base.id,
+        partnerRef: 'p2',
+        partnerTenantId: 't2',
+        customerRef: 'p1',
+        customerTenantId: 't1',
+        displayName: `Partner Connect ${base.id}`,
+        roles: base.grant.roles,
+        durationDays: base.grant.durationDays,
+        autoExtend: base.grant.autoExtend,
+        wanted: 'active',
+        graphId: 'g1',
+        status: 'approvalPending',
+      },
+    },
+    canManage: true,
+  },
   { view: views(base, 'provider'), canManage: true, confirmDecline: true },
   {
     view: views(
