@@ -23,6 +23,12 @@ export function gdapFeature(deps: {
   const { gdap, memberships } = deps;
   const approved = async (scope: TurnScope) =>
     (await memberships.rolesOf(scope.actor)).partner?.status === 'approved';
+  // `status` shows the connection to the partner's people with a role (partner.viewStatus);
+  // a colleague with none is told by enrollment's part to ask the Global admin.
+  const seesConnection = async (scope: TurnScope) => {
+    const { partner, roles } = await memberships.rolesOf(scope.actor);
+    return partner?.status === 'approved' && roles.length > 0;
+  };
   const reply = (scope: TurnScope, text: string) => scope.turn.sendActivity(text);
   const connect: CommandHandler<string> = {
     names: ['connect', 'подключить'],
@@ -60,9 +66,9 @@ export function gdapFeature(deps: {
   return {
     commands: [connect, disconnect],
     status: {
-      visibleTo: approved,
+      visibleTo: seesConnection,
       async render(scope) {
-        if (!(await approved(scope))) return undefined;
+        if (!(await seesConnection(scope))) return undefined;
         const connection = await gdap.connectionOf(scope.actor);
         const date = connection ? dayText(scope.language, connection.connectedAt) : '';
         return {
