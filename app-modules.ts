@@ -65,6 +65,12 @@ export async function productModules(
     relationships,
     hasher,
   });
-  const gdap = await createGdapModule(ctx, { partners, notifications, relationships, hasher });
+  const gdap = await createGdapModule(ctx, {
+    partners,
+    notifications,
+    relationships,
+    invitations,
+    hasher,
+  });
   return { partners, notifications, enrollment, relationships, invitations, gdap };
 }

@@ -5,8 +5,10 @@ import type { Actor } from '../partners/actor.js';
 import type { Partner } from '../partners/partner.js';
 import type { PartnerRepository } from '../partners/partner-repository.port.js';
 import type { Action } from '../partners/roles.js';
+import type { Invitation } from '../invitations/invitation.js';
 import type { Relationship } from '../relationships/relationship.js';
 import {
+  CUSTOMER_DEFAULT_GRANT,
   ENTRA_ROLE_TEMPLATE_IDS,
   FINAL_GDAP_STATUSES,
   gdapAutoExtend,
@@ -181,6 +183,7 @@ export class GdapService {
         partnerTenantId: provider.tenantId,
         customerRef: reseller.id,
         customerTenantId: reseller.tenantId,
+        kind: 'providerReseller',
         displayName: gdapDisplayName(r.id),
         roles: [...r.grant.roles],
         durationDays: r.grant.durationDays,
@@ -188,6 +191,39 @@ export class GdapService {
         wanted,
       },
       wanted,
+      this.deps.now()
+    );
+    if (link) await this.deps.owed.afterTransition(link);
+  }
+
+  /**
+   * What a customer invitation's change owes Graph: accepted, with a connected reseller, the
+   * reseller's GDAP relationship to the customer's tenant (CUSTOMER_DEFAULT_GRANT), whose
+   * approval link the accepting admin gets. Idempotent, as `relationshipChanged`.
+   */
+  async invitationChanged(invitation: Invitation): Promise<void> {
+    const by = invitation.decidedBy;
+    if (invitation.kind !== 'customer' || invitation.state !== 'accepted') return;
+    if (!invitation.customer || !by) return;
+    const reseller = await this.deps.partners.get(invitation.customer.resellerRef);
+    if (!reseller) return;
+    const grant = CUSTOMER_DEFAULT_GRANT;
+    const link = await this.deps.links.want(
+      {
+        kind: 'resellerCustomer',
+        relationshipId: invitation.id,
+        partnerRef: reseller.id,
+        partnerTenantId: reseller.tenantId,
+        customerTenantId: by.tenantId,
+        customerName: invitation.customer.companyName,
+        customerAdmin: { tenantId: by.tenantId, aadObjectId: by.aadObjectId },
+        displayName: gdapDisplayName(invitation.id, 'resellerCustomer'),
+        roles: [...grant.roles],
+        durationDays: grant.durationDays,
+        autoExtend: grant.autoExtend,
+        wanted: 'active',
+      },
+      'active',
       this.deps.now()
     );
     if (link) await this.deps.owed.afterTransition(link);
@@ -276,12 +312,12 @@ export class GdapService {
    * as 409 (the name is taken) on the next attempt: the one of that name is ours.
    */
   private async create(link: GdapLink, tenantId: string): Promise<GraphGdapRelationship> {
-    const customer = await this.deps.partners.get(link.customerRef);
+    const customer = link.customerRef ? await this.deps.partners.get(link.customerRef) : null;
     try {
       return await this.deps.gateway.create(tenantId, {
         displayName: link.displayName,
         customerTenantId: link.customerTenantId,
-        customerName: customer?.legalName ?? link.customerTenantId,
+        customerName: customer?.legalName ?? link.customerName ?? link.customerTenantId,
         roleDefinitionIds: link.roles.map((r) => ENTRA_ROLE_TEMPLATE_IDS[r]),
         duration: gdapDuration(link),
         autoExtendDuration: gdapAutoExtend(link),

@@ -44,8 +44,11 @@ export const DISPLAY_NAME_MAX = 50;
  * Graph's create and recording its id is repaired by looking the name up, never by a second
  * create; unique per partner because the product's id is.
  */
-export function gdapDisplayName(relationshipId: string): string {
-  const name = `Partner Connect ${relationshipId}`;
+export function gdapDisplayName(subjectId: string, kind: GdapKind = 'providerReseller'): string {
+  const name =
+    kind === 'providerReseller'
+      ? `Partner Connect ${subjectId}`
+      : `Partner Connect customer ${subjectId}`;
   if (name.length > DISPLAY_NAME_MAX) throw new Error('GDAP display name over 50 characters');
   return name;
 }
@@ -74,6 +77,23 @@ export type GdapRefusal =
   /** Graph said 400: a role, a duration or a name it refuses. */
   | 'invalid';
 
+/**
+ * Whose GDAP relationship: the provider's to its reseller's tenant (a product relationship), or
+ * the reseller's to a customer's tenant (an accepted customer invitation).
+ */
+export type GdapKind = 'providerReseller' | 'resellerCustomer';
+
+/**
+ * What a reseller asks of a customer that accepted its invitation: the invitation names no
+ * roles, so the least that lets it transact and support (Microsoft's advice for GDAP), a year,
+ * no auto-extend. The customer's Global Administrator may approve or not.
+ */
+export const CUSTOMER_DEFAULT_GRANT = Object.freeze({
+  roles: ['globalReader', 'licenseAdministrator'] as readonly AdminRole[],
+  durationDays: 365,
+  autoExtend: false,
+});
+
 /** What the product wants of the GDAP relationship now. */
 export type GdapWanted = 'active' | 'terminated';
 
@@ -83,13 +103,20 @@ export type GdapWanted = 'active' | 'terminated';
  */
 export interface GdapLink {
   readonly id: string;
+  /** Absent on links stored before customers had theirs: a provider's. */
+  readonly kind?: GdapKind;
+  /** The product's record it follows: a relationship's id, or a customer invitation's. */
   readonly relationshipId: string;
   /** The partner whose tenant creates it (the provider) and that tenant. */
   readonly partnerRef: PartnerRef;
   readonly partnerTenantId: string;
-  /** The tenant the access is to (the reseller's), and the partner there. */
-  readonly customerRef: PartnerRef;
+  /** The tenant the access is to (the reseller's or the customer's), and the partner there. */
+  readonly customerRef?: PartnerRef;
   readonly customerTenantId: string;
+  /** The customer's company name (a customer has no partner record). */
+  readonly customerName?: string;
+  /** The customer's admin who accepted: told the approval link. */
+  readonly customerAdmin?: { readonly tenantId: string; readonly aadObjectId: string };
   readonly displayName: string;
   readonly roles: readonly AdminRole[];
   readonly durationDays: number;

@@ -178,8 +178,18 @@ function toLink(d: GdapLinkDoc): GdapLink {
     relationshipId: d.relationshipId,
     partnerRef: d.partnerRef,
     partnerTenantId: d.partnerTenantId,
-    customerRef: d.customerRef,
+    ...(d.kind ? { kind: d.kind } : {}),
+    ...(d.customerRef ? { customerRef: d.customerRef } : {}),
     customerTenantId: d.customerTenantId,
+    ...(d.customerName ? { customerName: d.customerName } : {}),
+    ...(d.customerAdmin
+      ? {
+          customerAdmin: {
+            tenantId: d.customerAdmin.tenantId,
+            aadObjectId: d.customerAdmin.aadObjectId,
+          },
+        }
+      : {}),
     displayName: d.displayName,
     roles: d.roles as GdapLink['roles'],
     durationDays: d.durationDays,

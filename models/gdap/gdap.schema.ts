@@ -3,11 +3,14 @@ import mongoose, { Schema, type Model, type Types } from 'mongoose';
 /** A product relationship's GDAP relationship in Graph (collection `gdapLinks`). */
 export interface GdapLinkDoc {
   _id: Types.ObjectId;
+  kind?: 'providerReseller' | 'resellerCustomer';
   relationshipId: string;
   partnerRef: string;
   partnerTenantId: string;
-  customerRef: string;
+  customerRef?: string;
   customerTenantId: string;
+  customerName?: string;
+  customerAdmin?: { tenantId: string; aadObjectId: string };
   displayName: string;
   roles: string[];
   durationDays: number;
@@ -42,11 +45,16 @@ export interface ConsentStateDoc {
 
 const linkSchema = new Schema<GdapLinkDoc>(
   {
+    kind: { type: String, enum: ['providerReseller', 'resellerCustomer'] },
     relationshipId: { type: String, required: true },
     partnerRef: { type: String, required: true },
     partnerTenantId: { type: String, required: true },
-    customerRef: { type: String, required: true },
+    customerRef: String,
     customerTenantId: { type: String, required: true },
+    customerName: { type: String, maxlength: 200 },
+    customerAdmin: {
+      type: new Schema({ tenantId: String, aadObjectId: String }, { _id: false }),
+    },
     displayName: { type: String, required: true, maxlength: 50 },
     roles: { type: [String], required: true },
     durationDays: { type: Number, required: true },

@@ -11,6 +11,7 @@ import {
 import type { AppContext, AppModule } from '../../app-module.js';
 import type { Notifications } from '../notifications/notifications.module.js';
 import type { PartnersModule } from '../partners/partners.module.js';
+import type { InvitationsModule } from '../invitations/invitations.module.js';
 import type { RelationshipsModule } from '../relationships/relationships.module.js';
 import { connectCallbackRoute } from './connect-callback.route.js';
 import { gdapFeature } from './gdap.feature.js';
@@ -20,6 +21,7 @@ export interface GdapModuleDeps {
   readonly partners: PartnersModule;
   readonly notifications: Pick<Notifications, 'service' | 'owedNotices' | 'addSweep'>;
   readonly relationships: Pick<RelationshipsModule, 'onChanged' | 'redraw' | 'service'>;
+  readonly invitations: Pick<InvitationsModule, 'onChanged'>;
   /** Keys the stored consent states, as invitations' tokens. */
   readonly hasher: SecretHasher;
 }
@@ -66,6 +68,7 @@ export async function createGdapModule(ctx: AppContext, deps: GdapModuleDeps): P
   });
   // Under the relationship's notice stamp: a crash before the want is recorded runs it again.
   deps.relationships.onChanged((relationship) => service.relationshipChanged(relationship));
+  deps.invitations.onChanged((invitation) => service.invitationChanged(invitation));
   // Every card of a relationship shows its GDAP state beside the product's.
   deps.relationships.service.lookUpGdapWith((id) => service.linkOf(id));
   // Graph's states come back on the worker's sweeps; each link at most every 15 minutes.

@@ -1,6 +1,10 @@
 import { expect } from 'chai';
 import { Verbs } from '../../../cards/verbs.js';
-import { ENTRA_ROLE_TEMPLATE_IDS, gdapDisplayName } from '../../../domain/gdap/gdap.js';
+import {
+  CUSTOMER_DEFAULT_GRANT,
+  ENTRA_ROLE_TEMPLATE_IDS,
+  gdapDisplayName,
+} from '../../../domain/gdap/gdap.js';
 import { GDAP_SYNC_EVERY_MS } from '../../../domain/gdap/gdap.service.js';
 import { NOTICE_GRACE_MS } from '../../../domain/notices/owed-notices.js';
 import { cast, eventually, startGdapWorld, visible, type GdapWorld } from './gdap-world.js';
@@ -184,5 +188,34 @@ describe('GDAP relationships in Microsoft Graph, through the real server', funct
     expect((await w.link(r.id)).refusal).to.equal('consentMissing');
     expect((await w.link(r.id)).noticeOwedAt).to.equal(undefined);
     await w.received(cast.provider, 'consent is missing or was withdrawn');
+  });
+
+  it('asks the customer’s tenant for the reseller’s least-privilege roles when a customer accepts, and sends its admin the approval link', async () => {
+    await w.connect(cast.reseller);
+    const invitationId = await w.acceptedCustomerInvitation();
+    await w.settled();
+    const [made, ...more] = w.graph.named(gdapDisplayName(invitationId, 'resellerCustomer'));
+    expect(more).to.have.length(0);
+    expect(made!.partnerTenantId).to.equal(cast.reseller.tenantId);
+    expect(made!.customer).to.deep.equal({
+      tenantId: cast.customer.tenantId,
+      displayName: 'Northwind Traders',
+    });
+    expect(made!.roleIds).to.have.members(
+      CUSTOMER_DEFAULT_GRANT.roles.map((r) => ENTRA_ROLE_TEMPLATE_IDS[r])
+    );
+    expect(made!).to.include({ duration: 'P365D', autoExtendDuration: 'PT0S' });
+    expect(made!.status).to.equal('approvalPending');
+    const approve = `https://admin.microsoft.com/AdminPortal/Home#/partners/invitation/granularAdminRelationships/${made!.id}`;
+    await w.received(cast.customer, 'as your reseller since you accepted its invitation');
+    expect(w.posted(cast.customer).some((c) => JSON.stringify(c.body).includes(approve))).to.equal(
+      true
+    );
+    // Approved in the admin center: the reseller's admins and the customer's admin are told.
+    w.graph.approve(made!.id);
+    w.advance(GDAP_SYNC_EVERY_MS + 1000);
+    expect(await w.gdap.service.sync()).to.equal(1);
+    await w.received(cast.reseller, 'GDAP: active in Microsoft until');
+    await w.received(cast.customer, 'GDAP: active in Microsoft until');
   });
 });

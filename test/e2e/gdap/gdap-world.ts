@@ -51,10 +51,14 @@ export async function startGdapWorld() {
     },
     /** The provider connected: its tenant consented in Entra, and the callback recorded it. */
     async connectProvider(): Promise<void> {
-      const link = await this.consentLink(cast.provider);
-      graph.consented.add(cast.provider.tenantId);
+      await this.connect(cast.provider);
+    },
+    /** `who`'s partner connected (its Global admin asked, its tenant consented). */
+    async connect(who: Persona): Promise<void> {
+      const link = await this.consentLink(who);
+      graph.consented.add(who.tenantId);
       const res = await this.callback({
-        tenant: cast.provider.tenantId,
+        tenant: who.tenantId,
         admin_consent: 'True',
         state: link.searchParams.get('state')!,
       });
@@ -67,6 +71,16 @@ export async function startGdapWorld() {
       const asked = await w.service.request(cast.reseller, w.provider.id, grant, true);
       const { relationship } = await w.service.authorize(cast.provider, asked.id);
       return relationship;
+    },
+    /** The reseller invites the customer's company, and the customer's admin accepts by code. */
+    async acceptedCustomerInvitation(): Promise<string> {
+      const invitations = w.app.app.modules.invitations.service;
+      const created = await invitations.inviteCustomer(cast.reseller, {
+        companyName: 'Northwind Traders',
+      });
+      const opened = await invitations.open(cast.customer, created.secrets.code);
+      await invitations.accept(cast.customer, opened.invitation.id);
+      return opened.invitation.id;
     },
     link: async (relationshipId: string): Promise<GdapLink> => {
       const link = await gdap.service.linkOf(relationshipId);
