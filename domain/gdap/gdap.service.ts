@@ -262,10 +262,17 @@ export class GdapService {
       SYNC_BATCH
     );
     let changed = 0;
+    // A tenant whose Graph failed is left alone until the next sweep: no hammering while down.
+    const failing = new Set<string>();
     for (const link of due) {
+      if (failing.has(link.partnerRef)) continue;
       try {
         const connection = await this.deps.connections.get(link.partnerRef);
-        if (!connection || !link.graphId) continue;
+        if (!connection || !link.graphId) {
+          // Not asked while disconnected; its turn passes so others' links are not starved.
+          await this.deps.links.record(link.id, { syncedAt: now });
+          continue;
+        }
         const g = await this.deps.gateway.get(connection.tenantId, link.graphId);
         const status = g ? g.status : 'terminated';
         const updated = await this.deps.links.record(link.id, {
@@ -278,6 +285,7 @@ export class GdapService {
           await this.deps.notifier.stateChanged(updated);
         }
       } catch (err) {
+        failing.add(link.partnerRef);
         this.log.warn({ err, linkRef: link.id }, 'GDAP state not synced; next sweep retries');
       }
     }

@@ -218,4 +218,31 @@ describe('GDAP relationships in Microsoft Graph, through the real server', funct
     await w.received(cast.reseller, 'GDAP: active in Microsoft until');
     await w.received(cast.customer, 'GDAP: active in Microsoft until');
   });
+
+  it('stops asking a tenant whose Graph is down for the rest of the sync, and catches up after', async () => {
+    await w.connectProvider();
+    const first = await w.activeRelationship();
+    // A second reseller of the same provider (the customer tenant's, enrolled as one).
+    await w.approvedPartner('reseller', cast.customer, { legalName: 'Tailspin Reseller' });
+    const asked = await w.service.request(
+      cast.customer,
+      w.provider.id,
+      { roles: ['globalReader'], durationDays: 30, autoExtend: false },
+      true
+    );
+    const second = (await w.service.authorize(cast.provider, asked.id)).relationship;
+    await w.settled();
+    w.graph.down = true;
+    w.advance(GDAP_SYNC_EVERY_MS + 1000);
+    const before = w.graph.calls.length;
+    expect(await w.gdap.service.sync()).to.equal(0);
+    // One link's reads (bounded retries), not every link's.
+    const reads = w.graph.calls
+      .slice(before)
+      .filter((c) => c.method === 'GET' && c.path.startsWith('/v1.0/'));
+    expect(reads.length).to.be.at.least(1).and.at.most(4);
+    w.graph.down = false;
+    for (const r of [first, second]) w.graph.approve((await w.link(r.id)).graphId!);
+    expect(await w.gdap.service.sync()).to.equal(2);
+  });
 });
