@@ -81,7 +81,11 @@ export interface FakeGraphCall {
   readonly status: number;
 }
 
-type Fault = { status: number; retryAfter?: string } | 'drop';
+type Fault =
+  | { status: number; retryAfter?: string }
+  | 'drop'
+  /** Answered only once released: a Graph call that takes as long as the test says. */
+  | { hold: Promise<void>; seen: () => void };
 
 const GLOBAL_ADMIN = '62e90394-69f5-4237-9190-012177145e10';
 const ISO_DAYS = /^P(\d+)D$/;
@@ -146,6 +150,22 @@ export class FakeGraph {
     this.faults.push({ match, fault });
   }
 
+  /**
+   * Holds the answer to the next Graph call matching `match` until `release()`; `seen`
+   * resolves once that call arrived.
+   */
+  holdNext(match: string): { seen: Promise<void>; release: () => void } {
+    let release!: () => void;
+    let seen!: () => void;
+    const hold = new Promise<void>((r) => (release = r));
+    const arrived = new Promise<void>((r) => (seen = r));
+    this.faults.push({ match, fault: { hold, seen } });
+    this.releases.push(release);
+    return { seen: arrived, release };
+  }
+
+  private readonly releases: (() => void)[] = [];
+
   /** The customer's Global Administrator approves in the admin center. */
   approve(id: string): void {
     const r = this.relationships.get(id)!;
@@ -171,6 +191,7 @@ export class FakeGraph {
   }
 
   async stop(): Promise<void> {
+    for (const release of this.releases) release();
     this.server.closeAllConnections();
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
     fs.rmSync(this.dir, { recursive: true, force: true });
@@ -240,18 +261,23 @@ export class FakeGraph {
     const at = this.faults.findIndex((f) => `${req.method} ${url.pathname}`.startsWith(f.match));
     if (at >= 0) {
       const [{ fault }] = this.faults.splice(at, 1);
-      if (fault !== 'drop') {
+      if (fault === 'drop') {
+        // Done, but the answer is lost (a crash or a cut between Graph and the product).
+        this.graph(req.method ?? '', url, body, tenant, () => {});
+        this.calls.push({ method: req.method ?? '', path: url.pathname, status: 0, tenant });
+        req.socket.destroy();
+        return;
+      }
+      if ('hold' in fault) {
+        fault.seen();
+        await fault.hold;
+      } else {
         return send(
           fault.status,
           { error: { code: 'Injected' } },
           fault.retryAfter ? { 'retry-after': fault.retryAfter } : {}
         );
       }
-      // Done, but the answer is lost (a crash or a cut between Graph and the product).
-      this.graph(req.method ?? '', url, body, tenant, () => {});
-      this.calls.push({ method: req.method ?? '', path: url.pathname, status: 0, tenant });
-      req.socket.destroy();
-      return;
     }
     if (!this.consented.has(tenant))
       return send(403, { error: { code: 'Authorization_RequestDenied' } });

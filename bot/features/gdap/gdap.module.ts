@@ -48,7 +48,25 @@ export async function createGdapModule(ctx: AppContext, deps: GdapModuleDeps): P
     ctx.logger,
     ctx.owedWork
   );
-  deps.notifications.owedNotices.register(owed);
+  // The worker runs its sweeps one after another inside its delivery loop: Graph's pace (a
+  // Retry-After, an outage's retries) must never hold notifications back, so the GDAP sweeps
+  // start there and run beside it, one at a time each, awaited by stop().
+  const log = ctx.logger.child({ module: 'gdap' });
+  const running = new Map<string, Promise<unknown>>();
+  const beside = (name: string, run: () => Promise<unknown>) => {
+    if (running.has(name)) return;
+    const task = run()
+      .catch((err: unknown) => log.error({ err, sweep: name }, 'GDAP sweep failed'))
+      .finally(() => running.delete(name));
+    running.set(name, task);
+  };
+  deps.notifications.owedNotices.register({
+    name: owed.name,
+    sweep: async () => {
+      beside('owed', () => owed.sweep());
+      return 0;
+    },
+  });
   const service: GdapService = new GdapService({
     links,
     connections,
@@ -72,13 +90,14 @@ export async function createGdapModule(ctx: AppContext, deps: GdapModuleDeps): P
   // Every card of a relationship shows its GDAP state beside the product's.
   deps.relationships.service.lookUpGdapWith((id) => service.linkOf(id));
   // Graph's states come back on the worker's sweeps; each link at most every 15 minutes.
-  deps.notifications.addSweep('gdap-sync', async () => {
-    await service.sync();
-  });
+  deps.notifications.addSweep('gdap-sync', async () => beside('sync', () => service.sync()));
   return {
     service,
     owed,
     features: [gdapFeature({ gdap: service, memberships })],
     routes: [connectCallbackRoute({ gdap: service })],
+    async stop() {
+      await Promise.all(running.values());
+    },
   };
 }

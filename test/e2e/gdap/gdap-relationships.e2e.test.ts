@@ -245,4 +245,22 @@ describe('GDAP relationships in Microsoft Graph, through the real server', funct
     for (const r of [first, second]) w.graph.approve((await w.link(r.id)).graphId!);
     expect(await w.gdap.service.sync()).to.equal(2);
   });
+
+  it('never holds notifications back while Graph is slow to answer the worker’s GDAP sweep', async () => {
+    await w.connectProvider();
+    const r = await w.activeRelationship();
+    await w.settled();
+    await w.drained();
+    const graphId = (await w.link(r.id)).graphId!;
+    // The worker's next sweep asks Graph for the state, and Graph does not answer yet.
+    const slow = w.graph.holdNext(`GET /v1.0/tenantRelationships/delegatedAdminRelationships/`);
+    w.advance(GDAP_SYNC_EVERY_MS + 1000);
+    await slow.seen;
+    // Meanwhile the reseller ends the relationship: the provider is told, at once.
+    await w.service.end(cast.reseller, r.id);
+    await w.received(cast.provider, 'ended the relationship');
+    slow.release();
+    await w.settled();
+    expect(w.graph.relationships.get(graphId)!.requests).to.include('terminate');
+  });
 });
