@@ -3,6 +3,7 @@ import https from 'node:https';
 import tls from 'node:tls';
 import { ConfidentialClientApplication } from '@azure/msal-node';
 import type { GraphConfig } from '../config/config.js';
+import { GraphRefusedError } from '../domain/gdap/graph-gateway.port.js';
 import type { Logger } from '../logging/logger.js';
 import type { Clock } from '../notifications/clock.js';
 
@@ -11,6 +12,8 @@ export const GRAPH_MAX_ATTEMPTS = 4;
 /** The longest Retry-After honoured in place; longer leaves the call to the next sweep. */
 export const GRAPH_MAX_RETRY_AFTER_MS = 30_000;
 const BACKOFF_MS = 500;
+/** OAuth errors of the token endpoint that mean "this app may not act in this tenant". */
+const REFUSED_TOKEN_CODES = new Set(['unauthorized_client', 'invalid_client', 'invalid_grant']);
 const TIMEOUT_MS = 20_000;
 
 /** A Graph answer: status, headers and the parsed JSON body (undefined when empty). */
@@ -68,6 +71,7 @@ export class GraphHttp {
         const token = await this.token(tenantId);
         res = await this.send(method, `${this.config.baseUrl}${path}`, token, body);
       } catch (err) {
+        if (err instanceof GraphRefusedError) throw err;
         if (!repeatable || attempt >= GRAPH_MAX_ATTEMPTS) throw err;
         this.log.warn({ err, attempt }, 'Graph call failed; retrying');
         await this.clock.sleep(BACKOFF_MS * 2 ** (attempt - 1));
@@ -103,9 +107,20 @@ export class GraphHttp {
       this.apps.set(tenantId, app);
     }
     // msal-node keeps the token in its in-memory cache until shortly before it expires.
-    const result = await app.acquireTokenByClientCredential({
-      scopes: [`${new URL(this.config.baseUrl).origin}/.default`],
-    });
+    let result;
+    try {
+      result = await app.acquireTokenByClientCredential({
+        scopes: [`${new URL(this.config.baseUrl).origin}/.default`],
+      });
+    } catch (err) {
+      // Entra refuses the app in this tenant (no consent, or it was withdrawn: AADSTS700016,
+      // 7000229) or its credentials: no retry cures that; the partner is told instead.
+      const code = (err as { errorCode?: unknown }).errorCode;
+      if (typeof code === 'string' && REFUSED_TOKEN_CODES.has(code)) {
+        throw new GraphRefusedError(401, code);
+      }
+      throw err;
+    }
     if (!result?.accessToken) throw new Error('Entra gave no access token');
     return result.accessToken;
   }

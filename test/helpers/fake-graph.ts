@@ -107,6 +107,8 @@ export class FakeGraph {
   private readonly faults: { match: string; fault: Fault }[] = [];
   /** Every Graph call answers 503 (Retry-After: 0) while set. */
   down = false;
+  /** Tokens only for tenants that consented (else Graph answers 403 to an unconsented one). */
+  tokenNeedsConsent = false;
 
   private constructor(
     private readonly server: https.Server,
@@ -242,6 +244,14 @@ export class FakeGraph {
         form.get('client_secret') !== this.clientSecret
       ) {
         return send(401, { error: 'invalid_client' });
+      }
+      // Entra knows no service principal of the app in a tenant that never consented.
+      if (!this.consented.has(token[1]!) && this.tokenNeedsConsent) {
+        return send(400, {
+          error: 'unauthorized_client',
+          error_description: 'AADSTS700016: Application not found in the directory',
+          error_codes: [700016],
+        });
       }
       const accessToken = `fake.${randomUUID()}`;
       this.tokens.set(accessToken, token[1]!);

@@ -263,4 +263,16 @@ describe('GDAP relationships in Microsoft Graph, through the real server', funct
     await w.settled();
     expect(w.graph.relationships.get(graphId)!.requests).to.include('terminate');
   });
+
+  it('takes Entra’s refusal of a token (the app has no consent in the tenant) as a refusal, not an outage', async () => {
+    w.graph.tokenNeedsConsent = true;
+    await w.connectProvider();
+    w.graph.consented.delete(cast.provider.tenantId);
+    const r = await w.activeRelationship();
+    await w.settled();
+    expect((await w.link(r.id)).refusal).to.equal('consentMissing');
+    expect((await w.link(r.id)).noticeOwedAt).to.equal(undefined);
+    expect(w.graph.calls.filter((c) => c.path.endsWith('/oauth2/v2.0/token'))).to.have.length(1);
+    await w.received(cast.provider, 'consent is missing or was withdrawn');
+  });
 });
