@@ -27,6 +27,7 @@ COPY cards ./cards
 COPY config ./config
 COPY dialogs ./dialogs
 COPY domain ./domain
+COPY graph ./graph
 COPY i18n ./i18n
 COPY logging ./logging
 COPY models ./models

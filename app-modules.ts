@@ -19,6 +19,7 @@ import {
   type InvitationsModule,
 } from './bot/features/invitations/invitations.module.js';
 import { createApiModule, type ApiModule } from './bot/features/api/api.module.js';
+import { createGdapModule, type GdapModule } from './bot/features/gdap/gdap.module.js';
 import {
   createPartnersModule,
   type PartnersModule,
@@ -33,6 +34,7 @@ export interface ProductModules {
   readonly invitations: InvitationsModule;
   /** The REST API /api/v1 (the dashboard tab's), on the same services as the cards. */
   readonly api: ApiModule;
+  readonly gdap: GdapModule;
 }
 
 export interface ProductModulesOptions {
@@ -66,6 +68,13 @@ export async function productModules(
     relationships,
     hasher,
   });
+  const gdap = await createGdapModule(ctx, {
+    partners,
+    notifications,
+    relationships,
+    invitations,
+    hasher,
+  });
   const api = await createApiModule(ctx, {
     partners,
     notifications,
@@ -74,5 +83,5 @@ export async function productModules(
     invitations,
     hasher,
   });
-  return { partners, notifications, enrollment, relationships, invitations, api };
+  return { partners, notifications, enrollment, relationships, invitations, gdap, api };
 }

@@ -19,7 +19,7 @@ const TELEMETRY = ['prom-client', '@opentelemetry/*', '@azure/monitor-openteleme
 const boundaries = [
   {
     files: ['domain/**/*.ts'],
-    folders: ['bot', 'dialogs', 'cards', 'models', 'notifications', 'web', 'config'],
+    folders: ['bot', 'dialogs', 'cards', 'models', 'notifications', 'web', 'config', 'graph'],
     packages: [...SDK, ...DB, ...TELEMETRY],
     why: 'the domain is plain TypeScript: no SDK, no database, no outer folder',
   },
@@ -28,6 +28,12 @@ const boundaries = [
     folders: ['bot', 'dialogs', 'cards', 'web'],
     packages: [...SDK],
     why: 'models/ implements the ports of domain/ and notifications/ on mongoose only',
+  },
+  {
+    files: ['graph/**/*.ts'],
+    folders: ['bot', 'dialogs', 'cards', 'models', 'web'],
+    packages: [...SDK, ...DB],
+    why: 'graph/ implements the GDAP port of domain/ over Microsoft Graph only',
   },
   {
     files: ['notifications/**/*.ts'],

@@ -66,6 +66,26 @@ export interface Config {
    * multi-tenant metadata by default; tests point it at a local key set).
    */
   readonly entraOpenIdMetadataUrl: string;
+  /** Microsoft Graph for GDAP relationships (README "Microsoft Graph (GDAP)"). */
+  readonly graph: GraphConfig;
+}
+
+/** The Graph app's credentials and the endpoints (settings, so tests point them at fakes). */
+export interface GraphConfig {
+  /** `GRAPH_CLIENT_ID`, default the bot's MicrosoftAppId; unset: connecting is unavailable. */
+  readonly clientId?: string;
+  /** `GRAPH_CLIENT_SECRET`, default the bot's MicrosoftAppPassword. */
+  readonly clientSecret?: string;
+  /** `GRAPH_BASE_URL`, default https://graph.microsoft.com/v1.0 (no trailing slash). */
+  readonly baseUrl: string;
+  /** `ENTRA_AUTHORITY_HOST`, default https://login.microsoftonline.com (no trailing slash). */
+  readonly authorityHost: string;
+  /**
+   * `GRAPH_EXTRA_CA_CERTS`: a PEM file of CAs trusted for Graph and Entra calls only, besides
+   * Node's roots (a TLS-inspecting proxy; the tests' local fakes). NODE_EXTRA_CA_CERTS is read
+   * at process start only, and the tests run the app in their own process.
+   */
+  readonly extraCaFile?: string;
 }
 
 export class ConfigError extends Error {
@@ -284,6 +304,11 @@ const schema = z.object({
       .max(256)
       .default(() => os.availableParallelism())
   ),
+  GRAPH_CLIENT_ID: optionalString,
+  GRAPH_CLIENT_SECRET: optionalString,
+  GRAPH_BASE_URL: endpointUrl,
+  ENTRA_AUTHORITY_HOST: endpointUrl,
+  GRAPH_EXTRA_CA_CERTS: optionalString,
   ChannelService: z.preprocess(
     emptyToUndefined,
     z
@@ -349,6 +374,7 @@ const SECRET_VARIABLES = new Set([
   'SMTP_URL',
   'CertificatePrivateKey',
   'INVITATION_CODE_KEY',
+  'GRAPH_CLIENT_SECRET',
 ]);
 
 /**
@@ -434,6 +460,11 @@ export interface LoadOptions {
   readonly credentials?: boolean;
 }
 
+/** `{ [key]: value }` when the value is set: optional fields stay absent, not undefined. */
+function optional<K extends string>(key: K, value: string | undefined): { [P in K]?: string } {
+  return (value === undefined ? {} : { [key]: value }) as { [P in K]?: string };
+}
+
 /** Validates the environment once; throws ConfigError naming every problem. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, opts: LoadOptions = {}): Config {
   const parsed = schema.safeParse(env);
@@ -473,5 +504,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, opts: LoadOptio
     trustedServiceUrlHosts: Object.freeze([...e.TRUSTED_SERVICE_URL_HOSTS]),
     webConcurrency: e.WEB_CONCURRENCY,
     entraOpenIdMetadataUrl: e.ENTRA_OPENID_METADATA_URL,
+    graph: Object.freeze({
+      ...optional('clientId', e.GRAPH_CLIENT_ID ?? e.MicrosoftAppId),
+      ...optional('clientSecret', e.GRAPH_CLIENT_SECRET ?? e.MicrosoftAppPassword),
+      baseUrl: (e.GRAPH_BASE_URL ?? 'https://graph.microsoft.com/v1.0').replace(/\/+$/, ''),
+      authorityHost: (e.ENTRA_AUTHORITY_HOST ?? 'https://login.microsoftonline.com').replace(
+        /\/+$/,
+        ''
+      ),
+      ...optional('extraCaFile', e.GRAPH_EXTRA_CA_CERTS),
+    }),
   });
 }

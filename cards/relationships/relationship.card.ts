@@ -24,6 +24,7 @@ import { renderCard, type AdaptiveCardJson } from '../shared/render-card.js';
 import { backToList, listFields, type ListContext } from '../shared/list-context.js';
 import { userText } from '../shared/user-text.js';
 import { Verbs } from '../verbs.js';
+import { approvalFor, gdapLine } from '../gdap/gdap-text.js';
 import { byText, dayText, lastEventText, roleChoices, rolesText } from './relationship-text.js';
 
 export interface RelationshipCardData {
@@ -176,7 +177,12 @@ export function render(data: RelationshipCardData, language: Language): Adaptive
       title: tr('card.autoExtend'),
       value: tr(r.grant.autoExtend ? 'card.autoExtend_on' : 'card.autoExtend_off'),
     },
+    // Beside the product's state, Microsoft's (or "recorded here only"): drift is shown.
+    ...(data.view.gdap
+      ? [{ title: t(language, 'gdap:card.fact'), value: gdapLine(language, data.view.gdap) }]
+      : []),
   ];
+  const approve = approvalFor(data.view.gdap, side);
   const other = side === 'provider' ? names.reseller : names.provider;
   const confirm = data.confirmDecline
     ? {
@@ -234,6 +240,8 @@ export function render(data: RelationshipCardData, language: Language): Adaptive
     changeLines,
     confirming,
     backToList: data.list && !confirming ? [backButton(data.list, tr('card.backToList'))] : [],
+    gdapApproveWhy: approve ? t(language, 'gdap:card.approveWhy') : '',
+    gdapApprove: approve ? [{ title: t(language, 'gdap:card.approve'), url: approve }] : [],
     reasonLine:
       r.state === 'declined' && last?.to === 'declined' && last.reason
         ? tr('card.declineReason', { reason: userText(last.reason) })
@@ -365,6 +373,28 @@ export const samples: readonly RelationshipCardData[] = [
     confirmEnd: true,
   },
   { view: views({ ...base, state: 'ended' }, 'provider'), canManage: false },
+  // Its GDAP relationship waits for the reseller's Global Administrator in the admin center.
+  {
+    view: {
+      ...views({ ...base, state: 'active', activeSince: at }, 'reseller'),
+      gdap: {
+        id: 'l1',
+        relationshipId: base.id,
+        partnerRef: 'p2',
+        partnerTenantId: 't2',
+        customerRef: 'p1',
+        customerTenantId: 't1',
+        displayName: `Partner Connect ${base.id}`,
+        roles: base.grant.roles,
+        durationDays: base.grant.durationDays,
+        autoExtend: base.grant.autoExtend,
+        wanted: 'active',
+        graphId: 'g1',
+        status: 'approvalPending',
+      },
+    },
+    canManage: true,
+  },
   { view: views(base, 'provider'), canManage: true, confirmDecline: true },
   {
     view: views(

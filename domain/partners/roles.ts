@@ -42,6 +42,10 @@ export const ROLE_MATRIX = {
     roles: ['globalAdmin', 'adminAgent', 'salesAgent'],
     description: 'Withdraw or clean up pending invitations',
   },
+  'graph.connect': {
+    roles: ['globalAdmin'],
+    description: 'Connect the partner to Microsoft Graph (GDAP) or disconnect it',
+  },
   'enrollment.review': {
     roles: [],
     operators: true,

@@ -1,3 +1,4 @@
+import type { GdapLink } from '../gdap/gdap.js';
 import type { Logger } from '../../logging/logger.js';
 import {
   ConflictError,
@@ -100,6 +101,8 @@ export interface RelationshipView {
   readonly reseller: Partner;
   /** How many days Extend may add to the current end today (0: none). */
   readonly extendRoom: number;
+  /** Its GDAP relationship in Microsoft Graph, where the GDAP feature has one (issue 32). */
+  readonly gdap?: GdapLink;
 }
 
 /**
@@ -128,6 +131,8 @@ export const RESEND_EVERY_MS = 60 * 60_000;
  */
 export class RelationshipService {
   private readonly log: Logger;
+  /** Where a relationship's GDAP link is: the GDAP feature, built after this service, says. */
+  private gdapOf?: (relationshipId: string) => Promise<GdapLink | null>;
 
   constructor(private readonly deps: RelationshipServiceDeps) {
     this.log = deps.logger.child({ module: 'relationships' });
@@ -542,7 +547,15 @@ export class RelationshipService {
     ]);
     if (!provider || !reseller) throw new NotFoundError('relationships:errors.notFound');
     const extendRoom = Math.max(0, extensionRoom(relationship, this.deps.now()));
-    return { relationship, side, provider, reseller, extendRoom };
+    // A pending request has none: GDAP follows access that was granted.
+    const gdap =
+      this.gdapOf && relationship.state !== 'pending' ? await this.gdapOf(relationship.id) : null;
+    return { relationship, side, provider, reseller, extendRoom, ...(gdap ? { gdap } : {}) };
+  }
+
+  /** Lets every view of a relationship show its GDAP relationship (set once, at start). */
+  lookUpGdapWith(lookup: (relationshipId: string) => Promise<GdapLink | null>): void {
+    this.gdapOf = lookup;
   }
 
   /**

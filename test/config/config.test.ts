@@ -52,6 +52,14 @@ describe('configuration', () => {
         'entraOpenIdMetadataUrl',
         'https://login.microsoftonline.com/common/v2.0/.well-known/openid-configuration',
       ],
+      // No app id: no Graph app either; Microsoft's public endpoints.
+      [
+        'graph',
+        {
+          baseUrl: 'https://graph.microsoft.com/v1.0',
+          authorityHost: 'https://login.microsoftonline.com',
+        },
+      ],
     ];
     for (const [key, expected] of cases) {
       it(`defaults ${key} to ${JSON.stringify(expected)}`, () => {
@@ -67,6 +75,19 @@ describe('configuration', () => {
       expect(Object.isFrozen(config)).to.equal(true);
       expect(Object.isFrozen(config.operatorAadObjectIds)).to.equal(true);
     });
+  });
+
+  it("gives Graph the bot's app id and password unless GRAPH_CLIENT_ID / _SECRET are set", () => {
+    const bot = { MicrosoftAppId: 'bot-app', MicrosoftAppPassword: 'bot-secret' };
+    expect(loadConfig(bot).graph).to.include({ clientId: 'bot-app', clientSecret: 'bot-secret' });
+    const own = loadConfig({ ...bot, GRAPH_CLIENT_ID: 'graph-app', GRAPH_CLIENT_SECRET: 'g' });
+    expect(own.graph).to.include({ clientId: 'graph-app', clientSecret: 'g' });
+    expect(() => loadConfig({ GRAPH_BASE_URL: 'http://graph.example.com' })).to.throw(
+      /GRAPH_BASE_URL: must be https/
+    );
+    expect(() => loadConfig({ GRAPH_CLIENT_SECRET: 'leaked', GRAPH_BASE_URL: 'x' })).to.throw(
+      ConfigError
+    );
   });
 
   it('listens on every interface with an app id, and where HOST says in either mode', () => {

@@ -27,6 +27,9 @@ const PERSONAL: readonly { names: [string, string]; refusal: string }[] = [
   { names: ['customers', 'клиенты'], refusal: 'invitations:errors.personalOnly' },
   { names: ['partners', 'партнеры'], refusal: 'invitations:errors.personalOnly' },
   { names: ['invitations', 'приглашения'], refusal: 'invitations:errors.personalOnly' },
+  // The consent link and the connection are the organization's business (issue 32).
+  { names: ['connect', 'подключить'], refusal: 'enrollment:errors.personalOnly' },
+  { names: ['disconnect', 'отключить'], refusal: 'enrollment:errors.personalOnly' },
 ];
 
 describe('security: personal commands are refused in group chats and channels (real server)', function () {

@@ -1,3 +1,4 @@
+import type { Invitation } from '../../../domain/invitations/invitation.js';
 import { InvitationNotices } from '../../../domain/invitations/invitation-notices.js';
 import { InvitationService } from '../../../domain/invitations/invitation.service.js';
 import { CustomerStandingQuery } from '../../../domain/customers/customer-standing.js';
@@ -38,6 +39,11 @@ export interface InvitationsModule extends AppModule {
   readonly service: InvitationService;
   readonly repository: MongoInvitationRepository;
   readonly customers: MongoCustomerRepository;
+  /**
+   * Registers what another feature owes an invitation's change (GDAP for an accepted customer).
+   * Run under the change's notice stamp: a crash repeats it, so it must be idempotent.
+   */
+  onChanged(listener: (invitation: Invitation) => Promise<void>): void;
 }
 
 export async function createInvitationsModule(
@@ -55,9 +61,13 @@ export async function createInvitationsModule(
     ...(ctx.config.microsoftAppId ? { appId: ctx.config.microsoftAppId } : {}),
   };
   // The service settles what a transition owes; the notices call it back (built below).
+  const listeners: ((invitation: Invitation) => Promise<void>)[] = [];
   const notices = new InvitationNotices(
     repository,
-    (inv) => service.settle(inv),
+    async (inv) => {
+      await service.settle(inv);
+      for (const listener of listeners) await listener(inv);
+    },
     ctx.now,
     ctx.logger,
     ctx.owedWork
@@ -95,6 +105,7 @@ export async function createInvitationsModule(
     service,
     repository,
     customers,
+    onChanged: (listener) => void listeners.push(listener),
     features: [
       invitationsFeature({
         service,

@@ -35,6 +35,23 @@ export class OutboxRelationshipNotifier implements RelationshipNotifier {
     private readonly views: Pick<RelationshipService, 'withPartners'>
   ) {}
 
+  /**
+   * Redraws every copy of the relationship's cards for both sides, nothing else: something
+   * shown on them changed without a transition (its GDAP state in Microsoft). `key` is the
+   * change's, so a repeat updates once.
+   */
+  async redraw(r: Relationship, key: string): Promise<void> {
+    const provider = await this.views.withPartners(r, 'provider');
+    const views = { provider, reseller: { ...provider, side: 'reseller' as const } };
+    for (const side of SIDES) {
+      await this.notifier.updateCards(
+        relationshipSubject(r.id, side),
+        (lang) => renderRelationship({ view: views[side], canManage: true }, lang),
+        { key: `${key}:cards:${side}` }
+      );
+    }
+  }
+
   async changed(r: Relationship): Promise<void> {
     const last = r.history[r.history.length - 1];
     if (!last) return;

@@ -40,6 +40,8 @@ export interface RelationshipsModule extends AppModule {
    * failure leaves it owed and the sweep runs it again, so it must be idempotent.
    */
   onChanged(listener: (relationship: Relationship) => Promise<void>): void;
+  /** Redraws the relationship's cards in place (its GDAP state changed); `key` makes it once. */
+  redraw(relationshipId: string, key: string): Promise<void>;
 }
 
 export async function createRelationshipsModule(
@@ -105,6 +107,10 @@ export async function createRelationshipsModule(
     invitations,
     acceptInvitation: resellerInvitationAcceptor({ service, invitations, memberships }),
     onChanged: (listener) => void listeners.push(listener),
+    async redraw(relationshipId, key) {
+      const relationship = await repository.get(relationshipId);
+      if (relationship) await outbox.redraw(relationship, key);
+    },
     features: [relationshipsFeature({ service, invitations, memberships, partners })],
     routes: [
       invitationPageRoute({

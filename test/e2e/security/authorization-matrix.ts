@@ -190,6 +190,23 @@ const ROWS: readonly Row[] = [
     own: true,
     prepare: text('users'),
   },
+  // --- Microsoft Graph (GDAP): the consent link and the connection, Global admins only ---
+  {
+    name: 'connect',
+    kind: 'command',
+    side: 'provider',
+    rule: 'graph.connect',
+    own: true,
+    prepare: text('connect microsoft'),
+  },
+  {
+    name: 'disconnect',
+    kind: 'command',
+    side: 'provider',
+    rule: 'graph.connect',
+    own: true,
+    prepare: text('disconnect microsoft'),
+  },
   {
     name: Verbs.usersPage,
     kind: 'verb',
@@ -618,7 +635,11 @@ function tenantPerson(tenantDigit: string, n: number, givenName: string, domain:
 }
 
 async function startMatrix() {
-  const w = await startRelationshipsWorld({ ...OPERATOR_ENV });
+  // A Graph app id: `connect microsoft` makes its link (no Graph call is made for it).
+  const w = await startRelationshipsWorld({
+    ...OPERATOR_ENV,
+    GRAPH_CLIENT_ID: '0b1c2d3e-0000-4000-8000-00000000c0de',
+  });
   const { app } = w;
   await app.post(app.teams.install(personas.operator));
 

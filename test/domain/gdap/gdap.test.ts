@@ -1,0 +1,71 @@
+import { expect } from 'chai';
+import {
+  DISPLAY_NAME_MAX,
+  ENTRA_ROLE_TEMPLATE_IDS,
+  gdapAutoExtend,
+  gdapDisplayName,
+  gdapDuration,
+  gdapView,
+  wantedFor,
+  type GdapLink,
+} from '../../../domain/gdap/gdap.js';
+import { ADMIN_ROLES, RELATIONSHIP_STATES } from '../../../domain/relationships/relationship.js';
+
+const guid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+describe('GDAP rules (domain/gdap/gdap.ts)', () => {
+  it('maps every role the product grants to one distinct Entra role template id', () => {
+    const ids = ADMIN_ROLES.map((r) => ENTRA_ROLE_TEMPLATE_IDS[r]);
+    expect(ids.every((id) => guid.test(id))).to.equal(true);
+    expect(new Set(ids).size).to.equal(ADMIN_ROLES.length);
+    expect(ENTRA_ROLE_TEMPLATE_IDS.globalAdministrator).to.equal(
+      '62e90394-69f5-4237-9190-012177145e10'
+    );
+  });
+
+  it('names a relationship deterministically, within Graph’s 50 characters', () => {
+    const id = '6751f0c2a9b8c7d6e5f40312';
+    expect(gdapDisplayName(id)).to.equal(gdapDisplayName(id));
+    expect(gdapDisplayName(id)).not.to.equal(gdapDisplayName('6751f0c2a9b8c7d6e5f40313'));
+    expect(gdapDisplayName(id).length).to.be.at.most(DISPLAY_NAME_MAX);
+    expect(() => gdapDisplayName('x'.repeat(40))).to.throw(/50 characters/);
+  });
+
+  it('asks Graph for the days granted, and auto-extend only without Global Administrator', () => {
+    expect(gdapDuration({ durationDays: 730 })).to.equal('P730D');
+    expect(gdapAutoExtend({ roles: ['globalReader'], autoExtend: true })).to.equal('P180D');
+    expect(gdapAutoExtend({ roles: ['globalReader'], autoExtend: false })).to.equal('PT0S');
+    expect(
+      gdapAutoExtend({ roles: ['globalReader', 'globalAdministrator'], autoExtend: true })
+    ).to.equal('PT0S');
+  });
+
+  it('wants GDAP for active access with roles, its termination once access ended or expired', () => {
+    const grant = { roles: ['globalReader' as const], durationDays: 30, autoExtend: false };
+    const wanted = Object.fromEntries(
+      RELATIONSHIP_STATES.map((state) => [state, wantedFor({ state, grant })])
+    );
+    expect(wanted).to.deep.equal({
+      pending: undefined,
+      active: 'active',
+      declined: undefined,
+      expired: 'terminated',
+      withdrawn: undefined,
+      ended: 'terminated',
+    });
+    expect(wantedFor({ state: 'active', grant: { ...grant, roles: [] } })).to.equal(undefined);
+  });
+
+  it('shows a refusal before Graph’s status, and Graph’s statuses as the card’s few lines', () => {
+    const link = { status: 'active' } as GdapLink;
+    expect(gdapView({ ...link, refusal: 'consentMissing' })).to.equal('consentMissing');
+    const seen = (status?: GdapLink['status']) => gdapView({ ...link, status } as GdapLink);
+    expect(seen(undefined)).to.equal('creating');
+    expect(seen('created')).to.equal('creating');
+    expect(seen('approvalPending')).to.equal('approvalPending');
+    expect(seen('activating')).to.equal('active');
+    expect(seen('expiring')).to.equal('expiring');
+    expect(seen('expired')).to.equal('expired');
+    expect(seen('terminationRequested')).to.equal('terminated');
+  });
+});

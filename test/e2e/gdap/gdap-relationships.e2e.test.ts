@@ -1,0 +1,278 @@
+import { expect } from 'chai';
+import { Verbs } from '../../../cards/verbs.js';
+import {
+  CUSTOMER_DEFAULT_GRANT,
+  ENTRA_ROLE_TEMPLATE_IDS,
+  gdapDisplayName,
+} from '../../../domain/gdap/gdap.js';
+import { GDAP_SYNC_EVERY_MS } from '../../../domain/gdap/gdap.service.js';
+import { NOTICE_GRACE_MS } from '../../../domain/notices/owed-notices.js';
+import { cast, eventually, startGdapWorld, visible, type GdapWorld } from './gdap-world.js';
+
+describe('GDAP relationships in Microsoft Graph, through the real server', function () {
+  this.timeout(30_000);
+  let w: GdapWorld;
+
+  beforeEach(async () => {
+    w = await startGdapWorld();
+  });
+  afterEach(async () => {
+    await w?.stop();
+  });
+
+  /** Runs the owed Graph work's sweep as the worker does, once its grace period is over. */
+  const sweepOwed = async () => {
+    w.advance(NOTICE_GRACE_MS + 1000);
+    await w.gdap.owed.sweep();
+    await w.settled();
+  };
+
+  it('creates the provider’s GDAP relationship with exactly the consented roles, locks it, and sends the approval link', async () => {
+    await w.connectProvider();
+    const r = await w.activeRelationship();
+    await w.settled();
+
+    const [made, ...more] = w.graph.named(gdapDisplayName(r.id));
+    expect(more).to.have.length(0);
+    expect(made!.partnerTenantId).to.equal(cast.provider.tenantId);
+    expect(made!.customer.tenantId).to.equal(cast.reseller.tenantId);
+    expect(made!.roleIds).to.have.members([
+      ENTRA_ROLE_TEMPLATE_IDS.globalReader,
+      ENTRA_ROLE_TEMPLATE_IDS.userAdministrator,
+    ]);
+    expect(made!.duration).to.equal('P365D');
+    expect(made!.autoExtendDuration).to.equal('P180D');
+    expect(made!.requests).to.deep.equal(['lockForApproval']);
+    expect(made!.status).to.equal('approvalPending');
+
+    const link = await w.link(r.id);
+    expect(link).to.include({ graphId: made!.id, status: 'approvalPending' });
+    // The reseller's Global admin gets the admin center's link, and is told why it is there.
+    const approve = `https://admin.microsoft.com/AdminPortal/Home#/partners/invitation/granularAdminRelationships/${made!.id}`;
+    await w.received(cast.reseller, 'Microsoft requires a Global Administrator');
+    const notice = w.posted(cast.reseller).find((c) => JSON.stringify(c.body).includes(approve));
+    expect(notice, 'approval link in the reseller admin’s chat').to.not.equal(undefined);
+    expect(
+      w.posted(cast.resellerSales).some((c) => JSON.stringify(c.body).includes(approve))
+    ).to.equal(false);
+    // The relationship's own cards show Microsoft's state beside the product's; the reseller's
+    // carries the admin center's button, the provider's does not.
+    const waiting = 'GDAP: waiting for approval in the Microsoft 365 admin center';
+    // (A copy still queued goes out as it is now: sent or updated, the latest is what counts.)
+    const providers = await eventually(
+      () =>
+        [...w.posted(cast.provider), ...w.updated(cast.provider)]
+          .reverse()
+          .find((c) => visible(c.body).includes(waiting)),
+      `the provider's relationship card reading "${waiting}"`
+    );
+    const opened = await w.click(cast.reseller, Verbs.relationshipView, { relationshipRef: r.id });
+    expect(opened.seen).to.include(waiting);
+    expect(JSON.stringify(opened.body)).to.include('"type":"Action.OpenUrl"').and.include(approve);
+    expect(JSON.stringify(providers.body)).not.to.include(approve);
+  });
+
+  it('never creates a second GDAP relationship when the answer to the create was lost (a crash between Graph and the record)', async () => {
+    await w.connectProvider();
+    w.graph.failNext(`POST /v1.0/tenantRelationships/delegatedAdminRelationships`, 'drop');
+    const r = await w.activeRelationship();
+    await w.settled();
+    // Graph made it, the product does not know its id: the work stays owed.
+    expect(w.graph.named(gdapDisplayName(r.id))).to.have.length(1);
+    expect((await w.link(r.id)).graphId).to.equal(undefined);
+    expect((await w.link(r.id)).noticeOwedAt).to.not.equal(undefined);
+
+    await sweepOwed();
+    const [made, ...more] = w.graph.named(gdapDisplayName(r.id));
+    expect(more).to.have.length(0);
+    expect(
+      w.graph
+        .graphCalls('POST', '/v1.0/tenantRelationships/delegatedAdminRelationships')
+        .filter((c) => !c.path.endsWith('/requests'))
+    ).to.have.length(1);
+    expect(await w.link(r.id)).to.include({ graphId: made!.id, status: 'approvalPending' });
+    expect((await w.link(r.id)).noticeOwedAt).to.equal(undefined);
+  });
+
+  it('waits out a 429 with its Retry-After and creates once', async () => {
+    await w.connectProvider();
+    w.graph.failNext(`POST /v1.0/tenantRelationships/delegatedAdminRelationships`, {
+      status: 429,
+      retryAfter: '1',
+    });
+    const r = await w.activeRelationship();
+    await w.settled();
+    const creates = w.graph
+      .graphCalls('POST')
+      .filter((c) => !c.path.endsWith('/requests'))
+      .map((c) => c.status);
+    expect(creates).to.deep.equal([429, 201]);
+    expect(w.graph.named(gdapDisplayName(r.id))).to.have.length(1);
+    expect((await w.link(r.id)).status).to.equal('approvalPending');
+  });
+
+  it('leaves the work owed while Graph is down, and the sweep repairs it once Graph is back', async () => {
+    await w.connectProvider();
+    w.graph.down = true;
+    const r = await w.activeRelationship();
+    await w.settled();
+    expect(w.graph.relationships.size).to.equal(0);
+    expect((await w.link(r.id)).noticeOwedAt).to.not.equal(undefined);
+    // Still down at the first sweep: still owed, nothing refused.
+    await sweepOwed();
+    expect((await w.link(r.id)).refusal).to.equal(undefined);
+    w.graph.down = false;
+    await sweepOwed();
+    expect(w.graph.named(gdapDisplayName(r.id))).to.have.length(1);
+    expect(await w.link(r.id)).to.include({ status: 'approvalPending' });
+    expect((await w.link(r.id)).noticeOwedAt).to.equal(undefined);
+  });
+
+  it('terminates the GDAP relationship when the relationship ends', async () => {
+    await w.connectProvider();
+    const r = await w.activeRelationship();
+    await w.settled();
+    const graphId = (await w.link(r.id)).graphId!;
+    w.graph.approve(graphId);
+    await w.service.end(cast.reseller, r.id);
+    await w.settled();
+    expect(w.graph.relationships.get(graphId)!.requests).to.deep.equal([
+      'lockForApproval',
+      'terminate',
+    ]);
+    expect(w.graph.relationships.get(graphId)!.status).to.equal('terminated');
+    expect((await w.link(r.id)).wanted).to.equal('terminated');
+  });
+
+  it('syncs Graph’s states back: approved in the admin center, then terminated outside the product', async () => {
+    await w.connectProvider();
+    const r = await w.activeRelationship();
+    await w.settled();
+    const graphId = (await w.link(r.id)).graphId!;
+    w.graph.approve(graphId);
+    w.advance(GDAP_SYNC_EVERY_MS + 1000);
+    expect(await w.gdap.service.sync()).to.equal(1);
+    const active = await w.link(r.id);
+    expect(active.status).to.equal('active');
+    expect(active.endDateTime!.toISOString()).to.equal(
+      w.graph.relationships.get(graphId)!.endDateTime
+    );
+    await w.received(cast.provider, 'GDAP: active in Microsoft until');
+    await w.received(cast.reseller, 'GDAP: active in Microsoft until');
+
+    // Not asked again before its time: the budget per link.
+    expect(await w.gdap.service.sync()).to.equal(0);
+    w.graph.setStatus(graphId, 'terminated');
+    w.advance(GDAP_SYNC_EVERY_MS + 1000);
+    expect(await w.gdap.service.sync()).to.equal(1);
+    expect((await w.link(r.id)).status).to.equal('terminated');
+    await w.received(cast.reseller, 'GDAP: terminated in Microsoft');
+  });
+
+  it('records a relationship here only while the provider is not connected, and creates it once connected', async () => {
+    const r = await w.activeRelationship();
+    await w.settled();
+    expect((await w.link(r.id)).refusal).to.equal('notConnected');
+    expect(w.graph.relationships.size).to.equal(0);
+    await w.connectProvider();
+    await w.settled();
+    expect(w.graph.named(gdapDisplayName(r.id))).to.have.length(1);
+    expect((await w.link(r.id)).refusal).to.equal(undefined);
+  });
+
+  it('tells the provider’s Global admins when Graph refuses (consent withdrawn), without retrying', async () => {
+    await w.connectProvider();
+    w.graph.consented.delete(cast.provider.tenantId);
+    const r = await w.activeRelationship();
+    await w.settled();
+    expect((await w.link(r.id)).refusal).to.equal('consentMissing');
+    expect((await w.link(r.id)).noticeOwedAt).to.equal(undefined);
+    await w.received(cast.provider, 'consent is missing or was withdrawn');
+  });
+
+  it('asks the customer’s tenant for the reseller’s least-privilege roles when a customer accepts, and sends its admin the approval link', async () => {
+    await w.connect(cast.reseller);
+    const invitationId = await w.acceptedCustomerInvitation();
+    await w.settled();
+    const [made, ...more] = w.graph.named(gdapDisplayName(invitationId, 'resellerCustomer'));
+    expect(more).to.have.length(0);
+    expect(made!.partnerTenantId).to.equal(cast.reseller.tenantId);
+    expect(made!.customer).to.deep.equal({
+      tenantId: cast.customer.tenantId,
+      displayName: 'Northwind Traders',
+    });
+    expect(made!.roleIds).to.have.members(
+      CUSTOMER_DEFAULT_GRANT.roles.map((r) => ENTRA_ROLE_TEMPLATE_IDS[r])
+    );
+    expect(made!).to.include({ duration: 'P365D', autoExtendDuration: 'PT0S' });
+    expect(made!.status).to.equal('approvalPending');
+    const approve = `https://admin.microsoft.com/AdminPortal/Home#/partners/invitation/granularAdminRelationships/${made!.id}`;
+    await w.received(cast.customer, 'as your reseller since you accepted its invitation');
+    expect(w.posted(cast.customer).some((c) => JSON.stringify(c.body).includes(approve))).to.equal(
+      true
+    );
+    // Approved in the admin center: the reseller's admins and the customer's admin are told.
+    w.graph.approve(made!.id);
+    w.advance(GDAP_SYNC_EVERY_MS + 1000);
+    expect(await w.gdap.service.sync()).to.equal(1);
+    await w.received(cast.reseller, 'GDAP: active in Microsoft until');
+    await w.received(cast.customer, 'GDAP: active in Microsoft until');
+  });
+
+  it('stops asking a tenant whose Graph is down for the rest of the sync, and catches up after', async () => {
+    await w.connectProvider();
+    const first = await w.activeRelationship();
+    // A second reseller of the same provider (the customer tenant's, enrolled as one).
+    await w.approvedPartner('reseller', cast.customer, { legalName: 'Tailspin Reseller' });
+    const asked = await w.service.request(
+      cast.customer,
+      w.provider.id,
+      { roles: ['globalReader'], durationDays: 30, autoExtend: false },
+      true
+    );
+    const second = (await w.service.authorize(cast.provider, asked.id)).relationship;
+    await w.settled();
+    w.graph.down = true;
+    w.advance(GDAP_SYNC_EVERY_MS + 1000);
+    const before = w.graph.calls.length;
+    expect(await w.gdap.service.sync()).to.equal(0);
+    // One link's reads (bounded retries), not every link's.
+    const reads = w.graph.calls
+      .slice(before)
+      .filter((c) => c.method === 'GET' && c.path.startsWith('/v1.0/'));
+    expect(reads.length).to.be.at.least(1).and.at.most(4);
+    w.graph.down = false;
+    for (const r of [first, second]) w.graph.approve((await w.link(r.id)).graphId!);
+    expect(await w.gdap.service.sync()).to.equal(2);
+  });
+
+  it('never holds notifications back while Graph is slow to answer the worker’s GDAP sweep', async () => {
+    await w.connectProvider();
+    const r = await w.activeRelationship();
+    await w.settled();
+    await w.drained();
+    const graphId = (await w.link(r.id)).graphId!;
+    // The worker's next sweep asks Graph for the state, and Graph does not answer yet.
+    const slow = w.graph.holdNext(`GET /v1.0/tenantRelationships/delegatedAdminRelationships/`);
+    w.advance(GDAP_SYNC_EVERY_MS + 1000);
+    await slow.seen;
+    // Meanwhile the reseller ends the relationship: the provider is told, at once.
+    await w.service.end(cast.reseller, r.id);
+    await w.received(cast.provider, 'ended the relationship');
+    slow.release();
+    await w.settled();
+    expect(w.graph.relationships.get(graphId)!.requests).to.include('terminate');
+  });
+
+  it('takes Entra’s refusal of a token (the app has no consent in the tenant) as a refusal, not an outage', async () => {
+    w.graph.tokenNeedsConsent = true;
+    await w.connectProvider();
+    w.graph.consented.delete(cast.provider.tenantId);
+    const r = await w.activeRelationship();
+    await w.settled();
+    expect((await w.link(r.id)).refusal).to.equal('consentMissing');
+    expect((await w.link(r.id)).noticeOwedAt).to.equal(undefined);
+    expect(w.graph.calls.filter((c) => c.path.endsWith('/oauth2/v2.0/token'))).to.have.length(1);
+    await w.received(cast.provider, 'consent is missing or was withdrawn');
+  });
+});
