@@ -89,9 +89,20 @@ describe('REST API: API keys (create, list, use, revoke)', function () {
     expect(northwind!.state).to.equal('pending');
   });
 
-  it('records when a key was last used', async () => {
+  it('records when a key was last used, at most once a minute', async () => {
+    const lastUsed = async () =>
+      (await w.collection('api_keys').findOne({ name: 'PSA sync' }))!.lastUsedAt as Date;
+    const first = w.now().toISOString();
+    expect((await lastUsed()).toISOString()).to.equal(first);
     const list = await w.as(cast.reseller).get('/api-keys');
-    expect(list.body.items[0].lastUsedAt).to.equal(w.now().toISOString());
+    expect(list.body.items[0].lastUsedAt).to.equal(first);
+    // Within the minute a call writes nothing; past it, the next call records it.
+    w.advance(59_000);
+    expect((await withKey(ids.rwKey!).get('/me')).status).to.equal(200);
+    expect((await lastUsed()).toISOString()).to.equal(first);
+    w.advance(1_000);
+    expect((await withKey(ids.rwKey!).get('/me')).status).to.equal(200);
+    expect((await lastUsed()).toISOString()).to.equal(w.now().toISOString());
   });
 
   it('refuses every write to a read key (403) and lets it read', async () => {
