@@ -6,7 +6,8 @@ export interface ApiKeyRepository {
   /** The key whose secret has this keyed hash, revoked or not. */
   findByHash(secretHash: string): Promise<ApiKey | null>;
   listByPartner(partnerRef: string): Promise<ApiKey[]>;
-  countByPartner(partnerRef: string): Promise<number>;
+  /** How many of the partner's keys are not revoked. */
+  countLive(partnerRef: string): Promise<number>;
   /** Revokes a live key of this partner; null when there is none by that id (or not live). */
   revoke(
     partnerRef: string,

@@ -39,7 +39,7 @@ export class ApiKeyService {
     input: { readonly name: string; readonly scope: ApiKeyScope }
   ): Promise<{ key: ApiKey; secret: string }> {
     const { partner } = await this.authorize(actor);
-    if ((await this.deps.keys.countByPartner(partner.id)) >= MAX_KEYS_PER_PARTNER) {
+    if ((await this.deps.keys.countLive(partner.id)) >= MAX_KEYS_PER_PARTNER) {
       throw new ConflictError('apikeys:errors.tooMany', { max: MAX_KEYS_PER_PARTNER });
     }
     const secret = newApiKeySecret();

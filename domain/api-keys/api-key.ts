@@ -11,8 +11,8 @@ export const API_KEY_PREFIX = 'pck_';
 const API_KEY_BYTES = 32;
 /** Last use is written at most this often per key, to spare a write on every call. */
 export const LAST_USE_EVERY_MS = 60_000;
-/** How many live and revoked keys a partner may hold (a list fits one answer). */
-export const MAX_KEYS_PER_PARTNER = 100;
+/** How many live keys a partner may hold (a soft cap: two creates racing may pass it by one). */
+export const MAX_KEYS_PER_PARTNER = 50;
 
 /**
  * The roles a key acts with, under the same role matrix as people: a read key as a Helpdesk

@@ -33,8 +33,8 @@ export class MongoApiKeyRepository implements ApiKeyRepository {
     return docs.map(toKey);
   }
 
-  async countByPartner(partnerRef: string): Promise<number> {
-    return this.model.countDocuments({ partnerRef });
+  async countLive(partnerRef: string): Promise<number> {
+    return this.model.countDocuments({ partnerRef, revokedAt: { $exists: false } });
   }
 
   async get(partnerRef: string, id: string): Promise<ApiKey | null> {

@@ -179,9 +179,57 @@ describe('REST API: API keys (create, list, use, revoke)', function () {
     expect(row).to.include({ revoked: true, revokedAt: w.now().toISOString() });
   });
 
+  it('refuses bad input with a 400 naming the field, and stores nothing', async () => {
+    const admin = w.as(cast.reseller);
+    const before = await w.collection('api_keys').countDocuments();
+    for (const [body, field] of [
+      [{ name: '  ', scope: 'read' }, 'body.name'],
+      [{ name: 'x'.repeat(81), scope: 'read' }, 'body.name'],
+      [{ name: 'Bell\u0007', scope: 'read' }, 'body.name'],
+      [{ name: 'Admin', scope: 'admin' }, 'body.scope'],
+      [{ name: 'Extra', scope: 'read', roles: ['globalAdmin'] }, 'body.roles'],
+    ] as const) {
+      const res = await admin.post('/api-keys', body);
+      expect(res.status, JSON.stringify(body)).to.equal(400);
+      expect(res.body.fields.map((f: { field: string }) => f.field)).to.include(field);
+    }
+    const ru = await w.call('POST', '/api-keys', {
+      token: await w.tokenOf(cast.reseller),
+      body: { name: '', scope: 'read' },
+      headers: { 'Accept-Language': 'ru' },
+    });
+    expect(ru.body.title).to.match(/Запрос/);
+    expect(await w.collection('api_keys').countDocuments()).to.equal(before);
+    const unknown = await w.call('DELETE', '/api-keys/0123456789abcdef01234567', {
+      token: await w.tokenOf(cast.reseller),
+    });
+    expect(unknown.status).to.equal(404);
+  });
+
+  it('holds 50 live keys a partner at most; revoking one makes room', async () => {
+    const admin = w.as(other);
+    const live = async () =>
+      (await admin.get('/api-keys')).body.items.filter((k: { revoked: boolean }) => !k.revoked);
+    for (let n = (await live()).length; n < 50; n++) {
+      expect((await admin.post('/api-keys', { name: `Key ${n}`, scope: 'read' })).status).to.equal(
+        201
+      );
+    }
+    const refused = await admin.post('/api-keys', { name: 'One more', scope: 'read' });
+    expect(refused.status).to.equal(409);
+    expect(refused.body.title).to.match(/50 live API keys/);
+    const [first] = await live();
+    const token = await w.tokenOf(other);
+    expect((await w.call('DELETE', `/api-keys/${first.id}`, { token })).status).to.equal(200);
+    expect((await admin.post('/api-keys', { name: 'One more', scope: 'read' })).status).to.equal(
+      201
+    );
+  });
+
   it('lists the key routes in the OpenAPI document', async () => {
     const doc = await w.call('GET', '/openapi.json');
     expect(Object.keys(doc.body.paths['/api/v1/api-keys'])).to.have.members(['get', 'post']);
+    expect(Object.keys(doc.body.paths['/api/v1/api-keys'].post.responses)).to.include('201');
     expect(Object.keys(doc.body.paths['/api/v1/api-keys/{id}'])).to.deep.equal(['delete']);
   });
 });
