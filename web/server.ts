@@ -89,14 +89,18 @@ export function createWebServer(deps: WebServerDeps): WebServer {
     taken.add(key);
     // restify 11 tells async handlers (req, res) from callback ones (req, res, next) by their
     // kind: an arrow returning a promise is neither, and mounting it throws.
-    server[route.method](route.path, async (req: Request, res: Response) => {
-      try {
-        await route.handle(req, res);
-      } catch (err) {
-        log.error({ err, route: route.path }, 'route failed');
-        if (!res.headersSent) res.send(500, { error: 'internal' });
+    // restify names DELETE's mount `del`.
+    server[route.method === 'delete' ? 'del' : route.method](
+      route.path,
+      async (req: Request, res: Response) => {
+        try {
+          await route.handle(req, res);
+        } catch (err) {
+          log.error({ err, route: route.path }, 'route failed');
+          if (!res.headersSent) res.send(500, { error: 'internal' });
+        }
       }
-    });
+    );
   }
 
   answerUnroutableAsTheirRoute(server, deps.routes ?? [], log);

@@ -1,5 +1,5 @@
 import type { Logger } from '../../logging/logger.js';
-import type { Actor, UserRef } from './actor.js';
+import type { Actor, ApiKeyGrant, UserRef } from './actor.js';
 import { ConflictError, NotAllowedError, NotFoundError } from '../errors.js';
 import type { Member, MembershipRepository, Roster } from './membership-repository.port.js';
 import { founderOf, type Partner, type PartnerRef } from './partner.js';
@@ -53,14 +53,25 @@ export class MembershipService {
   }
 
   /** Operators decide enrollments; they are configured, not granted. */
-  isOperator(actor: UserRef): boolean {
+  isOperator(actor: UserRef & { readonly apiKey?: ApiKeyGrant }): boolean {
+    // A key acts as its partner, never as the program: not even a key an operator made.
+    if (actor.apiKey) return false;
     return this.deps.operatorIds.includes(actor.aadObjectId);
   }
 
-  /** The partner of the user's tenant (if any) and the user's roles on it. */
-  async rolesOf(user: UserRef): Promise<{ partner: Partner | null; roles: Role[] }> {
+  /**
+   * The partner of the user's tenant (if any) and the user's roles on it; an API key's roles
+   * are its scope's, on its own partner only.
+   */
+  async rolesOf(
+    user: UserRef & { readonly apiKey?: ApiKeyGrant }
+  ): Promise<{ partner: Partner | null; roles: Role[] }> {
     const partner = await this.deps.partners.findByTenant(user.tenantId);
     if (!partner) return { partner: null, roles: [] };
+    if (user.apiKey) {
+      const own = partner.id === user.apiKey.partnerRef;
+      return { partner, roles: own ? [...user.apiKey.roles] : [] };
+    }
     // A founder still owed (Submit died after the partner's insert) is made on the next turn.
     const roster = partner.owedFounder
       ? await this.settledRoster(partner)

@@ -28,6 +28,10 @@ export const ROLE_MATRIX = {
   'enrollment.resubmit': { roles: ['globalAdmin'], description: 'Resubmit a rejected application' },
   'users.view': { roles: ['globalAdmin'], description: "List the tenant's users and their roles" },
   'users.updateRoles': { roles: ['globalAdmin'], description: 'Grant or remove roles' },
+  'apiKeys.manage': {
+    roles: ['globalAdmin'],
+    description: "Create, list and revoke the partner's API keys",
+  },
   'relationships.view': { roles: ALL, description: 'See indirect providers / resellers' },
   'relationships.manage': {
     roles: ['globalAdmin', 'adminAgent'],

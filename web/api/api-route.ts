@@ -2,11 +2,19 @@ import type { Request, Response } from 'restify';
 import type { z } from 'zod';
 import type { Language } from '../../i18n/i18n.js';
 
-/** Who calls the API: the person a bearer token names (an SSO token or an open-mode session). */
+/**
+ * Who calls the API: the person a bearer token names (an SSO token or an open-mode session),
+ * or a partner's API key (then `aadObjectId` is `apikey:<id>` and `apiKey` says which).
+ */
 export interface ApiCaller {
   readonly tenantId: string;
   readonly aadObjectId: string;
   readonly name?: string;
+  readonly apiKey?: {
+    readonly id: string;
+    readonly partnerRef: string;
+    readonly scope: 'read' | 'read-write';
+  };
 }
 
 /** What a route's handler gets: the caller and its parsed, validated input. */
@@ -38,7 +46,7 @@ export type ApiAnswer =
  * the schemas and the OpenAPI document is generated from them, so neither can drift.
  */
 export interface ApiRoute<P = unknown, Q = unknown, B = unknown> {
-  readonly method: 'get' | 'post' | 'put';
+  readonly method: 'get' | 'post' | 'put' | 'delete';
   /** restify syntax, `/relationships/:id/:action`; `/api/v1` is prepended. */
   readonly path: string;
   readonly summary: string;
@@ -48,6 +56,8 @@ export interface ApiRoute<P = unknown, Q = unknown, B = unknown> {
   readonly params?: z.ZodType<P>;
   readonly query?: z.ZodType<Q>;
   readonly body?: z.ZodType<B>;
+  /** The status of a success when not 200 (201 for a create): the document says it. */
+  readonly okStatus?: number;
   /** The answer's schema, or `csv` for text/csv. */
   readonly response: z.ZodType | 'csv';
   readonly handle: (input: ApiInput<P, Q, B>, res: Response) => Promise<ApiAnswer>;

@@ -46,6 +46,10 @@ export function apiHttpRoutes(deps: ApiRouterDeps): HttpRoute[] {
           route.auth === 'bearer'
             ? await deps.authenticate(req)
             : { tenantId: '', aadObjectId: '' };
+        // A read key reads: refused before any input is parsed or any handler runs.
+        if (caller.apiKey?.scope === 'read' && route.method !== 'get') {
+          throw new ApiError(403, 'notAllowed', 'apikeys:errors.readOnly');
+        }
         const params = parse(route.params, req.params ?? {}, 'path');
         const query = parse(route.query, queryOf(req), 'query');
         const body = route.body ? parse(route.body, await bodyOf(req), 'body') : undefined;

@@ -53,7 +53,7 @@ export function openApiDocument(
           }
         : {}),
       responses: {
-        '200': ok,
+        [String(route.okStatus ?? 200)]: ok,
         ...(route.auth === 'bearer' ? { '401': problem, '403': problem, '404': problem } : {}),
         '400': problem,
         ...(route.method === 'get' ? {} : { '409': problem, '412': problem }),

@@ -1,3 +1,4 @@
+import { SCOPE_ROLES } from '../../../domain/api-keys/api-key.js';
 import type { Actor } from '../../../domain/partners/actor.js';
 import type { MembershipService } from '../../../domain/partners/membership.service.js';
 import { can, type Action, type Role } from '../../../domain/partners/roles.js';
@@ -19,6 +20,19 @@ export class ApiKit {
 
   /** The caller as the bot's Actor: the token's person, with the name and email Teams gave. */
   async actorOf(caller: ApiCaller): Promise<Actor> {
+    if (caller.apiKey) {
+      // A key is nobody the bot knows: it acts as its partner with its scope's roles.
+      return {
+        tenantId: caller.tenantId,
+        aadObjectId: caller.aadObjectId,
+        ...(caller.name ? { name: caller.name } : {}),
+        apiKey: {
+          keyId: caller.apiKey.id,
+          partnerRef: caller.apiKey.partnerRef,
+          roles: SCOPE_ROLES[caller.apiKey.scope],
+        },
+      };
+    }
     const known = await this.deps.users.get(caller);
     const name = caller.name ?? known?.name;
     const email = known?.email ?? known?.upn;

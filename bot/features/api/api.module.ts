@@ -7,6 +7,10 @@ import { EntraTokenValidator } from '../../../web/api/auth/entra-token.js';
 import { openApiDocument } from '../../../web/api/openapi.js';
 import type { SecretHasher } from '../../../domain/invitations/invitation-secrets.js';
 import { MongoApiSessionRepository } from '../../../models/api/api-session.repository.js';
+import { MongoApiKeyRepository } from '../../../models/api-keys/api-key.repository.js';
+import { ApiKeyService } from '../../../domain/api-keys/api-key.service.js';
+import { isApiKeyShaped } from '../../../domain/api-keys/api-key.js';
+import type { ApiKeyLookup } from '../../../web/api/auth/bearer.js';
 import type { AppContext, AppModule } from '../../app-module.js';
 import type { EnrollmentModule } from '../enrollment/enrollment.module.js';
 import type { InvitationsModule } from '../invitations/invitations.module.js';
@@ -14,6 +18,7 @@ import type { Notifications } from '../notifications/notifications.module.js';
 import type { PartnersModule } from '../partners/partners.module.js';
 import type { RelationshipsModule } from '../relationships/relationships.module.js';
 import { ApiKit } from './api-kit.js';
+import { apiKeyRoutes } from './api-keys.routes.js';
 import { problemOf } from './api-problems.js';
 import { PersonasSchema, ProblemSchema, SignInBody, SignInResultSchema } from './api.schemas.js';
 import { invitationRoutes } from './invitations.routes.js';
@@ -39,6 +44,8 @@ export interface ApiModuleDeps {
 export interface ApiModule extends AppModule {
   /** Every operation, as declared (the OpenAPI document lists exactly these). */
   readonly operations: readonly AnyApiRoute[];
+  /** Partners' API keys (the routes' service; tests reach it too). */
+  readonly apiKeys: ApiKeyService;
 }
 
 /**
@@ -50,10 +57,21 @@ export async function createApiModule(ctx: AppContext, deps: ApiModuleDeps): Pro
   const { memberships, users } = deps.partners;
   const kit = new ApiKit({ memberships, users });
   const appId = ctx.config.microsoftAppId;
+  const keyStore = new MongoApiKeyRepository(ctx.db.connection);
+  await keyStore.init();
+  const apiKeys = new ApiKeyService({
+    keys: keyStore,
+    memberships,
+    hash: (s) => deps.hasher.hash(s),
+    now: ctx.now,
+    logger: ctx.logger,
+  });
+  const keys = keyLookup(apiKeys);
   let authenticate;
   const signIn: AnyApiRoute[] = [];
   if (appId) {
     authenticate = bearerAuthenticator({
+      keys,
       entra: new EntraTokenValidator({
         metadataUrl: ctx.config.entraOpenIdMetadataUrl,
         appId,
@@ -65,7 +83,7 @@ export async function createApiModule(ctx: AppContext, deps: ApiModuleDeps): Pro
     await store.init();
     // Wall-clock time: a test moving the calendar must not sign anyone out.
     const sessions = new DevSessions(store, (s) => deps.hasher.hash(s), Date.now);
-    authenticate = bearerAuthenticator({ sessions });
+    authenticate = bearerAuthenticator({ sessions, keys });
     signIn.push(...devSignInRoutes(sessions, deps.partners));
   }
   const operations: AnyApiRoute[] = [
@@ -93,6 +111,7 @@ export async function createApiModule(ctx: AppContext, deps: ApiModuleDeps): Pro
       notifier: deps.notifications.service,
       kit,
     }),
+    ...apiKeyRoutes({ keys: apiKeys, kit }),
     ...signIn,
   ];
   let document: unknown;
@@ -113,6 +132,7 @@ export async function createApiModule(ctx: AppContext, deps: ApiModuleDeps): Pro
     },
   });
   return {
+    apiKeys,
     operations: [...operations, openapi],
     routes: [
       ...apiHttpRoutes({
@@ -123,6 +143,26 @@ export async function createApiModule(ctx: AppContext, deps: ApiModuleDeps): Pro
       }),
       apiDocsRoute([...operations, openapi]),
     ],
+  };
+}
+
+/**
+ * The bearer check's view of API keys: a live key is a caller named after it, acting for its
+ * partner. Looked up in the database on every call (no cache), so a revocation holds at once.
+ */
+function keyLookup(apiKeys: ApiKeyService): ApiKeyLookup {
+  return {
+    isKey: isApiKeyShaped,
+    async find(token) {
+      const key = await apiKeys.authenticate(token);
+      if (!key) return undefined;
+      return {
+        tenantId: key.tenantId,
+        aadObjectId: `apikey:${key.id}`,
+        name: key.name,
+        apiKey: { id: key.id, partnerRef: key.partnerRef, scope: key.scope },
+      };
+    },
   };
 }
 
