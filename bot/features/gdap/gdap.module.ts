@@ -48,9 +48,10 @@ export async function createGdapModule(ctx: AppContext, deps: GdapModuleDeps): P
     ctx.logger,
     ctx.owedWork
   );
-  // The worker runs its sweeps one after another inside its delivery loop: Graph's pace (a
-  // Retry-After, an outage's retries) must never hold notifications back, so the GDAP sweeps
-  // start there and run beside it, one at a time each, awaited by stop().
+  // The worker runs its sweeps one after another (beside its delivery loop): Graph's pace (a
+  // Retry-After, an outage's retries) must never hold the other sweeps back (owed notices,
+  // held recipients), so the GDAP sweeps start there and run beside them, one at a time each,
+  // awaited by stop().
   const log = ctx.logger.child({ module: 'gdap' });
   const running = new Map<string, Promise<unknown>>();
   const beside = (name: string, run: () => Promise<unknown>) => {
