@@ -18,6 +18,8 @@ import {
   createInvitationsModule,
   type InvitationsModule,
 } from './bot/features/invitations/invitations.module.js';
+import { tabRoutes } from './web/tab.route.js';
+import type { AppModule } from './bot/app-module.js';
 import {
   createPartnersModule,
   type PartnersModule,
@@ -30,6 +32,8 @@ export interface ProductModules {
   readonly enrollment: EnrollmentModule;
   readonly relationships: RelationshipsModule;
   readonly invitations: InvitationsModule;
+  /** The personal tab's page and built assets at /tab (built by scripts/build-tab.ts). */
+  readonly tab: AppModule;
 }
 
 export interface ProductModulesOptions {
@@ -63,5 +67,6 @@ export async function productModules(
     relationships,
     hasher,
   });
-  return { partners, notifications, enrollment, relationships, invitations };
+  const tab: AppModule = { routes: tabRoutes() };
+  return { partners, notifications, enrollment, relationships, invitations, tab };
 }
