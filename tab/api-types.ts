@@ -18,6 +18,8 @@ export interface Me {
   readonly roles: readonly string[];
   readonly operator: boolean;
   readonly language: 'en' | 'ru';
+  /** What the role matrix lets this person do (`users.updateRoles`...). */
+  readonly may?: readonly string[];
 }
 
 export interface Page<T> {

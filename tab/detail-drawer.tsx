@@ -2,12 +2,6 @@ import { useEffect, useState } from 'react';
 import {
   Button,
   Checkbox,
-  Dialog,
-  DialogActions,
-  DialogBody,
-  DialogContent,
-  DialogSurface,
-  DialogTitle,
   DrawerBody,
   DrawerFooter,
   DrawerHeader,
@@ -20,7 +14,9 @@ import {
   tokens,
 } from '@fluentui/react-components';
 import { DismissRegular } from '@fluentui/react-icons';
+import { queryString } from './api-client.js';
 import type { HistoryEntry, Party, Row } from './api-types.js';
+import { ActionDialog, asksFirst } from './action-dialog.js';
 import { formatDay } from './i18n.js';
 import { useTab } from './tab-context.js';
 import type { TableViewSpec, ViewId } from './views.js';
@@ -32,22 +28,29 @@ const useStyles = makeStyles({
     display: 'grid',
     gridTemplateColumns: 'max-content 1fr',
     gap: `${tokens.spacingVerticalXS} ${tokens.spacingHorizontalL}`,
-    margin: 0,
+    margin: `${tokens.spacingVerticalM} 0`,
   },
   dd: { margin: 0, overflowWrap: 'anywhere' },
   history: { paddingLeft: tokens.spacingHorizontalL },
   actions: { display: 'flex', gap: tokens.spacingHorizontalS, flexWrap: 'wrap' },
 });
 
+interface Notice {
+  readonly intent: 'success' | 'error' | 'info';
+  readonly text: string;
+}
+
 /** A row's detail: its fields, its history, and the actions the API says this viewer may take. */
 export function DetailDrawer({
   view,
+  kind,
   row,
   onClose,
   onChanged,
   onOpenView,
 }: {
   view: TableViewSpec;
+  kind: string;
   row: Row;
   onClose: () => void;
   onChanged: () => void;
@@ -57,72 +60,75 @@ export function DetailDrawer({
   const { t, language, client, me } = useTab();
   const [item, setItem] = useState<Row>(row);
   const [etag, setEtag] = useState<string | null>(null);
-  const [loading, setLoading] = useState(view.id !== 'users');
-  const [notice, setNotice] = useState<{ intent: 'success' | 'error'; text: string } | null>(null);
-  const [confirming, setConfirming] = useState(false);
+  const [loading, setLoading] = useState(view.detail);
+  const [notice, setNotice] = useState<Notice | null>(null);
+  const [asking, setAsking] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const [roles, setRoles] = useState<string[]>([...((row.roles as string[]) ?? [])]);
+  const kindQuery = queryString({ kind: kind || undefined });
+  const path = `${view.endpoint}/${encodeURIComponent(row.id)}`;
 
   useEffect(() => {
-    if (view.id === 'users') return;
+    if (!view.detail) return;
     let current = true;
-    client.getTagged<Row>(`${view.endpoint}/${encodeURIComponent(row.id)}`).then(
+    client.getTagged<Row>(path + kindQuery).then(
       ({ body, etag: tag }) => {
         if (!current) return;
         setItem({ ...row, ...body });
         setEtag(tag);
         setLoading(false);
       },
-      // A list whose rows have no detail resource: the row is the detail.
-      () => current && setLoading(false)
+      (err: unknown) => {
+        if (!current) return;
+        setNotice({ intent: 'error', text: err instanceof Error ? err.message : String(err) });
+        setLoading(false);
+      }
     );
     return () => {
       current = false;
     };
-  }, [client, view, row]);
+  }, [client, view, row, path, kindQuery]);
 
-  const act = async (action: string) => {
-    if (action === 'viewCustomers') {
-      onClose();
-      onOpenView('customers', (item.reseller as Party | undefined)?.legalName ?? '');
-      return;
-    }
+  const act = async (action: string, body: Record<string, unknown> = {}) => {
     setBusy(true);
     setNotice(null);
-    const before = item.expiresAt as string | undefined;
-    const body =
-      action === 'end'
-        ? { confirmed: true }
-        : action === 'autoExtend'
-          ? { on: !item.autoExtend }
-          : {};
     try {
-      const answer = await client.post<Record<string, unknown>>(
-        `${view.endpoint}/${encodeURIComponent(item.id)}/${action}`,
+      const answer = await client.post<Row & Record<string, unknown>>(
+        `${path}/${action}${kindQuery}`,
         body,
         etag
       );
-      const updated = ((answer.item as Row | undefined) ?? answer) as Row;
-      setItem((old) => ({ ...old, ...updated }));
+      setItem((old) => ({ ...old, ...answer }));
+      // The answer is the new state; its ETag is asked again before another change.
       setEtag(null);
-      const after = (answer.newExpiresAt ?? answer.to ?? updated.expiresAt) as string | undefined;
-      const from = (answer.oldExpiresAt ?? answer.from ?? before) as string | undefined;
-      setNotice({
-        intent: 'success',
-        text:
-          action === 'extend'
-            ? t('detail.extended', {
-                from: formatDay(language, from),
-                to: formatDay(language, after),
-              })
-            : t('detail.done', { action: t(`actions.${action}`) }),
-      });
+      if (view.detail)
+        client.getTagged<Row>(path + kindQuery).then(
+          ({ etag: tag }) => setEtag(tag),
+          () => undefined
+        );
+      const extension = answer.extension as { from: string; to: string; asks: boolean } | undefined;
+      let text = t('detail.done', { action: t(`actions.${action}`) });
+      if (extension)
+        text = t(extension.asks ? 'detail.extendAsked' : 'detail.extended', {
+          from: formatDay(language, extension.from),
+          to: formatDay(language, extension.to),
+        });
+      else if (answer.changedNow === false) text = t('detail.unchanged');
+      setNotice({ intent: answer.changedNow === false ? 'info' : 'success', text });
       onChanged();
     } catch (err) {
       setNotice({ intent: 'error', text: err instanceof Error ? err.message : String(err) });
     } finally {
       setBusy(false);
     }
+  };
+
+  const click = (action: string) => {
+    if (action === 'viewCustomers') {
+      onClose();
+      onOpenView('customers', (item.reseller as Party | undefined)?.legalName ?? '');
+    } else if (asksFirst(action, item)) setAsking(action);
+    else void act(action);
   };
 
   const saveRoles = async () => {
@@ -138,14 +144,17 @@ export function DetailDrawer({
     }
   };
 
-  const history = (item.history as HistoryEntry[] | undefined) ?? [];
-  const actions = (item.actions as string[] | undefined) ?? [];
   // An action the catalog does not name yet reads as the API's word rather than a key.
   const historyLabel = (action: string) => {
     const label = t(`history.${action}`);
     return label === `history.${action}` ? action : label;
   };
-  const mayEditRoles = view.id === 'users' && me.roles.includes('globalAdmin');
+  const history = (item.history as HistoryEntry[] | undefined) ?? [];
+  const actions = (item.actions as string[] | undefined) ?? [];
+  const mayEditRoles =
+    view.id === 'users' &&
+    (me.may?.includes('users.updateRoles') ?? me.roles.includes('globalAdmin'));
+  const name = view.title(item);
 
   return (
     <OverlayDrawer
@@ -157,7 +166,7 @@ export function DetailDrawer({
     >
       <DrawerHeader>
         <DrawerHeaderTitle
-          id="detail-title"
+          heading={{ id: 'detail-title' }}
           action={
             <Button
               appearance="subtle"
@@ -167,7 +176,7 @@ export function DetailDrawer({
             />
           }
         >
-          {view.title(item)}
+          {name}
         </DrawerHeaderTitle>
       </DrawerHeader>
       <DrawerBody>
@@ -220,12 +229,10 @@ export function DetailDrawer({
             <Button
               key={a}
               appearance={a === 'authorize' || a === 'approve' ? 'primary' : 'secondary'}
-              disabled={busy}
-              onClick={() => (a === 'end' ? setConfirming(true) : void act(a))}
+              disabled={busy || loading}
+              onClick={() => click(a)}
             >
-              {a === 'autoExtend'
-                ? t(item.autoExtend ? 'actions.autoExtendOff' : 'actions.autoExtendOn')
-                : t(`actions.${a}`)}
+              {t(`actions.${a}`)}
             </Button>
           ))}
           {mayEditRoles ? (
@@ -235,28 +242,18 @@ export function DetailDrawer({
           ) : null}
         </div>
       </DrawerFooter>
-      <Dialog open={confirming} onOpenChange={(_, d) => setConfirming(d.open)}>
-        <DialogSurface>
-          <DialogBody>
-            <DialogTitle>{t('detail.confirmEndTitle')}</DialogTitle>
-            <DialogContent>{t('detail.confirmEnd', { name: view.title(item) })}</DialogContent>
-            <DialogActions>
-              <Button appearance="secondary" onClick={() => setConfirming(false)}>
-                {t('common:actions.cancel')}
-              </Button>
-              <Button
-                appearance="primary"
-                onClick={() => {
-                  setConfirming(false);
-                  void act('end');
-                }}
-              >
-                {t('actions.end')}
-              </Button>
-            </DialogActions>
-          </DialogBody>
-        </DialogSurface>
-      </Dialog>
+      {asking ? (
+        <ActionDialog
+          action={asking}
+          row={item}
+          name={name}
+          onCancel={() => setAsking(null)}
+          onConfirm={(body) => {
+            setAsking(null);
+            void act(asking, body);
+          }}
+        />
+      ) : null}
     </OverlayDrawer>
   );
 }

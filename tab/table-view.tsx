@@ -20,6 +20,7 @@ import {
 } from '@fluentui/react-components';
 import { ArrowDownloadRegular, SearchRegular } from '@fluentui/react-icons';
 import type { BulkResult, Page, Row } from './api-types.js';
+import { ActionDialog, asksFirst } from './action-dialog.js';
 import { DetailDrawer } from './detail-drawer.js';
 import { useTab } from './tab-context.js';
 import type { TableViewSpec, ViewId } from './views.js';
@@ -65,6 +66,8 @@ export function TableView({
   const [q, setQ] = useState(initialQuery);
   const [typed, setTyped] = useState(initialQuery);
   const [state, setState] = useState('');
+  const [kind, setKind] = useState(view.kinds?.[0] ?? '');
+  const [asking, setAsking] = useState<string | null>(null);
   const [sort, setSort] = useState<Sort>(null);
   const [page, setPage] = useState(0);
   const [data, setData] = useState<Page<Row> | null>(null);
@@ -85,7 +88,7 @@ export function TableView({
   }, [typed]);
 
   const query = {
-    ...view.query,
+    kind: kind || undefined,
     q,
     state: state || undefined,
     sort: sort?.key,
@@ -131,9 +134,9 @@ export function TableView({
     setPage(0);
   };
 
-  const bulk = async (action: string) => {
+  const bulk = async (action: string, extra: Record<string, unknown> = {}) => {
     const ids = [...selected];
-    const body = action === 'autoExtend' ? { action, ids, on: true } : { action, ids };
+    const body = { ...extra, action, ids, ...(kind ? { kind } : {}) };
     try {
       const { results } = await client.post<BulkResult>(`${view.endpoint}/bulk`, body);
       const next = new Map<string, Outcome>();
@@ -187,9 +190,30 @@ export function TableView({
             onChange={(_, d) => setTyped(d.value)}
           />
         </div>
+        {view.kinds ? (
+          <div className={styles.field}>
+            <label htmlFor={`${view.id}-kind`}>{t('table.kind')}</label>
+            <Select
+              id={`${view.id}-kind`}
+              value={kind}
+              onChange={(_, d) => {
+                setKind(d.value);
+                setPage(0);
+                setSelected(new Set());
+                setOutcomes(new Map());
+              }}
+            >
+              {view.kinds.map((k) => (
+                <option key={k} value={k}>
+                  {t(`kinds.${k}`)}
+                </option>
+              ))}
+            </Select>
+          </div>
+        ) : null}
         {view.states.length ? (
           <div className={styles.field}>
-            <label htmlFor={`${view.id}-state`}>{t('table.state')}</label>
+            <label htmlFor={`${view.id}-state`}>{t(view.stateLabel ?? 'table.state')}</label>
             <Select
               id={`${view.id}-state`}
               value={state}
@@ -198,10 +222,10 @@ export function TableView({
                 setPage(0);
               }}
             >
-              <option value="">{t('table.allStates')}</option>
+              <option value="">{t(view.stateLabel ? 'table.allRoles' : 'table.allStates')}</option>
               {view.states.map((s) => (
                 <option key={s} value={s}>
-                  {t(`states.${s}`)}
+                  {t(view.stateLabel ? `roles.${s}` : `states.${s}`)}
                 </option>
               ))}
             </Select>
@@ -209,7 +233,11 @@ export function TableView({
         ) : null}
         <Toolbar aria-label={t('table.actions')}>
           {view.bulk.map((action) => (
-            <Button key={action} disabled={selected.size === 0} onClick={() => void bulk(action)}>
+            <Button
+              key={action}
+              disabled={selected.size === 0}
+              onClick={() => (asksFirst(action, null) ? setAsking(action) : void bulk(action))}
+            >
               {t(`bulk.${action}`, { count: selected.size })}
             </Button>
           ))}
@@ -248,11 +276,11 @@ export function TableView({
                   />
                 ) : null}
                 {view.columns.map((c) =>
-                  c.sortable ? (
+                  c.sort ? (
                     <TableHeaderCell
                       key={c.key}
-                      sortDirection={ariaSort(c.key)}
-                      onClick={() => sortBy(c.key)}
+                      sortDirection={ariaSort(c.sort)}
+                      onClick={() => sortBy(c.sort!)}
                     >
                       {t(c.label)}
                     </TableHeaderCell>
@@ -316,9 +344,22 @@ export function TableView({
           </nav>
         </div>
       )}
+      {asking ? (
+        <ActionDialog
+          action={asking}
+          row={null}
+          name=""
+          onCancel={() => setAsking(null)}
+          onConfirm={(body) => {
+            setAsking(null);
+            void bulk(asking, body);
+          }}
+        />
+      ) : null}
       {opened ? (
         <DetailDrawer
           view={view}
+          kind={kind}
           row={opened}
           onClose={() => setOpened(null)}
           onChanged={reload}

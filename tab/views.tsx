@@ -11,24 +11,30 @@ export interface Cell {
 }
 
 export interface Column {
-  /** Also the `sort` value sent to the API when `sortable`. */
   readonly key: string;
   readonly label: string;
-  readonly sortable?: boolean;
+  /** The API's `sort` value for this column, when the API sorts by it. */
+  readonly sort?: string;
   readonly render: (row: Row, cell: Cell) => ReactNode;
 }
 
-/** A table view: the list endpoint, its columns, states, bulk actions; the API does the rest. */
+/** A table view: the list endpoint, its columns, filters, bulk actions; the API does the rest. */
 export interface TableViewSpec {
   readonly id: Exclude<ViewId, 'overview'>;
   readonly endpoint: string;
-  readonly query?: Readonly<Record<string, string>>;
   readonly columns: readonly Column[];
-  /** The column naming the row (its cell opens the detail panel). */
+  /** The row's name (its first cell opens the detail panel). */
   readonly title: (row: Row) => string;
+  /** Values of the `state` filter (`states.<value>` in the catalog); none: no filter. */
   readonly states: readonly string[];
+  /** The filter's label key: `table.state`, or `table.role` for users. */
+  readonly stateLabel?: string;
+  /** Values of `kind` (invitations: customer or reseller), sent on every call. */
+  readonly kinds?: readonly string[];
   /** Actions offered on many selected rows (`POST <endpoint>/bulk`). */
   readonly bulk: readonly string[];
+  /** Whether a row has its own `GET <endpoint>/<id>` (with history and an ETag). */
+  readonly detail: boolean;
 }
 
 export interface OverviewSpec {
@@ -37,9 +43,19 @@ export interface OverviewSpec {
 
 export type ViewSpec = OverviewSpec | TableViewSpec;
 
-const RELATIONSHIP_STATES = ['pending', 'active', 'declined', 'expired', 'withdrawn', 'ended'];
-const INVITATION_STATES = ['pending', 'accepted', 'declined', 'expired', 'revoked'];
+const RELATIONSHIP_STATES = [
+  'pending',
+  'active',
+  'expiringSoon',
+  'closed',
+  'declined',
+  'expired',
+  'withdrawn',
+  'ended',
+];
+const INVITATION_STATES = ['pending', 'accepted', 'closed', 'declined', 'expired', 'revoked'];
 const APPLICATION_STATES = ['emailVerificationPending', 'underReview', 'approved', 'rejected'];
+const ROLES = ['globalAdmin', 'adminAgent', 'salesAgent', 'helpdeskAgent'];
 
 const party = (row: Row, side: 'provider' | 'reseller') => row[side] as Party | null | undefined;
 const text = (value: unknown) =>
@@ -50,20 +66,17 @@ const roles = (row: Row, c: Cell) =>
   ((row.roles as string[] | undefined) ?? []).map((r) => c.t(`roles.${r}`)).join(', ') || '—';
 const yesNo = (key: string) => (row: Row, c: Cell) => c.t(row[key] ? 'yes' : 'no');
 
-/** A relationship table seen from one side: the other party's columns first. */
+/** The viewer's relationships, the other party's columns first. */
 function relationships(id: 'providers' | 'resellers'): TableViewSpec {
   const other = id === 'providers' ? 'provider' : 'reseller';
   return {
     id,
     endpoint: '/relationships',
-    // The API's `side` is the side the other party stands on, the one this view lists.
-    query: { side: other },
     title: (row) => party(row, other)?.legalName ?? row.id,
     columns: [
       {
         key: 'name',
         label: `columns.${other}`,
-        sortable: true,
         render: (row) => text(party(row, other)?.legalName),
       },
       {
@@ -76,23 +89,26 @@ function relationships(id: 'providers' | 'resellers'): TableViewSpec {
         label: 'columns.country',
         render: (row) => text(party(row, other)?.country),
       },
-      { key: 'state', label: 'columns.state', sortable: true, render: state },
+      { key: 'state', label: 'columns.state', sort: 'state', render: state },
       { key: 'roles', label: 'columns.roles', render: roles },
-      { key: 'since', label: 'columns.since', sortable: true, render: day('since') },
-      { key: 'expiresAt', label: 'columns.expires', sortable: true, render: day('expiresAt') },
+      {
+        key: 'requestedAt',
+        label: 'columns.requested',
+        sort: 'requestedAt',
+        render: day('requestedAt'),
+      },
+      { key: 'since', label: 'columns.since', render: day('since') },
+      { key: 'expiresAt', label: 'columns.expires', sort: 'expiresAt', render: day('expiresAt') },
       { key: 'autoExtend', label: 'columns.autoExtend', render: yesNo('autoExtend') },
-      ...(id === 'resellers'
-        ? [
-            {
-              key: 'tenantId',
-              label: 'columns.tenantId',
-              render: (row: Row) => text(party(row, 'reseller')?.tenantId),
-            },
-          ]
-        : []),
+      {
+        key: 'tenantId',
+        label: 'columns.tenantId',
+        render: (row) => text(party(row, other)?.tenantId),
+      },
     ],
     states: RELATIONSHIP_STATES,
-    bulk: ['extend', 'autoExtend'],
+    bulk: ['extend', 'autoExtendOn', 'resend'],
+    detail: true,
   };
 }
 
@@ -104,22 +120,22 @@ const CUSTOMERS: TableViewSpec = {
     {
       key: 'company',
       label: 'columns.company',
-      sortable: true,
+      sort: 'company',
       render: (row) => text(row.company),
     },
     {
       key: 'reseller',
       label: 'columns.reseller',
-      sortable: true,
       render: (row) => text(party(row, 'reseller')?.legalName),
     },
     { key: 'tenantId', label: 'columns.tenantId', render: (row) => text(row.tenantId) },
-    { key: 'domain', label: 'columns.domain', sortable: true, render: (row) => text(row.domain) },
-    { key: 'roles', label: 'columns.roles', render: roles },
-    { key: 'since', label: 'columns.since', sortable: true, render: day('since') },
+    { key: 'domain', label: 'columns.domain', render: (row) => text(row.domain) },
+    { key: 'adminEmail', label: 'columns.adminEmail', render: (row) => text(row.adminEmail) },
+    { key: 'since', label: 'columns.since', sort: 'since', render: day('since') },
   ],
   states: [],
   bulk: [],
+  detail: false,
 };
 
 const INVITATIONS: TableViewSpec = {
@@ -127,30 +143,39 @@ const INVITATIONS: TableViewSpec = {
   endpoint: '/invitations',
   title: (row) => text(row.to),
   columns: [
-    { key: 'to', label: 'columns.to', sortable: true, render: (row) => text(row.to) },
-    { key: 'kind', label: 'columns.kind', render: (row, c) => c.t(`kinds.${String(row.kind)}`) },
-    { key: 'state', label: 'columns.state', sortable: true, render: state },
-    { key: 'sentAt', label: 'columns.sent', sortable: true, render: day('sentAt') },
-    { key: 'expiresAt', label: 'columns.expires', sortable: true, render: day('expiresAt') },
+    { key: 'to', label: 'columns.to', sort: 'to', render: (row) => text(row.to) },
+    { key: 'email', label: 'columns.email', render: (row) => text(row.email) },
+    { key: 'state', label: 'columns.state', sort: 'state', render: state },
+    { key: 'sentAt', label: 'columns.sent', sort: 'createdAt', render: day('sentAt') },
+    { key: 'expiresAt', label: 'columns.expires', sort: 'expiresAt', render: day('expiresAt') },
     { key: 'acceptedBy', label: 'columns.acceptedBy', render: (row) => text(row.acceptedBy) },
     { key: 'tenantId', label: 'columns.tenantId', render: (row) => text(row.tenantId) },
     { key: 'domain', label: 'columns.domain', render: (row) => text(row.domain) },
   ],
   states: INVITATION_STATES,
+  kinds: ['customer', 'reseller'],
   bulk: ['revoke', 'resend'],
+  detail: true,
 };
 
 const USERS: TableViewSpec = {
   id: 'users',
   endpoint: '/users',
-  title: (row) => text(row.name),
+  title: (row) => text(row.name ?? row.email),
   columns: [
-    { key: 'name', label: 'columns.name', sortable: true, render: (row) => text(row.name) },
-    { key: 'email', label: 'columns.email', sortable: true, render: (row) => text(row.email) },
+    {
+      key: 'name',
+      label: 'columns.name',
+      sort: 'name',
+      render: (row) => text(row.name ?? row.email),
+    },
+    { key: 'email', label: 'columns.email', render: (row) => text(row.email) },
     { key: 'roles', label: 'columns.roles', render: roles },
   ],
-  states: [],
+  states: ROLES,
+  stateLabel: 'table.role',
   bulk: [],
+  detail: false,
 };
 
 const APPLICATIONS: TableViewSpec = {
@@ -161,7 +186,7 @@ const APPLICATIONS: TableViewSpec = {
     {
       key: 'legalName',
       label: 'columns.legalName',
-      sortable: true,
+      sort: 'legalName',
       render: (row) => text(row.legalName),
     },
     {
@@ -170,17 +195,19 @@ const APPLICATIONS: TableViewSpec = {
       render: (row, c) => c.t(`partnerTypes.${String(row.partnerType)}`),
     },
     { key: 'partnerId', label: 'columns.partnerId', render: (row) => text(row.partnerId) },
+    { key: 'country', label: 'columns.country', render: (row) => text(row.country) },
+    { key: 'tenantId', label: 'columns.tenantId', render: (row) => text(row.tenantId) },
+    { key: 'state', label: 'columns.state', render: state },
     {
-      key: 'country',
-      label: 'columns.country',
-      sortable: true,
-      render: (row) => text(row.country),
+      key: 'submittedAt',
+      label: 'columns.submitted',
+      sort: 'submittedAt',
+      render: day('submittedAt'),
     },
-    { key: 'state', label: 'columns.state', sortable: true, render: state },
-    { key: 'submittedAt', label: 'columns.submitted', sortable: true, render: day('submittedAt') },
   ],
   states: APPLICATION_STATES,
   bulk: [],
+  detail: false,
 };
 
 /** The views a person's partner type and roles make sense of; the API still decides access. */
