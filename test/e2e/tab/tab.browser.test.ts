@@ -1,0 +1,108 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { expect } from 'chai';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { buildTab } from '../../../scripts/build-tab.js';
+import {
+  CHROMIUM_FLAGS,
+  CHROMIUM_PATH,
+  chromiumInstalled,
+  SCREENSHOT_DIR,
+} from '../../helpers/playground.js';
+import {
+  cast,
+  startRelationshipsWorld,
+  type RelationshipsWorld,
+} from '../relationships/relationships-world.js';
+
+const A_YEAR = { roles: ['globalReader'], durationDays: 365, autoExtend: false };
+
+/** WCAG relative luminance of a computed `rgb(r, g, b)`. */
+function luminance(rgb: string): number {
+  const [r, g, b] = (rgb.match(/\d+/g) ?? []).slice(0, 3).map((c) => {
+    const v = Number(c) / 255;
+    return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4;
+  });
+  return 0.2126 * r! + 0.7152 * g! + 0.0722 * b!;
+}
+
+// The personal tab in headless Chromium, through the real server and the real API (open mode:
+// the local sign-in as a seeded person). One browser for the file; ~20 s.
+describe('the personal tab in a browser (real server, real API)', function () {
+  if (!chromiumInstalled()) {
+    it.skip(
+      `skipped: Chromium is not installed at ${CHROMIUM_PATH} (apt-get install -y chromium fonts-liberation)`
+    );
+    return;
+  }
+  this.timeout(90_000);
+
+  let w: RelationshipsWorld;
+  let browser: Browser;
+  let page: Page;
+  before(async () => {
+    await buildTab();
+    w = await startRelationshipsWorld();
+    browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_FLAGS });
+    page = await browser.newPage({ viewport: { width: 1280, height: 800 }, locale: 'en-US' });
+    fs.mkdirSync(SCREENSHOT_DIR, { recursive: true });
+  });
+  after(async () => {
+    await browser?.close();
+    await w?.stop();
+  });
+  const shot = (name: string) =>
+    page.screenshot({ path: path.join(SCREENSHOT_DIR, `tab-${name}.png`) });
+
+  it('signs a provider in locally, lists its reseller, and authorizes the request from the detail panel', async () => {
+    await w.service.request(cast.reseller, w.provider.id, A_YEAR, true);
+    await page.goto(`${w.app.url}/tab`);
+    await page.getByText('Local sign-in: open mode only').waitFor();
+    await page.getByRole('button', { name: new RegExp(cast.provider.name) }).click();
+    await page.getByText('Local sign-in (open mode)').waitFor();
+    await page.getByRole('tab', { name: 'Indirect resellers' }).click();
+    const row = page.getByRole('row', { name: /Contoso Reseller/ });
+    await expect(await row.getByRole('cell').nth(4).innerText()).to.equal('Pending');
+    await shot('resellers-light');
+
+    await row.getByRole('button', { name: 'Contoso Reseller' }).click();
+    const drawer = page.getByRole('dialog', { name: 'Contoso Reseller' });
+    await drawer.getByRole('heading', { name: 'History' }).waitFor();
+    await drawer.getByRole('button', { name: 'Authorize', exact: true }).click();
+    await drawer.getByRole('status').getByText('Authorize: done.').waitFor();
+    await expect(await drawer.getByText('Active', { exact: true }).count()).to.equal(1);
+    await shot('detail-light');
+    // The same domain call as the card's: the reseller is told in its chat.
+    await w.drained();
+    const stored = await w.collection('relationships').findOne({});
+    expect(stored?.state).to.equal('active');
+    await drawer.getByRole('button', { name: 'Close' }).click();
+  });
+
+  it('speaks Russian when Russian is chosen, from the bot’s own catalogs', async () => {
+    await page.getByRole('combobox', { name: 'Language' }).selectOption('ru');
+    await page.getByRole('tab', { name: 'Косвенные торговые посредники' }).waitFor();
+    expect(await page.evaluate(() => document.documentElement.lang)).to.equal('ru');
+    expect(await page.getByRole('tab', { name: 'Обзор' }).count()).to.equal(1);
+    await shot('resellers-ru');
+    await page.getByRole('combobox', { name: 'Язык' }).selectOption('en');
+  });
+
+  it('applies the dark theme when asked, and the light one otherwise', async () => {
+    const background = () =>
+      page
+        .locator('[data-theme]')
+        .first()
+        .evaluate((el) => getComputedStyle(el).backgroundColor);
+    await page.getByRole('tab', { name: 'Overview' }).waitFor();
+    const light = await background();
+    await page.goto(`${w.app.url}/tab?theme=dark`);
+    await page.getByRole('tab', { name: 'Overview' }).waitFor();
+    expect(await page.locator('[data-theme]').first().getAttribute('data-theme')).to.equal('dark');
+    const dark = await background();
+    expect(luminance(light), light).to.be.greaterThan(0.9);
+    expect(luminance(dark), dark).to.be.lessThan(0.05);
+    await page.getByText('Expiries in the next 12 months').waitFor();
+    await shot('overview-dark');
+  });
+});
