@@ -47,8 +47,14 @@ export interface Row {
 
 export interface HistoryEntry {
   readonly at: string;
+  /** A note (`extended`, `resent`...) or else the state it moved to. */
   readonly action: string;
   readonly by?: string | null;
+  readonly from?: string | null;
+  readonly to?: string;
+  readonly fromExpiresAt?: string;
+  readonly toExpiresAt?: string;
+  readonly reason?: string;
 }
 
 export interface Overview {

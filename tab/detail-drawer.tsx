@@ -144,10 +144,19 @@ export function DetailDrawer({
     }
   };
 
-  // An action the catalog does not name yet reads as the API's word rather than a key.
-  const historyLabel = (action: string) => {
-    const label = t(`history.${action}`);
-    return label === `history.${action}` ? action : label;
+  // A move between states reads "Pending → Active"; a note by its name; the first, "Requested".
+  const historyLine = (h: HistoryEntry) => {
+    const state = (v: string) => t(`states.${v}`);
+    let line: string;
+    if (h.action !== h.to) {
+      const label = t(`history.${h.action}`);
+      line = label === `history.${h.action}` ? h.action : label;
+    } else if (!h.from) line = t(view.id === 'invitations' ? 'history.sent' : 'history.created');
+    else line = `${state(h.from)} → ${state(h.to)}`;
+    if (h.fromExpiresAt && h.toExpiresAt)
+      line += ` (${t('history.ends', { from: formatDay(language, h.fromExpiresAt), to: formatDay(language, h.toExpiresAt) })})`;
+    if (h.reason) line += `: ${h.reason}`;
+    return line;
   };
   const history = (item.history as HistoryEntry[] | undefined) ?? [];
   const actions = (item.actions as string[] | undefined) ?? [];
@@ -215,7 +224,7 @@ export function DetailDrawer({
             <ol className={styles.history}>
               {history.map((h, i) => (
                 <li key={i}>
-                  {formatDay(language, h.at)}: {historyLabel(h.action)}
+                  {formatDay(language, h.at)}: {historyLine(h)}
                   {h.by ? ` · ${h.by}` : ''}
                 </li>
               ))}

@@ -36,7 +36,9 @@ const useStyles = makeStyles({
     margin: `${tokens.spacingVerticalM} 0`,
   },
   field: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalXXS },
-  table: { minWidth: '48rem' },
+  // Columns as wide as their content (an id on one line); the table scrolls sideways instead.
+  table: { minWidth: '48rem', tableLayout: 'auto' },
+  nowrap: { whiteSpace: 'nowrap' },
   scroll: { overflowX: 'auto' },
   pager: {
     display: 'flex',
@@ -311,7 +313,7 @@ export function TableView({
                       />
                     ) : null}
                     {view.columns.map((c, i) => (
-                      <TableCell key={c.key}>
+                      <TableCell key={c.key} className={c.nowrap ? styles.nowrap : undefined}>
                         {i === 0 ? (
                           <Link as="button" onClick={() => setOpened(row)}>
                             {c.render(row, { t, language })}

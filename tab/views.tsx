@@ -15,6 +15,8 @@ export interface Column {
   readonly label: string;
   /** The API's `sort` value for this column, when the API sorts by it. */
   readonly sort?: string;
+  /** Kept on one line (ids, dates). */
+  readonly nowrap?: boolean;
   readonly render: (row: Row, cell: Cell) => ReactNode;
 }
 
@@ -81,6 +83,7 @@ function relationships(id: 'providers' | 'resellers'): TableViewSpec {
       },
       {
         key: 'partnerId',
+        nowrap: true,
         label: 'columns.partnerId',
         render: (row) => text(party(row, other)?.partnerId),
       },
@@ -93,15 +96,23 @@ function relationships(id: 'providers' | 'resellers'): TableViewSpec {
       { key: 'roles', label: 'columns.roles', render: roles },
       {
         key: 'requestedAt',
+        nowrap: true,
         label: 'columns.requested',
         sort: 'requestedAt',
         render: day('requestedAt'),
       },
-      { key: 'since', label: 'columns.since', render: day('since') },
-      { key: 'expiresAt', label: 'columns.expires', sort: 'expiresAt', render: day('expiresAt') },
+      { key: 'since', nowrap: true, label: 'columns.since', render: day('since') },
+      {
+        key: 'expiresAt',
+        nowrap: true,
+        label: 'columns.expires',
+        sort: 'expiresAt',
+        render: day('expiresAt'),
+      },
       { key: 'autoExtend', label: 'columns.autoExtend', render: yesNo('autoExtend') },
       {
         key: 'tenantId',
+        nowrap: true,
         label: 'columns.tenantId',
         render: (row) => text(party(row, other)?.tenantId),
       },
@@ -128,10 +139,15 @@ const CUSTOMERS: TableViewSpec = {
       label: 'columns.reseller',
       render: (row) => text(party(row, 'reseller')?.legalName),
     },
-    { key: 'tenantId', label: 'columns.tenantId', render: (row) => text(row.tenantId) },
+    {
+      key: 'tenantId',
+      nowrap: true,
+      label: 'columns.tenantId',
+      render: (row) => text(row.tenantId),
+    },
     { key: 'domain', label: 'columns.domain', render: (row) => text(row.domain) },
     { key: 'adminEmail', label: 'columns.adminEmail', render: (row) => text(row.adminEmail) },
-    { key: 'since', label: 'columns.since', sort: 'since', render: day('since') },
+    { key: 'since', nowrap: true, label: 'columns.since', sort: 'since', render: day('since') },
   ],
   states: [],
   bulk: [],
@@ -146,10 +162,27 @@ const INVITATIONS: TableViewSpec = {
     { key: 'to', label: 'columns.to', sort: 'to', render: (row) => text(row.to) },
     { key: 'email', label: 'columns.email', render: (row) => text(row.email) },
     { key: 'state', label: 'columns.state', sort: 'state', render: state },
-    { key: 'sentAt', label: 'columns.sent', sort: 'createdAt', render: day('sentAt') },
-    { key: 'expiresAt', label: 'columns.expires', sort: 'expiresAt', render: day('expiresAt') },
+    {
+      key: 'sentAt',
+      nowrap: true,
+      label: 'columns.sent',
+      sort: 'createdAt',
+      render: day('sentAt'),
+    },
+    {
+      key: 'expiresAt',
+      nowrap: true,
+      label: 'columns.expires',
+      sort: 'expiresAt',
+      render: day('expiresAt'),
+    },
     { key: 'acceptedBy', label: 'columns.acceptedBy', render: (row) => text(row.acceptedBy) },
-    { key: 'tenantId', label: 'columns.tenantId', render: (row) => text(row.tenantId) },
+    {
+      key: 'tenantId',
+      nowrap: true,
+      label: 'columns.tenantId',
+      render: (row) => text(row.tenantId),
+    },
     { key: 'domain', label: 'columns.domain', render: (row) => text(row.domain) },
   ],
   states: INVITATION_STATES,
@@ -194,12 +227,23 @@ const APPLICATIONS: TableViewSpec = {
       label: 'columns.partnerType',
       render: (row, c) => c.t(`partnerTypes.${String(row.partnerType)}`),
     },
-    { key: 'partnerId', label: 'columns.partnerId', render: (row) => text(row.partnerId) },
+    {
+      key: 'partnerId',
+      nowrap: true,
+      label: 'columns.partnerId',
+      render: (row) => text(row.partnerId),
+    },
     { key: 'country', label: 'columns.country', render: (row) => text(row.country) },
-    { key: 'tenantId', label: 'columns.tenantId', render: (row) => text(row.tenantId) },
+    {
+      key: 'tenantId',
+      nowrap: true,
+      label: 'columns.tenantId',
+      render: (row) => text(row.tenantId),
+    },
     { key: 'state', label: 'columns.state', render: state },
     {
       key: 'submittedAt',
+      nowrap: true,
       label: 'columns.submitted',
       sort: 'submittedAt',
       render: day('submittedAt'),
