@@ -72,10 +72,10 @@ describe('the personal tab in a browser (real server, real API)', function () {
     await drawer.getByRole('status').getByText('Authorize: done.').waitFor();
     await expect(await drawer.getByText('Active', { exact: true }).count()).to.equal(1);
     await shot('detail-light');
-    // The same domain call as the card's: the reseller is told in its chat.
-    await w.drained();
+    // The same domain call as the card's: stored, and the reseller told in its chat.
     const stored = await w.collection('relationships').findOne({});
     expect(stored?.state).to.equal('active');
+    await w.received(cast.reseller, 'Relationship authorized');
     await drawer.getByRole('button', { name: 'Close' }).click();
   });
 
