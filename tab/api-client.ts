@@ -14,8 +14,12 @@ export class ApiError extends Error {
 
 /** Calls /api/v1 with the signed-in person's bearer token and the tab's language. */
 export class ApiClient {
+  /**
+   * `token`: the bearer token, or in Teams a function asked before every call: TeamsJS hands
+   * out its cached SSO token and a fresh one once that expires (a tab stays open for hours).
+   */
   constructor(
-    private readonly token: string,
+    private readonly token: string | (() => Promise<string>),
     private readonly language: TabLanguage,
     private readonly base = '/api/v1'
   ) {}
@@ -40,13 +44,16 @@ export class ApiClient {
 
   /** A CSV export as a file the browser saves: fetched with the token, never put in a URL. */
   async download(path: string, query: Record<string, string | number | undefined>) {
-    const res = await fetch(this.base + path + queryString(query), { headers: this.headers() });
+    const res = await fetch(this.base + path + queryString(query), {
+      headers: await this.headers(),
+    });
     if (!res.ok) throw await apiError(res);
     return res.blob();
   }
 
-  private headers(): Record<string, string> {
-    return { Authorization: `Bearer ${this.token}`, 'Accept-Language': this.language };
+  private async headers(): Promise<Record<string, string>> {
+    const token = typeof this.token === 'string' ? this.token : await this.token();
+    return { Authorization: `Bearer ${token}`, 'Accept-Language': this.language };
   }
 
   private async call<T>(method: string, path: string, body?: unknown, etag?: string | null) {
@@ -58,7 +65,7 @@ export class ApiClient {
     const res = await fetch(this.base + path, {
       method,
       headers: {
-        ...this.headers(),
+        ...(await this.headers()),
         Accept: 'application/json',
         ...(body === undefined ? {} : { 'Content-Type': 'application/json' }),
         ...(etag ? { 'If-Match': etag } : {}),

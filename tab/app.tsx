@@ -67,7 +67,10 @@ export function App({ host }: { host: Host }) {
   const [view, setView] = useState<ViewId>('overview');
   const [search, setSearch] = useState<{ view: ViewId; q: string } | null>(null);
   const t = useMemo(() => translator(language), [language]);
-  const client = useMemo(() => (token ? new ApiClient(token, language) : null), [token, language]);
+  const client = useMemo(
+    () => (token ? new ApiClient(host.inTeams ? () => host.getToken() : token, language) : null),
+    [host, token, language]
+  );
 
   useEffect(() => host.onThemeChange(setTheme), [host]);
   useEffect(() => {
