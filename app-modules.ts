@@ -20,6 +20,7 @@ import {
 } from './bot/features/invitations/invitations.module.js';
 import { tabRoutes } from './web/tab.route.js';
 import type { AppModule } from './bot/app-module.js';
+import { createApiModule, type ApiModule } from './bot/features/api/api.module.js';
 import {
   createPartnersModule,
   type PartnersModule,
@@ -32,6 +33,8 @@ export interface ProductModules {
   readonly enrollment: EnrollmentModule;
   readonly relationships: RelationshipsModule;
   readonly invitations: InvitationsModule;
+  /** The REST API /api/v1 (the dashboard tab's), on the same services as the cards. */
+  readonly api: ApiModule;
   /** The personal tab's page and built assets at /tab (built by scripts/build-tab.ts). */
   readonly tab: AppModule;
 }
@@ -67,6 +70,14 @@ export async function productModules(
     relationships,
     hasher,
   });
+  const api = await createApiModule(ctx, {
+    partners,
+    notifications,
+    enrollment,
+    relationships,
+    invitations,
+    hasher,
+  });
   const tab: AppModule = { routes: tabRoutes() };
-  return { partners, notifications, enrollment, relationships, invitations, tab };
+  return { partners, notifications, enrollment, relationships, invitations, api, tab };
 }

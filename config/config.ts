@@ -61,6 +61,11 @@ export interface Config {
    * the port; default the number of cores the process may use.
    */
   readonly webConcurrency: number;
+  /**
+   * `ENTRA_OPENID_METADATA_URL`: where the REST API finds the keys of Teams SSO tokens (Entra's
+   * multi-tenant metadata by default; tests point it at a local key set).
+   */
+  readonly entraOpenIdMetadataUrl: string;
 }
 
 export class ConfigError extends Error {
@@ -264,6 +269,12 @@ const schema = z.object({
         'must be comma-separated host names (no scheme, port or path), `*.suffix` for subdomains'
       )
   ),
+  ENTRA_OPENID_METADATA_URL: z.preprocess(
+    emptyToUndefined,
+    z
+      .url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' })
+      .default('https://login.microsoftonline.com/common/v2.0/.well-known/openid-configuration')
+  ),
   WEB_CONCURRENCY: z.preprocess(
     emptyToUndefined,
     z.coerce
@@ -461,5 +472,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, opts: LoadOptio
     invitationExpiryDays: e.INVITATION_EXPIRY_DAYS,
     trustedServiceUrlHosts: Object.freeze([...e.TRUSTED_SERVICE_URL_HOSTS]),
     webConcurrency: e.WEB_CONCURRENCY,
+    entraOpenIdMetadataUrl: e.ENTRA_OPENID_METADATA_URL,
   });
 }

@@ -12,6 +12,18 @@ export const CONNECTOR_SCOPE = 'https://api.botframework.com';
 const KID = 'test-signing-key';
 const TENANT = 'botframework.com';
 
+/** A Teams SSO (Entra) token as TeamsJS getAuthToken() returns it (v2 by default). */
+export interface EntraTokenOptions {
+  readonly audience: string;
+  readonly tenantId: string;
+  readonly oid: string;
+  readonly name?: string;
+  /** Default: the v2 issuer of `tenantId`. */
+  readonly issuer?: string;
+  readonly expiresInSeconds?: number;
+  readonly wrongKey?: boolean;
+}
+
 export interface ChannelTokenOptions {
   /** `aud`: the bot's app id. */
   readonly audience: string;
@@ -37,6 +49,10 @@ export interface LocalBotAuth {
   /** Access tokens the token endpoint issued: the fake connector should see them. */
   readonly issuedAccessTokens: string[];
   channelToken(options: ChannelTokenOptions): Promise<string>;
+  /** OpenID metadata of the Entra stand-in (ENTRA_OPENID_METADATA_URL), same key set. */
+  readonly entraMetadataUrl: string;
+  /** A Teams SSO token signed by the local key (or a forger's). */
+  entraToken(options: EntraTokenOptions): Promise<string>;
   /** `createApp({ adapterOptions })` pointing the adapter at this server for the given app. */
   adapterOptions(app: { appId: string; password: string }): AdapterOptions;
   close(): Promise<void>;
@@ -91,6 +107,15 @@ export async function startLocalBotAuth(): Promise<LocalBotAuth> {
           token_endpoint_auth_methods_supported: ['private_key_jwt'],
         });
       }
+      if (path === '/entra/v2.0/.well-known/openid-configuration') {
+        // As Entra's multi-tenant metadata: the issuer names `{tenantid}`, filled per token.
+        return json(200, {
+          issuer: 'https://login.microsoftonline.com/{tenantid}/v2.0',
+          jwks_uri: `${base}/entra/discovery/v2.0/keys`,
+          id_token_signing_alg_values_supported: ['RS256'],
+        });
+      }
+      if (path === '/entra/discovery/v2.0/keys') return json(200, { keys: [jwk] });
       if (path === '/channel/keys')
         return json(200, { keys: [{ ...jwk, endorsements: ['msteams'] }] });
       if (path === `/${TENANT}/v2.0/.well-known/openid-configuration`) {
@@ -143,6 +168,25 @@ export async function startLocalBotAuth(): Promise<LocalBotAuth> {
         .setProtectedHeader({ alg: 'RS256', kid: KID, typ: 'JWT' })
         .setIssuer(o.issuer ?? CHANNEL_ISSUER)
         .setAudience(o.audience)
+        .setIssuedAt(now - 60)
+        .setNotBefore(now - 60)
+        .setExpirationTime(now + (o.expiresInSeconds ?? 3600))
+        .sign(key);
+    },
+    entraMetadataUrl: `${base}/entra/v2.0/.well-known/openid-configuration`,
+    async entraToken(o) {
+      const now = Math.floor(Date.now() / 1000);
+      const key: CryptoKey = o.wrongKey ? forger.privateKey : privateKey;
+      return new SignJWT({
+        tid: o.tenantId,
+        oid: o.oid,
+        ver: '2.0',
+        ...(o.name ? { name: o.name } : {}),
+      })
+        .setProtectedHeader({ alg: 'RS256', kid: KID, typ: 'JWT' })
+        .setIssuer(o.issuer ?? `https://login.microsoftonline.com/${o.tenantId}/v2.0`)
+        .setAudience(o.audience)
+        .setSubject(o.oid)
         .setIssuedAt(now - 60)
         .setNotBefore(now - 60)
         .setExpirationTime(now + (o.expiresInSeconds ?? 3600))

@@ -77,6 +77,8 @@ export async function startTestApp<M extends ModuleSet<M> = Record<string, AppMo
           MicrosoftAppPassword: TEST_APP_PASSWORD,
           // The fake connector listens here; with an app id only service hosts are trusted.
           TRUSTED_SERVICE_URL_HOSTS: '127.0.0.1',
+          // The REST API's Teams SSO tokens: the same local key set.
+          ENTRA_OPENID_METADATA_URL: auth.entraMetadataUrl,
         }
       : {}),
     ...overrides,

@@ -63,6 +63,8 @@ export interface InvitationRepository extends OwedNoticeStore<Invitation> {
     readonly partnerRef: PartnerRef;
     readonly states?: readonly InvitationState[];
     readonly companyPrefix?: string;
+    /** A column order (the dashboard's tables) instead of newest first; ties newest first. */
+    readonly sort?: InvitationSort;
     readonly skip: number;
     readonly limit: number;
   }): Promise<{ items: Invitation[]; total: number }>;
@@ -99,4 +101,10 @@ export interface CodeGuessRepository {
   lock(key: string, until: Date, budget: GuessBudget): Promise<void>;
   /** Gives back the one try a right code took (the wrong ones stay counted). */
   giveBack(key: string): Promise<void>;
+}
+
+/** A list's order by one column (the dashboard's sortable tables). */
+export interface InvitationSort {
+  readonly by: 'createdAt' | 'expiresAt' | 'state' | 'company';
+  readonly order: 'asc' | 'desc';
 }

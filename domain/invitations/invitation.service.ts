@@ -46,6 +46,7 @@ import {
   type CodeGuessRepository,
   type InvitationChange,
   type InvitationRepository,
+  type InvitationSort,
 } from './invitation-repository.port.js';
 import {
   looksLikeToken,
@@ -519,24 +520,34 @@ export class InvitationService {
   async page(
     actor: Actor,
     page: number,
-    search: { readonly filter?: InvitationListFilter; readonly text?: string } = {}
+    search: {
+      readonly filter?: InvitationListFilter;
+      readonly text?: string;
+      /** One state exactly (the dashboard's filter), instead of `filter`'s groups. */
+      readonly state?: InvitationState;
+      /** Rows per page (the dashboard's tables, at most 100); default the cards' PAGE_SIZE. */
+      readonly pageSize?: number;
+      readonly sort?: InvitationSort;
+    } = {}
   ): Promise<Page<InvitationView>> {
     const { partner } = await this.deps.memberships.authorize(actor, 'customers.view');
     const p = Math.max(0, Math.floor(page));
-    const states = INVITATION_FILTER_STATES[search.filter ?? 'all'];
+    const size = Math.min(100, Math.max(1, Math.floor(search.pageSize ?? PAGE_SIZE)));
+    const states = search.state ? [search.state] : INVITATION_FILTER_STATES[search.filter ?? 'all'];
     const text = (search.text ?? '').trim().slice(0, 100);
     const { items, total } = await this.deps.invitations.listPage({
       partnerRef: partner.id,
       ...(states ? { states } : {}),
       ...(text ? { companyPrefix: text } : {}),
-      skip: p * PAGE_SIZE,
-      limit: PAGE_SIZE,
+      ...(search.sort ? { sort: search.sort } : {}),
+      skip: p * size,
+      limit: size,
     });
     return {
       items: await Promise.all(items.map((i) => this.view(i))),
       total,
       page: p,
-      pageCount: Math.max(1, Math.ceil(total / PAGE_SIZE)),
+      pageCount: Math.max(1, Math.ceil(total / size)),
     };
   }
 
@@ -564,6 +575,21 @@ export class InvitationService {
       page: at,
       pageCount: Math.max(1, Math.ceil(total / CUSTOMERS_PAGE_SIZE)),
     };
+  }
+
+  /**
+   * Every customer of the actor's partner (a reseller's, or a provider's with their resellers),
+   * newest first: the dashboard's table sorts, searches and pages them itself.
+   */
+  async allCustomers(
+    actor: Actor
+  ): Promise<{ side: 'reseller' | 'provider'; rows: CustomerRow[] }> {
+    const { partner } = await this.deps.memberships.authorize(actor, 'customers.view');
+    const side = partner.partnerType;
+    const links = await this.deps.customers.listLinks(
+      side === 'reseller' ? { resellerRef: partner.id } : { providerRef: partner.id }
+    );
+    return { side, rows: await this.rows(links) };
   }
 
   /**

@@ -36,5 +36,7 @@ export interface UserRepository {
   recordRosterMembers(members: readonly RosterMember[]): Promise<void>;
   get(user: UserRef): Promise<KnownUser | null>;
   listByTenant(tenantId: string): Promise<KnownUser[]>;
+  /** People who talked to the bot (any tenant), last seen first: open mode's sign-in personas. */
+  listSeen(limit: number): Promise<KnownUser[]>;
   setLanguage(user: UserRef, language: Language): Promise<void>;
 }

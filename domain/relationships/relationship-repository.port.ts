@@ -83,6 +83,14 @@ export interface RelationshipPageQuery {
   readonly otherRefs?: readonly PartnerRef[];
   /** Active first, then pending, then the closed ones; newest first within each. */
   readonly activeFirst?: boolean;
+  /** A column order instead (the API's tables); ties newest first. */
+  readonly sort?: RelationshipSort;
   readonly skip: number;
   readonly limit: number;
+}
+
+/** A list's order by one column (the dashboard's sortable tables). */
+export interface RelationshipSort {
+  readonly by: 'requestedAt' | 'expiresAt' | 'state';
+  readonly order: 'asc' | 'desc';
 }

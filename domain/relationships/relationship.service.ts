@@ -41,6 +41,7 @@ import {
   type RelationshipChange,
   type RelationshipGuard,
   type RelationshipRepository,
+  type RelationshipSort,
 } from './relationship-repository.port.js';
 
 export interface RelationshipServiceDeps {
@@ -65,6 +66,8 @@ export interface RelationshipResult {
 const SWEEP_BATCH = 100;
 /** Rows on one page of a list card: Teams cards stay readable and under their size limit. */
 export const PAGE_SIZE = 5;
+/** The most rows one page of a list may ask for (the dashboard's tables, its CSV export). */
+export const MAX_PAGE_SIZE = 100;
 /** The Expiring soon filter: access ending within this many days (the first reminder). */
 export const EXPIRING_SOON_DAYS = REMINDER_DAYS[0];
 
@@ -555,6 +558,11 @@ export class RelationshipService {
       readonly expiringSoon?: boolean;
       readonly filter?: ListFilter;
       readonly text?: string;
+      /** One state exactly (the dashboard's filter), instead of `filter`'s groups. */
+      readonly state?: RelationshipState;
+      /** Rows per page (the dashboard's tables); default the cards' PAGE_SIZE. */
+      readonly pageSize?: number;
+      readonly sort?: RelationshipSort;
     }
   ): Promise<Page<RelationshipView> & { readonly side: 'provider' | 'reseller' }> {
     const { partner } = await this.deps.memberships.authorize(actor, 'relationships.view');
@@ -565,7 +573,8 @@ export class RelationshipService {
     const filter: ListFilter = opts.expiringSoon ? 'expiringSoon' : (opts.filter ?? 'all');
     const text = (opts.text ?? '').trim().slice(0, 100);
     const otherRefs = text ? await this.partnersNamed(side, text) : undefined;
-    const states = FILTER_STATES[filter];
+    const states = opts.state ? [opts.state] : FILTER_STATES[filter];
+    const size = Math.min(MAX_PAGE_SIZE, Math.max(1, Math.floor(opts.pageSize ?? PAGE_SIZE)));
     const { items, total } = await this.deps.relationships.listPage({
       partnerRef: partner.id,
       side,
@@ -573,17 +582,18 @@ export class RelationshipService {
         ? { expiringBefore: new Date(this.deps.now().getTime() + days(EXPIRING_SOON_DAYS)) }
         : {}),
       ...(states ? { states } : {}),
-      ...(filter === 'all' ? { activeFirst: true } : {}),
+      ...(filter === 'all' && !opts.state ? { activeFirst: true } : {}),
+      ...(opts.sort ? { sort: opts.sort } : {}),
       ...(otherRefs ? { otherRefs } : {}),
-      skip: page * PAGE_SIZE,
-      limit: PAGE_SIZE,
+      skip: page * size,
+      limit: size,
     });
     const views = await Promise.all(items.map((r) => this.withPartners(r, side)));
     return {
       items: views,
       total,
       page,
-      pageCount: Math.max(1, Math.ceil(total / PAGE_SIZE)),
+      pageCount: Math.max(1, Math.ceil(total / size)),
       side,
     };
   }

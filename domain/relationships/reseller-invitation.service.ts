@@ -34,6 +34,8 @@ import {
 
 /** How many waiting invitations the `resellers` list shows (newest first). */
 const WAITING_SHOWN = 10;
+/** The most a list of them may ask for (the dashboard's table, its export). */
+export const MAX_WAITING_LISTED = 1000;
 
 /** The letter that starts a reseller invitation's code (`R7KQ-3M9X-D4TP`). */
 export const RESELLER_CODE_KIND = KIND_LETTER.reseller;
@@ -187,10 +189,11 @@ export class ResellerInvitationService {
    * The provider's invitations to resellers that have not enrolled yet (the `resellers` list
    * shows them with Revoke and Resend): any role of the provider may see them.
    */
-  async waiting(actor: Actor): Promise<ResellerInvitation[]> {
+  async waiting(actor: Actor, limit = WAITING_SHOWN): Promise<ResellerInvitation[]> {
     const provider = await this.deps.relationships.viewingProvider(actor);
     if (!provider) return [];
-    return this.deps.invitations.listWaiting(provider.id, this.deps.now(), WAITING_SHOWN);
+    const shown = Math.min(MAX_WAITING_LISTED, Math.max(1, Math.floor(limit)));
+    return this.deps.invitations.listWaiting(provider.id, this.deps.now(), shown);
   }
 
   /** The provider takes back an invitation no reseller has accepted: its link and code die. */

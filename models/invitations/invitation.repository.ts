@@ -12,6 +12,7 @@ import {
   type GuessRecord,
   type InvitationChange,
   type InvitationRepository,
+  type InvitationSort,
 } from '../../domain/invitations/invitation-repository.port.js';
 import type { OpenedInvitations } from '../../domain/customers/customer-standing.js';
 import { isDuplicateKey } from '../duplicate-key.js';
@@ -146,6 +147,7 @@ export class MongoInvitationRepository implements InvitationRepository, OpenedIn
     readonly partnerRef: PartnerRef;
     readonly states?: readonly InvitationState[];
     readonly companyPrefix?: string;
+    readonly sort?: InvitationSort;
     readonly skip: number;
     readonly limit: number;
   }): Promise<{ items: Invitation[]; total: number }> {
@@ -158,7 +160,11 @@ export class MongoInvitationRepository implements InvitationRepository, OpenedIn
     const [docs, total] = await Promise.all([
       this.model
         .find(filter)
-        .sort({ createdAt: -1, _id: -1 })
+        .sort(
+          q.sort
+            ? sortBy(q.sort.by === 'company' ? 'customer.companyName' : q.sort.by, q.sort.order)
+            : { createdAt: -1, _id: -1 }
+        )
         .skip(q.skip)
         .limit(q.limit)
         .lean<InvitationDoc[]>(),
@@ -267,4 +273,12 @@ function toInvitation(doc: InvitationDoc): Invitation {
 
 function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/** One column's order, ties newest first (the column itself first when it is `createdAt`). */
+function sortBy(field: string, order: 'asc' | 'desc'): Record<string, 1 | -1> {
+  const sort: Record<string, 1 | -1> = { [field]: order === 'asc' ? 1 : -1 };
+  if (field !== 'createdAt') sort.createdAt = -1;
+  sort._id = -1;
+  return sort;
 }

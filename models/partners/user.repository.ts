@@ -85,6 +85,15 @@ export class MongoUserRepository implements UserRepository {
     return docs.map(toKnownUser);
   }
 
+  async listSeen(limit: number): Promise<KnownUser[]> {
+    const docs = await this.model
+      .find({ lastSeenAt: { $exists: true } })
+      .sort({ lastSeenAt: -1, _id: -1 })
+      .limit(limit)
+      .lean<UserDoc[]>();
+    return docs.map(toKnownUser);
+  }
+
   async setLanguage(user: UserRef, language: Language): Promise<void> {
     await this.model.updateOne(
       { tenantId: user.tenantId, aadObjectId: user.aadObjectId },

@@ -136,11 +136,13 @@ export class MongoRelationshipRepository implements RelationshipRepository {
       });
     }
     // `open` is present only while pending or active, and 'active' sorts before 'pending'.
-    const sort: Record<string, 1 | -1> = q.expiringBefore
-      ? { expiresAt: 1, _id: 1 }
-      : q.activeFirst
-        ? { open: -1, state: 1, requestedAt: -1, _id: -1 }
-        : { requestedAt: -1, _id: -1 };
+    const sort: Record<string, 1 | -1> = q.sort
+      ? sortBy(q.sort.by, q.sort.order)
+      : q.expiringBefore
+        ? { expiresAt: 1, _id: 1 }
+        : q.activeFirst
+          ? { open: -1, state: 1, requestedAt: -1, _id: -1 }
+          : { requestedAt: -1, _id: -1 };
     const [docs, total] = await Promise.all([
       this.model.find(filter).sort(sort).skip(q.skip).limit(q.limit).lean<RelationshipDoc[]>(),
       this.model.countDocuments(filter),
@@ -211,4 +213,12 @@ function toRelationship(doc: RelationshipDoc): Relationship {
   const out: Record<string, unknown> = { id: String(_id) };
   for (const [k, v] of Object.entries(rest)) if (v !== null && v !== undefined) out[k] = v;
   return out as unknown as Relationship;
+}
+
+/** One column's order, ties newest first (the column itself first: key order is sort order). */
+function sortBy(field: string, order: 'asc' | 'desc'): Record<string, 1 | -1> {
+  const sort: Record<string, 1 | -1> = { [field]: order === 'asc' ? 1 : -1 };
+  if (field !== 'requestedAt') sort.requestedAt = -1;
+  sort._id = -1;
+  return sort;
 }

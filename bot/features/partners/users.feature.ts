@@ -8,6 +8,7 @@ import {
 import { Verbs } from '../../../cards/verbs.js';
 import { render as renderNotice } from '../../../cards/shared/notice.card.js';
 import type { Notifier } from '../../../domain/notifications/notification.js';
+import type { Actor } from '../../../domain/partners/actor.js';
 import type {
   MembershipService,
   RolesChange,
@@ -31,37 +32,8 @@ export function usersFeature(services: {
   readonly notifier?: Notifier;
 }): Feature {
   const { memberships, notifier } = services;
-  /** The person given a role hears it from the bot, in their language, with what it allows. */
-  const tellGiven = async (scope: TurnScope, userId: string, change: RolesChange) => {
-    if (!notifier || !change.given.length || userId === scope.actor.aadObjectId) return;
-    const allows = [...new Set(change.given.flatMap((r) => allowedBy(r)))];
-    await notifier.notify({
-      key: `roles:${change.partner.id}:${userId}:${change.given.join(',')}:${change.at.toISOString()}`,
-      to: { kind: 'user', user: { tenantId: scope.actor.tenantId, aadObjectId: userId } },
-      content: (language) => {
-        const values = {
-          name: userText(scope.actor.name ?? ''),
-          partner: userText(change.partner.legalName),
-          roles: rolesText(language, change.given),
-          allows: allows
-            .map((a) => `- ${t(language, `enrollment:allows.${a.replace('.', '_')}`)}`)
-            .join('\n'),
-        };
-        return {
-          text: t(language, 'enrollment:rolesGiven.text', values),
-          card: renderNotice(
-            {
-              title: { key: 'enrollment:rolesGiven.title', values },
-              message: { key: 'enrollment:rolesGiven.message', values },
-              tone: 'good',
-              steps: [{ command: 'help', title: { key: 'enrollment:rolesGiven.help' } }],
-            },
-            language
-          ),
-        };
-      },
-    });
-  };
+  const tellGiven = (scope: TurnScope, userId: string, change: RolesChange) =>
+    tellRolesGiven(notifier, scope.actor, userId, change);
   const card = async (
     scope: TurnScope,
     notice?: { text: string; isError?: boolean },
@@ -75,13 +47,6 @@ export function usersFeature(services: {
   };
   const isGlobalAdmin = async (scope: TurnScope) =>
     (await memberships.rolesOf(scope.actor)).roles.includes('globalAdmin');
-  const rolesText = (language: Language, roles: readonly string[]) =>
-    roles.length
-      ? formatList(
-          language,
-          roles.map((r) => t(language, `enrollment:roles.${r}`))
-        )
-      : t(language, 'enrollment:users.none');
   return {
     commands: [
       {
@@ -133,4 +98,53 @@ export function usersFeature(services: {
       }),
     ],
   };
+}
+
+/**
+ * The person given a role hears it from the bot, in their language, with what it allows (the
+ * users card's Save and the API's PUT /users/{id}/roles alike).
+ */
+export async function tellRolesGiven(
+  notifier: Notifier | undefined,
+  actor: Actor,
+  userId: string,
+  change: RolesChange
+): Promise<void> {
+  if (!notifier || !change.given.length || userId === actor.aadObjectId) return;
+  const allows = [...new Set(change.given.flatMap((r) => allowedBy(r)))];
+  await notifier.notify({
+    key: `roles:${change.partner.id}:${userId}:${change.given.join(',')}:${change.at.toISOString()}`,
+    to: { kind: 'user', user: { tenantId: actor.tenantId, aadObjectId: userId } },
+    content: (language) => {
+      const values = {
+        name: userText(actor.name ?? ''),
+        partner: userText(change.partner.legalName),
+        roles: rolesText(language, change.given),
+        allows: allows
+          .map((a) => `- ${t(language, `enrollment:allows.${a.replace('.', '_')}`)}`)
+          .join('\n'),
+      };
+      return {
+        text: t(language, 'enrollment:rolesGiven.text', values),
+        card: renderNotice(
+          {
+            title: { key: 'enrollment:rolesGiven.title', values },
+            message: { key: 'enrollment:rolesGiven.message', values },
+            tone: 'good',
+            steps: [{ command: 'help', title: { key: 'enrollment:rolesGiven.help' } }],
+          },
+          language
+        ),
+      };
+    },
+  });
+}
+
+function rolesText(language: Language, roles: readonly string[]): string {
+  return roles.length
+    ? formatList(
+        language,
+        roles.map((r) => t(language, `enrollment:roles.${r}`))
+      )
+    : t(language, 'enrollment:users.none');
 }

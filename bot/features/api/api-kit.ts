@@ -1,0 +1,81 @@
+import type { Actor } from '../../../domain/partners/actor.js';
+import type { MembershipService } from '../../../domain/partners/membership.service.js';
+import { can, type Action, type Role } from '../../../domain/partners/roles.js';
+import type { UserRepository } from '../../../domain/partners/user-repository.port.js';
+import type { ApiCaller } from '../../../web/api/api-route.js';
+
+/** Rows an export reads per page, and the most it exports (issue 30: 10,000 rows). */
+export const EXPORT_PAGE = 100;
+export const EXPORT_MAX_ROWS = 10_000;
+
+/** What every API route asks: who the caller is as the bot knows them, and what they hold. */
+export class ApiKit {
+  constructor(
+    private readonly deps: {
+      readonly memberships: MembershipService;
+      readonly users: UserRepository;
+    }
+  ) {}
+
+  /** The caller as the bot's Actor: the token's person, with the name and email Teams gave. */
+  async actorOf(caller: ApiCaller): Promise<Actor> {
+    const known = await this.deps.users.get(caller);
+    const name = caller.name ?? known?.name;
+    const email = known?.email ?? known?.upn;
+    return {
+      tenantId: caller.tenantId,
+      aadObjectId: caller.aadObjectId,
+      ...(name ? { name } : {}),
+      ...(email ? { email } : {}),
+    };
+  }
+
+  /** Whether the actor may do a role-matrix action on their own partner (no throw). */
+  async may(actor: Actor, action: Action): Promise<boolean> {
+    const { roles } = await this.deps.memberships.rolesOf(actor);
+    return can(action, roles, this.deps.memberships.isOperator(actor));
+  }
+
+  async roles(actor: Actor): Promise<Role[]> {
+    return (await this.deps.memberships.rolesOf(actor)).roles;
+  }
+
+  isOperator(actor: Actor): boolean {
+    return this.deps.memberships.isOperator(actor);
+  }
+}
+
+/** Every row of a paged list, page after page, up to the export's cap. */
+export async function* allRows<T>(
+  page: (n: number) => Promise<{ readonly items: readonly T[]; readonly total: number }>
+): AsyncGenerator<T> {
+  let seen = 0;
+  for (let n = 0; seen < EXPORT_MAX_ROWS; n++) {
+    const { items, total } = await page(n);
+    for (const item of items) {
+      if (seen++ >= EXPORT_MAX_ROWS) return;
+      yield item;
+    }
+    if (items.length === 0 || seen >= total) return;
+  }
+}
+
+/** Maps an async sequence (rows of an export). */
+export async function* mapRows<T, U>(rows: AsyncIterable<T>, f: (t: T) => U): AsyncGenerator<U> {
+  for await (const row of rows) yield f(row);
+}
+
+/** One page of rows already in memory (a list the domain answers whole), sorted and searched. */
+export function pageInMemory<T>(
+  rows: readonly T[],
+  q: { readonly page: number; readonly pageSize: number; readonly order: 'asc' | 'desc' },
+  by?: (row: T) => string
+): { items: T[]; total: number } {
+  const sorted = by
+    ? [...rows].sort((a, b) => by(a).localeCompare(by(b)) * (q.order === 'asc' ? 1 : -1))
+    : [...rows];
+  return {
+    items: sorted.slice(q.page * q.pageSize, (q.page + 1) * q.pageSize),
+    total: rows.length,
+  };
+}

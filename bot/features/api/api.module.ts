@@ -1,0 +1,174 @@
+import { ApiError, apiRoute, type AnyApiRoute } from '../../../web/api/api-route.js';
+import { apiHttpRoutes } from '../../../web/api/api-router.js';
+import { bearerAuthenticator } from '../../../web/api/auth/bearer.js';
+import { DevSessions } from '../../../web/api/auth/dev-sessions.js';
+import { EntraTokenValidator } from '../../../web/api/auth/entra-token.js';
+import { openApiDocument } from '../../../web/api/openapi.js';
+import type { SecretHasher } from '../../../domain/invitations/invitation-secrets.js';
+import { MongoApiSessionRepository } from '../../../models/api/api-session.repository.js';
+import type { AppContext, AppModule } from '../../app-module.js';
+import type { EnrollmentModule } from '../enrollment/enrollment.module.js';
+import type { InvitationsModule } from '../invitations/invitations.module.js';
+import type { Notifications } from '../notifications/notifications.module.js';
+import type { PartnersModule } from '../partners/partners.module.js';
+import type { RelationshipsModule } from '../relationships/relationships.module.js';
+import { ApiKit } from './api-kit.js';
+import { problemOf } from './api-problems.js';
+import { PersonasSchema, ProblemSchema, SignInBody, SignInResultSchema } from './api.schemas.js';
+import { invitationRoutes } from './invitations.routes.js';
+import { meRoutes } from './me.routes.js';
+import { peopleRoutes } from './people.routes.js';
+import { relationshipRoutes } from './relationships.routes.js';
+import { z } from 'zod';
+
+/** How many people open mode's sign-in offers (the last seen first). */
+const PERSONAS_SHOWN = 50;
+
+export interface ApiModuleDeps {
+  readonly partners: PartnersModule;
+  readonly notifications: Pick<Notifications, 'service'>;
+  readonly enrollment: EnrollmentModule;
+  readonly relationships: RelationshipsModule;
+  readonly invitations: InvitationsModule;
+  /** Keys the stored hashes of open-mode sign-in tokens, as invitations' secrets. */
+  readonly hasher: SecretHasher;
+}
+
+/** The REST API /api/v1 (issue 30): its routes, as one module of the app. */
+export interface ApiModule extends AppModule {
+  /** Every operation, as declared (the OpenAPI document lists exactly these). */
+  readonly operations: readonly AnyApiRoute[];
+}
+
+/**
+ * The REST API the dashboard tab and integrations use: Teams SSO bearer tokens with an app id,
+ * the clearly marked local sign-in without one; the same domain services, rule functions and
+ * role matrix as the cards; OpenAPI 3.1 generated from the routes' own schemas.
+ */
+export async function createApiModule(ctx: AppContext, deps: ApiModuleDeps): Promise<ApiModule> {
+  const { memberships, users } = deps.partners;
+  const kit = new ApiKit({ memberships, users });
+  const appId = ctx.config.microsoftAppId;
+  let authenticate;
+  const signIn: AnyApiRoute[] = [];
+  if (appId) {
+    authenticate = bearerAuthenticator({
+      entra: new EntraTokenValidator({
+        metadataUrl: ctx.config.entraOpenIdMetadataUrl,
+        appId,
+        domain: new URL(ctx.config.publicBaseUrl).host,
+      }),
+    });
+  } else {
+    const store = new MongoApiSessionRepository(ctx.db.connection);
+    await store.init();
+    // Wall-clock time: a test moving the calendar must not sign anyone out.
+    const sessions = new DevSessions(store, (s) => deps.hasher.hash(s), Date.now);
+    authenticate = bearerAuthenticator({ sessions });
+    signIn.push(...devSignInRoutes(sessions, deps.partners));
+  }
+  const operations: AnyApiRoute[] = [
+    ...meRoutes({
+      memberships,
+      users,
+      relationships: deps.relationships.service,
+      invitations: deps.invitations.service,
+      review: deps.enrollment.services.review,
+      now: ctx.now,
+      kit,
+    }),
+    ...relationshipRoutes({ service: deps.relationships.service, kit }),
+    ...invitationRoutes({
+      customers: deps.invitations.service,
+      resellers: deps.relationships.invitations,
+      memberships,
+      kit,
+    }),
+    ...peopleRoutes({
+      invitations: deps.invitations.service,
+      memberships,
+      review: deps.enrollment.services.review,
+      notifier: deps.notifications.service,
+      kit,
+    }),
+    ...signIn,
+  ];
+  let document: unknown;
+  const openapi = apiRoute({
+    method: 'get',
+    path: '/openapi.json',
+    summary: 'This document (OpenAPI 3.1, generated from the zod schemas the routes use)',
+    tag: 'meta',
+    auth: 'none',
+    response: z.object({ openapi: z.string() }).loose(),
+    async handle() {
+      document ??= openApiDocument([...operations, openapi], {
+        title: 'Partner Connect API',
+        version: '1',
+        problem: ProblemSchema,
+      });
+      return { body: document };
+    },
+  });
+  return {
+    operations: [...operations, openapi],
+    routes: apiHttpRoutes({
+      routes: [...operations, openapi],
+      authenticate,
+      problemOf,
+      logger: ctx.logger,
+    }),
+  };
+}
+
+/**
+ * Open mode's local sign-in (no app id): the people the bot has seen, and a session as one of
+ * them. Not registered at all with an app id, so there it answers 404 like any unknown path.
+ */
+function devSignInRoutes(sessions: DevSessions, partners: PartnersModule): AnyApiRoute[] {
+  return [
+    apiRoute({
+      method: 'get',
+      path: '/dev/personas',
+      summary: 'OPEN MODE ONLY: the people the bot has seen, to sign in as (404 with an app id)',
+      tag: 'dev',
+      auth: 'none',
+      response: PersonasSchema,
+      async handle() {
+        const seen = await partners.users.listSeen(PERSONAS_SHOWN);
+        return {
+          body: {
+            personas: seen.map((u) => ({
+              aadObjectId: u.aadObjectId,
+              tenantId: u.tenantId,
+              ...(u.name ? { name: u.name } : {}),
+            })),
+          },
+        };
+      },
+    }),
+    apiRoute({
+      method: 'post',
+      path: '/dev/sign-in',
+      summary: 'OPEN MODE ONLY: a session as one of those people (404 with an app id)',
+      tag: 'dev',
+      auth: 'none',
+      body: SignInBody,
+      response: SignInResultSchema,
+      async handle({ body }) {
+        const seen = await partners.users.listSeen(PERSONAS_SHOWN);
+        const who = seen.find(
+          (u) =>
+            u.aadObjectId === body.aadObjectId && (!body.tenantId || u.tenantId === body.tenantId)
+        );
+        if (!who) throw new ApiError(400, 'invalid', 'api:errors.unknownPersona');
+        const session = await sessions.open({
+          tenantId: who.tenantId,
+          aadObjectId: who.aadObjectId,
+          ...(who.name ? { name: who.name } : {}),
+        });
+        return { body: { token: session.token, expiresAt: session.expiresAt.toISOString() } };
+      },
+    }),
+  ];
+}

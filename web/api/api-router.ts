@@ -1,0 +1,179 @@
+import type { Request, Response } from 'restify';
+import type { z } from 'zod';
+import { LANGUAGES, t, type Language } from '../../i18n/i18n.js';
+import type { Logger } from '../../logging/logger.js';
+import type { HttpRoute } from '../http-route.js';
+import { isJsonContentType, readJsonBody } from '../read-body.js';
+import {
+  ApiError,
+  type AnyApiRoute,
+  type ApiAnswer,
+  type ApiCaller,
+  type KnownProblem,
+} from './api-route.js';
+import { csvLine, CSV_BOM } from './csv.js';
+
+/** Everything under this prefix is the REST API. */
+export const API_PREFIX = '/api/v1';
+/** The largest request body an API call takes (an action's fields, a bulk of 100 ids). */
+export const MAX_API_BODY_BYTES = 64 * 1024;
+
+export interface ApiRouterDeps {
+  readonly routes: readonly AnyApiRoute[];
+  /** Who the bearer token names; throws ApiError(401) when it names nobody. */
+  readonly authenticate: (req: Request) => Promise<ApiCaller>;
+  /** The problem an error stands for (a domain refusal), or undefined for a fault (500). */
+  readonly problemOf: (err: unknown) => KnownProblem | undefined;
+  readonly logger: Logger;
+}
+
+/**
+ * Turns declared API routes into the server's routes, in one place: the bearer token checked,
+ * the path, query and body parsed with the route's zod schemas (input that does not parse is a
+ * 400 that reaches no handler, so it changes nothing), and every error answered as RFC 9457
+ * problem+json with a stable code and a message in the caller's language (Accept-Language).
+ */
+export function apiHttpRoutes(deps: ApiRouterDeps): HttpRoute[] {
+  const log = deps.logger.child({ module: 'api' });
+  return deps.routes.map((route) => ({
+    method: route.method,
+    path: `${API_PREFIX}${route.path}`,
+    async handle(req: Request, res: Response) {
+      const language = languageOfRequest(req);
+      try {
+        const caller =
+          route.auth === 'bearer'
+            ? await deps.authenticate(req)
+            : { tenantId: '', aadObjectId: '' };
+        const params = parse(route.params, req.params ?? {}, 'path');
+        const query = parse(route.query, queryOf(req), 'query');
+        const body = route.body ? parse(route.body, await bodyOf(req), 'body') : undefined;
+        const ifMatch = req.headers['if-match'];
+        const answer = await route.handle(
+          {
+            caller,
+            params,
+            query,
+            body,
+            language,
+            req,
+            ...(typeof ifMatch === 'string' ? { ifMatch } : {}),
+          },
+          res
+        );
+        if ('csv' in answer) return await sendCsv(res, answer.csv);
+        res.header('Cache-Control', 'no-store');
+        if (answer.etag) res.header('ETag', answer.etag);
+        res.send(answer.status ?? 200, answer.body);
+      } catch (err) {
+        const problem = err instanceof ApiError ? err : deps.problemOf(err);
+        if (!problem) log.error({ err, route: route.path }, 'api call failed');
+        if (!res.headersSent) sendProblem(res, problem ?? FAULT, language);
+        else res.end();
+      }
+    },
+  }));
+}
+
+const FAULT: KnownProblem = { status: 500, code: 'internal', key: 'errors:generic' };
+
+/** Answers a problem as RFC 9457 problem+json, localized; `error` mirrors it (contract.md). */
+export function sendProblem(
+  res: Response,
+  problem: KnownProblem | ApiError,
+  language: Language
+): void {
+  const title = t(language, problem.key, problem.values ?? {});
+  const fields = (problem.fields ?? []).map((f) =>
+    'message' in f
+      ? { field: f.field, message: f.message }
+      : { field: f.field, message: t(language, f.key, f.values ?? {}) }
+  );
+  const body = {
+    type: 'about:blank',
+    title,
+    status: problem.status,
+    code: problem.code,
+    key: problem.key,
+    ...(fields.length ? { fields } : {}),
+    error: { code: problem.code, message: title },
+  };
+  if (problem.status === 401) res.header('WWW-Authenticate', 'Bearer');
+  res.header('Cache-Control', 'no-store');
+  res.header('Content-Language', language);
+  // restify picks a formatter by content type: JSON text under problem+json.
+  res.writeHead(problem.status, { 'Content-Type': 'application/problem+json; charset=utf-8' });
+  res.end(JSON.stringify(body));
+}
+
+/** The first language of Accept-Language the product speaks (by q), else English. */
+export function languageOfRequest(req: Pick<Request, 'headers'>): Language {
+  const header = String(req.headers['accept-language'] ?? '');
+  const tags = header
+    .split(',')
+    .map((part, i) => {
+      const [tag = '', ...params] = part.trim().split(';');
+      const q = Number(params.find((p) => p.trim().startsWith('q='))?.split('=')[1] ?? 1);
+      return { base: tag.toLowerCase().split(/[-_]/)[0] ?? '', q: Number.isFinite(q) ? q : 0, i };
+    })
+    .filter((x) => x.q > 0)
+    .sort((a, b) => b.q - a.q || a.i - b.i);
+  const found = tags.find((x) => (LANGUAGES as readonly string[]).includes(x.base));
+  return (found?.base as Language | undefined) ?? 'en';
+}
+
+function parse<T>(schema: z.ZodType<T> | undefined, value: unknown, where: string): T {
+  if (!schema) return {} as T;
+  const parsed = schema.safeParse(value);
+  if (parsed.success) return parsed.data;
+  throw new ApiError(
+    400,
+    'invalid',
+    'api:errors.badInput',
+    parsed.error.issues.map((i) => ({
+      // An unknown field is named itself (zod puts it in `keys`, not in the path).
+      field: [where, ...i.path.map(String), ...('keys' in i ? i.keys.slice(0, 1) : [])].join('.'),
+      message: i.message,
+    }))
+  );
+}
+
+function queryOf(req: Request): Record<string, string> {
+  const url = new URL(req.url ?? '/', 'http://localhost');
+  const out: Record<string, string> = {};
+  // A repeated parameter keeps its first value: one value per field, never an array.
+  for (const [k, v] of url.searchParams) if (!(k in out)) out[k] = v;
+  return out;
+}
+
+async function bodyOf(req: Request): Promise<unknown> {
+  const length = req.headers['content-length'];
+  const chunked = req.headers['transfer-encoding'] !== undefined;
+  // An action without fields may be sent without a body at all.
+  if (!chunked && (length === undefined || length === '0')) return {};
+  if (!isJsonContentType(req.headers['content-type'])) {
+    throw new ApiError(415, 'unsupportedMediaType', 'api:errors.notJson');
+  }
+  const read = await readJsonBody(req, MAX_API_BODY_BYTES);
+  if (!read.ok) {
+    throw new ApiError(read.status, 'invalid', `api:errors.body_${read.error}`);
+  }
+  return read.value;
+}
+
+async function sendCsv(
+  res: Response,
+  csv: Extract<ApiAnswer, { csv: unknown }>['csv']
+): Promise<void> {
+  res.writeHead(200, {
+    'Content-Type': 'text/csv; charset=utf-8',
+    'Content-Disposition': `attachment; filename="${csv.filename}"`,
+    'Cache-Control': 'no-store',
+  });
+  // The BOM makes Excel read the file as UTF-8 (Cyrillic names stay readable).
+  res.write(CSV_BOM + csvLine(csv.header));
+  for await (const row of csv.rows) {
+    if (!res.write(csvLine(row))) await new Promise((resolve) => res.once('drain', resolve));
+  }
+  res.end();
+}
