@@ -102,7 +102,7 @@ describe('the personal tab in a browser (real server, real API)', function () {
     const dark = await background();
     expect(luminance(light), light).to.be.greaterThan(0.9);
     expect(luminance(dark), dark).to.be.lessThan(0.05);
-    await page.getByText('Expiries in the next 12 months').waitFor();
+    await page.getByRole('heading', { name: 'Expiries in the next 12 months' }).waitFor();
     await shot('overview-dark');
   });
 });
