@@ -102,6 +102,11 @@ export function Overview({ onOpen }: { onOpen: (id: ViewId, q?: string) => void 
           <table key={group} className={styles.counts}>
             <caption>{t(`overview.${group}`)}</caption>
             <tbody>
+              {Object.keys(data.counts[group]).length === 0 ? (
+                <tr>
+                  <td>{t('overview.none')}</td>
+                </tr>
+              ) : null}
               {Object.entries(data.counts[group]).map(([state, n]) => (
                 <tr key={state}>
                   <th scope="row" style={{ textAlign: 'start', fontWeight: 'normal' }}>
