@@ -79,6 +79,26 @@ describe('the personal tab in a browser (real server, real API)', function () {
     await drawer.getByRole('button', { name: 'Close' }).click();
   });
 
+  it('extends selected rows with a result per row, and exports the table as CSV for Excel', async () => {
+    const row = page.getByRole('row', { name: /Contoso Reseller/ });
+    await row.getByRole('checkbox', { name: 'Select Contoso Reseller' }).check();
+    await page.getByRole('button', { name: 'Extend (1)' }).click();
+    const ask = page.getByRole('dialog', { name: 'Extend' });
+    await ask.getByRole('spinbutton').fill('30');
+    await ask.getByRole('button', { name: 'Extend', exact: true }).click();
+    await page.getByRole('status').getByText('1 done, 0 not done').waitFor();
+    expect(await row.getByRole('cell').last().innerText()).to.equal('Done');
+
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: 'Export CSV' }).click(),
+    ]);
+    const csv = fs.readFileSync((await download.path())!, 'utf8');
+    expect(download.suggestedFilename()).to.equal('resellers.csv');
+    expect(csv.charCodeAt(0), 'a UTF-8 BOM').to.equal(0xfeff);
+    expect(csv).to.include('Contoso Reseller');
+  });
+
   it('speaks Russian when Russian is chosen, from the bot’s own catalogs', async () => {
     await page.getByRole('combobox', { name: 'Language' }).selectOption('ru');
     await page.getByRole('tab', { name: 'Косвенные торговые посредники' }).waitFor();
