@@ -51,7 +51,10 @@ const useStyles = makeStyles({
 });
 
 type Sort = { key: string; order: 'asc' | 'desc' } | null;
-type Outcome = { ok: boolean; message: string };
+/** A row's bulk result: done, or the API's (localized) refusal. */
+type Outcome = { ok: boolean; error?: string };
+/** Shown above the table: a catalog key (translated at render, so a language switch follows) or the API's text. */
+type Notice = { key: string; values?: Record<string, number> } | { text: string };
 
 /** One table of the API: server-side paging, sort, search, state filter, selection, export. */
 export function TableView({
@@ -76,7 +79,7 @@ export function TableView({
   const [failure, setFailure] = useState<string | null>(null);
   const [selected, setSelected] = useState<ReadonlySet<string>>(new Set());
   const [outcomes, setOutcomes] = useState<ReadonlyMap<string, Outcome>>(new Map());
-  const [notice, setNotice] = useState<string | null>(null);
+  const [notice, setNotice] = useState<Notice | null>(null);
   const [opened, setOpened] = useState<Row | null>(null);
   const [reloads, setReloads] = useState(0);
 
@@ -143,20 +146,16 @@ export function TableView({
       const { results } = await client.post<BulkResult>(`${view.endpoint}/bulk`, body);
       const next = new Map<string, Outcome>();
       for (const r of results) {
-        const message = r.ok
-          ? t('bulk.done')
-          : typeof r.error === 'string'
-            ? r.error
-            : (r.error?.message ?? t('bulk.failed'));
-        next.set(r.id, { ok: r.ok, message });
+        const error = typeof r.error === 'string' ? r.error : r.error?.message;
+        next.set(r.id, r.ok ? { ok: true } : { ok: false, ...(error ? { error } : {}) });
       }
       setOutcomes(next);
       const done = results.filter((r) => r.ok).length;
-      setNotice(t('bulk.summary', { done, failed: results.length - done }));
+      setNotice({ key: 'bulk.summary', values: { done, failed: results.length - done } });
       setSelected(new Set());
       reload();
     } catch (err) {
-      setNotice(err instanceof Error ? err.message : String(err));
+      setNotice({ text: err instanceof Error ? err.message : String(err) });
     }
   };
 
@@ -170,7 +169,7 @@ export function TableView({
       a.click();
       setTimeout(() => URL.revokeObjectURL(url), 60_000);
     } catch (err) {
-      setNotice(err instanceof Error ? err.message : String(err));
+      setNotice({ text: err instanceof Error ? err.message : String(err) });
     }
   };
 
@@ -250,7 +249,9 @@ export function TableView({
       </div>
       {notice ? (
         <MessageBar intent="info" role="status">
-          <MessageBarBody>{notice}</MessageBarBody>
+          <MessageBarBody>
+            {'key' in notice ? t(notice.key, notice.values) : notice.text}
+          </MessageBarBody>
         </MessageBar>
       ) : null}
       {failure ? (
@@ -327,7 +328,11 @@ export function TableView({
                       <TableCell
                         className={outcome ? (outcome.ok ? styles.ok : styles.failed) : undefined}
                       >
-                        {outcome?.message ?? ''}
+                        {outcome
+                          ? outcome.ok
+                            ? t('bulk.done')
+                            : (outcome.error ?? t('bulk.failed'))
+                          : ''}
                       </TableCell>
                     ) : null}
                   </TableRow>

@@ -104,6 +104,15 @@ describe('the personal tab in a browser (real server, real API)', function () {
     await page.getByRole('tab', { name: 'Косвенные торговые посредники' }).waitFor();
     expect(await page.evaluate(() => document.documentElement.lang)).to.equal('ru');
     expect(await page.getByRole('tab', { name: 'Обзор' }).count()).to.equal(1);
+    // What the tab said before the switch follows it too (the bulk's summary and results).
+    await page.getByRole('status').getByText('Выполнено: 1, не выполнено: 0').waitFor();
+    expect(
+      await page
+        .getByRole('row', { name: /Contoso Reseller/ })
+        .getByRole('cell')
+        .last()
+        .innerText()
+    ).to.equal('Готово');
     await shot('resellers-ru');
     await page.getByRole('combobox', { name: 'Язык' }).selectOption('en');
   });
@@ -114,7 +123,9 @@ describe('the personal tab in a browser (real server, real API)', function () {
         .locator('[data-theme]')
         .first()
         .evaluate((el) => getComputedStyle(el).backgroundColor);
-    await page.getByRole('tab', { name: 'Overview' }).waitFor();
+    // Signed in still (this browser tab's session), whatever an earlier test left on screen.
+    await page.goto(`${w.app.url}/tab`);
+    await page.locator('[data-theme="default"]').getByRole('tablist').waitFor();
     const light = await background();
     await page.goto(`${w.app.url}/tab?theme=dark`);
     await page.getByRole('tab', { name: 'Overview' }).waitFor();
