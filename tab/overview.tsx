@@ -83,46 +83,51 @@ export function Overview({ onOpen }: { onOpen: (id: ViewId, q?: string) => void 
           </ul>
         )}
       </Card>
-      <Card>
-        <CardHeader header={<h2 className={styles.h2}>{t('overview.expiring')}</h2>} />
-        <dl className={styles.numbers}>
-          {(['within30', 'within7', 'within1'] as const).map((k) => (
-            <div key={k}>
-              <dt>{t(`overview.${k}`)}</dt>
-              <dd className={styles.number} data-testid={`expiring-${k}`}>
-                {data.expiring[k]}
-              </dd>
-            </div>
-          ))}
-        </dl>
-      </Card>
-      <Card>
-        <CardHeader header={<h2 className={styles.h2}>{t('overview.byState')}</h2>} />
-        {(['relationships', 'invitations'] as const).map((group) => (
-          <table key={group} className={styles.counts}>
-            <caption>{t(`overview.${group}`)}</caption>
-            <tbody>
-              {Object.keys(data.counts[group]).length === 0 ? (
-                <tr>
-                  <td>{t('overview.none')}</td>
-                </tr>
-              ) : null}
-              {Object.entries(data.counts[group]).map(([state, n]) => (
-                <tr key={state}>
-                  <th scope="row" style={{ textAlign: 'start', fontWeight: 'normal' }}>
-                    {t(`states.${state}`)}
-                  </th>
-                  <td style={{ textAlign: 'end' }}>{n}</td>
-                </tr>
+      {/* An operator without a partner owns no relationships: the queue is all there is. */}
+      {me.partner ? (
+        <>
+          <Card>
+            <CardHeader header={<h2 className={styles.h2}>{t('overview.expiring')}</h2>} />
+            <dl className={styles.numbers}>
+              {(['within30', 'within7', 'within1'] as const).map((k) => (
+                <div key={k}>
+                  <dt>{t(`overview.${k}`)}</dt>
+                  <dd className={styles.number} data-testid={`expiring-${k}`}>
+                    {data.expiring[k]}
+                  </dd>
+                </div>
               ))}
-            </tbody>
-          </table>
-        ))}
-      </Card>
-      <Card className={styles.wide}>
-        <CardHeader header={<h2 className={styles.h2}>{t('overview.timeline')}</h2>} />
-        <ExpiryChart months={data.expiriesByMonth} />
-      </Card>
+            </dl>
+          </Card>
+          <Card>
+            <CardHeader header={<h2 className={styles.h2}>{t('overview.byState')}</h2>} />
+            {(['relationships', 'invitations'] as const).map((group) => (
+              <table key={group} className={styles.counts}>
+                <caption>{t(`overview.${group}`)}</caption>
+                <tbody>
+                  {Object.keys(data.counts[group]).length === 0 ? (
+                    <tr>
+                      <td>{t('overview.none')}</td>
+                    </tr>
+                  ) : null}
+                  {Object.entries(data.counts[group]).map(([state, n]) => (
+                    <tr key={state}>
+                      <th scope="row" style={{ textAlign: 'start', fontWeight: 'normal' }}>
+                        {t(`states.${state}`)}
+                      </th>
+                      <td style={{ textAlign: 'end' }}>{n}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            ))}
+          </Card>
+          <Card className={styles.wide}>
+            <CardHeader header={<h2 className={styles.h2}>{t('overview.timeline')}</h2>} />
+            <ExpiryChart months={data.expiriesByMonth} />
+          </Card>
+        </>
+      ) : null}
     </div>
   );
 }
