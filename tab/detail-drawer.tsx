@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import {
   Button,
   Checkbox,
@@ -65,6 +65,10 @@ export function DetailDrawer({
   const [asking, setAsking] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const [roles, setRoles] = useState<string[]>([...((row.roles as string[]) ?? [])]);
+  // An action's button may vanish with the new state (Authorize once authorized): focus moves to
+  // its outcome, so it stays inside the panel (Escape still closes it) and is read out.
+  const noticeRef = useRef<HTMLDivElement>(null);
+  useEffect(() => noticeRef.current?.focus(), [notice]);
   const kindQuery = queryString({ kind: kind || undefined });
   const path = `${view.endpoint}/${encodeURIComponent(row.id)}`;
 
@@ -191,9 +195,11 @@ export function DetailDrawer({
       <DrawerBody>
         {loading ? <Spinner label={t('loading')} /> : null}
         {notice ? (
-          <MessageBar intent={notice.intent} role="status">
-            <MessageBarBody>{notice.text}</MessageBarBody>
-          </MessageBar>
+          <div ref={noticeRef} tabIndex={-1}>
+            <MessageBar intent={notice.intent} role="status">
+              <MessageBarBody>{notice.text}</MessageBarBody>
+            </MessageBar>
+          </div>
         ) : null}
         <dl className={styles.facts}>
           {view.columns.map((c) => (

@@ -368,7 +368,16 @@ export function TableView({
           view={view}
           kind={kind}
           row={opened}
-          onClose={() => setOpened(null)}
+          onClose={() => {
+            const id = opened.id;
+            setOpened(null);
+            // Back to the row that opened the panel (the table may have been redrawn since).
+            setTimeout(() =>
+              document
+                .querySelector<HTMLElement>(`[data-row-id="${CSS.escape(id)}"] button`)
+                ?.focus()
+            );
+          }}
           onChanged={reload}
           onOpenView={onOpenView}
         />

@@ -65,7 +65,9 @@ describe('the personal tab in a browser (real server, real API)', function () {
     await expect(await row.getByRole('cell').nth(4).innerText()).to.equal('Pending');
     await shot('resellers-light');
 
-    await row.getByRole('button', { name: 'Contoso Reseller' }).click();
+    // By keyboard: the row's name is a button; Escape closes the panel and focus comes back.
+    await row.getByRole('button', { name: 'Contoso Reseller' }).focus();
+    await page.keyboard.press('Enter');
     const drawer = page.getByRole('dialog', { name: 'Contoso Reseller' });
     await drawer.getByRole('heading', { name: 'History' }).waitFor();
     await drawer.getByRole('button', { name: 'Authorize', exact: true }).click();
@@ -76,7 +78,11 @@ describe('the personal tab in a browser (real server, real API)', function () {
     const stored = await w.collection('relationships').findOne({});
     expect(stored?.state).to.equal('active');
     await w.received(cast.reseller, 'Relationship authorized');
-    await drawer.getByRole('button', { name: 'Close' }).click();
+    await page.keyboard.press('Escape');
+    await drawer.waitFor({ state: 'detached' });
+    expect(await page.evaluate(() => document.activeElement?.textContent)).to.equal(
+      'Contoso Reseller'
+    );
   });
 
   it('extends selected rows with a result per row, and exports the table as CSV for Excel', async () => {
