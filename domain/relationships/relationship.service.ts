@@ -621,7 +621,13 @@ export class RelationshipService {
    */
   async directory(
     actor: Actor,
-    opts: { readonly text?: string; readonly everywhere?: boolean; readonly page: number }
+    opts: {
+      readonly text?: string;
+      readonly everywhere?: boolean;
+      readonly page: number;
+      /** Rows per page (the dashboard's directory); default the cards' PAGE_SIZE. */
+      readonly pageSize?: number;
+    }
   ): Promise<Page<DirectoryEntry> & { readonly country?: string }> {
     const { partner } = await this.deps.memberships.authorize(actor, 'relationships.view');
     if (partner.status !== 'approved')
@@ -639,20 +645,21 @@ export class RelationshipService {
       const items = await this.withOpen(partner, found);
       return { items, total: items.length, page: 0, pageCount: 1 };
     }
-    const skip = page * PAGE_SIZE;
+    const size = Math.min(MAX_PAGE_SIZE, Math.max(1, Math.floor(opts.pageSize ?? PAGE_SIZE)));
+    const skip = page * size;
     const { items, total, more } = await this.deps.partners.searchDirectory({
       partnerType: 'provider',
       ...(country ? { country } : {}),
       ...(text ? { namePrefix: text } : {}),
       skip,
-      limit: PAGE_SIZE,
-      countUpTo: directoryCountUpTo({ skip, limit: PAGE_SIZE }),
+      limit: size,
+      countUpTo: directoryCountUpTo({ skip, limit: size }),
     });
     return {
       items: await this.withOpen(partner, items),
       total,
       page,
-      pageCount: Math.max(1, Math.ceil(total / PAGE_SIZE)),
+      pageCount: Math.max(1, Math.ceil(total / size)),
       ...(more ? { more } : {}),
       ...(country ? { country } : {}),
     };

@@ -47,6 +47,11 @@ describe('configuration', () => {
       ['trustedServiceUrlHosts', []],
       // One bot process per core the process may run on (server/supervisor.ts).
       ['webConcurrency', os.availableParallelism()],
+      // The REST API's Teams SSO keys: Entra's multi-tenant metadata.
+      [
+        'entraOpenIdMetadataUrl',
+        'https://login.microsoftonline.com/common/v2.0/.well-known/openid-configuration',
+      ],
     ];
     for (const [key, expected] of cases) {
       it(`defaults ${key} to ${JSON.stringify(expected)}`, () => {

@@ -1,6 +1,7 @@
 import type { Request, Response } from 'restify';
 import type { z } from 'zod';
-import { LANGUAGES, t, type Language } from '../../i18n/i18n.js';
+import { t, type Language } from '../../i18n/i18n.js';
+import { languageFromAcceptLanguage } from '../html-page.js';
 import type { Logger } from '../../logging/logger.js';
 import type { HttpRoute } from '../http-route.js';
 import { isJsonContentType, readJsonBody } from '../read-body.js';
@@ -108,18 +109,8 @@ export function sendProblem(
 
 /** The first language of Accept-Language the product speaks (by q), else English. */
 export function languageOfRequest(req: Pick<Request, 'headers'>): Language {
-  const header = String(req.headers['accept-language'] ?? '');
-  const tags = header
-    .split(',')
-    .map((part, i) => {
-      const [tag = '', ...params] = part.trim().split(';');
-      const q = Number(params.find((p) => p.trim().startsWith('q='))?.split('=')[1] ?? 1);
-      return { base: tag.toLowerCase().split(/[-_]/)[0] ?? '', q: Number.isFinite(q) ? q : 0, i };
-    })
-    .filter((x) => x.q > 0)
-    .sort((a, b) => b.q - a.q || a.i - b.i);
-  const found = tags.find((x) => (LANGUAGES as readonly string[]).includes(x.base));
-  return (found?.base as Language | undefined) ?? 'en';
+  const header = req.headers['accept-language'];
+  return languageFromAcceptLanguage(typeof header === 'string' ? header : undefined);
 }
 
 function parse<T>(schema: z.ZodType<T> | undefined, value: unknown, where: string): T {

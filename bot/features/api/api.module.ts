@@ -1,4 +1,5 @@
 import { ApiError, apiRoute, type AnyApiRoute } from '../../../web/api/api-route.js';
+import { apiDocsRoute } from '../../../web/api/api-docs.route.js';
 import { apiHttpRoutes } from '../../../web/api/api-router.js';
 import { bearerAuthenticator } from '../../../web/api/auth/bearer.js';
 import { DevSessions } from '../../../web/api/auth/dev-sessions.js';
@@ -112,12 +113,15 @@ export async function createApiModule(ctx: AppContext, deps: ApiModuleDeps): Pro
   });
   return {
     operations: [...operations, openapi],
-    routes: apiHttpRoutes({
-      routes: [...operations, openapi],
-      authenticate,
-      problemOf,
-      logger: ctx.logger,
-    }),
+    routes: [
+      ...apiHttpRoutes({
+        routes: [...operations, openapi],
+        authenticate,
+        problemOf,
+        logger: ctx.logger,
+      }),
+      apiDocsRoute([...operations, openapi]),
+    ],
   };
 }
 
@@ -156,12 +160,13 @@ function devSignInRoutes(sessions: DevSessions, partners: PartnersModule): AnyAp
       body: SignInBody,
       response: SignInResultSchema,
       async handle({ body }) {
-        const seen = await partners.users.listSeen(PERSONAS_SHOWN);
-        const who = seen.find(
-          (u) =>
-            u.aadObjectId === body.aadObjectId && (!body.tenantId || u.tenantId === body.tenantId)
-        );
-        if (!who) throw new ApiError(400, 'invalid', 'api:errors.unknownPersona');
+        // Someone who talked to the bot (a roster entry alone is nobody to sign in as).
+        const who = body.tenantId
+          ? await partners.users.get({ tenantId: body.tenantId, aadObjectId: body.aadObjectId })
+          : (await partners.users.listSeen(PERSONAS_SHOWN)).find(
+              (u) => u.aadObjectId === body.aadObjectId
+            );
+        if (!who?.lastSeenAt) throw new ApiError(400, 'invalid', 'api:errors.unknownPersona');
         const session = await sessions.open({
           tenantId: who.tenantId,
           aadObjectId: who.aadObjectId,

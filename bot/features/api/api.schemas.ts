@@ -190,6 +190,19 @@ export const RelationshipBulkBody = z
   .strict()
   .meta({ id: 'RelationshipBulk' });
 
+/** The directory of indirect providers a reseller may ask (its country/region unless `everywhere`). */
+export const DirectoryQuery = z.object({
+  page: z.coerce.number().int().min(0).max(100_000).default(0),
+  pageSize: z.coerce.number().int().min(1).max(MAX_PAGE_SIZE).default(DEFAULT_PAGE_SIZE),
+  q: z.string().trim().max(100).optional(),
+  everywhere: z.enum(['true', 'false']).default('false'),
+});
+export const DirectoryEntrySchema = PartySchema.extend({
+  /** The reseller's pending or active relationship with it: open that, not a new request. */
+  open: z.object({ id, state: RelationshipStateSchema }).nullable(),
+}).meta({ id: 'DirectoryEntry' });
+export const DirectoryPageSchema = pageOf(DirectoryEntrySchema, 'DirectoryEntry');
+
 // ---- errors and bulk ------------------------------------------------------------------------
 
 /** RFC 9457 problem details, with the domain's code and the contract's `error` mirror. */
@@ -266,7 +279,11 @@ export const InvitationBulkResultSchema = bulkResultOf(InvitationSchema, 'Invita
 
 // ---- customers, users, applications, overview ----------------------------------------------
 
-export const CustomerListQuery = listQuery(['since', 'company'] as const, z.enum(['active']));
+/** `sort=reseller` groups a provider's customers by their reseller. */
+export const CustomerListQuery = listQuery(
+  ['since', 'company', 'reseller'] as const,
+  z.enum(['active'])
+);
 export const CustomerSchema = z
   .object({
     id,

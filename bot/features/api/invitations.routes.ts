@@ -26,6 +26,11 @@ type ListQuery = z.infer<typeof InvitationListQuery>;
 type Item = z.infer<typeof InvitationSchema>;
 type Detail = z.infer<typeof InvitationDetailSchema>;
 
+/** An invitation's version for ETag / If-Match: a Revoke moves its state, a Resend its end. */
+export function invitationTag(item: Pick<Item, 'state' | 'expiresAt'>): string {
+  return `"${item.state}-${Date.parse(item.expiresAt)}"`;
+}
+
 /**
  * Invitations a partner sent: customer invitations (a reseller's, with their provider) and a
  * provider's reseller invitations still waiting. Revoke and Resend are the services' own, as
@@ -90,9 +95,13 @@ export function invitationRoutes(deps: {
     kind: 'customer' | 'reseller',
     id: string,
     action: 'revoke' | 'resend',
-    language: 'en' | 'ru'
+    language: 'en' | 'ru',
+    ifMatch?: string
   ): Promise<Item> => {
     const before = await one(actor, kind, id);
+    if (ifMatch && ifMatch !== '*' && ifMatch !== invitationTag(before)) {
+      throw new ApiError(412, 'preconditionFailed', 'api:errors.stale');
+    }
     if (!before.actions.includes(action)) {
       throw new ApiError(409, 'conflict', 'api:errors.actionUnavailable');
     }
@@ -182,7 +191,8 @@ export function invitationRoutes(deps: {
       query: InvitationActionQuery,
       response: InvitationDetailSchema,
       async handle({ caller, params, query }) {
-        return { body: await one(await kit.actorOf(caller), query.kind, params.id) };
+        const detail = await one(await kit.actorOf(caller), query.kind, params.id);
+        return { body: detail, etag: invitationTag(detail) };
       },
     }),
     apiRoute({
@@ -222,9 +232,10 @@ export function invitationRoutes(deps: {
         params: IdParam,
         query: InvitationActionQuery,
         response: InvitationDetailSchema.omit({ history: true }),
-        async handle({ caller, params, query, language }) {
+        async handle({ caller, params, query, language, ifMatch }) {
           const actor = await kit.actorOf(caller);
-          return { body: await act(actor, query.kind, params.id, action, language) };
+          const item = await act(actor, query.kind, params.id, action, language, ifMatch);
+          return { body: item, etag: invitationTag(item) };
         },
       })
     ),

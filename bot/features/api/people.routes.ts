@@ -106,7 +106,10 @@ export function peopleRoutes(deps: {
       const by =
         q.sort === 'company'
           ? (c: (typeof items)[number]) => c.company
-          : (c: (typeof items)[number]) => c.since;
+          : q.sort === 'reseller'
+            ? // Grouped by reseller, then by date, in the order asked.
+              (c: (typeof items)[number]) => `${c.reseller?.legalName ?? ''}\u0000${c.since}`
+            : (c: (typeof items)[number]) => c.since;
       return { rows: items, by };
     },
     columns: ['id', 'company', 'tenantId', 'domain', 'adminEmail', 'reseller', 'provider', 'since'],

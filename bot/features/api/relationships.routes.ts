@@ -12,6 +12,8 @@ import { ApiError, apiRoute, type AnyApiRoute } from '../../../web/api/api-route
 import { allRows, mapRows, type ApiKit } from './api-kit.js';
 import { rowError } from './api-problems.js';
 import {
+  DirectoryPageSchema,
+  DirectoryQuery,
   IdParam,
   RelationshipActionBodies,
   RelationshipActionResultSchema,
@@ -21,7 +23,7 @@ import {
   RelationshipListQuery,
   RelationshipPageSchema,
 } from './api.schemas.js';
-import { relationshipHistory, relationshipItem } from './api-views.js';
+import { party, relationshipHistory, relationshipItem } from './api-views.js';
 
 type ListQuery = z.infer<typeof RelationshipListQuery>;
 type ActionName = keyof typeof RelationshipActionBodies;
@@ -167,6 +169,35 @@ export function relationshipRoutes(deps: {
   );
 
   return [
+    apiRoute({
+      method: 'get',
+      path: '/partners',
+      summary: 'The directory of indirect providers a reseller may ask (PartnerID or name start)',
+      tag: 'relationships',
+      auth: 'bearer',
+      query: DirectoryQuery,
+      response: DirectoryPageSchema,
+      async handle({ caller, query }) {
+        const actor = await kit.actorOf(caller);
+        const found = await service.directory(actor, {
+          page: query.page,
+          pageSize: query.pageSize,
+          everywhere: query.everywhere === 'true',
+          ...(query.q ? { text: query.q } : {}),
+        });
+        return {
+          body: {
+            items: found.items.map((e) => ({
+              ...party(e.provider),
+              open: e.open ? { id: e.open.id, state: e.open.state } : null,
+            })),
+            total: found.total,
+            page: found.page,
+            pageSize: query.pageSize,
+          },
+        };
+      },
+    }),
     apiRoute({
       method: 'get',
       path: '/relationships',

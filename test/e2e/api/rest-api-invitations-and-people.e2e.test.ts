@@ -67,7 +67,20 @@ describe('REST API: invitations, customers, users, applications, overview, OpenA
     expect(
       (await api.get('/invitations?q=Wing')).body.items.map((i: { id: string }) => i.id)
     ).to.deep.equal([ids.wingtip]);
-    const revoked = await api.post(`/invitations/${ids.wingtip}/revoke`);
+    const seen = await api.get(`/invitations/${ids.wingtip}`);
+    const stale = await api.post(
+      `/invitations/${ids.wingtip}/revoke`,
+      {},
+      { 'If-Match': '"pending-0"' }
+    );
+    expect(stale.status).to.equal(412);
+    const revoked = await api.post(
+      `/invitations/${ids.wingtip}/revoke`,
+      {},
+      {
+        'If-Match': seen.headers.get('etag')!,
+      }
+    );
     expect(revoked.status).to.equal(200);
     expect(revoked.body).to.include({ state: 'revoked' });
     expect(revoked.body.actions).to.deep.equal([]);
@@ -89,6 +102,31 @@ describe('REST API: invitations, customers, users, applications, overview, OpenA
     expect(res.body.results[0]).to.include({ id: ids.coho, ok: true });
     expect(res.body.results[1]).to.include({ id: ids.wingtip, ok: false });
     expect(res.body.results[1].error.code).to.equal('conflict');
+  });
+
+  it("lists a provider's waiting reseller invitations; revokes one as the card does", async () => {
+    const resellers = w.app.app.modules.relationships.invitations;
+    const sent = await resellers.invite(
+      w.actor(cast.provider),
+      { email: 'partners@woodgrove.example', grant: GRANT },
+      'en'
+    );
+    const api = w.as(cast.provider);
+    const list = await api.get('/invitations?kind=reseller');
+    expect(list.status).to.equal(200);
+    expect(list.body.items.map((i: { to: string }) => i.to)).to.deep.equal([
+      'partners@woodgrove.example',
+    ]);
+    expect(list.body.items[0].actions).to.deep.equal(['resend', 'revoke']);
+    // Another provider's person, or the reseller, does not find it.
+    expect(
+      (await w.as(cast.reseller).post(`/invitations/${sent.invitation.id}/revoke?kind=reseller`))
+        .status
+    ).to.be.oneOf([403, 404]);
+    const revoked = await api.post(`/invitations/${sent.invitation.id}/revoke?kind=reseller`);
+    expect(revoked.status).to.equal(200);
+    expect(revoked.body.state).to.equal('revoked');
+    expect((await api.get('/invitations?kind=reseller')).body.total).to.equal(0);
   });
 
   it("lists the reseller's customers, and the sales agent may not manage users", async () => {
@@ -178,5 +216,42 @@ describe('REST API: invitations, customers, users, applications, overview, OpenA
     const extend = doc.paths['/api/v1/relationships/{id}/extend'].post;
     const body = extend.requestBody.content['application/json'].schema;
     expect(body.properties.days).to.include({ minimum: 1, maximum: 730 });
+  });
+
+  it('serves a reference page at /api/docs listing every route (a plain page, never framed)', async () => {
+    const res = await fetch(`${w.app.url}/api/docs`, { headers: { 'Accept-Language': 'ru' } });
+    expect(res.status).to.equal(200);
+    expect(res.headers.get('content-security-policy')).to.include("frame-ancestors 'none'");
+    const html = await res.text();
+    expect(html).to.include('<html lang="ru">');
+    for (const op of w.app.app.modules.api.operations) {
+      expect(html, op.path).to.include(`${op.method.toUpperCase()} /api/v1${op.path}`);
+    }
+  });
+
+  it('answers every read with the shape its declared schema (and so the document) gives', async () => {
+    const ops = w.app.app.modules.api.operations;
+    const reads: [string, typeof cast.reseller][] = [
+      ['/me', cast.reseller],
+      ['/overview', cast.reseller],
+      ['/relationships', cast.reseller],
+      [`/relationships/${ids.relationship}`, cast.reseller],
+      ['/invitations', cast.reseller],
+      [`/invitations/${ids.tailspin}`, cast.reseller],
+      ['/invitations?kind=reseller', cast.provider],
+      ['/customers', cast.reseller],
+      ['/users', cast.reseller],
+      ['/applications', personas.operator],
+      ['/dev/personas', cast.reseller],
+    ];
+    for (const [path, who] of reads) {
+      const route = path.split('?')[0]!.replace(/\/[0-9a-f]{24}$/, '/:id');
+      const op = ops.find((o) => o.method === 'get' && o.path === route)!;
+      expect(op, route).to.be.an('object');
+      const res = await w.as(who).get(path);
+      expect(res.status, path).to.equal(200);
+      const parsed = (op.response as import('zod').ZodType).safeParse(res.body);
+      expect(parsed.success, `${path}: ${parsed.error?.message}`).to.equal(true);
+    }
   });
 });

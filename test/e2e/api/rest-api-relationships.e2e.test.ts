@@ -40,6 +40,17 @@ describe('REST API: relationships (through the real server)', function () {
     expect(me.body.partner).to.include({ id: w.provider.id, partnerType: 'provider' });
     expect(me.body.roles).to.include('globalAdmin');
     expect(me.body.may).to.include('relationships.manage');
+    // Nobody the bot has not seen, and no token it did not give.
+    const unknown = await w.call('POST', '/dev/sign-in', {
+      body: {
+        aadObjectId: '00000000-0000-4000-8000-000000000000',
+        tenantId: cast.provider.tenantId,
+      },
+    });
+    expect(unknown.status).to.equal(400);
+    expect(unknown.body.token).to.equal(undefined);
+    const forged = await w.call('GET', '/me', { token: 'A'.repeat(43) });
+    expect(forged.status).to.equal(401);
   });
 
   it('lists with server-side paging, sort, search and a state filter', async () => {
@@ -141,5 +152,15 @@ describe('REST API: relationships (through the real server)', function () {
     expect(lines[0]).to.include('Indirect reseller');
     const adatumLine = lines.find((l) => l.includes(ids.adatum))!;
     expect(adatumLine).to.include(`"'=HYPERLINK(""http://evil.example"",""Adatum"")"`);
+  });
+
+  it('shows a reseller the directory of providers, with its open relationship to open instead', async () => {
+    const res = await w.as(cast.reseller).get('/partners?q=Fabrikam');
+    expect(res.status).to.equal(200);
+    expect(res.body.items).to.have.length(1);
+    expect(res.body.items[0]).to.include({ id: w.provider.id, legalName: 'Fabrikam Distribution' });
+    expect(res.body.items[0].open).to.deep.equal({ id: ids.contoso, state: 'active' });
+    // A provider has no directory of providers: refused as the bot refuses it.
+    expect((await w.as(cast.provider).get('/partners')).status).to.equal(403);
   });
 });
