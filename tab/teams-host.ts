@@ -32,7 +32,7 @@ export async function connectHost(location: Location = window.location): Promise
     try {
       // Loaded only in Teams: at load TeamsJS asks a CDN for its host list, which the tab's CSP
       // refuses (it then uses the list it carries); a browser outside Teams never asks.
-      const { app, authentication } = await import('@microsoft/teams-js');
+      const { app, authentication } = await import('./teams-sdk.js');
       await withTimeout(app.initialize(), INITIALIZE_TIMEOUT_MS);
       const context = await app.getContext();
       app.notifySuccess();
