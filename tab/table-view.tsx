@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useState } from 'react';
+import { Fragment, useCallback, useEffect, useState } from 'react';
 import {
   Button,
   Input,
@@ -39,6 +39,7 @@ const useStyles = makeStyles({
   // Columns as wide as their content (an id on one line); the table scrolls sideways instead.
   table: { minWidth: '48rem', tableLayout: 'auto' },
   nowrap: { whiteSpace: 'nowrap' },
+  group: { backgroundColor: tokens.colorNeutralBackground3 },
   scroll: { overflowX: 'auto' },
   pager: {
     display: 'flex',
@@ -73,7 +74,7 @@ export function TableView({
   const [state, setState] = useState('');
   const [kind, setKind] = useState(view.kinds?.[0] ?? '');
   const [asking, setAsking] = useState<string | null>(null);
-  const [sort, setSort] = useState<Sort>(null);
+  const [sort, setSort] = useState<Sort>(view.defaultSort ?? null);
   const [page, setPage] = useState(0);
   const [data, setData] = useState<Page<Row> | null>(null);
   const [failure, setFailure] = useState<string | null>(null);
@@ -300,42 +301,56 @@ export function TableView({
                   <TableCell colSpan={view.columns.length + 2}>{t('table.empty')}</TableCell>
                 </TableRow>
               ) : null}
-              {rows.map((row) => {
+              {rows.map((row, i) => {
                 const outcome = outcomes.get(row.id);
+                const group = view.groupBy && sort?.key === view.groupBy.sort ? view.groupBy : null;
+                const heading =
+                  group && (i === 0 || group.name(rows[i - 1]!) !== group.name(row))
+                    ? group.name(row)
+                    : null;
                 return (
-                  <TableRow key={row.id} data-row-id={row.id} aria-selected={selected.has(row.id)}>
-                    {view.bulk.length ? (
-                      <TableSelectionCell
-                        checked={selected.has(row.id)}
-                        onClick={() => toggle(row.id)}
-                        checkboxIndicator={{
-                          'aria-label': t('table.select', { name: view.title(row) }),
-                        }}
-                      />
+                  <Fragment key={row.id}>
+                    {heading !== null ? (
+                      <TableRow className={styles.group}>
+                        <TableCell colSpan={view.columns.length + 2}>
+                          <strong>{heading}</strong>
+                        </TableCell>
+                      </TableRow>
                     ) : null}
-                    {view.columns.map((c, i) => (
-                      <TableCell key={c.key} className={c.nowrap ? styles.nowrap : undefined}>
-                        {i === 0 ? (
-                          <Link as="button" onClick={() => setOpened(row)}>
-                            {c.render(row, { t, language })}
-                          </Link>
-                        ) : (
-                          c.render(row, { t, language })
-                        )}
-                      </TableCell>
-                    ))}
-                    {outcomes.size ? (
-                      <TableCell
-                        className={outcome ? (outcome.ok ? styles.ok : styles.failed) : undefined}
-                      >
-                        {outcome
-                          ? outcome.ok
-                            ? t('bulk.done')
-                            : (outcome.error ?? t('bulk.failed'))
-                          : ''}
-                      </TableCell>
-                    ) : null}
-                  </TableRow>
+                    <TableRow data-row-id={row.id} aria-selected={selected.has(row.id)}>
+                      {view.bulk.length ? (
+                        <TableSelectionCell
+                          checked={selected.has(row.id)}
+                          onClick={() => toggle(row.id)}
+                          checkboxIndicator={{
+                            'aria-label': t('table.select', { name: view.title(row) }),
+                          }}
+                        />
+                      ) : null}
+                      {view.columns.map((c, i) => (
+                        <TableCell key={c.key} className={c.nowrap ? styles.nowrap : undefined}>
+                          {i === 0 ? (
+                            <Link as="button" onClick={() => setOpened(row)}>
+                              {c.render(row, { t, language })}
+                            </Link>
+                          ) : (
+                            c.render(row, { t, language })
+                          )}
+                        </TableCell>
+                      ))}
+                      {outcomes.size ? (
+                        <TableCell
+                          className={outcome ? (outcome.ok ? styles.ok : styles.failed) : undefined}
+                        >
+                          {outcome
+                            ? outcome.ok
+                              ? t('bulk.done')
+                              : (outcome.error ?? t('bulk.failed'))
+                            : ''}
+                        </TableCell>
+                      ) : null}
+                    </TableRow>
+                  </Fragment>
                 );
               })}
             </TableBody>

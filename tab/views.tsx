@@ -35,6 +35,10 @@ export interface TableViewSpec {
   readonly kinds?: readonly string[];
   /** Actions offered on many selected rows (`POST <endpoint>/bulk`). */
   readonly bulk: readonly string[];
+  /** The sort a view opens with (the API's own default otherwise). */
+  readonly defaultSort?: { readonly key: string; readonly order: 'asc' | 'desc' };
+  /** While sorted by `sort`, rows come in groups headed by `name(row)`. */
+  readonly groupBy?: { readonly sort: string; readonly name: (row: Row) => string };
   /** Whether a row has its own `GET <endpoint>/<id>` (with history and an ETag). */
   readonly detail: boolean;
 }
@@ -123,7 +127,14 @@ function relationships(id: 'providers' | 'resellers'): TableViewSpec {
   };
 }
 
-const CUSTOMERS: TableViewSpec = {
+/** A provider's customers come grouped by their reseller; a reseller's are all its own. */
+const customers = (grouped: boolean): TableViewSpec => ({
+  ...(grouped
+    ? {
+        defaultSort: { key: 'reseller', order: 'asc' },
+        groupBy: { sort: 'reseller', name: (row) => text(party(row, 'reseller')?.legalName) },
+      }
+    : {}),
   id: 'customers',
   endpoint: '/customers',
   title: (row) => text(row.company),
@@ -137,6 +148,7 @@ const CUSTOMERS: TableViewSpec = {
     {
       key: 'reseller',
       label: 'columns.reseller',
+      sort: 'reseller',
       render: (row) => text(party(row, 'reseller')?.legalName),
     },
     {
@@ -152,7 +164,7 @@ const CUSTOMERS: TableViewSpec = {
   states: [],
   bulk: [],
   detail: false,
-};
+});
 
 const INVITATIONS: TableViewSpec = {
   id: 'invitations',
@@ -259,7 +271,7 @@ export function viewsFor(me: Me): ViewSpec[] {
   const views: ViewSpec[] = [{ id: 'overview' }];
   if (me.partner?.partnerType === 'reseller') views.push(relationships('providers'));
   if (me.partner?.partnerType === 'provider') views.push(relationships('resellers'));
-  if (me.partner) views.push(CUSTOMERS, INVITATIONS, USERS);
+  if (me.partner) views.push(customers(me.partner.partnerType === 'provider'), INVITATIONS, USERS);
   if (me.operator) views.push(APPLICATIONS);
   return views;
 }
