@@ -142,4 +142,71 @@ describe('the personal tab in a browser (real server, real API)', function () {
     await page.getByRole('heading', { name: 'Expiries in the next 12 months' }).waitFor();
     await shot('overview-dark');
   });
+  it('in Teams: signs in with the SSO token, takes Teams’ language and follows its theme changes', async () => {
+    // A stand-in for Teams at its own origin framing the tab (served, like the API, by the real
+    // server behind an https name): it answers TeamsJS's messages as the Teams web client does.
+    const signIn = await fetch(`${w.app.url}/api/v1/dev/sign-in`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ aadObjectId: cast.provider.aadObjectId }),
+    });
+    const { token } = (await signIn.json()) as { token: string };
+    const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    try {
+      const TAB = 'https://partner-connect.example.com';
+      await context.route(`${TAB}/**`, async (route) => {
+        const url = new URL(route.request().url());
+        const response = await route.fetch({ url: `${w.app.url}${url.pathname}${url.search}` });
+        await route.fulfill({ response });
+      });
+      await context.route('https://teams.microsoft.com/**', (route) =>
+        route.fulfill({ contentType: 'text/html', body: fakeTeams(`${TAB}/tab?inTeams=1`, token) })
+      );
+      const teams = await context.newPage();
+      await teams.goto('https://teams.microsoft.com/_#/apps/dashboard');
+      const tab = teams.frameLocator('iframe');
+      // Russian, as Teams' locale says; signed in by SSO: no local sign-in offered or marked.
+      await tab.getByRole('tab', { name: 'Косвенные торговые посредники' }).waitFor();
+      expect(await tab.getByText('Локальный вход (открытый режим)').count()).to.equal(0);
+      expect(await tab.getByText(cast.provider.name, { exact: false }).count()).to.equal(1);
+      const theme = () => tab.locator('[data-theme]').first().getAttribute('data-theme');
+      expect(await theme()).to.equal('default');
+      for (const next of ['dark', 'contrast', 'default']) {
+        await teams.evaluate((t) => (window as any).changeTheme(t), next);
+        await tab.locator(`[data-theme="${next}"]`).first().waitFor();
+      }
+      await teams.evaluate(() => (window as any).changeTheme('dark'));
+      await tab.locator('[data-theme="dark"]').first().waitFor();
+      await teams.screenshot({ path: path.join(SCREENSHOT_DIR, 'tab-in-teams-dark-ru.png') });
+    } finally {
+      await context.close();
+    }
+  });
 });
+
+/**
+ * The Teams side of TeamsJS's postMessage protocol, as much as the tab uses: initialize,
+ * getContext (theme default, locale ru-ru), the SSO token, and a theme change on request.
+ */
+function fakeTeams(tabUrl: string, token: string): string {
+  const script = `
+    const token = ${JSON.stringify(token)};
+    const runtime = JSON.stringify({ apiVersion: 4, hostVersionsInfo: {}, isLegacyTeams: false,
+      supports: { app: {}, appInstallDialog: {}, pages: { appButton: {}, tabs: {}, config: {},
+      backStack: {}, fullTrust: {} }, teams: { fullTrust: {} }, dialog: { card: {}, url: {} } } });
+    addEventListener('message', (e) => {
+      const m = e.data;
+      if (!m || typeof m.func !== 'string') return;
+      const reply = (args) => e.source.postMessage({ id: m.id, uuid: m.uuid, args }, '*');
+      if (m.func === 'initialize') reply(['content', 'web', runtime, '2.0.0']);
+      else if (m.func === 'getContext')
+        reply([{ theme: 'default', locale: 'ru-ru', frameContext: 'content', hostClientType: 'web',
+          entityId: 'dashboard', appSessionId: 's', userObjectId: 'u', tid: 't' }]);
+      else if (m.func === 'authentication.getAuthToken') reply([true, token]);
+      else reply([]);
+    });
+    window.changeTheme = (theme) =>
+      document.querySelector('iframe').contentWindow.postMessage({ func: 'themeChange', args: [theme] }, '*');
+  `;
+  return `<!doctype html><title>Teams</title><script>${script}</script><iframe src="${tabUrl}" style="width:1200px;height:760px;border:0"></iframe>`;
+}
