@@ -137,12 +137,17 @@ function ExpiryChart({ months }: { months: OverviewData['expiriesByMonth'] }) {
   const styles = useStyles();
   const { t, language } = useTab();
   const max = Math.max(1, ...months.map((m) => m.count));
-  const label = (month: string) =>
+  const format = (month: string, options: Intl.DateTimeFormatOptions) =>
     new Intl.DateTimeFormat(language === 'ru' ? 'ru-RU' : 'en-US', {
-      month: 'short',
-      year: '2-digit',
+      ...options,
       timeZone: 'UTC',
     }).format(new Date(`${month}-01T00:00:00Z`));
+  // Under each bar its month; the year only where it starts (and under the first bar), so the
+  // labels fit in Russian too («сент.»).
+  const label = (month: string) => format(month, { month: 'short', year: 'numeric' });
+  const monthOnly = (month: string) => format(month, { month: 'short' });
+  const year = (month: string, i: number) =>
+    i === 0 || month.endsWith('-01') ? month.slice(0, 4) : '';
   const W = 48;
   const H = 120;
   // Room above the tallest bar for its number.
@@ -172,7 +177,10 @@ function ExpiryChart({ months }: { months: OverviewData['expiriesByMonth'] }) {
                 {m.count || ''}
               </text>
               <text className={styles.axis} x={i * W + W / 2} y={H + 16} textAnchor="middle">
-                {label(m.month)}
+                {monthOnly(m.month)}
+              </text>
+              <text className={styles.axis} x={i * W + W / 2} y={H + 30} textAnchor="middle">
+                {year(m.month, i)}
               </text>
             </g>
           );
