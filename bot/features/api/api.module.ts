@@ -83,6 +83,7 @@ export async function createApiModule(ctx: AppContext, deps: ApiModuleDeps): Pro
       customers: deps.invitations.service,
       resellers: deps.relationships.invitations,
       memberships,
+      publicBaseUrl: ctx.config.publicBaseUrl,
       kit,
     }),
     ...peopleRoutes({

@@ -275,7 +275,17 @@ export const InvitationBulkBody = z
   })
   .strict()
   .meta({ id: 'InvitationBulk' });
-export const InvitationBulkResultSchema = bulkResultOf(InvitationSchema, 'Invitation');
+/**
+ * A Revoke's or Resend's answer. A Resend gives the invitation a new link and code (the old
+ * ones die) and, as its card does, shows them to the inviter once (`sent`): the mail carries
+ * them where there is an address; without one, this is the only place they are.
+ */
+export const InvitationActionResultSchema = InvitationSchema.extend({
+  sent: z
+    .object({ link: z.string(), code: z.string(), mailed: z.enum(['queued', 'failed', 'none']) })
+    .optional(),
+}).meta({ id: 'InvitationActionResult' });
+export const InvitationBulkResultSchema = bulkResultOf(InvitationActionResultSchema, 'Invitation');
 
 // ---- customers, users, applications, overview ----------------------------------------------
 

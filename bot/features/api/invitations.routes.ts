@@ -10,9 +10,11 @@ import { t } from '../../../i18n/i18n.js';
 import { ApiError, apiRoute, type AnyApiRoute } from '../../../web/api/api-route.js';
 import { allRows, mapRows, pageInMemory, type ApiKit } from './api-kit.js';
 import { rowError } from './api-problems.js';
+import { invitationLink } from '../invitations/invitation-notifier.js';
 import {
   IdParam,
   InvitationActionQuery,
+  InvitationActionResultSchema,
   InvitationBulkBody,
   InvitationBulkResultSchema,
   InvitationDetailSchema,
@@ -25,6 +27,7 @@ import { customerInvitationItem, invitationHistory, resellerInvitationItem } fro
 type ListQuery = z.infer<typeof InvitationListQuery>;
 type Item = z.infer<typeof InvitationSchema>;
 type Detail = z.infer<typeof InvitationDetailSchema>;
+type ActionResult = z.infer<typeof InvitationActionResultSchema>;
 
 /** An invitation's version for ETag / If-Match: a Revoke moves its state, a Resend its end. */
 export function invitationTag(item: Pick<Item, 'state' | 'expiresAt'>): string {
@@ -40,6 +43,8 @@ export function invitationRoutes(deps: {
   readonly customers: InvitationService;
   readonly resellers: ResellerInvitationService;
   readonly memberships: MembershipService;
+  /** Where a customer invitation's link points (`PUBLIC_BASE_URL/invitations/<token>`). */
+  readonly publicBaseUrl: string;
   readonly kit: ApiKit;
 }): AnyApiRoute[] {
   const { customers, resellers, memberships, kit } = deps;
@@ -97,7 +102,7 @@ export function invitationRoutes(deps: {
     action: 'revoke' | 'resend',
     language: 'en' | 'ru',
     ifMatch?: string
-  ): Promise<Item> => {
+  ): Promise<ActionResult> => {
     const before = await one(actor, kind, id);
     if (ifMatch && ifMatch !== '*' && ifMatch !== invitationTag(before)) {
       throw new ApiError(412, 'preconditionFailed', 'api:errors.stale');
@@ -106,17 +111,28 @@ export function invitationRoutes(deps: {
       throw new ApiError(409, 'conflict', 'api:errors.actionUnavailable');
     }
     if (kind === 'reseller') {
-      const after =
-        action === 'revoke'
-          ? await resellers.revoke(actor, id)
-          : (await resellers.resend(actor, id, language)).invitation;
-      return resellerInvitationItem(after, await kit.may(actor, 'relationships.manage'));
+      const manages = await kit.may(actor, 'relationships.manage');
+      if (action === 'revoke')
+        return resellerInvitationItem(await resellers.revoke(actor, id), manages);
+      const sent = await resellers.resend(actor, id, language);
+      return {
+        ...resellerInvitationItem(sent.invitation, manages),
+        sent: { link: sent.link, code: sent.code, mailed: sent.mailed },
+      };
     }
-    const view =
-      action === 'revoke'
-        ? (await customers.revoke(actor, id)).view
-        : (await customers.resend(actor, id)).view;
-    return customerInvitationItem(view, await kit.may(actor, 'invitations.manage'));
+    const mayManage = await kit.may(actor, 'invitations.manage');
+    if (action === 'revoke') {
+      return customerInvitationItem((await customers.revoke(actor, id)).view, mayManage);
+    }
+    const created = await customers.resend(actor, id);
+    return {
+      ...customerInvitationItem(created.view, mayManage),
+      sent: {
+        link: invitationLink(deps.publicBaseUrl, created.secrets.token),
+        code: created.secrets.code,
+        mailed: created.mailed,
+      },
+    };
   };
 
   return [
@@ -231,7 +247,7 @@ export function invitationRoutes(deps: {
         auth: 'bearer',
         params: IdParam,
         query: InvitationActionQuery,
-        response: InvitationDetailSchema.omit({ history: true }),
+        response: InvitationActionResultSchema,
         async handle({ caller, params, query, language, ifMatch }) {
           const actor = await kit.actorOf(caller);
           const item = await act(actor, query.kind, params.id, action, language, ifMatch);

@@ -100,6 +100,10 @@ describe('REST API: invitations, customers, users, applications, overview, OpenA
     });
     expect(res.status).to.equal(200);
     expect(res.body.results[0]).to.include({ id: ids.coho, ok: true });
+    // No address to mail: the new link and code are shown once, as the card shows them.
+    expect(res.body.results[0].item.sent.mailed).to.equal('none');
+    expect(res.body.results[0].item.sent.link).to.match(/\/invitations\/[A-Za-z0-9_-]{43}$/);
+    expect(res.body.results[0].item.sent.code).to.match(/^C/);
     expect(res.body.results[1]).to.include({ id: ids.wingtip, ok: false });
     expect(res.body.results[1].error.code).to.equal('conflict');
   });
