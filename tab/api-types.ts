@@ -80,6 +80,7 @@ export interface BulkResult {
   readonly results: readonly {
     readonly id: string;
     readonly ok: boolean;
+    readonly item?: Row & { readonly sent?: { readonly code: string } };
     readonly error?: { readonly code: string; readonly message: string } | string;
   }[];
 }

@@ -118,6 +118,13 @@ export function DetailDrawer({
           to: formatDay(language, extension.to),
         });
       else if (answer.changedNow === false) text = t('detail.unchanged');
+      // A Resend's new link and code, shown once as on the card (the old ones no longer work).
+      const sent = answer.sent as { link: string; code: string; mailed: string } | undefined;
+      if (sent)
+        text = `${t(sent.mailed === 'queued' ? 'detail.resentMailed' : 'detail.resentNotMailed')} ${t(
+          'detail.linkAndCode',
+          { link: sent.link, code: sent.code }
+        )}`;
       setNotice({ intent: answer.changedNow === false ? 'info' : 'success', text });
       onChanged();
     } catch (err) {

@@ -53,7 +53,7 @@ const useStyles = makeStyles({
 
 type Sort = { key: string; order: 'asc' | 'desc' } | null;
 /** A row's bulk result: done, or the API's (localized) refusal. */
-type Outcome = { ok: boolean; error?: string };
+type Outcome = { ok: boolean; error?: string; code?: string };
 /** Shown above the table: a catalog key (translated at render, so a language switch follows) or the API's text. */
 type Notice = { key: string; values?: Record<string, number> } | { text: string };
 
@@ -148,7 +148,14 @@ export function TableView({
       const next = new Map<string, Outcome>();
       for (const r of results) {
         const error = typeof r.error === 'string' ? r.error : r.error?.message;
-        next.set(r.id, r.ok ? { ok: true } : { ok: false, ...(error ? { error } : {}) });
+        // A Resend's new code, as its card shows it (the link is in the row's panel and mail).
+        const code = (r.item as { sent?: { code: string } } | undefined)?.sent?.code;
+        next.set(
+          r.id,
+          r.ok
+            ? { ok: true, ...(code ? { code } : {}) }
+            : { ok: false, ...(error ? { error } : {}) }
+        );
       }
       setOutcomes(next);
       const done = results.filter((r) => r.ok).length;
@@ -344,7 +351,9 @@ export function TableView({
                         >
                           {outcome
                             ? outcome.ok
-                              ? t('bulk.done')
+                              ? outcome.code
+                                ? t('bulk.resentCode', { code: outcome.code })
+                                : t('bulk.done')
                               : (outcome.error ?? t('bulk.failed'))
                             : ''}
                         </TableCell>

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { expect } from 'chai';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { Verbs } from '../../../cards/verbs.js';
 import { buildTab } from '../../../scripts/build-tab.js';
 import {
   CHROMIUM_FLAGS,
@@ -27,7 +28,8 @@ function luminance(rgb: string): number {
 }
 
 // The personal tab in headless Chromium, through the real server and the real API (open mode:
-// the local sign-in as a seeded person). One browser for the file; ~20 s.
+// the local sign-in as a seeded person). One browser and one page for the file, its scenarios in
+// order (each starts where the last left the page: run the file whole); ~20 s.
 describe('the personal tab in a browser (real server, real API)', function () {
   if (!chromiumInstalled()) {
     it.skip(
@@ -121,6 +123,25 @@ describe('the personal tab in a browser (real server, real API)', function () {
     ).to.equal('Готово');
     await shot('resellers-ru');
     await page.getByRole('combobox', { name: 'Язык' }).selectOption('en');
+  });
+
+  it('shows a reseller the new link and code of a customer invitation it resends, once', async () => {
+    await w.click(cast.reseller, Verbs.invitationCreate, {
+      relationshipRef: 'none',
+      companyName: 'Northwind Traders',
+    });
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByRole('button', { name: new RegExp(cast.reseller.name) }).click();
+    await page.getByRole('tab', { name: 'Invitations' }).click();
+    await page.getByRole('button', { name: 'Northwind Traders' }).click();
+    const drawer = page.getByRole('dialog', { name: 'Northwind Traders' });
+    await drawer.getByRole('button', { name: 'Resend' }).click();
+    const told = await drawer.getByRole('status').innerText();
+    expect(told).to.match(/new link and code/);
+    expect(told).to.match(/Link: \S+\/invitations\/\S+ · Code: \S+/);
+    await page.keyboard.press('Escape');
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByRole('button', { name: new RegExp(cast.provider.name) }).click();
   });
 
   it('applies the dark theme when asked, and the light one otherwise', async () => {
