@@ -38,6 +38,9 @@ COPY server ./server
 COPY ops ./ops
 COPY scripts ./scripts
 COPY manifest ./manifest
+COPY tab ./tab
+# The personal tab's bundle (esbuild, a dependency): served from out/tab, nothing from a CDN.
+RUN node --import tsx scripts/build-tab.ts
 # The embedded database and mail files when MONGODB_URI is unset: keep them on a volume.
 RUN mkdir -p /app/data && chown node:node /app/data
 VOLUME ["/app/data"]

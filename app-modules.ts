@@ -18,6 +18,8 @@ import {
   createInvitationsModule,
   type InvitationsModule,
 } from './bot/features/invitations/invitations.module.js';
+import { tabRoutes } from './web/tab.route.js';
+import type { AppModule } from './bot/app-module.js';
 import { createApiModule, type ApiModule } from './bot/features/api/api.module.js';
 import { createGdapModule, type GdapModule } from './bot/features/gdap/gdap.module.js';
 import {
@@ -35,6 +37,8 @@ export interface ProductModules {
   /** The REST API /api/v1 (the dashboard tab's), on the same services as the cards. */
   readonly api: ApiModule;
   readonly gdap: GdapModule;
+  /** The personal tab's page and built assets at /tab (built by scripts/build-tab.ts). */
+  readonly tab: AppModule;
 }
 
 export interface ProductModulesOptions {
@@ -83,5 +87,6 @@ export async function productModules(
     invitations,
     hasher,
   });
-  return { partners, notifications, enrollment, relationships, invitations, gdap, api };
+  const tab: AppModule = { routes: tabRoutes() };
+  return { partners, notifications, enrollment, relationships, invitations, gdap, api, tab };
 }

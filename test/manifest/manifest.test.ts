@@ -82,6 +82,25 @@ describe('Teams app package', () => {
     expect(manifest.validDomains).to.deep.equal(['partner-connect.example.com']);
   });
 
+  it('has a personal tab at PUBLIC_BASE_URL/tab after the chat, with SSO for the app id', () => {
+    expect(manifest.staticTabs.map((t: { entityId: string }) => t.entityId)).to.deep.equal([
+      'conversations',
+      'dashboard',
+    ]);
+    const tab = manifest.staticTabs[1];
+    expect(tab.scopes).to.deep.equal(['personal']);
+    expect(tab.contentUrl).to.equal('https://partner-connect.example.com:8443/tab?inTeams=1');
+    expect(tab.websiteUrl).to.equal('https://partner-connect.example.com:8443/tab');
+    expect(manifest.webApplicationInfo).to.deep.equal({
+      id: APP_ID,
+      resource: `api://partner-connect.example.com/${APP_ID}`,
+    });
+    // Teams loads the tab only from a valid domain.
+    expect(manifest.validDomains).to.include(new URL(tab.contentUrl).hostname);
+    const ru = JSON.parse(zip.readAsText('ru-ru.json'));
+    expect(ru['staticTabs[1].name']).to.equal('Панель');
+  });
+
   it('offers the bot in personal, team and group chat scopes with command lists', () => {
     const [bot] = manifest.bots;
     expect(bot.scopes).to.have.members(['personal', 'team', 'groupChat']);
