@@ -87,12 +87,11 @@ export async function createBot(options: CreateBotOptions): Promise<CreatedBot> 
 
   // Several bot processes on one database (MONGODB_URI, or npm start's database process): the
   // replay guard is shared too, as a replay may reach another process than the first click.
+  // Its entries are timed by the wall clock, not the app's: a TTL index expires them by the
+  // database's clock, which removed at once an entry stamped with a test's calendar, and the
+  // replay reaching the other process ran the invoke a second time.
   const invokeAnswers = options.sharedDatabase
-    ? new MongoInvokeAnswers<AdaptiveCardInvokeResponse>(
-        connection,
-        undefined,
-        () => new Date(clock.now())
-      )
+    ? new MongoInvokeAnswers<AdaptiveCardInvokeResponse>(connection)
     : undefined;
   await invokeAnswers?.init();
   const bot = new PartnerConnectBot({

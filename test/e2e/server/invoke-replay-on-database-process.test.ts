@@ -65,4 +65,19 @@ describe('a replayed card click across two bot processes on the embedded databas
     ).to.equal(1);
     expect(second.body).to.deep.equal(first.body);
   });
+
+  it('keeps the shared answer for its 15 minutes by the database’s clock, whatever the app’s calendar says', async () => {
+    const invoke = w.app.teams.cardAction(cast.reseller, Verbs.invitationCreate, {
+      relationshipRef: 'none',
+      companyName: 'Calendar Traders',
+    });
+    expect((await postActivity(w.app.url, invoke)).status).to.equal(200);
+    // The world's calendar stands in the past; the TTL monitor expires by the wall clock, and
+    // an entry stamped with the calendar was gone within a second, before the replay came.
+    const entries = await w.collection('invokeAnswers').find({}).toArray();
+    expect(entries).to.have.length.greaterThan(0);
+    for (const e of entries) {
+      expect(Math.abs((e.at as Date).getTime() - Date.now())).to.be.below(60_000);
+    }
+  });
 });
