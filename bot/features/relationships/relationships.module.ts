@@ -60,8 +60,10 @@ export async function createRelationshipsModule(
   const listeners: ((relationship: Relationship) => Promise<void>)[] = [];
   const notifier = {
     async changed(relationship: Relationship) {
-      await outbox.changed(relationship);
+      // Listeners first: what they record of the change (its GDAP link's state) is then on the
+      // cards the outbox renders, not in a second update of every copy.
       for (const listener of listeners) await listener(relationship);
+      await outbox.changed(relationship);
     },
   };
   const notices = new RelationshipNotices(repository, notifier, ctx.now, ctx.logger, ctx.owedWork);
