@@ -1,0 +1,99 @@
+import { eventIdOf } from '../../../domain/webhooks/webhook.js';
+import { WebhookService } from '../../../domain/webhooks/webhook.service.js';
+import { MongoWebhookStore } from '../../../models/webhooks/webhook.repository.js';
+import { SealedBox } from '../../../notifications/sealed-box.js';
+import { WebhookWorker } from '../../../notifications/webhook.worker.js';
+import type { AnyApiRoute } from '../../../web/api/api-route.js';
+import type { AppContext, AppModule } from '../../app-module.js';
+import type { ApiKit } from '../api/api-kit.js';
+import { customerInvitationItem, relationshipItem } from '../api/api-views.js';
+import type { InvitationsModule } from '../invitations/invitations.module.js';
+import type { RelationshipsModule } from '../relationships/relationships.module.js';
+import type { PartnersModule } from '../partners/partners.module.js';
+import { invitationEvent, relationshipEvent } from './webhook-events.js';
+import { webhookRoutes } from './webhooks.routes.js';
+
+export interface WebhooksModuleDeps {
+  readonly partners: PartnersModule;
+  readonly relationships: Pick<RelationshipsModule, 'service' | 'onChanged'>;
+  readonly invitations: Pick<InvitationsModule, 'service' | 'onChanged'>;
+  /** Seals the signing secrets (the queued mails' key material, HKDF-derived for this use). */
+  readonly sealKey: Uint8Array;
+}
+
+/** Signed webhooks (issue 31): subscriptions, events from transitions, durable delivery. */
+export interface WebhooksModule extends AppModule {
+  readonly service: WebhookService;
+  /** The REST routes, declared with the API's kit (the API module lists them in its document). */
+  apiRoutes(kit: ApiKit): AnyApiRoute[];
+}
+
+export async function createWebhooksModule(
+  ctx: AppContext,
+  deps: WebhooksModuleDeps
+): Promise<WebhooksModule> {
+  const store = new MongoWebhookStore(ctx.db.connection);
+  // (subscriptionId, eventId) is unique: the index must exist before the first event.
+  await store.init();
+  const sealer = new SealedBox(deps.sealKey, 'partner-connect/webhook-secret/v1');
+  const options = ctx.config.webhooks;
+  const worker = new WebhookWorker({
+    store,
+    sealer,
+    clock: ctx.clock,
+    logger: ctx.logger,
+    options: { ...options, allowLoopback: options.allowHttpLoopback },
+  });
+  const service = new WebhookService({
+    store,
+    memberships: deps.partners.memberships,
+    sealer,
+    allowHttpLoopback: options.allowHttpLoopback,
+    now: ctx.now,
+    deliveryNow: () => new Date(ctx.clock.now()),
+    logger: ctx.logger,
+    queued: () => worker.wake(),
+  });
+  // Under the transition's owed-notice stamp: a crash before this ran leaves it owed and the
+  // sweep emits it again, with the same event id, which the store takes once.
+  deps.relationships.onChanged(async (r) => {
+    const event = relationshipEvent(r);
+    if (!event) return;
+    const provider = await deps.relationships.service.withPartners(r, 'provider');
+    const reseller = { ...provider, side: 'reseller' as const };
+    await service.emit({
+      eventId: eventIdOf(event.stamp),
+      type: event.type,
+      at: event.at,
+      partners: [
+        { partnerRef: r.providerRef, data: relationshipItem(provider, true) },
+        { partnerRef: r.resellerRef, data: relationshipItem(reseller, true) },
+      ],
+    });
+  });
+  deps.invitations.onChanged(async (inv) => {
+    const event = invitationEvent(inv);
+    if (!event) return;
+    const view = await deps.invitations.service.view(inv);
+    const data = customerInvitationItem(view, true);
+    await service.emit({
+      eventId: eventIdOf(event.stamp),
+      type: event.type,
+      at: event.at,
+      partners: [
+        { partnerRef: view.reseller.id, data },
+        ...(view.provider ? [{ partnerRef: view.provider.id, data }] : []),
+      ],
+    });
+  });
+  return {
+    service,
+    apiRoutes: (kit) => webhookRoutes({ webhooks: service, kit }),
+    async start() {
+      worker.start();
+    },
+    async stop() {
+      await worker.stop();
+    },
+  };
+}
