@@ -16,7 +16,7 @@ import { webhookRoutes } from './webhooks.routes.js';
 export interface WebhooksModuleDeps {
   readonly partners: PartnersModule;
   readonly relationships: Pick<RelationshipsModule, 'service' | 'onChanged'>;
-  readonly invitations: Pick<InvitationsModule, 'service' | 'onChanged'>;
+  readonly invitations: Pick<InvitationsModule, 'service' | 'onChanged' | 'onCreated'>;
   /** Seals the signing secrets (the queued mails' key material, HKDF-derived for this use). */
   readonly sealKey: Uint8Array;
 }
@@ -80,6 +80,18 @@ export async function createWebhooksModule(
       eventId: eventIdOf(event.stamp),
       type: event.type,
       at: event.at,
+      partners: [
+        { partnerRef: view.reseller.id, data },
+        ...(view.provider ? [{ partnerRef: view.provider.id, data }] : []),
+      ],
+    });
+  });
+  deps.invitations.onCreated(async (view) => {
+    const data = customerInvitationItem(view, true);
+    await service.emit({
+      eventId: eventIdOf(`invitation:${view.invitation.id}:created`),
+      type: 'invitation.created',
+      at: view.invitation.createdAt,
       partners: [
         { partnerRef: view.reseller.id, data },
         ...(view.provider ? [{ partnerRef: view.provider.id, data }] : []),

@@ -112,6 +112,32 @@ describe('REST API: webhooks (through the real server and local receivers)', fun
     expect(cut.responseCode).to.equal(null);
   });
 
+  it('delivers invitation.created and invitation.revoked with the invitation as the API shows it', async () => {
+    const hook = await receiver();
+    const sub = await subscribe(cast.reseller, hook.url, [
+      'invitation.created',
+      'invitation.revoked',
+    ]);
+    const created = await w.app.app.modules.invitations.service.inviteCustomer(
+      w.actor(cast.reseller),
+      { companyName: 'Hook Coffee' }
+    );
+    const id = created.view.invitation.id;
+    const revoked = await w.as(cast.reseller).post(`/invitations/${id}/revoke`, {});
+    expect(revoked.status, revoked.text).to.equal(200);
+    await eventually(() => hook.of('invitation.revoked').length === 1, 'invitation.revoked');
+    const bodies = hook.received.map(
+      (h) =>
+        new Webhook(sub.secret).verify(h.body, h.headers) as {
+          type: string;
+          data: { id: string; state: string; to: string };
+        }
+    );
+    expect(bodies.map((b) => b.type)).to.deep.equal(['invitation.created', 'invitation.revoked']);
+    expect(bodies[0]!.data).to.include({ id, state: 'pending', to: 'Hook Coffee' });
+    expect(bodies[1]!.data).to.include({ id, state: 'revoked' });
+  });
+
   it('sends a test event on request', async () => {
     const hook = await receiver();
     const sub = await subscribe(cast.provider, hook.url, ['invitation.accepted']);
