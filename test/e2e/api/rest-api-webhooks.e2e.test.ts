@@ -1,5 +1,6 @@
 import { expect } from 'chai';
 import { Webhook } from 'standardwebhooks';
+import { NOTICE_GRACE_MS } from '../../../domain/notices/owed-notices.js';
 import { eventually } from '../../../testkit/enrollment-app.js';
 import { cast, GRANT, outsider, startApiWorld, type ApiWorld } from './api-world.js';
 import { startReceiver } from './webhook-receiver.js';
@@ -136,6 +137,28 @@ describe('REST API: webhooks (through the real server and local receivers)', fun
     expect(bodies.map((b) => b.type)).to.deep.equal(['invitation.created', 'invitation.revoked']);
     expect(bodies[0]!.data).to.include({ id, state: 'pending', to: 'Hook Coffee' });
     expect(bodies[1]!.data).to.include({ id, state: 'revoked' });
+  });
+
+  it('emits a transition once when the sweep and the deferred work both run it (a crash in between)', async () => {
+    const hook = await receiver();
+    const sub = await subscribe(northwind, hook.url, ['relationship.declined']);
+    const pending = (await w.as(northwind).get('/relationships?state=pending')).body.items[0];
+    await w.app.app.owedWork.idle();
+    // The work a decline owes is held back, as if the process died right after the change...
+    w.app.app.owedWork.pause();
+    const declined = await w.as(cast.provider).post(`/relationships/${pending.id}/decline`, {});
+    expect(declined.status, declined.text).to.equal(200);
+    // ...so the owed-notice sweep emits it once the grace period is over...
+    w.advance(NOTICE_GRACE_MS + 1000);
+    await eventually(() => hook.of('relationship.declined').length === 1, 'the sweep emitting it');
+    // ...and the held work running after all emits the same event id: stored once.
+    w.app.app.owedWork.resume();
+    await w.app.app.owedWork.idle();
+    const stored = await w
+      .collection('webhook_deliveries')
+      .countDocuments({ subscriptionId: sub.id, type: 'relationship.declined' });
+    expect(stored).to.equal(1);
+    expect(hook.of('relationship.declined')).to.have.length(1);
   });
 
   it('sends a test event on request', async () => {
