@@ -89,6 +89,7 @@ export async function productModules(
     partners,
     relationships,
     invitations,
+    notifications,
     sealKey: codeKey,
   });
   const api = await createApiModule(ctx, {

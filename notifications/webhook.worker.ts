@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { Webhook } from 'standardwebhooks';
 import type { Logger } from '../logging/logger.js';
 import { addressRefusal, retryDelayMs, type WebhookDelivery } from '../domain/webhooks/webhook.js';
-import type { WebhookStore } from '../domain/webhooks/webhook-store.port.js';
+import type { StoredSubscription, WebhookStore } from '../domain/webhooks/webhook-store.port.js';
 import { secretAad, type SecretSealer } from '../domain/webhooks/webhook.service.js';
 import type { Clock } from './clock.js';
 
@@ -51,6 +51,11 @@ export class WebhookWorker {
       readonly clock: Clock;
       readonly logger: Logger;
       readonly options: WebhookWorkerOptions;
+      /**
+       * Tells the subscription's owners it is failing (Teams). Called before it is marked, with
+       * a key of the delivery given up, so a crash in between repeats it under the same key.
+       */
+      readonly onFailing?: (sub: StoredSubscription, key: string) => Promise<void>;
     }
   ) {
     this.log = deps.logger.child({ module: 'webhook-worker' });
@@ -146,8 +151,15 @@ export class WebhookWorker {
       ...('status' in result ? { status: result.status } : { error: result.error }),
     };
     if (now.getTime() - d.createdAt.getTime() >= options.retryForMs) {
-      await store.settle(d.id, this.owner, { state: 'failed', ...outcome });
+      if (!sub.failingSince && this.deps.onFailing) {
+        try {
+          await this.deps.onFailing(sub, `webhook:${sub.id}:failing:${d.id}`);
+        } catch (err) {
+          this.log.error({ err, subscriptionRef: sub.id }, 'failing webhook: owners not told');
+        }
+      }
       await store.setFailing(sub.id, now);
+      await store.settle(d.id, this.owner, { state: 'failed', ...outcome });
       this.log.warn({ subscriptionRef: sub.id, deliveryRef: d.id }, 'webhook given up: failing');
       return;
     }

@@ -34,7 +34,8 @@ export interface WebhookStore {
   ): Promise<StoredSubscription[]>;
   /** Deletes the subscription and its deliveries not yet sent; false if it was not the partner's. */
   remove(partnerRef: string, id: string): Promise<boolean>;
-  setFailing(id: string, since: Date | null): Promise<void>;
+  /** Marks (or clears, with null) the subscription failing; true when this call marked it. */
+  setFailing(id: string, since: Date | null): Promise<boolean>;
   /** Inserts what is not there yet: (subscriptionId, eventId) is unique. Returns how many were new. */
   enqueue(items: readonly NewWebhookDelivery[]): Promise<number>;
   /** Leases the oldest due delivery (or one whose lease ran out) of a subscription not skipped. */

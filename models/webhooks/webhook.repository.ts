@@ -143,16 +143,17 @@ export class MongoWebhookStore implements WebhookStore {
     return true;
   }
 
-  async setFailing(id: string, since: Date | null): Promise<void> {
+  async setFailing(id: string, since: Date | null): Promise<boolean> {
     if (since) {
       // The first failure's time stays: a later one does not move it.
-      await this.subs.updateOne(
+      const res = await this.subs.updateOne(
         { _id: id, failingSince: { $exists: false } },
         { $set: { failingSince: since } }
       );
-    } else {
-      await this.subs.updateOne({ _id: id }, { $unset: { failingSince: 1 } });
+      return res.modifiedCount === 1;
     }
+    await this.subs.updateOne({ _id: id }, { $unset: { failingSince: 1 } });
+    return false;
   }
 
   async enqueue(items: readonly NewWebhookDelivery[]): Promise<number> {

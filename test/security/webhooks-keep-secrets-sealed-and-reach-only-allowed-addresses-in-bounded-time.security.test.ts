@@ -180,6 +180,13 @@ describe('security: webhooks keep secrets sealed and reach only allowed addresse
         expect(deliveries.body.items[0]).to.include({ state: 'failed', responseCode: 500 });
         expect(deliveries.body.items[0].attempts).to.be.greaterThan(1);
         expect(new Set(hook.received.map((h) => h.headers['webhook-id'])).size).to.equal(1);
+        // Its Global admin is told in Teams, once.
+        await w.received(cast.provider, 'is failing');
+        await w.drained();
+        const told = w
+          .posted(cast.provider)
+          .filter((c) => JSON.stringify(c.body).includes('is failing'));
+        expect(told).to.have.length(1);
       } finally {
         await hook.close();
       }

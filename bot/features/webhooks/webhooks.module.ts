@@ -11,6 +11,9 @@ import type { InvitationsModule } from '../invitations/invitations.module.js';
 import type { RelationshipsModule } from '../relationships/relationships.module.js';
 import type { PartnersModule } from '../partners/partners.module.js';
 import { invitationEvent, relationshipEvent } from './webhook-events.js';
+import { userText } from '../../../cards/shared/user-text.js';
+import { t } from '../../../i18n/i18n.js';
+import type { Notifications } from '../notifications/notifications.module.js';
 import { webhookRoutes } from './webhooks.routes.js';
 
 export interface WebhooksModuleDeps {
@@ -19,6 +22,8 @@ export interface WebhooksModuleDeps {
   readonly invitations: Pick<InvitationsModule, 'service' | 'onChanged' | 'onCreated'>;
   /** Seals the signing secrets (the queued mails' key material, HKDF-derived for this use). */
   readonly sealKey: Uint8Array;
+  /** Tells a failing subscription's Global admins in Teams. */
+  readonly notifications: Pick<Notifications, 'service'>;
 }
 
 /** Signed webhooks (issue 31): subscriptions, events from transitions, durable delivery. */
@@ -43,6 +48,17 @@ export async function createWebhooksModule(
     clock: ctx.clock,
     logger: ctx.logger,
     options: { ...options, allowLoopback: options.allowHttpLoopback },
+    onFailing: (sub, key) =>
+      deps.notifications.service.notify({
+        key,
+        to: { kind: 'partnerRoles', partnerRef: sub.partnerRef, roles: ['globalAdmin'] },
+        content: (lang) => ({
+          text: t(lang, 'webhooks:notices.failing', {
+            url: userText(new URL(sub.url).origin),
+            hours: Math.round(options.retryForMs / 3_600_000),
+          }),
+        }),
+      }),
   });
   const service = new WebhookService({
     store,
