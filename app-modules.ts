@@ -100,6 +100,7 @@ export async function productModules(
     invitations,
     hasher,
     moreRoutes: (kit) => webhooks.apiRoutes(kit),
+    webhooks: webhooks.document,
   });
   const tab: AppModule = { routes: tabRoutes() };
   return {

@@ -15,6 +15,7 @@ import { userText } from '../../../cards/shared/user-text.js';
 import { t } from '../../../i18n/i18n.js';
 import type { Notifications } from '../notifications/notifications.module.js';
 import { webhookRoutes } from './webhooks.routes.js';
+import { WEBHOOK_DOCUMENT } from './webhooks.schemas.js';
 
 export interface WebhooksModuleDeps {
   readonly partners: PartnersModule;
@@ -31,6 +32,8 @@ export interface WebhooksModule extends AppModule {
   readonly service: WebhookService;
   /** The REST routes, declared with the API's kit (the API module lists them in its document). */
   apiRoutes(kit: ApiKit): AnyApiRoute[];
+  /** The events as the OpenAPI document's `webhooks` lists them. */
+  readonly document: typeof WEBHOOK_DOCUMENT;
 }
 
 export async function createWebhooksModule(
@@ -117,6 +120,7 @@ export async function createWebhooksModule(
   return {
     service,
     apiRoutes: (kit) => webhookRoutes({ webhooks: service, kit }),
+    document: WEBHOOK_DOCUMENT,
     async start() {
       worker.start();
     },

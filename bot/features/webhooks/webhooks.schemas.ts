@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { WEBHOOK_EVENTS } from '../../../domain/webhooks/webhook.js';
+import { TEST_EVENT, WEBHOOK_EVENTS } from '../../../domain/webhooks/webhook.js';
+import { InvitationSchema, RelationshipSchema } from '../api/api.schemas.js';
 
 /** The webhooks' shapes, parsed with and documented from (as api.schemas.ts). */
 
@@ -59,3 +60,49 @@ export const WebhookDeliveryListSchema = z
 export const WebhookTestSchema = z.object({ eventId: z.string() }).meta({ id: 'WebhookTest' });
 
 export const WebhookIdParam = z.object({ id: z.string().regex(/^[0-9a-f]{24}$/) });
+
+const RELATIONSHIP_EVENTS = WEBHOOK_EVENTS.filter((e) => e.startsWith('relationship.'));
+const INVITATION_EVENTS = WEBHOOK_EVENTS.filter((e) => e.startsWith('invitation.'));
+
+const eventBase = {
+  id: z.string().describe('The event id, also the webhook-id header: de-duplicate by it'),
+  timestamp: isoDate.describe('When the transition happened'),
+};
+
+export const RelationshipEventSchema = z
+  .object({
+    ...eventBase,
+    type: z.enum(RELATIONSHIP_EVENTS as [string, ...string[]]),
+    data: RelationshipSchema,
+  })
+  .meta({ id: 'RelationshipEvent' });
+
+export const InvitationEventSchema = z
+  .object({
+    ...eventBase,
+    type: z.enum(INVITATION_EVENTS as [string, ...string[]]),
+    data: InvitationSchema,
+  })
+  .meta({ id: 'InvitationEvent' });
+
+export const TestEventSchema = z
+  .object({
+    ...eventBase,
+    type: z.literal(TEST_EVENT),
+    data: z.object({ subscriptionId: z.string() }),
+  })
+  .meta({ id: 'WebhookTestEvent' });
+
+/** Each event as OpenAPI 3.1's `webhooks` documents it (signed per Standard Webhooks). */
+export const WEBHOOK_DOCUMENT: Record<string, { summary: string; body: z.ZodType }> =
+  Object.fromEntries([
+    ...RELATIONSHIP_EVENTS.map((e) => [
+      e,
+      { summary: `${e}: the relationship as your side sees it`, body: RelationshipEventSchema },
+    ]),
+    ...INVITATION_EVENTS.map((e) => [
+      e,
+      { summary: `${e}: the customer invitation`, body: InvitationEventSchema },
+    ]),
+    [TEST_EVENT, { summary: 'Sent by POST /webhooks/{id}/test', body: TestEventSchema }],
+  ]);

@@ -4,6 +4,7 @@ import { NOTICE_GRACE_MS } from '../../../domain/notices/owed-notices.js';
 import { eventually } from '../../../testkit/enrollment-app.js';
 import { cast, GRANT, outsider, startApiWorld, type ApiWorld } from './api-world.js';
 import { startReceiver } from './webhook-receiver.js';
+import { RelationshipEventSchema } from '../../../bot/features/webhooks/webhooks.schemas.js';
 
 type Receiver = Awaited<ReturnType<typeof startReceiver>>;
 
@@ -62,6 +63,8 @@ describe('REST API: webhooks (through the real server and local receivers)', fun
       timestamp: string;
       data: { id: string; state: string; side: string };
     };
+    // The body is the document's RelationshipEvent: the resource as the API returns it.
+    RelationshipEventSchema.parse(verified);
     expect(verified.type).to.equal('relationship.authorized');
     expect(verified.id).to.equal(got!.headers['webhook-id']);
     expect(verified.data).to.include({ id: r.id, state: 'active', side: 'provider' });
@@ -159,6 +162,29 @@ describe('REST API: webhooks (through the real server and local receivers)', fun
       .countDocuments({ subscriptionId: sub.id, type: 'relationship.declined' });
     expect(stored).to.equal(1);
     expect(hook.of('relationship.declined')).to.have.length(1);
+  });
+
+  it('documents the routes and the events (OpenAPI 3.1 webhooks)', async () => {
+    const doc = await w.call('GET', '/openapi.json');
+    expect(doc.status).to.equal(200);
+    expect(Object.keys(doc.body.paths)).to.include.members([
+      '/api/v1/webhooks',
+      '/api/v1/webhooks/{id}',
+      '/api/v1/webhooks/{id}/deliveries',
+      '/api/v1/webhooks/{id}/test',
+    ]);
+    const hook = doc.body.webhooks['relationship.authorized'].post;
+    expect(hook.requestBody.content['application/json'].schema.$ref).to.equal(
+      '#/components/schemas/RelationshipEvent'
+    );
+    expect(doc.body.components.schemas.RelationshipEvent.properties.data.$ref).to.match(
+      /^#\/components\/schemas\/Relationship/
+    );
+    expect(Object.keys(doc.body.webhooks)).to.include.members([
+      'invitation.created',
+      'invitation.revoked',
+      'webhook.test',
+    ]);
   });
 
   it('sends a test event on request', async () => {
