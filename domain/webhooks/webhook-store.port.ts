@@ -59,6 +59,4 @@ export interface WebhookStore {
   ): Promise<boolean>;
   /** The last deliveries of a subscription, newest first. */
   recent(subscriptionId: string, limit: number): Promise<WebhookDelivery[]>;
-  /** The earliest time a delivery becomes due (null: none waiting). */
-  nextDueAt(): Promise<Date | null>;
 }

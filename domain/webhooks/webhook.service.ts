@@ -125,12 +125,16 @@ export class WebhookService {
     readonly eventId: string;
     readonly type: WebhookEventType;
     readonly at: Date;
-    readonly partners: readonly { readonly partnerRef: string; readonly data: unknown }[];
+    readonly partnerRefs: readonly string[];
+    /** The resource as a partner sees it; read only when someone subscribed. */
+    readonly data: (partnerRef: string) => Promise<unknown>;
   }): Promise<number> {
-    const refs = event.partners.map((p) => p.partnerRef);
-    const subs = await this.deps.store.subscribedTo(refs, event.type);
+    const subs = await this.deps.store.subscribedTo(event.partnerRefs, event.type);
     if (subs.length === 0) return 0;
-    const dataOf = new Map(event.partners.map((p) => [p.partnerRef, p.data]));
+    const dataOf = new Map<string, unknown>();
+    for (const ref of new Set(subs.map((s) => s.partnerRef))) {
+      dataOf.set(ref, await event.data(ref));
+    }
     const added = await this.deps.store.enqueue(
       subs.map((s) => ({
         subscriptionId: s.id,

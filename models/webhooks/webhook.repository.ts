@@ -238,14 +238,6 @@ export class MongoWebhookStore implements WebhookStore {
       .lean<DeliveryDoc[]>();
     return docs.map(toDelivery);
   }
-
-  async nextDueAt(): Promise<Date | null> {
-    const doc = await this.deliveries
-      .findOne({ state: 'due' })
-      .sort({ dueAt: 1 })
-      .lean<DeliveryDoc>();
-    return doc?.dueAt ?? null;
-  }
 }
 
 function toSub(d: SubscriptionDoc): StoredSubscription {

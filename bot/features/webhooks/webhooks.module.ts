@@ -1,4 +1,6 @@
-import { eventIdOf } from '../../../domain/webhooks/webhook.js';
+import { eventIdOf, type WebhookEventType } from '../../../domain/webhooks/webhook.js';
+import type { InvitationView } from '../../../domain/invitations/invitation.service.js';
+import type { Invitation } from '../../../domain/invitations/invitation.js';
 import { WebhookService } from '../../../domain/webhooks/webhook.service.js';
 import { MongoWebhookStore } from '../../../models/webhooks/webhook.repository.js';
 import { SealedBox } from '../../../notifications/sealed-box.js';
@@ -78,43 +80,45 @@ export async function createWebhooksModule(
   deps.relationships.onChanged(async (r) => {
     const event = relationshipEvent(r);
     if (!event) return;
-    const provider = await deps.relationships.service.withPartners(r, 'provider');
-    const reseller = { ...provider, side: 'reseller' as const };
     await service.emit({
       eventId: eventIdOf(event.stamp),
       type: event.type,
       at: event.at,
-      partners: [
-        { partnerRef: r.providerRef, data: relationshipItem(provider, true) },
-        { partnerRef: r.resellerRef, data: relationshipItem(reseller, true) },
-      ],
+      partnerRefs: [r.providerRef, r.resellerRef],
+      async data(ref) {
+        const side = ref === r.providerRef ? 'provider' : 'reseller';
+        return relationshipItem(await deps.relationships.service.withPartners(r, side), true);
+      },
     });
   });
+  // The reseller that invited and the provider named, if any; the view read only when needed.
+  const emitInvitation = (
+    inv: Invitation,
+    view: () => Promise<InvitationView>,
+    event: { type: WebhookEventType; eventId: string; at: Date }
+  ) =>
+    service.emit({
+      ...event,
+      partnerRefs: [
+        inv.partnerRef,
+        ...(inv.customer?.providerRef ? [inv.customer.providerRef] : []),
+      ],
+      data: async () => customerInvitationItem(await view(), true),
+    });
   deps.invitations.onChanged(async (inv) => {
     const event = invitationEvent(inv);
     if (!event) return;
-    const view = await deps.invitations.service.view(inv);
-    const data = customerInvitationItem(view, true);
-    await service.emit({
-      eventId: eventIdOf(event.stamp),
+    await emitInvitation(inv, () => deps.invitations.service.view(inv), {
       type: event.type,
+      eventId: eventIdOf(event.stamp),
       at: event.at,
-      partners: [
-        { partnerRef: view.reseller.id, data },
-        ...(view.provider ? [{ partnerRef: view.provider.id, data }] : []),
-      ],
     });
   });
   deps.invitations.onCreated(async (view) => {
-    const data = customerInvitationItem(view, true);
-    await service.emit({
-      eventId: eventIdOf(`invitation:${view.invitation.id}:created`),
+    await emitInvitation(view.invitation, async () => view, {
       type: 'invitation.created',
+      eventId: eventIdOf(`invitation:${view.invitation.id}:created`),
       at: view.invitation.createdAt,
-      partners: [
-        { partnerRef: view.reseller.id, data },
-        ...(view.provider ? [{ partnerRef: view.provider.id, data }] : []),
-      ],
     });
   });
   return {
