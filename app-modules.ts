@@ -23,6 +23,10 @@ import type { AppModule } from './bot/app-module.js';
 import { createApiModule, type ApiModule } from './bot/features/api/api.module.js';
 import { createGdapModule, type GdapModule } from './bot/features/gdap/gdap.module.js';
 import {
+  createWebhooksModule,
+  type WebhooksModule,
+} from './bot/features/webhooks/webhooks.module.js';
+import {
   createPartnersModule,
   type PartnersModule,
 } from './bot/features/partners/partners.module.js';
@@ -37,6 +41,8 @@ export interface ProductModules {
   /** The REST API /api/v1 (the dashboard tab's), on the same services as the cards. */
   readonly api: ApiModule;
   readonly gdap: GdapModule;
+  /** Signed webhooks to partners' systems (issue 31); their routes are the API's. */
+  readonly webhooks: WebhooksModule;
   /** The personal tab's page and built assets at /tab (built by scripts/build-tab.ts). */
   readonly tab: AppModule;
 }
@@ -79,6 +85,13 @@ export async function productModules(
     invitations,
     hasher,
   });
+  const webhooks = await createWebhooksModule(ctx, {
+    partners,
+    relationships,
+    invitations,
+    notifications,
+    sealKey: codeKey,
+  });
   const api = await createApiModule(ctx, {
     partners,
     notifications,
@@ -86,7 +99,19 @@ export async function productModules(
     relationships,
     invitations,
     hasher,
+    moreRoutes: (kit) => webhooks.apiRoutes(kit),
+    webhooks: webhooks.document,
   });
   const tab: AppModule = { routes: tabRoutes() };
-  return { partners, notifications, enrollment, relationships, invitations, gdap, api, tab };
+  return {
+    partners,
+    notifications,
+    enrollment,
+    relationships,
+    invitations,
+    gdap,
+    webhooks,
+    api,
+    tab,
+  };
 }

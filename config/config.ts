@@ -66,6 +66,18 @@ export interface Config {
    * multi-tenant metadata by default; tests point it at a local key set).
    */
   readonly entraOpenIdMetadataUrl: string;
+  /**
+   * Webhooks (README "Webhooks"): `WEBHOOK_ALLOW_HTTP_LOOPBACK=true` lets subscriptions use http
+   * and reach loopback addresses (local testing only); `WEBHOOK_TIMEOUT_MS` bounds one attempt;
+   * `WEBHOOK_RETRY_MS` is the first retry's delay (doubled each time, capped at an hour);
+   * `WEBHOOK_RETRY_FOR_MS` how long a delivery is retried before its subscription is failing.
+   */
+  readonly webhooks: {
+    readonly allowHttpLoopback: boolean;
+    readonly timeoutMs: number;
+    readonly retryMs: number;
+    readonly retryForMs: number;
+  };
   /** Microsoft Graph for GDAP relationships (README "Microsoft Graph (GDAP)"). */
   readonly graph: GraphConfig;
 }
@@ -295,6 +307,27 @@ const schema = z.object({
       .url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' })
       .default('https://login.microsoftonline.com/common/v2.0/.well-known/openid-configuration')
   ),
+  WEBHOOK_ALLOW_HTTP_LOOPBACK: z.preprocess(
+    emptyToUndefined,
+    z.enum(['true', 'false'], { error: 'must be true or false' }).default('false')
+  ),
+  WEBHOOK_TIMEOUT_MS: z.preprocess(
+    emptyToUndefined,
+    z.coerce.number().int().min(100).max(60_000).default(10_000)
+  ),
+  WEBHOOK_RETRY_MS: z.preprocess(
+    emptyToUndefined,
+    z.coerce.number().int().min(10).max(3_600_000).default(30_000)
+  ),
+  WEBHOOK_RETRY_FOR_MS: z.preprocess(
+    emptyToUndefined,
+    z.coerce
+      .number()
+      .int()
+      .min(1000)
+      .max(7 * 24 * 3_600_000)
+      .default(24 * 3_600_000)
+  ),
   WEB_CONCURRENCY: z.preprocess(
     emptyToUndefined,
     z.coerce
@@ -504,6 +537,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, opts: LoadOptio
     trustedServiceUrlHosts: Object.freeze([...e.TRUSTED_SERVICE_URL_HOSTS]),
     webConcurrency: e.WEB_CONCURRENCY,
     entraOpenIdMetadataUrl: e.ENTRA_OPENID_METADATA_URL,
+    webhooks: Object.freeze({
+      allowHttpLoopback: e.WEBHOOK_ALLOW_HTTP_LOOPBACK === 'true',
+      timeoutMs: e.WEBHOOK_TIMEOUT_MS,
+      retryMs: e.WEBHOOK_RETRY_MS,
+      retryForMs: e.WEBHOOK_RETRY_FOR_MS,
+    }),
     graph: Object.freeze({
       ...optional('clientId', e.GRAPH_CLIENT_ID ?? e.MicrosoftAppId),
       ...optional('clientSecret', e.GRAPH_CLIENT_SECRET ?? e.MicrosoftAppPassword),

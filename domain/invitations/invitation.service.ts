@@ -119,6 +119,12 @@ export interface InvitationServiceDeps {
   readonly notices: { afterTransition(invitation: Invitation): Promise<void> };
   readonly notifier: InvitationNotifier;
   readonly mailer: InvitationMailer;
+  /**
+   * Told of each new invitation (webhooks' invitation.created), awaited before the inviter is
+   * answered; a failure is logged, never the inviter's. Not stamped: a crash right after the
+   * insert loses it (the invitation owes no notice on creation).
+   */
+  readonly created?: (view: InvitationView) => Promise<void>;
   readonly expiryDays: number;
   readonly now: () => Date;
   readonly logger: Logger;
@@ -262,6 +268,7 @@ export class InvitationService {
           'customer invited'
         );
         const view = this.viewOf(invitation, reseller, provider);
+        await this.announce(view);
         return { view, secrets, mailed: await this.mail(view, secrets) };
       } catch (err) {
         if (err instanceof DuplicateInvitationSecretError && attempt < 3) continue;
@@ -867,6 +874,14 @@ export class InvitationService {
       })
     );
     return rows.filter((r): r is CustomerRow => !!r);
+  }
+
+  private async announce(view: InvitationView): Promise<void> {
+    try {
+      await this.deps.created?.(view);
+    } catch (err) {
+      this.log.error({ err, invitationRef: view.invitation.id }, 'invitation created: not told');
+    }
   }
 
   private async mail(

@@ -52,6 +52,11 @@ describe('configuration', () => {
         'entraOpenIdMetadataUrl',
         'https://login.microsoftonline.com/common/v2.0/.well-known/openid-configuration',
       ],
+      // Webhooks: https only, 10 s an attempt, retried from 30 s for a day.
+      [
+        'webhooks',
+        { allowHttpLoopback: false, timeoutMs: 10_000, retryMs: 30_000, retryForMs: 86_400_000 },
+      ],
       // No app id: no Graph app either; Microsoft's public endpoints.
       [
         'graph',

@@ -24,6 +24,11 @@ describe('security: every REST API route needs a token, and a role on the record
       { companyName: 'Fourth Coffee' }
     );
     ids.invitation = invitation.view.invitation.id;
+    const hook = await w.app.app.modules.webhooks.service.create(w.actor(cast.provider), {
+      url: 'https://hooks.example.com/provider',
+      events: ['relationship.ended'],
+    });
+    ids.webhook = hook.subscription.id;
     await w.drained();
   });
   after(async () => {
@@ -33,7 +38,14 @@ describe('security: every REST API route needs a token, and a role on the record
   const operations = () => w.app.app.modules.api.operations;
   const pathOf = (path: string) =>
     path
-      .replace(':id', path.startsWith('/invitations') ? ids.invitation! : ids.relationship!)
+      .replace(
+        ':id',
+        path.startsWith('/invitations')
+          ? ids.invitation!
+          : path.startsWith('/webhooks')
+            ? ids.webhook!
+            : ids.relationship!
+      )
       .replace(':aadObjectId', cast.resellerSales.aadObjectId);
   /** A body each route would take from someone allowed (so a refusal is about who asks). */
   const bodyOf = (path: string): unknown => {
@@ -46,11 +58,20 @@ describe('security: every REST API route needs a token, and a role on the record
     if (path.endsWith('/roles')) return { roles: ['globalAdmin'] };
     if (path.endsWith('/reject')) return { reason: 'no' };
     if (path === '/api-keys') return { name: 'Probe', scope: 'read-write' };
+    if (path === '/webhooks')
+      return { url: 'https://hooks.example.com/probe', events: ['relationship.ended'] };
     return {};
   };
   const snapshot = async () => {
     const hash = createHash('sha256');
-    for (const name of ['relationships', 'invitations', 'partners', 'memberships', 'customers']) {
+    for (const name of [
+      'relationships',
+      'invitations',
+      'partners',
+      'memberships',
+      'customers',
+      'webhook_deliveries',
+    ]) {
       const docs = await w.collection(name).find({}).sort({ _id: 1 }).toArray();
       hash.update(JSON.stringify(docs));
     }
@@ -88,8 +109,8 @@ describe('security: every REST API route needs a token, and a role on the record
                 ? await w.call('DELETE', path, { token: await w.tokenOf(person()) })
                 : await api.post(path, bodyOf(op.path));
         const where = `${op.method} ${op.path}: ${res.status}`;
-        // A Global admin makes keys of their own partner: allowed, and not the pair's records.
-        const ownKeys = op.path === '/api-keys' && person() === stranger;
+        // A Global admin makes keys (and webhooks) of their own partner: allowed, not the pair's.
+        const ownKeys = ['/api-keys', '/webhooks'].includes(op.path) && person() === stranger;
         if (op.method !== 'get' && !op.path.endsWith('/bulk') && !ownKeys) {
           expect([403, 404], where).to.include(res.status);
         }

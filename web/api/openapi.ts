@@ -12,7 +12,13 @@ type Json = Record<string, unknown>;
  */
 export function openApiDocument(
   routes: readonly AnyApiRoute[],
-  info: { readonly title: string; readonly version: string; readonly problem: z.ZodType }
+  info: {
+    readonly title: string;
+    readonly version: string;
+    readonly problem: z.ZodType;
+    /** Requests the server sends (webhooks, OpenAPI 3.1's `webhooks`): event type -> body. */
+    readonly webhooks?: Readonly<Record<string, { summary: string; body: z.ZodType }>>;
+  }
 ): Json {
   const components: Record<string, Json> = {};
   const schemaOf = (schema: z.ZodType, io: 'input' | 'output'): Json =>
@@ -60,11 +66,28 @@ export function openApiDocument(
       },
     };
   }
+  const webhooks: Record<string, Json> = {};
+  // Several events share a body schema: converted once, so they share its component too.
+  const bodies = new Map<z.ZodType, Json>();
+  for (const [name, hook] of Object.entries(info.webhooks ?? {})) {
+    if (!bodies.has(hook.body)) bodies.set(hook.body, schemaOf(hook.body, 'output'));
+    webhooks[name] = {
+      post: {
+        summary: hook.summary,
+        requestBody: {
+          required: true,
+          content: { 'application/json': { schema: bodies.get(hook.body)! } },
+        },
+        responses: { '200': { description: 'Any 2xx: received (else retried)' } },
+      },
+    };
+  }
   return {
     openapi: '3.1.0',
     info: { title: info.title, version: info.version },
     servers: [{ url: '/' }],
     paths,
+    ...(info.webhooks ? { webhooks } : {}),
     components: {
       schemas: components,
       securitySchemes: {

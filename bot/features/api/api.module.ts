@@ -38,6 +38,10 @@ export interface ApiModuleDeps {
   readonly invitations: InvitationsModule;
   /** Keys the stored hashes of open-mode sign-in tokens, as invitations' secrets. */
   readonly hasher: SecretHasher;
+  /** Routes other features declare with the API's kit (webhooks), listed in the document too. */
+  readonly moreRoutes?: (kit: ApiKit) => AnyApiRoute[];
+  /** Requests the server sends (webhook events), for the document's `webhooks`. */
+  readonly webhooks?: Readonly<Record<string, { summary: string; body: z.ZodType }>>;
 }
 
 /** The REST API /api/v1 (issue 30): its routes, as one module of the app. */
@@ -112,6 +116,7 @@ export async function createApiModule(ctx: AppContext, deps: ApiModuleDeps): Pro
       kit,
     }),
     ...apiKeyRoutes({ keys: apiKeys, kit }),
+    ...(deps.moreRoutes?.(kit) ?? []),
     ...signIn,
   ];
   let document: unknown;
@@ -127,6 +132,7 @@ export async function createApiModule(ctx: AppContext, deps: ApiModuleDeps): Pro
         title: 'Partner Connect API',
         version: '1',
         problem: ProblemSchema,
+        ...(deps.webhooks ? { webhooks: deps.webhooks } : {}),
       });
       return { body: document };
     },

@@ -1,6 +1,9 @@
 import type { Invitation } from '../../../domain/invitations/invitation.js';
 import { InvitationNotices } from '../../../domain/invitations/invitation-notices.js';
-import { InvitationService } from '../../../domain/invitations/invitation.service.js';
+import {
+  InvitationService,
+  type InvitationView,
+} from '../../../domain/invitations/invitation.service.js';
 import { CustomerStandingQuery } from '../../../domain/customers/customer-standing.js';
 import type { SecretHasher } from '../../../domain/invitations/invitation-secrets.js';
 import { MongoCustomerRepository } from '../../../models/customers/customer.repository.js';
@@ -44,6 +47,8 @@ export interface InvitationsModule extends AppModule {
    * Run under the change's notice stamp: a crash repeats it, so it must be idempotent.
    */
   onChanged(listener: (invitation: Invitation) => Promise<void>): void;
+  /** Registers what a new invitation owes another feature (webhooks' invitation.created). */
+  onCreated(listener: (view: InvitationView) => Promise<void>): void;
 }
 
 export async function createInvitationsModule(
@@ -62,6 +67,7 @@ export async function createInvitationsModule(
   };
   // The service settles what a transition owes; the notices call it back (built below).
   const listeners: ((invitation: Invitation) => Promise<void>)[] = [];
+  const createdListeners: ((view: InvitationView) => Promise<void>)[] = [];
   const notices = new InvitationNotices(
     repository,
     async (inv) => {
@@ -84,6 +90,9 @@ export async function createInvitationsModule(
     notices,
     notifier: new OutboxInvitationNotifier(deps.notifications.service),
     mailer: new InvitationMail(deps.notifications.service, links),
+    async created(view) {
+      for (const listener of createdListeners) await listener(view);
+    },
     expiryDays: ctx.config.invitationExpiryDays,
     now: ctx.now,
     logger: ctx.logger,
@@ -106,6 +115,7 @@ export async function createInvitationsModule(
     repository,
     customers,
     onChanged: (listener) => void listeners.push(listener),
+    onCreated: (listener) => void createdListeners.push(listener),
     features: [
       invitationsFeature({
         service,

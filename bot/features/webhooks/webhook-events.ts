@@ -1,0 +1,42 @@
+import type { Invitation } from '../../../domain/invitations/invitation.js';
+import type { Relationship } from '../../../domain/relationships/relationship.js';
+import type { WebhookEventType } from '../../../domain/webhooks/webhook.js';
+
+/**
+ * The event a relationship's last change is, if any: the same change the owed notices are for,
+ * so its stamp (time and what happened) is the event's identity.
+ */
+export function relationshipEvent(
+  r: Relationship
+): { type: WebhookEventType; stamp: string; at: Date } | undefined {
+  const last = r.history[r.history.length - 1];
+  if (!last) return undefined;
+  const stamp = `relationship:${r.id}:${last.at.toISOString()}:${last.note ?? last.to}`;
+  let type: WebhookEventType | undefined;
+  if (last.note === 'extended' || last.note === 'autoExtended') type = 'relationship.extended';
+  else if (last.note) type = undefined;
+  else if (last.from === null && last.to === 'pending') type = 'relationship.requested';
+  else if (last.from === 'pending' && last.to === 'active') type = 'relationship.authorized';
+  else if (last.to === 'declined') type = 'relationship.declined';
+  else if (last.to === 'withdrawn') type = 'relationship.withdrawn';
+  else if (last.to === 'ended') type = 'relationship.ended';
+  else if (last.to === 'expired') type = 'relationship.expired';
+  return type ? { type, stamp, at: last.at } : undefined;
+}
+
+/** The event a customer invitation's last change is, if any (created is emitted on creation). */
+export function invitationEvent(
+  inv: Invitation
+): { type: WebhookEventType; stamp: string; at: Date } | undefined {
+  const last = inv.history[inv.history.length - 1];
+  if (!last || last.note === 'resent') return undefined;
+  const stamp = `invitation:${inv.id}:${last.at.toISOString()}:${last.note ?? last.to}`;
+  const types: Partial<Record<string, WebhookEventType>> = {
+    accepted: 'invitation.accepted',
+    declined: 'invitation.declined',
+    revoked: 'invitation.revoked',
+    expired: 'invitation.expired',
+  };
+  const type = types[last.to];
+  return type ? { type, stamp, at: last.at } : undefined;
+}

@@ -1,0 +1,135 @@
+import { eventIdOf, type WebhookEventType } from '../../../domain/webhooks/webhook.js';
+import type { InvitationView } from '../../../domain/invitations/invitation.service.js';
+import type { Invitation } from '../../../domain/invitations/invitation.js';
+import { WebhookService } from '../../../domain/webhooks/webhook.service.js';
+import { MongoWebhookStore } from '../../../models/webhooks/webhook.repository.js';
+import { SealedBox } from '../../../notifications/sealed-box.js';
+import { WebhookWorker } from '../../../notifications/webhook.worker.js';
+import type { AnyApiRoute } from '../../../web/api/api-route.js';
+import type { AppContext, AppModule } from '../../app-module.js';
+import type { ApiKit } from '../api/api-kit.js';
+import { customerInvitationItem, relationshipItem } from '../api/api-views.js';
+import type { InvitationsModule } from '../invitations/invitations.module.js';
+import type { RelationshipsModule } from '../relationships/relationships.module.js';
+import type { PartnersModule } from '../partners/partners.module.js';
+import { invitationEvent, relationshipEvent } from './webhook-events.js';
+import { userText } from '../../../cards/shared/user-text.js';
+import { t } from '../../../i18n/i18n.js';
+import type { Notifications } from '../notifications/notifications.module.js';
+import { webhookRoutes } from './webhooks.routes.js';
+import { WEBHOOK_DOCUMENT } from './webhooks.schemas.js';
+
+export interface WebhooksModuleDeps {
+  readonly partners: PartnersModule;
+  readonly relationships: Pick<RelationshipsModule, 'service' | 'onChanged'>;
+  readonly invitations: Pick<InvitationsModule, 'service' | 'onChanged' | 'onCreated'>;
+  /** Seals the signing secrets (the queued mails' key material, HKDF-derived for this use). */
+  readonly sealKey: Uint8Array;
+  /** Tells a failing subscription's Global admins in Teams. */
+  readonly notifications: Pick<Notifications, 'service'>;
+}
+
+/** Signed webhooks (issue 31): subscriptions, events from transitions, durable delivery. */
+export interface WebhooksModule extends AppModule {
+  readonly service: WebhookService;
+  /** The REST routes, declared with the API's kit (the API module lists them in its document). */
+  apiRoutes(kit: ApiKit): AnyApiRoute[];
+  /** The events as the OpenAPI document's `webhooks` lists them. */
+  readonly document: typeof WEBHOOK_DOCUMENT;
+}
+
+export async function createWebhooksModule(
+  ctx: AppContext,
+  deps: WebhooksModuleDeps
+): Promise<WebhooksModule> {
+  const store = new MongoWebhookStore(ctx.db.connection);
+  // (subscriptionId, eventId) is unique: the index must exist before the first event.
+  await store.init();
+  const sealer = new SealedBox(deps.sealKey, 'partner-connect/webhook-secret/v1');
+  const options = ctx.config.webhooks;
+  const worker = new WebhookWorker({
+    store,
+    sealer,
+    clock: ctx.clock,
+    logger: ctx.logger,
+    options: { ...options, allowLoopback: options.allowHttpLoopback },
+    onFailing: (sub, key) =>
+      deps.notifications.service.notify({
+        key,
+        to: { kind: 'partnerRoles', partnerRef: sub.partnerRef, roles: ['globalAdmin'] },
+        content: (lang) => ({
+          text: t(lang, 'webhooks:notices.failing', {
+            url: userText(new URL(sub.url).origin),
+            hours: Math.round(options.retryForMs / 3_600_000),
+          }),
+        }),
+      }),
+  });
+  const service = new WebhookService({
+    store,
+    memberships: deps.partners.memberships,
+    sealer,
+    allowHttpLoopback: options.allowHttpLoopback,
+    now: ctx.now,
+    deliveryNow: () => new Date(ctx.clock.now()),
+    logger: ctx.logger,
+    queued: () => worker.wake(),
+  });
+  // Under the transition's owed-notice stamp: a crash before this ran leaves it owed and the
+  // sweep emits it again, with the same event id, which the store takes once.
+  deps.relationships.onChanged(async (r) => {
+    const event = relationshipEvent(r);
+    if (!event) return;
+    await service.emit({
+      eventId: eventIdOf(event.stamp),
+      type: event.type,
+      at: event.at,
+      partnerRefs: [r.providerRef, r.resellerRef],
+      async data(ref) {
+        const side = ref === r.providerRef ? 'provider' : 'reseller';
+        return relationshipItem(await deps.relationships.service.withPartners(r, side), true);
+      },
+    });
+  });
+  // The reseller that invited and the provider named, if any; the view read only when needed.
+  const emitInvitation = (
+    inv: Invitation,
+    view: () => Promise<InvitationView>,
+    event: { type: WebhookEventType; eventId: string; at: Date }
+  ) =>
+    service.emit({
+      ...event,
+      partnerRefs: [
+        inv.partnerRef,
+        ...(inv.customer?.providerRef ? [inv.customer.providerRef] : []),
+      ],
+      data: async () => customerInvitationItem(await view(), true),
+    });
+  deps.invitations.onChanged(async (inv) => {
+    const event = invitationEvent(inv);
+    if (!event) return;
+    await emitInvitation(inv, () => deps.invitations.service.view(inv), {
+      type: event.type,
+      eventId: eventIdOf(event.stamp),
+      at: event.at,
+    });
+  });
+  deps.invitations.onCreated(async (view) => {
+    await emitInvitation(view.invitation, async () => view, {
+      type: 'invitation.created',
+      eventId: eventIdOf(`invitation:${view.invitation.id}:created`),
+      at: view.invitation.createdAt,
+    });
+  });
+  return {
+    service,
+    apiRoutes: (kit) => webhookRoutes({ webhooks: service, kit }),
+    document: WEBHOOK_DOCUMENT,
+    async start() {
+      worker.start();
+    },
+    async stop() {
+      await worker.stop();
+    },
+  };
+}

@@ -1,0 +1,244 @@
+import { expect } from 'chai';
+import { Webhook } from 'standardwebhooks';
+import { NOTICE_GRACE_MS } from '../../../domain/notices/owed-notices.js';
+import { eventually } from '../../../testkit/enrollment-app.js';
+import { cast, GRANT, outsider, startApiWorld, type ApiWorld } from './api-world.js';
+import { startReceiver } from './webhook-receiver.js';
+import { RelationshipEventSchema } from '../../../bot/features/webhooks/webhooks.schemas.js';
+
+type Receiver = Awaited<ReturnType<typeof startReceiver>>;
+
+/**
+ * Webhooks through the real server (open mode) and real receivers on 127.0.0.1: subscribe,
+ * a relationship's transition delivered signed (Standard Webhooks), retried with the same
+ * webhook-id after a 500, a hanging receiver cut by the timeout while others get theirs.
+ */
+describe('REST API: webhooks (through the real server and local receivers)', function () {
+  let w: ApiWorld;
+  const receivers: Receiver[] = [];
+  const northwind = outsider(3, 'Nina', 'Northwind Webhooks');
+
+  before(async () => {
+    w = await startApiWorld({
+      WEBHOOK_ALLOW_HTTP_LOOPBACK: 'true',
+      WEBHOOK_TIMEOUT_MS: '300',
+      WEBHOOK_RETRY_MS: '50',
+    });
+    await w.partnerOf('reseller', northwind);
+  });
+  after(async () => {
+    await w?.stop();
+    for (const r of receivers) await r.close();
+  });
+
+  async function receiver(answer?: (n: number) => number | 'hang'): Promise<Receiver> {
+    const r = await startReceiver(answer);
+    receivers.push(r);
+    return r;
+  }
+
+  async function subscribe(who: typeof cast.provider, url: string, events: string[]) {
+    const res = await w.as(who).post('/webhooks', { url, events });
+    expect(res.status, res.text).to.equal(201);
+    expect(res.body.secret).to.match(/^whsec_[A-Za-z0-9+/]{43}=$/);
+    return res.body as { id: string; secret: string };
+  }
+
+  it('delivers relationship.authorized signed with the subscription secret', async () => {
+    const hook = await receiver();
+    const sub = await subscribe(cast.provider, hook.url, ['relationship.authorized']);
+    const listed = await w.as(cast.provider).get('/webhooks');
+    expect(listed.body.items.map((i: { id: string }) => i.id)).to.deep.equal([sub.id]);
+    expect(listed.text).not.to.include(sub.secret);
+    const r = await w.service.request(w.actor(cast.reseller), w.provider.id, GRANT, true);
+    const done = await w.as(cast.provider).post(`/relationships/${r.id}/authorize`, {});
+    expect(done.status).to.equal(200);
+    const [got] = await eventually(
+      () => hook.of('relationship.authorized').length > 0 && hook.of('relationship.authorized'),
+      'relationship.authorized'
+    );
+    const verified = new Webhook(sub.secret).verify(got!.body, got!.headers) as {
+      id: string;
+      type: string;
+      timestamp: string;
+      data: { id: string; state: string; side: string };
+    };
+    // The body is the document's RelationshipEvent: the resource as the API returns it.
+    RelationshipEventSchema.parse(verified);
+    expect(verified.type).to.equal('relationship.authorized');
+    expect(verified.id).to.equal(got!.headers['webhook-id']);
+    expect(verified.data).to.include({ id: r.id, state: 'active', side: 'provider' });
+    // Another secret does not verify it: the signature is this subscription's.
+    const other = `whsec_${Buffer.alloc(32, 7).toString('base64')}`;
+    expect(() => new Webhook(other).verify(got!.body, got!.headers)).to.throw();
+    // Only the events subscribed to: the request before it was not sent.
+    expect(hook.received).to.have.length(1);
+    const deliveries = await eventually(async () => {
+      const res = await w.as(cast.provider).get(`/webhooks/${sub.id}/deliveries`);
+      return res.body.items[0]?.state === 'sent' && res.body.items;
+    }, 'the delivery recorded as sent');
+    expect(deliveries[0]).to.include({ type: 'relationship.authorized', responseCode: 200 });
+  });
+
+  it('retries after a 500 with the same webhook-id, and records both attempts', async () => {
+    const hook = await receiver((n) => (n === 1 ? 500 : 200));
+    const sub = await subscribe(northwind, hook.url, ['relationship.requested']);
+    await w.service.request(w.actor(northwind), w.provider.id, GRANT, true);
+    await eventually(() => hook.received.length >= 2, 'a second attempt');
+    const ids = hook.received.map((h) => h.headers['webhook-id']);
+    expect(ids[0]).to.be.a('string');
+    expect(ids[1]).to.equal(ids[0]);
+    for (const h of hook.received)
+      expect(() => new Webhook(sub.secret).verify(h.body, h.headers)).not.to.throw();
+    const res = await eventually(async () => {
+      const list = await w.as(northwind).get(`/webhooks/${sub.id}/deliveries`);
+      return list.body.items[0]?.state === 'sent' && list.body.items[0];
+    }, 'recorded as sent');
+    expect(res).to.include({ attempts: 2, responseCode: 200 });
+  });
+
+  it('cuts a hanging receiver after the timeout while another subscription gets its event', async () => {
+    const hanging = await receiver(() => 'hang');
+    const fine = await receiver();
+    const slow = await subscribe(cast.reseller, hanging.url, ['relationship.ended']);
+    await subscribe(cast.reseller, fine.url, ['relationship.ended']);
+    const active = (await w.as(cast.provider).get('/relationships?state=active')).body.items[0];
+    const ended = await w
+      .as(cast.reseller)
+      .post(`/relationships/${active.id}/end`, { confirmed: true });
+    expect(ended.status, ended.text).to.equal(200);
+    await eventually(() => fine.of('relationship.ended').length === 1, 'the fine receiver');
+    const cut = await eventually(async () => {
+      const list = await w.as(cast.reseller).get(`/webhooks/${slow.id}/deliveries`);
+      return list.body.items[0]?.error === 'timeout' && list.body.items[0];
+    }, 'the hanging delivery cut by the timeout');
+    expect(cut.state).to.equal('due');
+    expect(cut.responseCode).to.equal(null);
+  });
+
+  it('delivers invitation.created and invitation.revoked with the invitation as the API shows it', async () => {
+    const hook = await receiver();
+    const sub = await subscribe(cast.reseller, hook.url, [
+      'invitation.created',
+      'invitation.revoked',
+    ]);
+    const created = await w.app.app.modules.invitations.service.inviteCustomer(
+      w.actor(cast.reseller),
+      { companyName: 'Hook Coffee' }
+    );
+    const id = created.view.invitation.id;
+    const revoked = await w.as(cast.reseller).post(`/invitations/${id}/revoke`, {});
+    expect(revoked.status, revoked.text).to.equal(200);
+    await eventually(() => hook.of('invitation.revoked').length === 1, 'invitation.revoked');
+    const bodies = hook.received.map(
+      (h) =>
+        new Webhook(sub.secret).verify(h.body, h.headers) as {
+          type: string;
+          data: { id: string; state: string; to: string };
+        }
+    );
+    expect(bodies.map((b) => b.type)).to.deep.equal(['invitation.created', 'invitation.revoked']);
+    expect(bodies[0]!.data).to.include({ id, state: 'pending', to: 'Hook Coffee' });
+    expect(bodies[1]!.data).to.include({ id, state: 'revoked' });
+  });
+
+  it('emits a transition once when the sweep and the deferred work both run it (a crash in between)', async () => {
+    const hook = await receiver();
+    const sub = await subscribe(northwind, hook.url, ['relationship.declined']);
+    const pending = (await w.as(northwind).get('/relationships?state=pending')).body.items[0];
+    await w.app.app.owedWork.idle();
+    // The work a decline owes is held back, as if the process died right after the change...
+    w.app.app.owedWork.pause();
+    const declined = await w.as(cast.provider).post(`/relationships/${pending.id}/decline`, {});
+    expect(declined.status, declined.text).to.equal(200);
+    // ...so the owed-notice sweep emits it once the grace period is over...
+    w.advance(NOTICE_GRACE_MS + 1000);
+    await eventually(() => hook.of('relationship.declined').length === 1, 'the sweep emitting it');
+    // ...and the held work running after all emits the same event id: stored once.
+    w.app.app.owedWork.resume();
+    await w.app.app.owedWork.idle();
+    const stored = await w
+      .collection('webhook_deliveries')
+      .countDocuments({ subscriptionId: sub.id, type: 'relationship.declined' });
+    expect(stored).to.equal(1);
+    expect(hook.of('relationship.declined')).to.have.length(1);
+  });
+
+  it('documents the routes and the events (OpenAPI 3.1 webhooks)', async () => {
+    const doc = await w.call('GET', '/openapi.json');
+    expect(doc.status).to.equal(200);
+    expect(Object.keys(doc.body.paths)).to.include.members([
+      '/api/v1/webhooks',
+      '/api/v1/webhooks/{id}',
+      '/api/v1/webhooks/{id}/deliveries',
+      '/api/v1/webhooks/{id}/test',
+    ]);
+    const hook = doc.body.webhooks['relationship.authorized'].post;
+    expect(hook.requestBody.content['application/json'].schema.$ref).to.equal(
+      '#/components/schemas/RelationshipEvent'
+    );
+    expect(doc.body.components.schemas.RelationshipEvent.properties.data.$ref).to.match(
+      /^#\/components\/schemas\/Relationship/
+    );
+    expect(Object.keys(doc.body.webhooks)).to.include.members([
+      'invitation.created',
+      'invitation.revoked',
+      'webhook.test',
+    ]);
+  });
+
+  it('sends a test event on request', async () => {
+    const hook = await receiver();
+    const sub = await subscribe(cast.provider, hook.url, ['invitation.accepted']);
+    const res = await w.as(cast.provider).post(`/webhooks/${sub.id}/test`, {});
+    expect(res.status).to.equal(202);
+    const [got] = await eventually(
+      () => hook.of('webhook.test').length > 0 && hook.of('webhook.test'),
+      'the test event'
+    );
+    expect(got!.headers['webhook-id']).to.equal(res.body.eventId);
+    expect(() => new Webhook(sub.secret).verify(got!.body, got!.headers)).not.to.throw();
+  });
+
+  it('refuses http to a non-loopback host, and bad events, in the caller language', async () => {
+    const http = await w
+      .as(cast.provider)
+      .post(
+        '/webhooks',
+        { url: 'http://hooks.example.com/x', events: ['relationship.ended'] },
+        { 'Accept-Language': 'ru' }
+      );
+    expect(http.status).to.equal(400);
+    expect(http.body.fields[0].field).to.equal('body.url');
+    expect(http.body.fields[0].message).to.include('https://');
+    expect(http.body.fields[0].message).to.match(/[а-я]/);
+    const en = await w.as(cast.provider).post('/webhooks', {
+      url: 'https://10.0.0.5/hook',
+      events: ['relationship.ended'],
+    });
+    expect(en.status).to.equal(400);
+    expect(en.body.fields[0].message).to.include('private');
+    const unknown = await w.as(cast.provider).post('/webhooks', {
+      url: 'https://hooks.example.com/x',
+      events: ['relationship.nope'],
+    });
+    expect(unknown.status).to.equal(400);
+  });
+
+  it('lets only a Global admin subscribe, and deletes', async () => {
+    const agent = await w.as(cast.providerAgent).post('/webhooks', {
+      url: 'https://hooks.example.com/x',
+      events: ['relationship.ended'],
+    });
+    expect(agent.status).to.equal(403);
+    const sub = await subscribe(cast.provider, 'https://hooks.example.com/y', [
+      'relationship.ended',
+    ]);
+    const gone = await w.call('DELETE', `/webhooks/${sub.id}`, {
+      token: await w.tokenOf(cast.provider),
+    });
+    expect(gone.status).to.equal(200);
+    const list = await w.as(cast.provider).get('/webhooks');
+    expect(list.body.items.map((i: { id: string }) => i.id)).not.to.include(sub.id);
+  });
+});
