@@ -86,6 +86,7 @@ export async function productModules(
     relationships,
     invitations,
     hasher,
+    sealKey: codeKey,
   });
   const tab: AppModule = { routes: tabRoutes() };
   return { partners, notifications, enrollment, relationships, invitations, gdap, api, tab };

@@ -15,8 +15,9 @@ const TAG_BYTES = 16;
 export class SealedBox {
   private readonly key: Buffer;
 
-  constructor(secret: Uint8Array) {
-    this.key = Buffer.from(hkdfSync('sha256', secret, Buffer.alloc(0), INFO, 32));
+  /** `info`: another use's own derivation (a bulk job's links and codes), never the outbox's key. */
+  constructor(secret: Uint8Array, info: string = INFO) {
+    this.key = Buffer.from(hkdfSync('sha256', secret, Buffer.alloc(0), info, 32));
   }
 
   seal(value: unknown, aad: string): string {

@@ -24,6 +24,10 @@ describe('security: every REST API route needs a token, and a role on the record
       { companyName: 'Fourth Coffee' }
     );
     ids.invitation = invitation.view.invitation.id;
+    const bulk = await w
+      .as(cast.reseller)
+      .post('/invitations/bulk/csv?dryRun=false', { csv: 'company\nFourth Coffee Annex\n' });
+    ids.job = bulk.body.jobId as string;
     await w.drained();
   });
   after(async () => {
@@ -34,7 +38,8 @@ describe('security: every REST API route needs a token, and a role on the record
   const pathOf = (path: string) =>
     path
       .replace(':id', path.startsWith('/invitations') ? ids.invitation! : ids.relationship!)
-      .replace(':aadObjectId', cast.resellerSales.aadObjectId);
+      .replace(':aadObjectId', cast.resellerSales.aadObjectId)
+      .replace(':jobId', ids.job!);
   /** A body each route would take from someone allowed (so a refusal is about who asks). */
   const bodyOf = (path: string): unknown => {
     if (path.endsWith('/end')) return { confirmed: true };
@@ -46,6 +51,7 @@ describe('security: every REST API route needs a token, and a role on the record
     if (path.endsWith('/roles')) return { roles: ['globalAdmin'] };
     if (path.endsWith('/reject')) return { reason: 'no' };
     if (path === '/api-keys') return { name: 'Probe', scope: 'read-write' };
+    if (path === '/invitations/bulk/csv') return { csv: 'company\nProbe Co\n' };
     return {};
   };
   const snapshot = async () => {
@@ -89,7 +95,9 @@ describe('security: every REST API route needs a token, and a role on the record
                 : await api.post(path, bodyOf(op.path));
         const where = `${op.method} ${op.path}: ${res.status}`;
         // A Global admin makes keys of their own partner: allowed, and not the pair's records.
-        const ownKeys = op.path === '/api-keys' && person() === stranger;
+        // ... and checks a file of its own partner's (a dry run, the default: nothing made).
+        const ownKeys =
+          (op.path === '/api-keys' || op.path === '/invitations/bulk/csv') && person() === stranger;
         if (op.method !== 'get' && !op.path.endsWith('/bulk') && !ownKeys) {
           expect([403, 404], where).to.include(res.status);
         }

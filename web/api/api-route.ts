@@ -56,6 +56,8 @@ export interface ApiRoute<P = unknown, Q = unknown, B = unknown> {
   readonly params?: z.ZodType<P>;
   readonly query?: z.ZodType<Q>;
   readonly body?: z.ZodType<B>;
+  /** The largest body this route takes, when not MAX_API_BODY_BYTES (an uploaded file). */
+  readonly maxBodyBytes?: number;
   /** The status of a success when not 200 (201 for a create): the document says it. */
   readonly okStatus?: number;
   /** The answer's schema, or `csv` for text/csv. */

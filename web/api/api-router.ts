@@ -52,7 +52,9 @@ export function apiHttpRoutes(deps: ApiRouterDeps): HttpRoute[] {
         }
         const params = parse(route.params, req.params ?? {}, 'path');
         const query = parse(route.query, queryOf(req), 'query');
-        const body = route.body ? parse(route.body, await bodyOf(req), 'body') : undefined;
+        const body = route.body
+          ? parse(route.body, await bodyOf(req, route.maxBodyBytes), 'body')
+          : undefined;
         const ifMatch = req.headers['if-match'];
         const answer = await route.handle(
           {
@@ -141,7 +143,7 @@ function queryOf(req: Request): Record<string, string> {
   return out;
 }
 
-async function bodyOf(req: Request): Promise<unknown> {
+async function bodyOf(req: Request, limit = MAX_API_BODY_BYTES): Promise<unknown> {
   const length = req.headers['content-length'];
   const chunked = req.headers['transfer-encoding'] !== undefined;
   // An action without fields may be sent without a body at all.
@@ -149,7 +151,7 @@ async function bodyOf(req: Request): Promise<unknown> {
   if (!isJsonContentType(req.headers['content-type'])) {
     throw new ApiError(415, 'unsupportedMediaType', 'api:errors.notJson');
   }
-  const read = await readJsonBody(req, MAX_API_BODY_BYTES);
+  const read = await readJsonBody(req, limit);
   if (!read.ok) {
     throw new ApiError(read.status, 'invalid', `api:errors.body_${read.error}`);
   }

@@ -26,6 +26,12 @@ import { meRoutes } from './me.routes.js';
 import { peopleRoutes } from './people.routes.js';
 import { relationshipRoutes } from './relationships.routes.js';
 import { z } from 'zod';
+import { randomBytes } from 'node:crypto';
+import { BulkInvitationService } from '../../../domain/invitations/bulk-invitation.service.js';
+import { MongoBulkJobRepository } from '../../../models/invitations/bulk-job.repository.js';
+import { SealedBox } from '../../../notifications/sealed-box.js';
+import { invitationLink } from '../invitations/invitation-notifier.js';
+import { bulkInvitationRoutes } from './bulk-invitations.routes.js';
 
 /** How many people open mode's sign-in offers (the last seen first). */
 const PERSONAS_SHOWN = 50;
@@ -38,6 +44,8 @@ export interface ApiModuleDeps {
   readonly invitations: InvitationsModule;
   /** Keys the stored hashes of open-mode sign-in tokens, as invitations' secrets. */
   readonly hasher: SecretHasher;
+  /** Seals bulk jobs' links and codes (its own HKDF derivation of the invitation code key). */
+  readonly sealKey?: Uint8Array;
 }
 
 /** The REST API /api/v1 (issue 30): its routes, as one module of the app. */
@@ -46,6 +54,8 @@ export interface ApiModule extends AppModule {
   readonly operations: readonly AnyApiRoute[];
   /** Partners' API keys (the routes' service; tests reach it too). */
   readonly apiKeys: ApiKeyService;
+  /** Bulk invitations from a CSV (tests reach its interruption hook). */
+  readonly bulk: BulkInvitationService;
 }
 
 /**
@@ -67,6 +77,7 @@ export async function createApiModule(ctx: AppContext, deps: ApiModuleDeps): Pro
     logger: ctx.logger,
   });
   const keys = keyLookup(apiKeys);
+  const bulk = await bulkService(ctx, deps);
   let authenticate;
   const signIn: AnyApiRoute[] = [];
   if (appId) {
@@ -112,6 +123,7 @@ export async function createApiModule(ctx: AppContext, deps: ApiModuleDeps): Pro
       kit,
     }),
     ...apiKeyRoutes({ keys: apiKeys, kit }),
+    ...bulkInvitationRoutes({ bulk, kit }),
     ...signIn,
   ];
   let document: unknown;
@@ -133,6 +145,7 @@ export async function createApiModule(ctx: AppContext, deps: ApiModuleDeps): Pro
   });
   return {
     apiKeys,
+    bulk,
     operations: [...operations, openapi],
     routes: [
       ...apiHttpRoutes({
@@ -144,6 +157,26 @@ export async function createApiModule(ctx: AppContext, deps: ApiModuleDeps): Pro
       apiDocsRoute([...operations, openapi]),
     ],
   };
+}
+
+/** Bulk invitations: the same services as one invitation, jobs in `bulk_invitation_jobs`. */
+async function bulkService(ctx: AppContext, deps: ApiModuleDeps): Promise<BulkInvitationService> {
+  const jobs = new MongoBulkJobRepository(ctx.db.connection);
+  await jobs.init();
+  const box = new SealedBox(deps.sealKey ?? randomBytes(32), 'partner-connect/bulk-sealed/v1');
+  return new BulkInvitationService({
+    customers: deps.invitations.service,
+    resellers: deps.relationships.invitations,
+    relationships: deps.relationships.service,
+    memberships: deps.partners.memberships,
+    partners: deps.partners.partners,
+    jobs,
+    seal: (value, aad) => box.seal(value, aad),
+    open: (sealed, aad) => box.open(sealed, aad) as { link: string; code: string },
+    customerLink: (token) => invitationLink(ctx.config.publicBaseUrl, token),
+    now: ctx.now,
+    logger: ctx.logger,
+  });
 }
 
 /**
