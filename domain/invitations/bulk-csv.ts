@@ -55,14 +55,18 @@ export function parseBulkCsv(kind: BulkKind, text: string): BulkCsv {
     records = parse(clean, {
       delimiter,
       relax_column_count: true,
-      skip_empty_lines: true,
+      // Blank lines kept while numbering, so a row's number is the spreadsheet's row.
+      skip_empty_lines: false,
       trim: true,
       max_record_size: 64 * 1024,
     });
   } catch {
     throw new InvalidError('bulk:errors.unreadable');
   }
-  const [header, ...data] = records;
+  const [header, ...all] = records;
+  const data = all
+    .map((cells, i) => ({ cells, row: i + 2 }))
+    .filter((r) => r.cells.some((c) => c !== ''));
   if (!header) throw new InvalidError('bulk:errors.empty');
   const columns = header.map((h) => columnOf(kind, h));
   if (!columns.includes(REQUIRED[kind])) {
@@ -72,12 +76,12 @@ export function parseBulkCsv(kind: BulkKind, text: string): BulkCsv {
   if (data.length > MAX_BULK_ROWS) {
     throw new InvalidError('bulk:errors.tooManyRows', { max: MAX_BULK_ROWS });
   }
-  const rows = data.map((cells, i) => {
+  const rows = data.map(({ cells, row }) => {
     const fields: Record<string, string> = {};
     columns.forEach((c, j) => {
       if (c && cells[j]) fields[c] = cells[j]!;
     });
-    return { row: i + 2, fields };
+    return { row, fields };
   });
   // The rows as read, not the bytes: the same list saved by another program is the same file.
   const hash = createHash('sha256')
