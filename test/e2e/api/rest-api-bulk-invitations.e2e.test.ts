@@ -186,6 +186,19 @@ describe('REST API: bulk invitations from a CSV', function () {
     const run = await upload(cast.reseller, 'company\nOwn Co\n', false);
     const other = await w.as(cast.provider).get(`/invitations/bulk/${run.body.jobId as string}`);
     expect(other.status).to.equal(404);
+    // The role matrix as for one invitation: a Helpdesk agent may not invite customers, and a
+    // provider's Sales agent may not invite resellers.
+    await w.setRoles(cast.reseller, cast.resellerSales, ['helpdeskAgent']);
+    const helpdesk = await upload(cast.resellerSales, csv, false);
+    expect(helpdesk.status).to.equal(403);
+    expect(helpdesk.body.key).to.equal('enrollment:errors.roleRequired');
+    const peek = await w
+      .as(cast.resellerSales)
+      .get(`/invitations/bulk/${run.body.jobId as string}`);
+    expect(peek.status).to.equal(403);
+    await w.setRoles(cast.provider, cast.providerAgent, ['salesAgent']);
+    const sales = await upload(cast.providerAgent, 'email,roles\nx@y.example,globalReader\n');
+    expect(sales.status).to.equal(403);
     expect(await pendingCompanies()).not.to.include('Nobody Inc');
   });
 });
