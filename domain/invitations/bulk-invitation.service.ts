@@ -102,6 +102,17 @@ export class BulkInvitationService {
     return (await this.deps.jobs.get(id)) ?? job;
   }
 
+  /**
+   * Takes up a job's rows not done without the file (its rows are stored): for a run that died
+   * when nobody uploads the file again. Null for a job the caller may not see.
+   */
+  async resumeJob(actor: Actor, id: string): Promise<BulkJob | null> {
+    const job = await this.job(actor, id);
+    if (!job) return null;
+    await this.resume(actor, job);
+    return this.deps.jobs.get(id);
+  }
+
   /** The job as the caller may see it: of its own partner, for people who may invite. */
   async job(actor: Actor, id: string): Promise<BulkJob | null> {
     const { partner } = await this.inviter(actor);

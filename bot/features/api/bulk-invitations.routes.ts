@@ -75,6 +75,21 @@ export function bulkInvitationRoutes(deps: {
       },
     }),
     apiRoute({
+      method: 'post',
+      path: '/invitations/bulk/:jobId/resume',
+      summary: "Takes up a job's rows not done (a run that died), without the file",
+      tag: 'invitations',
+      auth: 'bearer',
+      params: BulkJobParam,
+      response: BulkResultSchema,
+      async handle({ caller, params, language }) {
+        const actor = await kit.actorOf(caller);
+        const job = await bulk.resumeJob(actor, params.jobId);
+        if (!job) throw new NotFoundError('bulk:errors.noJob');
+        return { body: resultOf(bulk, actor, job, language) };
+      },
+    }),
+    apiRoute({
       method: 'get',
       path: '/invitations/bulk/:jobId.csv',
       summary: "A bulk job's result file: row, outcome, reason, link and code (the uploader's)",
