@@ -24,9 +24,15 @@ describe('REST API: bulk invitations from a CSV', function () {
 
   before(async () => {
     w = await startApiWorld();
-    await w.app.app.modules.invitations.service.inviteCustomer(w.actor(cast.reseller), {
-      companyName: 'Tailspin Toys',
+    const invitations = w.app.app.modules.invitations.service;
+    await invitations.inviteCustomer(w.actor(cast.reseller), { companyName: 'Tailspin Toys' });
+    // A customer already linked: it accepted an invitation by its code.
+    const linked = await invitations.inviteCustomer(w.actor(cast.reseller), {
+      companyName: 'Linked Co',
     });
+    const customer = w.actor(cast.customer);
+    const opened = await invitations.open(customer, linked.secrets.code);
+    await invitations.accept(customer, opened.invitation.id);
   });
   after(async () => {
     await w?.stop();
@@ -42,11 +48,13 @@ describe('REST API: bulk invitations from a CSV', function () {
   it("checks each row of Excel's Russian CSV (BOM, ;, quotes) with a reason, creating nothing", async () => {
     const before = await pendingCompanies();
     const csv =
-      '\uFEFFКомпания;Адрес администратора;Заметка\r\n' +
+      '\uFEFFКомпания;Адрес администратора;Заметка;Поставщик\r\n' +
       '"Contoso; Ltd";admin@contoso.example;"Said ""hi"""\r\n' +
       'Fabrikam;not-an-email;\r\n' +
       '"contoso;  ltd";;dup\r\n' +
-      'tailspin toys;;\r\n';
+      'tailspin toys;;\r\n' +
+      'Wide World Importers;;;7999999\r\n' +
+      'LINKED CO;;\r\n';
     const res = await upload(cast.reseller, csv, true, 'ru');
     expect(res.status, res.text).to.equal(200);
     expect(res.body).to.include({ jobId: null, kind: 'customer', dryRun: true });
@@ -56,6 +64,8 @@ describe('REST API: bulk invitations from a CSV', function () {
       [3, 'Fabrikam', 'refused', 'invitations:errors.email'],
       [4, 'contoso;  ltd', 'refused', 'bulk:reasons.duplicate'],
       [5, 'tailspin toys', 'refused', 'bulk:reasons.alreadyInvited'],
+      [6, 'Wide World Importers', 'refused', 'bulk:reasons.noProvider'],
+      [7, 'LINKED CO', 'refused', 'bulk:reasons.alreadyLinked'],
     ]);
     expect(rows[2]!.reason).to.equal('Совпадает со строкой 2 этого файла.');
     expect(rows[3]!.reason).to.match(/^Уже приглашён/);
