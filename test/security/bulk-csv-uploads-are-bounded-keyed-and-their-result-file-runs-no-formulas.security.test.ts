@@ -29,6 +29,15 @@ describe('security: bulk CSV uploads are bounded, keyed to their partner, and th
     const huge = 'company\n' + 'Big Company Name Here\n'.repeat(MAX_BULK_CSV_BYTES / 20);
     const big = await w.as(cast.reseller).post('/invitations/bulk/csv?dryRun=false', { csv: huge });
     expect(big.status).to.equal(413);
+    const raw = await fetch(`${w.base}/invitations/bulk/csv?dryRun=false`, {
+      method: 'POST',
+      headers: {
+        Authorization: `Bearer ${await w.tokenOf(cast.reseller)}`,
+        'Content-Type': 'text/csv',
+      },
+      body: huge,
+    });
+    expect(raw.status).to.equal(413);
     const many = 'company\n' + 'Co\n'.repeat(MAX_BULK_ROWS + 1);
     const rows = await w
       .as(cast.reseller)

@@ -45,6 +45,7 @@ export function bulkInvitationRoutes(deps: {
       query: BulkCsvQuery,
       body: BulkCsvBody,
       maxBodyBytes: MAX_BULK_CSV_BYTES,
+      textBody: { mediaType: 'text/csv', field: 'csv' },
       response: BulkResultSchema,
       async handle({ caller, query, body, language }) {
         const actor = await kit.actorOf(caller);

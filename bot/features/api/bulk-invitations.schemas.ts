@@ -3,7 +3,7 @@ import { z } from 'zod';
 /** The largest file a bulk upload takes (about 10,000 short rows); larger is a 413. */
 export const MAX_BULK_CSV_BYTES = 1024 * 1024;
 
-/** The upload: the file's text as JSON (the API takes JSON bodies only). */
+/** The upload: the file's text as JSON `{ csv }`, or the file itself as `text/csv`. */
 export const BulkCsvBody = z
   .object({
     csv: z

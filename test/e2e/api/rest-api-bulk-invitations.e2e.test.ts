@@ -72,6 +72,20 @@ describe('REST API: bulk invitations from a CSV', function () {
     expect(await pendingCompanies()).to.deep.equal(before);
   });
 
+  it('takes the file itself as text/csv too (as curl --data-binary sends it)', async () => {
+    const res = await fetch(`${w.base}/invitations/bulk/csv`, {
+      method: 'POST',
+      headers: {
+        Authorization: `Bearer ${await w.tokenOf(cast.reseller)}`,
+        'Content-Type': 'text/csv; charset=utf-8',
+      },
+      body: '\uFEFFcompany;admin email\r\n"Raw; Co";raw@raw.example\r\n',
+    });
+    expect(res.status).to.equal(200);
+    const body = (await res.json()) as { rows: Row[] };
+    expect(body.rows.map((r) => [r.to, r.state])).to.deep.equal([['Raw; Co', 'ok']]);
+  });
+
   it('runs a file through the same service (mails sent); the same file again creates none', async () => {
     const csv =
       'company,admin email,note\n' +
