@@ -101,6 +101,7 @@ export async function productModules(
     hasher,
     moreRoutes: (kit) => webhooks.apiRoutes(kit),
     webhooks: webhooks.document,
+    sealKey: codeKey,
   });
   const tab: AppModule = { routes: tabRoutes() };
   return {

@@ -15,7 +15,7 @@ const TAG_BYTES = 16;
 export class SealedBox {
   private readonly key: Buffer;
 
-  /** `info` names the use: a box for another use (webhook secrets) derives another key. */
+  /** `info` names the use: another use (webhook secrets, a bulk job's links and codes) derives its own key, never the outbox's. */
   constructor(secret: Uint8Array, info: string = INFO) {
     this.key = Buffer.from(hkdfSync('sha256', secret, Buffer.alloc(0), info, 32));
   }

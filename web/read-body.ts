@@ -67,6 +67,31 @@ export async function readJsonBody(
   }
 }
 
+/**
+ * Reads a text body (an uploaded CSV) under the same size and time limits as a JSON one,
+ * decoded as UTF-8; a refusal is the same 413 / 408 / 400.
+ */
+export async function readTextBody(
+  req: IncomingMessage,
+  limit: number,
+  timeoutMs = BODY_TIMEOUT_MS
+): Promise<{ readonly ok: true; readonly value: string } | Extract<BodyResult, { ok: false }>> {
+  const declared = Number(req.headers['content-length']);
+  const tooLarge = {
+    ok: false,
+    status: 413,
+    error: 'payload_too_large',
+    message: `The body exceeds ${limit} bytes.`,
+  } as const;
+  if (Number.isFinite(declared) && declared > limit) return tooLarge;
+  const read = await readRaw(req, limit, timeoutMs);
+  if (read === 'tooLarge') return tooLarge;
+  if (read === 'timeout') return slow(timeoutMs) as Extract<BodyResult, { ok: false }>;
+  if (read === 'error')
+    return { ok: false, status: 400, error: 'bad_body', message: 'The body could not be read.' };
+  return { ok: true, value: read.toString('utf8') };
+}
+
 /** The body's media type is JSON: `application/json`, any parameters (`; charset=utf-8`). */
 export function isJsonContentType(header: string | undefined): boolean {
   return (header ?? '').split(';')[0]!.trim().toLowerCase() === 'application/json';

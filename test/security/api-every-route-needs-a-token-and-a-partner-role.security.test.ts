@@ -29,6 +29,10 @@ describe('security: every REST API route needs a token, and a role on the record
       events: ['relationship.ended'],
     });
     ids.webhook = hook.subscription.id;
+    const bulk = await w
+      .as(cast.reseller)
+      .post('/invitations/bulk/csv?dryRun=false', { csv: 'company\nFourth Coffee Annex\n' });
+    ids.job = bulk.body.jobId as string;
     await w.drained();
   });
   after(async () => {
@@ -46,7 +50,8 @@ describe('security: every REST API route needs a token, and a role on the record
             ? ids.webhook!
             : ids.relationship!
       )
-      .replace(':aadObjectId', cast.resellerSales.aadObjectId);
+      .replace(':aadObjectId', cast.resellerSales.aadObjectId)
+      .replace(':jobId', ids.job!);
   /** A body each route would take from someone allowed (so a refusal is about who asks). */
   const bodyOf = (path: string): unknown => {
     if (path.endsWith('/end')) return { confirmed: true };
@@ -60,6 +65,7 @@ describe('security: every REST API route needs a token, and a role on the record
     if (path === '/api-keys') return { name: 'Probe', scope: 'read-write' };
     if (path === '/webhooks')
       return { url: 'https://hooks.example.com/probe', events: ['relationship.ended'] };
+    if (path === '/invitations/bulk/csv') return { csv: 'company\nProbe Co\n' };
     return {};
   };
   const snapshot = async () => {
@@ -109,8 +115,11 @@ describe('security: every REST API route needs a token, and a role on the record
                 ? await w.call('DELETE', path, { token: await w.tokenOf(person()) })
                 : await api.post(path, bodyOf(op.path));
         const where = `${op.method} ${op.path}: ${res.status}`;
-        // A Global admin makes keys (and webhooks) of their own partner: allowed, not the pair's.
-        const ownKeys = ['/api-keys', '/webhooks'].includes(op.path) && person() === stranger;
+        // A Global admin makes keys (and webhooks) of their own partner: allowed, not the pair's;
+        // and checks a file of its own partner's (a dry run, the default: nothing made).
+        const ownKeys =
+          ['/api-keys', '/webhooks', '/invitations/bulk/csv'].includes(op.path) &&
+          person() === stranger;
         if (op.method !== 'get' && !op.path.endsWith('/bulk') && !ownKeys) {
           expect([403, 404], where).to.include(res.status);
         }

@@ -56,6 +56,13 @@ export interface ApiRoute<P = unknown, Q = unknown, B = unknown> {
   readonly params?: z.ZodType<P>;
   readonly query?: z.ZodType<Q>;
   readonly body?: z.ZodType<B>;
+  /** The largest body this route takes, when not MAX_API_BODY_BYTES (an uploaded file). */
+  readonly maxBodyBytes?: number;
+  /**
+   * A route that also takes its body as plain text of this media type (`text/csv`): the text
+   * is given to the body schema as `{ [field]: text }`, as if sent as JSON.
+   */
+  readonly textBody?: { readonly mediaType: string; readonly field: string };
   /** The status of a success when not 200 (201 for a create): the document says it. */
   readonly okStatus?: number;
   /** The answer's schema, or `csv` for text/csv. */

@@ -4,7 +4,7 @@ import { t, type Language } from '../../i18n/i18n.js';
 import { languageFromAcceptLanguage } from '../html-page.js';
 import type { Logger } from '../../logging/logger.js';
 import type { HttpRoute } from '../http-route.js';
-import { isJsonContentType, readJsonBody } from '../read-body.js';
+import { isJsonContentType, readJsonBody, readTextBody } from '../read-body.js';
 import {
   ApiError,
   type AnyApiRoute,
@@ -52,7 +52,9 @@ export function apiHttpRoutes(deps: ApiRouterDeps): HttpRoute[] {
         }
         const params = parse(route.params, req.params ?? {}, 'path');
         const query = parse(route.query, queryOf(req), 'query');
-        const body = route.body ? parse(route.body, await bodyOf(req), 'body') : undefined;
+        const body = route.body
+          ? parse(route.body, await bodyOf(req, route.maxBodyBytes, route.textBody), 'body')
+          : undefined;
         const ifMatch = req.headers['if-match'];
         const answer = await route.handle(
           {
@@ -141,15 +143,25 @@ function queryOf(req: Request): Record<string, string> {
   return out;
 }
 
-async function bodyOf(req: Request): Promise<unknown> {
+async function bodyOf(
+  req: Request,
+  limit = MAX_API_BODY_BYTES,
+  text?: AnyApiRoute['textBody']
+): Promise<unknown> {
   const length = req.headers['content-length'];
   const chunked = req.headers['transfer-encoding'] !== undefined;
   // An action without fields may be sent without a body at all.
   if (!chunked && (length === undefined || length === '0')) return {};
+  const mediaType = (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
+  if (text && mediaType === text.mediaType) {
+    const read = await readTextBody(req, limit);
+    if (!read.ok) throw new ApiError(read.status, 'invalid', `api:errors.body_${read.error}`);
+    return { [text.field]: read.value };
+  }
   if (!isJsonContentType(req.headers['content-type'])) {
     throw new ApiError(415, 'unsupportedMediaType', 'api:errors.notJson');
   }
-  const read = await readJsonBody(req, MAX_API_BODY_BYTES);
+  const read = await readJsonBody(req, limit);
   if (!read.ok) {
     throw new ApiError(read.status, 'invalid', `api:errors.body_${read.error}`);
   }

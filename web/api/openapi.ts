@@ -54,7 +54,12 @@ export function openApiDocument(
         ? {
             requestBody: {
               required: false,
-              content: { 'application/json': { schema: schemaOf(route.body, 'input') } },
+              content: {
+                'application/json': { schema: schemaOf(route.body, 'input') },
+                ...(route.textBody
+                  ? { [route.textBody.mediaType]: { schema: { type: 'string' } } }
+                  : {}),
+              },
             },
           }
         : {}),

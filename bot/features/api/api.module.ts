@@ -26,6 +26,12 @@ import { meRoutes } from './me.routes.js';
 import { peopleRoutes } from './people.routes.js';
 import { relationshipRoutes } from './relationships.routes.js';
 import { z } from 'zod';
+import { randomBytes } from 'node:crypto';
+import { BulkInvitationService } from '../../../domain/invitations/bulk-invitation.service.js';
+import { MongoBulkJobRepository } from '../../../models/invitations/bulk-job.repository.js';
+import { SealedBox } from '../../../notifications/sealed-box.js';
+import { invitationLink } from '../invitations/invitation-notifier.js';
+import { bulkInvitationRoutes } from './bulk-invitations.routes.js';
 
 /** How many people open mode's sign-in offers (the last seen first). */
 const PERSONAS_SHOWN = 50;
@@ -42,6 +48,8 @@ export interface ApiModuleDeps {
   readonly moreRoutes?: (kit: ApiKit) => AnyApiRoute[];
   /** Requests the server sends (webhook events), for the document's `webhooks`. */
   readonly webhooks?: Readonly<Record<string, { summary: string; body: z.ZodType }>>;
+  /** Seals bulk jobs' links and codes (its own HKDF derivation of the invitation code key). */
+  readonly sealKey?: Uint8Array;
 }
 
 /** The REST API /api/v1 (issue 30): its routes, as one module of the app. */
@@ -50,6 +58,8 @@ export interface ApiModule extends AppModule {
   readonly operations: readonly AnyApiRoute[];
   /** Partners' API keys (the routes' service; tests reach it too). */
   readonly apiKeys: ApiKeyService;
+  /** Bulk invitations from a CSV (tests reach its interruption hook). */
+  readonly bulk: BulkInvitationService;
 }
 
 /**
@@ -71,6 +81,7 @@ export async function createApiModule(ctx: AppContext, deps: ApiModuleDeps): Pro
     logger: ctx.logger,
   });
   const keys = keyLookup(apiKeys);
+  const bulk = await bulkService(ctx, deps);
   let authenticate;
   const signIn: AnyApiRoute[] = [];
   if (appId) {
@@ -117,6 +128,7 @@ export async function createApiModule(ctx: AppContext, deps: ApiModuleDeps): Pro
     }),
     ...apiKeyRoutes({ keys: apiKeys, kit }),
     ...(deps.moreRoutes?.(kit) ?? []),
+    ...bulkInvitationRoutes({ bulk, kit }),
     ...signIn,
   ];
   let document: unknown;
@@ -139,6 +151,7 @@ export async function createApiModule(ctx: AppContext, deps: ApiModuleDeps): Pro
   });
   return {
     apiKeys,
+    bulk,
     operations: [...operations, openapi],
     routes: [
       ...apiHttpRoutes({
@@ -150,6 +163,26 @@ export async function createApiModule(ctx: AppContext, deps: ApiModuleDeps): Pro
       apiDocsRoute([...operations, openapi]),
     ],
   };
+}
+
+/** Bulk invitations: the same services as one invitation, jobs in `bulk_invitation_jobs`. */
+async function bulkService(ctx: AppContext, deps: ApiModuleDeps): Promise<BulkInvitationService> {
+  const jobs = new MongoBulkJobRepository(ctx.db.connection);
+  await jobs.init();
+  const box = new SealedBox(deps.sealKey ?? randomBytes(32), 'partner-connect/bulk-sealed/v1');
+  return new BulkInvitationService({
+    customers: deps.invitations.service,
+    resellers: deps.relationships.invitations,
+    relationships: deps.relationships.service,
+    memberships: deps.partners.memberships,
+    partners: deps.partners.partners,
+    jobs,
+    seal: (value, aad) => box.seal(value, aad),
+    open: (sealed, aad) => box.open(sealed, aad) as { link: string; code: string },
+    customerLink: (token) => invitationLink(ctx.config.publicBaseUrl, token),
+    now: ctx.now,
+    logger: ctx.logger,
+  });
 }
 
 /**

@@ -1,0 +1,57 @@
+import { z } from 'zod';
+
+/** The largest file a bulk upload takes (about 10,000 short rows); larger is a 413. */
+export const MAX_BULK_CSV_BYTES = 1024 * 1024;
+
+/** The upload: the file's text as JSON `{ csv }`, or the file itself as `text/csv`. */
+export const BulkCsvBody = z
+  .object({
+    csv: z
+      .string()
+      .min(1)
+      .describe(
+        'The CSV text. Customers (a reseller): company, admin email, note, provider (PartnerID). ' +
+          'Resellers (a provider): email, PartnerID, roles, duration days. Headers in English ' +
+          'or Russian; `,` or `;`; a BOM and quotes are fine.'
+      ),
+  })
+  .strict()
+  .meta({ id: 'BulkCsvUpload' });
+
+export const BulkCsvQuery = z.object({
+  dryRun: z
+    .enum(['true', 'false'])
+    .default('true')
+    .describe('true (the default): check each row and create nothing'),
+});
+
+export const BulkJobParam = z.object({ jobId: z.string().regex(/^[0-9a-f]{32}$/) });
+
+export const BulkRowSchema = z
+  .object({
+    row: z.number().int().describe("the row's number in the file (the header is row 1)"),
+    to: z
+      .string()
+      .describe('the company (customers) or the address (resellers) as the file gives it'),
+    state: z
+      .enum(['ok', 'pending', 'started', 'created', 'failed', 'refused'])
+      .describe('dry run: ok or refused; run: pending, started, created, failed or refused'),
+    reasonKey: z.string().nullable(),
+    reason: z.string().nullable().describe('why it was refused or failed (Accept-Language)'),
+    invitationId: z.string().nullable(),
+    mailed: z.enum(['queued', 'failed', 'none']).nullable(),
+    link: z.string().nullable().describe('to the uploader only, as the card shows it'),
+    code: z.string().nullable().describe('to the uploader only, as the card shows it'),
+  })
+  .meta({ id: 'BulkRow' });
+
+export const BulkResultSchema = z
+  .object({
+    jobId: z.string().nullable().describe('null for a dry run'),
+    kind: z.enum(['customer', 'reseller']),
+    dryRun: z.boolean(),
+    done: z.boolean().describe('no row is pending or started'),
+    counts: z.record(z.string(), z.number().int()),
+    rows: z.array(BulkRowSchema),
+  })
+  .meta({ id: 'BulkResult' });

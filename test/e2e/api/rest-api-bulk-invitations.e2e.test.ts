@@ -1,0 +1,229 @@
+import { expect } from 'chai';
+import { BULK_ROW_LEASE_MS } from '../../../domain/invitations/bulk-invitation.service.js';
+import { cast, startApiWorld, type ApiWorld } from './api-world.js';
+
+interface Row {
+  row: number;
+  to: string;
+  state: string;
+  reasonKey: string | null;
+  reason: string | null;
+  invitationId: string | null;
+  link: string | null;
+  code: string | null;
+}
+
+/**
+ * Bulk invitations from a CSV through the real server (open mode): the dry run's reasons per
+ * row, Excel's `;`, BOM and quotes, the run through the same services as one invitation, the
+ * same file again creating nothing, a run that died midway resumed without doubles, the result
+ * file, and who may upload.
+ */
+describe('REST API: bulk invitations from a CSV', function () {
+  let w: ApiWorld;
+
+  before(async () => {
+    w = await startApiWorld();
+    const invitations = w.app.app.modules.invitations.service;
+    await invitations.inviteCustomer(w.actor(cast.reseller), { companyName: 'Tailspin Toys' });
+    // A customer already linked: it accepted an invitation by its code.
+    const linked = await invitations.inviteCustomer(w.actor(cast.reseller), {
+      companyName: 'Linked Co',
+    });
+    const customer = w.actor(cast.customer);
+    const opened = await invitations.open(customer, linked.secrets.code);
+    await invitations.accept(customer, opened.invitation.id);
+  });
+  after(async () => {
+    await w?.stop();
+  });
+
+  const upload = (who = cast.reseller, csv: string, dryRun = true, lang = 'en') =>
+    w.as(who).post(`/invitations/bulk/csv?dryRun=${dryRun}`, { csv }, { 'Accept-Language': lang });
+  const pendingCompanies = async () =>
+    (await w.collection('invitations').find({ state: 'pending' }).toArray()).map(
+      (i) => (i.customer as { companyName: string }).companyName
+    );
+
+  it("checks each row of Excel's Russian CSV (BOM, ;, quotes) with a reason, creating nothing", async () => {
+    const before = await pendingCompanies();
+    const csv =
+      '\uFEFFКомпания;Адрес администратора;Заметка;Поставщик\r\n' +
+      '"Contoso; Ltd";admin@contoso.example;"Said ""hi"""\r\n' +
+      'Fabrikam;not-an-email;\r\n' +
+      '"contoso;  ltd";;dup\r\n' +
+      'tailspin toys;;\r\n' +
+      'Wide World Importers;;;7999999\r\n' +
+      'LINKED CO;;\r\n';
+    const res = await upload(cast.reseller, csv, true, 'ru');
+    expect(res.status, res.text).to.equal(200);
+    expect(res.body).to.include({ jobId: null, kind: 'customer', dryRun: true });
+    const rows = res.body.rows as Row[];
+    expect(rows.map((r) => [r.row, r.to, r.state, r.reasonKey])).to.deep.equal([
+      [2, 'Contoso; Ltd', 'ok', null],
+      [3, 'Fabrikam', 'refused', 'invitations:errors.email'],
+      [4, 'contoso;  ltd', 'refused', 'bulk:reasons.duplicate'],
+      [5, 'tailspin toys', 'refused', 'bulk:reasons.alreadyInvited'],
+      [6, 'Wide World Importers', 'refused', 'bulk:reasons.noProvider'],
+      [7, 'LINKED CO', 'refused', 'bulk:reasons.alreadyLinked'],
+    ]);
+    expect(rows[2]!.reason).to.equal('Совпадает со строкой 2 этого файла.');
+    expect(rows[3]!.reason).to.match(/^Уже приглашён/);
+    expect(await pendingCompanies()).to.deep.equal(before);
+  });
+
+  it('takes the file itself as text/csv too (as curl --data-binary sends it)', async () => {
+    const res = await fetch(`${w.base}/invitations/bulk/csv`, {
+      method: 'POST',
+      headers: {
+        Authorization: `Bearer ${await w.tokenOf(cast.reseller)}`,
+        'Content-Type': 'text/csv; charset=utf-8',
+      },
+      body: '\uFEFFcompany;admin email\r\n"Raw; Co";raw@raw.example\r\n',
+    });
+    expect(res.status).to.equal(200);
+    const body = (await res.json()) as { rows: Row[] };
+    expect(body.rows.map((r) => [r.to, r.state])).to.deep.equal([['Raw; Co', 'ok']]);
+  });
+
+  it('runs a file through the same service (mails sent); the same file again creates none', async () => {
+    const csv =
+      'company,admin email,note\n' +
+      'Northwind,admin@northwind.example,\n' +
+      'Adatum,,first\n' +
+      'Bad,nope,\n';
+    const first = await upload(cast.reseller, csv, false);
+    expect(first.status, first.text).to.equal(200);
+    const rows = first.body.rows as Row[];
+    expect(first.body.counts).to.deep.equal({ created: 2, refused: 1 });
+    expect(first.body.done).to.equal(true);
+    expect(rows[0]!.link).to.match(/\/invitations\/[A-Za-z0-9_-]{43}$/);
+    expect(rows[0]!.code).to.match(/^C/);
+    await w.drained();
+    expect(w.mailsTo('admin@northwind.example')).to.have.length(1);
+
+    const again = await upload(cast.reseller, csv, false);
+    expect(again.body.jobId).to.equal(first.body.jobId);
+    expect((again.body.rows as Row[]).map((r) => r.invitationId)).to.deep.equal(
+      rows.map((r) => r.invitationId)
+    );
+    const companies = await pendingCompanies();
+    expect(companies.filter((c) => c === 'Northwind' || c === 'Adatum')).to.have.length(2);
+
+    const progress = await w.as(cast.reseller).get(`/invitations/bulk/${first.body.jobId}`);
+    expect(progress.body.counts).to.deep.equal({ created: 2, refused: 1 });
+  });
+
+  it('resumes a run that died between rows without inviting anyone twice', async () => {
+    const bulk = w.app.app.modules.api.bulk;
+    const csv = 'company\nAlpha One\nAlpha Two\nAlpha Three\nAlpha Four\n';
+    // The process "dies" right after row 3's invitation exists, before its row is settled.
+    bulk.afterCreate = (row) => {
+      if (row === 3) throw new Error('simulated crash');
+    };
+    try {
+      const died = await upload(cast.reseller, csv, false);
+      expect(died.status).to.equal(500);
+    } finally {
+      delete bulk.afterCreate;
+    }
+    const rows = await w
+      .collection('bulk_invitation_rows')
+      .find({ 'fields.company': /^Alpha / })
+      .sort({ index: 1 })
+      .toArray();
+    const jobId = rows[0]!.jobId as string;
+    // Row 3 was left started; rows other lanes had taken were done, the rest never begun.
+    expect(rows.map((r) => r.state)[1]).to.equal('started');
+    expect(rows.filter((r) => r.state === 'started')).to.have.length(1);
+    const progress = await w.as(cast.reseller).get(`/invitations/bulk/${jobId}`);
+    expect(progress.body.done).to.equal(false);
+
+    // Within the lease the started row may be another run's, still going: left alone.
+    const early = await w.as(cast.reseller).post(`/invitations/bulk/${jobId}/resume`);
+    expect(early.status, early.text).to.equal(200);
+    expect(early.body.rows[1]).to.include({ state: 'started' });
+    // After it, the next upload takes it up: its invitation is found, not made again.
+    w.advance(BULK_ROW_LEASE_MS);
+    const resumed = await upload(cast.reseller, csv, false);
+    expect(resumed.status, resumed.text).to.equal(200);
+    expect(resumed.body.jobId).to.equal(jobId);
+    expect((resumed.body.rows as Row[]).map((r) => r.state)).to.deep.equal([
+      'created',
+      'created',
+      'created',
+      'created',
+    ]);
+    const alphas = (await pendingCompanies()).filter((c) => c.startsWith('Alpha')).sort();
+    expect(alphas).to.deep.equal(['Alpha Four', 'Alpha One', 'Alpha Three', 'Alpha Two']);
+  });
+
+  it('gives the result file; the link and code only to the uploader', async () => {
+    const csv = 'company,admin email\nResult Co,\n';
+    const run = await upload(cast.reseller, csv, false);
+    const jobId = run.body.jobId as string;
+    const mine = await w.as(cast.reseller).get(`/invitations/bulk/${jobId}.csv`);
+    expect(mine.status).to.equal(200);
+    expect(mine.headers.get('content-type')).to.match(/^text\/csv/);
+    const lines = mine.text
+      .replace(/^\uFEFF/, '')
+      .trim()
+      .split('\r\n');
+    expect(lines[0]).to.equal('Row,To,Outcome,Reason,Invitation,Link,Code');
+    expect(lines[1]).to.match(/^2,Result Co,created,,[0-9a-f]{24},http\S+\/invitations\/\S+,C/);
+    // A colleague who may invite sees the outcome, not the secrets.
+    const theirs = await w.as(cast.resellerSales).get(`/invitations/bulk/${jobId}`);
+    expect(theirs.status).to.equal(200);
+    expect(theirs.body.rows[0]).to.include({ state: 'created', link: null, code: null });
+  });
+
+  it('lets a provider invite resellers from a file (email, PartnerID, roles, duration)', async () => {
+    const csv =
+      'email;PartnerID;roles;duration days\n' +
+      'ops@litware.example;;globalReader;365\n' +
+      'sales@litware.example;;noSuchRole;365\n' +
+      'OPS@litware.example;;globalReader;30\n';
+    const dry = await upload(cast.provider, csv, true);
+    expect(dry.status, dry.text).to.equal(200);
+    expect((dry.body.rows as Row[]).map((r) => r.state)).to.deep.equal([
+      'ok',
+      'refused',
+      'refused',
+    ]);
+    expect(dry.body.rows[2].reasonKey).to.equal('bulk:reasons.duplicate');
+    const run = await upload(cast.provider, csv, false);
+    expect(run.body.counts).to.deep.equal({ created: 1, refused: 2 });
+    expect(run.body.rows[0].link).to.match(/\/relationships\//);
+    await w.drained();
+    expect(w.mailsTo('ops@litware.example')).to.have.length(1);
+    const again = await upload(
+      cast.provider,
+      'email,roles\nops@litware.example,globalReader\n',
+      true
+    );
+    expect(again.body.rows[0].reasonKey).to.equal('bulk:reasons.alreadyInvited');
+  });
+
+  it('refuses a caller without the invite role, and a job of another partner', async () => {
+    const csv = 'company\nNobody Inc\n';
+    const customer = await upload(cast.customer, csv, false);
+    expect(customer.status).to.be.oneOf([403, 404]);
+    const run = await upload(cast.reseller, 'company\nOwn Co\n', false);
+    const other = await w.as(cast.provider).get(`/invitations/bulk/${run.body.jobId as string}`);
+    expect(other.status).to.equal(404);
+    // The role matrix as for one invitation: a Helpdesk agent may not invite customers, and a
+    // provider's Sales agent may not invite resellers.
+    await w.setRoles(cast.reseller, cast.resellerSales, ['helpdeskAgent']);
+    const helpdesk = await upload(cast.resellerSales, csv, false);
+    expect(helpdesk.status).to.equal(403);
+    expect(helpdesk.body.key).to.equal('enrollment:errors.roleRequired');
+    const peek = await w
+      .as(cast.resellerSales)
+      .get(`/invitations/bulk/${run.body.jobId as string}`);
+    expect(peek.status).to.equal(403);
+    await w.setRoles(cast.provider, cast.providerAgent, ['salesAgent']);
+    const sales = await upload(cast.providerAgent, 'email,roles\nx@y.example,globalReader\n');
+    expect(sales.status).to.equal(403);
+    expect(await pendingCompanies()).not.to.include('Nobody Inc');
+  });
+});
