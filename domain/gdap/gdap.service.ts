@@ -193,15 +193,7 @@ export class GdapService {
       wanted,
       this.deps.now()
     );
-    if (!link) return;
-    // Not connected: said at once, so the cards the change renders next (the relationships
-    // module asks this first) carry "recorded here only" instead of a second update of every
-    // copy. The owed work still runs: a connection made meanwhile creates it.
-    const notConnected =
-      wanted === 'active' && !(await this.deps.connections.get(provider.id))
-        ? await this.deps.links.record(link.id, { refusal: 'notConnected' })
-        : null;
-    await this.deps.owed.afterTransition(notConnected ?? link);
+    if (link) await this.deps.owed.afterTransition(link);
   }
 
   /**
@@ -360,8 +352,6 @@ export class GdapService {
   }
 
   private async refuse(link: GdapLink, refusal: GdapRefusal): Promise<void> {
-    // Already said (recorded with the change, on its cards): nothing to redraw or tell.
-    if (link.refusal === refusal) return;
     const updated = await this.deps.links.record(link.id, { refusal });
     this.log.warn({ linkRef: link.id, refusal }, 'GDAP work refused');
     if (updated) await this.deps.notifier.refused(updated, refusal);

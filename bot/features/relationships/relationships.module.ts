@@ -60,10 +60,8 @@ export async function createRelationshipsModule(
   const listeners: ((relationship: Relationship) => Promise<void>)[] = [];
   const notifier = {
     async changed(relationship: Relationship) {
-      // Listeners first: what they record of the change (its GDAP link's state) is then on the
-      // cards the outbox renders, not in a second update of every copy.
-      for (const listener of listeners) await listener(relationship);
       await outbox.changed(relationship);
+      for (const listener of listeners) await listener(relationship);
     },
   };
   const notices = new RelationshipNotices(repository, notifier, ctx.now, ctx.logger, ctx.owedWork);

@@ -169,20 +169,6 @@ describe('GDAP relationships in Microsoft Graph, through the real server', funct
     await w.received(cast.reseller, 'GDAP: terminated in Microsoft');
   });
 
-  it('says “recorded here only” on the activation’s own card updates, not in a second update of every copy', async () => {
-    const r = await w.activeRelationship();
-    await w.settled();
-    await w.drained();
-    const outbox = w.collection('notifications');
-    // One update per card copy for the activation, and none more for the GDAP line.
-    expect(await outbox.countDocuments({ key: /^gdap:/ })).to.equal(0);
-    const updates = await outbox
-      .find({ key: new RegExp(`^relationship:${r.id}:.*:active:cards:`) })
-      .toArray();
-    expect(updates.length).to.be.greaterThan(0);
-    for (const u of updates) expect(String(u.card)).to.include('GDAP: recorded here only');
-  });
-
   it('records a relationship here only while the provider is not connected, and creates it once connected', async () => {
     const r = await w.activeRelationship();
     await w.settled();
