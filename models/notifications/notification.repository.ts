@@ -133,7 +133,9 @@ export class MongoNotificationOutbox implements NotificationOutbox {
     for (let i = 0; i < ready.length && claimed.length < opts.max;) {
       const batch = ready.slice(i, i + opts.max - claimed.length);
       i += batch.length;
-      const docs = await Promise.all(
+      // Settled, not all: an item leased by a command that succeeded is processed even when a
+      // neighbour's failed (rejected together, they waited out their lease unprocessed).
+      const results = await Promise.allSettled(
         batch.map((recipient) =>
           this.model
             .findOneAndUpdate(
@@ -147,9 +149,15 @@ export class MongoNotificationOutbox implements NotificationOutbox {
             .lean<NotificationDoc>()
         )
       );
-      for (const [k, doc] of docs.entries()) {
-        if (doc) claimed.push(toItem(doc));
-        else await this.recompute(batch[k]);
+      const failed = results.find((r) => r.status === 'rejected');
+      for (const [k, r] of results.entries()) {
+        if (r.status === 'rejected') continue;
+        if (r.value) claimed.push(toItem(r.value));
+        else if (!failed) await this.recompute(batch[k]);
+      }
+      if (failed) {
+        if (claimed.length > 0) return claimed;
+        throw failed.reason;
       }
     }
     if (claimed.length === 0 && !expiredFirst) {
