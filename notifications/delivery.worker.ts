@@ -105,10 +105,12 @@ export class DeliveryWorker {
    * claimed again meanwhile: a claim after their lease ran out would send them a second time.
    */
   private readonly unrecorded = new Map<string, { item: OutboxItem; sent: SentRecord }>();
-  /** Items being processed here: not claimed again if their lease runs out meanwhile. */
-  private readonly processing = new Set<string>();
-  /** When each item in `processing` was claimed, and what the loop is doing (for `snapshot`). */
-  private readonly claimedAt = new Map<string, number>();
+  /**
+   * Items being processed here, with when each was claimed (for `snapshot`): not claimed again
+   * if their lease runs out meanwhile.
+   */
+  private readonly processing = new Map<string, number>();
+  /** What the loop is doing, and since when (for `snapshot`). */
   private phase = { name: 'stopped', since: 0 };
   private readonly sweepMs = new Map<string, number>();
   private claims = 0;
@@ -208,7 +210,7 @@ export class DeliveryWorker {
       phase: this.phase.name,
       phaseMs: now - this.phase.since,
       leader: this.leadership.isLeader,
-      inFlight: [...this.claimedAt].map(([id, at]) => ({ id, ms: now - at })),
+      inFlight: [...this.processing].map(([id, at]) => ({ id, ms: now - at })),
       unrecorded: this.unrecorded.size,
       claims: this.claims,
       claimed: this.claimed,
@@ -269,7 +271,7 @@ export class DeliveryWorker {
           now: new Date(now),
           leaseMs: this.leaseMs,
           ...skip,
-          skipIds: [...this.unrecorded.keys(), ...this.processing],
+          skipIds: [...this.unrecorded.keys(), ...this.processing.keys()],
           max: this.concurrency - this.inFlight.size,
         });
         if (items.length === 0) {
@@ -294,8 +296,7 @@ export class DeliveryWorker {
   /** Processes a claimed item beside the loop; its end frees a slot and wakes the loop. */
   private startProcessing(item: OutboxItem): void {
     this.claimed++;
-    this.processing.add(item.id);
-    this.claimedAt.set(item.id, Date.now());
+    this.processing.set(item.id, Date.now());
     const job: Promise<void> = this.process(item)
       .catch((err) =>
         this.log.error(
@@ -305,7 +306,6 @@ export class DeliveryWorker {
       )
       .finally(() => {
         this.processing.delete(item.id);
-        this.claimedAt.delete(item.id);
         this.inFlight.delete(job);
         this.wake();
       });
