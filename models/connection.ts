@@ -30,6 +30,11 @@ export interface ConnectOptions {
   /** The driver emits `commandStarted`/`commandSucceeded` (the bench counts commands per turn). */
   readonly monitorCommands?: boolean;
   /**
+   * How soon the driver may look at a server again after a failure (driver default 500 ms):
+   * tests that cut the connection a hundred times set it low so each recovery is quick.
+   */
+  readonly minHeartbeatFrequencyMS?: number;
+  /**
    * The embedded database already runs in a process of its own (`npm start`'s, server/): its
    * URI, connected to instead of starting one here. Ignored with MONGODB_URI.
    */
@@ -82,6 +87,9 @@ export async function connectDatabase(
     // The embedded URI names no database; an external MONGODB_URI chooses its own.
     dbName: embedded || elsewhere ? EMBEDDED_DB_NAME : undefined,
     serverSelectionTimeoutMS: options.serverSelectionTimeoutMS,
+    ...(options.minHeartbeatFrequencyMS !== undefined
+      ? { minHeartbeatFrequencyMS: options.minHeartbeatFrequencyMS }
+      : {}),
     ...(options.monitorCommands ? { monitorCommands: true } : {}),
   });
   try {

@@ -64,7 +64,7 @@ describe('security: a crashed Submit never leaves an organization without a Glob
     app = await startTestApp(
       { ...OPERATOR_ENV, SMTP_URL: smtp.url, MONGODB_URI: proxy.uri },
       {
-        dbOptions: { serverSelectionTimeoutMS: 1000 },
+        dbOptions: { serverSelectionTimeoutMS: 1000, minHeartbeatFrequencyMS: 50 },
         modules: (ctx) => productModules(ctx, { worker: FAST_WORKER }),
       }
     );

@@ -46,7 +46,7 @@ describe('the database connection breaking, through the real server (MONGODB_URI
     proxy = db.proxy;
     app = await startTestApp(
       { ...OPERATOR_ENV, MONGODB_URI: proxy.uri },
-      { dbOptions: { serverSelectionTimeoutMS: 1000 } }
+      { dbOptions: { serverSelectionTimeoutMS: 1000, minHeartbeatFrequencyMS: 50 } }
     );
   });
   after(async () => {

@@ -21,7 +21,7 @@ describe('a database outage, through the real server (MONGODB_URI)', function ()
     let mongo = await startEmbeddedMongo({ dataDir: dbDir, logger: testLogger() });
     const app = await startTestApp(
       { MONGODB_URI: mongo.uri },
-      { dbOptions: { serverSelectionTimeoutMS: 500 } }
+      { dbOptions: { serverSelectionTimeoutMS: 500, minHeartbeatFrequencyMS: 50 } }
     );
     try {
       const reseller = personas.reseller;

@@ -57,7 +57,10 @@ describe('a decision click with the database connection cut at any of its comman
       { MONGODB_URI: proxy.uri },
       // Items whose claim or "sent" record was lost come back when their lease runs out (60 s
       // in production): short here, so the suite sees the retry.
-      { dbOptions: { serverSelectionTimeoutMS: 1000 }, worker: { leaseMs: 2000 } }
+      {
+        dbOptions: { serverSelectionTimeoutMS: 1000, minHeartbeatFrequencyMS: 50 },
+        worker: { leaseMs: 2000 },
+      }
     );
   });
   after(async () => {
