@@ -803,10 +803,15 @@ async function settled(w: Matrix): Promise<string> {
     const out: Record<string, unknown[]> = {};
     let owes = false;
     for (const name of names) {
-      const docs = await w.collection(name).find({}).sort({ _id: 1 }).toArray();
+      // The outbox delivers earlier notices at its own pace: a notice made is the change, so
+      // only its key is read (the rendered cards it carries are most of the database's bytes).
+      const docs = await w
+        .collection(name)
+        .find({}, name === 'notifications' ? { projection: { key: 1 } } : {})
+        .sort({ _id: 1 })
+        .toArray();
       owes ||= docs.some((d) => d.noticeOwedAt !== undefined);
-      // The outbox delivers earlier notices at its own pace: a notice made is the change.
-      out[name] = name === 'notifications' ? docs.map((d) => ({ _id: d._id, key: d.key })) : docs;
+      out[name] = docs;
     }
     return { json: JSON.stringify(out), owes };
   };
