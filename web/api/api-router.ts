@@ -1,5 +1,5 @@
 import type { Request, Response } from 'restify';
-import type { z } from 'zod';
+import { z } from 'zod';
 import { t, type Language } from '../../i18n/i18n.js';
 import { languageFromAcceptLanguage } from '../html-page.js';
 import type { Logger } from '../../logging/logger.js';
@@ -36,7 +36,7 @@ export interface ApiRouterDeps {
  */
 export function apiHttpRoutes(deps: ApiRouterDeps): HttpRoute[] {
   const log = deps.logger.child({ module: 'api' });
-  return deps.routes.map((route) => ({
+  const declared = deps.routes.map((route) => ({
     method: route.method,
     path: `${API_PREFIX}${route.path}`,
     async handle(req: Request, res: Response) {
@@ -50,10 +50,15 @@ export function apiHttpRoutes(deps: ApiRouterDeps): HttpRoute[] {
         if (caller.apiKey?.scope === 'read' && route.method !== 'get') {
           throw new ApiError(403, 'notAllowed', 'apikeys:errors.readOnly');
         }
-        const params = parse(route.params, req.params ?? {}, 'path');
-        const query = parse(route.query, queryOf(req), 'query');
+        const params = parse(route.params, req.params ?? {}, 'path', language);
+        const query = parse(route.query, queryOf(req), 'query', language);
         const body = route.body
-          ? parse(route.body, await bodyOf(req, route.maxBodyBytes, route.textBody), 'body')
+          ? parse(
+              route.body,
+              await bodyOf(req, route.maxBodyBytes, route.textBody),
+              'body',
+              language
+            )
           : undefined;
         const ifMatch = req.headers['if-match'];
         const answer = await route.handle(
@@ -78,6 +83,39 @@ export function apiHttpRoutes(deps: ApiRouterDeps): HttpRoute[] {
         if (!res.headersSent) sendProblem(res, problem ?? FAULT, language);
         else res.end();
       }
+    },
+  }));
+  return [...declared, ...unservedRoutes(deps.routes)];
+}
+
+const METHODS = ['get', 'post', 'put', 'delete'] as const;
+
+/**
+ * Whatever no declared route serves under the prefix is still answered as problem+json in the
+ * caller's language, as an integration parses every other error: 405 naming the methods the
+ * path takes (`Allow`), else 404. The router tries these wildcards after every declared path.
+ */
+function unservedRoutes(routes: readonly AnyApiRoute[]): HttpRoute[] {
+  const patterns = routes.map((r) => ({
+    method: r.method,
+    path: new RegExp(`^${r.path.replace(/:[A-Za-z]+/g, '[^/]+')}/?$`),
+  }));
+  return METHODS.map((method) => ({
+    method,
+    path: `${API_PREFIX}/*`,
+    async handle(req: Request, res: Response) {
+      const path = (req.url ?? '').split('?')[0]!.slice(API_PREFIX.length);
+      const allowed = [
+        ...new Set(patterns.filter((p) => p.path.test(path)).map((p) => p.method.toUpperCase())),
+      ];
+      if (allowed.length) res.header('Allow', allowed.join(', '));
+      sendProblem(
+        res,
+        allowed.length
+          ? new ApiError(405, 'methodNotAllowed', 'api:errors.methodNotAllowed')
+          : new ApiError(404, 'notFound', 'api:errors.noSuchPath'),
+        languageOfRequest(req)
+      );
     },
   }));
 }
@@ -119,9 +157,20 @@ export function languageOfRequest(req: Pick<Request, 'headers'>): Language {
   return languageFromAcceptLanguage(typeof header === 'string' ? header : undefined);
 }
 
-function parse<T>(schema: z.ZodType<T> | undefined, value: unknown, where: string): T {
+/** zod's own catalogs of its messages, so a refused field reads in the caller's language. */
+const ZOD_MESSAGES: Record<Language, z.core.$ZodErrorMap> = {
+  en: z.locales.en().localeError,
+  ru: z.locales.ru().localeError,
+};
+
+function parse<T>(
+  schema: z.ZodType<T> | undefined,
+  value: unknown,
+  where: string,
+  language: Language
+): T {
   if (!schema) return {} as T;
-  const parsed = schema.safeParse(value);
+  const parsed = schema.safeParse(value, { error: ZOD_MESSAGES[language] });
   if (parsed.success) return parsed.data;
   throw new ApiError(
     400,
