@@ -1,5 +1,6 @@
 import type { Request, Response } from 'restify';
 import type { z } from 'zod';
+import type { Logger } from '../../logging/logger.js';
 import type { Language } from '../../i18n/i18n.js';
 
 /**
@@ -27,6 +28,8 @@ export interface ApiInput<P, Q, B> {
   /** The request's `If-Match`, if any: a change refuses with 412 when the record moved. */
   readonly ifMatch?: string;
   readonly req: Request;
+  /** The API's log: a fault one row of a bulk call meets is logged, and the call goes on. */
+  readonly log: Logger;
 }
 
 /** A JSON answer (200 unless `status`), or every matching row as CSV. */

@@ -50,10 +50,10 @@ export function apiHttpRoutes(deps: ApiRouterDeps): HttpRoute[] {
         if (caller.apiKey?.scope === 'read' && route.method !== 'get') {
           throw new ApiError(403, 'notAllowed', 'apikeys:errors.readOnly');
         }
-        const params = parse(route.params, req.params ?? {}, 'path', language);
-        const query = parse(route.query, queryOf(req), 'query', language);
+        const params = parseInput(route.params, req.params ?? {}, 'path', language);
+        const query = parseInput(route.query, queryOf(req), 'query', language);
         const body = route.body
-          ? parse(
+          ? parseInput(
               route.body,
               await bodyOf(req, route.maxBodyBytes, route.textBody),
               'body',
@@ -69,6 +69,7 @@ export function apiHttpRoutes(deps: ApiRouterDeps): HttpRoute[] {
             body,
             language,
             req,
+            log,
             ...(typeof ifMatch === 'string' ? { ifMatch } : {}),
           },
           res
@@ -163,7 +164,11 @@ const ZOD_MESSAGES: Record<Language, z.core.$ZodErrorMap> = {
   ru: z.locales.ru().localeError,
 };
 
-function parse<T>(
+/**
+ * Input parsed with its zod schema, or a 400 naming each refused field (`where`.path) with
+ * zod's message in the caller's language; bulk handlers use it for a row's action fields too.
+ */
+export function parseInput<T>(
   schema: z.ZodType<T> | undefined,
   value: unknown,
   where: string,

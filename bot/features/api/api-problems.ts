@@ -1,5 +1,6 @@
 import { InvalidFieldsError, isDomainError, type DomainErrorCode } from '../../../domain/errors.js';
 import { t, type Language } from '../../../i18n/i18n.js';
+import type { Logger } from '../../../logging/logger.js';
 import { ApiError, type KnownProblem } from '../../../web/api/api-route.js';
 
 /** Each kind of domain refusal as HTTP says it; the bot says the same with a card or a reply. */
@@ -29,12 +30,20 @@ export function problemOf(err: unknown): KnownProblem | undefined {
   };
 }
 
-/** One row's refusal in a bulk answer: the same code and localized message as a single call. */
+/**
+ * One row's outcome when it failed, in a bulk answer: a refusal has the same code and localized
+ * message as a single call; a fault (the database gone, a bug) is logged and said as the bot says
+ * it, so the rows already done are still reported rather than lost in a 500.
+ */
 export function rowError(
   err: unknown,
-  language: Language
-): { code: string; message: string } | undefined {
+  language: Language,
+  log: Logger
+): { code: string; message: string } {
   const problem = err instanceof ApiError ? err : problemOf(err);
-  if (!problem) return undefined;
-  return { code: problem.code, message: t(language, problem.key, problem.values ?? {}) };
+  if (problem) {
+    return { code: problem.code, message: t(language, problem.key, problem.values ?? {}) };
+  }
+  log.error({ err }, 'a row of a bulk call failed');
+  return { code: 'internal', message: t(language, 'errors:generic') };
 }

@@ -219,7 +219,7 @@ export function invitationRoutes(deps: {
       auth: 'bearer',
       body: InvitationBulkBody,
       response: InvitationBulkResultSchema,
-      async handle({ caller, body, language }) {
+      async handle({ caller, body, language, log }) {
         const actor = await kit.actorOf(caller);
         const results = [];
         for (const id of [...new Set(body.ids)]) {
@@ -230,9 +230,7 @@ export function invitationRoutes(deps: {
               item: await act(actor, body.kind, id, body.action, language),
             });
           } catch (err) {
-            const error = rowError(err, language);
-            if (!error) throw err;
-            results.push({ id, ok: false, error });
+            results.push({ id, ok: false, error: rowError(err, language, log) });
           }
         }
         return { body: { results } };

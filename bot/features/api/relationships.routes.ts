@@ -9,6 +9,7 @@ import type {
 } from '../../../domain/relationships/relationship.service.js';
 import { t } from '../../../i18n/i18n.js';
 import { ApiError, apiRoute, type AnyApiRoute } from '../../../web/api/api-route.js';
+import { parseInput } from '../../../web/api/api-router.js';
 import { allRows, mapRows, type ApiKit } from './api-kit.js';
 import { rowError } from './api-problems.js';
 import {
@@ -298,7 +299,7 @@ export function relationshipRoutes(deps: {
       auth: 'bearer',
       body: RelationshipBulkBody,
       response: RelationshipBulkResultSchema,
-      async handle({ caller, body, language }) {
+      async handle({ caller, body, language, log }) {
         const actor = await kit.actorOf(caller);
         const fields =
           body.action === 'extend'
@@ -306,30 +307,21 @@ export function relationshipRoutes(deps: {
             : body.action === 'end'
               ? { confirmed: body.confirmed }
               : {};
-        const bodySchema = RelationshipActionBodies[body.action] as z.ZodType;
-        const checked = bodySchema.safeParse(fields);
-        if (!checked.success) {
-          throw new ApiError(
-            400,
-            'invalid',
-            'api:errors.badInput',
-            checked.error.issues.map((i) => ({
-              field: ['body', ...i.path.map(String)].join('.'),
-              message: i.message,
-            }))
-          );
-        }
+        const checked = parseInput(
+          RelationshipActionBodies[body.action] as z.ZodType<Record<string, unknown>>,
+          fields,
+          'body',
+          language
+        );
         const results = [];
         // One after another: each is its own conditional update and its own notices.
         for (const id of [...new Set(body.ids)]) {
           try {
-            const done = await act(actor, id, body.action, checked.data as Record<string, unknown>);
+            const done = await act(actor, id, body.action, checked);
             const { history: _history, changedNow: _changed, extension: _ext, ...item } = done.body;
             results.push({ id, ok: true, item });
           } catch (err) {
-            const error = rowError(err, language);
-            if (!error) throw err;
-            results.push({ id, ok: false, error });
+            results.push({ id, ok: false, error: rowError(err, language, log) });
           }
         }
         return { body: { results } };

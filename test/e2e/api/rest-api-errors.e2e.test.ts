@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { cast, startApiWorld, type ApiWorld } from './api-world.js';
+import { cast, GRANT, outsider, startApiWorld, type ApiWorld } from './api-world.js';
 
 const RU = { 'Accept-Language': 'ru-RU,ru;q=0.9,en;q=0.5' };
 
@@ -49,5 +49,47 @@ describe('REST API: errors are problem+json in the caller’s language (through 
     expect(res.status).to.equal(400);
     const field = res.body.fields.find((f: { field: string }) => f.field === 'query.pageSize');
     expect(field.message).to.match(/^[\x20-\x7e]+$/);
+  });
+
+  it('reports every row of a bulk call when one meets a fault, and says so in the caller’s language', async () => {
+    const northwind = outsider(1, 'Nora', 'Northwind Traders');
+    await w.partnerOf('reseller', northwind);
+    const ids: string[] = [];
+    for (const who of [cast.reseller, northwind]) {
+      const asked = await w.service.request(w.actor(who), w.provider.id, GRANT, true);
+      await w.service.authorize(w.actor(cast.provider), asked.id, true);
+      ids.push(asked.id);
+    }
+    // The first row's End meets a fault no refusal stands for (as a database gone would be).
+    const service = w.service;
+    const end = service.end.bind(service);
+    service.end = async (actor, id) => {
+      if (id === ids[0]) throw new Error('connection reset');
+      return end(actor, id);
+    };
+    try {
+      const res = await w
+        .as(cast.provider)
+        .post('/relationships/bulk', { action: 'end', confirmed: true, ids }, RU);
+      expect(res.status, res.text).to.equal(200);
+      const [faulted, ended] = res.body.results;
+      expect(faulted).to.include({ id: ids[0], ok: false });
+      expect(faulted.error.code).to.equal('internal');
+      expect(faulted.error.message).to.match(/[а-я]/i);
+      expect(ended).to.include({ id: ids[1], ok: true });
+      expect(ended.item.state).to.equal('ended');
+    } finally {
+      service.end = end;
+    }
+  });
+
+  it('refuses a bulk action’s own fields in the caller’s language', async () => {
+    const res = await w
+      .as(cast.provider)
+      .post('/relationships/bulk', { action: 'extend', ids: ['0'.repeat(24)] }, RU);
+    expect(res.status).to.equal(400);
+    const field = res.body.fields.find((f: { field: string }) => f.field === 'body.days');
+    expect(field, JSON.stringify(res.body)).to.not.equal(undefined);
+    expect(field.message).to.match(/[а-я]/i);
   });
 });
