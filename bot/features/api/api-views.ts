@@ -13,6 +13,7 @@ import type { Partner, PersonRef } from '../../../domain/partners/partner.js';
 import type { Role } from '../../../domain/partners/roles.js';
 import {
   availableActions,
+  waitingChange,
   type RelationshipEvent,
 } from '../../../domain/relationships/relationship.js';
 import type { RelationshipView } from '../../../domain/relationships/relationship.service.js';
@@ -49,7 +50,7 @@ export function relationshipItem(
   manages: boolean
 ): z.infer<typeof RelationshipSchema> {
   const r = view.relationship;
-  const change = r.state === 'active' ? r.pendingChange : undefined;
+  const change = waitingChange(r);
   return {
     id: r.id,
     state: r.state,
