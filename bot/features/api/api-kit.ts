@@ -74,6 +74,20 @@ export async function* allRows<T>(
   }
 }
 
+/**
+ * Every row of a paged list for an export, read `EXPORT_PAGE` rows at a time. The first page is
+ * read before this returns, so a refusal is still a problem answer, not a file cut short.
+ */
+export async function allPages<T>(
+  read: (
+    page: number,
+    pageSize: number
+  ) => Promise<{ readonly items: readonly T[]; readonly total: number }>
+): Promise<AsyncGenerator<T>> {
+  const first = await read(0, EXPORT_PAGE);
+  return allRows((n) => (n === 0 ? Promise.resolve(first) : read(n, EXPORT_PAGE)));
+}
+
 /** Maps an async sequence (rows of an export). */
 export async function* mapRows<T, U>(rows: AsyncIterable<T>, f: (t: T) => U): AsyncGenerator<U> {
   for await (const row of rows) yield f(row);
