@@ -12,6 +12,7 @@ import {
   awaitsAnswer,
   consentRequired,
   decidingSide,
+  isActive,
   MAX_REASON_LENGTH,
   RISKY_ROLE,
   waitingChange,
@@ -149,7 +150,7 @@ export function render(data: RelationshipCardData, language: Language): Adaptive
       button(Verbs.relationshipView, tr('card.back'))
     );
   } else {
-    if (r.state === 'active') {
+    if (isActive(r)) {
       actions.push(button(Verbs.relationshipCustomers, tr('card.customers')));
     }
     actions.push(button(Verbs.relationshipHistory, tr('card.history')));

@@ -20,7 +20,7 @@ import type { Partner, PartnerRef, PersonRef } from '../partners/partner.js';
 import type { PartnerRepository } from '../partners/partner-repository.port.js';
 import { can } from '../partners/roles.js';
 import type { RelationshipRepository } from '../relationships/relationship-repository.port.js';
-import type { Relationship } from '../relationships/relationship.js';
+import { isActive, type Relationship } from '../relationships/relationship.js';
 import {
   answerRefusal,
   changeOwes,
@@ -204,7 +204,7 @@ export class InvitationService {
   async providersFor(actor: Actor): Promise<{ relationshipRef: string; provider: Partner }[]> {
     const reseller = await this.invitingReseller(actor);
     const list = await this.deps.relationships.listFor(reseller.id, 'reseller');
-    const active = list.filter((r) => r.state === 'active');
+    const active = list.filter(isActive);
     const rows = await Promise.all(
       active.map(async (r) => ({
         relationshipRef: r.id,
@@ -233,7 +233,7 @@ export class InvitationService {
     let provider: Partner | undefined;
     if (input.relationshipRef) {
       const r = await this.deps.relationships.get(input.relationshipRef);
-      if (!r || r.resellerRef !== reseller.id || r.state !== 'active') {
+      if (!r || r.resellerRef !== reseller.id || !isActive(r)) {
         throw new NotFoundError('invitations:errors.noRelationship');
       }
       provider = (await this.deps.partners.get(r.providerRef)) ?? undefined;
@@ -405,7 +405,8 @@ export class InvitationService {
     const r = await this.deps.relationships.get(ref);
     // Past its date but not yet swept: still active only if auto-extend will renew it.
     const active =
-      r?.state === 'active' &&
+      !!r &&
+      isActive(r) &&
       r.providerRef === view.invitation.customer?.providerRef &&
       (r.expiresAt > now || r.grant.autoExtend);
     if (!active) throw this.providerGone(view);

@@ -1,6 +1,6 @@
 import { ConflictError, InvalidError, refuseFields } from '../errors.js';
 import { checkGrant, days, MAX_DURATION_DAYS, widens } from './access-grant.js';
-import { changeAsks, type AccessGrant, type Relationship } from './relationship.js';
+import { changeAsks, isActive, type AccessGrant, type Relationship } from './relationship.js';
 
 /** What an Extend asks for: days added to the current end and, optionally, the roles after it. */
 export interface ExtensionInput {
@@ -43,7 +43,7 @@ export function planExtension(
   input: ExtensionInput,
   now: Date
 ): Extension {
-  if (r.state !== 'active') throw new ConflictError('relationships:errors.notActive');
+  if (!isActive(r)) throw new ConflictError('relationships:errors.notActive');
   const room = extensionRoom(r, now);
   if (room < 1) {
     throw new InvalidError('relationships:errors.extendAtLimit', { max: MAX_DURATION_DAYS });

@@ -1,5 +1,5 @@
 import { days, REMINDER_DAYS } from './access-grant.js';
-import { actsNext, type Relationship, type Side } from './relationship.js';
+import { actsNext, isActive, type Relationship, type Side } from './relationship.js';
 
 /** What a partner's relationships add up to on the dashboard's Overview. */
 export interface RelationshipOverview {
@@ -28,7 +28,7 @@ export function relationshipOverview(
 ): RelationshipOverview {
   const [d30, d7, d1] = REMINDER_DAYS;
   const t = now.getTime();
-  const active = relationships.filter((r) => r.state === 'active');
+  const active = relationships.filter(isActive);
   const within = (n: number) =>
     active.filter((r) => r.expiresAt.getTime() > t && r.expiresAt.getTime() <= t + days(n)).length;
   const counts: Record<string, number> = {};

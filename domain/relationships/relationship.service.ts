@@ -29,6 +29,7 @@ import {
   consentRequired,
   decidesNow,
   decidingSide,
+  isActive,
   MAX_REASON_LENGTH,
   mayAutoExtend,
   sideOf,
@@ -376,7 +377,7 @@ export class RelationshipService {
     if (!mayAutoExtend(relationship.grant)) {
       throw new InvalidError('relationships:grant.autoExtendWithGlobalAdmin');
     }
-    if (relationship.state !== 'active') {
+    if (!isActive(relationship)) {
       throw new ConflictError('relationships:errors.notActive');
     }
     if (relationship.grant.autoExtend) return { relationship, changedNow: false };
@@ -721,7 +722,7 @@ export class RelationshipService {
     const due = await this.deps.relationships.listExpiring(now, SWEEP_BATCH);
     let changed = 0;
     for (const r of due) {
-      const renew = r.state === 'active' && r.grant.autoExtend;
+      const renew = isActive(r) && r.grant.autoExtend;
       const change: RelationshipChange = renew
         ? {
             state: 'active',
@@ -773,7 +774,7 @@ export class RelationshipService {
   private async activeOf(providerRef: PartnerRef, expiringSoon: boolean): Promise<Relationship[]> {
     const soon = new Date(this.deps.now().getTime() + days(EXPIRING_SOON_DAYS));
     return (await this.deps.relationships.listFor(providerRef, 'provider')).filter(
-      (r) => r.state === 'active' && (!expiringSoon || r.expiresAt < soon)
+      (r) => isActive(r) && (!expiringSoon || r.expiresAt < soon)
     );
   }
 

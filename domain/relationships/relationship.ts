@@ -141,6 +141,15 @@ export interface RelationshipViewer {
   readonly manages: boolean;
 }
 
+/**
+ * Whether the relationship is active: access granted and not yet ended or expired. Only then may
+ * it be ended (End's first click asks to confirm only then), extended, changed or auto-extended,
+ * and customers invited under it.
+ */
+export function isActive(r: Pick<Relationship, 'state'>): boolean {
+  return r.state === 'active';
+}
+
 /** The side a partner is on in a relationship; undefined when it is neither (another pair's). */
 export function sideOf(r: Relationship | null, partnerRef: PartnerRef): Side | undefined {
   if (r?.providerRef === partnerRef) return 'provider';
@@ -178,7 +187,7 @@ export function changeAsks(side: Side): boolean {
 export function waitingChange(
   r: Pick<Relationship, 'state' | 'pendingChange'>
 ): PendingChange | undefined {
-  return r.state === 'active' ? r.pendingChange : undefined;
+  return isActive(r) ? r.pendingChange : undefined;
 }
 
 /**
@@ -233,7 +242,7 @@ export function availableActions(
   if (r.state === 'pending') {
     return decidesNow(r, side) ? ['authorize', 'decline'] : ['withdraw', 'resend'];
   }
-  if (r.state !== 'active') return [];
+  if (!isActive(r)) return [];
   const answering = !!waitingChange(r) && side === CHANGE_DECIDER;
   return [
     ...(answering ? (['authorizeChange', 'declineChange'] as const) : []),
@@ -270,12 +279,11 @@ export function owedBy(r: Relationship, providerTenantId: string): RelationshipO
   const last = r.history[r.history.length - 1];
   if (!last) return { tell: [] };
   const claimed = r.remindedDays ?? [];
-  const remind =
-    r.state === 'active' && claimed.length > 0 ? { remindDays: Math.min(...claimed) } : {};
+  const remind = isActive(r) && claimed.length > 0 ? { remindDays: Math.min(...claimed) } : {};
   if (awaitsAnswer(r)) {
     return { ask: { side: decidingSide(r), what: 'request' }, tell: [], ...remind };
   }
-  if (r.state === 'active' && last.note === 'changeRequested') {
+  if (isActive(r) && last.note === 'changeRequested') {
     return { ask: { side: CHANGE_DECIDER, what: 'changeRequested' }, tell: [], ...remind };
   }
   // Both sides but the one that acted; a pending event with no note is no news to anyone.

@@ -7,7 +7,8 @@ import type { AccessGrant } from './relationship.js';
  * a second way to the card for one already enrolled. Accepting binds it to one reseller and
  * opens the pending relationship; the reseller still consents on the relationship's card.
  */
-export type ResellerInvitationState = 'pending' | 'accepted' | 'revoked';
+export const RESELLER_INVITATION_STATES = ['pending', 'accepted', 'revoked'] as const;
+export type ResellerInvitationState = (typeof RESELLER_INVITATION_STATES)[number];
 
 export interface ResellerInvitation {
   readonly id: string;
@@ -86,9 +87,15 @@ export function unusableBecause(
   return undefined;
 }
 
+/**
+ * The states of an invitation still waiting for a reseller: nobody accepted it and it was not
+ * revoked. The rule (`isWaiting`) and the repository's queries and conditional updates read it.
+ */
+export const WAITING_STATES: readonly ResellerInvitationState[] = ['pending'];
+
 /** Whether the provider may still Revoke or Resend it: nobody accepted it and it was not revoked. */
 export function isWaiting(invitation: Pick<ResellerInvitation, 'state'>): boolean {
-  return invitation.state === 'pending';
+  return WAITING_STATES.includes(invitation.state);
 }
 
 /** Whether its card was sent to this reseller's admins: only they may Accept on that card. */

@@ -1,15 +1,22 @@
 import mongoose from 'mongoose';
 import type { PartnerRef, PersonRef } from '../../domain/partners/partner.js';
 import type { AdminRole } from '../../domain/relationships/relationship.js';
-import type {
-  NewResellerInvitation,
-  ResellerInvitation,
-  ResellerInvitationRepository,
+import {
+  WAITING_STATES,
+  type NewResellerInvitation,
+  type ResellerInvitation,
+  type ResellerInvitationRepository,
 } from '../../domain/relationships/reseller-invitation.js';
 import {
   resellerInvitationModel,
   type ResellerInvitationDoc,
 } from './reseller-invitation.schema.js';
+
+/**
+ * The domain's waiting states as a filter (what `isWaiting` accepts: what Revoke and Resend
+ * change), new for each query since mongoose casts a filter in place.
+ */
+const waiting = () => ({ $in: [...WAITING_STATES] });
 
 export class MongoResellerInvitationRepository implements ResellerInvitationRepository {
   private readonly model: mongoose.Model<ResellerInvitationDoc>;
@@ -69,7 +76,7 @@ export class MongoResellerInvitationRepository implements ResellerInvitationRepo
     const docs = await this.model
       .find({
         providerRef: String(providerRef),
-        state: 'pending',
+        state: waiting(),
         expiresAt: { $gt: now },
         relationshipRef: { $exists: false },
       })
@@ -83,7 +90,7 @@ export class MongoResellerInvitationRepository implements ResellerInvitationRepo
     if (!mongoose.isValidObjectId(id)) return null;
     const doc = await this.model
       .findOneAndUpdate(
-        { _id: id, providerRef: String(providerRef), state: 'pending' },
+        { _id: id, providerRef: String(providerRef), state: waiting() },
         { $set: { state: 'revoked' } },
         { returnDocument: 'after' }
       )
@@ -104,7 +111,7 @@ export class MongoResellerInvitationRepository implements ResellerInvitationRepo
         {
           _id: id,
           providerRef: String(providerRef),
-          state: 'pending',
+          state: waiting(),
           $or: [{ resentAt: { $exists: false } }, { resentAt: { $lte: notAfter } }],
         },
         { $set: { ...secrets, resentAt: at } },

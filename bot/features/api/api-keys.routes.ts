@@ -1,7 +1,7 @@
 import type { ApiKey } from '../../../domain/api-keys/api-key.js';
 import type { ApiKeyService } from '../../../domain/api-keys/api-key.service.js';
 import { apiRoute, type AnyApiRoute } from '../../../web/api/api-route.js';
-import type { ApiKit } from './api-kit.js';
+import { ownPartnerAdmin, type ApiKit } from './api-kit.js';
 import {
   ApiKeyCreateBody,
   ApiKeyCreatedSchema,
@@ -31,30 +31,25 @@ export function apiKeyRoutes(deps: {
 }): AnyApiRoute[] {
   const { keys, kit } = deps;
   return [
-    apiRoute({
-      method: 'post',
+    ...ownPartnerAdmin(kit, {
       path: '/api-keys',
-      summary: 'Creates an API key of your partner (Global admins); its secret is shown this once',
       tag: 'api-keys',
-      auth: 'bearer',
-      body: ApiKeyCreateBody,
-      okStatus: 201,
-      response: ApiKeyCreatedSchema,
-      async handle({ caller, body }) {
-        const { key, secret } = await keys.create(await kit.actorOf(caller), body);
-        return { status: 201, body: { ...keyView(key), key: secret } };
+      view: keyView,
+      create: {
+        summary:
+          'Creates an API key of your partner (Global admins); its secret is shown this once',
+        body: ApiKeyCreateBody,
+        response: ApiKeyCreatedSchema,
+        secretField: 'key',
+        run: async (actor, body) => {
+          const { key, secret } = await keys.create(actor, body);
+          return { item: key, secret };
+        },
       },
-    }),
-    apiRoute({
-      method: 'get',
-      path: '/api-keys',
-      summary: "Your partner's API keys, live and revoked, newest first (Global admins)",
-      tag: 'api-keys',
-      auth: 'bearer',
-      response: ApiKeyListSchema,
-      async handle({ caller }) {
-        const list = await keys.list(await kit.actorOf(caller));
-        return { body: { items: list.map(keyView) } };
+      list: {
+        summary: "Your partner's API keys, live and revoked, newest first (Global admins)",
+        response: ApiKeyListSchema,
+        run: (actor) => keys.list(actor),
       },
     }),
     apiRoute({

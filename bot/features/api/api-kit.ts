@@ -3,7 +3,8 @@ import type { Actor } from '../../../domain/partners/actor.js';
 import type { MembershipService } from '../../../domain/partners/membership.service.js';
 import { can, type Action, type Role } from '../../../domain/partners/roles.js';
 import type { UserRepository } from '../../../domain/partners/user-repository.port.js';
-import type { ApiCaller } from '../../../web/api/api-route.js';
+import type { z } from 'zod';
+import { apiRoute, type AnyApiRoute, type ApiCaller } from '../../../web/api/api-route.js';
 
 /** Rows an export reads per page, and the most it exports (issue 30: 10,000 rows). */
 export const EXPORT_PAGE = 100;
@@ -59,6 +60,66 @@ export class ApiKit {
   }
 }
 
+/**
+ * The create and list routes of what a partner's Global admins keep for their own partner (API
+ * keys, webhook subscriptions): the service is asked as the caller and refuses anyone else and
+ * any key; a create answers 201 with the item's view and its secret beside it, shown this once.
+ */
+export function ownPartnerAdmin<T, B>(
+  kit: ApiKit,
+  spec: {
+    readonly path: string;
+    readonly tag: string;
+    readonly view: (item: T) => object;
+    readonly create: {
+      readonly summary: string;
+      readonly body: z.ZodType<B>;
+      readonly response: z.ZodType;
+      /** The field of the answer that holds the secret. */
+      readonly secretField: string;
+      readonly run: (
+        actor: Actor,
+        body: B
+      ) => Promise<{ readonly item: T; readonly secret: string }>;
+    };
+    readonly list: {
+      readonly summary: string;
+      readonly response: z.ZodType;
+      readonly run: (actor: Actor) => Promise<readonly T[]>;
+    };
+  }
+): AnyApiRoute[] {
+  const { path, tag, view, create, list } = spec;
+  return [
+    apiRoute({
+      method: 'post',
+      path,
+      summary: create.summary,
+      tag,
+      auth: 'bearer',
+      body: create.body,
+      okStatus: 201,
+      response: create.response,
+      async handle({ caller, body }) {
+        const { item, secret } = await create.run(await kit.actorOf(caller), body);
+        return { status: 201, body: { ...view(item), [create.secretField]: secret } };
+      },
+    }),
+    apiRoute({
+      method: 'get',
+      path,
+      summary: list.summary,
+      tag,
+      auth: 'bearer',
+      response: list.response,
+      async handle({ caller }) {
+        const items = await list.run(await kit.actorOf(caller));
+        return { body: { items: items.map(view) } };
+      },
+    }),
+  ];
+}
+
 /** Every row of a paged list, page after page, up to the export's cap. */
 export async function* allRows<T>(
   page: (n: number) => Promise<{ readonly items: readonly T[]; readonly total: number }>
@@ -72,6 +133,20 @@ export async function* allRows<T>(
     }
     if (items.length === 0 || seen >= total) return;
   }
+}
+
+/**
+ * Every row of a paged list for an export, read `EXPORT_PAGE` rows at a time. The first page is
+ * read before this returns, so a refusal is still a problem answer, not a file cut short.
+ */
+export async function allPages<T>(
+  read: (
+    page: number,
+    pageSize: number
+  ) => Promise<{ readonly items: readonly T[]; readonly total: number }>
+): Promise<AsyncGenerator<T>> {
+  const first = await read(0, EXPORT_PAGE);
+  return allRows((n) => (n === 0 ? Promise.resolve(first) : read(n, EXPORT_PAGE)));
 }
 
 /** Maps an async sequence (rows of an export). */

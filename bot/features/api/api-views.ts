@@ -13,6 +13,7 @@ import type { Partner, PersonRef } from '../../../domain/partners/partner.js';
 import type { Role } from '../../../domain/partners/roles.js';
 import {
   availableActions,
+  waitingChange,
   type RelationshipEvent,
 } from '../../../domain/relationships/relationship.js';
 import type { RelationshipView } from '../../../domain/relationships/relationship.service.js';
@@ -49,7 +50,7 @@ export function relationshipItem(
   manages: boolean
 ): z.infer<typeof RelationshipSchema> {
   const r = view.relationship;
-  const change = r.state === 'active' ? r.pendingChange : undefined;
+  const change = waitingChange(r);
   return {
     id: r.id,
     state: r.state,
@@ -83,10 +84,21 @@ function byName(by: PersonRef | 'system'): string {
   return by === 'system' ? 'system' : (by.name ?? by.aadObjectId);
 }
 
-export function relationshipHistory(
-  events: readonly RelationshipEvent[]
-): z.infer<typeof HistoryEventSchema>[] {
-  return events.map((e) => ({
+/**
+ * One step of a history as the API shows it, for relationships and invitations alike: the
+ * optional fields (the end of access before and after, a reason) only where the event has them.
+ */
+function historyEvent(e: {
+  readonly at: Date;
+  readonly by: PersonRef | 'system';
+  readonly from: string | null;
+  readonly to: string;
+  readonly note?: string;
+  readonly fromExpiresAt?: Date;
+  readonly toExpiresAt?: Date;
+  readonly reason?: string;
+}): z.infer<typeof HistoryEventSchema> {
+  return {
     at: iso(e.at),
     action: e.note ?? e.to,
     by: byName(e.by),
@@ -95,19 +107,19 @@ export function relationshipHistory(
     ...(e.fromExpiresAt ? { fromExpiresAt: iso(e.fromExpiresAt) } : {}),
     ...(e.toExpiresAt ? { toExpiresAt: iso(e.toExpiresAt) } : {}),
     ...(e.reason ? { reason: e.reason } : {}),
-  }));
+  };
+}
+
+export function relationshipHistory(
+  events: readonly RelationshipEvent[]
+): z.infer<typeof HistoryEventSchema>[] {
+  return events.map(historyEvent);
 }
 
 export function invitationHistory(
   events: readonly InvitationEvent[]
 ): z.infer<typeof HistoryEventSchema>[] {
-  return events.map((e) => ({
-    at: iso(e.at),
-    action: e.note ?? e.to,
-    by: byName(e.by),
-    from: e.from,
-    to: e.to,
-  }));
+  return events.map(historyEvent);
 }
 
 /** A customer invitation as its partners see it; `mayManage`: holds invitations.manage. */

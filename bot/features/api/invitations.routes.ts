@@ -8,7 +8,7 @@ import { MAX_WAITING_LISTED } from '../../../domain/relationships/reseller-invit
 import type { ResellerInvitationService } from '../../../domain/relationships/reseller-invitation.service.js';
 import { t } from '../../../i18n/i18n.js';
 import { ApiError, apiRoute, type AnyApiRoute } from '../../../web/api/api-route.js';
-import { allRows, mapRows, pageInMemory, type ApiKit } from './api-kit.js';
+import { allPages, mapRows, pageInMemory, type ApiKit } from './api-kit.js';
 import { rowError } from './api-problems.js';
 import { invitationLink } from '../invitations/invitation-notifier.js';
 import {
@@ -159,10 +159,7 @@ export function invitationRoutes(deps: {
       response: 'csv',
       async handle({ caller, query, language }) {
         const actor = await kit.actorOf(caller);
-        const first = await page(actor, { ...query, page: 0, pageSize: 100 });
-        const rows = allRows((n) =>
-          n === 0 ? Promise.resolve(first) : page(actor, { ...query, page: n, pageSize: 100 })
-        );
+        const rows = await allPages((n, pageSize) => page(actor, { ...query, page: n, pageSize }));
         const h = (k: string) => t(language, `api:csv.${k}`);
         return {
           csv: {

@@ -10,7 +10,7 @@ import type {
 import { t } from '../../../i18n/i18n.js';
 import { ApiError, apiRoute, type AnyApiRoute } from '../../../web/api/api-route.js';
 import { parseInput } from '../../../web/api/api-router.js';
-import { allRows, mapRows, type ApiKit } from './api-kit.js';
+import { allPages, mapRows, type ApiKit } from './api-kit.js';
 import { rowError } from './api-problems.js';
 import {
   DirectoryPageSchema,
@@ -234,11 +234,7 @@ export function relationshipRoutes(deps: {
       async handle({ caller, query, language }) {
         const actor = await kit.actorOf(caller);
         const manages = await kit.may(actor, 'relationships.manage');
-        // The first page is read before the answer starts: a refusal is still a problem answer.
-        const first = await page(actor, { ...query, page: 0, pageSize: 100 });
-        const rows = allRows((n) =>
-          n === 0 ? Promise.resolve(first) : page(actor, { ...query, page: n, pageSize: 100 })
-        );
+        const rows = await allPages((n, pageSize) => page(actor, { ...query, page: n, pageSize }));
         const h = (k: string) => t(language, `api:csv.${k}`);
         return {
           csv: {

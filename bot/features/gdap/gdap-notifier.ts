@@ -1,12 +1,11 @@
 import { gdapLine } from '../../../cards/gdap/gdap-text.js';
 import { rolesText } from '../../../cards/relationships/relationship-text.js';
-import { render as renderNotice } from '../../../cards/shared/notice.card.js';
+import { noticeContent } from '../../../cards/shared/notice-content.js';
 import { userText } from '../../../cards/shared/user-text.js';
 import { approvalUrl, type GdapLink, type GdapRefusal } from '../../../domain/gdap/gdap.js';
 import type { GdapNotifier } from '../../../domain/gdap/gdap.service.js';
 import type { Notifier, Recipient } from '../../../domain/notifications/notification.js';
 import type { PartnerRepository } from '../../../domain/partners/partner-repository.port.js';
-import { t } from '../../../i18n/i18n.js';
 
 /**
  * What GDAP tells partners, through the outbox (keys deterministic per link and state, so a
@@ -40,18 +39,14 @@ export class OutboxGdapNotifier implements GdapNotifier {
           roles: rolesText(language, link.roles),
           days: link.durationDays,
         };
-        return {
-          text: t(language, 'gdap:notices.approvalTitle', values),
-          card: renderNotice(
-            {
-              title: { key: 'gdap:notices.approvalTitle', values },
-              message: { key: message, values },
-              tone: 'attention',
-              steps: [],
-            },
-            language
-          ),
-        };
+        return noticeContent(language, {
+          title: 'gdap:notices.approvalTitle',
+          message,
+          values,
+          tone: 'attention',
+          steps: [],
+          summary: 'gdap:notices.approvalTitle',
+        });
       },
     });
   }
@@ -64,18 +59,15 @@ export class OutboxGdapNotifier implements GdapNotifier {
     await this.notifier.notify({
       key: `gdap:${link.id}:refused:${refusal}:${link.wanted}`,
       to: { kind: 'partnerRoles', partnerRef: link.partnerRef, roles: ['globalAdmin'] },
-      content: (language) => ({
-        text: t(language, 'gdap:notices.refusedTitle', names),
-        card: renderNotice(
-          {
-            title: { key: 'gdap:notices.refusedTitle', values: names },
-            message: { key: `gdap:notices.refused_${refusal}`, values: names },
-            tone: 'attention',
-            steps: [],
-          },
-          language
-        ),
-      }),
+      content: (language) =>
+        noticeContent(language, {
+          title: 'gdap:notices.refusedTitle',
+          message: `gdap:notices.refused_${refusal}`,
+          values: names,
+          tone: 'attention',
+          steps: [],
+          summary: 'gdap:notices.refusedTitle',
+        }),
     });
   }
 
@@ -97,18 +89,14 @@ export class OutboxGdapNotifier implements GdapNotifier {
         to,
         content: (language) => {
           const values = { ...names, other, state: gdapLine(language, link) };
-          return {
-            text: t(language, 'gdap:notices.changedTitle', values),
-            card: renderNotice(
-              {
-                title: { key: 'gdap:notices.changedTitle', values },
-                message: { key: 'gdap:notices.changed', values },
-                tone: 'default',
-                steps: [],
-              },
-              language
-            ),
-          };
+          return noticeContent(language, {
+            title: 'gdap:notices.changedTitle',
+            message: 'gdap:notices.changed',
+            values,
+            tone: 'default',
+            steps: [],
+            summary: 'gdap:notices.changedTitle',
+          });
         },
       });
     }

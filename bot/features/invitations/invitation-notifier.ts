@@ -6,7 +6,7 @@ import {
   render as renderCreated,
   type InvitationCreatedData,
 } from '../../../cards/invitations/invitation-created.card.js';
-import { render as renderNotice } from '../../../cards/shared/notice.card.js';
+import { noticeContent } from '../../../cards/shared/notice-content.js';
 import { userText } from '../../../cards/shared/user-text.js';
 import type {
   EndedLink,
@@ -110,18 +110,13 @@ export class OutboxInvitationNotifier implements InvitationNotifier {
             ended.provider,
             ended.link.endedBy?.name
           );
-          return {
-            text: t(lang, 'invitations:notices.message_ended', values),
-            card: renderNotice(
-              {
-                title: { key: 'invitations:notices.title_ended', values },
-                message: { key: 'invitations:notices.message_ended', values },
-                tone: 'default',
-                steps: [{ command: 'customers', title: { key: 'invitations:notices.open' } }],
-              },
-              lang
-            ),
-          };
+          return noticeContent(lang, {
+            title: 'invitations:notices.title_ended',
+            message: 'invitations:notices.message_ended',
+            values,
+            tone: 'default',
+            steps: [{ command: 'customers', title: { key: 'invitations:notices.open' } }],
+          });
         },
       });
     }
@@ -143,20 +138,15 @@ export class OutboxInvitationNotifier implements InvitationNotifier {
             ...(revoked.companies.length > 20 ? ['…'] : []),
           ].join(', '),
         };
-        return {
-          text: t(lang, 'invitations:notices.message_revokedWithRelationship', values),
-          card: renderNotice(
-            {
-              title: { key: 'invitations:notices.title_revokedWithRelationship', values },
-              message: { key: 'invitations:notices.message_revokedWithRelationship', values },
-              tone: 'default',
-              steps: [
-                { command: 'invitations', title: { key: 'invitations:notices.openInvitations' } },
-              ],
-            },
-            lang
-          ),
-        };
+        return noticeContent(lang, {
+          title: 'invitations:notices.title_revokedWithRelationship',
+          message: 'invitations:notices.message_revokedWithRelationship',
+          values,
+          tone: 'default',
+          steps: [
+            { command: 'invitations', title: { key: 'invitations:notices.openInvitations' } },
+          ],
+        });
       },
     });
   }
@@ -174,22 +164,14 @@ export class OutboxInvitationNotifier implements InvitationNotifier {
       view.provider,
       view.invitation.decidedBy?.name
     );
-    return {
-      text: t(lang, `invitations:notices.message_${state}`, values),
-      card: renderNotice(
-        {
-          // The invitation is the reseller's: "your invitation" only to the reseller's side.
-          title: {
-            key: `invitations:notices.title_${state}${side === 'provider' ? '_provider' : ''}`,
-            values,
-          },
-          message: { key: `invitations:notices.message_${state}`, values },
-          tone: state === 'accepted' ? 'good' : 'default',
-          steps: [{ command: 'customers', title: { key: 'invitations:notices.open' } }],
-        },
-        lang
-      ),
-    };
+    return noticeContent(lang, {
+      // The invitation is the reseller's: "your invitation" only to the reseller's side.
+      title: `invitations:notices.title_${state}${side === 'provider' ? '_provider' : ''}`,
+      message: `invitations:notices.message_${state}`,
+      values,
+      tone: state === 'accepted' ? 'good' : 'default',
+      steps: [{ command: 'customers', title: { key: 'invitations:notices.open' } }],
+    });
   }
 }
 

@@ -6,7 +6,7 @@ import {
   rolesInputId,
 } from '../../../cards/partners/users.card.js';
 import { Verbs } from '../../../cards/verbs.js';
-import { render as renderNotice } from '../../../cards/shared/notice.card.js';
+import { noticeContent } from '../../../cards/shared/notice-content.js';
 import type { Notifier } from '../../../domain/notifications/notification.js';
 import type { Actor } from '../../../domain/partners/actor.js';
 import type {
@@ -124,18 +124,14 @@ export async function tellRolesGiven(
           .map((a) => `- ${t(language, `enrollment:allows.${a.replace('.', '_')}`)}`)
           .join('\n'),
       };
-      return {
-        text: t(language, 'enrollment:rolesGiven.text', values),
-        card: renderNotice(
-          {
-            title: { key: 'enrollment:rolesGiven.title', values },
-            message: { key: 'enrollment:rolesGiven.message', values },
-            tone: 'good',
-            steps: [{ command: 'help', title: { key: 'enrollment:rolesGiven.help' } }],
-          },
-          language
-        ),
-      };
+      return noticeContent(language, {
+        title: 'enrollment:rolesGiven.title',
+        message: 'enrollment:rolesGiven.message',
+        values,
+        tone: 'good',
+        steps: [{ command: 'help', title: { key: 'enrollment:rolesGiven.help' } }],
+        summary: 'enrollment:rolesGiven.text',
+      });
     },
   });
 }

@@ -1,5 +1,5 @@
 import { render as renderRelationship } from '../../../cards/relationships/relationship.card.js';
-import { render as renderNotice } from '../../../cards/shared/notice.card.js';
+import { noticeContent } from '../../../cards/shared/notice-content.js';
 import { userText } from '../../../cards/shared/user-text.js';
 import { dayText, byText, rolesText } from '../../../cards/relationships/relationship-text.js';
 import type { Notifier, Recipient } from '../../../domain/notifications/notification.js';
@@ -172,18 +172,13 @@ export class OutboxRelationshipNotifier implements RelationshipNotifier {
     values: Record<string, unknown>
   ) {
     const command = side === 'provider' ? 'resellers' : 'providers';
-    return {
-      text: t(lang, `relationships:notices.${messageKey}`, values),
-      card: renderNotice(
-        {
-          title: { key: `relationships:notices.${titleKey}`, values },
-          message: { key: `relationships:notices.${messageKey}`, values },
-          tone: GOOD_TITLES.has(titleKey) ? 'good' : 'default',
-          steps: [{ command, title: { key: 'relationships:notices.open' } }],
-        },
-        lang
-      ),
-    };
+    return noticeContent(lang, {
+      title: `relationships:notices.${titleKey}`,
+      message: `relationships:notices.${messageKey}`,
+      values,
+      tone: GOOD_TITLES.has(titleKey) ? 'good' : 'default',
+      steps: [{ command, title: { key: 'relationships:notices.open' } }],
+    });
   }
 
   private admins(view: RelationshipView, side: Side): Recipient {

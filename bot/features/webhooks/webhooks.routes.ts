@@ -1,7 +1,7 @@
 import type { WebhookDelivery, WebhookSubscription } from '../../../domain/webhooks/webhook.js';
 import type { WebhookService } from '../../../domain/webhooks/webhook.service.js';
 import { apiRoute, type AnyApiRoute } from '../../../web/api/api-route.js';
-import type { ApiKit } from '../api/api-kit.js';
+import { ownPartnerAdmin, type ApiKit } from '../api/api-kit.js';
 import {
   WebhookCreateBody,
   WebhookCreatedSchema,
@@ -46,29 +46,25 @@ export function webhookRoutes(deps: {
   const { webhooks, kit } = deps;
   const common = { tag: 'webhooks', auth: 'bearer' as const };
   return [
-    apiRoute({
-      ...common,
-      method: 'post',
+    ...ownPartnerAdmin(kit, {
       path: '/webhooks',
-      summary:
-        'Subscribes a URL to events of your partner (Global admins); the secret is shown once',
-      body: WebhookCreateBody,
-      okStatus: 201,
-      response: WebhookCreatedSchema,
-      async handle({ caller, body }) {
-        const { subscription, secret } = await webhooks.create(await kit.actorOf(caller), body);
-        return { status: 201, body: { ...subscriptionView(subscription), secret } };
+      tag: common.tag,
+      view: subscriptionView,
+      create: {
+        summary:
+          'Subscribes a URL to events of your partner (Global admins); the secret is shown once',
+        body: WebhookCreateBody,
+        response: WebhookCreatedSchema,
+        secretField: 'secret',
+        run: async (actor, body) => {
+          const { subscription, secret } = await webhooks.create(actor, body);
+          return { item: subscription, secret };
+        },
       },
-    }),
-    apiRoute({
-      ...common,
-      method: 'get',
-      path: '/webhooks',
-      summary: "Your partner's webhook subscriptions, newest first (Global admins)",
-      response: WebhookListSchema,
-      async handle({ caller }) {
-        const list = await webhooks.list(await kit.actorOf(caller));
-        return { body: { items: list.map(subscriptionView) } };
+      list: {
+        summary: "Your partner's webhook subscriptions, newest first (Global admins)",
+        response: WebhookListSchema,
+        run: (actor) => webhooks.list(actor),
       },
     }),
     apiRoute({

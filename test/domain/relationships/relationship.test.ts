@@ -8,6 +8,7 @@ import {
   consentRequired,
   decidesNow,
   decidingSide,
+  isActive,
   owedBy,
   RELATIONSHIP_STATES,
   sideOf,
@@ -118,6 +119,12 @@ describe('Relationship rules: who decides and who acts next', () => {
     expect(awaitsAnswer(after(r, { note: 'resent' }))).to.equal(true);
     expect(awaitsAnswer(after(r, { to: 'declined' }))).to.equal(false);
     expect(awaitsAnswer(after(r, { to: 'active' }))).to.equal(false);
+  });
+
+  it('counts a relationship as active (End confirmed, Extend, customers) in the active state alone', () => {
+    for (const state of RELATIONSHIP_STATES) {
+      expect(isActive(relationship({ state })), state).to.equal(state === 'active');
+    }
   });
 });
 

@@ -2,7 +2,9 @@ import { expect } from 'chai';
 import {
   acceptance,
   isWaiting,
+  RESELLER_INVITATION_STATES,
   unusableBecause,
+  WAITING_STATES,
   wasSentTo,
   type ResellerInvitation,
 } from '../../../domain/relationships/reseller-invitation.js';
@@ -46,6 +48,13 @@ describe('Reseller invitation rules', () => {
     expect(isWaiting(invitation())).to.equal(true);
     expect(isWaiting(invitation({ state: 'accepted' }))).to.equal(false);
     expect(isWaiting(invitation({ state: 'revoked' }))).to.equal(false);
+  });
+
+  it('waits in the waiting states alone, the ones the repository lists, revokes and resends', () => {
+    expect(WAITING_STATES).to.deep.equal(['pending']);
+    for (const state of RESELLER_INVITATION_STATES) {
+      expect(isWaiting({ state }), state).to.equal(WAITING_STATES.includes(state));
+    }
   });
 
   it('lets only the reseller its card was sent to accept on that card', () => {

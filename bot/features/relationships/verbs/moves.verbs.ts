@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { AdaptiveCardJson } from '../../../../cards/shared/render-card.js';
 import { Verbs } from '../../../../cards/verbs.js';
+import { isActive } from '../../../../domain/relationships/relationship.js';
 import type { RelationshipResult } from '../../../../domain/relationships/relationship.service.js';
 import { cardAction, type CardAction, type TurnScope } from '../../../feature.js';
 import { listContextOf } from '../../../list-context-input.js';
@@ -79,7 +80,7 @@ export function moveVerbs(deps: RelationshipsFeatureDeps, views: RelationshipVie
         if (d.confirmed === 'yes') return service.end(scope.actor, d.relationshipRef);
         // First click: what ending means, and a second button to mean it.
         const view = await service.view(scope.actor, d.relationshipRef);
-        if (view.relationship.state !== 'active') {
+        if (!isActive(view.relationship)) {
           return service.end(scope.actor, d.relationshipRef);
         }
         return cardFor(scope, view, undefined, listContextOf(d), { confirmEnd: true });
