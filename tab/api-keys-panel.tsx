@@ -23,6 +23,7 @@ import {
   fieldMessage,
   problemOf,
   useSectionStyles,
+  type Done,
   type Problem,
 } from './integrations-kit.js';
 import { useTab } from './tab-context.js';
@@ -54,7 +55,7 @@ export function ApiKeysPanel() {
   const [problem, setProblem] = useState<Problem | null>(null);
   const [created, setCreated] = useState<{ name: string; key: string } | null>(null);
   const [revoking, setRevoking] = useState<ApiKeyItem | null>(null);
-  const [done, setDone] = useState<string | null>(null);
+  const [done, setDone] = useState<Done | null>(null);
 
   const load = useCallback(() => {
     client.get<{ items: ApiKeyItem[] }>('/api-keys').then(
@@ -87,7 +88,7 @@ export function ApiKeysPanel() {
     setProblem(null);
     try {
       await client.delete(`/api-keys/${key.id}`);
-      setDone(t('integrations:keys.revokedNow', { name: key.name }));
+      setDone({ key: 'integrations:keys.revokedNow', values: { name: key.name } });
       load();
     } catch (err) {
       setProblem(problemOf(err));
@@ -108,8 +109,8 @@ export function ApiKeysPanel() {
           onDismiss={() => setCreated(null)}
         />
       ) : null}
-      <DoneBar text={done} />
-      <ProblemBar problem={problem} />
+      <DoneBar done={done} />
+      <ProblemBar problem={problem} beside={['body.name']} />
       <form
         className={styles.form}
         onSubmit={create}
@@ -180,13 +181,13 @@ export function ApiKeysPanel() {
                   </TableCell>
                   <TableCell>
                     {k.revoked ? (
-                      <Badge appearance="tint" color="subtle">
+                      <Badge appearance="tint" color="subtle" className={styles.nowrap}>
                         {t('integrations:keys.revoked', {
                           date: formatDay(language, k.revokedAt),
                         })}
                       </Badge>
                     ) : (
-                      <Badge appearance="tint" color="success">
+                      <Badge appearance="tint" color="success" className={styles.nowrap}>
                         {t('integrations:keys.active')}
                       </Badge>
                     )}

@@ -15,6 +15,7 @@ import {
   ProblemBar,
   problemOf,
   useSectionStyles,
+  type Done,
   type Problem,
 } from './integrations-kit.js';
 import { useTab } from './tab-context.js';
@@ -50,7 +51,7 @@ export function GraphPanel() {
   const [link, setLink] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const [asking, setAsking] = useState(false);
-  const [done, setDone] = useState<string | null>(null);
+  const [done, setDone] = useState<Done | null>(null);
 
   const load = useCallback(
     () =>
@@ -88,7 +89,7 @@ export function GraphPanel() {
     try {
       await client.delete('/graph/connection');
       setLink(null);
-      setDone(t('integrations:graph.disconnected'));
+      setDone({ key: 'integrations:graph.disconnected' });
       await load();
     } catch (err) {
       setProblem(problemOf(err));
@@ -118,7 +119,7 @@ export function GraphPanel() {
           </Badge>
         )}
       </div>
-      <DoneBar text={done} />
+      <DoneBar done={done} />
       <ProblemBar problem={problem} />
       {link ? (
         <MessageBar intent="info" layout="multiline">

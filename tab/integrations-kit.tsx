@@ -38,10 +38,22 @@ export function fieldMessage(problem: Problem | null, field: string): string | u
   return found?.length ? found.map((f) => f.message).join(' ') : undefined;
 }
 
-/** A refusal, read out by screen readers as it appears. */
-export function ProblemBar({ problem }: { problem: Problem | null }) {
+/**
+ * A refusal, read out by screen readers as it appears; not when it is only about fields the
+ * form shows the message beside (`beside`), which say it already.
+ */
+export function ProblemBar({
+  problem,
+  beside = [],
+}: {
+  problem: Problem | null;
+  beside?: readonly string[];
+}) {
   const { t } = useTab();
   if (!problem) return null;
+  const shown = (f: { readonly field: string }) =>
+    beside.some((b) => f.field === b || f.field.startsWith(`${b}.`));
+  if (problem.fields.length > 0 && problem.fields.every(shown)) return null;
   return (
     <div role="alert">
       <MessageBar intent="error">
@@ -51,9 +63,17 @@ export function ProblemBar({ problem }: { problem: Problem | null }) {
   );
 }
 
+/** Something done, as a catalog key: translated at render, so a language switch follows. */
+export interface Done {
+  readonly key: string;
+  readonly values?: Record<string, string>;
+}
+
 /** Something done: one line, polite. */
-export function DoneBar({ text }: { text: string | null }) {
-  if (!text) return null;
+export function DoneBar({ done }: { done: Done | null }) {
+  const { t } = useTab();
+  if (!done) return null;
+  const text = t(done.key, done.values);
   return (
     <div role="status">
       <MessageBar intent="success">
@@ -172,6 +192,7 @@ export const useSectionStyles = makeStyles({
     margin: 0,
   },
   about: { margin: 0, color: tokens.colorNeutralForeground2 },
+  intro: { margin: `${tokens.spacingVerticalM} 0 ${tokens.spacingVerticalL}` },
   form: {
     display: 'flex',
     flexDirection: 'column',

@@ -18,7 +18,7 @@ export function Integrations() {
   const graph = me.partner?.status === 'approved' && !!me.may?.includes('graph.connect');
   return (
     <div>
-      <p className={styles.about}>{t('integrations:intro')}</p>
+      <p className={styles.intro}>{t('integrations:intro')}</p>
       {graph ? <GraphPanel /> : null}
       <ApiKeysPanel />
       <WebhooksPanel />

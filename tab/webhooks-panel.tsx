@@ -22,6 +22,7 @@ import {
   fieldMessage,
   problemOf,
   useSectionStyles,
+  type Done,
   type Problem,
 } from './integrations-kit.js';
 import { useTab } from './tab-context.js';
@@ -53,7 +54,7 @@ export function WebhooksPanel() {
   const [problem, setProblem] = useState<Problem | null>(null);
   const [created, setCreated] = useState<{ url: string; secret: string } | null>(null);
   const [deleting, setDeleting] = useState<WebhookItem | null>(null);
-  const [done, setDone] = useState<string | null>(null);
+  const [done, setDone] = useState<Done | null>(null);
   // The subscription whose deliveries are shown, and a count that asks them again.
   const [shown, setShown] = useState<string | null>(null);
   const [tested, setTested] = useState(0);
@@ -95,7 +96,7 @@ export function WebhooksPanel() {
     }
   };
 
-  const act = async (run: () => Promise<string>) => {
+  const act = async (run: () => Promise<Done>) => {
     setProblem(null);
     setDone(null);
     try {
@@ -109,15 +110,17 @@ export function WebhooksPanel() {
       const { eventId } = await client.post<{ eventId: string }>(`/webhooks/${hook.id}/test`);
       setShown(hook.id);
       setTested((n) => n + 1);
-      return t('integrations:hooks.testSent', { url: hook.url, eventId });
+      return { key: 'integrations:hooks.testSent', values: { url: hook.url, eventId } };
     });
   const remove = (hook: WebhookItem) => {
     setDeleting(null);
     return act(async () => {
       await client.delete(`/webhooks/${hook.id}`);
       if (shown === hook.id) setShown(null);
+      // Its signing secret, if still shown, is of no use any more.
+      if (created?.url === hook.url) setCreated(null);
       load();
-      return t('integrations:hooks.deleted', { url: hook.url });
+      return { key: 'integrations:hooks.deleted', values: { url: hook.url } };
     });
   };
 
@@ -137,8 +140,8 @@ export function WebhooksPanel() {
           onDismiss={() => setCreated(null)}
         />
       ) : null}
-      <DoneBar text={done} />
-      <ProblemBar problem={problem} />
+      <DoneBar done={done} />
+      <ProblemBar problem={problem} beside={['body.url', 'body.events']} />
       <form
         className={styles.form}
         onSubmit={create}
@@ -214,7 +217,7 @@ export function WebhooksPanel() {
                   </TableCell>
                   <TableCell>
                     {h.failing ? (
-                      <Badge appearance="filled" color="danger">
+                      <Badge appearance="filled" color="danger" className={styles.nowrap}>
                         {t('integrations:hooks.failing', {
                           date: formatDay(language, h.failingSince),
                         })}
