@@ -120,6 +120,8 @@ export function SecretOnce(props: {
           <Field label={props.label} className={styles.secretInput}>
             <Input
               readOnly
+              // Focus lands on the secret, selected: a keyboard user copies it at once.
+              autoFocus
               value={props.value}
               className={styles.secretInput}
               onFocus={(e) => e.target.select()}

@@ -116,6 +116,10 @@ describe('the tab’s Integrations page in a browser (API keys, webhooks, Micros
     await page.getByText('it is shown only once').waitFor();
     const key = await secret.inputValue();
     expect(key).to.have.length.greaterThan(20);
+    // Focus lands on it (selected, to copy by keyboard).
+    expect(
+      await page.evaluate(() => (document.activeElement as HTMLInputElement | null)?.value)
+    ).to.equal(key);
     expect(await form.getByRole('textbox', { name: /Name/ }).inputValue()).to.equal('');
     const row = page.getByRole('row', { name: /PSA sync/ });
     expect(await row.getByRole('cell').nth(1).innerText()).to.equal('Read');
