@@ -99,7 +99,7 @@ export async function productModules(
     relationships,
     invitations,
     hasher,
-    moreRoutes: (kit) => webhooks.apiRoutes(kit),
+    moreRoutes: (kit) => [...webhooks.apiRoutes(kit), ...gdap.apiRoutes(kit)],
     webhooks: webhooks.document,
     sealKey: codeKey,
   });

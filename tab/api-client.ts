@@ -6,7 +6,9 @@ export class ApiError extends Error {
   constructor(
     readonly status: number,
     readonly code: string,
-    message: string
+    message: string,
+    /** problem+json's per-field refusals (`body.name`), shown beside the field typed. */
+    readonly fields: readonly { readonly field: string; readonly message: string }[] = []
   ) {
     super(message);
   }
@@ -40,6 +42,10 @@ export class ApiClient {
 
   put<T>(path: string, body: unknown, etag?: string | null): Promise<T> {
     return this.call<T>('PUT', path, body, etag);
+  }
+
+  delete<T>(path: string): Promise<T> {
+    return this.call<T>('DELETE', path);
   }
 
   /** A CSV export as a file the browser saves: fetched with the token, never put in a URL. */
@@ -91,10 +97,11 @@ async function apiError(res: Response): Promise<ApiError> {
     code?: string;
     title?: string;
     detail?: string;
+    fields?: { field: string; message: string }[];
   };
   const code = body.error?.code ?? body.code ?? `http_${res.status}`;
   const message = body.error?.message ?? body.title ?? body.detail ?? res.statusText;
-  return new ApiError(res.status, code, message);
+  return new ApiError(res.status, code, message, Array.isArray(body.fields) ? body.fields : []);
 }
 
 /** Open mode's people to sign in as (404 with an app id: sign-in is Teams SSO only). */

@@ -2,6 +2,8 @@ import enTab from '../i18n/en/tab.json' with { type: 'json' };
 import ruTab from '../i18n/ru/tab.json' with { type: 'json' };
 import enCommon from '../i18n/en/common.json' with { type: 'json' };
 import ruCommon from '../i18n/ru/common.json' with { type: 'json' };
+import enIntegrations from '../i18n/en/integrations.json' with { type: 'json' };
+import ruIntegrations from '../i18n/ru/integrations.json' with { type: 'json' };
 
 /** The languages the tab speaks: the bot's (i18n/i18n.ts LANGUAGES). */
 export type TabLanguage = 'en' | 'ru';
@@ -9,8 +11,8 @@ export type TabLanguage = 'en' | 'ru';
 // The bot's own catalogs, inlined by the build: one source of truth for both surfaces, and no
 // request for strings at run time.
 const CATALOGS: Record<TabLanguage, Record<string, unknown>> = {
-  en: { tab: enTab, common: enCommon },
-  ru: { tab: ruTab, common: ruCommon },
+  en: { tab: enTab, common: enCommon, integrations: enIntegrations },
+  ru: { tab: ruTab, common: ruCommon, integrations: ruIntegrations },
 };
 
 /** `ru-RU`, `ru`, `en-US` -> a tab language; anything else is English, as the bot does. */

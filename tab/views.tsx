@@ -1,9 +1,17 @@
 import type { ReactNode } from 'react';
 import type { Me, Party, Row } from './api-types.js';
 import { formatDay, type TabLanguage, type Translate } from './i18n.js';
+import { seesIntegrations } from './integrations.js';
 
 export type ViewId =
-  'overview' | 'providers' | 'resellers' | 'customers' | 'invitations' | 'users' | 'applications';
+  | 'overview'
+  | 'providers'
+  | 'resellers'
+  | 'customers'
+  | 'invitations'
+  | 'users'
+  | 'applications'
+  | 'integrations';
 
 export interface Cell {
   readonly t: Translate;
@@ -22,7 +30,7 @@ export interface Column {
 
 /** A table view: the list endpoint, its columns, filters, bulk actions; the API does the rest. */
 export interface TableViewSpec {
-  readonly id: Exclude<ViewId, 'overview'>;
+  readonly id: Exclude<ViewId, 'overview' | 'integrations'>;
   readonly endpoint: string;
   readonly columns: readonly Column[];
   /** The row's name (its first cell opens the detail panel). */
@@ -47,7 +55,12 @@ export interface OverviewSpec {
   readonly id: 'overview';
 }
 
-export type ViewSpec = OverviewSpec | TableViewSpec;
+/** A page of its own (integrations.tsx), not a table. */
+export interface PageSpec {
+  readonly id: 'integrations';
+}
+
+export type ViewSpec = OverviewSpec | TableViewSpec | PageSpec;
 
 const RELATIONSHIP_STATES = [
   'pending',
@@ -273,5 +286,6 @@ export function viewsFor(me: Me): ViewSpec[] {
   if (me.partner?.partnerType === 'provider') views.push(relationships('resellers'));
   if (me.partner) views.push(customers(me.partner.partnerType === 'provider'), INVITATIONS, USERS);
   if (me.operator) views.push(APPLICATIONS);
+  if (seesIntegrations(me)) views.push({ id: 'integrations' });
   return views;
 }

@@ -117,9 +117,15 @@ describe('security: every REST API route needs a token, and a role on the record
         const where = `${op.method} ${op.path}: ${res.status}`;
         // A Global admin makes keys (and webhooks) of their own partner: allowed, not the pair's;
         // and checks a file of its own partner's (a dry run, the default: nothing made).
+        // So does the connection to Microsoft Graph (a consent link, a disconnect).
         const ownKeys =
-          ['/api-keys', '/webhooks', '/invitations/bulk/csv'].includes(op.path) &&
-          person() === stranger;
+          [
+            '/api-keys',
+            '/webhooks',
+            '/invitations/bulk/csv',
+            '/graph/connection',
+            '/graph/connection/consent-link',
+          ].includes(op.path) && person() === stranger;
         if (op.method !== 'get' && !op.path.endsWith('/bulk') && !ownKeys) {
           expect([403, 404], where).to.include(res.status);
         }

@@ -14,6 +14,7 @@ import { hasKey, LANGUAGES } from '../../i18n/i18n.js';
 import type { Me } from '../../tab/api-types.js';
 import { translator } from '../../tab/i18n.js';
 import { viewsFor, type TableViewSpec } from '../../tab/views.js';
+import { TAB_WEBHOOK_EVENTS } from '../../tab/webhook-events.js';
 
 const tabDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../tab');
 
@@ -38,8 +39,11 @@ const me = (partnerType: 'reseller' | 'provider' | null, operator = false): Me =
 
 /** The keys the tab builds from the API's values: every state, role, action, view and kind. */
 function builtKeys(): string[] {
-  const views = [...viewsFor(me('reseller')), ...viewsFor(me('provider', true))];
-  const tables = views.filter((v): v is TableViewSpec => v.id !== 'overview');
+  const views = [
+    ...viewsFor(me('reseller')),
+    ...viewsFor({ ...me('provider', true), may: ['apiKeys.manage'] }),
+  ];
+  const tables = views.filter((v): v is TableViewSpec => 'endpoint' in v);
   return [
     ...views.map((v) => `nav.${v.id}`),
     ...tables.flatMap((v) => v.states.map((s) => (v.stateLabel ? `roles.${s}` : `states.${s}`))),
@@ -54,6 +58,13 @@ function builtKeys(): string[] {
     ),
     ...['reseller', 'provider'].map((p) => `partnerTypes.${p}`),
     ...['relationship', 'invitation', 'application'].map((k) => `overview.kinds.${k}`),
+    // The Integrations page's (its own namespace).
+    ...['read', 'read-write'].map((s) => `integrations:keys.scopes.${s}`),
+    ...[...TAB_WEBHOOK_EVENTS, 'webhook.test'].map((e) => `integrations:hooks.event.${e}`),
+    ...['relationship', 'invitation'].map((g) => `integrations:hooks.groups.${g}`),
+    ...['due', 'leased', 'sent', 'failed'].map((s) => `integrations:hooks.delivery.states.${s}`),
+    ...['copied', 'copyFailed'].map((s) => `integrations:secret.${s}`),
+    ...['connect', 'connectAgain'].map((s) => `integrations:graph.${s}`),
   ];
 }
 

@@ -13,6 +13,9 @@ import type { Notifications } from '../notifications/notifications.module.js';
 import type { PartnersModule } from '../partners/partners.module.js';
 import type { InvitationsModule } from '../invitations/invitations.module.js';
 import type { RelationshipsModule } from '../relationships/relationships.module.js';
+import type { AnyApiRoute } from '../../../web/api/api-route.js';
+import type { ApiKit } from '../api/api-kit.js';
+import { gdapRoutes } from './gdap.routes.js';
 import { connectCallbackRoute } from './connect-callback.route.js';
 import { gdapFeature } from './gdap.feature.js';
 import { OutboxGdapNotifier } from './gdap-notifier.js';
@@ -31,6 +34,8 @@ export interface GdapModule extends AppModule {
   readonly service: GdapService;
   /** The owed Graph work (tests run its sweep as the worker would). */
   readonly owed: OwedNotices<GdapLink>;
+  /** The connection's REST routes, declared with the API's kit (the tab's Connect Microsoft). */
+  apiRoutes(kit: ApiKit): AnyApiRoute[];
 }
 
 export async function createGdapModule(ctx: AppContext, deps: GdapModuleDeps): Promise<GdapModule> {
@@ -97,6 +102,7 @@ export async function createGdapModule(ctx: AppContext, deps: GdapModuleDeps): P
     owed,
     features: [gdapFeature({ gdap: service, memberships })],
     routes: [connectCallbackRoute({ gdap: service })],
+    apiRoutes: (kit) => gdapRoutes({ gdap: service, kit }),
     async stop() {
       await Promise.all(running.values());
     },
