@@ -164,8 +164,8 @@ export class BulkInvitationService {
     const stale = new Date(now.getTime() - BULK_ROW_LEASE_MS);
     if (!(await this.deps.jobs.claim(job.id, index, now, stale))) return;
     // A row a dead run started may have its invitation already: found, it is not made again.
-    if (row.state === 'started') {
-      const existing = await this.existing(actor, job.kind, row.fields);
+    if (row.state === 'started' && row.startedAt) {
+      const existing = await this.existing(actor, job.kind, row.fields, row.startedAt);
       if (existing) {
         await this.deps.jobs.settle(job.id, index, { state: 'created', invitationRef: existing });
         return;
@@ -229,26 +229,32 @@ export class BulkInvitationService {
     }
   }
 
-  /** The invitation a row already has (a pending one to the same company or address). */
+  /**
+   * The invitation a dead run made for a row: to the same company or address, made since the
+   * row was claimed, in any state (accepted, declined or revoked meanwhile, it is still the
+   * row's and must not be made again). One made before the claim is someone else's.
+   */
   private async existing(
     actor: Actor,
     kind: BulkKind,
-    f: Readonly<Record<string, string>>
+    f: Readonly<Record<string, string>>,
+    since: Date
   ): Promise<string | undefined> {
     if (kind === 'reseller') {
-      const email = (f.email ?? '').trim().toLowerCase();
-      return (await this.deps.resellers.waiting(actor, MAX_WAITING_LISTED)).find(
-        (i) => i.email === email
-      )?.id;
+      return (await this.deps.resellers.sentTo(actor, f.email ?? '', since))[0]?.id;
     }
     const company = norm(f.company);
-    const found = await this.deps.customers.page(actor, 0, {
-      state: 'pending',
-      text: (f.company ?? '').trim().replace(/\s+/g, ' '),
-      pageSize: 100,
-    });
-    return found.items.find((v) => norm(v.invitation.customer?.companyName) === company)?.invitation
-      .id;
+    for (let page = 0; ; page++) {
+      // Newest first: pages stop at the first invitation older than the claim.
+      const found = await this.deps.customers.page(actor, page, {
+        text: (f.company ?? '').trim().replace(/\s+/g, ' '),
+        pageSize: 100,
+      });
+      const recent = found.items.filter((v) => v.invitation.createdAt >= since);
+      const match = recent.find((v) => norm(v.invitation.customer?.companyName) === company);
+      if (match) return match.invitation.id;
+      if (recent.length < found.items.length || page + 1 >= found.pageCount) return undefined;
+    }
   }
 
   /** Who invites: a reseller's people with customers.invite, a provider's with relationships.manage. */

@@ -158,6 +158,42 @@ describe('REST API: bulk invitations from a CSV', function () {
     expect(alphas).to.deep.equal(['Alpha Four', 'Alpha One', 'Alpha Three', 'Alpha Two']);
   });
 
+  it('after a crash, counts a row whose invitation was accepted meanwhile as created, not inviting again', async () => {
+    const bulk = w.app.app.modules.api.bulk;
+    const csv = 'company,admin email\nBeta Accepted,admin@beta.example\n';
+    bulk.afterCreate = () => {
+      throw new Error('simulated crash');
+    };
+    try {
+      expect((await upload(cast.reseller, csv, false)).status).to.equal(500);
+    } finally {
+      delete bulk.afterCreate;
+    }
+    // The customer got the mail and accepted before anyone resumed the run.
+    await w.drained();
+    const token = /\/invitations\/([A-Za-z0-9_-]{43})/.exec(
+      w.mailsTo('admin@beta.example')[0] ?? ''
+    )?.[1];
+    expect(token, 'the invitation mail').to.be.a('string');
+    const invitations = w.app.app.modules.invitations.service;
+    const customer = w.actor(cast.customer);
+    const opened = await invitations.open(customer, token!);
+    await invitations.accept(customer, opened.invitation.id);
+
+    w.advance(BULK_ROW_LEASE_MS);
+    const resumed = await upload(cast.reseller, csv, false);
+    expect(resumed.status, resumed.text).to.equal(200);
+    expect(resumed.body.rows[0]).to.include({
+      state: 'created',
+      invitationId: opened.invitation.id,
+    });
+    const all = await w
+      .collection('invitations')
+      .find({ 'customer.companyName': 'Beta Accepted' })
+      .toArray();
+    expect(all.map((i) => i.state)).to.deep.equal(['accepted']);
+  });
+
   it('gives the result file; the link and code only to the uploader', async () => {
     const csv = 'company,admin email\nResult Co,\n';
     const run = await upload(cast.reseller, csv, false);
