@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import { cast, startApiWorld, type ApiWorld } from '../e2e/api/api-world.js';
 import { MAX_BULK_CSV_BYTES } from '../../bot/features/api/bulk-invitations.schemas.js';
 import { MAX_BULK_ROWS } from '../../domain/invitations/bulk-csv.js';
+import { eventually } from '../e2e/relationships/relationships-world.js';
 
 /**
  * Hostile bulk uploads: a file past the size limit is a 413 before it is parsed, one with too
@@ -18,6 +19,15 @@ describe('security: bulk CSV uploads are bounded, keyed to their partner, and th
   after(async () => {
     await w?.stop();
   });
+
+  /** A job once its background driver settled every row, as `token` sees it. */
+  const finished = async (jobId: string, token: string) =>
+    (
+      await eventually(async () => {
+        const res = await w.call('GET', `/invitations/bulk/${jobId}`, { token });
+        return res.body.done === true && res;
+      }, `bulk job ${jobId} done`)
+    ).body;
 
   const stored = async () => ({
     jobs: await w.collection('bulk_invitation_jobs').countDocuments({}),
@@ -52,7 +62,8 @@ describe('security: bulk CSV uploads are bounded, keyed to their partner, and th
   it('puts formula-like cells in the result file as text', async () => {
     const csv = 'company\n"=HYPERLINK(""http://evil.example"",""x"")"\n+SUM(A1)\n@cmd\n';
     const run = await w.as(cast.reseller).post('/invitations/bulk/csv?dryRun=false', { csv });
-    expect(run.body.counts).to.deep.equal({ created: 3 });
+    const done = await finished(run.body.jobId as string, await w.tokenOf(cast.reseller));
+    expect(done.counts).to.deep.equal({ created: 3 });
     const file = await w.as(cast.reseller).get(`/invitations/bulk/${run.body.jobId as string}.csv`);
     const cells = file.text
       .split('\r\n')
@@ -81,9 +92,11 @@ describe('security: bulk CSV uploads are bounded, keyed to their partner, and th
       token: write,
       body: { csv },
     });
-    expect(run.status, run.text).to.equal(200);
-    expect(run.body.rows[0]).to.include({ state: 'created' });
-    expect(run.body.rows[0].code).to.match(/^C/);
+    expect(run.status, run.text).to.equal(202);
+    // Done in the background as the key: its roles, its partner.
+    const done = await finished(run.body.jobId as string, write);
+    expect(done.rows[0]).to.include({ state: 'created' });
+    expect(done.rows[0].code).to.match(/^C/);
     const made = await w.collection('invitations').findOne({ 'customer.companyName': 'Keyed Co' });
     expect(made!.partnerRef).to.equal(w.reseller.id);
     // The person who made the key is not its uploader: the job's codes stay with the key.
