@@ -149,11 +149,16 @@ export class BulkInvitationService {
     return job && job.partnerRef === partner.id ? job : null;
   }
 
+  /** Whether the caller uploaded the job (person or API key): its links and codes are theirs. */
+  isUploader(actor: Actor, job: BulkJob): boolean {
+    return (
+      job.createdBy.tenantId === actor.tenantId && job.createdBy.aadObjectId === actor.aadObjectId
+    );
+  }
+
   /** A created row's link and code, for the uploader only (as the card shows them to the inviter). */
   secretsOf(actor: Actor, job: BulkJob, row: BulkJobRow): { link: string; code: string } | null {
-    const own =
-      job.createdBy.tenantId === actor.tenantId && job.createdBy.aadObjectId === actor.aadObjectId;
-    if (!own || !row.sealed) return null;
+    if (!this.isUploader(actor, job) || !row.sealed) return null;
     try {
       return this.deps.open(row.sealed, `${job.id}:${row.row}`);
     } catch (err) {

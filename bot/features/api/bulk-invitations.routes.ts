@@ -65,6 +65,8 @@ export function bulkInvitationRoutes(deps: {
               dryRun: true,
               state: 'checked',
               ...summary(rows),
+              uploadedBy: null,
+              note: null,
             },
           };
         }
@@ -158,12 +160,23 @@ function resultOf(
     };
   });
   const counted = summary(rows);
+  // The job is the partner's (the same file creates nothing twice), its secrets the uploader's:
+  // a colleague is told whose they are and how to get a new link, not left with empty columns.
+  const you = bulk.isUploader(actor, job);
+  const name = job.createdBy.name ?? null;
   return {
     jobId: job.id,
     kind: job.kind,
     dryRun: false,
     state: counted.done ? 'done' : 'running',
     ...counted,
+    uploadedBy: { name, you },
+    note:
+      !you && rows.some((r) => r.state === 'created')
+        ? t(language, 'bulk:notes.othersUpload', {
+            name: name ?? t(language, 'bulk:notes.someone'),
+          })
+        : null,
   };
 }
 

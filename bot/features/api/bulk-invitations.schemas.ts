@@ -61,5 +61,18 @@ export const BulkResultSchema = z
       .record(z.string(), z.number().int())
       .describe('rows per state (pending, started, created, failed, refused): the progress'),
     rows: z.array(BulkRowSchema),
+    uploadedBy: z
+      .object({
+        name: z.string().nullable(),
+        you: z.boolean().describe('the caller uploaded it: links and codes are shown'),
+      })
+      .nullable()
+      .describe('who started the job (null for a dry run)'),
+    note: z
+      .string()
+      .nullable()
+      .describe(
+        "a colleague's job (the same file, uploaded before): why its links and codes are not shown"
+      ),
   })
   .meta({ id: 'BulkResult' });

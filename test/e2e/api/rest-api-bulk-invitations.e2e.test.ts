@@ -239,6 +239,32 @@ describe('REST API: bulk invitations from a CSV', function () {
     expect(theirs.body.rows[0]).to.include({ state: 'created', link: null, code: null });
   });
 
+  it("gives a colleague who uploads the same file the partner's job: nothing again, outcomes without secrets, and a note whose they are", async () => {
+    const csv = 'company\nShared One\nShared Two\n';
+    const mine = await upload(cast.reseller, csv, false);
+    const jobId = mine.body.jobId as string;
+    const done = await finished(jobId);
+    const invited = await w.collection('invitations').countDocuments({});
+
+    const theirs = await upload(cast.resellerSales, csv, false, 'ru');
+    expect(theirs.status, theirs.text).to.equal(200);
+    expect(theirs.body.jobId).to.equal(jobId);
+    expect(theirs.body.uploadedBy).to.deep.equal({ name: cast.reseller.name, you: false });
+    expect(
+      (theirs.body.rows as Row[]).map((r) => [r.state, r.invitationId, r.link, r.code])
+    ).to.deep.equal((done.rows as Row[]).map((r) => ['created', r.invitationId, null, null]));
+    expect(theirs.body.note)
+      .to.include(cast.reseller.name)
+      .and.match(/Отправить повторно/);
+    expect(await w.collection('invitations').countDocuments({})).to.equal(invited);
+
+    // The uploader still sees the links and codes, and no note.
+    const again = await job(jobId);
+    expect(again.body.uploadedBy).to.deep.equal({ name: cast.reseller.name, you: true });
+    expect(again.body.note).to.equal(null);
+    expect(again.body.rows[0].code).to.match(/^C/);
+  });
+
   it('lets a provider invite resellers from a file (email, PartnerID, roles, duration)', async () => {
     const csv =
       'email;PartnerID;roles;duration days\n' +
