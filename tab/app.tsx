@@ -20,6 +20,7 @@ import { ApiClient, ApiError } from './api-client.js';
 import type { Me } from './api-types.js';
 import { tabLanguageOf, translator, type TabLanguage } from './i18n.js';
 import { Overview } from './overview.js';
+import { BulkUpload } from './bulk-upload.js';
 import { SignIn, forgetDevToken, rememberedDevToken } from './sign-in.js';
 import type { Host, HostTheme } from './teams-host.js';
 import { TableView } from './table-view.js';
@@ -142,6 +143,8 @@ export function App({ host }: { host: Host }) {
         <div role="tabpanel" aria-label={t(`nav.${current.id}`)}>
           {current.id === 'overview' ? (
             <Overview onOpen={open} />
+          ) : current.id === 'bulk' ? (
+            <BulkUpload />
           ) : (
             <TableView
               key={`${current.id}|${search?.view === current.id ? search.q : ''}`}

@@ -3,7 +3,14 @@ import type { Me, Party, Row } from './api-types.js';
 import { formatDay, type TabLanguage, type Translate } from './i18n.js';
 
 export type ViewId =
-  'overview' | 'providers' | 'resellers' | 'customers' | 'invitations' | 'users' | 'applications';
+  | 'overview'
+  | 'providers'
+  | 'resellers'
+  | 'customers'
+  | 'invitations'
+  | 'users'
+  | 'applications'
+  | 'bulk';
 
 export interface Cell {
   readonly t: Translate;
@@ -22,7 +29,7 @@ export interface Column {
 
 /** A table view: the list endpoint, its columns, filters, bulk actions; the API does the rest. */
 export interface TableViewSpec {
-  readonly id: Exclude<ViewId, 'overview'>;
+  readonly id: Exclude<ViewId, 'overview' | 'bulk'>;
   readonly endpoint: string;
   readonly columns: readonly Column[];
   /** The row's name (its first cell opens the detail panel). */
@@ -47,7 +54,12 @@ export interface OverviewSpec {
   readonly id: 'overview';
 }
 
-export type ViewSpec = OverviewSpec | TableViewSpec;
+/** Bulk invitations from a CSV (tab/bulk-upload.tsx): a page of its own, not a table. */
+export interface BulkSpec {
+  readonly id: 'bulk';
+}
+
+export type ViewSpec = OverviewSpec | BulkSpec | TableViewSpec;
 
 const RELATIONSHIP_STATES = [
   'pending',
@@ -273,5 +285,9 @@ export function viewsFor(me: Me): ViewSpec[] {
   if (me.partner?.partnerType === 'provider') views.push(relationships('resellers'));
   if (me.partner) views.push(customers(me.partner.partnerType === 'provider'), INVITATIONS, USERS);
   if (me.operator) views.push(APPLICATIONS);
+  // Who may invite one by one may upload a file: a reseller's customers, a provider's resellers.
+  if (me.may?.some((a) => a === 'customers.invite' || a === 'relationships.manage')) {
+    views.push({ id: 'bulk' });
+  }
   return views;
 }

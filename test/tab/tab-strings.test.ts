@@ -39,7 +39,7 @@ const me = (partnerType: 'reseller' | 'provider' | null, operator = false): Me =
 /** The keys the tab builds from the API's values: every state, role, action, view and kind. */
 function builtKeys(): string[] {
   const views = [...viewsFor(me('reseller')), ...viewsFor(me('provider', true))];
-  const tables = views.filter((v): v is TableViewSpec => v.id !== 'overview');
+  const tables = views.filter((v): v is TableViewSpec => v.id !== 'overview' && v.id !== 'bulk');
   return [
     ...views.map((v) => `nav.${v.id}`),
     ...tables.flatMap((v) => v.states.map((s) => (v.stateLabel ? `roles.${s}` : `states.${s}`))),
@@ -54,6 +54,11 @@ function builtKeys(): string[] {
     ),
     ...['reseller', 'provider'].map((p) => `partnerTypes.${p}`),
     ...['relationship', 'invitation', 'application'].map((k) => `overview.kinds.${k}`),
+    // The bulk upload page (a view of its own) and its rows' states as the API names them.
+    'nav.bulk',
+    ...['ok', 'refused', 'pending', 'started', 'created', 'failed'].map(
+      (s) => `bulkUpload.states.${s}`
+    ),
   ];
 }
 
