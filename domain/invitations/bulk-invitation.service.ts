@@ -49,6 +49,8 @@ export interface BulkInvitationDeps {
   readonly logger: Logger;
   /** A job was marked running: the background driver looks for it now. */
   readonly started?: () => void;
+  /** Whether the uploader still acts (an API key not revoked since); checked before each row. */
+  readonly stillActs?: (actor: Actor) => Promise<boolean>;
 }
 
 /**
@@ -202,6 +204,15 @@ export class BulkInvitationService {
         await this.deps.jobs.settle(job.id, index, { state: 'created', invitationRef: existing });
         return;
       }
+    }
+    // A key revoked since the upload stops working at once, for its job's rows too.
+    if (this.deps.stillActs && !(await this.deps.stillActs(actor))) {
+      await this.deps.jobs.settle(job.id, index, {
+        state: 'failed',
+        reason: 'bulk:reasons.keyRevoked',
+        values: {},
+      });
+      return;
     }
     await this.deps.jobs.settle(job.id, index, await this.invite(actor, job, row));
   }

@@ -88,7 +88,7 @@ export async function createApiModule(ctx: AppContext, deps: ApiModuleDeps): Pro
     logger: ctx.logger,
   });
   const keys = keyLookup(apiKeys);
-  const { bulk, worker } = await bulkService(ctx, deps);
+  const { bulk, worker } = await bulkService(ctx, deps, apiKeys);
   let authenticate;
   const signIn: AnyApiRoute[] = [];
   if (appId) {
@@ -184,7 +184,8 @@ export async function createApiModule(ctx: AppContext, deps: ApiModuleDeps): Pro
  */
 async function bulkService(
   ctx: AppContext,
-  deps: ApiModuleDeps
+  deps: ApiModuleDeps,
+  apiKeys: ApiKeyService
 ): Promise<{ bulk: BulkInvitationService; worker: BulkJobWorker }> {
   const jobs = new MongoBulkJobRepository(ctx.db.connection);
   await jobs.init();
@@ -203,6 +204,7 @@ async function bulkService(
     now: ctx.now,
     logger: ctx.logger,
     started: () => worker?.wake(),
+    stillActs: (actor) => apiKeys.stillActs(actor),
   });
   worker = new BulkJobWorker({
     jobs,
