@@ -219,6 +219,41 @@ describe('REST API: bulk invitations from a CSV', function () {
     expect(all.map((i) => i.state)).to.deep.equal(['accepted']);
   });
 
+  it('after a crash, counts a reseller row whose invitation was revoked meanwhile as created, not inviting again', async () => {
+    const bulk = w.app.app.modules.api.bulk;
+    const csv = 'email,roles\nrevoked@fourthcoffee.example,globalReader\n';
+    let crashed!: () => void;
+    const crash = new Promise<void>((resolve) => (crashed = resolve));
+    bulk.afterCreate = () => {
+      crashed();
+      throw new Error('simulated crash');
+    };
+    let jobId: string;
+    try {
+      jobId = (await upload(cast.provider, csv, false)).body.jobId as string;
+      await crash;
+    } finally {
+      delete bulk.afterCreate;
+    }
+    // The provider took the invitation back before anyone resumed the run.
+    const sent = await w
+      .collection('resellerInvitations')
+      .findOne({ email: 'revoked@fourthcoffee.example' });
+    const revoked = await w
+      .as(cast.provider)
+      .post(`/invitations/${String(sent!._id)}/revoke?kind=reseller`);
+    expect(revoked.status, revoked.text).to.equal(200);
+
+    w.advance(BULK_ROW_LEASE_MS);
+    const resumed = await finished(jobId, cast.provider);
+    expect(resumed.rows[0]).to.include({ state: 'created', invitationId: String(sent!._id) });
+    const all = await w
+      .collection('resellerInvitations')
+      .find({ email: 'revoked@fourthcoffee.example' })
+      .toArray();
+    expect(all.map((i) => i.state)).to.deep.equal(['revoked']);
+  });
+
   it('gives the result file; the link and code only to the uploader', async () => {
     const csv = 'company,admin email\nResult Co,\n';
     const run = await upload(cast.reseller, csv, false);
