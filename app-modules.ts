@@ -20,7 +20,11 @@ import {
 } from './bot/features/invitations/invitations.module.js';
 import { tabRoutes } from './web/tab.route.js';
 import type { AppModule } from './bot/app-module.js';
-import { createApiModule, type ApiModule } from './bot/features/api/api.module.js';
+import {
+  createApiModule,
+  type ApiModule,
+  type ApiModuleDeps,
+} from './bot/features/api/api.module.js';
 import { createGdapModule, type GdapModule } from './bot/features/gdap/gdap.module.js';
 import {
   createWebhooksModule,
@@ -50,6 +54,8 @@ export interface ProductModules {
 export interface ProductModulesOptions {
   /** Delivery worker settings (tests: fast polling and retries). */
   readonly worker?: NotificationsOptions['worker'];
+  /** The bulk invitation jobs' driver (tests: short leases and polling). */
+  readonly bulk?: ApiModuleDeps['bulkWorker'];
 }
 
 /**
@@ -102,6 +108,7 @@ export async function productModules(
     moreRoutes: (kit) => [...webhooks.apiRoutes(kit), ...gdap.apiRoutes(kit)],
     webhooks: webhooks.document,
     sealKey: codeKey,
+    ...(opts.bulk ? { bulkWorker: opts.bulk } : {}),
   });
   const tab: AppModule = { routes: tabRoutes() };
   return {

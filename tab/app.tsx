@@ -21,6 +21,7 @@ import type { Me } from './api-types.js';
 import { tabLanguageOf, translator, type TabLanguage } from './i18n.js';
 import { Overview } from './overview.js';
 import { Integrations } from './integrations.js';
+import { BulkUpload } from './bulk-upload.js';
 import { SignIn, forgetDevToken, rememberedDevToken } from './sign-in.js';
 import type { Host, HostTheme } from './teams-host.js';
 import { TableView } from './table-view.js';
@@ -145,6 +146,8 @@ export function App({ host }: { host: Host }) {
             <Overview onOpen={open} />
           ) : current.id === 'integrations' ? (
             <Integrations />
+          ) : current.id === 'bulk' ? (
+            <BulkUpload />
           ) : (
             <TableView
               key={`${current.id}|${search?.view === current.id ? search.q : ''}`}

@@ -11,7 +11,8 @@ export type ViewId =
   | 'invitations'
   | 'users'
   | 'applications'
-  | 'integrations';
+  | 'integrations'
+  | 'bulk';
 
 export interface Cell {
   readonly t: Translate;
@@ -30,7 +31,7 @@ export interface Column {
 
 /** A table view: the list endpoint, its columns, filters, bulk actions; the API does the rest. */
 export interface TableViewSpec {
-  readonly id: Exclude<ViewId, 'overview' | 'integrations'>;
+  readonly id: Exclude<ViewId, 'overview' | 'integrations' | 'bulk'>;
   readonly endpoint: string;
   readonly columns: readonly Column[];
   /** The row's name (its first cell opens the detail panel). */
@@ -60,7 +61,12 @@ export interface PageSpec {
   readonly id: 'integrations';
 }
 
-export type ViewSpec = OverviewSpec | TableViewSpec | PageSpec;
+/** Bulk invitations from a CSV (tab/bulk-upload.tsx): a page of its own, not a table. */
+export interface BulkSpec {
+  readonly id: 'bulk';
+}
+
+export type ViewSpec = OverviewSpec | BulkSpec | TableViewSpec | PageSpec;
 
 const RELATIONSHIP_STATES = [
   'pending',
@@ -286,6 +292,10 @@ export function viewsFor(me: Me): ViewSpec[] {
   if (me.partner?.partnerType === 'provider') views.push(relationships('resellers'));
   if (me.partner) views.push(customers(me.partner.partnerType === 'provider'), INVITATIONS, USERS);
   if (me.operator) views.push(APPLICATIONS);
+  // Who may invite one by one may upload a file: a reseller's customers, a provider's resellers.
+  if (me.may?.some((a) => a === 'customers.invite' || a === 'relationships.manage')) {
+    views.push({ id: 'bulk' });
+  }
   if (seesIntegrations(me)) views.push({ id: 'integrations' });
   return views;
 }

@@ -94,6 +94,16 @@ export class ApiKeyService {
     return key;
   }
 
+  /**
+   * Whether the key an actor is still acts (not revoked): work started with a key and done
+   * later (a bulk job's rows) stops with it, as its requests do. A person is always true here.
+   */
+  async stillActs(actor: Actor): Promise<boolean> {
+    if (!actor.apiKey) return true;
+    const key = await this.deps.keys.get(actor.apiKey.partnerRef, actor.apiKey.keyId);
+    return !!key && !key.revokedAt;
+  }
+
   /** Keys are a Global admin's, a person's: a key never manages keys, whatever its scope. */
   private async authorize(actor: Actor) {
     if (actor.apiKey) throw new NotAllowedError('apikeys:errors.notWithAKey');

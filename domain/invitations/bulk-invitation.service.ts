@@ -47,19 +47,24 @@ export interface BulkInvitationDeps {
   readonly customerLink: (token: string) => string;
   readonly now: () => Date;
   readonly logger: Logger;
+  /** A job was marked running: the background driver looks for it now. */
+  readonly started?: () => void;
+  /** Whether the uploader still acts (an API key not revoked since); checked before each row. */
+  readonly stillActs?: (actor: Actor) => Promise<boolean>;
 }
 
 /**
  * Bulk invitations from a CSV file (issue 31): a reseller's customers or a provider's resellers,
  * checked row by row (a dry run creates nothing), then invited through the same services as
  * one invitation from a card, so mails, notices and codes are the same. A run is a job keyed by
- * partner and file: the same file again creates nothing twice, and rows a crashed run left are
- * taken up by the next request for that file.
+ * partner and file: the same file again creates nothing twice. Its rows are done in the
+ * background (bulk-job.worker.ts drives a leased job), so the upload answers at once and a job
+ * whose process died is taken up by another once its lease runs out.
  */
 export class BulkInvitationService {
   private readonly log: Logger;
   /** Tests only: called after a row's invitation exists and before its row is settled. */
-  afterCreate?: (row: number) => void;
+  afterCreate?: (row: number) => void | Promise<void>;
 
   constructor(private readonly deps: BulkInvitationDeps) {
     this.log = deps.logger.child({ module: 'bulk-invitations' });
@@ -72,8 +77,12 @@ export class BulkInvitationService {
     return { kind, rows: await this.checkRows(actor, kind, parsed.rows) };
   }
 
-  /** The run: the job for this file (made on the first upload) with its rows done as far as can be. */
-  async run(actor: Actor, csv: string, language: 'en' | 'ru'): Promise<BulkJob> {
+  /**
+   * Starts the run: the job for this file (made on the first upload, its rows checked) is
+   * marked running and the background driver does its rows; answers at once. The same file
+   * again is the same job: nothing is created twice, and rows a dead run left are taken up.
+   */
+  async start(actor: Actor, csv: string, language: 'en' | 'ru'): Promise<BulkJob> {
     const { kind, partner } = await this.inviter(actor);
     const parsed = parseBulkCsv(kind, csv);
     const id = createHash('sha256')
@@ -87,9 +96,10 @@ export class BulkInvitationService {
         id,
         partnerRef: partner.id,
         kind,
-        createdBy: { tenantId: actor.tenantId, aadObjectId: actor.aadObjectId },
+        createdBy: uploader(actor),
         createdAt: this.deps.now(),
         language,
+        state: checked.some((r) => r.ok) ? 'running' : 'done',
         rows: checked.map((r) => ({
           row: r.row,
           fields: r.fields,
@@ -98,8 +108,7 @@ export class BulkInvitationService {
         })),
       });
     }
-    await this.resume(actor, job);
-    return (await this.deps.jobs.get(id)) ?? job;
+    return this.wake(job);
   }
 
   /**
@@ -108,9 +117,31 @@ export class BulkInvitationService {
    */
   async resumeJob(actor: Actor, id: string): Promise<BulkJob | null> {
     const job = await this.job(actor, id);
-    if (!job) return null;
-    await this.resume(actor, job);
-    return this.deps.jobs.get(id);
+    return job && this.wake(job);
+  }
+
+  /**
+   * Drives a job the caller leased (the background worker): its rows still to do, a few at
+   * once, as its uploader. `done` once every row is settled; `waiting` when rows are left
+   * (stopped, or started by a run whose row lease has not run out yet).
+   */
+  async drive(id: string, shouldStop: () => boolean): Promise<'done' | 'waiting'> {
+    const job = await this.deps.jobs.get(id);
+    if (!job) return 'done';
+    await this.resume(job.createdBy, job, shouldStop);
+    const after = await this.deps.jobs.get(id);
+    return after && after.rows.some(toDo) ? 'waiting' : 'done';
+  }
+
+  /** Marks a job with rows still to do running, and tells the driver. */
+  private async wake(job: BulkJob): Promise<BulkJob> {
+    if (!job.rows.some(toDo)) return job;
+    if (job.state !== 'running') {
+      await this.deps.jobs.setRunning(job.id);
+      job = { ...job, state: 'running' };
+    }
+    this.deps.started?.();
+    return job;
   }
 
   /** The job as the caller may see it: of its own partner, for people who may invite. */
@@ -120,11 +151,16 @@ export class BulkInvitationService {
     return job && job.partnerRef === partner.id ? job : null;
   }
 
+  /** Whether the caller uploaded the job (person or API key): its links and codes are theirs. */
+  isUploader(actor: Actor, job: BulkJob): boolean {
+    return (
+      job.createdBy.tenantId === actor.tenantId && job.createdBy.aadObjectId === actor.aadObjectId
+    );
+  }
+
   /** A created row's link and code, for the uploader only (as the card shows them to the inviter). */
   secretsOf(actor: Actor, job: BulkJob, row: BulkJobRow): { link: string; code: string } | null {
-    const own =
-      job.createdBy.tenantId === actor.tenantId && job.createdBy.aadObjectId === actor.aadObjectId;
-    if (!own || !row.sealed) return null;
+    if (!this.isUploader(actor, job) || !row.sealed) return null;
     try {
       return this.deps.open(row.sealed, `${job.id}:${row.row}`);
     } catch (err) {
@@ -139,14 +175,12 @@ export class BulkInvitationService {
    * Does the rows still to do, a few at once (each row waits on the database, not the CPU);
    * a fault stops every lane before its next row, and the rows not reached stay pending.
    */
-  private async resume(actor: Actor, job: BulkJob): Promise<void> {
-    const todo = [...job.rows.entries()].filter(
-      ([, row]) => row.state === 'pending' || row.state === 'started'
-    );
+  private async resume(actor: Actor, job: BulkJob, shouldStop: () => boolean): Promise<void> {
+    const todo = [...job.rows.entries()].filter(([, row]) => toDo(row));
     let next = 0;
     let fault: { err: unknown } | undefined;
     const lane = async () => {
-      while (!fault && next < todo.length) {
+      while (!fault && !shouldStop() && next < todo.length) {
         const [index, row] = todo[next++]!;
         try {
           await this.step(actor, job, index, row);
@@ -164,12 +198,21 @@ export class BulkInvitationService {
     const stale = new Date(now.getTime() - BULK_ROW_LEASE_MS);
     if (!(await this.deps.jobs.claim(job.id, index, now, stale))) return;
     // A row a dead run started may have its invitation already: found, it is not made again.
-    if (row.state === 'started') {
-      const existing = await this.existing(actor, job.kind, row.fields);
+    if (row.state === 'started' && row.startedAt) {
+      const existing = await this.existing(actor, job.kind, row.fields, row.startedAt);
       if (existing) {
         await this.deps.jobs.settle(job.id, index, { state: 'created', invitationRef: existing });
         return;
       }
+    }
+    // A key revoked since the upload stops working at once, for its job's rows too.
+    if (this.deps.stillActs && !(await this.deps.stillActs(actor))) {
+      await this.deps.jobs.settle(job.id, index, {
+        state: 'failed',
+        reason: 'bulk:reasons.keyRevoked',
+        values: {},
+      });
+      return;
     }
     await this.deps.jobs.settle(job.id, index, await this.invite(actor, job, row));
   }
@@ -213,7 +256,7 @@ export class BulkInvitationService {
           mailed: sent.mailed,
         };
       }
-      this.afterCreate?.(row.row);
+      await this.afterCreate?.(row.row);
       return {
         state: 'created',
         invitationRef: made.invitationRef,
@@ -229,26 +272,32 @@ export class BulkInvitationService {
     }
   }
 
-  /** The invitation a row already has (a pending one to the same company or address). */
+  /**
+   * The invitation a dead run made for a row: to the same company or address, made since the
+   * row was claimed, in any state (accepted, declined or revoked meanwhile, it is still the
+   * row's and must not be made again). One made before the claim is someone else's.
+   */
   private async existing(
     actor: Actor,
     kind: BulkKind,
-    f: Readonly<Record<string, string>>
+    f: Readonly<Record<string, string>>,
+    since: Date
   ): Promise<string | undefined> {
     if (kind === 'reseller') {
-      const email = (f.email ?? '').trim().toLowerCase();
-      return (await this.deps.resellers.waiting(actor, MAX_WAITING_LISTED)).find(
-        (i) => i.email === email
-      )?.id;
+      return (await this.deps.resellers.sentTo(actor, f.email ?? '', since))[0]?.id;
     }
     const company = norm(f.company);
-    const found = await this.deps.customers.page(actor, 0, {
-      state: 'pending',
-      text: (f.company ?? '').trim().replace(/\s+/g, ' '),
-      pageSize: 100,
-    });
-    return found.items.find((v) => norm(v.invitation.customer?.companyName) === company)?.invitation
-      .id;
+    for (let page = 0; ; page++) {
+      // Newest first: pages stop at the first invitation older than the claim.
+      const found = await this.deps.customers.page(actor, page, {
+        text: (f.company ?? '').trim().replace(/\s+/g, ' '),
+        pageSize: 100,
+      });
+      const recent = found.items.filter((v) => v.invitation.createdAt >= since);
+      const match = recent.find((v) => norm(v.invitation.customer?.companyName) === company);
+      if (match) return match.invitation.id;
+      if (recent.length < found.items.length || page + 1 >= found.pageCount) return undefined;
+    }
   }
 
   /** Who invites: a reseller's people with customers.invite, a provider's with relationships.manage. */
@@ -362,6 +411,21 @@ function grantOf(f: Readonly<Record<string, string>>): unknown {
     roles: (f.roles ?? '').split(/[\s|,;]+/).filter(Boolean),
     durationDays: f.days ? Number(f.days) : DEFAULT_DURATION_DAYS,
     autoExtend: false,
+  };
+}
+
+function toDo(row: BulkJobRow): boolean {
+  return row.state === 'pending' || row.state === 'started';
+}
+
+/** The uploader as the driver acts later: who they are, never a token. */
+function uploader(actor: Actor): Actor {
+  return {
+    tenantId: actor.tenantId,
+    aadObjectId: actor.aadObjectId,
+    ...(actor.name ? { name: actor.name } : {}),
+    ...(actor.email ? { email: actor.email } : {}),
+    ...(actor.apiKey ? { apiKey: actor.apiKey } : {}),
   };
 }
 

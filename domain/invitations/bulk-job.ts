@@ -1,3 +1,4 @@
+import type { Actor } from '../partners/actor.js';
 import type { PartnerRef } from '../partners/partner.js';
 import type { BulkKind } from './bulk-csv.js';
 
@@ -23,6 +24,12 @@ export interface BulkJobRow {
 }
 
 /**
+ * `running`: rows are still to do, and a background driver takes the job (a lease, so one
+ * process drives it and another takes over when that one dies); `done`: every row settled.
+ */
+export type BulkJobState = 'running' | 'done';
+
+/**
  * One upload run: keyed by the partner, the kind and the file's hash, so the same file again
  * is the same job (nothing created twice), and each row's state is kept so a run that died
  * midway resumes at the rows not done.
@@ -31,9 +38,12 @@ export interface BulkJob {
   readonly id: string;
   readonly partnerRef: PartnerRef;
   readonly kind: BulkKind;
-  readonly createdBy: { readonly tenantId: string; readonly aadObjectId: string };
+  /** The uploader, as the background driver acts (the services check its roles per row). */
+  readonly createdBy: Actor;
   readonly createdAt: Date;
   readonly language: 'en' | 'ru';
+  /** Absent on jobs stored before runs went to the background: taken as `running`. */
+  readonly state?: BulkJobState;
   readonly rows: readonly BulkJobRow[];
 }
 
@@ -49,4 +59,15 @@ export interface BulkJobRepository {
   claim(id: string, index: number, now: Date, staleBefore: Date): Promise<boolean>;
   /** Settles a started row (its outcome). */
   settle(id: string, index: number, outcome: Partial<BulkJobRow>): Promise<void>;
+  /** Marks a job `running` again (a re-upload or a resume): the background driver takes it. */
+  setRunning(id: string): Promise<void>;
+  /**
+   * Leases a `running` job whose lease is free or ran out (at `now` or earlier) to `owner`
+   * until `until`, the oldest first, skipping `skip`; its id, or null when none is.
+   */
+  lease(owner: string, now: Date, until: Date, skip: readonly string[]): Promise<string | null>;
+  /** Stretches the owner's lease; false when it is no longer the owner's (taken over). */
+  renew(id: string, owner: string, until: Date): Promise<boolean>;
+  /** The owner's job is `done`; its lease is given back. */
+  finish(id: string, owner: string): Promise<void>;
 }

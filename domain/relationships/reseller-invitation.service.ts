@@ -196,6 +196,16 @@ export class ResellerInvitationService {
     return this.deps.invitations.listWaiting(provider.id, this.deps.now(), shown);
   }
 
+  /**
+   * The provider's invitations to `email` made at `since` or later, whatever became of them
+   * (a bulk run's crash recovery: one accepted meanwhile is still the row's).
+   */
+  async sentTo(actor: Actor, email: string, since: Date): Promise<ResellerInvitation[]> {
+    const provider = await this.deps.relationships.viewingProvider(actor);
+    if (!provider) return [];
+    return this.deps.invitations.listSentTo(provider.id, email.trim().toLowerCase(), since);
+  }
+
   /** The provider takes back an invitation no reseller has accepted: its link and code die. */
   async revoke(actor: Actor, id: string): Promise<ResellerInvitation> {
     const provider = await this.deps.relationships.invitingProvider(actor);

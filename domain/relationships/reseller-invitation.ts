@@ -58,6 +58,11 @@ export interface ResellerInvitationRepository {
    * card), newest first, at most `limit`.
    */
   listWaiting(providerRef: PartnerRef, now: Date, limit: number): Promise<ResellerInvitation[]>;
+  /**
+   * A provider's invitations to an address (lowercase) made at `since` or later, in any state,
+   * newest first: a bulk row's invitation a crashed run made, even accepted meanwhile.
+   */
+  listSentTo(providerRef: PartnerRef, email: string, since: Date): Promise<ResellerInvitation[]>;
   /** Revokes a provider's pending invitation in one conditional update; null if it was not. */
   revoke(id: string, providerRef: PartnerRef): Promise<ResellerInvitation | null>;
   /**

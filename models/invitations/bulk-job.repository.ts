@@ -53,7 +53,7 @@ export class MongoBulkJobRepository implements BulkJobRepository {
       .find({ jobId: id })
       .sort({ index: 1 })
       .toArray()) as unknown as BulkRowDoc[];
-    const { _id, rowCount: _count, ...rest } = header;
+    const { _id, rowCount: _count, leaseOwner: _owner, leaseUntil: _until, ...rest } = header;
     return {
       id: _id,
       ...rest,
@@ -79,6 +79,44 @@ export class MongoBulkJobRepository implements BulkJobRepository {
     const set: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(outcome)) if (v !== undefined) set[k] = v;
     await this.rows.collection.updateOne({ jobId: id, index, state: 'started' }, { $set: set });
+  }
+
+  async setRunning(id: string): Promise<void> {
+    await this.jobs.collection.updateOne({ _id: id } as never, { $set: { state: 'running' } });
+  }
+
+  async lease(
+    owner: string,
+    now: Date,
+    until: Date,
+    skip: readonly string[]
+  ): Promise<string | null> {
+    const doc = await this.jobs
+      .findOneAndUpdate(
+        {
+          _id: { $nin: [...skip] },
+          state: 'running',
+          $or: [{ leaseUntil: { $exists: false } }, { leaseUntil: { $lte: now } }],
+        },
+        { $set: { leaseOwner: owner, leaseUntil: until } },
+        { sort: { createdAt: 1 }, returnDocument: 'after', projection: { _id: 1 } }
+      )
+      .lean<{ _id: string }>();
+    return doc?._id ?? null;
+  }
+
+  async renew(id: string, owner: string, until: Date): Promise<boolean> {
+    const res = await this.jobs.collection.updateOne({ _id: id, leaseOwner: owner } as never, {
+      $set: { leaseUntil: until },
+    });
+    return res.matchedCount === 1;
+  }
+
+  async finish(id: string, owner: string): Promise<void> {
+    await this.jobs.collection.updateOne({ _id: id, leaseOwner: owner } as never, {
+      $set: { state: 'done' },
+      $unset: { leaseOwner: 1, leaseUntil: 1 },
+    });
   }
 }
 

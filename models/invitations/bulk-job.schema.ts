@@ -2,7 +2,13 @@ import mongoose, { Schema, type Model } from 'mongoose';
 import type { BulkJob, BulkJobRow } from '../../domain/invitations/bulk-job.js';
 
 /** A bulk invitation job's header: its id is the hash of partner and file (one job a file). */
-export type BulkJobDoc = Omit<BulkJob, 'id' | 'rows'> & { _id: string; rowCount: number };
+export type BulkJobDoc = Omit<BulkJob, 'id' | 'rows'> & {
+  _id: string;
+  rowCount: number;
+  /** The driver's lease: one process drives a running job, another takes it once it runs out. */
+  leaseOwner?: string;
+  leaseUntil?: Date;
+};
 
 /** One row of a job, its own document: a row's update never rewrites the whole file. */
 export type BulkRowDoc = BulkJobRow & { jobId: string; index: number };
@@ -16,10 +22,15 @@ const bulkJobSchema = new Schema<BulkJobDoc>(
     createdAt: { type: Date, required: true },
     language: { type: String, enum: ['en', 'ru'], required: true },
     rowCount: { type: Number, required: true },
+    state: { type: String, enum: ['running', 'done'] },
+    leaseOwner: String,
+    leaseUntil: Date,
   },
   { collection: 'bulk_invitation_jobs' }
 );
 bulkJobSchema.index({ partnerRef: 1, createdAt: -1 });
+// The background sweep: running jobs whose lease is free or ran out.
+bulkJobSchema.index({ state: 1, leaseUntil: 1 });
 
 const bulkRowSchema = new Schema<BulkRowDoc>(
   {

@@ -86,6 +86,15 @@ export class MongoResellerInvitationRepository implements ResellerInvitationRepo
     return docs.map(toInvitation);
   }
 
+  async listSentTo(providerRef: PartnerRef, email: string, since: Date) {
+    const docs = await this.model
+      .find({ providerRef: String(providerRef), email, createdAt: { $gte: since } })
+      .sort({ createdAt: -1, _id: -1 })
+      .limit(100)
+      .lean<ResellerInvitationDoc[]>();
+    return docs.map(toInvitation);
+  }
+
   async revoke(id: string, providerRef: PartnerRef): Promise<ResellerInvitation | null> {
     if (!mongoose.isValidObjectId(id)) return null;
     const doc = await this.model

@@ -65,6 +65,11 @@ function builtKeys(): string[] {
     ...['due', 'leased', 'sent', 'failed'].map((s) => `integrations:hooks.delivery.states.${s}`),
     ...['copied', 'copyFailed'].map((s) => `integrations:secret.${s}`),
     ...['connect', 'connectAgain'].map((s) => `integrations:graph.${s}`),
+    // The bulk upload page (a view of its own) and its rows' states as the API names them.
+    'nav.bulk',
+    ...['ok', 'refused', 'pending', 'started', 'created', 'failed'].map(
+      (s) => `bulkUpload.states.${s}`
+    ),
   ];
 }
 

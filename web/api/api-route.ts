@@ -68,6 +68,11 @@ export interface ApiRoute<P = unknown, Q = unknown, B = unknown> {
   readonly textBody?: { readonly mediaType: string; readonly field: string };
   /** The status of a success when not 200 (201 for a create): the document says it. */
   readonly okStatus?: number;
+  /**
+   * The route may also answer 202 (work started in the background) with the same schema and a
+   * `Location` to poll: what the document says of it.
+   */
+  readonly accepted?: string;
   /** The answer's schema, or `csv` for text/csv. */
   readonly response: z.ZodType | 'csv';
   readonly handle: (input: ApiInput<P, Q, B>, res: Response) => Promise<ApiAnswer>;

@@ -65,6 +65,17 @@ export function openApiDocument(
         : {}),
       responses: {
         [String(route.okStatus ?? 200)]: ok,
+        ...(route.accepted && route.response !== 'csv'
+          ? {
+              '202': {
+                ...ok,
+                description: route.accepted,
+                headers: {
+                  Location: { description: 'where to poll', schema: { type: 'string' } },
+                },
+              },
+            }
+          : {}),
         ...(route.auth === 'bearer' ? { '401': problem, '403': problem, '404': problem } : {}),
         '400': problem,
         ...(route.method === 'get' ? {} : { '409': problem, '412': problem }),

@@ -32,6 +32,11 @@ import { MongoBulkJobRepository } from '../../../models/invitations/bulk-job.rep
 import { SealedBox } from '../../../notifications/sealed-box.js';
 import { invitationLink } from '../invitations/invitation-notifier.js';
 import { bulkInvitationRoutes } from './bulk-invitations.routes.js';
+import {
+  BulkJobWorker,
+  DEFAULT_BULK_JOB_WORKER,
+  type BulkJobWorkerOptions,
+} from '../../../notifications/bulk-job.worker.js';
 
 /** How many people open mode's sign-in offers (the last seen first). */
 const PERSONAS_SHOWN = 50;
@@ -50,6 +55,8 @@ export interface ApiModuleDeps {
   readonly webhooks?: Readonly<Record<string, { summary: string; body: z.ZodType }>>;
   /** Seals bulk jobs' links and codes (its own HKDF derivation of the invitation code key). */
   readonly sealKey?: Uint8Array;
+  /** The bulk jobs' background driver (tests: short leases and polling). */
+  readonly bulkWorker?: Partial<BulkJobWorkerOptions>;
 }
 
 /** The REST API /api/v1 (issue 30): its routes, as one module of the app. */
@@ -81,7 +88,7 @@ export async function createApiModule(ctx: AppContext, deps: ApiModuleDeps): Pro
     logger: ctx.logger,
   });
   const keys = keyLookup(apiKeys);
-  const bulk = await bulkService(ctx, deps);
+  const { bulk, worker } = await bulkService(ctx, deps, apiKeys);
   let authenticate;
   const signIn: AnyApiRoute[] = [];
   if (appId) {
@@ -162,15 +169,29 @@ export async function createApiModule(ctx: AppContext, deps: ApiModuleDeps): Pro
       }),
       apiDocsRoute([...operations, openapi]),
     ],
+    async start() {
+      worker.start();
+    },
+    async stop() {
+      await worker.stop();
+    },
   };
 }
 
-/** Bulk invitations: the same services as one invitation, jobs in `bulk_invitation_jobs`. */
-async function bulkService(ctx: AppContext, deps: ApiModuleDeps): Promise<BulkInvitationService> {
+/**
+ * Bulk invitations: the same services as one invitation, jobs in `bulk_invitation_jobs`, their
+ * rows done by a background driver (leases on the app's clock, as the other workers').
+ */
+async function bulkService(
+  ctx: AppContext,
+  deps: ApiModuleDeps,
+  apiKeys: ApiKeyService
+): Promise<{ bulk: BulkInvitationService; worker: BulkJobWorker }> {
   const jobs = new MongoBulkJobRepository(ctx.db.connection);
   await jobs.init();
   const box = new SealedBox(deps.sealKey ?? randomBytes(32), 'partner-connect/bulk-sealed/v1');
-  return new BulkInvitationService({
+  let worker: BulkJobWorker | undefined;
+  const bulk = new BulkInvitationService({
     customers: deps.invitations.service,
     resellers: deps.relationships.invitations,
     relationships: deps.relationships.service,
@@ -182,7 +203,17 @@ async function bulkService(ctx: AppContext, deps: ApiModuleDeps): Promise<BulkIn
     customerLink: (token) => invitationLink(ctx.config.publicBaseUrl, token),
     now: ctx.now,
     logger: ctx.logger,
+    started: () => worker?.wake(),
+    stillActs: (actor) => apiKeys.stillActs(actor),
   });
+  worker = new BulkJobWorker({
+    jobs,
+    bulk,
+    clock: ctx.clock,
+    logger: ctx.logger,
+    options: { ...DEFAULT_BULK_JOB_WORKER, ...deps.bulkWorker },
+  });
+  return { bulk, worker };
 }
 
 /**

@@ -5,6 +5,7 @@ import type { BulkJob } from '../../../domain/invitations/bulk-job.js';
 import type { Actor } from '../../../domain/partners/actor.js';
 import { t, type Language } from '../../../i18n/i18n.js';
 import { apiRoute, type AnyApiRoute } from '../../../web/api/api-route.js';
+import { API_PREFIX } from '../../../web/api/api-router.js';
 import type { ApiKit } from './api-kit.js';
 import {
   BulkCsvBody,
@@ -47,7 +48,8 @@ export function bulkInvitationRoutes(deps: {
       maxBodyBytes: MAX_BULK_CSV_BYTES,
       textBody: { mediaType: 'text/csv', field: 'csv' },
       response: BulkResultSchema,
-      async handle({ caller, query, body, language }) {
+      accepted: ACCEPTED,
+      async handle({ caller, query, body, language }, res) {
         const actor = await kit.actorOf(caller);
         if (query.dryRun === 'true') {
           const checked = await bulk.check(actor, body.csv);
@@ -56,10 +58,20 @@ export function bulkInvitationRoutes(deps: {
             state: r.ok ? 'ok' : 'refused',
             ...reasonOf(r, language),
           }));
-          return { body: { jobId: null, kind: checked.kind, dryRun: true, ...summary(rows) } };
+          return {
+            body: {
+              jobId: null,
+              kind: checked.kind,
+              dryRun: true,
+              state: 'checked',
+              ...summary(rows),
+              uploadedBy: null,
+              note: null,
+            },
+          };
         }
-        const job = await bulk.run(actor, body.csv, language);
-        return { body: resultOf(bulk, actor, job, language) };
+        const job = await bulk.start(actor, body.csv, language);
+        return started(res, resultOf(bulk, actor, job, language));
       },
     }),
     apiRoute({
@@ -83,11 +95,12 @@ export function bulkInvitationRoutes(deps: {
       auth: 'bearer',
       params: BulkJobParam,
       response: BulkResultSchema,
-      async handle({ caller, params, language }) {
+      accepted: ACCEPTED,
+      async handle({ caller, params, language }, res) {
         const actor = await kit.actorOf(caller);
         const job = await bulk.resumeJob(actor, params.jobId);
         if (!job) throw new NotFoundError('bulk:errors.noJob');
-        return { body: resultOf(bulk, actor, job, language) };
+        return started(res, resultOf(bulk, actor, job, language));
       },
     }),
     apiRoute({
@@ -118,6 +131,16 @@ export function bulkInvitationRoutes(deps: {
   ];
 }
 
+const ACCEPTED =
+  'The run was started: its rows are done in the background; GET the job at `Location` ' +
+  'for its progress (200 when nothing was left to do)';
+
+/** 202 with the job's address while rows are left to the background driver; 200 once done. */
+function started(res: { header(name: string, value: string): unknown }, result: Result) {
+  res.header('Location', `${API_PREFIX}/invitations/bulk/${result.jobId ?? ''}`);
+  return { status: result.done ? 200 : 202, body: result };
+}
+
 function resultOf(
   bulk: BulkInvitationService,
   actor: Actor,
@@ -136,7 +159,25 @@ function resultOf(
       code: secrets?.code ?? null,
     };
   });
-  return { jobId: job.id, kind: job.kind, dryRun: false, ...summary(rows) };
+  const counted = summary(rows);
+  // The job is the partner's (the same file creates nothing twice), its secrets the uploader's:
+  // a colleague is told whose they are and how to get a new link, not left with empty columns.
+  const you = bulk.isUploader(actor, job);
+  const name = job.createdBy.name ?? null;
+  return {
+    jobId: job.id,
+    kind: job.kind,
+    dryRun: false,
+    state: counted.done ? 'done' : 'running',
+    ...counted,
+    uploadedBy: { name, you },
+    note:
+      !you && rows.some((r) => r.state === 'created')
+        ? t(language, 'bulk:notes.othersUpload', {
+            name: name ?? t(language, 'bulk:notes.someone'),
+          })
+        : null,
+  };
 }
 
 /** Whom a row invites, as its file names them. */

@@ -50,8 +50,29 @@ export const BulkResultSchema = z
     jobId: z.string().nullable().describe('null for a dry run'),
     kind: z.enum(['customer', 'reseller']),
     dryRun: z.boolean(),
+    state: z
+      .enum(['checked', 'running', 'done'])
+      .describe(
+        'checked: a dry run; running: rows are being done in the background (poll GET ' +
+          '/invitations/bulk/{jobId}); done: every row settled'
+      ),
     done: z.boolean().describe('no row is pending or started'),
-    counts: z.record(z.string(), z.number().int()),
+    counts: z
+      .record(z.string(), z.number().int())
+      .describe('rows per state (pending, started, created, failed, refused): the progress'),
     rows: z.array(BulkRowSchema),
+    uploadedBy: z
+      .object({
+        name: z.string().nullable(),
+        you: z.boolean().describe('the caller uploaded it: links and codes are shown'),
+      })
+      .nullable()
+      .describe('who started the job (null for a dry run)'),
+    note: z
+      .string()
+      .nullable()
+      .describe(
+        "a colleague's job (the same file, uploaded before): why its links and codes are not shown"
+      ),
   })
   .meta({ id: 'BulkResult' });

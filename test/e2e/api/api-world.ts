@@ -1,8 +1,11 @@
+import type { ProductModulesOptions } from '../../../app-modules.js';
 import type { Partner } from '../../../domain/partners/partner.js';
 import type { Persona } from '../../helpers/personas.js';
 import { cast, startRelationshipsWorld } from '../relationships/relationships-world.js';
 
 export { cast };
+/** The bulk jobs' driver in tests: a job whose driver died is taken over a second later. */
+export const FAST_BULK = { leaseMs: 1000, pollMs: 50 };
 /** Global Reader for a year, no auto-extend, as the service takes it. */
 export const GRANT = { roles: ['globalReader'], durationDays: 365, autoExtend: false };
 
@@ -37,9 +40,12 @@ export interface ApiAnswer {
  */
 export async function startApiWorld(
   env: Record<string, string> = {},
-  options: { readonly auth?: boolean } = {}
+  options: { readonly auth?: boolean; readonly bulk?: ProductModulesOptions['bulk'] } = {}
 ) {
-  const world = await startRelationshipsWorld(env, options.auth ? { auth: true } : {});
+  const world = await startRelationshipsWorld(env, {
+    ...(options.auth ? { auth: true } : {}),
+    ...(options.bulk ? { bulk: options.bulk } : {}),
+  });
   const base = `${world.app.url}/api/v1`;
   const tokens = new Map<string, string>();
 

@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import { BULK_ROW_LEASE_MS } from '../../../domain/invitations/bulk-invitation.service.js';
-import { cast, startApiWorld, type ApiWorld } from './api-world.js';
+import { cast, FAST_BULK, startApiWorld, type ApiWorld } from './api-world.js';
+import { eventually } from '../relationships/relationships-world.js';
 
 interface Row {
   row: number;
@@ -16,14 +17,14 @@ interface Row {
 /**
  * Bulk invitations from a CSV through the real server (open mode): the dry run's reasons per
  * row, Excel's `;`, BOM and quotes, the run through the same services as one invitation, the
- * same file again creating nothing, a run that died midway resumed without doubles, the result
- * file, and who may upload.
+ * same file again creating nothing, the run answered at once (202) and done in the background,
+ * a run that died midway resumed without doubles, the result file, and who may upload.
  */
 describe('REST API: bulk invitations from a CSV', function () {
   let w: ApiWorld;
 
   before(async () => {
-    w = await startApiWorld();
+    w = await startApiWorld({}, { bulk: FAST_BULK });
     const invitations = w.app.app.modules.invitations.service;
     await invitations.inviteCustomer(w.actor(cast.reseller), { companyName: 'Tailspin Toys' });
     // A customer already linked: it accepted an invitation by its code.
@@ -40,6 +41,15 @@ describe('REST API: bulk invitations from a CSV', function () {
 
   const upload = (who = cast.reseller, csv: string, dryRun = true, lang = 'en') =>
     w.as(who).post(`/invitations/bulk/csv?dryRun=${dryRun}`, { csv }, { 'Accept-Language': lang });
+  const job = (jobId: string, who = cast.reseller) => w.as(who).get(`/invitations/bulk/${jobId}`);
+  /** The job once its background driver has settled every row. */
+  const finished = async (jobId: string, who = cast.reseller) =>
+    (
+      await eventually(async () => {
+        const res = await job(jobId, who);
+        return res.body.done === true && res;
+      }, `bulk job ${jobId} done`)
+    ).body;
   const pendingCompanies = async () =>
     (await w.collection('invitations').find({ state: 'pending' }).toArray()).map(
       (i) => (i.customer as { companyName: string }).companyName
@@ -93,16 +103,22 @@ describe('REST API: bulk invitations from a CSV', function () {
       'Adatum,,first\n' +
       'Bad,nope,\n';
     const first = await upload(cast.reseller, csv, false);
-    expect(first.status, first.text).to.equal(200);
-    const rows = first.body.rows as Row[];
-    expect(first.body.counts).to.deep.equal({ created: 2, refused: 1 });
-    expect(first.body.done).to.equal(true);
+    // Answered at once with the job: its rows are the background driver's.
+    expect(first.status, first.text).to.equal(202);
+    expect(first.headers.get('location')).to.equal(`/api/v1/invitations/bulk/${first.body.jobId}`);
+    expect(first.body).to.include({ state: 'running', done: false });
+    expect(first.body.counts.refused).to.equal(1);
+    const done = await finished(first.body.jobId as string);
+    const rows = done.rows as Row[];
+    expect(done.counts).to.deep.equal({ created: 2, refused: 1 });
+    expect(done.state).to.equal('done');
     expect(rows[0]!.link).to.match(/\/invitations\/[A-Za-z0-9_-]{43}$/);
     expect(rows[0]!.code).to.match(/^C/);
     await w.drained();
     expect(w.mailsTo('admin@northwind.example')).to.have.length(1);
 
     const again = await upload(cast.reseller, csv, false);
+    expect(again.status, 'nothing left to do').to.equal(200);
     expect(again.body.jobId).to.equal(first.body.jobId);
     expect((again.body.rows as Row[]).map((r) => r.invitationId)).to.deep.equal(
       rows.map((r) => r.invitationId)
@@ -117,38 +133,42 @@ describe('REST API: bulk invitations from a CSV', function () {
   it('resumes a run that died between rows without inviting anyone twice', async () => {
     const bulk = w.app.app.modules.api.bulk;
     const csv = 'company\nAlpha One\nAlpha Two\nAlpha Three\nAlpha Four\n';
-    // The process "dies" right after row 3's invitation exists, before its row is settled.
+    // The run "dies" right after row 3's invitation exists, before its row is settled.
     bulk.afterCreate = (row) => {
       if (row === 3) throw new Error('simulated crash');
     };
+    let jobId: string;
     try {
-      const died = await upload(cast.reseller, csv, false);
-      expect(died.status).to.equal(500);
+      const started = await upload(cast.reseller, csv, false);
+      expect(started.status, started.text).to.equal(202);
+      jobId = started.body.jobId as string;
+      // Its other rows are done (the sweep takes the job up again); row 3 stays started.
+      await eventually(
+        async () => (await job(jobId)).body.counts.created === 3,
+        'the rows but row 3'
+      );
     } finally {
       delete bulk.afterCreate;
     }
     const rows = await w
       .collection('bulk_invitation_rows')
-      .find({ 'fields.company': /^Alpha / })
+      .find({ jobId })
       .sort({ index: 1 })
       .toArray();
-    const jobId = rows[0]!.jobId as string;
-    // Row 3 was left started; rows other lanes had taken were done, the rest never begun.
-    expect(rows.map((r) => r.state)[1]).to.equal('started');
-    expect(rows.filter((r) => r.state === 'started')).to.have.length(1);
-    const progress = await w.as(cast.reseller).get(`/invitations/bulk/${jobId}`);
-    expect(progress.body.done).to.equal(false);
+    expect(rows.map((r) => r.state)).to.deep.equal(['created', 'started', 'created', 'created']);
+    const progress = await job(jobId);
+    expect(progress.body).to.include({ done: false, state: 'running' });
 
     // Within the lease the started row may be another run's, still going: left alone.
     const early = await w.as(cast.reseller).post(`/invitations/bulk/${jobId}/resume`);
-    expect(early.status, early.text).to.equal(200);
+    expect(early.status, early.text).to.equal(202);
     expect(early.body.rows[1]).to.include({ state: 'started' });
     // After it, the next upload takes it up: its invitation is found, not made again.
     w.advance(BULK_ROW_LEASE_MS);
     const resumed = await upload(cast.reseller, csv, false);
-    expect(resumed.status, resumed.text).to.equal(200);
     expect(resumed.body.jobId).to.equal(jobId);
-    expect((resumed.body.rows as Row[]).map((r) => r.state)).to.deep.equal([
+    const done = await finished(jobId);
+    expect((done.rows as Row[]).map((r) => r.state)).to.deep.equal([
       'created',
       'created',
       'created',
@@ -158,10 +178,87 @@ describe('REST API: bulk invitations from a CSV', function () {
     expect(alphas).to.deep.equal(['Alpha Four', 'Alpha One', 'Alpha Three', 'Alpha Two']);
   });
 
+  it('after a crash, counts a row whose invitation was accepted meanwhile as created, not inviting again', async () => {
+    const bulk = w.app.app.modules.api.bulk;
+    const csv = 'company,admin email\nBeta Accepted,admin@beta.example\n';
+    let crashed!: () => void;
+    const crash = new Promise<void>((resolve) => (crashed = resolve));
+    bulk.afterCreate = () => {
+      crashed();
+      throw new Error('simulated crash');
+    };
+    let jobId: string;
+    try {
+      jobId = (await upload(cast.reseller, csv, false)).body.jobId as string;
+      await crash;
+    } finally {
+      delete bulk.afterCreate;
+    }
+    // The customer got the mail and accepted before anyone resumed the run.
+    await w.drained();
+    const token = /\/invitations\/([A-Za-z0-9_-]{43})/.exec(
+      w.mailsTo('admin@beta.example')[0] ?? ''
+    )?.[1];
+    expect(token, 'the invitation mail').to.be.a('string');
+    const invitations = w.app.app.modules.invitations.service;
+    const customer = w.actor(cast.customer);
+    const opened = await invitations.open(customer, token!);
+    await invitations.accept(customer, opened.invitation.id);
+
+    w.advance(BULK_ROW_LEASE_MS);
+    // The background sweep takes the row up once its lease ran out: nobody uploads again.
+    const resumed = await finished(jobId);
+    expect(resumed.rows[0]).to.include({
+      state: 'created',
+      invitationId: opened.invitation.id,
+    });
+    const all = await w
+      .collection('invitations')
+      .find({ 'customer.companyName': 'Beta Accepted' })
+      .toArray();
+    expect(all.map((i) => i.state)).to.deep.equal(['accepted']);
+  });
+
+  it('after a crash, counts a reseller row whose invitation was revoked meanwhile as created, not inviting again', async () => {
+    const bulk = w.app.app.modules.api.bulk;
+    const csv = 'email,roles\nrevoked@fourthcoffee.example,globalReader\n';
+    let crashed!: () => void;
+    const crash = new Promise<void>((resolve) => (crashed = resolve));
+    bulk.afterCreate = () => {
+      crashed();
+      throw new Error('simulated crash');
+    };
+    let jobId: string;
+    try {
+      jobId = (await upload(cast.provider, csv, false)).body.jobId as string;
+      await crash;
+    } finally {
+      delete bulk.afterCreate;
+    }
+    // The provider took the invitation back before anyone resumed the run.
+    const sent = await w
+      .collection('resellerInvitations')
+      .findOne({ email: 'revoked@fourthcoffee.example' });
+    const revoked = await w
+      .as(cast.provider)
+      .post(`/invitations/${String(sent!._id)}/revoke?kind=reseller`);
+    expect(revoked.status, revoked.text).to.equal(200);
+
+    w.advance(BULK_ROW_LEASE_MS);
+    const resumed = await finished(jobId, cast.provider);
+    expect(resumed.rows[0]).to.include({ state: 'created', invitationId: String(sent!._id) });
+    const all = await w
+      .collection('resellerInvitations')
+      .find({ email: 'revoked@fourthcoffee.example' })
+      .toArray();
+    expect(all.map((i) => i.state)).to.deep.equal(['revoked']);
+  });
+
   it('gives the result file; the link and code only to the uploader', async () => {
     const csv = 'company,admin email\nResult Co,\n';
     const run = await upload(cast.reseller, csv, false);
     const jobId = run.body.jobId as string;
+    await finished(jobId);
     const mine = await w.as(cast.reseller).get(`/invitations/bulk/${jobId}.csv`);
     expect(mine.status).to.equal(200);
     expect(mine.headers.get('content-type')).to.match(/^text\/csv/);
@@ -175,6 +272,32 @@ describe('REST API: bulk invitations from a CSV', function () {
     const theirs = await w.as(cast.resellerSales).get(`/invitations/bulk/${jobId}`);
     expect(theirs.status).to.equal(200);
     expect(theirs.body.rows[0]).to.include({ state: 'created', link: null, code: null });
+  });
+
+  it("gives a colleague who uploads the same file the partner's job: nothing again, outcomes without secrets, and a note whose they are", async () => {
+    const csv = 'company\nShared One\nShared Two\n';
+    const mine = await upload(cast.reseller, csv, false);
+    const jobId = mine.body.jobId as string;
+    const done = await finished(jobId);
+    const invited = await w.collection('invitations').countDocuments({});
+
+    const theirs = await upload(cast.resellerSales, csv, false, 'ru');
+    expect(theirs.status, theirs.text).to.equal(200);
+    expect(theirs.body.jobId).to.equal(jobId);
+    expect(theirs.body.uploadedBy).to.deep.equal({ name: cast.reseller.name, you: false });
+    expect(
+      (theirs.body.rows as Row[]).map((r) => [r.state, r.invitationId, r.link, r.code])
+    ).to.deep.equal((done.rows as Row[]).map((r) => ['created', r.invitationId, null, null]));
+    expect(theirs.body.note)
+      .to.include(cast.reseller.name)
+      .and.match(/Отправить повторно/);
+    expect(await w.collection('invitations').countDocuments({})).to.equal(invited);
+
+    // The uploader still sees the links and codes, and no note.
+    const again = await job(jobId);
+    expect(again.body.uploadedBy).to.deep.equal({ name: cast.reseller.name, you: true });
+    expect(again.body.note).to.equal(null);
+    expect(again.body.rows[0].code).to.match(/^C/);
   });
 
   it('lets a provider invite resellers from a file (email, PartnerID, roles, duration)', async () => {
@@ -192,8 +315,9 @@ describe('REST API: bulk invitations from a CSV', function () {
     ]);
     expect(dry.body.rows[2].reasonKey).to.equal('bulk:reasons.duplicate');
     const run = await upload(cast.provider, csv, false);
-    expect(run.body.counts).to.deep.equal({ created: 1, refused: 2 });
-    expect(run.body.rows[0].link).to.match(/\/relationships\//);
+    const done = await finished(run.body.jobId as string, cast.provider);
+    expect(done.counts).to.deep.equal({ created: 1, refused: 2 });
+    expect(done.rows[0].link).to.match(/\/relationships\//);
     await w.drained();
     expect(w.mailsTo('ops@litware.example')).to.have.length(1);
     const again = await upload(

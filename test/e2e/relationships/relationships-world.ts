@@ -1,4 +1,8 @@
-import { productModules, type ProductModules } from '../../../app-modules.js';
+import {
+  productModules,
+  type ProductModules,
+  type ProductModulesOptions,
+} from '../../../app-modules.js';
 import type { Partner } from '../../../domain/partners/partner.js';
 import type { Role } from '../../../domain/partners/roles.js';
 import { days } from '../../../domain/relationships/access-grant.js';
@@ -70,6 +74,8 @@ export async function startRelationshipsWorld(
   env: Record<string, string> = {},
   options: Pick<TestAppOptions, 'dbOptions' | 'auth'> & {
     worker?: { leaseMs?: number };
+    /** The bulk jobs' driver (short leases for a restart test). */
+    bulk?: ProductModulesOptions['bulk'];
     /** People the Teams roster knows (name, email, UPN) from the start; by default nobody. */
     roster?: Persona[];
   } = {}
@@ -86,7 +92,10 @@ export async function startRelationshipsWorld(
         modules: (ctx) =>
           productModules(
             { ...ctx, clock: systemClock },
-            { worker: { ...FAST_WORKER, ...options.worker } }
+            {
+              worker: { ...FAST_WORKER, ...options.worker },
+              ...(options.bulk ? { bulk: options.bulk } : {}),
+            }
           ),
         clock: () => now,
         dbOptions: options.dbOptions,
