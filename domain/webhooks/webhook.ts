@@ -51,6 +51,8 @@ export interface WebhookDelivery {
   readonly lastAttemptAt?: Date;
   readonly lastStatus?: number;
   readonly lastError?: string;
+  /** The resource the event is about: its deliveries to one subscription go in order. */
+  readonly resourceKey?: string;
 }
 
 /** A new secret in the Standard Webhooks format: `whsec_` + base64 of 32 random bytes. */

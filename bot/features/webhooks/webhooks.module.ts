@@ -85,6 +85,7 @@ export async function createWebhooksModule(
       type: event.type,
       at: event.at,
       partnerRefs: [r.providerRef, r.resellerRef],
+      resourceKey: `relationship:${r.id}`,
       async data(ref) {
         const side = ref === r.providerRef ? 'provider' : 'reseller';
         return relationshipItem(await deps.relationships.service.withPartners(r, side), true);
@@ -103,6 +104,7 @@ export async function createWebhooksModule(
         inv.partnerRef,
         ...(inv.customer?.providerRef ? [inv.customer.providerRef] : []),
       ],
+      resourceKey: `invitation:${inv.id}`,
       data: async () => customerInvitationItem(await view(), true),
     });
   deps.invitations.onChanged(async (inv) => {
