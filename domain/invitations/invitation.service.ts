@@ -120,9 +120,9 @@ export interface InvitationServiceDeps {
   readonly notifier: InvitationNotifier;
   readonly mailer: InvitationMailer;
   /**
-   * Told of each new invitation (webhooks' invitation.created), awaited before the inviter is
-   * answered; a failure is logged, never the inviter's. Not stamped: a crash right after the
-   * insert loses it (the invitation owes no notice on creation).
+   * Told of each new invitation, awaited before the inviter is answered; a failure is logged,
+   * never the inviter's. Not stamped: a crash right after the insert loses it, so what must not
+   * be lost listens to the creation's owed work instead (`notices`; webhooks do).
    */
   readonly created?: (view: InvitationView) => Promise<void>;
   readonly expiryDays: number;
@@ -262,12 +262,16 @@ export class InvitationService {
           expiresAt: new Date(now.getTime() + this.deps.expiryDays * DAY_MS),
           openedBy: [],
           history: [{ at: now, by: person(actor), from: null, to: 'pending' }],
+          // Stamped in the insert: what the creation owes others (webhooks' invitation.created)
+          // is owed work, so a crash right after the insert leaves it to the sweep.
+          noticeOwedAt: now,
         });
         this.log.info(
           { invitationRef: invitation.id, withProvider: !!provider },
           'customer invited'
         );
         const view = this.viewOf(invitation, reseller, provider);
+        await this.deps.notices.afterTransition(invitation);
         await this.announce(view);
         return { view, secrets, mailed: await this.mail(view, secrets) };
       } catch (err) {

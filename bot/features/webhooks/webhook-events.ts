@@ -24,12 +24,18 @@ export function relationshipEvent(
   return type ? { type, stamp, at: last.at } : undefined;
 }
 
-/** The event a customer invitation's last change is, if any (created is emitted on creation). */
+/**
+ * The event a customer invitation's last change is, if any; the creation is owed work too (its
+ * stamp set in the insert), under the id it always had.
+ */
 export function invitationEvent(
   inv: Invitation
 ): { type: WebhookEventType; stamp: string; at: Date } | undefined {
   const last = inv.history[inv.history.length - 1];
   if (!last || last.note === 'resent') return undefined;
+  if (last.from === null && last.to === 'pending') {
+    return { type: 'invitation.created', stamp: `invitation:${inv.id}:created`, at: inv.createdAt };
+  }
   const stamp = `invitation:${inv.id}:${last.at.toISOString()}:${last.note ?? last.to}`;
   const types: Partial<Record<string, WebhookEventType>> = {
     accepted: 'invitation.accepted',

@@ -22,7 +22,7 @@ import { WEBHOOK_DOCUMENT } from './webhooks.schemas.js';
 export interface WebhooksModuleDeps {
   readonly partners: PartnersModule;
   readonly relationships: Pick<RelationshipsModule, 'service' | 'onChanged'>;
-  readonly invitations: Pick<InvitationsModule, 'service' | 'onChanged' | 'onCreated'>;
+  readonly invitations: Pick<InvitationsModule, 'service' | 'onChanged'>;
   /** Seals the signing secrets (the queued mails' key material, HKDF-derived for this use). */
   readonly sealKey: Uint8Array;
   /** Tells a failing subscription's Global admins in Teams. */
@@ -114,13 +114,6 @@ export async function createWebhooksModule(
       type: event.type,
       eventId: eventIdOf(event.stamp),
       at: event.at,
-    });
-  });
-  deps.invitations.onCreated(async (view) => {
-    await emitInvitation(view.invitation, async () => view, {
-      type: 'invitation.created',
-      eventId: eventIdOf(`invitation:${view.invitation.id}:created`),
-      at: view.invitation.createdAt,
     });
   });
   return {

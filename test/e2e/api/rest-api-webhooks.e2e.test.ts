@@ -234,6 +234,57 @@ describe('REST API: webhooks (through the real server and local receivers)', fun
     expect(hook.of('relationship.declined')).to.have.length(1);
   });
 
+  it('emits invitation.created once even when the emission right after the insert failed (a crash in between)', async () => {
+    const hook = await receiver();
+    const sub = await subscribe(cast.reseller, hook.url, ['invitation.created']);
+    const webhooks = w.app.app.modules.webhooks.service;
+    const emit = webhooks.emit.bind(webhooks);
+    let failed = 0;
+    // The first emission of the event dies, as the process would right after the insert.
+    webhooks.emit = async (event) => {
+      if (event.type === 'invitation.created' && failed === 0) {
+        failed++;
+        throw new Error('crashed after the insert');
+      }
+      return emit(event);
+    };
+    try {
+      const created = await w.app.app.modules.invitations.service.inviteCustomer(
+        w.actor(cast.reseller),
+        { companyName: 'Crash Window' }
+      );
+      expect(created.view.invitation.state).to.equal('pending');
+      await w.app.app.owedWork.idle();
+      expect(failed).to.equal(1);
+      // The sweep repairs it once the grace period is over...
+      w.advance(NOTICE_GRACE_MS + 1000);
+      const [got] = await eventually(
+        () => hook.of('invitation.created').length > 0 && hook.of('invitation.created'),
+        'invitation.created from the sweep'
+      );
+      const body = new Webhook(sub.secret).verify(got!.body, got!.headers) as {
+        data: { id: string; state: string; to: string };
+      };
+      expect(body.data).to.include({
+        id: created.view.invitation.id,
+        state: 'pending',
+        to: 'Crash Window',
+      });
+      // ...and settles it (the stamp cleared): nothing emits it again, it went out exactly once.
+      await eventually(async () => {
+        const inv = await w.app.app.modules.invitations.repository.get(created.view.invitation.id);
+        return inv && !inv.noticeOwedAt;
+      }, 'the stamp cleared');
+      const stored = await w
+        .collection('webhook_deliveries')
+        .countDocuments({ subscriptionId: sub.id, type: 'invitation.created' });
+      expect(stored).to.equal(1);
+      expect(hook.of('invitation.created')).to.have.length(1);
+    } finally {
+      webhooks.emit = emit;
+    }
+  });
+
   it('documents the routes and the events (OpenAPI 3.1 webhooks)', async () => {
     const doc = await w.call('GET', '/openapi.json');
     expect(doc.status).to.equal(200);
