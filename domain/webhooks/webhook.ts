@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { BlockList, isIP } from 'node:net';
 
-/** Events a partner may subscribe to (issue 31); this slice emits the relationship and invitation ones. */
+/** Events a partner may subscribe to (issue 31). */
 export const WEBHOOK_EVENTS = [
   'relationship.requested',
   'relationship.authorized',
@@ -9,12 +9,15 @@ export const WEBHOOK_EVENTS = [
   'relationship.withdrawn',
   'relationship.ended',
   'relationship.extended',
+  'relationship.expiring',
   'relationship.expired',
   'invitation.created',
   'invitation.accepted',
   'invitation.declined',
   'invitation.revoked',
   'invitation.expired',
+  'customer.linked',
+  'customer.unlinked',
 ] as const;
 export type WebhookEventType = (typeof WEBHOOK_EVENTS)[number];
 /** What `POST /webhooks/:id/test` sends: always delivered, whatever the subscription's events. */

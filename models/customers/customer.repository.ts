@@ -118,6 +118,12 @@ export class MongoCustomerRepository implements CustomerRepository {
     return doc ? toLink(doc) : null;
   }
 
+  /** The link an accepted invitation made, once its settle has run (webhooks' customer.linked). */
+  async linkOfInvitation(invitationRef: string): Promise<CustomerLink | null> {
+    const doc = await this.links.findOne({ invitationRef }).lean<CustomerLinkDoc>();
+    return doc ? toLink(doc) : null;
+  }
+
   async endLink(id: string, by: PersonRef, at: Date): Promise<CustomerLink | null> {
     if (!isValidObjectId(id)) return null;
     // Only a link still running: two clicks (or two admins) end it once.

@@ -2,6 +2,7 @@ import type { Invitation } from '../../../domain/invitations/invitation.js';
 import { InvitationNotices } from '../../../domain/invitations/invitation-notices.js';
 import {
   InvitationService,
+  type EndedLink,
   type InvitationView,
 } from '../../../domain/invitations/invitation.service.js';
 import { CustomerStandingQuery } from '../../../domain/customers/customer-standing.js';
@@ -47,8 +48,13 @@ export interface InvitationsModule extends AppModule {
    * Run under the change's notice stamp: a crash repeats it, so it must be idempotent.
    */
   onChanged(listener: (invitation: Invitation) => Promise<void>): void;
-  /** Registers what a new invitation owes another feature (webhooks' invitation.created). */
+  /** Registers what a new invitation owes another feature (not stamped: see the service). */
   onCreated(listener: (view: InvitationView) => Promise<void>): void;
+  /**
+   * Registers what a customer's ended link owes another feature (webhooks' customer.unlinked),
+   * told after the partners' notices, as they are: right after the change, not stamped.
+   */
+  onLinkEnded(listener: (ended: EndedLink) => Promise<void>): void;
 }
 
 export async function createInvitationsModule(
@@ -68,6 +74,8 @@ export async function createInvitationsModule(
   // The service settles what a transition owes; the notices call it back (built below).
   const listeners: ((invitation: Invitation) => Promise<void>)[] = [];
   const createdListeners: ((view: InvitationView) => Promise<void>)[] = [];
+  const linkEndedListeners: ((ended: EndedLink) => Promise<void>)[] = [];
+  const outboxNotifier = new OutboxInvitationNotifier(deps.notifications.service);
   const notices = new InvitationNotices(
     repository,
     async (inv) => {
@@ -88,7 +96,14 @@ export async function createInvitationsModule(
     relationships: deps.relationships.repository,
     memberships,
     notices,
-    notifier: new OutboxInvitationNotifier(deps.notifications.service),
+    notifier: {
+      changed: (view) => outboxNotifier.changed(view),
+      revokedWithRelationship: (revoked) => outboxNotifier.revokedWithRelationship(revoked),
+      async linkEnded(ended) {
+        await outboxNotifier.linkEnded(ended);
+        for (const listener of linkEndedListeners) await listener(ended);
+      },
+    },
     mailer: new InvitationMail(deps.notifications.service, links),
     async created(view) {
       for (const listener of createdListeners) await listener(view);
@@ -116,6 +131,7 @@ export async function createInvitationsModule(
     customers,
     onChanged: (listener) => void listeners.push(listener),
     onCreated: (listener) => void createdListeners.push(listener),
+    onLinkEnded: (listener) => void linkEndedListeners.push(listener),
     features: [
       invitationsFeature({
         service,

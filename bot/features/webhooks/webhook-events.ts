@@ -1,5 +1,5 @@
 import type { Invitation } from '../../../domain/invitations/invitation.js';
-import type { Relationship } from '../../../domain/relationships/relationship.js';
+import { owedBy, type Relationship } from '../../../domain/relationships/relationship.js';
 import type { WebhookEventType } from '../../../domain/webhooks/webhook.js';
 
 /**
@@ -22,6 +22,23 @@ export function relationshipEvent(
   else if (last.to === 'ended') type = 'relationship.ended';
   else if (last.to === 'expired') type = 'relationship.expired';
   return type ? { type, stamp, at: last.at } : undefined;
+}
+
+/**
+ * `relationship.expiring` when the relationship's stamp owes a reminder (30, 7 or 1 days before
+ * access ends, the one just claimed): one event per threshold and end date, whatever re-emits it.
+ */
+export function expiringEvent(
+  r: Relationship
+): { type: WebhookEventType; stamp: string; at: Date } | undefined {
+  // Which reminder is owed does not depend on who acted (the tenant `owedBy` is given).
+  const days = owedBy(r, '').remindDays;
+  if (days === undefined) return undefined;
+  return {
+    type: 'relationship.expiring',
+    stamp: `relationship:${r.id}:expiring:${days}:${r.expiresAt.toISOString()}`,
+    at: r.noticeOwedAt ?? r.history[r.history.length - 1]?.at ?? r.expiresAt,
+  };
 }
 
 /**

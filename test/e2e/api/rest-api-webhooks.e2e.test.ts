@@ -5,7 +5,10 @@ import { eventually } from '../../../testkit/enrollment-app.js';
 import { cast, GRANT, outsider, startApiWorld, type ApiWorld } from './api-world.js';
 import { startReceiver, type ReceivedHook } from './webhook-receiver.js';
 import { MongoWebhookStore } from '../../../models/webhooks/webhook.repository.js';
-import { RelationshipEventSchema } from '../../../bot/features/webhooks/webhooks.schemas.js';
+import {
+  CustomerEventSchema,
+  RelationshipEventSchema,
+} from '../../../bot/features/webhooks/webhooks.schemas.js';
 
 type Receiver = Awaited<ReturnType<typeof startReceiver>>;
 
@@ -361,5 +364,118 @@ describe('REST API: webhooks (through the real server and local receivers)', fun
     expect(gone.status).to.equal(200);
     const list = await w.as(cast.provider).get('/webhooks');
     expect(list.body.items.map((i: { id: string }) => i.id)).not.to.include(sub.id);
+  });
+
+  it('emits relationship.expiring once per reminder to both sides, the same event id when emitted again', async () => {
+    const olga = outsider(4, 'Olga', 'Olga Expiring');
+    await w.partnerOf('reseller', olga);
+    const resellerHook = await receiver();
+    const providerHook = await receiver();
+    const sub = await subscribe(olga, resellerHook.url, ['relationship.expiring']);
+    await subscribe(cast.provider, providerHook.url, ['relationship.expiring']);
+    const grant = { ...GRANT, durationDays: 10 };
+    const r = await w.service.request(w.actor(olga), w.provider.id, grant, true);
+    await w.service.authorize(w.actor(cast.provider), r.id);
+    await w.app.app.owedWork.idle();
+    // Ten days left: the 30-day reminder fires, and with it the event, to each side.
+    await w.service.sweep();
+    const [first] = await eventually(
+      () => resellerHook.of('relationship.expiring').length === 1 && resellerHook.received,
+      'the first relationship.expiring'
+    );
+    const body = new Webhook(sub.secret).verify(first!.body, first!.headers) as {
+      id: string;
+      data: { id: string; side: string; state: string };
+    };
+    RelationshipEventSchema.parse(body);
+    expect(body.data).to.include({ id: r.id, side: 'reseller', state: 'active' });
+    const [theirs] = await eventually(
+      () =>
+        providerHook.of('relationship.expiring').length > 0 &&
+        providerHook.of('relationship.expiring'),
+      "the provider's relationship.expiring"
+    );
+    expect(JSON.parse(theirs!.body).data).to.include({ id: r.id, side: 'provider' });
+    // Six days left: the 7-day reminder, its work held (a crash) so the sweep emits it, and the
+    // held work running after all emits the same event id: stored once.
+    w.advanceDays(4);
+    w.app.app.owedWork.pause();
+    await w.service.sweep();
+    w.advance(NOTICE_GRACE_MS + 1000);
+    await eventually(
+      () => resellerHook.of('relationship.expiring').length === 2,
+      'the second relationship.expiring'
+    );
+    w.app.app.owedWork.resume();
+    await w.app.app.owedWork.idle();
+    await w.service.sweep();
+    await w.app.app.owedWork.idle();
+    const stored = await w
+      .collection('webhook_deliveries')
+      .find({ subscriptionId: sub.id })
+      .toArray();
+    expect(stored.map((d) => d.type)).to.deep.equal([
+      'relationship.expiring',
+      'relationship.expiring',
+    ]);
+    expect(new Set(stored.map((d) => d.eventId)).size).to.equal(2);
+    expect(resellerHook.of('relationship.expiring')).to.have.length(2);
+  });
+
+  it('emits customer.linked when a customer accepts and customer.unlinked when it ends the link', async () => {
+    const hook = await receiver();
+    const sub = await subscribe(cast.reseller, hook.url, ['customer.linked', 'customer.unlinked']);
+    const invitations = w.app.app.modules.invitations.service;
+    const created = await invitations.inviteCustomer(w.actor(cast.reseller), {
+      companyName: 'Linked Lamps',
+      adminEmail: 'admin@linkedlamps.example',
+    });
+    const customer = w.actor(cast.customer);
+    const opened = await invitations.open(customer, created.secrets.code);
+    await invitations.accept(customer, opened.invitation.id);
+    const [linked] = await eventually(
+      () => hook.of('customer.linked').length > 0 && hook.of('customer.linked'),
+      'customer.linked'
+    );
+    const event = CustomerEventSchema.parse(
+      new Webhook(sub.secret).verify(linked!.body, linked!.headers)
+    );
+    // The customer exactly as GET /customers lists it.
+    const listed = await w.as(cast.reseller).get('/customers');
+    const row = listed.body.items.find((c: { company: string }) => c.company === 'Linked Lamps');
+    expect(event.data).to.deep.equal(row);
+    expect(event.data.reseller?.id).to.equal(w.reseller.id);
+    const ended = await invitations.endLink(customer, row.id);
+    expect(ended.changedNow).to.equal(true);
+    const [unlinked] = await eventually(
+      () => hook.of('customer.unlinked').length > 0 && hook.of('customer.unlinked'),
+      'customer.unlinked'
+    );
+    const gone = CustomerEventSchema.parse(JSON.parse(unlinked!.body));
+    expect(gone.type).to.equal('customer.unlinked');
+    expect(gone.data).to.include({ id: row.id, company: 'Linked Lamps' });
+    expect(gone.id).not.to.equal(event.id);
+    // The link is no longer listed; a second End changes nothing and emits nothing.
+    const again = await invitations.endLink(customer, row.id);
+    expect(again.changedNow).to.equal(false);
+    const after = await w.as(cast.reseller).get('/customers');
+    expect(after.body.items.map((c: { id: string }) => c.id)).not.to.include(row.id);
+    const stored = await w
+      .collection('webhook_deliveries')
+      .countDocuments({ subscriptionId: sub.id });
+    expect(stored).to.equal(2);
+  });
+
+  it('documents the new events and takes them in a subscription', async () => {
+    const doc = await w.call('GET', '/openapi.json');
+    for (const e of ['relationship.expiring', 'customer.linked', 'customer.unlinked']) {
+      expect(doc.body.webhooks[e], e).to.be.an('object');
+    }
+    expect(
+      doc.body.webhooks['customer.linked'].post.requestBody.content['application/json'].schema.$ref
+    ).to.equal('#/components/schemas/CustomerEvent');
+    expect(doc.body.components.schemas.CustomerEvent.properties.data.$ref).to.match(
+      /^#\/components\/schemas\/Customer/
+    );
   });
 });
