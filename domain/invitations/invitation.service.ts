@@ -693,7 +693,8 @@ export class InvitationService {
   async settle(invitation: Invitation): Promise<void> {
     const view = await this.view(invitation);
     const by = invitation.decidedBy;
-    if (changeOwes(invitation, view.state).customerLink && invitation.customer && by) {
+    const owes = changeOwes(invitation, view.state);
+    if (owes.customerLink && invitation.customer && by) {
       const adminEmail = invitation.decidedByEmail;
       const domain = emailDomain(adminEmail) ?? emailDomain(invitation.customer.adminEmail);
       const customer = await this.deps.customers.upsertByTenant({
@@ -717,6 +718,8 @@ export class InvitationService {
         since: invitation.decidedAt ?? this.deps.now(),
       });
     }
+    // The creation owes the cards nothing (its stamp is for other features' listeners).
+    if (owes.copies.length === 0 && owes.told.length === 0) return;
     await this.deps.notifier.changed(view);
   }
 
