@@ -118,6 +118,12 @@ export interface InvitationServiceDeps {
   /** Settles what a transition owes (left owed for the sweep if that fails). */
   readonly notices: { afterTransition(invitation: Invitation): Promise<void> };
   readonly notifier: InvitationNotifier;
+  /**
+   * Does what an ended customer link owes (its stamp set by `endLink`): the partners' notices
+   * and other features' listeners, repeated by the sweep after a crash. Without it the notifier
+   * is told directly.
+   */
+  readonly linkNotices?: { afterTransition(link: CustomerLink): Promise<void> };
   readonly mailer: InvitationMailer;
   /**
    * Told of each new invitation, awaited before the inviter is answered; a failure is logged,
@@ -658,9 +664,21 @@ export class InvitationService {
     };
     if (ended) {
       this.log.info({ linkRef: link.id }, 'customer ended a reseller link');
-      await this.deps.notifier.linkEnded?.(result);
+      if (this.deps.linkNotices) await this.deps.linkNotices.afterTransition(ended);
+      else await this.deps.notifier.linkEnded?.(result);
     }
     return { ...result, changedNow: !!ended };
+  }
+
+  /** An ended link with its customer and partners, as its notices tell it; none if gone. */
+  async endedLink(link: CustomerLink): Promise<EndedLink | undefined> {
+    const [customer, reseller, provider] = await Promise.all([
+      this.deps.customers.get(link.customerRef),
+      this.deps.partners.get(link.resellerRef),
+      link.providerRef ? this.deps.partners.get(link.providerRef) : Promise.resolve(null),
+    ]);
+    if (!customer || !reseller) return undefined;
+    return { customer, link, reseller, ...(provider ? { provider } : {}) };
   }
 
   /** One of the customer's links, for the End confirmation. */

@@ -6,6 +6,8 @@ import {
   type InvitationView,
 } from '../../../domain/invitations/invitation.service.js';
 import { CustomerStandingQuery } from '../../../domain/customers/customer-standing.js';
+import type { CustomerLink } from '../../../domain/customers/customer.js';
+import { OwedNotices } from '../../../domain/notices/owed-notices.js';
 import type { SecretHasher } from '../../../domain/invitations/invitation-secrets.js';
 import { MongoCustomerRepository } from '../../../models/customers/customer.repository.js';
 import {
@@ -52,7 +54,7 @@ export interface InvitationsModule extends AppModule {
   onCreated(listener: (view: InvitationView) => Promise<void>): void;
   /**
    * Registers what a customer's ended link owes another feature (webhooks' customer.unlinked),
-   * told after the partners' notices, as they are: right after the change, not stamped.
+   * run after the partners' notices under the end's stamp: a crash repeats it (idempotent).
    */
   onLinkEnded(listener: (ended: EndedLink) => Promise<void>): void;
 }
@@ -76,6 +78,25 @@ export async function createInvitationsModule(
   const createdListeners: ((view: InvitationView) => Promise<void>)[] = [];
   const linkEndedListeners: ((ended: EndedLink) => Promise<void>)[] = [];
   const outboxNotifier = new OutboxInvitationNotifier(deps.notifications.service);
+  // What an ended customer link owes, under the stamp its end set: the partners' notices (keyed
+  // in the outbox) and the listeners (webhooks' customer.unlinked, keyed by event id).
+  const linkNotices = new OwedNotices<CustomerLink>(
+    'customer-links',
+    {
+      listNoticesOwed: (before, limit) => customers.listLinksOwed(before, limit),
+      clearNoticeOwed: (id, since) => customers.clearLinkOwed(id, since),
+    },
+    async (link) => {
+      const ended = await service.endedLink(link);
+      if (!ended) return;
+      await outboxNotifier.linkEnded(ended);
+      for (const listener of linkEndedListeners) await listener(ended);
+    },
+    ctx.now,
+    ctx.logger,
+    ctx.owedWork
+  );
+  deps.notifications.owedNotices.register(linkNotices);
   const notices = new InvitationNotices(
     repository,
     async (inv) => {
@@ -96,14 +117,8 @@ export async function createInvitationsModule(
     relationships: deps.relationships.repository,
     memberships,
     notices,
-    notifier: {
-      changed: (view) => outboxNotifier.changed(view),
-      revokedWithRelationship: (revoked) => outboxNotifier.revokedWithRelationship(revoked),
-      async linkEnded(ended) {
-        await outboxNotifier.linkEnded(ended);
-        for (const listener of linkEndedListeners) await listener(ended);
-      },
-    },
+    notifier: outboxNotifier,
+    linkNotices,
     mailer: new InvitationMail(deps.notifications.service, links),
     async created(view) {
       for (const listener of createdListeners) await listener(view);

@@ -51,7 +51,6 @@ export async function createWebhooksModule(
   const store = new MongoWebhookStore(ctx.db.connection);
   // (subscriptionId, eventId) is unique: the index must exist before the first event.
   await store.init();
-  const log = ctx.logger.child({ module: 'webhooks' });
   const sealer = new SealedBox(deps.sealKey, 'partner-connect/webhook-secret/v1');
   const options = ctx.config.webhooks;
   const worker = new WebhookWorker({
@@ -154,18 +153,13 @@ export async function createWebhooksModule(
       }
     );
   });
-  // Told right after the link ended, as the partners' notices are (not stamped).
+  // Under the ended link's stamp, as the partners' notices of it: the sweep repeats it.
   deps.invitations.onLinkEnded(async (ended) => {
-    try {
-      await emitCustomer(ended, {
-        type: 'customer.unlinked',
-        eventId: eventIdOf(`customerLink:${ended.link.id}:ended`),
-        at: ended.link.endedAt ?? ctx.now(),
-      });
-    } catch (err) {
-      // The customer's End stands; the event is lost with this failure (see README).
-      log.error({ err, linkRef: ended.link.id }, 'customer.unlinked not queued');
-    }
+    await emitCustomer(ended, {
+      type: 'customer.unlinked',
+      eventId: eventIdOf(`customerLink:${ended.link.id}:ended`),
+      at: ended.link.endedAt ?? ctx.now(),
+    });
   });
   return {
     service,

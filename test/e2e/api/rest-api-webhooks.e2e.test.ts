@@ -422,7 +422,7 @@ describe('REST API: webhooks (through the real server and local receivers)', fun
     expect(resellerHook.of('relationship.expiring')).to.have.length(2);
   });
 
-  it('emits customer.linked when a customer accepts and customer.unlinked when it ends the link', async () => {
+  it('emits customer.linked when a customer accepts and customer.unlinked when it ends the link, even across a crash', async () => {
     const hook = await receiver();
     const sub = await subscribe(cast.reseller, hook.url, ['customer.linked', 'customer.unlinked']);
     const invitations = w.app.app.modules.invitations.service;
@@ -445,12 +445,35 @@ describe('REST API: webhooks (through the real server and local receivers)', fun
     const row = listed.body.items.find((c: { company: string }) => c.company === 'Linked Lamps');
     expect(event.data).to.deep.equal(row);
     expect(event.data.reseller?.id).to.equal(w.reseller.id);
-    const ended = await invitations.endLink(customer, row.id);
-    expect(ended.changedNow).to.equal(true);
-    const [unlinked] = await eventually(
-      () => hook.of('customer.unlinked').length > 0 && hook.of('customer.unlinked'),
-      'customer.unlinked'
-    );
+    // The first emission of customer.unlinked dies, as the process would right after the End.
+    const webhooks = w.app.app.modules.webhooks.service;
+    const emit = webhooks.emit.bind(webhooks);
+    let failed = 0;
+    webhooks.emit = async (e) => {
+      if (e.type === 'customer.unlinked' && failed++ === 0) throw new Error('crashed after End');
+      return emit(e);
+    };
+    let unlinked;
+    try {
+      const ended = await invitations.endLink(customer, row.id);
+      expect(ended.changedNow).to.equal(true);
+      await w.app.app.owedWork.idle();
+      expect(failed).to.equal(1);
+      // The owed-notice sweep repairs it once the grace period is over.
+      w.advance(NOTICE_GRACE_MS + 1000);
+      [unlinked] = await eventually(
+        () => hook.of('customer.unlinked').length > 0 && hook.of('customer.unlinked'),
+        'customer.unlinked from the sweep'
+      );
+      await eventually(
+        async () =>
+          !(await w.collection('customerLinks').findOne({ invitationRef: opened.invitation.id }))
+            ?.noticeOwedAt,
+        'the ended link settled'
+      );
+    } finally {
+      webhooks.emit = emit;
+    }
     const gone = CustomerEventSchema.parse(JSON.parse(unlinked!.body));
     expect(gone.type).to.equal('customer.unlinked');
     expect(gone.data).to.include({ id: row.id, company: 'Linked Lamps' });
