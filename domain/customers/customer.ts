@@ -48,9 +48,11 @@ export interface CustomerLink {
   /** Ended by the customer (`partners`, End): kept for the record, no longer listed. */
   readonly endedAt?: Date;
   readonly endedBy?: PersonRef;
+  /** Stamped when it ends, in the same update; cleared once what the end owes is done. */
+  readonly noticeOwedAt?: Date;
 }
 
-export type NewCustomerLink = Omit<CustomerLink, 'id' | 'endedAt' | 'endedBy'>;
+export type NewCustomerLink = Omit<CustomerLink, 'id' | 'endedAt' | 'endedBy' | 'noticeOwedAt'>;
 
 /** Customers and their links. Creating is idempotent by tenant and by invitation. */
 export interface CustomerRepository {
@@ -69,7 +71,10 @@ export interface CustomerRepository {
   /** Adds the link unless one for the invitation exists; returns the stored one. */
   addLink(link: NewCustomerLink): Promise<CustomerLink>;
   getLink(id: string): Promise<CustomerLink | null>;
-  /** Ends a link in one conditional update; null when it had ended already. */
+  /**
+   * Ends a link in one conditional update, stamped as owing its notices; null when it had
+   * ended already.
+   */
   endLink(id: string, by: PersonRef, at: Date): Promise<CustomerLink | null>;
   /**
    * One page of a reseller's links (newest first) or a provider's (grouped by reseller, newest

@@ -118,11 +118,17 @@ export interface InvitationServiceDeps {
   /** Settles what a transition owes (left owed for the sweep if that fails). */
   readonly notices: { afterTransition(invitation: Invitation): Promise<void> };
   readonly notifier: InvitationNotifier;
+  /**
+   * Does what an ended customer link owes (its stamp set by `endLink`): the partners' notices
+   * and other features' listeners, repeated by the sweep after a crash. Without it the notifier
+   * is told directly.
+   */
+  readonly linkNotices?: { afterTransition(link: CustomerLink): Promise<void> };
   readonly mailer: InvitationMailer;
   /**
-   * Told of each new invitation (webhooks' invitation.created), awaited before the inviter is
-   * answered; a failure is logged, never the inviter's. Not stamped: a crash right after the
-   * insert loses it (the invitation owes no notice on creation).
+   * Told of each new invitation, awaited before the inviter is answered; a failure is logged,
+   * never the inviter's. Not stamped: a crash right after the insert loses it, so what must not
+   * be lost listens to the creation's owed work instead (`notices`; webhooks do).
    */
   readonly created?: (view: InvitationView) => Promise<void>;
   readonly expiryDays: number;
@@ -262,12 +268,16 @@ export class InvitationService {
           expiresAt: new Date(now.getTime() + this.deps.expiryDays * DAY_MS),
           openedBy: [],
           history: [{ at: now, by: person(actor), from: null, to: 'pending' }],
+          // Stamped in the insert: what the creation owes others (webhooks' invitation.created)
+          // is owed work, so a crash right after the insert leaves it to the sweep.
+          noticeOwedAt: now,
         });
         this.log.info(
           { invitationRef: invitation.id, withProvider: !!provider },
           'customer invited'
         );
         const view = this.viewOf(invitation, reseller, provider);
+        await this.deps.notices.afterTransition(invitation);
         await this.announce(view);
         return { view, secrets, mailed: await this.mail(view, secrets) };
       } catch (err) {
@@ -655,9 +665,21 @@ export class InvitationService {
     };
     if (ended) {
       this.log.info({ linkRef: link.id }, 'customer ended a reseller link');
-      await this.deps.notifier.linkEnded?.(result);
+      if (this.deps.linkNotices) await this.deps.linkNotices.afterTransition(ended);
+      else await this.deps.notifier.linkEnded?.(result);
     }
     return { ...result, changedNow: !!ended };
+  }
+
+  /** An ended link with its customer and partners, as its notices tell it; none if gone. */
+  async endedLink(link: CustomerLink): Promise<EndedLink | undefined> {
+    const [customer, reseller, provider] = await Promise.all([
+      this.deps.customers.get(link.customerRef),
+      this.deps.partners.get(link.resellerRef),
+      link.providerRef ? this.deps.partners.get(link.providerRef) : Promise.resolve(null),
+    ]);
+    if (!customer || !reseller) return undefined;
+    return { customer, link, reseller, ...(provider ? { provider } : {}) };
   }
 
   /** One of the customer's links, for the End confirmation. */
@@ -690,7 +712,8 @@ export class InvitationService {
   async settle(invitation: Invitation): Promise<void> {
     const view = await this.view(invitation);
     const by = invitation.decidedBy;
-    if (changeOwes(invitation, view.state).customerLink && invitation.customer && by) {
+    const owes = changeOwes(invitation, view.state);
+    if (owes.customerLink && invitation.customer && by) {
       const adminEmail = invitation.decidedByEmail;
       const domain = emailDomain(adminEmail) ?? emailDomain(invitation.customer.adminEmail);
       const customer = await this.deps.customers.upsertByTenant({
@@ -714,6 +737,8 @@ export class InvitationService {
         since: invitation.decidedAt ?? this.deps.now(),
       });
     }
+    // The creation owes the cards nothing (its stamp is for other features' listeners).
+    if (owes.copies.length === 0 && owes.told.length === 0) return;
     await this.deps.notifier.changed(view);
   }
 

@@ -303,14 +303,17 @@ export interface InvitationChangeOwes {
 }
 
 /**
- * What a change owes: every copy of the card re-rendered; an answer told to the reseller's side
+ * What a change owes: every copy of the card re-rendered (none for the creation); an answer told to the reseller's side
  * and the provider's when the invitation names one; an acceptance also the customer record and
  * its link (once the accepting person is recorded).
  */
 export function changeOwes(invitation: Invitation, state: InvitationState): InvitationChangeOwes {
   const answered = isAnswered(state);
+  // The creation (stamped for what it owes other features: webhooks' invitation.created) has
+  // no copy to re-render: the inviter's answer is its first card.
+  const created = invitation.history[invitation.history.length - 1]?.from === null;
   return {
-    copies: ['customer', 'partner'],
+    copies: created ? [] : ['customer', 'partner'],
     told: answered
       ? ['reseller', ...(invitation.customer?.providerRef ? ['provider' as const] : [])]
       : [],

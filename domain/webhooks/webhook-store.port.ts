@@ -13,6 +13,11 @@ export interface NewWebhookDelivery {
   readonly type: string;
   readonly payload: string;
   readonly dueAt: Date;
+  /**
+   * The resource the event is about (`invitation:<id>`): a subscription gets a resource's events
+   * one after another, in the order they were queued. None for the test event.
+   */
+  readonly resourceKey?: string;
 }
 
 /**
@@ -38,7 +43,11 @@ export interface WebhookStore {
   setFailing(id: string, since: Date | null): Promise<boolean>;
   /** Inserts what is not there yet: (subscriptionId, eventId) is unique. Returns how many were new. */
   enqueue(items: readonly NewWebhookDelivery[]): Promise<number>;
-  /** Leases the oldest due delivery (or one whose lease ran out) of a subscription not skipped. */
+  /**
+   * Leases the oldest due delivery (or one whose lease ran out) of a subscription not skipped
+   * that is the head of its resource: no earlier delivery of the same subscription and resource
+   * is still due or leased (a sent or given-up one holds nothing back).
+   */
   claim(opts: {
     owner: string;
     now: Date;

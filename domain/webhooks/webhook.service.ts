@@ -126,6 +126,8 @@ export class WebhookService {
     readonly type: WebhookEventType;
     readonly at: Date;
     readonly partnerRefs: readonly string[];
+    /** What the event is about (`relationship:<id>`): a subscription gets its events in order. */
+    readonly resourceKey: string;
     /** The resource as a partner sees it; read only when someone subscribed. */
     readonly data: (partnerRef: string) => Promise<unknown>;
   }): Promise<number> {
@@ -142,6 +144,7 @@ export class WebhookService {
         eventId: event.eventId,
         type: event.type,
         payload: body(event.eventId, event.type, event.at, dataOf.get(s.partnerRef)),
+        resourceKey: event.resourceKey,
         // Due as soon as it is stored, on the worker's clock (the event's time is in the body).
         dueAt: this.deps.deliveryNow(),
       }))

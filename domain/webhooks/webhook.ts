@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { BlockList, isIP } from 'node:net';
 
-/** Events a partner may subscribe to (issue 31); this slice emits the relationship and invitation ones. */
+/** Events a partner may subscribe to (issue 31). */
 export const WEBHOOK_EVENTS = [
   'relationship.requested',
   'relationship.authorized',
@@ -9,12 +9,15 @@ export const WEBHOOK_EVENTS = [
   'relationship.withdrawn',
   'relationship.ended',
   'relationship.extended',
+  'relationship.expiring',
   'relationship.expired',
   'invitation.created',
   'invitation.accepted',
   'invitation.declined',
   'invitation.revoked',
   'invitation.expired',
+  'customer.linked',
+  'customer.unlinked',
 ] as const;
 export type WebhookEventType = (typeof WEBHOOK_EVENTS)[number];
 /** What `POST /webhooks/:id/test` sends: always delivered, whatever the subscription's events. */
@@ -51,6 +54,8 @@ export interface WebhookDelivery {
   readonly lastAttemptAt?: Date;
   readonly lastStatus?: number;
   readonly lastError?: string;
+  /** The resource the event is about: its deliveries to one subscription go in order. */
+  readonly resourceKey?: string;
 }
 
 /** A new secret in the Standard Webhooks format: `whsec_` + base64 of 32 random bytes. */

@@ -118,17 +118,39 @@ export class MongoCustomerRepository implements CustomerRepository {
     return doc ? toLink(doc) : null;
   }
 
+  /** The link an accepted invitation made, once its settle has run (webhooks' customer.linked). */
+  async linkOfInvitation(invitationRef: string): Promise<CustomerLink | null> {
+    const doc = await this.links.findOne({ invitationRef }).lean<CustomerLinkDoc>();
+    return doc ? toLink(doc) : null;
+  }
+
   async endLink(id: string, by: PersonRef, at: Date): Promise<CustomerLink | null> {
     if (!isValidObjectId(id)) return null;
     // Only a link still running: two clicks (or two admins) end it once.
     const doc = await this.links
       .findOneAndUpdate(
         { _id: id, endedAt: { $exists: false } },
-        { $set: { endedAt: at, endedBy: by } },
+        // Stamped in the same update: what the end owes (notices, webhooks) survives a crash.
+        { $set: { endedAt: at, endedBy: by, noticeOwedAt: at } },
         { returnDocument: 'after' }
       )
       .lean<CustomerLinkDoc>();
     return doc ? toLink(doc) : null;
+  }
+
+  /** Ended links whose notices are still owed, stamped before `before`, oldest first. */
+  async listLinksOwed(before: Date, limit: number): Promise<CustomerLink[]> {
+    const docs = await this.links
+      .find({ noticeOwedAt: { $lt: before } })
+      .sort({ noticeOwedAt: 1 })
+      .limit(limit)
+      .lean<CustomerLinkDoc[]>();
+    return docs.map(toLink);
+  }
+
+  /** Clears the stamp only if it is still `since`. */
+  async clearLinkOwed(id: string, since: Date): Promise<void> {
+    await this.links.updateOne({ _id: id, noticeOwedAt: since }, { $unset: { noticeOwedAt: 1 } });
   }
 
   async pageLinks(
@@ -188,5 +210,6 @@ function toLink(doc: CustomerLinkDoc): CustomerLink {
     since: doc.since,
     ...(doc.endedAt ? { endedAt: doc.endedAt } : {}),
     ...(doc.endedBy ? { endedBy: doc.endedBy } : {}),
+    ...(doc.noticeOwedAt ? { noticeOwedAt: doc.noticeOwedAt } : {}),
   };
 }

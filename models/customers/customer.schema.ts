@@ -58,6 +58,7 @@ export interface CustomerLinkDoc {
   since: Date;
   endedAt?: Date;
   endedBy?: { tenantId: string; aadObjectId: string; name?: string };
+  noticeOwedAt?: Date;
 }
 
 const linkSchema = new Schema<CustomerLinkDoc>(
@@ -72,6 +73,7 @@ const linkSchema = new Schema<CustomerLinkDoc>(
     endedBy: {
       type: new Schema({ tenantId: String, aadObjectId: String, name: String }, { _id: false }),
     },
+    noticeOwedAt: Date,
   },
   { collection: 'customerLinks' }
 );
@@ -82,6 +84,8 @@ linkSchema.index({ providerRef: 1, since: -1 }, { sparse: true });
 // A provider's `customers` page: grouped by reseller, newest first within each.
 linkSchema.index({ providerRef: 1, resellerRef: 1, since: -1 }, { sparse: true });
 linkSchema.index({ customerRef: 1, since: -1 });
+// The owed-notice sweep's scan: only ended links not yet told carry the stamp.
+linkSchema.index({ noticeOwedAt: 1 }, { sparse: true });
 
 export function customerLinkModel(conn: mongoose.Connection): Model<CustomerLinkDoc> {
   return (

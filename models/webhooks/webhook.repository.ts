@@ -37,6 +37,7 @@ interface DeliveryDoc {
   lastAttemptAt?: Date;
   lastStatus?: number;
   lastError?: string;
+  resourceKey?: string;
 }
 
 const subscriptionSchema = new Schema<SubscriptionDoc>(
@@ -69,6 +70,7 @@ const deliverySchema = new Schema<DeliveryDoc>(
     lastAttemptAt: Date,
     lastStatus: Number,
     lastError: String,
+    resourceKey: String,
   },
   { collection: 'webhook_deliveries' }
 );
@@ -76,6 +78,13 @@ const deliverySchema = new Schema<DeliveryDoc>(
 deliverySchema.index({ subscriptionId: 1, eventId: 1 }, { unique: true });
 deliverySchema.index({ state: 1, dueAt: 1 });
 deliverySchema.index({ subscriptionId: 1, createdAt: -1 });
+// The claim's "is an earlier one of this resource still undelivered?", one index seek.
+deliverySchema.index({ subscriptionId: 1, resourceKey: 1, createdAt: 1, _id: 1 });
+
+/** Candidates one claim looks at: a resource's waiting deliveries are moved past its head. */
+const CLAIM_TRIES = 50;
+/** States of a delivery not yet settled for good: such a one holds back the later ones. */
+const UNDELIVERED: WebhookDeliveryState[] = ['due', 'leased'];
 
 function model<T>(conn: mongoose.Connection, name: string, schema: Schema<T>): Model<T> {
   return (conn.models[name] as Model<T> | undefined) ?? conn.model<T>(name, schema);
@@ -182,27 +191,72 @@ export class MongoWebhookStore implements WebhookStore {
     leaseMs: number;
     skipSubscriptionIds: readonly string[];
   }): Promise<WebhookDelivery | null> {
-    const doc = await this.deliveries
-      .findOneAndUpdate(
-        {
-          $or: [
-            { state: 'due', dueAt: { $lte: opts.now } },
-            { state: 'leased', leaseUntil: { $lte: opts.now } },
-          ],
-          subscriptionId: { $nin: [...opts.skipSubscriptionIds] },
-        },
-        {
-          $set: {
-            state: 'leased',
-            owner: opts.owner,
-            leaseUntil: new Date(opts.now.getTime() + opts.leaseMs),
+    const claimable = {
+      $or: [
+        { state: 'due' as const, dueAt: { $lte: opts.now } },
+        { state: 'leased' as const, leaseUntil: { $lte: opts.now } },
+      ],
+    };
+    for (let i = 0; i < CLAIM_TRIES; i++) {
+      const candidate = await this.deliveries
+        .findOne({ ...claimable, subscriptionId: { $nin: [...opts.skipSubscriptionIds] } })
+        .sort({ dueAt: 1, _id: 1 })
+        .lean<DeliveryDoc>();
+      if (!candidate) return null;
+      const head = await this.headBefore(candidate);
+      if (head) {
+        // Not its turn: moved to just after its head's next try, so it is not looked at again
+        // before then (the head, due first, is claimed first).
+        await this.holdBehind(candidate, head);
+        continue;
+      }
+      // Checked then leased: an earlier delivery never becomes undelivered again (sent and
+      // failed are final, and later events are queued later), so the check still holds.
+      const doc = await this.deliveries
+        .findOneAndUpdate(
+          { _id: candidate._id, ...claimable },
+          {
+            $set: {
+              state: 'leased',
+              owner: opts.owner,
+              leaseUntil: new Date(opts.now.getTime() + opts.leaseMs),
+            },
+            $inc: { attempts: 1 },
           },
-          $inc: { attempts: 1 },
-        },
-        { sort: { dueAt: 1, _id: 1 }, returnDocument: 'after' }
-      )
+          { returnDocument: 'after' }
+        )
+        .lean<DeliveryDoc>();
+      if (doc) return toDelivery(doc);
+    }
+    return null;
+  }
+
+  /** The earliest delivery of the same subscription and resource queued before `d` and not settled. */
+  private async headBefore(d: DeliveryDoc): Promise<DeliveryDoc | null> {
+    if (!d.resourceKey) return null;
+    return this.deliveries
+      .findOne({
+        subscriptionId: d.subscriptionId,
+        resourceKey: d.resourceKey,
+        state: { $in: UNDELIVERED },
+        $or: [{ createdAt: { $lt: d.createdAt } }, { createdAt: d.createdAt, _id: { $lt: d._id } }],
+      })
+      .sort({ createdAt: 1, _id: 1 })
       .lean<DeliveryDoc>();
-    return doc ? toDelivery(doc) : null;
+  }
+
+  /** Puts a delivery back to wait until just after its head's next try (or lease end). */
+  private async holdBehind(d: DeliveryDoc, head: DeliveryDoc): Promise<void> {
+    const next = head.state === 'leased' && head.leaseUntil ? head.leaseUntil : head.dueAt;
+    await this.deliveries.updateOne(
+      d.state === 'leased'
+        ? { _id: d._id, state: 'leased', leaseUntil: d.leaseUntil }
+        : { _id: d._id, state: 'due', dueAt: d.dueAt },
+      {
+        $set: { state: 'due', dueAt: new Date(next.getTime() + 1) },
+        $unset: { owner: 1, leaseUntil: 1 },
+      }
+    );
   }
 
   async settle(
@@ -223,11 +277,28 @@ export class MongoWebhookStore implements WebhookStore {
     const unset: Record<string, 1> = { owner: 1, leaseUntil: 1 };
     if (outcome.status === undefined) unset.lastStatus = 1;
     if (outcome.error === undefined) unset.lastError = 1;
-    const res = await this.deliveries.updateOne(
-      { _id: id, state: 'leased', owner },
-      { $set: set, $unset: unset }
-    );
-    return res.modifiedCount === 1;
+    const doc = await this.deliveries
+      .findOneAndUpdate({ _id: id, state: 'leased', owner }, { $set: set, $unset: unset })
+      .lean<DeliveryDoc>();
+    if (!doc) return false;
+    if (outcome.state !== 'due' && doc.resourceKey) {
+      // Settled for good: the next of its resource, held behind it, need not wait any longer.
+      const next = await this.deliveries
+        .findOne({
+          subscriptionId: doc.subscriptionId,
+          resourceKey: doc.resourceKey,
+          state: { $in: UNDELIVERED },
+        })
+        .sort({ createdAt: 1, _id: 1 })
+        .lean<DeliveryDoc>();
+      if (next && next.state === 'due' && next.dueAt > outcome.at) {
+        await this.deliveries.updateOne(
+          { _id: next._id, state: 'due', dueAt: next.dueAt },
+          { $set: { dueAt: outcome.at } }
+        );
+      }
+    }
+    return true;
   }
 
   async recent(subscriptionId: string, limit: number): Promise<WebhookDelivery[]> {
@@ -270,5 +341,6 @@ function toDelivery(d: DeliveryDoc): WebhookDelivery {
     ...(d.lastAttemptAt ? { lastAttemptAt: d.lastAttemptAt } : {}),
     ...(d.lastStatus !== undefined && d.lastStatus !== null ? { lastStatus: d.lastStatus } : {}),
     ...(d.lastError ? { lastError: d.lastError } : {}),
+    ...(d.resourceKey ? { resourceKey: d.resourceKey } : {}),
   };
 }

@@ -2,9 +2,12 @@ import type { Invitation } from '../../../domain/invitations/invitation.js';
 import { InvitationNotices } from '../../../domain/invitations/invitation-notices.js';
 import {
   InvitationService,
+  type EndedLink,
   type InvitationView,
 } from '../../../domain/invitations/invitation.service.js';
 import { CustomerStandingQuery } from '../../../domain/customers/customer-standing.js';
+import type { CustomerLink } from '../../../domain/customers/customer.js';
+import { OwedNotices } from '../../../domain/notices/owed-notices.js';
 import type { SecretHasher } from '../../../domain/invitations/invitation-secrets.js';
 import { MongoCustomerRepository } from '../../../models/customers/customer.repository.js';
 import {
@@ -47,8 +50,13 @@ export interface InvitationsModule extends AppModule {
    * Run under the change's notice stamp: a crash repeats it, so it must be idempotent.
    */
   onChanged(listener: (invitation: Invitation) => Promise<void>): void;
-  /** Registers what a new invitation owes another feature (webhooks' invitation.created). */
+  /** Registers what a new invitation owes another feature (not stamped: see the service). */
   onCreated(listener: (view: InvitationView) => Promise<void>): void;
+  /**
+   * Registers what a customer's ended link owes another feature (webhooks' customer.unlinked),
+   * run after the partners' notices under the end's stamp: a crash repeats it (idempotent).
+   */
+  onLinkEnded(listener: (ended: EndedLink) => Promise<void>): void;
 }
 
 export async function createInvitationsModule(
@@ -68,6 +76,27 @@ export async function createInvitationsModule(
   // The service settles what a transition owes; the notices call it back (built below).
   const listeners: ((invitation: Invitation) => Promise<void>)[] = [];
   const createdListeners: ((view: InvitationView) => Promise<void>)[] = [];
+  const linkEndedListeners: ((ended: EndedLink) => Promise<void>)[] = [];
+  const outboxNotifier = new OutboxInvitationNotifier(deps.notifications.service);
+  // What an ended customer link owes, under the stamp its end set: the partners' notices (keyed
+  // in the outbox) and the listeners (webhooks' customer.unlinked, keyed by event id).
+  const linkNotices = new OwedNotices<CustomerLink>(
+    'customer-links',
+    {
+      listNoticesOwed: (before, limit) => customers.listLinksOwed(before, limit),
+      clearNoticeOwed: (id, since) => customers.clearLinkOwed(id, since),
+    },
+    async (link) => {
+      const ended = await service.endedLink(link);
+      if (!ended) return;
+      await outboxNotifier.linkEnded(ended);
+      for (const listener of linkEndedListeners) await listener(ended);
+    },
+    ctx.now,
+    ctx.logger,
+    ctx.owedWork
+  );
+  deps.notifications.owedNotices.register(linkNotices);
   const notices = new InvitationNotices(
     repository,
     async (inv) => {
@@ -88,7 +117,8 @@ export async function createInvitationsModule(
     relationships: deps.relationships.repository,
     memberships,
     notices,
-    notifier: new OutboxInvitationNotifier(deps.notifications.service),
+    notifier: outboxNotifier,
+    linkNotices,
     mailer: new InvitationMail(deps.notifications.service, links),
     async created(view) {
       for (const listener of createdListeners) await listener(view);
@@ -116,6 +146,7 @@ export async function createInvitationsModule(
     customers,
     onChanged: (listener) => void listeners.push(listener),
     onCreated: (listener) => void createdListeners.push(listener),
+    onLinkEnded: (listener) => void linkEndedListeners.push(listener),
     features: [
       invitationsFeature({
         service,

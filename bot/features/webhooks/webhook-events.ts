@@ -1,5 +1,5 @@
 import type { Invitation } from '../../../domain/invitations/invitation.js';
-import type { Relationship } from '../../../domain/relationships/relationship.js';
+import { owedBy, type Relationship } from '../../../domain/relationships/relationship.js';
 import type { WebhookEventType } from '../../../domain/webhooks/webhook.js';
 
 /**
@@ -24,12 +24,35 @@ export function relationshipEvent(
   return type ? { type, stamp, at: last.at } : undefined;
 }
 
-/** The event a customer invitation's last change is, if any (created is emitted on creation). */
+/**
+ * `relationship.expiring` when the relationship's stamp owes a reminder (30, 7 or 1 days before
+ * access ends, the one just claimed): one event per threshold and end date, whatever re-emits it.
+ */
+export function expiringEvent(
+  r: Relationship
+): { type: WebhookEventType; stamp: string; at: Date } | undefined {
+  // Which reminder is owed does not depend on who acted (the tenant `owedBy` is given).
+  const days = owedBy(r, '').remindDays;
+  if (days === undefined) return undefined;
+  return {
+    type: 'relationship.expiring',
+    stamp: `relationship:${r.id}:expiring:${days}:${r.expiresAt.toISOString()}`,
+    at: r.noticeOwedAt ?? r.history[r.history.length - 1]?.at ?? r.expiresAt,
+  };
+}
+
+/**
+ * The event a customer invitation's last change is, if any; the creation is owed work too (its
+ * stamp set in the insert), under the id it always had.
+ */
 export function invitationEvent(
   inv: Invitation
 ): { type: WebhookEventType; stamp: string; at: Date } | undefined {
   const last = inv.history[inv.history.length - 1];
   if (!last || last.note === 'resent') return undefined;
+  if (last.from === null && last.to === 'pending') {
+    return { type: 'invitation.created', stamp: `invitation:${inv.id}:created`, at: inv.createdAt };
+  }
   const stamp = `invitation:${inv.id}:${last.at.toISOString()}:${last.note ?? last.to}`;
   const types: Partial<Record<string, WebhookEventType>> = {
     accepted: 'invitation.accepted',

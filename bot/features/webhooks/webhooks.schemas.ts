@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { TEST_EVENT, WEBHOOK_EVENTS } from '../../../domain/webhooks/webhook.js';
-import { InvitationSchema, RelationshipSchema } from '../api/api.schemas.js';
+import { CustomerSchema, InvitationSchema, RelationshipSchema } from '../api/api.schemas.js';
 
 /** The webhooks' shapes, parsed with and documented from (as api.schemas.ts). */
 
@@ -63,6 +63,7 @@ export const WebhookIdParam = z.object({ id: z.string().regex(/^[0-9a-f]{24}$/) 
 
 const RELATIONSHIP_EVENTS = WEBHOOK_EVENTS.filter((e) => e.startsWith('relationship.'));
 const INVITATION_EVENTS = WEBHOOK_EVENTS.filter((e) => e.startsWith('invitation.'));
+const CUSTOMER_EVENTS = WEBHOOK_EVENTS.filter((e) => e.startsWith('customer.'));
 
 const eventBase = {
   id: z.string().describe('The event id, also the webhook-id header: de-duplicate by it'),
@@ -85,6 +86,14 @@ export const InvitationEventSchema = z
   })
   .meta({ id: 'InvitationEvent' });
 
+export const CustomerEventSchema = z
+  .object({
+    ...eventBase,
+    type: z.enum(CUSTOMER_EVENTS as [string, ...string[]]),
+    data: CustomerSchema,
+  })
+  .meta({ id: 'CustomerEvent' });
+
 export const TestEventSchema = z
   .object({
     ...eventBase,
@@ -98,11 +107,24 @@ export const WEBHOOK_DOCUMENT: Record<string, { summary: string; body: z.ZodType
   Object.fromEntries([
     ...RELATIONSHIP_EVENTS.map((e) => [
       e,
-      { summary: `${e}: the relationship as your side sees it`, body: RelationshipEventSchema },
+      {
+        summary:
+          e === 'relationship.expiring'
+            ? `${e}: access ends within 30, 7 or 1 days (once per reminder), the relationship as your side sees it`
+            : `${e}: the relationship as your side sees it`,
+        body: RelationshipEventSchema,
+      },
     ]),
     ...INVITATION_EVENTS.map((e) => [
       e,
       { summary: `${e}: the customer invitation`, body: InvitationEventSchema },
+    ]),
+    ...CUSTOMER_EVENTS.map((e) => [
+      e,
+      {
+        summary: `${e}: the customer as GET /customers lists it (the link's id), linked by an accepted invitation or unlinked by its admin`,
+        body: CustomerEventSchema,
+      },
     ]),
     [TEST_EVENT, { summary: 'Sent by POST /webhooks/{id}/test', body: TestEventSchema }],
   ]);

@@ -157,6 +157,20 @@ describe('invitation rules', () => {
       }
     });
 
+    it('re-renders no copy for the creation (the inviter has its card already)', () => {
+      const by = { tenantId: 't-reseller', aadObjectId: 'rita' };
+      const at = new Date('2026-12-01T00:00:00Z');
+      const created = invitation({ history: [{ at, by, from: null, to: 'pending' }] });
+      expect(changeOwes(created, 'pending')).to.deep.include({ copies: [], customerLink: false });
+      const resent = invitation({
+        history: [
+          { at, by, from: null, to: 'pending' },
+          { at, by, from: 'pending', to: 'pending', note: 'resent' },
+        ],
+      });
+      expect(changeOwes(resent, 'pending').copies).to.deep.equal(['customer', 'partner']);
+    });
+
     it('tells no provider when the invitation names none', () => {
       const alone = invitation({
         state: 'declined',

@@ -3,8 +3,12 @@ import { Webhook } from 'standardwebhooks';
 import { NOTICE_GRACE_MS } from '../../../domain/notices/owed-notices.js';
 import { eventually } from '../../../testkit/enrollment-app.js';
 import { cast, GRANT, outsider, startApiWorld, type ApiWorld } from './api-world.js';
-import { startReceiver } from './webhook-receiver.js';
-import { RelationshipEventSchema } from '../../../bot/features/webhooks/webhooks.schemas.js';
+import { startReceiver, type ReceivedHook } from './webhook-receiver.js';
+import { MongoWebhookStore } from '../../../models/webhooks/webhook.repository.js';
+import {
+  CustomerEventSchema,
+  RelationshipEventSchema,
+} from '../../../bot/features/webhooks/webhooks.schemas.js';
 
 type Receiver = Awaited<ReturnType<typeof startReceiver>>;
 
@@ -31,7 +35,9 @@ describe('REST API: webhooks (through the real server and local receivers)', fun
     for (const r of receivers) await r.close();
   });
 
-  async function receiver(answer?: (n: number) => number | 'hang'): Promise<Receiver> {
+  async function receiver(
+    answer?: (n: number, got: ReceivedHook) => number | 'hang'
+  ): Promise<Receiver> {
     const r = await startReceiver(answer);
     receivers.push(r);
     return r;
@@ -95,6 +101,72 @@ describe('REST API: webhooks (through the real server and local receivers)', fun
       return list.body.items[0]?.state === 'sent' && list.body.items[0];
     }, 'recorded as sent');
     expect(res).to.include({ attempts: 2, responseCode: 200 });
+  });
+
+  it('keeps the order per resource: an event being retried holds back the next of its resource only', async () => {
+    const invitations = w.app.app.modules.invitations.service;
+    const what = (h: { body: string }) => {
+      const b = JSON.parse(h.body) as { type: string; data: { to: string } };
+      return `${b.type}:${b.data.to}`;
+    };
+    const first = 'invitation.created:Order First';
+    const second = 'invitation.revoked:Order First';
+    const other = 'invitation.created:Order Other';
+    // Event A (the first invitation's created) fails until event C (another invitation's)
+    // has arrived: C must not wait for A, and A's retries run while B is queued behind it.
+    const answered: string[] = [];
+    const hook = await receiver((_n, got) => {
+      const refused = what(got) === first && !hook.received.some((h) => what(h) === other);
+      answered.push(`${refused ? 'refused' : 'took'} ${what(got)}`);
+      return refused ? 500 : 200;
+    });
+    await subscribe(cast.reseller, hook.url, ['invitation.created', 'invitation.revoked']);
+    const a = await invitations.inviteCustomer(w.actor(cast.reseller), {
+      companyName: 'Order First',
+    });
+    await eventually(() => hook.received.length > 0, 'the first attempt of A');
+    const revoked = await w.as(cast.reseller).post(`/invitations/${a.view.invitation.id}/revoke`);
+    expect(revoked.status, revoked.text).to.equal(200);
+    await w.app.app.owedWork.idle();
+    await invitations.inviteCustomer(w.actor(cast.reseller), { companyName: 'Order Other' });
+    await eventually(
+      () => answered.includes(`took ${first}`) && answered.includes(`took ${second}`),
+      'A and B delivered'
+    );
+    // A was refused at least once and delivered, and only then B came; C went while A waited.
+    expect(answered[0]).to.equal(`refused ${first}`);
+    expect(answered.indexOf(`took ${first}`)).to.be.below(answered.indexOf(`took ${second}`));
+    expect(answered.indexOf(`took ${other}`)).to.be.below(answered.indexOf(`took ${first}`));
+    expect(answered.filter((s) => s.endsWith(second))).to.have.length(1);
+  });
+
+  it('lets the next event of a resource go once the one before it is given up', async () => {
+    const store = new MongoWebhookStore(w.app.app.db.connection);
+    // A day ahead of the worker's clock, so only this test claims them.
+    const at = new Date(Date.now() + 24 * 60 * 60_000);
+    const item = (eventId: string, dueAt: Date) => ({
+      subscriptionId: 'order-test',
+      partnerRef: w.provider.id,
+      eventId,
+      type: 'relationship.extended',
+      payload: '{}',
+      dueAt,
+      resourceKey: 'relationship:order-test',
+    });
+    await store.enqueue([item('evt_a', at)]);
+    await store.enqueue([item('evt_b', new Date(at.getTime() + 1))]);
+    const claim = (now: Date) =>
+      store.claim({ owner: 'test', now, leaseMs: 60_000, skipSubscriptionIds: [] });
+    const later = new Date(at.getTime() + 10);
+    const a = await claim(later);
+    expect(a?.eventId).to.equal('evt_a');
+    // While A is out (leased), B is not claimable...
+    expect(await claim(later)).to.equal(null);
+    // ...and once A is given up, B goes: a failed delivery holds nothing back.
+    expect(await store.settle(a!.id, 'test', { state: 'failed', at: later, error: 'x' })).to.equal(
+      true
+    );
+    expect((await claim(later))?.eventId).to.equal('evt_b');
   });
 
   it('cuts a hanging receiver after the timeout while another subscription gets its event', async () => {
@@ -164,6 +236,57 @@ describe('REST API: webhooks (through the real server and local receivers)', fun
       .countDocuments({ subscriptionId: sub.id, type: 'relationship.declined' });
     expect(stored).to.equal(1);
     expect(hook.of('relationship.declined')).to.have.length(1);
+  });
+
+  it('emits invitation.created once even when the emission right after the insert failed (a crash in between)', async () => {
+    const hook = await receiver();
+    const sub = await subscribe(cast.reseller, hook.url, ['invitation.created']);
+    const webhooks = w.app.app.modules.webhooks.service;
+    const emit = webhooks.emit.bind(webhooks);
+    let failed = 0;
+    // The first emission of the event dies, as the process would right after the insert.
+    webhooks.emit = async (event) => {
+      if (event.type === 'invitation.created' && failed === 0) {
+        failed++;
+        throw new Error('crashed after the insert');
+      }
+      return emit(event);
+    };
+    try {
+      const created = await w.app.app.modules.invitations.service.inviteCustomer(
+        w.actor(cast.reseller),
+        { companyName: 'Crash Window' }
+      );
+      expect(created.view.invitation.state).to.equal('pending');
+      await w.app.app.owedWork.idle();
+      expect(failed).to.equal(1);
+      // The sweep repairs it once the grace period is over...
+      w.advance(NOTICE_GRACE_MS + 1000);
+      const [got] = await eventually(
+        () => hook.of('invitation.created').length > 0 && hook.of('invitation.created'),
+        'invitation.created from the sweep'
+      );
+      const body = new Webhook(sub.secret).verify(got!.body, got!.headers) as {
+        data: { id: string; state: string; to: string };
+      };
+      expect(body.data).to.include({
+        id: created.view.invitation.id,
+        state: 'pending',
+        to: 'Crash Window',
+      });
+      // ...and settles it (the stamp cleared): nothing emits it again, it went out exactly once.
+      await eventually(async () => {
+        const inv = await w.app.app.modules.invitations.repository.get(created.view.invitation.id);
+        return inv && !inv.noticeOwedAt;
+      }, 'the stamp cleared');
+      const stored = await w
+        .collection('webhook_deliveries')
+        .countDocuments({ subscriptionId: sub.id, type: 'invitation.created' });
+      expect(stored).to.equal(1);
+      expect(hook.of('invitation.created')).to.have.length(1);
+    } finally {
+      webhooks.emit = emit;
+    }
   });
 
   it('documents the routes and the events (OpenAPI 3.1 webhooks)', async () => {
@@ -242,5 +365,141 @@ describe('REST API: webhooks (through the real server and local receivers)', fun
     expect(gone.status).to.equal(200);
     const list = await w.as(cast.provider).get('/webhooks');
     expect(list.body.items.map((i: { id: string }) => i.id)).not.to.include(sub.id);
+  });
+
+  it('emits relationship.expiring once per reminder to both sides, the same event id when emitted again', async () => {
+    const olga = outsider(4, 'Olga', 'Olga Expiring');
+    await w.partnerOf('reseller', olga);
+    const resellerHook = await receiver();
+    const providerHook = await receiver();
+    const sub = await subscribe(olga, resellerHook.url, ['relationship.expiring']);
+    await subscribe(cast.provider, providerHook.url, ['relationship.expiring']);
+    const grant = { ...GRANT, durationDays: 10 };
+    const r = await w.service.request(w.actor(olga), w.provider.id, grant, true);
+    await w.service.authorize(w.actor(cast.provider), r.id);
+    await w.app.app.owedWork.idle();
+    // Ten days left: the 30-day reminder fires, and with it the event, to each side.
+    await w.service.sweep();
+    const [first] = await eventually(
+      () => resellerHook.of('relationship.expiring').length === 1 && resellerHook.received,
+      'the first relationship.expiring'
+    );
+    const body = new Webhook(sub.secret).verify(first!.body, first!.headers) as {
+      id: string;
+      data: { id: string; side: string; state: string };
+    };
+    RelationshipEventSchema.parse(body);
+    expect(body.data).to.include({ id: r.id, side: 'reseller', state: 'active' });
+    const [theirs] = await eventually(
+      () =>
+        providerHook.of('relationship.expiring').length > 0 &&
+        providerHook.of('relationship.expiring'),
+      "the provider's relationship.expiring"
+    );
+    expect(JSON.parse(theirs!.body).data).to.include({ id: r.id, side: 'provider' });
+    // Six days left: the 7-day reminder, its work held (a crash) so the sweep emits it, and the
+    // held work running after all emits the same event id: stored once.
+    w.advanceDays(4);
+    w.app.app.owedWork.pause();
+    await w.service.sweep();
+    w.advance(NOTICE_GRACE_MS + 1000);
+    await eventually(
+      () => resellerHook.of('relationship.expiring').length === 2,
+      'the second relationship.expiring'
+    );
+    w.app.app.owedWork.resume();
+    await w.app.app.owedWork.idle();
+    await w.service.sweep();
+    await w.app.app.owedWork.idle();
+    const stored = await w
+      .collection('webhook_deliveries')
+      .find({ subscriptionId: sub.id })
+      .toArray();
+    expect(stored.map((d) => d.type)).to.deep.equal([
+      'relationship.expiring',
+      'relationship.expiring',
+    ]);
+    expect(new Set(stored.map((d) => d.eventId)).size).to.equal(2);
+    expect(resellerHook.of('relationship.expiring')).to.have.length(2);
+  });
+
+  it('emits customer.linked when a customer accepts and customer.unlinked when it ends the link, even across a crash', async () => {
+    const hook = await receiver();
+    const sub = await subscribe(cast.reseller, hook.url, ['customer.linked', 'customer.unlinked']);
+    const invitations = w.app.app.modules.invitations.service;
+    const created = await invitations.inviteCustomer(w.actor(cast.reseller), {
+      companyName: 'Linked Lamps',
+      adminEmail: 'admin@linkedlamps.example',
+    });
+    const customer = w.actor(cast.customer);
+    const opened = await invitations.open(customer, created.secrets.code);
+    await invitations.accept(customer, opened.invitation.id);
+    const [linked] = await eventually(
+      () => hook.of('customer.linked').length > 0 && hook.of('customer.linked'),
+      'customer.linked'
+    );
+    const event = CustomerEventSchema.parse(
+      new Webhook(sub.secret).verify(linked!.body, linked!.headers)
+    );
+    // The customer exactly as GET /customers lists it.
+    const listed = await w.as(cast.reseller).get('/customers');
+    const row = listed.body.items.find((c: { company: string }) => c.company === 'Linked Lamps');
+    expect(event.data).to.deep.equal(row);
+    expect(event.data.reseller?.id).to.equal(w.reseller.id);
+    // The first emission of customer.unlinked dies, as the process would right after the End.
+    const webhooks = w.app.app.modules.webhooks.service;
+    const emit = webhooks.emit.bind(webhooks);
+    let failed = 0;
+    webhooks.emit = async (e) => {
+      if (e.type === 'customer.unlinked' && failed++ === 0) throw new Error('crashed after End');
+      return emit(e);
+    };
+    let unlinked;
+    try {
+      const ended = await invitations.endLink(customer, row.id);
+      expect(ended.changedNow).to.equal(true);
+      await w.app.app.owedWork.idle();
+      expect(failed).to.equal(1);
+      // The owed-notice sweep repairs it once the grace period is over.
+      w.advance(NOTICE_GRACE_MS + 1000);
+      [unlinked] = await eventually(
+        () => hook.of('customer.unlinked').length > 0 && hook.of('customer.unlinked'),
+        'customer.unlinked from the sweep'
+      );
+      await eventually(
+        async () =>
+          !(await w.collection('customerLinks').findOne({ invitationRef: opened.invitation.id }))
+            ?.noticeOwedAt,
+        'the ended link settled'
+      );
+    } finally {
+      webhooks.emit = emit;
+    }
+    const gone = CustomerEventSchema.parse(JSON.parse(unlinked!.body));
+    expect(gone.type).to.equal('customer.unlinked');
+    expect(gone.data).to.include({ id: row.id, company: 'Linked Lamps' });
+    expect(gone.id).not.to.equal(event.id);
+    // The link is no longer listed; a second End changes nothing and emits nothing.
+    const again = await invitations.endLink(customer, row.id);
+    expect(again.changedNow).to.equal(false);
+    const after = await w.as(cast.reseller).get('/customers');
+    expect(after.body.items.map((c: { id: string }) => c.id)).not.to.include(row.id);
+    const stored = await w
+      .collection('webhook_deliveries')
+      .countDocuments({ subscriptionId: sub.id });
+    expect(stored).to.equal(2);
+  });
+
+  it('documents the new events and takes them in a subscription', async () => {
+    const doc = await w.call('GET', '/openapi.json');
+    for (const e of ['relationship.expiring', 'customer.linked', 'customer.unlinked']) {
+      expect(doc.body.webhooks[e], e).to.be.an('object');
+    }
+    expect(
+      doc.body.webhooks['customer.linked'].post.requestBody.content['application/json'].schema.$ref
+    ).to.equal('#/components/schemas/CustomerEvent');
+    expect(doc.body.components.schemas.CustomerEvent.properties.data.$ref).to.match(
+      /^#\/components\/schemas\/Customer/
+    );
   });
 });

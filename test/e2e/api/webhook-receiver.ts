@@ -8,20 +8,24 @@ export interface ReceivedHook {
 
 /**
  * A webhook receiver on 127.0.0.1: records every request, answers with what `answer` says
- * (a status, or `hang` to never answer: the sender's timeout must cut it).
+ * (a status, or `hang` to never answer: the sender's timeout must cut it), given the request's
+ * number and the request itself.
  */
-export async function startReceiver(answer: (n: number) => number | 'hang' = () => 200) {
+export async function startReceiver(
+  answer: (n: number, got: ReceivedHook) => number | 'hang' = () => 200
+) {
   const received: ReceivedHook[] = [];
   const hanging = new Set<http.ServerResponse>();
   const server = http.createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
-      received.push({
+      const got = {
         headers: Object.fromEntries(Object.entries(req.headers).map(([k, v]) => [k, String(v)])),
         body: Buffer.concat(chunks).toString('utf8'),
-      });
-      const what = answer(received.length);
+      };
+      received.push(got);
+      const what = answer(received.length, got);
       if (what === 'hang') {
         hanging.add(res);
         return;
