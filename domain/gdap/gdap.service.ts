@@ -11,11 +11,14 @@ import {
   CUSTOMER_DEFAULT_GRANT,
   ENTRA_ROLE_TEMPLATE_IDS,
   FINAL_GDAP_STATUSES,
+  awaitsConnection,
   gdapAutoExtend,
   gdapDisplayName,
   gdapDuration,
+  shownGdap,
   wantedFor,
   type GdapLink,
+  type GdapShown,
   type GdapRefusal,
 } from './gdap.js';
 import type {
@@ -157,9 +160,22 @@ export class GdapService {
     return this.deps.connections.get(partner.id);
   }
 
-  /** The GDAP link of a product relationship, for its cards. */
+  /** The GDAP link of a product relationship. */
   linkOf(relationshipId: string): Promise<GdapLink | null> {
     return this.deps.links.byRelationship(relationshipId);
+  }
+
+  /**
+   * What a relationship's cards show of its GDAP relationship (shownGdap). Read-only and cheap:
+   * the partner's connection is read from the store only while Graph has said nothing yet,
+   * never asked of Graph.
+   */
+  async shownFor(r: Relationship): Promise<GdapShown | undefined> {
+    const link = await this.deps.links.byRelationship(r.id);
+    const wanted = wantedFor(r);
+    if (!awaitsConnection(link, wanted)) return link ?? undefined;
+    const connected = (await this.deps.connections.get(link?.partnerRef ?? r.providerRef)) !== null;
+    return shownGdap(link, wanted, connected);
   }
 
   /**
@@ -352,9 +368,12 @@ export class GdapService {
   }
 
   private async refuse(link: GdapLink, refusal: GdapRefusal): Promise<void> {
+    // Not connected, and Graph said nothing yet: the cards read "recorded here only" already
+    // (shownGdap), so recording it redraws no copy a second time.
+    const shown = refusal === 'notConnected' && awaitsConnection(link, link.wanted);
     const updated = await this.deps.links.record(link.id, { refusal });
     this.log.warn({ linkRef: link.id, refusal }, 'GDAP work refused');
-    if (updated) await this.deps.notifier.refused(updated, refusal);
+    if (updated && !shown) await this.deps.notifier.refused(updated, refusal);
   }
 
   private async approvedPartnerOf(actor: Actor): Promise<Partner> {

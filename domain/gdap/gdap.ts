@@ -156,8 +156,35 @@ export type GdapView =
   | 'expired'
   | 'terminated';
 
+/** What a card shows of a GDAP link: the fields its line and approval button read. */
+export type GdapShown = Pick<GdapLink, 'refusal' | 'status' | 'endDateTime' | 'graphId'>;
+
+/**
+ * Whether what the cards show of a relationship's GDAP relationship depends on its partner's
+ * connection now: access that wants one, for which Graph has said nothing yet (no link yet, or
+ * a link not yet created, found or refused).
+ */
+export function awaitsConnection(link: GdapLink | null, wanted: GdapWanted | undefined): boolean {
+  if (link) return link.wanted === 'active' && !link.refusal && !link.graphId && !link.status;
+  return wanted === 'active';
+}
+
+/**
+ * What the cards show of a relationship's GDAP relationship. A partner not connected reads
+ * "recorded here only" as soon as the access wants one: the change's own card updates say it,
+ * rather than a second update of every copy once its owed work records the refusal.
+ */
+export function shownGdap(
+  link: GdapLink | null,
+  wanted: GdapWanted | undefined,
+  connected: boolean
+): GdapShown | undefined {
+  if (!connected && awaitsConnection(link, wanted)) return { ...link, refusal: 'notConnected' };
+  return link ?? undefined;
+}
+
 /** The line the cards and `status` show for a link. */
-export function gdapView(link: GdapLink): GdapView {
+export function gdapView(link: Pick<GdapLink, 'refusal' | 'status'>): GdapView {
   if (link.refusal) return link.refusal;
   switch (link.status) {
     case undefined:

@@ -89,7 +89,7 @@ export async function createGdapModule(ctx: AppContext, deps: GdapModuleDeps): P
   deps.relationships.onChanged((relationship) => service.relationshipChanged(relationship));
   deps.invitations.onChanged((invitation) => service.invitationChanged(invitation));
   // Every card of a relationship shows its GDAP state beside the product's.
-  deps.relationships.service.lookUpGdapWith((id) => service.linkOf(id));
+  deps.relationships.service.lookUpGdapWith((r) => service.shownFor(r));
   // Graph's states come back on the worker's sweeps; each link at most every 15 minutes.
   deps.notifications.addSweep('gdap-sync', async () => beside('sync', () => service.sync()));
   return {

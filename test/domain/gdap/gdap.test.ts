@@ -6,6 +6,7 @@ import {
   gdapDisplayName,
   gdapDuration,
   gdapView,
+  shownGdap,
   wantedFor,
   type GdapLink,
 } from '../../../domain/gdap/gdap.js';
@@ -67,5 +68,22 @@ describe('GDAP rules (domain/gdap/gdap.ts)', () => {
     expect(seen('expiring')).to.equal('expiring');
     expect(seen('expired')).to.equal('expired');
     expect(seen('terminationRequested')).to.equal('terminated');
+  });
+
+  it('reads "recorded here only" while a partner not connected has no answer from Graph yet', () => {
+    const fresh = { wanted: 'active' } as GdapLink;
+    const view = (...a: Parameters<typeof shownGdap>) => {
+      const shown = shownGdap(...a);
+      return shown && gdapView(shown);
+    };
+    // No link yet (the change's own cards are drawn before its want is recorded).
+    expect(view(null, 'active', false)).to.equal('notConnected');
+    expect(view(null, 'active', true)).to.equal(undefined);
+    expect(view(null, 'terminated', false)).to.equal(undefined);
+    expect(view(fresh, 'active', false)).to.equal('notConnected');
+    expect(view(fresh, 'active', true)).to.equal('creating');
+    // What Graph said stands, connected or not.
+    expect(view({ ...fresh, graphId: 'g', status: 'active' }, 'active', false)).to.equal('active');
+    expect(view({ ...fresh, refusal: 'invalid' }, 'active', false)).to.equal('invalid');
   });
 });

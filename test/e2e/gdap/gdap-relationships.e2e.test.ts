@@ -169,6 +169,24 @@ describe('GDAP relationships in Microsoft Graph, through the real server', funct
     await w.received(cast.reseller, 'GDAP: terminated in Microsoft');
   });
 
+  it('says “recorded here only” on the activation’s own card updates: each copy updated once', async () => {
+    const r = await w.activeRelationship();
+    await w.settled();
+    await w.drained();
+    expect((await w.link(r.id)).refusal).to.equal('notConnected');
+    // Every copy of the request card (the provider's managers) updated by the activation.
+    const updates = w.app.connector.calls.filter((c) => c.method === 'PUT' && c.status < 300);
+    const perCopy = new Map<string, string[]>();
+    for (const u of updates) {
+      perCopy.set(u.activityId!, [...(perCopy.get(u.activityId!) ?? []), visible(u.body)]);
+    }
+    expect(perCopy.size).to.be.greaterThan(0);
+    for (const [copy, seen] of perCopy) {
+      expect(seen, `updates of copy ${copy}`).to.have.length(1);
+      expect(seen[0]).to.include('GDAP: recorded here only');
+    }
+  });
+
   it('records a relationship here only while the provider is not connected, and creates it once connected', async () => {
     const r = await w.activeRelationship();
     await w.settled();
