@@ -11,6 +11,7 @@ import {
   CUSTOMER_DEFAULT_GRANT,
   ENTRA_ROLE_TEMPLATE_IDS,
   FINAL_GDAP_STATUSES,
+  autoExtendToPush,
   awaitsConnection,
   gdapAutoExtend,
   gdapDisplayName,
@@ -300,6 +301,11 @@ export class GdapService {
           changed++;
           await this.deps.notifier.stateChanged(updated);
         }
+        // Auto-extend switched while Graph allowed no update (waiting for approval): owed now.
+        if (g && updated?.wanted === 'active' && autoExtendToPush(updated, g)) {
+          const owed = await this.deps.links.owe(link.id, now);
+          if (owed) await this.deps.owed.afterTransition(owed);
+        }
       } catch (err) {
         failing.add(link.partnerRef);
         this.log.warn({ err, linkRef: link.id }, 'GDAP state not synced; next sweep retries');
@@ -315,7 +321,14 @@ export class GdapService {
   }
 
   private async activate(link: GdapLink, tenantId: string): Promise<void> {
-    const g = (await this.current(link, tenantId)) ?? (await this.create(link, tenantId));
+    let g = (await this.current(link, tenantId)) ?? (await this.create(link, tenantId));
+    // Auto-extend switched in the product since it was created: Graph's follows, read first,
+    // so a repeat after a crash or a 5xx finds it done and changes nothing.
+    const autoExtend = autoExtendToPush(link, g);
+    if (autoExtend) {
+      if (!g.etag) throw new Error('Graph sent no etag to update the relationship with');
+      g = await this.deps.gateway.updateAutoExtend(tenantId, g.id, g.etag, autoExtend);
+    }
     let recorded = await this.deps.links.record(link.id, {
       graphId: g.id,
       ...(g.status ? { status: g.status } : {}),
@@ -329,6 +342,11 @@ export class GdapService {
     }
     // Told again after a crash between the lock and the notice: the outbox's key makes it once.
     if (recorded?.status === 'approvalPending') await this.deps.notifier.approvalAsked(recorded);
+    // Work on a link Graph had answered for found its state moved on (approved since the last
+    // sync): said here, as the sync would have, since the sync now sees nothing new.
+    else if (link.status && recorded?.status && recorded.status !== link.status) {
+      await this.deps.notifier.stateChanged(recorded);
+    }
   }
 
   /**

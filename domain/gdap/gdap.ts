@@ -63,6 +63,21 @@ export function gdapAutoExtend(grant: Pick<AccessGrant, 'roles' | 'autoExtend'>)
   return grant.autoExtend && mayAutoExtend(grant) ? 'P180D' : 'PT0S';
 }
 
+/**
+ * The auto-extend Graph should be told, when what it has differs from what the link wants (P0D
+ * and PT0S are one value); undefined when they agree or Graph allows no change in its state
+ * (an update of `autoExtendDuration` is allowed while `created` or `active` only).
+ */
+export function autoExtendToPush(
+  link: Pick<GdapLink, 'roles' | 'autoExtend'>,
+  graph: { readonly status?: GdapStatus; readonly autoExtendDuration?: string }
+): string | undefined {
+  if (graph.status !== 'created' && graph.status !== 'active') return undefined;
+  const wanted = gdapAutoExtend(link);
+  const has = graph.autoExtendDuration === 'P0D' ? 'PT0S' : (graph.autoExtendDuration ?? 'PT0S');
+  return has === wanted ? undefined : wanted;
+}
+
 /** The page where the customer's Global Administrator approves (Microsoft 365 admin center). */
 export function approvalUrl(graphId: string): string {
   return `https://admin.microsoft.com/AdminPortal/Home#/partners/invitation/granularAdminRelationships/${encodeURIComponent(graphId)}`;

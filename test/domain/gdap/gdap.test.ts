@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import {
   DISPLAY_NAME_MAX,
   ENTRA_ROLE_TEMPLATE_IDS,
+  autoExtendToPush,
   gdapAutoExtend,
   gdapDisplayName,
   gdapDuration,
@@ -85,5 +86,33 @@ describe('GDAP rules (domain/gdap/gdap.ts)', () => {
     // What Graph said stands, connected or not.
     expect(view({ ...fresh, graphId: 'g', status: 'active' }, 'active', false)).to.equal('active');
     expect(view({ ...fresh, refusal: 'invalid' }, 'active', false)).to.equal('invalid');
+  });
+
+  it('pushes auto-extend only where Graph’s differs and its state allows an update', () => {
+    const on = { roles: ['globalReader' as const], autoExtend: true };
+    expect(autoExtendToPush(on, { status: 'active', autoExtendDuration: 'PT0S' })).to.equal(
+      'P180D'
+    );
+    expect(autoExtendToPush(on, { status: 'created', autoExtendDuration: 'P0D' })).to.equal(
+      'P180D'
+    );
+    expect(autoExtendToPush(on, { status: 'active', autoExtendDuration: 'P180D' })).to.equal(
+      undefined
+    );
+    const off = { ...on, autoExtend: false };
+    expect(autoExtendToPush(off, { status: 'active', autoExtendDuration: 'P180D' })).to.equal(
+      'PT0S'
+    );
+    expect(autoExtendToPush(off, { status: 'active', autoExtendDuration: 'P0D' })).to.equal(
+      undefined
+    );
+    // Never P180D with Global Administrator, whatever the product says.
+    const withGa = { roles: ['globalAdministrator' as const], autoExtend: true };
+    expect(autoExtendToPush(withGa, { status: 'active', autoExtendDuration: 'PT0S' })).to.equal(
+      undefined
+    );
+    for (const status of ['approvalPending', 'expiring', 'terminated'] as const) {
+      expect(autoExtendToPush(on, { status, autoExtendDuration: 'PT0S' })).to.equal(undefined);
+    }
   });
 });

@@ -7,6 +7,7 @@ import {
 } from '../../../domain/gdap/gdap.js';
 import { GDAP_SYNC_EVERY_MS } from '../../../domain/gdap/gdap.service.js';
 import { NOTICE_GRACE_MS } from '../../../domain/notices/owed-notices.js';
+import { etagOf } from '../../helpers/fake-graph.js';
 import { cast, eventually, startGdapWorld, visible, type GdapWorld } from './gdap-world.js';
 
 describe('GDAP relationships in Microsoft Graph, through the real server', function () {
@@ -292,5 +293,74 @@ describe('GDAP relationships in Microsoft Graph, through the real server', funct
     expect((await w.link(r.id)).noticeOwedAt).to.equal(undefined);
     expect(w.graph.calls.filter((c) => c.path.endsWith('/oauth2/v2.0/token'))).to.have.length(1);
     await w.received(cast.provider, 'consent is missing or was withdrawn');
+  });
+
+  describe('auto-extend follows the product’s', () => {
+    const PATCH = 'PATCH /v1.0/tenantRelationships/delegatedAdminRelationships/';
+    const noAutoExtend = { roles: ['globalReader'], durationDays: 365, autoExtend: false };
+
+    /** An active relationship without auto-extend whose GDAP relationship Graph has active. */
+    const approved = async () => {
+      await w.connectProvider();
+      const r = await w.activeRelationship(noAutoExtend);
+      await w.settled();
+      const graphId = (await w.link(r.id)).graphId!;
+      w.graph.approve(graphId);
+      w.advance(GDAP_SYNC_EVERY_MS + 1000);
+      expect(await w.gdap.service.sync()).to.equal(1);
+      await w.settled();
+      return { r, graphId, gdap: w.graph.relationships.get(graphId)! };
+    };
+    const switchOn = async (relationshipRef: string) => {
+      const res = await w.click(cast.reseller, Verbs.relationshipAutoExtend, { relationshipRef });
+      expect(res.status).to.equal(200);
+      await w.settled();
+    };
+
+    it('switched on in the product: Graph’s autoExtendDuration is PATCHed with the etag read, once through a 5xx', async () => {
+      const { r, graphId, gdap } = await approved();
+      expect(gdap.autoExtendDuration).to.equal('PT0S');
+      const read = etagOf(gdap);
+      w.graph.failNext(PATCH, { status: 503 });
+      await switchOn(r.id);
+      expect(gdap.autoExtendDuration).to.equal('P180D');
+      expect(w.graph.graphCalls('PATCH').map((c) => c.status)).to.deep.equal([503, 200]);
+      expect(w.graph.patches).to.deep.equal([
+        { id: graphId, ifMatch: read, body: { autoExtendDuration: 'P180D' } },
+      ]);
+      expect(await w.link(r.id)).to.include({ autoExtend: true, status: 'active' });
+      expect((await w.link(r.id)).noticeOwedAt).to.equal(undefined);
+    });
+
+    it('never PATCHes twice when Graph’s answer was lost: the repeat finds it done', async () => {
+      const { r, gdap } = await approved();
+      w.graph.failNext(PATCH, 'drop');
+      await switchOn(r.id);
+      // Graph did it; the product's repeat named the old etag (412): still owed.
+      expect(gdap.autoExtendDuration).to.equal('P180D');
+      expect(w.graph.graphCalls('PATCH').map((c) => c.status)).to.deep.equal([0, 412]);
+      expect((await w.link(r.id)).noticeOwedAt).to.not.equal(undefined);
+      await sweepOwed();
+      expect(w.graph.patches).to.have.length(1);
+      expect(w.graph.graphCalls('PATCH')).to.have.length(2);
+      expect((await w.link(r.id)).noticeOwedAt).to.equal(undefined);
+    });
+
+    it('waits for the customer’s approval (Graph allows no update before), then PATCHes once active', async () => {
+      await w.connectProvider();
+      const r = await w.activeRelationship(noAutoExtend);
+      await w.settled();
+      const graphId = (await w.link(r.id)).graphId!;
+      await switchOn(r.id);
+      expect(w.graph.graphCalls('PATCH')).to.have.length(0);
+      expect((await w.link(r.id)).noticeOwedAt).to.equal(undefined);
+      w.graph.approve(graphId);
+      w.advance(GDAP_SYNC_EVERY_MS + 1000);
+      expect(await w.gdap.service.sync()).to.equal(1);
+      await w.settled();
+      expect(w.graph.relationships.get(graphId)!.autoExtendDuration).to.equal('P180D');
+      expect(w.graph.patches).to.have.length(1);
+      expect((await w.link(r.id)).noticeOwedAt).to.equal(undefined);
+    });
   });
 });
