@@ -7,12 +7,14 @@ import type { PartnerRepository } from '../partners/partner-repository.port.js';
 import type { Action } from '../partners/roles.js';
 import type { Invitation } from '../invitations/invitation.js';
 import type { Relationship } from '../relationships/relationship.js';
+import type { RelationshipRepository } from '../relationships/relationship-repository.port.js';
 import {
   CUSTOMER_DEFAULT_GRANT,
   ENTRA_ROLE_TEMPLATE_IDS,
   FINAL_GDAP_STATUSES,
   autoExtendToPush,
   awaitsConnection,
+  earlyEndReminder,
   gdapAutoExtend,
   gdapDisplayName,
   gdapDuration,
@@ -58,6 +60,11 @@ export interface GdapNotifier {
   refused(link: GdapLink, refusal: GdapRefusal): Promise<void>;
   /** Graph's state changed (active, expired, terminated outside the product): both sides. */
   stateChanged(link: GdapLink): Promise<void>;
+  /**
+   * Graph's relationship ends `days` (a reminder threshold) from now, before the product's
+   * relationship (`productEndsAt`): both sides, once per threshold and Graph's end.
+   */
+  endsEarly(link: GdapLink, days: number, productEndsAt: Date): Promise<void>;
 }
 
 export interface GdapServiceDeps {
@@ -65,6 +72,8 @@ export interface GdapServiceDeps {
   readonly connections: GraphConnectionRepository;
   readonly gateway: GraphGateway;
   readonly partners: Pick<PartnerRepository, 'get'>;
+  /** The product's relationships: their end, beside Graph's. */
+  readonly relationships: Pick<RelationshipRepository, 'get'>;
   readonly memberships: {
     authorize(actor: Actor, action: Action): Promise<{ partner: Partner }>;
   };
@@ -301,6 +310,7 @@ export class GdapService {
           changed++;
           await this.deps.notifier.stateChanged(updated);
         }
+        if (g && updated) await this.remindEarlyEnd(updated, g, now);
         // Auto-extend switched while Graph allowed no update (waiting for approval): owed now.
         if (g && updated?.wanted === 'active' && autoExtendToPush(updated, g)) {
           const owed = await this.deps.links.owe(link.id, now);
@@ -312,6 +322,18 @@ export class GdapService {
       }
     }
     return changed;
+  }
+
+  /**
+   * Tells both sides when Graph's relationship will end before the product's (Extend does not
+   * move Graph's end): the outbox's key makes each threshold once, however often it is synced.
+   */
+  private async remindEarlyEnd(link: GdapLink, g: GraphGdapRelationship, now: Date) {
+    if (link.kind === 'resellerCustomer' || link.wanted !== 'active') return;
+    const r = await this.deps.relationships.get(link.relationshipId);
+    if (!r || r.state !== 'active') return;
+    const days = earlyEndReminder(g, r.expiresAt, now);
+    if (days !== undefined) await this.deps.notifier.endsEarly(link, days, r.expiresAt);
   }
 
   /** Graph's relationship for the link: by its recorded id, else by its deterministic name. */

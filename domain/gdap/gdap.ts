@@ -1,4 +1,5 @@
 import type { PartnerRef } from '../partners/partner.js';
+import { days, REMINDER_DAYS } from '../relationships/access-grant.js';
 import {
   mayAutoExtend,
   type AccessGrant,
@@ -76,6 +77,30 @@ export function autoExtendToPush(
   const wanted = gdapAutoExtend(link);
   const has = graph.autoExtendDuration === 'P0D' ? 'PT0S' : (graph.autoExtendDuration ?? 'PT0S');
   return has === wanted ? undefined : wanted;
+}
+
+/**
+ * The reminder (30, 7 or 1 days, the relationships' thresholds) due because Microsoft's GDAP
+ * relationship ends before the relationship here: Graph's end is its approval plus a duration
+ * fixed at creation, which Extend cannot move, so the delegated access would vanish while the
+ * product still shows it. None while Graph auto-extends it itself, or once it has ended (the
+ * sync reports that). The most urgent threshold only, as the relationships' reminders.
+ */
+export function earlyEndReminder(
+  graph: {
+    readonly status?: GdapStatus;
+    readonly endDateTime?: Date;
+    readonly autoExtendDuration?: string;
+  },
+  productEndsAt: Date,
+  now: Date
+): number | undefined {
+  if (graph.status !== 'active' && graph.status !== 'expiring') return undefined;
+  if (!graph.endDateTime || graph.autoExtendDuration === 'P180D') return undefined;
+  if (graph.endDateTime.getTime() >= productEndsAt.getTime()) return undefined;
+  const left = graph.endDateTime.getTime() - now.getTime();
+  if (left <= 0) return undefined;
+  return [...REMINDER_DAYS].sort((a, b) => a - b).find((d) => left <= days(d));
 }
 
 /** The page where the customer's Global Administrator approves (Microsoft 365 admin center). */

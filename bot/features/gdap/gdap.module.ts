@@ -20,7 +20,10 @@ import { OutboxGdapNotifier } from './gdap-notifier.js';
 export interface GdapModuleDeps {
   readonly partners: PartnersModule;
   readonly notifications: Pick<Notifications, 'service' | 'owedNotices' | 'addSweep'>;
-  readonly relationships: Pick<RelationshipsModule, 'onChanged' | 'redraw' | 'service'>;
+  readonly relationships: Pick<
+    RelationshipsModule,
+    'onChanged' | 'redraw' | 'service' | 'repository'
+  >;
   readonly invitations: Pick<InvitationsModule, 'onChanged'>;
   /** Keys the stored consent states, as invitations' tokens. */
   readonly hasher: SecretHasher;
@@ -73,6 +76,7 @@ export async function createGdapModule(ctx: AppContext, deps: GdapModuleDeps): P
     connections,
     gateway: new GraphGdapGateway(http),
     partners,
+    relationships: deps.relationships.repository,
     memberships,
     hasher: deps.hasher,
     owed,

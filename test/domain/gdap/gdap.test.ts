@@ -3,6 +3,7 @@ import {
   DISPLAY_NAME_MAX,
   ENTRA_ROLE_TEMPLATE_IDS,
   autoExtendToPush,
+  earlyEndReminder,
   gdapAutoExtend,
   gdapDisplayName,
   gdapDuration,
@@ -114,5 +115,30 @@ describe('GDAP rules (domain/gdap/gdap.ts)', () => {
     for (const status of ['approvalPending', 'expiring', 'terminated'] as const) {
       expect(autoExtendToPush(on, { status, autoExtendDuration: 'PT0S' })).to.equal(undefined);
     }
+  });
+
+  it('reminds of Graph’s end only when it comes before the product’s, at the most urgent threshold', () => {
+    const now = new Date('2026-12-01T09:00:00Z');
+    const inDays = (d: number) => new Date(now.getTime() + d * 86_400_000);
+    const productEnds = inDays(300);
+    const due = (d: number, more: Partial<Parameters<typeof earlyEndReminder>[0]> = {}) =>
+      earlyEndReminder(
+        { status: 'active', endDateTime: inDays(d), autoExtendDuration: 'PT0S', ...more },
+        productEnds,
+        now
+      );
+    expect(due(45)).to.equal(undefined);
+    expect(due(30)).to.equal(30);
+    expect(due(20)).to.equal(30);
+    expect(due(5)).to.equal(7);
+    expect(due(0.5)).to.equal(1);
+    expect(due(-1)).to.equal(undefined);
+    // Graph ends after the product's end, or extends itself, or is not active: nothing.
+    expect(
+      earlyEndReminder({ status: 'active', endDateTime: inDays(20) }, inDays(10), now)
+    ).to.equal(undefined);
+    expect(due(5, { autoExtendDuration: 'P180D' })).to.equal(undefined);
+    expect(due(5, { status: 'approvalPending' })).to.equal(undefined);
+    expect(due(5, { status: 'expiring' })).to.equal(7);
   });
 });

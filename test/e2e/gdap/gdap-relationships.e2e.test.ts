@@ -295,6 +295,60 @@ describe('GDAP relationships in Microsoft Graph, through the real server', funct
     await w.received(cast.provider, 'consent is missing or was withdrawn');
   });
 
+  it('tells both sides when Microsoft’s GDAP relationship will end before the relationship here, once per threshold', async () => {
+    const DAY = 86_400_000;
+    const title = /GDAP with .* ends in (\d+) days/;
+    const reminders = (who: typeof cast.provider) =>
+      w
+        .posted(who)
+        .map((c) => title.exec(visible(c.body))?.[1])
+        .filter((d) => d !== undefined);
+    const syncNow = async () => {
+      w.advance(GDAP_SYNC_EVERY_MS + 1000);
+      await w.gdap.service.sync();
+      await w.settled();
+      await w.drained();
+    };
+    await w.connectProvider();
+    const r = await w.activeRelationship({
+      roles: ['globalReader'],
+      durationDays: 365,
+      autoExtend: false,
+    });
+    await w.settled();
+    const graphId = (await w.link(r.id)).graphId!;
+    w.graph.approve(graphId);
+    // Approved after the product's activation: Graph's end is later, nothing to say.
+    await syncNow();
+    expect(reminders(cast.provider)).to.deep.equal([]);
+    // Graph's end is its approval plus a fixed duration; here the access lasts longer (an
+    // Extend Graph cannot follow): 20 days left in Microsoft.
+    const gdap = w.graph.relationships.get(graphId)!;
+    gdap.endDateTime = new Date(w.now().getTime() + 20 * DAY).toISOString();
+    await syncNow();
+    await syncNow();
+    for (const who of [cast.provider, cast.reseller]) {
+      expect(reminders(who), who.name).to.deep.equal(['30']);
+    }
+    expect(visible(w.posted(cast.reseller).at(-1)!.body)).to.include(
+      'before the relationship here'
+    );
+    // 14 days later: the 7-day reminder, once.
+    w.advance(14 * DAY);
+    await syncNow();
+    await syncNow();
+    for (const who of [cast.provider, cast.reseller]) {
+      expect(reminders(who), who.name).to.deep.equal(['30', '7']);
+    }
+    // Auto-extend switched on here, so in Graph, which extends it itself: no last-day reminder.
+    await w.click(cast.reseller, Verbs.relationshipAutoExtend, { relationshipRef: r.id });
+    await w.settled();
+    expect(gdap.autoExtendDuration).to.equal('P180D');
+    w.advance(5 * DAY + GDAP_SYNC_EVERY_MS);
+    await syncNow();
+    expect(reminders(cast.provider)).to.deep.equal(['30', '7']);
+  });
+
   describe('auto-extend follows the product’s', () => {
     const PATCH = 'PATCH /v1.0/tenantRelationships/delegatedAdminRelationships/';
     const noAutoExtend = { roles: ['globalReader'], durationDays: 365, autoExtend: false };
