@@ -5,6 +5,7 @@ import type { Actor } from '../partners/actor.js';
 import type { Partner } from '../partners/partner.js';
 import type { PartnerRepository } from '../partners/partner-repository.port.js';
 import type { Action } from '../partners/roles.js';
+import type { CustomerLink } from '../customers/customer.js';
 import type { Invitation } from '../invitations/invitation.js';
 import type { Relationship } from '../relationships/relationship.js';
 import type { RelationshipRepository } from '../relationships/relationship-repository.port.js';
@@ -253,6 +254,17 @@ export class GdapService {
       this.deps.now()
     );
     if (link) await this.deps.owed.afterTransition(link);
+  }
+
+  /**
+   * A customer ended its link to the reseller: the reseller's GDAP relationship to its tenant
+   * (made when it accepted the invitation) is wanted terminated, as owed work.
+   */
+  async customerLinkEnded(link: Pick<CustomerLink, 'invitationRef'>): Promise<void> {
+    const existing = await this.deps.links.byRelationship(link.invitationRef);
+    if (existing?.kind !== 'resellerCustomer') return;
+    const wanted = await this.deps.links.want(existing, 'terminated', this.deps.now());
+    if (wanted) await this.deps.owed.afterTransition(wanted);
   }
 
   /**

@@ -24,7 +24,7 @@ export interface GdapModuleDeps {
     RelationshipsModule,
     'onChanged' | 'redraw' | 'service' | 'repository'
   >;
-  readonly invitations: Pick<InvitationsModule, 'onChanged'>;
+  readonly invitations: Pick<InvitationsModule, 'onChanged' | 'onLinkEnded'>;
   /** Keys the stored consent states, as invitations' tokens. */
   readonly hasher: SecretHasher;
 }
@@ -92,6 +92,7 @@ export async function createGdapModule(ctx: AppContext, deps: GdapModuleDeps): P
   // Under the relationship's notice stamp: a crash before the want is recorded runs it again.
   deps.relationships.onChanged((relationship) => service.relationshipChanged(relationship));
   deps.invitations.onChanged((invitation) => service.invitationChanged(invitation));
+  deps.invitations.onLinkEnded((link) => service.customerLinkEnded(link));
   // Every card of a relationship shows its GDAP state beside the product's.
   deps.relationships.service.lookUpGdapWith((r) => service.shownFor(r));
   // Graph's states come back on the worker's sweeps; each link at most every 15 minutes.

@@ -1,4 +1,5 @@
 import type { Invitation } from '../../../domain/invitations/invitation.js';
+import type { CustomerLink } from '../../../domain/customers/customer.js';
 import { InvitationNotices } from '../../../domain/invitations/invitation-notices.js';
 import {
   InvitationService,
@@ -49,6 +50,8 @@ export interface InvitationsModule extends AppModule {
   onChanged(listener: (invitation: Invitation) => Promise<void>): void;
   /** Registers what a new invitation owes another feature (webhooks' invitation.created). */
   onCreated(listener: (view: InvitationView) => Promise<void>): void;
+  /** Registers what a customer's ended link owes another feature (its GDAP terminated). */
+  onLinkEnded(listener: (link: CustomerLink) => Promise<void>): void;
 }
 
 export async function createInvitationsModule(
@@ -68,6 +71,8 @@ export async function createInvitationsModule(
   // The service settles what a transition owes; the notices call it back (built below).
   const listeners: ((invitation: Invitation) => Promise<void>)[] = [];
   const createdListeners: ((view: InvitationView) => Promise<void>)[] = [];
+  const endedListeners: ((link: CustomerLink) => Promise<void>)[] = [];
+  const outbox = new OutboxInvitationNotifier(deps.notifications.service);
   const notices = new InvitationNotices(
     repository,
     async (inv) => {
@@ -88,7 +93,14 @@ export async function createInvitationsModule(
     relationships: deps.relationships.repository,
     memberships,
     notices,
-    notifier: new OutboxInvitationNotifier(deps.notifications.service),
+    notifier: {
+      changed: (view) => outbox.changed(view),
+      revokedWithRelationship: (revoked) => outbox.revokedWithRelationship(revoked),
+      async linkEnded(ended) {
+        await outbox.linkEnded(ended);
+        for (const listener of endedListeners) await listener(ended.link);
+      },
+    },
     mailer: new InvitationMail(deps.notifications.service, links),
     async created(view) {
       for (const listener of createdListeners) await listener(view);
@@ -116,6 +128,7 @@ export async function createInvitationsModule(
     customers,
     onChanged: (listener) => void listeners.push(listener),
     onCreated: (listener) => void createdListeners.push(listener),
+    onLinkEnded: (listener) => void endedListeners.push(listener),
     features: [
       invitationsFeature({
         service,

@@ -238,6 +238,29 @@ describe('GDAP relationships in Microsoft Graph, through the real server', funct
     await w.received(cast.customer, 'GDAP: active in Microsoft until');
   });
 
+  it('terminates the reseller’s GDAP relationship to a customer that ends its link', async () => {
+    await w.connect(cast.reseller);
+    const invitationId = await w.acceptedCustomerInvitation();
+    await w.settled();
+    const [made] = w.graph.named(gdapDisplayName(invitationId, 'resellerCustomer'));
+    w.graph.approve(made!.id);
+    const invitations = w.app.app.modules.invitations.service;
+    const { rows } = await invitations.partnersOfCustomer(cast.customer);
+    const ended = await invitations.endLink(cast.customer, rows[0]!.link.id);
+    expect(ended.changedNow).to.equal(true);
+    await w.settled();
+    expect(made!.requests).to.deep.equal(['lockForApproval', 'terminate']);
+    expect(made!.status).to.equal('terminated');
+    expect(await w.link(invitationId)).to.include({
+      wanted: 'terminated',
+      status: 'terminationRequested',
+    });
+    // Ended twice (a second admin): nothing more asked of Graph.
+    await invitations.endLink(cast.customer, rows[0]!.link.id);
+    await w.settled();
+    expect(made!.requests).to.deep.equal(['lockForApproval', 'terminate']);
+  });
+
   it('stops asking a tenant whose Graph is down for the rest of the sync, and catches up after', async () => {
     await w.connectProvider();
     const first = await w.activeRelationship();
