@@ -323,8 +323,10 @@ export class GdapService {
           await this.deps.notifier.stateChanged(updated);
         }
         if (g && updated) await this.remindEarlyEnd(updated, g, now);
-        // Auto-extend switched while Graph allowed no update (waiting for approval): owed now.
-        if (g && updated?.wanted === 'active' && autoExtendToPush(updated, g)) {
+        // Auto-extend switched while Graph allowed no update (waiting for approval): owed now
+        // that it is active (once: a refused update is not asked again at every sync).
+        const activated = status === 'active' && link.status !== 'active';
+        if (g && activated && updated?.wanted === 'active' && autoExtendToPush(updated, g)) {
           const owed = await this.deps.links.owe(link.id, now);
           if (owed) await this.deps.owed.afterTransition(owed);
         }
@@ -359,10 +361,7 @@ export class GdapService {
     // Auto-extend switched in the product since it was created: Graph's follows, read first,
     // so a repeat after a crash or a 5xx finds it done and changes nothing.
     const autoExtend = autoExtendToPush(link, g);
-    if (autoExtend) {
-      if (!g.etag) throw new Error('Graph sent no etag to update the relationship with');
-      g = await this.deps.gateway.updateAutoExtend(tenantId, g.id, g.etag, autoExtend);
-    }
+    if (autoExtend) g = await this.pushAutoExtend(link, g, tenantId, autoExtend);
     let recorded = await this.deps.links.record(link.id, {
       graphId: g.id,
       ...(g.status ? { status: g.status } : {}),
@@ -380,6 +379,27 @@ export class GdapService {
     // sync): said here, as the sync would have, since the sync now sees nothing new.
     else if (link.status && recorded?.status && recorded.status !== link.status) {
       await this.deps.notifier.stateChanged(recorded);
+    }
+  }
+
+  /**
+   * PATCHes Graph's auto-extend with the etag just read. A refusal of this update alone leaves
+   * the GDAP relationship as it is (it still grants the roles): logged, not shown as a refused
+   * relationship; anything else throws, so the work stays owed.
+   */
+  private async pushAutoExtend(
+    link: GdapLink,
+    g: GraphGdapRelationship,
+    tenantId: string,
+    autoExtend: string
+  ): Promise<GraphGdapRelationship> {
+    if (!g.etag) throw new Error('Graph sent no etag to update the relationship with');
+    try {
+      return await this.deps.gateway.updateAutoExtend(tenantId, g.id, g.etag, autoExtend);
+    } catch (err) {
+      if (!(err instanceof GraphRefusedError) || err.status !== 400) throw err;
+      this.log.warn({ linkRef: link.id, code: err.code }, 'Graph refused the auto-extend update');
+      return g;
     }
   }
 

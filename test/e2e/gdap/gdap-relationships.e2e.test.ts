@@ -423,6 +423,21 @@ describe('GDAP relationships in Microsoft Graph, through the real server', funct
       expect((await w.link(r.id)).noticeOwedAt).to.equal(undefined);
     });
 
+    it('a refused update leaves the GDAP relationship as it is, not shown as refused, and asks no more', async () => {
+      const { r, gdap } = await approved();
+      w.graph.failNext(PATCH, { status: 400 });
+      await switchOn(r.id);
+      expect(gdap.autoExtendDuration).to.equal('PT0S');
+      const link = await w.link(r.id);
+      expect(link).to.include({ status: 'active', autoExtend: true });
+      expect(link.refusal).to.equal(undefined);
+      expect(link.noticeOwedAt).to.equal(undefined);
+      w.advance(GDAP_SYNC_EVERY_MS + 1000);
+      await w.gdap.service.sync();
+      await w.settled();
+      expect(w.graph.graphCalls('PATCH')).to.have.length(1);
+    });
+
     it('waits for the customer’s approval (Graph allows no update before), then PATCHes once active', async () => {
       await w.connectProvider();
       const r = await w.activeRelationship(noAutoExtend);
