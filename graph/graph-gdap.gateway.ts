@@ -24,6 +24,8 @@ const relationshipSchema = z
     displayName: z.string(),
     status: z.string().optional(),
     endDateTime: graphDate,
+    autoExtendDuration: z.string().optional(),
+    '@odata.etag': z.string().optional(),
   })
   .transform((r): GraphGdapRelationship => ({
     id: r.id,
@@ -32,6 +34,8 @@ const relationshipSchema = z
       ? { status: r.status as GraphGdapRelationship['status'] }
       : {}),
     ...(r.endDateTime ? { endDateTime: r.endDateTime } : {}),
+    ...(r.autoExtendDuration ? { autoExtendDuration: r.autoExtendDuration } : {}),
+    ...(r['@odata.etag'] ? { etag: r['@odata.etag'] } : {}),
   }));
 const listSchema = z.object({ value: z.array(relationshipSchema) });
 const errorSchema = z.object({ error: z.object({ code: z.string() }) }).partial();
@@ -63,6 +67,20 @@ export class GraphGdapGateway implements GraphGateway {
   async get(tenantId: string, id: string) {
     const res = await this.http.call(tenantId, 'GET', `${PATH}/${encodeURIComponent(id)}`);
     if (res.status === 404) return null;
+    return relationshipSchema.parse(ok(res, 200).body);
+  }
+
+  async updateAutoExtend(tenantId: string, id: string, etag: string, autoExtendDuration: string) {
+    const res = await this.http.call(
+      tenantId,
+      'PATCH',
+      `${PATH}/${encodeURIComponent(id)}`,
+      { autoExtendDuration },
+      { 'if-match': etag }
+    );
+    // Changed since it was read (or a repeat of a PATCH Graph did but whose answer was lost):
+    // not a refusal; the owed work reads it again and finds what to do, if anything.
+    if (res.status === 412) throw new Error('Graph relationship changed since read (412)');
     return relationshipSchema.parse(ok(res, 200).body);
   }
 

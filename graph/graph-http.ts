@@ -54,12 +54,17 @@ export class GraphHttp {
     this.agent = new https.Agent({ keepAlive: true, ...(this.ca ? { ca: this.ca } : {}) });
   }
 
-  /** `GET|POST|DELETE <GRAPH_BASE_URL><path>` as `tenantId`; returns whatever status Graph gave. */
+  /**
+   * `GET|POST|PATCH|DELETE <GRAPH_BASE_URL><path>` as `tenantId`; returns whatever status Graph
+   * gave. A PATCH is repeated like a GET: it sets values, and its If-Match makes a repeat of one
+   * already done a 412 rather than a second change.
+   */
   async call(
     tenantId: string,
-    method: 'GET' | 'POST' | 'DELETE',
+    method: 'GET' | 'POST' | 'PATCH' | 'DELETE',
     path: string,
-    body?: unknown
+    body?: unknown,
+    headers: Readonly<Record<string, string>> = {}
   ): Promise<GraphResponse> {
     let lastStatus: number | undefined;
     // A POST that failed or timed out may have been done: only the caller knows how to look it
@@ -69,7 +74,7 @@ export class GraphHttp {
       let res: GraphResponse | undefined;
       try {
         const token = await this.token(tenantId);
-        res = await this.send(method, `${this.config.baseUrl}${path}`, token, body);
+        res = await this.send(method, `${this.config.baseUrl}${path}`, token, body, headers);
       } catch (err) {
         if (err instanceof GraphRefusedError) throw err;
         if (!repeatable || attempt >= GRAPH_MAX_ATTEMPTS) throw err;
@@ -125,7 +130,13 @@ export class GraphHttp {
     return result.accessToken;
   }
 
-  private send(method: string, url: string, token: string, body?: unknown): Promise<GraphResponse> {
+  private send(
+    method: string,
+    url: string,
+    token: string,
+    body: unknown,
+    extra: Readonly<Record<string, string>>
+  ): Promise<GraphResponse> {
     const payload = body === undefined ? undefined : Buffer.from(JSON.stringify(body));
     return new Promise((resolve, reject) => {
       const req = https.request(
@@ -135,6 +146,7 @@ export class GraphHttp {
           agent: this.agent,
           timeout: TIMEOUT_MS,
           headers: {
+            ...extra,
             authorization: `Bearer ${token}`,
             accept: 'application/json',
             ...(payload

@@ -1,9 +1,9 @@
-import { approvalUrl, gdapView, type GdapLink } from '../../domain/gdap/gdap.js';
+import { approvalUrl, gdapView, type GdapShown } from '../../domain/gdap/gdap.js';
 import { t, type Language } from '../../i18n/i18n.js';
 import { dayText } from '../relationships/relationship-text.js';
 
 /** The GDAP line of a link, in a language (relationship cards, notices). */
-export function gdapLine(language: Language, link: GdapLink): string {
+export function gdapLine(language: Language, link: GdapShown): string {
   const date = link.endDateTime ? dayText(language, link.endDateTime) : '';
   return t(language, `gdap:gdap.${gdapView(link)}`, { date });
 }
@@ -12,7 +12,7 @@ export function gdapLine(language: Language, link: GdapLink): string {
  * The admin center's approval link while the GDAP relationship waits for approval: only the
  * customer's side (the reseller, whose Global Administrator Microsoft requires) gets it.
  */
-export function approvalFor(link: GdapLink | undefined, side: 'provider' | 'reseller') {
+export function approvalFor(link: GdapShown | undefined, side: 'provider' | 'reseller') {
   if (!link?.graphId || side !== 'reseller' || gdapView(link) !== 'approvalPending') return;
   return approvalUrl(link.graphId);
 }

@@ -378,21 +378,7 @@ export const samples: readonly RelationshipCardData[] = [
   {
     view: {
       ...views({ ...base, state: 'active', activeSince: at }, 'reseller'),
-      gdap: {
-        id: 'l1',
-        relationshipId: base.id,
-        partnerRef: 'p2',
-        partnerTenantId: 't2',
-        customerRef: 'p1',
-        customerTenantId: 't1',
-        displayName: `Partner Connect ${base.id}`,
-        roles: base.grant.roles,
-        durationDays: base.grant.durationDays,
-        autoExtend: base.grant.autoExtend,
-        wanted: 'active',
-        graphId: 'g1',
-        status: 'approvalPending',
-      },
+      gdap: { graphId: 'g1', status: 'approvalPending' },
     },
     canManage: true,
   },

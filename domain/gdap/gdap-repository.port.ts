@@ -7,8 +7,8 @@ export interface GdapLinkRepository extends OwedNoticeStore<GdapLink> {
   byRelationship(relationshipId: string): Promise<GdapLink | null>;
   /**
    * Records that the relationship wants `wanted`, stamping the work owed at `at`: inserts the
-   * link when there is none, updates it when it wanted something else; null when it already
-   * wanted this (nothing new owed).
+   * link when there is none, updates it when it wanted something else or (still wanting it
+   * active) another auto-extend; null when it already wanted this (nothing new owed).
    */
   want(link: NewGdapLink, wanted: GdapWanted, at: Date): Promise<GdapLink | null>;
   /** Sets what Graph said (id, status, end, refusal); `refusal: null` clears it. */
@@ -18,6 +18,8 @@ export interface GdapLinkRepository extends OwedNoticeStore<GdapLink> {
       readonly refusal?: GdapLink['refusal'] | null;
     }
   ): Promise<GdapLink | null>;
+  /** Stamps a link's Graph work as owed again (Graph now allows what it refused in its state). */
+  owe(id: string, at: Date): Promise<GdapLink | null>;
   /** Links whose Graph status may still change, least recently synced first. */
   listToSync(before: Date, limit: number): Promise<GdapLink[]>;
   /** Stamps the partner's links refused as not connected as owed again (after it connects). */

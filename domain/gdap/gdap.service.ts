@@ -5,17 +5,24 @@ import type { Actor } from '../partners/actor.js';
 import type { Partner } from '../partners/partner.js';
 import type { PartnerRepository } from '../partners/partner-repository.port.js';
 import type { Action } from '../partners/roles.js';
+import type { CustomerLink } from '../customers/customer.js';
 import type { Invitation } from '../invitations/invitation.js';
 import type { Relationship } from '../relationships/relationship.js';
+import type { RelationshipRepository } from '../relationships/relationship-repository.port.js';
 import {
   CUSTOMER_DEFAULT_GRANT,
   ENTRA_ROLE_TEMPLATE_IDS,
   FINAL_GDAP_STATUSES,
+  autoExtendToPush,
+  awaitsConnection,
+  earlyEndReminder,
   gdapAutoExtend,
   gdapDisplayName,
   gdapDuration,
+  shownGdap,
   wantedFor,
   type GdapLink,
+  type GdapShown,
   type GdapRefusal,
 } from './gdap.js';
 import type {
@@ -54,6 +61,11 @@ export interface GdapNotifier {
   refused(link: GdapLink, refusal: GdapRefusal): Promise<void>;
   /** Graph's state changed (active, expired, terminated outside the product): both sides. */
   stateChanged(link: GdapLink): Promise<void>;
+  /**
+   * Graph's relationship ends `days` (a reminder threshold) from now, before the product's
+   * relationship (`productEndsAt`): both sides, once per threshold and Graph's end.
+   */
+  endsEarly(link: GdapLink, days: number, productEndsAt: Date): Promise<void>;
 }
 
 export interface GdapServiceDeps {
@@ -61,6 +73,8 @@ export interface GdapServiceDeps {
   readonly connections: GraphConnectionRepository;
   readonly gateway: GraphGateway;
   readonly partners: Pick<PartnerRepository, 'get'>;
+  /** The product's relationships: their end, beside Graph's. */
+  readonly relationships: Pick<RelationshipRepository, 'get'>;
   readonly memberships: {
     authorize(actor: Actor, action: Action): Promise<{ partner: Partner }>;
   };
@@ -157,9 +171,22 @@ export class GdapService {
     return this.deps.connections.get(partner.id);
   }
 
-  /** The GDAP link of a product relationship, for its cards. */
+  /** The GDAP link of a product relationship. */
   linkOf(relationshipId: string): Promise<GdapLink | null> {
     return this.deps.links.byRelationship(relationshipId);
+  }
+
+  /**
+   * What a relationship's cards show of its GDAP relationship (shownGdap). Read-only and cheap:
+   * the partner's connection is read from the store only while Graph has said nothing yet,
+   * never asked of Graph.
+   */
+  async shownFor(r: Relationship): Promise<GdapShown | undefined> {
+    const link = await this.deps.links.byRelationship(r.id);
+    const wanted = wantedFor(r);
+    if (!awaitsConnection(link, wanted)) return link ?? undefined;
+    const connected = (await this.deps.connections.get(link?.partnerRef ?? r.providerRef)) !== null;
+    return shownGdap(link, wanted, connected);
   }
 
   /**
@@ -230,6 +257,17 @@ export class GdapService {
   }
 
   /**
+   * A customer ended its link to the reseller: the reseller's GDAP relationship to its tenant
+   * (made when it accepted the invitation) is wanted terminated, as owed work.
+   */
+  async customerLinkEnded(link: Pick<CustomerLink, 'invitationRef'>): Promise<void> {
+    const existing = await this.deps.links.byRelationship(link.invitationRef);
+    if (existing?.kind !== 'resellerCustomer') return;
+    const wanted = await this.deps.links.want(existing, 'terminated', this.deps.now());
+    if (wanted) await this.deps.owed.afterTransition(wanted);
+  }
+
+  /**
    * Does the Graph work a link owes. A refusal (400, 401/403, not connected) is recorded and
    * told, not retried; any other failure throws, so the stamp stays for the sweep.
    */
@@ -284,12 +322,32 @@ export class GdapService {
           changed++;
           await this.deps.notifier.stateChanged(updated);
         }
+        if (g && updated) await this.remindEarlyEnd(updated, g, now);
+        // Auto-extend switched while Graph allowed no update (waiting for approval): owed now
+        // that it is active (once: a refused update is not asked again at every sync).
+        const activated = status === 'active' && link.status !== 'active';
+        if (g && activated && updated?.wanted === 'active' && autoExtendToPush(updated, g)) {
+          const owed = await this.deps.links.owe(link.id, now);
+          if (owed) await this.deps.owed.afterTransition(owed);
+        }
       } catch (err) {
         failing.add(link.partnerRef);
         this.log.warn({ err, linkRef: link.id }, 'GDAP state not synced; next sweep retries');
       }
     }
     return changed;
+  }
+
+  /**
+   * Tells both sides when Graph's relationship will end before the product's (Extend does not
+   * move Graph's end): the outbox's key makes each threshold once, however often it is synced.
+   */
+  private async remindEarlyEnd(link: GdapLink, g: GraphGdapRelationship, now: Date) {
+    if (link.kind === 'resellerCustomer' || link.wanted !== 'active') return;
+    const r = await this.deps.relationships.get(link.relationshipId);
+    if (!r || r.state !== 'active') return;
+    const days = earlyEndReminder(g, r.expiresAt, now);
+    if (days !== undefined) await this.deps.notifier.endsEarly(link, days, r.expiresAt);
   }
 
   /** Graph's relationship for the link: by its recorded id, else by its deterministic name. */
@@ -299,7 +357,11 @@ export class GdapService {
   }
 
   private async activate(link: GdapLink, tenantId: string): Promise<void> {
-    const g = (await this.current(link, tenantId)) ?? (await this.create(link, tenantId));
+    let g = (await this.current(link, tenantId)) ?? (await this.create(link, tenantId));
+    // Auto-extend switched in the product since it was created: Graph's follows, read first,
+    // so a repeat after a crash or a 5xx finds it done and changes nothing.
+    const autoExtend = autoExtendToPush(link, g);
+    if (autoExtend) g = await this.pushAutoExtend(link, g, tenantId, autoExtend);
     let recorded = await this.deps.links.record(link.id, {
       graphId: g.id,
       ...(g.status ? { status: g.status } : {}),
@@ -313,6 +375,32 @@ export class GdapService {
     }
     // Told again after a crash between the lock and the notice: the outbox's key makes it once.
     if (recorded?.status === 'approvalPending') await this.deps.notifier.approvalAsked(recorded);
+    // Work on a link Graph had answered for found its state moved on (approved since the last
+    // sync): said here, as the sync would have, since the sync now sees nothing new.
+    else if (link.status && recorded?.status && recorded.status !== link.status) {
+      await this.deps.notifier.stateChanged(recorded);
+    }
+  }
+
+  /**
+   * PATCHes Graph's auto-extend with the etag just read. A refusal of this update alone leaves
+   * the GDAP relationship as it is (it still grants the roles): logged, not shown as a refused
+   * relationship; anything else throws, so the work stays owed.
+   */
+  private async pushAutoExtend(
+    link: GdapLink,
+    g: GraphGdapRelationship,
+    tenantId: string,
+    autoExtend: string
+  ): Promise<GraphGdapRelationship> {
+    if (!g.etag) throw new Error('Graph sent no etag to update the relationship with');
+    try {
+      return await this.deps.gateway.updateAutoExtend(tenantId, g.id, g.etag, autoExtend);
+    } catch (err) {
+      if (!(err instanceof GraphRefusedError) || err.status !== 400) throw err;
+      this.log.warn({ linkRef: link.id, code: err.code }, 'Graph refused the auto-extend update');
+      return g;
+    }
   }
 
   /**
@@ -352,9 +440,12 @@ export class GdapService {
   }
 
   private async refuse(link: GdapLink, refusal: GdapRefusal): Promise<void> {
+    // Not connected, and Graph said nothing yet: the cards read "recorded here only" already
+    // (shownGdap), so recording it redraws no copy a second time.
+    const shown = refusal === 'notConnected' && awaitsConnection(link, link.wanted);
     const updated = await this.deps.links.record(link.id, { refusal });
     this.log.warn({ linkRef: link.id, refusal }, 'GDAP work refused');
-    if (updated) await this.deps.notifier.refused(updated, refusal);
+    if (updated && !shown) await this.deps.notifier.refused(updated, refusal);
   }
 
   private async approvedPartnerOf(actor: Actor): Promise<Partner> {

@@ -1,4 +1,5 @@
 import type { PartnerRef } from '../partners/partner.js';
+import { days, REMINDER_DAYS } from '../relationships/access-grant.js';
 import {
   mayAutoExtend,
   type AccessGrant,
@@ -61,6 +62,45 @@ export function gdapDuration(grant: Pick<AccessGrant, 'durationDays'>): string {
 /** Graph's auto-extend values: P180D, or PT0S (never with Global Administrator, as Graph rules). */
 export function gdapAutoExtend(grant: Pick<AccessGrant, 'roles' | 'autoExtend'>): string {
   return grant.autoExtend && mayAutoExtend(grant) ? 'P180D' : 'PT0S';
+}
+
+/**
+ * The auto-extend Graph should be told, when what it has differs from what the link wants (P0D
+ * and PT0S are one value); undefined when they agree or Graph allows no change in its state
+ * (an update of `autoExtendDuration` is allowed while `created` or `active` only).
+ */
+export function autoExtendToPush(
+  link: Pick<GdapLink, 'roles' | 'autoExtend'>,
+  graph: { readonly status?: GdapStatus; readonly autoExtendDuration?: string }
+): string | undefined {
+  if (graph.status !== 'created' && graph.status !== 'active') return undefined;
+  const wanted = gdapAutoExtend(link);
+  const has = graph.autoExtendDuration === 'P0D' ? 'PT0S' : (graph.autoExtendDuration ?? 'PT0S');
+  return has === wanted ? undefined : wanted;
+}
+
+/**
+ * The reminder (30, 7 or 1 days, the relationships' thresholds) due because Microsoft's GDAP
+ * relationship ends before the relationship here: Graph's end is its approval plus a duration
+ * fixed at creation, which Extend cannot move, so the delegated access would vanish while the
+ * product still shows it. None while Graph auto-extends it itself, or once it has ended (the
+ * sync reports that). The most urgent threshold only, as the relationships' reminders.
+ */
+export function earlyEndReminder(
+  graph: {
+    readonly status?: GdapStatus;
+    readonly endDateTime?: Date;
+    readonly autoExtendDuration?: string;
+  },
+  productEndsAt: Date,
+  now: Date
+): number | undefined {
+  if (graph.status !== 'active' && graph.status !== 'expiring') return undefined;
+  if (!graph.endDateTime || graph.autoExtendDuration === 'P180D') return undefined;
+  if (graph.endDateTime.getTime() >= productEndsAt.getTime()) return undefined;
+  const left = graph.endDateTime.getTime() - now.getTime();
+  if (left <= 0) return undefined;
+  return [...REMINDER_DAYS].sort((a, b) => a - b).find((d) => left <= days(d));
 }
 
 /** The page where the customer's Global Administrator approves (Microsoft 365 admin center). */
@@ -156,8 +196,35 @@ export type GdapView =
   | 'expired'
   | 'terminated';
 
+/** What a card shows of a GDAP link: the fields its line and approval button read. */
+export type GdapShown = Pick<GdapLink, 'refusal' | 'status' | 'endDateTime' | 'graphId'>;
+
+/**
+ * Whether what the cards show of a relationship's GDAP relationship depends on its partner's
+ * connection now: access that wants one, for which Graph has said nothing yet (no link yet, or
+ * a link not yet created, found or refused).
+ */
+export function awaitsConnection(link: GdapLink | null, wanted: GdapWanted | undefined): boolean {
+  if (link) return link.wanted === 'active' && !link.refusal && !link.graphId && !link.status;
+  return wanted === 'active';
+}
+
+/**
+ * What the cards show of a relationship's GDAP relationship. A partner not connected reads
+ * "recorded here only" as soon as the access wants one: the change's own card updates say it,
+ * rather than a second update of every copy once its owed work records the refusal.
+ */
+export function shownGdap(
+  link: GdapLink | null,
+  wanted: GdapWanted | undefined,
+  connected: boolean
+): GdapShown | undefined {
+  if (!connected && awaitsConnection(link, wanted)) return { ...link, refusal: 'notConnected' };
+  return link ?? undefined;
+}
+
 /** The line the cards and `status` show for a link. */
-export function gdapView(link: GdapLink): GdapView {
+export function gdapView(link: Pick<GdapLink, 'refusal' | 'status'>): GdapView {
   if (link.refusal) return link.refusal;
   switch (link.status) {
     case undefined:

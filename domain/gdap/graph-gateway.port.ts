@@ -7,6 +7,10 @@ export interface GraphGdapRelationship {
   /** Undefined for a status Graph added after this code (`unknownFutureValue`). */
   readonly status?: GdapStatus;
   readonly endDateTime?: Date;
+  /** PT0S, P0D or P180D as Graph has it. */
+  readonly autoExtendDuration?: string;
+  /** `@odata.etag`: an update must name it (If-Match), so a change made meanwhile wins. */
+  readonly etag?: string;
 }
 
 /** What the product asks Graph to create (POST /tenantRelationships/delegatedAdminRelationships). */
@@ -45,6 +49,16 @@ export interface GraphGateway {
   create(tenantId: string, input: GdapCreate): Promise<GraphGdapRelationship>;
   /** Null when Graph no longer knows it (404). */
   get(tenantId: string, id: string): Promise<GraphGdapRelationship | null>;
+  /**
+   * PATCH of its auto-extend, If-Match `etag` (Graph allows it while `created` or `active`).
+   * An etag that no longer matches throws a retryable fault: the caller reads it again.
+   */
+  updateAutoExtend(
+    tenantId: string,
+    id: string,
+    etag: string,
+    autoExtendDuration: string
+  ): Promise<GraphGdapRelationship>;
   /** POST …/{id}/requests with `lockForApproval` or `terminate`. */
   request(tenantId: string, id: string, action: 'lockForApproval' | 'terminate'): Promise<void>;
 }

@@ -1,4 +1,4 @@
-import type { GdapLink } from '../gdap/gdap.js';
+import type { GdapShown } from '../gdap/gdap.js';
 import type { Logger } from '../../logging/logger.js';
 import {
   ConflictError,
@@ -103,7 +103,7 @@ export interface RelationshipView {
   /** How many days Extend may add to the current end today (0: none). */
   readonly extendRoom: number;
   /** Its GDAP relationship in Microsoft Graph, where the GDAP feature has one (issue 32). */
-  readonly gdap?: GdapLink;
+  readonly gdap?: GdapShown;
 }
 
 /**
@@ -133,7 +133,7 @@ export const RESEND_EVERY_MS = 60 * 60_000;
 export class RelationshipService {
   private readonly log: Logger;
   /** Where a relationship's GDAP link is: the GDAP feature, built after this service, says. */
-  private gdapOf?: (relationshipId: string) => Promise<GdapLink | null>;
+  private gdapOf?: (relationship: Relationship) => Promise<GdapShown | undefined>;
 
   constructor(private readonly deps: RelationshipServiceDeps) {
     this.log = deps.logger.child({ module: 'relationships' });
@@ -550,12 +550,12 @@ export class RelationshipService {
     const extendRoom = Math.max(0, extensionRoom(relationship, this.deps.now()));
     // A pending request has none: GDAP follows access that was granted.
     const gdap =
-      this.gdapOf && relationship.state !== 'pending' ? await this.gdapOf(relationship.id) : null;
+      this.gdapOf && relationship.state !== 'pending' ? await this.gdapOf(relationship) : undefined;
     return { relationship, side, provider, reseller, extendRoom, ...(gdap ? { gdap } : {}) };
   }
 
   /** Lets every view of a relationship show its GDAP relationship (set once, at start). */
-  lookUpGdapWith(lookup: (relationshipId: string) => Promise<GdapLink | null>): void {
+  lookUpGdapWith(lookup: (relationship: Relationship) => Promise<GdapShown | undefined>): void {
     this.gdapOf = lookup;
   }
 

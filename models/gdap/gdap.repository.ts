@@ -40,8 +40,15 @@ export class MongoGdapLinkRepository implements GdapLinkRepository {
   async want(link: NewGdapLink, wanted: GdapWanted, at: Date): Promise<GdapLink | null> {
     const changed = await this.model
       .findOneAndUpdate(
-        { relationshipId: link.relationshipId, wanted: { $ne: wanted } },
-        { $set: { wanted, noticeOwedAt: at } },
+        {
+          relationshipId: link.relationshipId,
+          $or: [
+            { wanted: { $ne: wanted } },
+            // Auto-extend switched on or off: Graph's is updated in place (owed work).
+            ...(wanted === 'active' ? [{ autoExtend: { $ne: link.autoExtend } }] : []),
+          ],
+        },
+        { $set: { wanted, autoExtend: link.autoExtend, noticeOwedAt: at } },
         { returnDocument: 'after' }
       )
       .lean<GdapLinkDoc>();
@@ -69,6 +76,13 @@ export class MongoGdapLinkRepository implements GdapLinkRepository {
     else if (refusal) (update.$set as Record<string, unknown>).refusal = refusal;
     const doc = await this.model
       .findByIdAndUpdate(id, update, { returnDocument: 'after' })
+      .lean<GdapLinkDoc>();
+    return doc ? toLink(doc) : null;
+  }
+
+  async owe(id: string, at: Date): Promise<GdapLink | null> {
+    const doc = await this.model
+      .findByIdAndUpdate(id, { $set: { noticeOwedAt: at } }, { returnDocument: 'after' })
       .lean<GdapLinkDoc>();
     return doc ? toLink(doc) : null;
   }

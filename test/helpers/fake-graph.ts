@@ -95,7 +95,9 @@ const BASE = '/v1.0/tenantRelationships/delegatedAdminRelationships';
  * Local fakes of Entra (OpenID metadata, instance discovery, the client-credentials token
  * endpoint) and of Graph's GDAP API over HTTPS, following the documented shapes and rules:
  * displayName unique per partner and ≤ 50, duration P1D–P730D, autoExtend PT0S/P0D/P180D and
- * not with Global Administrator, the state machine through /requests, 403 without consent.
+ * not with Global Administrator, the state machine through /requests, 403 without consent,
+ * PATCH with If-Match of the current etag (412 otherwise; autoExtendDuration while created or
+ * active, the rest while created only).
  */
 export class FakeGraph {
   readonly relationships = new Map<string, FakeGdap>();
@@ -273,7 +275,7 @@ export class FakeGraph {
       const [{ fault }] = this.faults.splice(at, 1);
       if (fault === 'drop') {
         // Done, but the answer is lost (a crash or a cut between Graph and the product).
-        this.graph(req.method ?? '', url, body, tenant, () => {});
+        this.graph(req.method ?? '', url, body, tenant, () => {}, ifMatchOf(req));
         this.calls.push({ method: req.method ?? '', path: url.pathname, status: 0, tenant });
         req.socket.destroy();
         return;
@@ -291,7 +293,37 @@ export class FakeGraph {
     }
     if (!this.consented.has(tenant))
       return send(403, { error: { code: 'Authorization_RequestDenied' } });
-    this.graph(req.method ?? '', url, body, tenant, send);
+    this.graph(req.method ?? '', url, body, tenant, send, ifMatchOf(req));
+  }
+
+  /** Every PATCH body the fake accepted, with the etag it named. */
+  readonly patches: { id: string; ifMatch: string; body: Record<string, unknown> }[] = [];
+
+  private patch(
+    r: FakeGdap,
+    body: string,
+    ifMatch: string | undefined,
+    send: (status: number, json?: unknown) => void
+  ): void {
+    if (!ifMatch) return send(400, { error: { code: 'BadRequest' } });
+    if (ifMatch !== etagOf(r)) return send(412, { error: { code: 'PreconditionFailed' } });
+    const input = JSON.parse(body) as Record<string, any>;
+    const keys = Object.keys(input);
+    const onlyAutoExtend = keys.every((k) => k === 'autoExtendDuration');
+    if (r.status !== 'created' && !(onlyAutoExtend && r.status === 'active')) {
+      return send(400, { error: { code: 'InvalidStateTransition' } });
+    }
+    if ('autoExtendDuration' in input) {
+      const autoExtend = String(input.autoExtendDuration);
+      if (!['PT0S', 'P0D', 'P180D'].includes(autoExtend))
+        return send(400, { error: { code: 'BadRequest' } });
+      if (autoExtend === 'P180D' && r.roleIds.includes(GLOBAL_ADMIN)) {
+        return send(400, { error: { code: 'BadRequest' } });
+      }
+      r.autoExtendDuration = autoExtend;
+    }
+    this.patches.push({ id: r.id, ifMatch, body: input });
+    return send(200, view(r));
   }
 
   private graph(
@@ -299,7 +331,8 @@ export class FakeGraph {
     url: URL,
     body: string,
     tenant: string,
-    send: (status: number, json?: unknown) => void
+    send: (status: number, json?: unknown) => void,
+    ifMatch?: string
   ): void {
     const mine = [...this.relationships.values()].filter((r) => r.partnerTenantId === tenant);
     if (url.pathname === BASE && method === 'GET') {
@@ -349,6 +382,7 @@ export class FakeGraph {
     if (!one || !r || r.partnerTenantId !== tenant)
       return send(404, { error: { code: 'NotFound' } });
     if (!one[2] && method === 'GET') return send(200, view(r));
+    if (!one[2] && method === 'PATCH') return this.patch(r, body, ifMatch, send);
     if (one[2] && method === 'POST') {
       const action = String((JSON.parse(body) as { action?: unknown }).action);
       r.requests.push(action);
@@ -366,10 +400,21 @@ export class FakeGraph {
   }
 }
 
+/** Changes with every property the product can change or read back (a version, as Graph's). */
+export function etagOf(r: FakeGdap): string {
+  const version = [r.status, r.autoExtendDuration, r.endDateTime ?? ''].join('|');
+  return `W/"${Buffer.from(version).toString('base64')}"`;
+}
+
+function ifMatchOf(req: IncomingMessage): string | undefined {
+  const value = req.headers['if-match'];
+  return Array.isArray(value) ? value[0] : value;
+}
+
 function view(r: FakeGdap) {
   return {
     '@odata.type': '#microsoft.graph.delegatedAdminRelationship',
-    '@odata.etag': `W/"${r.status}"`,
+    '@odata.etag': etagOf(r),
     id: r.id,
     displayName: r.displayName,
     duration: r.duration,

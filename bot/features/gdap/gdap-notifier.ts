@@ -1,5 +1,5 @@
 import { gdapLine } from '../../../cards/gdap/gdap-text.js';
-import { rolesText } from '../../../cards/relationships/relationship-text.js';
+import { dayText, rolesText } from '../../../cards/relationships/relationship-text.js';
 import { noticeContent } from '../../../cards/shared/notice-content.js';
 import { userText } from '../../../cards/shared/user-text.js';
 import { approvalUrl, type GdapLink, type GdapRefusal } from '../../../domain/gdap/gdap.js';
@@ -96,6 +96,44 @@ export class OutboxGdapNotifier implements GdapNotifier {
             tone: 'default',
             steps: [],
             summary: 'gdap:notices.changedTitle',
+          });
+        },
+      });
+    }
+  }
+
+  async endsEarly(link: GdapLink, days: number, productEndsAt: Date): Promise<void> {
+    if (!link.endDateTime) return;
+    const ends = link.endDateTime;
+    const names = await this.names(link);
+    const sides: [string, Recipient | undefined, string][] = [
+      [
+        'partner',
+        { kind: 'partnerRoles', partnerRef: link.partnerRef, roles: ['globalAdmin', 'adminAgent'] },
+        names.reseller,
+      ],
+      ['customer', this.customerSide(link, ['globalAdmin', 'adminAgent']), names.provider],
+    ];
+    for (const [side, to, other] of sides) {
+      if (!to) continue;
+      await this.notifier.notify({
+        // Once per threshold and Graph's end: a later end (a new relationship) may remind again.
+        key: `gdap:${link.id}:endsEarly:${days}:${ends.toISOString()}:${side}`,
+        to,
+        content: (language) => {
+          const values = {
+            ...names,
+            other,
+            count: days,
+            date: dayText(language, ends),
+            expires: dayText(language, productEndsAt),
+          };
+          return noticeContent(language, {
+            title: 'gdap:notices.endsEarlyTitle',
+            message: 'gdap:notices.endsEarly',
+            values,
+            tone: 'attention',
+            steps: [],
           });
         },
       });

@@ -23,8 +23,11 @@ import { OutboxGdapNotifier } from './gdap-notifier.js';
 export interface GdapModuleDeps {
   readonly partners: PartnersModule;
   readonly notifications: Pick<Notifications, 'service' | 'owedNotices' | 'addSweep'>;
-  readonly relationships: Pick<RelationshipsModule, 'onChanged' | 'redraw' | 'service'>;
-  readonly invitations: Pick<InvitationsModule, 'onChanged'>;
+  readonly relationships: Pick<
+    RelationshipsModule,
+    'onChanged' | 'redraw' | 'service' | 'repository'
+  >;
+  readonly invitations: Pick<InvitationsModule, 'onChanged' | 'onLinkEnded'>;
   /** Keys the stored consent states, as invitations' tokens. */
   readonly hasher: SecretHasher;
 }
@@ -78,6 +81,7 @@ export async function createGdapModule(ctx: AppContext, deps: GdapModuleDeps): P
     connections,
     gateway: new GraphGdapGateway(http),
     partners,
+    relationships: deps.relationships.repository,
     memberships,
     hasher: deps.hasher,
     owed,
@@ -93,8 +97,9 @@ export async function createGdapModule(ctx: AppContext, deps: GdapModuleDeps): P
   // Under the relationship's notice stamp: a crash before the want is recorded runs it again.
   deps.relationships.onChanged((relationship) => service.relationshipChanged(relationship));
   deps.invitations.onChanged((invitation) => service.invitationChanged(invitation));
+  deps.invitations.onLinkEnded((ended) => service.customerLinkEnded(ended.link));
   // Every card of a relationship shows its GDAP state beside the product's.
-  deps.relationships.service.lookUpGdapWith((id) => service.linkOf(id));
+  deps.relationships.service.lookUpGdapWith((r) => service.shownFor(r));
   // Graph's states come back on the worker's sweeps; each link at most every 15 minutes.
   deps.notifications.addSweep('gdap-sync', async () => beside('sync', () => service.sync()));
   return {

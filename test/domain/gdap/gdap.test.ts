@@ -2,10 +2,13 @@ import { expect } from 'chai';
 import {
   DISPLAY_NAME_MAX,
   ENTRA_ROLE_TEMPLATE_IDS,
+  autoExtendToPush,
+  earlyEndReminder,
   gdapAutoExtend,
   gdapDisplayName,
   gdapDuration,
   gdapView,
+  shownGdap,
   wantedFor,
   type GdapLink,
 } from '../../../domain/gdap/gdap.js';
@@ -67,5 +70,75 @@ describe('GDAP rules (domain/gdap/gdap.ts)', () => {
     expect(seen('expiring')).to.equal('expiring');
     expect(seen('expired')).to.equal('expired');
     expect(seen('terminationRequested')).to.equal('terminated');
+  });
+
+  it('reads "recorded here only" while a partner not connected has no answer from Graph yet', () => {
+    const fresh = { wanted: 'active' } as GdapLink;
+    const view = (...a: Parameters<typeof shownGdap>) => {
+      const shown = shownGdap(...a);
+      return shown && gdapView(shown);
+    };
+    // No link yet (the change's own cards are drawn before its want is recorded).
+    expect(view(null, 'active', false)).to.equal('notConnected');
+    expect(view(null, 'active', true)).to.equal(undefined);
+    expect(view(null, 'terminated', false)).to.equal(undefined);
+    expect(view(fresh, 'active', false)).to.equal('notConnected');
+    expect(view(fresh, 'active', true)).to.equal('creating');
+    // What Graph said stands, connected or not.
+    expect(view({ ...fresh, graphId: 'g', status: 'active' }, 'active', false)).to.equal('active');
+    expect(view({ ...fresh, refusal: 'invalid' }, 'active', false)).to.equal('invalid');
+  });
+
+  it('pushes auto-extend only where Graph’s differs and its state allows an update', () => {
+    const on = { roles: ['globalReader' as const], autoExtend: true };
+    expect(autoExtendToPush(on, { status: 'active', autoExtendDuration: 'PT0S' })).to.equal(
+      'P180D'
+    );
+    expect(autoExtendToPush(on, { status: 'created', autoExtendDuration: 'P0D' })).to.equal(
+      'P180D'
+    );
+    expect(autoExtendToPush(on, { status: 'active', autoExtendDuration: 'P180D' })).to.equal(
+      undefined
+    );
+    const off = { ...on, autoExtend: false };
+    expect(autoExtendToPush(off, { status: 'active', autoExtendDuration: 'P180D' })).to.equal(
+      'PT0S'
+    );
+    expect(autoExtendToPush(off, { status: 'active', autoExtendDuration: 'P0D' })).to.equal(
+      undefined
+    );
+    // Never P180D with Global Administrator, whatever the product says.
+    const withGa = { roles: ['globalAdministrator' as const], autoExtend: true };
+    expect(autoExtendToPush(withGa, { status: 'active', autoExtendDuration: 'PT0S' })).to.equal(
+      undefined
+    );
+    for (const status of ['approvalPending', 'expiring', 'terminated'] as const) {
+      expect(autoExtendToPush(on, { status, autoExtendDuration: 'PT0S' })).to.equal(undefined);
+    }
+  });
+
+  it('reminds of Graph’s end only when it comes before the product’s, at the most urgent threshold', () => {
+    const now = new Date('2026-12-01T09:00:00Z');
+    const inDays = (d: number) => new Date(now.getTime() + d * 86_400_000);
+    const productEnds = inDays(300);
+    const due = (d: number, more: Partial<Parameters<typeof earlyEndReminder>[0]> = {}) =>
+      earlyEndReminder(
+        { status: 'active', endDateTime: inDays(d), autoExtendDuration: 'PT0S', ...more },
+        productEnds,
+        now
+      );
+    expect(due(45)).to.equal(undefined);
+    expect(due(30)).to.equal(30);
+    expect(due(20)).to.equal(30);
+    expect(due(5)).to.equal(7);
+    expect(due(0.5)).to.equal(1);
+    expect(due(-1)).to.equal(undefined);
+    // Graph ends after the product's end, or extends itself, or is not active: nothing.
+    expect(
+      earlyEndReminder({ status: 'active', endDateTime: inDays(20) }, inDays(10), now)
+    ).to.equal(undefined);
+    expect(due(5, { autoExtendDuration: 'P180D' })).to.equal(undefined);
+    expect(due(5, { status: 'approvalPending' })).to.equal(undefined);
+    expect(due(5, { status: 'expiring' })).to.equal(7);
   });
 });

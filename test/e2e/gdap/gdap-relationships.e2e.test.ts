@@ -7,6 +7,7 @@ import {
 } from '../../../domain/gdap/gdap.js';
 import { GDAP_SYNC_EVERY_MS } from '../../../domain/gdap/gdap.service.js';
 import { NOTICE_GRACE_MS } from '../../../domain/notices/owed-notices.js';
+import { etagOf } from '../../helpers/fake-graph.js';
 import { cast, eventually, startGdapWorld, visible, type GdapWorld } from './gdap-world.js';
 
 describe('GDAP relationships in Microsoft Graph, through the real server', function () {
@@ -169,6 +170,24 @@ describe('GDAP relationships in Microsoft Graph, through the real server', funct
     await w.received(cast.reseller, 'GDAP: terminated in Microsoft');
   });
 
+  it('says “recorded here only” on the activation’s own card updates: each copy updated once', async () => {
+    const r = await w.activeRelationship();
+    await w.settled();
+    await w.drained();
+    expect((await w.link(r.id)).refusal).to.equal('notConnected');
+    // Every copy of the request card (the provider's managers) updated by the activation.
+    const updates = w.app.connector.calls.filter((c) => c.method === 'PUT' && c.status < 300);
+    const perCopy = new Map<string, string[]>();
+    for (const u of updates) {
+      perCopy.set(u.activityId!, [...(perCopy.get(u.activityId!) ?? []), visible(u.body)]);
+    }
+    expect(perCopy.size).to.be.greaterThan(0);
+    for (const [copy, seen] of perCopy) {
+      expect(seen, `updates of copy ${copy}`).to.have.length(1);
+      expect(seen[0]).to.include('GDAP: recorded here only');
+    }
+  });
+
   it('records a relationship here only while the provider is not connected, and creates it once connected', async () => {
     const r = await w.activeRelationship();
     await w.settled();
@@ -217,6 +236,29 @@ describe('GDAP relationships in Microsoft Graph, through the real server', funct
     expect(await w.gdap.service.sync()).to.equal(1);
     await w.received(cast.reseller, 'GDAP: active in Microsoft until');
     await w.received(cast.customer, 'GDAP: active in Microsoft until');
+  });
+
+  it('terminates the reseller’s GDAP relationship to a customer that ends its link', async () => {
+    await w.connect(cast.reseller);
+    const invitationId = await w.acceptedCustomerInvitation();
+    await w.settled();
+    const [made] = w.graph.named(gdapDisplayName(invitationId, 'resellerCustomer'));
+    w.graph.approve(made!.id);
+    const invitations = w.app.app.modules.invitations.service;
+    const { rows } = await invitations.partnersOfCustomer(cast.customer);
+    const ended = await invitations.endLink(cast.customer, rows[0]!.link.id);
+    expect(ended.changedNow).to.equal(true);
+    await w.settled();
+    expect(made!.requests).to.deep.equal(['lockForApproval', 'terminate']);
+    expect(made!.status).to.equal('terminated');
+    expect(await w.link(invitationId)).to.include({
+      wanted: 'terminated',
+      status: 'terminationRequested',
+    });
+    // Ended twice (a second admin): nothing more asked of Graph.
+    await invitations.endLink(cast.customer, rows[0]!.link.id);
+    await w.settled();
+    expect(made!.requests).to.deep.equal(['lockForApproval', 'terminate']);
   });
 
   it('stops asking a tenant whose Graph is down for the rest of the sync, and catches up after', async () => {
@@ -274,5 +316,143 @@ describe('GDAP relationships in Microsoft Graph, through the real server', funct
     expect((await w.link(r.id)).noticeOwedAt).to.equal(undefined);
     expect(w.graph.calls.filter((c) => c.path.endsWith('/oauth2/v2.0/token'))).to.have.length(1);
     await w.received(cast.provider, 'consent is missing or was withdrawn');
+  });
+
+  it('tells both sides when Microsoft’s GDAP relationship will end before the relationship here, once per threshold', async () => {
+    const DAY = 86_400_000;
+    const title = /GDAP with .* ends in (\d+) days/;
+    const reminders = (who: typeof cast.provider) =>
+      w
+        .posted(who)
+        .map((c) => title.exec(visible(c.body))?.[1])
+        .filter((d) => d !== undefined);
+    const syncNow = async () => {
+      w.advance(GDAP_SYNC_EVERY_MS + 1000);
+      await w.gdap.service.sync();
+      await w.settled();
+      await w.drained();
+    };
+    await w.connectProvider();
+    const r = await w.activeRelationship({
+      roles: ['globalReader'],
+      durationDays: 365,
+      autoExtend: false,
+    });
+    await w.settled();
+    const graphId = (await w.link(r.id)).graphId!;
+    w.graph.approve(graphId);
+    // Approved after the product's activation: Graph's end is later, nothing to say.
+    await syncNow();
+    expect(reminders(cast.provider)).to.deep.equal([]);
+    // Graph's end is its approval plus a fixed duration; here the access lasts longer (an
+    // Extend Graph cannot follow): 20 days left in Microsoft.
+    const gdap = w.graph.relationships.get(graphId)!;
+    gdap.endDateTime = new Date(w.now().getTime() + 20 * DAY).toISOString();
+    await syncNow();
+    await syncNow();
+    for (const who of [cast.provider, cast.reseller]) {
+      expect(reminders(who), who.name).to.deep.equal(['30']);
+    }
+    expect(visible(w.posted(cast.reseller).at(-1)!.body)).to.include(
+      'before the relationship here'
+    );
+    // 14 days later: the 7-day reminder, once.
+    w.advance(14 * DAY);
+    await syncNow();
+    await syncNow();
+    for (const who of [cast.provider, cast.reseller]) {
+      expect(reminders(who), who.name).to.deep.equal(['30', '7']);
+    }
+    // Auto-extend switched on here, so in Graph, which extends it itself: no last-day reminder.
+    await w.click(cast.reseller, Verbs.relationshipAutoExtend, { relationshipRef: r.id });
+    await w.settled();
+    expect(gdap.autoExtendDuration).to.equal('P180D');
+    w.advance(5 * DAY + GDAP_SYNC_EVERY_MS);
+    await syncNow();
+    expect(reminders(cast.provider)).to.deep.equal(['30', '7']);
+  });
+
+  describe('auto-extend follows the product’s', () => {
+    const PATCH = 'PATCH /v1.0/tenantRelationships/delegatedAdminRelationships/';
+    const noAutoExtend = { roles: ['globalReader'], durationDays: 365, autoExtend: false };
+
+    /** An active relationship without auto-extend whose GDAP relationship Graph has active. */
+    const approved = async () => {
+      await w.connectProvider();
+      const r = await w.activeRelationship(noAutoExtend);
+      await w.settled();
+      const graphId = (await w.link(r.id)).graphId!;
+      w.graph.approve(graphId);
+      w.advance(GDAP_SYNC_EVERY_MS + 1000);
+      expect(await w.gdap.service.sync()).to.equal(1);
+      await w.settled();
+      return { r, graphId, gdap: w.graph.relationships.get(graphId)! };
+    };
+    const switchOn = async (relationshipRef: string) => {
+      const res = await w.click(cast.reseller, Verbs.relationshipAutoExtend, { relationshipRef });
+      expect(res.status).to.equal(200);
+      await w.settled();
+    };
+
+    it('switched on in the product: Graph’s autoExtendDuration is PATCHed with the etag read, once through a 5xx', async () => {
+      const { r, graphId, gdap } = await approved();
+      expect(gdap.autoExtendDuration).to.equal('PT0S');
+      const read = etagOf(gdap);
+      w.graph.failNext(PATCH, { status: 503 });
+      await switchOn(r.id);
+      expect(gdap.autoExtendDuration).to.equal('P180D');
+      expect(w.graph.graphCalls('PATCH').map((c) => c.status)).to.deep.equal([503, 200]);
+      expect(w.graph.patches).to.deep.equal([
+        { id: graphId, ifMatch: read, body: { autoExtendDuration: 'P180D' } },
+      ]);
+      expect(await w.link(r.id)).to.include({ autoExtend: true, status: 'active' });
+      expect((await w.link(r.id)).noticeOwedAt).to.equal(undefined);
+    });
+
+    it('never PATCHes twice when Graph’s answer was lost: the repeat finds it done', async () => {
+      const { r, gdap } = await approved();
+      w.graph.failNext(PATCH, 'drop');
+      await switchOn(r.id);
+      // Graph did it; the product's repeat named the old etag (412): still owed.
+      expect(gdap.autoExtendDuration).to.equal('P180D');
+      expect(w.graph.graphCalls('PATCH').map((c) => c.status)).to.deep.equal([0, 412]);
+      expect((await w.link(r.id)).noticeOwedAt).to.not.equal(undefined);
+      await sweepOwed();
+      expect(w.graph.patches).to.have.length(1);
+      expect(w.graph.graphCalls('PATCH')).to.have.length(2);
+      expect((await w.link(r.id)).noticeOwedAt).to.equal(undefined);
+    });
+
+    it('a refused update leaves the GDAP relationship as it is, not shown as refused, and asks no more', async () => {
+      const { r, gdap } = await approved();
+      w.graph.failNext(PATCH, { status: 400 });
+      await switchOn(r.id);
+      expect(gdap.autoExtendDuration).to.equal('PT0S');
+      const link = await w.link(r.id);
+      expect(link).to.include({ status: 'active', autoExtend: true });
+      expect(link.refusal).to.equal(undefined);
+      expect(link.noticeOwedAt).to.equal(undefined);
+      w.advance(GDAP_SYNC_EVERY_MS + 1000);
+      await w.gdap.service.sync();
+      await w.settled();
+      expect(w.graph.graphCalls('PATCH')).to.have.length(1);
+    });
+
+    it('waits for the customer’s approval (Graph allows no update before), then PATCHes once active', async () => {
+      await w.connectProvider();
+      const r = await w.activeRelationship(noAutoExtend);
+      await w.settled();
+      const graphId = (await w.link(r.id)).graphId!;
+      await switchOn(r.id);
+      expect(w.graph.graphCalls('PATCH')).to.have.length(0);
+      expect((await w.link(r.id)).noticeOwedAt).to.equal(undefined);
+      w.graph.approve(graphId);
+      w.advance(GDAP_SYNC_EVERY_MS + 1000);
+      expect(await w.gdap.service.sync()).to.equal(1);
+      await w.settled();
+      expect(w.graph.relationships.get(graphId)!.autoExtendDuration).to.equal('P180D');
+      expect(w.graph.patches).to.have.length(1);
+      expect((await w.link(r.id)).noticeOwedAt).to.equal(undefined);
+    });
   });
 });
