@@ -79,7 +79,8 @@ export async function createInvitationsModule(
   const linkEndedListeners: ((ended: EndedLink) => Promise<void>)[] = [];
   const outboxNotifier = new OutboxInvitationNotifier(deps.notifications.service);
   // What an ended customer link owes, under the stamp its end set: the partners' notices (keyed
-  // in the outbox) and the listeners (webhooks' customer.unlinked keyed by event id; GDAP's termination, owed work of its own).
+  // in the outbox) and the listeners (webhooks' customer.unlinked, keyed by event id; GDAP's
+  // termination, owed work of its own): a crash repeats them, each once.
   const linkNotices = new OwedNotices<CustomerLink>(
     'customer-links',
     {
