@@ -108,6 +108,12 @@ export function invitationRoutes(deps: {
       throw new ApiError(412, 'preconditionFailed', 'api:errors.stale');
     }
     if (!before.actions.includes(action)) {
+      // Not offered to someone who may not manage these invitations: refused for who they are
+      // (403, as the card says it), not told the record moved on (409), as for relationships.
+      await memberships.authorize(
+        actor,
+        kind === 'reseller' ? 'relationships.manage' : 'invitations.manage'
+      );
       throw new ApiError(409, 'conflict', 'api:errors.actionUnavailable');
     }
     if (kind === 'reseller') {

@@ -25,7 +25,7 @@ import { GENERIC_APOLOGY } from './security-world.js';
  */
 
 /** The same grant as the service takes it (set-up goes straight to the service). */
-const GRANT_IN = { roles: ['globalReader'], durationDays: 365, autoExtend: false };
+export const GRANT_IN = { roles: ['globalReader'], durationDays: 365, autoExtend: false };
 
 /** The columns of the matrix: who acts. */
 const ROLE_COLUMNS: readonly (readonly [string, Role])[] = [
@@ -34,13 +34,13 @@ const ROLE_COLUMNS: readonly (readonly [string, Role])[] = [
   ['Sales agent', 'salesAgent'],
   ['Helpdesk agent', 'helpdeskAgent'],
 ];
-type Column =
+export type Column =
   | { readonly kind: 'role'; readonly role: Role; readonly title: string }
   | { readonly kind: 'noRole'; readonly title: string }
   | { readonly kind: 'otherTenant'; readonly role: Role; readonly title: string }
   | { readonly kind: 'noPartner'; readonly title: string }
   | { readonly kind: 'operator'; readonly title: string };
-const COLUMNS: readonly Column[] = [
+export const COLUMNS: readonly Column[] = [
   ...ROLE_COLUMNS.map(([title, role]) => ({ kind: 'role' as const, role, title })),
   { kind: 'noRole', title: 'a user of the tenant with no role' },
   ...ROLE_COLUMNS.map(([title, role]) => ({
@@ -52,18 +52,43 @@ const COLUMNS: readonly Column[] = [
   { kind: 'operator', title: 'an operator' },
 ];
 
-type Side = 'reseller' | 'provider';
+export type Side = 'reseller' | 'provider';
 
 /** What the action needs in place, and the click's data or the typed text. */
-interface Prepared {
+export interface Prepared {
   readonly data?: Record<string, unknown>;
   readonly text?: string;
 }
 
-interface Row {
-  /** The verb (`relationship.authorize`) or the command's first name (`invite customer`). */
+/**
+ * The REST API's door to the same action (api-authorization-matrix.ts tries it for every column
+ * by the same rule as the card or command): a route as the api module declares it, and the call
+ * made from the data the row's `prepare` gave.
+ */
+export interface ApiDoor {
+  /** `METHOD /path` exactly as declared (`POST /relationships/:id/authorize`). */
+  readonly route: string;
+  /** The path with its ids (and a query), and the body. */
+  call(data: Record<string, unknown>, w: Matrix): ApiCall | Promise<ApiCall>;
+  /** Overrides the row's `own` (a bulk call names its records, where the card acted on a list). */
+  readonly own?: boolean;
+  /** Overrides the row's `changes` for this door. */
+  readonly changes?: boolean;
+  /** A bulk call: 200 with a result per record; refused means every record refused. */
+  readonly bulk?: boolean;
+}
+export interface ApiCall {
+  readonly path: string;
+  readonly body?: unknown;
+}
+
+export interface Row {
+  /**
+   * The verb (`relationship.authorize`) or the command's first name (`invite customer`); for an
+   * `api` row (a route with no card or command, api-authorization-matrix.ts) what it does.
+   */
   readonly name: string;
-  readonly kind: 'verb' | 'command';
+  readonly kind: 'verb' | 'command' | 'api';
   /**
    * The action of ROLE_MATRIX it is, `operators` for operator tools outside the matrix, or
    * `open` with the reason nobody is refused by role (checked by the flow's own tests).
@@ -85,13 +110,35 @@ interface Row {
   readonly refusedWith?: string;
   /** True when an allowed click must change the database (a refused one never does). */
   readonly changes?: boolean;
+  /** The same action through the REST API, when it has a route (api-authorization-matrix.ts). */
+  readonly api?: readonly ApiDoor[];
   prepare?(w: Matrix): Promise<Prepared>;
 }
 
 const open = (reason: string) => ({ open: reason });
 
+/** An API door whose call is built from the row's prepared data. */
+export function door(
+  route: string,
+  call: ApiDoor['call'],
+  more: Omit<ApiDoor, 'route' | 'call'> = {}
+): ApiDoor {
+  return { route, call, ...more };
+}
+/** A GET of a list or export of the caller's own partner: no ids, no body. */
+export const reads = (...paths: string[]): ApiDoor[] =>
+  paths.map((p) => door(`GET ${p}`, () => ({ path: p })));
+/** A relationship action's route, as its card button. */
+const relationshipDoor = (action: string, body: unknown = {}): ApiDoor =>
+  door(`POST /relationships/:id/${action}`, (d) => ({
+    path: `/relationships/${String(d.relationshipRef)}/${action}`,
+    body,
+  }));
+/** A file name no earlier call used: a bulk job is keyed by partner and file. */
+let files = 0;
+
 /** The table: one row per verb and command. A new verb or command fails until it has a row. */
-const ROWS: readonly Row[] = [
+export const ROWS: readonly Row[] = [
   // --- bot basics ---
   {
     name: Verbs.commandRun,
@@ -163,6 +210,12 @@ const ROWS: readonly Row[] = [
     side: 'reseller',
     rule: 'enrollment.review',
     changes: true,
+    api: [
+      door(`POST /applications/:id/${outcome === 'approved' ? 'approve' : 'reject'}`, (d) => ({
+        path: `/applications/${String(d.partnerRef)}/${outcome === 'approved' ? 'approve' : 'reject'}`,
+        body: outcome === 'approved' ? {} : { reason: String(d.reason) },
+      })),
+    ],
     async prepare(w) {
       await w
         .collection('partners')
@@ -178,6 +231,7 @@ const ROWS: readonly Row[] = [
     kind: 'command',
     side: 'reseller',
     rule: 'enrollment.review',
+    api: reads('/applications', '/applications.csv'),
     prepare: text('review'),
   },
 
@@ -188,6 +242,7 @@ const ROWS: readonly Row[] = [
     side: 'reseller',
     rule: 'users.view',
     own: true,
+    api: reads('/users', '/users.csv'),
     prepare: text('users'),
   },
   // --- Microsoft Graph (GDAP): the consent link and the connection, Global admins only ---
@@ -197,6 +252,11 @@ const ROWS: readonly Row[] = [
     side: 'provider',
     rule: 'graph.connect',
     own: true,
+    api: [
+      door('POST /graph/connection/consent-link', () => ({
+        path: '/graph/connection/consent-link',
+      })),
+    ],
     prepare: text('connect microsoft'),
   },
   {
@@ -205,6 +265,7 @@ const ROWS: readonly Row[] = [
     side: 'provider',
     rule: 'graph.connect',
     own: true,
+    api: [door('DELETE /graph/connection', () => ({ path: '/graph/connection' }))],
     prepare: text('disconnect microsoft'),
   },
   {
@@ -221,6 +282,12 @@ const ROWS: readonly Row[] = [
     side: 'reseller',
     rule: 'users.updateRoles',
     changes: true,
+    api: [
+      door('PUT /users/:aadObjectId/roles', (d) => ({
+        path: `/users/${String(d.userId)}/roles`,
+        body: { roles: ['salesAgent'] },
+      })),
+    ],
     async prepare(w) {
       const target = w.target;
       await w.setRoles(cast.reseller, target, ['helpdeskAgent']);
@@ -237,6 +304,7 @@ const ROWS: readonly Row[] = [
     side: 'reseller',
     rule: 'relationships.view',
     own: true,
+    api: reads('/partners'),
     prepare: text('directory'),
   },
   {
@@ -245,6 +313,7 @@ const ROWS: readonly Row[] = [
     side: 'reseller',
     rule: 'relationships.view',
     own: true,
+    api: reads('/relationships', '/relationships.csv'),
     prepare: text('providers'),
   },
   {
@@ -253,6 +322,7 @@ const ROWS: readonly Row[] = [
     side: 'provider',
     rule: 'relationships.view',
     own: true,
+    api: reads('/relationships'),
     prepare: text('resellers'),
   },
   {
@@ -298,6 +368,15 @@ const ROWS: readonly Row[] = [
     rule: 'relationships.manage',
     own: true,
     changes: true,
+    // A provider invites resellers over the API from a file (issue 31), one row here.
+    api: [
+      door('POST /invitations/bulk/csv', (d) => ({
+        path: '/invitations/bulk/csv?dryRun=false',
+        body: {
+          csv: `email,partnerId,days\n${String(d.email)},${String(d.partnerId)},${90 + ++files}\n`,
+        },
+      })),
+    ],
     async prepare(w) {
       await w.clear();
       return {
@@ -310,6 +389,16 @@ const ROWS: readonly Row[] = [
     kind: 'verb',
     side: 'reseller',
     rule: 'relationships.view',
+    // One relationship with its history: both cards' content in one answer.
+    ...(name === Verbs.relationshipView
+      ? {
+          api: [
+            door('GET /relationships/:id', (d) => ({
+              path: `/relationships/${String(d.relationshipRef)}`,
+            })),
+          ],
+        }
+      : {}),
     prepare: async (w) => ({ data: { relationshipRef: await w.pendingByProvider() } }),
   })),
   {
@@ -318,6 +407,7 @@ const ROWS: readonly Row[] = [
     side: 'reseller',
     rule: 'relationships.manage',
     changes: true,
+    api: [relationshipDoor('authorize', { consent: true })],
     prepare: async (w) => ({
       data: { relationshipRef: await w.pendingByProvider(), consent: 'true' },
     }),
@@ -328,6 +418,7 @@ const ROWS: readonly Row[] = [
     side: 'reseller',
     rule: 'relationships.manage',
     changes: true,
+    api: [relationshipDoor('decline')],
     // Decline's second click (the first asks for an optional reason).
     prepare: async (w) => ({
       data: { relationshipRef: await w.pendingByProvider(), confirmed: 'yes' },
@@ -339,6 +430,7 @@ const ROWS: readonly Row[] = [
     side: 'reseller',
     rule: 'relationships.manage',
     changes: true,
+    api: [relationshipDoor(name === Verbs.relationshipWithdraw ? 'withdraw' : 'resend')],
     prepare: async (w) => ({ data: { relationshipRef: await w.pendingByReseller() } }),
   })),
   ...[Verbs.resellerInvitationRevoke, Verbs.resellerInvitationResend].map((name): Row => ({
@@ -347,6 +439,16 @@ const ROWS: readonly Row[] = [
     side: 'provider',
     rule: 'relationships.manage',
     changes: true,
+    api: [
+      door(
+        `POST /invitations/:id/${name === Verbs.resellerInvitationRevoke ? 'revoke' : 'resend'}`,
+        (d) => ({
+          path: `/invitations/${String(d.invitationRef)}/${
+            name === Verbs.resellerInvitationRevoke ? 'revoke' : 'resend'
+          }?kind=reseller`,
+        })
+      ),
+    ],
     // Revoke's second click (the first only asks); Resend's one.
     prepare: async (w) => ({
       data: { invitationRef: await w.waitingInvitation(), confirmed: 'yes' },
@@ -358,6 +460,7 @@ const ROWS: readonly Row[] = [
     side: 'reseller',
     rule: 'relationships.manage',
     changes: true,
+    api: [relationshipDoor('end', { confirmed: true })],
     prepare: async (w) => ({ data: { relationshipRef: await w.active(), confirmed: 'yes' } }),
   },
   {
@@ -366,6 +469,7 @@ const ROWS: readonly Row[] = [
     side: 'reseller',
     rule: 'relationships.manage',
     changes: true,
+    api: [relationshipDoor('extend', { days: 200, consent: true })],
     prepare: async (w) => ({
       // The confirmation's second click: the first only shows old -> new end.
       data: { relationshipRef: await w.active(), ...GRANT, durationDays: '200', confirmed: 'yes' },
@@ -377,6 +481,7 @@ const ROWS: readonly Row[] = [
     side: 'reseller',
     rule: 'relationships.manage',
     changes: true,
+    api: [relationshipDoor('autoExtendOn')],
     prepare: async (w) => ({ data: { relationshipRef: await w.active() } }),
   },
   ...[Verbs.relationshipAuthorizeChange, Verbs.relationshipDeclineChange].map((name): Row => ({
@@ -385,6 +490,11 @@ const ROWS: readonly Row[] = [
     side: 'reseller',
     rule: 'relationships.manage',
     changes: true,
+    api: [
+      name === Verbs.relationshipAuthorizeChange
+        ? relationshipDoor('authorizeChange', { consent: true })
+        : relationshipDoor('declineChange'),
+    ],
     prepare: async (w) => ({
       data: { relationshipRef: await w.activeWithChange(), consent: 'true' },
     }),
@@ -419,6 +529,20 @@ const ROWS: readonly Row[] = [
     side: 'provider',
     rule: 'relationships.manage',
     own: true,
+    // The API's bulk call names the relationships (the card acted on the provider's list).
+    api: [
+      door(
+        'POST /relationships/bulk',
+        async (_d, w) => ({
+          path: '/relationships/bulk',
+          body: {
+            action: 'autoExtendOn',
+            ids: (await w.collection('relationships').find({}).toArray()).map((r) => String(r._id)),
+          },
+        }),
+        { own: false, changes: true, bulk: true }
+      ),
+    ],
     async prepare(w) {
       await w.active();
       return { data: { kind: 'autoExtendOn' } };
@@ -440,6 +564,7 @@ const ROWS: readonly Row[] = [
     side: 'reseller',
     rule: 'customers.view',
     own: true,
+    api: reads('/invitations', '/invitations.csv'),
     prepare: text('invitations'),
   },
   {
@@ -448,6 +573,7 @@ const ROWS: readonly Row[] = [
     side: 'reseller',
     rule: 'customers.view',
     own: true,
+    api: reads('/customers', '/customers.csv'),
     prepare: text('customers'),
   },
   {
@@ -475,6 +601,13 @@ const ROWS: readonly Row[] = [
     rule: 'customers.invite',
     own: true,
     changes: true,
+    // Over the API a reseller invites customers from a file (issue 31), one row here.
+    api: [
+      door('POST /invitations/bulk/csv', (d) => ({
+        path: '/invitations/bulk/csv?dryRun=false',
+        body: { csv: `company\n${String(d.companyName)} ${++files}\n` },
+      })),
+    ],
     async prepare(w) {
       await w.clear();
       return { data: { relationshipRef: 'none', companyName: 'Northwind Traders' } };
@@ -493,6 +626,27 @@ const ROWS: readonly Row[] = [
     side: 'reseller',
     rule: 'invitations.manage',
     changes: true,
+    api: [
+      door(
+        `POST /invitations/:id/${name === Verbs.invitationRevoke ? 'revoke' : 'resend'}`,
+        (d) => ({
+          path: `/invitations/${String(d.invitationRef)}/${
+            name === Verbs.invitationRevoke ? 'revoke' : 'resend'
+          }`,
+        })
+      ),
+      door(
+        'POST /invitations/bulk',
+        (d) => ({
+          path: '/invitations/bulk',
+          body: {
+            action: name === Verbs.invitationRevoke ? 'revoke' : 'resend',
+            ids: [d.invitationRef],
+          },
+        }),
+        { bulk: true }
+      ),
+    ],
     // Revoke's second click (the first only asks): the one that changes something.
     prepare: async (w) => ({ data: { invitationRef: await w.invitation(), confirmed: 'yes' } }),
   })),
@@ -501,6 +655,16 @@ const ROWS: readonly Row[] = [
     kind: 'verb',
     side: 'reseller',
     rule: 'customers.view',
+    // One invitation with its history: both cards' content in one answer.
+    ...(name === Verbs.invitationView
+      ? {
+          api: [
+            door('GET /invitations/:id', (d) => ({
+              path: `/invitations/${String(d.invitationRef)}`,
+            })),
+          ],
+        }
+      : {}),
     prepare: async (w) => ({ data: { invitationRef: await w.invitation() } }),
   })),
   {
@@ -568,7 +732,7 @@ function text(t: string) {
 }
 
 /** Whether the matrix allows a column to do a row (undefined: an open row, not role-checked). */
-function allowed(row: Row, column: Column): boolean | undefined {
+export function allowed(row: Row, column: Column): boolean | undefined {
   if (typeof row.rule === 'object') return undefined;
   if (row.alsoAllowed?.[column.kind]) return true;
   if (row.rule === 'operators') return column.kind === 'operator';
@@ -614,7 +778,7 @@ const VOLATILE = new Set([
   'notification_recipients',
 ]);
 
-type Matrix = Awaited<ReturnType<typeof startMatrix>>;
+export type Matrix = Awaited<ReturnType<typeof startMatrix>>;
 
 /** Persona `n` of a made-up tenant (its first user is the enroller). */
 function tenantPerson(tenantDigit: string, n: number, givenName: string, domain: string): Persona {
@@ -634,11 +798,12 @@ function tenantPerson(tenantDigit: string, n: number, givenName: string, domain:
   };
 }
 
-async function startMatrix() {
+export async function startMatrix(env: Record<string, string> = {}) {
   // A Graph app id: `connect microsoft` makes its link (no Graph call is made for it).
   const w = await startRelationshipsWorld({
     ...OPERATOR_ENV,
     GRAPH_CLIENT_ID: '0b1c2d3e-0000-4000-8000-00000000c0de',
+    ...env,
   });
   const { app } = w;
   await app.post(app.teams.install(personas.operator));
@@ -774,7 +939,7 @@ async function startMatrix() {
 }
 
 /** Which documents differ between two reads of `settled` (collection and document, short). */
-function changed(before: string, after: string): string[] {
+export function changed(before: string, after: string): string[] {
   const a = JSON.parse(before) as Record<string, unknown[]>;
   const b = JSON.parse(after) as Record<string, unknown[]>;
   const out: string[] = [];
@@ -794,7 +959,7 @@ function changed(before: string, after: string): string[] {
  * (the owed-notice stamp stays until its notices are in the outbox) and two reads in a row agree.
  * Waits on that state, not on a pause: at rest (the usual case) it costs two reads.
  */
-async function settled(w: Matrix): Promise<string> {
+export async function settled(w: Matrix): Promise<string> {
   const names = Object.values(w.app.app.db.connection.models)
     .map((m) => m.collection.collectionName)
     .filter((n) => !VOLATILE.has(n))
