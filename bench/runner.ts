@@ -10,6 +10,7 @@ import { flowsBench } from './flows.js';
 import { machine, type Bench, type BenchOptions, type BenchResult, type Machine } from './lib.js';
 import { roundtripsBench } from './roundtrips.js';
 import { scaleBench } from './scale.js';
+import { tabBench } from './tab.js';
 import { turnBench } from './turn.js';
 
 export const benches: readonly Bench[] = [
@@ -18,6 +19,7 @@ export const benches: readonly Bench[] = [
   fanoutBench,
   flowsBench,
   scaleBench,
+  tabBench,
   embeddedBench,
 ];
 

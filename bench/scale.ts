@@ -29,7 +29,7 @@ import { approvedPartner, databaseEnv, GRANT, startProduct, type ProductApp } fr
 export const FULL_PARTNERS = 100_000;
 const SMALL_PARTNERS = 1_000;
 /** Relationships and invitations per partner, as in the issue's sizes. */
-const PER_PARTNER = 10;
+export const PER_PARTNER = 10;
 /** One partner in 50 is a provider: each provider has ~500 resellers (the list pages are long). */
 const PROVIDER_EVERY = 50;
 const BATCH = 10_000;
@@ -43,14 +43,14 @@ const BOT_RSS_TARGET_MB = 300;
 const NAMES = ['Adatum', 'Contoso', 'Fabrikam', 'Litware', 'Northwind', 'Tailspin', 'Woodgrove'];
 const COUNTRIES = ['DE', 'FR', 'GB', 'US', 'PL', 'NL', 'RU', 'ES'];
 
-interface Templates {
+export interface Templates {
   readonly partner: Document;
   readonly relationship: Document;
   readonly invitation: Document;
 }
 
 /** A partner, a relationship and an invitation made by the product, read back raw. */
-async function templates(app: ProductApp): Promise<Templates> {
+export async function templates(app: ProductApp): Promise<Templates> {
   const reseller = benchPersona(1, 'sc-reseller');
   const provider = benchPersona(1, 'sc-provider');
   for (const p of [reseller, provider]) await app.post(app.teams.install(p));
@@ -81,8 +81,13 @@ async function templates(app: ProductApp): Promise<Templates> {
 const hex = (n: number) => crypto.randomBytes(n).toString('hex');
 
 /** Partner i's documents: the partner, its relationships (a reseller's) and its invitations. */
-function partnerDoc(t: Templates, i: number, id: mongoose.Types.ObjectId): Document {
-  const provider = i % PROVIDER_EVERY === 0;
+function partnerDoc(
+  t: Templates,
+  i: number,
+  id: mongoose.Types.ObjectId,
+  providerEvery: number
+): Document {
+  const provider = i % providerEvery === 0;
   const tenant = `5c${i.toString(16).padStart(6, '0')}-0000-4000-8000-${hex(6)}`;
   return {
     ...t.partner,
@@ -96,18 +101,34 @@ function partnerDoc(t: Templates, i: number, id: mongoose.Types.ObjectId): Docum
   };
 }
 
-interface Sizes {
+export interface Sizes {
   readonly partners: number;
   readonly providers: number;
   readonly relationships: number;
   readonly invitations: number;
 }
 
+/** How the seeded partners split: one in `providerEvery` a provider, plus providers already stored. */
+export interface SeedShape {
+  readonly providerEvery: number;
+  /**
+   * Providers that exist already (one a person can sign in as): they take relationships as the
+   * seeded ones do, first in the list. With PER_PARTNER providers in all, each has every reseller.
+   */
+  readonly moreProviders?: readonly mongoose.Types.ObjectId[];
+}
+
 /** Seeds a database with `n` partners and PER_PARTNER relationships and invitations per reseller. */
-async function seed(db: mongoose.Connection, t: Templates, n: number) {
+export async function seed(
+  db: mongoose.Connection,
+  t: Templates,
+  n: number,
+  shape: SeedShape = { providerEvery: PROVIDER_EVERY }
+) {
+  const every = shape.providerEvery;
   const ids = Array.from({ length: n }, () => new mongoose.Types.ObjectId());
-  const providers = ids.filter((_, i) => i % PROVIDER_EVERY === 0);
-  const resellers = ids.filter((_, i) => i % PROVIDER_EVERY !== 0);
+  const providers = [...(shape.moreProviders ?? []), ...ids.filter((_, i) => i % every === 0)];
+  const resellers = ids.filter((_, i) => i % every !== 0);
   const t0 = performance.now();
   let docs = 0;
   const insert = async (name: string, make: (i: number) => Document, count: number) => {
@@ -119,7 +140,7 @@ async function seed(db: mongoose.Connection, t: Templates, n: number) {
       docs += batch.length;
     }
   };
-  await insert('partners', (i) => partnerDoc(t, i, ids[i]), n);
+  await insert('partners', (i) => partnerDoc(t, i, ids[i], every), n);
   const base = t.relationship.requestedAt as Date;
   // Each reseller has PER_PARTNER relationships, each with a different provider (one open per pair).
   const relCount = resellers.length * PER_PARTNER;

@@ -18,7 +18,7 @@ import {
   makeStyles,
   tokens,
 } from '@fluentui/react-components';
-import { ArrowDownloadRegular, SearchRegular } from '@fluentui/react-icons';
+import { ArrowClockwiseRegular, ArrowDownloadRegular, SearchRegular } from '@fluentui/react-icons';
 import type { BulkResult, Page, Row } from './api-types.js';
 import { ActionDialog, asksFirst } from './action-dialog.js';
 import { DetailDrawer } from './detail-drawer.js';
@@ -123,6 +123,20 @@ export function TableView({
   }, [client, view.endpoint, queryKey, page, reloads]);
 
   const reload = useCallback(() => setReloads((n) => n + 1), []);
+
+  // A change made in chat (a card's Authorize, a new request) shows when the person comes back
+  // to the tab: Teams keeps a personal tab alive in the background, so a load alone would not.
+  useEffect(() => {
+    const shown = () => {
+      if (document.visibilityState === 'visible') reload();
+    };
+    document.addEventListener('visibilitychange', shown);
+    window.addEventListener('focus', reload);
+    return () => {
+      document.removeEventListener('visibilitychange', shown);
+      window.removeEventListener('focus', reload);
+    };
+  }, [reload]);
   const rows = data?.items ?? [];
   const allSelected = rows.length > 0 && rows.every((r) => selected.has(r.id));
   const someSelected = rows.some((r) => selected.has(r.id));
@@ -250,6 +264,9 @@ export function TableView({
               {t(`bulk.${action}`, { count: selected.size })}
             </Button>
           ))}
+          <Button icon={<ArrowClockwiseRegular />} onClick={reload}>
+            {t('table.refresh')}
+          </Button>
           <Button icon={<ArrowDownloadRegular />} onClick={() => void exportCsv()}>
             {t('table.export')}
           </Button>

@@ -10,6 +10,7 @@ import {
   writeReport,
   type Report,
 } from '../../bench/runner.js';
+import { chromiumInstalled } from '../helpers/playground.js';
 
 /** Every figure is a finite number with a unit; judged ones say their target and whether met. */
 function expectWellFormed(report: Report, id: string, names: RegExp[]) {
@@ -113,6 +114,7 @@ describe('product benches (tiny sizes)', function () {
       'fanout',
       'flows',
       'scale',
+      'tab',
       'embedded',
     ]);
     expect(() => selectBenches(['nope'])).to.throw(/Unknown bench nope; known: turn, roundtrips/);
@@ -167,5 +169,34 @@ describe('product benches: whole flows and scale (tiny sizes)', function () {
         .and.not.match(/COLLSCAN/);
     }
     expect(run.figures.find((f) => /collection scan/.test(f.name))!.value).to.equal(0);
+  });
+});
+
+describe('product benches: the tab (tiny sizes)', function () {
+  this.timeout(180_000);
+  let report: Report;
+  before(async () => {
+    report = await runBenches(selectBenches(['tab']), { users: 30 });
+  });
+
+  it('tab: the table page against /healthz, the whole export streamed with memory, and first paint where Chromium is', () => {
+    expectWellFormed(report, 'tab', [
+      /^table page \(sort \+ search \+ state, 50 rows\) p99 @4$/,
+      /^table page p99 @1$/,
+      /^CSV export of [\d,]+ rows: time$/,
+      /^bot process RSS growth during the export/,
+    ]);
+    const run = report.runs.find((r) => r.id === 'tab')!.result!;
+    const page = run.figures.find((f) => /p99 @4$/.test(f.name))!;
+    expect(page.baseline?.name).to.equal('/healthz p99 @4');
+    expect(page.target).to.equal('< 150 ms');
+    expect(run.figures.find((f) => f.name === 'table page errors')!.value).to.equal(0);
+    // Every reseller seeded is the signed-in provider's, and every one of them is exported.
+    const details = run.details as { providerRelationships: number; exportedRows: number };
+    expect(details.providerRelationships).to.be.at.least(30);
+    expect(details.exportedRows).to.equal(details.providerRelationships);
+    const paint = run.figures.find((f) => /^tab first paint: .* median$/.test(f.name));
+    if (chromiumInstalled()) expect(paint?.target).to.equal('< 1.5 s');
+    else expect(run.notes.join(' ')).to.match(/First paint not measured: Chromium/);
   });
 });

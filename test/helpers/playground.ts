@@ -6,20 +6,11 @@ import path from 'node:path';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { chromium, type BrowserContext, type Locator, type Page } from 'playwright-core';
+import { CHROMIUM_FLAGS, CHROMIUM_PATH, chromiumInstalled } from '../../testkit/chromium.js';
 import type { Persona } from './personas.js';
 
-/** Debian's Chromium; the Playground tests skip when it is missing. */
-export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-export const CHROMIUM_FLAGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
+// Debian's Chromium (testkit, shared with the `tab` bench); the Playground tests skip without it.
+export { CHROMIUM_FLAGS, CHROMIUM_PATH, chromiumInstalled };
 const require = createRequire(import.meta.url);
 const PLAYGROUND_CLI = path.join(
   path.dirname(require.resolve('@microsoft/m365agentsplayground/package.json')),
@@ -31,10 +22,6 @@ export const SCREENSHOT_DIR = path.join(repoRoot, 'out', 'screenshots');
 
 export const BOT_ID = '00000000-0000-0000-0000-00000000b075';
 export const BOT_NAME = 'Partner Connect';
-
-export function chromiumInstalled(): boolean {
-  return fs.existsSync(CHROMIUM_PATH);
-}
 
 /**
  * The persona file the Playground reads: who is signed in, four colleagues plus one more in the
