@@ -278,11 +278,13 @@ describe('GDAP relationships in Microsoft Graph, through the real server', funct
     w.advance(GDAP_SYNC_EVERY_MS + 1000);
     const before = w.graph.calls.length;
     expect(await w.gdap.service.sync()).to.equal(0);
-    // One link's reads (bounded retries), not every link's.
+    // One link's reads (bounded retries), not every link's. Counted by the link they ask
+    // about: the worker's own sweep may run a sync beside this one, and it stops at the same link.
     const reads = w.graph.calls
       .slice(before)
       .filter((c) => c.method === 'GET' && c.path.startsWith('/v1.0/'));
-    expect(reads.length).to.be.at.least(1).and.at.most(4);
+    expect(reads.length).to.be.at.least(1);
+    expect(new Set(reads.map((c) => c.path.split('?')[0])).size, JSON.stringify(reads)).to.equal(1);
     w.graph.down = false;
     for (const r of [first, second]) w.graph.approve((await w.link(r.id)).graphId!);
     expect(await w.gdap.service.sync()).to.equal(2);
