@@ -5,6 +5,8 @@ import type { GdapLink, GdapWanted, NewGdapLink } from './gdap.js';
 /** GDAP links: one per product relationship (a unique index on `relationshipId`). */
 export interface GdapLinkRepository extends OwedNoticeStore<GdapLink> {
   byRelationship(relationshipId: string): Promise<GdapLink | null>;
+  /** The links of these relationships that exist, in one read (a page of rows). */
+  byRelationships(relationshipIds: readonly string[]): Promise<GdapLink[]>;
   /**
    * Records that the relationship wants `wanted`, stamping the work owed at `at`: inserts the
    * link when there is none, updates it when it wanted something else or (still wanting it

@@ -181,12 +181,32 @@ export class GdapService {
    * the partner's connection is read from the store only while Graph has said nothing yet,
    * never asked of Graph.
    */
-  async shownFor(r: Relationship): Promise<GdapShown | undefined> {
-    const link = await this.deps.links.byRelationship(r.id);
-    const wanted = wantedFor(r);
-    if (!awaitsConnection(link, wanted)) return link ?? undefined;
-    const connected = (await this.deps.connections.get(link?.partnerRef ?? r.providerRef)) !== null;
-    return shownGdap(link, wanted, connected);
+  /**
+   * What the cards and the API show of the GDAP relationships of a page of relationships: their
+   * links in one read, and the connection of each partner whose rows still wait on it read once
+   * (a provider's page names one).
+   */
+  async shownForMany(rs: readonly Relationship[]): Promise<Map<string, GdapShown | undefined>> {
+    const links = new Map(
+      (await this.deps.links.byRelationships(rs.map((r) => r.id))).map((l) => [l.relationshipId, l])
+    );
+    const waiting = rs.filter((r) => awaitsConnection(links.get(r.id) ?? null, wantedFor(r)));
+    const partnerOf = (r: Relationship) => links.get(r.id)?.partnerRef ?? r.providerRef;
+    const connected = new Map(
+      await Promise.all(
+        [...new Set(waiting.map(partnerOf))].map(
+          async (ref) => [ref, (await this.deps.connections.get(ref)) !== null] as const
+        )
+      )
+    );
+    return new Map(
+      rs.map((r) => {
+        const link = links.get(r.id) ?? null;
+        const wanted = wantedFor(r);
+        if (!awaitsConnection(link, wanted)) return [r.id, link ?? undefined];
+        return [r.id, shownGdap(link, wanted, connected.get(partnerOf(r))!)];
+      })
+    );
   }
 
   /**

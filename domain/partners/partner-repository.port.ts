@@ -23,6 +23,8 @@ export interface TransitionGuard {
 export interface PartnerRepository {
   create(partner: NewPartner): Promise<Partner>;
   get(id: string): Promise<Partner | null>;
+  /** The partners of these ids that exist, in one read (a page of rows names dozens). */
+  getMany(ids: readonly string[]): Promise<Partner[]>;
   findByTenant(tenantId: string): Promise<Partner | null>;
   findByPartnerId(partnerId: string): Promise<Partner | null>;
   /** An approved partner of a type whose contact proved this address (a provider's invite). */

@@ -30,6 +30,14 @@ export class MongoGdapLinkRepository implements GdapLinkRepository {
     await this.model.init();
   }
 
+  async byRelationships(relationshipIds: readonly string[]): Promise<GdapLink[]> {
+    if (!relationshipIds.length) return [];
+    const docs = await this.model
+      .find({ relationshipId: { $in: relationshipIds.map(String) } })
+      .lean<GdapLinkDoc[]>();
+    return docs.map(toLink);
+  }
+
   async byRelationship(relationshipId: string): Promise<GdapLink | null> {
     const doc = await this.model
       .findOne({ relationshipId: String(relationshipId) })

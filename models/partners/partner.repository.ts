@@ -60,6 +60,16 @@ export class MongoPartnerRepository implements PartnerRepository {
     return doc ? toPartner(doc) : null;
   }
 
+  async getMany(ids: readonly string[]): Promise<Partner[]> {
+    const valid = [...new Set(ids)].filter((id) => mongoose.isValidObjectId(id));
+    if (!valid.length) return [];
+    const docs = await this.model
+      .find({ _id: { $in: valid } })
+      .lean<PartnerDoc[]>()
+      .exec();
+    return docs.map(toPartner);
+  }
+
   async findByTenant(tenantId: string): Promise<Partner | null> {
     const doc = await memoized(MEMO, `tenant:${tenantId}`, async () => {
       const found = await this.model.findOne({ tenantId }).lean<PartnerDoc>();

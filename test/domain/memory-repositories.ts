@@ -42,6 +42,13 @@ export class MemoryPartnerRepository implements PartnerRepository {
     return p ? structuredClone(p) : null;
   }
 
+  async getMany(ids: readonly string[]) {
+    return [...new Set(ids)].flatMap((id) => {
+      const p = this.rows.get(id);
+      return p ? [structuredClone(p)] : [];
+    });
+  }
+
   async findByTenant(tenantId: string) {
     return this.find((p) => p.tenantId === tenantId);
   }

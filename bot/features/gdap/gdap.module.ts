@@ -99,7 +99,7 @@ export async function createGdapModule(ctx: AppContext, deps: GdapModuleDeps): P
   deps.invitations.onChanged((invitation) => service.invitationChanged(invitation));
   deps.invitations.onLinkEnded((ended) => service.customerLinkEnded(ended.link));
   // Every card of a relationship shows its GDAP state beside the product's.
-  deps.relationships.service.lookUpGdapWith((r) => service.shownFor(r));
+  deps.relationships.service.lookUpGdapWith((rs) => service.shownForMany(rs));
   // Graph's states come back on the worker's sweeps; each link at most every 15 minutes.
   deps.notifications.addSweep('gdap-sync', async () => beside('sync', () => service.sync()));
   return {

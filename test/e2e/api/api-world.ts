@@ -40,11 +40,17 @@ export interface ApiAnswer {
  */
 export async function startApiWorld(
   env: Record<string, string> = {},
-  options: { readonly auth?: boolean; readonly bulk?: ProductModulesOptions['bulk'] } = {}
+  options: {
+    readonly auth?: boolean;
+    readonly bulk?: ProductModulesOptions['bulk'];
+    /** The driver reports each database command (a test counting a call's commands). */
+    readonly monitorCommands?: boolean;
+  } = {}
 ) {
   const world = await startRelationshipsWorld(env, {
     ...(options.auth ? { auth: true } : {}),
     ...(options.bulk ? { bulk: options.bulk } : {}),
+    ...(options.monitorCommands ? { dbOptions: { monitorCommands: true } } : {}),
   });
   const base = `${world.app.url}/api/v1`;
   const tokens = new Map<string, string>();
