@@ -3,6 +3,7 @@ import type { Logger } from '../logging/logger.js';
 import type { BulkInvitationService } from '../domain/invitations/bulk-invitation.service.js';
 import type { BulkJobRepository } from '../domain/invitations/bulk-job.js';
 import type { Clock } from './clock.js';
+import { SlotPump } from './slot-pump.js';
 
 /** Jobs one process drives at once (each does a few rows at once itself). */
 export const BULK_JOBS_AT_ONCE = 2;
@@ -32,11 +33,7 @@ export const DEFAULT_BULK_JOB_WORKER: BulkJobWorkerOptions = {
 export class BulkJobWorker {
   private readonly log: Logger;
   private readonly owner = `bulk-${randomUUID()}`;
-  private readonly inFlight = new Map<string, Promise<void>>();
-  private timer: NodeJS.Timeout | undefined;
-  private stopped = true;
-  private pumping = false;
-  private again = false;
+  private readonly pump: SlotPump<string>;
 
   constructor(
     private readonly deps: {
@@ -48,78 +45,41 @@ export class BulkJobWorker {
     }
   ) {
     this.log = deps.logger.child({ module: 'bulk-job-worker' });
+    this.pump = new SlotPump({
+      slots: BULK_JOBS_AT_ONCE,
+      pollMs: deps.options.pollMs,
+      claim: async (busy) => {
+        const now = deps.clock.now();
+        const id = await deps.jobs.lease(
+          this.owner,
+          new Date(now),
+          new Date(now + deps.options.leaseMs),
+          busy
+        );
+        return id ?? undefined;
+      },
+      keyOf: (id) => id,
+      run: (id) => this.drive(id),
+      log: this.log,
+      what: 'bulk job',
+    });
   }
 
   start(): void {
-    this.stopped = false;
-    this.wake();
+    this.pump.start();
   }
 
   /**
    * Stops taking rows and waits (bounded) for the rows in flight. The leases are kept: the
    * jobs wait them out as a crashed process's would, one path for both.
    */
-  async stop(): Promise<void> {
-    this.stopped = true;
-    clearTimeout(this.timer);
-    let bound: NodeJS.Timeout | undefined;
-    await Promise.race([
-      Promise.allSettled([...this.inFlight.values()]),
-      new Promise((resolve) => {
-        bound = setTimeout(resolve, this.deps.options.stopWaitMs);
-        bound.unref();
-      }),
-    ]);
-    clearTimeout(bound);
+  stop(): Promise<void> {
+    return this.pump.stop(this.deps.options.stopWaitMs);
   }
 
   /** Looks for running jobs now (one was started in this process). */
   wake(): void {
-    if (this.stopped) return;
-    if (this.pumping) {
-      this.again = true;
-      return;
-    }
-    this.pumping = true;
-    void this.pump()
-      .catch((err: unknown) => this.log.error({ err }, 'bulk job lease failed'))
-      .finally(() => {
-        this.pumping = false;
-        if (this.again) {
-          this.again = false;
-          this.wake();
-        } else this.schedule();
-      });
-  }
-
-  private schedule(): void {
-    if (this.stopped) return;
-    clearTimeout(this.timer);
-    this.timer = setTimeout(() => this.wake(), this.deps.options.pollMs);
-    this.timer.unref();
-  }
-
-  private async pump(): Promise<void> {
-    while (!this.stopped && this.inFlight.size < BULK_JOBS_AT_ONCE) {
-      const now = this.deps.clock.now();
-      const id = await this.deps.jobs.lease(
-        this.owner,
-        new Date(now),
-        new Date(now + this.deps.options.leaseMs),
-        [...this.inFlight.keys()]
-      );
-      if (!id) return;
-      const run = this.drive(id)
-        .catch((err: unknown) =>
-          // Left leased: the job is tried again when the lease runs out (by any process).
-          this.log.error({ err, jobId: id }, 'bulk job stopped by a fault')
-        )
-        .finally(() => {
-          this.inFlight.delete(id);
-          this.wake();
-        });
-      this.inFlight.set(id, run);
-    }
+    this.pump.wake();
   }
 
   private async drive(id: string): Promise<void> {
@@ -135,7 +95,7 @@ export class BulkJobWorker {
     }, options.leaseMs / 3);
     heartbeat.unref();
     try {
-      const outcome = await bulk.drive(id, () => this.stopped || lost);
+      const outcome = await bulk.drive(id, () => this.pump.stopping || lost);
       if (outcome === 'done' && !lost) {
         await jobs.finish(id, this.owner);
         this.log.info({ jobId: id }, 'bulk job done');

@@ -9,6 +9,7 @@ import { addressRefusal, retryDelayMs, type WebhookDelivery } from '../domain/we
 import type { StoredSubscription, WebhookStore } from '../domain/webhooks/webhook-store.port.js';
 import { secretAad, type SecretSealer } from '../domain/webhooks/webhook.service.js';
 import type { Clock } from './clock.js';
+import { SlotPump } from './slot-pump.js';
 
 /** The most of a receiver's answer read (and kept, as a status): the rest is never read. */
 export const MAX_RESPONSE_BYTES = 4 * 1024;
@@ -38,11 +39,7 @@ export type AttemptResult = { status: number } | { error: string };
 export class WebhookWorker {
   private readonly log: Logger;
   private readonly owner = `webhooks-${randomUUID()}`;
-  private readonly inFlight = new Map<string, Promise<void>>();
-  private timer: NodeJS.Timeout | undefined;
-  private stopped = true;
-  private pumping = false;
-  private again = false;
+  private readonly pump: SlotPump<WebhookDelivery>;
 
   constructor(
     private readonly deps: {
@@ -59,67 +56,38 @@ export class WebhookWorker {
     }
   ) {
     this.log = deps.logger.child({ module: 'webhook-worker' });
+    const { options } = deps;
+    this.pump = new SlotPump({
+      slots: WEBHOOK_SLOTS,
+      // Other processes queue too: polled at the first retry's pace, at most once a second.
+      pollMs: Math.min(1000, options.retryMs),
+      claim: async (busy) =>
+        (await deps.store.claim({
+          owner: this.owner,
+          now: new Date(deps.clock.now()),
+          leaseMs: options.timeoutMs + 30_000,
+          skipSubscriptionIds: busy,
+        })) ?? undefined,
+      // One delivery of a subscription at a time: a slow receiver holds one slot.
+      keyOf: (d) => d.subscriptionId,
+      run: (d) => this.deliver(d),
+      log: this.log,
+      what: 'webhook delivery',
+    });
   }
 
   start(): void {
-    this.stopped = false;
-    this.wake();
+    this.pump.start();
   }
 
   /** Stops claiming and waits for the attempts in flight (each bounded by the timeout). */
-  async stop(): Promise<void> {
-    this.stopped = true;
-    clearTimeout(this.timer);
-    await Promise.allSettled([...this.inFlight.values()]);
+  stop(): Promise<void> {
+    return this.pump.stop();
   }
 
   /** Looks for due deliveries now (an event was queued in this process). */
   wake(): void {
-    if (this.stopped) return;
-    if (this.pumping) {
-      this.again = true;
-      return;
-    }
-    this.pumping = true;
-    void this.pump()
-      .catch((err: unknown) => this.log.error({ err }, 'webhook claim failed'))
-      .finally(() => {
-        this.pumping = false;
-        if (this.again) {
-          this.again = false;
-          this.wake();
-        } else this.schedule();
-      });
-  }
-
-  private schedule(): void {
-    if (this.stopped) return;
-    clearTimeout(this.timer);
-    // Other processes queue too: polled at the first retry's pace, at most once a second.
-    this.timer = setTimeout(() => this.wake(), Math.min(1000, this.deps.options.retryMs));
-    this.timer.unref();
-  }
-
-  private async pump(): Promise<void> {
-    const { options } = this.deps;
-    while (!this.stopped && this.inFlight.size < WEBHOOK_SLOTS) {
-      const delivery = await this.deps.store.claim({
-        owner: this.owner,
-        now: new Date(this.deps.clock.now()),
-        leaseMs: options.timeoutMs + 30_000,
-        skipSubscriptionIds: [...this.inFlight.keys()],
-      });
-      if (!delivery) return;
-      const run = this.deliver(delivery)
-        .catch((err: unknown) =>
-          this.log.error({ err, deliveryRef: delivery.id }, 'webhook delivery failed')
-        )
-        .finally(() => {
-          this.inFlight.delete(delivery.subscriptionId);
-          this.wake();
-        });
-      this.inFlight.set(delivery.subscriptionId, run);
-    }
+    this.pump.wake();
   }
 
   private async deliver(d: WebhookDelivery): Promise<void> {
