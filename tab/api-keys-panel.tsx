@@ -1,24 +1,11 @@
 import { useCallback, useEffect, useId, useState, type FormEvent } from 'react';
-import {
-  Badge,
-  Button,
-  Field,
-  Input,
-  Radio,
-  RadioGroup,
-  Spinner,
-  Table,
-  TableBody,
-  TableCell,
-  TableHeader,
-  TableHeaderCell,
-  TableRow,
-} from '@fluentui/react-components';
+import { Badge, Button, Field, Input, Radio, RadioGroup } from '@fluentui/react-components';
 import { formatDay } from './i18n.js';
 import {
   ConfirmDialog,
   DoneBar,
   ProblemBar,
+  RecordsTable,
   SecretOnce,
   fieldMessage,
   problemOf,
@@ -143,72 +130,58 @@ export function ApiKeysPanel() {
         </div>
       </form>
       <ProblemBar problem={loadProblem} />
-      {items === null ? (
-        loadProblem ? null : (
-          <Spinner size="small" label={t('loading')} />
-        )
-      ) : items.length === 0 ? (
-        <p>{t('integrations:keys.none')}</p>
-      ) : (
-        <div className={styles.scroll}>
-          <Table aria-labelledby={headingId} size="small">
-            <TableHeader>
-              <TableRow>
-                <TableHeaderCell>{t('integrations:keys.name')}</TableHeaderCell>
-                <TableHeaderCell>{t('integrations:keys.scope')}</TableHeaderCell>
-                <TableHeaderCell>{t('integrations:keys.created')}</TableHeaderCell>
-                <TableHeaderCell>{t('integrations:keys.createdBy')}</TableHeaderCell>
-                <TableHeaderCell>{t('integrations:keys.lastUsed')}</TableHeaderCell>
-                <TableHeaderCell>{t('integrations:keys.state')}</TableHeaderCell>
-                <TableHeaderCell>
-                  <span className={styles.visuallyHidden}>{t('integrations:actions')}</span>
-                </TableHeaderCell>
-              </TableRow>
-            </TableHeader>
-            <TableBody>
-              {items.map((k) => (
-                <TableRow key={k.id}>
-                  <TableCell>{k.name}</TableCell>
-                  <TableCell>{t(`integrations:keys.scopes.${k.scope}`)}</TableCell>
-                  <TableCell className={styles.nowrap}>
-                    {formatDay(language, k.createdAt)}
-                  </TableCell>
-                  <TableCell>{k.createdBy.name ?? '—'}</TableCell>
-                  <TableCell className={styles.nowrap}>
-                    {k.lastUsedAt
-                      ? formatDay(language, k.lastUsedAt)
-                      : t('integrations:keys.never')}
-                  </TableCell>
-                  <TableCell>
-                    {k.revoked ? (
-                      <Badge appearance="tint" color="subtle" className={styles.nowrap}>
-                        {t('integrations:keys.revoked', {
-                          date: formatDay(language, k.revokedAt),
-                        })}
-                      </Badge>
-                    ) : (
-                      <Badge appearance="tint" color="success" className={styles.nowrap}>
-                        {t('integrations:keys.active')}
-                      </Badge>
-                    )}
-                  </TableCell>
-                  <TableCell>
-                    {k.revoked ? null : (
-                      <Button
-                        size="small"
-                        aria-label={t('integrations:keys.revokeNamed', { name: k.name })}
-                        onClick={() => setRevoking(k)}
-                      >
-                        {t('integrations:keys.revoke')}
-                      </Button>
-                    )}
-                  </TableCell>
-                </TableRow>
-              ))}
-            </TableBody>
-          </Table>
-        </div>
-      )}
+      <RecordsTable
+        items={items}
+        loadProblem={loadProblem}
+        empty={t('integrations:keys.none')}
+        labelledBy={headingId}
+        columns={[
+          { header: t('integrations:keys.name'), cell: (k) => k.name },
+          {
+            header: t('integrations:keys.scope'),
+            cell: (k) => t(`integrations:keys.scopes.${k.scope}`),
+          },
+          {
+            header: t('integrations:keys.created'),
+            nowrap: true,
+            cell: (k) => formatDay(language, k.createdAt),
+          },
+          { header: t('integrations:keys.createdBy'), cell: (k) => k.createdBy.name ?? '—' },
+          {
+            header: t('integrations:keys.lastUsed'),
+            nowrap: true,
+            cell: (k) =>
+              k.lastUsedAt ? formatDay(language, k.lastUsedAt) : t('integrations:keys.never'),
+          },
+          {
+            header: t('integrations:keys.state'),
+            cell: (k) =>
+              k.revoked ? (
+                <Badge appearance="tint" color="subtle" className={styles.nowrap}>
+                  {t('integrations:keys.revoked', { date: formatDay(language, k.revokedAt) })}
+                </Badge>
+              ) : (
+                <Badge appearance="tint" color="success" className={styles.nowrap}>
+                  {t('integrations:keys.active')}
+                </Badge>
+              ),
+          },
+          {
+            header: t('integrations:actions'),
+            hiddenHeader: true,
+            cell: (k) =>
+              k.revoked ? null : (
+                <Button
+                  size="small"
+                  aria-label={t('integrations:keys.revokeNamed', { name: k.name })}
+                  onClick={() => setRevoking(k)}
+                >
+                  {t('integrations:keys.revoke')}
+                </Button>
+              ),
+          },
+        ]}
+      />
       {revoking ? (
         <ConfirmDialog
           title={t('integrations:keys.confirmRevokeTitle')}

@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useState, type ReactNode } from 'react';
 import {
   Button,
   Dialog,
@@ -13,6 +13,13 @@ import {
   MessageBarActions,
   MessageBarBody,
   MessageBarTitle,
+  Spinner,
+  Table,
+  TableBody,
+  TableCell,
+  TableHeader,
+  TableHeaderCell,
+  TableRow,
   makeStyles,
   tokens,
 } from '@fluentui/react-components';
@@ -223,3 +230,70 @@ export const useSectionStyles = makeStyles({
     clip: 'rect(0 0 0 0)',
   },
 });
+
+/** A column of a RecordsTable: its header, and what a record shows in it. */
+export interface RecordColumn<T> {
+  readonly header: string;
+  /** Said to screen readers only (a column of buttons). */
+  readonly hiddenHeader?: boolean;
+  /** Kept on one line (dates, badges). */
+  readonly nowrap?: boolean;
+  /** The cell's tooltip (the full value behind a short one). */
+  readonly title?: (item: T) => string | undefined;
+  readonly cell: (item: T) => ReactNode;
+}
+
+/**
+ * The integrations page's lists (API keys, webhooks, deliveries): a spinner while loading
+ * (nothing when the load was refused: its ProblemBar says why), a line when empty, else a
+ * table labelled by its section's heading.
+ */
+export function RecordsTable<T extends { readonly id: string }>(props: {
+  readonly items: readonly T[] | null;
+  readonly loadProblem: Problem | null;
+  readonly empty: string;
+  readonly labelledBy: string;
+  readonly columns: readonly RecordColumn<T>[];
+}) {
+  const { t } = useTab();
+  const styles = useSectionStyles();
+  const { items, columns } = props;
+  if (items === null) {
+    return props.loadProblem ? null : <Spinner size="small" label={t('loading')} />;
+  }
+  if (items.length === 0) return <p>{props.empty}</p>;
+  return (
+    <div className={styles.scroll}>
+      <Table aria-labelledby={props.labelledBy} size="small">
+        <TableHeader>
+          <TableRow>
+            {columns.map((c) => (
+              <TableHeaderCell key={c.header}>
+                {c.hiddenHeader ? (
+                  <span className={styles.visuallyHidden}>{c.header}</span>
+                ) : (
+                  c.header
+                )}
+              </TableHeaderCell>
+            ))}
+          </TableRow>
+        </TableHeader>
+        <TableBody>
+          {items.map((item) => (
+            <TableRow key={item.id}>
+              {columns.map((c) => (
+                <TableCell
+                  key={c.header}
+                  className={c.nowrap ? styles.nowrap : undefined}
+                  title={c.title?.(item)}
+                >
+                  {c.cell(item)}
+                </TableCell>
+              ))}
+            </TableRow>
+          ))}
+        </TableBody>
+      </Table>
+    </div>
+  );
+}

@@ -1,18 +1,9 @@
 import { useCallback, useEffect, useId, useState } from 'react';
-import {
-  Badge,
-  Button,
-  Spinner,
-  Table,
-  TableBody,
-  TableCell,
-  TableHeader,
-  TableHeaderCell,
-  TableRow,
-} from '@fluentui/react-components';
+import { Badge, Button } from '@fluentui/react-components';
 import { ArrowClockwiseRegular } from '@fluentui/react-icons';
 import {
   ProblemBar,
+  RecordsTable,
   formatTime,
   problemOf,
   useSectionStyles,
@@ -90,46 +81,35 @@ export function WebhookDeliveries({ hook }: { hook: WebhookItem }) {
         </Button>
       </div>
       <ProblemBar problem={problem} />
-      {items === null ? (
-        problem ? null : (
-          <Spinner size="small" label={t('loading')} />
-        )
-      ) : items.length === 0 ? (
-        <p>{t('integrations:hooks.noDeliveries')}</p>
-      ) : (
-        <div className={styles.scroll}>
-          <Table aria-labelledby={headingId} size="small">
-            <TableHeader>
-              <TableRow>
-                <TableHeaderCell>{t('integrations:hooks.delivery.event')}</TableHeaderCell>
-                <TableHeaderCell>{t('integrations:hooks.delivery.state')}</TableHeaderCell>
-                <TableHeaderCell>{t('integrations:hooks.delivery.time')}</TableHeaderCell>
-                <TableHeaderCell>{t('integrations:hooks.delivery.attempts')}</TableHeaderCell>
-                <TableHeaderCell>{t('integrations:hooks.delivery.code')}</TableHeaderCell>
-                <TableHeaderCell>{t('integrations:hooks.delivery.error')}</TableHeaderCell>
-              </TableRow>
-            </TableHeader>
-            <TableBody>
-              {items.map((d) => (
-                <TableRow key={d.id}>
-                  <TableCell title={d.eventId}>{t(`integrations:hooks.event.${d.type}`)}</TableCell>
-                  <TableCell>
-                    <Badge appearance="tint" color={COLORS[d.state]}>
-                      {t(`integrations:hooks.delivery.states.${d.state}`)}
-                    </Badge>
-                  </TableCell>
-                  <TableCell className={styles.nowrap}>
-                    {formatTime(language, d.lastAttemptAt ?? d.createdAt)}
-                  </TableCell>
-                  <TableCell>{d.attempts}</TableCell>
-                  <TableCell>{d.responseCode ?? '—'}</TableCell>
-                  <TableCell>{d.error ?? '—'}</TableCell>
-                </TableRow>
-              ))}
-            </TableBody>
-          </Table>
-        </div>
-      )}
+      <RecordsTable
+        items={items}
+        loadProblem={problem}
+        empty={t('integrations:hooks.noDeliveries')}
+        labelledBy={headingId}
+        columns={[
+          {
+            header: t('integrations:hooks.delivery.event'),
+            title: (d) => d.eventId,
+            cell: (d) => t(`integrations:hooks.event.${d.type}`),
+          },
+          {
+            header: t('integrations:hooks.delivery.state'),
+            cell: (d) => (
+              <Badge appearance="tint" color={COLORS[d.state]}>
+                {t(`integrations:hooks.delivery.states.${d.state}`)}
+              </Badge>
+            ),
+          },
+          {
+            header: t('integrations:hooks.delivery.time'),
+            nowrap: true,
+            cell: (d) => formatTime(language, d.lastAttemptAt ?? d.createdAt),
+          },
+          { header: t('integrations:hooks.delivery.attempts'), cell: (d) => d.attempts },
+          { header: t('integrations:hooks.delivery.code'), cell: (d) => d.responseCode ?? '—' },
+          { header: t('integrations:hooks.delivery.error'), cell: (d) => d.error ?? '—' },
+        ]}
+      />
     </section>
   );
 }

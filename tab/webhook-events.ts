@@ -9,10 +9,13 @@ export const TAB_WEBHOOK_EVENTS = [
   'relationship.withdrawn',
   'relationship.ended',
   'relationship.extended',
+  'relationship.expiring',
   'relationship.expired',
   'invitation.created',
   'invitation.accepted',
   'invitation.declined',
   'invitation.revoked',
   'invitation.expired',
+  'customer.linked',
+  'customer.unlinked',
 ] as const;

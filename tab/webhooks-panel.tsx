@@ -1,23 +1,11 @@
 import { useCallback, useEffect, useId, useState, type FormEvent } from 'react';
-import {
-  Badge,
-  Button,
-  Checkbox,
-  Field,
-  Input,
-  Spinner,
-  Table,
-  TableBody,
-  TableCell,
-  TableHeader,
-  TableHeaderCell,
-  TableRow,
-} from '@fluentui/react-components';
+import { Badge, Button, Checkbox, Field, Input } from '@fluentui/react-components';
 import { formatDay } from './i18n.js';
 import {
   ConfirmDialog,
   DoneBar,
   ProblemBar,
+  RecordsTable,
   SecretOnce,
   fieldMessage,
   problemOf,
@@ -29,7 +17,7 @@ import { useTab } from './tab-context.js';
 import { WebhookDeliveries } from './webhook-deliveries.js';
 import { TAB_WEBHOOK_EVENTS } from './webhook-events.js';
 
-const GROUPS = ['relationship', 'invitation'] as const;
+const GROUPS = ['relationship', 'invitation', 'customer'] as const;
 
 /** A subscription as GET /webhooks lists it (WebhookSchema). */
 export interface WebhookItem {
@@ -187,79 +175,66 @@ export function WebhooksPanel() {
         </div>
       </form>
       <ProblemBar problem={loadProblem} />
-      {items === null ? (
-        loadProblem ? null : (
-          <Spinner size="small" label={t('loading')} />
-        )
-      ) : items.length === 0 ? (
-        <p>{t('integrations:hooks.none')}</p>
-      ) : (
-        <div className={styles.scroll}>
-          <Table aria-labelledby={headingId} size="small">
-            <TableHeader>
-              <TableRow>
-                <TableHeaderCell>{t('integrations:hooks.url')}</TableHeaderCell>
-                <TableHeaderCell>{t('integrations:hooks.events')}</TableHeaderCell>
-                <TableHeaderCell>{t('integrations:hooks.state')}</TableHeaderCell>
-                <TableHeaderCell>
-                  <span className={styles.visuallyHidden}>{t('integrations:actions')}</span>
-                </TableHeaderCell>
-              </TableRow>
-            </TableHeader>
-            <TableBody>
-              {items.map((h) => (
-                <TableRow key={h.id}>
-                  <TableCell>{h.url}</TableCell>
-                  <TableCell title={h.events.join(', ')}>
-                    {h.events.length === TAB_WEBHOOK_EVENTS.length
-                      ? t('integrations:hooks.selectAll')
-                      : h.events.map((ev) => t(`integrations:hooks.event.${ev}`)).join(', ')}
-                  </TableCell>
-                  <TableCell>
-                    {h.failing ? (
-                      <Badge appearance="filled" color="danger" className={styles.nowrap}>
-                        {t('integrations:hooks.failing', {
-                          date: formatDay(language, h.failingSince),
-                        })}
-                      </Badge>
-                    ) : (
-                      <Badge appearance="tint" color="success">
-                        {t('integrations:hooks.active')}
-                      </Badge>
-                    )}
-                  </TableCell>
-                  <TableCell>
-                    <div className={styles.row}>
-                      <Button
-                        size="small"
-                        aria-label={t('integrations:hooks.sendTestNamed', { url: h.url })}
-                        onClick={() => void sendTest(h)}
-                      >
-                        {t('integrations:hooks.sendTest')}
-                      </Button>
-                      <Button
-                        size="small"
-                        aria-expanded={shown === h.id}
-                        aria-label={t('integrations:hooks.deliveriesNamed', { url: h.url })}
-                        onClick={() => setShown(shown === h.id ? null : h.id)}
-                      >
-                        {t('integrations:hooks.deliveries')}
-                      </Button>
-                      <Button
-                        size="small"
-                        aria-label={t('integrations:hooks.deleteNamed', { url: h.url })}
-                        onClick={() => setDeleting(h)}
-                      >
-                        {t('integrations:hooks.delete')}
-                      </Button>
-                    </div>
-                  </TableCell>
-                </TableRow>
-              ))}
-            </TableBody>
-          </Table>
-        </div>
-      )}
+      <RecordsTable
+        items={items}
+        loadProblem={loadProblem}
+        empty={t('integrations:hooks.none')}
+        labelledBy={headingId}
+        columns={[
+          { header: t('integrations:hooks.url'), cell: (h) => h.url },
+          {
+            header: t('integrations:hooks.events'),
+            title: (h) => h.events.join(', '),
+            cell: (h) =>
+              h.events.length === TAB_WEBHOOK_EVENTS.length
+                ? t('integrations:hooks.selectAll')
+                : h.events.map((ev) => t(`integrations:hooks.event.${ev}`)).join(', '),
+          },
+          {
+            header: t('integrations:hooks.state'),
+            cell: (h) =>
+              h.failing ? (
+                <Badge appearance="filled" color="danger" className={styles.nowrap}>
+                  {t('integrations:hooks.failing', { date: formatDay(language, h.failingSince) })}
+                </Badge>
+              ) : (
+                <Badge appearance="tint" color="success">
+                  {t('integrations:hooks.active')}
+                </Badge>
+              ),
+          },
+          {
+            header: t('integrations:actions'),
+            hiddenHeader: true,
+            cell: (h) => (
+              <div className={styles.row}>
+                <Button
+                  size="small"
+                  aria-label={t('integrations:hooks.sendTestNamed', { url: h.url })}
+                  onClick={() => void sendTest(h)}
+                >
+                  {t('integrations:hooks.sendTest')}
+                </Button>
+                <Button
+                  size="small"
+                  aria-expanded={shown === h.id}
+                  aria-label={t('integrations:hooks.deliveriesNamed', { url: h.url })}
+                  onClick={() => setShown(shown === h.id ? null : h.id)}
+                >
+                  {t('integrations:hooks.deliveries')}
+                </Button>
+                <Button
+                  size="small"
+                  aria-label={t('integrations:hooks.deleteNamed', { url: h.url })}
+                  onClick={() => setDeleting(h)}
+                >
+                  {t('integrations:hooks.delete')}
+                </Button>
+              </div>
+            ),
+          },
+        ]}
+      />
       {shownHook ? <WebhookDeliveries key={`${shownHook.id}|${tested}`} hook={shownHook} /> : null}
       {deleting ? (
         <ConfirmDialog

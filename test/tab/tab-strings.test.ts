@@ -61,7 +61,7 @@ function builtKeys(): string[] {
     // The Integrations page's (its own namespace).
     ...['read', 'read-write'].map((s) => `integrations:keys.scopes.${s}`),
     ...[...TAB_WEBHOOK_EVENTS, 'webhook.test'].map((e) => `integrations:hooks.event.${e}`),
-    ...['relationship', 'invitation'].map((g) => `integrations:hooks.groups.${g}`),
+    ...['relationship', 'invitation', 'customer'].map((g) => `integrations:hooks.groups.${g}`),
     ...['due', 'leased', 'sent', 'failed'].map((s) => `integrations:hooks.delivery.states.${s}`),
     ...['copied', 'copyFailed'].map((s) => `integrations:secret.${s}`),
     ...['connect', 'connectAgain'].map((s) => `integrations:graph.${s}`),
