@@ -74,7 +74,7 @@ export interface GdapServiceDeps {
   readonly gateway: GraphGateway;
   readonly partners: Pick<PartnerRepository, 'get'>;
   /** The product's relationships: their end, beside Graph's. */
-  readonly relationships: Pick<RelationshipRepository, 'get'>;
+  readonly relationships: Pick<RelationshipRepository, 'get' | 'listFor'>;
   readonly memberships: {
     authorize(actor: Actor, action: Action): Promise<{ partner: Partner }>;
   };
@@ -156,7 +156,25 @@ export class GdapService {
     for (const link of await this.deps.links.reoweNotConnected(state.partnerRef, at)) {
       await this.deps.owed.afterTransition(link);
     }
+    await this.wantUnrecorded(state.partnerRef);
     return 'connected';
+  }
+
+  /**
+   * The provider's active relationships with no GDAP record at all (authorized before GDAP came
+   * to the product) are wanted now, as an activation would: a partner connecting expects every
+   * access it granted to show in Microsoft, not only what is granted from now on. Idempotent
+   * (`want` records a relationship once), so a second consent makes nothing twice.
+   */
+  private async wantUnrecorded(partnerRef: string): Promise<void> {
+    const active = (await this.deps.relationships.listFor(partnerRef, 'provider')).filter(
+      (r) => wantedFor(r) === 'active'
+    );
+    if (!active.length) return;
+    const recorded = new Set(
+      (await this.deps.links.byRelationships(active.map((r) => r.id))).map((l) => l.relationshipId)
+    );
+    for (const r of active) if (!recorded.has(r.id)) await this.relationshipChanged(r);
   }
 
   /** A Global admin disconnects the partner: no more Graph calls for it; false if it was not. */

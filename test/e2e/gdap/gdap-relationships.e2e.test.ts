@@ -199,6 +199,31 @@ describe('GDAP relationships in Microsoft Graph, through the real server', funct
     expect((await w.link(r.id)).refusal).to.equal(undefined);
   });
 
+  it('creates, once connected, the GDAP relationships of active relationships that have no record of it (made before GDAP came to the product)', async () => {
+    const r = await w.activeRelationship();
+    // A second reseller (the customer tenant's, enrolled as one) whose request still waits.
+    await w.approvedPartner('reseller', cast.customer, { legalName: 'Tailspin Reseller' });
+    const pending = await w.service.request(
+      cast.customer,
+      w.provider.id,
+      { roles: ['globalReader'], durationDays: 30, autoExtend: false },
+      true
+    );
+    await w.settled();
+    // As a relationship authorized before this version: no GDAP link at all.
+    await w.collection('gdapLinks').deleteMany({ relationshipId: r.id });
+    await w.connectProvider();
+    await w.settled();
+    expect(w.graph.named(gdapDisplayName(r.id))).to.have.length(1);
+    expect((await w.link(r.id)).graphId).to.be.a('string');
+    // A request still waiting for the provider owes Graph nothing yet.
+    expect(w.graph.named(gdapDisplayName(pending.id))).to.have.length(0);
+    // Connecting again (a second consent) makes nothing twice.
+    await w.connectProvider();
+    await w.settled();
+    expect(w.graph.named(gdapDisplayName(r.id))).to.have.length(1);
+  });
+
   it('tells the provider’s Global admins when Graph refuses (consent withdrawn), without retrying', async () => {
     await w.connectProvider();
     w.graph.consented.delete(cast.provider.tenantId);
