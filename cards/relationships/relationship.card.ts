@@ -13,6 +13,7 @@ import {
   consentRequired,
   decidingSide,
   isActive,
+  isOpen,
   MAX_REASON_LENGTH,
   RISKY_ROLE,
   waitingChange,
@@ -166,7 +167,7 @@ export function render(data: RelationshipCardData, language: Language): Adaptive
     ...(r.activeSince
       ? [{ title: tr('card.since'), value: dayText(language, r.activeSince) }]
       : []),
-    ...(r.state === 'pending' || r.state === 'active'
+    ...(isOpen(r)
       ? [
           {
             title: tr(r.state === 'pending' ? 'card.lapses' : 'card.expires'),

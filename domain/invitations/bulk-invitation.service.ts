@@ -6,7 +6,7 @@ import type { MembershipService } from '../partners/membership.service.js';
 import { isPartnerId, PARTNER_ID_MESSAGE, type Partner } from '../partners/partner.js';
 import type { PartnerRepository } from '../partners/partner-repository.port.js';
 import { DEFAULT_DURATION_DAYS } from '../relationships/access-grant.js';
-import { OPEN_STATES } from '../relationships/relationship.js';
+import { isOpen } from '../relationships/relationship.js';
 import type { RelationshipService } from '../relationships/relationship.service.js';
 import {
   MAX_WAITING_LISTED,
@@ -368,7 +368,7 @@ export class BulkInvitationService {
     );
     const linkedIds = new Set<string>();
     for (const r of await this.deps.relationships.list(actor, 'provider')) {
-      if (!OPEN_STATES.includes(r.state)) continue;
+      if (!isOpen(r)) continue;
       const reseller = await this.deps.partners.get(r.resellerRef);
       if (reseller) linkedIds.add(reseller.partnerId);
     }

@@ -150,6 +150,11 @@ export function isActive(r: Pick<Relationship, 'state'>): boolean {
   return r.state === 'active';
 }
 
+/** Still open (asked or granted): the one relationship a pair may have, with a date ahead. */
+export function isOpen(r: Pick<Relationship, 'state'>): boolean {
+  return OPEN_STATES.includes(r.state);
+}
+
 /** The side a partner is on in a relationship; undefined when it is neither (another pair's). */
 export function sideOf(r: Relationship | null, partnerRef: PartnerRef): Side | undefined {
   if (r?.providerRef === partnerRef) return 'provider';

@@ -1,7 +1,7 @@
 import mongoose from 'mongoose';
 import type { PartnerRef } from '../../domain/partners/partner.js';
 import {
-  OPEN_STATES,
+  isOpen,
   type NewRelationship,
   type Relationship,
   type RelationshipState,
@@ -16,7 +16,7 @@ import {
 import { isDuplicateKey } from '../duplicate-key.js';
 import { relationshipModel, type RelationshipDoc } from './relationship.schema.js';
 
-const isOpen = (state: RelationshipState) => OPEN_STATES.includes(state);
+const isOpenState = (state: RelationshipState) => isOpen({ state });
 
 /**
  * RelationshipRepository on MongoDB (collection `relationships`). One open relationship per pair
@@ -39,7 +39,7 @@ export class MongoRelationshipRepository implements RelationshipRepository {
     try {
       const doc = await this.model.create({
         ...input,
-        ...(isOpen(input.state) ? { open: true } : {}),
+        ...(isOpenState(input.state) ? { open: true } : {}),
       } as unknown as Partial<RelationshipDoc>);
       return toRelationship(doc.toObject());
     } catch (err) {
@@ -91,7 +91,7 @@ export class MongoRelationshipRepository implements RelationshipRepository {
       $push: { history: change.event },
     };
     const unset: Record<string, 1> = {};
-    if (isOpen(change.state)) set.open = true;
+    if (isOpenState(change.state)) set.open = true;
     else unset.open = 1;
     if (change.clearPendingChange) unset.pendingChange = 1;
     if (Object.keys(unset).length) update.$unset = unset;

@@ -9,6 +9,7 @@ import {
   decidesNow,
   decidingSide,
   isActive,
+  isOpen,
   owedBy,
   RELATIONSHIP_STATES,
   sideOf,
@@ -124,6 +125,14 @@ describe('Relationship rules: who decides and who acts next', () => {
   it('counts a relationship as active (End confirmed, Extend, customers) in the active state alone', () => {
     for (const state of RELATIONSHIP_STATES) {
       expect(isActive(relationship({ state })), state).to.equal(state === 'active');
+    }
+  });
+
+  it('counts a relationship as open (the pair’s one, with a date ahead) while asked or granted only', () => {
+    for (const state of RELATIONSHIP_STATES) {
+      expect(isOpen(relationship({ state })), state).to.equal(
+        state === 'pending' || state === 'active'
+      );
     }
   });
 });
