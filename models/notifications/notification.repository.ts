@@ -160,6 +160,16 @@ export class MongoNotificationOutbox implements NotificationOutbox {
         throw failed.reason;
       }
     }
+    if (claimed.length > 0) {
+      // Served now: each goes behind the recipients still waiting, so a few chats with long
+      // backlogs (whose `nextAt` would otherwise stay at their first item's) cannot take every
+      // look while another chat's one card waits for them to drain. A paced one keeps its
+      // later time.
+      await this.recipients.updateMany(
+        { _id: { $in: [...new Set(claimed.map((c) => c.to.aadObjectId))] } },
+        { $max: { nextAt: opts.now } }
+      );
+    }
     if (claimed.length === 0 && !expiredFirst) {
       const item = await expired();
       if (item) claimed.push(item);

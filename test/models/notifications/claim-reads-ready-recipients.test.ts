@@ -178,4 +178,39 @@ describe('Claiming from the outbox with one chat paced and a large backlog', fun
     expect(await db.outbox.claimSome({ ...opts, max: 3 })).to.deep.equal([]);
     expect(await db.outbox.countsByState()).to.deep.equal({ leased: 5 });
   });
+
+  it('serves every ready recipient in turn: one waiting behind ten others’ backlogs is claimed within a round', async () => {
+    db = await startOutboxDb();
+    const start = Date.now();
+    const at = (ms: number) => new Date(start - 60_000 + ms);
+    // Ten chats with six items each, queued first; then one chat's single item.
+    const backlog = Array.from({ length: 10 }, (_, r) =>
+      Array.from({ length: 6 }, (_, i) => item(`r${r}-${i}`, `aad-r${r}`, at(r * 10 + i)))
+    ).flat();
+    await db.outbox.enqueue(backlog);
+    await db.outbox.enqueue([item('late', 'aad-late', at(1_000))]);
+    const claimedAt: string[][] = [];
+    // Three free slots a look, the clock moving on between looks, as the worker does.
+    for (let look = 0; look < 8; look++) {
+      const got = await db.outbox.claimSome({
+        owner: 'w',
+        now: new Date(start + look),
+        leaseMs: 60_000,
+        skipAadObjectIds: [],
+        skipTenantIds: [],
+        max: 3,
+      });
+      claimedAt.push(got.map((i) => i.key));
+    }
+    // Eleven ready chats, three slots a look: within four looks each has had one turn.
+    const look = claimedAt.findIndex((keys) => keys.includes('late'));
+    expect(look, JSON.stringify(claimedAt)).to.be.within(0, 3);
+    const firstLooks = claimedAt.slice(0, 4).flat();
+    for (let r = 0; r < 10; r++) {
+      expect(
+        firstLooks.some((k) => k.startsWith(`r${r}-`)),
+        `chat ${r} in ${JSON.stringify(claimedAt)}`
+      ).to.equal(true);
+    }
+  });
 });
