@@ -48,10 +48,20 @@ describe('REST API: a page of relationships reads its rows’ partners at once (
     return commands.slice(from);
   }
 
-  it('reads the rows’ partners and GDAP with as many commands for 25 rows as for 2', async () => {
-    const two = await readsOfPage(2);
-    const many = await readsOfPage(25);
-    expect(many.length, `2 rows: ${two.join(', ')}\n25 rows: ${many.join(', ')}`).to.equal(
+  /**
+   * The fewest reads of three calls: the workers' sweeps (GDAP's sync reads partners and links)
+   * may land inside one call and only ever add to it.
+   */
+  async function fewestReads(pageSize: number): Promise<string[]> {
+    const tries = [];
+    for (let i = 0; i < 3; i++) tries.push(await readsOfPage(pageSize));
+    return tries.reduce((a, b) => (b.length < a.length ? b : a));
+  }
+
+  it('reads the rows’ partners and GDAP with no more commands for 25 rows than for 2', async () => {
+    const two = await fewestReads(2);
+    const many = await fewestReads(25);
+    expect(many.length, `2 rows: ${two.join(', ')}\n25 rows: ${many.join(', ')}`).to.be.at.most(
       two.length
     );
   });
