@@ -142,6 +142,8 @@ describe('the personal tab in a browser (real server, real API)', function () {
     await page.keyboard.press('Escape');
     await page.getByRole('button', { name: 'Sign out' }).click();
     await page.getByRole('button', { name: new RegExp(cast.provider.name) }).click();
+    // Signed in (the session kept) before the next test reloads the page.
+    await page.getByRole('tab', { name: 'Overview' }).waitFor();
   });
 
   it('applies the dark theme when asked, and the light one otherwise', async () => {
