@@ -29,6 +29,9 @@ const FIRST = [
 
 /** Run after the parallel part, one at a time, each with the reason it cannot share the machine. */
 const SERIAL: Readonly<Record<string, string>> = {
+  'packages/embedded-mongo/test/server/commit-delay.test.ts':
+    'group commit only delays a frame while other writers are still arriving: with other ' +
+    'workers on the same cores every writer is already queued when a frame starts',
   'test/notifications/delivery.resilience.test.ts':
     "Teams' pacing on the real clock (sends per conversation per second, a hand-over's timing): " +
     'with other workers on the same cores a late timer reads as a pacing fault',
